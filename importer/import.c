@@ -1,0 +1,379 @@
+/*
+** import.c — ONNX ModelProto -> runtime graph: limits, wire scan, budgeted unpack, model
+** metadata, opsets, declarations and nodes; then the runtime links and resolves the graph.
+*/
+#define _GNU_SOURCE
+#include "importer.h"
+#include "ops/registry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_IR_VERSION 12
+
+void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in)
+{
+    static const lstm_limits def = {
+        .max_file_bytes = 2ull << 30,
+        .max_depth = 64,
+        .max_decode_bytes = 0, /* 64 x file size + 64 MiB, computed per file */
+        .max_tensor_bytes = 2ull << 30,
+        .max_weight_bytes = 4ull << 30,
+        .max_nodes = 1000000,
+        .max_name_bytes = 4096,
+    };
+    *out = def;
+    if (!in) return;
+    if (in->max_file_bytes) out->max_file_bytes = in->max_file_bytes;
+    if (in->max_depth) out->max_depth = in->max_depth;
+    if (in->max_decode_bytes) out->max_decode_bytes = in->max_decode_bytes;
+    if (in->max_tensor_bytes) out->max_tensor_bytes = in->max_tensor_bytes;
+    if (in->max_weight_bytes) out->max_weight_bytes = in->max_weight_bytes;
+    if (in->max_nodes) out->max_nodes = in->max_nodes;
+    if (in->max_name_bytes) out->max_name_bytes = in->max_name_bytes;
+}
+
+const char *lstm__imp_name(lstm__imp *im, const char *s, const char *what)
+{
+    if (!s) s = "";
+    size_t n = strlen(s);
+    if (n > im->lim.max_name_bytes) {
+        lstm__errf(im->d, LSTM_ELIMIT, "%s is %zu bytes long, the limit is %u", what, n,
+                   im->lim.max_name_bytes);
+        return NULL;
+    }
+    char *r = lstm__pool_strndup(&im->g->pool, s, n);
+    if (!r) lstm__errf(im->d, LSTM_ENOMEM, "out of memory copying %s", what);
+    return r;
+}
+
+const char *lstm__imp_doc(lstm__imp *im, const char *s)
+{
+    if (!s) s = "";
+    char *r = lstm__pool_strndup(&im->g->pool, s, strlen(s));
+    if (!r) lstm__errf(im->d, LSTM_ENOMEM, "out of memory copying a doc string");
+    return r;
+}
+
+/* TypeProto -> declared type. */
+static int imp_type(lstm__imp *im, const Onnx__TypeProto *tp, lstm__type *t, const char *what)
+{
+    t->kind = LSTM__VK_NONE;
+    t->rank = -1;
+    if (!tp) return LSTM_OK;
+    const Onnx__TensorShapeProto *shape = NULL;
+    switch (tp->value_case) {
+    case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE:
+        t->kind = LSTM__VK_TENSOR;
+        if (tp->tensor_type) {
+            t->dtype = tp->tensor_type->elem_type;
+            shape = tp->tensor_type->shape;
+        }
+        break;
+    case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE:
+        t->kind = LSTM__VK_SPARSE;
+        if (tp->sparse_tensor_type) {
+            t->dtype = tp->sparse_tensor_type->elem_type;
+            shape = tp->sparse_tensor_type->shape;
+        }
+        break;
+    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE: t->kind = LSTM__VK_SEQUENCE; break;
+    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE: t->kind = LSTM__VK_MAP; break;
+    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE: t->kind = LSTM__VK_OPTIONAL; break;
+    case ONNX__TYPE_PROTO__VALUE__NOT_SET: return LSTM_OK;
+    default: t->kind = LSTM__VK_OTHER; return LSTM_OK;
+    }
+    if (t->dtype < 0)
+        return lstm__errf(im->d, LSTM_EMODEL, "%s has element type %d", what, t->dtype);
+    if (!shape) return LSTM_OK;
+    if (shape->n_dim > LSTM__MAX_RANK)
+        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s has rank %zu, this runtime allows %d",
+                          what, shape->n_dim, LSTM__MAX_RANK);
+    t->rank = (int)shape->n_dim;
+    for (size_t i = 0; i < shape->n_dim; i++) {
+        const Onnx__TensorShapeProto__Dimension *dm = shape->dim[i];
+        t->dims[i] = -1;
+        t->dim_names[i] = NULL;
+        if (!dm) continue;
+        switch (dm->value_case) {
+        case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE:
+            if (dm->dim_value < 0)
+                return lstm__errf(im->d, LSTM_EMODEL, "%s: dimension %zu is %lld (must be >= 0)",
+                                  what, i, (long long)dm->dim_value);
+            t->dims[i] = dm->dim_value;
+            break;
+        case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM:
+            if (dm->dim_param && dm->dim_param[0]) {
+                t->dim_names[i] = lstm__imp_name(im, dm->dim_param, "a dimension name");
+                if (!t->dim_names[i]) return im->d->code;
+            }
+            break;
+        default: break;
+        }
+    }
+    return LSTM_OK;
+}
+
+static int imp_decls(lstm__imp *im, Onnx__ValueInfoProto **vi, size_t n, lstm__decl **out,
+                     int *count, const char *kind)
+{
+    *count = 0; /* counts only complete entries, so a partial graph can be printed */
+    *out = lstm__pool_array(&im->g->pool, n + 1, sizeof **out);
+    if (!*out) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing %ss", kind);
+    for (size_t i = 0; i < n; i++) {
+        char what[96];
+        snprintf(what, sizeof what, "%s #%zu name", kind, i);
+        lstm__decl *dc = &(*out)[i];
+        dc->name = lstm__imp_name(im, vi[i] ? vi[i]->name : NULL, what);
+        if (!dc->name) return im->d->code;
+        dc->doc = lstm__imp_doc(im, vi[i] ? vi[i]->doc_string : NULL);
+        if (!dc->doc) return im->d->code;
+        snprintf(what, sizeof what, "%s '%.60s'", kind, dc->name);
+        int rc = imp_type(im, vi[i] ? vi[i]->type : NULL, &dc->type, what);
+        if (rc) return rc;
+        *count = (int)i + 1;
+    }
+    return LSTM_OK;
+}
+
+static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, int idx)
+{
+    lstm__graph *g = im->g;
+    char label[160];
+    if (!np) return lstm__errf(im->d, LSTM_EMODEL, "node #%d is empty", idx);
+    if (!(n->name = lstm__imp_name(im, np->name, "a node name"))) return im->d->code;
+    if (!(n->op_type = lstm__imp_name(im, np->op_type, "an op_type"))) return im->d->code;
+    const char *dom = np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
+    if (!(n->domain = lstm__imp_name(im, dom, "a domain"))) return im->d->code;
+    if (!(n->doc = lstm__imp_doc(im, np->doc_string))) return im->d->code;
+    lstm__node_label(g, n, label, sizeof label);
+    if (!n->op_type[0]) return lstm__errf(im->d, LSTM_EMODEL, "node #%d has no op_type", idx);
+    n->opset = lstm__graph_opset(g, n->domain);
+    if (n->opset == 0)
+        return lstm__errf(im->d, LSTM_EMODEL, "%s: its domain '%s' is not in opset_import", label,
+                          n->domain);
+    if (np->n_input > 65536 || np->n_output > 65536)
+        return lstm__errf(im->d, LSTM_ELIMIT, "%s has more than 65536 inputs or outputs", label);
+    n->n_in = (int)np->n_input;
+    n->n_out = (int)np->n_output;
+    n->in_names = lstm__pool_array(&g->pool, np->n_input + 1, sizeof(char *));
+    n->out_names = lstm__pool_array(&g->pool, np->n_output + 1, sizeof(char *));
+    if (!n->in_names || !n->out_names)
+        return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing %s", label);
+    for (int k = 0; k < n->n_in; k++)
+        if (!(n->in_names[k] = lstm__imp_name(im, np->input[k], "a node input name")))
+            return im->d->code;
+    for (int k = 0; k < n->n_out; k++)
+        if (!(n->out_names[k] = lstm__imp_name(im, np->output[k], "a node output name")))
+            return im->d->code;
+    return lstm__imp_attrs(im, np, n, label);
+}
+
+static int imp_opsets(lstm__imp *im, const Onnx__ModelProto *mp)
+{
+    lstm__graph *g = im->g;
+    g->n_opsets = (int)mp->n_opset_import;
+    g->opsets = lstm__pool_array(&g->pool, mp->n_opset_import + 1, sizeof *g->opsets);
+    if (!g->opsets) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing opsets");
+    for (size_t i = 0; i < mp->n_opset_import; i++) {
+        const Onnx__OperatorSetIdProto *op = mp->opset_import[i];
+        const char *dom = op && op->domain && strcmp(op->domain, "ai.onnx") != 0 ? op->domain : "";
+        if (!(g->opsets[i].domain = lstm__imp_name(im, dom, "an opset domain"))) return im->d->code;
+        int64_t v = op ? op->version : 0;
+        if (v < 1 || v > 10000)
+            return lstm__errf(im->d, LSTM_EMODEL, "opset_import for domain '%s' has version %lld",
+                              dom[0] ? dom : "ai.onnx", (long long)v);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(g->opsets[j].domain, dom) == 0)
+                return lstm__errf(im->d, LSTM_EMODEL, "opset_import lists domain '%s' twice",
+                                  dom[0] ? dom : "ai.onnx");
+        g->opsets[i].version = v;
+    }
+    /* Each node's domain must be imported (checked per node); a model whose nodes all live in
+    ** another domain need not import ai.onnx. */
+    if (g->n_opsets == 0) return lstm__errf(im->d, LSTM_EMODEL, "model has no opset_import");
+    return LSTM_OK;
+}
+
+static int imp_model(lstm__imp *im, const Onnx__ModelProto *mp)
+{
+    lstm__graph *g = im->g;
+    int rc;
+    g->ir_version = mp->ir_version;
+    g->model_version = mp->model_version;
+    if (!(g->producer_name = lstm__imp_name(im, mp->producer_name, "producer_name")) ||
+        !(g->producer_version = lstm__imp_name(im, mp->producer_version, "producer_version")) ||
+        !(g->model_domain = lstm__imp_name(im, mp->domain, "the model domain")) ||
+        !(g->model_doc = lstm__imp_doc(im, mp->doc_string)))
+        return im->d->code;
+    g->n_meta = (int)mp->n_metadata_props;
+    g->meta = lstm__pool_array(&g->pool, mp->n_metadata_props + 1, sizeof *g->meta);
+    if (!g->meta) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing metadata");
+    for (size_t i = 0; i < mp->n_metadata_props; i++) {
+        const Onnx__StringStringEntryProto *kv = mp->metadata_props[i];
+        if (!(g->meta[i].key = lstm__imp_name(im, kv ? kv->key : NULL, "a metadata key")) ||
+            !(g->meta[i].value = lstm__imp_doc(im, kv ? kv->value : NULL)))
+            return im->d->code;
+    }
+    g->n_functions = (int)mp->n_functions;
+    g->has_training_info = mp->n_training_info > 0;
+
+    if (!mp->has_ir_version || mp->ir_version < 1)
+        return lstm__errf(im->d, LSTM_EMODEL, "model has no ir_version");
+    if (mp->ir_version > MAX_IR_VERSION)
+        return lstm__errf(im->d, LSTM_EUNSUPPORTED,
+                          "model has IR version %lld, this runtime reads up to %d",
+                          (long long)mp->ir_version, MAX_IR_VERSION);
+    if ((rc = imp_opsets(im, mp))) return rc;
+    const Onnx__GraphProto *gp = mp->graph;
+    if (!gp) return lstm__errf(im->d, LSTM_EMODEL, "model has no graph");
+    if (!(g->name = lstm__imp_name(im, gp->name, "the graph name")) ||
+        !(g->doc = lstm__imp_doc(im, gp->doc_string)))
+        return im->d->code;
+    if (gp->n_sparse_initializer)
+        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "sparse initializers are not supported");
+    if (gp->n_node > im->lim.max_nodes)
+        return lstm__errf(im->d, LSTM_ELIMIT, "graph has %zu nodes, the limit is %u", gp->n_node,
+                          im->lim.max_nodes);
+    if ((rc = imp_decls(im, gp->input, gp->n_input, &g->inputs, &g->n_inputs, "graph input")) ||
+        (rc = imp_decls(im, gp->output, gp->n_output, &g->outputs, &g->n_outputs,
+                        "graph output")) ||
+        (rc = imp_decls(im, gp->value_info, gp->n_value_info, &g->value_info, &g->n_value_info,
+                        "value_info")))
+        return rc;
+
+    g->inits = lstm__pool_array(&g->pool, gp->n_initializer + 1, sizeof *g->inits);
+    if (!g->inits) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing initializers");
+    for (size_t i = 0; i < gp->n_initializer; i++) {
+        const Onnx__TensorProto *tp = gp->initializer[i];
+        lstm__init *in = &g->inits[i];
+        if (!(in->name = lstm__imp_name(im, tp ? tp->name : NULL, "an initializer name")) ||
+            !(in->doc = lstm__imp_doc(im, tp ? tp->doc_string : NULL)))
+            return im->d->code;
+        char what[96];
+        snprintf(what, sizeof what, "initializer '%.60s'", in->name);
+        if (!tp) return lstm__errf(im->d, LSTM_EMODEL, "%s is empty", what);
+        if ((rc = lstm__imp_tensor(im, tp, &in->t, what))) return rc;
+        g->n_inits = (int)i + 1;
+        g->weight_bytes += in->t.nbytes;
+        if (g->weight_bytes > im->lim.max_weight_bytes)
+            return lstm__errf(im->d, LSTM_ELIMIT,
+                              "initializers exceed the weight limit of %llu bytes at %s",
+                              (unsigned long long)im->lim.max_weight_bytes, what);
+    }
+
+    g->n_nodes = (int)gp->n_node;
+    g->nodes = lstm__pool_array(&g->pool, gp->n_node + 1, sizeof *g->nodes);
+    if (!g->nodes) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing nodes");
+    for (size_t i = 0; i < gp->n_node; i++)
+        if ((rc = imp_node(im, gp->node[i], &g->nodes[i], (int)i))) {
+            g->n_nodes = (int)i; /* the dump shows the nodes imported so far */
+            return rc;
+        }
+    return LSTM_OK;
+}
+
+int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, const char *base_dir,
+                        lstm__graph **out, lstm__diag *d)
+{
+    *out = NULL;
+    lstm__imp im = {.d = d, .base_dir = base_dir};
+    lstm__limits_resolve(&im.lim, opt ? &opt->limits : NULL);
+    lstm__alloc a;
+    lstm__alloc_init(&a, opt);
+    if (!buf && len) return lstm__errf(d, LSTM_EINVAL, "model buffer is NULL");
+    if (len > im.lim.max_file_bytes)
+        return lstm__errf(d, LSTM_ELIMIT, "model is %zu bytes, the limit is %llu", len,
+                          (unsigned long long)im.lim.max_file_bytes);
+    int rc = lstm__wire_scan(buf, len, &onnx__model_proto__descriptor, im.lim.max_depth, &a, d);
+    if (rc) return rc;
+
+    uint64_t budget = im.lim.max_decode_bytes;
+    if (!budget) budget = 64 * (uint64_t)len + (64u << 20);
+    lstm__pb_budget pb;
+    lstm__pb_budget_init(&pb, &a, budget);
+    Onnx__ModelProto *mp = onnx__model_proto__unpack(&pb.pa, len, buf);
+    if (!mp) {
+        if (pb.exhausted)
+            return lstm__errf(d, LSTM_ELIMIT,
+                              "decoding the model needs more than %llu bytes of memory",
+                              (unsigned long long)budget);
+        return lstm__errf(d, LSTM_EPROTO,
+                          "malformed protobuf: the bytes are not an ONNX ModelProto");
+    }
+    lstm__graph *g = lstm__calloc(&a, 1, sizeof *g);
+    if (!g) {
+        onnx__model_proto__free_unpacked(mp, &pb.pa);
+        return lstm__errf(d, LSTM_ENOMEM, "out of memory");
+    }
+    g->alloc = a;
+    lstm__pool_init(&g->pool, &g->alloc);
+    im.g = g;
+    rc = imp_model(&im, mp);
+    onnx__model_proto__free_unpacked(mp, &pb.pa);
+    if (!rc) rc = lstm__graph_link(g, d);
+    if (!rc) lstm__registry_resolve(g);
+    if (rc == LSTM_ENOMEM) {
+        lstm__graph_free(g);
+        return rc;
+    }
+    *out = g;
+    return rc;
+}
+
+int lstm__import_file(const char *path, const lstm_options *opt, lstm__graph **out,
+                      lstm__diag *d)
+{
+    *out = NULL;
+    if (!path) return lstm__errf(d, LSTM_EINVAL, "model path is NULL");
+    lstm_limits lim;
+    lstm__limits_resolve(&lim, opt ? &opt->limits : NULL);
+    lstm__alloc a;
+    lstm__alloc_init(&a, opt);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return lstm__errf(d, LSTM_EIO, "cannot open '%s': %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return lstm__errf(d, LSTM_EIO, "'%s' is not a regular file", path);
+    }
+    if ((uint64_t)st.st_size > lim.max_file_bytes) {
+        close(fd);
+        return lstm__errf(d, LSTM_ELIMIT, "'%s' is %lld bytes, the limit is %llu", path,
+                          (long long)st.st_size, (unsigned long long)lim.max_file_bytes);
+    }
+    size_t len = (size_t)st.st_size;
+    uint8_t *buf = lstm__malloc(&a, len);
+    if (!buf) {
+        close(fd);
+        return lstm__errf(d, LSTM_ENOMEM, "out of memory reading '%s'", path);
+    }
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = pread(fd, buf + got, len - got, (off_t)got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (got != len) {
+        lstm__free(&a, buf);
+        return lstm__errf(d, LSTM_EIO, "cannot read '%s'", path);
+    }
+    /* External data lives in the model's folder. */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    int rc = lstm__import_buffer(buf, len, opt, dir, out, d);
+    lstm__free(&a, buf);
+    return rc;
+}

@@ -1,0 +1,149 @@
+/*
+** import_attr.c — AttributeProto -> lstm__attr. The declared type must match the field that
+** carries the value; duplicate names, reference attributes and NUL bytes in strings are refused.
+*/
+#include "importer.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *type_name(int t)
+{
+    static const char *const n[] = {"UNDEFINED", "FLOAT",   "INT",     "STRING",
+                                    "TENSOR",    "GRAPH",   "FLOATS",  "INTS",
+                                    "STRINGS",   "TENSORS", "GRAPHS",  "SPARSE_TENSOR",
+                                    "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
+    return t >= 0 && t < (int)(sizeof n / sizeof n[0]) ? n[t] : "UNKNOWN";
+}
+
+/* Which value field a protobuf attribute carries, as an LSTM__A_* type; 0 when none, -1 when
+** several. */
+static int carried(const Onnx__AttributeProto *ap)
+{
+    int kinds[16], k = 0;
+    if (ap->has_f) kinds[k++] = LSTM__A_FLOAT;
+    if (ap->has_i) kinds[k++] = LSTM__A_INT;
+    if (ap->has_s) kinds[k++] = LSTM__A_STRING;
+    if (ap->t) kinds[k++] = LSTM__A_TENSOR;
+    if (ap->g) kinds[k++] = LSTM__A_GRAPH;
+    if (ap->sparse_tensor) kinds[k++] = LSTM__A_SPARSE_TENSOR;
+    if (ap->tp) kinds[k++] = LSTM__A_TYPE_PROTO;
+    if (ap->n_floats) kinds[k++] = LSTM__A_FLOATS;
+    if (ap->n_ints) kinds[k++] = LSTM__A_INTS;
+    if (ap->n_strings) kinds[k++] = LSTM__A_STRINGS;
+    if (ap->n_tensors) kinds[k++] = LSTM__A_TENSORS;
+    if (ap->n_graphs) kinds[k++] = LSTM__A_GRAPHS;
+    if (ap->n_sparse_tensors) kinds[k++] = LSTM__A_SPARSE_TENSORS;
+    if (ap->n_type_protos) kinds[k++] = LSTM__A_TYPE_PROTOS;
+    if (k == 0) return 0;
+    return k == 1 ? kinds[0] : -1;
+}
+
+static const char *imp_bytes(lstm__imp *im, ProtobufCBinaryData b, const char *what)
+{
+    if (b.len > im->lim.max_name_bytes) {
+        lstm__errf(im->d, LSTM_ELIMIT, "%s is %zu bytes long, the limit is %u", what, b.len,
+                   im->lim.max_name_bytes);
+        return NULL;
+    }
+    if (b.len && memchr(b.data, 0, b.len)) {
+        lstm__errf(im->d, LSTM_EMODEL, "%s contains a NUL byte", what);
+        return NULL;
+    }
+    char *r = lstm__pool_strndup(&im->g->pool, (const char *)b.data, b.len);
+    if (!r) lstm__errf(im->d, LSTM_ENOMEM, "out of memory copying %s", what);
+    return r;
+}
+
+static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__attr *a,
+                    const char *label)
+{
+    lstm__pool *pool = &im->g->pool;
+    char what[256];
+    if (!(a->name = lstm__imp_name(im, ap->name, "an attribute name"))) return im->d->code;
+    if (!a->name[0]) return lstm__errf(im->d, LSTM_EMODEL, "%s has an attribute without a name", label);
+    snprintf(what, sizeof what, "%s: attribute '%s'", label, a->name);
+    if (ap->ref_attr_name && ap->ref_attr_name[0])
+        return lstm__errf(im->d, LSTM_EMODEL,
+                          "%s refers to function attribute '%s' outside a function", what,
+                          ap->ref_attr_name);
+    int c = carried(ap);
+    if (c < 0) return lstm__errf(im->d, LSTM_EMODEL, "%s carries more than one value", what);
+    a->type = ap->has_type ? (int)ap->type : c;
+    if (a->type < LSTM__A_FLOAT || a->type > LSTM__A_TYPE_PROTOS)
+        return lstm__errf(im->d, LSTM_EMODEL, "%s has unknown type %d", what, a->type);
+    /* A zero scalar or an empty list may be omitted by writers; any other mismatch is an error. */
+    if (c != 0 && c != a->type)
+        return lstm__errf(im->d, LSTM_EMODEL, "%s is declared %s but carries %s data", what,
+                          type_name(a->type), type_name(c));
+    switch (a->type) {
+    case LSTM__A_FLOAT: a->f = ap->f; break;
+    case LSTM__A_INT: a->i = ap->i; break;
+    case LSTM__A_STRING:
+        if (!(a->s = imp_bytes(im, ap->s, what))) return im->d->code;
+        break;
+    case LSTM__A_FLOATS:
+        a->n = ap->n_floats;
+        a->floats = lstm__pool_array(pool, a->n + 1, sizeof(float));
+        if (!a->floats) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
+        if (a->n) memcpy(a->floats, ap->floats, a->n * sizeof(float));
+        break;
+    case LSTM__A_INTS:
+        a->n = ap->n_ints;
+        a->ints = lstm__pool_array(pool, a->n + 1, sizeof(int64_t));
+        if (!a->ints) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
+        if (a->n) memcpy(a->ints, ap->ints, a->n * sizeof(int64_t));
+        break;
+    case LSTM__A_STRINGS:
+        a->n = ap->n_strings;
+        a->strings = lstm__pool_array(pool, a->n + 1, sizeof(char *));
+        if (!a->strings) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
+        for (size_t i = 0; i < a->n; i++)
+            if (!(a->strings[i] = imp_bytes(im, ap->strings[i], what))) return im->d->code;
+        break;
+    case LSTM__A_TENSOR:
+        if (!ap->t) return lstm__errf(im->d, LSTM_EMODEL, "%s has no tensor", what);
+        a->t = lstm__pool_alloc(pool, sizeof *a->t);
+        if (!a->t) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
+        return lstm__imp_tensor(im, ap->t, a->t, what);
+    case LSTM__A_TENSORS:
+        a->n = ap->n_tensors;
+        a->ts = lstm__pool_array(pool, a->n + 1, sizeof *a->ts);
+        if (!a->ts) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
+        for (size_t i = 0; i < a->n; i++) {
+            a->ts[i] = lstm__pool_alloc(pool, sizeof **a->ts);
+            if (!a->ts[i]) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
+            int rc = ap->tensors[i] ? lstm__imp_tensor(im, ap->tensors[i], a->ts[i], what)
+                                    : lstm__errf(im->d, LSTM_EMODEL, "%s: empty tensor", what);
+            if (rc) return rc;
+        }
+        break;
+    case LSTM__A_GRAPH:
+        /* Subgraph bodies are not imported (no control-flow ops); the dump shows their size. */
+        a->subgraph_nodes = ap->g ? (int)ap->g->n_node : 0;
+        break;
+    case LSTM__A_GRAPHS: a->n = ap->n_graphs; break;
+    case LSTM__A_SPARSE_TENSORS: a->n = ap->n_sparse_tensors; break;
+    case LSTM__A_TYPE_PROTOS: a->n = ap->n_type_protos; break;
+    default: break; /* SPARSE_TENSOR, TYPE_PROTO: kept as a typed marker; no kernel reads them */
+    }
+    return LSTM_OK;
+}
+
+int lstm__imp_attrs(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, const char *label)
+{
+    n->n_attr = (int)np->n_attribute;
+    n->attrs = lstm__pool_array(&im->g->pool, np->n_attribute + 1, sizeof *n->attrs);
+    if (!n->attrs) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", label);
+    for (int i = 0; i < n->n_attr; i++) {
+        const Onnx__AttributeProto *ap = np->attribute[i];
+        if (!ap) return lstm__errf(im->d, LSTM_EMODEL, "%s has an empty attribute", label);
+        int rc = imp_attr(im, ap, &n->attrs[i], label);
+        if (rc) return rc;
+        for (int j = 0; j < i; j++)
+            if (strcmp(n->attrs[j].name, n->attrs[i].name) == 0)
+                return lstm__errf(im->d, LSTM_EMODEL, "%s has attribute '%s' twice", label,
+                                  n->attrs[i].name);
+    }
+    return LSTM_OK;
+}

@@ -1,0 +1,44 @@
+/* importer.h — shared by the importer sources only; the protobuf-c types stop here. */
+#ifndef LSTM_IMPORTER_H
+#define LSTM_IMPORTER_H
+
+#include "import.h"
+#include "onnx.pb-c.h"
+
+typedef struct lstm__imp {
+    lstm__graph *g;
+    lstm__diag *d;
+    lstm_limits lim;
+    const char *base_dir; /* folder for external data, NULL refuses it */
+} lstm__imp;
+
+/* Copy a protobuf string into the pool ("" for NULL), enforcing the name limit. what names
+** the field for the message. NULL when the limit is exceeded or memory runs out (d is set). */
+const char *lstm__imp_name(lstm__imp *im, const char *s, const char *what);
+const char *lstm__imp_doc(lstm__imp *im, const char *s);
+
+/* TensorProto -> tensor with data in the pool. what names the tensor for messages. */
+int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t,
+                     const char *what);
+/* A node's attributes. */
+int lstm__imp_attrs(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, const char *label);
+/* Read external data for tensor `what` into dst (nbytes). */
+int lstm__imp_extdata(lstm__imp *im, const Onnx__TensorProto *tp, void *dst, size_t nbytes,
+                      const char *what, const char **location, int64_t *offset);
+
+/* Iterative wire-format scan: tags, lengths and message nesting, before protobuf-c sees the
+** bytes (protobuf-c recurses without a depth limit). */
+int lstm__wire_scan(const uint8_t *buf, size_t len, const ProtobufCMessageDescriptor *root,
+                    unsigned max_depth, const lstm__alloc *a, lstm__diag *d);
+
+/* A ProtobufCAllocator that stops at a byte budget. */
+typedef struct lstm__pb_budget {
+    ProtobufCAllocator pa;
+    const lstm__alloc *a;
+    uint64_t used, limit;
+    int exhausted;
+} lstm__pb_budget;
+
+void lstm__pb_budget_init(lstm__pb_budget *b, const lstm__alloc *a, uint64_t limit);
+
+#endif

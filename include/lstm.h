@@ -1,0 +1,120 @@
+/*
+** lstm.h — the public C API of the ONNX recurrent-network toolkit.
+**
+** Usage:
+**     lstm_model *m = NULL;
+**     int rc = lstm_model_open("model.onnx", NULL, &m);
+**     if (rc != LSTM_OK) {
+**         fprintf(stderr, "%s: %s\n", lstm_errstr(rc), lstm_model_errmsg(m));
+**         lstm_model_close(m);
+**         return 1;
+**     }
+**     ...
+**     lstm_model_close(m);
+**
+** Conventions:
+** - Every function that can fail returns an lstm_status (LSTM_OK == 0).
+** - The library never prints, aborts or exits; failures carry a message that names the
+**   node, tensor or input at fault (lstm_model_errmsg).
+** - Constructors always write *out. On failure other than LSTM_ENOMEM *out is a handle that
+**   can explain the failure and must still be closed. Closing NULL is a no-op.
+** - Dimensions are int64_t in ONNX order (dims[0] outermost, row-major).
+** - No global mutable state: a loaded model is immutable and may be shared by threads.
+*/
+#ifndef LSTM_H
+#define LSTM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define LSTM_API __attribute__((visibility("default")))
+#else
+#define LSTM_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes. lstm_errstr() gives a static description of each. */
+typedef enum lstm_status {
+    LSTM_OK = 0,
+    LSTM_ENOMEM = 1,       /* an allocation failed */
+    LSTM_EIO = 2,          /* a file could not be read */
+    LSTM_EPROTO = 3,       /* the bytes are not a valid ONNX protobuf */
+    LSTM_ELIMIT = 4,       /* a configured resource limit was exceeded */
+    LSTM_EMODEL = 5,       /* the model is invalid (graph, tensors, attributes) */
+    LSTM_EUNSUPPORTED = 6, /* valid ONNX that this runtime does not implement */
+    LSTM_EEXTDATA = 7,     /* external tensor data was refused */
+    LSTM_EINVAL = 8,       /* a bad argument or input from the caller */
+    LSTM_EMISUSE = 9,      /* the API was used out of order */
+    LSTM_EABORTED = 10     /* the abort callback asked to stop */
+} lstm_status;
+
+/* Element types, numbered as ONNX TensorProto.DataType. */
+typedef enum lstm_dtype {
+    LSTM_DT_UNDEFINED = 0,
+    LSTM_DT_FLOAT = 1,
+    LSTM_DT_UINT8 = 2,
+    LSTM_DT_INT8 = 3,
+    LSTM_DT_UINT16 = 4,
+    LSTM_DT_INT16 = 5,
+    LSTM_DT_INT32 = 6,
+    LSTM_DT_INT64 = 7,
+    LSTM_DT_STRING = 8,
+    LSTM_DT_BOOL = 9,
+    LSTM_DT_FLOAT16 = 10,
+    LSTM_DT_DOUBLE = 11,
+    LSTM_DT_UINT32 = 12,
+    LSTM_DT_UINT64 = 13,
+    LSTM_DT_COMPLEX64 = 14,
+    LSTM_DT_COMPLEX128 = 15,
+    LSTM_DT_BFLOAT16 = 16
+} lstm_dtype;
+
+typedef struct lstm_model lstm_model;
+
+/* Resource limits applied while loading. Zero fields take the documented defaults. */
+typedef struct lstm_limits {
+    uint64_t max_file_bytes;    /* default 2 GiB */
+    uint32_t max_depth;         /* protobuf message nesting, default 64 */
+    uint64_t max_decode_bytes;  /* heap used while decoding, default 64 x file size + 64 MiB */
+    uint64_t max_tensor_bytes;  /* one tensor, default 2 GiB */
+    uint64_t max_weight_bytes;  /* all initializers together, default 4 GiB */
+    uint32_t max_nodes;         /* default 1,000,000 */
+    uint32_t max_name_bytes;    /* any name or string attribute, default 4096 */
+} lstm_limits;
+
+/* Options for opening a model. All-zero (or NULL) means defaults. */
+typedef struct lstm_options {
+    lstm_limits limits;
+    /* Allocator hooks; both or neither. ud is passed back unchanged. */
+    void *(*alloc)(void *ud, size_t size);
+    void (*free)(void *ud, void *ptr);
+    void *alloc_ud;
+    /* Base folder for external tensor data of a model opened from a buffer; NULL refuses
+    ** external data in that case. Ignored by lstm_model_open (the model's own folder is used). */
+    const char *external_data_dir;
+} lstm_options;
+
+/* Static description of a status code; never NULL. */
+LSTM_API const char *lstm_errstr(int status);
+/* Library version as "MAJOR.MINOR.PATCH"; static. */
+LSTM_API const char *lstm_version(void);
+
+/* Load and validate a model from a file. *out receives a handle (see Conventions). */
+LSTM_API int lstm_model_open(const char *path, const lstm_options *opt, lstm_model **out);
+/* Same from memory; buf is not retained and may be freed after the call. */
+LSTM_API int lstm_model_open_buffer(const void *buf, size_t len, const lstm_options *opt,
+                                    lstm_model **out);
+/* Free a model; NULL is a no-op. Sessions opened on it must be closed first. */
+LSTM_API void lstm_model_close(lstm_model *m);
+/* Message of the last failure on m ("" when none, static text for NULL). Owned by m,
+** valid until the next call on m. */
+LSTM_API const char *lstm_model_errmsg(const lstm_model *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,157 @@
+/* dump_util.c — formatting helpers shared by the dump formats. */
+#include "dump.h"
+#include "dtype.h"
+
+#include <string.h>
+
+const char *du_type_dtype(const lstm__type *t)
+{
+    switch (t->kind) {
+    case LSTM__VK_TENSOR: return lstm__dtype_name(t->dtype);
+    case LSTM__VK_SPARSE: return "sparse";
+    case LSTM__VK_SEQUENCE: return "sequence";
+    case LSTM__VK_MAP: return "map";
+    case LSTM__VK_OPTIONAL: return "optional";
+    case LSTM__VK_NONE: return "?";
+    default: return "unknown";
+    }
+}
+
+const char *du_type_dims(char *buf, size_t n, const lstm__type *t, const char *sep)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    if (t->rank < 0) {
+        snprintf(buf, n, "?");
+        return buf;
+    }
+    if (t->rank == 0) {
+        snprintf(buf, n, "scalar");
+        return buf;
+    }
+    for (int i = 0; i < t->rank && o < n; i++) {
+        const char *s = i ? sep : "";
+        if (t->dim_names[i])
+            o += (size_t)snprintf(buf + o, n - o, "%s%s", s, t->dim_names[i]);
+        else if (t->dims[i] >= 0)
+            o += (size_t)snprintf(buf + o, n - o, "%s%lld", s, (long long)t->dims[i]);
+        else
+            o += (size_t)snprintf(buf + o, n - o, "%s?", s);
+    }
+    return buf;
+}
+
+const char *du_tensor_dims(char *buf, size_t n, const lstm__tensor *t, const char *sep)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    if (t->rank == 0) {
+        snprintf(buf, n, "scalar");
+        return buf;
+    }
+    for (int i = 0; i < t->rank && o < n; i++)
+        o += (size_t)snprintf(buf + o, n - o, "%s%lld", i ? sep : "", (long long)t->dims[i]);
+    return buf;
+}
+
+const char *du_attr_type(int type)
+{
+    static const char *const n[] = {"UNDEFINED", "FLOAT",   "INT",     "STRING",
+                                    "TENSOR",    "GRAPH",   "FLOATS",  "INTS",
+                                    "STRINGS",   "TENSORS", "GRAPHS",  "SPARSE_TENSOR",
+                                    "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
+    return type >= 0 && type < (int)(sizeof n / sizeof n[0]) ? n[type] : "UNKNOWN";
+}
+
+const char *du_attr_value(char *buf, size_t n, const lstm__attr *a)
+{
+    size_t o = 0;
+    char dims[128];
+    buf[0] = '\0';
+    switch (a->type) {
+    case LSTM__A_FLOAT: snprintf(buf, n, "%g", (double)a->f); break;
+    case LSTM__A_INT: snprintf(buf, n, "%lld", (long long)a->i); break;
+    case LSTM__A_STRING: snprintf(buf, n, "%s", a->s); break;
+    case LSTM__A_FLOATS:
+    case LSTM__A_INTS:
+    case LSTM__A_STRINGS:
+        o += (size_t)snprintf(buf, n, "[");
+        for (size_t i = 0; i < a->n && o < n; i++) {
+            const char *s = i ? ", " : "";
+            if (a->type == LSTM__A_FLOATS)
+                o += (size_t)snprintf(buf + o, n - o, "%s%g", s, (double)a->floats[i]);
+            else if (a->type == LSTM__A_INTS)
+                o += (size_t)snprintf(buf + o, n - o, "%s%lld", s, (long long)a->ints[i]);
+            else
+                o += (size_t)snprintf(buf + o, n - o, "%s%s", s, a->strings[i]);
+        }
+        if (o < n) snprintf(buf + o, n - o, "]");
+        break;
+    case LSTM__A_TENSOR:
+        snprintf(buf, n, "tensor %s [%s]", lstm__dtype_name(a->t->dtype),
+                 du_tensor_dims(dims, sizeof dims, a->t, ", "));
+        break;
+    case LSTM__A_TENSORS: snprintf(buf, n, "%zu tensors", a->n); break;
+    case LSTM__A_GRAPH: snprintf(buf, n, "subgraph of %d nodes", a->subgraph_nodes); break;
+    case LSTM__A_GRAPHS: snprintf(buf, n, "%zu subgraphs", a->n); break;
+    default: snprintf(buf, n, "<%s>", du_attr_type(a->type)); break;
+    }
+    /* Keep the output on one line whatever the file holds. */
+    for (char *p = buf; *p; p++)
+        if ((unsigned char)*p < 0x20) *p = '?';
+    return buf;
+}
+
+int du_is_param(const lstm__tensor *t)
+{
+    return t->dtype == LSTM_DT_FLOAT || t->dtype == LSTM_DT_FLOAT16 ||
+           t->dtype == LSTM_DT_BFLOAT16 || t->dtype == LSTM_DT_DOUBLE;
+}
+
+uint64_t du_node_params(const lstm__graph *g, const lstm__node *n)
+{
+    uint64_t s = 0;
+    if (!g->values) return 0;
+    for (int k = 0; k < n->n_in; k++) {
+        const lstm__value *v = lstm__node_input(g, n, k);
+        if (v && v->init && du_is_param(v->init)) s += v->init->nelem;
+    }
+    return s;
+}
+
+uint64_t du_total_params(const lstm__graph *g)
+{
+    uint64_t s = 0;
+    for (int i = 0; i < g->n_inits; i++)
+        if (du_is_param(&g->inits[i].t)) s += g->inits[i].t.nelem;
+    return s;
+}
+
+int du_input_is_weight(const lstm__graph *g, int i)
+{
+    if (!g->values) return 0;
+    return (g->values[g->input_values[i]].flags & LSTM__V_INIT) != 0;
+}
+
+int du_is_recurrent(const lstm__node *n)
+{
+    return n->domain[0] == '\0' && (strcmp(n->op_type, "LSTM") == 0 ||
+                                    strcmp(n->op_type, "GRU") == 0 ||
+                                    strcmp(n->op_type, "RNN") == 0);
+}
+
+int du_histogram(const lstm__graph *g, const char **ops, int *counts, int cap)
+{
+    int k = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        int j = 0;
+        while (j < k && strcmp(ops[j], g->nodes[i].op_type) != 0) j++;
+        if (j == k) {
+            if (k == cap) continue;
+            ops[k] = g->nodes[i].op_type;
+            counts[k++] = 0;
+        }
+        counts[j]++;
+    }
+    return k;
+}
