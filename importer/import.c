@@ -298,6 +298,7 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
     lstm__pb_budget_init(&pb, &a, budget);
     Onnx__ModelProto *mp = onnx__model_proto__unpack(&pb.pa, len, buf);
     if (!mp) {
+        if (pb.oom) return lstm__errf(d, LSTM_ENOMEM, "out of memory decoding the model");
         if (pb.exhausted)
             return lstm__errf(d, LSTM_ELIMIT,
                               "decoding the model needs more than %llu bytes of memory",

@@ -36,7 +36,8 @@ typedef struct lstm__pb_budget {
     ProtobufCAllocator pa;
     const lstm__alloc *a;
     uint64_t used, limit;
-    int exhausted;
+    int exhausted; /* the budget stopped an allocation */
+    int oom;       /* the allocator failed */
 } lstm__pb_budget;
 
 void lstm__pb_budget_init(lstm__pb_budget *b, const lstm__alloc *a, uint64_t limit);

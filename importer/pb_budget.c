@@ -11,7 +11,10 @@ static void *budget_alloc(void *ud, size_t size)
         return NULL;
     }
     unsigned char *p = lstm__malloc(b->a, size + HDR);
-    if (!p) return NULL;
+    if (!p) {
+        b->oom = 1;
+        return NULL;
+    }
     *(size_t *)p = size;
     b->used += size;
     return p + HDR;
@@ -35,4 +38,5 @@ void lstm__pb_budget_init(lstm__pb_budget *b, const lstm__alloc *a, uint64_t lim
     b->used = 0;
     b->limit = limit;
     b->exhausted = 0;
+    b->oom = 0;
 }

@@ -1,0 +1,59 @@
+#!/bin/sh
+# lstm-dump over every model of Debian's libonnx-testdata: each must exit 0, or 1 with a
+# message on stderr; never crash or trip a sanitizer (exit 223 in the sanitizer build). Every
+# --json output must parse, and the --dot output of every recurrent model must render.
+# usage: dump_testdata.sh LSTM_DUMP TESTDATA_DIR
+set -u
+dump=$1
+data=$2
+if [ ! -d "$data" ]; then
+    echo "libonnx-testdata not found at $data (apt-get install libonnx-testdata)"
+    exit 1
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+total=0 ok=0 refused=0 bad=0
+for m in "$data"/*/*/model.onnx; do
+    total=$((total + 1))
+    n=$(printf '%05d' $total)
+    "$dump" "$m" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    "$dump" --json "$m" > "$tmp/$n.json" 2> /dev/null
+    jrc=$?
+    if [ $rc -eq 0 ] && [ $jrc -eq 0 ]; then
+        ok=$((ok + 1))
+    elif [ $rc -eq 1 ] && [ $jrc -eq 1 ] && [ -s "$tmp/err" ]; then
+        refused=$((refused + 1))
+        echo "refused: $(cat "$tmp/err")"
+    else
+        bad=$((bad + 1))
+        echo "FAIL: $m: exit $rc (json $jrc): $(head -c 300 "$tmp/err")"
+    fi
+done
+python3 - "$tmp" <<'PY' || bad=$((bad + 1))
+import json, sys, glob
+files = sorted(glob.glob(sys.argv[1] + "/*.json"))
+for f in files:
+    with open(f) as fh:
+        try:
+            doc = json.load(fh)
+        except Exception as e:
+            sys.exit("invalid JSON for model %s: %s" % (f, e))
+    assert doc["schema"] == "lstm-dump/1", f
+print("%d JSON documents parse" % len(files))
+PY
+if command -v dot > /dev/null; then
+    for m in "$data"/node/test_lstm_*/model.onnx "$data"/node/test_gru_*/model.onnx \
+             "$data"/node/test_*rnn_*/model.onnx "$data"/pytorch-converted/*/model.onnx; do
+        [ -f "$m" ] || continue
+        if ! "$dump" --dot "$m" | dot -Tsvg > /dev/null 2> "$tmp/dot.err"; then
+            bad=$((bad + 1))
+            echo "FAIL: dot cannot render the graph of $m: $(head -c 300 "$tmp/dot.err")"
+        fi
+    done
+else
+    echo "FAIL: graphviz 'dot' is not installed (apt-get install graphviz)"
+    bad=$((bad + 1))
+fi
+echo "$total models: $ok valid, $refused refused with a message, $bad failures"
+[ $total -gt 900 ] && [ $bad -eq 0 ]

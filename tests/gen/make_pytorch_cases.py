@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""Reference cases from PyTorch (Debian's python3-torch): nn.LSTM / nn.GRU / nn.RNN exported
+with torch.onnx.export, inputs and PyTorch's own outputs in the ONNX test-case layout.
+
+    /usr/bin/python3 tests/gen/make_pytorch_cases.py [OUT_DIR]   (default tests/data/pytorch)
+
+Each case also gets params.txt: sum(p.numel() for p in module.parameters()).
+The test suite only reads the generated files; it does not need torch.
+"""
+import io
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from onnx_case import write_case  # noqa: E402
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "data", "pytorch")
+T, B, I, H = 6, 3, 5, 7
+
+
+class Wrap(torch.nn.Module):
+    """Return every output of the recurrent module as a flat tuple."""
+
+    def __init__(self, rnn, with_state=False):
+        super().__init__()
+        self.rnn = rnn
+        self.with_state = with_state
+
+    def forward(self, x, *state):
+        if self.with_state:
+            st = state[0] if len(state) == 1 else tuple(state)
+            y, s = self.rnn(x, st)
+        else:
+            y, s = self.rnn(x)
+        return (y,) + (tuple(s) if isinstance(s, tuple) else (s,))
+
+
+class Packed(torch.nn.Module):
+    """pack_padded_sequence -> LSTM -> pad_packed_sequence: exported as sequence_lens."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x, lengths):
+        p = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=True)
+        y, s = self.rnn(p)
+        y, _ = torch.nn.utils.rnn.pad_packed_sequence(y, total_length=x.shape[0])
+        return (y,) + (tuple(s) if isinstance(s, tuple) else (s,))
+
+
+def export(name, module, inputs, input_names, opset=14):
+    module.eval()
+    with torch.no_grad():
+        outs = module(*inputs)
+    f = io.BytesIO()
+    out_names = ["Y", "Y_h", "Y_c"][: len(outs)]
+    torch.onnx.export(module, inputs, f, opset_version=opset, input_names=input_names,
+                      output_names=out_names)
+    params = sum(p.numel() for p in module.parameters())
+    write_case(OUT, name, f.getvalue(),
+               [(n, t.numpy()) for n, t in zip(input_names, inputs)],
+               [(n, t.numpy()) for n, t in zip(out_names, outs)],
+               {"params.txt": "%d\n" % params})
+    print("wrote", name, "params", params)
+
+
+def main():
+    torch.manual_seed(1234)
+    # Saturating inputs (|x| > 10) for some elements, distinct weights per direction.
+    x = torch.randn(T, B, I) * 3.0
+    x[0, 0, 0] = 12.0
+    x[2, 1, 3] = -15.0
+    xb = x.transpose(0, 1).contiguous()
+    export("lstm_1layer", Wrap(torch.nn.LSTM(I, H)), (x,), ["X"])
+    export("lstm_2layer_bidi", Wrap(torch.nn.LSTM(I, H, num_layers=2, bidirectional=True)),
+           (x,), ["X"])
+    export("lstm_batch_first", Wrap(torch.nn.LSTM(I, H, batch_first=True)), (xb,), ["X"])
+    h0, c0 = torch.randn(2, B, H), torch.randn(2, B, H)
+    export("lstm_h0c0_2layer", Wrap(torch.nn.LSTM(I, H, num_layers=2), True), (x, h0, c0),
+           ["X", "h0", "c0"])
+    export("gru_1layer", Wrap(torch.nn.GRU(I, H)), (x,), ["X"])
+    export("gru_2layer_bidi", Wrap(torch.nn.GRU(I, H, num_layers=2, bidirectional=True)),
+           (x,), ["X"])
+    export("gru_h0_batch_first", Wrap(torch.nn.GRU(I, H, batch_first=True), True),
+           (xb, torch.randn(1, B, H)), ["X", "h0"])
+    export("rnn_tanh", Wrap(torch.nn.RNN(I, H)), (x,), ["X"])
+    export("rnn_relu_bidi_2layer",
+           Wrap(torch.nn.RNN(I, H, num_layers=2, nonlinearity="relu", bidirectional=True)),
+           (x * 0.3,), ["X"])
+    lengths = torch.tensor([6, 4, 1])
+    export("lstm_packed", Packed(torch.nn.LSTM(I, H)), (x, lengths), ["X", "lengths"])
+    export("gru_packed_bidi", Packed(torch.nn.GRU(I, H, bidirectional=True)), (x, lengths),
+           ["X", "lengths"])
+
+
+if __name__ == "__main__":
+    main()
