@@ -114,6 +114,79 @@ LSTM_API void lstm_model_close(lstm_model *m);
 ** valid until the next call on m. */
 LSTM_API const char *lstm_model_errmsg(const lstm_model *m);
 
+/* ---- Introspection ---------------------------------------------------------------------- */
+
+#define LSTM_MAX_RANK 8
+
+/* A graph input or output as declared in the model. Pointers are owned by the model and live
+** as long as it. dims[i] is -1 where the model gives no size (dim_names[i] is then the
+** symbolic name, or NULL); rank is -1 when the model declares no shape. */
+typedef struct lstm_value_info {
+    const char *name;
+    int dtype;
+    int rank;
+    int64_t dims[LSTM_MAX_RANK];
+    const char *dim_names[LSTM_MAX_RANK];
+    int has_default; /* an initializer gives the value when the caller binds none */
+} lstm_value_info;
+
+/* Number of graph inputs (those with a default included) / outputs; -1 for a failed model. */
+LSTM_API int lstm_model_input_count(const lstm_model *m);
+LSTM_API int lstm_model_output_count(const lstm_model *m);
+LSTM_API int lstm_model_input_info(const lstm_model *m, int i, lstm_value_info *out);
+LSTM_API int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info *out);
+
+/* ---- Sessions ------------------------------------------------------------------------- */
+
+typedef struct lstm_session lstm_session;
+
+/* Open a session on a loaded model; m must outlive it. One thread at a time per session. */
+LSTM_API int lstm_session_open(const lstm_model *m, lstm_session **out);
+/* Bind input `name` to caller memory: data (nbytes, aligned to the element size) must stay
+** valid and unchanged until lstm_session_run returns; it is read, never written. dims has rank
+** entries. Binding an input with a default overrides the default. */
+LSTM_API int lstm_session_set_input(lstm_session *s, const char *name, int dtype, int rank,
+                                    const int64_t *dims, const void *data, size_t nbytes);
+/* Run the model. Memory is planned on the first run and again only when input shapes change;
+** a run with the planned shapes allocates nothing. */
+LSTM_API int lstm_session_run(lstm_session *s);
+
+/* A borrowed view of an output: valid until the next run, set_input or close of s. */
+typedef struct lstm_view {
+    int dtype;
+    int rank;
+    int64_t dims[LSTM_MAX_RANK];
+    const void *data;
+    size_t nbytes;
+} lstm_view;
+
+LSTM_API int lstm_session_output(lstm_session *s, const char *name, lstm_view *out);
+LSTM_API void lstm_session_close(lstm_session *s);
+/* Message of the last failure on s; owned by s, valid until the next call on s. */
+LSTM_API const char *lstm_session_errmsg(const lstm_session *s);
+
+/* ---- Tensor files ----------------------------------------------------------------------- */
+
+/* An owned tensor (name may be ""). Release with lstm_tensor_clear. */
+typedef struct lstm_tensor {
+    char *name;
+    int dtype;
+    int rank;
+    int64_t dims[LSTM_MAX_RANK];
+    void *data;
+    size_t nbytes;
+} lstm_tensor;
+
+/* Decode a serialized ONNX TensorProto (the .pb files of ONNX test cases) into *out. On
+** failure *out is empty and err (errlen bytes, may be NULL) holds the reason. */
+LSTM_API int lstm_tensor_read_pb(const void *buf, size_t len, lstm_tensor *out, char *err,
+                                 size_t errlen);
+LSTM_API void lstm_tensor_clear(lstm_tensor *t);
+/* Static name of an element type ("float32", "int64", ...). */
+LSTM_API const char *lstm_dtype_name(int dtype);
+/* Size in bytes of one element, 0 for types without a fixed size. */
+LSTM_API size_t lstm_dtype_size(int dtype);
+
 #ifdef __cplusplus
 }
 #endif

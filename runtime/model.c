@@ -1,6 +1,9 @@
 /* model.c — lstm_model_open / close / errmsg. */
 #include "import.h"
 #include "model.h"
+#include "dtype.h"
+
+#include <string.h>
 
 static int open_common(const void *buf, size_t len, const char *path, const lstm_options *opt,
                        lstm_model **out)
@@ -52,3 +55,36 @@ const char *lstm_model_errmsg(const lstm_model *m)
     if (!m) return "no model (out of memory or NULL handle)";
     return m->diag.msg;
 }
+
+static int info(const lstm_model *m, const lstm__decl *dc, int n, int i, lstm_value_info *out,
+                int inputs)
+{
+    if (!m || !m->g || !out || i < 0 || i >= n) return LSTM_EINVAL;
+    const lstm__decl *d = &dc[i];
+    memset(out, 0, sizeof *out);
+    out->name = d->name;
+    out->dtype = d->type.kind == LSTM__VK_TENSOR ? d->type.dtype : LSTM_DT_UNDEFINED;
+    out->rank = d->type.rank;
+    for (int k = 0; k < d->type.rank && k < LSTM_MAX_RANK; k++) {
+        out->dims[k] = d->type.dims[k];
+        out->dim_names[k] = d->type.dim_names[k];
+    }
+    out->has_default = inputs && (m->g->values[m->g->input_values[i]].flags & LSTM__V_INIT);
+    return LSTM_OK;
+}
+
+int lstm_model_input_count(const lstm_model *m) { return m && m->g ? m->g->n_inputs : -1; }
+int lstm_model_output_count(const lstm_model *m) { return m && m->g ? m->g->n_outputs : -1; }
+
+int lstm_model_input_info(const lstm_model *m, int i, lstm_value_info *out)
+{
+    return info(m, m && m->g ? m->g->inputs : NULL, m && m->g ? m->g->n_inputs : 0, i, out, 1);
+}
+
+int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info *out)
+{
+    return info(m, m && m->g ? m->g->outputs : NULL, m && m->g ? m->g->n_outputs : 0, i, out, 0);
+}
+
+const char *lstm_dtype_name(int dtype) { return lstm__dtype_name(dtype); }
+size_t lstm_dtype_size(int dtype) { return lstm__dtype_size(dtype); }

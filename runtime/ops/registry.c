@@ -1,14 +1,20 @@
 /* registry.c — the operator table built from ops.def, and node resolution. */
 #include "ops/registry.h"
-#include "ops/rnn_attrs.h"
+#include "ops/ops.h"
 
 #include <string.h>
 
 static const lstm__op rows[] = {
-#define X(dom, ty, since, check, kernel) {dom, ty, since, check, kernel},
+#define X(dom, ty, since, flags, ptype, pfx)                                                   \
+    {dom, ty, since, flags, sizeof(ptype), pfx##_parse, pfx##_infer, pfx##_run},
 #include "ops/ops.def"
 #undef X
 };
+
+#define X(dom, ty, since, flags, ptype, pfx)                                                   \
+    _Static_assert(sizeof(ptype) <= LSTM__PARAMS_MAX, "params of " ty " too large");
+#include "ops/ops.def"
+#undef X
 
 #define NROWS (int)(sizeof rows / sizeof rows[0])
 
@@ -42,14 +48,16 @@ const lstm__op *lstm__registry_find(const char *domain, const char *op_type, int
 
 void lstm__registry_resolve(lstm__graph *g)
 {
+    _Alignas(64) unsigned char params[LSTM__PARAMS_MAX];
     for (int i = 0; i < g->n_nodes; i++) {
         lstm__node *n = &g->nodes[i];
         lstm__diag d;
         lstm__diag_clear(&d);
         n->op = lstm__registry_find(n->domain, n->op_type, n->opset, &d);
-        if (n->op && n->op->check) n->op->check(g, n, n->op->since, &d);
-        if (n->op && !d.code && !n->op->has_kernel)
-            lstm__errf(&d, LSTM_EUNSUPPORTED, "%s is recognised but has no kernel yet", n->op_type);
+        if (n->op) {
+            memset(params, 0, sizeof params);
+            n->op->parse(g, n, n->op->since, params, &d);
+        }
         n->support = NULL;
         if (d.code) {
             n->support = lstm__pool_strndup(&g->pool, d.msg, strlen(d.msg));

@@ -332,9 +332,3 @@ int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__
     }
     return 0;
 }
-
-int lstm__rnn_check(const lstm__graph *g, const lstm__node *n, int since, lstm__diag *d)
-{
-    lstm__rnn_params p;
-    return lstm__rnn_parse(g, n, since, &p, d);
-}

@@ -61,8 +61,6 @@ typedef struct lstm__rnn_params {
 ** initial_h and initial_c (initializers or declared inputs) are cross-checked. */
 int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__rnn_params *p,
                     lstm__diag *d);
-/* Registry check hook: lstm__rnn_parse into a scratch struct. */
-int lstm__rnn_check(const lstm__graph *g, const lstm__node *n, int since, lstm__diag *d);
 
 const char *lstm__act_name(int kind);
 int lstm__act_takes_alpha(int kind);

@@ -1,0 +1,53 @@
+/*
+** kernel.h — what an operator implementation sees. Each op has four phases (TFLite style):
+**   parse  once per node at session open: attributes -> params (no run-time shapes);
+**   infer  whenever input shapes change: output dtypes/shapes and scratch bytes;
+**   run    compute into planned memory; never allocates;
+** and inputs whose values are known before the run (constants, shape arithmetic) can be read
+** in infer (lstm__rt.data is non-NULL there for them).
+*/
+#ifndef LSTM_KERNEL_H
+#define LSTM_KERNEL_H
+
+#include "graph.h"
+
+/* A run-time tensor: contiguous, row-major, ONNX dim order. */
+typedef struct lstm__rt {
+    int dtype;
+    int rank;
+    int64_t dims[LSTM__MAX_RANK];
+    size_t nelem;
+    size_t nbytes;
+    void *data;  /* NULL during infer unless the value is known before the run */
+    int known;   /* 1 when data is known before the run (constant or shape arithmetic) */
+} lstm__rt;
+
+typedef struct lstm__kctx {
+    const lstm__graph *g;
+    const lstm__node *n;
+    int since;            /* operator version the node resolved to */
+    lstm__rt **in;        /* n->n_in entries, NULL for absent inputs */
+    lstm__rt **out;       /* n->n_out entries, NULL for absent outputs */
+    void *params;         /* parsed parameters (parse fills, read-only afterwards) */
+    void *scratch;        /* run: scratch_size bytes, 64-byte aligned */
+    size_t scratch_size;  /* infer sets it */
+    lstm__diag *d;
+    char label[200];      /* "node 'x' (LSTM, opset 14)" for messages */
+} lstm__kctx;
+
+/* Set an output's dtype and shape (computes nelem/nbytes with overflow checks). */
+int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t *dims);
+/* Element count of dims; returns -1 on overflow or a negative dim. */
+int64_t lstm__dims_count(int rank, const int64_t *dims);
+/* "[2,3,4]" */
+const char *lstm__dims_str(char *buf, size_t n, int rank, const int64_t *dims);
+/* Fill k->label. */
+void lstm__kctx_label(lstm__kctx *k);
+
+/* float16 / bfloat16 <-> float32. */
+float lstm__f16_to_f32(uint16_t h);
+uint16_t lstm__f32_to_f16(float f);
+float lstm__bf16_to_f32(uint16_t h);
+uint16_t lstm__f32_to_bf16(float f);
+
+#endif

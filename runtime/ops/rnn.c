@@ -1,0 +1,296 @@
+/*
+** rnn.c — LSTM / GRU / RNN (ai.onnx versions 7, 14, 22): run-time shape checks, scratch plan and
+** the driver around the cells in rnn_cells.c.
+** Spec: https://onnx.ai/onnx/operators/onnx__LSTM.html (GRU, RNN alike)
+**
+** Inputs  X [T,B,I] (layout 0) | [B,T,I] (layout 1), W [D,G*H,I], R [D,G*H,H], B [D,2*G*H]?,
+**         sequence_lens [B] int32?, initial_h / initial_c [D,B,H] | [B,D,H]?, P [D,3H]?
+** Outputs Y [T,D,B,H] | [B,T,D,H], Y_h / Y_c [D,B,H] | [B,D,H], each optional.
+** Per direction: xw = X*W^T (one GEMM over all steps) + biases, then per step the recurrent
+** GEMM and one fused pass (rnn_cells.c). Padded steps (t >= sequence_lens[b]) give Y = 0; Y_h
+** and Y_c hold the state after the last valid step, 0 when the length is 0; a reverse pass
+** consumes the first sequence_lens[b] steps backwards and writes Y in original time order.
+** float16 / bfloat16 are computed in float32; float64 is refused.
+*/
+#include "ops/rnn.h"
+#include "blas.h"
+#include "dtype.h"
+
+#include <limits.h>
+#include <string.h>
+
+enum { S_XW, S_RG, S_TMP, S_TMP2, S_H, S_C, S_BIAS, S_LENS, S_X, S_W, S_R, S_B, S_H0, S_C0, S_P,
+       S_Y, S_YH, S_YC, S_COUNT };
+
+typedef struct plan {
+    lstm__rnn_dims z;
+    int dtype;       /* element type of the node's tensors */
+    size_t off[S_COUNT + 1];
+} plan;
+
+int lstm__rnn_op_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                       lstm__diag *d)
+{
+    return lstm__rnn_parse(g, n, since, params, d);
+}
+
+static int shape_err(lstm__kctx *k, const char *name, const lstm__rt *t, const int64_t *want,
+                     int rank, const char *what)
+{
+    char got[96], exp[96];
+    return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has shape %s, expected %s %s", k->label,
+                      name, lstm__dims_str(got, sizeof got, t->rank, t->dims),
+                      lstm__dims_str(exp, sizeof exp, rank, want), what);
+}
+
+static int check(lstm__kctx *k, int idx, const char *name, int rank, const int64_t *want,
+                 const char *what)
+{
+    const lstm__rt *t = idx < k->n->n_in ? k->in[idx] : NULL;
+    if (!t) return 0;
+    int bad = t->rank != rank;
+    for (int i = 0; !bad && i < rank; i++) bad = t->dims[i] != want[i];
+    return bad ? shape_err(k, name, t, want, rank, what) : 0;
+}
+
+/* Compute the dims and the scratch layout (byte offsets) from the run-time input shapes. */
+static int make_plan(lstm__kctx *k, plan *pl)
+{
+    const lstm__rnn_params *p = k->params;
+    const lstm__rt *X = k->in[RNN_IN_X], *W = k->in[RNN_IN_W], *R = k->in[RNN_IN_R];
+    memset(pl, 0, sizeof *pl);
+    lstm__rnn_dims *z = &pl->z;
+    if (X->rank != 3)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input X has rank %d, expected 3", k->label,
+                          X->rank);
+    z->T = X->dims[p->layout ? 1 : 0];
+    z->B = X->dims[p->layout ? 0 : 1];
+    z->I = X->dims[2];
+    z->D = p->num_dirs;
+    z->G = p->gates;
+    if (R->rank != 3)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input R has rank %d, expected 3", k->label,
+                          R->rank);
+    z->H = p->hidden_given ? p->hidden_size : R->dims[2];
+    if (z->H < 1)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: hidden size from R is %lld", k->label,
+                          (long long)z->H);
+    const int64_t D = z->D, GH = z->G * z->H, H = z->H, B = z->B, T = z->T;
+    if (check(k, RNN_IN_W, "W", 3, (int64_t[]){D, GH, z->I},
+              "(num_directions, gates*hidden_size, input_size)") ||
+        check(k, RNN_IN_R, "R", 3, (int64_t[]){D, GH, H},
+              "(num_directions, gates*hidden_size, hidden_size)") ||
+        check(k, RNN_IN_B, "B", 2, (int64_t[]){D, 2 * GH}, "(num_directions, 2*gates*hidden_size)") ||
+        check(k, RNN_IN_SEQ, "sequence_lens", 1, (int64_t[]){B}, "(batch_size)"))
+        return k->d->code;
+    const char *hw = p->layout ? "(batch_size, num_directions, hidden_size)"
+                               : "(num_directions, batch_size, hidden_size)";
+    const int64_t *hs = p->layout ? (int64_t[]){B, D, H} : (int64_t[]){D, B, H};
+    if (check(k, RNN_IN_H0, "initial_h", 3, hs, hw)) return k->d->code;
+    if (p->cell == LSTM__CELL_LSTM &&
+        (check(k, RNN_IN_C0, "initial_c", 3, hs, hw) ||
+         check(k, RNN_IN_P, "P", 2, (int64_t[]){D, 3 * H}, "(num_directions, 3*hidden_size)")))
+        return k->d->code;
+    (void)W;
+
+    /* Element types: one float type for all but sequence_lens (int32). */
+    pl->dtype = X->dtype;
+    for (int i = 0; i < k->n->n_in; i++) {
+        const lstm__rt *t = k->in[i];
+        if (!t) continue;
+        if (i == RNN_IN_SEQ) {
+            if (t->dtype != LSTM_DT_INT32)
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: sequence_lens is %s, expected int32",
+                                  k->label, lstm__dtype_name(t->dtype));
+        } else if (t->dtype != pl->dtype) {
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d ('%s') is %s but X is %s",
+                              k->label, i, k->n->in_names[i], lstm__dtype_name(t->dtype),
+                              lstm__dtype_name(pl->dtype));
+        }
+    }
+    if (pl->dtype == LSTM_DT_DOUBLE)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: float64 is not supported (convert the model to float32)", k->label);
+    if (pl->dtype != LSTM_DT_FLOAT && pl->dtype != LSTM_DT_FLOAT16 &&
+        pl->dtype != LSTM_DT_BFLOAT16)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: X is %s, expected a float type", k->label,
+                          lstm__dtype_name(pl->dtype));
+
+    /* BLAS takes int dimensions. */
+    int64_t TB;
+    if (!lstm__mul_i64(T, B, &TB) || TB > INT_MAX || GH > INT_MAX / 4 || z->I > INT_MAX)
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: sizes exceed what one GEMM can take", k->label);
+
+    /* Scratch in floats per slot; conversions only for float16/bfloat16. */
+    int conv = pl->dtype != LSTM_DT_FLOAT;
+    int64_t n[S_COUNT] = {0};
+    int ok = lstm__mul_i64(TB, GH, &n[S_XW]);
+    n[S_RG] = B * GH;
+    n[S_TMP] = B * GH;
+    n[S_TMP2] = 2 * B * H;
+    n[S_H] = n[S_C] = B * H;
+    n[S_BIAS] = GH;
+    n[S_LENS] = B; /* int32, same size as float */
+    if (conv) {
+        ok = ok && lstm__mul_i64(TB, z->I, &n[S_X]);
+        ok = ok && lstm__mul_i64(D * GH, z->I, &n[S_W]);
+        n[S_R] = D * GH * H;
+        n[S_B] = D * 2 * GH;
+        n[S_H0] = n[S_C0] = n[S_YH] = n[S_YC] = D * B * H;
+        n[S_P] = D * 3 * H;
+        ok = ok && lstm__mul_i64(TB, D * H, &n[S_Y]);
+    }
+    size_t off = 0;
+    for (int i = 0; i < S_COUNT; i++) {
+        pl->off[i] = off;
+        size_t bytes;
+        if (!ok || n[i] < 0 || !lstm__mul_size((size_t)n[i], 4, &bytes) || off + bytes < off)
+            return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", k->label);
+        off += (bytes + 63) & ~(size_t)63;
+    }
+    pl->off[S_COUNT] = off;
+    return 0;
+}
+
+int lstm__rnn_op_infer(lstm__kctx *k)
+{
+    const lstm__rnn_params *p = k->params;
+    plan pl;
+    if (make_plan(k, &pl)) return k->d->code;
+    const lstm__rnn_dims *z = &pl.z;
+    int64_t y0[4] = {z->T, z->D, z->B, z->H}, y1[4] = {z->B, z->T, z->D, z->H};
+    int64_t s0[3] = {z->D, z->B, z->H}, s1[3] = {z->B, z->D, z->H};
+    for (int o = 0; o < k->n->n_out; o++) {
+        if (!k->out[o]) continue;
+        int rc = o == RNN_OUT_Y ? lstm__rt_set(k, k->out[o], pl.dtype, 4, p->layout ? y1 : y0)
+                                : lstm__rt_set(k, k->out[o], pl.dtype, 3, p->layout ? s1 : s0);
+        if (rc) return rc;
+    }
+    k->scratch_size = pl.off[S_COUNT];
+    return LSTM_OK;
+}
+
+/* Convert a float16/bfloat16 tensor into float32 (or return the float32 data as is). */
+static const float *as_f32(const lstm__rt *t, float *buf, int dtype)
+{
+    if (!t) return NULL;
+    if (dtype == LSTM_DT_FLOAT) return t->data;
+    const uint16_t *s = t->data;
+    for (size_t i = 0; i < t->nelem; i++)
+        buf[i] = dtype == LSTM_DT_FLOAT16 ? lstm__f16_to_f32(s[i]) : lstm__bf16_to_f32(s[i]);
+    return buf;
+}
+
+static void from_f32(lstm__rt *t, const float *src, int dtype)
+{
+    if (!t || dtype == LSTM_DT_FLOAT) return;
+    uint16_t *d = t->data;
+    for (size_t i = 0; i < t->nelem; i++)
+        d[i] = dtype == LSTM_DT_FLOAT16 ? lstm__f32_to_f16(src[i]) : lstm__f32_to_bf16(src[i]);
+}
+
+int lstm__rnn_op_run(lstm__kctx *k)
+{
+    const lstm__rnn_params *p = k->params;
+    plan pl;
+    if (make_plan(k, &pl)) return k->d->code;
+    const lstm__rnn_dims *z = &pl.z;
+    const int64_t T = z->T, B = z->B, I = z->I, H = z->H, D = z->D, GH = z->G * z->H;
+    char *sc = k->scratch;
+#define SLOT(i) ((float *)(sc + pl.off[i]))
+    int dt = pl.dtype;
+    lstm__rt **in = k->in;
+    const float *X = as_f32(in[RNN_IN_X], SLOT(S_X), dt);
+    const float *W = as_f32(in[RNN_IN_W], SLOT(S_W), dt);
+    const float *R = as_f32(in[RNN_IN_R], SLOT(S_R), dt);
+    const float *Bi = k->n->n_in > RNN_IN_B ? as_f32(in[RNN_IN_B], SLOT(S_B), dt) : NULL;
+    const float *H0 = k->n->n_in > RNN_IN_H0 ? as_f32(in[RNN_IN_H0], SLOT(S_H0), dt) : NULL;
+    const float *C0 = k->n->n_in > RNN_IN_C0 && p->cell == LSTM__CELL_LSTM
+                          ? as_f32(in[RNN_IN_C0], SLOT(S_C0), dt)
+                          : NULL;
+    const float *P = k->n->n_in > RNN_IN_P && p->cell == LSTM__CELL_LSTM
+                         ? as_f32(in[RNN_IN_P], SLOT(S_P), dt)
+                         : NULL;
+    lstm__rt *oY = k->n->n_out > 0 ? k->out[0] : NULL, *oYh = k->n->n_out > 1 ? k->out[1] : NULL,
+             *oYc = k->n->n_out > 2 && p->cell == LSTM__CELL_LSTM ? k->out[2] : NULL;
+    float *Y = oY ? (dt == LSTM_DT_FLOAT ? oY->data : SLOT(S_Y)) : NULL;
+    float *Yh = oYh ? (dt == LSTM_DT_FLOAT ? oYh->data : SLOT(S_YH)) : NULL;
+    float *Yc = oYc ? (dt == LSTM_DT_FLOAT ? oYc->data : SLOT(S_YC)) : NULL;
+
+    /* sequence_lens: validated before use. */
+    int32_t *lens = (int32_t *)SLOT(S_LENS);
+    const lstm__rt *seq = k->n->n_in > RNN_IN_SEQ ? in[RNN_IN_SEQ] : NULL;
+    int64_t steps = 0;
+    for (int64_t b = 0; b < B; b++) {
+        int32_t l = seq ? ((const int32_t *)seq->data)[b] : (int32_t)T;
+        if (l < 0 || l > T)
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: sequence_lens[%lld] is %d, expected 0..%lld (the sequence "
+                              "length of X)",
+                              k->label, (long long)b, (int)l, (long long)T);
+        lens[b] = l;
+        if (l > steps) steps = l;
+    }
+    if (Y) memset(Y, 0, (size_t)(T * D * B * H) * sizeof(float));
+
+    for (int64_t d = 0; d < D; d++) {
+        lstm__rnn_dir r = {
+            .p = p, .z = z, .d = (int)d,
+            .reverse = p->direction == LSTM__DIR_REVERSE || d == 1,
+            .act = p->acts + d * p->acts_per_dir,
+            .R = R + d * GH * H,
+            .P = P ? P + d * 3 * H : NULL,
+            .xw = SLOT(S_XW), .rg = SLOT(S_RG), .tmp = SLOT(S_TMP), .tmp2 = SLOT(S_TMP2),
+            .h = SLOT(S_H), .c = SLOT(S_C),
+        };
+        /* xw = X * W_d^T + bias, for every step and batch row. */
+        lstm__sgemm(0, 1, (int)(T * B), (int)GH, (int)I, 1.0f, X, (int)I, W + d * GH * I, (int)I,
+                    0.0f, r.xw, (int)GH);
+        float *bias = SLOT(S_BIAS);
+        const float *Bd = Bi ? Bi + d * 2 * GH : NULL;
+        for (int64_t j = 0; j < GH; j++) {
+            /* GRU keeps Rbh apart: lbr=1 multiplies it by r. */
+            int keep = p->cell == LSTM__CELL_GRU && j >= 2 * H;
+            bias[j] = Bd ? Bd[j] + (keep ? 0.0f : Bd[GH + j]) : 0.0f;
+        }
+        if (Bd && p->cell == LSTM__CELL_GRU) r.Rb = Bd + GH + 2 * H;
+        if (Bd)
+            for (int64_t row = 0; row < T * B; row++)
+                for (int64_t j = 0; j < GH; j++) r.xw[row * GH + j] += bias[j];
+        /* Initial state, in [B, H] order whatever the layout. */
+        for (int64_t b = 0; b < B; b++) {
+            int64_t src = p->layout ? (b * D + d) * H : (d * B + b) * H;
+            for (int64_t j = 0; j < H; j++) {
+                r.h[b * H + j] = H0 ? H0[src + j] : 0.0f;
+                r.c[b * H + j] = C0 ? C0[src + j] : 0.0f;
+            }
+        }
+        for (int64_t s = 0; s < steps; s++) {
+            if (p->cell == LSTM__CELL_LSTM)
+                lstm__lstm_step(&r, s, lens);
+            else if (p->cell == LSTM__CELL_GRU)
+                lstm__gru_step(&r, s, lens);
+            else
+                lstm__rnn_step(&r, s, lens);
+            if (!Y) continue;
+            for (int64_t b = 0; b < B; b++) {
+                if (s >= lens[b]) continue;
+                int64_t t = lstm__rnn_time(&r, s, lens[b]);
+                int64_t dst = p->layout ? ((b * T + t) * D + d) * H : ((t * D + d) * B + b) * H;
+                memcpy(Y + dst, r.h + b * H, (size_t)H * sizeof(float));
+            }
+        }
+        for (int64_t b = 0; b < B; b++) {
+            int64_t dst = p->layout ? (b * D + d) * H : (d * B + b) * H;
+            for (int64_t j = 0; j < H; j++) {
+                if (Yh) Yh[dst + j] = lens[b] ? r.h[b * H + j] : 0.0f;
+                if (Yc) Yc[dst + j] = lens[b] ? r.c[b * H + j] : 0.0f;
+            }
+        }
+    }
+    from_f32(oY, Y, dt);
+    from_f32(oYh, Yh, dt);
+    from_f32(oYc, Yc, dt);
+#undef SLOT
+    return LSTM_OK;
+}

@@ -1,0 +1,48 @@
+/*
+** session.h — a session runs a model. Values are of three kinds: constants (initializers),
+** known (computed while planning because they depend only on constants and input shapes:
+** PyTorch's Shape -> Gather -> Concat -> Expand chains), and dynamic (computed by each run).
+** Planning runs infer over the graph, evaluates the known nodes, and places every dynamic
+** value and the largest scratch in one arena; a run then allocates nothing.
+*/
+#ifndef LSTM_SESSION_H
+#define LSTM_SESSION_H
+
+#include "kernel.h"
+#include "model.h"
+
+enum { LSTM__VC_NONE = 0, LSTM__VC_CONST, LSTM__VC_KNOWN, LSTM__VC_DYN };
+
+typedef struct lstm__binding {
+    int bound;
+    int dtype;
+    int rank;
+    int64_t dims[LSTM__MAX_RANK];
+    const void *data;
+    size_t nbytes;
+} lstm__binding;
+
+struct lstm_session {
+    const lstm_model *m;
+    const lstm__graph *g;
+    lstm__alloc alloc;
+    lstm__diag diag;
+    lstm__pool pool;          /* session lifetime: params and tables */
+    void **params;            /* per node */
+    lstm__rt *vals;           /* per value */
+    unsigned char *vclass;    /* per value: LSTM__VC_* */
+    lstm__binding *bind;      /* per declared graph input */
+    lstm__rt **kin, **kout;   /* per-node argument arrays, sliced from these */
+    int *kin_off, *kout_off;
+
+    /* The plan (valid while planned != 0). */
+    int planned;
+    int ran;                  /* the last run succeeded: outputs are valid */
+    lstm__pool plan_pool;     /* known values and their scratch */
+    unsigned char *node_dyn;  /* per node: runs at each run */
+    size_t scratch_max;
+    void *arena;              /* dynamic values + scratch */
+    void *scratch;
+};
+
+#endif

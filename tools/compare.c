@@ -1,0 +1,104 @@
+/* compare.c — output comparison for `lstm-run --test`:
+** |got - expected| <= atol + rtol * |expected| per element, NaN matches NaN, equal infinities
+** match. The report names the worst element (flat index, expected, got, diff), how many
+** differ, and the smallest tolerances that would pass (Polygraphy style). */
+#include "run.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+static double half(uint16_t h)
+{
+    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    double v = e == 0 ? ldexp(m, -24) : e == 31 ? (m ? NAN : INFINITY) : ldexp(m | 0x400, e - 25);
+    return h & 0x8000 ? -v : v;
+}
+
+double elem_as_double(int dtype, const void *data, size_t i)
+{
+    switch (dtype) {
+    case LSTM_DT_FLOAT: return ((const float *)data)[i];
+    case LSTM_DT_DOUBLE: return ((const double *)data)[i];
+    case LSTM_DT_FLOAT16: return half(((const uint16_t *)data)[i]);
+    case LSTM_DT_BFLOAT16: {
+        uint32_t b = (uint32_t)((const uint16_t *)data)[i] << 16;
+        float f;
+        memcpy(&f, &b, 4);
+        return f;
+    }
+    case LSTM_DT_INT8: return ((const int8_t *)data)[i];
+    case LSTM_DT_UINT8:
+    case LSTM_DT_BOOL: return ((const uint8_t *)data)[i];
+    case LSTM_DT_INT16: return ((const int16_t *)data)[i];
+    case LSTM_DT_UINT16: return ((const uint16_t *)data)[i];
+    case LSTM_DT_INT32: return ((const int32_t *)data)[i];
+    case LSTM_DT_UINT32: return ((const uint32_t *)data)[i];
+    case LSTM_DT_INT64: return (double)((const int64_t *)data)[i];
+    case LSTM_DT_UINT64: return (double)((const uint64_t *)data)[i];
+    default: return NAN;
+    }
+}
+
+static void shape_str(char *buf, size_t n, int rank, const int64_t *dims)
+{
+    size_t o = (size_t)snprintf(buf, n, "[");
+    for (int i = 0; i < rank && o < n; i++)
+        o += (size_t)snprintf(buf + o, n - o, "%s%lld", i ? "," : "", (long long)dims[i]);
+    if (o < n) snprintf(buf + o, n - o, "]");
+}
+
+int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_tensor *want,
+                   const run_opts *o)
+{
+    char gs[128], ws[128];
+    shape_str(gs, sizeof gs, got->rank, got->dims);
+    shape_str(ws, sizeof ws, want->rank, want->dims);
+    if (got->dtype != want->dtype) {
+        fprintf(f, "  output '%s': dtype %s, expected %s\n", name, lstm_dtype_name(got->dtype),
+                lstm_dtype_name(want->dtype));
+        return 0;
+    }
+    if (strcmp(gs, ws) != 0) {
+        fprintf(f, "  output '%s': shape %s, expected %s\n", name, gs, ws);
+        return 0;
+    }
+    size_t es = lstm_dtype_size(want->dtype), n = es ? want->nbytes / es : 0;
+    size_t bad = 0, worst = 0;
+    double worst_ratio = -1, max_abs = 0, max_rel = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = elem_as_double(want->dtype, want->data, i);
+        double g = elem_as_double(got->dtype, got->data, i);
+        double diff;
+        int ok;
+        if (isnan(e) || isnan(g)) {
+            ok = isnan(e) && isnan(g);
+            diff = ok ? 0 : INFINITY;
+        } else if (isinf(e) || isinf(g)) {
+            ok = e == g;
+            diff = ok ? 0 : INFINITY;
+        } else {
+            diff = fabs(g - e);
+            ok = diff <= o->atol + o->rtol * fabs(e);
+            if (diff > max_abs) max_abs = diff;
+            if (e != 0 && diff / fabs(e) > max_rel) max_rel = diff / fabs(e);
+        }
+        double ratio = diff / (o->atol + o->rtol * fabs(e) + 1e-300);
+        if (!ok) bad++;
+        if (ratio > worst_ratio) {
+            worst_ratio = ratio;
+            worst = i;
+        }
+    }
+    fprintf(f, "  output '%s' %s %s: %zu of %zu differ", name, lstm_dtype_name(want->dtype), ws,
+            bad, n);
+    if (n) {
+        double e = elem_as_double(want->dtype, want->data, worst);
+        double g = elem_as_double(got->dtype, got->data, worst);
+        fprintf(f, "; worst at %zu: expected %.9g, got %.9g, diff %.3g", worst, e, g,
+                isnan(e) || isnan(g) ? (double)NAN : fabs(g - e));
+        fprintf(f, "; needs atol %.3g or rtol %.3g", max_abs, max_rel);
+    }
+    fprintf(f, " -> %s\n", bad ? "FAIL" : "ok");
+    return bad == 0;
+}

@@ -1,0 +1,26 @@
+/* run.h — pieces of lstm-run (public API only). */
+#ifndef LSTM_RUN_H
+#define LSTM_RUN_H
+
+#include "lstm.h"
+
+#include <stdio.h>
+
+typedef struct run_opts {
+    double rtol, atol;
+    int verbose;
+} run_opts;
+
+/* out = dir + "/" + name; -1 when it does not fit in n bytes. */
+int path_join(char *out, size_t n, const char *dir, const char *name);
+/* Read a whole file into a malloc'd buffer. NULL on failure (errno set). */
+void *read_file(const char *path, size_t *len);
+/* Element i of a tensor's data as double (float types converted; ints exact). */
+double elem_as_double(int dtype, const void *data, size_t i);
+/* Compare one output; prints the report line(s) and returns 1 when everything matches. */
+int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_tensor *want,
+                   const run_opts *o);
+/* Run one test-case folder (model.onnx + test_data_set_N). Returns 0 pass, 1 fail. */
+int run_test_case(const char *dir, const run_opts *o, int *sets_passed, int *sets_total);
+
+#endif
