@@ -9,6 +9,52 @@ typedef struct lstm__no_params {
     int unused;
 } lstm__no_params;
 
+typedef struct lstm__shape_params {
+    int64_t start, end;
+} lstm__shape_params;
+
+typedef struct lstm__reshape_params {
+    int64_t allowzero;
+} lstm__reshape_params;
+
+typedef struct lstm__axes_params {
+    int n; /* -1 when the attribute is absent */
+    int64_t axes[LSTM__MAX_RANK];
+} lstm__axes_params;
+
+typedef struct lstm__cos_params {
+    int dtype;
+    unsigned char value[16];
+} lstm__cos_params;
+
+typedef struct lstm__axis_params {
+    int64_t axis;
+} lstm__axis_params;
+
+typedef struct lstm__transpose_params {
+    int n; /* -1: reverse the dims */
+    int64_t perm[LSTM__MAX_RANK];
+} lstm__transpose_params;
+
+typedef struct lstm__slice_params {
+    int n; /* opset 1-9: attribute lists */
+    int64_t starts[LSTM__MAX_RANK], ends[LSTM__MAX_RANK], axes[LSTM__MAX_RANK];
+    int has_axes;
+} lstm__slice_params;
+
+typedef struct lstm__constant_params {
+    const lstm__tensor *t; /* value, or the scalar/list forms materialised at parse time */
+    int dtype;
+    int rank;
+    int64_t dims[1];
+    const void *data;
+    size_t nelem;
+} lstm__constant_params;
+
+typedef struct lstm__cast_params {
+    int to;
+} lstm__cast_params;
+
 #define LSTM__DECLARE_OP(pfx)                                                                  \
     int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,        \
                     lstm__diag *d);                                                            \

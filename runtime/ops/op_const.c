@@ -1,0 +1,227 @@
+/*
+** op_const.c — Constant (1, 9, 11, 12: value / value_float(s) / value_int(s); string and sparse
+** values refused) and Cast (6, 13, 19: between the numeric types and bool; float -> int
+** truncates toward zero, NaN gives 0 and out-of-range values saturate so nothing is undefined;
+** `saturate` (19+) only concerns float8 types, which are not supported).
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ---- Constant ---- */
+int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                         lstm__diag *d)
+{
+    lstm__constant_params *p = params;
+    char b[160];
+    if (lstm__arity(g, n, 0, 0, 1, 1, d)) return d->code;
+    if (n->n_attr != 1)
+        return lstm__errf(d, LSTM_EMODEL, "%s must have exactly one value attribute, it has %d",
+                          lstm__node_ctx(g, n, b, sizeof b), n->n_attr);
+    const lstm__attr *a = &n->attrs[0];
+    struct {
+        const char *name;
+        int type, min_since;
+    } forms[] = {{"value", LSTM__A_TENSOR, 1},        {"value_float", LSTM__A_FLOAT, 12},
+                 {"value_floats", LSTM__A_FLOATS, 12}, {"value_int", LSTM__A_INT, 12},
+                 {"value_ints", LSTM__A_INTS, 12}};
+    int f = -1;
+    for (int i = 0; i < 5; i++)
+        if (strcmp(a->name, forms[i].name) == 0 && since >= forms[i].min_since) f = i;
+    if (f < 0) {
+        int unsupported = strcmp(a->name, "value_string") == 0 ||
+                          strcmp(a->name, "value_strings") == 0 ||
+                          strcmp(a->name, "sparse_value") == 0;
+        return lstm__errf(d, unsupported ? LSTM_EUNSUPPORTED : LSTM_EMODEL,
+                          "%s: attribute '%s' is %s", lstm__node_ctx(g, n, b, sizeof b), a->name,
+                          unsupported ? "not supported (string and sparse constants)"
+                                      : "not an attribute of this Constant version");
+    }
+    if (a->type != forms[f].type)
+        return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' has the wrong type",
+                          lstm__node_ctx(g, n, b, sizeof b), a->name);
+    memset(p, 0, sizeof *p);
+    switch (f) {
+    case 0:
+        p->t = a->t;
+        p->dtype = a->t->dtype;
+        p->data = a->t->data;
+        p->nelem = a->t->nelem;
+        break;
+    case 1: p->dtype = LSTM_DT_FLOAT, p->data = &a->f, p->nelem = 1; break;
+    case 2: p->dtype = LSTM_DT_FLOAT, p->data = a->floats, p->nelem = a->n, p->rank = 1; break;
+    case 3: p->dtype = LSTM_DT_INT64, p->data = &a->i, p->nelem = 1; break;
+    case 4: p->dtype = LSTM_DT_INT64, p->data = a->ints, p->nelem = a->n, p->rank = 1; break;
+    default: break;
+    }
+    p->dims[0] = (int64_t)p->nelem;
+    return LSTM_OK;
+}
+
+int lstm__constant_infer(lstm__kctx *k)
+{
+    const lstm__constant_params *p = k->params;
+    if (p->t) return lstm__rt_set(k, k->out[0], p->dtype, p->t->rank, p->t->dims);
+    return lstm__rt_set(k, k->out[0], p->dtype, p->rank, p->dims);
+}
+
+int lstm__constant_run(lstm__kctx *k)
+{
+    const lstm__constant_params *p = k->params;
+    if (k->out[0] && k->out[0]->nbytes) memcpy(k->out[0]->data, p->data, k->out[0]->nbytes);
+    return LSTM_OK;
+}
+
+/* ---- Cast ---- */
+static int castable(int t)
+{
+    switch (t) {
+    case LSTM_DT_FLOAT: case LSTM_DT_DOUBLE: case LSTM_DT_FLOAT16: case LSTM_DT_BFLOAT16:
+    case LSTM_DT_INT8: case LSTM_DT_INT16: case LSTM_DT_INT32: case LSTM_DT_INT64:
+    case LSTM_DT_UINT8: case LSTM_DT_UINT16: case LSTM_DT_UINT32: case LSTM_DT_UINT64:
+    case LSTM_DT_BOOL: return 1;
+    default: return 0;
+    }
+}
+
+static int is_float(int t)
+{
+    return t == LSTM_DT_FLOAT || t == LSTM_DT_DOUBLE || t == LSTM_DT_FLOAT16 ||
+           t == LSTM_DT_BFLOAT16;
+}
+
+int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                     lstm__diag *d)
+{
+    lstm__cast_params *p = params;
+    static const char *const v6[] = {"to", NULL}, *const v19[] = {"to", "saturate", NULL};
+    char b[160];
+    int64_t to, sat;
+    if (lstm__arity(g, n, 1, 1, 1, 1, d) ||
+        lstm__attrs_allowed(g, n, since, since >= 19 ? v19 : v6, d) ||
+        lstm__attr_int(g, n, "to", -1, &to, d) || lstm__attr_int(g, n, "saturate", 1, &sat, d))
+        return d->code;
+    if (to < 0)
+        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'to' is required",
+                          lstm__node_ctx(g, n, b, sizeof b));
+    if (!castable((int)to) || to > 100)
+        return lstm__errf(d, LSTM_EUNSUPPORTED, "%s: cast to %s is not supported",
+                          lstm__node_ctx(g, n, b, sizeof b), lstm__dtype_name((int)to));
+    p->to = (int)to;
+    return LSTM_OK;
+}
+
+int lstm__cast_infer(lstm__kctx *k)
+{
+    const lstm__cast_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    if (!castable(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: cast from %s is not supported", k->label,
+                          lstm__dtype_name(x->dtype));
+    return lstm__rt_set(k, k->out[0], p->to, x->rank, x->dims);
+}
+
+static double get_f(int t, const void *d, size_t i)
+{
+    switch (t) {
+    case LSTM_DT_FLOAT: return ((const float *)d)[i];
+    case LSTM_DT_DOUBLE: return ((const double *)d)[i];
+    case LSTM_DT_FLOAT16: return lstm__f16_to_f32(((const uint16_t *)d)[i]);
+    default: return lstm__bf16_to_f32(((const uint16_t *)d)[i]);
+    }
+}
+
+static int64_t get_i(int t, const void *d, size_t i, uint64_t *u)
+{
+    *u = 0;
+    switch (t) {
+    case LSTM_DT_INT8: return ((const int8_t *)d)[i];
+    case LSTM_DT_INT16: return ((const int16_t *)d)[i];
+    case LSTM_DT_INT32: return ((const int32_t *)d)[i];
+    case LSTM_DT_INT64: return ((const int64_t *)d)[i];
+    case LSTM_DT_UINT8:
+    case LSTM_DT_BOOL: return ((const uint8_t *)d)[i];
+    case LSTM_DT_UINT16: return ((const uint16_t *)d)[i];
+    case LSTM_DT_UINT32: return ((const uint32_t *)d)[i];
+    default: *u = ((const uint64_t *)d)[i]; return *u > INT64_MAX ? -1 : (int64_t)*u;
+    }
+}
+
+/* Saturating double -> integer range [lo, hi]; NaN -> 0. */
+static int64_t f2i(double v, double lo, double hi)
+{
+    if (isnan(v)) return 0;
+    if (v <= lo) return (int64_t)lo;
+    if (v >= hi) return hi >= 9.2e18 ? INT64_MAX : (int64_t)hi;
+    return (int64_t)v;
+}
+
+static void put_int(int t, void *d, size_t i, int64_t v, uint64_t u, int big)
+{
+    switch (t) {
+    case LSTM_DT_INT8: ((int8_t *)d)[i] = (int8_t)v; break;
+    case LSTM_DT_INT16: ((int16_t *)d)[i] = (int16_t)v; break;
+    case LSTM_DT_INT32: ((int32_t *)d)[i] = (int32_t)v; break;
+    case LSTM_DT_INT64: ((int64_t *)d)[i] = v; break;
+    case LSTM_DT_UINT8: ((uint8_t *)d)[i] = (uint8_t)v; break;
+    case LSTM_DT_BOOL: ((uint8_t *)d)[i] = big ? 1 : v != 0; break;
+    case LSTM_DT_UINT16: ((uint16_t *)d)[i] = (uint16_t)v; break;
+    case LSTM_DT_UINT32: ((uint32_t *)d)[i] = (uint32_t)v; break;
+    default: ((uint64_t *)d)[i] = big ? u : (uint64_t)v; break;
+    }
+}
+
+static void put_f(int t, void *d, size_t i, double v)
+{
+    switch (t) {
+    case LSTM_DT_FLOAT: ((float *)d)[i] = (float)v; break;
+    case LSTM_DT_DOUBLE: ((double *)d)[i] = v; break;
+    case LSTM_DT_FLOAT16: ((uint16_t *)d)[i] = lstm__f32_to_f16((float)v); break;
+    default: ((uint16_t *)d)[i] = lstm__f32_to_bf16((float)v); break;
+    }
+}
+
+int lstm__cast_run(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    int from = x->dtype, to = y->dtype;
+    /* Integer ranges of the targets, for saturation of float sources. */
+    double lo = 0, hi = 0;
+    switch (to) {
+    case LSTM_DT_INT8: lo = -128, hi = 127; break;
+    case LSTM_DT_INT16: lo = -32768, hi = 32767; break;
+    case LSTM_DT_INT32: lo = -2147483648.0, hi = 2147483647.0; break;
+    case LSTM_DT_INT64: lo = -9.2233720368547758e18, hi = 9.2233720368547758e18; break;
+    case LSTM_DT_UINT8: hi = 255; break;
+    case LSTM_DT_UINT16: hi = 65535; break;
+    case LSTM_DT_UINT32: hi = 4294967295.0; break;
+    case LSTM_DT_UINT64: hi = 1.8e19; break;
+    default: break;
+    }
+    for (size_t i = 0; i < x->nelem; i++) {
+        if (is_float(from)) {
+            double v = get_f(from, x->data, i);
+            if (is_float(to))
+                put_f(to, y->data, i, v);
+            else if (to == LSTM_DT_BOOL)
+                ((uint8_t *)y->data)[i] = v != 0;
+            else if (to == LSTM_DT_UINT64)
+                ((uint64_t *)y->data)[i] = isnan(v) || v <= 0 ? 0 : v >= 1.8446744073709552e19 ? UINT64_MAX : (uint64_t)v;
+            else
+                put_int(to, y->data, i, f2i(v, lo, hi), 0, 0);
+        } else {
+            uint64_t u;
+            int64_t v = get_i(from, x->data, i, &u);
+            int big = from == LSTM_DT_UINT64 && u > INT64_MAX;
+            if (is_float(to))
+                put_f(to, y->data, i, big ? (double)u : (double)v);
+            else
+                put_int(to, y->data, i, v, big ? u : (uint64_t)v, big);
+        }
+    }
+    return LSTM_OK;
+}

@@ -1,0 +1,331 @@
+/*
+** op_move.c — operators that move elements: Transpose (1), Concat (4), Slice (1: attributes,
+** 10: inputs with steps), Gather (1). Element type is irrelevant: bytes are moved.
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <string.h>
+
+/* Row-major strides in elements. */
+static void strides(int rank, const int64_t *dims, int64_t *st)
+{
+    int64_t s = 1;
+    for (int i = rank - 1; i >= 0; i--) {
+        st[i] = s;
+        s *= dims[i];
+    }
+}
+
+/* ---- Transpose ---- */
+int lstm__transpose_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                          lstm__diag *d)
+{
+    lstm__transpose_params *p = params;
+    static const char *const names[] = {"perm", NULL};
+    return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+           lstm__attr_ints(g, n, "perm", p->perm, LSTM__MAX_RANK, &p->n, d);
+}
+
+static int perm_of(lstm__kctx *k, int64_t *perm)
+{
+    const lstm__transpose_params *p = k->params;
+    int r = k->in[0]->rank, seen[LSTM__MAX_RANK] = {0};
+    if (p->n < 0) {
+        for (int i = 0; i < r; i++) perm[i] = r - 1 - i;
+        return LSTM_OK;
+    }
+    if (p->n != r)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: perm has %d entries for an input of rank %d",
+                          k->label, p->n, r);
+    for (int i = 0; i < r; i++) {
+        if (p->perm[i] < 0 || p->perm[i] >= r || seen[p->perm[i]])
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: perm is not a permutation of 0..%d",
+                              k->label, r - 1);
+        seen[p->perm[i]] = 1;
+        perm[i] = p->perm[i];
+    }
+    return LSTM_OK;
+}
+
+int lstm__transpose_infer(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    int64_t perm[LSTM__MAX_RANK], dims[LSTM__MAX_RANK];
+    if (perm_of(k, perm)) return k->d->code;
+    if (!lstm__dtype_size(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(x->dtype));
+    for (int i = 0; i < x->rank; i++) dims[i] = x->dims[perm[i]];
+    return lstm__rt_set(k, k->out[0], x->dtype, x->rank, dims);
+}
+
+int lstm__transpose_run(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    int64_t perm[LSTM__MAX_RANK], xs[LSTM__MAX_RANK], ps[LSTM__MAX_RANK],
+        idx[LSTM__MAX_RANK] = {0};
+    perm_of(k, perm);
+    strides(x->rank, x->dims, xs);
+    int r = x->rank;
+    for (int i = 0; i < r; i++) ps[i] = xs[perm[i]];
+    size_t es = lstm__dtype_size(x->dtype);
+    const char *src = x->data;
+    char *dst = y->data;
+    for (size_t e = 0; e < y->nelem; e++) {
+        int64_t so = 0;
+        for (int i = 0; i < r; i++) so += idx[i] * ps[i];
+        memcpy(dst + e * es, src + (size_t)so * es, es);
+        for (int i = r - 1; i >= 0; i--) {
+            if (++idx[i] < y->dims[i]) break;
+            idx[i] = 0;
+        }
+    }
+    return LSTM_OK;
+}
+
+/* ---- Concat ---- */
+int lstm__concat_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                       lstm__diag *d)
+{
+    lstm__axis_params *p = params;
+    static const char *const names[] = {"axis", NULL};
+    char b[160];
+    if (lstm__arity(g, n, 1, 1 << 16, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+        lstm__attr_int(g, n, "axis", INT64_MIN, &p->axis, d))
+        return d->code;
+    if (p->axis == INT64_MIN)
+        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'axis' is required",
+                          lstm__node_ctx(g, n, b, sizeof b));
+    return LSTM_OK;
+}
+
+int lstm__concat_infer(lstm__kctx *k)
+{
+    const lstm__axis_params *p = k->params;
+    const lstm__rt *x0 = k->in[0];
+    int a;
+    if (!x0) return lstm__errf(k->d, LSTM_EINVAL, "%s: input 0 is absent", k->label);
+    if (lstm__axis(k, p->axis, x0->rank, &a, "axis")) return k->d->code;
+    int64_t dims[LSTM__MAX_RANK];
+    memcpy(dims, x0->dims, sizeof dims);
+    dims[a] = 0;
+    for (int i = 0; i < k->n->n_in; i++) {
+        const lstm__rt *x = k->in[i];
+        if (!x) return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is absent", k->label, i);
+        if (x->dtype != x0->dtype || x->rank != x0->rank)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is %s of rank %d, input 0 %s of "
+                              "rank %d",
+                              k->label, i, lstm__dtype_name(x->dtype), x->rank,
+                              lstm__dtype_name(x0->dtype), x0->rank);
+        for (int j = 0; j < x->rank; j++)
+            if (j != a && x->dims[j] != x0->dims[j]) {
+                char s1[96], s2[96];
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d has shape %s, input 0 %s",
+                                  k->label, i, lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
+                                  lstm__dims_str(s2, sizeof s2, x0->rank, x0->dims));
+            }
+        if (!lstm__mul_i64(1, dims[a] + x->dims[a], &dims[a]))
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: size overflows", k->label);
+    }
+    if (!lstm__dtype_size(x0->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(x0->dtype));
+    return lstm__rt_set(k, k->out[0], x0->dtype, x0->rank, dims);
+}
+
+int lstm__concat_run(lstm__kctx *k)
+{
+    const lstm__axis_params *p = k->params;
+    lstm__rt *y = k->out[0];
+    int a = (int)(p->axis < 0 ? p->axis + y->rank : p->axis);
+    size_t es = lstm__dtype_size(y->dtype), outer = 1, inner = es;
+    for (int i = 0; i < a; i++) outer *= (size_t)y->dims[i];
+    for (int i = a + 1; i < y->rank; i++) inner *= (size_t)y->dims[i];
+    size_t ystride = (size_t)y->dims[a] * inner, yoff = 0;
+    for (int i = 0; i < k->n->n_in; i++) {
+        const lstm__rt *x = k->in[i];
+        size_t chunk = (size_t)x->dims[a] * inner;
+        for (size_t o = 0; o < outer && chunk; o++)
+            memcpy((char *)y->data + o * ystride + yoff, (const char *)x->data + o * chunk, chunk);
+        yoff += chunk;
+    }
+    return LSTM_OK;
+}
+
+/* ---- Slice ---- */
+int lstm__slice_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                      lstm__diag *d)
+{
+    lstm__slice_params *p = params;
+    static const char *const v1[] = {"starts", "ends", "axes", NULL}, *const v10[] = {NULL};
+    char b[160];
+    if (since >= 10)
+        return lstm__arity(g, n, 3, 5, 1, 1, d) || lstm__attrs_allowed(g, n, since, v10, d);
+    int ns, ne, na;
+    if (lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, v1, d) ||
+        lstm__attr_ints(g, n, "starts", p->starts, LSTM__MAX_RANK, &ns, d) ||
+        lstm__attr_ints(g, n, "ends", p->ends, LSTM__MAX_RANK, &ne, d) ||
+        lstm__attr_ints(g, n, "axes", p->axes, LSTM__MAX_RANK, &na, d))
+        return d->code;
+    if (ns < 0 || ne != ns || (na >= 0 && na != ns))
+        return lstm__errf(d, LSTM_EMODEL, "%s: starts, ends (and axes) must have equal lengths",
+                          lstm__node_ctx(g, n, b, sizeof b));
+    p->n = ns;
+    p->has_axes = na >= 0;
+    return LSTM_OK;
+}
+
+/* Per-axis start and step, and the output dims. */
+static int slice_plan(lstm__kctx *k, int64_t *start, int64_t *step, int64_t *dims)
+{
+    const lstm__slice_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    int64_t st[LSTM__MAX_RANK], en[LSTM__MAX_RANK], ax[LSTM__MAX_RANK], sp[LSTM__MAX_RANK];
+    int n, ne, na = -1, nsp = -1;
+    if (k->since >= 10) {
+        if (lstm__read_ints(k, 1, "starts", st, LSTM__MAX_RANK, &n) ||
+            lstm__read_ints(k, 2, "ends", en, LSTM__MAX_RANK, &ne))
+            return k->d->code;
+        if (k->n->n_in > 3 && k->in[3] && lstm__read_ints(k, 3, "axes", ax, LSTM__MAX_RANK, &na))
+            return k->d->code;
+        if (k->n->n_in > 4 && k->in[4] && lstm__read_ints(k, 4, "steps", sp, LSTM__MAX_RANK, &nsp))
+            return k->d->code;
+        if (ne != n || (na >= 0 && na != n) || (nsp >= 0 && nsp != n))
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: starts, ends, axes and steps differ in "
+                              "length", k->label);
+        if (k->n->n_in <= 3 || !k->in[3]) na = -1;
+    } else {
+        n = p->n;
+        memcpy(st, p->starts, sizeof st);
+        memcpy(en, p->ends, sizeof en);
+        memcpy(ax, p->axes, sizeof ax);
+        na = p->has_axes ? n : -1;
+    }
+    int seen[LSTM__MAX_RANK] = {0};
+    for (int i = 0; i < x->rank; i++) {
+        start[i] = 0;
+        step[i] = 1;
+        dims[i] = x->dims[i];
+    }
+    for (int i = 0; i < n; i++) {
+        int a = i;
+        if (na >= 0 && lstm__axis(k, ax[i], x->rank, &a, "axis")) return k->d->code;
+        if (a >= x->rank) return lstm__errf(k->d, LSTM_EINVAL, "%s: too many starts", k->label);
+        if (seen[a]) return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %d given twice", k->label, a);
+        seen[a] = 1;
+        int64_t s = nsp >= 0 ? sp[i] : 1, dim = x->dims[a], b = st[i], e = en[i];
+        if (s == 0) return lstm__errf(k->d, LSTM_EINVAL, "%s: step is 0", k->label);
+        if (b < 0) b = b < -dim ? 0 : b + dim;
+        if (e < 0) e = e < -dim ? -1 : e + dim;
+        if (s > 0) {
+            if (b > dim) b = dim;
+            if (e > dim) e = dim;
+            dims[a] = e > b ? (e - b + s - 1) / s : 0;
+        } else {
+            if (b > dim - 1) b = dim - 1;
+            if (e > dim - 1) e = dim - 1;
+            if (e < -1) e = -1;
+            dims[a] = b > e ? (b - e - s - 1) / -s : 0;
+        }
+        start[a] = b;
+        step[a] = s;
+    }
+    return LSTM_OK;
+}
+
+int lstm__slice_infer(lstm__kctx *k)
+{
+    int64_t start[LSTM__MAX_RANK], step[LSTM__MAX_RANK], dims[LSTM__MAX_RANK];
+    if (slice_plan(k, start, step, dims)) return k->d->code;
+    if (!lstm__dtype_size(k->in[0]->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(k->in[0]->dtype));
+    return lstm__rt_set(k, k->out[0], k->in[0]->dtype, k->in[0]->rank, dims);
+}
+
+int lstm__slice_run(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    int64_t start[LSTM__MAX_RANK], step[LSTM__MAX_RANK], dims[LSTM__MAX_RANK],
+        xs[LSTM__MAX_RANK], idx[LSTM__MAX_RANK] = {0};
+    if (slice_plan(k, start, step, dims)) return k->d->code;
+    strides(x->rank, x->dims, xs);
+    size_t es = lstm__dtype_size(x->dtype);
+    for (size_t e = 0; e < y->nelem; e++) {
+        int64_t so = 0;
+        for (int i = 0; i < x->rank; i++) so += (start[i] + idx[i] * step[i]) * xs[i];
+        memcpy((char *)y->data + e * es, (const char *)x->data + (size_t)so * es, es);
+        for (int i = y->rank - 1; i >= 0; i--) {
+            if (++idx[i] < y->dims[i]) break;
+            idx[i] = 0;
+        }
+    }
+    return LSTM_OK;
+}
+
+/* ---- Gather ---- */
+int lstm__gather_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                       lstm__diag *d)
+{
+    lstm__axis_params *p = params;
+    static const char *const names[] = {"axis", NULL};
+    return lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+           lstm__attr_int(g, n, "axis", 0, &p->axis, d);
+}
+
+int lstm__gather_infer(lstm__kctx *k)
+{
+    const lstm__axis_params *p = k->params;
+    const lstm__rt *x = k->in[0], *ix = k->in[1];
+    int a;
+    if (lstm__axis(k, p->axis, x->rank, &a, "axis")) return k->d->code;
+    if (ix->dtype != LSTM_DT_INT64 && ix->dtype != LSTM_DT_INT32)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: indices are %s, expected int32 or int64",
+                          k->label, lstm__dtype_name(ix->dtype));
+    int r = x->rank - 1 + ix->rank;
+    if (r > LSTM__MAX_RANK)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: output rank %d exceeds %d", k->label, r,
+                          LSTM__MAX_RANK);
+    if (!lstm__dtype_size(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(x->dtype));
+    int64_t dims[LSTM__MAX_RANK];
+    int o = 0;
+    for (int i = 0; i < a; i++) dims[o++] = x->dims[i];
+    for (int i = 0; i < ix->rank; i++) dims[o++] = ix->dims[i];
+    for (int i = a + 1; i < x->rank; i++) dims[o++] = x->dims[i];
+    return lstm__rt_set(k, k->out[0], x->dtype, r, dims);
+}
+
+int lstm__gather_run(lstm__kctx *k)
+{
+    const lstm__axis_params *p = k->params;
+    const lstm__rt *x = k->in[0], *ix = k->in[1];
+    int a = (int)(p->axis < 0 ? p->axis + x->rank : p->axis);
+    size_t es = lstm__dtype_size(x->dtype), outer = 1, inner = es;
+    for (int i = 0; i < a; i++) outer *= (size_t)x->dims[i];
+    for (int i = a + 1; i < x->rank; i++) inner *= (size_t)x->dims[i];
+    int64_t dim = x->dims[a];
+    /* Every index is checked before any element moves. */
+    for (size_t j = 0; j < ix->nelem; j++) {
+        int64_t v = ix->dtype == LSTM_DT_INT64 ? ((const int64_t *)ix->data)[j]
+                                               : ((const int32_t *)ix->data)[j];
+        if (v < -dim || v >= dim)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: index %lld at %zu is outside [%lld, %lld]",
+                              k->label, (long long)v, j, (long long)-dim, (long long)dim - 1);
+    }
+    char *dst = k->out[0]->data;
+    for (size_t o = 0; o < outer; o++)
+        for (size_t j = 0; j < ix->nelem; j++) {
+            int64_t v = ix->dtype == LSTM_DT_INT64 ? ((const int64_t *)ix->data)[j]
+                                                   : ((const int32_t *)ix->data)[j];
+            if (v < 0) v += dim;
+            memcpy(dst, (const char *)x->data + (o * (size_t)dim + (size_t)v) * inner, inner);
+            dst += inner;
+        }
+    return LSTM_OK;
+}

@@ -1,0 +1,34 @@
+/* op_util.h — helpers shared by the graph operators (axes, int lists, attribute access). */
+#ifndef LSTM_OP_UTIL_H
+#define LSTM_OP_UTIL_H
+
+#include "kernel.h"
+
+#define LSTM__MAX_AXES LSTM__MAX_RANK
+
+/* Normalise axis (negative counts from the end) into [0, rank); error names the node. */
+int lstm__axis(lstm__kctx *k, int64_t axis, int rank, int *out, const char *what);
+/* Read the values of known input idx (int32 or int64, rank <= 1) into out (cap entries).
+** *n gets the count. The input must be known before the run. */
+int lstm__read_ints(lstm__kctx *k, int idx, const char *what, int64_t *out, int cap, int *n);
+/* Integer / ints attribute with a default; type mismatches are errors (d). */
+int lstm__attr_int(const lstm__graph *g, const lstm__node *n, const char *name, int64_t def,
+                   int64_t *out, lstm__diag *d);
+int lstm__attr_ints(const lstm__graph *g, const lstm__node *n, const char *name, int64_t *out,
+                    int cap, int *count, lstm__diag *d);
+/* Refuse any attribute not in the NULL-terminated list. */
+int lstm__attrs_allowed(const lstm__graph *g, const lstm__node *n, int since,
+                        const char *const *names, lstm__diag *d);
+/* Refuse a node whose input / output count is outside the ranges. */
+int lstm__arity(const lstm__graph *g, const lstm__node *n, int min_in, int max_in, int min_out,
+                int max_out, lstm__diag *d);
+/* Copy t's shape into out dims; returns rank. */
+static inline int lstm__shape_of(const lstm__rt *t, int64_t *dims)
+{
+    for (int i = 0; i < t->rank; i++) dims[i] = t->dims[i];
+    return t->rank;
+}
+/* "node 'x' (Op, opset N)" for parse-time messages. */
+const char *lstm__node_ctx(const lstm__graph *g, const lstm__node *n, char *buf, size_t len);
+
+#endif
