@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "import.h"
+#include "kernel.h"
 #include "onnx_builder.h"
 
 /* Import a built model from memory (no external data folder unless dir is given). */

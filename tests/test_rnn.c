@@ -1,0 +1,397 @@
+/* test_rnn.c — the recurrent kernels through the public API: pair tests (every attribute
+** changes the output compared with its default), run-time refusals that name the node and
+** the input, empty sizes, and float16/float64 handling. Numerical agreement with PyTorch,
+** onnxruntime and the ONNX node tests is checked by the conformance suites. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { T = 4, B = 3, I = 5, H = 6 };
+
+typedef struct data {
+    float X[T * B * I], W[2 * 4 * H * I], R[2 * 4 * H * H], Bias[2 * 8 * H];
+} data;
+
+static void fill(data *d)
+{
+    uint32_t s = 12345;
+    float *all[] = {d->X, d->W, d->R, d->Bias};
+    size_t n[] = {T * B * I, 2 * 4 * H * I, 2 * 4 * H * H, 2 * 8 * H};
+    for (int k = 0; k < 4; k++)
+        for (size_t i = 0; i < n[k]; i++) {
+            s = s * 1103515245u + 12345u;
+            all[k][i] = ((float)(s >> 8) / (float)(1 << 24) - 0.5f) * (k == 0 ? 4.0f : 1.0f);
+        }
+}
+
+/* A model with one node `op`; X, W, R, B are graph inputs without declared shapes. */
+static tb_model *model(const char *op, Onnx__NodeProto **n, const char *inputs)
+{
+    tb_model *m = tb_new(8, 14);
+    const char *names[] = {"X", "W", "R", "B", "seq", "h0", "c0", "P"};
+    for (int i = 0; i < 8; i++)
+        if (strstr(inputs, names[i]) && (i != 0 || inputs[0] == 'X'))
+            tb_input(m, names[i], i == 4 ? I32 : F32, -1, NULL, NULL);
+    *n = tb_node(m, op, "cell", inputs, "Y,Y_h");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    tb_output(m, "Y_h", F32, -1, NULL, NULL);
+    return m;
+}
+
+typedef struct result {
+    int rc;
+    char msg[512];
+    int rank;
+    int64_t dims[4];
+    float y[2 * T * B * H * 2];
+    size_t n;
+} result;
+
+/* Run with X given as [x0, x1, I] (layout decides which is T), D directions, gates G. */
+static void run(tb_model *m, const data *d, int D, int G, int64_t x0, int64_t x1,
+                const int32_t *seq, int seq_dtype, result *r)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    memset(r, 0, sizeof *r);
+    r->rc = lstm_model_open_buffer(buf, len, NULL, &md);
+    if (r->rc) {
+        snprintf(r->msg, sizeof r->msg, "%s", lstm_model_errmsg(md));
+        lstm_model_close(md);
+        return;
+    }
+    r->rc = lstm_session_open(md, &s);
+    int64_t xd[3] = {x0, x1, I}, wd[3] = {D, G * H, I}, rd[3] = {D, G * H, H},
+            bd[2] = {D, 2 * G * H}, sd[1] = {x1};
+    if (!r->rc) r->rc = lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, xd, d->X, sizeof(float) * (size_t)(x0 * x1 * I));
+    if (!r->rc) r->rc = lstm_session_set_input(s, "W", LSTM_DT_FLOAT, 3, wd, d->W, sizeof(float) * (size_t)(D * G * H * I));
+    if (!r->rc) r->rc = lstm_session_set_input(s, "R", LSTM_DT_FLOAT, 3, rd, d->R, sizeof(float) * (size_t)(D * G * H * H));
+    if (!r->rc && lstm_model_input_count(md) > 3)
+        r->rc = lstm_session_set_input(s, "B", LSTM_DT_FLOAT, 2, bd, d->Bias, sizeof(float) * (size_t)(D * 2 * G * H));
+    if (!r->rc && seq) {
+        int64_t lens64[B];
+        for (int i = 0; i < B; i++) lens64[i] = seq[i];
+        r->rc = seq_dtype == I32
+                    ? lstm_session_set_input(s, "seq", LSTM_DT_INT32, 1, sd, seq, sizeof(int32_t) * B)
+                    : lstm_session_set_input(s, "seq", LSTM_DT_INT64, 1, sd, lens64, sizeof lens64);
+    }
+    if (!r->rc) r->rc = lstm_session_run(s);
+    lstm_view v;
+    if (!r->rc) r->rc = lstm_session_output(s, "Y", &v);
+    if (r->rc) {
+        snprintf(r->msg, sizeof r->msg, "%s", lstm_session_errmsg(s));
+    } else {
+        r->rank = v.rank;
+        memcpy(r->dims, v.dims, sizeof r->dims);
+        r->n = v.nbytes / sizeof(float);
+        memcpy(r->y, v.data, v.nbytes);
+    }
+    lstm_session_close(s);
+    lstm_model_close(md);
+}
+
+static double max_diff(const result *a, const result *b)
+{
+    double m = 0;
+    for (size_t i = 0; i < a->n && i < b->n; i++) {
+        double d = fabs((double)a->y[i] - (double)b->y[i]);
+        if (d > m || isnan(d)) m = isnan(d) ? INFINITY : d;
+    }
+    return m;
+}
+
+typedef void (*setter)(tb_model *m, Onnx__NodeProto *n);
+#define SETTER(name, body)                                                                    \
+    static void name(tb_model *m, Onnx__NodeProto *n)                                         \
+    {                                                                                         \
+        (void)m;                                                                              \
+        body;                                                                                 \
+    }
+SETTER(set_none, (void)n)
+SETTER(set_reverse, tb_attr_s(m, n, "direction", "reverse"))
+SETTER(set_clip, tb_attr_f(m, n, "clip", 0.2f))
+SETTER(set_input_forget, tb_attr_i(m, n, "input_forget", 1))
+SETTER(set_lbr, tb_attr_i(m, n, "linear_before_reset", 1))
+SETTER(lstm_f, tb_attr_strings(m, n, "activations", "HardSigmoid,Tanh,Tanh"))
+SETTER(lstm_g, tb_attr_strings(m, n, "activations", "Sigmoid,Softsign,Tanh"))
+SETTER(lstm_h, tb_attr_strings(m, n, "activations", "Sigmoid,Tanh,Relu"))
+SETTER(lstm_leaky, tb_attr_strings(m, n, "activations", "Sigmoid,LeakyRelu,Tanh"))
+SETTER(lstm_leaky_alpha, tb_attr_floats(m, n, "activation_alpha", (const float[]){0.5f}, 1))
+SETTER(lstm_hs, tb_attr_strings(m, n, "activations", "HardSigmoid,Tanh,Tanh"))
+SETTER(lstm_hs_beta, tb_attr_floats(m, n, "activation_beta", (const float[]){0.2f}, 1))
+SETTER(gru_f, tb_attr_strings(m, n, "activations", "HardSigmoid,Tanh"))
+SETTER(gru_g, tb_attr_strings(m, n, "activations", "Sigmoid,Softsign"))
+SETTER(rnn_f, tb_attr_strings(m, n, "activations", "Relu"))
+SETTER(rnn_elu, tb_attr_strings(m, n, "activations", "Elu"))
+SETTER(rnn_elu_alpha, tb_attr_floats(m, n, "activation_alpha", (const float[]){3.0f}, 1))
+
+static void pair(const char *op, int G, setter base, setter with, const char *what)
+{
+    data d;
+    fill(&d);
+    Onnx__NodeProto *n;
+    result a, b;
+    tb_model *m = model(op, &n, "X,W,R,B");
+    base(m, n);
+    run(m, &d, 1, G, T, B, NULL, 0, &a);
+    tb_free(m);
+    m = model(op, &n, "X,W,R,B");
+    base(m, n);
+    with(m, n);
+    run(m, &d, 1, G, T, B, NULL, 0, &b);
+    tb_free(m);
+    if (a.rc || b.rc) print_error("%s %s: %s %s\n", op, what, a.msg, b.msg);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, 0);
+    double diff = max_diff(&a, &b);
+    if (!(diff > 1e-3)) print_error("%s: setting %s changed the output by only %g\n", op, what, diff);
+    assert_true(diff > 1e-3);
+}
+
+static void pairs(void **state)
+{
+    (void)state;
+    pair("LSTM", 4, set_none, set_reverse, "direction=reverse");
+    pair("LSTM", 4, set_none, set_clip, "clip");
+    pair("LSTM", 4, set_none, set_input_forget, "input_forget");
+    pair("LSTM", 4, set_none, lstm_f, "activations[f]");
+    pair("LSTM", 4, set_none, lstm_g, "activations[g]");
+    pair("LSTM", 4, set_none, lstm_h, "activations[h]");
+    pair("LSTM", 4, lstm_leaky, lstm_leaky_alpha, "activation_alpha");
+    pair("LSTM", 4, lstm_hs, lstm_hs_beta, "activation_beta");
+    pair("GRU", 3, set_none, set_reverse, "direction=reverse");
+    pair("GRU", 3, set_none, set_clip, "clip");
+    pair("GRU", 3, set_none, set_lbr, "linear_before_reset");
+    pair("GRU", 3, set_none, gru_f, "activations[f]");
+    pair("GRU", 3, set_none, gru_g, "activations[g]");
+    pair("RNN", 1, set_none, set_reverse, "direction=reverse");
+    pair("RNN", 1, set_none, set_clip, "clip");
+    pair("RNN", 1, set_none, rnn_f, "activations[f]");
+    pair("RNN", 1, rnn_elu, rnn_elu_alpha, "activation_alpha");
+}
+
+/* layout=1 reads the same buffer as [B, T, I]: the output differs in shape and values. */
+static void layout_pair(void **state)
+{
+    (void)state;
+    data d;
+    fill(&d);
+    Onnx__NodeProto *n;
+    result a, b;
+    tb_model *m = model("GRU", &n, "X,W,R,B");
+    run(m, &d, 1, 3, T, B, NULL, 0, &a);
+    tb_free(m);
+    m = model("GRU", &n, "X,W,R,B");
+    tb_attr_i(m, n, "layout", 1);
+    run(m, &d, 1, 3, B, T, NULL, 0, &b);
+    tb_free(m);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, 0);
+    assert_int_equal(a.dims[0], T); /* [T, D, B, H] */
+    assert_int_equal(b.dims[0], B); /* [B, T, D, H] */
+    assert_int_equal(b.dims[1], T);
+    assert_true(max_diff(&a, &b) > 1e-3);
+}
+
+/* hidden_size given or inferred from R: the same numbers. */
+static void hidden_size_inferred(void **state)
+{
+    (void)state;
+    data d;
+    fill(&d);
+    Onnx__NodeProto *n;
+    result a, b;
+    tb_model *m = model("LSTM", &n, "X,W,R,B");
+    run(m, &d, 1, 4, T, B, NULL, 0, &a);
+    tb_free(m);
+    m = model("LSTM", &n, "X,W,R,B");
+    tb_attr_i(m, n, "hidden_size", H);
+    run(m, &d, 1, 4, T, B, NULL, 0, &b);
+    tb_free(m);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, 0);
+    assert_true(max_diff(&a, &b) == 0.0);
+    m = model("LSTM", &n, "X,W,R,B");
+    tb_attr_i(m, n, "hidden_size", H + 1);
+    run(m, &d, 1, 4, T, B, NULL, 0, &b);
+    tb_free(m);
+    assert_int_equal(b.rc, LSTM_EINVAL);
+    assert_non_null(strstr(b.msg, "node 'cell' (LSTM, opset 14): input W has shape [1,24,5], "
+                              "expected [1,28,5]"));
+}
+
+#define assert_run_fails(r, code, needle)                                                     \
+    do {                                                                                      \
+        if ((r).rc != (code) || !strstr((r).msg, needle)) print_error("got %d '%s'\n", (r).rc, (r).msg); \
+        assert_int_equal((r).rc, code);                                                       \
+        assert_non_null(strstr((r).msg, needle));                                             \
+    } while (0)
+
+static void runtime_refusals(void **state)
+{
+    (void)state;
+    data d;
+    fill(&d);
+    Onnx__NodeProto *n;
+    result r;
+    tb_model *m = model("LSTM", &n, "X,W,R,B,seq");
+    run(m, &d, 1, 4, T, B, (const int32_t[]){4, 5, 1}, I32, &r);
+    assert_run_fails(r, LSTM_EINVAL, "node 'cell' (LSTM, opset 14): sequence_lens[1] is 5, expected 0..4");
+    run(m, &d, 1, 4, T, B, (const int32_t[]){4, -1, 1}, I32, &r);
+    assert_run_fails(r, LSTM_EINVAL, "sequence_lens[1] is -1");
+    run(m, &d, 1, 4, T, B, (const int32_t[]){4, 2, 1}, I64, &r);
+    assert_run_fails(r, LSTM_EINVAL, "input 'seq' is int64, the model expects int32");
+    tb_free(m);
+
+    m = model("GRU", &n, "X,W,R,B");
+    run(m, &d, 1, 4, T, B, NULL, 0, &r); /* W and R with LSTM's gate count */
+    assert_run_fails(r, LSTM_EINVAL, "input W has shape [1,24,5], expected [1,18,5]");
+    tb_free(m);
+
+    m = model("RNN", &n, "X,W,R,B");
+    tb_attr_s(m, n, "direction", "bidirectional");
+    run(m, &d, 1, 1, T, B, NULL, 0, &r);
+    assert_run_fails(r, LSTM_EINVAL, "input W has shape [1,6,5], expected [2,6,5]");
+    tb_free(m);
+}
+
+static void empty_sizes_and_zero_lengths(void **state)
+{
+    (void)state;
+    data d;
+    fill(&d);
+    Onnx__NodeProto *n;
+    result r;
+    tb_model *m = model("LSTM", &n, "X,W,R,B");
+    run(m, &d, 1, 4, 0, B, NULL, 0, &r); /* T = 0 */
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 0);
+    run(m, &d, 1, 4, T, 0, NULL, 0, &r); /* B = 0 */
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 0);
+    tb_free(m);
+    m = model("LSTM", &n, "X,W,R,B,seq");
+    run(m, &d, 1, 4, T, B, (const int32_t[]){0, 0, 0}, I32, &r);
+    assert_int_equal(r.rc, 0);
+    for (size_t i = 0; i < r.n; i++) assert_true(r.y[i] == 0.0f);
+    tb_free(m);
+}
+
+static void float64_refused(void **state)
+{
+    (void)state;
+    tb_model *m = tb_new(8, 14);
+    tb_input(m, "X", 11, 3, D3(2, 1, 2), NULL);
+    Onnx__TensorProto *w = tb_tensor(m, "W", 11, 3, D3(1, 1, 2));
+    tb_tensor_raw(m, w, NULL, 16);
+    tb_add_initializer(m, w);
+    Onnx__TensorProto *rr = tb_tensor(m, "R", 11, 3, D3(1, 1, 1));
+    tb_tensor_raw(m, rr, NULL, 8);
+    tb_add_initializer(m, rr);
+    tb_node(m, "RNN", "r64", "X,W,R", "Y");
+    tb_output(m, "Y", 11, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+    double x[4] = {1, 2, 3, 4};
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_DOUBLE, 3, D3(2, 1, 2), x, sizeof x),
+                     LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'r64' (RNN, opset 14): float64 is not "
+                                                   "supported"));
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
+}
+
+/* float16 in, float16 out, computed in float32: agrees with the float32 run to fp16 rounding. */
+static void float16_io(void **state)
+{
+    (void)state;
+    data d;
+    fill(&d);
+    Onnx__NodeProto *n;
+    result ref;
+    tb_model *m = model("RNN", &n, "X,W,R,B");
+    run(m, &d, 1, 1, T, B, NULL, 0, &ref);
+    tb_free(m);
+    assert_int_equal(ref.rc, 0);
+
+    /* The same model in float16, with the float32 data rounded by the library's converter. */
+    m = tb_new(8, 14);
+    const char *names[] = {"X", "W", "R", "B"};
+    for (int i = 0; i < 4; i++) tb_input(m, names[i], 10, -1, NULL, NULL);
+    tb_node(m, "RNN", "cell", "X,W,R,B", "Y");
+    tb_output(m, "Y", 10, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+    const float *src[4] = {d.X, d.W, d.R, d.Bias};
+    int64_t dims[4][3] = {{T, B, I}, {1, H, I}, {1, H, H}, {1, 2 * H, 0}};
+    int ranks[4] = {3, 3, 3, 2};
+    uint16_t *h[4];
+    for (int i = 0; i < 4; i++) {
+        size_t cnt = (size_t)lstm__dims_count(ranks[i], dims[i]);
+        h[i] = malloc(cnt * 2);
+        for (size_t j = 0; j < cnt; j++) h[i][j] = lstm__f32_to_f16(src[i][j]);
+        assert_int_equal(lstm_session_set_input(s, names[i], LSTM_DT_FLOAT16, ranks[i], dims[i],
+                                                h[i], cnt * 2),
+                         LSTM_OK);
+    }
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    lstm_view v;
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.dtype, LSTM_DT_FLOAT16);
+    assert_int_equal(v.nbytes, ref.n * 2);
+    for (size_t j = 0; j < ref.n; j++) {
+        float got = lstm__f16_to_f32(((const uint16_t *)v.data)[j]);
+        assert_true(fabsf(got - ref.y[j]) <= 1e-2f + 1e-2f * fabsf(ref.y[j]));
+    }
+    for (int i = 0; i < 4; i++) free(h[i]);
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
+}
+
+static void half_conversions(void **state)
+{
+    (void)state;
+    const float v[] = {0.0f, -0.0f, 1.0f, -2.5f, 65504.0f, 6.1035156e-05f, 5.9604645e-08f,
+                       0.33325195f, INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        assert_true(lstm__f16_to_f32(lstm__f32_to_f16(v[i])) == v[i]);
+        float b = lstm__bf16_to_f32(lstm__f32_to_bf16(v[i]));
+        assert_true(b == v[i] || fabsf(b - v[i]) <= fabsf(v[i]) * 0.004f);
+    }
+    assert_int_equal(lstm__f32_to_f16(1e6f), 0x7c00);        /* overflow -> inf */
+    assert_int_equal(lstm__f32_to_f16(1e-9f), 0);            /* underflow -> 0 */
+    assert_int_equal(lstm__f32_to_f16(1.0009766f), 0x3c01); /* exact */
+    assert_int_equal(lstm__f32_to_f16(1.00048828125f), 0x3c00); /* tie to even */
+    assert_true(isnan(lstm__f16_to_f32(lstm__f32_to_f16(NAN))));
+    assert_true(isnan(lstm__bf16_to_f32(lstm__f32_to_bf16(NAN))));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pairs),
+        cmocka_unit_test(layout_pair),
+        cmocka_unit_test(hidden_size_inferred),
+        cmocka_unit_test(runtime_refusals),
+        cmocka_unit_test(empty_sizes_and_zero_lengths),
+        cmocka_unit_test(float64_refused),
+        cmocka_unit_test(float16_io),
+        cmocka_unit_test(half_conversions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,181 @@
+/* test_session.c — sessions: binding checks, planning once per input shape, no allocation in a
+** steady-state run, known-value evaluation (Shape -> Expand chains), API misuse. */
+#include "test_util.h"
+
+#include <stdlib.h>
+
+static int allocs;
+static void *count_alloc(void *ud, size_t n)
+{
+    (void)ud;
+    allocs++;
+    return malloc(n);
+}
+static void count_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
+/* X[T,B,3] -> RNN with h0 = Expand(zeros[1,1,4], Concat([1], Unsqueeze(Shape(X)[1]), [4])), as
+** PyTorch exports a zero initial state for a dynamic batch: evaluated while planning. */
+static const float w[12] = {0.1f, 0.2f, 0.3f, -0.1f, 0.5f, 0.1f, 0.2f, -0.3f, 0.4f, 0.0f, 0.1f, 0.2f};
+
+static void add_i64(tb_model *m, const char *name, int rank, int64_t v)
+{
+    Onnx__TensorProto *t = tb_tensor(m, name, I64, rank, D1(1));
+    tb_tensor_raw(m, t, &v, 8);
+    tb_add_initializer(m, t);
+}
+
+static tb_model *expand_model(void)
+{
+    tb_model *m = tb_new(8, 14);
+    tb_input(m, "X", F32, 3, D3(-1, -1, 3), "T")->type->tensor_type->shape->dim[1]->dim_param = "B";
+    tb_init_f32(m, "W", 3, D3(1, 4, 3), w);
+    tb_init_f32(m, "R", 3, D3(1, 4, 4), NULL);
+    tb_init_f32(m, "zero", 3, D3(1, 1, 4), NULL);
+    add_i64(m, "index1", 0, 1);
+    add_i64(m, "axis0", 1, 0);
+    add_i64(m, "one", 1, 1);
+    add_i64(m, "four", 1, 4);
+    tb_node(m, "Shape", "shape", "X", "xs");
+    tb_attr_i(m, tb_node(m, "Gather", "batch", "xs,index1", "b"), "axis", 0);
+    tb_node(m, "Unsqueeze", "unsq", "b,axis0", "b1");
+    tb_attr_i(m, tb_node(m, "Concat", "cat", "one,b1,four", "hshape"), "axis", 0);
+    tb_node(m, "Expand", "h0", "zero,hshape", "h0");
+    tb_attr_i(m, tb_node(m, "RNN", "rnn", "X,W,R,,,h0", "Y"), "hidden_size", 4);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    return m;
+}
+
+static void plan_once_no_alloc_in_run(void **state)
+{
+    (void)state;
+    tb_model *b = expand_model();
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[5 * 2 * 3];
+    for (int i = 0; i < 30; i++) x[i] = (float)i * 0.1f - 1.0f;
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x),
+                     LSTM_OK);
+    int rc = lstm_session_run(s);
+    if (rc) print_error("%s\n", lstm_session_errmsg(s));
+    assert_int_equal(rc, LSTM_OK);
+    lstm_view v;
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.rank, 4);
+    assert_int_equal(v.dims[0], 5);
+    assert_int_equal(v.dims[2], 2);
+    float first[40];
+    memcpy(first, v.data, sizeof first);
+    /* Same shapes: no allocation at all, same numbers. */
+    allocs = 0;
+    for (int r = 0; r < 3; r++) {
+        assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+    }
+    assert_int_equal(allocs, 0);
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_memory_equal(v.data, first, sizeof first);
+    /* A new batch size re-plans; the Expand follows the batch. */
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 5, 3), x, sizeof x),
+                     LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_true(allocs > 0);
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.dims[2], 5);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+static void misuse(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 3, D3(-1, 2, 3), "T");
+    tb_input(b, "Z", F32, 2, D2(-1, 2), "T");
+    tb_node(b, "Identity", "id", "X", "Y");
+    tb_node(b, "Identity", "id2", "Z", "Y2");
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    tb_output(b, "Y2", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(NULL, &s), LSTM_EINVAL);
+    assert_int_equal(lstm_session_open(m, NULL), LSTM_EINVAL);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[12] = {0}, z[4] = {0};
+    lstm_view v;
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_EMISUSE);
+    assert_non_null(strstr(lstm_session_errmsg(s), "before a successful run"));
+    assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "input 'X' is not bound"));
+    assert_int_equal(lstm_session_set_input(s, "nope", LSTM_DT_FLOAT, 1, D1(1), x, 4), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "no input named 'nope'"));
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_INT32, 3, D3(2, 2, 3), x, 48),
+                     LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "input 'X' is int32, the model expects float32"));
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 3, 2), x, 48),
+                     LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "input 'X' has shape [2,3,2], the model expects [T,2,3]"));
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 40),
+                     LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "40 bytes given"));
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), NULL, 48),
+                     LSTM_EINVAL);
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 48), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "Z", LSTM_DT_FLOAT, 2, D2(1, 2), z, 8), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "dimension 'T' is 1 in input 'Z' but 2 in input 'X'"));
+    assert_int_equal(lstm_session_set_input(s, "Z", LSTM_DT_FLOAT, 2, D2(2, 2), z, 16), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "Y2", &v), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "X", &v), LSTM_EINVAL);
+    assert_int_equal(lstm_session_output(s, NULL, &v), LSTM_EINVAL);
+    assert_int_equal(lstm_session_run(NULL), LSTM_EINVAL);
+    assert_non_null(lstm_session_errmsg(NULL));
+    lstm_session_close(s);
+    lstm_session_close(NULL);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+/* A node the runtime cannot run is refused when the session opens, naming the node. */
+static void unsupported_node(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 1, D1(3), NULL);
+    tb_node(b, "Frobnicate", "frob", "X", "Y");
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'frob' (Frobnicate, opset 14): no implementation of Frobnicate"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plan_once_no_alloc_in_run),
+        cmocka_unit_test(misuse),
+        cmocka_unit_test(unsupported_node),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
