@@ -87,7 +87,7 @@ int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t
     }
     t->nelem = nelem;
     if (!lstm__dtype_storable(t->dtype))
-        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s has unsupported dtype %s (%d)", what,
+        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s has unsupported type %s (%d)", what,
                           lstm__dtype_onnx_name(t->dtype), t->dtype);
     size_t es = lstm__dtype_size(t->dtype);
     if (!lstm__mul_size(nelem, es, &t->nbytes) || t->nbytes > im->lim.max_tensor_bytes)

@@ -112,3 +112,17 @@ uint16_t lstm__f32_to_bf16(float f)
     x += 0x7fff + ((x >> 16) & 1); /* round to nearest even */
     return (uint16_t)(x >> 16);
 }
+
+int lstm__need_value(lstm__kctx *k, int idx, const char *what)
+{
+    const lstm__rt *t = idx < k->n->n_in ? k->in[idx] : NULL;
+    if (!t || t->known) return LSTM_OK;
+    if (t->input) {
+        if (k->value_deps) k->value_deps[t->input - 1] = 1;
+        return LSTM_OK;
+    }
+    return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                      "%s: input %s ('%s') is computed from data at run time; this runtime needs "
+                      "it before the run (from constants, input shapes or graph inputs)",
+                      k->label, what, k->n->in_names[idx]);
+}

@@ -20,6 +20,8 @@ typedef struct lstm__rt {
     size_t nbytes;
     void *data;  /* NULL during infer unless the value is known before the run */
     int known;   /* 1 when data is known before the run (constant or shape arithmetic) */
+    int input;   /* graph input index + 1 for a bound graph input (its data is readable while
+                 ** planning; a plan that reads it is redone when its values change) */
 } lstm__rt;
 
 typedef struct lstm__kctx {
@@ -32,8 +34,14 @@ typedef struct lstm__kctx {
     void *scratch;        /* run: scratch_size bytes, 64-byte aligned */
     size_t scratch_size;  /* infer sets it */
     lstm__diag *d;
+    unsigned char *value_deps; /* per graph input: set when infer reads its values */
     char label[200];      /* "node 'x' (LSTM, opset 14)" for messages */
 } lstm__kctx;
+
+/* Input idx must have readable values during infer: a constant, a value computed from
+** constants and shapes, or a bound graph input (recorded as a dependency of the plan). Returns
+** an error naming the input otherwise. An absent input is fine (the caller checks). */
+int lstm__need_value(lstm__kctx *k, int idx, const char *what);
 
 /* Set an output's dtype and shape (computes nelem/nbytes with overflow checks). */
 int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t *dims);

@@ -34,6 +34,8 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     s->vclass = lstm__pool_array(&s->pool, nv, 1);
     s->bind = lstm__pool_array(&s->pool, (size_t)g->n_inputs + 1, sizeof *s->bind);
     s->node_dyn = lstm__pool_array(&s->pool, nn, 1);
+    s->value_deps = lstm__pool_array(&s->pool, (size_t)g->n_inputs + 1, 1);
+    s->dep_copy = lstm__pool_array(&s->pool, (size_t)g->n_inputs + 1, sizeof(void *));
     s->kin_off = lstm__pool_array(&s->pool, nn, sizeof(int));
     s->kout_off = lstm__pool_array(&s->pool, nn, sizeof(int));
     size_t nin = 0, nout = 0;
@@ -43,9 +45,22 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     }
     s->kin = lstm__pool_array(&s->pool, nin + 1, sizeof *s->kin);
     s->kout = lstm__pool_array(&s->pool, nout + 1, sizeof *s->kout);
-    if (!s->params || !s->vals || !s->vclass || !s->bind || !s->node_dyn || !s->kin_off ||
+    if (!s->params || !s->vals || !s->vclass || !s->bind || !s->node_dyn || !s->value_deps ||
+        !s->dep_copy || !s->kin_off ||
         !s->kout_off || !s->kin || !s->kout)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
+    static const char *const kinds[] = {"none", "tensor", "sequence", "map", "optional",
+                                        "sparse tensor", "other"};
+    for (int i = 0; i < g->n_inputs + g->n_outputs; i++) {
+        const lstm__decl *dc = i < g->n_inputs ? &g->inputs[i] : &g->outputs[i - g->n_inputs];
+        const char *what = i < g->n_inputs ? "input" : "output";
+        if (dc->type.kind != LSTM__VK_TENSOR && dc->type.kind != LSTM__VK_NONE)
+            return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "graph %s '%s' has unsupported type %s",
+                              what, dc->name, kinds[dc->type.kind]);
+        if (dc->type.kind == LSTM__VK_TENSOR && dc->type.dtype && !lstm__dtype_size(dc->type.dtype))
+            return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "graph %s '%s' has unsupported type %s",
+                              what, dc->name, lstm__dtype_name(dc->type.dtype));
+    }
     nin = nout = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
@@ -182,6 +197,7 @@ static void node_args(lstm_session *s, int i, lstm__kctx *k)
     for (int j = 0; j < n->n_out; j++) k->out[j] = n->out[j] >= 0 ? &s->vals[n->out[j]] : NULL;
     k->params = s->params[i];
     k->d = &s->diag;
+    k->value_deps = s->value_deps;
 }
 
 static int plan(lstm_session *s)
@@ -194,6 +210,7 @@ static int plan(lstm_session *s)
     s->planned = 0;
     memset(s->vals, 0, sizeof *s->vals * (size_t)g->n_values);
     memset(s->vclass, 0, (size_t)g->n_values);
+    memset(s->value_deps, 0, (size_t)g->n_inputs);
     int rc = check_symbols(s);
     if (rc) return rc;
     for (int v = 0; v < g->n_values; v++) {
@@ -222,8 +239,9 @@ static int plan(lstm_session *s)
         memcpy(t->dims, b->dims, sizeof t->dims);
         t->nelem = (size_t)lstm__dims_count(b->rank, b->dims);
         t->nbytes = b->nbytes;
-        t->data = NULL;
+        t->data = (void *)b->data; /* readable while planning, see lstm__need_value */
         t->known = 0;
+        t->input = i + 1;
         s->vclass[v] = LSTM__VC_DYN;
     }
     /* infer every node; evaluate those whose outputs are known before the run */
@@ -284,6 +302,14 @@ static int plan(lstm_session *s)
         }
     }
     s->scratch = (void *)(base + off);
+    /* Keep the values of the inputs the plan read, to notice when they change. */
+    for (int i = 0; i < g->n_inputs; i++) {
+        s->dep_copy[i] = NULL;
+        if (!s->value_deps[i]) continue;
+        s->dep_copy[i] = lstm__pool_alloc(&s->plan_pool, s->bind[i].nbytes);
+        if (!s->dep_copy[i]) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+        memcpy(s->dep_copy[i], s->bind[i].data, s->bind[i].nbytes);
+    }
     s->planned = 1;
     return LSTM_OK;
 }
@@ -294,6 +320,10 @@ int lstm_session_run(lstm_session *s)
     lstm__diag_clear(&s->diag);
     s->ran = 0;
     int rc;
+    const lstm__graph *gr = s->g;
+    for (int i = 0; s->planned && i < gr->n_inputs; i++)
+        if (s->value_deps[i] && memcmp(s->dep_copy[i], s->bind[i].data, s->bind[i].nbytes) != 0)
+            s->planned = 0; /* a shape-giving input changed its values */
     if (!s->planned && (rc = plan(s))) {
         s->planned = 0;
         return rc;

@@ -43,6 +43,8 @@ struct lstm_session {
     size_t scratch_max;
     void *arena;              /* dynamic values + scratch */
     void *scratch;
+    unsigned char *value_deps; /* per graph input: the plan read its values */
+    void **dep_copy;           /* per graph input: those values (plan_pool) */
 };
 
 #endif

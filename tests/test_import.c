@@ -133,12 +133,12 @@ static void tensor_refusals(void **state)
 
     m = base_model();
     tb_graph(m)->initializer[2]->data_type = 8; /* STRING */
-    assert_refused(m, LSTM_EUNSUPPORTED, "initializer 'B' has unsupported dtype STRING");
+    assert_refused(m, LSTM_EUNSUPPORTED, "initializer 'B' has unsupported type STRING");
     tb_free(m);
 
     m = base_model();
     tb_graph(m)->initializer[2]->data_type = 99;
-    assert_refused(m, LSTM_EUNSUPPORTED, "unsupported dtype UNKNOWN (99)");
+    assert_refused(m, LSTM_EUNSUPPORTED, "unsupported type UNKNOWN (99)");
     tb_free(m);
 
     m = base_model();

@@ -37,7 +37,7 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
                           strcmp(a->name, "sparse_value") == 0;
         return lstm__errf(d, unsupported ? LSTM_EUNSUPPORTED : LSTM_EMODEL,
                           "%s: attribute '%s' is %s", lstm__node_ctx(g, n, b, sizeof b), a->name,
-                          unsupported ? "not supported (string and sparse constants)"
+                          unsupported ? "an unsupported type (string and sparse constants)"
                                       : "not an attribute of this Constant version");
     }
     if (a->type != forms[f].type)
@@ -108,7 +108,7 @@ int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void 
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'to' is required",
                           lstm__node_ctx(g, n, b, sizeof b));
     if (!castable((int)to) || to > 100)
-        return lstm__errf(d, LSTM_EUNSUPPORTED, "%s: cast to %s is not supported",
+        return lstm__errf(d, LSTM_EUNSUPPORTED, "%s: unsupported type: cast to %s",
                           lstm__node_ctx(g, n, b, sizeof b), lstm__dtype_name((int)to));
     p->to = (int)to;
     return LSTM_OK;
@@ -119,7 +119,7 @@ int lstm__cast_infer(lstm__kctx *k)
     const lstm__cast_params *p = k->params;
     const lstm__rt *x = k->in[0];
     if (!castable(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: cast from %s is not supported", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type: cast from %s", k->label,
                           lstm__dtype_name(x->dtype));
     return lstm__rt_set(k, k->out[0], p->to, x->rank, x->dims);
 }

@@ -329,3 +329,204 @@ int lstm__gather_run(lstm__kctx *k)
         }
     return LSTM_OK;
 }
+
+/* ---- Split (2: split attribute; 13: split input; 18: num_outputs) ---- */
+int lstm__split_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                      lstm__diag *d)
+{
+    lstm__split_params *p = params;
+    static const char *const v2[] = {"axis", "split", NULL}, *const v13[] = {"axis", NULL},
+                             *const v18[] = {"axis", "num_outputs", NULL};
+    const char *const *names = since >= 18 ? v18 : since >= 13 ? v13 : v2;
+    memset(p, 0, sizeof *p);
+    return lstm__arity(g, n, 1, since >= 13 ? 2 : 1, 1, 64, d) ||
+           lstm__attrs_allowed(g, n, since, names, d) ||
+           lstm__attr_int(g, n, "axis", 0, &p->axis, d) ||
+           lstm__attr_int(g, n, "num_outputs", 0, &p->num_outputs, d) ||
+           lstm__attr_ints(g, n, "split", p->split, 64, &p->n, d);
+}
+
+static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
+{
+    const lstm__split_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    int n = p->n, outs = k->n->n_out;
+    int64_t sp[64];
+    memcpy(sp, p->split, sizeof sp);
+    if (lstm__axis(k, p->axis, x->rank, axis, "axis")) return k->d->code;
+    if (k->n->n_in > 1 && k->in[1] && lstm__read_ints(k, 1, "split", sp, 64, &n))
+        return k->d->code;
+    if (k->n->n_in > 1 && !k->in[1]) n = -1;
+    int64_t dim = x->dims[*axis];
+    if (n >= 0 && n != outs)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: split has %d sizes for %d outputs", k->label, n,
+                          outs);
+    if (n >= 0) {
+        int64_t s = 0;
+        for (int i = 0; i < n; i++) {
+            if (sp[i] < 0) return lstm__errf(k->d, LSTM_EINVAL, "%s: split size %lld", k->label, (long long)sp[i]);
+            sizes[i] = sp[i];
+            s += sp[i];
+        }
+        if (s != dim)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: split sizes add up to %lld, axis %d has %lld",
+                              k->label, (long long)s, *axis, (long long)dim);
+        return LSTM_OK;
+    }
+    /* Equal parts; with num_outputs (18) the last part may be smaller. */
+    int64_t part = (dim + outs - 1) / outs;
+    if (p->num_outputs == 0 && dim % outs != 0)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %d of size %lld does not split into %d "
+                          "equal parts", k->label, *axis, (long long)dim, outs);
+    int64_t left = dim;
+    for (int i = 0; i < outs; i++) {
+        sizes[i] = left < part ? left : part;
+        left -= sizes[i];
+    }
+    return LSTM_OK;
+}
+
+int lstm__split_infer(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    int axis;
+    int64_t sizes[64];
+    if (split_sizes(k, &axis, sizes)) return k->d->code;
+    if (!lstm__dtype_size(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(x->dtype));
+    for (int i = 0; i < k->n->n_out; i++) {
+        int64_t dims[LSTM__MAX_RANK];
+        memcpy(dims, x->dims, sizeof dims);
+        dims[axis] = sizes[i];
+        if (lstm__rt_set(k, k->out[i], x->dtype, x->rank, dims)) return k->d->code;
+    }
+    return LSTM_OK;
+}
+
+int lstm__split_run(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    int axis;
+    int64_t sizes[64];
+    split_sizes(k, &axis, sizes);
+    size_t es = lstm__dtype_size(x->dtype), outer = 1, inner = es;
+    for (int i = 0; i < axis; i++) outer *= (size_t)x->dims[i];
+    for (int i = axis + 1; i < x->rank; i++) inner *= (size_t)x->dims[i];
+    size_t xrow = (size_t)x->dims[axis] * inner, off = 0;
+    for (int i = 0; i < k->n->n_out; i++) {
+        size_t chunk = (size_t)sizes[i] * inner;
+        if (k->out[i])
+            for (size_t o = 0; o < outer && chunk; o++)
+                memcpy((char *)k->out[i]->data + o * chunk, (const char *)x->data + o * xrow + off,
+                       chunk);
+        off += chunk;
+    }
+    return LSTM_OK;
+}
+
+/* ---- Tile (6) ---- */
+int lstm__tile_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                     lstm__diag *d)
+{
+    (void)params;
+    static const char *const none[] = {NULL};
+    return lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
+}
+
+int lstm__tile_infer(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    int64_t rep[LSTM__MAX_RANK], dims[LSTM__MAX_RANK];
+    int n;
+    if (lstm__read_ints(k, 1, "repeats", rep, LSTM__MAX_RANK, &n)) return k->d->code;
+    if (n != x->rank)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: repeats has %d values for rank %d", k->label, n,
+                          x->rank);
+    for (int i = 0; i < n; i++) {
+        if (rep[i] < 0 || !lstm__mul_i64(x->dims[i], rep[i], &dims[i]))
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: repeats[%d] is %lld", k->label, i,
+                              (long long)rep[i]);
+    }
+    if (!lstm__dtype_size(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(x->dtype));
+    return lstm__rt_set(k, k->out[0], x->dtype, x->rank, dims);
+}
+
+int lstm__tile_run(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    int64_t xs[LSTM__MAX_RANK], idx[LSTM__MAX_RANK] = {0};
+    strides(x->rank, x->dims, xs);
+    size_t es = lstm__dtype_size(x->dtype);
+    for (size_t e = 0; e < y->nelem; e++) {
+        int64_t so = 0;
+        for (int i = 0; i < x->rank; i++) so += (idx[i] % x->dims[i]) * xs[i];
+        memcpy((char *)y->data + e * es, (const char *)x->data + (size_t)so * es, es);
+        for (int i = y->rank - 1; i >= 0; i--) {
+            if (++idx[i] < y->dims[i]) break;
+            idx[i] = 0;
+        }
+    }
+    return LSTM_OK;
+}
+
+/* ---- ReverseSequence (10): reverse the first lengths[b] steps of each batch row ---- */
+int lstm__revseq_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                       lstm__diag *d)
+{
+    lstm__revseq_params *p = params;
+    static const char *const names[] = {"batch_axis", "time_axis", NULL};
+    char b[160];
+    if (lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+        lstm__attr_int(g, n, "batch_axis", 1, &p->batch_axis, d) ||
+        lstm__attr_int(g, n, "time_axis", 0, &p->time_axis, d))
+        return d->code;
+    if (!((p->batch_axis == 0 && p->time_axis == 1) || (p->batch_axis == 1 && p->time_axis == 0)))
+        return lstm__errf(d, LSTM_EMODEL, "%s: batch_axis and time_axis must be 0 and 1",
+                          lstm__node_ctx(g, n, b, sizeof b));
+    return LSTM_OK;
+}
+
+int lstm__revseq_infer(lstm__kctx *k)
+{
+    const lstm__revseq_params *p = k->params;
+    const lstm__rt *x = k->in[0], *l = k->in[1];
+    if (x->rank < 2)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input has rank %d, expected >= 2", k->label,
+                          x->rank);
+    if (l->dtype != LSTM_DT_INT64 || l->rank != 1 || l->dims[0] != x->dims[p->batch_axis])
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: sequence_lens must be int64 of shape [%lld]",
+                          k->label, (long long)x->dims[p->batch_axis]);
+    if (!lstm__dtype_size(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(x->dtype));
+    return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
+}
+
+int lstm__revseq_run(lstm__kctx *k)
+{
+    const lstm__revseq_params *p = k->params;
+    const lstm__rt *x = k->in[0], *l = k->in[1];
+    int64_t T = x->dims[p->time_axis], B = x->dims[p->batch_axis];
+    size_t es = lstm__dtype_size(x->dtype), inner = es;
+    for (int i = 2; i < x->rank; i++) inner *= (size_t)x->dims[i];
+    for (int64_t b = 0; b < B; b++) {
+        int64_t len = ((const int64_t *)l->data)[b];
+        if (len < 0 || len > T)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: sequence_lens[%lld] is %lld, expected 0..%lld",
+                              k->label, (long long)b, (long long)len, (long long)T);
+    }
+    for (int64_t b = 0; b < B; b++) {
+        int64_t len = ((const int64_t *)l->data)[b];
+        for (int64_t t = 0; t < T; t++) {
+            int64_t src = t < len ? len - 1 - t : t;
+            size_t so = (size_t)(p->time_axis == 0 ? src * B + b : b * T + src) * inner;
+            size_t o = (size_t)(p->time_axis == 0 ? t * B + b : b * T + t) * inner;
+            memcpy((char *)k->out[0]->data + o, (const char *)x->data + so, inner);
+        }
+    }
+    return LSTM_OK;
+}

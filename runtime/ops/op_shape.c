@@ -8,6 +8,7 @@
 #include "ops/ops.h"
 #include "dtype.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Same bytes, new shape: most of these ops just copy (input and output never alias). */
@@ -341,5 +342,82 @@ int lstm__cos_run(lstm__kctx *k)
     lstm__rt *y = k->out[0];
     size_t es = lstm__dtype_size(p->dtype);
     for (size_t i = 0; i < y->nelem; i++) memcpy((char *)y->data + i * es, p->value, es);
+    return LSTM_OK;
+}
+
+/* ---- Flatten (1; negative axis from 11) ---- */
+int lstm__flatten_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                        lstm__diag *d)
+{
+    lstm__axis_params *p = params;
+    static const char *const names[] = {"axis", NULL};
+    return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+           lstm__attr_int(g, n, "axis", 1, &p->axis, d);
+}
+
+int lstm__flatten_infer(lstm__kctx *k)
+{
+    const lstm__axis_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    int64_t a = p->axis < 0 ? p->axis + x->rank : p->axis;
+    if (a < 0 || a > x->rank)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %lld is outside [%d, %d]", k->label,
+                          (long long)p->axis, -x->rank, x->rank);
+    int64_t outer = lstm__dims_count((int)a, x->dims),
+            inner = lstm__dims_count(x->rank - (int)a, x->dims + a);
+    if (need_storable(k, x)) return k->d->code;
+    return lstm__rt_set(k, k->out[0], x->dtype, 2, (int64_t[]){outer, inner});
+}
+
+int lstm__flatten_run(lstm__kctx *k) { return copy_run(k); }
+
+/* ---- Range (11): start, limit, delta scalars ---- */
+int lstm__range_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                      lstm__diag *d)
+{
+    (void)params;
+    static const char *const none[] = {NULL};
+    return lstm__arity(g, n, 3, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
+}
+
+static int range_count(lstm__kctx *k, int64_t *n)
+{
+    const lstm__rt *s = k->in[0], *l = k->in[1], *dl = k->in[2];
+    static const char *const names[] = {"start", "limit", "delta"};
+    for (int i = 0; i < 3; i++) {
+        if (lstm__need_value(k, i, names[i])) return k->d->code;
+        if (k->in[i]->nelem != 1 || k->in[i]->dtype != s->dtype)
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: start, limit and delta must be scalars of one type", k->label);
+    }
+    double a = lstm__get_f(s, 0), b = lstm__get_f(l, 0), c = lstm__get_f(dl, 0);
+    if (c == 0 || c != c) return lstm__errf(k->d, LSTM_EINVAL, "%s: delta is 0", k->label);
+    double cnt = ceil((b - a) / c);
+    if (cnt != cnt || cnt > 1e9)
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: range too long", k->label);
+    *n = cnt > 0 ? (int64_t)cnt : 0;
+    return LSTM_OK;
+}
+
+int lstm__range_infer(lstm__kctx *k)
+{
+    int64_t n;
+    if (range_count(k, &n)) return k->d->code;
+    if (!lstm__is_float(k->in[0]->dtype) && !lstm__is_int(k->in[0]->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(k->in[0]->dtype));
+    return lstm__rt_set(k, k->out[0], k->in[0]->dtype, 1, &n);
+}
+
+int lstm__range_run(lstm__kctx *k)
+{
+    lstm__rt *y = k->out[0];
+    if (lstm__is_float(y->dtype)) {
+        double a = lstm__get_f(k->in[0], 0), c = lstm__get_f(k->in[2], 0);
+        for (size_t i = 0; i < y->nelem; i++) lstm__put_f(y, i, a + (double)i * c);
+    } else {
+        int64_t a = lstm__get_i(k->in[0], 0), c = lstm__get_i(k->in[2], 0);
+        for (size_t i = 0; i < y->nelem; i++) lstm__put_i(y, i, a + (int64_t)i * c);
+    }
     return LSTM_OK;
 }

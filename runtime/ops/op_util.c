@@ -31,11 +31,7 @@ int lstm__read_ints(lstm__kctx *k, int idx, const char *what, int64_t *out, int 
     const lstm__rt *t = idx < k->n->n_in ? k->in[idx] : NULL;
     *n = 0;
     if (!t) return LSTM_OK;
-    if (!t->known)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
-                          "%s: input %s ('%s') is computed from data at run time; this runtime "
-                          "needs it before the run (from constants and input shapes)",
-                          k->label, what, k->n->in_names[idx]);
+    if (lstm__need_value(k, idx, what)) return k->d->code;
     if (t->dtype != LSTM_DT_INT64 && t->dtype != LSTM_DT_INT32)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s is %s, expected int64", k->label, what,
                           lstm__dtype_name(t->dtype));
@@ -119,4 +115,135 @@ int lstm__arity(const lstm__graph *g, const lstm__node *n, int min_in, int max_i
             return lstm__errf(d, LSTM_EMODEL, "%s: required input %d is missing",
                               lstm__node_ctx(g, n, b, sizeof b), i);
     return LSTM_OK;
+}
+
+int lstm__is_float(int t)
+{
+    return t == LSTM_DT_FLOAT || t == LSTM_DT_DOUBLE || t == LSTM_DT_FLOAT16 ||
+           t == LSTM_DT_BFLOAT16;
+}
+
+int lstm__is_int(int t)
+{
+    return t == LSTM_DT_INT8 || t == LSTM_DT_INT16 || t == LSTM_DT_INT32 || t == LSTM_DT_INT64 ||
+           t == LSTM_DT_UINT8 || t == LSTM_DT_UINT16 || t == LSTM_DT_UINT32 ||
+           t == LSTM_DT_UINT64;
+}
+
+double lstm__get_f(const lstm__rt *t, size_t i)
+{
+    switch (t->dtype) {
+    case LSTM_DT_FLOAT: return ((const float *)t->data)[i];
+    case LSTM_DT_DOUBLE: return ((const double *)t->data)[i];
+    case LSTM_DT_FLOAT16: return lstm__f16_to_f32(((const uint16_t *)t->data)[i]);
+    case LSTM_DT_BFLOAT16: return lstm__bf16_to_f32(((const uint16_t *)t->data)[i]);
+    case LSTM_DT_UINT64: return (double)((const uint64_t *)t->data)[i];
+    default: return (double)lstm__get_i(t, i);
+    }
+}
+
+int64_t lstm__get_i(const lstm__rt *t, size_t i)
+{
+    switch (t->dtype) {
+    case LSTM_DT_INT8: return ((const int8_t *)t->data)[i];
+    case LSTM_DT_INT16: return ((const int16_t *)t->data)[i];
+    case LSTM_DT_INT32: return ((const int32_t *)t->data)[i];
+    case LSTM_DT_INT64: return ((const int64_t *)t->data)[i];
+    case LSTM_DT_UINT8:
+    case LSTM_DT_BOOL: return ((const uint8_t *)t->data)[i];
+    case LSTM_DT_UINT16: return ((const uint16_t *)t->data)[i];
+    case LSTM_DT_UINT32: return ((const uint32_t *)t->data)[i];
+    case LSTM_DT_UINT64: return (int64_t)((const uint64_t *)t->data)[i];
+    default: {
+        double v = lstm__get_f(t, i);
+        return v != v ? 0 : v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN : (int64_t)v;
+    }
+    }
+}
+
+void lstm__put_f(lstm__rt *t, size_t i, double v)
+{
+    switch (t->dtype) {
+    case LSTM_DT_FLOAT: ((float *)t->data)[i] = (float)v; break;
+    case LSTM_DT_DOUBLE: ((double *)t->data)[i] = v; break;
+    case LSTM_DT_FLOAT16: ((uint16_t *)t->data)[i] = lstm__f32_to_f16((float)v); break;
+    case LSTM_DT_BFLOAT16: ((uint16_t *)t->data)[i] = lstm__f32_to_bf16((float)v); break;
+    case LSTM_DT_BOOL: ((uint8_t *)t->data)[i] = v != 0; break;
+    default:
+        lstm__put_i(t, i, v != v ? 0 : v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN : (int64_t)v);
+        break;
+    }
+}
+
+void lstm__put_i(lstm__rt *t, size_t i, int64_t v)
+{
+    switch (t->dtype) {
+    case LSTM_DT_INT8: ((int8_t *)t->data)[i] = (int8_t)v; break;
+    case LSTM_DT_INT16: ((int16_t *)t->data)[i] = (int16_t)v; break;
+    case LSTM_DT_INT32: ((int32_t *)t->data)[i] = (int32_t)v; break;
+    case LSTM_DT_INT64: ((int64_t *)t->data)[i] = v; break;
+    case LSTM_DT_UINT8: ((uint8_t *)t->data)[i] = (uint8_t)v; break;
+    case LSTM_DT_BOOL: ((uint8_t *)t->data)[i] = v != 0; break;
+    case LSTM_DT_UINT16: ((uint16_t *)t->data)[i] = (uint16_t)v; break;
+    case LSTM_DT_UINT32: ((uint32_t *)t->data)[i] = (uint32_t)v; break;
+    case LSTM_DT_UINT64: ((uint64_t *)t->data)[i] = (uint64_t)v; break;
+    default: lstm__put_f(t, i, (double)v); break;
+    }
+}
+
+int lstm__bcast_init(lstm__kctx *k, lstm__bcast *b, const lstm__rt *const *in, int n)
+{
+    memset(b, 0, sizeof *b);
+    b->n = n;
+    for (int i = 0; i < n; i++)
+        if (in[i]->rank > b->rank) b->rank = in[i]->rank;
+    for (int d = 0; d < b->rank; d++) {
+        int64_t dim = 1;
+        for (int i = 0; i < n; i++) {
+            int off = b->rank - in[i]->rank;
+            int64_t v = d >= off ? in[i]->dims[d - off] : 1;
+            if (v == 1) continue;
+            if (dim != 1 && v != dim) {
+                char s1[96], s2[96];
+                return lstm__errf(k->d, LSTM_EINVAL,
+                                  "%s: shapes %s and %s cannot be broadcast together", k->label,
+                                  lstm__dims_str(s1, sizeof s1, in[0]->rank, in[0]->dims),
+                                  lstm__dims_str(s2, sizeof s2, in[i]->rank, in[i]->dims));
+            }
+            dim = v;
+        }
+        /* A zero-sized input dim wins over 1. */
+        for (int i = 0; i < n; i++) {
+            int off = b->rank - in[i]->rank;
+            if (d >= off && in[i]->dims[d - off] == 0) dim = 0;
+        }
+        b->dims[d] = dim;
+    }
+    for (int i = 0; i < n; i++) {
+        int off = b->rank - in[i]->rank;
+        int64_t s = 1;
+        for (int d = b->rank - 1; d >= 0; d--) {
+            int64_t v = d >= off ? in[i]->dims[d - off] : 1;
+            b->st[i][d] = v == 1 ? 0 : s;
+            s *= v;
+        }
+    }
+    return LSTM_OK;
+}
+
+void lstm__bcast_each(const lstm__bcast *b, void (*fn)(void *ctx, size_t o, const size_t *off),
+                      void *ctx)
+{
+    int64_t total = lstm__dims_count(b->rank, b->dims);
+    int64_t idx[LSTM__MAX_RANK] = {0};
+    size_t off[4] = {0};
+    for (int64_t e = 0; e < total; e++) {
+        fn(ctx, (size_t)e, off);
+        for (int d = b->rank - 1; d >= 0; d--) {
+            for (int i = 0; i < b->n; i++) off[i] += (size_t)b->st[i][d];
+            if (++idx[d] < b->dims[d]) break;
+            for (int i = 0; i < b->n; i++) off[i] -= (size_t)(b->st[i][d] * b->dims[d]);
+            idx[d] = 0;
+        }
+    }
 }

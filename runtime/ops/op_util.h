@@ -31,4 +31,25 @@ static inline int lstm__shape_of(const lstm__rt *t, int64_t *dims)
 /* "node 'x' (Op, opset N)" for parse-time messages. */
 const char *lstm__node_ctx(const lstm__graph *g, const lstm__node *n, char *buf, size_t len);
 
+/* ---- Element access for the generic (non-float32) paths ---- */
+int lstm__is_float(int dtype);
+int lstm__is_int(int dtype); /* signed or unsigned integer types (not bool) */
+double lstm__get_f(const lstm__rt *t, size_t i);
+int64_t lstm__get_i(const lstm__rt *t, size_t i);
+void lstm__put_f(lstm__rt *t, size_t i, double v);
+void lstm__put_i(lstm__rt *t, size_t i, int64_t v);
+
+/* ---- numpy-style multidirectional broadcasting ---- */
+typedef struct lstm__bcast {
+    int rank;
+    int64_t dims[LSTM__MAX_RANK];
+    int n;                                /* inputs */
+    int64_t st[4][LSTM__MAX_RANK];        /* element strides per input, 0 where broadcast */
+} lstm__bcast;
+
+/* Output shape of broadcasting n (<= 4) inputs; error names the node. */
+int lstm__bcast_init(lstm__kctx *k, lstm__bcast *b, const lstm__rt *const *in, int n);
+/* Visit every output element: fn(ctx, out_index, in_offsets). */
+void lstm__bcast_each(const lstm__bcast *b, void (*fn)(void *ctx, size_t o, const size_t *off),
+                      void *ctx);
 #endif

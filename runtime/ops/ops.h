@@ -51,6 +51,38 @@ typedef struct lstm__constant_params {
     size_t nelem;
 } lstm__constant_params;
 
+typedef struct lstm__elt_params {
+    int op;
+    float alpha, beta; /* LeakyRelu alpha; HardSigmoid alpha, beta; Clip-6 min, max */
+} lstm__elt_params;
+
+typedef struct lstm__gemm_params {
+    int64_t ta, tb;
+    float alpha, beta;
+} lstm__gemm_params;
+
+typedef struct lstm__softmax_params {
+    int64_t axis;
+    int log;
+} lstm__softmax_params;
+
+typedef struct lstm__reduce_params {
+    int op;
+    int64_t keepdims, noop_empty;
+    int n; /* attribute axes; -1 when absent */
+    int64_t axes[LSTM__MAX_RANK];
+} lstm__reduce_params;
+
+typedef struct lstm__split_params {
+    int64_t axis, num_outputs;
+    int n; /* split attribute; -1 when absent */
+    int64_t split[64];
+} lstm__split_params;
+
+typedef struct lstm__revseq_params {
+    int64_t batch_axis, time_axis;
+} lstm__revseq_params;
+
 typedef struct lstm__cast_params {
     int to;
 } lstm__cast_params;

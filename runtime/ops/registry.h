@@ -13,7 +13,7 @@ enum {
     LSTM__OPF_SHAPE_ONLY = 1 /* outputs depend only on input shapes (Shape, Size) */
 };
 
-#define LSTM__PARAMS_MAX 512 /* bytes; every params struct fits (checked at compile time) */
+#define LSTM__PARAMS_MAX 1024 /* bytes; every params struct fits (checked at compile time) */
 
 typedef struct lstm__op {
     const char *domain;  /* "" for ai.onnx */

@@ -1,0 +1,435 @@
+/*
+** op_eltwise.c — element-wise operators with numpy broadcasting:
+**   binary  Add Sub Mul Div Pow (7), Equal Less Greater LessOrEqual GreaterOrEqual (7 / 12),
+**           Where (9), Not (1)
+**   unary   Neg Exp Log Sqrt Relu Sigmoid Tanh (6), LeakyRelu HardSigmoid (6), Clip (6: min/max
+**           attributes; 11: inputs), Dropout (7, 10, 12: inference, the output is the input)
+** Floating types compute in double and round to the tensor's type (float32 has a direct path);
+** integers compute in int64 with wrap-around; integer division by zero is an error.
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { E_ADD, E_SUB, E_MUL, E_DIV, E_POW, E_EQ, E_LT, E_GT, E_LE, E_GE, E_WHERE, E_NOT,
+       E_NEG, E_EXP, E_LOG, E_SQRT, E_RELU, E_SIGMOID, E_TANH, E_LEAKY, E_HSIG, E_CLIP,
+       E_DROPOUT };
+
+static int simple_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__elt_params *p,
+                        int op, int nin, const char *const *attrs, lstm__diag *d)
+{
+    static const char *const none[] = {NULL};
+    memset(p, 0, sizeof *p);
+    p->op = op;
+    return lstm__arity(g, n, nin, nin, 1, 1, d) ||
+           lstm__attrs_allowed(g, n, since, attrs ? attrs : none, d);
+}
+
+static int numeric(lstm__kctx *k, const lstm__rt *t)
+{
+    if (lstm__is_float(t->dtype) || lstm__is_int(t->dtype)) return LSTM_OK;
+    return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                      lstm__dtype_name(t->dtype));
+}
+
+/* ---- binary ---- */
+static int binary_infer(lstm__kctx *k)
+{
+    const lstm__elt_params *p = k->params;
+    const lstm__rt *a = k->in[0], *b = k->in[1];
+    lstm__bcast bc;
+    if (numeric(k, a) || numeric(k, b)) return k->d->code;
+    if (a->dtype != b->dtype && !(p->op == E_POW))
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs are %s and %s, expected one type",
+                          k->label, lstm__dtype_name(a->dtype), lstm__dtype_name(b->dtype));
+    if (lstm__bcast_init(k, &bc, (const lstm__rt *[]){a, b}, 2)) return k->d->code;
+    int out = p->op >= E_EQ && p->op <= E_GE ? LSTM_DT_BOOL : a->dtype;
+    return lstm__rt_set(k, k->out[0], out, bc.rank, bc.dims);
+}
+
+typedef struct bin_ctx {
+    const lstm__rt *a, *b;
+    lstm__rt *y;
+    int op, err;
+} bin_ctx;
+
+static int64_t ipow(int64_t b, int64_t e)
+{
+    if (e < 0) return b == 1 ? 1 : b == -1 ? (e % 2 ? -1 : 1) : 0;
+    uint64_t r = 1, x = (uint64_t)b;
+    while (e) {
+        if (e & 1) r *= x;
+        x *= x;
+        e >>= 1;
+    }
+    return (int64_t)r;
+}
+
+static void bin_one(void *vc, size_t o, const size_t *off)
+{
+    bin_ctx *c = vc;
+    int fl = lstm__is_float(c->a->dtype) || (c->op == E_POW && lstm__is_float(c->b->dtype));
+    if (fl) {
+        double x = lstm__get_f(c->a, off[0]), y = lstm__get_f(c->b, off[1]), r = 0;
+        switch (c->op) {
+        case E_ADD: r = x + y; break;
+        case E_SUB: r = x - y; break;
+        case E_MUL: r = x * y; break;
+        case E_DIV: r = x / y; break;
+        case E_POW: r = pow(x, y); break;
+        case E_EQ: r = x == y; break;
+        case E_LT: r = x < y; break;
+        case E_GT: r = x > y; break;
+        case E_LE: r = x <= y; break;
+        case E_GE: r = x >= y; break;
+        default: break;
+        }
+        if (c->op == E_POW && !lstm__is_float(c->y->dtype))
+            lstm__put_i(c->y, o, (int64_t)r);
+        else
+            lstm__put_f(c->y, o, r);
+        return;
+    }
+    int64_t x = lstm__get_i(c->a, off[0]), y = lstm__get_i(c->b, off[1]), r = 0;
+    uint64_t ux = (uint64_t)x, uy = (uint64_t)y;
+    switch (c->op) {
+    case E_ADD: r = (int64_t)(ux + uy); break;
+    case E_SUB: r = (int64_t)(ux - uy); break;
+    case E_MUL: r = (int64_t)(ux * uy); break;
+    case E_DIV:
+        if (y == 0) {
+            c->err = 1;
+            return;
+        }
+        r = (x == INT64_MIN && y == -1) ? INT64_MIN : x / y;
+        break;
+    case E_POW: r = ipow(x, y); break;
+    case E_EQ: r = x == y; break;
+    case E_LT: r = c->a->dtype == LSTM_DT_UINT64 ? ux < uy : x < y; break;
+    case E_GT: r = c->a->dtype == LSTM_DT_UINT64 ? ux > uy : x > y; break;
+    case E_LE: r = c->a->dtype == LSTM_DT_UINT64 ? ux <= uy : x <= y; break;
+    case E_GE: r = c->a->dtype == LSTM_DT_UINT64 ? ux >= uy : x >= y; break;
+    default: break;
+    }
+    lstm__put_i(c->y, o, r);
+}
+
+static int binary_run(lstm__kctx *k)
+{
+    const lstm__elt_params *p = k->params;
+    const lstm__rt *a = k->in[0], *b = k->in[1];
+    lstm__rt *y = k->out[0];
+    /* float32, same shapes: the direct path. */
+    if (a->dtype == LSTM_DT_FLOAT && b->dtype == LSTM_DT_FLOAT && y->dtype == LSTM_DT_FLOAT &&
+        a->nelem == y->nelem && b->nelem == y->nelem && p->op <= E_DIV) {
+        const float *x = a->data, *z = b->data;
+        float *o = y->data;
+        size_t n = y->nelem;
+        switch (p->op) {
+        case E_ADD: for (size_t i = 0; i < n; i++) o[i] = x[i] + z[i]; break;
+        case E_SUB: for (size_t i = 0; i < n; i++) o[i] = x[i] - z[i]; break;
+        case E_MUL: for (size_t i = 0; i < n; i++) o[i] = x[i] * z[i]; break;
+        default: for (size_t i = 0; i < n; i++) o[i] = x[i] / z[i]; break;
+        }
+        return LSTM_OK;
+    }
+    lstm__bcast bc;
+    lstm__bcast_init(k, &bc, (const lstm__rt *[]){a, b}, 2);
+    bin_ctx c = {a, b, y, p->op, 0};
+    lstm__bcast_each(&bc, bin_one, &c);
+    if (c.err) return lstm__errf(k->d, LSTM_EINVAL, "%s: integer division by zero", k->label);
+    return LSTM_OK;
+}
+
+#define BINARY(pfx, code)                                                                      \
+    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,        \
+                    lstm__diag *d)                                                             \
+    {                                                                                          \
+        return simple_parse(g, n, since, params, code, 2, NULL, d);                           \
+    }                                                                                          \
+    int pfx##_infer(lstm__kctx *k) { return binary_infer(k); }                                 \
+    int pfx##_run(lstm__kctx *k) { return binary_run(k); }
+
+BINARY(lstm__add, E_ADD)
+BINARY(lstm__sub, E_SUB)
+BINARY(lstm__mul, E_MUL)
+BINARY(lstm__div, E_DIV)
+BINARY(lstm__pow, E_POW)
+BINARY(lstm__equal, E_EQ)
+BINARY(lstm__less, E_LT)
+BINARY(lstm__greater, E_GT)
+BINARY(lstm__less_equal, E_LE)
+BINARY(lstm__greater_equal, E_GE)
+
+/* ---- Where ---- */
+int lstm__where_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                      lstm__diag *d)
+{
+    return simple_parse(g, n, since, params, E_WHERE, 3, NULL, d);
+}
+
+int lstm__where_infer(lstm__kctx *k)
+{
+    const lstm__rt *c = k->in[0], *x = k->in[1], *y = k->in[2];
+    lstm__bcast bc;
+    if (c->dtype != LSTM_DT_BOOL)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: condition is %s, expected bool", k->label,
+                          lstm__dtype_name(c->dtype));
+    if (x->dtype != y->dtype || !lstm__dtype_size(x->dtype))
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: X is %s and Y %s, expected one type", k->label,
+                          lstm__dtype_name(x->dtype), lstm__dtype_name(y->dtype));
+    if (lstm__bcast_init(k, &bc, (const lstm__rt *[]){c, x, y}, 3)) return k->d->code;
+    return lstm__rt_set(k, k->out[0], x->dtype, bc.rank, bc.dims);
+}
+
+typedef struct where_ctx {
+    const lstm__rt *c, *x, *y;
+    lstm__rt *o;
+    size_t es;
+} where_ctx;
+
+static void where_one(void *vc, size_t o, const size_t *off)
+{
+    where_ctx *w = vc;
+    const lstm__rt *src = ((const uint8_t *)w->c->data)[off[0]] ? w->x : w->y;
+    size_t so = src == w->x ? off[1] : off[2];
+    memcpy((char *)w->o->data + o * w->es, (const char *)src->data + so * w->es, w->es);
+}
+
+int lstm__where_run(lstm__kctx *k)
+{
+    lstm__bcast bc;
+    lstm__bcast_init(k, &bc, (const lstm__rt *[]){k->in[0], k->in[1], k->in[2]}, 3);
+    where_ctx w = {k->in[0], k->in[1], k->in[2], k->out[0], lstm__dtype_size(k->in[1]->dtype)};
+    lstm__bcast_each(&bc, where_one, &w);
+    return LSTM_OK;
+}
+
+/* ---- Not ---- */
+int lstm__not_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                    lstm__diag *d)
+{
+    return simple_parse(g, n, since, params, E_NOT, 1, NULL, d);
+}
+
+int lstm__not_infer(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    if (x->dtype != LSTM_DT_BOOL)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input is %s, expected bool", k->label,
+                          lstm__dtype_name(x->dtype));
+    return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
+}
+
+int lstm__not_run(lstm__kctx *k)
+{
+    const uint8_t *x = k->in[0]->data;
+    uint8_t *y = k->out[0]->data;
+    for (size_t i = 0; i < k->out[0]->nelem; i++) y[i] = !x[i];
+    return LSTM_OK;
+}
+
+/* ---- unary ---- */
+static int unary_infer(lstm__kctx *k)
+{
+    const lstm__elt_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    if (numeric(k, x)) return k->d->code;
+    int ints_ok = p->op == E_NEG || p->op == E_RELU || p->op == E_CLIP;
+    if (!lstm__is_float(x->dtype) && !ints_ok)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s (expected a float "
+                          "type)", k->label, lstm__dtype_name(x->dtype));
+    return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
+}
+
+static double unary_f(const lstm__elt_params *p, double x)
+{
+    switch (p->op) {
+    case E_NEG: return -x;
+    case E_EXP: return exp(x);
+    case E_LOG: return log(x);
+    case E_SQRT: return sqrt(x);
+    case E_RELU: return x < 0 ? 0 : x;
+    case E_SIGMOID: return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
+    case E_TANH: return tanh(x);
+    case E_LEAKY: return x < 0 ? p->alpha * x : x;
+    case E_HSIG: {
+        double v = p->alpha * x + p->beta;
+        return v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+    default: return x;
+    }
+}
+
+static int unary_run(lstm__kctx *k)
+{
+    const lstm__elt_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    if (x->dtype == LSTM_DT_FLOAT) {
+        const float *a = x->data;
+        float *o = y->data;
+        for (size_t i = 0; i < y->nelem; i++) o[i] = (float)unary_f(p, a[i]);
+    } else if (lstm__is_float(x->dtype)) {
+        for (size_t i = 0; i < y->nelem; i++) lstm__put_f(y, i, unary_f(p, lstm__get_f(x, i)));
+    } else {
+        for (size_t i = 0; i < y->nelem; i++) {
+            int64_t v = lstm__get_i(x, i);
+            lstm__put_i(y, i, p->op == E_NEG ? (int64_t)(0 - (uint64_t)v) : v < 0 ? 0 : v);
+        }
+    }
+    return LSTM_OK;
+}
+
+#define UNARY(pfx, code)                                                                       \
+    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,        \
+                    lstm__diag *d)                                                             \
+    {                                                                                          \
+        return simple_parse(g, n, since, params, code, 1, NULL, d);                           \
+    }                                                                                          \
+    int pfx##_infer(lstm__kctx *k) { return unary_infer(k); }                                  \
+    int pfx##_run(lstm__kctx *k) { return unary_run(k); }
+
+UNARY(lstm__neg, E_NEG)
+UNARY(lstm__exp, E_EXP)
+UNARY(lstm__log, E_LOG)
+UNARY(lstm__sqrt, E_SQRT)
+UNARY(lstm__relu, E_RELU)
+UNARY(lstm__sigmoid, E_SIGMOID)
+UNARY(lstm__tanh, E_TANH)
+
+static int float_attr(const lstm__graph *g, const lstm__node *n, const char *name, float def,
+                      float *out, lstm__diag *d)
+{
+    const lstm__attr *a = lstm__attr_find(n, name);
+    *out = def;
+    if (!a) return LSTM_OK;
+    if (a->type != LSTM__A_FLOAT) {
+        char b[160];
+        return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be a float",
+                          lstm__node_ctx(g, n, b, sizeof b), name);
+    }
+    *out = a->f;
+    return LSTM_OK;
+}
+
+int lstm__leaky_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                      lstm__diag *d)
+{
+    lstm__elt_params *p = params;
+    static const char *const names[] = {"alpha", NULL};
+    return simple_parse(g, n, since, p, E_LEAKY, 1, names, d) ||
+           float_attr(g, n, "alpha", 0.01f, &p->alpha, d);
+}
+int lstm__leaky_infer(lstm__kctx *k) { return unary_infer(k); }
+int lstm__leaky_run(lstm__kctx *k) { return unary_run(k); }
+
+int lstm__hsig_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                     lstm__diag *d)
+{
+    lstm__elt_params *p = params;
+    static const char *const names[] = {"alpha", "beta", NULL};
+    return simple_parse(g, n, since, p, E_HSIG, 1, names, d) ||
+           float_attr(g, n, "alpha", 0.2f, &p->alpha, d) ||
+           float_attr(g, n, "beta", 0.5f, &p->beta, d);
+}
+int lstm__hsig_infer(lstm__kctx *k) { return unary_infer(k); }
+int lstm__hsig_run(lstm__kctx *k) { return unary_run(k); }
+
+/* ---- Clip ---- */
+int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                     lstm__diag *d)
+{
+    lstm__elt_params *p = params;
+    static const char *const v6[] = {"min", "max", NULL}, *const v11[] = {NULL};
+    memset(p, 0, sizeof *p);
+    p->op = E_CLIP;
+    if (since >= 11)
+        return lstm__arity(g, n, 1, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, v11, d);
+    return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, v6, d) ||
+           float_attr(g, n, "min", -INFINITY, &p->alpha, d) ||
+           float_attr(g, n, "max", INFINITY, &p->beta, d);
+}
+
+int lstm__clip_infer(lstm__kctx *k)
+{
+    for (int i = 1; i < k->n->n_in; i++) {
+        const lstm__rt *b = k->in[i];
+        if (b && (b->nelem != 1 || b->dtype != k->in[0]->dtype))
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s must be a %s scalar", k->label,
+                              i == 1 ? "min" : "max", lstm__dtype_name(k->in[0]->dtype));
+    }
+    return unary_infer(k);
+}
+
+int lstm__clip_run(lstm__kctx *k)
+{
+    const lstm__elt_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    const lstm__rt *mn = k->n->n_in > 1 ? k->in[1] : NULL, *mx = k->n->n_in > 2 ? k->in[2] : NULL;
+    if (lstm__is_float(x->dtype)) {
+        double lo = k->since >= 11 ? (mn ? lstm__get_f(mn, 0) : -INFINITY) : p->alpha;
+        double hi = k->since >= 11 ? (mx ? lstm__get_f(mx, 0) : INFINITY) : p->beta;
+        for (size_t i = 0; i < y->nelem; i++) {
+            double v = lstm__get_f(x, i);
+            lstm__put_f(y, i, v < lo ? lo : v > hi ? hi : v); /* NaN stays NaN */
+        }
+    } else {
+        int64_t lo = mn ? lstm__get_i(mn, 0) : INT64_MIN, hi = mx ? lstm__get_i(mx, 0) : INT64_MAX;
+        for (size_t i = 0; i < y->nelem; i++) {
+            int64_t v = lstm__get_i(x, i);
+            lstm__put_i(y, i, v < lo ? lo : v > hi ? hi : v);
+        }
+    }
+    return LSTM_OK;
+}
+
+/* ---- Dropout (inference: Y = X; the mask is all true) ---- */
+int lstm__dropout_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                        lstm__diag *d)
+{
+    lstm__elt_params *p = params;
+    static const char *const v7[] = {"ratio", NULL}, *const v12[] = {"seed", NULL};
+    memset(p, 0, sizeof *p);
+    p->op = E_DROPOUT;
+    return lstm__arity(g, n, 1, since >= 12 ? 3 : 1, 1, 2, d) ||
+           lstm__attrs_allowed(g, n, since, since >= 12 ? v12 : v7, d);
+}
+
+int lstm__dropout_infer(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    const lstm__rt *ratio = k->n->n_in > 1 ? k->in[1] : NULL, *tm = k->n->n_in > 2 ? k->in[2] : NULL;
+    if (tm) {
+        if (lstm__need_value(k, 2, "training_mode")) return k->d->code;
+        int training = tm->nelem && ((const uint8_t *)tm->data)[0];
+        double r = 0.5;
+        if (ratio) {
+            if (lstm__need_value(k, 1, "ratio")) return k->d->code;
+            r = ratio->nelem ? lstm__get_f(ratio, 0) : 0.5;
+        }
+        /* Training with ratio 0 keeps every element: the same as inference. */
+        if (training && r != 0)
+            return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                              "%s: training_mode is true with ratio %g; this runtime does "
+                              "inference only (random dropout is not reproduced)",
+                              k->label, r);
+    }
+    if (lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims)) return k->d->code;
+    int mask = k->since >= 10 ? LSTM_DT_BOOL : x->dtype;
+    return k->n->n_out > 1 ? lstm__rt_set(k, k->out[1], mask, x->rank, x->dims) : LSTM_OK;
+}
+
+int lstm__dropout_run(lstm__kctx *k)
+{
+    lstm__rt *y = k->out[0];
+    if (y && y->nbytes) memcpy(y->data, k->in[0]->data, y->nbytes);
+    lstm__rt *m = k->n->n_out > 1 ? k->out[1] : NULL;
+    if (m)
+        for (size_t i = 0; i < m->nelem; i++) lstm__put_f(m, i, 1.0);
+    return LSTM_OK;
+}

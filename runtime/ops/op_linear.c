@@ -1,0 +1,220 @@
+/*
+** op_linear.c — Gemm (7; C optional as from 11, accepted in every version) and MatMul (1: numpy
+** matmul with 1-D promotion and batch broadcasting). float32 goes through OpenBLAS sgemm;
+** other types accumulate in double (floats) or int64 (integers, wrapping).
+*/
+#include "blas.h"
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <limits.h>
+#include <string.h>
+
+static int fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
+
+/* ---- Gemm: Y = alpha * A' * B' + beta * C ---- */
+int lstm__gemm_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                     lstm__diag *d)
+{
+    lstm__gemm_params *p = params;
+    static const char *const names[] = {"alpha", "beta", "transA", "transB", NULL};
+    char b[160];
+    if (lstm__arity(g, n, 2, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+        lstm__attr_int(g, n, "transA", 0, &p->ta, d) || lstm__attr_int(g, n, "transB", 0, &p->tb, d))
+        return d->code;
+    p->alpha = p->beta = 1.0f;
+    const lstm__attr *a = lstm__attr_find(n, "alpha"), *be = lstm__attr_find(n, "beta");
+    if ((a && a->type != LSTM__A_FLOAT) || (be && be->type != LSTM__A_FLOAT))
+        return lstm__errf(d, LSTM_EMODEL, "%s: alpha and beta must be floats",
+                          lstm__node_ctx(g, n, b, sizeof b));
+    if (a) p->alpha = a->f;
+    if (be) p->beta = be->f;
+    if ((p->ta != 0 && p->ta != 1) || (p->tb != 0 && p->tb != 1))
+        return lstm__errf(d, LSTM_EMODEL, "%s: transA and transB must be 0 or 1",
+                          lstm__node_ctx(g, n, b, sizeof b));
+    return LSTM_OK;
+}
+
+int lstm__gemm_infer(lstm__kctx *k)
+{
+    const lstm__gemm_params *p = k->params;
+    const lstm__rt *A = k->in[0], *B = k->in[1], *C = k->n->n_in > 2 ? k->in[2] : NULL;
+    if (A->rank != 2 || B->rank != 2)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: A and B must be 2-D (got ranks %d and %d)",
+                          k->label, A->rank, B->rank);
+    if (A->dtype != B->dtype || (C && C->dtype != A->dtype) ||
+        !(lstm__is_float(A->dtype) || lstm__is_int(A->dtype)))
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: A, B and C must share one numeric type",
+                          k->label);
+    int64_t M = A->dims[p->ta ? 1 : 0], K = A->dims[p->ta ? 0 : 1];
+    int64_t K2 = B->dims[p->tb ? 1 : 0], N = B->dims[p->tb ? 0 : 1];
+    if (K != K2)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: inner dimensions differ: A gives %lld, B %lld",
+                          k->label, (long long)K, (long long)K2);
+    if (!fits_int(M) || !fits_int(N) || !fits_int(K))
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one GEMM can take",
+                          k->label);
+    if (C) {
+        lstm__bcast bc;
+        lstm__rt y = {.rank = 2, .dims = {M, N}};
+        if (lstm__bcast_init(k, &bc, (const lstm__rt *[]){&y, C}, 2)) return k->d->code;
+        if (bc.rank != 2 || bc.dims[0] != M || bc.dims[1] != N)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: C does not broadcast to [%lld,%lld]",
+                              k->label, (long long)M, (long long)N);
+    }
+    return lstm__rt_set(k, k->out[0], A->dtype, 2, (int64_t[]){M, N});
+}
+
+int lstm__gemm_run(lstm__kctx *k)
+{
+    const lstm__gemm_params *p = k->params;
+    const lstm__rt *A = k->in[0], *B = k->in[1], *C = k->n->n_in > 2 ? k->in[2] : NULL;
+    lstm__rt *Y = k->out[0];
+    int64_t M = Y->dims[0], N = Y->dims[1], K = A->dims[p->ta ? 0 : 1];
+    /* beta * C, broadcast, first. */
+    lstm__bcast bc;
+    int64_t cst[2] = {0, 0};
+    if (C) {
+        lstm__rt y = {.rank = 2, .dims = {M, N}};
+        lstm__bcast_init(k, &bc, (const lstm__rt *[]){&y, C}, 2);
+        cst[0] = bc.st[1][0];
+        cst[1] = bc.st[1][1];
+    }
+    if (Y->dtype == LSTM_DT_FLOAT) {
+        float *y = Y->data;
+        for (int64_t i = 0; i < M; i++)
+            for (int64_t j = 0; j < N; j++)
+                y[i * N + j] = C ? p->beta * ((const float *)C->data)[i * cst[0] + j * cst[1]] : 0;
+        lstm__sgemm((int)p->ta, (int)p->tb, (int)M, (int)N, (int)K, p->alpha, A->data,
+                    (int)A->dims[1], B->data, (int)B->dims[1], C ? 1.0f : 0.0f, y, (int)N);
+        return LSTM_OK;
+    }
+    int fl = lstm__is_float(Y->dtype);
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+            double sf = 0;
+            int64_t si = 0;
+            for (int64_t q = 0; q < K; q++) {
+                size_t ia = (size_t)(p->ta ? q * M + i : i * K + q);
+                size_t ib = (size_t)(p->tb ? j * K + q : q * N + j);
+                if (fl)
+                    sf += lstm__get_f(A, ia) * lstm__get_f(B, ib);
+                else
+                    si = (int64_t)((uint64_t)si + (uint64_t)lstm__get_i(A, ia) * (uint64_t)lstm__get_i(B, ib));
+            }
+            size_t o = (size_t)(i * N + j), co = (size_t)(i * cst[0] + j * cst[1]);
+            if (fl)
+                lstm__put_f(Y, o, p->alpha * sf + (C ? p->beta * lstm__get_f(C, co) : 0));
+            else
+                lstm__put_i(Y, o, (int64_t)(p->alpha * (double)si + (C ? p->beta * (double)lstm__get_i(C, co) : 0)));
+        }
+    return LSTM_OK;
+}
+
+/* ---- MatMul ---- */
+int lstm__matmul_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                       lstm__diag *d)
+{
+    (void)params;
+    static const char *const none[] = {NULL};
+    return lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
+}
+
+/* Batch shape and matrix sizes, 1-D operands promoted. */
+typedef struct mm {
+    int64_t M, K, N;
+    int brank;
+    int64_t bdims[LSTM__MAX_RANK], ast[LSTM__MAX_RANK], bst[LSTM__MAX_RANK];
+    int out_rank;
+    int64_t out[LSTM__MAX_RANK];
+} mm;
+
+static int mm_plan(lstm__kctx *k, mm *m)
+{
+    const lstm__rt *A = k->in[0], *B = k->in[1];
+    memset(m, 0, sizeof *m);
+    if (A->rank < 1 || B->rank < 1)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs must have rank >= 1", k->label);
+    int ar = A->rank, br = B->rank;
+    m->M = ar == 1 ? 1 : A->dims[ar - 2];
+    m->K = A->dims[ar - 1];
+    int64_t K2 = br == 1 ? B->dims[0] : B->dims[br - 2];
+    m->N = br == 1 ? 1 : B->dims[br - 1];
+    if (m->K != K2)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: inner dimensions differ (%lld and %lld)",
+                          k->label, (long long)m->K, (long long)K2);
+    int abr = ar > 2 ? ar - 2 : 0, bbr = br > 2 ? br - 2 : 0;
+    m->brank = abr > bbr ? abr : bbr;
+    int64_t sa = m->M * m->K, sb = m->K * m->N;
+    for (int d = m->brank - 1; d >= 0; d--) {
+        int oa = d - (m->brank - abr), ob = d - (m->brank - bbr);
+        int64_t da = oa >= 0 ? A->dims[oa] : 1, db = ob >= 0 ? B->dims[ob] : 1;
+        if (da != db && da != 1 && db != 1)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: batch dimensions %lld and %lld do not "
+                              "broadcast", k->label, (long long)da, (long long)db);
+        m->bdims[d] = da == 1 ? db : da;
+        m->ast[d] = da == 1 ? 0 : sa;
+        m->bst[d] = db == 1 ? 0 : sb;
+        sa *= da;
+        sb *= db;
+    }
+    for (int d = 0; d < m->brank; d++) m->out[m->out_rank++] = m->bdims[d];
+    if (ar > 1) m->out[m->out_rank++] = m->M;
+    if (br > 1) m->out[m->out_rank++] = m->N;
+    if (!fits_int(m->M) || !fits_int(m->N) || !fits_int(m->K))
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one GEMM can take",
+                          k->label);
+    return LSTM_OK;
+}
+
+int lstm__matmul_infer(lstm__kctx *k)
+{
+    const lstm__rt *A = k->in[0], *B = k->in[1];
+    mm m;
+    if (A->dtype != B->dtype || !(lstm__is_float(A->dtype) || lstm__is_int(A->dtype)))
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: A and B must share one numeric type", k->label);
+    if (mm_plan(k, &m)) return k->d->code;
+    return lstm__rt_set(k, k->out[0], A->dtype, m.out_rank, m.out);
+}
+
+int lstm__matmul_run(lstm__kctx *k)
+{
+    const lstm__rt *A = k->in[0], *B = k->in[1];
+    lstm__rt *Y = k->out[0];
+    mm m;
+    mm_plan(k, &m);
+    int64_t batches = lstm__dims_count(m.brank, m.bdims), idx[LSTM__MAX_RANK] = {0};
+    int fl = lstm__is_float(Y->dtype);
+    for (int64_t bt = 0; bt < batches; bt++) {
+        int64_t ao = 0, bo = 0, yo = bt * m.M * m.N;
+        for (int d = 0; d < m.brank; d++) ao += idx[d] * m.ast[d], bo += idx[d] * m.bst[d];
+        if (Y->dtype == LSTM_DT_FLOAT) {
+            lstm__sgemm(0, 0, (int)m.M, (int)m.N, (int)m.K, 1.0f, (const float *)A->data + ao,
+                        (int)m.K, (const float *)B->data + bo, (int)m.N, 0.0f,
+                        (float *)Y->data + yo, (int)m.N);
+        } else {
+            for (int64_t i = 0; i < m.M; i++)
+                for (int64_t j = 0; j < m.N; j++) {
+                    double sf = 0;
+                    uint64_t si = 0;
+                    for (int64_t q = 0; q < m.K; q++) {
+                        size_t ia = (size_t)(ao + i * m.K + q), ib = (size_t)(bo + q * m.N + j);
+                        if (fl)
+                            sf += lstm__get_f(A, ia) * lstm__get_f(B, ib);
+                        else
+                            si += (uint64_t)lstm__get_i(A, ia) * (uint64_t)lstm__get_i(B, ib);
+                    }
+                    if (fl)
+                        lstm__put_f(Y, (size_t)(yo + i * m.N + j), sf);
+                    else
+                        lstm__put_i(Y, (size_t)(yo + i * m.N + j), (int64_t)si);
+                }
+        }
+        for (int d = m.brank - 1; d >= 0; d--) {
+            if (++idx[d] < m.bdims[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return LSTM_OK;
+}

@@ -1,0 +1,132 @@
+/*
+** op_reduce.c — ReduceSum (1: axes attribute; 13: axes input), ReduceMean and ReduceMax (1:
+** attribute; 18: input), with keepdims and noop_with_empty_axes (13 / 18). No axes reduces
+** every axis unless noop_with_empty_axes is 1. Accumulates in double (int64 for integers).
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { R_SUM, R_MEAN, R_MAX };
+
+static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int op,
+                 int input_since, lstm__diag *d)
+{
+    lstm__reduce_params *p = params;
+    static const char *const attr[] = {"axes", "keepdims", NULL},
+                             *const input[] = {"keepdims", "noop_with_empty_axes", NULL};
+    int by_input = since >= input_since;
+    memset(p, 0, sizeof *p);
+    p->op = op;
+    return lstm__arity(g, n, 1, by_input ? 2 : 1, 1, 1, d) ||
+           lstm__attrs_allowed(g, n, since, by_input ? input : attr, d) ||
+           lstm__attr_int(g, n, "keepdims", 1, &p->keepdims, d) ||
+           lstm__attr_int(g, n, "noop_with_empty_axes", 0, &p->noop_empty, d) ||
+           lstm__attr_ints(g, n, "axes", p->axes, LSTM__MAX_RANK, &p->n, d);
+}
+
+/* Which axes are reduced; all when none are given (unless noop). */
+static int plan(lstm__kctx *k, int *red, int64_t *dims, int *rank)
+{
+    const lstm__reduce_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    int64_t axes[LSTM__MAX_RANK];
+    int n = p->n;
+    memcpy(axes, p->axes, sizeof axes);
+    if (k->n->n_in > 1 && k->in[1] && lstm__read_ints(k, 1, "axes", axes, LSTM__MAX_RANK, &n))
+        return k->d->code;
+    if (k->n->n_in > 1 && !k->in[1]) n = -1;
+    memset(red, 0, sizeof(int) * LSTM__MAX_RANK);
+    if (n <= 0) {
+        for (int i = 0; i < x->rank; i++) red[i] = !p->noop_empty;
+    } else {
+        for (int i = 0; i < n; i++) {
+            int a;
+            if (lstm__axis(k, axes[i], x->rank, &a, "axis")) return k->d->code;
+            red[a] = 1;
+        }
+    }
+    *rank = 0;
+    for (int i = 0; i < x->rank; i++) {
+        if (!red[i])
+            dims[(*rank)++] = x->dims[i];
+        else if (p->keepdims)
+            dims[(*rank)++] = 1;
+    }
+    return LSTM_OK;
+}
+
+static int infer(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    int red[LSTM__MAX_RANK], rank;
+    int64_t dims[LSTM__MAX_RANK];
+    if (!lstm__is_float(x->dtype) && !lstm__is_int(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(x->dtype));
+    if (plan(k, red, dims, &rank)) return k->d->code;
+    return lstm__rt_set(k, k->out[0], x->dtype, rank, dims);
+}
+
+static int run(lstm__kctx *k)
+{
+    const lstm__reduce_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    int red[LSTM__MAX_RANK], rank;
+    int64_t dims[LSTM__MAX_RANK], idx[LSTM__MAX_RANK] = {0}, yst[LSTM__MAX_RANK];
+    plan(k, red, dims, &rank);
+    /* Output stride of each input axis (0 for reduced axes). */
+    int64_t s = 1;
+    for (int i = x->rank - 1; i >= 0; i--) {
+        yst[i] = red[i] ? 0 : s;
+        if (!red[i]) s *= x->dims[i];
+    }
+    int fl = lstm__is_float(x->dtype);
+    size_t count = y->nelem ? x->nelem / y->nelem : 0;
+    for (size_t o = 0; o < y->nelem; o++) {
+        if (fl)
+            lstm__put_f(y, o, p->op == R_MAX ? -INFINITY : 0.0);
+        else
+            lstm__put_i(y, o, p->op == R_MAX ? INT64_MIN : 0);
+    }
+    for (size_t e = 0; e < x->nelem; e++) {
+        size_t o = 0;
+        for (int i = 0; i < x->rank; i++) o += (size_t)(idx[i] * yst[i]);
+        if (fl) {
+            double v = lstm__get_f(x, e), a = lstm__get_f(y, o);
+            lstm__put_f(y, o, p->op == R_MAX ? (v > a || isnan(v) ? v : a) : a + v);
+        } else {
+            int64_t v = lstm__get_i(x, e), a = lstm__get_i(y, o);
+            lstm__put_i(y, o, p->op == R_MAX ? (v > a ? v : a) : (int64_t)((uint64_t)a + (uint64_t)v));
+        }
+        for (int i = x->rank - 1; i >= 0; i--) {
+            if (++idx[i] < x->dims[i]) break;
+            idx[i] = 0;
+        }
+    }
+    if (p->op == R_MEAN && count)
+        for (size_t o = 0; o < y->nelem; o++) {
+            if (fl)
+                lstm__put_f(y, o, lstm__get_f(y, o) / (double)count);
+            else
+                lstm__put_i(y, o, lstm__get_i(y, o) / (int64_t)count);
+        }
+    return LSTM_OK;
+}
+
+#define REDUCE(pfx, code, input_since)                                                         \
+    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,        \
+                    lstm__diag *d)                                                             \
+    {                                                                                          \
+        return parse(g, n, since, params, code, input_since, d);                              \
+    }                                                                                          \
+    int pfx##_infer(lstm__kctx *k) { return infer(k); }                                        \
+    int pfx##_run(lstm__kctx *k) { return run(k); }
+
+REDUCE(lstm__reduce_sum, R_SUM, 13)
+REDUCE(lstm__reduce_mean, R_MEAN, 18)
+REDUCE(lstm__reduce_max, R_MAX, 18)

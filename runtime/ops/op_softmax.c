@@ -1,0 +1,97 @@
+/*
+** op_softmax.c — Softmax and LogSoftmax. Versions 1 and 11 flatten the input to 2-D at `axis`
+** (default 1) and normalise each row; version 13 normalises along the single `axis` (default
+** -1). Computed in double with the maximum subtracted, so large inputs do not overflow.
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <math.h>
+
+static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int log,
+                 lstm__diag *d)
+{
+    lstm__softmax_params *p = params;
+    static const char *const names[] = {"axis", NULL};
+    p->log = log;
+    return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+           lstm__attr_int(g, n, "axis", since >= 13 ? -1 : 1, &p->axis, d);
+}
+
+int lstm__softmax_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                        lstm__diag *d)
+{
+    return parse(g, n, since, params, 0, d);
+}
+
+int lstm__logsoftmax_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                           lstm__diag *d)
+{
+    return parse(g, n, since, params, 1, d);
+}
+
+/* outer x len x inner view of the input for the normalised axis (or the flattened rows). */
+static int view(lstm__kctx *k, size_t *outer, size_t *len, size_t *inner)
+{
+    const lstm__softmax_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    int a;
+    if (x->rank == 0) {
+        *outer = *len = *inner = 1;
+        return LSTM_OK;
+    }
+    if (lstm__axis(k, p->axis, x->rank + (k->since < 13), &a, "axis")) return k->d->code;
+    *outer = 1;
+    *len = 1;
+    *inner = 1;
+    if (k->since < 13) { /* rows of the 2-D coercion at axis */
+        for (int i = 0; i < a; i++) *outer *= (size_t)x->dims[i];
+        for (int i = a; i < x->rank; i++) *len *= (size_t)x->dims[i];
+        return LSTM_OK;
+    }
+    for (int i = 0; i < a; i++) *outer *= (size_t)x->dims[i];
+    *len = (size_t)x->dims[a];
+    for (int i = a + 1; i < x->rank; i++) *inner *= (size_t)x->dims[i];
+    return LSTM_OK;
+}
+
+static int infer(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    size_t o, l, i;
+    if (!lstm__is_float(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+                          lstm__dtype_name(x->dtype));
+    if (view(k, &o, &l, &i)) return k->d->code;
+    return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
+}
+
+static int run(lstm__kctx *k)
+{
+    const lstm__softmax_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    size_t outer, len, inner;
+    view(k, &outer, &len, &inner);
+    for (size_t o = 0; o < outer; o++)
+        for (size_t in = 0; in < inner; in++) {
+            size_t base = o * len * inner + in;
+            double mx = -INFINITY, sum = 0;
+            for (size_t j = 0; j < len; j++) {
+                double v = lstm__get_f(x, base + j * inner);
+                if (v > mx) mx = v;
+            }
+            for (size_t j = 0; j < len; j++) sum += exp(lstm__get_f(x, base + j * inner) - mx);
+            for (size_t j = 0; j < len; j++) {
+                double v = lstm__get_f(x, base + j * inner) - mx;
+                lstm__put_f(y, base + j * inner, p->log ? v - log(sum) : exp(v) / sum);
+            }
+        }
+    return LSTM_OK;
+}
+
+int lstm__softmax_infer(lstm__kctx *k) { return infer(k); }
+int lstm__softmax_run(lstm__kctx *k) { return run(k); }
+int lstm__logsoftmax_infer(lstm__kctx *k) { return infer(k); }
+int lstm__logsoftmax_run(lstm__kctx *k) { return run(k); }
