@@ -109,6 +109,7 @@ typedef struct lstm__node {
     int n_attr;
     lstm__attr *attrs;
     const struct lstm__op *op;  /* resolved implementation or NULL (see support) */
+    int folded;                 /* computed at load from constants (outputs have init) */
     const char *support;        /* NULL when supported, else why not */
 } lstm__node;
 

@@ -1,9 +1,77 @@
 /* model.c — lstm_model_open / close / errmsg. */
 #include "import.h"
 #include "model.h"
+#include "ops/registry.h"
 #include "dtype.h"
 
 #include <string.h>
+
+/* Evaluate once, at load, every node whose inputs are all constants (initializers that no
+** caller can override, or earlier folded values): PyTorch exports without constant folding
+** reorder their weights with Slice / Concat / Unsqueeze on initializers. A node that fails
+** here is left for the session, which reports the error. */
+static int fold_constants(lstm_model *m)
+{
+    lstm__graph *g = m->g;
+    _Alignas(64) unsigned char params[LSTM__PARAMS_MAX];
+    lstm__rt in[64], out[8], *pin[64], *pout[8];
+    for (int i = 0; i < g->n_nodes; i++) {
+        lstm__node *n = &g->nodes[i];
+        if (!n->op || n->n_in > 64 || n->n_out > 8) continue;
+        int ok = 1;
+        for (int j = 0; j < n->n_in && ok; j++) {
+            pin[j] = NULL;
+            if (n->in[j] < 0) continue;
+            const lstm__value *v = &g->values[n->in[j]];
+            ok = v->init && !(v->flags & LSTM__V_INPUT);
+            if (!ok) break;
+            lstm__rt *t = &in[j];
+            memset(t, 0, sizeof *t);
+            t->dtype = v->init->dtype;
+            t->rank = v->init->rank;
+            memcpy(t->dims, v->init->dims, sizeof t->dims);
+            t->nelem = v->init->nelem;
+            t->nbytes = v->init->nbytes;
+            t->data = v->init->data;
+            t->known = 1;
+            pin[j] = t;
+        }
+        if (!ok) continue;
+        lstm__diag d;
+        lstm__diag_clear(&d);
+        lstm__kctx k = {.g = g, .n = n, .since = n->op->since, .in = pin, .out = pout,
+                        .params = params, .d = &d};
+        lstm__kctx_label(&k);
+        for (int j = 0; j < n->n_out; j++) {
+            memset(&out[j], 0, sizeof out[j]);
+            pout[j] = n->out[j] >= 0 ? &out[j] : NULL;
+        }
+        memset(params, 0, sizeof params);
+        if (n->op->parse(g, n, n->op->since, params, &d) || n->op->infer(&k)) continue;
+        k.scratch = lstm__pool_alloc(&g->pool, k.scratch_size);
+        if (!k.scratch) return LSTM_ENOMEM;
+        lstm__tensor *ts[8] = {0};
+        for (int j = 0; j < n->n_out; j++) {
+            if (!pout[j]) continue;
+            ts[j] = lstm__pool_alloc(&g->pool, sizeof *ts[j]);
+            out[j].data = ts[j] ? lstm__pool_alloc(&g->pool, out[j].nbytes) : NULL;
+            if (!out[j].data) return LSTM_ENOMEM;
+        }
+        if (n->op->run(&k)) continue;
+        for (int j = 0; j < n->n_out; j++) {
+            if (!ts[j]) continue;
+            ts[j]->dtype = out[j].dtype;
+            ts[j]->rank = out[j].rank;
+            memcpy(ts[j]->dims, out[j].dims, sizeof ts[j]->dims);
+            ts[j]->nelem = out[j].nelem;
+            ts[j]->nbytes = out[j].nbytes;
+            ts[j]->data = out[j].data;
+            g->values[n->out[j]].init = ts[j];
+        }
+        n->folded = 1;
+    }
+    return LSTM_OK;
+}
 
 static int open_common(const void *buf, size_t len, const char *path, const lstm_options *opt,
                        lstm_model **out)
@@ -19,6 +87,8 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
     int rc = path ? lstm__import_file(path, opt, &m->g, &m->diag)
                   : lstm__import_buffer(buf, len, opt, opt ? opt->external_data_dir : NULL, &m->g,
                                         &m->diag);
+    if (!rc && fold_constants(m) != LSTM_OK)
+        rc = lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory folding constants");
     if (rc) {
         /* A failed model keeps only its message. */
         lstm__graph_free(m->g);

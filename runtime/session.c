@@ -1,5 +1,6 @@
 /* session.c — lstm_session_*: binding, planning and running. */
 #include "session.h"
+#include "arena.h"
 #include "dtype.h"
 #include "ops/registry.h"
 
@@ -34,6 +35,8 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     s->vclass = lstm__pool_array(&s->pool, nv, 1);
     s->bind = lstm__pool_array(&s->pool, (size_t)g->n_inputs + 1, sizeof *s->bind);
     s->node_dyn = lstm__pool_array(&s->pool, nn, 1);
+    s->scratch = lstm__pool_array(&s->pool, nn, sizeof(void *));
+    s->scratch_size = lstm__pool_array(&s->pool, nn, sizeof(size_t));
     s->value_deps = lstm__pool_array(&s->pool, (size_t)g->n_inputs + 1, 1);
     s->dep_copy = lstm__pool_array(&s->pool, (size_t)g->n_inputs + 1, sizeof(void *));
     s->kin_off = lstm__pool_array(&s->pool, nn, sizeof(int));
@@ -46,6 +49,7 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     s->kin = lstm__pool_array(&s->pool, nin + 1, sizeof *s->kin);
     s->kout = lstm__pool_array(&s->pool, nout + 1, sizeof *s->kout);
     if (!s->params || !s->vals || !s->vclass || !s->bind || !s->node_dyn || !s->value_deps ||
+        !s->scratch || !s->scratch_size ||
         !s->dep_copy || !s->kin_off ||
         !s->kout_off || !s->kin || !s->kout)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
@@ -200,6 +204,55 @@ static void node_args(lstm_session *s, int i, lstm__kctx *k)
     k->value_deps = s->value_deps;
 }
 
+/* Lay the dynamic values and every node's scratch out in one arena from their lifetimes:
+** a value lives from its producer to its last reader (graph outputs to the end), scratch
+** only during its node. Graph outputs therefore never share memory. */
+static int place(lstm_session *s)
+{
+    const lstm__graph *g = s->g;
+    int nb = 0, end = g->n_nodes;
+    lstm__block *b = lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1,
+                                      sizeof *b);
+    int *order = lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1,
+                                  sizeof(int));
+    int *last = lstm__pool_array(&s->plan_pool, (size_t)g->n_values + 1, sizeof(int));
+    int *slot = lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1,
+                                 sizeof(int));
+    if (!b || !order || !last || !slot) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+    for (int v = 0; v < g->n_values; v++)
+        last[v] = g->values[v].flags & LSTM__V_OUTPUT ? end : g->values[v].producer;
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int j = 0; j < g->nodes[i].n_in; j++)
+            if (g->nodes[i].in[j] >= 0 && last[g->nodes[i].in[j]] < i && last[g->nodes[i].in[j]] != end)
+                last[g->nodes[i].in[j]] = i;
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (!s->node_dyn[i]) continue;
+        const lstm__node *n = &g->nodes[i];
+        for (int j = 0; j < n->n_out; j++) {
+            if (n->out[j] < 0) continue;
+            b[nb] = (lstm__block){s->vals[n->out[j]].nbytes, i, last[n->out[j]], 0};
+            slot[nb++] = n->out[j];
+        }
+        b[nb] = (lstm__block){s->scratch_size[i], i, i, 0};
+        slot[nb++] = -1 - i;
+    }
+    size_t total = lstm__arena_plan(b, nb, order);
+    if (total == (size_t)-1) return lstm__errf(&s->diag, LSTM_ELIMIT, "memory plan overflows");
+    s->arena = total ? lstm__malloc(&s->alloc, total + 64) : NULL;
+    if (total && !s->arena)
+        return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes", total);
+    s->arena_size = total;
+    uintptr_t base = ((uintptr_t)s->arena + 63) & ~(uintptr_t)63;
+    for (int k = 0; k < nb; k++) {
+        void *p = (void *)(base + b[k].offset);
+        if (slot[k] >= 0)
+            s->vals[slot[k]].data = p;
+        else
+            s->scratch[-1 - slot[k]] = p;
+    }
+    return LSTM_OK;
+}
+
 static int plan(lstm_session *s)
 {
     const lstm__graph *g = s->g;
@@ -245,63 +298,40 @@ static int plan(lstm_session *s)
         s->vclass[v] = LSTM__VC_DYN;
     }
     /* infer every node; evaluate those whose outputs are known before the run */
-    size_t arena = 0;
-    s->scratch_max = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
+        s->node_dyn[i] = 0;
+        s->scratch_size[i] = 0;
+        if (n->folded) continue; /* its outputs are constants, set up above */
         lstm__kctx k;
         node_args(s, i, &k);
         for (int j = 0; j < n->n_out; j++)
             if (k.out[j]) memset(k.out[j], 0, sizeof *k.out[j]);
         k.scratch_size = 0;
         if ((rc = n->op->infer(&k))) return rc;
+        s->scratch_size[i] = k.scratch_size;
         int known = 1;
         if (!(n->op->flags & LSTM__OPF_SHAPE_ONLY))
             for (int j = 0; j < n->n_in; j++) known = known && (!k.in[j] || k.in[j]->known);
         s->node_dyn[i] = !known;
-        if (known) {
-            for (int j = 0; j < n->n_out; j++) {
-                if (!k.out[j]) continue;
-                k.out[j]->data = lstm__pool_alloc(&s->plan_pool, k.out[j]->nbytes);
-                if (!k.out[j]->data)
-                    return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", k.label);
-                k.out[j]->known = 1;
-                s->vclass[n->out[j]] = LSTM__VC_KNOWN;
-            }
-            k.scratch = lstm__pool_alloc(&s->plan_pool, k.scratch_size);
-            if (!k.scratch)
-                return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", k.label);
-            if ((rc = n->op->run(&k))) return rc;
-        } else {
-            for (int j = 0; j < n->n_out; j++) {
-                if (!k.out[j]) continue;
-                s->vclass[n->out[j]] = LSTM__VC_DYN;
-                size_t sz = (k.out[j]->nbytes + 63) & ~(size_t)63;
-                if (arena + sz < arena)
-                    return lstm__errf(&s->diag, LSTM_ELIMIT, "%s: memory plan overflows", k.label);
-                arena += sz;
-            }
-            if (k.scratch_size > s->scratch_max) s->scratch_max = k.scratch_size;
+        if (!known) {
+            for (int j = 0; j < n->n_out; j++)
+                if (k.out[j]) s->vclass[n->out[j]] = LSTM__VC_DYN;
+            continue;
         }
-    }
-    size_t total = arena + ((s->scratch_max + 63) & ~(size_t)63);
-    if (total < arena) return lstm__errf(&s->diag, LSTM_ELIMIT, "memory plan overflows");
-    s->arena = total ? lstm__malloc(&s->alloc, total + 64) : NULL;
-    if (total && !s->arena)
-        return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes", total);
-    uintptr_t base = ((uintptr_t)s->arena + 63) & ~(uintptr_t)63;
-    size_t off = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        if (!s->node_dyn[i]) continue;
-        const lstm__node *n = &g->nodes[i];
         for (int j = 0; j < n->n_out; j++) {
-            if (n->out[j] < 0) continue;
-            lstm__rt *t = &s->vals[n->out[j]];
-            t->data = (void *)(base + off);
-            off += (t->nbytes + 63) & ~(size_t)63;
+            if (!k.out[j]) continue;
+            k.out[j]->data = lstm__pool_alloc(&s->plan_pool, k.out[j]->nbytes);
+            if (!k.out[j]->data)
+                return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", k.label);
+            k.out[j]->known = 1;
+            s->vclass[n->out[j]] = LSTM__VC_KNOWN;
         }
+        k.scratch = lstm__pool_alloc(&s->plan_pool, k.scratch_size);
+        if (!k.scratch) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", k.label);
+        if ((rc = n->op->run(&k))) return rc;
     }
-    s->scratch = (void *)(base + off);
+    if ((rc = place(s))) return rc;
     /* Keep the values of the inputs the plan read, to notice when they change. */
     for (int i = 0; i < g->n_inputs; i++) {
         s->dep_copy[i] = NULL;
@@ -335,8 +365,8 @@ int lstm_session_run(lstm_session *s)
         if (!s->node_dyn[i]) continue;
         lstm__kctx k;
         node_args(s, i, &k);
-        k.scratch = s->scratch;
-        k.scratch_size = s->scratch_max;
+        k.scratch = s->scratch[i];
+        k.scratch_size = s->scratch_size[i];
         if ((rc = g->nodes[i].op->run(&k))) return rc;
     }
     s->ran = 1;

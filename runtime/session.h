@@ -40,9 +40,10 @@ struct lstm_session {
     int ran;                  /* the last run succeeded: outputs are valid */
     lstm__pool plan_pool;     /* known values and their scratch */
     unsigned char *node_dyn;  /* per node: runs at each run */
-    size_t scratch_max;
-    void *arena;              /* dynamic values + scratch */
-    void *scratch;
+    void *arena;              /* dynamic values + scratch, placed by lifetime (arena.c) */
+    size_t arena_size;
+    void **scratch;           /* per node */
+    size_t *scratch_size;     /* per node */
     unsigned char *value_deps; /* per graph input: the plan read its values */
     void **dep_copy;           /* per graph input: those values (plan_pool) */
 };

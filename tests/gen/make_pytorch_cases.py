@@ -53,20 +53,27 @@ class Packed(torch.nn.Module):
         return (y,) + (tuple(s) if isinstance(s, tuple) else (s,))
 
 
-def export(name, module, inputs, input_names, opset=14):
+def export(name, module, inputs, input_names, opset=14, dynamic=None, more_inputs=(),
+           fold=True):
+    """Export at `opset`; dynamic: {input: {axis: name}}; more_inputs: further input tuples
+    (other batch sizes / lengths) whose PyTorch outputs become test_data_set_1, 2, ..."""
     module.eval()
     with torch.no_grad():
         outs = module(*inputs)
+        more = [(ins, module(*ins)) for ins in more_inputs]
     f = io.BytesIO()
     out_names = ["Y", "Y_h", "Y_c"][: len(outs)]
     torch.onnx.export(module, inputs, f, opset_version=opset, input_names=input_names,
-                      output_names=out_names)
+                      output_names=out_names, dynamic_axes=dynamic, do_constant_folding=fold)
     params = sum(p.numel() for p in module.parameters())
-    write_case(OUT, name, f.getvalue(),
-               [(n, t.numpy()) for n, t in zip(input_names, inputs)],
-               [(n, t.numpy()) for n, t in zip(out_names, outs)],
-               {"params.txt": "%d\n" % params})
-    print("wrote", name, "params", params)
+
+    def pairs(ins, os_):
+        return ([(n, t.numpy()) for n, t in zip(input_names, ins)],
+                [(n, t.numpy()) for n, t in zip(out_names, os_)])
+    i0, o0 = pairs(inputs, outs)
+    write_case(OUT, name, f.getvalue(), i0, o0, {"params.txt": "%d\n" % params},
+               more_sets=[pairs(i, o) for i, o in more])
+    print("wrote", name, "opset", opset, "params", params, "sets", 1 + len(more))
 
 
 def main():
@@ -96,6 +103,24 @@ def main():
     export("lstm_packed", Packed(torch.nn.LSTM(I, H)), (x, lengths), ["X", "lengths"])
     export("gru_packed_bidi", Packed(torch.nn.GRU(I, H, bidirectional=True)), (x, lengths),
            ["X", "lengths"])
+
+    # Opsets 9 to 17, dynamic batch and time checked at other sizes, no constant folding.
+    x2 = torch.randn(9, 5, I)
+    x3 = torch.randn(2, 1, I)
+    dyn = {"X": {0: "T", 1: "batch"}}
+    lstm2 = torch.nn.LSTM(I, H, num_layers=2, bidirectional=True)
+    for opset in (9, 11, 13, 17):
+        export("lstm_2layer_bidi_opset%d" % opset, Wrap(lstm2), (x,), ["X"], opset=opset,
+               dynamic=dyn, more_inputs=[(x2,), (x3,)])
+    export("gru_batch_first_opset9", Wrap(torch.nn.GRU(I, H, batch_first=True)), (xb,), ["X"],
+           opset=9, dynamic={"X": {0: "batch", 1: "T"}},
+           more_inputs=[(x2.transpose(0, 1).contiguous(),)])
+    export("rnn_relu_opset17", Wrap(torch.nn.RNN(I, H, nonlinearity="relu")), (x * 0.3,), ["X"],
+           opset=17, dynamic=dyn, more_inputs=[(x2 * 0.3,)])
+    export("lstm_2layer_nofold", Wrap(torch.nn.LSTM(I, H, num_layers=2)), (x,), ["X"],
+           fold=False, dynamic=dyn, more_inputs=[(x2,)])
+    export("gru_bidi_nofold_opset11", Wrap(torch.nn.GRU(I, H, bidirectional=True)), (x,), ["X"],
+           opset=11, fold=False)
 
 
 if __name__ == "__main__":

@@ -2,25 +2,28 @@
 import os
 
 import numpy as np
-import onnx
 from onnx import numpy_helper
 
 
-def write_case(root, name, model_bytes_or_proto, inputs, outputs, extra=None):
-    """inputs/outputs: lists of (name, ndarray). extra: {filename: text} written beside."""
+def write_case(root, name, model_bytes_or_proto, inputs, outputs, extra=None, more_sets=()):
+    """inputs/outputs: lists of (name, ndarray) for test_data_set_0; more_sets: further
+    (inputs, outputs) pairs for test_data_set_1, 2, ...; extra: {filename: text} beside."""
     d = os.path.join(root, name)
-    os.makedirs(os.path.join(d, "test_data_set_0"), exist_ok=True)
+    os.makedirs(d, exist_ok=True)
     if isinstance(model_bytes_or_proto, bytes):
         data = model_bytes_or_proto
     else:
         data = model_bytes_or_proto.SerializeToString()
     with open(os.path.join(d, "model.onnx"), "wb") as f:
         f.write(data)
-    for kind, items in (("input", inputs), ("output", outputs)):
-        for i, (n, a) in enumerate(items):
-            t = numpy_helper.from_array(np.ascontiguousarray(a), n)
-            with open(os.path.join(d, "test_data_set_0", "%s_%d.pb" % (kind, i)), "wb") as f:
-                f.write(t.SerializeToString())
+    for s, (ins, outs) in enumerate([(inputs, outputs)] + list(more_sets)):
+        sd = os.path.join(d, "test_data_set_%d" % s)
+        os.makedirs(sd, exist_ok=True)
+        for kind, items in (("input", ins), ("output", outs)):
+            for i, (n, a) in enumerate(items):
+                t = numpy_helper.from_array(np.ascontiguousarray(a), n)
+                with open(os.path.join(sd, "%s_%d.pb" % (kind, i)), "wb") as f:
+                    f.write(t.SerializeToString())
     for fn, text in (extra or {}).items():
         with open(os.path.join(d, fn), "w") as f:
             f.write(text)
