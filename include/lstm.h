@@ -96,7 +96,13 @@ typedef struct lstm_options {
     /* Base folder for external tensor data of a model opened from a buffer; NULL refuses
     ** external data in that case. Ignored by lstm_model_open (the model's own folder is used). */
     const char *external_data_dir;
+    /* Threads for the BLAS calls; 0 leaves OpenBLAS as it is. OpenBLAS's thread count is
+    ** process-wide: setting it here changes it for the whole process. */
+    int num_threads;
 } lstm_options;
+
+/* Threads the BLAS backend uses now (process-wide). */
+LSTM_API int lstm_num_threads(void);
 
 /* Static description of a status code; never NULL. */
 LSTM_API const char *lstm_errstr(int status);

@@ -7,4 +7,8 @@
 void lstm__sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
                  int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
+/* OpenBLAS's thread count: process-wide. */
+int lstm__blas_threads(void);
+void lstm__blas_set_threads(int n);
+
 #endif

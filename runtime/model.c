@@ -1,6 +1,7 @@
 /* model.c — lstm_model_open / close / errmsg. */
 #include "import.h"
 #include "model.h"
+#include "blas.h"
 #include "ops/registry.h"
 #include "dtype.h"
 
@@ -84,6 +85,7 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
     if (!m) return LSTM_ENOMEM;
     m->alloc = a;
     lstm__diag_clear(&m->diag);
+    if (opt && opt->num_threads > 0) lstm__blas_set_threads(opt->num_threads);
     int rc = path ? lstm__import_file(path, opt, &m->g, &m->diag)
                   : lstm__import_buffer(buf, len, opt, opt ? opt->external_data_dir : NULL, &m->g,
                                         &m->diag);
@@ -158,3 +160,5 @@ int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info *out)
 
 const char *lstm_dtype_name(int dtype) { return lstm__dtype_name(dtype); }
 size_t lstm_dtype_size(int dtype) { return lstm__dtype_size(dtype); }
+
+int lstm_num_threads(void) { return lstm__blas_threads(); }

@@ -170,12 +170,39 @@ static void unsupported_node(void **state)
     tb_free(b);
 }
 
+/* Control flow is refused when the session opens, naming the node. */
+static void control_flow_refused(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "cond", 9, 0, NULL, NULL);
+    Onnx__NodeProto *n = tb_node(b, "If", "branch", "cond", "Y");
+    Onnx__GraphProto *body = tb_alloc(b, sizeof *body);
+    onnx__graph_proto__init(body);
+    Onnx__AttributeProto *a = tb_attr_i(b, n, "then_branch", 0);
+    a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
+    a->has_i = 0;
+    a->g = body;
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'branch' (If, opset 14): no implementation of If"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_once_no_alloc_in_run),
         cmocka_unit_test(misuse),
         cmocka_unit_test(unsupported_node),
+        cmocka_unit_test(control_flow_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

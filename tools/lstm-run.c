@@ -1,29 +1,60 @@
 /*
-** lstm-run — run ONNX models.
+** lstm-run — run ONNX models (public API only).
+**   lstm-run MODEL [--input NAME=FILE]... [--inputs FILE.npz] [--dim SYMBOL=VALUE]...
+**                  [--output-dir DIR [--format npy|pb]] [--threads N] [--seed S] [--bench N]
 **   lstm-run --test DIR [--rtol R] [--atol A]
-** DIR is a test case (model.onnx + test_data_set_N/) or a folder of them. Every output is
-** compared with |got - expected| <= atol + rtol*|expected| (NaN matches NaN); exit 0 only if
-** everything matches. Uses the public API (lstm.h) only.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "run.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: lstm-run --test DIR [--rtol R] [--atol A]\n"
-               "\n"
-               "  --test DIR   run an ONNX test case (model.onnx + test_data_set_N/) or every\n"
-               "               test case in the folder DIR, and compare the outputs\n"
-               "  --rtol R     relative tolerance (default 1e-3)\n"
-               "  --atol A     absolute tolerance (default 1e-5)\n"
-               "  --version    print the library version\n"
-               "\n"
-               "exit status: 0 everything matched, 1 a mismatch or an error, 2 usage error\n");
+    fprintf(f,
+            "usage: lstm-run MODEL.onnx [options]     run a model and print its outputs\n"
+            "       lstm-run --test DIR [--rtol R] [--atol A]\n"
+            "\n"
+            "run options:\n"
+            "  --input NAME=FILE    input NAME from FILE: .pb (TensorProto), .npy, or .npz\n"
+            "                       (member NAME); repeatable\n"
+            "  --inputs FILE.npz    every input found in the archive by name\n"
+            "  --dim SYMBOL=VALUE   size of a symbolic dimension for generated inputs\n"
+            "                       (inputs not given are generated from --seed)\n"
+            "  --output-dir DIR     write every output to DIR/NAME.npy (or .pb)\n"
+            "  --format npy|pb      format for --output-dir (default npy)\n"
+            "  --threads N          BLAS threads (process-wide; default: OpenBLAS's)\n"
+            "  --seed S             seed for generated inputs (default 0)\n"
+            "  --bench N            time N runs after a warm-up run\n"
+            "test options:\n"
+            "  --test DIR   run an ONNX test case (model.onnx + test_data_set_N/) or every\n"
+            "               test case in the folder DIR, and compare the outputs\n"
+            "  --rtol R     relative tolerance (default 1e-3)\n"
+            "  --atol A     absolute tolerance (default 1e-5)\n"
+            "  --version    print the library version\n"
+            "\n"
+            "exit status: 0 success (every output matched), 1 an error or a mismatch, 2 usage\n");
+}
+
+/* NAME=VALUE split; returns the value or NULL. */
+static const char *split_eq(const char *arg, char *name, size_t n)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || (size_t)(eq - arg) >= n) return NULL;
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = 0;
+    return eq + 1;
+}
+
+static int parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    *out = strtoll(s, &end, 10);
+    return *s && !*end && *out >= lo && *out <= hi;
 }
 
 static int is_case(const char *dir)
@@ -49,9 +80,65 @@ int main(int argc, char **argv)
 {
     const char *test = NULL;
     run_opts o = {.rtol = 1e-3, .atol = 1e-5};
+    static run_cfg c;
+    static char names[2][RUN_MAX_ARGS][256];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        long long v;
+        if ((strcmp(a, "--input") == 0 || strcmp(a, "--dim") == 0) && i + 1 < argc) {
+            int is_dim = a[2] == 'd';
+            int *cnt = is_dim ? &c.n_dims : &c.n_inputs;
+            const char *val = *cnt < RUN_MAX_ARGS
+                                  ? split_eq(argv[++i], names[is_dim][*cnt], sizeof names[0][0])
+                                  : NULL;
+            if (!val || !*val) {
+                fprintf(stderr, "lstm-run: %s needs NAME=%s, got '%s'\n", a,
+                        is_dim ? "VALUE" : "FILE", argv[i]);
+                return 2;
+            }
+            if (is_dim) {
+                if (!parse_int(val, 0, 1ll << 40, &v)) {
+                    fprintf(stderr, "lstm-run: --dim %s: '%s' is not a size\n", names[1][*cnt], val);
+                    return 2;
+                }
+                c.dim_names[*cnt] = names[1][*cnt];
+                c.dim_values[(*cnt)++] = v;
+            } else {
+                c.input_names[*cnt] = names[0][*cnt];
+                c.input_files[(*cnt)++] = val;
+            }
+        } else if (strcmp(a, "--inputs") == 0 && i + 1 < argc) {
+            c.bundle = argv[++i];
+        } else if (strcmp(a, "--output-dir") == 0 && i + 1 < argc) {
+            c.output_dir = argv[++i];
+        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (strcmp(f, "pb") != 0 && strcmp(f, "npy") != 0) {
+                fprintf(stderr, "lstm-run: --format takes npy or pb, got '%s'\n", f);
+                return 2;
+            }
+            c.format_pb = strcmp(f, "pb") == 0;
+        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 1, 1024, &v)) {
+                fprintf(stderr, "lstm-run: --threads needs 1..1024, got '%s'\n", argv[i]);
+                return 2;
+            }
+            c.threads = (int)v;
+        } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 0, INT64_MAX, &v)) {
+                fprintf(stderr, "lstm-run: --seed needs a number >= 0, got '%s'\n", argv[i]);
+                return 2;
+            }
+            c.seed = (unsigned long long)v;
+        } else if (strcmp(a, "--bench") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 1, 100000000, &v)) {
+                fprintf(stderr, "lstm-run: --bench needs a run count >= 1, got '%s'\n", argv[i]);
+                return 2;
+            }
+            c.bench = (int)v;
+        } else if (a[0] != '-' && !c.model) {
+            c.model = a;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
@@ -75,6 +162,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (test && c.model) {
+        fprintf(stderr, "lstm-run: give a MODEL or --test DIR, not both\n");
+        return 2;
+    }
+    if (c.model) return run_model(&c);
     if (!test) {
         usage(stderr);
         return 2;

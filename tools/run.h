@@ -4,12 +4,33 @@
 
 #include "lstm.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct run_opts {
     double rtol, atol;
     int verbose;
 } run_opts;
+
+#define RUN_MAX_ARGS 64
+
+/* The run mode's command line. */
+typedef struct run_cfg {
+    const char *model;
+    const char *input_names[RUN_MAX_ARGS], *input_files[RUN_MAX_ARGS];
+    int n_inputs;
+    const char *bundle; /* --inputs FILE.npz: every input by name */
+    const char *dim_names[RUN_MAX_ARGS];
+    int64_t dim_values[RUN_MAX_ARGS];
+    int n_dims;
+    const char *output_dir;
+    int format_pb;
+    int threads;
+    unsigned long long seed;
+    int bench;
+} run_cfg;
+
+int run_model(const run_cfg *c);
 
 /* out = dir + "/" + name; -1 when it does not fit in n bytes. */
 int path_join(char *out, size_t n, const char *dir, const char *name);

@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""lstm-run's command line: inputs from .pb / .npy / .npz, generated inputs, --output-dir in
+both formats (checked against PyTorch's outputs), --bench's report, --test summaries, and the
+messages for wrong inputs. Standard library only.  usage: run_cli.py LSTM_RUN REPO_ROOT"""
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+run, root = sys.argv[1], sys.argv[2]
+tmp = tempfile.mkdtemp()
+failures = []
+checks = 0
+
+
+def check(name, cond, detail=""):
+    global checks
+    checks += 1
+    print("%s %s %s" % ("ok  " if cond else "FAIL", name, detail if not cond else ""))
+    if not cond:
+        failures.append(name)
+
+
+def lstm_run(*args):
+    r = subprocess.run([run] + list(args), capture_output=True, text=True)
+    return r.returncode, r.stdout, r.stderr
+
+
+def varint(b, i):
+    v = s = 0
+    while True:
+        c = b[i]
+        i += 1
+        v |= (c & 0x7F) << s
+        s += 7
+        if not c & 0x80:
+            return v, i
+
+
+def read_pb(path):
+    """(dims, data_type, raw bytes) of a TensorProto written with raw_data."""
+    b = open(path, "rb").read()
+    i, dims, dt, raw = 0, [], 0, b""
+    while i < len(b):
+        tag, i = varint(b, i)
+        f, wt = tag >> 3, tag & 7
+        if wt == 0:
+            v, i = varint(b, i)
+            if f == 1:
+                dims.append(v)
+            elif f == 2:
+                dt = v
+        elif wt == 2:
+            n, i = varint(b, i)
+            if f == 9:
+                raw = b[i:i + n]
+            elif f == 1:  # packed dims
+                j = i
+                while j < i + n:
+                    v, j = varint(b, j)
+                    dims.append(v)
+            i += n
+        elif wt == 5:
+            i += 4
+        elif wt == 1:
+            i += 8
+    return dims, dt, raw
+
+
+def npy_bytes(descr, shape, raw):
+    h = "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }" % (
+        descr, "".join("%d, " % d for d in shape))
+    h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + raw
+
+
+def read_npy(path):
+    b = open(path, "rb").read()
+    hl = struct.unpack("<H", b[8:10])[0]
+    h = b[10:10 + hl].decode()
+    shape = [int(x) for x in re.search(r"\(([^)]*)\)", h).group(1).replace(",", " ").split()]
+    return shape, b[10 + hl:]
+
+
+def floats(raw):
+    return struct.unpack("<%df" % (len(raw) // 4), raw)
+
+
+def close(a, b, rtol=1e-3, atol=1e-5):
+    return len(a) == len(b) and all(abs(x - y) <= atol + rtol * abs(y) for x, y in zip(a, b))
+
+
+clf = os.path.join(root, "models", "lstm_classifier")
+case = os.path.join(clf, "test_data_set_2")
+dims, dt, raw = read_pb(os.path.join(case, "input_0.pb"))
+_, _, want = read_pb(os.path.join(case, "output_0.pb"))
+
+# .npy input, --output-dir in npy and pb
+with open(os.path.join(tmp, "x.npy"), "wb") as f:
+    f.write(npy_bytes("<f4", dims, raw))
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"),
+                        "--output-dir", os.path.join(tmp, "out"))
+check("npy input runs", rc == 0, err)
+check("summary printed", re.search(r"probs: float32 \[%d, 4\]  min .* max .* mean" % dims[0], out) is not None, out)
+shape, got = read_npy(os.path.join(tmp, "out", "probs.npy"))
+check("npy output matches PyTorch", shape == [dims[0], 4] and close(floats(got), floats(want)))
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(case, "input_0.pb"),
+                        "--output-dir", os.path.join(tmp, "outpb"), "--format", "pb")
+gd, gt, graw = read_pb(os.path.join(tmp, "outpb", "probs.pb"))
+check("pb input, pb output matches PyTorch", rc == 0 and gd == [dims[0], 4] and gt == 1 and close(floats(graw), floats(want)))
+
+# .npz bundle (stored, with the ZIP64 extra numpy writes is covered by numpy-made files; here plain)
+with zipfile.ZipFile(os.path.join(tmp, "in.npz"), "w", zipfile.ZIP_STORED) as z:
+    z.writestr("features.npy", npy_bytes("<f4", dims, raw))
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--inputs", os.path.join(tmp, "in.npz"),
+                        "--output-dir", os.path.join(tmp, "outnpz"))
+check("npz bundle", rc == 0 and close(floats(read_npy(os.path.join(tmp, "outnpz", "probs.npy"))[1]), floats(want)), err)
+npz = os.path.join(root, "tests", "data", "cli", "features.npz")  # np.savez: ZIP64 extras
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + npz,
+                        "--output-dir", os.path.join(tmp, "outnp"))
+check("numpy-written npz", rc == 0 and close(floats(read_npy(os.path.join(tmp, "outnp", "probs.npy"))[1]), floats(want)), err)
+with zipfile.ZipFile(os.path.join(tmp, "c.npz"), "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("features.npy", npy_bytes("<f4", dims, raw))
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "c.npz"))
+check("compressed npz refused", rc == 1 and "compressed" in err, err)
+
+# generated inputs with --dim, --seed reproducible
+a = lstm_run(os.path.join(clf, "model.onnx"), "--dim", "batch=3", "--dim", "T=7", "--seed", "5")
+b = lstm_run(os.path.join(clf, "model.onnx"), "--dim", "batch=3", "--dim", "T=7", "--seed", "5")
+check("generated inputs", a[0] == 0 and "generated input 'features': float32 [3, 7, 8]" in a[1], a[2])
+check("same seed, same output", a[1] == b[1])
+
+# wrong inputs
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "nope=" + os.path.join(tmp, "x.npy"))
+check("unknown input name", rc == 1 and "no input named 'nope'" in err, err)
+with open(os.path.join(tmp, "bad.npy"), "wb") as f:
+    f.write(npy_bytes("<f4", [2, 3, 5], b"\0" * 120))
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "bad.npy"))
+check("wrong shape", rc == 1 and "input 'features' has shape [2,3,5], the model expects [batch,T,8]" in err, err)
+with open(os.path.join(tmp, "int.npy"), "wb") as f:
+    f.write(npy_bytes("<i8", [1, 2, 8], b"\0" * 128))
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "int.npy"))
+check("wrong dtype", rc == 1 and "input 'features' is int64, the model expects float32" in err, err)
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features")
+check("usage error", rc == 2 and "NAME=FILE" in err, err)
+
+# --bench
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--bench", "5")
+check("bench report", rc == 0 and all(k in out for k in ("model_load_ms", "first_run_ms", "runs_per_s", "peak_rss_kb", "threads"))
+      and re.search(r"latency_ms min=[\d.]+ median=[\d.]+ p90=[\d.]+ p99=[\d.]+ max=[\d.]+", out) is not None, out + err)
+
+# --test: a folder of cases, and a mismatch
+rc, out, err = lstm_run("--test", os.path.join(root, "models"))
+check("test folder summary", rc == 0 and out.strip().endswith("3 passed, 0 failed"), out[-200:])
+bad = os.path.join(tmp, "badcase")
+shutil.copytree(clf, bad)
+dims2, dt2, raw2 = read_pb(os.path.join(bad, "test_data_set_0", "output_0.pb"))
+vals = list(floats(raw2))
+vals[3] += 0.5
+with open(os.path.join(bad, "test_data_set_0", "output_0.pb"), "wb") as f:
+    def vi(v):
+        o = b""
+        while True:
+            c = v & 0x7F
+            v >>= 7
+            o += bytes([c | (0x80 if v else 0)])
+            if not v:
+                return o
+    body = b"".join(b"\x08" + vi(d) for d in dims2) + b"\x10\x01" + b"\x42\x05probs" + b"\x4a" + vi(4 * len(vals)) + struct.pack("<%df" % len(vals), *vals)
+    f.write(body)
+rc, out, err = lstm_run("--test", bad)
+check("mismatch detected", rc == 1 and "1 of 16 differ; worst at 3" in out and "0 passed, 1 failed" in out, out)
+shutil.rmtree(tmp)
+print("%d passed, %d failed" % (checks - len(failures), len(failures)))
+sys.exit(1 if failures else 0)

@@ -1,0 +1,270 @@
+/*
+** run_model.c — `lstm-run MODEL`: bind inputs from files (or generate them), run, print every
+** output (and write them with --output-dir), or time it with --bench. Public API only.
+*/
+#define _POSIX_C_SOURCE 200809L
+#include "run.h"
+#include "tensor_io.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s += 0x9e3779b97f4a7c15ull; /* splitmix64 */
+    uint64_t z = *s;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Value of a --dim SYMBOL=VALUE, or -1. */
+static int64_t dim_value(const run_cfg *c, const char *sym)
+{
+    for (int i = 0; i < c->n_dims; i++)
+        if (strcmp(c->dim_names[i], sym) == 0) return c->dim_values[i];
+    return -1;
+}
+
+/* Generate a seeded random tensor for input vi: floats in [-1, 1], integers in {0, 1}, bools. */
+static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed, lstm_tensor *t)
+{
+    memset(t, 0, sizeof *t);
+    if (vi->rank < 0) {
+        fprintf(stderr, "lstm-run: input '%s' has no declared shape; give it with --input\n",
+                vi->name);
+        return 1;
+    }
+    size_t es = lstm_dtype_size(vi->dtype);
+    if (!es) {
+        fprintf(stderr, "lstm-run: input '%s' has type %s, which cannot be generated; give it "
+                        "with --input\n", vi->name, lstm_dtype_name(vi->dtype));
+        return 1;
+    }
+    t->dtype = vi->dtype;
+    t->rank = vi->rank;
+    size_t n = 1;
+    for (int i = 0; i < vi->rank; i++) {
+        int64_t d = vi->dims[i];
+        if (d < 0) d = vi->dim_names[i] ? dim_value(c, vi->dim_names[i]) : -1;
+        if (d < 0) { /* like onnxruntime_perf_test -I: a free dimension is 1 */
+            printf("note: input '%s' dimension %d ('%s') set to 1 (use --dim %s=N)\n", vi->name,
+                   i, vi->dim_names[i] ? vi->dim_names[i] : "?",
+                   vi->dim_names[i] ? vi->dim_names[i] : "SYMBOL");
+            d = 1;
+        }
+        t->dims[i] = d;
+        n *= (size_t)d;
+    }
+    t->nbytes = n * es;
+    t->data = malloc(t->nbytes ? t->nbytes : 1);
+    t->name = strdup(vi->name);
+    if (!t->data || !t->name) return 1;
+    for (size_t i = 0; i < n; i++) {
+        double u = (double)(rng_next(seed) >> 11) / 9007199254740992.0;
+        switch (t->dtype) {
+        case LSTM_DT_FLOAT: ((float *)t->data)[i] = (float)(2 * u - 1); break;
+        case LSTM_DT_DOUBLE: ((double *)t->data)[i] = 2 * u - 1; break;
+        case LSTM_DT_INT64: ((int64_t *)t->data)[i] = u < 0.5 ? 0 : 1; break;
+        case LSTM_DT_INT32: ((int32_t *)t->data)[i] = u < 0.5 ? 0 : 1; break;
+        default: memset((char *)t->data + i * es, u < 0.5 ? 0 : 1, 1); break;
+        }
+    }
+    return 0;
+}
+
+static void summary(const char *name, const lstm_view *v)
+{
+    size_t es = lstm_dtype_size(v->dtype), n = es ? v->nbytes / es : 0;
+    printf("%s: %s [", name, lstm_dtype_name(v->dtype));
+    for (int i = 0; i < v->rank; i++) printf("%s%lld", i ? ", " : "", (long long)v->dims[i]);
+    double mn = INFINITY, mx = -INFINITY, sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = elem_as_double(v->dtype, v->data, i);
+        if (x < mn) mn = x;
+        if (x > mx) mx = x;
+        sum += x;
+    }
+    printf("]");
+    if (n) printf("  min %.6g  max %.6g  mean %.6g", mn, mx, sum / (double)n);
+    printf("\n  [");
+    for (size_t i = 0; i < n && i < 8; i++)
+        printf("%s%.6g", i ? ", " : "", elem_as_double(v->dtype, v->data, i));
+    printf("%s]\n", n > 8 ? ", ..." : "");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Bind every input: --input files (by name), an .npz bundle (keys = input names), else
+** generated. Returns 0 on success. */
+static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts, int *nt)
+{
+    uint64_t seed = c->seed;
+    int count = lstm_model_input_count(m);
+    char err[600];
+    *nt = 0;
+    for (int i = 0; i < c->n_inputs; i++) {
+        lstm_value_info vi;
+        int found = 0;
+        for (int j = 0; j < count; j++)
+            if (!lstm_model_input_info(m, j, &vi) && strcmp(vi.name, c->input_names[i]) == 0) found = 1;
+        if (!found) {
+            fprintf(stderr, "lstm-run: --input %s: the model has no input named '%s'\n",
+                    c->input_names[i], c->input_names[i]);
+            return 1;
+        }
+    }
+    for (int j = 0; j < count; j++) {
+        lstm_value_info vi;
+        lstm_model_input_info(m, j, &vi);
+        const char *file = NULL;
+        for (int i = 0; i < c->n_inputs; i++)
+            if (strcmp(c->input_names[i], vi.name) == 0) file = c->input_files[i];
+        lstm_tensor *t = &ts[*nt];
+        if (file) {
+            size_t fl = strlen(file);
+            int npz = fl > 4 && strcmp(file + fl - 4, ".npz") == 0;
+            if (tio_read(file, npz ? vi.name : NULL, t, err, sizeof err)) {
+                fprintf(stderr, "lstm-run: input '%s': %s\n", vi.name, err);
+                return 1;
+            }
+        } else if (c->bundle && !tio_read(c->bundle, vi.name, t, err, sizeof err)) {
+            /* taken from the bundle */
+        } else if (vi.has_default) {
+            continue;
+        } else if (generate(c, &vi, &seed, t)) {
+            return 1;
+        } else {
+            printf("generated input '%s': %s [", vi.name, lstm_dtype_name(t->dtype));
+            for (int d = 0; d < t->rank; d++) printf("%s%lld", d ? ", " : "", (long long)t->dims[d]);
+            printf("] (seed %llu)\n", (unsigned long long)c->seed);
+        }
+        (*nt)++;
+        int rc = lstm_session_set_input(s, vi.name, t->dtype, t->rank, t->dims, t->data, t->nbytes);
+        if (rc) {
+            fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
+{
+    struct stat st;
+    if (stat(c->output_dir, &st) != 0 && mkdir(c->output_dir, 0777) != 0) {
+        fprintf(stderr, "lstm-run: cannot create '%s': %s\n", c->output_dir, strerror(errno));
+        return 1;
+    }
+    int n = lstm_model_output_count(m);
+    for (int i = 0; i < n; i++) {
+        lstm_value_info vi;
+        lstm_view v;
+        lstm_model_output_info(m, i, &vi);
+        if (lstm_session_output(s, vi.name, &v)) continue;
+        char fn[300], path[4096], err[600];
+        size_t k = 0;
+        for (const char *p = vi.name; *p && k < 200; p++)
+            fn[k++] = (*p == '/' || *p == '\\' || *p == ':') ? '_' : *p;
+        snprintf(fn + k, sizeof fn - k, c->format_pb ? ".pb" : ".npy");
+        if (path_join(path, sizeof path, c->output_dir, fn) ||
+            (c->format_pb ? tio_write_pb(path, vi.name, &v, err, sizeof err)
+                          : tio_write_npy(path, &v, err, sizeof err))) {
+            fprintf(stderr, "lstm-run: %s\n", err);
+            return 1;
+        }
+        printf("wrote %s\n", path);
+    }
+    return 0;
+}
+
+int run_model(const run_cfg *c)
+{
+    lstm_options opt = {.num_threads = c->threads};
+    lstm_model *m = NULL;
+    lstm_session *s = NULL;
+    lstm_tensor ts[64];
+    int nt = 0, status = 1;
+    double t0 = now_ms();
+    int rc = lstm_model_open(c->model, &opt, &m);
+    double load_ms = now_ms() - t0;
+    if (rc) {
+        fprintf(stderr, "lstm-run: %s: %s: %s\n", c->model, lstm_errstr(rc), lstm_model_errmsg(m));
+        goto done;
+    }
+    if (lstm_model_input_count(m) > 64) {
+        fprintf(stderr, "lstm-run: models with more than 64 inputs are not supported\n");
+        goto done;
+    }
+    if ((rc = lstm_session_open(m, &s))) {
+        fprintf(stderr, "lstm-run: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
+        goto done;
+    }
+    if (bind_inputs(m, s, c, ts, &nt)) goto done;
+    t0 = now_ms();
+    rc = lstm_session_run(s);
+    double first_ms = now_ms() - t0;
+    if (rc) {
+        fprintf(stderr, "lstm-run: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
+        goto done;
+    }
+    if (c->bench > 0) {
+        double *lat = malloc(sizeof(double) * (size_t)c->bench);
+        if (!lat) goto done;
+        double total = 0;
+        for (int i = 0; i < c->bench; i++) {
+            t0 = now_ms();
+            rc = lstm_session_run(s);
+            lat[i] = now_ms() - t0;
+            total += lat[i];
+            if (rc) {
+                fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
+                free(lat);
+                goto done;
+            }
+        }
+        qsort(lat, (size_t)c->bench, sizeof *lat, cmp_double);
+        int n = c->bench;
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        printf("model_load_ms %.3f\nfirst_run_ms %.3f\n", load_ms, first_ms);
+        /* Percentile p: the element at floor(p * (n - 1)) of the sorted latencies. */
+        printf("latency_ms min=%.4f median=%.4f p90=%.4f p99=%.4f max=%.4f\n", lat[0],
+               lat[(n - 1) / 2], lat[(int)(0.90 * (n - 1))], lat[(int)(0.99 * (n - 1))], lat[n - 1]);
+        printf("runs %d  runs_per_s %.2f\npeak_rss_kb %ld\nthreads %d\n", n,
+               total > 0 ? n / (total / 1e3) : 0.0, ru.ru_maxrss, lstm_num_threads());
+        free(lat);
+        status = 0;
+        goto done;
+    }
+    int n = lstm_model_output_count(m);
+    for (int i = 0; i < n; i++) {
+        lstm_value_info vi;
+        lstm_view v;
+        lstm_model_output_info(m, i, &vi);
+        if (lstm_session_output(s, vi.name, &v) == LSTM_OK) summary(vi.name, &v);
+    }
+    status = c->output_dir ? write_outputs(m, s, c) : 0;
+done:
+    for (int i = 0; i < nt; i++) lstm_tensor_clear(&ts[i]);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    return status;
+}

@@ -1,0 +1,256 @@
+/* tensor_io.c — see tensor_io.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "tensor_io.h"
+#include "run.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *descr;
+    int dtype;
+} npy_types[] = {
+    {"<f4", LSTM_DT_FLOAT},  {"<f8", LSTM_DT_DOUBLE}, {"<f2", LSTM_DT_FLOAT16},
+    {"<i8", LSTM_DT_INT64},  {"<i4", LSTM_DT_INT32},  {"<i2", LSTM_DT_INT16},
+    {"|i1", LSTM_DT_INT8},   {"|u1", LSTM_DT_UINT8},  {"<u2", LSTM_DT_UINT16},
+    {"<u4", LSTM_DT_UINT32}, {"<u8", LSTM_DT_UINT64}, {"|b1", LSTM_DT_BOOL},
+};
+
+static int fail(char *err, size_t n, const char *fmt, const char *a, const char *b)
+{
+    if (err && n) snprintf(err, n, fmt, a, b);
+    return 1;
+}
+
+/* Parse an .npy image (magic, header dict, data). */
+static int parse_npy(const unsigned char *buf, size_t len, const char *what, lstm_tensor *t,
+                     char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
+        return fail(err, errlen, "%s: not an .npy file%s", what, "");
+    int major = buf[6];
+    size_t hl, off;
+    if (major == 1) {
+        hl = buf[8] | (size_t)buf[9] << 8;
+        off = 10;
+    } else if (major == 2 || major == 3) {
+        if (len < 12) return fail(err, errlen, "%s: truncated .npy header%s", what, "");
+        hl = buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
+        off = 12;
+    } else {
+        return fail(err, errlen, "%s: unknown .npy version%s", what, "");
+    }
+    if (hl > len - off || hl > 65536) return fail(err, errlen, "%s: truncated .npy header%s", what, "");
+    char h[65537];
+    memcpy(h, buf + off, hl);
+    h[hl] = 0;
+    const char *d = strstr(h, "'descr':"), *fo = strstr(h, "'fortran_order':"),
+               *sh = strstr(h, "'shape':");
+    if (!d || !fo || !sh) return fail(err, errlen, "%s: .npy header lacks descr/shape%s", what, "");
+    if (strncmp(fo + 16, " True", 5) == 0)
+        return fail(err, errlen, "%s: Fortran-order arrays are not supported (use "
+                    "np.ascontiguousarray)%s", what, "");
+    const char *q = strchr(d + 8, '\'');
+    if (!q) return fail(err, errlen, "%s: bad descr%s", what, "");
+    t->dtype = 0;
+    for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
+        if (strncmp(q + 1, npy_types[i].descr, 3) == 0 && q[4] == '\'') t->dtype = npy_types[i].dtype;
+    if (!t->dtype) {
+        char dd[16] = {0};
+        snprintf(dd, sizeof dd, "%.8s", q + 1);
+        return fail(err, errlen, "%s: unsupported .npy dtype '%s' (little-endian numeric or bool "
+                    "only)", what, dd);
+    }
+    const char *p = strchr(sh, '(');
+    if (!p) return fail(err, errlen, "%s: bad shape%s", what, "");
+    p++;
+    t->rank = 0;
+    while (*p && *p != ')') {
+        while (*p == ' ' || *p == ',') p++;
+        if (*p == ')') break;
+        char *end;
+        long long v = strtoll(p, &end, 10);
+        if (end == p || v < 0 || t->rank >= LSTM_MAX_RANK)
+            return fail(err, errlen, "%s: bad or too long shape%s", what, "");
+        t->dims[t->rank++] = v;
+        p = end;
+    }
+    size_t n = 1;
+    for (int i = 0; i < t->rank; i++) n *= (size_t)t->dims[i];
+    size_t bytes = n * lstm_dtype_size(t->dtype), data = off + hl;
+    if (bytes != len - data)
+        return fail(err, errlen, "%s: .npy data size does not match its shape%s", what, "");
+    t->data = malloc(bytes ? bytes : 1);
+    t->name = calloc(1, 1);
+    if (!t->data || !t->name) {
+        lstm_tensor_clear(t);
+        return fail(err, errlen, "%s: out of memory%s", what, "");
+    }
+    memcpy(t->data, buf + data, bytes);
+    t->nbytes = bytes;
+    return 0;
+}
+
+static uint32_t rd32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint16_t rd16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+/* Walk the local headers of a zip; cb returns non-zero to stop. */
+typedef int (*zip_cb)(void *ctx, const char *name, size_t nlen, int method,
+                      const unsigned char *data, size_t size);
+
+static int zip_walk(const unsigned char *b, size_t len, zip_cb cb, void *ctx)
+{
+    size_t p = 0;
+    while (p + 30 <= len && rd32(b + p) == 0x04034b50) {
+        int flags = rd16(b + p + 6), method = rd16(b + p + 8);
+        size_t csize = rd32(b + p + 18), nlen = rd16(b + p + 26), xlen = rd16(b + p + 28);
+        if (p + 30 + nlen + xlen > len) return -1;
+        const unsigned char *name = b + p + 30, *x = name + nlen;
+        /* numpy writes a ZIP64 extra field even for small members. */
+        for (size_t q = 0; q + 4 <= xlen;) {
+            size_t id = rd16(x + q), sz = rd16(x + q + 2);
+            if (id == 1 && sz >= 16 && q + 4 + 16 <= xlen) csize = (size_t)rd32(x + q + 12);
+            q += 4 + sz;
+        }
+        if (flags & 8) return -2; /* sizes after the data: not written by numpy */
+        size_t dstart = p + 30 + nlen + xlen;
+        if (csize > len - dstart) return -1;
+        if (cb(ctx, (const char *)name, nlen, method, b + dstart, csize)) return 1;
+        p = dstart + csize;
+    }
+    return 0;
+}
+
+typedef struct find_ctx {
+    const char *key;
+    const char *path;
+    lstm_tensor *out;
+    char *err;
+    size_t errlen;
+    int found, rc, count;
+    char **names;
+} find_ctx;
+
+static int find_cb(void *vc, const char *name, size_t nlen, int method,
+                   const unsigned char *data, size_t size)
+{
+    find_ctx *c = vc;
+    char nm[512];
+    snprintf(nm, sizeof nm, "%.*s", (int)nlen, name);
+    size_t l = strlen(nm);
+    if (l > 4 && strcmp(nm + l - 4, ".npy") == 0) nm[l - 4] = 0;
+    if (c->names) {
+        c->names[c->count++] = strdup(nm);
+        return c->count >= 256;
+    }
+    c->count++;
+    if (c->key && strcmp(nm, c->key) != 0) return 0;
+    c->found = 1;
+    if (method != 0) {
+        c->rc = fail(c->err, c->errlen, "%s: member '%s' is compressed; save with np.savez "
+                     "(not savez_compressed)", c->path, nm);
+        return 1;
+    }
+    char what[700];
+    snprintf(what, sizeof what, "%s[%s]", c->path, nm);
+    c->rc = parse_npy(data, size, what, c->out, c->err, c->errlen);
+    return 1;
+}
+
+int tio_npz_keys(const char *path, char ***names, int *count, char *err, size_t errlen)
+{
+    size_t len;
+    unsigned char *buf = read_file(path, &len);
+    if (!buf) return fail(err, errlen, "cannot read '%s'%s", path, "");
+    find_ctx c = {.path = path, .err = err, .errlen = errlen, .names = calloc(256, sizeof(char *))};
+    int r = c.names ? zip_walk(buf, len, find_cb, &c) : -1;
+    free(buf);
+    *names = c.names;
+    *count = c.count;
+    if (r < 0) return fail(err, errlen, "%s: not a readable .npz archive%s", path, "");
+    return 0;
+}
+
+int tio_read(const char *path, const char *key, lstm_tensor *out, char *err, size_t errlen)
+{
+    size_t len;
+    memset(out, 0, sizeof *out);
+    unsigned char *buf = read_file(path, &len);
+    if (!buf) return fail(err, errlen, "cannot read '%s'%s", path, "");
+    int rc;
+    size_t pl = strlen(path);
+    if (pl > 4 && strcmp(path + pl - 4, ".npz") == 0) {
+        find_ctx c = {.key = key, .path = path, .out = out, .err = err, .errlen = errlen};
+        int r = zip_walk(buf, len, find_cb, &c);
+        if (r < 0)
+            rc = fail(err, errlen, "%s: not a readable .npz archive%s", path, "");
+        else if (!c.found)
+            rc = fail(err, errlen, "%s: no member '%s'", path, key ? key : "");
+        else
+            rc = c.rc;
+    } else if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0) {
+        rc = parse_npy(buf, len, path, out, err, errlen);
+    } else {
+        char e[512];
+        rc = lstm_tensor_read_pb(buf, len, out, e, sizeof e);
+        if (rc) fail(err, errlen, "%s: %s", path, e);
+    }
+    free(buf);
+    return rc;
+}
+
+int tio_write_npy(const char *path, const lstm_view *v, char *err, size_t errlen)
+{
+    const char *descr = NULL;
+    for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
+        if (npy_types[i].dtype == v->dtype) descr = npy_types[i].descr;
+    if (!descr) return fail(err, errlen, "%s: no .npy type for %s", path, lstm_dtype_name(v->dtype));
+    char h[256];
+    int o = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
+    for (int i = 0; i < v->rank; i++)
+        o += snprintf(h + o, sizeof h - (size_t)o, "%lld,%s", (long long)v->dims[i],
+                      i + 1 < v->rank ? " " : "");
+    o += snprintf(h + o, sizeof h - (size_t)o, "), }");
+    while ((10 + o + 1) % 64) h[o++] = ' ';
+    h[o++] = '\n';
+    FILE *f = fopen(path, "wb");
+    if (!f) return fail(err, errlen, "cannot write '%s'%s", path, "");
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(o & 0xff),
+                             (unsigned char)(o >> 8)};
+    int ok = fwrite(pre, 1, 10, f) == 10 && fwrite(h, 1, (size_t)o, f) == (size_t)o &&
+             fwrite(v->data, 1, v->nbytes, f) == v->nbytes;
+    ok = (fclose(f) == 0) && ok;
+    return ok ? 0 : fail(err, errlen, "cannot write '%s'%s", path, "");
+}
+
+static void put_varint(FILE *f, uint64_t v)
+{
+    do {
+        unsigned char b = v & 0x7f;
+        v >>= 7;
+        fputc(b | (v ? 0x80 : 0), f);
+    } while (v);
+}
+
+int tio_write_pb(const char *path, const char *name, const lstm_view *v, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return fail(err, errlen, "cannot write '%s'%s", path, "");
+    for (int i = 0; i < v->rank; i++) {
+        fputc(1 << 3 | 0, f); /* dims */
+        put_varint(f, (uint64_t)v->dims[i]);
+    }
+    fputc(2 << 3 | 0, f); /* data_type */
+    put_varint(f, (uint64_t)v->dtype);
+    fputc(8 << 3 | 2, f); /* name */
+    put_varint(f, strlen(name));
+    fputs(name, f);
+    fputc(9 << 3 | 2, f); /* raw_data */
+    put_varint(f, v->nbytes);
+    int ok = fwrite(v->data, 1, v->nbytes, f) == v->nbytes;
+    ok = (fclose(f) == 0) && ok;
+    return ok ? 0 : fail(err, errlen, "cannot write '%s'%s", path, "");
+}

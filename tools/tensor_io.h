@@ -1,0 +1,19 @@
+/* tensor_io.h — tensors from and to files for lstm-run: ONNX TensorProto (.pb), NumPy .npy and
+** .npz (stored members; compressed archives are refused with a message). */
+#ifndef LSTM_TENSOR_IO_H
+#define LSTM_TENSOR_IO_H
+
+#include "lstm.h"
+
+#include <stddef.h>
+
+/* Read one tensor from path (.pb or .npy), or member `key` of an .npz (key NULL: the only
+** member). On failure returns non-zero with the reason in err. */
+int tio_read(const char *path, const char *key, lstm_tensor *out, char *err, size_t errlen);
+/* Names of the members of an .npz (without ".npy"); *names is malloc'd, each entry too. */
+int tio_npz_keys(const char *path, char ***names, int *count, char *err, size_t errlen);
+/* Write a view as .npy or .pb (TensorProto named `name`). */
+int tio_write_npy(const char *path, const lstm_view *v, char *err, size_t errlen);
+int tio_write_pb(const char *path, const char *name, const lstm_view *v, char *err, size_t errlen);
+
+#endif
