@@ -122,6 +122,23 @@ LSTM_API const char *lstm_model_errmsg(const lstm_model *m);
 
 /* ---- Introspection ---------------------------------------------------------------------- */
 
+/* Receives text from lstm_model_describe, in pieces (not NUL-terminated). */
+typedef void (*lstm_write_fn)(void *ud, const char *data, size_t len);
+
+enum {
+    LSTM_DESCRIBE_TEXT = 0, /* the lstm-dump view: header, inputs, weights, outputs, nodes */
+    LSTM_DESCRIBE_JSON = 1, /* the same as JSON, schema "lstm-dump/1" (docs/dump-json.md) */
+    LSTM_DESCRIBE_DOT = 2   /* a Graphviz digraph */
+};
+
+/* Describe a model through write (called zero or more times, from this thread, before the call
+** returns). A model that failed to load is described as far as it was read, with the reason
+** (JSON: the "error" field). Returns LSTM_EINVAL for a NULL model or callback or an unknown
+** format, else LSTM_OK. */
+LSTM_API int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn write, void *ud);
+/* Status of loading m (LSTM_OK for a usable model). */
+LSTM_API int lstm_model_status(const lstm_model *m);
+
 #define LSTM_MAX_RANK 8
 
 /* A graph input or output as declared in the model. Pointers are owned by the model and live

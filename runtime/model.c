@@ -91,10 +91,15 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
                                         &m->diag);
     if (!rc && fold_constants(m) != LSTM_OK)
         rc = lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory folding constants");
-    if (rc) {
-        /* A failed model keeps only its message. */
+    m->status = rc;
+    const char *nm = path ? path : "<memory>";
+    m->path = lstm__malloc(&m->alloc, strlen(nm) + 1);
+    if (m->path) memcpy(m->path, nm, strlen(nm) + 1);
+    if (rc == LSTM_ENOMEM || !m->path) {
         lstm__graph_free(m->g);
         m->g = NULL;
+        m->status = LSTM_ENOMEM;
+        return LSTM_ENOMEM;
     }
     return rc;
 }
@@ -118,6 +123,7 @@ void lstm_model_close(lstm_model *m)
 {
     if (!m) return;
     lstm__graph_free(m->g);
+    lstm__free(&m->alloc, m->path);
     lstm__alloc a = m->alloc;
     lstm__free(&a, m);
 }
@@ -128,10 +134,12 @@ const char *lstm_model_errmsg(const lstm_model *m)
     return m->diag.msg;
 }
 
+int lstm_model_status(const lstm_model *m) { return m ? m->status : LSTM_EINVAL; }
+
 static int info(const lstm_model *m, const lstm__decl *dc, int n, int i, lstm_value_info *out,
                 int inputs)
 {
-    if (!m || !m->g || !out || i < 0 || i >= n) return LSTM_EINVAL;
+    if (!lstm__model_graph(m) || !out || i < 0 || i >= n) return LSTM_EINVAL;
     const lstm__decl *d = &dc[i];
     memset(out, 0, sizeof *out);
     out->name = d->name;
@@ -145,17 +153,28 @@ static int info(const lstm_model *m, const lstm__decl *dc, int n, int i, lstm_va
     return LSTM_OK;
 }
 
-int lstm_model_input_count(const lstm_model *m) { return m && m->g ? m->g->n_inputs : -1; }
-int lstm_model_output_count(const lstm_model *m) { return m && m->g ? m->g->n_outputs : -1; }
+int lstm_model_input_count(const lstm_model *m)
+{
+    const lstm__graph *g = lstm__model_graph(m);
+    return g ? g->n_inputs : -1;
+}
+
+int lstm_model_output_count(const lstm_model *m)
+{
+    const lstm__graph *g = lstm__model_graph(m);
+    return g ? g->n_outputs : -1;
+}
 
 int lstm_model_input_info(const lstm_model *m, int i, lstm_value_info *out)
 {
-    return info(m, m && m->g ? m->g->inputs : NULL, m && m->g ? m->g->n_inputs : 0, i, out, 1);
+    const lstm__graph *g = lstm__model_graph(m);
+    return info(m, g ? g->inputs : NULL, g ? g->n_inputs : 0, i, out, 1);
 }
 
 int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info *out)
 {
-    return info(m, m && m->g ? m->g->outputs : NULL, m && m->g ? m->g->n_outputs : 0, i, out, 0);
+    const lstm__graph *g = lstm__model_graph(m);
+    return info(m, g ? g->outputs : NULL, g ? g->n_outputs : 0, i, out, 0);
 }
 
 const char *lstm_dtype_name(int dtype) { return lstm__dtype_name(dtype); }

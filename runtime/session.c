@@ -18,7 +18,7 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
 {
     if (!out) return LSTM_EINVAL;
     *out = NULL;
-    if (!m || !m->g) return LSTM_EINVAL;
+    if (!lstm__model_graph(m)) return LSTM_EINVAL;
     lstm_session *s = lstm__calloc(&m->alloc, 1, sizeof *s);
     if (!s) return LSTM_ENOMEM;
     *out = s;

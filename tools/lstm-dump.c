@@ -1,13 +1,11 @@
 /*
-** lstm-dump — inspect an ONNX model: header, inputs, weights, outputs, every node with its
-** attributes and support verdict, decoded recurrent nodes, totals and an op histogram.
+** lstm-dump — inspect an ONNX model (public API only: lstm_model_describe).
 ** Exit status: 0 the model parses and validates; 1 it is malformed or invalid (after printing
 ** what could be read); 2 usage error.
 */
-#include "dump.h"
-#include "import.h"
+#include "lstm.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static void usage(FILE *f)
@@ -22,15 +20,21 @@ static void usage(FILE *f)
                "exit status: 0 valid model, 1 malformed or invalid model, 2 usage error\n");
 }
 
+static void to_stdout(void *ud, const char *data, size_t len)
+{
+    (void)ud;
+    fwrite(data, 1, len, stdout);
+}
+
 int main(int argc, char **argv)
 {
-    enum { TEXT, JSON, DOT } fmt = TEXT;
+    int fmt = LSTM_DESCRIBE_TEXT;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
-            fmt = JSON;
+            fmt = LSTM_DESCRIBE_JSON;
         else if (strcmp(argv[i], "--dot") == 0)
-            fmt = DOT;
+            fmt = LSTM_DESCRIBE_DOT;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
@@ -52,23 +56,11 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    lstm__graph *g = NULL;
-    lstm__diag d;
-    lstm__diag_clear(&d);
-    int rc = lstm__import_file(path, NULL, &g, &d);
-    dump_ctx c = {.g = g, .path = path, .rc = rc, .errmsg = d.msg,
-                  .linked = g && g->values && rc == LSTM_OK};
-    if (fmt == JSON)
-        dump_json(stdout, &c);
-    else if (g && fmt == DOT)
-        dump_dot(stdout, &c);
-    else if (g)
-        dump_text(stdout, &c);
+    lstm_model *m = NULL;
+    int rc = lstm_model_open(path, NULL, &m);
+    if (m) lstm_model_describe(m, fmt, to_stdout, NULL);
     fflush(stdout);
-    lstm__graph_free(g);
-    if (rc) {
-        fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), d.msg);
-        return 1;
-    }
-    return 0;
+    if (rc) fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), lstm_model_errmsg(m));
+    lstm_model_close(m);
+    return rc ? 1 : 0;
 }

@@ -1,10 +1,12 @@
 /* dump_util.c — formatting helpers shared by the dump formats. */
-#include "dump.h"
+#include "describe/describe.h"
 #include "dtype.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-const char *du_type_dtype(const lstm__type *t)
+const char *lstm__du_type_dtype(const lstm__type *t)
 {
     switch (t->kind) {
     case LSTM__VK_TENSOR: return lstm__dtype_name(t->dtype);
@@ -17,7 +19,7 @@ const char *du_type_dtype(const lstm__type *t)
     }
 }
 
-const char *du_type_dims(char *buf, size_t n, const lstm__type *t, const char *sep)
+const char *lstm__du_type_dims(char *buf, size_t n, const lstm__type *t, const char *sep)
 {
     size_t o = 0;
     buf[0] = '\0';
@@ -41,7 +43,7 @@ const char *du_type_dims(char *buf, size_t n, const lstm__type *t, const char *s
     return buf;
 }
 
-const char *du_tensor_dims(char *buf, size_t n, const lstm__tensor *t, const char *sep)
+const char *lstm__du_tensor_dims(char *buf, size_t n, const lstm__tensor *t, const char *sep)
 {
     size_t o = 0;
     buf[0] = '\0';
@@ -54,7 +56,7 @@ const char *du_tensor_dims(char *buf, size_t n, const lstm__tensor *t, const cha
     return buf;
 }
 
-const char *du_attr_type(int type)
+const char *lstm__du_attr_type(int type)
 {
     static const char *const n[] = {"UNDEFINED", "FLOAT",   "INT",     "STRING",
                                     "TENSOR",    "GRAPH",   "FLOATS",  "INTS",
@@ -63,7 +65,7 @@ const char *du_attr_type(int type)
     return type >= 0 && type < (int)(sizeof n / sizeof n[0]) ? n[type] : "UNKNOWN";
 }
 
-const char *du_attr_value(char *buf, size_t n, const lstm__attr *a)
+const char *lstm__du_attr_value(char *buf, size_t n, const lstm__attr *a)
 {
     size_t o = 0;
     char dims[128];
@@ -89,12 +91,12 @@ const char *du_attr_value(char *buf, size_t n, const lstm__attr *a)
         break;
     case LSTM__A_TENSOR:
         snprintf(buf, n, "tensor %s [%s]", lstm__dtype_name(a->t->dtype),
-                 du_tensor_dims(dims, sizeof dims, a->t, ", "));
+                 lstm__du_tensor_dims(dims, sizeof dims, a->t, ", "));
         break;
     case LSTM__A_TENSORS: snprintf(buf, n, "%zu tensors", a->n); break;
     case LSTM__A_GRAPH: snprintf(buf, n, "subgraph of %d nodes", a->subgraph_nodes); break;
     case LSTM__A_GRAPHS: snprintf(buf, n, "%zu subgraphs", a->n); break;
-    default: snprintf(buf, n, "<%s>", du_attr_type(a->type)); break;
+    default: snprintf(buf, n, "<%s>", lstm__du_attr_type(a->type)); break;
     }
     /* Keep the output on one line whatever the file holds. */
     for (char *p = buf; *p; p++)
@@ -102,45 +104,45 @@ const char *du_attr_value(char *buf, size_t n, const lstm__attr *a)
     return buf;
 }
 
-int du_is_param(const lstm__tensor *t)
+int lstm__du_is_param(const lstm__tensor *t)
 {
     return t->dtype == LSTM_DT_FLOAT || t->dtype == LSTM_DT_FLOAT16 ||
            t->dtype == LSTM_DT_BFLOAT16 || t->dtype == LSTM_DT_DOUBLE;
 }
 
-uint64_t du_node_params(const lstm__graph *g, const lstm__node *n)
+uint64_t lstm__du_node_params(const lstm__graph *g, const lstm__node *n)
 {
     uint64_t s = 0;
     if (!g->values) return 0;
     for (int k = 0; k < n->n_in; k++) {
         const lstm__value *v = lstm__node_input(g, n, k);
-        if (v && v->init && du_is_param(v->init)) s += v->init->nelem;
+        if (v && v->init && lstm__du_is_param(v->init)) s += v->init->nelem;
     }
     return s;
 }
 
-uint64_t du_total_params(const lstm__graph *g)
+uint64_t lstm__du_total_params(const lstm__graph *g)
 {
     uint64_t s = 0;
     for (int i = 0; i < g->n_inits; i++)
-        if (du_is_param(&g->inits[i].t)) s += g->inits[i].t.nelem;
+        if (lstm__du_is_param(&g->inits[i].t)) s += g->inits[i].t.nelem;
     return s;
 }
 
-int du_input_is_weight(const lstm__graph *g, int i)
+int lstm__du_input_is_weight(const lstm__graph *g, int i)
 {
     if (!g->values) return 0;
     return (g->values[g->input_values[i]].flags & LSTM__V_INIT) != 0;
 }
 
-int du_is_recurrent(const lstm__node *n)
+int lstm__du_is_recurrent(const lstm__node *n)
 {
     return n->domain[0] == '\0' && (strcmp(n->op_type, "LSTM") == 0 ||
                                     strcmp(n->op_type, "GRU") == 0 ||
                                     strcmp(n->op_type, "RNN") == 0);
 }
 
-int du_histogram(const lstm__graph *g, const char **ops, int *counts, int cap)
+int lstm__du_histogram(const lstm__graph *g, const char **ops, int *counts, int cap)
 {
     int k = 0;
     for (int i = 0; i < g->n_nodes; i++) {
@@ -154,4 +156,40 @@ int du_histogram(const lstm__graph *g, const char **ops, int *counts, int cap)
         counts[j]++;
     }
     return k;
+}
+
+void lstm__out_flush(lstm__out *o)
+{
+    if (o->n) o->write(o->ud, o->buf, o->n);
+    o->n = 0;
+}
+
+void lstm__outs(lstm__out *o, const char *s)
+{
+    size_t len = strlen(s);
+    while (len) {
+        if (o->n == sizeof o->buf) lstm__out_flush(o);
+        size_t k = sizeof o->buf - o->n;
+        if (k > len) k = len;
+        memcpy(o->buf + o->n, s, k);
+        o->n += k;
+        s += k;
+        len -= k;
+    }
+}
+
+void lstm__outc(lstm__out *o, int c)
+{
+    if (o->n == sizeof o->buf) lstm__out_flush(o);
+    o->buf[o->n++] = (char)c;
+}
+
+void lstm__outf(lstm__out *o, const char *fmt, ...)
+{
+    char tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    lstm__outs(o, tmp);
 }

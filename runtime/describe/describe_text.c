@@ -1,0 +1,203 @@
+/* dump_text.c — the human-readable view, in the spirit of Polygraphy's `inspect model`. */
+#include "describe/describe.h"
+
+#include <stdio.h>
+#include "dtype.h"
+#include "ops/registry.h"
+
+#include <string.h>
+
+static void print_header(lstm__out *f, const lstm__graph *g, const char *path)
+{
+    lstm__outf(f, "==== ONNX Model ==== %s\n", path);
+    lstm__outf(f, "    IR version: %lld | producer: %s%s%s | graph: %s\n", (long long)g->ir_version,
+            g->producer_name[0] ? g->producer_name : "?", g->producer_version[0] ? " " : "",
+            g->producer_version, g->name ? g->name : "?");
+    lstm__outf(f, "    opsets:");
+    for (int i = 0; i < g->n_opsets; i++)
+        lstm__outf(f, "%s %s v%lld", i ? "," : "",
+                g->opsets[i].domain[0] ? g->opsets[i].domain : "ai.onnx",
+                (long long)g->opsets[i].version);
+    lstm__outf(f, "\n");
+    if (g->model_domain && g->model_domain[0]) lstm__outf(f, "    domain: %s\n", g->model_domain);
+    if (g->model_version) lstm__outf(f, "    model version: %lld\n", (long long)g->model_version);
+    if (g->model_doc && g->model_doc[0]) lstm__outf(f, "    doc: %.200s\n", g->model_doc);
+    for (int i = 0; i < g->n_meta; i++)
+        lstm__outf(f, "    metadata: %s = %.200s\n", g->meta[i].key, g->meta[i].value);
+    if (g->n_functions)
+        lstm__outf(f, "    model-local functions: %d (not supported by this runtime)\n",
+                g->n_functions);
+    if (g->has_training_info) lstm__outf(f, "    training_info present (ignored for inference)\n");
+}
+
+static void print_decls(lstm__out *f, const lstm__graph *g, const lstm__decl *dc, int n,
+                        const char *title, int inputs)
+{
+    char dims[256];
+    int count = 0;
+    for (int i = 0; i < n; i++)
+        if (!inputs || !lstm__du_input_is_weight(g, i)) count++;
+    lstm__outf(f, "\n---- %d %s ----\n", count, title);
+    for (int i = 0; i < n; i++) {
+        if (inputs && lstm__du_input_is_weight(g, i)) continue;
+        lstm__outf(f, "    %s [%s, (%s)]\n", dc[i].name, lstm__du_type_dtype(&dc[i].type),
+                lstm__du_type_dims(dims, sizeof dims, &dc[i].type, ", "));
+    }
+}
+
+static void print_weights(lstm__out *f, const lstm__graph *g)
+{
+    char dims[256];
+    lstm__outf(f, "\n---- %d Weight(s) (initializers) ----\n", g->n_inits);
+    for (int i = 0; i < g->n_inits; i++) {
+        const lstm__tensor *t = &g->inits[i].t;
+        lstm__outf(f, "    %s [%s, (%s)] %zu elements, %zu bytes", g->inits[i].name,
+                lstm__dtype_name(t->dtype), lstm__du_tensor_dims(dims, sizeof dims, t, ", "), t->nelem,
+                t->nbytes);
+        if (t->ext_location)
+            lstm__outf(f, ", external: %s @ %lld", t->ext_location, (long long)t->ext_offset);
+        if (g->values) {
+            int v = lstm__graph_find(g, g->inits[i].name);
+            if (v >= 0 && (g->values[v].flags & LSTM__V_INPUT))
+                lstm__outf(f, " (default of graph input, may be overridden)");
+        }
+        lstm__outf(f, "\n");
+    }
+}
+
+static void print_act(lstm__out *f, const lstm__act *a)
+{
+    lstm__outf(f, "%s", lstm__act_name(a->kind));
+    int ta = lstm__act_takes_alpha(a->kind), tb = lstm__act_takes_beta(a->kind);
+    if (ta || tb) {
+        lstm__outf(f, "(");
+        if (ta) lstm__outf(f, "alpha=%g%s", (double)a->alpha, a->alpha_set ? "" : " default");
+        if (tb) lstm__outf(f, ", beta=%g%s", (double)a->beta, a->beta_set ? "" : " default");
+        lstm__outf(f, ")");
+    }
+}
+
+static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node *n)
+{
+    lstm__rnn_params p;
+    lstm__diag d;
+    lstm__diag_clear(&d);
+    if (!n->op) {
+        lstm__outf(f, "        recurrent: not decoded (%s)\n", n->support ? n->support : "?");
+        return;
+    }
+    if (lstm__rnn_parse(g, n, n->op->since, &p, &d)) {
+        lstm__outf(f, "        recurrent: attributes invalid: %s\n", d.msg);
+        return;
+    }
+    static const char *const slot[3][3] = {{"f"}, {"f", "g"}, {"f", "g", "h"}};
+    lstm__outf(f, "        %s version %d, gate order %s\n", n->op_type, p.version,
+            lstm__rnn_gate_order(p.cell));
+    lstm__outf(f, "        direction=%s%s  layout=%d%s  hidden_size=", lstm__rnn_direction_name(p.direction),
+            lstm__attr_find(n, "direction") ? "" : " (default)", p.layout,
+            lstm__attr_find(n, "layout") ? "" : " (default)");
+    if (p.hidden_size)
+        lstm__outf(f, "%lld%s\n", (long long)p.hidden_size, p.hidden_given ? "" : " (inferred from weights)");
+    else
+        lstm__outf(f, "? (absent; inferred from R at run time)\n");
+    for (int dir = 0; dir < p.num_dirs; dir++) {
+        lstm__outf(f, "        activations%s: ", p.num_dirs > 1 ? (dir ? " backward" : " forward") : "");
+        for (int k = 0; k < p.acts_per_dir; k++) {
+            lstm__outf(f, "%s%s=", k ? "  " : "", slot[p.acts_per_dir - 1][k]);
+            print_act(f, &p.acts[dir * p.acts_per_dir + k]);
+        }
+        lstm__outf(f, "%s\n", p.acts_given ? "" : " (default)");
+    }
+    if (p.has_clip)
+        lstm__outf(f, "        clip=%g", (double)p.clip);
+    else
+        lstm__outf(f, "        clip=none (default)");
+    if (p.cell == LSTM__CELL_LSTM)
+        lstm__outf(f, "  input_forget=%d%s", p.input_forget,
+                lstm__attr_find(n, "input_forget") ? "" : " (default)");
+    if (p.cell == LSTM__CELL_GRU)
+        lstm__outf(f, "  linear_before_reset=%d%s", p.linear_before_reset,
+                lstm__attr_find(n, "linear_before_reset") ? "" : " (default)");
+    lstm__outf(f, "\n");
+    static const char *const in_names[] = {"X", "W", "R", "B", "sequence_lens", "initial_h",
+                                           "initial_c", "P"};
+    static const char *const out_names[] = {"Y", "Y_h", "Y_c"};
+    int n_in = p.cell == LSTM__CELL_LSTM ? 8 : 6, n_out = p.cell == LSTM__CELL_LSTM ? 3 : 2;
+    lstm__outf(f, "        inputs present:");
+    for (int k = 0; k < n_in; k++)
+        if (k < n->n_in && n->in_names[k][0]) lstm__outf(f, " %s", in_names[k]);
+    lstm__outf(f, " | absent:");
+    for (int k = 0; k < n_in; k++)
+        if (!(k < n->n_in && n->in_names[k][0])) lstm__outf(f, " %s", in_names[k]);
+    lstm__outf(f, "\n        outputs present:");
+    for (int k = 0; k < n_out; k++)
+        if (lstm__node_has_output(n, k)) lstm__outf(f, " %s", out_names[k]);
+    lstm__outf(f, " | absent:");
+    for (int k = 0; k < n_out; k++)
+        if (!lstm__node_has_output(n, k)) lstm__outf(f, " %s", out_names[k]);
+    lstm__outf(f, "\n");
+}
+
+static void print_nodes(lstm__out *f, const lstm__dctx *c)
+{
+    const lstm__graph *g = c->g;
+    char buf[512];
+    lstm__outf(f, "\n---- %d Node(s) ----\n", g->n_nodes);
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        lstm__outf(f, "Node %d | %s [Op: %s%s%s, opset %lld]\n", i, n->name, n->domain,
+                n->domain[0] ? "." : "", n->op_type, (long long)n->opset);
+        lstm__outf(f, "        ");
+        for (int k = 0; k < n->n_in; k++) lstm__outf(f, "%s%s", k ? ", " : "", n->in_names[k][0] ? n->in_names[k] : "\"\"");
+        lstm__outf(f, " -> ");
+        for (int k = 0; k < n->n_out; k++) lstm__outf(f, "%s%s", k ? ", " : "", n->out_names[k][0] ? n->out_names[k] : "\"\"");
+        lstm__outf(f, "\n");
+        for (int k = 0; k < n->n_attr; k++)
+            lstm__outf(f, "        %s = %s\n", n->attrs[k].name,
+                    lstm__du_attr_value(buf, sizeof buf, &n->attrs[k]));
+        if (c->linked) {
+            uint64_t params = lstm__du_node_params(g, n);
+            if (params) lstm__outf(f, "        params: %llu\n", (unsigned long long)params);
+            if (lstm__du_is_recurrent(n)) print_recurrent(f, g, n);
+            lstm__outf(f, "        supported: %s%s\n", n->support ? "no: " : "yes",
+                    n->support ? n->support : "");
+        }
+    }
+}
+
+static void print_totals(lstm__out *f, const lstm__graph *g)
+{
+    uint64_t bytes = 0;
+    for (int i = 0; i < g->n_inits; i++) bytes += g->inits[i].t.nbytes;
+    lstm__outf(f, "\n---- Totals ----\n");
+    lstm__outf(f, "    parameters: %llu (elements of floating-point initializers)\n",
+            (unsigned long long)lstm__du_total_params(g));
+    lstm__outf(f, "    initializer bytes: %llu\n", (unsigned long long)bytes);
+    lstm__outf(f, "    nodes: %d\n", g->n_nodes);
+    const char **ops = lstm__calloc(&g->alloc, (size_t)g->n_nodes + 1, sizeof *ops);
+    int *counts = lstm__calloc(&g->alloc, (size_t)g->n_nodes + 1, sizeof *counts);
+    if (ops && counts) {
+        int k = lstm__du_histogram(g, ops, counts, g->n_nodes);
+        lstm__outf(f, "    op histogram:");
+        for (int i = 0; i < k; i++) lstm__outf(f, "%s %s x%d", i ? "," : "", ops[i], counts[i]);
+        lstm__outf(f, "\n");
+    }
+    lstm__free(&g->alloc, ops);
+    lstm__free(&g->alloc, counts);
+    int unsupported = 0;
+    for (int i = 0; i < g->n_nodes; i++) unsupported += g->nodes[i].support != NULL;
+    lstm__outf(f, "    supported nodes: %d/%d\n", g->n_nodes - unsupported, g->n_nodes);
+}
+
+void lstm__describe_text(lstm__out *f, const lstm__dctx *c)
+{
+    const lstm__graph *g = c->g;
+    if (g) {
+        print_header(f, g, c->path);
+        print_decls(f, g, g->inputs, g->n_inputs, "Graph Input(s)", 1);
+        print_weights(f, g);
+        print_decls(f, g, g->outputs, g->n_outputs, "Graph Output(s)", 0);
+        print_nodes(f, c);
+        if (c->linked) print_totals(f, g);
+    }
+}
