@@ -99,7 +99,17 @@ typedef struct lstm_options {
     /* Threads for the BLAS calls; 0 leaves OpenBLAS as it is. OpenBLAS's thread count is
     ** process-wide: setting it here changes it for the whole process. */
     int num_threads;
+    /* Diagnostics, never printed by the library: level is LSTM_LOG_*, msg is valid during the
+    ** call. Called from the thread that loads the model or runs a session. */
+    void (*log)(void *ud, int level, const char *msg);
+    void *log_ud;
+    /* Polled between nodes and between the time steps of recurrent nodes; a non-zero return
+    ** stops the run with LSTM_EABORTED. Called from the thread that runs the session. */
+    int (*abort)(void *ud);
+    void *abort_ud;
 } lstm_options;
+
+enum { LSTM_LOG_ERROR = 0, LSTM_LOG_WARN = 1, LSTM_LOG_INFO = 2, LSTM_LOG_DEBUG = 3 };
 
 /* Threads the BLAS backend uses now (process-wide). */
 LSTM_API int lstm_num_threads(void);
@@ -184,6 +194,18 @@ typedef struct lstm_view {
 } lstm_view;
 
 LSTM_API int lstm_session_output(lstm_session *s, const char *name, lstm_view *out);
+/* Copy output `name` into dst (cap bytes); LSTM_EINVAL when it does not fit (the message gives
+** the size needed). */
+LSTM_API int lstm_session_output_copy(lstm_session *s, const char *name, void *dst, size_t cap);
+
+/* Streaming (off by default): every LSTM / GRU / RNN node whose initial_h / initial_c the caller
+** does not feed carries its final state into the next run, so a sequence fed in chunks gives
+** the outputs of one run over the whole sequence. Reverse and bidirectional nodes cannot
+** stream: the run is refused with a message naming the node. The batch size must stay the
+** same between runs until lstm_session_reset_state. */
+LSTM_API int lstm_session_set_streaming(lstm_session *s, int on);
+/* Forget the carried state: the next run starts from the model's initial state. */
+LSTM_API int lstm_session_reset_state(lstm_session *s);
 LSTM_API void lstm_session_close(lstm_session *s);
 /* Message of the last failure on s; owned by s, valid until the next call on s. */
 LSTM_API const char *lstm_session_errmsg(const lstm_session *s);

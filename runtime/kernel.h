@@ -24,6 +24,15 @@ typedef struct lstm__rt {
                  ** planning; a plan that reads it is redone when its values change) */
 } lstm__rt;
 
+/* Recurrent state a streaming session carries from one run to the next (one direction). */
+typedef struct lstm__rnn_state {
+    int valid;               /* h / c hold the state after the previous run */
+    int64_t batch, hidden;   /* their sizes */
+    size_t cap;              /* floats allocated in h and c */
+    size_t need;             /* floats this plan needs (set by infer) */
+    float *h, *c;            /* [batch, hidden] */
+} lstm__rnn_state;
+
 typedef struct lstm__kctx {
     const lstm__graph *g;
     const lstm__node *n;
@@ -35,6 +44,9 @@ typedef struct lstm__kctx {
     size_t scratch_size;  /* infer sets it */
     lstm__diag *d;
     unsigned char *value_deps; /* per graph input: set when infer reads its values */
+    lstm__rnn_state *state;    /* streaming state of a recurrent node, else NULL */
+    int (*abort)(void *ud);    /* polled between time steps; non-zero stops the run */
+    void *abort_ud;
     char label[200];      /* "node 'x' (LSTM, opset 14)" for messages */
 } lstm__kctx;
 

@@ -5,6 +5,8 @@
 #include "ops/registry.h"
 #include "dtype.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Evaluate once, at load, every node whose inputs are all constants (initializers that no
@@ -74,6 +76,17 @@ static int fold_constants(lstm_model *m)
     return LSTM_OK;
 }
 
+void lstm__log(const lstm_model *m, int level, const char *fmt, ...)
+{
+    if (!m || !m->log) return;
+    char msg[LSTM__MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    m->log(m->log_ud, level, msg);
+}
+
 static int open_common(const void *buf, size_t len, const char *path, const lstm_options *opt,
                        lstm_model **out)
 {
@@ -84,6 +97,12 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
     *out = m;
     if (!m) return LSTM_ENOMEM;
     m->alloc = a;
+    if (opt) {
+        m->log = opt->log;
+        m->log_ud = opt->log_ud;
+        m->abort = opt->abort;
+        m->abort_ud = opt->abort_ud;
+    }
     lstm__diag_clear(&m->diag);
     if (opt && opt->num_threads > 0) lstm__blas_set_threads(opt->num_threads);
     int rc = path ? lstm__import_file(path, opt, &m->g, &m->diag)
@@ -93,6 +112,22 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
         rc = lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory folding constants");
     m->status = rc;
     const char *nm = path ? path : "<memory>";
+    if (rc) {
+        lstm__log(m, LSTM_LOG_ERROR, "%s: %s", nm, m->diag.msg);
+    } else {
+        int folded = 0, unsupported = 0;
+        for (int i = 0; i < m->g->n_nodes; i++) {
+            folded += m->g->nodes[i].folded;
+            if (m->g->nodes[i].support) {
+                unsupported++;
+                lstm__log(m, LSTM_LOG_WARN, "node #%d '%s' (%s) cannot run: %s", i,
+                          m->g->nodes[i].name, m->g->nodes[i].op_type, m->g->nodes[i].support);
+            }
+        }
+        lstm__log(m, LSTM_LOG_INFO,
+                  "loaded %s: %d nodes (%d folded at load, %d unsupported), %llu weight bytes", nm,
+                  m->g->n_nodes, folded, unsupported, (unsigned long long)m->g->weight_bytes);
+    }
     m->path = lstm__malloc(&m->alloc, strlen(nm) + 1);
     if (m->path) memcpy(m->path, nm, strlen(nm) + 1);
     if (rc == LSTM_ENOMEM || !m->path) {

@@ -10,8 +10,15 @@ struct lstm_model {
                      ** later, the graph as far as it was read (for lstm_model_describe only) */
     int status;      /* LSTM_OK for a usable model */
     char *path;      /* the file, or "<memory>" */
+    void (*log)(void *ud, int level, const char *msg);
+    void *log_ud;
+    int (*abort)(void *ud);
+    void *abort_ud;
     lstm__diag diag; /* last failure */
 };
+
+/* Send a formatted message to the model's log callback, if any. */
+void lstm__log(const lstm_model *m, int level, const char *fmt, ...) LSTM__FMT(3, 4);
 
 /* The graph of a usable model, else NULL. */
 static inline const lstm__graph *lstm__model_graph(const lstm_model *m)

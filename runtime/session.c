@@ -38,6 +38,7 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     s->scratch = lstm__pool_array(&s->pool, nn, sizeof(void *));
     s->scratch_size = lstm__pool_array(&s->pool, nn, sizeof(size_t));
     s->value_deps = lstm__pool_array(&s->pool, (size_t)g->n_inputs + 1, 1);
+    s->state = lstm__pool_array(&s->pool, nn, sizeof *s->state);
     s->dep_copy = lstm__pool_array(&s->pool, (size_t)g->n_inputs + 1, sizeof(void *));
     s->kin_off = lstm__pool_array(&s->pool, nn, sizeof(int));
     s->kout_off = lstm__pool_array(&s->pool, nn, sizeof(int));
@@ -49,7 +50,7 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     s->kin = lstm__pool_array(&s->pool, nin + 1, sizeof *s->kin);
     s->kout = lstm__pool_array(&s->pool, nout + 1, sizeof *s->kout);
     if (!s->params || !s->vals || !s->vclass || !s->bind || !s->node_dyn || !s->value_deps ||
-        !s->scratch || !s->scratch_size ||
+        !s->scratch || !s->scratch_size || !s->state ||
         !s->dep_copy || !s->kin_off ||
         !s->kout_off || !s->kin || !s->kout)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
@@ -202,6 +203,16 @@ static void node_args(lstm_session *s, int i, lstm__kctx *k)
     k->params = s->params[i];
     k->d = &s->diag;
     k->value_deps = s->value_deps;
+    k->state = NULL;
+    k->abort = s->m->abort;
+    k->abort_ud = s->m->abort_ud;
+    /* Streaming: recurrent nodes whose initial states the caller does not feed. */
+    if (s->streaming && (n->op->flags & LSTM__OPF_RECURRENT)) {
+        int fed = 0;
+        for (int j = 5; j <= 6 && j < n->n_in; j++)
+            fed |= n->in[j] >= 0 && s->vclass[n->in[j]] == LSTM__VC_DYN;
+        if (!fed) k->state = s->state[i];
+    }
 }
 
 /* Lay the dynamic values and every node's scratch out in one arena from their lifetimes:
@@ -303,12 +314,25 @@ static int plan(lstm_session *s)
         s->node_dyn[i] = 0;
         s->scratch_size[i] = 0;
         if (n->folded) continue; /* its outputs are constants, set up above */
+        if (s->streaming && (n->op->flags & LSTM__OPF_RECURRENT) && !s->state[i]) {
+            s->state[i] = lstm__pool_alloc(&s->pool, sizeof *s->state[i]);
+            if (!s->state[i]) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+        }
         lstm__kctx k;
         node_args(s, i, &k);
         for (int j = 0; j < n->n_out; j++)
             if (k.out[j]) memset(k.out[j], 0, sizeof *k.out[j]);
         k.scratch_size = 0;
         if ((rc = n->op->infer(&k))) return rc;
+        if (k.state && k.state->cap < k.state->need) {
+            /* Grows only when the batch or hidden size grows; session lifetime. */
+            k.state->h = lstm__pool_array(&s->pool, k.state->need, sizeof(float));
+            k.state->c = lstm__pool_array(&s->pool, k.state->need, sizeof(float));
+            if (!k.state->h || !k.state->c)
+                return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory for the streamed state");
+            k.state->cap = k.state->need;
+            k.state->valid = 0;
+        }
         s->scratch_size[i] = k.scratch_size;
         int known = 1;
         if (!(n->op->flags & LSTM__OPF_SHAPE_ONLY))
@@ -363,6 +387,8 @@ int lstm_session_run(lstm_session *s)
         if (s->bind[i].bound) s->vals[g->input_values[i]].data = (void *)s->bind[i].data;
     for (int i = 0; i < g->n_nodes; i++) {
         if (!s->node_dyn[i]) continue;
+        if (s->m->abort && s->m->abort(s->m->abort_ud))
+            return lstm__errf(&s->diag, LSTM_EABORTED, "run aborted before node #%d", i);
         lstm__kctx k;
         node_args(s, i, &k);
         k.scratch = s->scratch[i];
@@ -394,5 +420,38 @@ int lstm_session_output(lstm_session *s, const char *name, lstm_view *out)
     memcpy(out->dims, t->dims, sizeof t->dims);
     out->data = t->data;
     out->nbytes = t->nbytes;
+    return LSTM_OK;
+}
+
+int lstm_session_output_copy(lstm_session *s, const char *name, void *dst, size_t cap)
+{
+    lstm_view v;
+    int rc = lstm_session_output(s, name, &v);
+    if (rc) return rc;
+    if (!dst && v.nbytes) return lstm__errf(&s->diag, LSTM_EINVAL, "destination is NULL");
+    if (cap < v.nbytes)
+        return lstm__errf(&s->diag, LSTM_EINVAL, "output '%s' needs %zu bytes, the buffer has %zu",
+                          name, v.nbytes, cap);
+    if (v.nbytes) memcpy(dst, v.data, v.nbytes);
+    return LSTM_OK;
+}
+
+int lstm_session_set_streaming(lstm_session *s, int on)
+{
+    if (!s) return LSTM_EINVAL;
+    lstm__diag_clear(&s->diag);
+    if (s->streaming != !!on) {
+        s->streaming = !!on;
+        s->planned = 0; /* which nodes carry state is decided while planning */
+        s->ran = 0;
+    }
+    return lstm_session_reset_state(s);
+}
+
+int lstm_session_reset_state(lstm_session *s)
+{
+    if (!s) return LSTM_EINVAL;
+    for (int i = 0; i < s->g->n_nodes; i++)
+        if (s->state[i]) s->state[i]->valid = 0;
     return LSTM_OK;
 }

@@ -44,6 +44,8 @@ struct lstm_session {
     size_t arena_size;
     void **scratch;           /* per node */
     size_t *scratch_size;     /* per node */
+    int streaming;             /* carry recurrent state between runs */
+    lstm__rnn_state **state;   /* per node: the carried state (session pool), or NULL */
     unsigned char *value_deps; /* per graph input: the plan read its values */
     void **dep_copy;           /* per graph input: those values (plan_pool) */
 };

@@ -2,6 +2,8 @@
 ** steady-state run, known-value evaluation (Shape -> Expand chains), API misuse. */
 #include "test_util.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static int allocs;
@@ -170,6 +172,133 @@ static void unsupported_node(void **state)
     tb_free(b);
 }
 
+/* Streaming: chunks give one run's outputs; reset; batch changes; reverse refused. */
+static void streaming(void **state)
+{
+    (void)state;
+    tb_model *b = expand_model();
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *whole, *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &whole), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[6 * 2 * 3], y[6 * 2 * 4], chunk[6 * 2 * 4];
+    for (int i = 0; i < 36; i++) x[i] = (float)((i * 7) % 11) * 0.2f - 1.0f;
+    assert_int_equal(lstm_session_set_input(whole, "X", LSTM_DT_FLOAT, 3, D3(6, 2, 3), x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_run(whole), LSTM_OK);
+    assert_int_equal(lstm_session_output_copy(whole, "Y", y, sizeof y), LSTM_OK);
+    assert_int_equal(lstm_session_output_copy(whole, "Y", y, 10), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(whole), "output 'Y' needs 192 bytes, the buffer has 10"));
+    assert_int_equal(lstm_session_set_streaming(s, 1), LSTM_OK);
+    for (int pass = 0; pass < 2; pass++) { /* the second pass after a reset */
+        int sizes[3] = {1, 3, 2}, t0 = 0;
+        for (int c = 0; c < 3; c++) {
+            assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(sizes[c], 2, 3),
+                                                    x + t0 * 6, sizeof(float) * (size_t)(sizes[c] * 6)),
+                             LSTM_OK);
+            assert_int_equal(lstm_session_run(s), LSTM_OK);
+            assert_int_equal(lstm_session_output_copy(s, "Y", chunk + t0 * 8, sizeof chunk - sizeof(float) * (size_t)(t0 * 8)), LSTM_OK);
+            t0 += sizes[c];
+        }
+        for (int i = 0; i < 48; i++) assert_true(fabsf(chunk[i] - y[i]) <= 1e-6f);
+        assert_int_equal(lstm_session_reset_state(s), LSTM_OK);
+    }
+    /* Another batch size with a carried state is refused until a reset. */
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(1, 2, 3), x, 24), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(1, 3, 3), x, 36), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'rnn' (RNN, opset 14): the streamed state has batch 2, this run has batch 3"));
+    assert_int_equal(lstm_session_reset_state(s), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    lstm_session_close(s);
+    lstm_session_close(whole);
+    lstm_model_close(m);
+    /* A reverse node cannot stream. */
+    tb_graph(b)->node[5]->n_attribute = 0;
+    tb_attr_s(b, tb_graph(b)->node[5], "direction", "reverse");
+    tb_attr_i(b, tb_graph(b)->node[5], "hidden_size", 4);
+    buf = tb_pack(b, &len);
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    assert_int_equal(lstm_session_set_streaming(s, 1), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 48), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'rnn' (RNN, opset 14): a reverse node cannot stream"));
+    assert_int_equal(lstm_session_set_streaming(s, 0), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+static int abort_after, polls;
+static int stop_cb(void *ud)
+{
+    (void)ud;
+    return ++polls > abort_after;
+}
+
+static void abort_and_log(void **state)
+{
+    (void)state;
+    tb_model *b = expand_model();
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.abort = stop_cb};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[30] = {0};
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x), LSTM_OK);
+    abort_after = 1000;
+    polls = 0;
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    int total = polls;
+    assert_true(total >= 6); /* between nodes and at each of the 5 steps */
+    abort_after = 3;
+    polls = 0;
+    assert_int_equal(lstm_session_run(s), LSTM_EABORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "aborted at time step 2"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+static char logged[4096];
+static void log_cb(void *ud, int level, const char *msg)
+{
+    (void)ud;
+    size_t n = strlen(logged);
+    snprintf(logged + n, sizeof logged - n, "%d:%s\n", level, msg);
+}
+
+static void logging(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 1, D1(3), NULL);
+    tb_node(b, "Frobnicate", "frob", "X", "Y");
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.log = log_cb};
+    lstm_model *m;
+    logged[0] = 0;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_non_null(strstr(logged, "1:node #0 'frob' (Frobnicate) cannot run: no implementation of Frobnicate"));
+    assert_non_null(strstr(logged, "2:loaded <memory>: 1 nodes (0 folded at load, 1 unsupported)"));
+    lstm_model_close(m);
+    logged[0] = 0;
+    assert_int_equal(lstm_model_open_buffer(buf, len - 2, &opt, &m), LSTM_EPROTO);
+    assert_non_null(strstr(logged, "0:<memory>: malformed protobuf"));
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 /* Control flow is refused when the session opens, naming the node. */
 static void control_flow_refused(void **state)
 {
@@ -203,6 +332,9 @@ int main(void)
         cmocka_unit_test(misuse),
         cmocka_unit_test(unsupported_node),
         cmocka_unit_test(control_flow_refused),
+        cmocka_unit_test(streaming),
+        cmocka_unit_test(abort_and_log),
+        cmocka_unit_test(logging),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: lstm-run MODEL.onnx [options]     run a model and print its outputs\n"
-            "       lstm-run --test DIR [--rtol R] [--atol A]\n"
+            "       lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A]]\n"
             "\n"
             "run options:\n"
             "  --input NAME=FILE    input NAME from FILE: .pb (TensorProto), .npy, or .npz\n"
@@ -35,6 +35,9 @@ static void usage(FILE *f)
             "               test case in the folder DIR, and compare the outputs\n"
             "  --rtol R     relative tolerance (default 1e-3)\n"
             "  --atol A     absolute tolerance (default 1e-5)\n"
+            "  --stream K   feed the inputs' time axis in chunks of K steps, carrying the\n"
+            "               recurrent state (outputs with the time axis are put together)\n"
+            "  --time-axis A  the time axis of inputs and outputs (default 0)\n"
             "  --version    print the library version\n"
             "\n"
             "exit status: 0 success (every output matched), 1 an error or a mismatch, 2 usage\n");
@@ -146,6 +149,19 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--test") == 0 && i + 1 < argc) {
             test = argv[++i];
+        } else if (strcmp(a, "--stream") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 1, 1 << 30, &v)) {
+                fprintf(stderr, "lstm-run: --stream needs a chunk length >= 1, got '%s'\n", argv[i]);
+                return 2;
+            }
+            o.stream = (int)v;
+        } else if (strcmp(a, "--time-axis") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 0, LSTM_MAX_RANK - 1, &v)) {
+                fprintf(stderr, "lstm-run: --time-axis needs 0..%d, got '%s'\n", LSTM_MAX_RANK - 1,
+                        argv[i]);
+                return 2;
+            }
+            o.time_axis = (int)v;
         } else if (strcmp(a, "--rtol") == 0 && i + 1 < argc) {
             if (!parse_double(argv[++i], &o.rtol)) {
                 fprintf(stderr, "lstm-run: --rtol needs a number >= 0, got '%s'\n", argv[i]);

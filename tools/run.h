@@ -10,6 +10,8 @@
 typedef struct run_opts {
     double rtol, atol;
     int verbose;
+    int stream;    /* > 0: feed the time axis in chunks of this many steps */
+    int time_axis; /* the axis of inputs and outputs that is time (default 0) */
 } run_opts;
 
 #define RUN_MAX_ARGS 64

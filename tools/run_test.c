@@ -127,10 +127,116 @@ static const char *output_name(const lstm_model *m, const char *name, int k)
     return NULL;
 }
 
+/* Bytes of one step along axis a (the product of the dims after it, times the element size)
+** and the number of blocks before it. */
+static void axis_split(const int64_t *dims, int rank, int a, size_t es, size_t *inner, size_t *outer)
+{
+    *inner = es;
+    *outer = 1;
+    for (int i = a + 1; i < rank; i++) *inner *= (size_t)dims[i];
+    for (int i = 0; i < a; i++) *outer *= (size_t)dims[i];
+}
+
+/* Copy steps [t0, t0+n) of src (time length T on axis a) into dst. */
+static void slice_time(void *dst, const void *src, const int64_t *dims, int rank, int a, size_t es,
+                       int64_t T, int64_t t0, int64_t n)
+{
+    size_t inner, outer;
+    axis_split(dims, rank, a, es, &inner, &outer);
+    for (size_t o = 0; o < outer; o++)
+        memcpy((char *)dst + o * (size_t)n * inner, (const char *)src + (o * (size_t)T + (size_t)t0) * inner,
+               (size_t)n * inner);
+}
+
+/* --stream K: the inputs whose time axis has the length T go in chunks of K steps; outputs
+** with the time axis are put back together, the others come from the last chunk. */
+static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names,
+                        int n_in, lstm_tensor *want, const char **outs, int n_out,
+                        const run_opts *o)
+{
+    int a = o->time_axis;
+    int64_t T = -1;
+    for (int i = 0; i < n_in && T < 0; i++)
+        if (in[i].rank > a) T = in[i].dims[a];
+    if (T < 0) {
+        printf("  --stream: no input has an axis %d\n", a);
+        return 0;
+    }
+    lstm_view got[64];
+    void *acc[64] = {0};
+    int ok = 1;
+    if (lstm_session_set_streaming(s, 1)) return 0;
+    for (int k = 0; k < n_out; k++)
+        if (want[k].rank > a && want[k].dims[a] == T && !(acc[k] = malloc(want[k].nbytes + 1))) ok = 0;
+    int64_t t0 = 0;
+    while (ok && t0 < T) {
+        int64_t n = T - t0 < o->stream ? T - t0 : o->stream;
+        void *bufs[64] = {0};
+        for (int i = 0; i < n_in && ok; i++) {
+            lstm_tensor *t = &in[i];
+            size_t es = lstm_dtype_size(t->dtype);
+            int chunked = t->rank > a && t->dims[a] == T;
+            int64_t dims[LSTM_MAX_RANK];
+            memcpy(dims, t->dims, sizeof dims);
+            const void *data = t->data;
+            size_t bytes = t->nbytes;
+            if (chunked) {
+                dims[a] = n;
+                bytes = t->nbytes / (size_t)T * (size_t)n;
+                bufs[i] = malloc(bytes + 1);
+                if (!bufs[i]) ok = 0;
+                else slice_time(bufs[i], t->data, t->dims, t->rank, a, es, T, t0, n);
+                data = bufs[i];
+            }
+            if (ok && lstm_session_set_input(s, names[i], t->dtype, t->rank, dims, data, bytes)) {
+                printf("  %s\n", lstm_session_errmsg(s));
+                ok = 0;
+            }
+        }
+        if (ok && lstm_session_run(s)) {
+            printf("  run failed (steps %lld..%lld): %s\n", (long long)t0, (long long)(t0 + n - 1),
+                   lstm_session_errmsg(s));
+            ok = 0;
+        }
+        for (int k = 0; ok && k < n_out; k++) {
+            if (lstm_session_output(s, outs[k], &got[k])) {
+                ok = 0;
+                break;
+            }
+            if (!acc[k]) continue;
+            size_t es = lstm_dtype_size(got[k].dtype), inner, outer;
+            axis_split(want[k].dims, want[k].rank, a, es, &inner, &outer);
+            if (got[k].rank != want[k].rank || got[k].dims[a] != n || got[k].dtype != want[k].dtype) {
+                printf("  output '%s' of a chunk does not have %lld steps on axis %d\n", outs[k],
+                       (long long)n, a);
+                ok = 0;
+                break;
+            }
+            for (size_t b = 0; b < outer; b++)
+                memcpy((char *)acc[k] + (b * (size_t)T + (size_t)t0) * inner,
+                       (const char *)got[k].data + b * (size_t)n * inner, (size_t)n * inner);
+        }
+        for (int i = 0; i < n_in; i++) free(bufs[i]);
+        t0 += n;
+    }
+    for (int k = 0; ok && k < n_out; k++) {
+        lstm_view v = got[k];
+        if (acc[k]) {
+            memcpy(v.dims, want[k].dims, sizeof v.dims);
+            v.data = acc[k];
+            v.nbytes = want[k].nbytes;
+        }
+        if (!compare_output(stdout, outs[k], &v, &want[k], o)) ok = 0;
+    }
+    for (int k = 0; k < n_out; k++) free(acc[k]);
+    return ok;
+}
+
 static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run_opts *o)
 {
     char path[4096];
     lstm_tensor in[64];
+    const char *in_names[64];
     int n_in = 0, ok = 1;
     for (; n_in < 64; n_in++) {
         char fn[32];
@@ -151,6 +257,8 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
             break;
         }
         bf16_quirk(&in[n_in], input_dtype(m, name), name);
+        in_names[n_in] = name;
+        if (o->stream) continue;
         int rc = lstm_session_set_input(s, name, in[n_in].dtype, in[n_in].rank, in[n_in].dims,
                                         in[n_in].data, in[n_in].nbytes);
         if (rc) {
@@ -159,6 +267,33 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
             n_in++;
             break;
         }
+    }
+    if (ok && o->stream) {
+        lstm_tensor want[64];
+        const char *outs[64];
+        int n_out = 0;
+        for (; ok && n_out < 64; n_out++) {
+            char fn[32];
+            snprintf(fn, sizeof fn, "output_%d.pb", n_out);
+            int r = path_join(path, sizeof path, setdir, fn) ? -2 : read_pb(path, &want[n_out]);
+            if (r == -1) break;
+            if (r) {
+                ok = 0;
+                break;
+            }
+            outs[n_out] = output_name(m, want[n_out].name, n_out);
+            if (!outs[n_out]) {
+                printf("  output_%d.pb: no such output in the model\n", n_out);
+                lstm_tensor_clear(&want[n_out]);
+                ok = 0;
+                break;
+            }
+            bf16_quirk(&want[n_out], want[n_out].dtype, outs[n_out]);
+        }
+        if (ok) ok = run_streamed(s, in, in_names, n_in, want, outs, n_out, o);
+        for (int k = 0; k < n_out; k++) lstm_tensor_clear(&want[k]);
+        for (int i = 0; i < n_in; i++) lstm_tensor_clear(&in[i]);
+        return ok;
     }
     if (ok) {
         int rc = lstm_session_run(s);

@@ -10,7 +10,8 @@
 
 /* Row flags. */
 enum {
-    LSTM__OPF_SHAPE_ONLY = 1 /* outputs depend only on input shapes (Shape, Size) */
+    LSTM__OPF_SHAPE_ONLY = 1, /* outputs depend only on input shapes (Shape, Size) */
+    LSTM__OPF_RECURRENT = 2   /* LSTM / GRU / RNN: may carry state when streaming */
 };
 
 #define LSTM__PARAMS_MAX 1024 /* bytes; every params struct fits (checked at compile time) */

@@ -167,6 +167,24 @@ int lstm__rnn_op_infer(lstm__kctx *k)
         if (rc) return rc;
     }
     k->scratch_size = pl.off[S_COUNT];
+    if (k->state) {
+        lstm__rnn_state *st = k->state;
+        if (p->num_dirs != 1 || p->direction != LSTM__DIR_FORWARD)
+            return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                              "%s: a %s node cannot stream (its state depends on the future of "
+                              "the sequence); turn streaming off",
+                              k->label, lstm__rnn_direction_name(p->direction));
+        if (st->valid && (st->batch != z->B || st->hidden != z->H))
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: the streamed state has batch %lld, this run has batch %lld "
+                              "(reset the state to change the batch size)",
+                              k->label, (long long)st->batch, (long long)z->B);
+        st->need = (size_t)(z->B * z->H);
+        if (!st->valid) {
+            st->batch = z->B;
+            st->hidden = z->H;
+        }
+    }
     return LSTM_OK;
 }
 
@@ -257,15 +275,23 @@ int lstm__rnn_op_run(lstm__kctx *k)
         if (Bd)
             for (int64_t row = 0; row < T * B; row++)
                 for (int64_t j = 0; j < GH; j++) r.xw[row * GH + j] += bias[j];
-        /* Initial state, in [B, H] order whatever the layout. */
-        for (int64_t b = 0; b < B; b++) {
-            int64_t src = p->layout ? (b * D + d) * H : (d * B + b) * H;
-            for (int64_t j = 0; j < H; j++) {
-                r.h[b * H + j] = H0 ? H0[src + j] : 0.0f;
-                r.c[b * H + j] = C0 ? C0[src + j] : 0.0f;
+        /* Initial state, in [B, H] order whatever the layout; a streamed state replaces it. */
+        if (k->state && k->state->valid) {
+            memcpy(r.h, k->state->h, (size_t)(B * H) * sizeof(float));
+            memcpy(r.c, k->state->c, (size_t)(B * H) * sizeof(float));
+        } else {
+            for (int64_t b = 0; b < B; b++) {
+                int64_t src = p->layout ? (b * D + d) * H : (d * B + b) * H;
+                for (int64_t j = 0; j < H; j++) {
+                    r.h[b * H + j] = H0 ? H0[src + j] : 0.0f;
+                    r.c[b * H + j] = C0 ? C0[src + j] : 0.0f;
+                }
             }
         }
         for (int64_t s = 0; s < steps; s++) {
+            if (k->abort && k->abort(k->abort_ud))
+                return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted at time step %lld", k->label,
+                                  (long long)s);
             if (p->cell == LSTM__CELL_LSTM)
                 lstm__lstm_step(&r, s, lens);
             else if (p->cell == LSTM__CELL_GRU)
@@ -286,6 +312,12 @@ int lstm__rnn_op_run(lstm__kctx *k)
                 if (Yh) Yh[dst + j] = lens[b] ? r.h[b * H + j] : 0.0f;
                 if (Yc) Yc[dst + j] = lens[b] ? r.c[b * H + j] : 0.0f;
             }
+        }
+        /* Streaming: keep the state (a row of length 0 keeps the state it came with). */
+        if (k->state) {
+            memcpy(k->state->h, r.h, (size_t)(B * H) * sizeof(float));
+            memcpy(k->state->c, r.c, (size_t)(B * H) * sizeof(float));
+            k->state->valid = 1;
         }
     }
     from_f32(oY, Y, dt);
