@@ -1,25 +1,45 @@
 /*
-** lstm.h — the public C API of the ONNX recurrent-network toolkit.
+** lstm.h — the public C API of the ONNX recurrent-network toolkit (LSTM, GRU, RNN and the
+** graph operators exporters put around them). This is the only header a program needs.
 **
-** Usage:
+** Usage (error handling shortened):
+**
+**     #include <lstm.h>
+**
 **     lstm_model *m = NULL;
-**     int rc = lstm_model_open("model.onnx", NULL, &m);
-**     if (rc != LSTM_OK) {
-**         fprintf(stderr, "%s: %s\n", lstm_errstr(rc), lstm_model_errmsg(m));
+**     lstm_session *s = NULL;
+**     if (lstm_model_open("model.onnx", NULL, &m) != LSTM_OK) {
+**         fprintf(stderr, "%s\n", lstm_model_errmsg(m));   // names the node or tensor at fault
 **         lstm_model_close(m);
 **         return 1;
 **     }
-**     ...
+**     lstm_session_open(m, &s);                              // one per thread; m is shared
+**     const int64_t dims[3] = {100, 1, 40};                   // [time, batch, features]
+**     lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, dims, x, sizeof x); // x is not copied
+**     if (lstm_session_run(s) == LSTM_OK) {
+**         lstm_view y;
+**         lstm_session_output(s, "Y", &y);                   // borrowed until the next run
+**         ... use (const float *)y.data, y.dims ...
+**     }
+**     lstm_session_close(s);
 **     lstm_model_close(m);
 **
 ** Conventions:
-** - Every function that can fail returns an lstm_status (LSTM_OK == 0).
-** - The library never prints, aborts or exits; failures carry a message that names the
-**   node, tensor or input at fault (lstm_model_errmsg).
-** - Constructors always write *out. On failure other than LSTM_ENOMEM *out is a handle that
-**   can explain the failure and must still be closed. Closing NULL is a no-op.
-** - Dimensions are int64_t in ONNX order (dims[0] outermost, row-major).
-** - No global mutable state: a loaded model is immutable and may be shared by threads.
+** - Functions return an lstm_status (LSTM_OK == 0) unless stated otherwise; lstm_errstr gives
+**   a static description of each code, and the handle's errmsg the details: the node, tensor
+**   or input at fault and what was expected.
+** - The library never prints, aborts or exits. It has no global mutable state except
+**   OpenBLAS's thread count, which only lstm_options.num_threads changes.
+** - Constructors always write *out: a handle, or NULL when even that could not be allocated
+**   (LSTM_ENOMEM) or the arguments were invalid (LSTM_EINVAL). A handle returned with an error
+**   explains it through its errmsg and must still be closed. Closing NULL is a no-op.
+** - Threads: a loaded lstm_model is immutable and may be used by any number of threads at
+**   once (sessions, introspection, describe). An lstm_session must be used by one thread at a
+**   time. Close every session of a model before the model.
+** - Dimensions are int64_t in ONNX order (dims[0] outermost, row-major contiguous data).
+** - Ownership: every pointer the library returns is owned by the handle it came from and
+**   stays valid as stated at the function (strings of a model live as long as the model).
+**   Caller memory given to the library is only read, and only during the calls stated.
 */
 #ifndef LSTM_H
 #define LSTM_H
@@ -119,9 +139,13 @@ LSTM_API const char *lstm_errstr(int status);
 /* Library version as "MAJOR.MINOR.PATCH"; static. */
 LSTM_API const char *lstm_version(void);
 
-/* Load and validate a model from a file. *out receives a handle (see Conventions). */
+/* Load and validate a model from a file (external tensor data is read from the file's folder,
+** confined to it), and fold its constant subgraphs. *out receives a handle (see Conventions);
+** a model that failed to load can still be described (lstm_model_describe). opt may be NULL;
+** it is read during the call only (its callbacks are kept). */
 LSTM_API int lstm_model_open(const char *path, const lstm_options *opt, lstm_model **out);
-/* Same from memory; buf is not retained and may be freed after the call. */
+/* Same from memory: buf (len bytes) is read during the call only. External data needs
+** opt->external_data_dir. */
 LSTM_API int lstm_model_open_buffer(const void *buf, size_t len, const lstm_options *opt,
                                     lstm_model **out);
 /* Free a model; NULL is a no-op. Sessions opened on it must be closed first. */
@@ -163,9 +187,12 @@ typedef struct lstm_value_info {
     int has_default; /* an initializer gives the value when the caller binds none */
 } lstm_value_info;
 
-/* Number of graph inputs (those with a default included) / outputs; -1 for a failed model. */
+/* Number of graph inputs (those with a default included) / outputs; -1 for a NULL or failed
+** model. */
 LSTM_API int lstm_model_input_count(const lstm_model *m);
 LSTM_API int lstm_model_output_count(const lstm_model *m);
+/* Fill *out for input / output i (0 <= i < count); LSTM_EINVAL otherwise. The strings in
+** *out belong to m and live as long as it. */
 LSTM_API int lstm_model_input_info(const lstm_model *m, int i, lstm_value_info *out);
 LSTM_API int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info *out);
 
@@ -173,15 +200,18 @@ LSTM_API int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info 
 
 typedef struct lstm_session lstm_session;
 
-/* Open a session on a loaded model; m must outlive it. One thread at a time per session. */
+/* Open a session on a usable model (LSTM_EINVAL for NULL or a failed model); m must outlive
+** it. Every node's attributes are checked here: a node the runtime cannot run is refused
+** with LSTM_EUNSUPPORTED naming it. One thread at a time per session. */
 LSTM_API int lstm_session_open(const lstm_model *m, lstm_session **out);
 /* Bind input `name` to caller memory: data (nbytes, aligned to the element size) must stay
 ** valid and unchanged until lstm_session_run returns; it is read, never written. dims has rank
 ** entries. Binding an input with a default overrides the default. */
 LSTM_API int lstm_session_set_input(lstm_session *s, const char *name, int dtype, int rank,
                                     const int64_t *dims, const void *data, size_t nbytes);
-/* Run the model. Memory is planned on the first run and again only when input shapes change;
-** a run with the planned shapes allocates nothing. */
+/* Run the model. Memory is planned on the first run and again only when an input's shape
+** (or the values of an input that gives a shape) changes; a run with the planned shapes
+** allocates nothing. Every input without a default must be bound. */
 LSTM_API int lstm_session_run(lstm_session *s);
 
 /* A borrowed view of an output: valid until the next run, set_input or close of s. */
@@ -193,6 +223,8 @@ typedef struct lstm_view {
     size_t nbytes;
 } lstm_view;
 
+/* View output `name` after a successful run (LSTM_EMISUSE before one). out->data belongs to s
+** and stays valid until the next set_input, run, set_streaming or close on s. */
 LSTM_API int lstm_session_output(lstm_session *s, const char *name, lstm_view *out);
 /* Copy output `name` into dst (cap bytes); LSTM_EINVAL when it does not fit (the message gives
 ** the size needed). */
@@ -206,13 +238,15 @@ LSTM_API int lstm_session_output_copy(lstm_session *s, const char *name, void *d
 LSTM_API int lstm_session_set_streaming(lstm_session *s, int on);
 /* Forget the carried state: the next run starts from the model's initial state. */
 LSTM_API int lstm_session_reset_state(lstm_session *s);
+/* Free a session and everything it planned; NULL is a no-op. */
 LSTM_API void lstm_session_close(lstm_session *s);
 /* Message of the last failure on s; owned by s, valid until the next call on s. */
 LSTM_API const char *lstm_session_errmsg(const lstm_session *s);
 
 /* ---- Tensor files ----------------------------------------------------------------------- */
 
-/* An owned tensor (name may be ""). Release with lstm_tensor_clear. */
+/* A tensor that owns its name and data (malloc'd; name may be ""). Release with
+** lstm_tensor_clear, which frees both and zeroes the struct. */
 typedef struct lstm_tensor {
     char *name;
     int dtype;
@@ -226,7 +260,7 @@ typedef struct lstm_tensor {
 ** failure *out is empty and err (errlen bytes, may be NULL) holds the reason. */
 LSTM_API int lstm_tensor_read_pb(const void *buf, size_t len, lstm_tensor *out, char *err,
                                  size_t errlen);
-LSTM_API void lstm_tensor_clear(lstm_tensor *t);
+LSTM_API void lstm_tensor_clear(lstm_tensor *t); /* NULL is a no-op */
 /* Static name of an element type ("float32", "int64", ...). */
 LSTM_API const char *lstm_dtype_name(int dtype);
 /* Size in bytes of one element, 0 for types without a fixed size. */

@@ -299,6 +299,50 @@ static void logging(void **state)
     tb_free(b);
 }
 
+/* The k-th allocation of a session's open + plan + first run fails, for every k: an error
+** (ENOMEM), no crash, no leak (ASan checks), and the session still closes. */
+static int fail_at = -1;
+static void *flaky_alloc(void *ud, size_t n)
+{
+    (void)ud;
+    if (allocs++ == fail_at) return NULL;
+    return malloc(n);
+}
+
+static void run_allocation_failures(void **state)
+{
+    (void)state;
+    tb_model *b = expand_model();
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.alloc = flaky_alloc, .free = count_free};
+    float x[30] = {0};
+    int total = -1;
+    for (int k = -1; k < total || total < 0; k++) {
+        lstm_model *m = NULL;
+        lstm_session *s = NULL;
+        fail_at = -1;
+        assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+        allocs = 0;
+        fail_at = k;
+        int rc = lstm_session_open(m, &s);
+        if (!rc) rc = lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x);
+        if (!rc) rc = lstm_session_run(s);
+        if (k < 0) {
+            assert_int_equal(rc, LSTM_OK);
+            total = allocs;
+        } else {
+            if (rc != LSTM_ENOMEM) print_error("allocation %d of %d: rc %d\n", k, total, rc);
+            assert_int_equal(rc, LSTM_ENOMEM);
+        }
+        lstm_session_close(s);
+        fail_at = -1;
+        lstm_model_close(m);
+    }
+    assert_true(total >= 3); /* session struct, pool chunks, arena */
+    tb_free(b);
+}
+
 /* Control flow is refused when the session opens, naming the node. */
 static void control_flow_refused(void **state)
 {
@@ -333,6 +377,7 @@ int main(void)
         cmocka_unit_test(unsupported_node),
         cmocka_unit_test(control_flow_refused),
         cmocka_unit_test(streaming),
+        cmocka_unit_test(run_allocation_failures),
         cmocka_unit_test(abort_and_log),
         cmocka_unit_test(logging),
     };
