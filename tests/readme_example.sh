@@ -2,10 +2,12 @@
 # The README's C example, exactly as written there: extract the first ```c block, install the
 # library into a scratch prefix (meson install --destdir), compile the example against it
 # through pkg-config, run it from the repository root, and check its answer.
-# usage: readme_example.sh BUILD_DIR SOURCE_DIR
+# usage: readme_example.sh BUILD_DIR SOURCE_DIR [SANITIZERS]  (the build's b_sanitize)
 set -eu
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
+san=""
+[ "${3:-none}" = none ] || san="-fsanitize=$3"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 awk '/^```c$/ {on = 1; next} /^```$/ {if (on) exit} on {print}' "$src/README.md" > "$tmp/example.c"
@@ -18,7 +20,7 @@ root="$tmp/root$prefix"
 pc=$(dirname "$(find "$root" -name lstm.pc | head -n 1)")
 flags=$(PKG_CONFIG_PATH="$pc" pkg-config --define-variable=prefix="$root" --cflags --libs lstm)
 # shellcheck disable=SC2086
-cc -std=c11 -Wall -Wextra -Werror "$tmp/example.c" $flags -o "$tmp/example"
+cc -std=c11 -Wall -Wextra -Werror $san "$tmp/example.c" $flags -o "$tmp/example"
 libdir=$(PKG_CONFIG_PATH="$pc" pkg-config --define-variable=prefix="$root" --variable=libdir lstm)
 cd "$src"
 LD_LIBRARY_PATH="$libdir" "$tmp/example" | tee "$tmp/out"
