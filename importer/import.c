@@ -25,6 +25,7 @@ void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in)
         .max_weight_bytes = 4ull << 30,
         .max_nodes = 1000000,
         .max_name_bytes = 4096,
+        .max_run_bytes = 8ull << 30,
     };
     *out = def;
     if (!in) return;
@@ -35,6 +36,7 @@ void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in)
     if (in->max_weight_bytes) out->max_weight_bytes = in->max_weight_bytes;
     if (in->max_nodes) out->max_nodes = in->max_nodes;
     if (in->max_name_bytes) out->max_name_bytes = in->max_name_bytes;
+    if (in->max_run_bytes) out->max_run_bytes = in->max_run_bytes;
 }
 
 const char *lstm__imp_name(lstm__imp *im, const char *s, const char *what)
@@ -281,7 +283,7 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
                         lstm__graph **out, lstm__diag *d)
 {
     *out = NULL;
-    lstm__imp im = {.d = d, .base_dir = base_dir};
+    lstm__imp im = {.d = d, .base_dir = base_dir, .no_external = opt && opt->no_external_data};
     lstm__limits_resolve(&im.lim, opt ? &opt->limits : NULL);
     lstm__alloc a;
     lstm__alloc_init(&a, opt);

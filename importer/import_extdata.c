@@ -100,6 +100,9 @@ int lstm__imp_extdata(lstm__imp *im, const Onnx__TensorProto *tp, void *dst, siz
             return lstm__errf(im->d, LSTM_EEXTDATA, "%s: unknown external data key '%s'", what, k);
         }
     }
+    if (im->no_external)
+        return lstm__errf(im->d, LSTM_EEXTDATA, "%s: external data is disabled (no_external_data)",
+                          what);
     if (!loc) return lstm__errf(im->d, LSTM_EEXTDATA, "%s: external data has no location", what);
     if (!(*location = lstm__imp_name(im, loc, "an external data location"))) return im->d->code;
     *offset = (int64_t)off;

@@ -10,6 +10,7 @@ typedef struct lstm__imp {
     lstm__diag *d;
     lstm_limits lim;
     const char *base_dir; /* folder for external data, NULL refuses it */
+    int no_external;      /* external data refused by option */
 } lstm__imp;
 
 /* Copy a protobuf string into the pool ("" for NULL), enforcing the name limit. what names

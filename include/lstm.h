@@ -104,6 +104,7 @@ typedef struct lstm_limits {
     uint64_t max_weight_bytes;  /* all initializers together, default 4 GiB */
     uint32_t max_nodes;         /* default 1,000,000 */
     uint32_t max_name_bytes;    /* any name or string attribute, default 4096 */
+    uint64_t max_run_bytes;     /* memory one session plans (arena, computed shapes), 8 GiB */
 } lstm_limits;
 
 /* Options for opening a model. All-zero (or NULL) means defaults. */
@@ -119,6 +120,8 @@ typedef struct lstm_options {
     /* Threads for the BLAS calls; 0 leaves OpenBLAS as it is. OpenBLAS's thread count is
     ** process-wide: setting it here changes it for the whole process. */
     int num_threads;
+    /* Non-zero refuses every tensor stored as external data (sandboxed use). */
+    int no_external_data;
     /* Diagnostics, never printed by the library: level is LSTM_LOG_*, msg is valid during the
     ** call. Called from the thread that loads the model or runs a session. */
     void (*log)(void *ud, int level, const char *msg);

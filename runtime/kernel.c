@@ -30,9 +30,13 @@ int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t 
                           LSTM__MAX_RANK);
     int64_t n = lstm__dims_count(rank, dims);
     size_t es = lstm__dtype_size(dtype), bytes;
-    if (n < 0 || (uint64_t)n > SIZE_MAX || !lstm__mul_size((size_t)n, es, &bytes) ||
-        bytes > ((size_t)1 << 40))
-        return lstm__errf(k->d, LSTM_ELIMIT, "%s: output shape is too large", k->label);
+    uint64_t limit = k->max_tensor_bytes ? k->max_tensor_bytes : (uint64_t)1 << 40;
+    if (n < 0 || (uint64_t)n > SIZE_MAX || !lstm__mul_size((size_t)n, es, &bytes) || bytes > limit) {
+        char s[128];
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: an output of shape %s exceeds the tensor limit of "
+                          "%llu bytes", k->label, lstm__dims_str(s, sizeof s, rank, dims),
+                          (unsigned long long)limit);
+    }
     t->dtype = dtype;
     t->rank = rank;
     for (int i = 0; i < rank; i++) t->dims[i] = dims[i];

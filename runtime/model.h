@@ -9,6 +9,7 @@ struct lstm_model {
     lstm__graph *g;  /* NULL when loading failed before a graph existed; when loading failed
                      ** later, the graph as far as it was read (for lstm_model_describe only) */
     int status;      /* LSTM_OK for a usable model */
+    lstm_limits limits; /* resolved (defaults filled in) */
     char *path;      /* the file, or "<memory>" */
     void (*log)(void *ud, int level, const char *msg);
     void *log_ud;

@@ -204,6 +204,7 @@ static void node_args(lstm_session *s, int i, lstm__kctx *k)
     k->d = &s->diag;
     k->value_deps = s->value_deps;
     k->state = NULL;
+    k->max_tensor_bytes = s->m->limits.max_tensor_bytes;
     k->abort = s->m->abort;
     k->abort_ud = s->m->abort_ud;
     /* Streaming: recurrent nodes whose initial states the caller does not feed. */
@@ -248,7 +249,9 @@ static int place(lstm_session *s)
         slot[nb++] = -1 - i;
     }
     size_t total = lstm__arena_plan(b, nb, order);
-    if (total == (size_t)-1) return lstm__errf(&s->diag, LSTM_ELIMIT, "memory plan overflows");
+    if (total == (size_t)-1 || total > s->m->limits.max_run_bytes)
+        return lstm__errf(&s->diag, LSTM_ELIMIT, "the memory plan needs %zu bytes, the limit is "
+                          "%llu", total, (unsigned long long)s->m->limits.max_run_bytes);
     s->arena = total ? lstm__malloc(&s->alloc, total + 64) : NULL;
     if (total && !s->arena)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes", total);
@@ -343,6 +346,11 @@ static int plan(lstm_session *s)
                 if (k.out[j]) s->vclass[n->out[j]] = LSTM__VC_DYN;
             continue;
         }
+        uint64_t need = k.scratch_size;
+        for (int j = 0; j < n->n_out; j++) need += k.out[j] ? k.out[j]->nbytes : 0;
+        if (s->plan_pool.used_total + need > s->m->limits.max_run_bytes)
+            return lstm__errf(&s->diag, LSTM_ELIMIT, "%s: planning needs more than the limit of "
+                              "%llu bytes", k.label, (unsigned long long)s->m->limits.max_run_bytes);
         for (int j = 0; j < n->n_out; j++) {
             if (!k.out[j]) continue;
             k.out[j]->data = lstm__pool_alloc(&s->plan_pool, k.out[j]->nbytes);

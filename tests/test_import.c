@@ -159,6 +159,8 @@ static void tensor_refusals(void **state)
     tb_free(m);
 
     m = base_model();
+    static int64_t nine[9] = {1, 1, 1, 1, 1, 1, 1, 1, 24};
+    tb_graph(m)->initializer[2]->dims = nine;
     tb_graph(m)->initializer[2]->n_dims = 9;
     assert_refused(m, LSTM_EUNSUPPORTED, "rank 9");
     tb_free(m);
@@ -493,6 +495,75 @@ static void external_data(void **state)
     tb_free(m);
 }
 
+/* Catalogue rows not covered above (robustness.md A7, B5, C11, D10). */
+static void catalogue_more(void **state)
+{
+    (void)state;
+    tb_model *m = base_model();
+    tb_graph(m)->initializer[2]->has_data_location = 1;
+    tb_graph(m)->initializer[2]->data_location = 5;
+    assert_refused(m, LSTM_EMODEL, "initializer 'B' has data_location 5");
+    tb_free(m);
+
+    m = base_model();
+    tb_graph(m)->initializer[1]->name = "";
+    assert_refused(m, LSTM_EMODEL, "initializer #1 has an empty name");
+    tb_free(m);
+
+    m = base_model();
+    tb_graph(m)->input[0]->type->tensor_type->elem_type = -4;
+    assert_refused(m, LSTM_EMODEL, "graph input 'X' has element type -4");
+    tb_free(m);
+
+    /* An out-of-range element type loads (the dump shows it) and a session refuses it. */
+    m = base_model();
+    tb_graph(m)->input[0]->type->tensor_type->elem_type = 77;
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "graph input 'X' has unsupported type unknown"));
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
+
+    /* Model-local functions: recorded; a node calling one cannot run. */
+    m = base_model();
+    Onnx__FunctionProto fn = ONNX__FUNCTION_PROTO__INIT, *fnp = &fn;
+    fn.name = "MyCell";
+    fn.domain = "custom";
+    tb_proto(m)->n_functions = 1;
+    tb_proto(m)->functions = &fnp;
+    Onnx__OperatorSetIdProto cust = ONNX__OPERATOR_SET_ID_PROTO__INIT;
+    cust.domain = "custom";
+    cust.has_version = 1;
+    cust.version = 1;
+    Onnx__OperatorSetIdProto *ops[2] = {tb_proto(m)->opset_import[0], &cust};
+    tb_proto(m)->opset_import = ops;
+    tb_proto(m)->n_opset_import = 2;
+    tb_graph(m)->node[0]->op_type = "MyCell";
+    tb_graph(m)->node[0]->domain = "custom";
+    tb_graph(m)->node[0]->n_attribute = 0;
+    buf = tb_pack(m, &len);
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'lstm' (MyCell, opset 1): no implementation of custom.MyCell"));
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
+
+    /* External data can be switched off. */
+    m = ext_model("weights.bin", NULL, NULL);
+    buf = tb_pack(m, &len);
+    lstm_options opt = {.no_external_data = 1, .external_data_dir = "/tmp"};
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &md), LSTM_EEXTDATA);
+    assert_non_null(strstr(lstm_model_errmsg(md), "initializer 'B': external data is disabled"));
+    lstm_model_close(md);
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +576,7 @@ int main(void)
         cmocka_unit_test(initializer_as_input_default),
         cmocka_unit_test(limits),
         cmocka_unit_test_setup_teardown(external_data, ext_setup, ext_teardown),
+        cmocka_unit_test(catalogue_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

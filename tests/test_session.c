@@ -343,6 +343,30 @@ static void run_allocation_failures(void **state)
     tb_free(b);
 }
 
+/* The memory a session may plan is limited (robustness.md J). */
+static void run_memory_limit(void **state)
+{
+    (void)state;
+    tb_model *b = expand_model();
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.limits.max_run_bytes = 4096};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    static float x[100 * 2 * 3];
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(100, 2, 3), x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_ELIMIT);
+    assert_non_null(strstr(lstm_session_errmsg(s), "the memory plan needs"));
+    assert_non_null(strstr(lstm_session_errmsg(s), "the limit is 4096"));
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 48), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 /* Control flow is refused when the session opens, naming the node. */
 static void control_flow_refused(void **state)
 {
@@ -378,6 +402,7 @@ int main(void)
         cmocka_unit_test(control_flow_refused),
         cmocka_unit_test(streaming),
         cmocka_unit_test(run_allocation_failures),
+        cmocka_unit_test(run_memory_limit),
         cmocka_unit_test(abort_and_log),
         cmocka_unit_test(logging),
     };

@@ -3,6 +3,7 @@
 ** Exit status: 0 the model parses and validates; 1 it is malformed or invalid (after printing
 ** what could be read); 2 usage error.
 */
+#include "limits.h"
 #include "lstm.h"
 
 #include <stdio.h>
@@ -15,7 +16,9 @@ static void usage(FILE *f)
                "  (default)  text view: header, inputs, weights, outputs, nodes, totals\n"
                "  --json     machine-readable view (schema: docs/dump-json.md)\n"
                "  --dot      Graphviz digraph (render with: dot -Tsvg)\n"
-               "  --version  print the library version\n"
+               "  --version  print the library version\n");
+    fputs(limits_help, f);
+    fprintf(f,
                "\n"
                "exit status: 0 valid model, 1 malformed or invalid model, 2 usage error\n");
 }
@@ -30,8 +33,13 @@ int main(int argc, char **argv)
 {
     int fmt = LSTM_DESCRIBE_TEXT;
     const char *path = NULL;
+    lstm_options opt = {0};
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
+        if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+            if (parse_limit(argv[++i], &opt.limits)) return 2;
+        } else if (strcmp(argv[i], "--no-external-data") == 0) {
+            opt.no_external_data = 1;
+        } else if (strcmp(argv[i], "--json") == 0)
             fmt = LSTM_DESCRIBE_JSON;
         else if (strcmp(argv[i], "--dot") == 0)
             fmt = LSTM_DESCRIBE_DOT;
@@ -57,7 +65,7 @@ int main(int argc, char **argv)
         return 2;
     }
     lstm_model *m = NULL;
-    int rc = lstm_model_open(path, NULL, &m);
+    int rc = lstm_model_open(path, &opt, &m);
     if (m) lstm_model_describe(m, fmt, to_stdout, NULL);
     fflush(stdout);
     if (rc) fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), lstm_model_errmsg(m));

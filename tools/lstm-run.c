@@ -5,6 +5,7 @@
 **   lstm-run --test DIR [--rtol R] [--atol A]
 */
 #define _POSIX_C_SOURCE 200809L
+#include "limits.h"
 #include "run.h"
 
 #include <dirent.h>
@@ -29,7 +30,9 @@ static void usage(FILE *f)
             "  --format npy|pb      format for --output-dir (default npy)\n"
             "  --threads N          BLAS threads (process-wide; default: OpenBLAS's)\n"
             "  --seed S             seed for generated inputs (default 0)\n"
-            "  --bench N            time N runs after a warm-up run\n"
+            "  --bench N            time N runs after a warm-up run\n");
+    fputs(limits_help, f);
+    fprintf(f,
             "test options:\n"
             "  --test DIR   run an ONNX test case (model.onnx + test_data_set_N/) or every\n"
             "               test case in the folder DIR, and compare the outputs\n"
@@ -110,6 +113,10 @@ int main(int argc, char **argv)
                 c.input_names[*cnt] = names[0][*cnt];
                 c.input_files[(*cnt)++] = val;
             }
+        } else if (strcmp(a, "--limit") == 0 && i + 1 < argc) {
+            if (parse_limit(argv[++i], &c.limits)) return 2;
+        } else if (strcmp(a, "--no-external-data") == 0) {
+            c.no_external_data = 1;
         } else if (strcmp(a, "--inputs") == 0 && i + 1 < argc) {
             c.bundle = argv[++i];
         } else if (strcmp(a, "--output-dir") == 0 && i + 1 < argc) {
@@ -182,6 +189,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "lstm-run: give a MODEL or --test DIR, not both\n");
         return 2;
     }
+    lstm_options topt = {.limits = c.limits, .no_external_data = c.no_external_data};
+    o.opt = &topt;
     if (c.model) return run_model(&c);
     if (!test) {
         usage(stderr);

@@ -11,6 +11,7 @@ typedef struct run_opts {
     double rtol, atol;
     int verbose;
     int stream;    /* > 0: feed the time axis in chunks of this many steps */
+    const lstm_options *opt; /* limits for loading */
     int time_axis; /* the axis of inputs and outputs that is time (default 0) */
 } run_opts;
 
@@ -30,6 +31,8 @@ typedef struct run_cfg {
     int threads;
     unsigned long long seed;
     int bench;
+    lstm_limits limits;
+    int no_external_data;
 } run_cfg;
 
 int run_model(const run_cfg *c);

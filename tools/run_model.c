@@ -197,7 +197,8 @@ static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
 
 int run_model(const run_cfg *c)
 {
-    lstm_options opt = {.num_threads = c->threads};
+    lstm_options opt = {.num_threads = c->threads, .limits = c->limits,
+                        .no_external_data = c->no_external_data};
     lstm_model *m = NULL;
     lstm_session *s = NULL;
     lstm_tensor ts[64];

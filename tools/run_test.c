@@ -342,7 +342,7 @@ int run_test_case(const char *dir, const run_opts *o, int *sets_passed, int *set
         return 1;
     }
     lstm_model *m = NULL;
-    int rc = lstm_model_open(path, NULL, &m);
+    int rc = lstm_model_open(path, o->opt, &m);
     if (rc) {
         printf("  cannot load model: %s: %s\n", lstm_errstr(rc), lstm_model_errmsg(m));
         lstm_model_close(m);

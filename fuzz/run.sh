@@ -1,0 +1,37 @@
+#!/bin/sh
+# Build the libFuzzer harnesses (clang, ASan + UBSan) and run each for SECONDS (default 60).
+# Corpora start from the models in tests/ and models/ and grow in fuzz/corpus-*/ (not committed);
+# crashes land in fuzz/findings/. Longer runs: fuzz/run.sh 3600
+# usage: fuzz/run.sh [SECONDS] [JOBS]
+set -eu
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+jobs=${2:-1}
+if [ ! -f build-fuzz/build.ninja ]; then
+    CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false -Db_lundef=false \
+        -Db_sanitize=address,undefined -Dbuildtype=debugoptimized > /dev/null
+fi
+ninja -C build-fuzz > /dev/null
+mkdir -p fuzz/corpus-load fuzz/corpus-run fuzz/findings
+i=0
+for m in tests/data/*/*/model.onnx models/*/model.onnx; do
+    i=$((i + 1))
+    [ -f "fuzz/corpus-load/seed$i" ] || cp "$m" "fuzz/corpus-load/seed$i"
+done
+for k in 0 1 2 3 4 5 6; do
+    [ -f "fuzz/corpus-run/seed$k" ] || printf "\\$(printf '%03o' $k)\\001\\002\\003\\004\\005\\006\\007" > "fuzz/corpus-run/seed$k"
+done
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export OPENBLAS_NUM_THREADS=1
+status=0
+for f in load run; do
+    echo "== fuzz_$f for $secs s"
+    build-fuzz/fuzz/fuzz_$f "fuzz/corpus-$f" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
+        -jobs="$jobs" -workers="$jobs" -artifact_prefix=fuzz/findings/ -print_final_stats=1 \
+        > "fuzz/findings/fuzz_$f.log" 2>&1 || status=1
+    grep -E '^stat::number_of_executed_units|^stat::peak_rss|Done|ERROR|SUMMARY' "fuzz/findings/fuzz_$f.log" | head -n 5 || true
+    echo "corpus: $(ls "fuzz/corpus-$f" | wc -l) files, $(du -sk "fuzz/corpus-$f" | cut -f1) KiB"
+done
+[ $status -eq 0 ] || { echo "FAIL: a fuzzer found a problem (fuzz/findings/)"; tail -n 40 fuzz/findings/*.log; }
+exit $status
