@@ -110,6 +110,7 @@ typedef struct lstm__node {
     lstm__attr *attrs;
     const struct lstm__op *op;  /* resolved implementation or NULL (see support) */
     int folded;                 /* computed at load from constants (outputs have init) */
+    const void *prepacked;      /* weights packed at load for the kernel (rnn.c), or NULL */
     const char *support;        /* NULL when supported, else why not */
 } lstm__node;
 

@@ -3,6 +3,7 @@
 #include "model.h"
 #include "blas.h"
 #include "ops/registry.h"
+#include "ops/rnn.h"
 #include "dtype.h"
 
 #include <stdarg.h>
@@ -111,6 +112,10 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
                                         &m->diag);
     if (!rc && fold_constants(m) != LSTM_OK)
         rc = lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory folding constants");
+    for (int i = 0; !rc && i < m->g->n_nodes; i++)
+        if (m->g->nodes[i].op && (m->g->nodes[i].op->flags & LSTM__OPF_RECURRENT) &&
+            lstm__rnn_prepack(m->g, &m->g->nodes[i]) != LSTM_OK)
+            rc = lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory packing weights");
     m->status = rc;
     const char *nm = path ? path : "<memory>";
     if (rc) {

@@ -70,14 +70,17 @@ int lstm__transpose_run(lstm__kctx *k)
     perm_of(k, perm);
     strides(x->rank, x->dims, xs);
     int r = x->rank;
+    /* Trailing axes that stay in place move as one contiguous block. */
+    size_t es = lstm__dtype_size(x->dtype), block = es;
+    while (r > 0 && perm[r - 1] == r - 1) block *= (size_t)x->dims[--r];
     for (int i = 0; i < r; i++) ps[i] = xs[perm[i]];
-    size_t es = lstm__dtype_size(x->dtype);
     const char *src = x->data;
     char *dst = y->data;
-    for (size_t e = 0; e < y->nelem; e++) {
+    size_t blocks = block ? y->nbytes / block : 0;
+    for (size_t e = 0; e < blocks; e++) {
         int64_t so = 0;
         for (int i = 0; i < r; i++) so += idx[i] * ps[i];
-        memcpy(dst + e * es, src + (size_t)so * es, es);
+        memcpy(dst + e * block, src + (size_t)so * es, block);
         for (int i = r - 1; i >= 0; i--) {
             if (++idx[i] < y->dims[i]) break;
             idx[i] = 0;

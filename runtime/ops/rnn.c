@@ -13,14 +13,16 @@
 ** float16 / bfloat16 are computed in float32; float64 is refused.
 */
 #include "ops/rnn.h"
-#include "blas.h"
+#include "dtype.h"
+#include "simd/simd.h"
+#include "ops/registry.h"
 #include "dtype.h"
 
 #include <limits.h>
 #include <string.h>
 
-enum { S_XW, S_RG, S_TMP, S_TMP2, S_H, S_C, S_BIAS, S_LENS, S_X, S_W, S_R, S_B, S_H0, S_C0, S_P,
-       S_Y, S_YH, S_YC, S_COUNT };
+enum { S_XW, S_RG, S_TMP, S_TMP2, S_H, S_C, S_BIAS, S_LENS, S_PACK, S_X, S_W, S_R, S_B, S_H0,
+       S_C0, S_P, S_Y, S_YH, S_YC, S_COUNT };
 
 typedef struct plan {
     lstm__rnn_dims z;
@@ -131,6 +133,7 @@ static int make_plan(lstm__kctx *k, plan *pl)
     n[S_H] = n[S_C] = B * H;
     n[S_BIAS] = GH;
     n[S_LENS] = B; /* int32, same size as float */
+    if (!k->n->prepacked) n[S_PACK] = D * (int64_t)lstm__rnn_pack_floats(p, z->I, H);
     if (conv) {
         ok = ok && lstm__mul_i64(TB, z->I, &n[S_X]);
         ok = ok && lstm__mul_i64(D * GH, z->I, &n[S_W]);
@@ -249,21 +252,31 @@ int lstm__rnn_op_run(lstm__kctx *k)
         lens[b] = l;
         if (l > steps) steps = l;
     }
-    if (Y) memset(Y, 0, (size_t)(T * D * B * H) * sizeof(float));
+    /* Padded steps of Y are 0: clear Y only when some sequence is shorter than T. */
+    int ragged = 0;
+    for (int64_t b = 0; b < B; b++) ragged |= lens[b] < T;
+    if (Y && ragged) memset(Y, 0, (size_t)(T * D * B * H) * sizeof(float));
 
     for (int64_t d = 0; d < D; d++) {
+        /* Weights packed at load, or now when they are graph inputs. */
+        lstm__rnn_pack pk;
+        if (k->n->prepacked) {
+            pk = *(const lstm__rnn_pack *)k->n->prepacked;
+        } else {
+            float *dst = SLOT(S_PACK) + (size_t)d * lstm__rnn_pack_floats(p, I, H);
+            lstm__rnn_pack_dir(p, W + d * GH * I, R + d * GH * H, I, H, dst, &pk, (int)d);
+        }
         lstm__rnn_dir r = {
             .p = p, .z = z, .d = (int)d,
             .reverse = p->direction == LSTM__DIR_REVERSE || d == 1,
             .act = p->acts + d * p->acts_per_dir,
-            .R = R + d * GH * H,
+            .isa = lstm__isa(), .Rp = pk.r[d], .Rhp = pk.rh[d], .bias = SLOT(S_BIAS),
             .P = P ? P + d * 3 * H : NULL,
             .xw = SLOT(S_XW), .rg = SLOT(S_RG), .tmp = SLOT(S_TMP), .tmp2 = SLOT(S_TMP2),
             .h = SLOT(S_H), .c = SLOT(S_C),
         };
-        /* xw = X * W_d^T + bias, for every step and batch row. */
-        lstm__sgemm(0, 1, (int)(T * B), (int)GH, (int)I, 1.0f, X, (int)I, W + d * GH * I, (int)I,
-                    0.0f, r.xw, (int)GH);
+        /* xw = X * W_d^T for every step and batch row. */
+        lstm__gemm_packed(r.isa, (int)(T * B), (int)GH, (int)I, X, (int)I, pk.w[d], r.xw, (int)GH, 0);
         float *bias = SLOT(S_BIAS);
         const float *Bd = Bi ? Bi + d * 2 * GH : NULL;
         for (int64_t j = 0; j < GH; j++) {
@@ -272,9 +285,6 @@ int lstm__rnn_op_run(lstm__kctx *k)
             bias[j] = Bd ? Bd[j] + (keep ? 0.0f : Bd[GH + j]) : 0.0f;
         }
         if (Bd && p->cell == LSTM__CELL_GRU) r.Rb = Bd + GH + 2 * H;
-        if (Bd)
-            for (int64_t row = 0; row < T * B; row++)
-                for (int64_t j = 0; j < GH; j++) r.xw[row * GH + j] += bias[j];
         /* Initial state, in [B, H] order whatever the layout; a streamed state replaces it. */
         if (k->state && k->state->valid) {
             memcpy(r.h, k->state->h, (size_t)(B * H) * sizeof(float));
@@ -324,5 +334,61 @@ int lstm__rnn_op_run(lstm__kctx *k)
     from_f32(oYh, Yh, dt);
     from_f32(oYc, Yc, dt);
 #undef SLOT
+    return LSTM_OK;
+}
+
+size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H)
+{
+    int GH = (int)(p->gates * H), h = (int)H;
+    size_t n = lstm__pack_floats((int)I, GH);
+    if (p->cell == LSTM__CELL_GRU && !p->linear_before_reset)
+        return n + lstm__pack_floats(h, 2 * h) + lstm__pack_floats(h, h);
+    return n + lstm__pack_floats(h, GH);
+}
+
+void lstm__rnn_pack_dir(const lstm__rnn_params *p, const float *W, const float *R, int64_t I,
+                        int64_t H, float *dst, lstm__rnn_pack *pk, int d)
+{
+    int GH = (int)(p->gates * H), h = (int)H, i = (int)I;
+    pk->w[d] = dst;
+    lstm__pack_wt(dst, W, GH, i);
+    dst += lstm__pack_floats(i, GH);
+    pk->r[d] = dst;
+    pk->rh[d] = NULL;
+    if (p->cell == LSTM__CELL_GRU && !p->linear_before_reset) {
+        lstm__pack_wt(dst, R, 2 * h, h);
+        dst += lstm__pack_floats(h, 2 * h);
+        pk->rh[d] = dst;
+        lstm__pack_wt(dst, R + (size_t)2 * (size_t)h * (size_t)h, h, h);
+    } else {
+        lstm__pack_wt(dst, R, GH, h);
+    }
+}
+
+int lstm__rnn_prepack(lstm__graph *g, lstm__node *n)
+{
+    lstm__rnn_params p;
+    lstm__diag d;
+    lstm__diag_clear(&d);
+    if (!n->op || lstm__rnn_parse(g, n, n->op->since, &p, &d)) return LSTM_OK;
+    const lstm__value *wv = lstm__node_input(g, n, RNN_IN_W), *rv = lstm__node_input(g, n, RNN_IN_R);
+    if (!wv || !rv || !wv->init || !rv->init || (wv->flags & LSTM__V_INPUT) ||
+        (rv->flags & LSTM__V_INPUT))
+        return LSTM_OK; /* weights bound at run time: packed by each run */
+    const lstm__tensor *W = wv->init, *R = rv->init;
+    if (W->dtype != LSTM_DT_FLOAT || R->dtype != LSTM_DT_FLOAT || W->rank != 3 || R->rank != 3)
+        return LSTM_OK;
+    int64_t D = p.num_dirs, H = R->dims[2], I = W->dims[2], GH = p.gates * H;
+    if (H < 1 || H > (1 << 24) || I > (1 << 24) || W->dims[0] != D || R->dims[0] != D ||
+        W->dims[1] != GH || R->dims[1] != GH || (p.hidden_given && p.hidden_size != H))
+        return LSTM_OK; /* the run reports the shape error */
+    size_t per = lstm__rnn_pack_floats(&p, I, H);
+    lstm__rnn_pack *pk = lstm__pool_alloc(&g->pool, sizeof *pk);
+    float *dst = lstm__pool_array(&g->pool, per * (size_t)D, sizeof(float));
+    if (!pk || !dst) return LSTM_ENOMEM;
+    for (int64_t dd = 0; dd < D; dd++)
+        lstm__rnn_pack_dir(&p, (const float *)W->data + dd * GH * I, (const float *)R->data + dd * GH * H,
+                           I, H, dst + (size_t)dd * per, pk, (int)dd);
+    n->prepacked = pk;
     return LSTM_OK;
 }

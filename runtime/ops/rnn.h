@@ -13,6 +13,22 @@ typedef struct lstm__rnn_dims {
     int64_t T, B, I, H, D, G;
 } lstm__rnn_dims;
 
+/* Weights packed for lstm__gemm_packed (simd.h), per direction. */
+typedef struct lstm__rnn_pack {
+    const float *w[2];  /* W_d^T: K = I, N = G*H */
+    const float *r[2];  /* R_d^T: K = H, N = G*H (GRU with linear_before_reset 0: z and r only) */
+    const float *rh[2]; /* GRU with linear_before_reset 0: Rh_d^T, K = N = H */
+} lstm__rnn_pack;
+
+/* Floats one direction's packed weights take. */
+size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H);
+/* Pack direction d of W [G*H, I] and R [G*H, H] (float32) into dst, pointers into pk. */
+void lstm__rnn_pack_dir(const lstm__rnn_params *p, const float *W, const float *R, int64_t I,
+                        int64_t H, float *dst, lstm__rnn_pack *pk, int d);
+/* At model load: pack the constant weights of node n into the graph's pool (n->prepacked).
+** Leaves nodes whose weights are not constants, or invalid, to the run. LSTM_ENOMEM only. */
+int lstm__rnn_prepack(lstm__graph *g, lstm__node *n);
+
 /* Per-direction operands of one run, all float32. */
 typedef struct lstm__rnn_dir {
     const lstm__rnn_params *p;
@@ -20,10 +36,13 @@ typedef struct lstm__rnn_dir {
     int d;                /* direction index: 0 forward part, 1 backward part */
     int reverse;          /* this pass consumes time backwards */
     const lstm__act *act; /* p->acts + d * acts_per_dir */
-    const float *R;       /* [G*H, H] */
-    const float *Rb;      /* [G*H] recurrence bias or NULL (GRU keeps Rbh apart) */
+    int isa;              /* simd.h kernel set */
+    const float *Rp;      /* packed R_d^T (GRU lbr=0: z and r columns) */
+    const float *Rhp;     /* GRU lbr=0: packed Rh_d^T */
+    const float *bias;    /* [G*H]: Wb + Rb (GRU: Wb + Rb for z, r; Wbh for h) */
+    const float *Rb;      /* GRU: Rbh [H] or NULL, kept apart for linear_before_reset */
     const float *P;       /* LSTM peepholes [3H] (i, o, f) or NULL */
-    float *xw;            /* [T*B, G*H]: X*W^T + biases, rows (t,b) in X's layout order */
+    float *xw;            /* [T*B, G*H]: X*W^T, rows (t,b) in X's layout order */
     float *rg;            /* [B, G*H] scratch: H_prev * R^T */
     float *h, *c;         /* [B, H] state */
     float *tmp;           /* [B, G*H] gate pre-activations of the fused pass */

@@ -5,16 +5,9 @@
 **   Elu x<0 ? a*(e^x-1) : x  Softsign x/(1+|x|)  Softplus log(1+e^x)
 */
 #include "ops/rnn_act.h"
+#include "simd/simd.h"
 
 #include <math.h>
-
-static inline float sigmoid(float x)
-{
-    /* exp of a non-positive argument only: no overflow at either end. */
-    if (x >= 0) return 1.0f / (1.0f + expf(-x));
-    float e = expf(x);
-    return e / (1.0f + e);
-}
 
 static inline float softplus(float x)
 {
@@ -34,12 +27,8 @@ void lstm__act_apply(const lstm__act *a, float *x, int n)
     case LSTM__ACT_RELU:
         for (int i = 0; i < n; i++) x[i] = x[i] < 0 ? 0.0f : x[i];
         break;
-    case LSTM__ACT_TANH:
-        for (int i = 0; i < n; i++) x[i] = tanhf(x[i]);
-        break;
-    case LSTM__ACT_SIGMOID:
-        for (int i = 0; i < n; i++) x[i] = sigmoid(x[i]);
-        break;
+    case LSTM__ACT_TANH: lstm__vtanh(lstm__isa(), x, n); break;
+    case LSTM__ACT_SIGMOID: lstm__vsigmoid(lstm__isa(), x, n); break;
     case LSTM__ACT_AFFINE:
         for (int i = 0; i < n; i++) x[i] = al * x[i] + be;
         break;

@@ -1,7 +1,8 @@
 /*
 ** rnn_cells.c — one time step of each cell for the active batch rows (s < lens[b]).
-** xw already holds X*W^T plus the biases (GRU: all but Rbh); r->h is H_{t-1} on entry and H_t
-** on exit for the active rows; inactive rows keep their state.
+** xw holds X*W^T for every step, r->bias the biases (GRU: all but Rbh, kept in r->Rb); r->h is
+** H_{t-1} on entry and H_t on exit for the active rows; inactive rows keep their state. The
+** recurrent products go through lstm__gemm_packed against the packed R.
 **
 ** LSTM (gate blocks i, o, f, c):
 **   i = f(clip(Xi + Hr_i + Pi.C)), f = input_forget ? 1 - i : f(clip(Xf + Hr_f + Pf.C))
@@ -12,7 +13,7 @@
 **   H = (1 - z).h~ + z.H
 ** RNN: H = f(clip(Xi + H*Ri^T))
 */
-#include "blas.h"
+#include "simd/simd.h"
 #include "ops/rnn.h"
 #include "ops/rnn_act.h"
 
@@ -27,7 +28,7 @@ static inline void clip_vec(const lstm__rnn_params *p, float *x, int64_t n)
 static void recur_gemm(const lstm__rnn_dir *r, int rows)
 {
     const int B = (int)r->z->B, H = (int)r->z->H, GH = (int)(r->z->G * r->z->H);
-    lstm__sgemm(0, 1, B, rows, H, 1.0f, r->h, H, r->R, H, 0.0f, r->rg, GH);
+    lstm__gemm_packed(r->isa, B, rows, H, r->h, H, r->Rp, r->rg, GH, 0);
 }
 
 void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
@@ -42,7 +43,8 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         const float *q = r->rg + b * GH;
         float *gi = r->tmp + b * GH, *go = gi + H, *gf = gi + 2 * H, *gc = gi + 3 * H;
         float *c = r->c + b * H, *h = r->h + b * H;
-        for (int64_t j = 0; j < GH; j++) gi[j] = x[j] + q[j];
+        const float *bias = r->bias;
+        for (int64_t j = 0; j < GH; j++) gi[j] = x[j] + q[j] + bias[j];
         if (Pi)
             for (int64_t j = 0; j < H; j++) {
                 gi[j] += Pi[j] * c[j];
@@ -85,27 +87,25 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         }
         const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
         const float *q = r->rg + b * GH, *h = r->h + b * H;
-        for (int64_t j = 0; j < 2 * H; j++) gz[j] = x[j] + q[j];
+        for (int64_t j = 0; j < 2 * H; j++) gz[j] = x[j] + q[j] + r->bias[j];
         clip_vec(p, gz, 2 * H);
         lstm__act_apply(&r->act[0], gz, (int)(2 * H));
         if (lbr) {
             for (int64_t j = 0; j < H; j++)
-                gh[j] = x[2 * H + j] + gr[j] * (q[2 * H + j] + (r->Rb ? r->Rb[j] : 0.0f));
+                gh[j] = x[2 * H + j] + r->bias[2 * H + j] +
+                        gr[j] * (q[2 * H + j] + (r->Rb ? r->Rb[j] : 0.0f));
         } else {
             for (int64_t j = 0; j < H; j++) rh[b * H + j] = gr[j] * h[j];
         }
     }
-    if (!lbr) {
-        const int Bi = (int)B, Hi = (int)H;
-        lstm__sgemm(0, 1, Bi, Hi, Hi, 1.0f, rh, Hi, r->R + 2 * H * H, Hi, 0.0f, hh, Hi);
-    }
+    if (!lbr) lstm__gemm_packed(r->isa, (int)B, (int)H, (int)H, rh, (int)H, r->Rhp, hh, (int)H, 0);
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         float *gz = r->tmp + b * GH, *gh = gz + 2 * H, *h = r->h + b * H;
         if (!lbr) {
             const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
             for (int64_t j = 0; j < H; j++)
-                gh[j] = x[2 * H + j] + hh[b * H + j] + (r->Rb ? r->Rb[j] : 0.0f);
+                gh[j] = x[2 * H + j] + r->bias[2 * H + j] + hh[b * H + j] + (r->Rb ? r->Rb[j] : 0.0f);
         }
         clip_vec(p, gh, H);
         lstm__act_apply(&r->act[1], gh, (int)H);
@@ -122,7 +122,7 @@ void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * H;
         const float *q = r->rg + b * H;
         float *h = r->h + b * H;
-        for (int64_t j = 0; j < H; j++) h[j] = x[j] + q[j];
+        for (int64_t j = 0; j < H; j++) h[j] = x[j] + q[j] + r->bias[j];
         clip_vec(r->p, h, H);
         lstm__act_apply(&r->act[0], h, (int)H);
     }

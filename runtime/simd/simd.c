@@ -1,0 +1,128 @@
+/* simd.c — packing, the blocked GEMM driver, ISA selection and the portable kernels. */
+#include "simd/simd.h"
+
+#include <math.h>
+#include <string.h>
+
+int lstm__isa(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return LSTM__ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return LSTM__ISA_AVX2;
+#endif
+    return LSTM__ISA_PORTABLE;
+}
+
+const char *lstm__isa_name(int isa)
+{
+    return isa == LSTM__ISA_AVX512 ? "avx512" : isa == LSTM__ISA_AVX2 ? "avx2" : "portable";
+}
+
+size_t lstm__pack_floats(int K, int N)
+{
+    size_t panels = ((size_t)N + LSTM__NR - 1) / LSTM__NR;
+    return panels * (size_t)K * LSTM__NR;
+}
+
+void lstm__pack_wt(float *dst, const float *W, int N, int K)
+{
+    int panels = (N + LSTM__NR - 1) / LSTM__NR;
+    for (int p = 0; p < panels; p++) {
+        float *d = dst + (size_t)p * (size_t)K * LSTM__NR;
+        for (int k = 0; k < K; k++)
+            for (int j = 0; j < LSTM__NR; j++) {
+                int n = p * LSTM__NR + j;
+                d[(size_t)k * LSTM__NR + j] = n < N ? W[(size_t)n * (size_t)K + (size_t)k] : 0.0f;
+            }
+    }
+}
+
+/* Rows of A per block: the block (mc x K floats) should stay in L2 while every panel passes. */
+static int row_block(int K)
+{
+    int mc = (int)((256u * 1024u) / (sizeof(float) * (unsigned)(K > 0 ? K : 1)));
+    if (mc < 8) mc = 8;
+    return mc - mc % 8;
+}
+
+void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, const float *Bp,
+                       float *C, int ldc, int accumulate)
+{
+    if (M <= 0 || N <= 0) return;
+    int panels = (N + LSTM__NR - 1) / LSTM__NR, mc = row_block(K);
+    for (int m0 = 0; m0 < M; m0 += mc) {
+        int mb = M - m0 < mc ? M - m0 : mc;
+        for (int p = 0; p < panels; p++) {
+            int ncols = N - p * LSTM__NR < LSTM__NR ? N - p * LSTM__NR : LSTM__NR;
+            const float *panel = Bp + (size_t)p * (size_t)K * LSTM__NR;
+            const float *a = A + (size_t)m0 * (size_t)lda;
+            float *c = C + (size_t)m0 * (size_t)ldc + (size_t)p * LSTM__NR;
+#if defined(__x86_64__) && defined(__GNUC__)
+            if (isa == LSTM__ISA_AVX512)
+                lstm__gemm_panel_avx512(mb, K, a, lda, panel, c, ldc, ncols, accumulate);
+            else if (isa == LSTM__ISA_AVX2)
+                lstm__gemm_panel_avx2(mb, K, a, lda, panel, c, ldc, ncols, accumulate);
+            else
+#endif
+                lstm__gemm_panel_portable(mb, K, a, lda, panel, c, ldc, ncols, accumulate);
+        }
+    }
+}
+
+void lstm__gemm_panel_portable(int M, int K, const float *A, int lda, const float *Bp, float *C,
+                               int ldc, int ncols, int accumulate)
+{
+    for (int m = 0; m < M; m++) {
+        float acc[LSTM__NR] = {0};
+        const float *a = A + (size_t)m * (size_t)lda;
+        for (int k = 0; k < K; k++) {
+            const float *b = Bp + (size_t)k * LSTM__NR;
+            float av = a[k];
+            for (int j = 0; j < LSTM__NR; j++) acc[j] += av * b[j];
+        }
+        float *c = C + (size_t)m * (size_t)ldc;
+        for (int j = 0; j < ncols; j++) c[j] = accumulate ? c[j] + acc[j] : acc[j];
+    }
+}
+
+void lstm__vsigmoid_portable(float *x, int n)
+{
+    for (int i = 0; i < n; i++) {
+        float v = x[i];
+        if (v >= 0) {
+            x[i] = 1.0f / (1.0f + expf(-v));
+        } else {
+            float e = expf(v);
+            x[i] = e / (1.0f + e);
+        }
+    }
+}
+
+void lstm__vtanh_portable(float *x, int n)
+{
+    for (int i = 0; i < n; i++) x[i] = tanhf(x[i]);
+}
+
+void lstm__vsigmoid(int isa, float *x, int n)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == LSTM__ISA_AVX512)
+        lstm__vsigmoid_avx512(x, n);
+    else if (isa == LSTM__ISA_AVX2)
+        lstm__vsigmoid_avx2(x, n);
+    else
+#endif
+        lstm__vsigmoid_portable(x, n);
+}
+
+void lstm__vtanh(int isa, float *x, int n)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == LSTM__ISA_AVX512)
+        lstm__vtanh_avx512(x, n);
+    else if (isa == LSTM__ISA_AVX2)
+        lstm__vtanh_avx2(x, n);
+    else
+#endif
+        lstm__vtanh_portable(x, n);
+}

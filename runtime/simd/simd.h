@@ -1,0 +1,49 @@
+/*
+** simd.h — the compute kernels behind the recurrent ops: a GEMM against pre-packed weights and
+** vectorised sigmoid / tanh, each in a portable C version and AVX2 / AVX-512 versions chosen at
+** run time from the CPU's features (the portable one is kept, and tested to agree).
+**
+** Packed layout: B (K x N, used as C = A * B) is stored as ceil(N / 32) panels, each K rows of
+** 32 floats (column n of panel p is B[k][32p + n]); columns past N are zero.
+*/
+#ifndef LSTM_SIMD_H
+#define LSTM_SIMD_H
+
+#include <stddef.h>
+
+#define LSTM__NR 32 /* columns per packed panel */
+
+enum { LSTM__ISA_PORTABLE = 0, LSTM__ISA_AVX2 = 1, LSTM__ISA_AVX512 = 2 };
+
+/* The best ISA this CPU supports (stateless: asks the CPU each time). */
+int lstm__isa(void);
+const char *lstm__isa_name(int isa);
+
+/* Floats needed to pack a K x N matrix. */
+size_t lstm__pack_floats(int K, int N);
+/* Pack B given as W (N x K, row-major: B = W^T, the ONNX weight layout) into dst. */
+void lstm__pack_wt(float *dst, const float *W, int N, int K);
+
+/* C[M x N] (= or +=) A[M x K] * B, B packed. lda / ldc in floats. */
+void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, const float *Bp,
+                       float *C, int ldc, int accumulate);
+
+/* In place, n elements. Max abs error against libm: 2e-7 (sigmoid), 4e-7 (tanh). */
+void lstm__vsigmoid(int isa, float *x, int n);
+void lstm__vtanh(int isa, float *x, int n);
+
+/* Per-ISA entry points (simd_avx2.c, simd_avx512.c, simd_portable.c). */
+void lstm__gemm_panel_portable(int M, int K, const float *A, int lda, const float *Bp, float *C,
+                               int ldc, int ncols, int accumulate);
+void lstm__gemm_panel_avx2(int M, int K, const float *A, int lda, const float *Bp, float *C,
+                           int ldc, int ncols, int accumulate);
+void lstm__gemm_panel_avx512(int M, int K, const float *A, int lda, const float *Bp, float *C,
+                             int ldc, int ncols, int accumulate);
+void lstm__vsigmoid_portable(float *x, int n);
+void lstm__vtanh_portable(float *x, int n);
+void lstm__vsigmoid_avx2(float *x, int n);
+void lstm__vtanh_avx2(float *x, int n);
+void lstm__vsigmoid_avx512(float *x, int n);
+void lstm__vtanh_avx512(float *x, int n);
+
+#endif

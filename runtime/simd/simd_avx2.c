@@ -1,0 +1,124 @@
+/*
+** simd_avx2.c — AVX2 + FMA kernels (this file alone is compiled with -mavx2 -mfma; it runs only
+** when lstm__isa() reports AVX2). GEMM: MR x 32 register tile (4 ymm per row, MR <= 2 rows).
+** exp, sigmoid and tanh as in simd_avx512.c, with 2^n built in the exponent bits.
+*/
+#include "simd/simd.h"
+
+#include <immintrin.h>
+
+static inline __attribute__((always_inline)) void tile(int MR, int K, const float *A, int lda,
+                                                       const float *Bp, float *C, int ldc,
+                                                       int ncols, int accumulate)
+{
+    __m256 c[2][4];
+#pragma GCC unroll 2
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < 4; j++) c[i][j] = _mm256_setzero_ps();
+    for (int k = 0; k < K; k++) {
+        const float *b = Bp + (size_t)k * LSTM__NR;
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), b2 = _mm256_loadu_ps(b + 16),
+               b3 = _mm256_loadu_ps(b + 24);
+#pragma GCC unroll 2
+        for (int i = 0; i < MR; i++) {
+            __m256 a = _mm256_broadcast_ss(A + (size_t)i * (size_t)lda + (size_t)k);
+            c[i][0] = _mm256_fmadd_ps(a, b0, c[i][0]);
+            c[i][1] = _mm256_fmadd_ps(a, b1, c[i][1]);
+            c[i][2] = _mm256_fmadd_ps(a, b2, c[i][2]);
+            c[i][3] = _mm256_fmadd_ps(a, b3, c[i][3]);
+        }
+    }
+    for (int i = 0; i < MR; i++) {
+        float *o = C + (size_t)i * (size_t)ldc;
+        if (ncols == LSTM__NR) {
+            for (int j = 0; j < 4; j++) {
+                __m256 v = c[i][j];
+                if (accumulate) v = _mm256_add_ps(v, _mm256_loadu_ps(o + 8 * j));
+                _mm256_storeu_ps(o + 8 * j, v);
+            }
+        } else {
+            float tmp[LSTM__NR];
+            for (int j = 0; j < 4; j++) _mm256_storeu_ps(tmp + 8 * j, c[i][j]);
+            for (int j = 0; j < ncols; j++) o[j] = accumulate ? o[j] + tmp[j] : tmp[j];
+        }
+    }
+}
+
+void lstm__gemm_panel_avx2(int M, int K, const float *A, int lda, const float *Bp, float *C,
+                           int ldc, int ncols, int accumulate)
+{
+    int m = 0;
+    for (; m + 2 <= M; m += 2)
+        tile(2, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc, ncols,
+             accumulate);
+    if (m < M)
+        tile(1, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc, ncols,
+             accumulate);
+}
+
+static inline __m256 exp_ps(__m256 x)
+{
+    __m256 fn = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(fn, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fn), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+static inline __m256 clamp_ps(__m256 x, float lo, float hi)
+{
+    return _mm256_min_ps(_mm256_set1_ps(hi), _mm256_max_ps(_mm256_set1_ps(lo), x));
+}
+
+static inline __m256 sigmoid_ps(__m256 x)
+{
+    __m256 e = exp_ps(clamp_ps(_mm256_sub_ps(_mm256_setzero_ps(), x), -87.0f, 87.0f));
+    return _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+}
+
+static inline __m256 tanh_ps(__m256 x)
+{
+    const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u));
+    __m256 ax = _mm256_andnot_ps(sign, x);
+    __m256 t = exp_ps(clamp_ps(_mm256_mul_ps(ax, _mm256_set1_ps(-2.0f)), -87.0f, 87.0f));
+    __m256 big = _mm256_div_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), t), _mm256_add_ps(_mm256_set1_ps(1.0f), t));
+    __m256 x2 = _mm256_mul_ps(x, x);
+    __m256 q = _mm256_fmadd_ps(x2, _mm256_set1_ps(-17.0f / 315.0f), _mm256_set1_ps(2.0f / 15.0f));
+    q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(-1.0f / 3.0f));
+    __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(q, x2), x, x);
+    __m256 is_small = _mm256_cmp_ps(ax, _mm256_set1_ps(0.0625f), _CMP_LT_OQ);
+    __m256 r = _mm256_or_ps(big, _mm256_and_ps(x, sign));
+    return _mm256_blendv_ps(r, small, is_small);
+}
+
+void lstm__vsigmoid_avx2(float *x, int n)
+{
+    int i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, sigmoid_ps(_mm256_loadu_ps(x + i)));
+    if (i < n) {
+        float t[8] = {0};
+        for (int j = 0; j < n - i; j++) t[j] = x[i + j];
+        _mm256_storeu_ps(t, sigmoid_ps(_mm256_loadu_ps(t)));
+        for (int j = 0; j < n - i; j++) x[i + j] = t[j];
+    }
+}
+
+void lstm__vtanh_avx2(float *x, int n)
+{
+    int i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, tanh_ps(_mm256_loadu_ps(x + i)));
+    if (i < n) {
+        float t[8] = {0};
+        for (int j = 0; j < n - i; j++) t[j] = x[i + j];
+        _mm256_storeu_ps(t, tanh_ps(_mm256_loadu_ps(t)));
+        for (int j = 0; j < n - i; j++) x[i + j] = t[j];
+    }
+}

@@ -1,0 +1,127 @@
+/*
+** simd_avx512.c — AVX-512 kernels (this file alone is compiled with -mavx512f -mavx512dq
+** -mfma; it runs only when lstm__isa() reports AVX-512).
+** GEMM: an MR x 32 register tile (2 zmm per row, MR <= 8 rows), k-loop of broadcast + FMA.
+** exp: n = round(x log2 e), r = x - n ln 2 (two-part ln 2), a degree-6 polynomial for e^r,
+** then scalef by 2^n. sigmoid = 1 / (1 + e^-x); tanh = sign(x) (1 - e^-2|x|) / (1 + e^-2|x|),
+** with an odd polynomial below |x| = 0.0625 where the subtraction would lose digits.
+*/
+#include "simd/simd.h"
+
+#include <immintrin.h>
+
+static inline __attribute__((always_inline)) void tile(int MR, int K, const float *A, int lda,
+                                                       const float *Bp, float *C, int ldc,
+                                                       int ncols, int accumulate)
+{
+    __m512 c0[8], c1[8];
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; i++) c0[i] = c1[i] = _mm512_setzero_ps();
+    for (int k = 0; k < K; k++) {
+        __m512 b0 = _mm512_loadu_ps(Bp + (size_t)k * LSTM__NR);
+        __m512 b1 = _mm512_loadu_ps(Bp + (size_t)k * LSTM__NR + 16);
+#pragma GCC unroll 8
+        for (int i = 0; i < MR; i++) {
+            __m512 a = _mm512_set1_ps(A[(size_t)i * (size_t)lda + (size_t)k]);
+            c0[i] = _mm512_fmadd_ps(a, b0, c0[i]);
+            c1[i] = _mm512_fmadd_ps(a, b1, c1[i]);
+        }
+    }
+    __mmask16 m0 = ncols >= 16 ? 0xffff : (__mmask16)((1u << ncols) - 1);
+    __mmask16 m1 = ncols >= 32 ? 0xffff : ncols > 16 ? (__mmask16)((1u << (ncols - 16)) - 1) : 0;
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; i++) {
+        float *c = C + (size_t)i * (size_t)ldc;
+        if (accumulate) {
+            c0[i] = _mm512_add_ps(c0[i], _mm512_maskz_loadu_ps(m0, c));
+            c1[i] = _mm512_add_ps(c1[i], _mm512_maskz_loadu_ps(m1, c + 16));
+        }
+        _mm512_mask_storeu_ps(c, m0, c0[i]);
+        _mm512_mask_storeu_ps(c + 16, m1, c1[i]);
+    }
+}
+
+void lstm__gemm_panel_avx512(int M, int K, const float *A, int lda, const float *Bp, float *C,
+                             int ldc, int ncols, int accumulate)
+{
+    int m = 0;
+    for (; m + 8 <= M; m += 8)
+        tile(8, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc, ncols,
+             accumulate);
+    const float *a = A + (size_t)m * (size_t)lda;
+    float *c = C + (size_t)m * (size_t)ldc;
+    switch (M - m) {
+    case 7: tile(7, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
+    case 6: tile(6, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
+    case 5: tile(5, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
+    case 4: tile(4, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
+    case 3: tile(3, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
+    case 2: tile(2, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
+    case 1: tile(1, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
+    default: break;
+    }
+}
+
+/* e^x for x already clamped to [-87, 87]; NaN passes through. */
+static inline __m512 exp_ps(__m512 x)
+{
+    const __m512 log2e = _mm512_set1_ps(1.44269504088896341f);
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    return _mm512_scalef_ps(p, n);
+}
+
+static inline __m512 clamp_ps(__m512 x, float lo, float hi)
+{
+    /* max(lo, x) and min(hi, x) return x when x is NaN (the second operand). */
+    return _mm512_min_ps(_mm512_set1_ps(hi), _mm512_max_ps(_mm512_set1_ps(lo), x));
+}
+
+static inline __m512 sigmoid_ps(__m512 x)
+{
+    __m512 e = exp_ps(clamp_ps(_mm512_sub_ps(_mm512_setzero_ps(), x), -87.0f, 87.0f));
+    return _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), e));
+}
+
+static inline __m512 tanh_ps(__m512 x)
+{
+    const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32((int)0x80000000u));
+    __m512 ax = _mm512_andnot_ps(sign, x);
+    __m512 t = exp_ps(clamp_ps(_mm512_mul_ps(ax, _mm512_set1_ps(-2.0f)), -87.0f, 87.0f));
+    __m512 big = _mm512_div_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), t), _mm512_add_ps(_mm512_set1_ps(1.0f), t));
+    __m512 x2 = _mm512_mul_ps(x, x);
+    __m512 q = _mm512_fmadd_ps(x2, _mm512_set1_ps(-17.0f / 315.0f), _mm512_set1_ps(2.0f / 15.0f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.0f / 3.0f));
+    __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(q, x2), x, x);
+    __mmask16 is_small = _mm512_cmp_ps_mask(ax, _mm512_set1_ps(0.0625f), _CMP_LT_OQ);
+    __m512 r = _mm512_or_ps(big, _mm512_and_ps(x, sign));
+    return _mm512_mask_blend_ps(is_small, r, small);
+}
+
+void lstm__vsigmoid_avx512(float *x, int n)
+{
+    int i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, sigmoid_ps(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(x + i, m, sigmoid_ps(_mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+
+void lstm__vtanh_avx512(float *x, int n)
+{
+    int i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, tanh_ps(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(x + i, m, tanh_ps(_mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
