@@ -239,6 +239,15 @@ LSTM_API int lstm_session_output_copy(lstm_session *s, const char *name, void *d
 ** stream: the run is refused with a message naming the node. The batch size must stay the
 ** same between runs until lstm_session_reset_state. */
 LSTM_API int lstm_session_set_streaming(lstm_session *s, int on);
+/* Gate tracing (off by default): after every run, fn receives, for every LSTM / GRU / RNN node
+** and each of its gates, the values at every step as float32 [T, num_directions, batch,
+** hidden] in original time order (padded steps are 0). Gates: LSTM "i", "f", "o", "g" (the
+** candidate), "c" (cell), "h"; GRU "z", "r", "g", "h"; RNN "h". Pointers are valid during the
+** call only. fn NULL turns tracing off; off, it costs nothing. */
+typedef void (*lstm_trace_fn)(void *ud, const char *node, const char *op_type, const char *gate,
+                              const int64_t dims[4], const float *values);
+LSTM_API int lstm_session_set_trace(lstm_session *s, lstm_trace_fn fn, void *ud);
+
 /* Forget the carried state: the next run starts from the model's initial state. */
 LSTM_API int lstm_session_reset_state(lstm_session *s);
 /* Free a session and everything it planned; NULL is a no-op. */

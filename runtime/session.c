@@ -204,6 +204,8 @@ static void node_args(lstm_session *s, int i, lstm__kctx *k)
     k->d = &s->diag;
     k->value_deps = s->value_deps;
     k->state = NULL;
+    k->trace = s->trace;
+    k->trace_ud = s->trace_ud;
     k->max_tensor_bytes = s->m->limits.max_tensor_bytes;
     k->abort = s->m->abort;
     k->abort_ud = s->m->abort_ud;
@@ -461,5 +463,17 @@ int lstm_session_reset_state(lstm_session *s)
     if (!s) return LSTM_EINVAL;
     for (int i = 0; i < s->g->n_nodes; i++)
         if (s->state[i]) s->state[i]->valid = 0;
+    return LSTM_OK;
+}
+
+int lstm_session_set_trace(lstm_session *s, lstm_trace_fn fn, void *ud)
+{
+    if (!s) return LSTM_EINVAL;
+    if (!s->trace != !fn) {
+        s->planned = 0; /* trace buffers are planned scratch */
+        s->ran = 0;
+    }
+    s->trace = fn;
+    s->trace_ud = ud;
     return LSTM_OK;
 }

@@ -45,6 +45,8 @@ struct lstm_session {
     void **scratch;           /* per node */
     size_t *scratch_size;     /* per node */
     int streaming;             /* carry recurrent state between runs */
+    lstm_trace_fn trace;       /* gate tracing, or NULL */
+    void *trace_ud;
     lstm__rnn_state **state;   /* per node: the carried state (session pool), or NULL */
     unsigned char *value_deps; /* per graph input: the plan read its values */
     void **dep_copy;           /* per graph input: those values (plan_pool) */

@@ -30,7 +30,11 @@ static void usage(FILE *f)
             "  --format npy|pb      format for --output-dir (default npy)\n"
             "  --threads N          BLAS threads (process-wide; default: OpenBLAS's)\n"
             "  --seed S             seed for generated inputs (default 0)\n"
-            "  --bench N            time N runs after a warm-up run\n");
+            "  --bench N            time N runs after a warm-up run\n"
+            "  --trace DIR          write every gate of every LSTM/GRU/RNN node at every step\n"
+            "                       as DIR/NODE_GATE.npy [T, dirs, batch, hidden] and a PNG\n"
+            "                       heatmap (time x hidden unit) of one batch item\n"
+            "  --trace-batch B      the batch item of the heatmaps (default 0)\n");
     fputs(limits_help, f);
     fprintf(f,
             "test options:\n"
@@ -117,6 +121,14 @@ int main(int argc, char **argv)
             if (parse_limit(argv[++i], &c.limits)) return 2;
         } else if (strcmp(a, "--no-external-data") == 0) {
             c.no_external_data = 1;
+        } else if (strcmp(a, "--trace") == 0 && i + 1 < argc) {
+            c.trace_dir = argv[++i];
+        } else if (strcmp(a, "--trace-batch") == 0 && i + 1 < argc) {
+            if (!parse_int(argv[++i], 0, 1 << 30, &v)) {
+                fprintf(stderr, "lstm-run: --trace-batch needs a batch index, got '%s'\n", argv[i]);
+                return 2;
+            }
+            c.trace_batch = (int)v;
         } else if (strcmp(a, "--inputs") == 0 && i + 1 < argc) {
             c.bundle = argv[++i];
         } else if (strcmp(a, "--output-dir") == 0 && i + 1 < argc) {

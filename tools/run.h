@@ -33,6 +33,8 @@ typedef struct run_cfg {
     int bench;
     lstm_limits limits;
     int no_external_data;
+    const char *trace_dir; /* --trace DIR */
+    int trace_batch;       /* --trace-batch B */
 } run_cfg;
 
 int run_model(const run_cfg *c);

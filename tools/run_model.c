@@ -4,6 +4,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include "run.h"
+#include "heatmap.h"
 #include "tensor_io.h"
 
 #include <math.h>
@@ -195,6 +196,60 @@ static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
     return 0;
 }
 
+typedef struct trace_ctx {
+    const run_cfg *c;
+    int failed;
+} trace_ctx;
+
+/* --trace: every gate of every recurrent node as NAME_GATE.npy and NAME_GATE.png. */
+static void on_trace(void *ud, const char *node, const char *op, const char *gate,
+                     const int64_t dims[4], const float *values)
+{
+    trace_ctx *tc = ud;
+    const run_cfg *c = tc->c;
+    char base[300], path[4096], err[600];
+    size_t k = 0;
+    for (const char *p = node; *p && k < 200; p++)
+        base[k++] = (*p == '/' || *p == '\\' || *p == ':' || *p == ' ') ? '_' : *p;
+    while (k > 0 && base[0] == '_') memmove(base, base + 1, k--);
+    snprintf(base + k, sizeof base - k, "_%s", gate);
+    lstm_view v = {.dtype = LSTM_DT_FLOAT, .rank = 4, .data = values};
+    for (int i = 0; i < 4; i++) v.dims[i] = dims[i];
+    v.nbytes = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]) * sizeof(float);
+    char fn[320];
+    snprintf(fn, sizeof fn, "%s.npy", base);
+    if (path_join(path, sizeof path, c->trace_dir, fn) || tio_write_npy(path, &v, err, sizeof err)) {
+        fprintf(stderr, "lstm-run: --trace: %s\n", err);
+        tc->failed = 1;
+        return;
+    }
+    int64_t T = dims[0], D = dims[1], B = dims[2], H = dims[3], b = c->trace_batch;
+    if (b >= B) {
+        fprintf(stderr, "lstm-run: --trace-batch %d: node '%s' has batch %lld\n", c->trace_batch, node,
+                (long long)B);
+        tc->failed = 1;
+        return;
+    }
+    float *m = malloc(sizeof(float) * (size_t)(T * D * H) + 1);
+    if (!m) return;
+    for (int64_t d = 0; d < D; d++)
+        for (int64_t j = 0; j < H; j++)
+            for (int64_t t = 0; t < T; t++)
+                m[((d * H + j) * T) + t] = values[((t * D + d) * B + b) * H + j];
+    /* Gates in [0, 1] on a sequential scale; candidate, cell and hidden around 0. */
+    int diverging = strcmp(gate, "g") == 0 || strcmp(gate, "c") == 0 || strcmp(gate, "h") == 0;
+    snprintf(fn, sizeof fn, "%s.png", base);
+    if (path_join(path, sizeof path, c->trace_dir, fn) ||
+        heatmap_png(path, m, (int)(D * H), (int)T, diverging, D > 1 ? (int)H : 0)) {
+        fprintf(stderr, "lstm-run: --trace: cannot write '%s'\n", path);
+        tc->failed = 1;
+    } else {
+        printf("traced %s %s gate %s: %s.npy [%lld, %lld, %lld, %lld], %s.png\n", op, node, gate,
+               base, (long long)T, (long long)D, (long long)B, (long long)H, base);
+    }
+    free(m);
+}
+
 int run_model(const run_cfg *c)
 {
     lstm_options opt = {.num_threads = c->threads, .limits = c->limits,
@@ -219,6 +274,15 @@ int run_model(const run_cfg *c)
         goto done;
     }
     if (bind_inputs(m, s, c, ts, &nt)) goto done;
+    trace_ctx tc = {c, 0};
+    if (c->trace_dir) {
+        struct stat st;
+        if (stat(c->trace_dir, &st) != 0 && mkdir(c->trace_dir, 0777) != 0) {
+            fprintf(stderr, "lstm-run: cannot create '%s': %s\n", c->trace_dir, strerror(errno));
+            goto done;
+        }
+        lstm_session_set_trace(s, on_trace, &tc);
+    }
     t0 = now_ms();
     rc = lstm_session_run(s);
     double first_ms = now_ms() - t0;
@@ -263,6 +327,7 @@ int run_model(const run_cfg *c)
         if (lstm_session_output(s, vi.name, &v) == LSTM_OK) summary(vi.name, &v);
     }
     status = c->output_dir ? write_outputs(m, s, c) : 0;
+    if (tc.failed) status = 1;
 done:
     for (int i = 0; i < nt; i++) lstm_tensor_clear(&ts[i]);
     lstm_session_close(s);

@@ -21,8 +21,16 @@
 #include <limits.h>
 #include <string.h>
 
-enum { S_XW, S_RG, S_TMP, S_TMP2, S_H, S_C, S_BIAS, S_LENS, S_PACK, S_X, S_W, S_R, S_B, S_H0,
-       S_C0, S_P, S_Y, S_YH, S_YC, S_COUNT };
+enum { S_XW, S_RG, S_TMP, S_TMP2, S_H, S_C, S_BIAS, S_LENS, S_PACK, S_TRACE, S_X, S_W, S_R, S_B,
+       S_H0, S_C0, S_P, S_Y, S_YH, S_YC, S_COUNT };
+
+int lstm__rnn_trace_gates(int cell, const char *const **names)
+{
+    static const char *const lstm[] = {"i", "f", "o", "g", "c", "h"}, *const gru[] = {"z", "r", "g", "h"},
+                             *const rnn[] = {"h"};
+    *names = cell == LSTM__CELL_LSTM ? lstm : cell == LSTM__CELL_GRU ? gru : rnn;
+    return cell == LSTM__CELL_LSTM ? 6 : cell == LSTM__CELL_GRU ? 4 : 1;
+}
 
 typedef struct plan {
     lstm__rnn_dims z;
@@ -134,6 +142,10 @@ static int make_plan(lstm__kctx *k, plan *pl)
     n[S_BIAS] = GH;
     n[S_LENS] = B; /* int32, same size as float */
     if (!k->n->prepacked) n[S_PACK] = D * (int64_t)lstm__rnn_pack_floats(p, z->I, H);
+    if (k->trace) {
+        const char *const *names;
+        ok = ok && lstm__mul_i64(TB * D * H, lstm__rnn_trace_gates(p->cell, &names), &n[S_TRACE]);
+    }
     if (conv) {
         ok = ok && lstm__mul_i64(TB, z->I, &n[S_X]);
         ok = ok && lstm__mul_i64(D * GH, z->I, &n[S_W]);
@@ -256,6 +268,9 @@ int lstm__rnn_op_run(lstm__kctx *k)
     int ragged = 0;
     for (int64_t b = 0; b < B; b++) ragged |= lens[b] < T;
     if (Y && ragged) memset(Y, 0, (size_t)(T * D * B * H) * sizeof(float));
+    const char *const *gate_names;
+    int n_gates = lstm__rnn_trace_gates(p->cell, &gate_names);
+    if (k->trace) memset(SLOT(S_TRACE), 0, (size_t)(n_gates * T * D * B * H) * sizeof(float));
 
     for (int64_t d = 0; d < D; d++) {
         /* Weights packed at load, or now when they are graph inputs. */
@@ -273,7 +288,7 @@ int lstm__rnn_op_run(lstm__kctx *k)
             .isa = lstm__isa(), .Rp = pk.r[d], .Rhp = pk.rh[d], .bias = SLOT(S_BIAS),
             .P = P ? P + d * 3 * H : NULL,
             .xw = SLOT(S_XW), .rg = SLOT(S_RG), .tmp = SLOT(S_TMP), .tmp2 = SLOT(S_TMP2),
-            .h = SLOT(S_H), .c = SLOT(S_C),
+            .h = SLOT(S_H), .c = SLOT(S_C), .trace = k->trace ? SLOT(S_TRACE) : NULL,
         };
         /* xw = X * W_d^T for every step and batch row. */
         lstm__gemm_packed(r.isa, (int)(T * B), (int)GH, (int)I, X, (int)I, pk.w[d], r.xw, (int)GH, 0);
@@ -333,6 +348,13 @@ int lstm__rnn_op_run(lstm__kctx *k)
     from_f32(oY, Y, dt);
     from_f32(oYh, Yh, dt);
     from_f32(oYc, Yc, dt);
+    if (k->trace) {
+        const int64_t dims[4] = {T, D, B, H};
+        const char *name = k->n->name[0] ? k->n->name : k->label;
+        for (int g = 0; g < n_gates; g++)
+            k->trace(k->trace_ud, name, k->n->op_type, gate_names[g], dims,
+                     SLOT(S_TRACE) + (size_t)g * (size_t)(T * D * B * H));
+    }
 #undef SLOT
     return LSTM_OK;
 }

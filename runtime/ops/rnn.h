@@ -47,6 +47,7 @@ typedef struct lstm__rnn_dir {
     float *h, *c;         /* [B, H] state */
     float *tmp;           /* [B, G*H] gate pre-activations of the fused pass */
     float *tmp2;          /* [2, B, H] GRU lbr=0: r.H_prev and its product with Rh^T */
+    float *trace;         /* [gates, T, D, B, H] when tracing, else NULL */
 } lstm__rnn_dir;
 
 /* One step for the active rows (lens[b] > s): the recurrent GEMM and the fused gate pass. The
@@ -54,6 +55,19 @@ typedef struct lstm__rnn_dir {
 void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
+
+/* Gate names in trace order. */
+int lstm__rnn_trace_gates(int cell, const char *const **names);
+
+/* Record gate g's values v[H] of batch row b at time t (tracing only). */
+static inline void lstm__trace_put(const lstm__rnn_dir *r, int g, int64_t t, int64_t b,
+                                   const float *v)
+{
+    if (!r->trace) return;
+    const int64_t T = r->z->T, D = r->z->D, B = r->z->B, H = r->z->H;
+    float *dst = r->trace + (((g * T + t) * D + r->d) * B + b) * H;
+    for (int64_t j = 0; j < H; j++) dst[j] = v[j];
+}
 
 /* Time index of step s for batch row b. */
 static inline int64_t lstm__rnn_time(const lstm__rnn_dir *r, int64_t s, int64_t len)

@@ -60,6 +60,10 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         }
         clip_vec(p, gc, H);
         lstm__act_apply(&r->act[1], gc, (int)H);
+        int64_t t = lstm__rnn_time(r, s, lens[b]);
+        lstm__trace_put(r, 0, t, b, gi);
+        lstm__trace_put(r, 1, t, b, gf);
+        lstm__trace_put(r, 3, t, b, gc);
         for (int64_t j = 0; j < H; j++) c[j] = gf[j] * c[j] + gi[j] * gc[j];
         if (Po)
             for (int64_t j = 0; j < H; j++) go[j] += Po[j] * c[j];
@@ -68,6 +72,9 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         for (int64_t j = 0; j < H; j++) gc[j] = c[j]; /* h(C): no clip (onnxruntime's reading) */
         lstm__act_apply(&r->act[2], gc, (int)H);
         for (int64_t j = 0; j < H; j++) h[j] = go[j] * gc[j];
+        lstm__trace_put(r, 2, t, b, go);
+        lstm__trace_put(r, 4, t, b, c);
+        lstm__trace_put(r, 5, t, b, h);
     }
 }
 
@@ -110,6 +117,13 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         clip_vec(p, gh, H);
         lstm__act_apply(&r->act[1], gh, (int)H);
         for (int64_t j = 0; j < H; j++) h[j] = (1.0f - gz[j]) * gh[j] + gz[j] * h[j];
+        if (r->trace) {
+            int64_t t = lstm__rnn_time(r, s, lens[b]);
+            lstm__trace_put(r, 0, t, b, gz);
+            lstm__trace_put(r, 1, t, b, gz + H);
+            lstm__trace_put(r, 2, t, b, gh);
+            lstm__trace_put(r, 3, t, b, h);
+        }
     }
 }
 
@@ -125,5 +139,6 @@ void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         for (int64_t j = 0; j < H; j++) h[j] = x[j] + q[j] + r->bias[j];
         clip_vec(r->p, h, H);
         lstm__act_apply(&r->act[0], h, (int)H);
+        lstm__trace_put(r, 0, lstm__rnn_time(r, s, lens[b]), b, h);
     }
 }

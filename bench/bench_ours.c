@@ -1,0 +1,70 @@
+/*
+** bench_ours.c — times one model in-process through the public API: a warm-up run, then N
+** timed runs; prints "median_ms=… min_ms=… peak_rss_kb=… threads=…" on one line.
+** usage: bench_ours MODEL.onnx INPUT_NAME T,B,I [RUNS] [THREADS]
+*/
+#define _POSIX_C_SOURCE 200809L
+#include "lstm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: bench_ours MODEL INPUT T,B,I [RUNS] [THREADS]\n");
+        return 2;
+    }
+    int64_t dims[3];
+    if (sscanf(argv[3], "%lld,%lld,%lld", (long long *)&dims[0], (long long *)&dims[1],
+               (long long *)&dims[2]) != 3)
+        return 2;
+    int runs = argc > 4 ? atoi(argv[4]) : 50, threads = argc > 5 ? atoi(argv[5]) : 1;
+    lstm_options opt = {.num_threads = threads};
+    lstm_model *m = NULL;
+    lstm_session *s = NULL;
+    int rc = lstm_model_open(argv[1], &opt, &m);
+    if (!rc) rc = lstm_session_open(m, &s);
+    size_t n = (size_t)(dims[0] * dims[1] * dims[2]);
+    float *x = malloc(n * sizeof(float));
+    for (size_t i = 0; x && i < n; i++) x[i] = (float)((i * 2654435761u) % 1000) / 500.0f - 1.0f;
+    if (!rc) rc = lstm_session_set_input(s, argv[2], LSTM_DT_FLOAT, 3, dims, x, n * sizeof(float));
+    if (!rc) rc = lstm_session_run(s); /* warm-up: plans memory */
+    double *t = malloc(sizeof(double) * (size_t)runs);
+    for (int i = 0; !rc && i < runs; i++) {
+        double a = now_ms();
+        rc = lstm_session_run(s);
+        t[i] = now_ms() - a;
+    }
+    if (rc) {
+        fprintf(stderr, "bench_ours: %s: %s\n", lstm_errstr(rc),
+                s ? lstm_session_errmsg(s) : lstm_model_errmsg(m));
+        return 1;
+    }
+    qsort(t, (size_t)runs, sizeof *t, cmp);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("median_ms=%.4f min_ms=%.4f peak_rss_kb=%ld threads=%d\n", t[(runs - 1) / 2], t[0],
+           ru.ru_maxrss, lstm_num_threads());
+    free(t);
+    free(x);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    return 0;
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Side-by-side benchmark: this library (in-process, bench_ours), onnxruntime (npm
+onnxruntime-node, CPU) and PyTorch (Debian python3-torch) on the same ONNX models (PyTorch
+exports, opset 14, float32), 1 and 2 threads, each engine in its own process. Prints medians,
+ratios (onnxruntime / ours, PyTorch / ours) and peak RSS; rewrites bench/README.md and plots
+the batch and hidden-size sweeps to bench/sweeps.png.
+
+    /usr/bin/python3 bench/run.py [--quick]
+
+Needs: a build in build/ (meson setup build && ninja -C build), python3-torch, python3-onnx,
+python3-matplotlib, node + npm (onnxruntime-node is installed into bench/node_modules with
+ONNXRUNTIME_NODE_INSTALL=skip when missing). OPENBLAS_CORETYPE and friends are left as set.
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from configs import BATCH_SWEEP, FIVE, HIDDEN_SWEEP, build  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+MODELS = os.path.join(HERE, "models")
+OURS = os.path.join(ROOT, "build", "bench", "bench_ours")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def setup():
+    if not os.path.exists(OURS):
+        if not os.path.exists(os.path.join(ROOT, "build", "build.ninja")):
+            sh(["meson", "setup", "build"], cwd=ROOT)
+        sh(["ninja", "-C", "build"], cwd=ROOT)
+    if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
+        env = dict(os.environ, ONNXRUNTIME_NODE_INSTALL="skip")
+        sh(["npm", "install", "--no-audit", "--no-fund", "--no-package-lock", "--prefix", HERE,
+            "onnxruntime-node@1.30.0"], env=env)
+    os.makedirs(MODELS, exist_ok=True)
+
+
+def export(cfg):
+    path = os.path.join(MODELS, cfg["name"] + ".onnx")
+    if not os.path.exists(path):
+        module, x = build(cfg)
+        torch.onnx.export(module, (x,), path, opset_version=14, input_names=["X"],
+                          output_names=["Y"])
+    return path
+
+
+def runs_for(cfg):
+    work = cfg["T"] * cfg["B"] * cfg["H"] * (cfg["I"] + cfg["H"]) * cfg.get("layers", 1)
+    n = 10 if work > 5e8 else 30 if work > 5e7 else 100
+    return max(5, n // 4) if QUICK else n
+
+
+def measure(engine, cfg, path, threads):
+    shape = "%d,%d,%d" % (cfg["T"], cfg["B"], cfg["I"])
+    runs = str(runs_for(cfg))
+    if engine == "ours":
+        out = sh([OURS, path, "X", shape, runs, str(threads)])
+    elif engine == "onnxruntime":
+        out = sh(["node", os.path.join(HERE, "bench_ort.js"), path, "X", shape, runs,
+                  str(threads)], cwd=HERE)
+    else:
+        out = sh([sys.executable, os.path.join(HERE, "bench_torch.py"), json.dumps(cfg), runs,
+                  str(threads)])
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", out)}
+
+
+def cpu_model():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def main():
+    setup()
+    engines = ["ours", "onnxruntime", "pytorch"]
+    results = {}
+    for cfg in FIVE + BATCH_SWEEP + HIDDEN_SWEEP:
+        path = export(cfg)
+        for threads in (1, 2):
+            row = {e: measure(e, cfg, path, threads) for e in engines}
+            results[(cfg["name"], threads)] = row
+            o, r, p = (row[e]["median_ms"] for e in engines)
+            print("%-28s %d thr  ours %9.3f ms  ort %9.3f ms (%.2fx)  torch %9.3f ms (%.2fx)  "
+                  "rss ours %d ort %d torch %d KiB" % (
+                      cfg["name"], threads, o, r, r / o, p, p / o, row["ours"]["peak_rss_kb"],
+                      row["onnxruntime"]["peak_rss_kb"], row["pytorch"]["peak_rss_kb"]), flush=True)
+    write_report(results)
+    plot(results)
+
+
+def table(results, cfgs):
+    lines = ["| configuration | threads | ours ms | onnxruntime ms | PyTorch ms | ort / ours | "
+             "PyTorch / ours | peak RSS MiB (ours / ort / PyTorch) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for cfg in cfgs:
+        for threads in (1, 2):
+            row = results[(cfg["name"], threads)]
+            o, r, p = (row[e]["median_ms"] for e in ("ours", "onnxruntime", "pytorch"))
+            rss = "/".join("%.0f" % (row[e]["peak_rss_kb"] / 1024) for e in ("ours", "onnxruntime", "pytorch"))
+            lines.append("| %s | %d | %.3f | %.3f | %.3f | %.2f | %.2f | %s |" % (
+                cfg["name"], threads, o, r, p, r / o, p / o, rss))
+    return "\n".join(lines)
+
+
+def write_report(results):
+    with open(os.path.join(HERE, "README.md"), "w") as f:
+        f.write("""# Benchmarks
+
+`/usr/bin/python3 bench/run.py` (about 10 minutes; `--quick` for fewer runs) measures this
+library (in-process, `bench/bench_ours.c`), onnxruntime (npm onnxruntime-node, CPU execution
+provider) and PyTorch (Debian python3-torch, the module the model was exported from) on the
+same float32 models (PyTorch exports, opset 14, `bench/configs.py`), each in its own process:
+one warm-up run, then the median of N timed runs. Ratios above 1 mean this library is faster.
+Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
+noisy: compare ratios from one run, not absolute times across runs.
+
+Measured %s on %s (%d cores), OPENBLAS_CORETYPE=%s, kernels: see `lstm__isa()` (AVX-512 where
+the CPU has it, else AVX2, else portable C).
+
+## The five configurations
+
+%s
+
+## Batch sweep (LSTM, I = H = 256, T = 100)
+
+%s
+
+## Hidden-size sweep (LSTM, I = H, B = 1, T = 100)
+
+%s
+
+![sweeps](sweeps.png)
+""" % (datetime.date.today().isoformat(), cpu_model(), os.cpu_count(),
+       os.environ.get("OPENBLAS_CORETYPE", "(not set)"), table(results, FIVE),
+       table(results, BATCH_SWEEP), table(results, HIDDEN_SWEEP)))
+
+
+def plot(results):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    for ax, sweep, key, label in ((axes[0], BATCH_SWEEP, "B", "batch size (I = H = 256, T = 100)"),
+                                  (axes[1], HIDDEN_SWEEP, "H", "hidden size (I = H, B = 1, T = 100)")):
+        xs = [c[key] for c in sweep]
+        for engine, style in (("ours", "o-"), ("onnxruntime", "s--"), ("pytorch", "^:")):
+            ax.plot(xs, [results[(c["name"], 1)][engine]["median_ms"] for c in sweep], style,
+                    label=engine + " (1 thread)")
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xlabel(label)
+        ax.set_ylabel("median latency (ms)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+    fig.suptitle("LSTM inference latency, %s" % cpu_model())
+    fig.tight_layout()
+    fig.savefig(os.path.join(HERE, "sweeps.png"), dpi=90)
+
+
+if __name__ == "__main__":
+    main()
