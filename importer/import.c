@@ -178,7 +178,7 @@ static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, int
 static int imp_opsets(lstm__imp *im, const Onnx__ModelProto *mp)
 {
     lstm__graph *g = im->g;
-    g->n_opsets = (int)mp->n_opset_import;
+    g->n_opsets = 0; /* counts complete entries only: a partial graph is still printable */
     g->opsets = lstm__pool_array(&g->pool, mp->n_opset_import + 1, sizeof *g->opsets);
     if (!g->opsets) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing opsets");
     for (size_t i = 0; i < mp->n_opset_import; i++) {
@@ -194,10 +194,11 @@ static int imp_opsets(lstm__imp *im, const Onnx__ModelProto *mp)
                 return lstm__errf(im->d, LSTM_EMODEL, "opset_import lists domain '%s' twice",
                                   dom[0] ? dom : "ai.onnx");
         g->opsets[i].version = v;
+        g->n_opsets = (int)i + 1;
     }
     /* Each node's domain must be imported (checked per node); a model whose nodes all live in
     ** another domain need not import ai.onnx. */
-    if (g->n_opsets == 0) return lstm__errf(im->d, LSTM_EMODEL, "model has no opset_import");
+    if (mp->n_opset_import == 0) return lstm__errf(im->d, LSTM_EMODEL, "model has no opset_import");
     return LSTM_OK;
 }
 
@@ -212,7 +213,7 @@ static int imp_model(lstm__imp *im, const Onnx__ModelProto *mp)
         !(g->model_domain = lstm__imp_name(im, mp->domain, "the model domain")) ||
         !(g->model_doc = lstm__imp_doc(im, mp->doc_string)))
         return im->d->code;
-    g->n_meta = (int)mp->n_metadata_props;
+    g->n_meta = 0;
     g->meta = lstm__pool_array(&g->pool, mp->n_metadata_props + 1, sizeof *g->meta);
     if (!g->meta) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing metadata");
     for (size_t i = 0; i < mp->n_metadata_props; i++) {
@@ -220,6 +221,7 @@ static int imp_model(lstm__imp *im, const Onnx__ModelProto *mp)
         if (!(g->meta[i].key = lstm__imp_name(im, kv ? kv->key : NULL, "a metadata key")) ||
             !(g->meta[i].value = lstm__imp_doc(im, kv ? kv->value : NULL)))
             return im->d->code;
+        g->n_meta = (int)i + 1;
     }
     g->n_functions = (int)mp->n_functions;
     g->has_training_info = mp->n_training_info > 0;

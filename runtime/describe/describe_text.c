@@ -10,9 +10,11 @@
 static void print_header(lstm__out *f, const lstm__graph *g, const char *path)
 {
     lstm__outf(f, "==== ONNX Model ==== %s\n", path);
+    /* A model that failed to load may lack any of these. */
+    const char *pn = g->producer_name && g->producer_name[0] ? g->producer_name : "?";
+    const char *pv = g->producer_version ? g->producer_version : "";
     lstm__outf(f, "    IR version: %lld | producer: %s%s%s | graph: %s\n", (long long)g->ir_version,
-            g->producer_name[0] ? g->producer_name : "?", g->producer_version[0] ? " " : "",
-            g->producer_version, g->name ? g->name : "?");
+               pn, pv[0] ? " " : "", pv, g->name ? g->name : "?");
     lstm__outf(f, "    opsets:");
     for (int i = 0; i < g->n_opsets; i++)
         lstm__outf(f, "%s %s v%lld", i ? "," : "",
