@@ -173,6 +173,11 @@ enum {
 ** (JSON: the "error" field). Returns LSTM_EINVAL for a NULL model or callback or an unknown
 ** format, else LSTM_OK. */
 LSTM_API int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn write, void *ud);
+/* Explain the recurrent nodes of a usable model (or only the one named `node`): the cell's
+** equations with the node's attributes put in, weight statistics per gate block, and warnings
+** for common conversion mistakes. LSTM_EINVAL when there is no such node. */
+LSTM_API int lstm_model_explain(const lstm_model *m, const char *node, lstm_write_fn write,
+                                void *ud);
 /* Status of loading m (LSTM_OK for a usable model). */
 LSTM_API int lstm_model_status(const lstm_model *m);
 

@@ -11,11 +11,13 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: lstm-dump [--json | --dot] MODEL.onnx\n"
+    fprintf(f, "usage: lstm-dump [--json | --dot | --explain [NODE]] MODEL.onnx\n"
                "\n"
                "  (default)  text view: header, inputs, weights, outputs, nodes, totals\n"
                "  --json     machine-readable view (schema: docs/dump-json.md)\n"
                "  --dot      Graphviz digraph (render with: dot -Tsvg)\n"
+               "  --explain [NODE]  each LSTM/GRU/RNN node (or NODE): its equations with the\n"
+               "             node's attributes, weight statistics per gate, warnings\n"
                "  --version  print the library version\n");
     fputs(limits_help, f);
     fprintf(f,
@@ -31,14 +33,18 @@ static void to_stdout(void *ud, const char *data, size_t len)
 
 int main(int argc, char **argv)
 {
-    int fmt = LSTM_DESCRIBE_TEXT;
-    const char *path = NULL;
+    int fmt = LSTM_DESCRIBE_TEXT, explain = 0;
+    const char *path = NULL, *node = NULL;
     lstm_options opt = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
             if (parse_limit(argv[++i], &opt.limits)) return 2;
         } else if (strcmp(argv[i], "--no-external-data") == 0) {
             opt.no_external_data = 1;
+        } else if (strcmp(argv[i], "--explain") == 0) {
+            explain = 1;
+            /* An optional node name follows when the model path comes after it. */
+            if (i + 2 < argc && argv[i + 1][0] != '-') node = argv[++i];
         } else if (strcmp(argv[i], "--json") == 0)
             fmt = LSTM_DESCRIBE_JSON;
         else if (strcmp(argv[i], "--dot") == 0)
@@ -66,9 +72,17 @@ int main(int argc, char **argv)
     }
     lstm_model *m = NULL;
     int rc = lstm_model_open(path, &opt, &m);
-    if (m) lstm_model_describe(m, fmt, to_stdout, NULL);
+    if (m && explain && rc == LSTM_OK) {
+        if (lstm_model_explain(m, node, to_stdout, NULL) != LSTM_OK) {
+            fprintf(stderr, "lstm-dump: %s: no LSTM, GRU or RNN node%s%s%s\n", path, node ? " named '" : "",
+                    node ? node : "", node ? "'" : "");
+            rc = -1;
+        }
+    } else if (m) {
+        lstm_model_describe(m, fmt, to_stdout, NULL);
+    }
     fflush(stdout);
-    if (rc) fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), lstm_model_errmsg(m));
+    if (rc > 0) fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), lstm_model_errmsg(m));
     lstm_model_close(m);
     return rc ? 1 : 0;
 }

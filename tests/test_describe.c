@@ -1,0 +1,157 @@
+/* test_describe.c — lstm_model_describe and lstm_model_explain: the explained cell for models
+** with and without peepholes and coupled gates, and each conversion warning. */
+#include "test_util.h"
+
+#include <stdlib.h>
+
+static char text[65536];
+static void capture(void *ud, const char *data, size_t len)
+{
+    (void)ud;
+    size_t n = strlen(text);
+    if (n + len >= sizeof text) len = sizeof text - n - 1;
+    memcpy(text + n, data, len);
+    text[n + len] = 0;
+}
+
+/* LSTM (or GRU) with constant W/R/B for hidden 3, input 2; bias block k set to `raised`. */
+static tb_model *cell(const char *op, const char *inputs, int raised_block, float raised)
+{
+    int G = op[0] == 'L' ? 4 : 3;
+    tb_model *m = tb_new(8, 14);
+    tb_input(m, "X", F32, 3, D3(4, 2, 2), NULL);
+    float w[4 * 3 * 2], r[4 * 3 * 3], b[8 * 3] = {0}, p[9], h0[6] = {0};
+    for (int i = 0; i < 24; i++) w[i] = (float)(i % 5) * 0.1f - 0.2f;
+    for (int i = 0; i < 36; i++) r[i] = (float)(i % 7) * 0.05f - 0.15f;
+    for (int i = 0; i < 9; i++) p[i] = 0.1f * (float)i;
+    for (int j = 0; raised_block >= 0 && j < 3; j++) b[raised_block * 3 + j] = raised;
+    tb_init_f32(m, "W", 3, D3(1, G * 3, 2), w);
+    tb_init_f32(m, "R", 3, D3(1, G * 3, 3), r);
+    tb_init_f32(m, "B", 2, D2(1, 2 * G * 3), b);
+    tb_init_f32(m, "P", 2, D2(1, 9), p);
+    tb_init_f32(m, "h0", 3, D3(1, 2, 3), h0);
+    tb_node(m, op, "cell", inputs, "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    return m;
+}
+
+static int explain(tb_model *m, const char *node)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    text[0] = 0;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    int rc = lstm_model_explain(md, node, capture, NULL);
+    lstm_model_close(md);
+    return rc;
+}
+
+#define has(s) do { if (!strstr(text, s)) print_error("missing '%s' in:\n%s\n", s, text); assert_non_null(strstr(text, s)); } while (0)
+#define hasnt(s) do { if (strstr(text, s)) print_error("unexpected '%s' in:\n%s\n", s, text); assert_null(strstr(text, s)); } while (0)
+
+static void plain_lstm(void **state)
+{
+    (void)state;
+    tb_model *m = cell("LSTM", "X,W,R,B", -1, 0);
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("== node 'cell' (LSTM), operator version 14");
+    has("hidden_size 3 (inferred from R), input_size 2");
+    has("peepholes absent; input_forget 0; clip none");
+    has("i[t] = Sigmoid(X[t]·Wi' + H[t-1]·Ri' + Wbi + Rbi)");
+    has("f[t] = Sigmoid(X[t]·Wf' + H[t-1]·Rf' + Wbf + Rbf)");
+    has("H[t] = o[t]*Tanh(C[t])");
+    has("    i        |");
+    has("no warnings");
+    assert_int_equal(explain(m, "nope"), LSTM_EINVAL);
+    tb_free(m);
+}
+
+static void peepholes_and_coupled_gates(void **state)
+{
+    (void)state;
+    tb_model *m = cell("LSTM", "X,W,R,B,,,,P", -1, 0);
+    Onnx__NodeProto *n = tb_graph(m)->node[0];
+    tb_attr_i(m, n, "input_forget", 1);
+    tb_attr_f(m, n, "clip", 2.5f);
+    tb_attr_strings(m, n, "activations", "HardSigmoid,Tanh,Softsign");
+    tb_attr_floats(m, n, "activation_alpha", (const float[]){0.3f}, 1);
+    assert_int_equal(explain(m, "cell"), LSTM_OK);
+    has("peepholes present (P: i, o, f); input_forget 1; clip on");
+    has("i[t] = HardSigmoid[alpha=0.3, beta=0.5](clip(X[t]·Wi' + H[t-1]·Ri' + Wbi + Rbi + Pi*C[t-1], 2.5))");
+    has("f[t] = 1 - i[t]                      (input_forget = 1: coupled gates)");
+    has("o[t] = HardSigmoid[alpha=0.3, beta=0.5](clip(X[t]·Wo' + H[t-1]·Ro' + Wbo + Rbo + Po*C[t], 2.5))");
+    has("H[t] = o[t]*Softsign(C[t])                 (C[t] is not clipped)");
+    tb_free(m);
+}
+
+static void warnings(void **state)
+{
+    (void)state;
+    /* A forget-bias offset in block o (index 1): the order is likely mixed up. */
+    tb_model *m = cell("LSTM", "X,W,R,B", 1, 1.0f);
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("warning: the bias of gate block 'o' (mean 1.00) stands out");
+    has("gate-order mix-up (ONNX order is i, o, f, c)");
+    tb_free(m);
+    /* The same offset in block f: fine. */
+    m = cell("LSTM", "X,W,R,B", 2, 1.0f);
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("note: the forget gate's bias stands out (mean 1.00, next 0.00): a forget-bias offset, in the right slot");
+    hasnt("warning:");
+    tb_free(m);
+    /* A constant initial state fixes the batch. */
+    m = cell("LSTM", "X,W,R,B,,h0", -1, 0);
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("warning: initial_h is a constant of shape [1,2,3]: the model runs only at batch 2");
+    tb_free(m);
+    /* GRU with linear_before_reset 0 from PyTorch. */
+    m = cell("GRU", "X,W,R,B", -1, 0);
+    tb_proto(m)->producer_name = "pytorch";
+    tb_proto(m)->producer_version = "2.5.0";
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("g[t] = Tanh(X[t]·Wh' + (r[t]*H[t-1])·Rh' + Rbh + Wbh)   (linear_before_reset = 0)");
+    has("warning: linear_before_reset is 0 in a model from pytorch 2.5.0");
+    tb_free(m);
+    m = cell("GRU", "X,W,R,B", -1, 0);
+    tb_attr_i(m, tb_graph(m)->node[0], "linear_before_reset", 1);
+    tb_proto(m)->producer_name = "pytorch";
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    hasnt("warning:");
+    tb_free(m);
+}
+
+static void describe_formats(void **state)
+{
+    (void)state;
+    tb_model *m = cell("LSTM", "X,W,R,B", -1, 0);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    text[0] = 0;
+    assert_int_equal(lstm_model_describe(md, LSTM_DESCRIBE_TEXT, capture, NULL), LSTM_OK);
+    has("parameters: ");
+    text[0] = 0;
+    assert_int_equal(lstm_model_describe(md, LSTM_DESCRIBE_JSON, capture, NULL), LSTM_OK);
+    has("\"schema\": \"lstm-dump/1\"");
+    text[0] = 0;
+    assert_int_equal(lstm_model_describe(md, LSTM_DESCRIBE_DOT, capture, NULL), LSTM_OK);
+    has("digraph");
+    assert_int_equal(lstm_model_describe(md, 9, capture, NULL), LSTM_EINVAL);
+    assert_int_equal(lstm_model_describe(NULL, 0, capture, NULL), LSTM_EINVAL);
+    assert_int_equal(lstm_model_describe(md, 0, NULL, NULL), LSTM_EINVAL);
+    lstm_model_close(md);
+    tb_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plain_lstm),
+        cmocka_unit_test(peepholes_and_coupled_gates),
+        cmocka_unit_test(warnings),
+        cmocka_unit_test(describe_formats),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
