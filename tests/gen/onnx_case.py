@@ -21,7 +21,7 @@ def write_case(root, name, model_bytes_or_proto, inputs, outputs, extra=None, mo
         os.makedirs(sd, exist_ok=True)
         for kind, items in (("input", ins), ("output", outs)):
             for i, (n, a) in enumerate(items):
-                t = numpy_helper.from_array(np.ascontiguousarray(a), n)
+                t = numpy_helper.from_array(np.array(a, order="C"), n)  # keeps 0-d arrays 0-d
                 with open(os.path.join(sd, "%s_%d.pb" % (kind, i)), "wb") as f:
                     f.write(t.SerializeToString())
     for fn, text in (extra or {}).items():
