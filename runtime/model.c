@@ -19,6 +19,9 @@ static int fold_constants(lstm_model *m)
     lstm__graph *g = m->g;
     _Alignas(64) unsigned char params[LSTM__PARAMS_MAX];
     lstm__rt in[64], out[8], *pin[64], *pout[8];
+    /* Folded values count as weights: they share the weight budget. */
+    uint64_t budget = m->limits.max_weight_bytes > g->weight_bytes
+                          ? m->limits.max_weight_bytes - g->weight_bytes : 0;
     for (int i = 0; i < g->n_nodes; i++) {
         lstm__node *n = &g->nodes[i];
         if (!n->op || n->n_in > 64 || n->n_out > 8) continue;
@@ -44,7 +47,7 @@ static int fold_constants(lstm_model *m)
         lstm__diag d;
         lstm__diag_clear(&d);
         lstm__kctx k = {.g = g, .n = n, .since = n->op->since, .in = pin, .out = pout,
-                        .params = params, .d = &d};
+                        .params = params, .d = &d, .max_tensor_bytes = m->limits.max_tensor_bytes};
         lstm__kctx_label(&k);
         for (int j = 0; j < n->n_out; j++) {
             memset(&out[j], 0, sizeof out[j]);
@@ -52,6 +55,10 @@ static int fold_constants(lstm_model *m)
         }
         memset(params, 0, sizeof params);
         if (n->op->parse(g, n, n->op->since, params, &d) || n->op->infer(&k)) continue;
+        uint64_t need = k.scratch_size;
+        for (int j = 0; j < n->n_out; j++) need += pout[j] ? out[j].nbytes : 0;
+        if (need > budget) continue; /* left to the session, which applies its own limit */
+        budget -= need;
         k.scratch = lstm__pool_alloc(&g->pool, k.scratch_size);
         if (!k.scratch) return LSTM_ENOMEM;
         lstm__tensor *ts[8] = {0};
