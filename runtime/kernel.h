@@ -46,6 +46,7 @@ typedef struct lstm__kctx {
     unsigned char *value_deps; /* per graph input: set when infer reads its values */
     lstm__rnn_state *state;    /* streaming state of a recurrent node, else NULL */
     lstm_trace_fn trace;       /* gate tracing callback, else NULL */
+    struct lstm__workers *workers; /* helper threads for large products, or NULL */
     void *trace_ud;
     uint64_t max_tensor_bytes; /* limit on any output (0: none) */
     int (*abort)(void *ud);    /* polled between time steps; non-zero stops the run */

@@ -113,6 +113,7 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
     }
     lstm__diag_clear(&m->diag);
     if (opt && opt->num_threads > 0) lstm__blas_set_threads(opt->num_threads);
+    m->num_threads = opt && opt->num_threads > 0 ? opt->num_threads : 1;
     lstm__limits_resolve(&m->limits, opt ? &opt->limits : NULL);
     int rc = path ? lstm__import_file(path, opt, &m->g, &m->diag)
                   : lstm__import_buffer(buf, len, opt, opt ? opt->external_data_dir : NULL, &m->g,

@@ -1,6 +1,7 @@
 /* session.c — lstm_session_*: binding, planning and running. */
 #include "session.h"
 #include "arena.h"
+#include "workers.h"
 #include "dtype.h"
 #include "ops/registry.h"
 
@@ -66,6 +67,7 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
             return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "graph %s '%s' has unsupported type %s",
                               what, dc->name, lstm__dtype_name(dc->type.dtype));
     }
+    s->workers = lstm__workers_start(m->num_threads, &s->alloc);
     nin = nout = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
@@ -89,6 +91,7 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
 void lstm_session_close(lstm_session *s)
 {
     if (!s) return;
+    lstm__workers_stop(s->workers);
     lstm__alloc a = s->alloc;
     lstm__free(&a, s->arena);
     lstm__pool_free(&s->plan_pool);
@@ -205,6 +208,7 @@ static void node_args(lstm_session *s, int i, lstm__kctx *k)
     k->value_deps = s->value_deps;
     k->state = NULL;
     k->trace = s->trace;
+    k->workers = s->workers;
     k->trace_ud = s->trace_ud;
     k->max_tensor_bytes = s->m->limits.max_tensor_bytes;
     k->abort = s->m->abort;

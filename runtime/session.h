@@ -44,6 +44,7 @@ struct lstm_session {
     size_t arena_size;
     void **scratch;           /* per node */
     size_t *scratch_size;     /* per node */
+    struct lstm__workers *workers; /* helper threads, or NULL */
     int streaming;             /* carry recurrent state between runs */
     lstm_trace_fn trace;       /* gate tracing, or NULL */
     void *trace_ud;

@@ -67,10 +67,45 @@ static void shared_model(void **state)
     lstm_model_close(m);
 }
 
+/* A session with helper threads (num_threads 2) splits large products by column panels:
+** every element is still computed by one thread in the same order, so results are identical. */
+static void helper_threads_same_results(void **state)
+{
+    (void)state;
+    /* 400 x 8 tokens: the input projection (3200 x 256 x 16) is split between the threads. */
+    static float one[400 * 8 * 25], two[400 * 8 * 25];
+    static int64_t toks[400 * 8];
+    size_t b1 = 0, b2 = 0;
+    for (int i = 0; i < 3200; i++) toks[i] = (i * 11) % 25;
+    const char *paths[] = {MODELS_DIR "/char_lstm/model.onnx", MODELS_DIR "/bigru_tagger/model.onnx"};
+    for (int p = 0; p < 2; p++) {
+        for (int threads = 1; threads <= 2; threads++) {
+            lstm_options opt = {.num_threads = threads};
+            lstm_model *m;
+            lstm_session *s;
+            assert_int_equal(lstm_model_open(paths[p], &opt, &m), LSTM_OK);
+            assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+            int rc = lstm_session_set_input(s, "tokens", LSTM_DT_INT64, 2,
+                                            p ? D2(8, 400) : D2(400, 8), toks, sizeof toks);
+            for (int r = 0; r < 3 && !rc; r++) rc = lstm_session_run(s);
+            assert_int_equal(rc, LSTM_OK);
+            lstm_view v;
+            assert_int_equal(lstm_session_output(s, p ? "tag_logits" : "log_probs", &v), LSTM_OK);
+            memcpy(threads == 1 ? one : two, v.data, v.nbytes);
+            *(threads == 1 ? &b1 : &b2) = v.nbytes;
+            lstm_session_close(s);
+            lstm_model_close(m);
+        }
+        assert_int_equal(b1, b2);
+        assert_memory_equal(one, two, b1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shared_model),
+        cmocka_unit_test(helper_threads_same_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

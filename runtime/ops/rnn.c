@@ -285,13 +285,13 @@ int lstm__rnn_op_run(lstm__kctx *k)
             .p = p, .z = z, .d = (int)d,
             .reverse = p->direction == LSTM__DIR_REVERSE || d == 1,
             .act = p->acts + d * p->acts_per_dir,
-            .isa = lstm__isa(), .Rp = pk.r[d], .Rhp = pk.rh[d], .bias = SLOT(S_BIAS),
+            .isa = lstm__isa(), .wk = k->workers, .Rp = pk.r[d], .Rhp = pk.rh[d], .bias = SLOT(S_BIAS),
             .P = P ? P + d * 3 * H : NULL,
             .xw = SLOT(S_XW), .rg = SLOT(S_RG), .tmp = SLOT(S_TMP), .tmp2 = SLOT(S_TMP2),
             .h = SLOT(S_H), .c = SLOT(S_C), .trace = k->trace ? SLOT(S_TRACE) : NULL,
         };
         /* xw = X * W_d^T for every step and batch row. */
-        lstm__gemm_packed(r.isa, (int)(T * B), (int)GH, (int)I, X, (int)I, pk.w[d], r.xw, (int)GH, 0);
+        lstm__gemm_packed_mt(r.wk, r.isa, (int)(T * B), (int)GH, (int)I, X, (int)I, pk.w[d], r.xw, (int)GH, 0);
         float *bias = SLOT(S_BIAS);
         const float *Bd = Bi ? Bi + d * 2 * GH : NULL;
         for (int64_t j = 0; j < GH; j++) {

@@ -37,6 +37,7 @@ typedef struct lstm__rnn_dir {
     int reverse;          /* this pass consumes time backwards */
     const lstm__act *act; /* p->acts + d * acts_per_dir */
     int isa;              /* simd.h kernel set */
+    struct lstm__workers *wk; /* helper threads, or NULL */
     const float *Rp;      /* packed R_d^T (GRU lbr=0: z and r columns) */
     const float *Rhp;     /* GRU lbr=0: packed Rh_d^T */
     const float *bias;    /* [G*H]: Wb + Rb (GRU: Wb + Rb for z, r; Wbh for h) */

@@ -1,5 +1,6 @@
 /* simd.c — packing, the blocked GEMM driver, ISA selection and the portable kernels. */
 #include "simd/simd.h"
+#include "workers.h"
 
 #include <math.h>
 #include <string.h>
@@ -125,4 +126,34 @@ void lstm__vtanh(int isa, float *x, int n)
     else
 #endif
         lstm__vtanh_portable(x, n);
+}
+
+typedef struct mt_job {
+    int isa, M, N, K, lda, ldc, accumulate;
+    const float *A, *Bp;
+    float *C;
+} mt_job;
+
+static void mt_part(void *ctx, int part, int parts)
+{
+    const mt_job *j = ctx;
+    int panels = (j->N + LSTM__NR - 1) / LSTM__NR;
+    int p0 = panels * part / parts, p1 = panels * (part + 1) / parts;
+    if (p0 >= p1) return;
+    int n0 = p0 * LSTM__NR, n1 = p1 * LSTM__NR < j->N ? p1 * LSTM__NR : j->N;
+    lstm__gemm_packed(j->isa, j->M, n1 - n0, j->K, j->A, j->lda, j->Bp + (size_t)p0 * (size_t)j->K * LSTM__NR,
+                      j->C + n0, j->ldc, j->accumulate);
+}
+
+void lstm__gemm_packed_mt(struct lstm__workers *w, int isa, int M, int N, int K, const float *A,
+                          int lda, const float *Bp, float *C, int ldc, int accumulate)
+{
+    /* About a million multiply-adds per thread is where splitting starts to pay. */
+    double work = (double)M * N * K;
+    if (!w || work < 2e6 || N <= LSTM__NR) {
+        lstm__gemm_packed(isa, M, N, K, A, lda, Bp, C, ldc, accumulate);
+        return;
+    }
+    mt_job j = {isa, M, N, K, lda, ldc, accumulate, A, Bp, C};
+    lstm__workers_run(w, mt_part, &j);
 }

@@ -28,6 +28,12 @@ void lstm__pack_wt(float *dst, const float *W, int N, int K);
 void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, const float *Bp,
                        float *C, int ldc, int accumulate);
 
+/* The same split by column panels over a session's threads when the product is large enough
+** to pay for the hand-off (w may be NULL). */
+struct lstm__workers;
+void lstm__gemm_packed_mt(struct lstm__workers *w, int isa, int M, int N, int K, const float *A,
+                          int lda, const float *Bp, float *C, int ldc, int accumulate);
+
 /* In place, n elements. Max abs error against libm: 2e-7 (sigmoid), 4e-7 (tanh). */
 void lstm__vsigmoid(int isa, float *x, int n);
 void lstm__vtanh(int isa, float *x, int n);
