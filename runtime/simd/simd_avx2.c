@@ -7,38 +7,55 @@
 
 #include <immintrin.h>
 
+/* MR rows x 32 columns; one row keeps two accumulator sets on alternate k (see avx512). */
 static inline __attribute__((always_inline)) void tile(int MR, int K, const float *A, int lda,
                                                        const float *Bp, float *C, int ldc,
                                                        int ncols, int accumulate)
 {
-    __m256 c[2][4];
+    const int KU = MR == 1 ? 2 : 1;
+    __m256 c[2][2][4];
+    for (int u = 0; u < KU; u++)
 #pragma GCC unroll 2
-    for (int i = 0; i < MR; i++)
-        for (int j = 0; j < 4; j++) c[i][j] = _mm256_setzero_ps();
-    for (int k = 0; k < K; k++) {
-        const float *b = Bp + (size_t)k * LSTM__NR;
-        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), b2 = _mm256_loadu_ps(b + 16),
-               b3 = _mm256_loadu_ps(b + 24);
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < 4; j++) c[u][i][j] = _mm256_setzero_ps();
+    int k = 0;
+    for (; k + KU <= K; k += KU) {
 #pragma GCC unroll 2
-        for (int i = 0; i < MR; i++) {
-            __m256 a = _mm256_broadcast_ss(A + (size_t)i * (size_t)lda + (size_t)k);
-            c[i][0] = _mm256_fmadd_ps(a, b0, c[i][0]);
-            c[i][1] = _mm256_fmadd_ps(a, b1, c[i][1]);
-            c[i][2] = _mm256_fmadd_ps(a, b2, c[i][2]);
-            c[i][3] = _mm256_fmadd_ps(a, b3, c[i][3]);
+        for (int u = 0; u < KU; u++) {
+            const float *b = Bp + (size_t)(k + u) * LSTM__NR;
+            __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), b2 = _mm256_loadu_ps(b + 16),
+                   b3 = _mm256_loadu_ps(b + 24);
+#pragma GCC unroll 2
+            for (int i = 0; i < MR; i++) {
+                __m256 a = _mm256_broadcast_ss(A + (size_t)i * (size_t)lda + (size_t)(k + u));
+                c[u][i][0] = _mm256_fmadd_ps(a, b0, c[u][i][0]);
+                c[u][i][1] = _mm256_fmadd_ps(a, b1, c[u][i][1]);
+                c[u][i][2] = _mm256_fmadd_ps(a, b2, c[u][i][2]);
+                c[u][i][3] = _mm256_fmadd_ps(a, b3, c[u][i][3]);
+            }
         }
     }
+    for (; k < K; k++) {
+        const float *b = Bp + (size_t)k * LSTM__NR;
+        for (int i = 0; i < MR; i++) {
+            __m256 a = _mm256_broadcast_ss(A + (size_t)i * (size_t)lda + (size_t)k);
+            for (int j = 0; j < 4; j++) c[0][i][j] = _mm256_fmadd_ps(a, _mm256_loadu_ps(b + 8 * j), c[0][i][j]);
+        }
+    }
+    if (KU == 2)
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < 4; j++) c[0][i][j] = _mm256_add_ps(c[0][i][j], c[1][i][j]);
     for (int i = 0; i < MR; i++) {
         float *o = C + (size_t)i * (size_t)ldc;
         if (ncols == LSTM__NR) {
             for (int j = 0; j < 4; j++) {
-                __m256 v = c[i][j];
+                __m256 v = c[0][i][j];
                 if (accumulate) v = _mm256_add_ps(v, _mm256_loadu_ps(o + 8 * j));
                 _mm256_storeu_ps(o + 8 * j, v);
             }
         } else {
             float tmp[LSTM__NR];
-            for (int j = 0; j < 4; j++) _mm256_storeu_ps(tmp + 8 * j, c[i][j]);
+            for (int j = 0; j < 4; j++) _mm256_storeu_ps(tmp + 8 * j, c[0][i][j]);
             for (int j = 0; j < ncols; j++) o[j] = accumulate ? o[j] + tmp[j] : tmp[j];
         }
     }

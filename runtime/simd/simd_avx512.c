@@ -10,34 +10,68 @@
 
 #include <immintrin.h>
 
-static inline __attribute__((always_inline)) void tile(int MR, int K, const float *A, int lda,
-                                                       const float *Bp, float *C, int ldc,
+/* MR rows x 32 columns. With few rows the FMA chains of one accumulator set are too short to
+** hide the FMA latency, so KU independent sets take alternate k and are summed at the end. */
+static inline __attribute__((always_inline)) void tile(int MR, int valid, int K, const float *A,
+                                                       int lda, const float *Bp, float *C, int ldc,
                                                        int ncols, int accumulate)
 {
-    __m512 c0[8], c1[8];
+    /* Rows past `valid` repeat the last valid row (never read out of bounds) and are not
+    ** stored: a 4-row tile beats a 2-row one, whose FMA chains are too few. */
+    const float *ar[8];
 #pragma GCC unroll 8
-    for (int i = 0; i < MR; i++) c0[i] = c1[i] = _mm512_setzero_ps();
-    for (int k = 0; k < K; k++) {
-        __m512 b0 = _mm512_loadu_ps(Bp + (size_t)k * LSTM__NR);
-        __m512 b1 = _mm512_loadu_ps(Bp + (size_t)k * LSTM__NR + 16);
+    for (int i = 0; i < MR; i++) ar[i] = A + (size_t)(i < valid ? i : valid - 1) * (size_t)lda;
+    enum { MAXU = 4 };
+    const int KU = MR == 1 ? 4 : MR == 2 ? 2 : 1;
+    __m512 c0[MAXU][8], c1[MAXU][8];
+#pragma GCC unroll 4
+    for (int u = 0; u < KU; u++)
 #pragma GCC unroll 8
-        for (int i = 0; i < MR; i++) {
-            __m512 a = _mm512_set1_ps(A[(size_t)i * (size_t)lda + (size_t)k]);
-            c0[i] = _mm512_fmadd_ps(a, b0, c0[i]);
-            c1[i] = _mm512_fmadd_ps(a, b1, c1[i]);
+        for (int i = 0; i < MR; i++) c0[u][i] = c1[u][i] = _mm512_setzero_ps();
+    int k = 0;
+    for (; k + KU <= K; k += KU) {
+#pragma GCC unroll 4
+        for (int u = 0; u < KU; u++) {
+            const float *b = Bp + (size_t)(k + u) * LSTM__NR;
+            __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 8
+            for (int i = 0; i < MR; i++) {
+                __m512 a = _mm512_set1_ps(ar[i][k + u]);
+                c0[u][i] = _mm512_fmadd_ps(a, b0, c0[u][i]);
+                c1[u][i] = _mm512_fmadd_ps(a, b1, c1[u][i]);
+            }
         }
     }
+    for (; k < K; k++) {
+        const float *b = Bp + (size_t)k * LSTM__NR;
+        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 8
+        for (int i = 0; i < MR; i++) {
+            __m512 a = _mm512_set1_ps(ar[i][k]);
+            c0[0][i] = _mm512_fmadd_ps(a, b0, c0[0][i]);
+            c1[0][i] = _mm512_fmadd_ps(a, b1, c1[0][i]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int u = 1; u < KU; u++)
+#pragma GCC unroll 8
+        for (int i = 0; i < MR; i++) {
+            c0[0][i] = _mm512_add_ps(c0[0][i], c0[u][i]);
+            c1[0][i] = _mm512_add_ps(c1[0][i], c1[u][i]);
+        }
     __mmask16 m0 = ncols >= 16 ? 0xffff : (__mmask16)((1u << ncols) - 1);
     __mmask16 m1 = ncols >= 32 ? 0xffff : ncols > 16 ? (__mmask16)((1u << (ncols - 16)) - 1) : 0;
 #pragma GCC unroll 8
     for (int i = 0; i < MR; i++) {
+        if (i >= valid) break;
         float *c = C + (size_t)i * (size_t)ldc;
+        __m512 v0 = c0[0][i], v1 = c1[0][i];
         if (accumulate) {
-            c0[i] = _mm512_add_ps(c0[i], _mm512_maskz_loadu_ps(m0, c));
-            c1[i] = _mm512_add_ps(c1[i], _mm512_maskz_loadu_ps(m1, c + 16));
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, c));
+            v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, c + 16));
         }
-        _mm512_mask_storeu_ps(c, m0, c0[i]);
-        _mm512_mask_storeu_ps(c + 16, m1, c1[i]);
+        _mm512_mask_storeu_ps(c, m0, v0);
+        _mm512_mask_storeu_ps(c + 16, m1, v1);
     }
 }
 
@@ -46,20 +80,17 @@ void lstm__gemm_panel_avx512(int M, int K, const float *A, int lda, const float 
 {
     int m = 0;
     for (; m + 8 <= M; m += 8)
-        tile(8, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc, ncols,
-             accumulate);
+        tile(8, 8, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc,
+             ncols, accumulate);
+    int r = M - m;
     const float *a = A + (size_t)m * (size_t)lda;
     float *c = C + (size_t)m * (size_t)ldc;
-    switch (M - m) {
-    case 7: tile(7, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
-    case 6: tile(6, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
-    case 5: tile(5, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
-    case 4: tile(4, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
-    case 3: tile(3, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
-    case 2: tile(2, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
-    case 1: tile(1, K, a, lda, Bp, c, ldc, ncols, accumulate); break;
-    default: break;
-    }
+    if (r == 1)
+        tile(1, 1, K, a, lda, Bp, c, ldc, ncols, accumulate);
+    else if (r >= 2 && r <= 4)
+        tile(4, r, K, a, lda, Bp, c, ldc, ncols, accumulate);
+    else if (r > 4)
+        tile(8, r, K, a, lda, Bp, c, ldc, ncols, accumulate);
 }
 
 /* e^x for x already clamped to [-87, 87]; NaN passes through. */
