@@ -24,5 +24,7 @@ with torch.no_grad():
         module(x)
         t.append((time.perf_counter() - a) * 1e3)
 t.sort()
+# VmHWM: getrusage's ru_maxrss survives exec and would report the parent's peak.
+hwm = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")]
 print("median_ms=%.4f min_ms=%.4f peak_rss_kb=%d threads=%d" % (
-    t[(len(t) - 1) // 2], t[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, threads))
+    t[(len(t) - 1) // 2], t[0], hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, threads))

@@ -107,6 +107,24 @@ static void summary(const char *name, const lstm_view *v)
     printf("%s]\n", n > 8 ? ", ..." : "");
 }
 
+/* Peak resident memory of this process in KiB: VmHWM (getrusage's ru_maxrss survives exec, so a
+** child of a large process would report its parent's peak). */
+static long peak_rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0) kb = strtol(line + 6, NULL, 10);
+    if (f) fclose(f);
+    if (kb < 0) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        kb = ru.ru_maxrss;
+    }
+    return kb;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -307,14 +325,13 @@ int run_model(const run_cfg *c)
         }
         qsort(lat, (size_t)c->bench, sizeof *lat, cmp_double);
         int n = c->bench;
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
         printf("model_load_ms %.3f\nfirst_run_ms %.3f\n", load_ms, first_ms);
         /* Percentile p: the element at floor(p * (n - 1)) of the sorted latencies. */
         printf("latency_ms min=%.4f median=%.4f p90=%.4f p99=%.4f max=%.4f\n", lat[0],
                lat[(n - 1) / 2], lat[(int)(0.90 * (n - 1))], lat[(int)(0.99 * (n - 1))], lat[n - 1]);
-        printf("runs %d  runs_per_s %.2f\npeak_rss_kb %ld\nthreads %d\n", n,
-               total > 0 ? n / (total / 1e3) : 0.0, ru.ru_maxrss, lstm_num_threads());
+        printf("runs %d  runs_per_s %.2f\npeak_rss_kb %ld\nthreads %d (OpenBLAS %d)\n", n,
+               total > 0 ? n / (total / 1e3) : 0.0, peak_rss_kb(), c->threads > 0 ? c->threads : 1,
+               lstm_num_threads());
         free(lat);
         status = 0;
         goto done;
