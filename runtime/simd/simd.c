@@ -3,15 +3,23 @@
 #include "workers.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 int lstm__isa(void)
 {
+    int isa = LSTM__ISA_PORTABLE;
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return LSTM__ISA_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return LSTM__ISA_AVX2;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
+        isa = LSTM__ISA_AVX512;
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        isa = LSTM__ISA_AVX2;
 #endif
-    return LSTM__ISA_PORTABLE;
+    /* LSTM_ISA=portable|avx2 caps the kernels (to test or compare the other paths). */
+    const char *cap = getenv("LSTM_ISA");
+    if (cap && strcmp(cap, "portable") == 0) isa = LSTM__ISA_PORTABLE;
+    if (cap && strcmp(cap, "avx2") == 0 && isa > LSTM__ISA_AVX2) isa = LSTM__ISA_AVX2;
+    return isa;
 }
 
 const char *lstm__isa_name(int isa)
