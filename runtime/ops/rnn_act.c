@@ -22,13 +22,18 @@ float lstm__act_one(const lstm__act *a, float x)
 
 void lstm__act_apply(const lstm__act *a, float *x, int n)
 {
+    lstm__act_apply_isa(lstm__isa(), a, x, n);
+}
+
+void lstm__act_apply_isa(int isa, const lstm__act *a, float *x, int n)
+{
     const float al = a->alpha, be = a->beta;
     switch (a->kind) {
     case LSTM__ACT_RELU:
         for (int i = 0; i < n; i++) x[i] = x[i] < 0 ? 0.0f : x[i];
         break;
-    case LSTM__ACT_TANH: lstm__vtanh(lstm__isa(), x, n); break;
-    case LSTM__ACT_SIGMOID: lstm__vsigmoid(lstm__isa(), x, n); break;
+    case LSTM__ACT_TANH: lstm__vtanh(isa, x, n); break;
+    case LSTM__ACT_SIGMOID: lstm__vsigmoid(isa, x, n); break;
     case LSTM__ACT_AFFINE:
         for (int i = 0; i < n; i++) x[i] = al * x[i] + be;
         break;

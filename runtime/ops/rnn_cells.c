@@ -51,15 +51,15 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
                 gf[j] += Pf[j] * c[j];
             }
         clip_vec(p, gi, H);
-        lstm__act_apply(&r->act[0], gi, (int)H);
+        lstm__act_apply_isa(r->isa, &r->act[0], gi, (int)H);
         if (p->input_forget) {
             for (int64_t j = 0; j < H; j++) gf[j] = 1.0f - gi[j];
         } else {
             clip_vec(p, gf, H);
-            lstm__act_apply(&r->act[0], gf, (int)H);
+            lstm__act_apply_isa(r->isa, &r->act[0], gf, (int)H);
         }
         clip_vec(p, gc, H);
-        lstm__act_apply(&r->act[1], gc, (int)H);
+        lstm__act_apply_isa(r->isa, &r->act[1], gc, (int)H);
         int64_t t = lstm__rnn_time(r, s, lens[b]);
         lstm__trace_put(r, 0, t, b, gi);
         lstm__trace_put(r, 1, t, b, gf);
@@ -68,9 +68,9 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         if (Po)
             for (int64_t j = 0; j < H; j++) go[j] += Po[j] * c[j];
         clip_vec(p, go, H);
-        lstm__act_apply(&r->act[0], go, (int)H);
+        lstm__act_apply_isa(r->isa, &r->act[0], go, (int)H);
         for (int64_t j = 0; j < H; j++) gc[j] = c[j]; /* h(C): no clip (onnxruntime's reading) */
-        lstm__act_apply(&r->act[2], gc, (int)H);
+        lstm__act_apply_isa(r->isa, &r->act[2], gc, (int)H);
         for (int64_t j = 0; j < H; j++) h[j] = go[j] * gc[j];
         lstm__trace_put(r, 2, t, b, go);
         lstm__trace_put(r, 4, t, b, c);
@@ -96,7 +96,7 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         const float *q = r->rg + b * GH, *h = r->h + b * H;
         for (int64_t j = 0; j < 2 * H; j++) gz[j] = x[j] + q[j] + r->bias[j];
         clip_vec(p, gz, 2 * H);
-        lstm__act_apply(&r->act[0], gz, (int)(2 * H));
+        lstm__act_apply_isa(r->isa, &r->act[0], gz, (int)(2 * H));
         if (lbr) {
             for (int64_t j = 0; j < H; j++)
                 gh[j] = x[2 * H + j] + r->bias[2 * H + j] +
@@ -115,7 +115,7 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
                 gh[j] = x[2 * H + j] + r->bias[2 * H + j] + hh[b * H + j] + (r->Rb ? r->Rb[j] : 0.0f);
         }
         clip_vec(p, gh, H);
-        lstm__act_apply(&r->act[1], gh, (int)H);
+        lstm__act_apply_isa(r->isa, &r->act[1], gh, (int)H);
         for (int64_t j = 0; j < H; j++) h[j] = (1.0f - gz[j]) * gh[j] + gz[j] * h[j];
         if (r->trace) {
             int64_t t = lstm__rnn_time(r, s, lens[b]);
@@ -138,7 +138,7 @@ void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         float *h = r->h + b * H;
         for (int64_t j = 0; j < H; j++) h[j] = x[j] + q[j] + r->bias[j];
         clip_vec(r->p, h, H);
-        lstm__act_apply(&r->act[0], h, (int)H);
+        lstm__act_apply_isa(r->isa, &r->act[0], h, (int)H);
         lstm__trace_put(r, 0, lstm__rnn_time(r, s, lens[b]), b, h);
     }
 }
