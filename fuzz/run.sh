@@ -27,11 +27,14 @@ export OPENBLAS_NUM_THREADS=1
 status=0
 for f in load run; do
     echo "== fuzz_$f for $secs s"
+    par=""
+    [ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"
+    # shellcheck disable=SC2086
     build-fuzz/fuzz/fuzz_$f "fuzz/corpus-$f" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
-        -jobs="$jobs" -workers="$jobs" -artifact_prefix=fuzz/findings/ -print_final_stats=1 \
+        -malloc_limit_mb=1024 $par -artifact_prefix=fuzz/findings/ -print_final_stats=1 \
         > "fuzz/findings/fuzz_$f.log" 2>&1 || status=1
     grep -E '^stat::number_of_executed_units|^stat::peak_rss|Done|ERROR|SUMMARY' "fuzz/findings/fuzz_$f.log" | head -n 5 || true
     echo "corpus: $(ls "fuzz/corpus-$f" | wc -l) files, $(du -sk "fuzz/corpus-$f" | cut -f1) KiB"
 done
-[ $status -eq 0 ] || { echo "FAIL: a fuzzer found a problem (fuzz/findings/)"; tail -n 40 fuzz/findings/*.log; }
+[ $status -eq 0 ] || { echo "FAIL: a fuzzer found a problem (fuzz/findings/)"; grep -h -A 12 -E 'ERROR|runtime error' fuzz/findings/fuzz_*.log | head -n 60; }
 exit $status
