@@ -1,8 +1,20 @@
-/* workers.c — see workers.h. A generation counter under one mutex hands out each job; the
-** caller runs part 0 and waits until every helper has finished its part. */
+/* workers.c — see workers.h. A generation counter hands out each job; the caller runs part 0
+** and waits until every helper has finished its part. Both sides spin briefly before blocking
+** on a condition variable: a recurrent step hands out a job every few tens of microseconds,
+** and a futex wake-up per step would cost as much as the work it splits. */
 #include "workers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+
+enum { SPINS = 4000 }; /* pause iterations (roughly 50-150 us) before blocking */
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
 
 struct lstm__workers {
     const lstm__alloc *a;
@@ -11,8 +23,8 @@ struct lstm__workers {
     struct slot *slots;
     pthread_mutex_t mu;
     pthread_cond_t go, done;
-    unsigned long gen;
-    int pending, stop;
+    atomic_ulong gen;
+    atomic_int pending, stop;
     void (*fn)(void *ctx, int part, int parts);
     void *ctx;
 };
@@ -29,20 +41,28 @@ static void *helper(void *arg)
     lstm__workers *w = a->w;
     int part = a->part;
     unsigned long seen = 0;
-    pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (!w->stop && w->gen == seen) pthread_cond_wait(&w->go, &w->mu);
-        if (w->stop) break;
-        seen = w->gen;
+        for (int i = 0; i < SPINS && atomic_load_explicit(&w->gen, memory_order_acquire) == seen &&
+                        !atomic_load_explicit(&w->stop, memory_order_acquire);
+             i++)
+            cpu_relax();
+        pthread_mutex_lock(&w->mu);
+        while (!atomic_load(&w->stop) && atomic_load(&w->gen) == seen) pthread_cond_wait(&w->go, &w->mu);
+        if (atomic_load(&w->stop)) {
+            pthread_mutex_unlock(&w->mu);
+            return NULL;
+        }
+        seen = atomic_load(&w->gen);
         void (*fn)(void *, int, int) = w->fn;
         void *ctx = w->ctx;
         pthread_mutex_unlock(&w->mu);
         fn(ctx, part, w->n + 1);
-        pthread_mutex_lock(&w->mu);
-        if (--w->pending == 0) pthread_cond_signal(&w->done);
+        if (atomic_fetch_sub_explicit(&w->pending, 1, memory_order_acq_rel) == 1) {
+            pthread_mutex_lock(&w->mu);
+            pthread_cond_signal(&w->done);
+            pthread_mutex_unlock(&w->mu);
+        }
     }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
 }
 
 lstm__workers *lstm__workers_start(int n_threads, const lstm__alloc *a)
@@ -77,7 +97,7 @@ void lstm__workers_stop(lstm__workers *w)
 {
     if (!w) return;
     pthread_mutex_lock(&w->mu);
-    w->stop = 1;
+    atomic_store(&w->stop, 1);
     pthread_cond_broadcast(&w->go);
     pthread_mutex_unlock(&w->mu);
     for (int i = 0; i < w->n; i++) pthread_join(w->th[i], NULL);
@@ -101,12 +121,15 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
     pthread_mutex_lock(&w->mu);
     w->fn = fn;
     w->ctx = ctx;
-    w->pending = w->n;
-    w->gen++;
+    atomic_store(&w->pending, w->n);
+    atomic_fetch_add_explicit(&w->gen, 1, memory_order_release);
     pthread_cond_broadcast(&w->go);
     pthread_mutex_unlock(&w->mu);
     fn(ctx, 0, w->n + 1);
-    pthread_mutex_lock(&w->mu);
-    while (w->pending > 0) pthread_cond_wait(&w->done, &w->mu);
-    pthread_mutex_unlock(&w->mu);
+    for (int i = 0; i < SPINS && atomic_load_explicit(&w->pending, memory_order_acquire) > 0; i++) cpu_relax();
+    if (atomic_load_explicit(&w->pending, memory_order_acquire) > 0) {
+        pthread_mutex_lock(&w->mu);
+        while (atomic_load(&w->pending) > 0) pthread_cond_wait(&w->done, &w->mu);
+        pthread_mutex_unlock(&w->mu);
+    }
 }
