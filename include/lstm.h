@@ -117,8 +117,9 @@ typedef struct lstm_options {
     /* Base folder for external tensor data of a model opened from a buffer; NULL refuses
     ** external data in that case. Ignored by lstm_model_open (the model's own folder is used). */
     const char *external_data_dir;
-    /* Threads for the BLAS calls; 0 leaves OpenBLAS as it is. OpenBLAS's thread count is
-    ** process-wide: setting it here changes it for the whole process. */
+    /* Threads per run: each session starts num_threads - 1 helpers that split the recurrent
+    ** products (they spin up to ~0.1 ms after each job before sleeping). Also OpenBLAS's
+    ** thread count, which is process-wide. 0: no helpers, OpenBLAS left as it is. */
     int num_threads;
     /* Non-zero refuses every tensor stored as external data (sandboxed use). */
     int no_external_data;

@@ -28,7 +28,7 @@ static void usage(FILE *f)
             "                       (inputs not given are generated from --seed)\n"
             "  --output-dir DIR     write every output to DIR/NAME.npy (or .pb)\n"
             "  --format npy|pb      format for --output-dir (default npy)\n"
-            "  --threads N          BLAS threads (process-wide; default: OpenBLAS's)\n"
+            "  --threads N          threads for the recurrent products and OpenBLAS\n"
             "  --seed S             seed for generated inputs (default 0)\n"
             "  --bench N            time N runs after a warm-up run\n"
             "  --trace DIR          write every gate of every LSTM/GRU/RNN node at every step\n"

@@ -291,7 +291,7 @@ int lstm__rnn_op_run(lstm__kctx *k)
             .h = SLOT(S_H), .c = SLOT(S_C), .trace = k->trace ? SLOT(S_TRACE) : NULL,
         };
         /* xw = X * W_d^T for every step and batch row. */
-        lstm__gemm_packed_mt(r.wk, r.isa, (int)(T * B), (int)GH, (int)I, X, (int)I, pk.w[d], r.xw, (int)GH, 0);
+        lstm__gemm_packed_mt(r.wk, LSTM__SPLIT_ONCE, r.isa, (int)(T * B), (int)GH, (int)I, X, (int)I, pk.w[d], r.xw, (int)GH, 0);
         float *bias = SLOT(S_BIAS);
         const float *Bd = Bi ? Bi + d * 2 * GH : NULL;
         for (int64_t j = 0; j < GH; j++) {

@@ -28,7 +28,7 @@ static inline void clip_vec(const lstm__rnn_params *p, float *x, int64_t n)
 static void recur_gemm(const lstm__rnn_dir *r, int rows)
 {
     const int B = (int)r->z->B, H = (int)r->z->H, GH = (int)(r->z->G * r->z->H);
-    lstm__gemm_packed_mt(r->wk, r->isa, B, rows, H, r->h, H, r->Rp, r->rg, GH, 0);
+    lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, B, rows, H, r->h, H, r->Rp, r->rg, GH, 0);
 }
 
 void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
@@ -123,7 +123,7 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
             for (int64_t j = 0; j < H; j++) rh[b * H + j] = gr[j] * h[j];
         }
     }
-    if (!lbr) lstm__gemm_packed_mt(r->wk, r->isa, (int)B, (int)H, (int)H, rh, (int)H, r->Rhp, hh, (int)H, 0);
+    if (!lbr) lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, (int)B, (int)H, (int)H, rh, (int)H, r->Rhp, hh, (int)H, 0);
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         float *gz = r->tmp + b * GH, *gh = gz + 2 * H, *h = r->h + b * H;

@@ -153,13 +153,10 @@ static void mt_part(void *ctx, int part, int parts)
                       j->C + n0, j->ldc, j->accumulate);
 }
 
-void lstm__gemm_packed_mt(struct lstm__workers *w, int isa, int M, int N, int K, const float *A,
-                          int lda, const float *Bp, float *C, int ldc, int accumulate)
+void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
+                          const float *A, int lda, const float *Bp, float *C, int ldc, int accumulate)
 {
-    /* With spinning helpers, splitting pays from about 125k multiply-adds per thread (measured:
-    ** LSTM H = 512, batch 1, 2 threads, 19 -> 8 ms per run; H = 256 2.2 -> 1.4 ms). */
-    double work = (double)M * N * K;
-    if (!w || work < 2.5e5 || N <= LSTM__NR) {
+    if (!w || (double)M * N * K < min_work || N <= LSTM__NR) {
         lstm__gemm_packed(isa, M, N, K, A, lda, Bp, C, ldc, accumulate);
         return;
     }

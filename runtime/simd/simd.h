@@ -28,11 +28,16 @@ void lstm__pack_wt(float *dst, const float *W, int N, int K);
 void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, const float *Bp,
                        float *C, int ldc, int accumulate);
 
-/* The same split by column panels over a session's threads when the product is large enough
-** to pay for the hand-off (w may be NULL). */
+/* The same split by column panels over a session's threads when M*N*K reaches min_work
+** (w may be NULL). A one-off product wakes sleeping helpers (~0.1 ms on these machines):
+** LSTM__SPLIT_ONCE; the products of consecutive time steps find them spinning:
+** LSTM__SPLIT_STEP. Measured with lstm-run --bench at 2 threads: H = 512, batch 1 goes from
+** 19 to 8 ms with the step threshold; H = 32 loses 4x if its input projection is split. */
+#define LSTM__SPLIT_ONCE 2e6
+#define LSTM__SPLIT_STEP 2.5e5
 struct lstm__workers;
-void lstm__gemm_packed_mt(struct lstm__workers *w, int isa, int M, int N, int K, const float *A,
-                          int lda, const float *Bp, float *C, int ldc, int accumulate);
+void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
+                          const float *A, int lda, const float *Bp, float *C, int ldc, int accumulate);
 
 /* In place, n elements. Max abs error against libm: 2e-7 (sigmoid), 4e-7 (tanh). */
 void lstm__vsigmoid(int isa, float *x, int n);
