@@ -5,43 +5,11 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include "lstm.h"
+#include "measure.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Peak resident memory of this process in KiB: VmHWM (getrusage's ru_maxrss survives exec, so a
-** child of a large process would report its parent's peak). */
-static long peak_rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0) kb = strtol(line + 6, NULL, 10);
-    if (f) fclose(f);
-    if (kb < 0) {
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        kb = ru.ru_maxrss;
-    }
-    return kb;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -66,18 +34,18 @@ int main(int argc, char **argv)
     if (!rc) rc = lstm_session_run(s); /* warm-up: plans memory */
     double *t = malloc(sizeof(double) * (size_t)runs);
     for (int i = 0; !rc && i < runs; i++) {
-        double a = now_ms();
+        double a = measure_now_ms();
         rc = lstm_session_run(s);
-        t[i] = now_ms() - a;
+        t[i] = measure_now_ms() - a;
     }
     if (rc) {
         fprintf(stderr, "bench_ours: %s: %s\n", lstm_errstr(rc),
                 s ? lstm_session_errmsg(s) : lstm_model_errmsg(m));
         return 1;
     }
-    qsort(t, (size_t)runs, sizeof *t, cmp);
+    measure_sort(t, (size_t)runs);
     printf("median_ms=%.4f min_ms=%.4f peak_rss_kb=%ld threads=%d\n", t[(runs - 1) / 2], t[0],
-           peak_rss_kb(), threads);
+           measure_peak_rss_kb(), threads);
     free(t);
     free(x);
     lstm_session_close(s);

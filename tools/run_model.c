@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run.h"
 #include "heatmap.h"
+#include "measure.h"
 #include "tensor_io.h"
 
 #include <math.h>
@@ -12,16 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -105,30 +97,6 @@ static void summary(const char *name, const lstm_view *v)
     for (size_t i = 0; i < n && i < 8; i++)
         printf("%s%.6g", i ? ", " : "", elem_as_double(v->dtype, v->data, i));
     printf("%s]\n", n > 8 ? ", ..." : "");
-}
-
-/* Peak resident memory of this process in KiB: VmHWM (getrusage's ru_maxrss survives exec, so a
-** child of a large process would report its parent's peak). */
-static long peak_rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0) kb = strtol(line + 6, NULL, 10);
-    if (f) fclose(f);
-    if (kb < 0) {
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        kb = ru.ru_maxrss;
-    }
-    return kb;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* Bind every input: --input files (by name), an .npz bundle (keys = input names), else
@@ -276,9 +244,9 @@ int run_model(const run_cfg *c)
     lstm_session *s = NULL;
     lstm_tensor ts[64];
     int nt = 0, status = 1;
-    double t0 = now_ms();
+    double t0 = measure_now_ms();
     int rc = lstm_model_open(c->model, &opt, &m);
-    double load_ms = now_ms() - t0;
+    double load_ms = measure_now_ms() - t0;
     if (rc) {
         fprintf(stderr, "lstm-run: %s: %s: %s\n", c->model, lstm_errstr(rc), lstm_model_errmsg(m));
         goto done;
@@ -301,9 +269,9 @@ int run_model(const run_cfg *c)
         }
         lstm_session_set_trace(s, on_trace, &tc);
     }
-    t0 = now_ms();
+    t0 = measure_now_ms();
     rc = lstm_session_run(s);
-    double first_ms = now_ms() - t0;
+    double first_ms = measure_now_ms() - t0;
     if (rc) {
         fprintf(stderr, "lstm-run: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
         goto done;
@@ -313,9 +281,9 @@ int run_model(const run_cfg *c)
         if (!lat) goto done;
         double total = 0;
         for (int i = 0; i < c->bench; i++) {
-            t0 = now_ms();
+            t0 = measure_now_ms();
             rc = lstm_session_run(s);
-            lat[i] = now_ms() - t0;
+            lat[i] = measure_now_ms() - t0;
             total += lat[i];
             if (rc) {
                 fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
@@ -323,14 +291,14 @@ int run_model(const run_cfg *c)
                 goto done;
             }
         }
-        qsort(lat, (size_t)c->bench, sizeof *lat, cmp_double);
+        measure_sort(lat, (size_t)c->bench);
         int n = c->bench;
         printf("model_load_ms %.3f\nfirst_run_ms %.3f\n", load_ms, first_ms);
         /* Percentile p: the element at floor(p * (n - 1)) of the sorted latencies. */
         printf("latency_ms min=%.4f median=%.4f p90=%.4f p99=%.4f max=%.4f\n", lat[0],
                lat[(n - 1) / 2], lat[(int)(0.90 * (n - 1))], lat[(int)(0.99 * (n - 1))], lat[n - 1]);
         printf("runs %d  runs_per_s %.2f\npeak_rss_kb %ld\nthreads %d (OpenBLAS %d)\n", n,
-               total > 0 ? n / (total / 1e3) : 0.0, peak_rss_kb(), c->threads > 0 ? c->threads : 1,
+               total > 0 ? n / (total / 1e3) : 0.0, measure_peak_rss_kb(), c->threads > 0 ? c->threads : 1,
                lstm_num_threads());
         free(lat);
         status = 0;
