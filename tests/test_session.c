@@ -152,6 +152,21 @@ static void misuse(void **state)
     tb_free(b);
 }
 
+/* The model loads but its session is refused with LSTM_EUNSUPPORTED and msg; frees b. */
+static void expect_open_unsupported(tb_model *b, const char *msg)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), msg));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 /* A node the runtime cannot run is refused when the session opens, naming the node. */
 static void unsupported_node(void **state)
 {
@@ -160,16 +175,7 @@ static void unsupported_node(void **state)
     tb_input(b, "X", F32, 1, D1(3), NULL);
     tb_node(b, "Frobnicate", "frob", "X", "Y");
     tb_output(b, "Y", F32, -1, NULL, NULL);
-    size_t len;
-    const uint8_t *buf = tb_pack(b, &len);
-    lstm_model *m;
-    lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
-    assert_non_null(strstr(lstm_session_errmsg(s), "node 'frob' (Frobnicate, opset 14): no implementation of Frobnicate"));
-    lstm_session_close(s);
-    lstm_model_close(m);
-    tb_free(b);
+    expect_open_unsupported(b, "node 'frob' (Frobnicate, opset 14): no implementation of Frobnicate");
 }
 
 /* Streaming: chunks give one run's outputs; reset; batch changes; reverse refused. */
@@ -381,16 +387,7 @@ static void control_flow_refused(void **state)
     a->has_i = 0;
     a->g = body;
     tb_output(b, "Y", F32, -1, NULL, NULL);
-    size_t len;
-    const uint8_t *buf = tb_pack(b, &len);
-    lstm_model *m;
-    lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
-    assert_non_null(strstr(lstm_session_errmsg(s), "node 'branch' (If, opset 14): no implementation of If"));
-    lstm_session_close(s);
-    lstm_model_close(m);
-    tb_free(b);
+    expect_open_unsupported(b, "node 'branch' (If, opset 14): no implementation of If");
 }
 
 int main(void)
