@@ -37,6 +37,17 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const int64_t H = r->z->H, GH = 4 * H, B = r->z->B;
     recur_gemm(r, (int)GH);
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
+    if (!Pi && !p->input_forget && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
+        r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH) {
+        /* The common cell: one fused pass per row (simd.h). */
+        const float clip = p->has_clip ? p->clip : 0.0f;
+        for (int64_t b = 0; b < B; b++) {
+            if (s >= lens[b]) continue;
+            const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
+            lstm__lstm_cell(r->isa, (int)H, x, r->rg + b * GH, r->bias, clip, r->c + b * H, r->h + b * H);
+        }
+        return;
+    }
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         const float *restrict x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;

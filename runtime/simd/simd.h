@@ -43,6 +43,12 @@ void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int
 void lstm__vsigmoid(int isa, float *x, int n);
 void lstm__vtanh(int isa, float *x, int n);
 
+/* One batch row of the LSTM cell with the default activations (sigmoid, tanh, tanh), no
+** peepholes and no coupling, in one pass: gates a = x + q + bias (blocks i, o, f, c of H each),
+** clipped to [-clip, clip] when clip > 0; c = f.c + i.tanh(a_c); h = o.tanh(c). */
+void lstm__lstm_cell(int isa, int H, const float *x, const float *q, const float *bias, float clip,
+                     float *c, float *h);
+
 /* Per-ISA entry points (simd_avx2.c, simd_avx512.c, simd_portable.c). */
 void lstm__gemm_panel_portable(int M, int K, const float *A, int lda, const float *Bp, float *C,
                                int ldc, int ncols, int accumulate);
@@ -51,6 +57,13 @@ void lstm__gemm_panel_avx2(int M, int K, const float *A, int lda, const float *B
 void lstm__gemm_panel_avx512(int M, int K, const float *A, int lda, const float *Bp, float *C,
                              int ldc, int ncols, int accumulate);
 void lstm__vsigmoid_portable(float *x, int n);
+/* Columns j0..H-1 only (the vector versions finish their tail with it). */
+void lstm__lstm_cell_portable(int H, int j0, const float *x, const float *q, const float *bias,
+                              float clip, float *c, float *h);
+void lstm__lstm_cell_avx2(int H, const float *x, const float *q, const float *bias, float clip,
+                          float *c, float *h);
+void lstm__lstm_cell_avx512(int H, const float *x, const float *q, const float *bias, float clip,
+                            float *c, float *h);
 void lstm__vtanh_portable(float *x, int n);
 void lstm__vsigmoid_avx2(float *x, int n);
 void lstm__vtanh_avx2(float *x, int n);

@@ -139,3 +139,26 @@ void lstm__vtanh_avx2(float *x, int n)
         for (int j = 0; j < n - i; j++) x[i + j] = t[j];
     }
 }
+
+static inline __m256 gate_in(int off, const float *x, const float *q, const float *b, float clip)
+{
+    __m256 v = _mm256_add_ps(_mm256_loadu_ps(x + off), _mm256_loadu_ps(q + off));
+    v = _mm256_add_ps(v, _mm256_loadu_ps(b + off));
+    return clip > 0 ? clamp_ps(v, -clip, clip) : v;
+}
+
+void lstm__lstm_cell_avx2(int H, const float *x, const float *q, const float *bias, float clip,
+                          float *c, float *h)
+{
+    int j = 0;
+    for (; j + 8 <= H; j += 8) {
+        __m256 i = sigmoid_ps(gate_in(j, x, q, bias, clip));
+        __m256 o = sigmoid_ps(gate_in(H + j, x, q, bias, clip));
+        __m256 f = sigmoid_ps(gate_in(2 * H + j, x, q, bias, clip));
+        __m256 g = tanh_ps(gate_in(3 * H + j, x, q, bias, clip));
+        __m256 cv = _mm256_fmadd_ps(f, _mm256_loadu_ps(c + j), _mm256_mul_ps(i, g));
+        _mm256_storeu_ps(c + j, cv);
+        _mm256_storeu_ps(h + j, _mm256_mul_ps(o, tanh_ps(cv)));
+    }
+    lstm__lstm_cell_portable(H, j, x, q, bias, clip, c, h);
+}

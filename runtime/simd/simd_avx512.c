@@ -156,3 +156,27 @@ void lstm__vtanh_avx512(float *x, int n)
         _mm512_mask_storeu_ps(x + i, m, tanh_ps(_mm512_maskz_loadu_ps(m, x + i)));
     }
 }
+
+/* Gate block g of the pre-activations at column j: x + q + bias, clipped when clip > 0. */
+static inline __m512 gate_in(__mmask16 m, int off, const float *x, const float *q, const float *b,
+                             float clip)
+{
+    __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, x + off), _mm512_maskz_loadu_ps(m, q + off));
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, b + off));
+    return clip > 0 ? clamp_ps(v, -clip, clip) : v;
+}
+
+void lstm__lstm_cell_avx512(int H, const float *x, const float *q, const float *bias, float clip,
+                            float *c, float *h)
+{
+    for (int j = 0; j < H; j += 16) {
+        __mmask16 m = H - j >= 16 ? 0xffff : (__mmask16)((1u << (H - j)) - 1);
+        __m512 i = sigmoid_ps(gate_in(m, j, x, q, bias, clip));
+        __m512 o = sigmoid_ps(gate_in(m, H + j, x, q, bias, clip));
+        __m512 f = sigmoid_ps(gate_in(m, 2 * H + j, x, q, bias, clip));
+        __m512 g = tanh_ps(gate_in(m, 3 * H + j, x, q, bias, clip));
+        __m512 cv = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(m, c + j), _mm512_mul_ps(i, g));
+        _mm512_mask_storeu_ps(c + j, m, cv);
+        _mm512_mask_storeu_ps(h + j, m, _mm512_mul_ps(o, tanh_ps(cv)));
+    }
+}
