@@ -54,14 +54,6 @@ static int row_block(int K)
     return mc - mc % 8;
 }
 
-/* Depth of one pass over a panel: kc rows of 32 floats stay in L1 while every row tile of the
-** block passes (kc = 256 is 32 KiB). Measured M = 32, N = 2048, K = 512: 133 -> ? GFLOP/s. */
-static int depth_block(void)
-{
-    const char *e = getenv("KC");
-    return e ? atoi(e) : 256;
-}
-
 static void panel(int isa, int M, int K, const float *A, int lda, const float *Bp, float *C, int ldc,
                   int ncols, int accumulate)
 {
@@ -79,19 +71,13 @@ void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, co
                        float *C, int ldc, int accumulate)
 {
     if (M <= 0 || N <= 0) return;
-    int panels = (N + LSTM__NR - 1) / LSTM__NR, kc = depth_block();
-    int mc = row_block(K < kc ? K : kc);
+    int panels = (N + LSTM__NR - 1) / LSTM__NR, mc = row_block(K);
     for (int m0 = 0; m0 < M; m0 += mc) {
         int mb = M - m0 < mc ? M - m0 : mc;
         for (int p = 0; p < panels; p++) {
             int ncols = N - p * LSTM__NR < LSTM__NR ? N - p * LSTM__NR : LSTM__NR;
-            float *c = C + (size_t)m0 * (size_t)ldc + (size_t)p * LSTM__NR;
-            for (int k0 = 0; k0 < K || k0 == 0; k0 += kc) {
-                int kb = K - k0 < kc ? K - k0 : kc;
-                const float *pk = Bp + ((size_t)p * (size_t)K + (size_t)k0) * LSTM__NR;
-                const float *a = A + (size_t)m0 * (size_t)lda + (size_t)k0;
-                panel(isa, mb, kb, a, lda, pk, c, ldc, ncols, accumulate || k0 > 0);
-            }
+            panel(isa, mb, K, A + (size_t)m0 * (size_t)lda, lda, Bp + (size_t)p * (size_t)K * LSTM__NR,
+                  C + (size_t)m0 * (size_t)ldc + (size_t)p * LSTM__NR, ldc, ncols, accumulate);
         }
     }
 }
