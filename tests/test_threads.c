@@ -67,13 +67,14 @@ static void shared_model(void **state)
     lstm_model_close(m);
 }
 
-/* A session with helper threads (num_threads 2) splits large products by column panels:
-** every element is still computed by one thread in the same order, so results are identical. */
+/* A session with helper threads (num_threads 2) splits large products by column panels, and
+** runs the two directions of a bidirectional node (the BiGRU) on the two threads: every
+** element is still computed by one thread in the same order, so results are identical. */
 static void helper_threads_same_results(void **state)
 {
     (void)state;
     /* 3200 tokens: the input projection (3200 x 256 x 16) is split between the threads, and
-    ** for the LSTM (100 steps x batch 32) so is every step's recurrent product (32 x 256 x 64). */
+    ** the LSTM's 32 batch rows (100 steps) are split 16 + 16. */
     static float one[400 * 8 * 25], two[400 * 8 * 25];
     static int64_t toks[400 * 8];
     size_t b1 = 0, b2 = 0;
@@ -102,11 +103,66 @@ static void helper_threads_same_results(void **state)
     }
 }
 
+static pthread_t runner;
+static int polls, abort_at, foreign_polls;
+static int stop_cb(void *ud)
+{
+    (void)ud;
+    if (!pthread_equal(pthread_self(), runner)) foreign_polls++;
+    return ++polls > abort_at;
+}
+
+/* Aborting a bidirectional node whose directions run on two threads: the callback is only
+** ever called on the thread that called lstm_session_run, both directions stop, the message
+** names the node, and the next run gives the full results. */
+static void abort_parallel_directions(void **state)
+{
+    (void)state;
+    static float ref[8 * 50 * 25], out[8 * 50 * 25];
+    static int64_t toks[8 * 50];
+    for (int i = 0; i < 400; i++) toks[i] = (i * 5) % 25;
+    size_t nref = 0;
+    for (int threads = 1; threads <= 2; threads++) {
+        lstm_options opt = {.num_threads = threads, .abort = stop_cb};
+        lstm_model *m;
+        lstm_session *s;
+        assert_int_equal(lstm_model_open(MODELS_DIR "/bigru_tagger/model.onnx", &opt, &m), LSTM_OK);
+        assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "tokens", LSTM_DT_INT64, 2, D2(8, 50), toks, sizeof toks),
+                         LSTM_OK);
+        runner = pthread_self();
+        polls = foreign_polls = 0;
+        abort_at = 1 << 30;
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "tag_logits", &v), LSTM_OK);
+        memcpy(threads == 1 ? ref : out, v.data, v.nbytes);
+        if (threads == 1) nref = v.nbytes;
+        if (threads == 2) {
+            assert_int_equal(v.nbytes, nref);
+            assert_memory_equal(ref, out, nref);
+            /* Stop in the middle of the recurrent node's steps. */
+            abort_at = polls / 2;
+            polls = 0;
+            assert_int_equal(lstm_session_run(s), LSTM_EABORTED);
+            assert_non_null(strstr(lstm_session_errmsg(s), "aborted"));
+            abort_at = 1 << 30;
+            assert_int_equal(lstm_session_run(s), LSTM_OK);
+            assert_int_equal(lstm_session_output(s, "tag_logits", &v), LSTM_OK);
+            assert_memory_equal(ref, v.data, nref);
+        }
+        assert_int_equal(foreign_polls, 0);
+        lstm_session_close(s);
+        lstm_model_close(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shared_model),
         cmocka_unit_test(helper_threads_same_results),
+        cmocka_unit_test(abort_parallel_directions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,7 @@ typedef struct lstm__rnn_dir {
     const lstm__rnn_params *p;
     const lstm__rnn_dims *z;
     int d;                /* direction index: 0 forward part, 1 backward part */
+    int64_t b0, nb;       /* the batch rows this pass owns: b0 .. b0 + nb - 1 */
     int reverse;          /* this pass consumes time backwards */
     const lstm__act *act; /* p->acts + d * acts_per_dir */
     int isa;              /* simd.h kernel set */
@@ -44,15 +45,16 @@ typedef struct lstm__rnn_dir {
     const float *Rb;      /* GRU: Rbh [H] or NULL, kept apart for linear_before_reset */
     const float *P;       /* LSTM peepholes [3H] (i, o, f) or NULL */
     float *xw;            /* [T*B, G*H]: X*W^T, rows (t,b) in X's layout order */
-    float *rg;            /* [B, G*H] scratch: H_prev * R^T */
+    float *rg;            /* [B, G*H] scratch: H_prev * R^T (from row b0, as the next four) */
     float *h, *c;         /* [B, H] state */
     float *tmp;           /* [B, G*H] gate pre-activations of the fused pass */
     float *tmp2;          /* [2, B, H] GRU lbr=0: r.H_prev and its product with Rh^T */
     float *trace;         /* [gates, T, D, B, H] when tracing, else NULL */
 } lstm__rnn_dir;
 
-/* One step for the active rows (lens[b] > s): the recurrent GEMM and the fused gate pass. The
-** row of (t, b) in xw is layout ? b*T+t : t*B+b; t is s forward, lens[b]-1-s backward. */
+/* One step for the active rows (lens[b] > s) of the range: the recurrent GEMM and the fused
+** gate pass. lens starts at row b0. The row of (t, b) in xw is layout ? b*T+t : t*B+b (b the
+** whole batch's index, b0 + the range's); t is s forward, lens[b]-1-s backward. */
 void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
@@ -66,7 +68,7 @@ static inline void lstm__trace_put(const lstm__rnn_dir *r, int g, int64_t t, int
 {
     if (!r->trace) return;
     const int64_t T = r->z->T, D = r->z->D, B = r->z->B, H = r->z->H;
-    float *dst = r->trace + (((g * T + t) * D + r->d) * B + b) * H;
+    float *dst = r->trace + (((g * T + t) * D + r->d) * B + r->b0 + b) * H;
     for (int64_t j = 0; j < H; j++) dst[j] = v[j];
 }
 
@@ -78,7 +80,7 @@ static inline int64_t lstm__rnn_time(const lstm__rnn_dir *r, int64_t s, int64_t 
 
 static inline int64_t lstm__rnn_row(const lstm__rnn_dir *r, int64_t t, int64_t b)
 {
-    return r->p->layout ? b * r->z->T + t : t * r->z->B + b;
+    return r->p->layout ? (r->b0 + b) * r->z->T + t : t * r->z->B + r->b0 + b;
 }
 
 /* Registry hooks. */

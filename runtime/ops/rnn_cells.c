@@ -1,5 +1,6 @@
 /*
-** rnn_cells.c — one time step of each cell for the active batch rows (s < lens[b]).
+** rnn_cells.c — one time step of each cell for the active batch rows (s < lens[b]) of the
+** dir's row range (b counts from r->b0; lens, h, c, rg, tmp, tmp2 start at that row).
 ** xw holds X*W^T for every step, r->bias the biases (GRU: all but Rbh, kept in r->Rb); r->h is
 ** H_{t-1} on entry and H_t on exit for the active rows; inactive rows keep their state. The
 ** recurrent products go through lstm__gemm_packed against the packed R.
@@ -27,14 +28,14 @@ static inline void clip_vec(const lstm__rnn_params *p, float *x, int64_t n)
 /* rg = H_prev * R[rows]^T for all batch rows, ldc = G*H. */
 static void recur_gemm(const lstm__rnn_dir *r, int rows)
 {
-    const int B = (int)r->z->B, H = (int)r->z->H, GH = (int)(r->z->G * r->z->H);
+    const int B = (int)r->nb, H = (int)r->z->H, GH = (int)(r->z->G * r->z->H);
     lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, B, rows, H, r->h, H, r->Rp, r->rg, GH, 0);
 }
 
 void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
     const lstm__rnn_params *p = r->p;
-    const int64_t H = r->z->H, GH = 4 * H, B = r->z->B;
+    const int64_t H = r->z->H, GH = 4 * H, B = r->nb;
     recur_gemm(r, (int)GH);
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
     if (!Pi && !p->input_forget && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
@@ -110,10 +111,10 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
     const lstm__rnn_params *p = r->p;
-    const int64_t H = r->z->H, GH = 3 * H, B = r->z->B;
+    const int64_t H = r->z->H, GH = 3 * H, B = r->nb;
     const int lbr = p->linear_before_reset;
     recur_gemm(r, (int)(lbr ? GH : 2 * H));
-    float *rh = r->tmp2, *hh = r->tmp2 + B * H;
+    float *rh = r->tmp2, *hh = r->tmp2 + r->z->B * H;
     for (int64_t b = 0; b < B; b++) {
         float *gz = r->tmp + b * GH, *gr = gz + H, *gh = gz + 2 * H;
         if (s >= lens[b]) {
@@ -158,7 +159,7 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 
 void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
-    const int64_t H = r->z->H, B = r->z->B;
+    const int64_t H = r->z->H, B = r->nb;
     recur_gemm(r, (int)H);
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
