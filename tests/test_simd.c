@@ -128,12 +128,48 @@ static void lstm_cell_agrees(void **state)
     }
 }
 
+/* The fused GRU cell (linear_before_reset = 1) against the equations in double, the same way. */
+static void gru_cell_agrees(void **state)
+{
+    (void)state;
+    unsigned seed = 11;
+    enum { HMAX = 40 };
+    float x[3 * HMAX], q[3 * HMAX], b[3 * HMAX], rb[HMAX], h0[HMAX], h[HMAX];
+    for (int isa = LSTM__ISA_PORTABLE; isa <= LSTM__ISA_AVX512; isa++) {
+        if (!isa_available(isa)) continue;
+        double worst = 0;
+        for (int H = 1; H <= HMAX; H++)
+            for (int variant = 0; variant < 4; variant++) {
+                const float clip = variant & 1 ? 1.5f : 0.0f;
+                const float *rbh = variant & 2 ? rb : NULL;
+                for (int j = 0; j < 3 * H; j++) {
+                    x[j] = 6 * frand(&seed), q[j] = 3 * frand(&seed), b[j] = frand(&seed);
+                }
+                for (int j = 0; j < H; j++) rb[j] = frand(&seed), h[j] = h0[j] = frand(&seed);
+                lstm__gru_cell(isa, H, x, q, b, rbh, clip, h);
+                for (int j = 0; j < H; j++) {
+                    double a[3] = {(double)x[j] + q[j] + b[j], (double)x[H + j] + q[H + j] + b[H + j], 0};
+                    for (int g = 0; g < 2; g++)
+                        if (clip > 0) a[g] = fmin(fmax(a[g], -clip), clip);
+                    double z = 1 / (1 + exp(-a[0])), r = 1 / (1 + exp(-a[1]));
+                    a[2] = (double)x[2 * H + j] + b[2 * H + j] + r * ((double)q[2 * H + j] + (rbh ? rb[j] : 0));
+                    if (clip > 0) a[2] = fmin(fmax(a[2], -clip), clip);
+                    double hr = (1 - z) * tanh(a[2]) + z * h0[j];
+                    worst = fmax(worst, fabs(h[j] - hr));
+                }
+            }
+        print_message("  %s: max |GRU cell - double| %.2g\n", lstm__isa_name(isa), worst);
+        assert_true(worst <= 2e-6);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gemm_agrees),
         cmocka_unit_test(activations_accurate),
         cmocka_unit_test(lstm_cell_agrees),
+        cmocka_unit_test(gru_cell_agrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,6 +114,16 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const int64_t H = r->z->H, GH = 3 * H, B = r->nb;
     const int lbr = p->linear_before_reset;
     recur_gemm(r, (int)(lbr ? GH : 2 * H));
+    if (lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH) {
+        /* PyTorch's GRU: one fused pass per row (simd.h). */
+        const float clip = p->has_clip ? p->clip : 0.0f;
+        for (int64_t b = 0; b < B; b++) {
+            if (s >= lens[b]) continue;
+            const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
+            lstm__gru_cell(r->isa, (int)H, x, r->rg + b * GH, r->bias, r->Rb, clip, r->h + b * H);
+        }
+        return;
+    }
     float *rh = r->tmp2, *hh = r->tmp2 + r->z->B * H;
     for (int64_t b = 0; b < B; b++) {
         float *gz = r->tmp + b * GH, *gr = gz + H, *gh = gz + 2 * H;

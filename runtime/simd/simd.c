@@ -177,6 +177,31 @@ void lstm__lstm_cell(int isa, int H, const float *x, const float *q, const float
         lstm__lstm_cell_portable(H, 0, x, q, bias, clip, c, h);
 }
 
+void lstm__gru_cell_portable(int H, int j0, const float *x, const float *q, const float *bias,
+                             const float *rbh, float clip, float *h)
+{
+    for (int j = j0; j < H; j++) {
+        float z = sigmoid1(clip1(x[j] + q[j] + bias[j], clip));
+        float r = sigmoid1(clip1(x[H + j] + q[H + j] + bias[H + j], clip));
+        float n = x[2 * H + j] + bias[2 * H + j] + r * (q[2 * H + j] + (rbh ? rbh[j] : 0.0f));
+        float g = tanhf(clip1(n, clip));
+        h[j] = (1.0f - z) * g + z * h[j];
+    }
+}
+
+void lstm__gru_cell(int isa, int H, const float *x, const float *q, const float *bias,
+                    const float *rbh, float clip, float *h)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == LSTM__ISA_AVX512)
+        lstm__gru_cell_avx512(H, x, q, bias, rbh, clip, h);
+    else if (isa == LSTM__ISA_AVX2)
+        lstm__gru_cell_avx2(H, x, q, bias, rbh, clip, h);
+    else
+#endif
+        lstm__gru_cell_portable(H, 0, x, q, bias, rbh, clip, h);
+}
+
 typedef struct mt_job {
     int isa, M, N, K, lda, ldc, accumulate;
     const float *A, *Bp;

@@ -49,6 +49,13 @@ void lstm__vtanh(int isa, float *x, int n);
 void lstm__lstm_cell(int isa, int H, const float *x, const float *q, const float *bias, float clip,
                      float *c, float *h);
 
+/* One batch row of the GRU cell with linear_before_reset = 1 and the default activations
+** (sigmoid, tanh): a = x + q (blocks z, r, h), z = f(a_z + b_z), r = f(a_r + b_r),
+** h~ = g(x_h + b_h + r.(q_h + rbh)), h = (1 - z).h~ + z.h; pre-activations clipped to
+** [-clip, clip] when clip > 0. rbh (Rb of the h block) may be NULL. */
+void lstm__gru_cell(int isa, int H, const float *x, const float *q, const float *bias,
+                    const float *rbh, float clip, float *h);
+
 /* Per-ISA entry points (simd_avx2.c, simd_avx512.c, simd_portable.c). */
 void lstm__gemm_panel_portable(int M, int K, const float *A, int lda, const float *Bp, float *C,
                                int ldc, int ncols, int accumulate);
@@ -60,6 +67,12 @@ void lstm__vsigmoid_portable(float *x, int n);
 /* Columns j0..H-1 only (the vector versions finish their tail with it). */
 void lstm__lstm_cell_portable(int H, int j0, const float *x, const float *q, const float *bias,
                               float clip, float *c, float *h);
+void lstm__gru_cell_portable(int H, int j0, const float *x, const float *q, const float *bias,
+                             const float *rbh, float clip, float *h);
+void lstm__gru_cell_avx2(int H, const float *x, const float *q, const float *bias,
+                         const float *rbh, float clip, float *h);
+void lstm__gru_cell_avx512(int H, const float *x, const float *q, const float *bias,
+                           const float *rbh, float clip, float *h);
 void lstm__lstm_cell_avx2(int H, const float *x, const float *q, const float *bias, float clip,
                           float *c, float *h);
 void lstm__lstm_cell_avx512(int H, const float *x, const float *q, const float *bias, float clip,

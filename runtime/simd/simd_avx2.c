@@ -162,3 +162,21 @@ void lstm__lstm_cell_avx2(int H, const float *x, const float *q, const float *bi
     }
     lstm__lstm_cell_portable(H, j, x, q, bias, clip, c, h);
 }
+
+void lstm__gru_cell_avx2(int H, const float *x, const float *q, const float *bias,
+                         const float *rbh, float clip, float *h)
+{
+    int j = 0;
+    for (; j + 8 <= H; j += 8) {
+        __m256 z = sigmoid_ps(gate_in(j, x, q, bias, clip));
+        __m256 r = sigmoid_ps(gate_in(H + j, x, q, bias, clip));
+        __m256 qh = _mm256_loadu_ps(q + 2 * H + j);
+        if (rbh) qh = _mm256_add_ps(qh, _mm256_loadu_ps(rbh + j));
+        __m256 n = _mm256_add_ps(_mm256_loadu_ps(x + 2 * H + j), _mm256_loadu_ps(bias + 2 * H + j));
+        n = _mm256_fmadd_ps(r, qh, n);
+        __m256 g = tanh_ps(clip > 0 ? clamp_ps(n, -clip, clip) : n);
+        __m256 hv = _mm256_loadu_ps(h + j);
+        _mm256_storeu_ps(h + j, _mm256_fmadd_ps(z, _mm256_sub_ps(hv, g), g));
+    }
+    lstm__gru_cell_portable(H, j, x, q, bias, rbh, clip, h);
+}

@@ -180,3 +180,22 @@ void lstm__lstm_cell_avx512(int H, const float *x, const float *q, const float *
         _mm512_mask_storeu_ps(h + j, m, _mm512_mul_ps(o, tanh_ps(cv)));
     }
 }
+
+void lstm__gru_cell_avx512(int H, const float *x, const float *q, const float *bias,
+                           const float *rbh, float clip, float *h)
+{
+    for (int j = 0; j < H; j += 16) {
+        __mmask16 m = H - j >= 16 ? 0xffff : (__mmask16)((1u << (H - j)) - 1);
+        __m512 z = sigmoid_ps(gate_in(m, j, x, q, bias, clip));
+        __m512 r = sigmoid_ps(gate_in(m, H + j, x, q, bias, clip));
+        __m512 qh = _mm512_maskz_loadu_ps(m, q + 2 * H + j);
+        if (rbh) qh = _mm512_add_ps(qh, _mm512_maskz_loadu_ps(m, rbh + j));
+        __m512 n = _mm512_add_ps(_mm512_maskz_loadu_ps(m, x + 2 * H + j),
+                                 _mm512_maskz_loadu_ps(m, bias + 2 * H + j));
+        n = _mm512_fmadd_ps(r, qh, n);
+        __m512 g = tanh_ps(clip > 0 ? clamp_ps(n, -clip, clip) : n);
+        __m512 hv = _mm512_maskz_loadu_ps(m, h + j);
+        /* (1 - z) g + z h = g + z (h - g) */
+        _mm512_mask_storeu_ps(h + j, m, _mm512_fmadd_ps(z, _mm512_sub_ps(hv, g), g));
+    }
+}
