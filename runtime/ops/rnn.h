@@ -39,12 +39,14 @@ typedef struct lstm__rnn_dir {
     const lstm__act *act; /* p->acts + d * acts_per_dir */
     int isa;              /* simd.h kernel set */
     struct lstm__workers *wk; /* helper threads, or NULL */
+    const float *Wp;      /* packed W_d^T */
     const float *Rp;      /* packed R_d^T (GRU lbr=0: z and r columns) */
     const float *Rhp;     /* GRU lbr=0: packed Rh_d^T */
     const float *bias;    /* [G*H]: Wb + Rb (GRU: Wb + Rb for z, r; Wbh for h) */
     const float *Rb;      /* GRU: Rbh [H] or NULL, kept apart for linear_before_reset */
     const float *P;       /* LSTM peepholes [3H] (i, o, f) or NULL */
-    float *xw;            /* [T*B, G*H]: X*W^T, rows (t,b) in X's layout order */
+    float *xw;            /* X*W^T of steps s0 .. s0 + chunk - 1: row (s - s0) * nb + b */
+    int64_t s0;           /* the first step in xw */
     float *rg;            /* [B, G*H] scratch: H_prev * R^T (from row b0, as the next four) */
     float *h, *c;         /* [B, H] state */
     float *tmp;           /* [B, G*H] gate pre-activations of the fused pass */
@@ -53,8 +55,8 @@ typedef struct lstm__rnn_dir {
 } lstm__rnn_dir;
 
 /* One step for the active rows (lens[b] > s) of the range: the recurrent GEMM and the fused
-** gate pass. lens starts at row b0. The row of (t, b) in xw is layout ? b*T+t : t*B+b (b the
-** whole batch's index, b0 + the range's); t is s forward, lens[b]-1-s backward. */
+** gate pass. lens starts at row b0. Step s of row b consumes time t = s forward,
+** lens[b]-1-s backward. */
 void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
@@ -78,9 +80,10 @@ static inline int64_t lstm__rnn_time(const lstm__rnn_dir *r, int64_t s, int64_t 
     return r->reverse ? len - 1 - s : s;
 }
 
-static inline int64_t lstm__rnn_row(const lstm__rnn_dir *r, int64_t t, int64_t b)
+/* X*W^T (G*H floats) for step s of the range's row b. */
+static inline const float *lstm__rnn_xw(const lstm__rnn_dir *r, int64_t s, int64_t b)
 {
-    return r->p->layout ? (r->b0 + b) * r->z->T + t : t * r->z->B + r->b0 + b;
+    return r->xw + ((s - r->s0) * r->nb + b) * r->z->G * r->z->H;
 }
 
 /* Registry hooks. */

@@ -44,14 +44,14 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         const float clip = p->has_clip ? p->clip : 0.0f;
         for (int64_t b = 0; b < B; b++) {
             if (s >= lens[b]) continue;
-            const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
+            const float *x = lstm__rnn_xw(r, s, b);
             lstm__lstm_cell(r->isa, (int)H, x, r->rg + b * GH, r->bias, clip, r->c + b * H, r->h + b * H);
         }
         return;
     }
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
-        const float *restrict x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
+        const float *restrict x = lstm__rnn_xw(r, s, b);
         const float *restrict q = r->rg + b * GH;
         float *restrict gi = r->tmp + b * GH, *go = gi + H, *gf = gi + 2 * H, *gc = gi + 3 * H;
         float *restrict c = r->c + b * H, *restrict h = r->h + b * H;
@@ -119,7 +119,7 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         const float clip = p->has_clip ? p->clip : 0.0f;
         for (int64_t b = 0; b < B; b++) {
             if (s >= lens[b]) continue;
-            const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
+            const float *x = lstm__rnn_xw(r, s, b);
             lstm__gru_cell(r->isa, (int)H, x, r->rg + b * GH, r->bias, r->Rb, clip, r->h + b * H);
         }
         return;
@@ -132,7 +132,7 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
                 for (int64_t j = 0; j < H; j++) rh[b * H + j] = 0.0f;
             continue;
         }
-        const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
+        const float *x = lstm__rnn_xw(r, s, b);
         const float *q = r->rg + b * GH, *h = r->h + b * H;
         for (int64_t j = 0; j < 2 * H; j++) gz[j] = x[j] + q[j] + r->bias[j];
         clip_vec(p, gz, 2 * H);
@@ -150,7 +150,7 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         if (s >= lens[b]) continue;
         float *gz = r->tmp + b * GH, *gh = gz + 2 * H, *h = r->h + b * H;
         if (!lbr) {
-            const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * GH;
+            const float *x = lstm__rnn_xw(r, s, b);
             for (int64_t j = 0; j < H; j++)
                 gh[j] = x[2 * H + j] + r->bias[2 * H + j] + hh[b * H + j] + (r->Rb ? r->Rb[j] : 0.0f);
         }
@@ -173,7 +173,7 @@ void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     recur_gemm(r, (int)H);
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
-        const float *x = r->xw + lstm__rnn_row(r, lstm__rnn_time(r, s, lens[b]), b) * H;
+        const float *x = lstm__rnn_xw(r, s, b);
         const float *q = r->rg + b * H;
         float *h = r->h + b * H;
         for (int64_t j = 0; j < H; j++) h[j] = x[j] + q[j] + r->bias[j];
