@@ -117,9 +117,11 @@ typedef struct lstm_options {
     /* Base folder for external tensor data of a model opened from a buffer; NULL refuses
     ** external data in that case. Ignored by lstm_model_open (the model's own folder is used). */
     const char *external_data_dir;
-    /* Threads per run: each session starts num_threads - 1 helpers that split the recurrent
-    ** products (they spin up to ~0.1 ms after each job before sleeping). Also OpenBLAS's
-    ** thread count, which is process-wide. 0: no helpers, OpenBLAS left as it is. */
+    /* Threads per run: each session starts num_threads - 1 helpers (they spin up to ~0.1 ms
+    ** after each job before sleeping). A recurrent node runs its two directions on two
+    ** threads, or splits its batch rows (8+ per thread), or else splits each product by
+    ** column panels; results are the same bit for bit. Also OpenBLAS's thread count, which is
+    ** process-wide. 0: no helpers, OpenBLAS left as it is. */
     int num_threads;
     /* Non-zero refuses every tensor stored as external data (sandboxed use). */
     int no_external_data;

@@ -184,14 +184,15 @@ static int make_plan(lstm__kctx *k, plan *pl)
     }
     /* Two directions and a helper thread: each direction on its own thread (no per-step
     ** hand-off), at the cost of a second copy of the per-direction slots. Split rows only when
-    ** each thread gets 16 or more: below that a step is bound by reading R, which column panels
+    ** each thread gets 8 or more: below that a step is bound by reading R, which column panels
     ** share out. Measured at 2 threads, LSTM H = 256, T = 100, rows vs panels: B = 4 4.9 vs
-    ** 2.4 ms, B = 16 even, B = 32 18 vs 21 ms; H = 512, B = 32: 40 vs 43 ms. */
+    ** 2.4 ms, B = 8 6-7 vs 4.4-6.9, B = 16 6.9-7.3 vs 9-13, B = 32 18 vs 21; H = 512, B = 32:
+    ** 40 vs 43 ms. */
     const int nt = lstm__workers_count(k->workers);
     pl->par = nt < 2 ? RNN_PAR_NONE
             : D == 2 ? RNN_PAR_DIRS
-            : B >= 16 * (int64_t)nt ? RNN_PAR_ROWS
-                                    : RNN_PAR_NONE;
+            : B >= 8 * (int64_t)nt ? RNN_PAR_ROWS
+                                   : RNN_PAR_NONE;
     /* LSTM_RNN_SPLIT=panels|rows|dirs forces a mode where it applies (to test and compare). */
     const char *force = getenv("LSTM_RNN_SPLIT");
     if (nt >= 2 && force) {
@@ -334,7 +335,7 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
                     int64_t t = lstm__rnn_time(&r, s + i, lens[b]);
                     memcpy(dst, c->X + (p->layout ? b * T + t : t * B + b) * I, (size_t)I * sizeof(float));
                 }
-            lstm__gemm_packed_mt(r.wk, LSTM__SPLIT_STEP, r.isa, (int)(n * nb), (int)GH, (int)I, xg,
+            lstm__gemm_packed_mt(r.wk, LSTM__SPLIT_ONCE, r.isa, (int)(n * nb), (int)GH, (int)I, xg,
                                  (int)I, r.Wp, r.xw, (int)GH, 0);
         }
         if (caller && k->abort && k->abort(k->abort_ud)) {
