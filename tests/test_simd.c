@@ -94,36 +94,41 @@ static void activations_accurate(void **state)
 }
 
 /* The fused LSTM cell against the equations in double, every H from 1 to 40 (tails of 8 and 16
-** lanes), with and without clip; gate inputs span the saturated range. */
+** lanes), with and without clip, peepholes and coupled gates; inputs span the saturated range. */
 static void lstm_cell_agrees(void **state)
 {
     (void)state;
     unsigned seed = 7;
     enum { HMAX = 40 };
-    float x[4 * HMAX], q[4 * HMAX], b[4 * HMAX], c0[HMAX], c[HMAX], h[HMAX];
+    float x[4 * HMAX], q[4 * HMAX], b[4 * HMAX], P[3 * HMAX], c0[HMAX], c[HMAX], h[HMAX];
     for (int isa = LSTM__ISA_PORTABLE; isa <= LSTM__ISA_AVX512; isa++) {
         if (!isa_available(isa)) continue;
         double worst = 0;
         for (int H = 1; H <= HMAX; H++)
-            for (int clipped = 0; clipped < 2; clipped++) {
-                const float clip = clipped ? 1.5f : 0.0f;
+            for (int variant = 0; variant < 8; variant++) {
+                const lstm__cell_args a = {.H = H, .bias = b, .P = variant & 2 ? P : NULL,
+                                           .clip = variant & 1 ? 1.5f : 0.0f, .coupled = variant >> 2};
                 for (int j = 0; j < 4 * H; j++) {
                     x[j] = 6 * frand(&seed), q[j] = 3 * frand(&seed), b[j] = frand(&seed);
                 }
+                for (int j = 0; j < 3 * H; j++) P[j] = 2 * frand(&seed);
                 for (int j = 0; j < H; j++) c[j] = c0[j] = 2 * frand(&seed);
-                lstm__lstm_cell(isa, H, x, q, b, clip, c, h);
+                lstm__lstm_cell(isa, &a, x, q, c, h);
                 for (int j = 0; j < H; j++) {
-                    double a[4];
-                    for (int g = 0; g < 4; g++) {
-                        a[g] = (double)x[g * H + j] + q[g * H + j] + b[g * H + j];
-                        if (clipped) a[g] = fmin(fmax(a[g], -clip), clip);
-                    }
-                    double ig = 1 / (1 + exp(-a[0])), og = 1 / (1 + exp(-a[1])), fg = 1 / (1 + exp(-a[2]));
-                    double cr = fg * c0[j] + ig * tanh(a[3]), hr = og * tanh(cr);
+                    double pre[4], cl = a.clip;
+                    for (int g = 0; g < 4; g++) pre[g] = (double)x[g * H + j] + q[g * H + j] + b[g * H + j];
+                    if (a.P) pre[0] += (double)P[j] * c0[j], pre[2] += (double)P[2 * H + j] * c0[j];
+                    for (int g = 0; g < 4; g++)
+                        if (cl > 0 && g != 1) pre[g] = fmin(fmax(pre[g], -cl), cl);
+                    double ig = 1 / (1 + exp(-pre[0])), fg = a.coupled ? 1 - ig : 1 / (1 + exp(-pre[2]));
+                    double cr = fg * c0[j] + ig * tanh(pre[3]);
+                    if (a.P) pre[1] += (double)P[H + j] * cr;
+                    if (cl > 0) pre[1] = fmin(fmax(pre[1], -cl), cl);
+                    double hr = 1 / (1 + exp(-pre[1])) * tanh(cr);
                     worst = fmax(worst, fmax(fabs(c[j] - cr), fabs(h[j] - hr)));
                 }
             }
-        print_message("  %s: max |cell - double| %.2g\n", lstm__isa_name(isa), worst);
+        print_message("  %s: max |LSTM cell - double| %.2g\n", lstm__isa_name(isa), worst);
         assert_true(worst <= 2e-6);
     }
 }
@@ -142,11 +147,12 @@ static void gru_cell_agrees(void **state)
             for (int variant = 0; variant < 4; variant++) {
                 const float clip = variant & 1 ? 1.5f : 0.0f;
                 const float *rbh = variant & 2 ? rb : NULL;
+                const lstm__cell_args a = {.H = H, .bias = b, .rbh = rbh, .clip = clip};
                 for (int j = 0; j < 3 * H; j++) {
                     x[j] = 6 * frand(&seed), q[j] = 3 * frand(&seed), b[j] = frand(&seed);
                 }
                 for (int j = 0; j < H; j++) rb[j] = frand(&seed), h[j] = h0[j] = frand(&seed);
-                lstm__gru_cell(isa, H, x, q, b, rbh, clip, h);
+                lstm__gru_cell(isa, &a, x, q, h);
                 for (int j = 0; j < H; j++) {
                     double a[3] = {(double)x[j] + q[j] + b[j], (double)x[H + j] + q[H + j] + b[H + j], 0};
                     for (int g = 0; g < 2; g++)

@@ -38,15 +38,13 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const int64_t H = r->z->H, GH = 4 * H, B = r->nb;
     recur_gemm(r, (int)GH);
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
-    if (!Pi && !p->input_forget && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
-        r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH) {
-        /* The common cell: one fused pass per row (simd.h). */
-        const float clip = p->has_clip ? p->clip : 0.0f;
-        for (int64_t b = 0; b < B; b++) {
-            if (s >= lens[b]) continue;
-            const float *x = lstm__rnn_xw(r, s, b);
-            lstm__lstm_cell(r->isa, (int)H, x, r->rg + b * GH, r->bias, clip, r->c + b * H, r->h + b * H);
-        }
+    if (!r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH &&
+        r->act[2].kind == LSTM__ACT_TANH) {
+        /* The default activations: one fused pass per row (simd.h). */
+        const lstm__cell_args a = {.H = (int)H, .bias = r->bias, .P = r->P,
+                                   .clip = p->has_clip ? p->clip : 0.0f, .coupled = p->input_forget};
+        for (int64_t b = 0; b < B; b++)
+            if (s < lens[b]) lstm__lstm_cell(r->isa, &a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->c + b * H, r->h + b * H);
         return;
     }
     for (int64_t b = 0; b < B; b++) {
@@ -116,12 +114,10 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     recur_gemm(r, (int)(lbr ? GH : 2 * H));
     if (lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH) {
         /* PyTorch's GRU: one fused pass per row (simd.h). */
-        const float clip = p->has_clip ? p->clip : 0.0f;
-        for (int64_t b = 0; b < B; b++) {
-            if (s >= lens[b]) continue;
-            const float *x = lstm__rnn_xw(r, s, b);
-            lstm__gru_cell(r->isa, (int)H, x, r->rg + b * GH, r->bias, r->Rb, clip, r->h + b * H);
-        }
+        const lstm__cell_args a = {.H = (int)H, .bias = r->bias, .rbh = r->Rb,
+                                   .clip = p->has_clip ? p->clip : 0.0f};
+        for (int64_t b = 0; b < B; b++)
+            if (s < lens[b]) lstm__gru_cell(r->isa, &a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->h + b * H);
         return;
     }
     float *rh = r->tmp2, *hh = r->tmp2 + r->z->B * H;

@@ -152,54 +152,60 @@ static inline float clip1(float v, float clip)
     return clip > 0 ? (v > clip ? clip : v < -clip ? -clip : v) : v;
 }
 
-void lstm__lstm_cell_portable(int H, int j0, const float *x, const float *q, const float *bias,
-                              float clip, float *c, float *h)
+void lstm__lstm_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q,
+                              float *c, float *h)
 {
+    const int H = a->H;
+    const float *b = a->bias, *P = a->P, clip = a->clip;
     for (int j = j0; j < H; j++) {
-        float a[4];
-        for (int g = 0; g < 4; g++) a[g] = clip1(x[g * H + j] + q[g * H + j] + bias[g * H + j], clip);
-        float i = sigmoid1(a[0]), o = sigmoid1(a[1]), f = sigmoid1(a[2]), cc = tanhf(a[3]);
-        c[j] = f * c[j] + i * cc;
-        h[j] = o * tanhf(c[j]);
+        float pi = x[j] + q[j] + b[j], po = x[H + j] + q[H + j] + b[H + j];
+        float pf = x[2 * H + j] + q[2 * H + j] + b[2 * H + j];
+        float pc = x[3 * H + j] + q[3 * H + j] + b[3 * H + j];
+        if (P) pi += P[j] * c[j], pf += P[2 * H + j] * c[j];
+        float i = sigmoid1(clip1(pi, clip));
+        float f = a->coupled ? 1.0f - i : sigmoid1(clip1(pf, clip));
+        c[j] = f * c[j] + i * tanhf(clip1(pc, clip));
+        if (P) po += P[H + j] * c[j];
+        h[j] = sigmoid1(clip1(po, clip)) * tanhf(c[j]);
     }
 }
 
-void lstm__lstm_cell(int isa, int H, const float *x, const float *q, const float *bias, float clip,
-                     float *c, float *h)
+void lstm__lstm_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *c,
+                     float *h)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
-        lstm__lstm_cell_avx512(H, x, q, bias, clip, c, h);
+        lstm__lstm_cell_avx512(a, x, q, c, h);
     else if (isa == LSTM__ISA_AVX2)
-        lstm__lstm_cell_avx2(H, x, q, bias, clip, c, h);
+        lstm__lstm_cell_avx2(a, x, q, c, h);
     else
 #endif
-        lstm__lstm_cell_portable(H, 0, x, q, bias, clip, c, h);
+        lstm__lstm_cell_portable(a, 0, x, q, c, h);
 }
 
-void lstm__gru_cell_portable(int H, int j0, const float *x, const float *q, const float *bias,
-                             const float *rbh, float clip, float *h)
+void lstm__gru_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q, float *h)
 {
+    const int H = a->H;
+    const float *b = a->bias, *rbh = a->rbh, clip = a->clip;
     for (int j = j0; j < H; j++) {
-        float z = sigmoid1(clip1(x[j] + q[j] + bias[j], clip));
-        float r = sigmoid1(clip1(x[H + j] + q[H + j] + bias[H + j], clip));
-        float n = x[2 * H + j] + bias[2 * H + j] + r * (q[2 * H + j] + (rbh ? rbh[j] : 0.0f));
+        float z = sigmoid1(clip1(x[j] + q[j] + b[j], clip));
+        float r = sigmoid1(clip1(x[H + j] + q[H + j] + b[H + j], clip));
+        float n = x[2 * H + j] + b[2 * H + j] + r * (q[2 * H + j] + (rbh ? rbh[j] : 0.0f));
         float g = tanhf(clip1(n, clip));
         h[j] = (1.0f - z) * g + z * h[j];
     }
 }
 
-void lstm__gru_cell(int isa, int H, const float *x, const float *q, const float *bias,
-                    const float *rbh, float clip, float *h)
+void lstm__gru_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *h)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
-        lstm__gru_cell_avx512(H, x, q, bias, rbh, clip, h);
+        lstm__gru_cell_avx512(a, x, q, h);
     else if (isa == LSTM__ISA_AVX2)
-        lstm__gru_cell_avx2(H, x, q, bias, rbh, clip, h);
+        lstm__gru_cell_avx2(a, x, q, h);
     else
 #endif
-        lstm__gru_cell_portable(H, 0, x, q, bias, rbh, clip, h);
+        lstm__gru_cell_portable(a, 0, x, q, h);
 }
 
 typedef struct mt_job {

@@ -43,18 +43,27 @@ void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int
 void lstm__vsigmoid(int isa, float *x, int n);
 void lstm__vtanh(int isa, float *x, int n);
 
-/* One batch row of the LSTM cell with the default activations (sigmoid, tanh, tanh), no
-** peepholes and no coupling, in one pass: gates a = x + q + bias (blocks i, o, f, c of H each),
-** clipped to [-clip, clip] when clip > 0; c = f.c + i.tanh(a_c); h = o.tanh(c). */
-void lstm__lstm_cell(int isa, int H, const float *x, const float *q, const float *bias, float clip,
-                     float *c, float *h);
+/* What the fused cells below take besides one row's pre-activations. */
+typedef struct lstm__cell_args {
+    int H;
+    const float *bias; /* [G*H], added to every pre-activation */
+    const float *P;    /* LSTM peepholes [3H] (blocks i, o, f) or NULL */
+    const float *rbh;  /* GRU: Rb of the h block [H] or NULL */
+    float clip;        /* > 0: pre-activations clipped to [-clip, clip] (after the peepholes) */
+    int coupled;       /* LSTM input_forget: f = 1 - i */
+} lstm__cell_args;
+
+/* One batch row of the LSTM cell with the default activations (sigmoid, tanh, tanh) in one
+** pass: a = x + q + bias (blocks i, o, f, c of H each); i = f(a_i + P_i.c), f = f(a_f + P_f.c)
+** (or 1 - i when coupled), c = f.c + i.tanh(a_c), o = f(a_o + P_o.c) with the new c,
+** h = o.tanh(c). */
+void lstm__lstm_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *c,
+                     float *h);
 
 /* One batch row of the GRU cell with linear_before_reset = 1 and the default activations
-** (sigmoid, tanh): a = x + q (blocks z, r, h), z = f(a_z + b_z), r = f(a_r + b_r),
-** h~ = g(x_h + b_h + r.(q_h + rbh)), h = (1 - z).h~ + z.h; pre-activations clipped to
-** [-clip, clip] when clip > 0. rbh (Rb of the h block) may be NULL. */
-void lstm__gru_cell(int isa, int H, const float *x, const float *q, const float *bias,
-                    const float *rbh, float clip, float *h);
+** (sigmoid, tanh): a = x + q + bias (blocks z, r, h), z = f(a_z), r = f(a_r),
+** h~ = g(x_h + b_h + r.(q_h + rbh)), h = (1 - z).h~ + z.h. */
+void lstm__gru_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *h);
 
 /* Per-ISA entry points (simd_avx2.c, simd_avx512.c, simd_portable.c). */
 void lstm__gemm_panel_portable(int M, int K, const float *A, int lda, const float *Bp, float *C,
@@ -65,18 +74,13 @@ void lstm__gemm_panel_avx512(int M, int K, const float *A, int lda, const float 
                              int ldc, int ncols, int accumulate);
 void lstm__vsigmoid_portable(float *x, int n);
 /* Columns j0..H-1 only (the vector versions finish their tail with it). */
-void lstm__lstm_cell_portable(int H, int j0, const float *x, const float *q, const float *bias,
-                              float clip, float *c, float *h);
-void lstm__gru_cell_portable(int H, int j0, const float *x, const float *q, const float *bias,
-                             const float *rbh, float clip, float *h);
-void lstm__gru_cell_avx2(int H, const float *x, const float *q, const float *bias,
-                         const float *rbh, float clip, float *h);
-void lstm__gru_cell_avx512(int H, const float *x, const float *q, const float *bias,
-                           const float *rbh, float clip, float *h);
-void lstm__lstm_cell_avx2(int H, const float *x, const float *q, const float *bias, float clip,
-                          float *c, float *h);
-void lstm__lstm_cell_avx512(int H, const float *x, const float *q, const float *bias, float clip,
-                            float *c, float *h);
+void lstm__lstm_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q,
+                              float *c, float *h);
+void lstm__lstm_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h);
+void lstm__lstm_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h);
+void lstm__gru_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q, float *h);
+void lstm__gru_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *h);
+void lstm__gru_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *h);
 void lstm__vtanh_portable(float *x, int n);
 void lstm__vsigmoid_avx2(float *x, int n);
 void lstm__vtanh_avx2(float *x, int n);

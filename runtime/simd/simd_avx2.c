@@ -140,43 +140,55 @@ void lstm__vtanh_avx2(float *x, int n)
     }
 }
 
-static inline __m256 gate_in(int off, const float *x, const float *q, const float *b, float clip)
+/* x + q + bias at offset off. */
+static inline __m256 pre(int off, const float *x, const float *q, const float *b)
 {
     __m256 v = _mm256_add_ps(_mm256_loadu_ps(x + off), _mm256_loadu_ps(q + off));
-    v = _mm256_add_ps(v, _mm256_loadu_ps(b + off));
+    return _mm256_add_ps(v, _mm256_loadu_ps(b + off));
+}
+
+static inline __m256 clip_ps(__m256 v, float clip)
+{
     return clip > 0 ? clamp_ps(v, -clip, clip) : v;
 }
 
-void lstm__lstm_cell_avx2(int H, const float *x, const float *q, const float *bias, float clip,
-                          float *c, float *h)
+void lstm__lstm_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h)
 {
+    const int H = a->H;
+    const float *b = a->bias, *P = a->P, clip = a->clip;
     int j = 0;
     for (; j + 8 <= H; j += 8) {
-        __m256 i = sigmoid_ps(gate_in(j, x, q, bias, clip));
-        __m256 o = sigmoid_ps(gate_in(H + j, x, q, bias, clip));
-        __m256 f = sigmoid_ps(gate_in(2 * H + j, x, q, bias, clip));
-        __m256 g = tanh_ps(gate_in(3 * H + j, x, q, bias, clip));
-        __m256 cv = _mm256_fmadd_ps(f, _mm256_loadu_ps(c + j), _mm256_mul_ps(i, g));
+        __m256 cv = _mm256_loadu_ps(c + j);
+        __m256 pi = pre(j, x, q, b), po = pre(H + j, x, q, b);
+        __m256 pf = pre(2 * H + j, x, q, b), pc = pre(3 * H + j, x, q, b);
+        if (P) {
+            pi = _mm256_fmadd_ps(_mm256_loadu_ps(P + j), cv, pi);
+            pf = _mm256_fmadd_ps(_mm256_loadu_ps(P + 2 * H + j), cv, pf);
+        }
+        __m256 i = sigmoid_ps(clip_ps(pi, clip));
+        __m256 f = a->coupled ? _mm256_sub_ps(_mm256_set1_ps(1.0f), i) : sigmoid_ps(clip_ps(pf, clip));
+        cv = _mm256_fmadd_ps(f, cv, _mm256_mul_ps(i, tanh_ps(clip_ps(pc, clip))));
+        if (P) po = _mm256_fmadd_ps(_mm256_loadu_ps(P + H + j), cv, po);
         _mm256_storeu_ps(c + j, cv);
-        _mm256_storeu_ps(h + j, _mm256_mul_ps(o, tanh_ps(cv)));
+        _mm256_storeu_ps(h + j, _mm256_mul_ps(sigmoid_ps(clip_ps(po, clip)), tanh_ps(cv)));
     }
-    lstm__lstm_cell_portable(H, j, x, q, bias, clip, c, h);
+    lstm__lstm_cell_portable(a, j, x, q, c, h);
 }
 
-void lstm__gru_cell_avx2(int H, const float *x, const float *q, const float *bias,
-                         const float *rbh, float clip, float *h)
+void lstm__gru_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *h)
 {
+    const int H = a->H;
+    const float *b = a->bias, *rbh = a->rbh, clip = a->clip;
     int j = 0;
     for (; j + 8 <= H; j += 8) {
-        __m256 z = sigmoid_ps(gate_in(j, x, q, bias, clip));
-        __m256 r = sigmoid_ps(gate_in(H + j, x, q, bias, clip));
+        __m256 z = sigmoid_ps(clip_ps(pre(j, x, q, b), clip));
+        __m256 r = sigmoid_ps(clip_ps(pre(H + j, x, q, b), clip));
         __m256 qh = _mm256_loadu_ps(q + 2 * H + j);
         if (rbh) qh = _mm256_add_ps(qh, _mm256_loadu_ps(rbh + j));
-        __m256 n = _mm256_add_ps(_mm256_loadu_ps(x + 2 * H + j), _mm256_loadu_ps(bias + 2 * H + j));
-        n = _mm256_fmadd_ps(r, qh, n);
-        __m256 g = tanh_ps(clip > 0 ? clamp_ps(n, -clip, clip) : n);
+        __m256 n = _mm256_add_ps(_mm256_loadu_ps(x + 2 * H + j), _mm256_loadu_ps(b + 2 * H + j));
+        __m256 g = tanh_ps(clip_ps(_mm256_fmadd_ps(r, qh, n), clip));
         __m256 hv = _mm256_loadu_ps(h + j);
         _mm256_storeu_ps(h + j, _mm256_fmadd_ps(z, _mm256_sub_ps(hv, g), g));
     }
-    lstm__gru_cell_portable(H, j, x, q, bias, rbh, clip, h);
+    lstm__gru_cell_portable(a, j, x, q, h);
 }

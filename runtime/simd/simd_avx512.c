@@ -157,43 +157,53 @@ void lstm__vtanh_avx512(float *x, int n)
     }
 }
 
-/* Gate block g of the pre-activations at column j: x + q + bias, clipped when clip > 0. */
-static inline __m512 gate_in(__mmask16 m, int off, const float *x, const float *q, const float *b,
-                             float clip)
+/* x + q + bias at offset off (masked to m). */
+static inline __m512 pre(__mmask16 m, int off, const float *x, const float *q, const float *b)
 {
     __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, x + off), _mm512_maskz_loadu_ps(m, q + off));
-    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, b + off));
+    return _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, b + off));
+}
+
+static inline __m512 clip_ps(__m512 v, float clip)
+{
     return clip > 0 ? clamp_ps(v, -clip, clip) : v;
 }
 
-void lstm__lstm_cell_avx512(int H, const float *x, const float *q, const float *bias, float clip,
-                            float *c, float *h)
+void lstm__lstm_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h)
 {
+    const int H = a->H;
+    const float *b = a->bias, *P = a->P, clip = a->clip;
     for (int j = 0; j < H; j += 16) {
         __mmask16 m = H - j >= 16 ? 0xffff : (__mmask16)((1u << (H - j)) - 1);
-        __m512 i = sigmoid_ps(gate_in(m, j, x, q, bias, clip));
-        __m512 o = sigmoid_ps(gate_in(m, H + j, x, q, bias, clip));
-        __m512 f = sigmoid_ps(gate_in(m, 2 * H + j, x, q, bias, clip));
-        __m512 g = tanh_ps(gate_in(m, 3 * H + j, x, q, bias, clip));
-        __m512 cv = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(m, c + j), _mm512_mul_ps(i, g));
+        __m512 cv = _mm512_maskz_loadu_ps(m, c + j);
+        __m512 pi = pre(m, j, x, q, b), po = pre(m, H + j, x, q, b);
+        __m512 pf = pre(m, 2 * H + j, x, q, b), pc = pre(m, 3 * H + j, x, q, b);
+        if (P) {
+            pi = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, P + j), cv, pi);
+            pf = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, P + 2 * H + j), cv, pf);
+        }
+        __m512 i = sigmoid_ps(clip_ps(pi, clip));
+        __m512 f = a->coupled ? _mm512_sub_ps(_mm512_set1_ps(1.0f), i) : sigmoid_ps(clip_ps(pf, clip));
+        cv = _mm512_fmadd_ps(f, cv, _mm512_mul_ps(i, tanh_ps(clip_ps(pc, clip))));
+        if (P) po = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, P + H + j), cv, po);
         _mm512_mask_storeu_ps(c + j, m, cv);
-        _mm512_mask_storeu_ps(h + j, m, _mm512_mul_ps(o, tanh_ps(cv)));
+        _mm512_mask_storeu_ps(h + j, m, _mm512_mul_ps(sigmoid_ps(clip_ps(po, clip)), tanh_ps(cv)));
     }
 }
 
-void lstm__gru_cell_avx512(int H, const float *x, const float *q, const float *bias,
-                           const float *rbh, float clip, float *h)
+void lstm__gru_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *h)
 {
+    const int H = a->H;
+    const float *b = a->bias, *rbh = a->rbh, clip = a->clip;
     for (int j = 0; j < H; j += 16) {
         __mmask16 m = H - j >= 16 ? 0xffff : (__mmask16)((1u << (H - j)) - 1);
-        __m512 z = sigmoid_ps(gate_in(m, j, x, q, bias, clip));
-        __m512 r = sigmoid_ps(gate_in(m, H + j, x, q, bias, clip));
+        __m512 z = sigmoid_ps(clip_ps(pre(m, j, x, q, b), clip));
+        __m512 r = sigmoid_ps(clip_ps(pre(m, H + j, x, q, b), clip));
         __m512 qh = _mm512_maskz_loadu_ps(m, q + 2 * H + j);
         if (rbh) qh = _mm512_add_ps(qh, _mm512_maskz_loadu_ps(m, rbh + j));
         __m512 n = _mm512_add_ps(_mm512_maskz_loadu_ps(m, x + 2 * H + j),
-                                 _mm512_maskz_loadu_ps(m, bias + 2 * H + j));
-        n = _mm512_fmadd_ps(r, qh, n);
-        __m512 g = tanh_ps(clip > 0 ? clamp_ps(n, -clip, clip) : n);
+                                 _mm512_maskz_loadu_ps(m, b + 2 * H + j));
+        __m512 g = tanh_ps(clip_ps(_mm512_fmadd_ps(r, qh, n), clip));
         __m512 hv = _mm512_maskz_loadu_ps(m, h + j);
         /* (1 - z) g + z h = g + z (h - g) */
         _mm512_mask_storeu_ps(h + j, m, _mm512_fmadd_ps(z, _mm512_sub_ps(hv, g), g));
