@@ -48,6 +48,23 @@ typedef struct plan {
     size_t dir_step[S_COUNT]; /* bytes from direction 0's copy of a slot to direction 1's */
 } plan;
 
+/* LSTM_RNN_SPLIT=panels|rows|dirs forces a mode where it applies (to test and compare), or -1.
+** Read once per process: a plan and the runs that follow it must agree on the scratch layout. */
+static int forced_split(void)
+{
+    static atomic_int mode = -2;
+    int m = atomic_load(&mode);
+    if (m != -2) return m;
+    const char *e = getenv("LSTM_RNN_SPLIT");
+    m = !e                          ? -1
+      : strcmp(e, "panels") == 0 ? RNN_PAR_NONE
+      : strcmp(e, "rows") == 0   ? RNN_PAR_ROWS
+      : strcmp(e, "dirs") == 0   ? RNN_PAR_DIRS
+                                 : -1;
+    atomic_store(&mode, m);
+    return m;
+}
+
 /* The slots a direction works in: one copy per direction when they run in parallel. */
 static int per_dir(int slot)
 {
@@ -193,13 +210,10 @@ static int make_plan(lstm__kctx *k, plan *pl)
             : D == 2 ? RNN_PAR_DIRS
             : B >= 8 * (int64_t)nt ? RNN_PAR_ROWS
                                    : RNN_PAR_NONE;
-    /* LSTM_RNN_SPLIT=panels|rows|dirs forces a mode where it applies (to test and compare). */
-    const char *force = getenv("LSTM_RNN_SPLIT");
-    if (nt >= 2 && force) {
-        if (strcmp(force, "panels") == 0) pl->par = RNN_PAR_NONE;
-        if (strcmp(force, "rows") == 0 && B >= nt) pl->par = RNN_PAR_ROWS;
-        if (strcmp(force, "dirs") == 0 && D == 2) pl->par = RNN_PAR_DIRS;
-    }
+    const int force = forced_split();
+    if (nt >= 2 && force == RNN_PAR_NONE) pl->par = RNN_PAR_NONE;
+    if (nt >= 2 && force == RNN_PAR_ROWS && B >= nt) pl->par = RNN_PAR_ROWS;
+    if (nt >= 2 && force == RNN_PAR_DIRS && D == 2) pl->par = RNN_PAR_DIRS;
     size_t off = 0;
     for (int i = 0; i < S_COUNT; i++) {
         pl->off[i] = off;
@@ -443,6 +457,10 @@ int lstm__rnn_op_run(lstm__kctx *k)
     if (make_plan(k, &pl)) return k->d->code;
     const lstm__rnn_dims *z = &pl.z;
     const int64_t T = z->T, B = z->B, D = z->D, H = z->H;
+    if (pl.off[S_COUNT] > k->scratch_size)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: scratch of %zu bytes planned, %zu needed (the "
+                          "input shapes changed without a new plan)",
+                          k->label, k->scratch_size, pl.off[S_COUNT]);
     run_ctx c = {.k = k, .pl = &pl};
 #define SLOT(i) slot(&c, i, 0)
     int dt = pl.dtype;
