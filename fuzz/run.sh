@@ -20,6 +20,8 @@ for m in tests/data/*/*/model.onnx models/*/model.onnx; do
 done
 for k in 0 1 2 3 4 5 6; do
     [ -f "fuzz/corpus-run/seed$k" ] || printf "\\$(printf '%03o' $k)\\001\\002\\003\\004\\005\\006\\007" > "fuzz/corpus-run/seed$k"
+    # the same on the two-thread sessions, with a batch of 17 where the batch is free
+    [ -f "fuzz/corpus-run/seed2t$k" ] || printf "\\$(printf '%03o' $k)\\003\\217\\217\\217\\005\\006\\007" > "fuzz/corpus-run/seed2t$k"
 done
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
