@@ -256,6 +256,16 @@ typedef void (*lstm_trace_fn)(void *ud, const char *node, const char *op_type, c
                               const int64_t dims[4], const float *values);
 LSTM_API int lstm_session_set_trace(lstm_session *s, lstm_trace_fn fn, void *ud);
 
+/* Per-node timing (off by default): while on, every successful run adds each node's wall time
+** (two clock reads per node; nothing is allocated). Turning it on clears the counts. */
+LSTM_API int lstm_session_set_profiling(lstm_session *s, int on);
+/* The counts so far through write, slowest node first: LSTM_DESCRIBE_TEXT (a table: share,
+** ms per run, total ms, node) or LSTM_DESCRIBE_JSON ({"runs", "ms_per_run", "nodes": [{"index",
+** "name", "op_type", "ms_per_run", "total_ms", "share"}]}). Only nodes that run at every run
+** are listed (constants folded at load and shape arithmetic done when planning are not).
+** LSTM_EINVAL for a NULL session or callback or another format. */
+LSTM_API int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void *ud);
+
 /* Forget the carried state: the next run starts from the model's initial state. */
 LSTM_API int lstm_session_reset_state(lstm_session *s);
 /* Free a session and everything it planned; NULL is a no-op. */

@@ -48,10 +48,12 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
         nin += (size_t)g->nodes[i].n_in;
         nout += (size_t)g->nodes[i].n_out;
     }
+    s->prof_ns = lstm__pool_array(&s->pool, nn, sizeof *s->prof_ns);
+    s->prof_sorted = lstm__pool_array(&s->pool, nn, sizeof *s->prof_sorted);
     s->kin = lstm__pool_array(&s->pool, nin + 1, sizeof *s->kin);
     s->kout = lstm__pool_array(&s->pool, nout + 1, sizeof *s->kout);
     if (!s->params || !s->vals || !s->vclass || !s->bind || !s->node_dyn || !s->value_deps ||
-        !s->scratch || !s->scratch_size || !s->state ||
+        !s->scratch || !s->scratch_size || !s->state || !s->prof_ns || !s->prof_sorted ||
         !s->dep_copy || !s->kin_off ||
         !s->kout_off || !s->kin || !s->kout)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
@@ -407,8 +409,11 @@ int lstm_session_run(lstm_session *s)
         node_args(s, i, &k);
         k.scratch = s->scratch[i];
         k.scratch_size = s->scratch_size[i];
+        uint64_t t0 = s->profiling ? lstm__now_ns() : 0;
         if ((rc = g->nodes[i].op->run(&k))) return rc;
+        if (s->profiling) s->prof_ns[i] += lstm__now_ns() - t0;
     }
+    s->prof_runs += s->profiling;
     s->ran = 1;
     return LSTM_OK;
 }

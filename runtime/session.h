@@ -22,6 +22,15 @@ typedef struct lstm__binding {
     size_t nbytes;
 } lstm__binding;
 
+/* lstm_session_profile's sort scratch, one per node (profile.c). */
+typedef struct lstm__prof_entry {
+    uint64_t ns;
+    int node;
+} lstm__prof_entry;
+
+/* CLOCK_MONOTONIC in nanoseconds (profile.c). */
+uint64_t lstm__now_ns(void);
+
 struct lstm_session {
     const lstm_model *m;
     const lstm__graph *g;
@@ -49,6 +58,10 @@ struct lstm_session {
     lstm_trace_fn trace;       /* gate tracing, or NULL */
     void *trace_ud;
     lstm__rnn_state **state;   /* per node: the carried state (session pool), or NULL */
+    int profiling;             /* time every node of every run */
+    uint64_t *prof_ns;         /* per node: wall time summed over the timed runs */
+    lstm__prof_entry *prof_sorted; /* per node: scratch of lstm_session_profile */
+    uint64_t prof_runs;
     unsigned char *value_deps; /* per graph input: the plan read its values */
     void **dep_copy;           /* per graph input: those values (plan_pool) */
 };

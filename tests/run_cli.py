@@ -153,6 +153,26 @@ rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" 
 check("bench report", rc == 0 and all(k in out for k in ("model_load_ms", "first_run_ms", "runs_per_s", "peak_rss_kb", "threads"))
       and re.search(r"latency_ms min=[\d.]+ median=[\d.]+ p90=[\d.]+ p99=[\d.]+ max=[\d.]+", out) is not None, out + err)
 
+# --profile / --profile-json: every node that runs, slowest first, shares summing to 100%
+pj = os.path.join(tmp, "profile.json")
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"),
+                        "--bench", "4", "--profile", "--profile-json", pj)
+rows = re.findall(r"^\s+([\d.]+)%\s+([\d.]+)\s+([\d.]+)  node '([^']+)' \((\w+), opset \d+\)$", out, re.M)
+check("profile table", rc == 0 and "profile: 4 runs timed" in out and len(rows) >= 2
+      and any(r[4] == "LSTM" for r in rows) and abs(sum(float(r[0]) for r in rows) - 100) < 1
+      and [float(r[2]) for r in rows] == sorted((float(r[2]) for r in rows), reverse=True), out + err)
+try:
+    import json
+    prof = json.load(open(pj))
+    ok = prof["runs"] == 4 and len(prof["nodes"]) == len(rows) and \
+        {n["name"] for n in prof["nodes"]} == {r[3] for r in rows} and \
+        abs(sum(n["share"] for n in prof["nodes"]) - 1) < 1e-3
+except (OSError, ValueError, KeyError) as e:
+    ok, prof = False, e
+check("profile JSON", ok, str(prof))
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--profile")
+check("profile of one run", rc == 0 and "profile: 1 run timed" in out and "probs: float32" in out, out + err)
+
 # --test: a folder of cases, and a mismatch
 rc, out, err = lstm_run("--test", os.path.join(root, "models"))
 check("test folder summary", rc == 0 and out.strip().endswith("3 passed, 0 failed"), out[-200:])

@@ -240,6 +240,63 @@ static void streaming(void **state)
     tb_free(b);
 }
 
+static char prof_text[4096];
+static void prof_write(void *ud, const char *data, size_t len)
+{
+    (void)ud;
+    size_t n = strlen(prof_text);
+    if (n + len < sizeof prof_text) memcpy(prof_text + n, data, len), prof_text[n + len] = 0;
+}
+
+/* Per-node profile: counts only while on, only nodes that run at every run (the Shape chain is
+** evaluated when planning), no allocation in the timed runs, text and JSON. */
+static void profiling(void **state)
+{
+    (void)state;
+    tb_model *b = expand_model();
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[5 * 2 * 3] = {0.5f};
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    prof_text[0] = 0;
+    assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_TEXT, prof_write, NULL), LSTM_OK);
+    assert_non_null(strstr(prof_text, "profile: 0 runs timed"));
+    assert_non_null(strstr(prof_text, "(profiling is off)"));
+    assert_int_equal(lstm_session_set_profiling(s, 1), LSTM_OK);
+    allocs = 0;
+    for (int r = 0; r < 2; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(allocs, 0);
+    assert_int_equal(lstm_session_set_profiling(s, 0), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK); /* not counted */
+    prof_text[0] = 0;
+    assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_TEXT, prof_write, NULL), LSTM_OK);
+    assert_non_null(strstr(prof_text, "profile: 2 runs timed"));
+    assert_non_null(strstr(prof_text, "node 'rnn' (RNN, opset 14)"));
+    assert_null(strstr(prof_text, "'shape'"));
+    prof_text[0] = 0;
+    assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_JSON, prof_write, NULL), LSTM_OK);
+    assert_non_null(strstr(prof_text, "{\"runs\": 2, \"ms_per_run\": "));
+    assert_non_null(strstr(prof_text, "\"name\": \"rnn\", \"op_type\": \"RNN\""));
+    assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_DOT, prof_write, NULL), LSTM_EINVAL);
+    assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_TEXT, NULL, NULL), LSTM_EINVAL);
+    assert_int_equal(lstm_session_profile(NULL, LSTM_DESCRIBE_TEXT, prof_write, NULL), LSTM_EINVAL);
+    assert_int_equal(lstm_session_set_profiling(NULL, 1), LSTM_EINVAL);
+    /* On again: the counts start over. */
+    assert_int_equal(lstm_session_set_profiling(s, 1), LSTM_OK);
+    prof_text[0] = 0;
+    assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_TEXT, prof_write, NULL), LSTM_OK);
+    assert_non_null(strstr(prof_text, "profile: 0 runs timed"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 static int abort_after, polls;
 static int stop_cb(void *ud)
 {
@@ -401,6 +458,7 @@ int main(void)
         cmocka_unit_test(run_allocation_failures),
         cmocka_unit_test(run_memory_limit),
         cmocka_unit_test(abort_and_log),
+        cmocka_unit_test(profiling),
         cmocka_unit_test(logging),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 ** lstm-run — run ONNX models (public API only).
 **   lstm-run MODEL [--input NAME=FILE]... [--inputs FILE.npz] [--dim SYMBOL=VALUE]...
 **                  [--output-dir DIR [--format npy|pb]] [--threads N] [--seed S] [--bench N]
+**                  [--profile] [--profile-json FILE]
 **   lstm-run --test DIR [--rtol R] [--atol A]
 */
 #define _POSIX_C_SOURCE 200809L
@@ -31,6 +32,9 @@ static void usage(FILE *f)
             "  --threads N          threads for the recurrent products and OpenBLAS\n"
             "  --seed S             seed for generated inputs (default 0)\n"
             "  --bench N            time N runs after a warm-up run\n"
+            "  --profile            print each node's share of the run time (of the --bench\n"
+            "                       runs, else of the one run), slowest first\n"
+            "  --profile-json FILE  the same as JSON\n"
             "  --trace DIR          write every gate of every LSTM/GRU/RNN node at every step\n"
             "                       as DIR/NODE_GATE.npy [T, dirs, batch, hidden] and a PNG\n"
             "                       heatmap (time x hidden unit) of one batch item\n"
@@ -158,6 +162,10 @@ int main(int argc, char **argv)
                 return 2;
             }
             c.bench = (int)v;
+        } else if (strcmp(a, "--profile") == 0) {
+            c.profile = 1;
+        } else if (strcmp(a, "--profile-json") == 0 && i + 1 < argc) {
+            c.profile_json = argv[++i];
         } else if (a[0] != '-' && !c.model) {
             c.model = a;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

@@ -35,6 +35,8 @@ typedef struct run_cfg {
     int no_external_data;
     const char *trace_dir; /* --trace DIR */
     int trace_batch;       /* --trace-batch B */
+    int profile;           /* --profile: per-node times to stdout */
+    const char *profile_json; /* --profile-json FILE */
 } run_cfg;
 
 int run_model(const run_cfg *c);

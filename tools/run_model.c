@@ -236,6 +236,35 @@ static void on_trace(void *ud, const char *node, const char *op, const char *gat
     free(m);
 }
 
+static void write_stdout(void *ud, const char *data, size_t len)
+{
+    (void)ud;
+    fwrite(data, 1, len, stdout);
+}
+
+static void write_file(void *ud, const char *data, size_t len)
+{
+    fwrite(data, 1, len, (FILE *)ud);
+}
+
+/* --profile / --profile-json: the per-node times of the runs since profiling was turned on. */
+static int report_profile(lstm_session *s, const run_cfg *c)
+{
+    if (c->profile) lstm_session_profile(s, LSTM_DESCRIBE_TEXT, write_stdout, NULL);
+    if (!c->profile_json) return 0;
+    FILE *f = fopen(c->profile_json, "w");
+    if (!f) {
+        fprintf(stderr, "lstm-run: cannot write '%s': %s\n", c->profile_json, strerror(errno));
+        return 1;
+    }
+    lstm_session_profile(s, LSTM_DESCRIBE_JSON, write_file, f);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "lstm-run: cannot write '%s'\n", c->profile_json);
+        return 1;
+    }
+    return 0;
+}
+
 int run_model(const run_cfg *c)
 {
     lstm_options opt = {.num_threads = c->threads, .limits = c->limits,
@@ -269,6 +298,8 @@ int run_model(const run_cfg *c)
         }
         lstm_session_set_trace(s, on_trace, &tc);
     }
+    /* Profiled: the one run, or the timed runs after the warm-up. */
+    if ((c->profile || c->profile_json) && !c->bench) lstm_session_set_profiling(s, 1);
     t0 = measure_now_ms();
     rc = lstm_session_run(s);
     double first_ms = measure_now_ms() - t0;
@@ -280,6 +311,7 @@ int run_model(const run_cfg *c)
         double *lat = malloc(sizeof(double) * (size_t)c->bench);
         if (!lat) goto done;
         double total = 0;
+        if (c->profile || c->profile_json) lstm_session_set_profiling(s, 1);
         for (int i = 0; i < c->bench; i++) {
             t0 = measure_now_ms();
             rc = lstm_session_run(s);
@@ -301,7 +333,7 @@ int run_model(const run_cfg *c)
                total > 0 ? n / (total / 1e3) : 0.0, measure_peak_rss_kb(), c->threads > 0 ? c->threads : 1,
                lstm_num_threads());
         free(lat);
-        status = 0;
+        status = report_profile(s, c);
         goto done;
     }
     int n = lstm_model_output_count(m);
@@ -312,6 +344,7 @@ int run_model(const run_cfg *c)
         if (lstm_session_output(s, vi.name, &v) == LSTM_OK) summary(vi.name, &v);
     }
     status = c->output_dir ? write_outputs(m, s, c) : 0;
+    if (report_profile(s, c)) status = 1;
     if (tc.failed) status = 1;
 done:
     for (int i = 0; i < nt; i++) lstm_tensor_clear(&ts[i]);

@@ -18,6 +18,8 @@ void lstm__outf(lstm__out *o, const char *fmt, ...) LSTM__FMT(2, 3);
 void lstm__outc(lstm__out *o, int c);
 void lstm__outs(lstm__out *o, const char *s);
 void lstm__out_flush(lstm__out *o);
+/* s as a JSON string literal ("" for NULL). */
+void lstm__out_json_str(lstm__out *o, const char *s);
 
 typedef struct lstm__dctx {
     const lstm__graph *g; /* NULL when nothing could be decoded */

@@ -8,19 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-static void js(lstm__out *f, const char *s)
-{
-    lstm__outc(f, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            lstm__outf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            lstm__outf(f, "\\u%04x", *p);
-        else
-            lstm__outc(f, *p);
-    }
-    lstm__outc(f, '"');
-}
+static void js(lstm__out *f, const char *s) { lstm__out_json_str(f, s); }
 
 /* A string, or null for NULL. */
 static void jsn(lstm__out *f, const char *s)

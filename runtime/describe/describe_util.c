@@ -193,3 +193,17 @@ void lstm__outf(lstm__out *o, const char *fmt, ...)
     va_end(ap);
     lstm__outs(o, tmp);
 }
+
+void lstm__out_json_str(lstm__out *o, const char *s)
+{
+    lstm__outc(o, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            lstm__outf(o, "\\%c", *p);
+        else if (*p < 0x20)
+            lstm__outf(o, "\\u%04x", *p);
+        else
+            lstm__outc(o, *p);
+    }
+    lstm__outc(o, '"');
+}

@@ -41,10 +41,15 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     if (!r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH &&
         r->act[2].kind == LSTM__ACT_TANH) {
         /* The default activations: one fused pass per row (simd.h). */
-        const lstm__cell_args a = {.H = (int)H, .bias = r->bias, .P = r->P,
-                                   .clip = p->has_clip ? p->clip : 0.0f, .coupled = p->input_forget};
+        const lstm__cell_args a = {.H = (int)H,
+                                   .bias = r->bias,
+                                   .P = r->P,
+                                   .clip = p->has_clip ? p->clip : 0.0f,
+                                   .coupled = p->input_forget};
         for (int64_t b = 0; b < B; b++)
-            if (s < lens[b]) lstm__lstm_cell(r->isa, &a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->c + b * H, r->h + b * H);
+            if (s < lens[b])
+                lstm__lstm_cell(r->isa, &a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->c + b * H,
+                                r->h + b * H);
         return;
     }
     for (int64_t b = 0; b < B; b++) {
@@ -112,12 +117,14 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const int64_t H = r->z->H, GH = 3 * H, B = r->nb;
     const int lbr = p->linear_before_reset;
     recur_gemm(r, (int)(lbr ? GH : 2 * H));
-    if (lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH) {
+    if (lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
+        r->act[1].kind == LSTM__ACT_TANH) {
         /* PyTorch's GRU: one fused pass per row (simd.h). */
-        const lstm__cell_args a = {.H = (int)H, .bias = r->bias, .rbh = r->Rb,
-                                   .clip = p->has_clip ? p->clip : 0.0f};
+        const lstm__cell_args a = {
+            .H = (int)H, .bias = r->bias, .rbh = r->Rb, .clip = p->has_clip ? p->clip : 0.0f};
         for (int64_t b = 0; b < B; b++)
-            if (s < lens[b]) lstm__gru_cell(r->isa, &a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->h + b * H);
+            if (s < lens[b])
+                lstm__gru_cell(r->isa, &a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->h + b * H);
         return;
     }
     float *rh = r->tmp2, *hh = r->tmp2 + r->z->B * H;
@@ -141,14 +148,17 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
             for (int64_t j = 0; j < H; j++) rh[b * H + j] = gr[j] * h[j];
         }
     }
-    if (!lbr) lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, (int)B, (int)H, (int)H, rh, (int)H, r->Rhp, hh, (int)H, 0);
+    if (!lbr)
+        lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, (int)B, (int)H, (int)H, rh, (int)H,
+                             r->Rhp, hh, (int)H, 0);
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         float *gz = r->tmp + b * GH, *gh = gz + 2 * H, *h = r->h + b * H;
         if (!lbr) {
             const float *x = lstm__rnn_xw(r, s, b);
             for (int64_t j = 0; j < H; j++)
-                gh[j] = x[2 * H + j] + r->bias[2 * H + j] + hh[b * H + j] + (r->Rb ? r->Rb[j] : 0.0f);
+                gh[j] =
+                    x[2 * H + j] + r->bias[2 * H + j] + hh[b * H + j] + (r->Rb ? r->Rb[j] : 0.0f);
         }
         clip_vec(p, gh, H);
         lstm__act_apply_isa(r->isa, &r->act[1], gh, (int)H);

@@ -76,9 +76,12 @@ void lstm__vsigmoid_portable(float *x, int n);
 /* Columns j0..H-1 only (the vector versions finish their tail with it). */
 void lstm__lstm_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q,
                               float *c, float *h);
-void lstm__lstm_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h);
-void lstm__lstm_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h);
-void lstm__gru_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q, float *h);
+void lstm__lstm_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *c,
+                          float *h);
+void lstm__lstm_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *c,
+                            float *h);
+void lstm__gru_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q,
+                             float *h);
 void lstm__gru_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *h);
 void lstm__gru_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *h);
 void lstm__vtanh_portable(float *x, int n);
