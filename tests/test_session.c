@@ -51,17 +51,24 @@ static tb_model *expand_model(void)
     return m;
 }
 
-static void plan_once_no_alloc_in_run(void **state)
+/* expand_model opened with the counting allocator, and a session on it. */
+static tb_model *open_counted(lstm_model **m, lstm_session **s)
 {
-    (void)state;
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
     lstm_options opt = {.alloc = count_alloc, .free = count_free};
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, m), LSTM_OK);
+    assert_int_equal(lstm_session_open(*m, s), LSTM_OK);
+    return b;
+}
+
+static void plan_once_no_alloc_in_run(void **state)
+{
+    (void)state;
     lstm_model *m;
     lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    tb_model *b = open_counted(&m, &s);
     float x[5 * 2 * 3];
     for (int i = 0; i < 30; i++) x[i] = (float)i * 0.1f - 1.0f;
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x),
@@ -253,14 +260,9 @@ static void prof_write(void *ud, const char *data, size_t len)
 static void profiling(void **state)
 {
     (void)state;
-    tb_model *b = expand_model();
-    size_t len;
-    const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.alloc = count_alloc, .free = count_free};
     lstm_model *m;
     lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    tb_model *b = open_counted(&m, &s);
     float x[5 * 2 * 3] = {0.5f};
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
