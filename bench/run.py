@@ -58,7 +58,7 @@ def export(cfg):
 
 def runs_for(cfg):
     work = cfg["T"] * cfg["B"] * cfg["H"] * (cfg["I"] + cfg["H"]) * cfg.get("layers", 1)
-    n = 10 if work > 5e8 else 30 if work > 5e7 else 100
+    n = 6 if work > 5e8 else 16 if work > 5e7 else 50
     return max(5, n // 4) if QUICK else n
 
 
@@ -90,39 +90,46 @@ def main():
     for cfg in FIVE + BATCH_SWEEP + HIDDEN_SWEEP:
         path = export(cfg)
         for threads in (1, 2):
-            # The machines are noisy: this library and onnxruntime alternate over several
-            # rounds and each keeps the median of its round medians (PyTorch runs once).
+            # The machines are noisy, in bursts of seconds: this library and onnxruntime
+            # alternate over nine short rounds and each keeps the median of its round medians
+            # (PyTorch runs once).
             rounds = {e: [] for e in engines}
-            for _ in range(1 if QUICK else 5):
+            for _ in range(1 if QUICK else 9):
                 for e in ("ours", "onnxruntime"):
                     rounds[e].append(measure(e, cfg, path, threads))
             rounds["pytorch"].append(measure("pytorch", cfg, path, threads))
             row = {}
             for e, rs in rounds.items():
                 ms = sorted(r["median_ms"] for r in rs)
-                row[e] = {"median_ms": ms[(len(ms) - 1) // 2],
+                row[e] = {"median_ms": ms[(len(ms) - 1) // 2], "best_round_ms": ms[0],
+                          "round_medians_ms": [r["median_ms"] for r in rs],
                           "peak_rss_kb": max(r["peak_rss_kb"] for r in rs)}
             results[(cfg["name"], threads)] = row
             o, r, p = (row[e]["median_ms"] for e in engines)
-            print("%-28s %d thr  ours %9.3f ms  ort %9.3f ms (%.2fx)  torch %9.3f ms (%.2fx)  "
-                  "rss ours %d ort %d torch %d KiB" % (
-                      cfg["name"], threads, o, r, r / o, p, p / o, row["ours"]["peak_rss_kb"],
-                      row["onnxruntime"]["peak_rss_kb"], row["pytorch"]["peak_rss_kb"]), flush=True)
+            print("%-28s %d thr  ours %9.3f ms  ort %9.3f ms (%.2fx, best rounds %.2fx)  "
+                  "torch %9.3f ms (%.2fx)  rss ours %d ort %d torch %d KiB" % (
+                      cfg["name"], threads, o, r, r / o,
+                      row["onnxruntime"]["best_round_ms"] / row["ours"]["best_round_ms"], p, p / o,
+                      row["ours"]["peak_rss_kb"], row["onnxruntime"]["peak_rss_kb"],
+                      row["pytorch"]["peak_rss_kb"]), flush=True)
     write_report(results)
+    with open(os.path.join(HERE, "results.json"), "w") as f:
+        json.dump({"%s/%dthr" % k: v for k, v in results.items()}, f, indent=1)
     plot(results)
 
 
 def table(results, cfgs):
     lines = ["| configuration | threads | ours ms | onnxruntime ms | PyTorch ms | ort / ours | "
-             "PyTorch / ours | peak RSS MiB (ours / ort / PyTorch) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "ort / ours, best rounds | PyTorch / ours | peak RSS MiB (ours / ort / PyTorch) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for cfg in cfgs:
         for threads in (1, 2):
             row = results[(cfg["name"], threads)]
             o, r, p = (row[e]["median_ms"] for e in ("ours", "onnxruntime", "pytorch"))
             rss = "/".join("%.0f" % (row[e]["peak_rss_kb"] / 1024) for e in ("ours", "onnxruntime", "pytorch"))
-            lines.append("| %s | %d | %.3f | %.3f | %.3f | %.2f | %.2f | %s |" % (
-                cfg["name"], threads, o, r, p, r / o, p / o, rss))
+            best = row["onnxruntime"]["best_round_ms"] / row["ours"]["best_round_ms"]
+            lines.append("| %s | %d | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f | %s |" % (
+                cfg["name"], threads, o, r, p, r / o, best, p / o, rss))
     return "\n".join(lines)
 
 
@@ -130,13 +137,15 @@ def write_report(results):
     with open(os.path.join(HERE, "README.md"), "w") as f:
         f.write("""# Benchmarks
 
-`/usr/bin/python3 bench/run.py` (about 10 minutes; `--quick` for fewer runs) measures this
+`/usr/bin/python3 bench/run.py` (about 15 minutes; `--quick` for fewer runs) measures this
 library (in-process, `bench/bench_ours.c`), onnxruntime (npm onnxruntime-node, CPU execution
 provider) and PyTorch (Debian python3-torch, the module the model was exported from) on the
 same float32 models (PyTorch exports, opset 14, `bench/configs.py`), each in its own process:
 one warm-up run, then the median of N timed runs; this library and onnxruntime alternate over
-five such rounds and each reports the median of its round medians (PyTorch runs one round).
-Ratios above 1 mean this library is faster.
+nine such rounds and each reports the median of its round medians (PyTorch runs one round).
+Ratios above 1 mean this library is faster. "Best rounds" compares each engine's fastest round
+median (the least disturbed by other load on the machine); every round's median is in
+`bench/results.json`.
 Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
 noisy: compare ratios from one run, not absolute times across runs.
 

@@ -332,7 +332,7 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
     }
     float *Y = c->Y;
     const int64_t I = z->I, nb = b1 - b0, chunk = c->pl->chunk;
-    float *xg = slot(c, S_XG, c->pl->par == RNN_PAR_DIRS ? d : 0) + chunk * b0 * I;
+    float *xg = slot(c, S_XG, d) + chunk * b0 * I;
     r.xw += chunk * b0 * GH;
     for (int64_t s = 0; s < c->steps; s++) {
         if ((s - r.s0) % chunk == 0) {

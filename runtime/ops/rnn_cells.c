@@ -1,9 +1,10 @@
 /*
 ** rnn_cells.c — one time step of each cell for the active batch rows (s < lens[b]) of the
 ** dir's row range (b counts from r->b0; lens, h, c, rg, tmp, tmp2 start at that row).
-** xw holds X*W^T for every step, r->bias the biases (GRU: all but Rbh, kept in r->Rb); r->h is
-** H_{t-1} on entry and H_t on exit for the active rows; inactive rows keep their state. The
-** recurrent products go through lstm__gemm_packed against the packed R.
+** xw holds X*W^T for the chunk of steps around s (lstm__rnn_xw), r->bias the biases (GRU: all
+** but Rbh, kept in r->Rb); r->h is H_{t-1} on entry and H_t on exit for the active rows;
+** inactive rows keep their state. The recurrent products go through lstm__gemm_packed against
+** the packed R; with the default activations the gates take one fused pass (simd.h).
 **
 ** LSTM (gate blocks i, o, f, c):
 **   i = f(clip(Xi + Hr_i + Pi.C)), f = input_forget ? 1 - i : f(clip(Xf + Hr_f + Pf.C))
