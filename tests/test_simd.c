@@ -20,7 +20,8 @@ static void gemm_agrees(void **state)
     (void)state;
     unsigned seed = 1;
     static const int shapes[][3] = {{1, 32, 16}, {1, 1, 1}, {3, 7, 5}, {8, 64, 256}, {9, 33, 17},
-                                    {17, 100, 63}, {2, 1024, 256}, {300, 96, 40}, {5, 31, 0}};
+                                    {17, 100, 63}, {2, 1024, 256}, {300, 96, 40}, {5, 31, 0},
+                                    {230, 1100, 300}}; /* > 1 MiB packed, two row blocks: prefetching */
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
         float *A = malloc(sizeof(float) * (size_t)(M * K + 1)), *W = malloc(sizeof(float) * (size_t)(N * K + 1));

@@ -55,16 +55,16 @@ static int row_block(int K)
 }
 
 static void panel(int isa, int M, int K, const float *A, int lda, const float *Bp, float *C, int ldc,
-                  int ncols, int accumulate)
+                  int ncols, int accumulate, const float *next)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
-        lstm__gemm_panel_avx512(M, K, A, lda, Bp, C, ldc, ncols, accumulate);
+        lstm__gemm_panel_avx512(M, K, A, lda, Bp, C, ldc, ncols, accumulate, next);
     else if (isa == LSTM__ISA_AVX2)
-        lstm__gemm_panel_avx2(M, K, A, lda, Bp, C, ldc, ncols, accumulate);
+        lstm__gemm_panel_avx2(M, K, A, lda, Bp, C, ldc, ncols, accumulate, next);
     else
 #endif
-        lstm__gemm_panel_portable(M, K, A, lda, Bp, C, ldc, ncols, accumulate);
+        lstm__gemm_panel_portable(M, K, A, lda, Bp, C, ldc, ncols, accumulate, next);
 }
 
 void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, const float *Bp,
@@ -72,19 +72,29 @@ void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, co
 {
     if (M <= 0 || N <= 0) return;
     int panels = (N + LSTM__NR - 1) / LSTM__NR, mc = row_block(K);
+    /* Prefetch the next panel only when the packed matrix exceeds 1 MiB: within L2 the
+    ** prefetches cost more than they save (M = 8, N = 1024, K = 256: 173 -> 162 GFLOP/s);
+    ** beyond it they pay (M = 32, N = 2048, K = 512: 147 -> 162). */
+    const int pf = lstm__pack_floats(K, N) * sizeof(float) > (size_t)1 << 20;
     for (int m0 = 0; m0 < M; m0 += mc) {
         int mb = M - m0 < mc ? M - m0 : mc;
         for (int p = 0; p < panels; p++) {
             int ncols = N - p * LSTM__NR < LSTM__NR ? N - p * LSTM__NR : LSTM__NR;
+            /* The panel after this one: the next, or the first again for the next row block. */
+            const float *next = !pf              ? NULL
+                              : p + 1 < panels ? Bp + (size_t)(p + 1) * (size_t)K * LSTM__NR
+                              : m0 + mc < M    ? Bp
+                                               : NULL;
             panel(isa, mb, K, A + (size_t)m0 * (size_t)lda, lda, Bp + (size_t)p * (size_t)K * LSTM__NR,
-                  C + (size_t)m0 * (size_t)ldc + (size_t)p * LSTM__NR, ldc, ncols, accumulate);
+                  C + (size_t)m0 * (size_t)ldc + (size_t)p * LSTM__NR, ldc, ncols, accumulate, next);
         }
     }
 }
 
 void lstm__gemm_panel_portable(int M, int K, const float *A, int lda, const float *Bp, float *C,
-                               int ldc, int ncols, int accumulate)
+                               int ldc, int ncols, int accumulate, const float *next)
 {
+    (void)next;
     for (int m = 0; m < M; m++) {
         float acc[LSTM__NR] = {0};
         const float *a = A + (size_t)m * (size_t)lda;

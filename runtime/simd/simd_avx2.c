@@ -10,7 +10,7 @@
 /* MR rows x 32 columns; one row keeps two accumulator sets on alternate k (see avx512). */
 static inline __attribute__((always_inline)) void tile(int MR, int K, const float *A, int lda,
                                                        const float *Bp, float *C, int ldc,
-                                                       int ncols, int accumulate)
+                                                       int ncols, int accumulate, lstm__pf pf)
 {
     const int KU = MR == 1 ? 2 : 1;
     __m256 c[2][2][4];
@@ -20,6 +20,7 @@ static inline __attribute__((always_inline)) void tile(int MR, int K, const floa
             for (int j = 0; j < 4; j++) c[u][i][j] = _mm256_setzero_ps();
     int k = 0;
     for (; k + KU <= K; k += KU) {
+        lstm__pf_tick(&pf);
 #pragma GCC unroll 2
         for (int u = 0; u < KU; u++) {
             const float *b = Bp + (size_t)(k + u) * LSTM__NR;
@@ -62,15 +63,16 @@ static inline __attribute__((always_inline)) void tile(int MR, int K, const floa
 }
 
 void lstm__gemm_panel_avx2(int M, int K, const float *A, int lda, const float *Bp, float *C,
-                           int ldc, int ncols, int accumulate)
+                           int ldc, int ncols, int accumulate, const float *next)
 {
-    int m = 0;
-    for (; m + 2 <= M; m += 2)
+    const int tiles = (M + 1) / 2;
+    int m = 0, t = 0;
+    for (; m + 2 <= M; m += 2, t++)
         tile(2, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc, ncols,
-             accumulate);
+             accumulate, lstm__pf_share(next, K, K, t, tiles));
     if (m < M)
         tile(1, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc, ncols,
-             accumulate);
+             accumulate, lstm__pf_share(next, K, K / 2, t, tiles));
 }
 
 static inline __m256 exp_ps(__m256 x)

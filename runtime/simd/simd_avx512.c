@@ -14,7 +14,7 @@
 ** hide the FMA latency, so KU independent sets take alternate k and are summed at the end. */
 static inline __attribute__((always_inline)) void tile(int MR, int valid, int K, const float *A,
                                                        int lda, const float *Bp, float *C, int ldc,
-                                                       int ncols, int accumulate)
+                                                       int ncols, int accumulate, lstm__pf pf)
 {
     /* Rows past `valid` repeat the last valid row (never read out of bounds) and are not
     ** stored: a 4-row tile beats a 2-row one, whose FMA chains are too few. */
@@ -30,6 +30,7 @@ static inline __attribute__((always_inline)) void tile(int MR, int valid, int K,
         for (int i = 0; i < MR; i++) c0[u][i] = c1[u][i] = _mm512_setzero_ps();
     int k = 0;
     for (; k + KU <= K; k += KU) {
+        lstm__pf_tick(&pf);
 #pragma GCC unroll 4
         for (int u = 0; u < KU; u++) {
             const float *b = Bp + (size_t)(k + u) * LSTM__NR;
@@ -76,21 +77,23 @@ static inline __attribute__((always_inline)) void tile(int MR, int valid, int K,
 }
 
 void lstm__gemm_panel_avx512(int M, int K, const float *A, int lda, const float *Bp, float *C,
-                             int ldc, int ncols, int accumulate)
+                             int ldc, int ncols, int accumulate, const float *next)
 {
-    int m = 0;
-    for (; m + 8 <= M; m += 8)
+    const int tiles = (M + 7) / 8;
+    int m = 0, t = 0;
+    for (; m + 8 <= M; m += 8, t++)
         tile(8, 8, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc,
-             ncols, accumulate);
+             ncols, accumulate, lstm__pf_share(next, K, K, t, tiles));
     int r = M - m;
     const float *a = A + (size_t)m * (size_t)lda;
     float *c = C + (size_t)m * (size_t)ldc;
+    lstm__pf pf = lstm__pf_share(next, K, r == 1 ? K / 4 : K, t, tiles);
     if (r == 1)
-        tile(1, 1, K, a, lda, Bp, c, ldc, ncols, accumulate);
+        tile(1, 1, K, a, lda, Bp, c, ldc, ncols, accumulate, pf);
     else if (r >= 2 && r <= 4)
-        tile(4, r, K, a, lda, Bp, c, ldc, ncols, accumulate);
+        tile(4, r, K, a, lda, Bp, c, ldc, ncols, accumulate, pf);
     else if (r > 4)
-        tile(8, r, K, a, lda, Bp, c, ldc, ncols, accumulate);
+        tile(8, r, K, a, lda, Bp, c, ldc, ncols, accumulate, pf);
 }
 
 /* e^x for x already clamped to [-87, 87]; NaN passes through. */
