@@ -61,24 +61,6 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         float *restrict c = r->c + b * H, *restrict h = r->h + b * H;
         const float *restrict bias = r->bias;
         for (int64_t j = 0; j < GH; j++) gi[j] = x[j] + q[j] + bias[j];
-        if (!Pi && !p->input_forget) {
-            /* No peepholes, no coupling: i, o and f share f(.) and go through it together. */
-            clip_vec(p, gi, GH);
-            lstm__act_apply_isa(r->isa, &r->act[0], gi, (int)(3 * H));
-            lstm__act_apply_isa(r->isa, &r->act[1], gc, (int)H);
-            int64_t t = lstm__rnn_time(r, s, lens[b]);
-            lstm__trace_put(r, 0, t, b, gi);
-            lstm__trace_put(r, 1, t, b, gf);
-            lstm__trace_put(r, 3, t, b, gc);
-            for (int64_t j = 0; j < H; j++) c[j] = gf[j] * c[j] + gi[j] * gc[j];
-            for (int64_t j = 0; j < H; j++) gc[j] = c[j];
-            lstm__act_apply_isa(r->isa, &r->act[2], gc, (int)H);
-            for (int64_t j = 0; j < H; j++) h[j] = go[j] * gc[j];
-            lstm__trace_put(r, 2, t, b, go);
-            lstm__trace_put(r, 4, t, b, c);
-            lstm__trace_put(r, 5, t, b, h);
-            continue;
-        }
         if (Pi)
             for (int64_t j = 0; j < H; j++) {
                 gi[j] += Pi[j] * c[j];
