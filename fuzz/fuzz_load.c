@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     bytes *= (size_t)dims[d];
                 }
                 ok = ok && bytes <= sizeof zeros &&
-                     lstm_session_set_input(s, vi.name, vi.dtype, vi.rank, dims, zeros, bytes) == LSTM_OK;
+                     lstm_session_set_input(s, vi.name, vi.dtype, vi.rank, dims, zeros, bytes) ==
+                         LSTM_OK;
             }
             if (ok) lstm_session_run(s);
         }

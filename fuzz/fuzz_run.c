@@ -14,12 +14,9 @@
 #include <string.h>
 
 static const char *const paths[] = {
-    "tests/data/ort/lstm_seq_bidi/model.onnx",
-    "models/char_lstm/model.onnx",
-    "models/bigru_tagger/model.onnx",
-    "tests/data/ort/gru_layout1_bidi_seq/model.onnx",
-    "tests/data/ort/rnn_seq_rev/model.onnx",
-    "tests/data/ort/lstm_peephole_bidi_seq/model.onnx",
+    "tests/data/ort/lstm_seq_bidi/model.onnx", "models/char_lstm/model.onnx",
+    "models/bigru_tagger/model.onnx",          "tests/data/ort/gru_layout1_bidi_seq/model.onnx",
+    "tests/data/ort/rnn_seq_rev/model.onnx",   "tests/data/ort/lstm_peephole_bidi_seq/model.onnx",
     "models/lstm_classifier/model.onnx",
 };
 #define NMODELS (int)(sizeof paths / sizeof paths[0])
@@ -80,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             lstm_value_info vi;
             lstm_view v;
             if (!lstm_model_output_info(m, i, &vi) && !lstm_session_output(s, vi.name, &v)) {
-                for (size_t k = 0; k < v.nbytes; k++) sink_byte ^= ((const unsigned char *)v.data)[k];
+                for (size_t k = 0; k < v.nbytes; k++)
+                    sink_byte ^= ((const unsigned char *)v.data)[k];
             }
         }
     }

@@ -83,18 +83,27 @@ static int imp_type(lstm__imp *im, const Onnx__TypeProto *tp, lstm__type *t, con
             shape = tp->sparse_tensor_type->shape;
         }
         break;
-    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE: t->kind = LSTM__VK_SEQUENCE; break;
-    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE: t->kind = LSTM__VK_MAP; break;
-    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE: t->kind = LSTM__VK_OPTIONAL; break;
-    case ONNX__TYPE_PROTO__VALUE__NOT_SET: return LSTM_OK;
-    default: t->kind = LSTM__VK_OTHER; return LSTM_OK;
+    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE:
+        t->kind = LSTM__VK_SEQUENCE;
+        break;
+    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
+        t->kind = LSTM__VK_MAP;
+        break;
+    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE:
+        t->kind = LSTM__VK_OPTIONAL;
+        break;
+    case ONNX__TYPE_PROTO__VALUE__NOT_SET:
+        return LSTM_OK;
+    default:
+        t->kind = LSTM__VK_OTHER;
+        return LSTM_OK;
     }
     if (t->dtype < 0)
         return lstm__errf(im->d, LSTM_EMODEL, "%s has element type %d", what, t->dtype);
     if (!shape) return LSTM_OK;
     if (shape->n_dim > LSTM__MAX_RANK)
-        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s has rank %zu, this runtime allows %d",
-                          what, shape->n_dim, LSTM__MAX_RANK);
+        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s has rank %zu, this runtime allows %d", what,
+                          shape->n_dim, LSTM__MAX_RANK);
     t->rank = (int)shape->n_dim;
     for (size_t i = 0; i < shape->n_dim; i++) {
         const Onnx__TensorShapeProto__Dimension *dm = shape->dim[i];
@@ -114,7 +123,8 @@ static int imp_type(lstm__imp *im, const Onnx__TypeProto *tp, lstm__type *t, con
                 if (!t->dim_names[i]) return im->d->code;
             }
             break;
-        default: break;
+        default:
+            break;
         }
     }
     return LSTM_OK;
@@ -244,8 +254,8 @@ static int imp_model(lstm__imp *im, const Onnx__ModelProto *mp)
         return lstm__errf(im->d, LSTM_ELIMIT, "graph has %zu nodes, the limit is %u", gp->n_node,
                           im->lim.max_nodes);
     if ((rc = imp_decls(im, gp->input, gp->n_input, &g->inputs, &g->n_inputs, "graph input")) ||
-        (rc = imp_decls(im, gp->output, gp->n_output, &g->outputs, &g->n_outputs,
-                        "graph output")) ||
+        (rc =
+             imp_decls(im, gp->output, gp->n_output, &g->outputs, &g->n_outputs, "graph output")) ||
         (rc = imp_decls(im, gp->value_info, gp->n_value_info, &g->value_info, &g->n_value_info,
                         "value_info")))
         return rc;
@@ -330,8 +340,7 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
     return rc;
 }
 
-int lstm__import_file(const char *path, const lstm_options *opt, lstm__graph **out,
-                      lstm__diag *d)
+int lstm__import_file(const char *path, const lstm_options *opt, lstm__graph **out, lstm__diag *d)
 {
     *out = NULL;
     if (!path) return lstm__errf(d, LSTM_EINVAL, "model path is NULL");

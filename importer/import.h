@@ -19,7 +19,6 @@ void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in);
 int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, const char *base_dir,
                         lstm__graph **out, lstm__diag *d);
 /* Read the file (within the size limit) and import it; external data resolves beside it. */
-int lstm__import_file(const char *path, const lstm_options *opt, lstm__graph **out,
-                      lstm__diag *d);
+int lstm__import_file(const char *path, const lstm_options *opt, lstm__graph **out, lstm__diag *d);
 
 #endif

@@ -9,9 +9,9 @@
 
 static const char *type_name(int t)
 {
-    static const char *const n[] = {"UNDEFINED", "FLOAT",   "INT",     "STRING",
-                                    "TENSOR",    "GRAPH",   "FLOATS",  "INTS",
-                                    "STRINGS",   "TENSORS", "GRAPHS",  "SPARSE_TENSOR",
+    static const char *const n[] = {"UNDEFINED",      "FLOAT",      "INT",        "STRING",
+                                    "TENSOR",         "GRAPH",      "FLOATS",     "INTS",
+                                    "STRINGS",        "TENSORS",    "GRAPHS",     "SPARSE_TENSOR",
                                     "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
     return t >= 0 && t < (int)(sizeof n / sizeof n[0]) ? n[t] : "UNKNOWN";
 }
@@ -55,13 +55,13 @@ static const char *imp_bytes(lstm__imp *im, ProtobufCBinaryData b, const char *w
     return r;
 }
 
-static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__attr *a,
-                    const char *label)
+static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__attr *a, const char *label)
 {
     lstm__pool *pool = &im->g->pool;
     char what[256];
     if (!(a->name = lstm__imp_name(im, ap->name, "an attribute name"))) return im->d->code;
-    if (!a->name[0]) return lstm__errf(im->d, LSTM_EMODEL, "%s has an attribute without a name", label);
+    if (!a->name[0])
+        return lstm__errf(im->d, LSTM_EMODEL, "%s has an attribute without a name", label);
     snprintf(what, sizeof what, "%s: attribute '%s'", label, a->name);
     if (ap->ref_attr_name && ap->ref_attr_name[0])
         return lstm__errf(im->d, LSTM_EMODEL,
@@ -77,8 +77,12 @@ static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__attr *a
         return lstm__errf(im->d, LSTM_EMODEL, "%s is declared %s but carries %s data", what,
                           type_name(a->type), type_name(c));
     switch (a->type) {
-    case LSTM__A_FLOAT: a->f = ap->f; break;
-    case LSTM__A_INT: a->i = ap->i; break;
+    case LSTM__A_FLOAT:
+        a->f = ap->f;
+        break;
+    case LSTM__A_INT:
+        a->i = ap->i;
+        break;
     case LSTM__A_STRING:
         if (!(a->s = imp_bytes(im, ap->s, what))) return im->d->code;
         break;
@@ -122,10 +126,17 @@ static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__attr *a
         /* Subgraph bodies are not imported (no control-flow ops); the dump shows their size. */
         a->subgraph_nodes = ap->g ? (int)ap->g->n_node : 0;
         break;
-    case LSTM__A_GRAPHS: a->n = ap->n_graphs; break;
-    case LSTM__A_SPARSE_TENSORS: a->n = ap->n_sparse_tensors; break;
-    case LSTM__A_TYPE_PROTOS: a->n = ap->n_type_protos; break;
-    default: break; /* SPARSE_TENSOR, TYPE_PROTO: kept as a typed marker; no kernel reads them */
+    case LSTM__A_GRAPHS:
+        a->n = ap->n_graphs;
+        break;
+    case LSTM__A_SPARSE_TENSORS:
+        a->n = ap->n_sparse_tensors;
+        break;
+    case LSTM__A_TYPE_PROTOS:
+        a->n = ap->n_type_protos;
+        break;
+    default:
+        break; /* SPARSE_TENSOR, TYPE_PROTO: kept as a typed marker; no kernel reads them */
     }
     return LSTM_OK;
 }

@@ -89,12 +89,16 @@ int lstm__imp_extdata(lstm__imp *im, const Onnx__TensorProto *tp, void *dst, siz
             loc = v;
         } else if (strcmp(k, "offset") == 0) {
             if (parse_u64(v, &off))
-                return lstm__errf(im->d, LSTM_EEXTDATA, "%s: external data offset '%s' is not a "
-                                  "non-negative integer", what, v);
+                return lstm__errf(im->d, LSTM_EEXTDATA,
+                                  "%s: external data offset '%s' is not a "
+                                  "non-negative integer",
+                                  what, v);
         } else if (strcmp(k, "length") == 0) {
             if (parse_u64(v, &len))
-                return lstm__errf(im->d, LSTM_EEXTDATA, "%s: external data length '%s' is not a "
-                                  "non-negative integer", what, v);
+                return lstm__errf(im->d, LSTM_EEXTDATA,
+                                  "%s: external data length '%s' is not a "
+                                  "non-negative integer",
+                                  what, v);
             have_len = 1;
         } else if (strcmp(k, "checksum") != 0) {
             return lstm__errf(im->d, LSTM_EEXTDATA, "%s: unknown external data key '%s'", what, k);
@@ -128,7 +132,8 @@ int lstm__imp_extdata(lstm__imp *im, const Onnx__TensorProto *tp, void *dst, siz
     int err = errno;
     close(dirfd);
     if (fd < 0)
-        return lstm__errf(im->d, LSTM_EEXTDATA, "%s: cannot open external data '%s' inside the "
+        return lstm__errf(im->d, LSTM_EEXTDATA,
+                          "%s: cannot open external data '%s' inside the "
                           "model's folder without following links: %s",
                           what, loc, strerror(err));
     struct stat st;

@@ -19,7 +19,9 @@ static int from_int32(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *
     for (size_t i = 0; i < t->nelem; i++) {
         int32_t v = tp->int32_data[i];
         switch (t->dtype) {
-        case LSTM_DT_INT32: ((int32_t *)t->data)[i] = v; break;
+        case LSTM_DT_INT32:
+            ((int32_t *)t->data)[i] = v;
+            break;
         case LSTM_DT_INT16:
         case LSTM_DT_UINT16:
         case LSTM_DT_FLOAT16:
@@ -32,8 +34,11 @@ static int from_int32(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *
             if (v < -128 || v > 255) goto range;
             ((uint8_t *)t->data)[i] = (uint8_t)v;
             break;
-        case LSTM_DT_BOOL: ((uint8_t *)t->data)[i] = v != 0; break;
-        default: goto wrong;
+        case LSTM_DT_BOOL:
+            ((uint8_t *)t->data)[i] = v != 0;
+            break;
+        default:
+            goto wrong;
         }
     }
     return LSTM_OK;
@@ -61,16 +66,15 @@ static void swap_if_big_endian(lstm__tensor *t)
 #endif
 }
 
-int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t,
-                     const char *what)
+int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t, const char *what)
 {
     memset(t, 0, sizeof *t);
     t->dtype = tp->data_type;
     if (!tp->has_data_type || t->dtype == LSTM_DT_UNDEFINED)
         return lstm__errf(im->d, LSTM_EMODEL, "%s has no data_type", what);
     if (tp->n_dims > LSTM__MAX_RANK)
-        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s has rank %zu, this runtime allows %d",
-                          what, tp->n_dims, LSTM__MAX_RANK);
+        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s has rank %zu, this runtime allows %d", what,
+                          tp->n_dims, LSTM__MAX_RANK);
     if (tp->segment)
         return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s is a segment of a tensor (unsupported)",
                           what);
@@ -91,13 +95,14 @@ int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t
                           lstm__dtype_onnx_name(t->dtype), t->dtype);
     size_t es = lstm__dtype_size(t->dtype);
     if (!lstm__mul_size(nelem, es, &t->nbytes) || t->nbytes > im->lim.max_tensor_bytes)
-        return lstm__errf(im->d, LSTM_ELIMIT, "%s: %zu elements of %s exceed the tensor limit of "
+        return lstm__errf(im->d, LSTM_ELIMIT,
+                          "%s: %zu elements of %s exceed the tensor limit of "
                           "%llu bytes",
                           what, nelem, lstm__dtype_name(t->dtype),
                           (unsigned long long)im->lim.max_tensor_bytes);
 
-    int external = tp->has_data_location &&
-                   tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+    int external =
+        tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
     if (tp->has_data_location && tp->data_location != ONNX__TENSOR_PROTO__DATA_LOCATION__DEFAULT &&
         !external)
         return lstm__errf(im->d, LSTM_EMODEL, "%s has data_location %d", what,
@@ -121,8 +126,9 @@ int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t
                               "%s: raw_data has %zu bytes, shape and dtype need %zu", what,
                               tp->raw_data.len, t->nbytes);
     } else if (field) {
-        static const char *const names[] = {"",           "float_data", "int32_data", "string_data",
-                                            "int64_data", "double_data", "uint64_data"};
+        static const char *const names[] = {
+            "",           "float_data",  "int32_data", "string_data",
+            "int64_data", "double_data", "uint64_data"};
         int ok = (field == 1 && t->dtype == LSTM_DT_FLOAT) ||
                  (field == 2 && (t->dtype == LSTM_DT_INT32 || t->dtype == LSTM_DT_INT16 ||
                                  t->dtype == LSTM_DT_INT8 || t->dtype == LSTM_DT_UINT16 ||
@@ -132,8 +138,8 @@ int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t
                  (field == 5 && t->dtype == LSTM_DT_DOUBLE) ||
                  (field == 6 && (t->dtype == LSTM_DT_UINT32 || t->dtype == LSTM_DT_UINT64));
         if (!ok)
-            return lstm__errf(im->d, LSTM_EMODEL, "%s: %s cannot hold dtype %s", what,
-                              names[field], lstm__dtype_name(t->dtype));
+            return lstm__errf(im->d, LSTM_EMODEL, "%s: %s cannot hold dtype %s", what, names[field],
+                              lstm__dtype_name(t->dtype));
         if (es_count != nelem)
             return lstm__errf(im->d, LSTM_EMODEL, "%s: %s has %zu values, the shape needs %zu",
                               what, names[field], es_count, nelem);
@@ -152,23 +158,33 @@ int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t
         return LSTM_OK;
     }
     switch (field) {
-    case 1: memcpy(t->data, tp->float_data, t->nbytes); break;
-    case 2: return from_int32(im, tp, t, what);
-    case 4: memcpy(t->data, tp->int64_data, t->nbytes); break;
-    case 5: memcpy(t->data, tp->double_data, t->nbytes); break;
+    case 1:
+        memcpy(t->data, tp->float_data, t->nbytes);
+        break;
+    case 2:
+        return from_int32(im, tp, t, what);
+    case 4:
+        memcpy(t->data, tp->int64_data, t->nbytes);
+        break;
+    case 5:
+        memcpy(t->data, tp->double_data, t->nbytes);
+        break;
     case 6:
         if (t->dtype == LSTM_DT_UINT64) {
             memcpy(t->data, tp->uint64_data, t->nbytes);
         } else {
             for (size_t i = 0; i < nelem; i++) {
                 if (tp->uint64_data[i] > UINT32_MAX)
-                    return lstm__errf(im->d, LSTM_EMODEL, "%s: uint64_data value out of range "
-                                      "for uint32", what);
+                    return lstm__errf(im->d, LSTM_EMODEL,
+                                      "%s: uint64_data value out of range "
+                                      "for uint32",
+                                      what);
                 ((uint32_t *)t->data)[i] = (uint32_t)tp->uint64_data[i];
             }
         }
         break;
-    default: break;
+    default:
+        break;
     }
     return LSTM_OK;
 }

@@ -19,8 +19,7 @@ const char *lstm__imp_name(lstm__imp *im, const char *s, const char *what);
 const char *lstm__imp_doc(lstm__imp *im, const char *s);
 
 /* TensorProto -> tensor with data in the pool. what names the tensor for messages. */
-int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t,
-                     const char *what);
+int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t, const char *what);
 /* A node's attributes. */
 int lstm__imp_attrs(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, const char *label);
 /* Read external data for tensor `what` into dst (nbytes). */

@@ -52,14 +52,14 @@ int lstm__wire_scan(const uint8_t *buf, size_t len, const ProtobufCMessageDescri
             break;
         }
         if (r == -2 || tag > 0xffffffffu) {
-            rc = lstm__errf(d, LSTM_EPROTO, "malformed protobuf at byte %zu: tag longer than 5 bytes",
-                            at);
+            rc = lstm__errf(d, LSTM_EPROTO,
+                            "malformed protobuf at byte %zu: tag longer than 5 bytes", at);
             break;
         }
         uint32_t field = (uint32_t)(tag >> 3), wt = (uint32_t)(tag & 7);
         if (field == 0 || field > 0x1fffffffu) {
-            rc = lstm__errf(d, LSTM_EPROTO, "malformed protobuf at byte %zu: field number %u",
-                            at, field);
+            rc = lstm__errf(d, LSTM_EPROTO, "malformed protobuf at byte %zu: field number %u", at,
+                            field);
             break;
         }
         const ProtobufCFieldDescriptor *fd =

@@ -97,14 +97,14 @@ typedef struct lstm_model lstm_model;
 
 /* Resource limits applied while loading. Zero fields take the documented defaults. */
 typedef struct lstm_limits {
-    uint64_t max_file_bytes;    /* default 2 GiB */
-    uint32_t max_depth;         /* protobuf message nesting, default 64 */
-    uint64_t max_decode_bytes;  /* heap used while decoding, default 64 x file size + 64 MiB */
-    uint64_t max_tensor_bytes;  /* one tensor, default 2 GiB */
-    uint64_t max_weight_bytes;  /* all initializers together, default 4 GiB */
-    uint32_t max_nodes;         /* default 1,000,000 */
-    uint32_t max_name_bytes;    /* any name or string attribute, default 4096 */
-    uint64_t max_run_bytes;     /* memory one session plans (arena, computed shapes), 8 GiB */
+    uint64_t max_file_bytes;   /* default 2 GiB */
+    uint32_t max_depth;        /* protobuf message nesting, default 64 */
+    uint64_t max_decode_bytes; /* heap used while decoding, default 64 x file size + 64 MiB */
+    uint64_t max_tensor_bytes; /* one tensor, default 2 GiB */
+    uint64_t max_weight_bytes; /* all initializers together, default 4 GiB */
+    uint32_t max_nodes;        /* default 1,000,000 */
+    uint32_t max_name_bytes;   /* any name or string attribute, default 4096 */
+    uint64_t max_run_bytes;    /* memory one session plans (arena, computed shapes), 8 GiB */
 } lstm_limits;
 
 /* Options for opening a model. All-zero (or NULL) means defaults. */

@@ -17,9 +17,14 @@ void lstm__sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, con
         return;
     }
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-                trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c,
-                ldc);
+                trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-int lstm__blas_threads(void) { return openblas_get_num_threads(); }
-void lstm__blas_set_threads(int n) { openblas_set_num_threads(n); }
+int lstm__blas_threads(void)
+{
+    return openblas_get_num_threads();
+}
+void lstm__blas_set_threads(int n)
+{
+    openblas_set_num_threads(n);
+}

@@ -108,7 +108,7 @@ int lstm__graph_link(lstm__graph *g, lstm__diag *d)
             int v = lstm__graph_find(g, nm);
             if (v >= 0) {
                 const lstm__value *pv = &g->values[v];
-                const char *what = pv->producer >= 0         ? "the output of an earlier node"
+                const char *what = pv->producer >= 0             ? "the output of an earlier node"
                                    : (pv->flags & LSTM__V_INPUT) ? "a graph input"
                                                                  : "an initializer";
                 return lstm__errf(d, LSTM_EMODEL, "%s: output %d '%s' is already %s",

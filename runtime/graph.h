@@ -11,14 +11,14 @@
 
 /* A tensor with data: initializers and tensor-valued attributes. */
 typedef struct lstm__tensor {
-    int dtype;                     /* lstm_dtype */
-    int rank;                      /* 0..LSTM__MAX_RANK; 0 is a scalar with one element */
-    int64_t dims[LSTM__MAX_RANK];  /* ONNX order, each >= 0 */
-    size_t nelem;                  /* product of dims (1 for a scalar) */
-    size_t nbytes;                 /* nelem * element size */
-    void *data;                    /* 64-byte aligned, little-endian host order, never NULL */
-    const char *ext_location;      /* external data file relative to the model, or NULL */
-    int64_t ext_offset;            /* offset in that file */
+    int dtype;                    /* lstm_dtype */
+    int rank;                     /* 0..LSTM__MAX_RANK; 0 is a scalar with one element */
+    int64_t dims[LSTM__MAX_RANK]; /* ONNX order, each >= 0 */
+    size_t nelem;                 /* product of dims (1 for a scalar) */
+    size_t nbytes;                /* nelem * element size */
+    void *data;                   /* 64-byte aligned, little-endian host order, never NULL */
+    const char *ext_location;     /* external data file relative to the model, or NULL */
+    int64_t ext_offset;           /* offset in that file */
 } lstm__tensor;
 
 /* What kind of value a declared type describes. */
@@ -34,11 +34,11 @@ enum {
 
 /* A declared type (graph input/output, value_info). */
 typedef struct lstm__type {
-    int kind;                               /* LSTM__VK_* */
-    int dtype;                              /* element type (for tensors) */
-    int rank;                               /* -1 when the shape is not given */
-    int64_t dims[LSTM__MAX_RANK];           /* -1 where unknown or symbolic */
-    const char *dim_names[LSTM__MAX_RANK];  /* symbolic name (dim_param) or NULL */
+    int kind;                              /* LSTM__VK_* */
+    int dtype;                             /* element type (for tensors) */
+    int rank;                              /* -1 when the shape is not given */
+    int64_t dims[LSTM__MAX_RANK];          /* -1 where unknown or symbolic */
+    const char *dim_names[LSTM__MAX_RANK]; /* symbolic name (dim_param) or NULL */
 } lstm__type;
 
 /* A named declaration with an optional type. */
@@ -54,10 +54,10 @@ enum { LSTM__V_INPUT = 1, LSTM__V_OUTPUT = 2, LSTM__V_INIT = 4 };
 /* A named value of the graph (one per distinct name, single assignment). */
 typedef struct lstm__value {
     const char *name;
-    unsigned flags;             /* LSTM__V_* */
-    int producer;               /* node index, or -1 for graph inputs and initializers */
-    const lstm__decl *decl;     /* declared type (input, output or value_info) or NULL */
-    const lstm__tensor *init;   /* initializer data or NULL */
+    unsigned flags;           /* LSTM__V_* */
+    int producer;             /* node index, or -1 for graph inputs and initializers */
+    const lstm__decl *decl;   /* declared type (input, output or value_info) or NULL */
+    const lstm__tensor *init; /* initializer data or NULL */
 } lstm__value;
 
 /* ONNX attribute types (AttributeProto.AttributeType numbering). */
@@ -81,37 +81,37 @@ enum {
 
 typedef struct lstm__attr {
     const char *name;
-    int type;                  /* LSTM__A_* */
-    float f;                   /* FLOAT */
-    int64_t i;                 /* INT */
-    const char *s;             /* STRING (NUL-terminated copy) */
-    size_t n;                  /* element count of list types */
-    float *floats;             /* FLOATS */
-    int64_t *ints;             /* INTS */
-    const char **strings;      /* STRINGS */
-    lstm__tensor *t;           /* TENSOR */
-    lstm__tensor **ts;         /* TENSORS */
-    int subgraph_nodes;        /* GRAPH: nodes in the body, which is not imported */
+    int type;             /* LSTM__A_* */
+    float f;              /* FLOAT */
+    int64_t i;            /* INT */
+    const char *s;        /* STRING (NUL-terminated copy) */
+    size_t n;             /* element count of list types */
+    float *floats;        /* FLOATS */
+    int64_t *ints;        /* INTS */
+    const char **strings; /* STRINGS */
+    lstm__tensor *t;      /* TENSOR */
+    lstm__tensor **ts;    /* TENSORS */
+    int subgraph_nodes;   /* GRAPH: nodes in the body, which is not imported */
 } lstm__attr;
 
 struct lstm__op;
 
 typedef struct lstm__node {
-    const char *name;           /* may be "" */
+    const char *name; /* may be "" */
     const char *op_type;
-    const char *domain;         /* "" for ai.onnx */
+    const char *domain; /* "" for ai.onnx */
     const char *doc;
-    int64_t opset;              /* the model's opset for this domain, 0 when not imported */
+    int64_t opset; /* the model's opset for this domain, 0 when not imported */
     int n_in, n_out;
-    const char **in_names;      /* "" marks an absent optional input */
+    const char **in_names; /* "" marks an absent optional input */
     const char **out_names;
-    int *in, *out;              /* value indices, -1 when absent (filled by lstm__graph_link) */
+    int *in, *out; /* value indices, -1 when absent (filled by lstm__graph_link) */
     int n_attr;
     lstm__attr *attrs;
-    const struct lstm__op *op;  /* resolved implementation or NULL (see support) */
-    int folded;                 /* computed at load from constants (outputs have init) */
-    const void *prepacked;      /* weights packed at load for the kernel (rnn.c), or NULL */
-    const char *support;        /* NULL when supported, else why not */
+    const struct lstm__op *op; /* resolved implementation or NULL (see support) */
+    int folded;                /* computed at load from constants (outputs have init) */
+    const void *prepacked;     /* weights packed at load for the kernel (rnn.c), or NULL */
+    const char *support;       /* NULL when supported, else why not */
 } lstm__node;
 
 typedef struct lstm__opset {
@@ -141,8 +141,8 @@ typedef struct lstm__graph {
     lstm__opset *opsets;
     int n_meta;
     lstm__kv *meta;
-    int n_functions;        /* model-local functions (not supported, reported by the dump) */
-    int has_training_info;  /* training_info present (ignored for inference, reported) */
+    int n_functions;       /* model-local functions (not supported, reported by the dump) */
+    int has_training_info; /* training_info present (ignored for inference, reported) */
 
     /* Declarations as in the file. */
     int n_inputs, n_outputs, n_value_info, n_inits;

@@ -31,10 +31,13 @@ int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t 
     int64_t n = lstm__dims_count(rank, dims);
     size_t es = lstm__dtype_size(dtype), bytes;
     uint64_t limit = k->max_tensor_bytes ? k->max_tensor_bytes : (uint64_t)1 << 40;
-    if (n < 0 || (uint64_t)n > SIZE_MAX || !lstm__mul_size((size_t)n, es, &bytes) || bytes > limit) {
+    if (n < 0 || (uint64_t)n > SIZE_MAX || !lstm__mul_size((size_t)n, es, &bytes) ||
+        bytes > limit) {
         char s[128];
-        return lstm__errf(k->d, LSTM_ELIMIT, "%s: an output of shape %s exceeds the tensor limit of "
-                          "%llu bytes", k->label, lstm__dims_str(s, sizeof s, rank, dims),
+        return lstm__errf(k->d, LSTM_ELIMIT,
+                          "%s: an output of shape %s exceeds the tensor limit of "
+                          "%llu bytes",
+                          k->label, lstm__dims_str(s, sizeof s, rank, dims),
                           (unsigned long long)limit);
     }
     t->dtype = dtype;
@@ -51,8 +54,8 @@ void lstm__kctx_label(lstm__kctx *k)
         snprintf(k->label, sizeof k->label, "node '%.120s' (%s, opset %lld)", k->n->name,
                  k->n->op_type, (long long)k->n->opset);
     else
-        snprintf(k->label, sizeof k->label, "node #%d (%s, opset %lld)",
-                 (int)(k->n - k->g->nodes), k->n->op_type, (long long)k->n->opset);
+        snprintf(k->label, sizeof k->label, "node #%d (%s, opset %lld)", (int)(k->n - k->g->nodes),
+                 k->n->op_type, (long long)k->n->opset);
 }
 
 float lstm__f16_to_f32(uint16_t h)
@@ -85,9 +88,10 @@ uint16_t lstm__f32_to_f16(float f)
     memcpy(&x, &f, 4);
     uint32_t sign = (x >> 16) & 0x8000, absx = x & 0x7fffffffu;
     if (absx >= 0x7f800000u) /* inf or nan */
-        return (uint16_t)(sign | 0x7c00 | (absx > 0x7f800000u ? 0x200 | ((absx >> 13) & 0x3ff) : 0));
+        return (uint16_t)(sign | 0x7c00 |
+                          (absx > 0x7f800000u ? 0x200 | ((absx >> 13) & 0x3ff) : 0));
     if (absx >= 0x477ff000u) return (uint16_t)(sign | 0x7c00); /* rounds to inf */
-    if (absx < 0x38800000u) {                                    /* subnormal or zero */
+    if (absx < 0x38800000u) {                                  /* subnormal or zero */
         if (absx < 0x33000001u) return (uint16_t)sign;
         uint32_t man = (absx & 0x7fffff) | 0x800000;
         int shift = 126 - (int)(absx >> 23); /* 14..24 */

@@ -21,7 +21,8 @@ static int fold_constants(lstm_model *m)
     lstm__rt in[64], out[8], *pin[64], *pout[8];
     /* Folded values count as weights: they share the weight budget. */
     uint64_t budget = m->limits.max_weight_bytes > g->weight_bytes
-                          ? m->limits.max_weight_bytes - g->weight_bytes : 0;
+                          ? m->limits.max_weight_bytes - g->weight_bytes
+                          : 0;
     for (int i = 0; i < g->n_nodes; i++) {
         lstm__node *n = &g->nodes[i];
         if (!n->op || n->n_in > 64 || n->n_out > 8) continue;
@@ -46,8 +47,14 @@ static int fold_constants(lstm_model *m)
         if (!ok) continue;
         lstm__diag d;
         lstm__diag_clear(&d);
-        lstm__kctx k = {.g = g, .n = n, .since = n->op->since, .in = pin, .out = pout,
-                        .params = params, .d = &d, .max_tensor_bytes = m->limits.max_tensor_bytes};
+        lstm__kctx k = {.g = g,
+                        .n = n,
+                        .since = n->op->since,
+                        .in = pin,
+                        .out = pout,
+                        .params = params,
+                        .d = &d,
+                        .max_tensor_bytes = m->limits.max_tensor_bytes};
         lstm__kctx_label(&k);
         for (int j = 0; j < n->n_out; j++) {
             memset(&out[j], 0, sizeof out[j]);
@@ -162,8 +169,7 @@ int lstm_model_open(const char *path, const lstm_options *opt, lstm_model **out)
     return open_common(NULL, 0, path, opt, out);
 }
 
-int lstm_model_open_buffer(const void *buf, size_t len, const lstm_options *opt,
-                           lstm_model **out)
+int lstm_model_open_buffer(const void *buf, size_t len, const lstm_options *opt, lstm_model **out)
 {
     return open_common(buf, len, NULL, opt, out);
 }
@@ -183,7 +189,10 @@ const char *lstm_model_errmsg(const lstm_model *m)
     return m->diag.msg;
 }
 
-int lstm_model_status(const lstm_model *m) { return m ? m->status : LSTM_EINVAL; }
+int lstm_model_status(const lstm_model *m)
+{
+    return m ? m->status : LSTM_EINVAL;
+}
 
 static int info(const lstm_model *m, const lstm__decl *dc, int n, int i, lstm_value_info *out,
                 int inputs)
@@ -226,7 +235,16 @@ int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info *out)
     return info(m, g ? g->outputs : NULL, g ? g->n_outputs : 0, i, out, 0);
 }
 
-const char *lstm_dtype_name(int dtype) { return lstm__dtype_name(dtype); }
-size_t lstm_dtype_size(int dtype) { return lstm__dtype_size(dtype); }
+const char *lstm_dtype_name(int dtype)
+{
+    return lstm__dtype_name(dtype);
+}
+size_t lstm_dtype_size(int dtype)
+{
+    return lstm__dtype_size(dtype);
+}
 
-int lstm_num_threads(void) { return lstm__blas_threads(); }
+int lstm_num_threads(void)
+{
+    return lstm__blas_threads();
+}

@@ -54,11 +54,10 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     s->kout = lstm__pool_array(&s->pool, nout + 1, sizeof *s->kout);
     if (!s->params || !s->vals || !s->vclass || !s->bind || !s->node_dyn || !s->value_deps ||
         !s->scratch || !s->scratch_size || !s->state || !s->prof_ns || !s->prof_sorted ||
-        !s->dep_copy || !s->kin_off ||
-        !s->kout_off || !s->kin || !s->kout)
+        !s->dep_copy || !s->kin_off || !s->kout_off || !s->kin || !s->kout)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
-    static const char *const kinds[] = {"none", "tensor", "sequence", "map", "optional",
-                                        "sparse tensor", "other"};
+    static const char *const kinds[] = {"none",     "tensor",        "sequence", "map",
+                                        "optional", "sparse tensor", "other"};
     for (int i = 0; i < g->n_inputs + g->n_outputs; i++) {
         const lstm__decl *dc = i < g->n_inputs ? &g->inputs[i] : &g->outputs[i - g->n_inputs];
         const char *what = i < g->n_inputs ? "input" : "output";
@@ -83,7 +82,8 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
             return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "%s: %s", k.label,
                               n->support ? n->support : "not supported");
         s->params[i] = lstm__pool_alloc(&s->pool, n->op->params_size);
-        if (!s->params[i]) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory for %s", k.label);
+        if (!s->params[i])
+            return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory for %s", k.label);
         int rc = n->op->parse(g, n, n->op->since, s->params[i], &s->diag);
         if (rc) return rc;
     }
@@ -132,8 +132,7 @@ int lstm_session_set_input(lstm_session *s, const char *name, int dtype, int ran
     if (nbytes != want)
         return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s': %zu bytes given, %s shape needs %zu",
                           name, nbytes, lstm__dtype_name(dtype), want);
-    if (!data && want)
-        return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s': data is NULL", name);
+    if (!data && want) return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s': data is NULL", name);
     const lstm__type *t = &s->g->inputs[i].type;
     if (t->kind == LSTM__VK_TENSOR && t->dtype && t->dtype != dtype)
         return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' is %s, the model expects %s", name,
@@ -145,14 +144,16 @@ int lstm_session_set_input(lstm_session *s, const char *name, int dtype, int ran
         if (bad) {
             size_t o = (size_t)snprintf(exp, sizeof exp, "[");
             for (int d = 0; d < t->rank && o < sizeof exp; d++)
-                o += t->dim_names[d]
-                         ? (size_t)snprintf(exp + o, sizeof exp - o, "%s%s", d ? "," : "", t->dim_names[d])
+                o += t->dim_names[d] ? (size_t)snprintf(exp + o, sizeof exp - o, "%s%s",
+                                                        d ? "," : "", t->dim_names[d])
                      : t->dims[d] >= 0
-                         ? (size_t)snprintf(exp + o, sizeof exp - o, "%s%lld", d ? "," : "", (long long)t->dims[d])
+                         ? (size_t)snprintf(exp + o, sizeof exp - o, "%s%lld", d ? "," : "",
+                                            (long long)t->dims[d])
                          : (size_t)snprintf(exp + o, sizeof exp - o, "%s?", d ? "," : "");
             if (o < sizeof exp) snprintf(exp + o, sizeof exp - o, "]");
-            return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' has shape %s, the model expects %s",
-                              name, lstm__dims_str(got, sizeof got, rank, dims), exp);
+            return lstm__errf(&s->diag, LSTM_EINVAL,
+                              "input '%s' has shape %s, the model expects %s", name,
+                              lstm__dims_str(got, sizeof got, rank, dims), exp);
         }
     }
     lstm__binding *b = &s->bind[i];
@@ -231,19 +232,21 @@ static int place(lstm_session *s)
 {
     const lstm__graph *g = s->g;
     int nb = 0, end = g->n_nodes;
-    lstm__block *b = lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1,
-                                      sizeof *b);
-    int *order = lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1,
-                                  sizeof(int));
+    lstm__block *b =
+        lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1, sizeof *b);
+    int *order =
+        lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1, sizeof(int));
     int *last = lstm__pool_array(&s->plan_pool, (size_t)g->n_values + 1, sizeof(int));
-    int *slot = lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1,
-                                 sizeof(int));
-    if (!b || !order || !last || !slot) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+    int *slot =
+        lstm__pool_array(&s->plan_pool, (size_t)g->n_values + (size_t)g->n_nodes + 1, sizeof(int));
+    if (!b || !order || !last || !slot)
+        return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
     for (int v = 0; v < g->n_values; v++)
         last[v] = g->values[v].flags & LSTM__V_OUTPUT ? end : g->values[v].producer;
     for (int i = 0; i < g->n_nodes; i++)
         for (int j = 0; j < g->nodes[i].n_in; j++)
-            if (g->nodes[i].in[j] >= 0 && last[g->nodes[i].in[j]] < i && last[g->nodes[i].in[j]] != end)
+            if (g->nodes[i].in[j] >= 0 && last[g->nodes[i].in[j]] < i &&
+                last[g->nodes[i].in[j]] != end)
                 last[g->nodes[i].in[j]] = i;
     for (int i = 0; i < g->n_nodes; i++) {
         if (!s->node_dyn[i]) continue;
@@ -258,8 +261,10 @@ static int place(lstm_session *s)
     }
     size_t total = lstm__arena_plan(b, nb, order);
     if (total == (size_t)-1 || total > s->m->limits.max_run_bytes)
-        return lstm__errf(&s->diag, LSTM_ELIMIT, "the memory plan needs %zu bytes, the limit is "
-                          "%llu", total, (unsigned long long)s->m->limits.max_run_bytes);
+        return lstm__errf(&s->diag, LSTM_ELIMIT,
+                          "the memory plan needs %zu bytes, the limit is "
+                          "%llu",
+                          total, (unsigned long long)s->m->limits.max_run_bytes);
     s->arena = total ? lstm__malloc(&s->alloc, total + 64) : NULL;
     if (total && !s->arena)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes", total);
@@ -357,8 +362,10 @@ static int plan(lstm_session *s)
         uint64_t need = k.scratch_size;
         for (int j = 0; j < n->n_out; j++) need += k.out[j] ? k.out[j]->nbytes : 0;
         if (s->plan_pool.used_total + need > s->m->limits.max_run_bytes)
-            return lstm__errf(&s->diag, LSTM_ELIMIT, "%s: planning needs more than the limit of "
-                              "%llu bytes", k.label, (unsigned long long)s->m->limits.max_run_bytes);
+            return lstm__errf(&s->diag, LSTM_ELIMIT,
+                              "%s: planning needs more than the limit of "
+                              "%llu bytes",
+                              k.label, (unsigned long long)s->m->limits.max_run_bytes);
         for (int j = 0; j < n->n_out; j++) {
             if (!k.out[j]) continue;
             k.out[j]->data = lstm__pool_alloc(&s->plan_pool, k.out[j]->nbytes);
@@ -368,7 +375,8 @@ static int plan(lstm_session *s)
             s->vclass[n->out[j]] = LSTM__VC_KNOWN;
         }
         k.scratch = lstm__pool_alloc(&s->plan_pool, k.scratch_size);
-        if (!k.scratch) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", k.label);
+        if (!k.scratch)
+            return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", k.label);
         if ((rc = n->op->run(&k))) return rc;
     }
     if ((rc = place(s))) return rc;

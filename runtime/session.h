@@ -36,30 +36,30 @@ struct lstm_session {
     const lstm__graph *g;
     lstm__alloc alloc;
     lstm__diag diag;
-    lstm__pool pool;          /* session lifetime: params and tables */
-    void **params;            /* per node */
-    lstm__rt *vals;           /* per value */
-    unsigned char *vclass;    /* per value: LSTM__VC_* */
-    lstm__binding *bind;      /* per declared graph input */
-    lstm__rt **kin, **kout;   /* per-node argument arrays, sliced from these */
+    lstm__pool pool;        /* session lifetime: params and tables */
+    void **params;          /* per node */
+    lstm__rt *vals;         /* per value */
+    unsigned char *vclass;  /* per value: LSTM__VC_* */
+    lstm__binding *bind;    /* per declared graph input */
+    lstm__rt **kin, **kout; /* per-node argument arrays, sliced from these */
     int *kin_off, *kout_off;
 
     /* The plan (valid while planned != 0). */
     int planned;
-    int ran;                  /* the last run succeeded: outputs are valid */
-    lstm__pool plan_pool;     /* known values and their scratch */
-    unsigned char *node_dyn;  /* per node: runs at each run */
-    void *arena;              /* dynamic values + scratch, placed by lifetime (arena.c) */
+    int ran;                 /* the last run succeeded: outputs are valid */
+    lstm__pool plan_pool;    /* known values and their scratch */
+    unsigned char *node_dyn; /* per node: runs at each run */
+    void *arena;             /* dynamic values + scratch, placed by lifetime (arena.c) */
     size_t arena_size;
-    void **scratch;           /* per node */
-    size_t *scratch_size;     /* per node */
+    void **scratch;                /* per node */
+    size_t *scratch_size;          /* per node */
     struct lstm__workers *workers; /* helper threads, or NULL */
-    int streaming;             /* carry recurrent state between runs */
-    lstm_trace_fn trace;       /* gate tracing, or NULL */
+    int streaming;                 /* carry recurrent state between runs */
+    lstm_trace_fn trace;           /* gate tracing, or NULL */
     void *trace_ud;
-    lstm__rnn_state **state;   /* per node: the carried state (session pool), or NULL */
-    int profiling;             /* time every node of every run */
-    uint64_t *prof_ns;         /* per node: wall time summed over the timed runs */
+    lstm__rnn_state **state;       /* per node: the carried state (session pool), or NULL */
+    int profiling;                 /* time every node of every run */
+    uint64_t *prof_ns;             /* per node: wall time summed over the timed runs */
     lstm__prof_entry *prof_sorted; /* per node: scratch of lstm_session_profile */
     uint64_t prof_runs;
     unsigned char *value_deps; /* per graph input: the plan read its values */

@@ -47,7 +47,8 @@ static void *helper(void *arg)
              i++)
             cpu_relax();
         pthread_mutex_lock(&w->mu);
-        while (!atomic_load(&w->stop) && atomic_load(&w->gen) == seen) pthread_cond_wait(&w->go, &w->mu);
+        while (!atomic_load(&w->stop) && atomic_load(&w->gen) == seen)
+            pthread_cond_wait(&w->go, &w->mu);
         if (atomic_load(&w->stop)) {
             pthread_mutex_unlock(&w->mu);
             return NULL;
@@ -110,7 +111,10 @@ void lstm__workers_stop(lstm__workers *w)
     lstm__free(a, w);
 }
 
-int lstm__workers_count(const lstm__workers *w) { return w ? w->n + 1 : 1; }
+int lstm__workers_count(const lstm__workers *w)
+{
+    return w ? w->n + 1 : 1;
+}
 
 void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int parts), void *ctx)
 {
@@ -126,7 +130,8 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
     pthread_cond_broadcast(&w->go);
     pthread_mutex_unlock(&w->mu);
     fn(ctx, 0, w->n + 1);
-    for (int i = 0; i < SPINS && atomic_load_explicit(&w->pending, memory_order_acquire) > 0; i++) cpu_relax();
+    for (int i = 0; i < SPINS && atomic_load_explicit(&w->pending, memory_order_acquire) > 0; i++)
+        cpu_relax();
     if (atomic_load_explicit(&w->pending, memory_order_acquire) > 0) {
         pthread_mutex_lock(&w->mu);
         while (atomic_load(&w->pending) > 0) pthread_cond_wait(&w->done, &w->mu);

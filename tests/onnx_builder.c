@@ -33,12 +33,12 @@ char *tb_strdup(tb_model *m, const char *s)
 }
 
 /* Append p to a (count, array) pair of pointers. */
-#define PUSH(m, n, arr, p)                                                                  \
-    do {                                                                                    \
-        void **na = tb_alloc(m, sizeof(void *) * ((n) + 1));                                \
-        if (n) memcpy(na, arr, sizeof(void *) * (n));                                       \
-        na[(n)++] = (p);                                                                    \
-        memcpy(&(arr), &na, sizeof na);                                                     \
+#define PUSH(m, n, arr, p)                                                                         \
+    do {                                                                                           \
+        void **na = tb_alloc(m, sizeof(void *) * ((n) + 1));                                       \
+        if (n) memcpy(na, arr, sizeof(void *) * (n));                                              \
+        na[(n)++] = (p);                                                                           \
+        memcpy(&(arr), &na, sizeof na);                                                            \
     } while (0)
 
 tb_model *tb_new(int64_t ir, int64_t opset)
@@ -63,8 +63,14 @@ tb_model *tb_new(int64_t ir, int64_t opset)
     return m;
 }
 
-Onnx__ModelProto *tb_proto(tb_model *m) { return &m->mp; }
-Onnx__GraphProto *tb_graph(tb_model *m) { return &m->gp; }
+Onnx__ModelProto *tb_proto(tb_model *m)
+{
+    return &m->mp;
+}
+Onnx__GraphProto *tb_graph(tb_model *m)
+{
+    return &m->gp;
+}
 
 static Onnx__ValueInfoProto *vi(tb_model *m, const char *name, int dtype, int rank,
                                 const int64_t *dims, const char *sym)

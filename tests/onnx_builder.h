@@ -33,8 +33,7 @@ Onnx__NodeProto *tb_node(tb_model *m, const char *op, const char *name, const ch
                          const char *outputs);
 Onnx__AttributeProto *tb_attr_i(tb_model *m, Onnx__NodeProto *n, const char *name, int64_t v);
 Onnx__AttributeProto *tb_attr_f(tb_model *m, Onnx__NodeProto *n, const char *name, float v);
-Onnx__AttributeProto *tb_attr_s(tb_model *m, Onnx__NodeProto *n, const char *name,
-                                const char *v);
+Onnx__AttributeProto *tb_attr_s(tb_model *m, Onnx__NodeProto *n, const char *name, const char *v);
 /* comma-separated list */
 Onnx__AttributeProto *tb_attr_strings(tb_model *m, Onnx__NodeProto *n, const char *name,
                                       const char *csv);

@@ -47,8 +47,16 @@ static int explain(tb_model *m, const char *node)
     return rc;
 }
 
-#define has(s) do { if (!strstr(text, s)) print_error("missing '%s' in:\n%s\n", s, text); assert_non_null(strstr(text, s)); } while (0)
-#define hasnt(s) do { if (strstr(text, s)) print_error("unexpected '%s' in:\n%s\n", s, text); assert_null(strstr(text, s)); } while (0)
+#define has(s)                                                                                     \
+    do {                                                                                           \
+        if (!strstr(text, s)) print_error("missing '%s' in:\n%s\n", s, text);                      \
+        assert_non_null(strstr(text, s));                                                          \
+    } while (0)
+#define hasnt(s)                                                                                   \
+    do {                                                                                           \
+        if (strstr(text, s)) print_error("unexpected '%s' in:\n%s\n", s, text);                    \
+        assert_null(strstr(text, s));                                                              \
+    } while (0)
 
 static void plain_lstm(void **state)
 {
@@ -78,9 +86,11 @@ static void peepholes_and_coupled_gates(void **state)
     tb_attr_floats(m, n, "activation_alpha", (const float[]){0.3f}, 1);
     assert_int_equal(explain(m, "cell"), LSTM_OK);
     has("peepholes present (P: i, o, f); input_forget 1; clip on");
-    has("i[t] = HardSigmoid[alpha=0.3, beta=0.5](clip(X[t]·Wi' + H[t-1]·Ri' + Wbi + Rbi + Pi*C[t-1], 2.5))");
+    has("i[t] = HardSigmoid[alpha=0.3, beta=0.5](clip(X[t]·Wi' + H[t-1]·Ri' + Wbi + Rbi + "
+        "Pi*C[t-1], 2.5))");
     has("f[t] = 1 - i[t]                      (input_forget = 1: coupled gates)");
-    has("o[t] = HardSigmoid[alpha=0.3, beta=0.5](clip(X[t]·Wo' + H[t-1]·Ro' + Wbo + Rbo + Po*C[t], 2.5))");
+    has("o[t] = HardSigmoid[alpha=0.3, beta=0.5](clip(X[t]·Wo' + H[t-1]·Ro' + Wbo + Rbo + Po*C[t], "
+        "2.5))");
     has("H[t] = o[t]*Softsign(C[t])                 (C[t] is not clipped)");
     tb_free(m);
 }
@@ -97,7 +107,8 @@ static void warnings(void **state)
     /* The same offset in block f: fine. */
     m = cell("LSTM", "X,W,R,B", 2, 1.0f);
     assert_int_equal(explain(m, NULL), LSTM_OK);
-    has("note: the forget gate's bias stands out (mean 1.00, next 0.00): a forget-bias offset, in the right slot");
+    has("note: the forget gate's bias stands out (mean 1.00, next 0.00): a forget-bias offset, in "
+        "the right slot");
     hasnt("warning:");
     tb_free(m);
     /* A constant initial state fixes the batch. */

@@ -114,7 +114,8 @@ static void tensor_refusals(void **state)
 
     m = base_model();
     tb_graph(m)->initializer[1]->raw_data.len -= 4;
-    assert_refused(m, LSTM_EMODEL, "initializer 'R': raw_data has 140 bytes, shape and dtype need 144");
+    assert_refused(m, LSTM_EMODEL,
+                   "initializer 'R': raw_data has 140 bytes, shape and dtype need 144");
     tb_free(m);
 
     m = base_model();
@@ -235,7 +236,8 @@ static void attribute_refusals(void **state)
     a = tb_graph(m)->node[0]->attribute[0];
     a->has_i = 0;
     a->has_f = 1;
-    assert_refused(m, LSTM_EMODEL, "attribute 'hidden_size' is declared INT but carries FLOAT data");
+    assert_refused(m, LSTM_EMODEL,
+                   "attribute 'hidden_size' is declared INT but carries FLOAT data");
     tb_free(m);
 
     m = base_model();
@@ -284,8 +286,9 @@ static void structure_refusals(void **state)
 
     m = base_model();
     tb_node(m, "Identity", "id", "X", "Y");
-    assert_refused(m, LSTM_EMODEL, "node 'id' (Identity): output 0 'Y' is already the output of an "
-                                   "earlier node");
+    assert_refused(m, LSTM_EMODEL,
+                   "node 'id' (Identity): output 0 'Y' is already the output of an "
+                   "earlier node");
     tb_free(m);
 
     m = base_model();
@@ -361,7 +364,8 @@ static void limits(void **state)
     opt.limits.max_tensor_bytes = 100;
     lstm__diag_clear(&d);
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
-    assert_non_null(strstr(d.msg, "initializer 'R': 36 elements of float32 exceed the tensor limit"));
+    assert_non_null(
+        strstr(d.msg, "initializer 'R': 36 elements of float32 exceed the tensor limit"));
     lstm__graph_free(g);
 
     opt = (lstm_options){0};
@@ -448,17 +452,17 @@ static int ext_import(tb_model *m, lstm__graph **g, lstm__diag *d)
     return tu_import(m, dir, g, d);
 }
 
-#define assert_ext_refused(loc, off, len, needle)                                              \
-    do {                                                                                       \
-        tb_model *m_ = ext_model(loc, off, len);                                               \
-        lstm__graph *g_ = NULL;                                                                \
-        lstm__diag d_;                                                                         \
-        int rc_ = ext_import(m_, &g_, &d_);                                                    \
-        if (rc_ != LSTM_EEXTDATA || !strstr(d_.msg, needle)) print_error("got '%s'\n", d_.msg); \
-        assert_int_equal(rc_, LSTM_EEXTDATA);                                                  \
-        assert_non_null(strstr(d_.msg, needle));                                               \
-        lstm__graph_free(g_);                                                                  \
-        tb_free(m_);                                                                           \
+#define assert_ext_refused(loc, off, len, needle)                                                  \
+    do {                                                                                           \
+        tb_model *m_ = ext_model(loc, off, len);                                                   \
+        lstm__graph *g_ = NULL;                                                                    \
+        lstm__diag d_;                                                                             \
+        int rc_ = ext_import(m_, &g_, &d_);                                                        \
+        if (rc_ != LSTM_EEXTDATA || !strstr(d_.msg, needle)) print_error("got '%s'\n", d_.msg);    \
+        assert_int_equal(rc_, LSTM_EEXTDATA);                                                      \
+        assert_non_null(strstr(d_.msg, needle));                                                   \
+        lstm__graph_free(g_);                                                                      \
+        tb_free(m_);                                                                               \
     } while (0)
 
 static void external_data(void **state)
@@ -549,7 +553,8 @@ static void catalogue_more(void **state)
     buf = tb_pack(m, &len);
     assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
     assert_int_equal(lstm_session_open(md, &s), LSTM_EUNSUPPORTED);
-    assert_non_null(strstr(lstm_session_errmsg(s), "node 'lstm' (MyCell, opset 1): no implementation of custom.MyCell"));
+    assert_non_null(strstr(lstm_session_errmsg(s),
+                           "node 'lstm' (MyCell, opset 1): no implementation of custom.MyCell"));
     lstm_session_close(s);
     lstm_model_close(md);
     tb_free(m);

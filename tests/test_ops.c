@@ -25,12 +25,14 @@ static int run1(tb_model *m, const feed *f, int nf, char *msg, float *out, int n
     int rc = lstm_model_open_buffer(buf, len, NULL, &md);
     if (!rc) rc = lstm_session_open(md, &s);
     for (int i = 0; !rc && i < nf; i++)
-        rc = lstm_session_set_input(s, f[i].name, f[i].dtype, f[i].rank, f[i].dims, f[i].data, f[i].bytes);
+        rc = lstm_session_set_input(s, f[i].name, f[i].dtype, f[i].rank, f[i].dims, f[i].data,
+                                    f[i].bytes);
     if (!rc) rc = lstm_session_run(s);
     snprintf(msg, 512, "%s", s ? lstm_session_errmsg(s) : lstm_model_errmsg(md));
     lstm_view v;
     if (!rc && out && lstm_session_output(s, "Y", &v) == LSTM_OK)
-        for (int i = 0; i < nout && (size_t)i < v.nbytes / 4; i++) out[i] = ((const float *)v.data)[i];
+        for (int i = 0; i < nout && (size_t)i < v.nbytes / 4; i++)
+            out[i] = ((const float *)v.data)[i];
     lstm_session_close(s);
     lstm_model_close(md);
     return rc;
@@ -49,11 +51,11 @@ static tb_model *one(const char *op, const char *ins, int n_decl, const int *dty
     return m;
 }
 
-#define expect(rc, msg, code, needle)                                                         \
-    do {                                                                                      \
-        if ((rc) != (code) || !strstr(msg, needle)) print_error("got %d '%s'\n", rc, msg);    \
-        assert_int_equal(rc, code);                                                           \
-        assert_non_null(strstr(msg, needle));                                                 \
+#define expect(rc, msg, code, needle)                                                              \
+    do {                                                                                           \
+        if ((rc) != (code) || !strstr(msg, needle)) print_error("got %d '%s'\n", rc, msg);         \
+        assert_int_equal(rc, code);                                                                \
+        assert_non_null(strstr(msg, needle));                                                      \
     } while (0)
 
 static const float x6[6] = {1, 2, 3, 4, 5, 6};
@@ -68,7 +70,8 @@ static void h_rows(void **state)
     m = one("Transpose", "A", 1, (int[]){F32});
     tb_attr_ints(m, tb_graph(m)->node[0], "perm", (const int64_t[]){0, 0}, 2);
     rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EINVAL, "node 'op' (Transpose, opset 17): perm is not a permutation of 0..1");
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Transpose, opset 17): perm is not a permutation of 0..1");
     tb_free(m);
 
     m = one("Transpose", "A", 1, (int[]){F32});
@@ -79,34 +82,42 @@ static void h_rows(void **state)
 
     int64_t shp[3] = {-1, -1, 2};
     m = one("Reshape", "A,B", 2, (int[]){F32, I64});
-    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", I64, 1, {3}, shp, 24}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", I64, 1, {3}, shp, 24}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (Reshape, opset 17): shape has more than one -1");
     int64_t shp2[2] = {4, 2};
-    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", I64, 1, {2}, shp2, 16}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", I64, 1, {2}, shp2, 16}}, 2, msg,
+              NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "cannot reshape [2,3] (6 elements) into [4,2]");
     int64_t shp3[2] = {0, 0};
-    rc = run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 1, {2}, shp3, 16}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 1, {2}, shp3, 16}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL, "shape[1] is 0 (copy) but the input has rank 1");
     tb_free(m);
 
     int64_t idx[2] = {1, 3};
     m = one("Gather", "A,B", 2, (int[]){F32, I64});
-    rc = run1(m, (feed[]){{"A", F32, 2, {3, 2}, x6, 24}, {"B", I64, 1, {2}, idx, 16}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 2}, x6, 24}, {"B", I64, 1, {2}, idx, 16}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (Gather, opset 17): index 3 at 1 is outside [-3, 2]");
     int64_t idx2[1] = {INT64_MIN};
-    rc = run1(m, (feed[]){{"A", F32, 2, {3, 2}, x6, 24}, {"B", I64, 1, {1}, idx2, 8}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 2}, x6, 24}, {"B", I64, 1, {1}, idx2, 8}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL, "is outside [-3, 2]");
     int64_t idx3[1] = {-3};
     float got[2];
-    rc = run1(m, (feed[]){{"A", F32, 2, {3, 2}, x6, 24}, {"B", I64, 1, {1}, idx3, 8}}, 2, msg, got, 2);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 2}, x6, 24}, {"B", I64, 1, {1}, idx3, 8}}, 2, msg, got,
+              2);
     assert_int_equal(rc, LSTM_OK);
     assert_true(got[0] == 1 && got[1] == 2);
     tb_free(m);
 
     m = one("Concat", "A,B", 2, (int[]){F32, F32});
     tb_attr_i(m, tb_graph(m)->node[0], "axis", 0);
-    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", F32, 2, {3, 2}, x6, 24}}, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EINVAL, "node 'op' (Concat, opset 17): input 1 has shape [3,2], input 0 [2,3]");
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", F32, 2, {3, 2}, x6, 24}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Concat, opset 17): input 1 has shape [3,2], input 0 [2,3]");
     tb_free(m);
     m = one("Concat", "A", 1, (int[]){F32});
     tb_attr_i(m, tb_graph(m)->node[0], "axis", 5);
@@ -115,28 +126,37 @@ static void h_rows(void **state)
     tb_free(m);
 
     m = one("MatMul", "A,B", 2, (int[]){F32, F32});
-    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", F32, 2, {2, 3}, x6, 24}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", F32, 2, {2, 3}, x6, 24}}, 2, msg,
+              NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (MatMul, opset 17): inner dimensions differ (3 and 2)");
-    rc = run1(m, (feed[]){{"A", F32, 3, {2, 1, 3}, x6, 24}, {"B", F32, 3, {3, 3, 1}, x6, 36}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 3, {2, 1, 3}, x6, 24}, {"B", F32, 3, {3, 3, 1}, x6, 36}}, 2,
+              msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "batch dimensions 2 and 3 do not broadcast");
     tb_free(m);
 
     int64_t st[1] = {0}, en[1] = {2}, ax[1] = {0}, sp[1] = {0};
     m = one("Slice", "A,B,C,D,E", 5, (int[]){F32, I64, I64, I64, I64});
-    rc = run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 1, {1}, st, 8}, {"C", I64, 1, {1}, en, 8},
-                          {"D", I64, 1, {1}, ax, 8}, {"E", I64, 1, {1}, sp, 8}}, 5, msg, NULL, 0);
+    rc = run1(m,
+              (feed[]){{"A", F32, 1, {6}, x6, 24},
+                       {"B", I64, 1, {1}, st, 8},
+                       {"C", I64, 1, {1}, en, 8},
+                       {"D", I64, 1, {1}, ax, 8},
+                       {"E", I64, 1, {1}, sp, 8}},
+              5, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (Slice, opset 17): step is 0");
     tb_free(m);
 
     int64_t sh[2] = {3, 3};
     m = one("Expand", "A,B", 2, (int[]){F32, I64});
-    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", I64, 1, {2}, sh, 16}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", I64, 1, {2}, sh, 16}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (Expand, opset 17): cannot broadcast [2,3] to [3,3]");
     tb_free(m);
 
     int64_t rep[2] = {1, -2};
     m = one("Tile", "A,B", 2, (int[]){F32, I64});
-    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", I64, 1, {2}, rep, 16}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", I64, 1, {2}, rep, 16}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (Tile, opset 17): repeats[1] is -2");
     tb_free(m);
 
@@ -149,13 +169,15 @@ static void h_rows(void **state)
     int64_t zero[2] = {0, 1}, num[2] = {7, 7};
     m = one("Div", "A,B", 2, (int[]){I64, I64});
     tb_graph(m)->output[0]->type->tensor_type->elem_type = I64;
-    rc = run1(m, (feed[]){{"A", I64, 1, {2}, num, 16}, {"B", I64, 1, {2}, zero, 16}}, 2, msg, NULL, 0);
+    rc = run1(m, (feed[]){{"A", I64, 1, {2}, num, 16}, {"B", I64, 1, {2}, zero, 16}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (Div, opset 17): integer division by zero");
     tb_free(m);
 
     m = one("Add", "A,B", 2, (int[]){F32, F32});
     rc = run1(m, (feed[]){{"A", F32, 1, {2}, x6, 8}, {"B", F32, 1, {3}, x6, 12}}, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EINVAL, "node 'op' (Add, opset 17): shapes [2] and [3] cannot be broadcast together");
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Add, opset 17): shapes [2] and [3] cannot be broadcast together");
     tb_free(m);
 }
 

@@ -40,8 +40,9 @@ static void table_is_sorted_and_unique(void **state)
         int c = strcmp(a->domain, b->domain);
         if (!c) c = strcmp(a->op_type, b->op_type);
         if (!c) c = a->since - b->since;
-        if (c >= 0) print_error("rows %d and %d: %s-%d, %s-%d\n", i - 1, i, a->op_type, a->since,
-                                b->op_type, b->since);
+        if (c >= 0)
+            print_error("rows %d and %d: %s-%d, %s-%d\n", i - 1, i, a->op_type, a->since,
+                        b->op_type, b->since);
         assert_true(c < 0);
     }
     assert_null(lstm__registry_row(-1));

@@ -67,17 +67,25 @@ static void run(tb_model *m, const data *d, int D, int G, int64_t x0, int64_t x1
     r->rc = lstm_session_open(md, &s);
     int64_t xd[3] = {x0, x1, I}, wd[3] = {D, G * H, I}, rd[3] = {D, G * H, H},
             bd[2] = {D, 2 * G * H}, sd[1] = {x1};
-    if (!r->rc) r->rc = lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, xd, d->X, sizeof(float) * (size_t)(x0 * x1 * I));
-    if (!r->rc) r->rc = lstm_session_set_input(s, "W", LSTM_DT_FLOAT, 3, wd, d->W, sizeof(float) * (size_t)(D * G * H * I));
-    if (!r->rc) r->rc = lstm_session_set_input(s, "R", LSTM_DT_FLOAT, 3, rd, d->R, sizeof(float) * (size_t)(D * G * H * H));
+    if (!r->rc)
+        r->rc = lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, xd, d->X,
+                                       sizeof(float) * (size_t)(x0 * x1 * I));
+    if (!r->rc)
+        r->rc = lstm_session_set_input(s, "W", LSTM_DT_FLOAT, 3, wd, d->W,
+                                       sizeof(float) * (size_t)(D * G * H * I));
+    if (!r->rc)
+        r->rc = lstm_session_set_input(s, "R", LSTM_DT_FLOAT, 3, rd, d->R,
+                                       sizeof(float) * (size_t)(D * G * H * H));
     if (!r->rc && lstm_model_input_count(md) > 3)
-        r->rc = lstm_session_set_input(s, "B", LSTM_DT_FLOAT, 2, bd, d->Bias, sizeof(float) * (size_t)(D * 2 * G * H));
+        r->rc = lstm_session_set_input(s, "B", LSTM_DT_FLOAT, 2, bd, d->Bias,
+                                       sizeof(float) * (size_t)(D * 2 * G * H));
     if (!r->rc && seq) {
         int64_t lens64[B];
         for (int i = 0; i < B; i++) lens64[i] = seq[i];
-        r->rc = seq_dtype == I32
-                    ? lstm_session_set_input(s, "seq", LSTM_DT_INT32, 1, sd, seq, sizeof(int32_t) * B)
-                    : lstm_session_set_input(s, "seq", LSTM_DT_INT64, 1, sd, lens64, sizeof lens64);
+        r->rc =
+            seq_dtype == I32
+                ? lstm_session_set_input(s, "seq", LSTM_DT_INT32, 1, sd, seq, sizeof(int32_t) * B)
+                : lstm_session_set_input(s, "seq", LSTM_DT_INT64, 1, sd, lens64, sizeof lens64);
     }
     if (!r->rc) r->rc = lstm_session_run(s);
     lstm_view v;
@@ -105,11 +113,11 @@ static double max_diff(const result *a, const result *b)
 }
 
 typedef void (*setter)(tb_model *m, Onnx__NodeProto *n);
-#define SETTER(name, body)                                                                    \
-    static void name(tb_model *m, Onnx__NodeProto *n)                                         \
-    {                                                                                         \
-        (void)m;                                                                              \
-        body;                                                                                 \
+#define SETTER(name, body)                                                                         \
+    static void name(tb_model *m, Onnx__NodeProto *n)                                              \
+    {                                                                                              \
+        (void)m;                                                                                   \
+        body;                                                                                      \
     }
 SETTER(set_none, (void)n)
 SETTER(set_reverse, tb_attr_s(m, n, "direction", "reverse"))
@@ -148,7 +156,8 @@ static void pair(const char *op, int G, setter base, setter with, const char *wh
     assert_int_equal(a.rc, 0);
     assert_int_equal(b.rc, 0);
     double diff = max_diff(&a, &b);
-    if (!(diff > 1e-3)) print_error("%s: setting %s changed the output by only %g\n", op, what, diff);
+    if (!(diff > 1e-3))
+        print_error("%s: setting %s changed the output by only %g\n", op, what, diff);
     assert_true(diff > 1e-3);
 }
 
@@ -221,14 +230,15 @@ static void hidden_size_inferred(void **state)
     tb_free(m);
     assert_int_equal(b.rc, LSTM_EINVAL);
     assert_non_null(strstr(b.msg, "node 'cell' (LSTM, opset 14): input W has shape [1,24,5], "
-                              "expected [1,28,5]"));
+                                  "expected [1,28,5]"));
 }
 
-#define assert_run_fails(r, code, needle)                                                     \
-    do {                                                                                      \
-        if ((r).rc != (code) || !strstr((r).msg, needle)) print_error("got %d '%s'\n", (r).rc, (r).msg); \
-        assert_int_equal((r).rc, code);                                                       \
-        assert_non_null(strstr((r).msg, needle));                                             \
+#define assert_run_fails(r, code, needle)                                                          \
+    do {                                                                                           \
+        if ((r).rc != (code) || !strstr((r).msg, needle))                                          \
+            print_error("got %d '%s'\n", (r).rc, (r).msg);                                         \
+        assert_int_equal((r).rc, code);                                                            \
+        assert_non_null(strstr((r).msg, needle));                                                  \
     } while (0)
 
 static void runtime_refusals(void **state)
@@ -240,7 +250,8 @@ static void runtime_refusals(void **state)
     result r;
     tb_model *m = model("LSTM", &n, "X,W,R,B,seq");
     run(m, &d, 1, 4, T, B, (const int32_t[]){4, 5, 1}, I32, &r);
-    assert_run_fails(r, LSTM_EINVAL, "node 'cell' (LSTM, opset 14): sequence_lens[1] is 5, expected 0..4");
+    assert_run_fails(r, LSTM_EINVAL,
+                     "node 'cell' (LSTM, opset 14): sequence_lens[1] is 5, expected 0..4");
     run(m, &d, 1, 4, T, B, (const int32_t[]){4, -1, 1}, I32, &r);
     assert_run_fails(r, LSTM_EINVAL, "sequence_lens[1] is -1");
     run(m, &d, 1, 4, T, B, (const int32_t[]){4, 2, 1}, I64, &r);
@@ -344,9 +355,9 @@ static void float16_io(void **state)
         size_t cnt = (size_t)lstm__dims_count(ranks[i], dims[i]);
         h[i] = malloc(cnt * 2);
         for (size_t j = 0; j < cnt; j++) h[i][j] = lstm__f32_to_f16(src[i][j]);
-        assert_int_equal(lstm_session_set_input(s, names[i], LSTM_DT_FLOAT16, ranks[i], dims[i],
-                                                h[i], cnt * 2),
-                         LSTM_OK);
+        assert_int_equal(
+            lstm_session_set_input(s, names[i], LSTM_DT_FLOAT16, ranks[i], dims[i], h[i], cnt * 2),
+            LSTM_OK);
     }
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     lstm_view v;
@@ -366,16 +377,16 @@ static void float16_io(void **state)
 static void half_conversions(void **state)
 {
     (void)state;
-    const float v[] = {0.0f, -0.0f, 1.0f, -2.5f, 65504.0f, 6.1035156e-05f, 5.9604645e-08f,
-                       0.33325195f, INFINITY, -INFINITY};
+    const float v[] = {0.0f,           -0.0f,          1.0f,        -2.5f,    65504.0f,
+                       6.1035156e-05f, 5.9604645e-08f, 0.33325195f, INFINITY, -INFINITY};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         assert_true(lstm__f16_to_f32(lstm__f32_to_f16(v[i])) == v[i]);
         float b = lstm__bf16_to_f32(lstm__f32_to_bf16(v[i]));
         assert_true(b == v[i] || fabsf(b - v[i]) <= fabsf(v[i]) * 0.004f);
     }
-    assert_int_equal(lstm__f32_to_f16(1e6f), 0x7c00);        /* overflow -> inf */
-    assert_int_equal(lstm__f32_to_f16(1e-9f), 0);            /* underflow -> 0 */
-    assert_int_equal(lstm__f32_to_f16(1.0009766f), 0x3c01); /* exact */
+    assert_int_equal(lstm__f32_to_f16(1e6f), 0x7c00);           /* overflow -> inf */
+    assert_int_equal(lstm__f32_to_f16(1e-9f), 0);               /* underflow -> 0 */
+    assert_int_equal(lstm__f32_to_f16(1.0009766f), 0x3c01);     /* exact */
     assert_int_equal(lstm__f32_to_f16(1.00048828125f), 0x3c00); /* tie to even */
     assert_true(isnan(lstm__f16_to_f32(lstm__f32_to_f16(NAN))));
     assert_true(isnan(lstm__bf16_to_f32(lstm__f32_to_bf16(NAN))));

@@ -30,15 +30,15 @@ static int parse(tb_model *m, lstm__rnn_params *p, lstm__diag *d)
     return rc;
 }
 
-#define assert_parse_fails(m, code, needle)                                                   \
-    do {                                                                                      \
-        lstm__rnn_params p_;                                                                  \
-        lstm__diag d_;                                                                        \
-        int rc_ = parse(m, &p_, &d_);                                                         \
-        if (rc_ != (code) || !strstr(d_.msg, needle)) print_error("got '%s'\n", d_.msg);     \
-        assert_int_equal(rc_, code);                                                          \
-        assert_non_null(strstr(d_.msg, needle));                                              \
-        tb_free(m);                                                                           \
+#define assert_parse_fails(m, code, needle)                                                        \
+    do {                                                                                           \
+        lstm__rnn_params p_;                                                                       \
+        lstm__diag d_;                                                                             \
+        int rc_ = parse(m, &p_, &d_);                                                              \
+        if (rc_ != (code) || !strstr(d_.msg, needle)) print_error("got '%s'\n", d_.msg);           \
+        assert_int_equal(rc_, code);                                                               \
+        assert_non_null(strstr(d_.msg, needle));                                                   \
+        tb_free(m);                                                                                \
     } while (0)
 
 static void defaults(void **state)
@@ -127,7 +127,8 @@ static void refusals(void **state)
 
     m = rnn("LSTM", 14, 1, &n);
     tb_attr_s(m, n, "direction", "sideways");
-    assert_parse_fails(m, LSTM_EMODEL, "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'");
+    assert_parse_fails(m, LSTM_EMODEL,
+                       "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'");
 
     m = rnn("LSTM", 14, 1, &n);
     tb_attr_i(m, n, "layout", 2);
@@ -167,7 +168,8 @@ static void refusals(void **state)
 
     m = rnn("LSTM", 14, 2, &n);
     tb_attr_strings(m, n, "activations", "Sigmoid,Tanh,Tanh");
-    assert_parse_fails(m, LSTM_EMODEL, "'activations' has 3 entries, expected 6 (3 per direction x 2 directions)");
+    assert_parse_fails(m, LSTM_EMODEL,
+                       "'activations' has 3 entries, expected 6 (3 per direction x 2 directions)");
 
     m = rnn("GRU", 14, 1, &n);
     tb_attr_strings(m, n, "activations", "Sigmoid,Swish");
@@ -176,7 +178,8 @@ static void refusals(void **state)
     m = rnn("RNN", 14, 1, &n);
     tb_attr_strings(m, n, "activations", "Tanh");
     tb_attr_floats(m, n, "activation_alpha", (const float[]){0.5f}, 1);
-    assert_parse_fails(m, LSTM_EMODEL, "'activation_alpha' has 1 values but the activations take only 0");
+    assert_parse_fails(m, LSTM_EMODEL,
+                       "'activation_alpha' has 1 values but the activations take only 0");
 
     m = rnn("LSTM", 14, 1, &n);
     tb_attr_i(m, n, "hidden_size", 5);
@@ -244,7 +247,7 @@ static void layout_one_shapes(void **state)
     lstm__diag d;
     assert_int_equal(parse(m, &p, &d), LSTM_EMODEL);
     assert_non_null(strstr(d.msg, "initial_h has shape [1,5,4], expected [5,1,4] (batch_size, "
-                              "num_directions, hidden_size)"));
+                                  "num_directions, hidden_size)"));
     tb_free(m);
 }
 

@@ -21,7 +21,8 @@ static void count_free(void *ud, void *p)
 
 /* X[T,B,3] -> RNN with h0 = Expand(zeros[1,1,4], Concat([1], Unsqueeze(Shape(X)[1]), [4])), as
 ** PyTorch exports a zero initial state for a dynamic batch: evaluated while planning. */
-static const float w[12] = {0.1f, 0.2f, 0.3f, -0.1f, 0.5f, 0.1f, 0.2f, -0.3f, 0.4f, 0.0f, 0.1f, 0.2f};
+static const float w[12] = {0.1f, 0.2f,  0.3f, -0.1f, 0.5f, 0.1f,
+                            0.2f, -0.3f, 0.4f, 0.0f,  0.1f, 0.2f};
 
 static void add_i64(tb_model *m, const char *name, int rank, int64_t v)
 {
@@ -133,10 +134,12 @@ static void misuse(void **state)
     assert_non_null(strstr(lstm_session_errmsg(s), "no input named 'nope'"));
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_INT32, 3, D3(2, 2, 3), x, 48),
                      LSTM_EINVAL);
-    assert_non_null(strstr(lstm_session_errmsg(s), "input 'X' is int32, the model expects float32"));
+    assert_non_null(
+        strstr(lstm_session_errmsg(s), "input 'X' is int32, the model expects float32"));
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 3, 2), x, 48),
                      LSTM_EINVAL);
-    assert_non_null(strstr(lstm_session_errmsg(s), "input 'X' has shape [2,3,2], the model expects [T,2,3]"));
+    assert_non_null(
+        strstr(lstm_session_errmsg(s), "input 'X' has shape [2,3,2], the model expects [T,2,3]"));
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 40),
                      LSTM_EINVAL);
     assert_non_null(strstr(lstm_session_errmsg(s), "40 bytes given"));
@@ -145,7 +148,8 @@ static void misuse(void **state)
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 48), LSTM_OK);
     assert_int_equal(lstm_session_set_input(s, "Z", LSTM_DT_FLOAT, 2, D2(1, 2), z, 8), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
-    assert_non_null(strstr(lstm_session_errmsg(s), "dimension 'T' is 1 in input 'Z' but 2 in input 'X'"));
+    assert_non_null(
+        strstr(lstm_session_errmsg(s), "dimension 'T' is 1 in input 'Z' but 2 in input 'X'"));
     assert_int_equal(lstm_session_set_input(s, "Z", LSTM_DT_FLOAT, 2, D2(2, 2), z, 16), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     assert_int_equal(lstm_session_output(s, "Y2", &v), LSTM_OK);
@@ -182,7 +186,8 @@ static void unsupported_node(void **state)
     tb_input(b, "X", F32, 1, D1(3), NULL);
     tb_node(b, "Frobnicate", "frob", "X", "Y");
     tb_output(b, "Y", F32, -1, NULL, NULL);
-    expect_open_unsupported(b, "node 'frob' (Frobnicate, opset 14): no implementation of Frobnicate");
+    expect_open_unsupported(b,
+                            "node 'frob' (Frobnicate, opset 14): no implementation of Frobnicate");
 }
 
 /* Streaming: chunks give one run's outputs; reset; batch changes; reverse refused. */
@@ -199,20 +204,26 @@ static void streaming(void **state)
     assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
     float x[6 * 2 * 3], y[6 * 2 * 4], chunk[6 * 2 * 4];
     for (int i = 0; i < 36; i++) x[i] = (float)((i * 7) % 11) * 0.2f - 1.0f;
-    assert_int_equal(lstm_session_set_input(whole, "X", LSTM_DT_FLOAT, 3, D3(6, 2, 3), x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(whole, "X", LSTM_DT_FLOAT, 3, D3(6, 2, 3), x, sizeof x),
+                     LSTM_OK);
     assert_int_equal(lstm_session_run(whole), LSTM_OK);
     assert_int_equal(lstm_session_output_copy(whole, "Y", y, sizeof y), LSTM_OK);
     assert_int_equal(lstm_session_output_copy(whole, "Y", y, 10), LSTM_EINVAL);
-    assert_non_null(strstr(lstm_session_errmsg(whole), "output 'Y' needs 192 bytes, the buffer has 10"));
+    assert_non_null(
+        strstr(lstm_session_errmsg(whole), "output 'Y' needs 192 bytes, the buffer has 10"));
     assert_int_equal(lstm_session_set_streaming(s, 1), LSTM_OK);
     for (int pass = 0; pass < 2; pass++) { /* the second pass after a reset */
         int sizes[3] = {1, 3, 2}, t0 = 0;
         for (int c = 0; c < 3; c++) {
             assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(sizes[c], 2, 3),
-                                                    x + t0 * 6, sizeof(float) * (size_t)(sizes[c] * 6)),
+                                                    x + t0 * 6,
+                                                    sizeof(float) * (size_t)(sizes[c] * 6)),
                              LSTM_OK);
             assert_int_equal(lstm_session_run(s), LSTM_OK);
-            assert_int_equal(lstm_session_output_copy(s, "Y", chunk + t0 * 8, sizeof chunk - sizeof(float) * (size_t)(t0 * 8)), LSTM_OK);
+            assert_int_equal(
+                lstm_session_output_copy(s, "Y", chunk + t0 * 8,
+                                         sizeof chunk - sizeof(float) * (size_t)(t0 * 8)),
+                LSTM_OK);
             t0 += sizes[c];
         }
         for (int i = 0; i < 48; i++) assert_true(fabsf(chunk[i] - y[i]) <= 1e-6f);
@@ -223,7 +234,9 @@ static void streaming(void **state)
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(1, 3, 3), x, 36), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
-    assert_non_null(strstr(lstm_session_errmsg(s), "node 'rnn' (RNN, opset 14): the streamed state has batch 2, this run has batch 3"));
+    assert_non_null(
+        strstr(lstm_session_errmsg(s),
+               "node 'rnn' (RNN, opset 14): the streamed state has batch 2, this run has batch 3"));
     assert_int_equal(lstm_session_reset_state(s), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     lstm_session_close(s);
@@ -239,7 +252,8 @@ static void streaming(void **state)
     assert_int_equal(lstm_session_set_streaming(s, 1), LSTM_OK);
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 48), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_EUNSUPPORTED);
-    assert_non_null(strstr(lstm_session_errmsg(s), "node 'rnn' (RNN, opset 14): a reverse node cannot stream"));
+    assert_non_null(
+        strstr(lstm_session_errmsg(s), "node 'rnn' (RNN, opset 14): a reverse node cannot stream"));
     assert_int_equal(lstm_session_set_streaming(s, 0), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     lstm_session_close(s);
@@ -264,7 +278,8 @@ static void profiling(void **state)
     lstm_session *s;
     tb_model *b = open_counted(&m, &s);
     float x[5 * 2 * 3] = {0.5f};
-    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x),
+                     LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     prof_text[0] = 0;
     assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_TEXT, prof_write, NULL), LSTM_OK);
@@ -318,7 +333,8 @@ static void abort_and_log(void **state)
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
     assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
     float x[30] = {0};
-    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(5, 2, 3), x, sizeof x),
+                     LSTM_OK);
     abort_after = 1000;
     polls = 0;
     assert_int_equal(lstm_session_run(s), LSTM_OK);
@@ -354,7 +370,8 @@ static void logging(void **state)
     lstm_model *m;
     logged[0] = 0;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
-    assert_non_null(strstr(logged, "1:node #0 'frob' (Frobnicate) cannot run: no implementation of Frobnicate"));
+    assert_non_null(strstr(
+        logged, "1:node #0 'frob' (Frobnicate) cannot run: no implementation of Frobnicate"));
     assert_non_null(strstr(logged, "2:loaded <memory>: 1 nodes (0 folded at load, 1 unsupported)"));
     lstm_model_close(m);
     logged[0] = 0;
@@ -421,7 +438,8 @@ static void run_memory_limit(void **state)
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
     assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
     static float x[100 * 2 * 3];
-    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(100, 2, 3), x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(100, 2, 3), x, sizeof x),
+                     LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_ELIMIT);
     assert_non_null(strstr(lstm_session_errmsg(s), "the memory plan needs"));
     assert_non_null(strstr(lstm_session_errmsg(s), "the limit is 4096"));

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #define THREADS 4
-#define RUNS 20
+#define RUNS    20
 
 static const lstm_model *shared;
 static float reference[40 * 3 * 25];
@@ -16,7 +16,8 @@ static int64_t tokens[40 * 3];
 
 static int run_once(lstm_session *s, float *out, size_t cap, size_t *bytes)
 {
-    int rc = lstm_session_set_input(s, "tokens", LSTM_DT_INT64, 2, D2(40, 3), tokens, sizeof tokens);
+    int rc =
+        lstm_session_set_input(s, "tokens", LSTM_DT_INT64, 2, D2(40, 3), tokens, sizeof tokens);
     if (!rc) rc = lstm_session_run(s);
     lstm_view v;
     if (!rc) rc = lstm_session_output(s, "log_probs", &v);
@@ -58,7 +59,8 @@ static void shared_model(void **state)
     lstm_session_close(s);
     shared = m;
     pthread_t t[THREADS];
-    for (int i = 0; i < THREADS; i++) assert_int_equal(pthread_create(&t[i], NULL, worker, NULL), 0);
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, worker, NULL), 0);
     for (int i = 0; i < THREADS; i++) {
         void *r;
         pthread_join(t[i], &r);
@@ -79,7 +81,8 @@ static void helper_threads_same_results(void **state)
     static int64_t toks[400 * 8];
     size_t b1 = 0, b2 = 0;
     for (int i = 0; i < 3200; i++) toks[i] = (i * 11) % 25;
-    const char *paths[] = {MODELS_DIR "/char_lstm/model.onnx", MODELS_DIR "/bigru_tagger/model.onnx"};
+    const char *paths[] = {MODELS_DIR "/char_lstm/model.onnx",
+                           MODELS_DIR "/bigru_tagger/model.onnx"};
     for (int p = 0; p < 2; p++) {
         for (int threads = 1; threads <= 2; threads++) {
             lstm_options opt = {.num_threads = threads};
@@ -128,8 +131,9 @@ static void abort_parallel_directions(void **state)
         lstm_session *s;
         assert_int_equal(lstm_model_open(MODELS_DIR "/bigru_tagger/model.onnx", &opt, &m), LSTM_OK);
         assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
-        assert_int_equal(lstm_session_set_input(s, "tokens", LSTM_DT_INT64, 2, D2(8, 50), toks, sizeof toks),
-                         LSTM_OK);
+        assert_int_equal(
+            lstm_session_set_input(s, "tokens", LSTM_DT_INT64, 2, D2(8, 50), toks, sizeof toks),
+            LSTM_OK);
         runner = pthread_self();
         polls = foreign_polls = 0;
         abort_at = 1 << 30;

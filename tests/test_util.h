@@ -23,22 +23,21 @@ static inline int tu_import(tb_model *m, const char *dir, lstm__graph **g, lstm_
 }
 
 /* The import fails with `code` and a message that contains `needle`. */
-#define assert_refused(m, code, needle)                                                       \
-    do {                                                                                      \
-        lstm__graph *g_ = NULL;                                                               \
-        lstm__diag d_;                                                                        \
-        int rc_ = tu_import(m, NULL, &g_, &d_);                                               \
-        if (rc_ != (code) || !strstr(d_.msg, needle))                                         \
-            print_error("got %d '%s', expected %d with '%s'\n", rc_, d_.msg, (int)(code),    \
-                        needle);                                                              \
-        assert_int_equal(rc_, code);                                                          \
-        assert_non_null(strstr(d_.msg, needle));                                              \
-        lstm__graph_free(g_);                                                                 \
+#define assert_refused(m, code, needle)                                                            \
+    do {                                                                                           \
+        lstm__graph *g_ = NULL;                                                                    \
+        lstm__diag d_;                                                                             \
+        int rc_ = tu_import(m, NULL, &g_, &d_);                                                    \
+        if (rc_ != (code) || !strstr(d_.msg, needle))                                              \
+            print_error("got %d '%s', expected %d with '%s'\n", rc_, d_.msg, (int)(code), needle); \
+        assert_int_equal(rc_, code);                                                               \
+        assert_non_null(strstr(d_.msg, needle));                                                   \
+        lstm__graph_free(g_);                                                                      \
     } while (0)
 
 #define D3(a, b, c) ((const int64_t[]){a, b, c})
-#define D2(a, b) ((const int64_t[]){a, b})
-#define D1(a) ((const int64_t[]){a})
+#define D2(a, b)    ((const int64_t[]){a, b})
+#define D1(a)       ((const int64_t[]){a})
 
 enum { F32 = 1, I32 = 6, I64 = 7 };
 

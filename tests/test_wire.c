@@ -12,17 +12,20 @@ static int scan(const uint8_t *b, size_t n, unsigned depth, lstm__diag *d)
     return rc;
 }
 
-#define assert_wire(bytes, code, needle)                                                      \
-    do {                                                                                      \
-        const uint8_t b_[] = bytes;                                                           \
-        lstm__diag d_;                                                                        \
-        int rc_ = scan(b_, sizeof b_, 0, &d_);                                                \
-        if (rc_ != (code) || !strstr(d_.msg, needle)) print_error("got '%s'\n", d_.msg);     \
-        assert_int_equal(rc_, code);                                                          \
-        assert_non_null(strstr(d_.msg, needle));                                              \
+#define assert_wire(bytes, code, needle)                                                           \
+    do {                                                                                           \
+        const uint8_t b_[] = bytes;                                                                \
+        lstm__diag d_;                                                                             \
+        int rc_ = scan(b_, sizeof b_, 0, &d_);                                                     \
+        if (rc_ != (code) || !strstr(d_.msg, needle)) print_error("got '%s'\n", d_.msg);           \
+        assert_int_equal(rc_, code);                                                               \
+        assert_non_null(strstr(d_.msg, needle));                                                   \
     } while (0)
 
-#define B(...) {__VA_ARGS__}
+#define B(...)                                                                                     \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
 
 static void wire_errors(void **state)
 {
@@ -33,7 +36,8 @@ static void wire_errors(void **state)
     assert_wire(B(0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01),
                 LSTM_EPROTO, "bad varint");
     /* Tag of 6 bytes (field number beyond 2^29-1: UB in protobuf-c 1.4.1). */
-    assert_wire(B(0xf8, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00), LSTM_EPROTO, "tag longer than 5 bytes");
+    assert_wire(B(0xf8, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00), LSTM_EPROTO,
+                "tag longer than 5 bytes");
     assert_wire(B(0xf8, 0xff, 0xff, 0xff, 0x7f, 0x00), LSTM_EPROTO, "tag longer than 5 bytes");
     /* Field number 0. */
     assert_wire(B(0x00, 0x01), LSTM_EPROTO, "field number 0");

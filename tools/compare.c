@@ -18,25 +18,37 @@ static double half(uint16_t h)
 double elem_as_double(int dtype, const void *data, size_t i)
 {
     switch (dtype) {
-    case LSTM_DT_FLOAT: return ((const float *)data)[i];
-    case LSTM_DT_DOUBLE: return ((const double *)data)[i];
-    case LSTM_DT_FLOAT16: return half(((const uint16_t *)data)[i]);
+    case LSTM_DT_FLOAT:
+        return ((const float *)data)[i];
+    case LSTM_DT_DOUBLE:
+        return ((const double *)data)[i];
+    case LSTM_DT_FLOAT16:
+        return half(((const uint16_t *)data)[i]);
     case LSTM_DT_BFLOAT16: {
         uint32_t b = (uint32_t)((const uint16_t *)data)[i] << 16;
         float f;
         memcpy(&f, &b, 4);
         return f;
     }
-    case LSTM_DT_INT8: return ((const int8_t *)data)[i];
+    case LSTM_DT_INT8:
+        return ((const int8_t *)data)[i];
     case LSTM_DT_UINT8:
-    case LSTM_DT_BOOL: return ((const uint8_t *)data)[i];
-    case LSTM_DT_INT16: return ((const int16_t *)data)[i];
-    case LSTM_DT_UINT16: return ((const uint16_t *)data)[i];
-    case LSTM_DT_INT32: return ((const int32_t *)data)[i];
-    case LSTM_DT_UINT32: return ((const uint32_t *)data)[i];
-    case LSTM_DT_INT64: return (double)((const int64_t *)data)[i];
-    case LSTM_DT_UINT64: return (double)((const uint64_t *)data)[i];
-    default: return NAN;
+    case LSTM_DT_BOOL:
+        return ((const uint8_t *)data)[i];
+    case LSTM_DT_INT16:
+        return ((const int16_t *)data)[i];
+    case LSTM_DT_UINT16:
+        return ((const uint16_t *)data)[i];
+    case LSTM_DT_INT32:
+        return ((const int32_t *)data)[i];
+    case LSTM_DT_UINT32:
+        return ((const uint32_t *)data)[i];
+    case LSTM_DT_INT64:
+        return (double)((const int64_t *)data)[i];
+    case LSTM_DT_UINT64:
+        return (double)((const uint64_t *)data)[i];
+    default:
+        return NAN;
     }
 }
 

@@ -31,8 +31,8 @@ static uint32_t crc(uint32_t c, const unsigned char *b, size_t n)
 
 static void be32(unsigned char *p, uint32_t v)
 {
-    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8),
-    p[3] = (unsigned char)v;
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16),
+    p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
 }
 
 static int chunk(FILE *f, const char *type, const unsigned char *data, size_t n)
@@ -43,7 +43,8 @@ static int chunk(FILE *f, const char *type, const unsigned char *data, size_t n)
     uint32_t c = crc(crc(0, hdr + 4, 4), data, n);
     unsigned char tail[4];
     be32(tail, c);
-    return fwrite(hdr, 1, 8, f) != 8 || (n && fwrite(data, 1, n, f) != n) || fwrite(tail, 1, 4, f) != 4;
+    return fwrite(hdr, 1, 8, f) != 8 || (n && fwrite(data, 1, n, f) != n) ||
+           fwrite(tail, 1, 4, f) != 4;
 }
 
 /* 3x5 glyphs for the scale labels. */
@@ -80,7 +81,8 @@ static void text(img *im, int x, int y, const char *s, int scale)
             for (int c = 0; c < 3; c++)
                 if (g[r * 3 + c] == '1')
                     for (int dy = 0; dy < scale; dy++)
-                        for (int dx = 0; dx < scale; dx++) put(im, x + c * scale + dx, y + r * scale + dy, black);
+                        for (int dx = 0; dx < scale; dx++)
+                            put(im, x + c * scale + dx, y + r * scale + dy, black);
     }
 }
 
@@ -165,7 +167,8 @@ int heatmap_png(const char *path, const float *values, int rows, int cols, int d
     }
     for (int y = 0; y < im.h; y++) {
         raw[(size_t)y * ((size_t)im.w * 3 + 1)] = 0;
-        memcpy(raw + (size_t)y * ((size_t)im.w * 3 + 1) + 1, im.px + (size_t)y * (size_t)im.w * 3, (size_t)im.w * 3);
+        memcpy(raw + (size_t)y * ((size_t)im.w * 3 + 1) + 1, im.px + (size_t)y * (size_t)im.w * 3,
+               (size_t)im.w * 3);
     }
     size_t o = 0;
     z[o++] = 0x78, z[o++] = 0x01;

@@ -22,14 +22,14 @@ int parse_limit(const char *arg, lstm_limits *l)
         return 1;
     }
     size_t n = (size_t)(eq - arg);
-#define LIM(field, max)                                                                      \
-    if (n == sizeof #field - 1 && strncmp(arg, #field, n) == 0) {                              \
-        if (v > (max)) {                                                                       \
-            fprintf(stderr, "--limit %s: %llu is too large\n", #field, v);                     \
-            return 1;                                                                          \
-        }                                                                                      \
-        l->field = (__typeof__(l->field))v;                                                    \
-        return 0;                                                                              \
+#define LIM(field, max)                                                                            \
+    if (n == sizeof #field - 1 && strncmp(arg, #field, n) == 0) {                                  \
+        if (v > (max)) {                                                                           \
+            fprintf(stderr, "--limit %s: %llu is too large\n", #field, v);                         \
+            return 1;                                                                              \
+        }                                                                                          \
+        l->field = (__typeof__(l->field))v;                                                        \
+        return 0;                                                                                  \
     }
     LIM(max_file_bytes, UINT64_MAX)
     LIM(max_depth, 100000)

@@ -20,8 +20,7 @@ static void usage(FILE *f)
                "             node's attributes, weight statistics per gate, warnings\n"
                "  --version  print the library version\n");
     fputs(limits_help, f);
-    fprintf(f,
-               "\n"
+    fprintf(f, "\n"
                "exit status: 0 valid model, 1 malformed or invalid model, 2 usage error\n");
 }
 
@@ -74,15 +73,16 @@ int main(int argc, char **argv)
     int rc = lstm_model_open(path, &opt, &m);
     if (m && explain && rc == LSTM_OK) {
         if (lstm_model_explain(m, node, to_stdout, NULL) != LSTM_OK) {
-            fprintf(stderr, "lstm-dump: %s: no LSTM, GRU or RNN node%s%s%s\n", path, node ? " named '" : "",
-                    node ? node : "", node ? "'" : "");
+            fprintf(stderr, "lstm-dump: %s: no LSTM, GRU or RNN node%s%s%s\n", path,
+                    node ? " named '" : "", node ? node : "", node ? "'" : "");
             rc = -1;
         }
     } else if (m) {
         lstm_model_describe(m, fmt, to_stdout, NULL);
     }
     fflush(stdout);
-    if (rc > 0) fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), lstm_model_errmsg(m));
+    if (rc > 0)
+        fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), lstm_model_errmsg(m));
     lstm_model_close(m);
     return rc ? 1 : 0;
 }

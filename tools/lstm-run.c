@@ -17,28 +17,27 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: lstm-run MODEL.onnx [options]     run a model and print its outputs\n"
-            "       lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A]]\n"
-            "\n"
-            "run options:\n"
-            "  --input NAME=FILE    input NAME from FILE: .pb (TensorProto), .npy, or .npz\n"
-            "                       (member NAME); repeatable\n"
-            "  --inputs FILE.npz    every input found in the archive by name\n"
-            "  --dim SYMBOL=VALUE   size of a symbolic dimension for generated inputs\n"
-            "                       (inputs not given are generated from --seed)\n"
-            "  --output-dir DIR     write every output to DIR/NAME.npy (or .pb)\n"
-            "  --format npy|pb      format for --output-dir (default npy)\n"
-            "  --threads N          threads for the recurrent products and OpenBLAS\n"
-            "  --seed S             seed for generated inputs (default 0)\n"
-            "  --bench N            time N runs after a warm-up run\n"
-            "  --profile            print each node's share of the run time (of the --bench\n"
-            "                       runs, else of the one run), slowest first\n"
-            "  --profile-json FILE  the same as JSON\n"
-            "  --trace DIR          write every gate of every LSTM/GRU/RNN node at every step\n"
-            "                       as DIR/NODE_GATE.npy [T, dirs, batch, hidden] and a PNG\n"
-            "                       heatmap (time x hidden unit) of one batch item\n"
-            "  --trace-batch B      the batch item of the heatmaps (default 0)\n");
+    fprintf(f, "usage: lstm-run MODEL.onnx [options]     run a model and print its outputs\n"
+               "       lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A]]\n"
+               "\n"
+               "run options:\n"
+               "  --input NAME=FILE    input NAME from FILE: .pb (TensorProto), .npy, or .npz\n"
+               "                       (member NAME); repeatable\n"
+               "  --inputs FILE.npz    every input found in the archive by name\n"
+               "  --dim SYMBOL=VALUE   size of a symbolic dimension for generated inputs\n"
+               "                       (inputs not given are generated from --seed)\n"
+               "  --output-dir DIR     write every output to DIR/NAME.npy (or .pb)\n"
+               "  --format npy|pb      format for --output-dir (default npy)\n"
+               "  --threads N          threads for the recurrent products and OpenBLAS\n"
+               "  --seed S             seed for generated inputs (default 0)\n"
+               "  --bench N            time N runs after a warm-up run\n"
+               "  --profile            print each node's share of the run time (of the --bench\n"
+               "                       runs, else of the one run), slowest first\n"
+               "  --profile-json FILE  the same as JSON\n"
+               "  --trace DIR          write every gate of every LSTM/GRU/RNN node at every step\n"
+               "                       as DIR/NODE_GATE.npy [T, dirs, batch, hidden] and a PNG\n"
+               "                       heatmap (time x hidden unit) of one batch item\n"
+               "  --trace-batch B      the batch item of the heatmaps (default 0)\n");
     fputs(limits_help, f);
     fprintf(f,
             "test options:\n"
@@ -112,7 +111,8 @@ int main(int argc, char **argv)
             }
             if (is_dim) {
                 if (!parse_int(val, 0, 1ll << 40, &v)) {
-                    fprintf(stderr, "lstm-run: --dim %s: '%s' is not a size\n", names[1][*cnt], val);
+                    fprintf(stderr, "lstm-run: --dim %s: '%s' is not a size\n", names[1][*cnt],
+                            val);
                     return 2;
                 }
                 c.dim_names[*cnt] = names[1][*cnt];
@@ -178,7 +178,8 @@ int main(int argc, char **argv)
             test = argv[++i];
         } else if (strcmp(a, "--stream") == 0 && i + 1 < argc) {
             if (!parse_int(argv[++i], 1, 1 << 30, &v)) {
-                fprintf(stderr, "lstm-run: --stream needs a chunk length >= 1, got '%s'\n", argv[i]);
+                fprintf(stderr, "lstm-run: --stream needs a chunk length >= 1, got '%s'\n",
+                        argv[i]);
                 return 2;
             }
             o.stream = (int)v;
@@ -209,8 +210,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "lstm-run: give a MODEL or --test DIR, not both\n");
         return 2;
     }
-    lstm_options topt = {.num_threads = c.threads, .limits = c.limits,
-                         .no_external_data = c.no_external_data};
+    lstm_options topt = {
+        .num_threads = c.threads, .limits = c.limits, .no_external_data = c.no_external_data};
     o.opt = &topt;
     if (c.model) return run_model(&c);
     if (!test) {

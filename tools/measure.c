@@ -39,4 +39,7 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void measure_sort(double *v, size_t n) { qsort(v, n, sizeof *v, cmp_double); }
+void measure_sort(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+}

@@ -10,9 +10,9 @@
 typedef struct run_opts {
     double rtol, atol;
     int verbose;
-    int stream;    /* > 0: feed the time axis in chunks of this many steps */
+    int stream;              /* > 0: feed the time axis in chunks of this many steps */
     const lstm_options *opt; /* limits for loading */
-    int time_axis; /* the axis of inputs and outputs that is time (default 0) */
+    int time_axis;           /* the axis of inputs and outputs that is time (default 0) */
 } run_opts;
 
 #define RUN_MAX_ARGS 64
@@ -33,9 +33,9 @@ typedef struct run_cfg {
     int bench;
     lstm_limits limits;
     int no_external_data;
-    const char *trace_dir; /* --trace DIR */
-    int trace_batch;       /* --trace-batch B */
-    int profile;           /* --profile: per-node times to stdout */
+    const char *trace_dir;    /* --trace DIR */
+    int trace_batch;          /* --trace-batch B */
+    int profile;              /* --profile: per-node times to stdout */
     const char *profile_json; /* --profile-json FILE */
 } run_cfg;
 

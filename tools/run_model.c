@@ -43,8 +43,10 @@ static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed,
     }
     size_t es = lstm_dtype_size(vi->dtype);
     if (!es) {
-        fprintf(stderr, "lstm-run: input '%s' has type %s, which cannot be generated; give it "
-                        "with --input\n", vi->name, lstm_dtype_name(vi->dtype));
+        fprintf(stderr,
+                "lstm-run: input '%s' has type %s, which cannot be generated; give it "
+                "with --input\n",
+                vi->name, lstm_dtype_name(vi->dtype));
         return 1;
     }
     t->dtype = vi->dtype;
@@ -54,8 +56,8 @@ static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed,
         int64_t d = vi->dims[i];
         if (d < 0) d = vi->dim_names[i] ? dim_value(c, vi->dim_names[i]) : -1;
         if (d < 0) { /* like onnxruntime_perf_test -I: a free dimension is 1 */
-            printf("note: input '%s' dimension %d ('%s') set to 1 (use --dim %s=N)\n", vi->name,
-                   i, vi->dim_names[i] ? vi->dim_names[i] : "?",
+            printf("note: input '%s' dimension %d ('%s') set to 1 (use --dim %s=N)\n", vi->name, i,
+                   vi->dim_names[i] ? vi->dim_names[i] : "?",
                    vi->dim_names[i] ? vi->dim_names[i] : "SYMBOL");
             d = 1;
         }
@@ -69,11 +71,21 @@ static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed,
     for (size_t i = 0; i < n; i++) {
         double u = (double)(rng_next(seed) >> 11) / 9007199254740992.0;
         switch (t->dtype) {
-        case LSTM_DT_FLOAT: ((float *)t->data)[i] = (float)(2 * u - 1); break;
-        case LSTM_DT_DOUBLE: ((double *)t->data)[i] = 2 * u - 1; break;
-        case LSTM_DT_INT64: ((int64_t *)t->data)[i] = u < 0.5 ? 0 : 1; break;
-        case LSTM_DT_INT32: ((int32_t *)t->data)[i] = u < 0.5 ? 0 : 1; break;
-        default: memset((char *)t->data + i * es, u < 0.5 ? 0 : 1, 1); break;
+        case LSTM_DT_FLOAT:
+            ((float *)t->data)[i] = (float)(2 * u - 1);
+            break;
+        case LSTM_DT_DOUBLE:
+            ((double *)t->data)[i] = 2 * u - 1;
+            break;
+        case LSTM_DT_INT64:
+            ((int64_t *)t->data)[i] = u < 0.5 ? 0 : 1;
+            break;
+        case LSTM_DT_INT32:
+            ((int32_t *)t->data)[i] = u < 0.5 ? 0 : 1;
+            break;
+        default:
+            memset((char *)t->data + i * es, u < 0.5 ? 0 : 1, 1);
+            break;
         }
     }
     return 0;
@@ -111,7 +123,8 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
         lstm_value_info vi;
         int found = 0;
         for (int j = 0; j < count; j++)
-            if (!lstm_model_input_info(m, j, &vi) && strcmp(vi.name, c->input_names[i]) == 0) found = 1;
+            if (!lstm_model_input_info(m, j, &vi) && strcmp(vi.name, c->input_names[i]) == 0)
+                found = 1;
         if (!found) {
             fprintf(stderr, "lstm-run: --input %s: the model has no input named '%s'\n",
                     c->input_names[i], c->input_names[i]);
@@ -140,7 +153,8 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
             return 1;
         } else {
             printf("generated input '%s': %s [", vi.name, lstm_dtype_name(t->dtype));
-            for (int d = 0; d < t->rank; d++) printf("%s%lld", d ? ", " : "", (long long)t->dims[d]);
+            for (int d = 0; d < t->rank; d++)
+                printf("%s%lld", d ? ", " : "", (long long)t->dims[d]);
             printf("] (seed %llu)\n", (unsigned long long)c->seed);
         }
         (*nt)++;
@@ -204,15 +218,16 @@ static void on_trace(void *ud, const char *node, const char *op, const char *gat
     v.nbytes = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]) * sizeof(float);
     char fn[320];
     snprintf(fn, sizeof fn, "%s.npy", base);
-    if (path_join(path, sizeof path, c->trace_dir, fn) || tio_write_npy(path, &v, err, sizeof err)) {
+    if (path_join(path, sizeof path, c->trace_dir, fn) ||
+        tio_write_npy(path, &v, err, sizeof err)) {
         fprintf(stderr, "lstm-run: --trace: %s\n", err);
         tc->failed = 1;
         return;
     }
     int64_t T = dims[0], D = dims[1], B = dims[2], H = dims[3], b = c->trace_batch;
     if (b >= B) {
-        fprintf(stderr, "lstm-run: --trace-batch %d: node '%s' has batch %lld\n", c->trace_batch, node,
-                (long long)B);
+        fprintf(stderr, "lstm-run: --trace-batch %d: node '%s' has batch %lld\n", c->trace_batch,
+                node, (long long)B);
         tc->failed = 1;
         return;
     }
@@ -267,8 +282,8 @@ static int report_profile(lstm_session *s, const run_cfg *c)
 
 int run_model(const run_cfg *c)
 {
-    lstm_options opt = {.num_threads = c->threads, .limits = c->limits,
-                        .no_external_data = c->no_external_data};
+    lstm_options opt = {
+        .num_threads = c->threads, .limits = c->limits, .no_external_data = c->no_external_data};
     lstm_model *m = NULL;
     lstm_session *s = NULL;
     lstm_tensor ts[64];
@@ -328,10 +343,11 @@ int run_model(const run_cfg *c)
         printf("model_load_ms %.3f\nfirst_run_ms %.3f\n", load_ms, first_ms);
         /* Percentile p: the element at floor(p * (n - 1)) of the sorted latencies. */
         printf("latency_ms min=%.4f median=%.4f p90=%.4f p99=%.4f max=%.4f\n", lat[0],
-               lat[(n - 1) / 2], lat[(int)(0.90 * (n - 1))], lat[(int)(0.99 * (n - 1))], lat[n - 1]);
+               lat[(n - 1) / 2], lat[(int)(0.90 * (n - 1))], lat[(int)(0.99 * (n - 1))],
+               lat[n - 1]);
         printf("runs %d  runs_per_s %.2f\npeak_rss_kb %ld\nthreads %d (OpenBLAS %d)\n", n,
-               total > 0 ? n / (total / 1e3) : 0.0, measure_peak_rss_kb(), c->threads > 0 ? c->threads : 1,
-               lstm_num_threads());
+               total > 0 ? n / (total / 1e3) : 0.0, measure_peak_rss_kb(),
+               c->threads > 0 ? c->threads : 1, lstm_num_threads());
         free(lat);
         status = report_profile(s, c);
         goto done;

@@ -129,7 +129,8 @@ static const char *output_name(const lstm_model *m, const char *name, int k)
 
 /* Bytes of one step along axis a (the product of the dims after it, times the element size)
 ** and the number of blocks before it. */
-static void axis_split(const int64_t *dims, int rank, int a, size_t es, size_t *inner, size_t *outer)
+static void axis_split(const int64_t *dims, int rank, int a, size_t es, size_t *inner,
+                       size_t *outer)
 {
     *inner = es;
     *outer = 1;
@@ -144,15 +145,14 @@ static void slice_time(void *dst, const void *src, const int64_t *dims, int rank
     size_t inner, outer;
     axis_split(dims, rank, a, es, &inner, &outer);
     for (size_t o = 0; o < outer; o++)
-        memcpy((char *)dst + o * (size_t)n * inner, (const char *)src + (o * (size_t)T + (size_t)t0) * inner,
-               (size_t)n * inner);
+        memcpy((char *)dst + o * (size_t)n * inner,
+               (const char *)src + (o * (size_t)T + (size_t)t0) * inner, (size_t)n * inner);
 }
 
 /* --stream K: the inputs whose time axis has the length T go in chunks of K steps; outputs
 ** with the time axis are put back together, the others come from the last chunk. */
-static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names,
-                        int n_in, lstm_tensor *want, const char **outs, int n_out,
-                        const run_opts *o)
+static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, int n_in,
+                        lstm_tensor *want, const char **outs, int n_out, const run_opts *o)
 {
     int a = o->time_axis;
     int64_t T = -1;
@@ -167,7 +167,8 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names,
     int ok = 1;
     if (lstm_session_set_streaming(s, 1)) return 0;
     for (int k = 0; k < n_out; k++)
-        if (want[k].rank > a && want[k].dims[a] == T && !(acc[k] = malloc(want[k].nbytes + 1))) ok = 0;
+        if (want[k].rank > a && want[k].dims[a] == T && !(acc[k] = malloc(want[k].nbytes + 1)))
+            ok = 0;
     int64_t t0 = 0;
     while (ok && t0 < T) {
         int64_t n = T - t0 < o->stream ? T - t0 : o->stream;
@@ -184,8 +185,10 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names,
                 dims[a] = n;
                 bytes = t->nbytes / (size_t)T * (size_t)n;
                 bufs[i] = malloc(bytes + 1);
-                if (!bufs[i]) ok = 0;
-                else slice_time(bufs[i], t->data, t->dims, t->rank, a, es, T, t0, n);
+                if (!bufs[i])
+                    ok = 0;
+                else
+                    slice_time(bufs[i], t->data, t->dims, t->rank, a, es, T, t0, n);
                 data = bufs[i];
             }
             if (ok && lstm_session_set_input(s, names[i], t->dtype, t->rank, dims, data, bytes)) {
@@ -206,7 +209,8 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names,
             if (!acc[k]) continue;
             size_t es = lstm_dtype_size(got[k].dtype), inner, outer;
             axis_split(want[k].dims, want[k].rank, a, es, &inner, &outer);
-            if (got[k].rank != want[k].rank || got[k].dims[a] != n || got[k].dtype != want[k].dtype) {
+            if (got[k].rank != want[k].rank || got[k].dims[a] != n ||
+                got[k].dtype != want[k].dtype) {
                 printf("  output '%s' of a chunk does not have %lld steps on axis %d\n", outs[k],
                        (long long)n, a);
                 ok = 0;
@@ -323,7 +327,8 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
         if (!name || lstm_session_output(s, name, &got)) {
             fprintf(stdout, "  output_%d.pb ('%s'): no such output in the model\n", k, want.name);
             ok = 0;
-        } else if (bf16_quirk(&want, got.dtype, name), !compare_output(stdout, name, &got, &want, o)) {
+        } else if (bf16_quirk(&want, got.dtype, name),
+                   !compare_output(stdout, name, &got, &want, o)) {
             ok = 0;
         }
         lstm_tensor_clear(&want);

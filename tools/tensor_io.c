@@ -43,7 +43,8 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
     } else {
         return fail(err, errlen, "%s: unknown .npy version%s", what, "");
     }
-    if (hl > len - off || hl > 65536) return fail(err, errlen, "%s: truncated .npy header%s", what, "");
+    if (hl > len - off || hl > 65536)
+        return fail(err, errlen, "%s: truncated .npy header%s", what, "");
     char h[65537];
     memcpy(h, buf + off, hl);
     h[hl] = 0;
@@ -51,18 +52,23 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
                *sh = strstr(h, "'shape':");
     if (!d || !fo || !sh) return fail(err, errlen, "%s: .npy header lacks descr/shape%s", what, "");
     if (strncmp(fo + 16, " True", 5) == 0)
-        return fail(err, errlen, "%s: Fortran-order arrays are not supported (use "
-                    "np.ascontiguousarray)%s", what, "");
+        return fail(err, errlen,
+                    "%s: Fortran-order arrays are not supported (use "
+                    "np.ascontiguousarray)%s",
+                    what, "");
     const char *q = strchr(d + 8, '\'');
     if (!q) return fail(err, errlen, "%s: bad descr%s", what, "");
     t->dtype = 0;
     for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
-        if (strncmp(q + 1, npy_types[i].descr, 3) == 0 && q[4] == '\'') t->dtype = npy_types[i].dtype;
+        if (strncmp(q + 1, npy_types[i].descr, 3) == 0 && q[4] == '\'')
+            t->dtype = npy_types[i].dtype;
     if (!t->dtype) {
         char dd[16] = {0};
         snprintf(dd, sizeof dd, "%.8s", q + 1);
-        return fail(err, errlen, "%s: unsupported .npy dtype '%s' (little-endian numeric or bool "
-                    "only)", what, dd);
+        return fail(err, errlen,
+                    "%s: unsupported .npy dtype '%s' (little-endian numeric or bool "
+                    "only)",
+                    what, dd);
     }
     const char *p = strchr(sh, '(');
     if (!p) return fail(err, errlen, "%s: bad shape%s", what, "");
@@ -94,8 +100,14 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
     return 0;
 }
 
-static uint32_t rd32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint16_t rd16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t rd32(const unsigned char *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint16_t rd16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 
 /* Walk the local headers of a zip; cb returns non-zero to stop. */
 typedef int (*zip_cb)(void *ctx, const char *name, size_t nlen, int method,
@@ -134,8 +146,8 @@ typedef struct find_ctx {
     char **names;
 } find_ctx;
 
-static int find_cb(void *vc, const char *name, size_t nlen, int method,
-                   const unsigned char *data, size_t size)
+static int find_cb(void *vc, const char *name, size_t nlen, int method, const unsigned char *data,
+                   size_t size)
 {
     find_ctx *c = vc;
     char nm[512];
@@ -150,8 +162,10 @@ static int find_cb(void *vc, const char *name, size_t nlen, int method,
     if (c->key && strcmp(nm, c->key) != 0) return 0;
     c->found = 1;
     if (method != 0) {
-        c->rc = fail(c->err, c->errlen, "%s: member '%s' is compressed; save with np.savez "
-                     "(not savez_compressed)", c->path, nm);
+        c->rc = fail(c->err, c->errlen,
+                     "%s: member '%s' is compressed; save with np.savez "
+                     "(not savez_compressed)",
+                     c->path, nm);
         return 1;
     }
     char what[700];
@@ -207,7 +221,8 @@ int tio_write_npy(const char *path, const lstm_view *v, char *err, size_t errlen
     const char *descr = NULL;
     for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
         if (npy_types[i].dtype == v->dtype) descr = npy_types[i].descr;
-    if (!descr) return fail(err, errlen, "%s: no .npy type for %s", path, lstm_dtype_name(v->dtype));
+    if (!descr)
+        return fail(err, errlen, "%s: no .npy type for %s", path, lstm_dtype_name(v->dtype));
     char h[256];
     int o = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
     for (int i = 0; i < v->rank; i++)
@@ -218,8 +233,8 @@ int tio_write_npy(const char *path, const lstm_view *v, char *err, size_t errlen
     h[o++] = '\n';
     FILE *f = fopen(path, "wb");
     if (!f) return fail(err, errlen, "cannot write '%s'%s", path, "");
-    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(o & 0xff),
-                             (unsigned char)(o >> 8)};
+    unsigned char pre[10] = {
+        0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(o & 0xff), (unsigned char)(o >> 8)};
     int ok = fwrite(pre, 1, 10, f) == 10 && fwrite(h, 1, (size_t)o, f) == (size_t)o &&
              fwrite(v->data, 1, v->nbytes, f) == v->nbytes;
     ok = (fclose(f) == 0) && ok;

@@ -7,8 +7,11 @@ int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn write, vo
     if (!m || !write || format < LSTM_DESCRIBE_TEXT || format > LSTM_DESCRIBE_DOT)
         return LSTM_EINVAL;
     lstm__out o = {.write = write, .ud = ud};
-    lstm__dctx c = {.g = m->g, .path = m->path ? m->path : "", .rc = m->status,
-                    .errmsg = m->diag.msg, .linked = m->g && m->g->values && m->status == LSTM_OK};
+    lstm__dctx c = {.g = m->g,
+                    .path = m->path ? m->path : "",
+                    .rc = m->status,
+                    .errmsg = m->diag.msg,
+                    .linked = m->g && m->g->values && m->status == LSTM_OK};
     if (format == LSTM_DESCRIBE_JSON)
         lstm__describe_json(&o, &c);
     else if (m->g && format == LSTM_DESCRIBE_DOT)

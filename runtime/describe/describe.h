@@ -24,9 +24,9 @@ void lstm__out_json_str(lstm__out *o, const char *s);
 typedef struct lstm__dctx {
     const lstm__graph *g; /* NULL when nothing could be decoded */
     const char *path;
-    int rc;               /* status of the load */
-    const char *errmsg;   /* message when rc != 0 */
-    int linked;           /* the graph passed linking: values and verdicts are valid */
+    int rc;                /* status of the load */
+    const char *errmsg;    /* message when rc != 0 */
+    int linked;            /* the graph passed linking: values and verdicts are valid */
     const char *only_node; /* --explain NODE (reserved) */
 } lstm__dctx;
 

@@ -25,7 +25,7 @@ void lstm__describe_dot(lstm__out *f, const lstm__dctx *c)
     lstm__outf(f, "digraph ");
     dq(f, g->name && g->name[0] ? g->name : "model");
     lstm__outf(f, " {\n  rankdir=TB;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
-               "  edge [fontname=\"Helvetica\", fontsize=9];\n");
+                  "  edge [fontname=\"Helvetica\", fontsize=9];\n");
     for (int i = 0; i < g->n_inputs; i++) {
         if (lstm__du_input_is_weight(g, i)) continue;
         snprintf(label, sizeof label, "%s\n%s [%s]", g->inputs[i].name,
@@ -37,15 +37,20 @@ void lstm__describe_dot(lstm__out *f, const lstm__dctx *c)
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
-        int o = snprintf(label, sizeof label, "%s%s%s", n->op_type, n->name[0] ? "\n" : "", n->name);
+        int o =
+            snprintf(label, sizeof label, "%s%s%s", n->op_type, n->name[0] ? "\n" : "", n->name);
         for (int k = 0; k < n->n_in && o > 0 && (size_t)o < sizeof label; k++) {
             const lstm__value *v = c->linked ? lstm__node_input(g, n, k) : NULL;
             if (v && v->init && !(v->flags & LSTM__V_INPUT))
                 o += snprintf(label + o, sizeof label - (size_t)o, "\n%s [%s]", v->name,
                               lstm__du_tensor_dims(dims, sizeof dims, v->init, "x"));
         }
-        const char *fill = !c->linked ? "#eeeeee" : n->support ? "#fecaca" : lstm__du_is_recurrent(n) ? "#fde68a" : "#e5e7eb";
-        lstm__outf(f, "  n%d [shape=box, style=\"rounded,filled\", fillcolor=\"%s\", label=", i, fill);
+        const char *fill = !c->linked                 ? "#eeeeee"
+                           : n->support               ? "#fecaca"
+                           : lstm__du_is_recurrent(n) ? "#fde68a"
+                                                      : "#e5e7eb";
+        lstm__outf(f, "  n%d [shape=box, style=\"rounded,filled\", fillcolor=\"%s\", label=", i,
+                   fill);
         dq(f, label);
         lstm__outf(f, "];\n");
     }

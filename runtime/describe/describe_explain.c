@@ -16,7 +16,8 @@ static const char *act_str(char *buf, size_t n, const lstm__act *a)
 {
     int ta = lstm__act_takes_alpha(a->kind), tb = lstm__act_takes_beta(a->kind);
     if (ta && tb)
-        snprintf(buf, n, "%s[alpha=%g, beta=%g]", lstm__act_name(a->kind), (double)a->alpha, (double)a->beta);
+        snprintf(buf, n, "%s[alpha=%g, beta=%g]", lstm__act_name(a->kind), (double)a->alpha,
+                 (double)a->beta);
     else if (ta)
         snprintf(buf, n, "%s[alpha=%g]", lstm__act_name(a->kind), (double)a->alpha);
     else
@@ -77,22 +78,35 @@ static void equations(lstm__out *f, const lstm__rnn_params *p, const lstm__act *
         lstm__outf(f, "    i[t] = %s(%s%sX[t]·Wi' + H[t-1]·Ri' + Wbi + Rbi%s%s)\n", f0, cl, lo,
                    peep ? " + Pi*C[t-1]" : "", hi);
         if (p->input_forget)
-            lstm__outf(f, "    f[t] = 1 - i[t]                      (input_forget = 1: coupled gates)\n");
+            lstm__outf(
+                f, "    f[t] = 1 - i[t]                      (input_forget = 1: coupled gates)\n");
         else
             lstm__outf(f, "    f[t] = %s(%s%sX[t]·Wf' + H[t-1]·Rf' + Wbf + Rbf%s%s)\n", f0, cl, lo,
                        peep ? " + Pf*C[t-1]" : "", hi);
-        lstm__outf(f, "    g[t] = %s(%s%sX[t]·Wc' + H[t-1]·Rc' + Wbc + Rbc%s)      (candidate)\n", g0, cl, lo, hi);
-        lstm__outf(f, "    C[t] = f[t]*C[t-1] + i[t]*g[t]           (the cell state: the conveyor belt)\n");
+        lstm__outf(f, "    g[t] = %s(%s%sX[t]·Wc' + H[t-1]·Rc' + Wbc + Rbc%s)      (candidate)\n",
+                   g0, cl, lo, hi);
+        lstm__outf(
+            f,
+            "    C[t] = f[t]*C[t-1] + i[t]*g[t]           (the cell state: the conveyor belt)\n");
         lstm__outf(f, "    o[t] = %s(%s%sX[t]·Wo' + H[t-1]·Ro' + Wbo + Rbo%s%s)\n", f0, cl, lo,
                    peep ? " + Po*C[t]" : "", hi);
-        lstm__outf(f, "    H[t] = o[t]*%s(C[t])%s\n", h0, p->has_clip ? "                 (C[t] is not clipped)" : "");
+        lstm__outf(f, "    H[t] = o[t]*%s(C[t])%s\n", h0,
+                   p->has_clip ? "                 (C[t] is not clipped)" : "");
     } else if (p->cell == LSTM__CELL_GRU) {
-        lstm__outf(f, "    z[t] = %s(%s%sX[t]·Wz' + H[t-1]·Rz' + Wbz + Rbz%s)      (update)\n", f0, cl, lo, hi);
-        lstm__outf(f, "    r[t] = %s(%s%sX[t]·Wr' + H[t-1]·Rr' + Wbr + Rbr%s)      (reset)\n", f0, cl, lo, hi);
+        lstm__outf(f, "    z[t] = %s(%s%sX[t]·Wz' + H[t-1]·Rz' + Wbz + Rbz%s)      (update)\n", f0,
+                   cl, lo, hi);
+        lstm__outf(f, "    r[t] = %s(%s%sX[t]·Wr' + H[t-1]·Rr' + Wbr + Rbr%s)      (reset)\n", f0,
+                   cl, lo, hi);
         if (p->linear_before_reset)
-            lstm__outf(f, "    g[t] = %s(%s%sX[t]·Wh' + r[t]*(H[t-1]·Rh' + Rbh) + Wbh%s)   (linear_before_reset = 1)\n", g0, cl, lo, hi);
+            lstm__outf(f,
+                       "    g[t] = %s(%s%sX[t]·Wh' + r[t]*(H[t-1]·Rh' + Rbh) + Wbh%s)   "
+                       "(linear_before_reset = 1)\n",
+                       g0, cl, lo, hi);
         else
-            lstm__outf(f, "    g[t] = %s(%s%sX[t]·Wh' + (r[t]*H[t-1])·Rh' + Rbh + Wbh%s)   (linear_before_reset = 0)\n", g0, cl, lo, hi);
+            lstm__outf(f,
+                       "    g[t] = %s(%s%sX[t]·Wh' + (r[t]*H[t-1])·Rh' + Rbh + Wbh%s)   "
+                       "(linear_before_reset = 0)\n",
+                       g0, cl, lo, hi);
         lstm__outf(f, "    H[t] = (1 - z[t])*g[t] + z[t]*H[t-1]\n");
     } else {
         lstm__outf(f, "    H[t] = %s(%s%sX[t]·Wi' + H[t-1]·Ri' + Wbi + Rbi%s)\n", f0, cl, lo, hi);
@@ -119,8 +133,9 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
                p.layout ? "[batch, T, input]" : "[T, batch, input]", (long long)H,
                p.hidden_given ? "" : " (inferred from R)", (long long)p.input_size);
     lstm__outf(f, "  gate blocks in W, R and B: %s; ",
-               p.cell == LSTM__CELL_LSTM ? "i, o, f, c (PyTorch: i, f, g, o; Keras: i, f, c, o)"
-               : p.cell == LSTM__CELL_GRU ? "z, r, h (PyTorch: r, z, n)" : "i");
+               p.cell == LSTM__CELL_LSTM  ? "i, o, f, c (PyTorch: i, f, g, o; Keras: i, f, c, o)"
+               : p.cell == LSTM__CELL_GRU ? "z, r, h (PyTorch: r, z, n)"
+                                          : "i");
     if (p.cell == LSTM__CELL_LSTM)
         lstm__outf(f, "peepholes %s; input_forget %d; ", peep ? "present (P: i, o, f)" : "absent",
                    p.input_forget);
@@ -135,7 +150,9 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
                        *Bt = const_input(g, n, RNN_IN_B);
     static const char *const lstm_g[] = {"i", "o", "f", "c"}, *const gru_g[] = {"z", "r", "h"},
                              *const rnn_g[] = {"i"};
-    const char *const *gn = p.cell == LSTM__CELL_LSTM ? lstm_g : p.cell == LSTM__CELL_GRU ? gru_g : rnn_g;
+    const char *const *gn = p.cell == LSTM__CELL_LSTM  ? lstm_g
+                            : p.cell == LSTM__CELL_GRU ? gru_g
+                                                       : rnn_g;
     int64_t I = W && W->rank == 3 ? W->dims[2] : 0;
     lstm__outf(f, "  weights per gate block (mean, std, min, max):\n");
     lstm__outf(f, "    %-9s|%36s|%36s|%36s|%36s|\n", "gate", "W (input)", "R (recurrence)",
@@ -168,15 +185,19 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
                 if (k != top && bias_mean[dir][k] > second) second = bias_mean[dir][k];
             if (bias_mean[dir][top] - second < 0.5) continue;
             if (top != 2) {
-                lstm__outf(f, "  warning: the bias of gate block '%s'%s (mean %.2f) stands out from the "
-                           "others (next %.2f) as a forget-gate bias would, but the forget gate is "
-                           "block 'f': this suggests a gate-order mix-up (ONNX order is i, o, f, c)\n",
-                           gn[top], D > 1 ? (dir ? " (backward)" : " (forward)") : "",
-                           bias_mean[dir][top], second);
+                lstm__outf(
+                    f,
+                    "  warning: the bias of gate block '%s'%s (mean %.2f) stands out from the "
+                    "others (next %.2f) as a forget-gate bias would, but the forget gate is "
+                    "block 'f': this suggests a gate-order mix-up (ONNX order is i, o, f, c)\n",
+                    gn[top], D > 1 ? (dir ? " (backward)" : " (forward)") : "", bias_mean[dir][top],
+                    second);
                 warned = 1;
             } else {
-                lstm__outf(f, "  note: the forget gate's bias stands out (mean %.2f, next %.2f): a "
-                           "forget-bias offset, in the right slot\n", bias_mean[dir][top], second);
+                lstm__outf(f,
+                           "  note: the forget gate's bias stands out (mean %.2f, next %.2f): a "
+                           "forget-bias offset, in the right slot\n",
+                           bias_mean[dir][top], second);
             }
         }
     }
@@ -184,7 +205,8 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
         const lstm__value *v = lstm__node_input(g, n, k);
         if (!v || !v->init || (v->flags & LSTM__V_INPUT) || v->init->rank != 3) continue;
         char dims[64];
-        lstm__outf(f, "  warning: %s is a constant of shape [%s]: the model runs only at batch %lld "
+        lstm__outf(f,
+                   "  warning: %s is a constant of shape [%s]: the model runs only at batch %lld "
                    "(export the initial state as an input, or let it follow the batch)\n",
                    k == RNN_IN_H0 ? "initial_h" : "initial_c",
                    lstm__du_tensor_dims(dims, sizeof dims, v->init, ","),
@@ -193,7 +215,8 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
     }
     if (p.cell == LSTM__CELL_GRU && !p.linear_before_reset && g->producer_name &&
         strstr(g->producer_name, "pytorch")) {
-        lstm__outf(f, "  warning: linear_before_reset is 0 in a model from %s %s, but PyTorch's GRU "
+        lstm__outf(f,
+                   "  warning: linear_before_reset is 0 in a model from %s %s, but PyTorch's GRU "
                    "computes linear_before_reset = 1; the dynamo exporter is known to write 0 "
                    "(pytorch#189225): outputs may differ from PyTorch\n",
                    g->producer_name, g->producer_version ? g->producer_version : "");

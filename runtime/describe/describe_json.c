@@ -8,7 +8,10 @@
 #include <math.h>
 #include <string.h>
 
-static void js(lstm__out *f, const char *s) { lstm__out_json_str(f, s); }
+static void js(lstm__out *f, const char *s)
+{
+    lstm__out_json_str(f, s);
+}
 
 /* A string, or null for NULL. */
 static void jsn(lstm__out *f, const char *s)
@@ -30,12 +33,12 @@ static void jnum(lstm__out *f, double v)
 static void type_json(lstm__out *f, const lstm__type *t)
 {
     lstm__outf(f, "\"kind\": ");
-    static const char *const kinds[] = {"none", "tensor", "sequence", "map", "optional", "sparse",
-                                        "other"};
+    static const char *const kinds[] = {"none",     "tensor", "sequence", "map",
+                                        "optional", "sparse", "other"};
     js(f, kinds[t->kind]);
     lstm__outf(f, ", \"dtype\": ");
     jsn(f, t->kind == LSTM__VK_TENSOR || t->kind == LSTM__VK_SPARSE ? lstm__dtype_name(t->dtype)
-                                                                     : NULL);
+                                                                    : NULL);
     lstm__outf(f, ", \"shape\": ");
     if (t->rank < 0) {
         lstm__outf(f, "null");
@@ -67,9 +70,15 @@ static void attr_json(lstm__out *f, const lstm__attr *a)
     js(f, lstm__du_attr_type(a->type));
     lstm__outf(f, ", \"value\": ");
     switch (a->type) {
-    case LSTM__A_FLOAT: jnum(f, a->f); break;
-    case LSTM__A_INT: lstm__outf(f, "%lld", (long long)a->i); break;
-    case LSTM__A_STRING: js(f, a->s); break;
+    case LSTM__A_FLOAT:
+        jnum(f, a->f);
+        break;
+    case LSTM__A_INT:
+        lstm__outf(f, "%lld", (long long)a->i);
+        break;
+    case LSTM__A_STRING:
+        js(f, a->s);
+        break;
     case LSTM__A_FLOATS:
     case LSTM__A_INTS:
     case LSTM__A_STRINGS:
@@ -92,8 +101,12 @@ static void attr_json(lstm__out *f, const lstm__attr *a)
         tensor_shape_json(f, a->t);
         lstm__outf(f, "}");
         break;
-    case LSTM__A_GRAPH: lstm__outf(f, "{\"nodes\": %d}", a->subgraph_nodes); break;
-    default: lstm__outf(f, "null"); break;
+    case LSTM__A_GRAPH:
+        lstm__outf(f, "{\"nodes\": %d}", a->subgraph_nodes);
+        break;
+    default:
+        lstm__outf(f, "null");
+        break;
     }
     lstm__outf(f, "}");
 }
@@ -103,9 +116,15 @@ static void act_json(lstm__out *f, const lstm__act *a)
     lstm__outf(f, "{\"name\": ");
     js(f, lstm__act_name(a->kind));
     lstm__outf(f, ", \"alpha\": ");
-    if (lstm__act_takes_alpha(a->kind)) jnum(f, a->alpha); else lstm__outf(f, "null");
+    if (lstm__act_takes_alpha(a->kind))
+        jnum(f, a->alpha);
+    else
+        lstm__outf(f, "null");
     lstm__outf(f, ", \"beta\": ");
-    if (lstm__act_takes_beta(a->kind)) jnum(f, a->beta); else lstm__outf(f, "null");
+    if (lstm__act_takes_beta(a->kind))
+        jnum(f, a->beta);
+    else
+        lstm__outf(f, "null");
     lstm__outf(f, "}");
 }
 
@@ -122,30 +141,39 @@ static void recurrent_json(lstm__out *f, const lstm__graph *g, const lstm__node 
     js(f, lstm__rnn_gate_order(p.cell));
     lstm__outf(f, ", \"direction\": ");
     js(f, lstm__rnn_direction_name(p.direction));
-    lstm__outf(f, ", \"num_directions\": %d, \"layout\": %d, \"hidden_size\": ", p.num_dirs, p.layout);
-    if (p.hidden_size) lstm__outf(f, "%lld", (long long)p.hidden_size); else lstm__outf(f, "null");
+    lstm__outf(f, ", \"num_directions\": %d, \"layout\": %d, \"hidden_size\": ", p.num_dirs,
+               p.layout);
+    if (p.hidden_size)
+        lstm__outf(f, "%lld", (long long)p.hidden_size);
+    else
+        lstm__outf(f, "null");
     lstm__outf(f, ", \"hidden_size_inferred\": %s", p.hidden_given ? "false" : "true");
     lstm__outf(f, ", \"clip\": ");
-    if (p.has_clip) jnum(f, p.clip); else lstm__outf(f, "null");
+    if (p.has_clip)
+        jnum(f, p.clip);
+    else
+        lstm__outf(f, "null");
     if (p.cell == LSTM__CELL_LSTM) lstm__outf(f, ", \"input_forget\": %d", p.input_forget);
-    if (p.cell == LSTM__CELL_GRU) lstm__outf(f, ", \"linear_before_reset\": %d", p.linear_before_reset);
-    lstm__outf(f, ", \"activations_default\": %s, \"activations\": [", p.acts_given ? "false" : "true");
+    if (p.cell == LSTM__CELL_GRU)
+        lstm__outf(f, ", \"linear_before_reset\": %d", p.linear_before_reset);
+    lstm__outf(f, ", \"activations_default\": %s, \"activations\": [",
+               p.acts_given ? "false" : "true");
     for (int i = 0; i < p.num_dirs * p.acts_per_dir; i++) {
         if (i) lstm__outf(f, ", ");
         act_json(f, &p.acts[i]);
     }
-    static const char *const in_names[] = {"X", "W", "R", "B", "sequence_lens", "initial_h",
-                                           "initial_c", "P"};
+    static const char *const in_names[] = {"X",         "W",         "R", "B", "sequence_lens",
+                                           "initial_h", "initial_c", "P"};
     static const char *const out_names[] = {"Y", "Y_h", "Y_c"};
     int n_in = p.cell == LSTM__CELL_LSTM ? 8 : 6, n_out = p.cell == LSTM__CELL_LSTM ? 3 : 2;
     lstm__outf(f, "], \"inputs_present\": {");
     for (int k = 0; k < n_in; k++)
         lstm__outf(f, "%s\"%s\": %s", k ? ", " : "", in_names[k],
-                k < n->n_in && n->in_names[k][0] ? "true" : "false");
+                   k < n->n_in && n->in_names[k][0] ? "true" : "false");
     lstm__outf(f, "}, \"outputs_present\": {");
     for (int k = 0; k < n_out; k++)
         lstm__outf(f, "%s\"%s\": %s", k ? ", " : "", out_names[k],
-                lstm__node_has_output(n, k) ? "true" : "false");
+                   lstm__node_has_output(n, k) ? "true" : "false");
     lstm__outf(f, "}}");
 }
 
@@ -157,7 +185,9 @@ static void decls_json(lstm__out *f, const lstm__graph *g, const lstm__decl *dc,
         js(f, dc[i].name);
         lstm__outf(f, ", ");
         type_json(f, &dc[i].type);
-        if (inputs) lstm__outf(f, ", \"has_initializer\": %s", lstm__du_input_is_weight(g, i) ? "true" : "false");
+        if (inputs)
+            lstm__outf(f, ", \"has_initializer\": %s",
+                       lstm__du_input_is_weight(g, i) ? "true" : "false");
         lstm__outf(f, "}");
     }
     lstm__outf(f, "]");
@@ -195,7 +225,8 @@ static void nodes_json(lstm__out *f, const lstm__dctx *c)
         lstm__outf(f, "}");
         if (c->linked) {
             lstm__outf(f, ", \"params\": %llu, \"supported\": %s, \"reason\": ",
-                    (unsigned long long)lstm__du_node_params(g, n), n->support ? "false" : "true");
+                       (unsigned long long)lstm__du_node_params(g, n),
+                       n->support ? "false" : "true");
             jsn(f, n->support);
             if (lstm__du_is_recurrent(n)) {
                 lstm__outf(f, ", \"recurrent\": ");
@@ -226,7 +257,8 @@ void lstm__describe_json(lstm__out *f, const lstm__dctx *c)
         lstm__outf(f, "}\n");
         return;
     }
-    lstm__outf(f, ",\n  \"model\": {\"ir_version\": %lld, \"producer_name\": ", (long long)g->ir_version);
+    lstm__outf(
+        f, ",\n  \"model\": {\"ir_version\": %lld, \"producer_name\": ", (long long)g->ir_version);
     js(f, g->producer_name);
     lstm__outf(f, ", \"producer_version\": ");
     js(f, g->producer_version);
@@ -250,7 +282,7 @@ void lstm__describe_json(lstm__out *f, const lstm__dctx *c)
         js(f, g->meta[i].value);
     }
     lstm__outf(f, "}, \"functions\": %d, \"training_info\": %s},\n  \"inputs\": ", g->n_functions,
-            g->has_training_info ? "true" : "false");
+               g->has_training_info ? "true" : "false");
     decls_json(f, g, g->inputs, g->n_inputs, 1);
     lstm__outf(f, ",\n  \"outputs\": ");
     decls_json(f, g, g->outputs, g->n_outputs, 0);
@@ -278,9 +310,11 @@ void lstm__describe_json(lstm__out *f, const lstm__dctx *c)
     lstm__outf(f, "],\n  \"nodes\": ");
     nodes_json(f, c);
     if (c->linked) {
-        lstm__outf(f, ",\n  \"totals\": {\"parameters\": %llu, \"initializer_bytes\": %llu, "
+        lstm__outf(f,
+                   ",\n  \"totals\": {\"parameters\": %llu, \"initializer_bytes\": %llu, "
                    "\"nodes\": %d, \"supported_nodes\": ",
-                (unsigned long long)lstm__du_total_params(g), (unsigned long long)bytes, g->n_nodes);
+                   (unsigned long long)lstm__du_total_params(g), (unsigned long long)bytes,
+                   g->n_nodes);
         int sup = 0;
         for (int i = 0; i < g->n_nodes; i++) sup += g->nodes[i].support == NULL;
         lstm__outf(f, "%d},\n  \"op_histogram\": {", sup);

@@ -18,8 +18,8 @@ static void print_header(lstm__out *f, const lstm__graph *g, const char *path)
     lstm__outf(f, "    opsets:");
     for (int i = 0; i < g->n_opsets; i++)
         lstm__outf(f, "%s %s v%lld", i ? "," : "",
-                g->opsets[i].domain[0] ? g->opsets[i].domain : "ai.onnx",
-                (long long)g->opsets[i].version);
+                   g->opsets[i].domain[0] ? g->opsets[i].domain : "ai.onnx",
+                   (long long)g->opsets[i].version);
     lstm__outf(f, "\n");
     if (g->model_domain && g->model_domain[0]) lstm__outf(f, "    domain: %s\n", g->model_domain);
     if (g->model_version) lstm__outf(f, "    model version: %lld\n", (long long)g->model_version);
@@ -28,7 +28,7 @@ static void print_header(lstm__out *f, const lstm__graph *g, const char *path)
         lstm__outf(f, "    metadata: %s = %.200s\n", g->meta[i].key, g->meta[i].value);
     if (g->n_functions)
         lstm__outf(f, "    model-local functions: %d (not supported by this runtime)\n",
-                g->n_functions);
+                   g->n_functions);
     if (g->has_training_info) lstm__outf(f, "    training_info present (ignored for inference)\n");
 }
 
@@ -43,7 +43,7 @@ static void print_decls(lstm__out *f, const lstm__graph *g, const lstm__decl *dc
     for (int i = 0; i < n; i++) {
         if (inputs && lstm__du_input_is_weight(g, i)) continue;
         lstm__outf(f, "    %s [%s, (%s)]\n", dc[i].name, lstm__du_type_dtype(&dc[i].type),
-                lstm__du_type_dims(dims, sizeof dims, &dc[i].type, ", "));
+                   lstm__du_type_dims(dims, sizeof dims, &dc[i].type, ", "));
     }
 }
 
@@ -54,8 +54,8 @@ static void print_weights(lstm__out *f, const lstm__graph *g)
     for (int i = 0; i < g->n_inits; i++) {
         const lstm__tensor *t = &g->inits[i].t;
         lstm__outf(f, "    %s [%s, (%s)] %zu elements, %zu bytes", g->inits[i].name,
-                lstm__dtype_name(t->dtype), lstm__du_tensor_dims(dims, sizeof dims, t, ", "), t->nelem,
-                t->nbytes);
+                   lstm__dtype_name(t->dtype), lstm__du_tensor_dims(dims, sizeof dims, t, ", "),
+                   t->nelem, t->nbytes);
         if (t->ext_location)
             lstm__outf(f, ", external: %s @ %lld", t->ext_location, (long long)t->ext_offset);
         if (g->values) {
@@ -94,16 +94,19 @@ static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node
     }
     static const char *const slot[3][3] = {{"f"}, {"f", "g"}, {"f", "g", "h"}};
     lstm__outf(f, "        %s version %d, gate order %s\n", n->op_type, p.version,
-            lstm__rnn_gate_order(p.cell));
-    lstm__outf(f, "        direction=%s%s  layout=%d%s  hidden_size=", lstm__rnn_direction_name(p.direction),
-            lstm__attr_find(n, "direction") ? "" : " (default)", p.layout,
-            lstm__attr_find(n, "layout") ? "" : " (default)");
+               lstm__rnn_gate_order(p.cell));
+    lstm__outf(f, "        direction=%s%s  layout=%d%s  hidden_size=",
+               lstm__rnn_direction_name(p.direction),
+               lstm__attr_find(n, "direction") ? "" : " (default)", p.layout,
+               lstm__attr_find(n, "layout") ? "" : " (default)");
     if (p.hidden_size)
-        lstm__outf(f, "%lld%s\n", (long long)p.hidden_size, p.hidden_given ? "" : " (inferred from weights)");
+        lstm__outf(f, "%lld%s\n", (long long)p.hidden_size,
+                   p.hidden_given ? "" : " (inferred from weights)");
     else
         lstm__outf(f, "? (absent; inferred from R at run time)\n");
     for (int dir = 0; dir < p.num_dirs; dir++) {
-        lstm__outf(f, "        activations%s: ", p.num_dirs > 1 ? (dir ? " backward" : " forward") : "");
+        lstm__outf(
+            f, "        activations%s: ", p.num_dirs > 1 ? (dir ? " backward" : " forward") : "");
         for (int k = 0; k < p.acts_per_dir; k++) {
             lstm__outf(f, "%s%s=", k ? "  " : "", slot[p.acts_per_dir - 1][k]);
             print_act(f, &p.acts[dir * p.acts_per_dir + k]);
@@ -116,13 +119,13 @@ static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node
         lstm__outf(f, "        clip=none (default)");
     if (p.cell == LSTM__CELL_LSTM)
         lstm__outf(f, "  input_forget=%d%s", p.input_forget,
-                lstm__attr_find(n, "input_forget") ? "" : " (default)");
+                   lstm__attr_find(n, "input_forget") ? "" : " (default)");
     if (p.cell == LSTM__CELL_GRU)
         lstm__outf(f, "  linear_before_reset=%d%s", p.linear_before_reset,
-                lstm__attr_find(n, "linear_before_reset") ? "" : " (default)");
+                   lstm__attr_find(n, "linear_before_reset") ? "" : " (default)");
     lstm__outf(f, "\n");
-    static const char *const in_names[] = {"X", "W", "R", "B", "sequence_lens", "initial_h",
-                                           "initial_c", "P"};
+    static const char *const in_names[] = {"X",         "W",         "R", "B", "sequence_lens",
+                                           "initial_h", "initial_c", "P"};
     static const char *const out_names[] = {"Y", "Y_h", "Y_c"};
     int n_in = p.cell == LSTM__CELL_LSTM ? 8 : 6, n_out = p.cell == LSTM__CELL_LSTM ? 3 : 2;
     lstm__outf(f, "        inputs present:");
@@ -148,21 +151,23 @@ static void print_nodes(lstm__out *f, const lstm__dctx *c)
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
         lstm__outf(f, "Node %d | %s [Op: %s%s%s, opset %lld]\n", i, n->name, n->domain,
-                n->domain[0] ? "." : "", n->op_type, (long long)n->opset);
+                   n->domain[0] ? "." : "", n->op_type, (long long)n->opset);
         lstm__outf(f, "        ");
-        for (int k = 0; k < n->n_in; k++) lstm__outf(f, "%s%s", k ? ", " : "", n->in_names[k][0] ? n->in_names[k] : "\"\"");
+        for (int k = 0; k < n->n_in; k++)
+            lstm__outf(f, "%s%s", k ? ", " : "", n->in_names[k][0] ? n->in_names[k] : "\"\"");
         lstm__outf(f, " -> ");
-        for (int k = 0; k < n->n_out; k++) lstm__outf(f, "%s%s", k ? ", " : "", n->out_names[k][0] ? n->out_names[k] : "\"\"");
+        for (int k = 0; k < n->n_out; k++)
+            lstm__outf(f, "%s%s", k ? ", " : "", n->out_names[k][0] ? n->out_names[k] : "\"\"");
         lstm__outf(f, "\n");
         for (int k = 0; k < n->n_attr; k++)
             lstm__outf(f, "        %s = %s\n", n->attrs[k].name,
-                    lstm__du_attr_value(buf, sizeof buf, &n->attrs[k]));
+                       lstm__du_attr_value(buf, sizeof buf, &n->attrs[k]));
         if (c->linked) {
             uint64_t params = lstm__du_node_params(g, n);
             if (params) lstm__outf(f, "        params: %llu\n", (unsigned long long)params);
             if (lstm__du_is_recurrent(n)) print_recurrent(f, g, n);
             lstm__outf(f, "        supported: %s%s\n", n->support ? "no: " : "yes",
-                    n->support ? n->support : "");
+                       n->support ? n->support : "");
         }
     }
 }
@@ -173,7 +178,7 @@ static void print_totals(lstm__out *f, const lstm__graph *g)
     for (int i = 0; i < g->n_inits; i++) bytes += g->inits[i].t.nbytes;
     lstm__outf(f, "\n---- Totals ----\n");
     lstm__outf(f, "    parameters: %llu (elements of floating-point initializers)\n",
-            (unsigned long long)lstm__du_total_params(g));
+               (unsigned long long)lstm__du_total_params(g));
     lstm__outf(f, "    initializer bytes: %llu\n", (unsigned long long)bytes);
     lstm__outf(f, "    nodes: %d\n", g->n_nodes);
     const char **ops = lstm__calloc(&g->alloc, (size_t)g->n_nodes + 1, sizeof *ops);

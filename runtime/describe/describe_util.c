@@ -9,13 +9,20 @@
 const char *lstm__du_type_dtype(const lstm__type *t)
 {
     switch (t->kind) {
-    case LSTM__VK_TENSOR: return lstm__dtype_name(t->dtype);
-    case LSTM__VK_SPARSE: return "sparse";
-    case LSTM__VK_SEQUENCE: return "sequence";
-    case LSTM__VK_MAP: return "map";
-    case LSTM__VK_OPTIONAL: return "optional";
-    case LSTM__VK_NONE: return "?";
-    default: return "unknown";
+    case LSTM__VK_TENSOR:
+        return lstm__dtype_name(t->dtype);
+    case LSTM__VK_SPARSE:
+        return "sparse";
+    case LSTM__VK_SEQUENCE:
+        return "sequence";
+    case LSTM__VK_MAP:
+        return "map";
+    case LSTM__VK_OPTIONAL:
+        return "optional";
+    case LSTM__VK_NONE:
+        return "?";
+    default:
+        return "unknown";
     }
 }
 
@@ -58,9 +65,9 @@ const char *lstm__du_tensor_dims(char *buf, size_t n, const lstm__tensor *t, con
 
 const char *lstm__du_attr_type(int type)
 {
-    static const char *const n[] = {"UNDEFINED", "FLOAT",   "INT",     "STRING",
-                                    "TENSOR",    "GRAPH",   "FLOATS",  "INTS",
-                                    "STRINGS",   "TENSORS", "GRAPHS",  "SPARSE_TENSOR",
+    static const char *const n[] = {"UNDEFINED",      "FLOAT",      "INT",        "STRING",
+                                    "TENSOR",         "GRAPH",      "FLOATS",     "INTS",
+                                    "STRINGS",        "TENSORS",    "GRAPHS",     "SPARSE_TENSOR",
                                     "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
     return type >= 0 && type < (int)(sizeof n / sizeof n[0]) ? n[type] : "UNKNOWN";
 }
@@ -71,9 +78,15 @@ const char *lstm__du_attr_value(char *buf, size_t n, const lstm__attr *a)
     char dims[128];
     buf[0] = '\0';
     switch (a->type) {
-    case LSTM__A_FLOAT: snprintf(buf, n, "%g", (double)a->f); break;
-    case LSTM__A_INT: snprintf(buf, n, "%lld", (long long)a->i); break;
-    case LSTM__A_STRING: snprintf(buf, n, "%s", a->s); break;
+    case LSTM__A_FLOAT:
+        snprintf(buf, n, "%g", (double)a->f);
+        break;
+    case LSTM__A_INT:
+        snprintf(buf, n, "%lld", (long long)a->i);
+        break;
+    case LSTM__A_STRING:
+        snprintf(buf, n, "%s", a->s);
+        break;
     case LSTM__A_FLOATS:
     case LSTM__A_INTS:
     case LSTM__A_STRINGS:
@@ -93,10 +106,18 @@ const char *lstm__du_attr_value(char *buf, size_t n, const lstm__attr *a)
         snprintf(buf, n, "tensor %s [%s]", lstm__dtype_name(a->t->dtype),
                  lstm__du_tensor_dims(dims, sizeof dims, a->t, ", "));
         break;
-    case LSTM__A_TENSORS: snprintf(buf, n, "%zu tensors", a->n); break;
-    case LSTM__A_GRAPH: snprintf(buf, n, "subgraph of %d nodes", a->subgraph_nodes); break;
-    case LSTM__A_GRAPHS: snprintf(buf, n, "%zu subgraphs", a->n); break;
-    default: snprintf(buf, n, "<%s>", lstm__du_attr_type(a->type)); break;
+    case LSTM__A_TENSORS:
+        snprintf(buf, n, "%zu tensors", a->n);
+        break;
+    case LSTM__A_GRAPH:
+        snprintf(buf, n, "subgraph of %d nodes", a->subgraph_nodes);
+        break;
+    case LSTM__A_GRAPHS:
+        snprintf(buf, n, "%zu subgraphs", a->n);
+        break;
+    default:
+        snprintf(buf, n, "<%s>", lstm__du_attr_type(a->type));
+        break;
     }
     /* Keep the output on one line whatever the file holds. */
     for (char *p = buf; *p; p++)
@@ -137,9 +158,9 @@ int lstm__du_input_is_weight(const lstm__graph *g, int i)
 
 int lstm__du_is_recurrent(const lstm__node *n)
 {
-    return n->domain[0] == '\0' && (strcmp(n->op_type, "LSTM") == 0 ||
-                                    strcmp(n->op_type, "GRU") == 0 ||
-                                    strcmp(n->op_type, "RNN") == 0);
+    return n->domain[0] == '\0' &&
+           (strcmp(n->op_type, "LSTM") == 0 || strcmp(n->op_type, "GRU") == 0 ||
+            strcmp(n->op_type, "RNN") == 0);
 }
 
 int lstm__du_histogram(const lstm__graph *g, const char **ops, int *counts, int cap)

@@ -25,8 +25,10 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
     struct {
         const char *name;
         int type, min_since;
-    } forms[] = {{"value", LSTM__A_TENSOR, 1},        {"value_float", LSTM__A_FLOAT, 12},
-                 {"value_floats", LSTM__A_FLOATS, 12}, {"value_int", LSTM__A_INT, 12},
+    } forms[] = {{"value", LSTM__A_TENSOR, 1},
+                 {"value_float", LSTM__A_FLOAT, 12},
+                 {"value_floats", LSTM__A_FLOATS, 12},
+                 {"value_int", LSTM__A_INT, 12},
                  {"value_ints", LSTM__A_INTS, 12}};
     int f = -1;
     for (int i = 0; i < 5; i++)
@@ -51,11 +53,20 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
         p->data = a->t->data;
         p->nelem = a->t->nelem;
         break;
-    case 1: p->dtype = LSTM_DT_FLOAT, p->data = &a->f, p->nelem = 1; break;
-    case 2: p->dtype = LSTM_DT_FLOAT, p->data = a->floats, p->nelem = a->n, p->rank = 1; break;
-    case 3: p->dtype = LSTM_DT_INT64, p->data = &a->i, p->nelem = 1; break;
-    case 4: p->dtype = LSTM_DT_INT64, p->data = a->ints, p->nelem = a->n, p->rank = 1; break;
-    default: break;
+    case 1:
+        p->dtype = LSTM_DT_FLOAT, p->data = &a->f, p->nelem = 1;
+        break;
+    case 2:
+        p->dtype = LSTM_DT_FLOAT, p->data = a->floats, p->nelem = a->n, p->rank = 1;
+        break;
+    case 3:
+        p->dtype = LSTM_DT_INT64, p->data = &a->i, p->nelem = 1;
+        break;
+    case 4:
+        p->dtype = LSTM_DT_INT64, p->data = a->ints, p->nelem = a->n, p->rank = 1;
+        break;
+    default:
+        break;
     }
     p->dims[0] = (int64_t)p->nelem;
     return LSTM_OK;
@@ -79,11 +90,22 @@ int lstm__constant_run(lstm__kctx *k)
 static int castable(int t)
 {
     switch (t) {
-    case LSTM_DT_FLOAT: case LSTM_DT_DOUBLE: case LSTM_DT_FLOAT16: case LSTM_DT_BFLOAT16:
-    case LSTM_DT_INT8: case LSTM_DT_INT16: case LSTM_DT_INT32: case LSTM_DT_INT64:
-    case LSTM_DT_UINT8: case LSTM_DT_UINT16: case LSTM_DT_UINT32: case LSTM_DT_UINT64:
-    case LSTM_DT_BOOL: return 1;
-    default: return 0;
+    case LSTM_DT_FLOAT:
+    case LSTM_DT_DOUBLE:
+    case LSTM_DT_FLOAT16:
+    case LSTM_DT_BFLOAT16:
+    case LSTM_DT_INT8:
+    case LSTM_DT_INT16:
+    case LSTM_DT_INT32:
+    case LSTM_DT_INT64:
+    case LSTM_DT_UINT8:
+    case LSTM_DT_UINT16:
+    case LSTM_DT_UINT32:
+    case LSTM_DT_UINT64:
+    case LSTM_DT_BOOL:
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -127,10 +149,14 @@ int lstm__cast_infer(lstm__kctx *k)
 static double get_f(int t, const void *d, size_t i)
 {
     switch (t) {
-    case LSTM_DT_FLOAT: return ((const float *)d)[i];
-    case LSTM_DT_DOUBLE: return ((const double *)d)[i];
-    case LSTM_DT_FLOAT16: return lstm__f16_to_f32(((const uint16_t *)d)[i]);
-    default: return lstm__bf16_to_f32(((const uint16_t *)d)[i]);
+    case LSTM_DT_FLOAT:
+        return ((const float *)d)[i];
+    case LSTM_DT_DOUBLE:
+        return ((const double *)d)[i];
+    case LSTM_DT_FLOAT16:
+        return lstm__f16_to_f32(((const uint16_t *)d)[i]);
+    default:
+        return lstm__bf16_to_f32(((const uint16_t *)d)[i]);
     }
 }
 
@@ -138,15 +164,24 @@ static int64_t get_i(int t, const void *d, size_t i, uint64_t *u)
 {
     *u = 0;
     switch (t) {
-    case LSTM_DT_INT8: return ((const int8_t *)d)[i];
-    case LSTM_DT_INT16: return ((const int16_t *)d)[i];
-    case LSTM_DT_INT32: return ((const int32_t *)d)[i];
-    case LSTM_DT_INT64: return ((const int64_t *)d)[i];
+    case LSTM_DT_INT8:
+        return ((const int8_t *)d)[i];
+    case LSTM_DT_INT16:
+        return ((const int16_t *)d)[i];
+    case LSTM_DT_INT32:
+        return ((const int32_t *)d)[i];
+    case LSTM_DT_INT64:
+        return ((const int64_t *)d)[i];
     case LSTM_DT_UINT8:
-    case LSTM_DT_BOOL: return ((const uint8_t *)d)[i];
-    case LSTM_DT_UINT16: return ((const uint16_t *)d)[i];
-    case LSTM_DT_UINT32: return ((const uint32_t *)d)[i];
-    default: *u = ((const uint64_t *)d)[i]; return *u > INT64_MAX ? -1 : (int64_t)*u;
+    case LSTM_DT_BOOL:
+        return ((const uint8_t *)d)[i];
+    case LSTM_DT_UINT16:
+        return ((const uint16_t *)d)[i];
+    case LSTM_DT_UINT32:
+        return ((const uint32_t *)d)[i];
+    default:
+        *u = ((const uint64_t *)d)[i];
+        return *u > INT64_MAX ? -1 : (int64_t)*u;
     }
 }
 
@@ -162,25 +197,51 @@ static int64_t f2i(double v, double lo, double hi)
 static void put_int(int t, void *d, size_t i, int64_t v, uint64_t u, int big)
 {
     switch (t) {
-    case LSTM_DT_INT8: ((int8_t *)d)[i] = (int8_t)v; break;
-    case LSTM_DT_INT16: ((int16_t *)d)[i] = (int16_t)v; break;
-    case LSTM_DT_INT32: ((int32_t *)d)[i] = (int32_t)v; break;
-    case LSTM_DT_INT64: ((int64_t *)d)[i] = v; break;
-    case LSTM_DT_UINT8: ((uint8_t *)d)[i] = (uint8_t)v; break;
-    case LSTM_DT_BOOL: ((uint8_t *)d)[i] = big ? 1 : v != 0; break;
-    case LSTM_DT_UINT16: ((uint16_t *)d)[i] = (uint16_t)v; break;
-    case LSTM_DT_UINT32: ((uint32_t *)d)[i] = (uint32_t)v; break;
-    default: ((uint64_t *)d)[i] = big ? u : (uint64_t)v; break;
+    case LSTM_DT_INT8:
+        ((int8_t *)d)[i] = (int8_t)v;
+        break;
+    case LSTM_DT_INT16:
+        ((int16_t *)d)[i] = (int16_t)v;
+        break;
+    case LSTM_DT_INT32:
+        ((int32_t *)d)[i] = (int32_t)v;
+        break;
+    case LSTM_DT_INT64:
+        ((int64_t *)d)[i] = v;
+        break;
+    case LSTM_DT_UINT8:
+        ((uint8_t *)d)[i] = (uint8_t)v;
+        break;
+    case LSTM_DT_BOOL:
+        ((uint8_t *)d)[i] = big ? 1 : v != 0;
+        break;
+    case LSTM_DT_UINT16:
+        ((uint16_t *)d)[i] = (uint16_t)v;
+        break;
+    case LSTM_DT_UINT32:
+        ((uint32_t *)d)[i] = (uint32_t)v;
+        break;
+    default:
+        ((uint64_t *)d)[i] = big ? u : (uint64_t)v;
+        break;
     }
 }
 
 static void put_f(int t, void *d, size_t i, double v)
 {
     switch (t) {
-    case LSTM_DT_FLOAT: ((float *)d)[i] = (float)v; break;
-    case LSTM_DT_DOUBLE: ((double *)d)[i] = v; break;
-    case LSTM_DT_FLOAT16: ((uint16_t *)d)[i] = lstm__f32_to_f16((float)v); break;
-    default: ((uint16_t *)d)[i] = lstm__f32_to_bf16((float)v); break;
+    case LSTM_DT_FLOAT:
+        ((float *)d)[i] = (float)v;
+        break;
+    case LSTM_DT_DOUBLE:
+        ((double *)d)[i] = v;
+        break;
+    case LSTM_DT_FLOAT16:
+        ((uint16_t *)d)[i] = lstm__f32_to_f16((float)v);
+        break;
+    default:
+        ((uint16_t *)d)[i] = lstm__f32_to_bf16((float)v);
+        break;
     }
 }
 
@@ -192,15 +253,32 @@ int lstm__cast_run(lstm__kctx *k)
     /* Integer ranges of the targets, for saturation of float sources. */
     double lo = 0, hi = 0;
     switch (to) {
-    case LSTM_DT_INT8: lo = -128, hi = 127; break;
-    case LSTM_DT_INT16: lo = -32768, hi = 32767; break;
-    case LSTM_DT_INT32: lo = -2147483648.0, hi = 2147483647.0; break;
-    case LSTM_DT_INT64: lo = -9.2233720368547758e18, hi = 9.2233720368547758e18; break;
-    case LSTM_DT_UINT8: hi = 255; break;
-    case LSTM_DT_UINT16: hi = 65535; break;
-    case LSTM_DT_UINT32: hi = 4294967295.0; break;
-    case LSTM_DT_UINT64: hi = 1.8e19; break;
-    default: break;
+    case LSTM_DT_INT8:
+        lo = -128, hi = 127;
+        break;
+    case LSTM_DT_INT16:
+        lo = -32768, hi = 32767;
+        break;
+    case LSTM_DT_INT32:
+        lo = -2147483648.0, hi = 2147483647.0;
+        break;
+    case LSTM_DT_INT64:
+        lo = -9.2233720368547758e18, hi = 9.2233720368547758e18;
+        break;
+    case LSTM_DT_UINT8:
+        hi = 255;
+        break;
+    case LSTM_DT_UINT16:
+        hi = 65535;
+        break;
+    case LSTM_DT_UINT32:
+        hi = 4294967295.0;
+        break;
+    case LSTM_DT_UINT64:
+        hi = 1.8e19;
+        break;
+    default:
+        break;
     }
     for (size_t i = 0; i < x->nelem; i++) {
         if (is_float(from)) {
@@ -210,7 +288,9 @@ int lstm__cast_run(lstm__kctx *k)
             else if (to == LSTM_DT_BOOL)
                 ((uint8_t *)y->data)[i] = v != 0;
             else if (to == LSTM_DT_UINT64)
-                ((uint64_t *)y->data)[i] = isnan(v) || v <= 0 ? 0 : v >= 1.8446744073709552e19 ? UINT64_MAX : (uint64_t)v;
+                ((uint64_t *)y->data)[i] = isnan(v) || v <= 0           ? 0
+                                           : v >= 1.8446744073709552e19 ? UINT64_MAX
+                                                                        : (uint64_t)v;
             else
                 put_int(to, y->data, i, f2i(v, lo, hi), 0, 0);
         } else {

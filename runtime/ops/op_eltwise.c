@@ -14,9 +14,31 @@
 #include <math.h>
 #include <string.h>
 
-enum { E_ADD, E_SUB, E_MUL, E_DIV, E_POW, E_EQ, E_LT, E_GT, E_LE, E_GE, E_WHERE, E_NOT,
-       E_NEG, E_EXP, E_LOG, E_SQRT, E_RELU, E_SIGMOID, E_TANH, E_LEAKY, E_HSIG, E_CLIP,
-       E_DROPOUT };
+enum {
+    E_ADD,
+    E_SUB,
+    E_MUL,
+    E_DIV,
+    E_POW,
+    E_EQ,
+    E_LT,
+    E_GT,
+    E_LE,
+    E_GE,
+    E_WHERE,
+    E_NOT,
+    E_NEG,
+    E_EXP,
+    E_LOG,
+    E_SQRT,
+    E_RELU,
+    E_SIGMOID,
+    E_TANH,
+    E_LEAKY,
+    E_HSIG,
+    E_CLIP,
+    E_DROPOUT
+};
 
 static int simple_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__elt_params *p,
                         int op, int nin, const char *const *attrs, lstm__diag *d)
@@ -75,17 +97,38 @@ static void bin_one(void *vc, size_t o, const size_t *off)
     if (fl) {
         double x = lstm__get_f(c->a, off[0]), y = lstm__get_f(c->b, off[1]), r = 0;
         switch (c->op) {
-        case E_ADD: r = x + y; break;
-        case E_SUB: r = x - y; break;
-        case E_MUL: r = x * y; break;
-        case E_DIV: r = x / y; break;
-        case E_POW: r = pow(x, y); break;
-        case E_EQ: r = x == y; break;
-        case E_LT: r = x < y; break;
-        case E_GT: r = x > y; break;
-        case E_LE: r = x <= y; break;
-        case E_GE: r = x >= y; break;
-        default: break;
+        case E_ADD:
+            r = x + y;
+            break;
+        case E_SUB:
+            r = x - y;
+            break;
+        case E_MUL:
+            r = x * y;
+            break;
+        case E_DIV:
+            r = x / y;
+            break;
+        case E_POW:
+            r = pow(x, y);
+            break;
+        case E_EQ:
+            r = x == y;
+            break;
+        case E_LT:
+            r = x < y;
+            break;
+        case E_GT:
+            r = x > y;
+            break;
+        case E_LE:
+            r = x <= y;
+            break;
+        case E_GE:
+            r = x >= y;
+            break;
+        default:
+            break;
         }
         if (c->op == E_POW && !lstm__is_float(c->y->dtype))
             lstm__put_i(c->y, o, (int64_t)r);
@@ -96,9 +139,15 @@ static void bin_one(void *vc, size_t o, const size_t *off)
     int64_t x = lstm__get_i(c->a, off[0]), y = lstm__get_i(c->b, off[1]), r = 0;
     uint64_t ux = (uint64_t)x, uy = (uint64_t)y;
     switch (c->op) {
-    case E_ADD: r = (int64_t)(ux + uy); break;
-    case E_SUB: r = (int64_t)(ux - uy); break;
-    case E_MUL: r = (int64_t)(ux * uy); break;
+    case E_ADD:
+        r = (int64_t)(ux + uy);
+        break;
+    case E_SUB:
+        r = (int64_t)(ux - uy);
+        break;
+    case E_MUL:
+        r = (int64_t)(ux * uy);
+        break;
     case E_DIV:
         if (y == 0) {
             c->err = 1;
@@ -106,13 +155,26 @@ static void bin_one(void *vc, size_t o, const size_t *off)
         }
         r = (x == INT64_MIN && y == -1) ? INT64_MIN : x / y;
         break;
-    case E_POW: r = ipow(x, y); break;
-    case E_EQ: r = x == y; break;
-    case E_LT: r = c->a->dtype == LSTM_DT_UINT64 ? ux < uy : x < y; break;
-    case E_GT: r = c->a->dtype == LSTM_DT_UINT64 ? ux > uy : x > y; break;
-    case E_LE: r = c->a->dtype == LSTM_DT_UINT64 ? ux <= uy : x <= y; break;
-    case E_GE: r = c->a->dtype == LSTM_DT_UINT64 ? ux >= uy : x >= y; break;
-    default: break;
+    case E_POW:
+        r = ipow(x, y);
+        break;
+    case E_EQ:
+        r = x == y;
+        break;
+    case E_LT:
+        r = c->a->dtype == LSTM_DT_UINT64 ? ux < uy : x < y;
+        break;
+    case E_GT:
+        r = c->a->dtype == LSTM_DT_UINT64 ? ux > uy : x > y;
+        break;
+    case E_LE:
+        r = c->a->dtype == LSTM_DT_UINT64 ? ux <= uy : x <= y;
+        break;
+    case E_GE:
+        r = c->a->dtype == LSTM_DT_UINT64 ? ux >= uy : x >= y;
+        break;
+    default:
+        break;
     }
     lstm__put_i(c->y, o, r);
 }
@@ -129,10 +191,18 @@ static int binary_run(lstm__kctx *k)
         float *o = y->data;
         size_t n = y->nelem;
         switch (p->op) {
-        case E_ADD: for (size_t i = 0; i < n; i++) o[i] = x[i] + z[i]; break;
-        case E_SUB: for (size_t i = 0; i < n; i++) o[i] = x[i] - z[i]; break;
-        case E_MUL: for (size_t i = 0; i < n; i++) o[i] = x[i] * z[i]; break;
-        default: for (size_t i = 0; i < n; i++) o[i] = x[i] / z[i]; break;
+        case E_ADD:
+            for (size_t i = 0; i < n; i++) o[i] = x[i] + z[i];
+            break;
+        case E_SUB:
+            for (size_t i = 0; i < n; i++) o[i] = x[i] - z[i];
+            break;
+        case E_MUL:
+            for (size_t i = 0; i < n; i++) o[i] = x[i] * z[i];
+            break;
+        default:
+            for (size_t i = 0; i < n; i++) o[i] = x[i] / z[i];
+            break;
         }
         return LSTM_OK;
     }
@@ -144,14 +214,20 @@ static int binary_run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-#define BINARY(pfx, code)                                                                      \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,        \
-                    lstm__diag *d)                                                             \
-    {                                                                                          \
-        return simple_parse(g, n, since, params, code, 2, NULL, d);                           \
-    }                                                                                          \
-    int pfx##_infer(lstm__kctx *k) { return binary_infer(k); }                                 \
-    int pfx##_run(lstm__kctx *k) { return binary_run(k); }
+#define BINARY(pfx, code)                                                                          \
+    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
+                    lstm__diag *d)                                                                 \
+    {                                                                                              \
+        return simple_parse(g, n, since, params, code, 2, NULL, d);                                \
+    }                                                                                              \
+    int pfx##_infer(lstm__kctx *k)                                                                 \
+    {                                                                                              \
+        return binary_infer(k);                                                                    \
+    }                                                                                              \
+    int pfx##_run(lstm__kctx *k)                                                                   \
+    {                                                                                              \
+        return binary_run(k);                                                                      \
+    }
 
 BINARY(lstm__add, E_ADD)
 BINARY(lstm__sub, E_SUB)
@@ -240,27 +316,38 @@ static int unary_infer(lstm__kctx *k)
     if (numeric(k, x)) return k->d->code;
     int ints_ok = p->op == E_NEG || p->op == E_RELU || p->op == E_CLIP;
     if (!lstm__is_float(x->dtype) && !ints_ok)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s (expected a float "
-                          "type)", k->label, lstm__dtype_name(x->dtype));
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: unsupported type %s (expected a float "
+                          "type)",
+                          k->label, lstm__dtype_name(x->dtype));
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
 
 static double unary_f(const lstm__elt_params *p, double x)
 {
     switch (p->op) {
-    case E_NEG: return -x;
-    case E_EXP: return exp(x);
-    case E_LOG: return log(x);
-    case E_SQRT: return sqrt(x);
-    case E_RELU: return x < 0 ? 0 : x;
-    case E_SIGMOID: return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
-    case E_TANH: return tanh(x);
-    case E_LEAKY: return x < 0 ? p->alpha * x : x;
+    case E_NEG:
+        return -x;
+    case E_EXP:
+        return exp(x);
+    case E_LOG:
+        return log(x);
+    case E_SQRT:
+        return sqrt(x);
+    case E_RELU:
+        return x < 0 ? 0 : x;
+    case E_SIGMOID:
+        return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
+    case E_TANH:
+        return tanh(x);
+    case E_LEAKY:
+        return x < 0 ? p->alpha * x : x;
     case E_HSIG: {
         double v = p->alpha * x + p->beta;
         return v < 0 ? 0 : v > 1 ? 1 : v;
     }
-    default: return x;
+    default:
+        return x;
     }
 }
 
@@ -284,14 +371,20 @@ static int unary_run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-#define UNARY(pfx, code)                                                                       \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,        \
-                    lstm__diag *d)                                                             \
-    {                                                                                          \
-        return simple_parse(g, n, since, params, code, 1, NULL, d);                           \
-    }                                                                                          \
-    int pfx##_infer(lstm__kctx *k) { return unary_infer(k); }                                  \
-    int pfx##_run(lstm__kctx *k) { return unary_run(k); }
+#define UNARY(pfx, code)                                                                           \
+    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
+                    lstm__diag *d)                                                                 \
+    {                                                                                              \
+        return simple_parse(g, n, since, params, code, 1, NULL, d);                                \
+    }                                                                                              \
+    int pfx##_infer(lstm__kctx *k)                                                                 \
+    {                                                                                              \
+        return unary_infer(k);                                                                     \
+    }                                                                                              \
+    int pfx##_run(lstm__kctx *k)                                                                   \
+    {                                                                                              \
+        return unary_run(k);                                                                       \
+    }
 
 UNARY(lstm__neg, E_NEG)
 UNARY(lstm__exp, E_EXP)
@@ -324,8 +417,14 @@ int lstm__leaky_parse(const lstm__graph *g, const lstm__node *n, int since, void
     return simple_parse(g, n, since, p, E_LEAKY, 1, names, d) ||
            float_attr(g, n, "alpha", 0.01f, &p->alpha, d);
 }
-int lstm__leaky_infer(lstm__kctx *k) { return unary_infer(k); }
-int lstm__leaky_run(lstm__kctx *k) { return unary_run(k); }
+int lstm__leaky_infer(lstm__kctx *k)
+{
+    return unary_infer(k);
+}
+int lstm__leaky_run(lstm__kctx *k)
+{
+    return unary_run(k);
+}
 
 int lstm__hsig_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                      lstm__diag *d)
@@ -336,8 +435,14 @@ int lstm__hsig_parse(const lstm__graph *g, const lstm__node *n, int since, void 
            float_attr(g, n, "alpha", 0.2f, &p->alpha, d) ||
            float_attr(g, n, "beta", 0.5f, &p->beta, d);
 }
-int lstm__hsig_infer(lstm__kctx *k) { return unary_infer(k); }
-int lstm__hsig_run(lstm__kctx *k) { return unary_run(k); }
+int lstm__hsig_infer(lstm__kctx *k)
+{
+    return unary_infer(k);
+}
+int lstm__hsig_run(lstm__kctx *k)
+{
+    return unary_run(k);
+}
 
 /* ---- Clip ---- */
 int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -403,7 +508,8 @@ int lstm__dropout_parse(const lstm__graph *g, const lstm__node *n, int since, vo
 int lstm__dropout_infer(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
-    const lstm__rt *ratio = k->n->n_in > 1 ? k->in[1] : NULL, *tm = k->n->n_in > 2 ? k->in[2] : NULL;
+    const lstm__rt *ratio = k->n->n_in > 1 ? k->in[1] : NULL,
+                   *tm = k->n->n_in > 2 ? k->in[2] : NULL;
     if (tm) {
         if (lstm__need_value(k, 2, "training_mode")) return k->d->code;
         int training = tm->nelem && ((const uint8_t *)tm->data)[0];

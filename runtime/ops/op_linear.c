@@ -11,7 +11,10 @@
 #include <limits.h>
 #include <string.h>
 
-static int fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
+static int fits_int(int64_t v)
+{
+    return v >= 0 && v <= INT_MAX;
+}
 
 /* ---- Gemm: Y = alpha * A' * B' + beta * C ---- */
 int lstm__gemm_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -21,7 +24,8 @@ int lstm__gemm_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     static const char *const names[] = {"alpha", "beta", "transA", "transB", NULL};
     char b[160];
     if (lstm__arity(g, n, 2, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__attr_int(g, n, "transA", 0, &p->ta, d) || lstm__attr_int(g, n, "transB", 0, &p->tb, d))
+        lstm__attr_int(g, n, "transA", 0, &p->ta, d) ||
+        lstm__attr_int(g, n, "transB", 0, &p->tb, d))
         return d->code;
     p->alpha = p->beta = 1.0f;
     const lstm__attr *a = lstm__attr_find(n, "alpha"), *be = lstm__attr_find(n, "beta");
@@ -101,13 +105,16 @@ int lstm__gemm_run(lstm__kctx *k)
                 if (fl)
                     sf += lstm__get_f(A, ia) * lstm__get_f(B, ib);
                 else
-                    si = (int64_t)((uint64_t)si + (uint64_t)lstm__get_i(A, ia) * (uint64_t)lstm__get_i(B, ib));
+                    si = (int64_t)((uint64_t)si +
+                                   (uint64_t)lstm__get_i(A, ia) * (uint64_t)lstm__get_i(B, ib));
             }
             size_t o = (size_t)(i * N + j), co = (size_t)(i * cst[0] + j * cst[1]);
             if (fl)
                 lstm__put_f(Y, o, p->alpha * sf + (C ? p->beta * lstm__get_f(C, co) : 0));
             else
-                lstm__put_i(Y, o, (int64_t)(p->alpha * (double)si + (C ? p->beta * (double)lstm__get_i(C, co) : 0)));
+                lstm__put_i(Y, o,
+                            (int64_t)(p->alpha * (double)si +
+                                      (C ? p->beta * (double)lstm__get_i(C, co) : 0)));
         }
     return LSTM_OK;
 }
@@ -151,8 +158,10 @@ static int mm_plan(lstm__kctx *k, mm *m)
         int oa = d - (m->brank - abr), ob = d - (m->brank - bbr);
         int64_t da = oa >= 0 ? A->dims[oa] : 1, db = ob >= 0 ? B->dims[ob] : 1;
         if (da != db && da != 1 && db != 1)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: batch dimensions %lld and %lld do not "
-                              "broadcast", k->label, (long long)da, (long long)db);
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: batch dimensions %lld and %lld do not "
+                              "broadcast",
+                              k->label, (long long)da, (long long)db);
         m->bdims[d] = da == 1 ? db : da;
         m->ast[d] = da == 1 ? 0 : sa;
         m->bst[d] = db == 1 ? 0 : sb;

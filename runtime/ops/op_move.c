@@ -41,8 +41,8 @@ static int perm_of(lstm__kctx *k, int64_t *perm)
                           k->label, p->n, r);
     for (int i = 0; i < r; i++) {
         if (p->perm[i] < 0 || p->perm[i] >= r || seen[p->perm[i]])
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: perm is not a permutation of 0..%d",
-                              k->label, r - 1);
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: perm is not a permutation of 0..%d", k->label,
+                              r - 1);
         seen[p->perm[i]] = 1;
         perm[i] = p->perm[i];
     }
@@ -65,8 +65,7 @@ int lstm__transpose_run(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
-    int64_t perm[LSTM__MAX_RANK], xs[LSTM__MAX_RANK], ps[LSTM__MAX_RANK],
-        idx[LSTM__MAX_RANK] = {0};
+    int64_t perm[LSTM__MAX_RANK], xs[LSTM__MAX_RANK], ps[LSTM__MAX_RANK], idx[LSTM__MAX_RANK] = {0};
     perm_of(k, perm);
     strides(x->rank, x->dims, xs);
     int r = x->rank;
@@ -119,7 +118,8 @@ int lstm__concat_infer(lstm__kctx *k)
         const lstm__rt *x = k->in[i];
         if (!x) return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is absent", k->label, i);
         if (x->dtype != x0->dtype || x->rank != x0->rank)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is %s of rank %d, input 0 %s of "
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: input %d is %s of rank %d, input 0 %s of "
                               "rank %d",
                               k->label, i, lstm__dtype_name(x->dtype), x->rank,
                               lstm__dtype_name(x0->dtype), x0->rank);
@@ -197,8 +197,10 @@ static int slice_plan(lstm__kctx *k, int64_t *start, int64_t *step, int64_t *dim
         if (k->n->n_in > 4 && k->in[4] && lstm__read_ints(k, 4, "steps", sp, LSTM__MAX_RANK, &nsp))
             return k->d->code;
         if (ne != n || (na >= 0 && na != n) || (nsp >= 0 && nsp != n))
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: starts, ends, axes and steps differ in "
-                              "length", k->label);
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: starts, ends, axes and steps differ in "
+                              "length",
+                              k->label);
         if (k->n->n_in <= 3 || !k->in[3]) na = -1;
     } else {
         n = p->n;
@@ -253,8 +255,8 @@ int lstm__slice_run(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
-    int64_t start[LSTM__MAX_RANK], step[LSTM__MAX_RANK], dims[LSTM__MAX_RANK],
-        xs[LSTM__MAX_RANK], idx[LSTM__MAX_RANK] = {0};
+    int64_t start[LSTM__MAX_RANK], step[LSTM__MAX_RANK], dims[LSTM__MAX_RANK], xs[LSTM__MAX_RANK],
+        idx[LSTM__MAX_RANK] = {0};
     if (slice_plan(k, start, step, dims)) return k->d->code;
     strides(x->rank, x->dims, xs);
     size_t es = lstm__dtype_size(x->dtype);
@@ -357,8 +359,7 @@ static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
     int64_t sp[64];
     memcpy(sp, p->split, sizeof sp);
     if (lstm__axis(k, p->axis, x->rank, axis, "axis")) return k->d->code;
-    if (k->n->n_in > 1 && k->in[1] && lstm__read_ints(k, 1, "split", sp, 64, &n))
-        return k->d->code;
+    if (k->n->n_in > 1 && k->in[1] && lstm__read_ints(k, 1, "split", sp, 64, &n)) return k->d->code;
     if (k->n->n_in > 1 && !k->in[1]) n = -1;
     int64_t dim = x->dims[*axis];
     if (n >= 0 && n != outs)
@@ -367,7 +368,9 @@ static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
     if (n >= 0) {
         int64_t s = 0;
         for (int i = 0; i < n; i++) {
-            if (sp[i] < 0) return lstm__errf(k->d, LSTM_EINVAL, "%s: split size %lld", k->label, (long long)sp[i]);
+            if (sp[i] < 0)
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: split size %lld", k->label,
+                                  (long long)sp[i]);
             sizes[i] = sp[i];
             s += sp[i];
         }
@@ -379,8 +382,10 @@ static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
     /* Equal parts; with num_outputs (18) the last part may be smaller. */
     int64_t part = (dim + outs - 1) / outs;
     if (p->num_outputs == 0 && dim % outs != 0)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %d of size %lld does not split into %d "
-                          "equal parts", k->label, *axis, (long long)dim, outs);
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: axis %d of size %lld does not split into %d "
+                          "equal parts",
+                          k->label, *axis, (long long)dim, outs);
     int64_t left = dim;
     for (int i = 0; i < outs; i++) {
         sizes[i] = left < part ? left : part;
@@ -519,8 +524,9 @@ int lstm__revseq_run(lstm__kctx *k)
     for (int64_t b = 0; b < B; b++) {
         int64_t len = ((const int64_t *)l->data)[b];
         if (len < 0 || len > T)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: sequence_lens[%lld] is %lld, expected 0..%lld",
-                              k->label, (long long)b, (long long)len, (long long)T);
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: sequence_lens[%lld] is %lld, expected 0..%lld", k->label,
+                              (long long)b, (long long)len, (long long)T);
     }
     for (int64_t b = 0; b < B; b++) {
         int64_t len = ((const int64_t *)l->data)[b];

@@ -16,8 +16,9 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
                  int input_since, lstm__diag *d)
 {
     lstm__reduce_params *p = params;
-    static const char *const attr[] = {"axes", "keepdims", NULL},
-                             *const input[] = {"keepdims", "noop_with_empty_axes", NULL};
+    static const char *const attr[] = {"axes", "keepdims", NULL}, *const input[] = {
+                                                                      "keepdims",
+                                                                      "noop_with_empty_axes", NULL};
     int by_input = since >= input_since;
     memset(p, 0, sizeof *p);
     p->op = op;
@@ -101,7 +102,8 @@ static int run(lstm__kctx *k)
             lstm__put_f(y, o, p->op == R_MAX ? (v > a || isnan(v) ? v : a) : a + v);
         } else {
             int64_t v = lstm__get_i(x, e), a = lstm__get_i(y, o);
-            lstm__put_i(y, o, p->op == R_MAX ? (v > a ? v : a) : (int64_t)((uint64_t)a + (uint64_t)v));
+            lstm__put_i(y, o,
+                        p->op == R_MAX ? (v > a ? v : a) : (int64_t)((uint64_t)a + (uint64_t)v));
         }
         for (int i = x->rank - 1; i >= 0; i--) {
             if (++idx[i] < x->dims[i]) break;
@@ -118,14 +120,20 @@ static int run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-#define REDUCE(pfx, code, input_since)                                                         \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,        \
-                    lstm__diag *d)                                                             \
-    {                                                                                          \
-        return parse(g, n, since, params, code, input_since, d);                              \
-    }                                                                                          \
-    int pfx##_infer(lstm__kctx *k) { return infer(k); }                                        \
-    int pfx##_run(lstm__kctx *k) { return run(k); }
+#define REDUCE(pfx, code, input_since)                                                             \
+    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
+                    lstm__diag *d)                                                                 \
+    {                                                                                              \
+        return parse(g, n, since, params, code, input_since, d);                                   \
+    }                                                                                              \
+    int pfx##_infer(lstm__kctx *k)                                                                 \
+    {                                                                                              \
+        return infer(k);                                                                           \
+    }                                                                                              \
+    int pfx##_run(lstm__kctx *k)                                                                   \
+    {                                                                                              \
+        return run(k);                                                                             \
+    }
 
 REDUCE(lstm__reduce_sum, R_SUM, 13)
 REDUCE(lstm__reduce_mean, R_MEAN, 18)

@@ -40,7 +40,10 @@ int lstm__identity_infer(lstm__kctx *k)
     return need_storable(k, x) || lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
 
-int lstm__identity_run(lstm__kctx *k) { return copy_run(k); }
+int lstm__identity_run(lstm__kctx *k)
+{
+    return copy_run(k);
+}
 
 /* ---- Shape ---- */
 int lstm__shape_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -149,7 +152,10 @@ int lstm__reshape_infer(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], x->dtype, n, sh);
 }
 
-int lstm__reshape_run(lstm__kctx *k) { return copy_run(k); }
+int lstm__reshape_run(lstm__kctx *k)
+{
+    return copy_run(k);
+}
 
 /* ---- Squeeze / Unsqueeze: axes from the attribute (before 13) or the input (13+) ---- */
 static int axes_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__axes_params *p,
@@ -212,7 +218,10 @@ int lstm__squeeze_infer(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], x->dtype, r, dims);
 }
 
-int lstm__squeeze_run(lstm__kctx *k) { return copy_run(k); }
+int lstm__squeeze_run(lstm__kctx *k)
+{
+    return copy_run(k);
+}
 
 int lstm__unsqueeze_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                           lstm__diag *d)
@@ -241,7 +250,10 @@ int lstm__unsqueeze_infer(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], x->dtype, r, dims);
 }
 
-int lstm__unsqueeze_run(lstm__kctx *k) { return copy_run(k); }
+int lstm__unsqueeze_run(lstm__kctx *k)
+{
+    return copy_run(k);
+}
 
 /* ---- Expand (numpy broadcasting of the input to the shape) ---- */
 int lstm__expand_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -269,7 +281,8 @@ int lstm__expand_infer(lstm__kctx *k)
                               lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
                               lstm__dims_str(s2, sizeof s2, n, sh));
         }
-        if (b < 0) return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has %lld", k->label, (long long)b);
+        if (b < 0)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has %lld", k->label, (long long)b);
         dims[i] = a == 1 ? b : a;
     }
     return lstm__rt_set(k, k->out[0], x->dtype, r, dims);
@@ -369,7 +382,10 @@ int lstm__flatten_infer(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], x->dtype, 2, (int64_t[]){outer, inner});
 }
 
-int lstm__flatten_run(lstm__kctx *k) { return copy_run(k); }
+int lstm__flatten_run(lstm__kctx *k)
+{
+    return copy_run(k);
+}
 
 /* ---- Range (11): start, limit, delta scalars ---- */
 int lstm__range_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,

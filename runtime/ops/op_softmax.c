@@ -91,7 +91,19 @@ static int run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-int lstm__softmax_infer(lstm__kctx *k) { return infer(k); }
-int lstm__softmax_run(lstm__kctx *k) { return run(k); }
-int lstm__logsoftmax_infer(lstm__kctx *k) { return infer(k); }
-int lstm__logsoftmax_run(lstm__kctx *k) { return run(k); }
+int lstm__softmax_infer(lstm__kctx *k)
+{
+    return infer(k);
+}
+int lstm__softmax_run(lstm__kctx *k)
+{
+    return run(k);
+}
+int lstm__logsoftmax_infer(lstm__kctx *k)
+{
+    return infer(k);
+}
+int lstm__logsoftmax_run(lstm__kctx *k)
+{
+    return run(k);
+}

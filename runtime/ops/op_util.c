@@ -36,8 +36,8 @@ int lstm__read_ints(lstm__kctx *k, int idx, const char *what, int64_t *out, int 
         return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s is %s, expected int64", k->label, what,
                           lstm__dtype_name(t->dtype));
     if (t->rank > 1)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has rank %d, expected 1", k->label,
-                          what, t->rank);
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has rank %d, expected 1", k->label, what,
+                          t->rank);
     if (t->nelem > (size_t)cap)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: input %s has %zu values, at most %d",
                           k->label, what, t->nelem, cap);
@@ -126,34 +126,47 @@ int lstm__is_float(int t)
 int lstm__is_int(int t)
 {
     return t == LSTM_DT_INT8 || t == LSTM_DT_INT16 || t == LSTM_DT_INT32 || t == LSTM_DT_INT64 ||
-           t == LSTM_DT_UINT8 || t == LSTM_DT_UINT16 || t == LSTM_DT_UINT32 ||
-           t == LSTM_DT_UINT64;
+           t == LSTM_DT_UINT8 || t == LSTM_DT_UINT16 || t == LSTM_DT_UINT32 || t == LSTM_DT_UINT64;
 }
 
 double lstm__get_f(const lstm__rt *t, size_t i)
 {
     switch (t->dtype) {
-    case LSTM_DT_FLOAT: return ((const float *)t->data)[i];
-    case LSTM_DT_DOUBLE: return ((const double *)t->data)[i];
-    case LSTM_DT_FLOAT16: return lstm__f16_to_f32(((const uint16_t *)t->data)[i]);
-    case LSTM_DT_BFLOAT16: return lstm__bf16_to_f32(((const uint16_t *)t->data)[i]);
-    case LSTM_DT_UINT64: return (double)((const uint64_t *)t->data)[i];
-    default: return (double)lstm__get_i(t, i);
+    case LSTM_DT_FLOAT:
+        return ((const float *)t->data)[i];
+    case LSTM_DT_DOUBLE:
+        return ((const double *)t->data)[i];
+    case LSTM_DT_FLOAT16:
+        return lstm__f16_to_f32(((const uint16_t *)t->data)[i]);
+    case LSTM_DT_BFLOAT16:
+        return lstm__bf16_to_f32(((const uint16_t *)t->data)[i]);
+    case LSTM_DT_UINT64:
+        return (double)((const uint64_t *)t->data)[i];
+    default:
+        return (double)lstm__get_i(t, i);
     }
 }
 
 int64_t lstm__get_i(const lstm__rt *t, size_t i)
 {
     switch (t->dtype) {
-    case LSTM_DT_INT8: return ((const int8_t *)t->data)[i];
-    case LSTM_DT_INT16: return ((const int16_t *)t->data)[i];
-    case LSTM_DT_INT32: return ((const int32_t *)t->data)[i];
-    case LSTM_DT_INT64: return ((const int64_t *)t->data)[i];
+    case LSTM_DT_INT8:
+        return ((const int8_t *)t->data)[i];
+    case LSTM_DT_INT16:
+        return ((const int16_t *)t->data)[i];
+    case LSTM_DT_INT32:
+        return ((const int32_t *)t->data)[i];
+    case LSTM_DT_INT64:
+        return ((const int64_t *)t->data)[i];
     case LSTM_DT_UINT8:
-    case LSTM_DT_BOOL: return ((const uint8_t *)t->data)[i];
-    case LSTM_DT_UINT16: return ((const uint16_t *)t->data)[i];
-    case LSTM_DT_UINT32: return ((const uint32_t *)t->data)[i];
-    case LSTM_DT_UINT64: return (int64_t)((const uint64_t *)t->data)[i];
+    case LSTM_DT_BOOL:
+        return ((const uint8_t *)t->data)[i];
+    case LSTM_DT_UINT16:
+        return ((const uint16_t *)t->data)[i];
+    case LSTM_DT_UINT32:
+        return ((const uint32_t *)t->data)[i];
+    case LSTM_DT_UINT64:
+        return (int64_t)((const uint64_t *)t->data)[i];
     default: {
         double v = lstm__get_f(t, i);
         return v != v ? 0 : v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN : (int64_t)v;
@@ -164,13 +177,27 @@ int64_t lstm__get_i(const lstm__rt *t, size_t i)
 void lstm__put_f(lstm__rt *t, size_t i, double v)
 {
     switch (t->dtype) {
-    case LSTM_DT_FLOAT: ((float *)t->data)[i] = (float)v; break;
-    case LSTM_DT_DOUBLE: ((double *)t->data)[i] = v; break;
-    case LSTM_DT_FLOAT16: ((uint16_t *)t->data)[i] = lstm__f32_to_f16((float)v); break;
-    case LSTM_DT_BFLOAT16: ((uint16_t *)t->data)[i] = lstm__f32_to_bf16((float)v); break;
-    case LSTM_DT_BOOL: ((uint8_t *)t->data)[i] = v != 0; break;
+    case LSTM_DT_FLOAT:
+        ((float *)t->data)[i] = (float)v;
+        break;
+    case LSTM_DT_DOUBLE:
+        ((double *)t->data)[i] = v;
+        break;
+    case LSTM_DT_FLOAT16:
+        ((uint16_t *)t->data)[i] = lstm__f32_to_f16((float)v);
+        break;
+    case LSTM_DT_BFLOAT16:
+        ((uint16_t *)t->data)[i] = lstm__f32_to_bf16((float)v);
+        break;
+    case LSTM_DT_BOOL:
+        ((uint8_t *)t->data)[i] = v != 0;
+        break;
     default:
-        lstm__put_i(t, i, v != v ? 0 : v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN : (int64_t)v);
+        lstm__put_i(t, i,
+                    v != v         ? 0
+                    : v >= 9.2e18  ? INT64_MAX
+                    : v <= -9.2e18 ? INT64_MIN
+                                   : (int64_t)v);
         break;
     }
 }
@@ -178,16 +205,36 @@ void lstm__put_f(lstm__rt *t, size_t i, double v)
 void lstm__put_i(lstm__rt *t, size_t i, int64_t v)
 {
     switch (t->dtype) {
-    case LSTM_DT_INT8: ((int8_t *)t->data)[i] = (int8_t)v; break;
-    case LSTM_DT_INT16: ((int16_t *)t->data)[i] = (int16_t)v; break;
-    case LSTM_DT_INT32: ((int32_t *)t->data)[i] = (int32_t)v; break;
-    case LSTM_DT_INT64: ((int64_t *)t->data)[i] = v; break;
-    case LSTM_DT_UINT8: ((uint8_t *)t->data)[i] = (uint8_t)v; break;
-    case LSTM_DT_BOOL: ((uint8_t *)t->data)[i] = v != 0; break;
-    case LSTM_DT_UINT16: ((uint16_t *)t->data)[i] = (uint16_t)v; break;
-    case LSTM_DT_UINT32: ((uint32_t *)t->data)[i] = (uint32_t)v; break;
-    case LSTM_DT_UINT64: ((uint64_t *)t->data)[i] = (uint64_t)v; break;
-    default: lstm__put_f(t, i, (double)v); break;
+    case LSTM_DT_INT8:
+        ((int8_t *)t->data)[i] = (int8_t)v;
+        break;
+    case LSTM_DT_INT16:
+        ((int16_t *)t->data)[i] = (int16_t)v;
+        break;
+    case LSTM_DT_INT32:
+        ((int32_t *)t->data)[i] = (int32_t)v;
+        break;
+    case LSTM_DT_INT64:
+        ((int64_t *)t->data)[i] = v;
+        break;
+    case LSTM_DT_UINT8:
+        ((uint8_t *)t->data)[i] = (uint8_t)v;
+        break;
+    case LSTM_DT_BOOL:
+        ((uint8_t *)t->data)[i] = v != 0;
+        break;
+    case LSTM_DT_UINT16:
+        ((uint16_t *)t->data)[i] = (uint16_t)v;
+        break;
+    case LSTM_DT_UINT32:
+        ((uint32_t *)t->data)[i] = (uint32_t)v;
+        break;
+    case LSTM_DT_UINT64:
+        ((uint64_t *)t->data)[i] = (uint64_t)v;
+        break;
+    default:
+        lstm__put_f(t, i, (double)v);
+        break;
     }
 }
 

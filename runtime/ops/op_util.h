@@ -43,8 +43,8 @@ void lstm__put_i(lstm__rt *t, size_t i, int64_t v);
 typedef struct lstm__bcast {
     int rank;
     int64_t dims[LSTM__MAX_RANK];
-    int n;                                /* inputs */
-    int64_t st[4][LSTM__MAX_RANK];        /* element strides per input, 0 where broadcast */
+    int n;                         /* inputs */
+    int64_t st[4][LSTM__MAX_RANK]; /* element strides per input, 0 where broadcast */
 } lstm__bcast;
 
 /* Output shape of broadcasting n (<= 4) inputs; error names the node. */

@@ -87,10 +87,10 @@ typedef struct lstm__cast_params {
     int to;
 } lstm__cast_params;
 
-#define LSTM__DECLARE_OP(pfx)                                                                  \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,        \
-                    lstm__diag *d);                                                            \
-    int pfx##_infer(lstm__kctx *k);                                                            \
+#define LSTM__DECLARE_OP(pfx)                                                                      \
+    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
+                    lstm__diag *d);                                                                \
+    int pfx##_infer(lstm__kctx *k);                                                                \
     int pfx##_run(lstm__kctx *k);
 
 #define X(dom, ty, since, flags, ptype, pfx) LSTM__DECLARE_OP(pfx)

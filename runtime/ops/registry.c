@@ -5,21 +5,27 @@
 #include <string.h>
 
 static const lstm__op rows[] = {
-#define X(dom, ty, since, flags, ptype, pfx)                                                   \
+#define X(dom, ty, since, flags, ptype, pfx)                                                       \
     {dom, ty, since, flags, sizeof(ptype), pfx##_parse, pfx##_infer, pfx##_run},
 #include "ops/ops.def"
 #undef X
 };
 
-#define X(dom, ty, since, flags, ptype, pfx)                                                   \
+#define X(dom, ty, since, flags, ptype, pfx)                                                       \
     _Static_assert(sizeof(ptype) <= LSTM__PARAMS_MAX, "params of " ty " too large");
 #include "ops/ops.def"
 #undef X
 
 #define NROWS (int)(sizeof rows / sizeof rows[0])
 
-int lstm__registry_count(void) { return NROWS; }
-const lstm__op *lstm__registry_row(int i) { return i >= 0 && i < NROWS ? &rows[i] : NULL; }
+int lstm__registry_count(void)
+{
+    return NROWS;
+}
+const lstm__op *lstm__registry_row(int i)
+{
+    return i >= 0 && i < NROWS ? &rows[i] : NULL;
+}
 
 const lstm__op *lstm__registry_find(const char *domain, const char *op_type, int64_t opset,
                                     lstm__diag *d)
@@ -36,8 +42,8 @@ const lstm__op *lstm__registry_find(const char *domain, const char *op_type, int
     }
     if (best) return best;
     if (!known)
-        lstm__errf(d, LSTM_EUNSUPPORTED, "no implementation of %s%s%s", domain, domain[0] ? "." : "",
-                   op_type);
+        lstm__errf(d, LSTM_EUNSUPPORTED, "no implementation of %s%s%s", domain,
+                   domain[0] ? "." : "", op_type);
     else
         lstm__errf(d, LSTM_EUNSUPPORTED,
                    "%s at opset %lld uses an operator version before %d; this runtime implements "

@@ -17,14 +17,13 @@ enum {
 #define LSTM__PARAMS_MAX 1024 /* bytes; every params struct fits (checked at compile time) */
 
 typedef struct lstm__op {
-    const char *domain;  /* "" for ai.onnx */
+    const char *domain; /* "" for ai.onnx */
     const char *op_type;
-    int since;           /* first opset version this row implements */
-    unsigned flags;      /* LSTM__OPF_* */
+    int since;      /* first opset version this row implements */
+    unsigned flags; /* LSTM__OPF_* */
     size_t params_size;
     /* Once per node: attributes and static checks -> params. */
-    int (*parse)(const lstm__graph *g, const lstm__node *n, int since, void *params,
-                 lstm__diag *d);
+    int (*parse)(const lstm__graph *g, const lstm__node *n, int since, void *params, lstm__diag *d);
     int (*infer)(lstm__kctx *k);
     int (*run)(lstm__kctx *k);
 } lstm__op;

@@ -24,13 +24,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { S_XW, S_XG, S_RG, S_TMP, S_TMP2, S_H, S_C, S_BIAS, S_LENS, S_PACK, S_TRACE, S_X, S_W, S_R, S_B,
-       S_H0, S_C0, S_P, S_Y, S_YH, S_YC, S_COUNT };
+enum {
+    S_XW,
+    S_XG,
+    S_RG,
+    S_TMP,
+    S_TMP2,
+    S_H,
+    S_C,
+    S_BIAS,
+    S_LENS,
+    S_PACK,
+    S_TRACE,
+    S_X,
+    S_W,
+    S_R,
+    S_B,
+    S_H0,
+    S_C0,
+    S_P,
+    S_Y,
+    S_YH,
+    S_YC,
+    S_COUNT
+};
 
 int lstm__rnn_trace_gates(int cell, const char *const **names)
 {
-    static const char *const lstm[] = {"i", "f", "o", "g", "c", "h"}, *const gru[] = {"z", "r", "g", "h"},
-                             *const rnn[] = {"h"};
+    static const char *const lstm[] = {"i", "f", "o", "g", "c", "h"},
+                             *const gru[] = {"z", "r", "g", "h"}, *const rnn[] = {"h"};
     *names = cell == LSTM__CELL_LSTM ? lstm : cell == LSTM__CELL_GRU ? gru : rnn;
     return cell == LSTM__CELL_LSTM ? 6 : cell == LSTM__CELL_GRU ? 4 : 1;
 }
@@ -41,9 +63,9 @@ enum { RNN_PAR_NONE, RNN_PAR_DIRS, RNN_PAR_ROWS };
 
 typedef struct plan {
     lstm__rnn_dims z;
-    int dtype;       /* element type of the node's tensors */
-    int par;         /* RNN_PAR_*: how the session's threads share the steps */
-    int64_t chunk;   /* steps whose input projection is computed at a time */
+    int dtype;     /* element type of the node's tensors */
+    int par;       /* RNN_PAR_*: how the session's threads share the steps */
+    int64_t chunk; /* steps whose input projection is computed at a time */
     size_t off[S_COUNT + 1];
     size_t dir_step[S_COUNT]; /* bytes from direction 0's copy of a slot to direction 1's */
 } plan;
@@ -56,11 +78,11 @@ static int forced_split(void)
     int m = atomic_load(&mode);
     if (m != -2) return m;
     const char *e = getenv("LSTM_RNN_SPLIT");
-    m = !e                          ? -1
-      : strcmp(e, "panels") == 0 ? RNN_PAR_NONE
-      : strcmp(e, "rows") == 0   ? RNN_PAR_ROWS
-      : strcmp(e, "dirs") == 0   ? RNN_PAR_DIRS
-                                 : -1;
+    m = !e                         ? -1
+        : strcmp(e, "panels") == 0 ? RNN_PAR_NONE
+        : strcmp(e, "rows") == 0   ? RNN_PAR_ROWS
+        : strcmp(e, "dirs") == 0   ? RNN_PAR_DIRS
+                                   : -1;
     atomic_store(&mode, m);
     return m;
 }
@@ -68,8 +90,8 @@ static int forced_split(void)
 /* The slots a direction works in: one copy per direction when they run in parallel. */
 static int per_dir(int slot)
 {
-    return slot == S_XW || slot == S_XG || slot == S_RG || slot == S_TMP || slot == S_TMP2 || slot == S_H ||
-           slot == S_C || slot == S_BIAS;
+    return slot == S_XW || slot == S_XG || slot == S_RG || slot == S_TMP || slot == S_TMP2 ||
+           slot == S_H || slot == S_C || slot == S_BIAS;
 }
 
 int lstm__rnn_op_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -124,7 +146,8 @@ static int make_plan(lstm__kctx *k, plan *pl)
               "(num_directions, gates*hidden_size, input_size)") ||
         check(k, RNN_IN_R, "R", 3, (int64_t[]){D, GH, H},
               "(num_directions, gates*hidden_size, hidden_size)") ||
-        check(k, RNN_IN_B, "B", 2, (int64_t[]){D, 2 * GH}, "(num_directions, 2*gates*hidden_size)") ||
+        check(k, RNN_IN_B, "B", 2, (int64_t[]){D, 2 * GH},
+              "(num_directions, 2*gates*hidden_size)") ||
         check(k, RNN_IN_SEQ, "sequence_lens", 1, (int64_t[]){B}, "(batch_size)"))
         return k->d->code;
     const char *hw = p->layout ? "(batch_size, num_directions, hidden_size)"
@@ -147,16 +170,15 @@ static int make_plan(lstm__kctx *k, plan *pl)
                 return lstm__errf(k->d, LSTM_EINVAL, "%s: sequence_lens is %s, expected int32",
                                   k->label, lstm__dtype_name(t->dtype));
         } else if (t->dtype != pl->dtype) {
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d ('%s') is %s but X is %s",
-                              k->label, i, k->n->in_names[i], lstm__dtype_name(t->dtype),
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d ('%s') is %s but X is %s", k->label,
+                              i, k->n->in_names[i], lstm__dtype_name(t->dtype),
                               lstm__dtype_name(pl->dtype));
         }
     }
     if (pl->dtype == LSTM_DT_DOUBLE)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED,
                           "%s: float64 is not supported (convert the model to float32)", k->label);
-    if (pl->dtype != LSTM_DT_FLOAT && pl->dtype != LSTM_DT_FLOAT16 &&
-        pl->dtype != LSTM_DT_BFLOAT16)
+    if (pl->dtype != LSTM_DT_FLOAT && pl->dtype != LSTM_DT_FLOAT16 && pl->dtype != LSTM_DT_BFLOAT16)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: X is %s, expected a float type", k->label,
                           lstm__dtype_name(pl->dtype));
 
@@ -178,7 +200,8 @@ static int make_plan(lstm__kctx *k, plan *pl)
     pl->chunk = B > 0 ? (rows + B - 1) / B : 1;
     if (pl->chunk > T) pl->chunk = T;
     if (pl->chunk < 1) pl->chunk = 1;
-    int ok = lstm__mul_i64(pl->chunk * B, GH, &n[S_XW]) && lstm__mul_i64(pl->chunk * B, z->I, &n[S_XG]);
+    int ok =
+        lstm__mul_i64(pl->chunk * B, GH, &n[S_XW]) && lstm__mul_i64(pl->chunk * B, z->I, &n[S_XG]);
     n[S_RG] = B * GH;
     n[S_TMP] = B * GH;
     n[S_TMP2] = 2 * B * H;
@@ -206,10 +229,10 @@ static int make_plan(lstm__kctx *k, plan *pl)
     ** 2.4 ms, B = 8 6-7 vs 4.4-6.9, B = 16 6.9-7.3 vs 9-13, B = 32 18 vs 21; H = 512, B = 32:
     ** 40 vs 43 ms. */
     const int nt = lstm__workers_count(k->workers);
-    pl->par = nt < 2 ? RNN_PAR_NONE
-            : D == 2 ? RNN_PAR_DIRS
-            : B >= 8 * (int64_t)nt ? RNN_PAR_ROWS
-                                   : RNN_PAR_NONE;
+    pl->par = nt < 2                 ? RNN_PAR_NONE
+              : D == 2               ? RNN_PAR_DIRS
+              : B >= 8 * (int64_t)nt ? RNN_PAR_ROWS
+                                     : RNN_PAR_NONE;
     const int force = forced_split();
     if (nt >= 2 && force == RNN_PAR_NONE) pl->par = RNN_PAR_NONE;
     if (nt >= 2 && force == RNN_PAR_ROWS && B >= nt) pl->par = RNN_PAR_ROWS;
@@ -347,7 +370,8 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
                         continue;
                     }
                     int64_t t = lstm__rnn_time(&r, s + i, lens[b]);
-                    memcpy(dst, c->X + (p->layout ? b * T + t : t * B + b) * I, (size_t)I * sizeof(float));
+                    memcpy(dst, c->X + (p->layout ? b * T + t : t * B + b) * I,
+                           (size_t)I * sizeof(float));
                 }
             lstm__gemm_packed_mt(r.wk, LSTM__SPLIT_ONCE, r.isa, (int)(n * nb), (int)GH, (int)I, xg,
                                  (int)I, r.Wp, r.xw, (int)GH, 0);
@@ -408,13 +432,25 @@ static int run_dir(run_ctx *c, int64_t d)
     }
     float *bias = slot(c, S_BIAS, d);
     lstm__rnn_dir r = {
-        .p = p, .z = z, .d = (int)d, .nb = B,
+        .p = p,
+        .z = z,
+        .d = (int)d,
+        .nb = B,
         .reverse = p->direction == LSTM__DIR_REVERSE || d == 1,
         .act = p->acts + d * p->acts_per_dir,
-        .isa = lstm__isa(), .wk = c->pl->par == RNN_PAR_DIRS ? NULL : k->workers,
-        .Wp = pk.w[d], .Rp = pk.r[d], .Rhp = pk.rh[d], .bias = bias, .P = c->P ? c->P + d * 3 * H : NULL,
-        .xw = slot(c, S_XW, d), .rg = slot(c, S_RG, d), .tmp = slot(c, S_TMP, d),
-        .tmp2 = slot(c, S_TMP2, d), .h = slot(c, S_H, d), .c = slot(c, S_C, d),
+        .isa = lstm__isa(),
+        .wk = c->pl->par == RNN_PAR_DIRS ? NULL : k->workers,
+        .Wp = pk.w[d],
+        .Rp = pk.r[d],
+        .Rhp = pk.rh[d],
+        .bias = bias,
+        .P = c->P ? c->P + d * 3 * H : NULL,
+        .xw = slot(c, S_XW, d),
+        .rg = slot(c, S_RG, d),
+        .tmp = slot(c, S_TMP, d),
+        .tmp2 = slot(c, S_TMP2, d),
+        .h = slot(c, S_H, d),
+        .c = slot(c, S_C, d),
         .trace = k->trace ? slot(c, S_TRACE, 0) : NULL,
     };
     const float *Bd = c->Bi ? c->Bi + d * 2 * GH : NULL;
@@ -458,7 +494,8 @@ int lstm__rnn_op_run(lstm__kctx *k)
     const lstm__rnn_dims *z = &pl.z;
     const int64_t T = z->T, B = z->B, D = z->D, H = z->H;
     if (pl.off[S_COUNT] > k->scratch_size)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: scratch of %zu bytes planned, %zu needed (the "
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: scratch of %zu bytes planned, %zu needed (the "
                           "input shapes changed without a new plan)",
                           k->label, k->scratch_size, pl.off[S_COUNT]);
     run_ctx c = {.k = k, .pl = &pl};
@@ -470,10 +507,11 @@ int lstm__rnn_op_run(lstm__kctx *k)
     c.R = as_f32(in[RNN_IN_R], SLOT(S_R), dt);
     c.Bi = k->n->n_in > RNN_IN_B ? as_f32(in[RNN_IN_B], SLOT(S_B), dt) : NULL;
     c.H0 = k->n->n_in > RNN_IN_H0 ? as_f32(in[RNN_IN_H0], SLOT(S_H0), dt) : NULL;
-    c.C0 = k->n->n_in > RNN_IN_C0 && p->cell == LSTM__CELL_LSTM ? as_f32(in[RNN_IN_C0], SLOT(S_C0), dt)
-                                                               : NULL;
+    c.C0 = k->n->n_in > RNN_IN_C0 && p->cell == LSTM__CELL_LSTM
+               ? as_f32(in[RNN_IN_C0], SLOT(S_C0), dt)
+               : NULL;
     c.P = k->n->n_in > RNN_IN_P && p->cell == LSTM__CELL_LSTM ? as_f32(in[RNN_IN_P], SLOT(S_P), dt)
-                                                             : NULL;
+                                                              : NULL;
     lstm__rt *oY = k->n->n_out > 0 ? k->out[0] : NULL, *oYh = k->n->n_out > 1 ? k->out[1] : NULL,
              *oYc = k->n->n_out > 2 && p->cell == LSTM__CELL_LSTM ? k->out[2] : NULL;
     c.Y = oY ? (dt == LSTM_DT_FLOAT ? oY->data : SLOT(S_Y)) : NULL;
@@ -561,7 +599,8 @@ int lstm__rnn_prepack(lstm__graph *g, lstm__node *n)
     lstm__diag d;
     lstm__diag_clear(&d);
     if (!n->op || lstm__rnn_parse(g, n, n->op->since, &p, &d)) return LSTM_OK;
-    const lstm__value *wv = lstm__node_input(g, n, RNN_IN_W), *rv = lstm__node_input(g, n, RNN_IN_R);
+    const lstm__value *wv = lstm__node_input(g, n, RNN_IN_W),
+                      *rv = lstm__node_input(g, n, RNN_IN_R);
     if (!wv || !rv || !wv->init || !rv->init || (wv->flags & LSTM__V_INPUT) ||
         (rv->flags & LSTM__V_INPUT))
         return LSTM_OK; /* weights bound at run time: packed by each run */
@@ -577,8 +616,9 @@ int lstm__rnn_prepack(lstm__graph *g, lstm__node *n)
     float *dst = lstm__pool_array(&g->pool, per * (size_t)D, sizeof(float));
     if (!pk || !dst) return LSTM_ENOMEM;
     for (int64_t dd = 0; dd < D; dd++)
-        lstm__rnn_pack_dir(&p, (const float *)W->data + dd * GH * I, (const float *)R->data + dd * GH * H,
-                           I, H, dst + (size_t)dd * per, pk, (int)dd);
+        lstm__rnn_pack_dir(&p, (const float *)W->data + dd * GH * I,
+                           (const float *)R->data + dd * GH * H, I, H, dst + (size_t)dd * per, pk,
+                           (int)dd);
     n->prepacked = pk;
     return LSTM_OK;
 }

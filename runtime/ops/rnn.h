@@ -33,25 +33,25 @@ int lstm__rnn_prepack(lstm__graph *g, lstm__node *n);
 typedef struct lstm__rnn_dir {
     const lstm__rnn_params *p;
     const lstm__rnn_dims *z;
-    int d;                /* direction index: 0 forward part, 1 backward part */
-    int64_t b0, nb;       /* the batch rows this pass owns: b0 .. b0 + nb - 1 */
-    int reverse;          /* this pass consumes time backwards */
-    const lstm__act *act; /* p->acts + d * acts_per_dir */
-    int isa;              /* simd.h kernel set */
+    int d;                    /* direction index: 0 forward part, 1 backward part */
+    int64_t b0, nb;           /* the batch rows this pass owns: b0 .. b0 + nb - 1 */
+    int reverse;              /* this pass consumes time backwards */
+    const lstm__act *act;     /* p->acts + d * acts_per_dir */
+    int isa;                  /* simd.h kernel set */
     struct lstm__workers *wk; /* helper threads, or NULL */
-    const float *Wp;      /* packed W_d^T */
-    const float *Rp;      /* packed R_d^T (GRU lbr=0: z and r columns) */
-    const float *Rhp;     /* GRU lbr=0: packed Rh_d^T */
-    const float *bias;    /* [G*H]: Wb + Rb (GRU: Wb + Rb for z, r; Wbh for h) */
-    const float *Rb;      /* GRU: Rbh [H] or NULL, kept apart for linear_before_reset */
-    const float *P;       /* LSTM peepholes [3H] (i, o, f) or NULL */
-    float *xw;            /* X*W^T of steps s0 .. s0 + chunk - 1: row (s - s0) * nb + b */
-    int64_t s0;           /* the first step in xw */
-    float *rg;            /* [B, G*H] scratch: H_prev * R^T (from row b0, as the next four) */
-    float *h, *c;         /* [B, H] state */
-    float *tmp;           /* [B, G*H] gate pre-activations of the fused pass */
-    float *tmp2;          /* [2, B, H] GRU lbr=0: r.H_prev and its product with Rh^T */
-    float *trace;         /* [gates, T, D, B, H] when tracing, else NULL */
+    const float *Wp;          /* packed W_d^T */
+    const float *Rp;          /* packed R_d^T (GRU lbr=0: z and r columns) */
+    const float *Rhp;         /* GRU lbr=0: packed Rh_d^T */
+    const float *bias;        /* [G*H]: Wb + Rb (GRU: Wb + Rb for z, r; Wbh for h) */
+    const float *Rb;          /* GRU: Rbh [H] or NULL, kept apart for linear_before_reset */
+    const float *P;           /* LSTM peepholes [3H] (i, o, f) or NULL */
+    float *xw;                /* X*W^T of steps s0 .. s0 + chunk - 1: row (s - s0) * nb + b */
+    int64_t s0;               /* the first step in xw */
+    float *rg;                /* [B, G*H] scratch: H_prev * R^T (from row b0, as the next four) */
+    float *h, *c;             /* [B, H] state */
+    float *tmp;               /* [B, G*H] gate pre-activations of the fused pass */
+    float *tmp2;              /* [2, B, H] GRU lbr=0: r.H_prev and its product with Rh^T */
+    float *trace;             /* [gates, T, D, B, H] when tracing, else NULL */
 } lstm__rnn_dir;
 
 /* One step for the active rows (lens[b] > s) of the range: the recurrent GEMM and the fused

@@ -32,8 +32,12 @@ void lstm__act_apply_isa(int isa, const lstm__act *a, float *x, int n)
     case LSTM__ACT_RELU:
         for (int i = 0; i < n; i++) x[i] = x[i] < 0 ? 0.0f : x[i];
         break;
-    case LSTM__ACT_TANH: lstm__vtanh(isa, x, n); break;
-    case LSTM__ACT_SIGMOID: lstm__vsigmoid(isa, x, n); break;
+    case LSTM__ACT_TANH:
+        lstm__vtanh(isa, x, n);
+        break;
+    case LSTM__ACT_SIGMOID:
+        lstm__vsigmoid(isa, x, n);
+        break;
     case LSTM__ACT_AFFINE:
         for (int i = 0; i < n; i++) x[i] = al * x[i] + be;
         break;
@@ -61,6 +65,7 @@ void lstm__act_apply_isa(int isa, const lstm__act *a, float *x, int n)
     case LSTM__ACT_SOFTPLUS:
         for (int i = 0; i < n; i++) x[i] = softplus(x[i]);
         break;
-    default: break;
+    default:
+        break;
     }
 }

@@ -35,9 +35,18 @@ static const struct {
     [LSTM__ACT_SOFTPLUS] = {"Softplus", 0, 0, 0, 0},
 };
 
-const char *lstm__act_name(int k) { return k >= 0 && k < LSTM__ACT_COUNT ? acts[k].name : "?"; }
-int lstm__act_takes_alpha(int k) { return k >= 0 && k < LSTM__ACT_COUNT && acts[k].takes_alpha; }
-int lstm__act_takes_beta(int k) { return k >= 0 && k < LSTM__ACT_COUNT && acts[k].takes_beta; }
+const char *lstm__act_name(int k)
+{
+    return k >= 0 && k < LSTM__ACT_COUNT ? acts[k].name : "?";
+}
+int lstm__act_takes_alpha(int k)
+{
+    return k >= 0 && k < LSTM__ACT_COUNT && acts[k].takes_alpha;
+}
+int lstm__act_takes_beta(int k)
+{
+    return k >= 0 && k < LSTM__ACT_COUNT && acts[k].takes_beta;
+}
 
 const char *lstm__rnn_direction_name(int dir)
 {
@@ -61,8 +70,7 @@ typedef struct ctx {
 static int attr_type(ctx *c, const lstm__attr *a, int type, const char *tname)
 {
     if (a->type == type) return 0;
-    return lstm__errf(c->d, LSTM_EMODEL, "%s: attribute '%s' must be %s", c->label, a->name,
-                      tname);
+    return lstm__errf(c->d, LSTM_EMODEL, "%s: attribute '%s' must be %s", c->label, a->name, tname);
 }
 
 static void fmt_dims(char *buf, size_t len, const int64_t *dims, int rank)
@@ -97,8 +105,8 @@ static int check_shape(ctx *c, int k, const char *name, int rank, const int64_t 
                       name, got, want, what);
 }
 
-static int parse_acts(ctx *c, lstm__rnn_params *p, const lstm__attr *names,
-                      const lstm__attr *alpha, const lstm__attr *beta)
+static int parse_acts(ctx *c, lstm__rnn_params *p, const lstm__attr *names, const lstm__attr *alpha,
+                      const lstm__attr *beta)
 {
     int want = p->acts_per_dir * p->num_dirs;
     if (!names) {
@@ -266,7 +274,7 @@ int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__
     for (int k = 0; k < n->n_in; k++) {
         const lstm__value *v = lstm__node_input(g, n, k);
         if (!v) continue;
-        int dt = v->init ? v->init->dtype
+        int dt = v->init                                            ? v->init->dtype
                  : v->decl && v->decl->type.kind == LSTM__VK_TENSOR ? v->decl->type.dtype
                                                                     : 0;
         if (!dt) continue;
@@ -280,8 +288,7 @@ int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__
                               c.label, k, n->in_names[k], lstm__dtype_name(dt));
         } else if (tdt && dt != tdt) {
             return lstm__errf(d, LSTM_EMODEL, "%s: input %d ('%s') is %s but X/W are %s", c.label,
-                              k, n->in_names[k], lstm__dtype_name(dt),
-                              lstm__dtype_name(tdt));
+                              k, n->in_names[k], lstm__dtype_name(dt), lstm__dtype_name(tdt));
         } else {
             tdt = dt;
         }
@@ -309,8 +316,9 @@ int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__
     snprintf(why, sizeof why, "(num_directions, %lld*hidden_size, input_size) for hidden_size=%lld",
              (long long)G, (long long)H);
     if (check_shape(&c, RNN_IN_W, "W", 3, (int64_t[]){D, GH, I}, why)) return d->code;
-    snprintf(why, sizeof why, "(num_directions, %lld*hidden_size, hidden_size) for hidden_size=%lld",
-             (long long)G, (long long)H);
+    snprintf(why, sizeof why,
+             "(num_directions, %lld*hidden_size, hidden_size) for hidden_size=%lld", (long long)G,
+             (long long)H);
     if (check_shape(&c, RNN_IN_R, "R", 3, (int64_t[]){D, GH, H}, why)) return d->code;
     snprintf(why, sizeof why, "(num_directions, %lld*hidden_size) for hidden_size=%lld",
              (long long)(2 * G), (long long)H);

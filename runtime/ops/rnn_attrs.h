@@ -39,22 +39,22 @@ enum { RNN_IN_X = 0, RNN_IN_W, RNN_IN_R, RNN_IN_B, RNN_IN_SEQ, RNN_IN_H0, RNN_IN
 enum { RNN_OUT_Y = 0, RNN_OUT_YH, RNN_OUT_YC };
 
 typedef struct lstm__rnn_params {
-    int cell;             /* LSTM__CELL_* */
-    int version;          /* operator version the node resolved to (7, 14, 22) */
-    int gates;            /* G: 4 (LSTM, order i o f c), 3 (GRU, z r h), 1 (RNN) */
-    int acts_per_dir;     /* 3 (LSTM f g h), 2 (GRU f g), 1 (RNN f) */
-    int direction;        /* LSTM__DIR_* */
-    int num_dirs;         /* 1 or 2 */
-    int64_t hidden_size;  /* H; 0 when absent and not inferable before run time */
-    int hidden_given;     /* 1 when the attribute was present */
-    int64_t input_size;   /* I when W's shape is known, else 0 */
-    int layout;           /* 0: [T,B,...]; 1: [B,T,...] */
+    int cell;            /* LSTM__CELL_* */
+    int version;         /* operator version the node resolved to (7, 14, 22) */
+    int gates;           /* G: 4 (LSTM, order i o f c), 3 (GRU, z r h), 1 (RNN) */
+    int acts_per_dir;    /* 3 (LSTM f g h), 2 (GRU f g), 1 (RNN f) */
+    int direction;       /* LSTM__DIR_* */
+    int num_dirs;        /* 1 or 2 */
+    int64_t hidden_size; /* H; 0 when absent and not inferable before run time */
+    int hidden_given;    /* 1 when the attribute was present */
+    int64_t input_size;  /* I when W's shape is known, else 0 */
+    int layout;          /* 0: [T,B,...]; 1: [B,T,...] */
     int has_clip;
-    float clip;           /* > 0 when has_clip */
-    int input_forget;     /* LSTM: couple f = 1 - i */
+    float clip;              /* > 0 when has_clip */
+    int input_forget;        /* LSTM: couple f = 1 - i */
     int linear_before_reset; /* GRU */
-    int acts_given;       /* 1 when the activations attribute was present */
-    lstm__act acts[6];    /* [dir * acts_per_dir + k] */
+    int acts_given;          /* 1 when the activations attribute was present */
+    lstm__act acts[6];       /* [dir * acts_per_dir + k] */
 } lstm__rnn_params;
 
 /* Parse and validate. since is the resolved operator version. Static shapes of W, R, B, P,

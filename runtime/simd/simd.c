@@ -54,8 +54,8 @@ static int row_block(int K)
     return mc - mc % 8;
 }
 
-static void panel(int isa, int M, int K, const float *A, int lda, const float *Bp, float *C, int ldc,
-                  int ncols, int accumulate, const float *next)
+static void panel(int isa, int M, int K, const float *A, int lda, const float *Bp, float *C,
+                  int ldc, int ncols, int accumulate, const float *next)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
@@ -82,11 +82,13 @@ void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, co
             int ncols = N - p * LSTM__NR < LSTM__NR ? N - p * LSTM__NR : LSTM__NR;
             /* The panel after this one: the next, or the first again for the next row block. */
             const float *next = !pf              ? NULL
-                              : p + 1 < panels ? Bp + (size_t)(p + 1) * (size_t)K * LSTM__NR
-                              : m0 + mc < M    ? Bp
-                                               : NULL;
-            panel(isa, mb, K, A + (size_t)m0 * (size_t)lda, lda, Bp + (size_t)p * (size_t)K * LSTM__NR,
-                  C + (size_t)m0 * (size_t)ldc + (size_t)p * LSTM__NR, ldc, ncols, accumulate, next);
+                                : p + 1 < panels ? Bp + (size_t)(p + 1) * (size_t)K * LSTM__NR
+                                : m0 + mc < M    ? Bp
+                                                 : NULL;
+            panel(isa, mb, K, A + (size_t)m0 * (size_t)lda, lda,
+                  Bp + (size_t)p * (size_t)K * LSTM__NR,
+                  C + (size_t)m0 * (size_t)ldc + (size_t)p * LSTM__NR, ldc, ncols, accumulate,
+                  next);
         }
     }
 }
@@ -193,7 +195,8 @@ void lstm__lstm_cell(int isa, const lstm__cell_args *a, const float *x, const fl
         lstm__lstm_cell_portable(a, 0, x, q, c, h);
 }
 
-void lstm__gru_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q, float *h)
+void lstm__gru_cell_portable(const lstm__cell_args *a, int j0, const float *x, const float *q,
+                             float *h)
 {
     const int H = a->H;
     const float *b = a->bias, *rbh = a->rbh, clip = a->clip;
@@ -231,12 +234,14 @@ static void mt_part(void *ctx, int part, int parts)
     int p0 = panels * part / parts, p1 = panels * (part + 1) / parts;
     if (p0 >= p1) return;
     int n0 = p0 * LSTM__NR, n1 = p1 * LSTM__NR < j->N ? p1 * LSTM__NR : j->N;
-    lstm__gemm_packed(j->isa, j->M, n1 - n0, j->K, j->A, j->lda, j->Bp + (size_t)p0 * (size_t)j->K * LSTM__NR,
-                      j->C + n0, j->ldc, j->accumulate);
+    lstm__gemm_packed(j->isa, j->M, n1 - n0, j->K, j->A, j->lda,
+                      j->Bp + (size_t)p0 * (size_t)j->K * LSTM__NR, j->C + n0, j->ldc,
+                      j->accumulate);
 }
 
 void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
-                          const float *A, int lda, const float *Bp, float *C, int ldc, int accumulate)
+                          const float *A, int lda, const float *Bp, float *C, int ldc,
+                          int accumulate)
 {
     if (!w || (double)M * N * K < min_work || N <= LSTM__NR) {
         lstm__gemm_packed(isa, M, N, K, A, lda, Bp, C, ldc, accumulate);

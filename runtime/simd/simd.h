@@ -37,7 +37,8 @@ void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, co
 #define LSTM__SPLIT_STEP 2.5e5
 struct lstm__workers;
 void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
-                          const float *A, int lda, const float *Bp, float *C, int ldc, int accumulate);
+                          const float *A, int lda, const float *Bp, float *C, int ldc,
+                          int accumulate);
 
 /* In place, n elements. Max abs error against libm: 2e-7 (sigmoid), 4e-7 (tanh). */
 void lstm__vsigmoid(int isa, float *x, int n);
@@ -81,7 +82,8 @@ static inline lstm__pf lstm__pf_share(const float *next, int K, int iters, int t
 {
     lstm__pf f = {0, 0, 1, 1};
     if (!next || n < 1 || K < 1 || iters < 1) return f;
-    size_t lines = (size_t)K * LSTM__NR * sizeof(float) / 64, per = (lines + (size_t)n - 1) / (size_t)n;
+    size_t lines = (size_t)K * LSTM__NR * sizeof(float) / 64,
+           per = (lines + (size_t)n - 1) / (size_t)n;
     size_t lo = per * (size_t)t, hi = lo + per < lines ? lo + per : lines;
     if (lo >= hi) return f;
     f.p = (const char *)next + lo * 64;

@@ -24,8 +24,8 @@ static inline __attribute__((always_inline)) void tile(int MR, int K, const floa
 #pragma GCC unroll 2
         for (int u = 0; u < KU; u++) {
             const float *b = Bp + (size_t)(k + u) * LSTM__NR;
-            __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), b2 = _mm256_loadu_ps(b + 16),
-                   b3 = _mm256_loadu_ps(b + 24);
+            __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8),
+                   b2 = _mm256_loadu_ps(b + 16), b3 = _mm256_loadu_ps(b + 24);
 #pragma GCC unroll 2
             for (int i = 0; i < MR; i++) {
                 __m256 a = _mm256_broadcast_ss(A + (size_t)i * (size_t)lda + (size_t)(k + u));
@@ -40,7 +40,8 @@ static inline __attribute__((always_inline)) void tile(int MR, int K, const floa
         const float *b = Bp + (size_t)k * LSTM__NR;
         for (int i = 0; i < MR; i++) {
             __m256 a = _mm256_broadcast_ss(A + (size_t)i * (size_t)lda + (size_t)k);
-            for (int j = 0; j < 4; j++) c[0][i][j] = _mm256_fmadd_ps(a, _mm256_loadu_ps(b + 8 * j), c[0][i][j]);
+            for (int j = 0; j < 4; j++)
+                c[0][i][j] = _mm256_fmadd_ps(a, _mm256_loadu_ps(b + 8 * j), c[0][i][j]);
         }
     }
     if (KU == 2)
@@ -88,7 +89,8 @@ static inline __m256 exp_ps(__m256 x)
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fn), _mm256_set1_epi32(127)), 23);
+    __m256i e =
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fn), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
@@ -108,7 +110,8 @@ static inline __m256 tanh_ps(__m256 x)
     const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u));
     __m256 ax = _mm256_andnot_ps(sign, x);
     __m256 t = exp_ps(clamp_ps(_mm256_mul_ps(ax, _mm256_set1_ps(-2.0f)), -87.0f, 87.0f));
-    __m256 big = _mm256_div_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), t), _mm256_add_ps(_mm256_set1_ps(1.0f), t));
+    __m256 big = _mm256_div_ps(_mm256_sub_ps(_mm256_set1_ps(1.0f), t),
+                               _mm256_add_ps(_mm256_set1_ps(1.0f), t));
     __m256 x2 = _mm256_mul_ps(x, x);
     __m256 q = _mm256_fmadd_ps(x2, _mm256_set1_ps(-17.0f / 315.0f), _mm256_set1_ps(2.0f / 15.0f));
     q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(-1.0f / 3.0f));
@@ -154,7 +157,8 @@ static inline __m256 clip_ps(__m256 v, float clip)
     return clip > 0 ? clamp_ps(v, -clip, clip) : v;
 }
 
-void lstm__lstm_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h)
+void lstm__lstm_cell_avx2(const lstm__cell_args *a, const float *x, const float *q, float *c,
+                          float *h)
 {
     const int H = a->H;
     const float *b = a->bias, *P = a->P, clip = a->clip;
@@ -168,7 +172,8 @@ void lstm__lstm_cell_avx2(const lstm__cell_args *a, const float *x, const float 
             pf = _mm256_fmadd_ps(_mm256_loadu_ps(P + 2 * H + j), cv, pf);
         }
         __m256 i = sigmoid_ps(clip_ps(pi, clip));
-        __m256 f = a->coupled ? _mm256_sub_ps(_mm256_set1_ps(1.0f), i) : sigmoid_ps(clip_ps(pf, clip));
+        __m256 f =
+            a->coupled ? _mm256_sub_ps(_mm256_set1_ps(1.0f), i) : sigmoid_ps(clip_ps(pf, clip));
         cv = _mm256_fmadd_ps(f, cv, _mm256_mul_ps(i, tanh_ps(clip_ps(pc, clip))));
         if (P) po = _mm256_fmadd_ps(_mm256_loadu_ps(P + H + j), cv, po);
         _mm256_storeu_ps(c + j, cv);

@@ -82,8 +82,8 @@ void lstm__gemm_panel_avx512(int M, int K, const float *A, int lda, const float 
     const int tiles = (M + 7) / 8;
     int m = 0, t = 0;
     for (; m + 8 <= M; m += 8, t++)
-        tile(8, 8, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc,
-             ncols, accumulate, lstm__pf_share(next, K, K, t, tiles));
+        tile(8, 8, K, A + (size_t)m * (size_t)lda, lda, Bp, C + (size_t)m * (size_t)ldc, ldc, ncols,
+             accumulate, lstm__pf_share(next, K, K, t, tiles));
     int r = M - m;
     const float *a = A + (size_t)m * (size_t)lda;
     float *c = C + (size_t)m * (size_t)ldc;
@@ -100,7 +100,8 @@ void lstm__gemm_panel_avx512(int M, int K, const float *A, int lda, const float 
 static inline __m512 exp_ps(__m512 x)
 {
     const __m512 log2e = _mm512_set1_ps(1.44269504088896341f);
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, log2e),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
     r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
     __m512 p = _mm512_set1_ps(1.9875691500e-4f);
@@ -130,7 +131,8 @@ static inline __m512 tanh_ps(__m512 x)
     const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32((int)0x80000000u));
     __m512 ax = _mm512_andnot_ps(sign, x);
     __m512 t = exp_ps(clamp_ps(_mm512_mul_ps(ax, _mm512_set1_ps(-2.0f)), -87.0f, 87.0f));
-    __m512 big = _mm512_div_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), t), _mm512_add_ps(_mm512_set1_ps(1.0f), t));
+    __m512 big = _mm512_div_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), t),
+                               _mm512_add_ps(_mm512_set1_ps(1.0f), t));
     __m512 x2 = _mm512_mul_ps(x, x);
     __m512 q = _mm512_fmadd_ps(x2, _mm512_set1_ps(-17.0f / 315.0f), _mm512_set1_ps(2.0f / 15.0f));
     q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.0f / 3.0f));
@@ -172,7 +174,8 @@ static inline __m512 clip_ps(__m512 v, float clip)
     return clip > 0 ? clamp_ps(v, -clip, clip) : v;
 }
 
-void lstm__lstm_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h)
+void lstm__lstm_cell_avx512(const lstm__cell_args *a, const float *x, const float *q, float *c,
+                            float *h)
 {
     const int H = a->H;
     const float *b = a->bias, *P = a->P, clip = a->clip;
@@ -186,7 +189,8 @@ void lstm__lstm_cell_avx512(const lstm__cell_args *a, const float *x, const floa
             pf = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, P + 2 * H + j), cv, pf);
         }
         __m512 i = sigmoid_ps(clip_ps(pi, clip));
-        __m512 f = a->coupled ? _mm512_sub_ps(_mm512_set1_ps(1.0f), i) : sigmoid_ps(clip_ps(pf, clip));
+        __m512 f =
+            a->coupled ? _mm512_sub_ps(_mm512_set1_ps(1.0f), i) : sigmoid_ps(clip_ps(pf, clip));
         cv = _mm512_fmadd_ps(f, cv, _mm512_mul_ps(i, tanh_ps(clip_ps(pc, clip))));
         if (P) po = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, P + H + j), cv, po);
         _mm512_mask_storeu_ps(c + j, m, cv);
