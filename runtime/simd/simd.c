@@ -57,6 +57,7 @@ static int row_block(int K)
 static void panel(int isa, int M, int K, const float *A, int lda, const float *Bp, float *C,
                   int ldc, int ncols, int accumulate, const float *next)
 {
+    (void)isa; /* unused without x86-64 kernels */
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
         lstm__gemm_panel_avx512(M, K, A, lda, Bp, C, ldc, ncols, accumulate, next);
@@ -130,6 +131,7 @@ void lstm__vtanh_portable(float *x, int n)
 
 void lstm__vsigmoid(int isa, float *x, int n)
 {
+    (void)isa; /* unused without x86-64 kernels */
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
         lstm__vsigmoid_avx512(x, n);
@@ -142,6 +144,7 @@ void lstm__vsigmoid(int isa, float *x, int n)
 
 void lstm__vtanh(int isa, float *x, int n)
 {
+    (void)isa; /* unused without x86-64 kernels */
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
         lstm__vtanh_avx512(x, n);
@@ -185,6 +188,7 @@ void lstm__lstm_cell_portable(const lstm__cell_args *a, int j0, const float *x, 
 void lstm__lstm_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *c,
                      float *h)
 {
+    (void)isa; /* unused without x86-64 kernels */
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
         lstm__lstm_cell_avx512(a, x, q, c, h);
@@ -211,6 +215,7 @@ void lstm__gru_cell_portable(const lstm__cell_args *a, int j0, const float *x, c
 
 void lstm__gru_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *h)
 {
+    (void)isa; /* unused without x86-64 kernels */
 #if defined(__x86_64__) && defined(__GNUC__)
     if (isa == LSTM__ISA_AVX512)
         lstm__gru_cell_avx512(a, x, q, h);
