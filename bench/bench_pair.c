@@ -42,7 +42,8 @@ int main(int argc, char **argv)
     if (pairs < 1) pairs = 1;
     size_t n = (size_t)(dims[0] * dims[1] * dims[2]);
     float *x = malloc(n * sizeof(float));
-    double *t1 = malloc(sizeof(double) * (size_t)pairs), *tn = malloc(sizeof(double) * (size_t)pairs),
+    double *t1 = malloc(sizeof(double) * (size_t)pairs),
+           *tn = malloc(sizeof(double) * (size_t)pairs),
            *r = malloc(sizeof(double) * (size_t)pairs);
     if (!x || !t1 || !tn || !r) return 1;
     for (size_t i = 0; i < n; i++) x[i] = (float)((i * 2654435761u) % 1000) / 500.0f - 1.0f;

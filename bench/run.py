@@ -185,7 +185,8 @@ Ratios above 1 mean this library is faster. "Best rounds" compares each engine's
 median (the least disturbed by other load on the machine); every round's median is in
 `bench/results.json`.
 Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
-noisy: compare ratios from one run, not absolute times across runs.
+noisy: compare ratios from one run, not absolute times across runs. `bench/threads.py` compares
+this library's 1 and 2 threads within one process (`bench/bench_pair.c`), pair by pair.
 
 Measured %s on %s (%d cores, %s), kernels: %s (from %s), LSTM_ISA=%s,
 OPENBLAS_CORETYPE=%s (`bench/results.json` keeps the same under "machine").

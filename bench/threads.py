@@ -6,6 +6,7 @@ reports the median of its pairs' 2-thread / 1-thread ratios. Printed per configu
 rounds' ratios and their median. --control runs 1 thread against 1 (what noise alone gives).
 
     /usr/bin/python3 bench/threads.py [--rounds N] [--filter SUBSTRING] [--control]
+                                      [--pair PATH_TO_ANOTHER_BUILDS_BENCH_PAIR]
 
 Needs a build in build/ and the exported models (bench/run.py exports them into bench/models).
 """
@@ -30,11 +31,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--filter", default="")
     ap.add_argument("--control", action="store_true")
+    ap.add_argument("--pair", default=PAIR)
     a = ap.parse_args()
     threads = 1 if a.control else 2
-    print("%s, %d cores, %s, kernels %s, OPENBLAS_CORETYPE=%s; %d rounds; %d threads vs 1" % (
+    print("%s, %d cores, %s, kernels %s, OPENBLAS_CORETYPE=%s; %d rounds; %d threads vs 1; %s" % (
         cpu_model(), os.cpu_count(), platform.machine(), kernels()[0],
-        os.environ.get("OPENBLAS_CORETYPE", "(not set)"), a.rounds, threads))
+        os.environ.get("OPENBLAS_CORETYPE", "(not set)"), a.rounds, threads, a.pair))
     worst = 0.0
     for cfg in FIVE + BATCH_SWEEP + HIDDEN_SWEEP:
         if a.filter not in cfg["name"]:
@@ -44,7 +46,7 @@ def main():
         pairs = str(max(10, 2 * runs_for(cfg)))
         rounds = []
         for _ in range(a.rounds):
-            out = subprocess.run([PAIR, path, "X", shape, pairs, str(threads)], check=True,
+            out = subprocess.run([a.pair, path, "X", shape, pairs, str(threads)], check=True,
                                  capture_output=True, text=True).stdout
             rounds.append({k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", out)})
         ratios = sorted(r["ratio_median"] for r in rounds)

@@ -243,6 +243,7 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
         int64_t t2 = stole ? t1 : now_ns();
         if (stole || 2 * (t2 - t1) > own) {
             w->solo_until = t2 + w->backoff_ns;
+            w->wake_sent = 0; /* the helpers sleep from now on, and are woken afresh after */
             w->backoff_ns = w->backoff_ns < SOLO_MAX_NS / 2 ? 2 * w->backoff_ns : SOLO_MAX_NS;
             w->kept_up = 0;
         } else if (++w->kept_up == KEPT_UP && w->backoff_ns > SOLO_MIN_NS) {
