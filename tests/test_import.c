@@ -351,7 +351,7 @@ static void limits(void **state)
     tb_model *m = base_model();
     size_t len;
     const uint8_t *buf = tb_pack(m, &len);
-    lstm_options opt = {0};
+    lstm_options opt = {.size = sizeof(lstm_options)};
     lstm__graph *g = NULL;
     lstm__diag d;
 
@@ -360,7 +360,7 @@ static void limits(void **state)
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
     assert_non_null(strstr(d.msg, "the limit is"));
 
-    opt = (lstm_options){0};
+    opt = (lstm_options){.size = sizeof(lstm_options)};
     opt.limits.max_tensor_bytes = 100;
     lstm__diag_clear(&d);
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
@@ -368,21 +368,21 @@ static void limits(void **state)
         strstr(d.msg, "initializer 'R': 36 elements of float32 exceed the tensor limit"));
     lstm__graph_free(g);
 
-    opt = (lstm_options){0};
+    opt = (lstm_options){.size = sizeof(lstm_options)};
     opt.limits.max_weight_bytes = 200;
     lstm__diag_clear(&d);
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
     assert_non_null(strstr(d.msg, "weight limit of 200 bytes at initializer 'R'"));
     lstm__graph_free(g);
 
-    opt = (lstm_options){0};
+    opt = (lstm_options){.size = sizeof(lstm_options)};
     opt.limits.max_name_bytes = 2;
     lstm__diag_clear(&d);
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
     assert_non_null(strstr(d.msg, "bytes long, the limit is 2"));
     lstm__graph_free(g);
 
-    opt = (lstm_options){0};
+    opt = (lstm_options){.size = sizeof(lstm_options)};
     opt.limits.max_nodes = 1;
     tb_node(m, "Identity", "id", "Y", "Z");
     buf = tb_pack(m, &len);
@@ -562,7 +562,8 @@ static void catalogue_more(void **state)
     /* External data can be switched off. */
     m = ext_model("weights.bin", NULL, NULL);
     buf = tb_pack(m, &len);
-    lstm_options opt = {.no_external_data = 1, .external_data_dir = "/tmp"};
+    lstm_options opt = {
+        .size = sizeof(lstm_options), .no_external_data = 1, .external_data_dir = "/tmp"};
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &md), LSTM_EEXTDATA);
     assert_non_null(strstr(lstm_model_errmsg(md), "initializer 'B': external data is disabled"));
     lstm_model_close(md);

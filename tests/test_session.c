@@ -58,7 +58,7 @@ static tb_model *open_counted(lstm_model **m, lstm_session **s)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.alloc = count_alloc, .free = count_free};
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, m), LSTM_OK);
     assert_int_equal(lstm_session_open(*m, s), LSTM_OK);
     return b;
@@ -327,7 +327,7 @@ static void abort_and_log(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.abort = stop_cb};
+    lstm_options opt = {.size = sizeof(lstm_options), .abort = stop_cb};
     lstm_model *m;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
@@ -366,7 +366,7 @@ static void logging(void **state)
     tb_output(b, "Y", F32, -1, NULL, NULL);
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.log = log_cb};
+    lstm_options opt = {.size = sizeof(lstm_options), .log = log_cb};
     lstm_model *m;
     logged[0] = 0;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
@@ -397,7 +397,7 @@ static void run_allocation_failures(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.alloc = flaky_alloc, .free = count_free};
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = flaky_alloc, .free = count_free};
     float x[30] = {0};
     int total = -1;
     for (int k = -1; k < total || total < 0; k++) {
@@ -432,7 +432,7 @@ static void run_memory_limit(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.limits.max_run_bytes = 4096};
+    lstm_options opt = {.size = sizeof(lstm_options), .limits.max_run_bytes = 4096};
     lstm_model *m;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);

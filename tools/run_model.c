@@ -282,8 +282,10 @@ static int report_profile(lstm_session *s, const run_cfg *c)
 
 int run_model(const run_cfg *c)
 {
-    lstm_options opt = {
-        .num_threads = c->threads, .limits = c->limits, .no_external_data = c->no_external_data};
+    lstm_options opt = {.size = sizeof(lstm_options),
+                        .num_threads = c->threads,
+                        .limits = c->limits,
+                        .no_external_data = c->no_external_data};
     lstm_model *m = NULL;
     lstm_session *s = NULL;
     lstm_tensor ts[64];
