@@ -211,6 +211,7 @@ int main(int argc, char **argv)
         return 2;
     }
     lstm_options topt = {.size = sizeof(lstm_options),
+                         .log = run_log,
                          .num_threads = c.threads,
                          .limits = c.limits,
                          .no_external_data = c.no_external_data};
