@@ -18,8 +18,7 @@ void lstm__imp_opset_warn(const lstm__graph *g, const lstm_options *opt)
                  "the model imports ai.onnx version %lld, newer than %d, the newest this runtime "
                  "knows: every node runs as the newest version of its operator known here, "
                  "which computes older semantics for an operator ONNX changed after opset %d",
-                 (long long)g->opsets[i].version, LSTM__ONNX_OPSET_KNOWN,
-                 LSTM__ONNX_OPSET_KNOWN);
+                 (long long)g->opsets[i].version, LSTM__ONNX_OPSET_KNOWN, LSTM__ONNX_OPSET_KNOWN);
         opt->log(opt->log_ud, LSTM_LOG_WARN, msg);
     }
 }

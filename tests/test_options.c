@@ -3,7 +3,7 @@
 ** message and a handle, without reading anything else from the struct. */
 #include "test_util.h"
 
-#include "options.h"
+#include "../api/options.h"
 
 #include <stdlib.h>
 

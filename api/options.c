@@ -1,6 +1,6 @@
 /* options.c — lstm__options_check: lstm_options can grow without breaking programs built
 ** against an older lstm.h, because each tells its struct's size (SQLite's sqlite3_vfs and
-** Linux's copy_struct_from_user work the same way). */
+** Linux's copy_struct_from_user work the same way). Called once, by model_open.c. */
 #include "options.h"
 
 #include <stddef.h>
