@@ -230,8 +230,9 @@ LSTM_API int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info 
 typedef struct lstm_session lstm_session;
 
 /* Open a session on a usable model (LSTM_EINVAL for NULL or a failed model); m must outlive
-** it. Every node's attributes are checked here: a node the runtime cannot run is refused
-** with LSTM_EUNSUPPORTED naming it. One thread at a time per session. */
+** it. Every node's attributes are checked here: a node that breaks the ONNX spec is refused
+** with LSTM_EMODEL naming it (before any other refusal), a node the runtime cannot run with
+** LSTM_EUNSUPPORTED naming it. One thread at a time per session. */
 LSTM_API int lstm_session_open(const lstm_model *m, lstm_session **out);
 /* Bind input `name` to caller memory: data (nbytes, aligned to the element size) must stay
 ** valid and unchanged until lstm_session_run returns; it is read, never written. dims has rank

@@ -5,7 +5,8 @@ every node (inputs, outputs, attributes, opset, parameters read), the recurrent 
 totals and histogram; the DOT parsed by Graphviz (`dot -Tjson`): one vertex per graph input,
 node and output with its label, the colours, and exactly the edges the graph's data flow
 gives. Models: real exports, a hand-built one with every attribute type, metadata and an
-operator this runtime lacks, and an invalid one (exit 1, the error, what could be read).
+operator this runtime lacks (exit 0), an invalid graph and a graph with an invalid node (exit 1,
+the error, what could be read).
 Exits 77 (skipped) without the onnx package or Graphviz.
 usage: describe_check.py LSTM_DUMP REPO_ROOT"""
 import collections
@@ -279,12 +280,14 @@ def hand_built(folder):
     r = numpy_helper.from_array(rng.standard_normal((1, 4 * H, H)).astype(np.float32), "R")
     b = numpy_helper.from_array(np.zeros((1, 8 * H), np.float16), "B16")
     steps = numpy_helper.from_array(np.array([2], np.int64), "steps")
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
     nodes = [
         helper.make_node("Cast", ["B16"], ["B"], name="cast", to=TensorProto.FLOAT),
         helper.make_node("LSTM", ["X", "W", "R", "B", "", "h0"], ["Y", "", "Y_c"], name="cell",
-                         direction="reverse", clip=2.5, activations=["Sigmoid", "Tanh", "Tanh"],
-                         activation_alpha=[], hidden_size=H),
-        helper.make_node("Squeeze", ["Y"], ["Ys"], name="", axes=[1]),
+                         direction="reverse", clip=2.5,
+                         activations=["HardSigmoid", "Tanh", "Tanh"], activation_alpha=[0.3],
+                         hidden_size=H),
+        helper.make_node("Squeeze", ["Y", "axes"], ["Ys"], name=""),
         helper.make_node("Conv", ["Ys", "Ys"], ["Z"], name="conv", kernel_shape=[1],
                          pads=[0, 0], dilations=[1]),
         helper.make_node("Tile", ["Y_c", "steps"], ["T2"], name="tile\"q"),
@@ -296,7 +299,7 @@ def hand_built(folder):
          helper.make_tensor_value_info("steps", TensorProto.INT64, [1])],
         [helper.make_tensor_value_info("Z", TensorProto.FLOAT, None),
          helper.make_tensor_value_info("T2", TensorProto.FLOAT, [])],
-        [w, r, b, steps])
+        [w, r, b, steps, axes])
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)], producer_name="hand",
                           producer_version="0.1", doc_string="made by describe_check.py")
     m.ir_version = 8
@@ -321,6 +324,52 @@ def invalid(folder):
     return path
 
 
+def invalid_node(folder):
+    """Valid protobuf, linked graph, but an LSTM whose direction ONNX does not define, after a
+    node this runtime lacks (Conv): the model is invalid, not merely unsupported."""
+    H, I = 3, 2
+    w = numpy_helper.from_array(np.zeros((1, 4 * H, I), np.float32), "W")
+    r = numpy_helper.from_array(np.zeros((1, 4 * H, H), np.float32), "R")
+    g = helper.make_graph(
+        [helper.make_node("Conv", ["X", "X"], ["C"], name="conv"),
+         helper.make_node("LSTM", ["X", "W", "R"], ["Y"], name="cell", direction="sideways")],
+        "bad node", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [5, 2, I])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None),
+         helper.make_tensor_value_info("C", TensorProto.FLOAT, None)], [w, r])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)])
+    m.ir_version = 8
+    path = os.path.join(folder, "invalid_node.onnx")
+    onnx.save(m, path)
+    return path
+
+
+def check_invalid_node(path):
+    """Exit 1 in every format, everything printed first (with the verdicts), the reason on
+    stderr naming the node; the JSON says ok false with the node's message."""
+    name = os.path.basename(path)
+    why = "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'"
+    for fmt in ("--text", "--json", "--dot"):
+        r = subprocess.run([dump, path] if fmt == "--text" else [dump, fmt, path],
+                           capture_output=True, text=True)
+        check("%s %s: exit status" % (name, fmt), r.returncode, 1)
+        check("%s %s: the reason on stderr" % (name, fmt), why in r.stderr, True)
+        if fmt == "--text":
+            check(name + ": the text still shows both nodes and their verdicts",
+                  all(x in r.stdout for x in ("Node 0 | conv", "Node 1 | cell",
+                                              "supported: no: " + why)), True)
+        elif fmt == "--json":
+            doc = json.loads(r.stdout)
+            check(name + ": JSON ok", doc["ok"], False)
+            err = doc["error"] or {}
+            check(name + ": JSON error code", err.get("code"), 5)
+            check(name + ": JSON error names the node", why in err.get("message", ""), True)
+            check(name + ": JSON verdicts", [(n["name"], n["supported"]) for n in doc["nodes"]],
+                  [("conv", False), ("cell", False)])
+        else:
+            p = subprocess.run(["dot", "-Tjson"], input=r.stdout, capture_output=True, text=True)
+            check(name + ": the DOT still parses", p.returncode, 0)
+
+
 tmp = tempfile.mkdtemp()
 cases = [(os.path.join(root, p), True) for p in (
     "tests/data/pytorch/lstm_2layer_bidi/model.onnx", "tests/data/pytorch/gru_packed_bidi/model.onnx",
@@ -336,6 +385,7 @@ for path, valid in cases:
         check(name + ": the reason names the tensor", "ghost" in (doc["error"] or {}).get(
             "message", ""), True)
         check(name + ": the reason is on stderr", "ghost" in r.stderr, True)
+check_invalid_node(invalid_node(tmp))
 shutil.rmtree(tmp)
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

@@ -467,6 +467,46 @@ static void control_flow_refused(void **state)
     expect_open_unsupported(b, "node 'branch' (If, opset 14): no implementation of If");
 }
 
+/* A node that breaks the ONNX spec makes the model invalid: the session refuses it with
+** LSTM_EMODEL naming it (once), even after a node this runtime merely lacks. */
+static void invalid_node_before_unsupported(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 3, D3(5, 2, 3), NULL);
+    tb_init_f32(b, "W", 3, D3(1, 16, 3), NULL);
+    tb_init_f32(b, "R", 3, D3(1, 16, 4), NULL);
+    tb_node(b, "Conv", "conv", "X,X", "C");
+    Onnx__NodeProto *n = tb_node(b, "LSTM", "cell", "X,W,R", "Y");
+    tb_attr_s(b, n, "direction", "sideways");
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    tb_output(b, "C", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EMODEL);
+    const char *msg = lstm_session_errmsg(s);
+    if (strncmp(msg, "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'", 64))
+        print_error("got '%s'\n", msg);
+    assert_int_equal(
+        strncmp(msg, "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'", 64), 0);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    /* Without the invalid node, the unsupported one is refused as such. */
+    tb_graph(b)->n_node = 1;
+    tb_graph(b)->n_output = 1;
+    tb_graph(b)->output[0] = tb_graph(b)->output[1];
+    buf = tb_pack(b, &len);
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'conv' (Conv, opset 14)"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +520,7 @@ int main(void)
         cmocka_unit_test(abort_and_log),
         cmocka_unit_test(profiling),
         cmocka_unit_test(logging),
+        cmocka_unit_test(invalid_node_before_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
