@@ -7,12 +7,14 @@
 Writes a chain of N nodes (default 65,536) over one float32 input [1, 16]: every third node is
 Relu, Add (of the previous value and the value eight nodes back, so lifetimes differ) or
 Identity. Then runs `lstm-run MODEL --bench 1` (raising --limit max_nodes past 1,000,000) R
-times (default 3) and prints the fastest model_load_ms (import + checks) and first_run_ms
-(shape inference + memory plan + one run). Several --lstm-run builds (say, before and after a
+times (default 3) and prints the fastest model_load_ms (import + checks), first_run_ms (shape
+inference + memory plan + one run), the process's wall time and its CPU time (user + system,
+steadier than wall time on a busy machine). Several --lstm-run builds (say, before and after a
 change) take turns, so a busy machine disturbs them alike.
 """
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -46,16 +48,21 @@ def chain(n):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
 
 
+def cpu_children():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_once(lstm_run, path, nodes):
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), cpu_children()
     r = subprocess.run([lstm_run, path, "--bench", "1", "--limit",
                         "max_nodes=%d" % max(nodes, 1000000)], capture_output=True, text=True)
-    wall = (time.monotonic() - t0) * 1e3
+    wall, cpu = (time.monotonic() - t0) * 1e3, (cpu_children() - c0) * 1e3
     if r.returncode:
         sys.stderr.write(r.stdout + r.stderr)
         return None
     got = dict(line.split(None, 1) for line in r.stdout.splitlines() if " " in line)
-    return float(got["model_load_ms"]), float(got["first_run_ms"]), wall
+    return float(got["model_load_ms"]), float(got["first_run_ms"]), wall, cpu
 
 
 def main():
@@ -80,9 +87,10 @@ def main():
                     return 1
                 best[r] = got if best[r] is None else tuple(map(min, best[r], got))
     print("nodes %d  model %.2f MB  (fastest of %d runs)" % (a.nodes, size / 1e6, a.repeat))
-    print("%-12s %-14s %-14s %s" % ("load_ms", "first_run_ms", "process_ms", "lstm-run"))
+    print("%-10s %-13s %-11s %-16s %s" % ("load_ms", "first_run_ms", "process_ms",
+                                           "process_cpu_ms", "lstm-run"))
     for r in runs:
-        print("%-12.1f %-14.1f %-14.1f %s" % (best[r][0], best[r][1], best[r][2], r))
+        print("%-10.1f %-13.1f %-11.1f %-16.1f %s" % (best[r] + (r,)))
     return 0
 
 
