@@ -16,7 +16,7 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
                          lstm__diag *d)
 {
     lstm__constant_params *p = params;
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 0, 0, 1, 1, d)) return d->code;
     if (n->n_attr != 1)
         return lstm__errf(d, LSTM_EMODEL, "%s must have exactly one value attribute, it has %d",
@@ -72,7 +72,7 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
     return LSTM_OK;
 }
 
-int lstm__constant_infer(lstm__kctx *k)
+int lstm__constant_prepare(lstm__kctx *k)
 {
     const lstm__constant_params *p = k->params;
     if (p->t) return lstm__rt_set(k, k->out[0], p->dtype, p->t->rank, p->t->dims);
@@ -120,7 +120,7 @@ int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void 
 {
     lstm__cast_params *p = params;
     static const char *const v6[] = {"to", NULL}, *const v19[] = {"to", "saturate", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     int64_t to, sat;
     if (lstm__arity(g, n, 1, 1, 1, 1, d) ||
         lstm__attrs_allowed(g, n, since, since >= 19 ? v19 : v6, d) ||
@@ -136,13 +136,13 @@ int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     return LSTM_OK;
 }
 
-int lstm__cast_infer(lstm__kctx *k)
+int lstm__cast_prepare(lstm__kctx *k)
 {
     const lstm__cast_params *p = k->params;
     const lstm__rt *x = k->in[0];
     if (!castable(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type: cast from %s", k->label,
-                          lstm__dtype_name(x->dtype));
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type: cast from %s",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype));
     return lstm__rt_set(k, k->out[0], p->to, x->rank, x->dims);
 }
 

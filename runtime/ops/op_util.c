@@ -7,11 +7,13 @@
 
 const char *lstm__node_ctx(const lstm__graph *g, const lstm__node *n, char *buf, size_t len)
 {
+    lstm__graph_path(g, buf, len);
+    size_t o = strlen(buf);
     if (n->name[0])
-        snprintf(buf, len, "node '%.120s' (%s, opset %lld)", n->name, n->op_type,
+        snprintf(buf + o, len - o, "node '%.120s' (%s, opset %lld)", n->name, n->op_type,
                  (long long)n->opset);
     else
-        snprintf(buf, len, "node #%d (%s, opset %lld)", (int)(n - g->nodes), n->op_type,
+        snprintf(buf + o, len - o, "node #%d (%s, opset %lld)", (int)(n - g->nodes), n->op_type,
                  (long long)n->opset);
     return buf;
 }
@@ -21,7 +23,7 @@ int lstm__axis(lstm__kctx *k, int64_t axis, int rank, int *out, const char *what
     int64_t a = axis < 0 ? axis + rank : axis;
     if (a < 0 || a >= rank || rank == 0)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: %s %lld is outside [%d, %d] for rank %d",
-                          k->label, what, (long long)axis, -rank, rank - 1, rank);
+                          lstm__klabel(k), what, (long long)axis, -rank, rank - 1, rank);
     *out = (int)a;
     return LSTM_OK;
 }
@@ -33,14 +35,14 @@ int lstm__read_ints(lstm__kctx *k, int idx, const char *what, int64_t *out, int 
     if (!t) return LSTM_OK;
     if (lstm__need_value(k, idx, what)) return k->d->code;
     if (t->dtype != LSTM_DT_INT64 && t->dtype != LSTM_DT_INT32)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s is %s, expected int64", k->label, what,
-                          lstm__dtype_name(t->dtype));
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s is %s, expected int64", lstm__klabel(k),
+                          what, lstm__dtype_name(t->dtype));
     if (t->rank > 1)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has rank %d, expected 1", k->label, what,
-                          t->rank);
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has rank %d, expected 1",
+                          lstm__klabel(k), what, t->rank);
     if (t->nelem > (size_t)cap)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: input %s has %zu values, at most %d",
-                          k->label, what, t->nelem, cap);
+                          lstm__klabel(k), what, t->nelem, cap);
     for (size_t i = 0; i < t->nelem; i++)
         out[i] = t->dtype == LSTM_DT_INT64 ? ((const int64_t *)t->data)[i]
                                            : ((const int32_t *)t->data)[i];
@@ -55,7 +57,7 @@ int lstm__attr_int(const lstm__graph *g, const lstm__node *n, const char *name, 
     *out = def;
     if (!a) return LSTM_OK;
     if (a->type != LSTM__A_INT) {
-        char b[160];
+        char b[LSTM__LABEL_MAX];
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be an int",
                           lstm__node_ctx(g, n, b, sizeof b), name);
     }
@@ -67,7 +69,7 @@ int lstm__attr_ints(const lstm__graph *g, const lstm__node *n, const char *name,
                     int cap, int *count, lstm__diag *d)
 {
     const lstm__attr *a = lstm__attr_find(n, name);
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     *count = -1; /* absent */
     if (!a) return LSTM_OK;
     if (a->type != LSTM__A_INTS)
@@ -88,7 +90,7 @@ int lstm__attrs_allowed(const lstm__graph *g, const lstm__node *n, int since,
         int ok = 0;
         for (const char *const *p = names; *p && !ok; p++) ok = strcmp(*p, n->attrs[i].name) == 0;
         if (!ok) {
-            char b[160];
+            char b[LSTM__LABEL_MAX];
             return lstm__errf(d, LSTM_EMODEL, "%s: unknown attribute '%s' for %s version %d",
                               lstm__node_ctx(g, n, b, sizeof b), n->attrs[i].name, n->op_type,
                               since);
@@ -100,7 +102,7 @@ int lstm__attrs_allowed(const lstm__graph *g, const lstm__node *n, int since,
 int lstm__arity(const lstm__graph *g, const lstm__node *n, int min_in, int max_in, int min_out,
                 int max_out, lstm__diag *d)
 {
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     /* Trailing "" inputs count as absent. */
     int nin = n->n_in;
     while (nin > 0 && !n->in_names[nin - 1][0]) nin--;
@@ -252,10 +254,10 @@ int lstm__bcast_init(lstm__kctx *k, lstm__bcast *b, const lstm__rt *const *in, i
             if (v == 1) continue;
             if (dim != 1 && v != dim) {
                 char s1[96], s2[96];
-                return lstm__errf(k->d, LSTM_EINVAL,
-                                  "%s: shapes %s and %s cannot be broadcast together", k->label,
-                                  lstm__dims_str(s1, sizeof s1, in[0]->rank, in[0]->dims),
-                                  lstm__dims_str(s2, sizeof s2, in[i]->rank, in[i]->dims));
+                return lstm__errf(
+                    k->d, LSTM_EINVAL, "%s: shapes %s and %s cannot be broadcast together",
+                    lstm__klabel(k), lstm__dims_str(s1, sizeof s1, in[0]->rank, in[0]->dims),
+                    lstm__dims_str(s2, sizeof s2, in[i]->rank, in[i]->dims));
             }
             dim = v;
         }

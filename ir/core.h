@@ -1,0 +1,75 @@
+/*
+** core.h — internal basics shared by every module: error slots, allocator hooks, a pool
+** (bump allocator) that owns a model's memory, and overflow-checked arithmetic.
+*/
+#ifndef LSTM_CORE_H
+#define LSTM_CORE_H
+
+#include "lstm.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define LSTM__FMT(a, b) __attribute__((format(printf, a, b)))
+#else
+#define LSTM__FMT(a, b)
+#endif
+
+#define LSTM__MSG_MAX 512
+
+/* An error slot: a status code and a message naming what is at fault. */
+typedef struct lstm__diag {
+    int code;
+    char msg[LSTM__MSG_MAX];
+} lstm__diag;
+
+/* Record an error (first one wins unless cleared) and return its code. Non-printable bytes
+** in the message (they may come from names in the file) are replaced by '?'. */
+int lstm__errf(lstm__diag *d, int code, const char *fmt, ...) LSTM__FMT(3, 4);
+void lstm__diag_clear(lstm__diag *d);
+
+/* Allocator hooks (never NULL after lstm__alloc_init). */
+typedef struct lstm__alloc {
+    void *(*alloc)(void *ud, size_t size);
+    void (*free)(void *ud, void *ptr);
+    void *ud;
+} lstm__alloc;
+
+void lstm__alloc_init(lstm__alloc *a, const lstm_options *opt);
+void *lstm__malloc(const lstm__alloc *a, size_t size);
+void *lstm__calloc(const lstm__alloc *a, size_t n, size_t size);
+void lstm__free(const lstm__alloc *a, void *p);
+
+/* A pool hands out aligned blocks that are all freed together. */
+typedef struct lstm__pool_chunk lstm__pool_chunk;
+typedef struct lstm__pool {
+    const lstm__alloc *a;
+    lstm__pool_chunk *head;
+    size_t used_total; /* bytes handed out, for reporting */
+} lstm__pool;
+
+void lstm__pool_init(lstm__pool *p, const lstm__alloc *a);
+/* Zeroed block of `size` bytes aligned to 64; NULL when out of memory. size 0 gives a valid
+** non-NULL pointer. */
+void *lstm__pool_alloc(lstm__pool *p, size_t size);
+void *lstm__pool_array(lstm__pool *p, size_t n, size_t elem);
+char *lstm__pool_strndup(lstm__pool *p, const char *s, size_t n);
+void lstm__pool_free(lstm__pool *p);
+
+/* Overflow-checked products; return false on overflow. */
+static inline bool lstm__mul_size(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_mul_overflow(a, b, out);
+}
+static inline bool lstm__mul_i64(int64_t a, int64_t b, int64_t *out)
+{
+    return !__builtin_mul_overflow(a, b, out);
+}
+
+/* lstm_limits with its defaults filled in where a field is 0 (in may be NULL). */
+void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in);
+
+#endif
