@@ -350,7 +350,7 @@ static int place(lstm__plan *p)
     void *scratch = lstm__malloc(&s->alloc, LSTM__ARENA_SCRATCH(nb));
     if (!scratch) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
     size_t total;
-    int rc = lstm__arena_plan(b, nb, scratch, NULL, NULL, &total);
+    int rc = lstm__arena_plan(b, nb, scratch, s->m->abort, s->m->abort_ud, &total);
     lstm__free(&s->alloc, scratch);
     if (rc == LSTM_EABORTED) return lstm__errf(&s->diag, rc, "aborted while planning memory");
     if (rc || total > s->m->limits.max_run_bytes) /* total is SIZE_MAX on overflow */
