@@ -18,7 +18,7 @@
 #endif
 
 /* The kernel sets, best first: one line per runtime/simd/isa_NAME.c. */
-#define SETS(X) X(avx512) X(avx2) X(portable)
+#define SETS(X) X(avx512) X(avx2) X(neon) X(portable)
 
 #define DECLARE(name) extern const lstm__kernels lstm__kernels_##name;
 SETS(DECLARE)
