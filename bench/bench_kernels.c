@@ -4,9 +4,10 @@
 **   - the set's FMA peak, measured here: independent FMA chains on every vector register but 4;
 **   - OpenBLAS sgemm on the same product (row-major A times W^T, one thread);
 **   - for batch 1, a copy of as many bytes as the packed weights (GB/s of weight streaming
-**     against GB/s read by memcpy).
-** Everything is timed in this process, ours and OpenBLAS interleaved over several rounds, each
-** the mean of calls for ~10 ms, best round kept (the machine may be shared).
+**     against memcpy's GB/s, bytes read + written as STREAM counts a copy).
+** Everything is timed in this process: each round times every shape (~10 ms each, in samples
+** of ~0.5 ms), ours then OpenBLAS, with the peak and the copy; the fastest sample of all rounds
+** is kept (the machine may be shared).
 **
 ** OpenBLAS picks its kernels when the library loads, from OPENBLAS_CORETYPE: the program
 ** re-executes itself once with OPENBLAS_CORETYPE set to the core matching the set in use
@@ -32,19 +33,29 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-/* Mean seconds per call of fn over about `budget` seconds. */
+/* Seconds per call of fn: the fastest of samples of ~0.5 ms (as many calls as that takes),
+** taken for about `budget` seconds. Short samples find the moments when no other process ran. */
 typedef void (*call_fn)(void *ctx);
 static double time_calls(call_fn fn, void *ctx, double budget)
 {
     fn(ctx); /* warm */
     long n = 1;
+    double t0 = now_s(), dt;
     for (;;) {
-        double t0 = now_s();
+        t0 = now_s();
         for (long i = 0; i < n; i++) fn(ctx);
-        double dt = now_s() - t0;
-        if (dt >= budget) return dt / (double)n;
-        n = dt <= 0 ? n * 16 : (long)((double)n * budget * 1.2 / dt) + 1;
+        dt = now_s() - t0;
+        if (dt >= 5e-4) break;
+        n = dt <= 0 ? n * 16 : (long)((double)n * 6e-4 / dt) + 1;
     }
+    double best = dt, start = now_s();
+    while (now_s() - start < budget) {
+        t0 = now_s();
+        for (long i = 0; i < n; i++) fn(ctx);
+        dt = now_s() - t0;
+        if (dt < best) best = dt;
+    }
+    return best / (double)n;
 }
 
 typedef struct shape {
@@ -175,39 +186,45 @@ int main(int argc, char **argv)
     double ours[NH][NM], blas[NH][NM], copy_gbs[NH], peak = 0;
     size_t wbytes[NH];
     peak_job pj = {ks, 0};
+    /* Every shape in every round, so that a burst of other load spoils one sample of each
+    ** rather than every sample of one shape. */
+    float *A[NH], *W[NH], *Bp[NH], *C[NH];
+    void *cdst[NH];
     for (int h = 0; h < NH; h++) {
         const int H = Hs[h], N = 4 * H, K = H, Mmax = Ms[NM - 1];
-        float *A = malloc(sizeof(float) * (size_t)Mmax * K),
-              *W = malloc(sizeof(float) * (size_t)N * K),
-              *Bp = malloc(sizeof(float) * lstm__pack_floats_isa(isa, K, N)),
-              *C = malloc(sizeof(float) * (size_t)Mmax * N);
         wbytes[h] = sizeof(float) * lstm__pack_floats_isa(isa, K, N);
-        void *cdst = malloc(wbytes[h]);
-        if (!A || !W || !Bp || !C || !cdst) {
+        A[h] = malloc(sizeof(float) * (size_t)Mmax * K);
+        W[h] = malloc(sizeof(float) * (size_t)N * K);
+        Bp[h] = malloc(wbytes[h]);
+        C[h] = malloc(sizeof(float) * (size_t)Mmax * N);
+        cdst[h] = malloc(wbytes[h]);
+        if (!A[h] || !W[h] || !Bp[h] || !C[h] || !cdst[h]) {
             fprintf(stderr, "bench_kernels: out of memory\n");
             return 1;
         }
-        for (size_t i = 0; i < (size_t)Mmax * K; i++) A[i] = (float)(i % 17) / 17.0f - 0.5f;
-        for (size_t i = 0; i < (size_t)N * K; i++) W[i] = (float)(i % 23) / 230.0f - 0.05f;
-        lstm__pack_wt_isa(isa, Bp, W, N, K);
-        copy_job cj = {cdst, Bp, wbytes[h]};
+        for (size_t i = 0; i < (size_t)Mmax * K; i++) A[h][i] = (float)(i % 17) / 17.0f - 0.5f;
+        for (size_t i = 0; i < (size_t)N * K; i++) W[h][i] = (float)(i % 23) / 230.0f - 0.05f;
+        lstm__pack_wt_isa(isa, Bp[h], W[h], N, K);
         copy_gbs[h] = 0;
         for (int m = 0; m < NM; m++) ours[h][m] = blas[h][m] = 1e30;
-        for (int r = 0; r < rounds; r++) {
+    }
+    for (int r = 0; r < rounds; r++)
+        for (int h = 0; h < NH; h++) {
             double t = time_calls(run_peak, &pj, budget);
             if (pj.flops / t > peak) peak = pj.flops / t;
+            copy_job cj = {cdst[h], Bp[h], wbytes[h]};
             t = time_calls(run_copy, &cj, budget);
-            if ((double)wbytes[h] / t > copy_gbs[h]) copy_gbs[h] = (double)wbytes[h] / t;
+            if (2.0 * (double)wbytes[h] / t > copy_gbs[h])
+                copy_gbs[h] = 2.0 * (double)wbytes[h] / t;
             for (int m = 0; m < NM; m++) {
-                shape s = {isa, Ms[m], N, K, A, W, Bp, C};
+                shape s = {isa, Ms[m], 4 * Hs[h], Hs[h], A[h], W[h], Bp[h], C[h]};
                 t = time_calls(run_ours, &s, budget);
                 if (t < ours[h][m]) ours[h][m] = t;
                 t = time_calls(run_blas, &s, budget);
                 if (t < blas[h][m]) blas[h][m] = t;
             }
         }
-        free(A), free(W), free(Bp), free(C), free(cdst);
-    }
+    for (int h = 0; h < NH; h++) free(A[h]), free(W[h]), free(Bp[h]), free(C[h]), free(cdst[h]);
 
     printf("FMA peak (%s, independent chains): %.1f GFLOP/s\n\n", ks->name, peak * 1e-9);
     printf("| M (batch) | H | N x K | ours GFLOP/s | %% of peak | OpenBLAS GFLOP/s | ours / "
@@ -219,8 +236,10 @@ int main(int argc, char **argv)
                    Hs[h], fl / ours[h][0 + m] * 1e-9, 100.0 * fl / ours[h][m] / peak,
                    fl / blas[h][m] * 1e-9, blas[h][m] / ours[h][m]);
         }
-    printf("\nBatch 1, weight streaming:\n\n| H | packed weights | ours GB/s | memcpy GB/s "
-           "(read) | ours / memcpy | OpenBLAS GB/s |\n|---|---|---|---|---|---|\n");
+    printf(
+        "\nBatch 1: the packed weights read once per product (GB/s) against memcpy of as many "
+        "bytes\n(GB/s read + written, as STREAM counts a copy):\n\n| H | packed weights | "
+        "ours GB/s | memcpy GB/s | ours / memcpy | OpenBLAS GB/s |\n|---|---|---|---|---|---|\n");
     for (int h = 0; h < NH; h++) {
         const double ob = (double)wbytes[h] / ours[h][0], bb = (double)wbytes[h] / blas[h][0];
         printf("| %d | %.1f MiB | %.1f | %.1f | %.2f | %.1f |\n", Hs[h],
