@@ -205,7 +205,7 @@ typedef struct pf_lines {
 KS_INLINE pf_lines pf_share(const float *next, size_t bytes, int iters, int t, int n)
 {
     pf_lines f = {0, 0, 1, 1};
-    if (!next || n < 1 || iters < 1) return f;
+    if (n < 1 || iters < 1) return f;
     size_t lines = bytes / 64, per = (lines + (size_t)n - 1) / (size_t)n;
     size_t lo = per * (size_t)t, hi = lo + per < lines ? lo + per : lines;
     if (lo >= hi) return f;
@@ -276,6 +276,17 @@ KS_INLINE void tile(const int h, int valid, int K, const float *A, int lda, cons
         for (int i = 0; i < h; i++)
 #pragma GCC unroll 8
             for (int v = 0; v < NV; v++) c[0][i][v] = v_add(c[0][i][v], c[u][i][v]);
+    if (ncols == NR && valid == h) { /* the common case, without lane counts */
+#pragma GCC unroll 16
+        for (int i = 0; i < h; i++) {
+            float *o = C + (size_t)i * (size_t)ldc;
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++)
+                v_store(o + v * VL,
+                        accumulate ? v_add(c[0][i][v], v_load(o + v * VL)) : c[0][i][v]);
+        }
+        return;
+    }
 #pragma GCC unroll 16
     for (int i = 0; i < h; i++) {
         if (i >= valid) break;
@@ -292,8 +303,8 @@ KS_INLINE void tile(const int h, int valid, int K, const float *A, int lda, cons
 }
 
 /* One call on `rows` (1..MR) rows: tiles of 1 to 4 rows exactly, larger ones as MR rows. */
-static void tile_rows(int rows, int K, const float *A, int lda, const float *B, float *C, int ldc,
-                      int ncols, int accumulate, pf_lines pf)
+KS_INLINE void tile_rows(int rows, int K, const float *A, int lda, const float *B, float *C,
+                         int ldc, int ncols, int accumulate, pf_lines pf)
 {
     if (rows >= MR) tile(MR, MR, K, A, lda, B, C, ldc, ncols, accumulate, pf);
 #if MR > 1
@@ -318,27 +329,28 @@ static void tile_rows(int rows, int K, const float *A, int lda, const float *B, 
 
 /* Blocking: rows of A in blocks of mc (mc x K floats in a quarter of L2) while every panel
 ** passes; with more than one row tile, the k loop in blocks of kc so that a block's slice of
-** the panel (kc x NR floats) stays in half of L1 while the row tiles read it. */
+** the panel (kc x NR floats) stays in two thirds of L1 while the row tiles read it (AVX-512, M =
+*32, N = 1024,
+** K = 256 on 48 KiB: half of L1 splits K and costs 7%). */
 static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp, float *C, int ldc,
                    int accumulate)
 {
     if (M <= 0 || N <= 0) return;
-    const lstm__caches *cs = lstm__cache_sizes();
+    const lstm__caches cs = lstm__cache_sizes();
     const int panels = (N + NR - 1) / NR;
     const size_t panel_floats = (size_t)(K > 0 ? K : 0) * NR;
-    size_t mcz = cs->l2 / 4 / (sizeof(float) * (size_t)(K > 0 ? K : 1));
-    int mc = mcz >= (size_t)M ? M : (int)mcz - (int)mcz % MR;
-    if (mc < MR) mc = MR;
-    int nkb = 1, kc = K;
+    int mc = M, nkb = 1, kc = K; /* one row tile: no blocking (and no divisions) */
     if (M > MR && K > 0) {
-        size_t fit = cs->l1 / 2 / (sizeof(float) * NR);
+        size_t mcz = cs.l2 / 4 / (sizeof(float) * (size_t)K);
+        if (mcz < (size_t)M) mc = mcz < MR ? MR : (int)mcz - (int)mcz % MR;
+        size_t fit = cs.l1 * 2 / 3 / (sizeof(float) * NR);
         if (fit < 32) fit = 32;
         nkb = (int)(((size_t)K + fit - 1) / fit);
         kc = (K + nkb - 1) / nkb;
     }
     /* Prefetch the next panel only when the packed matrix exceeds half of L2: within L2 the
     ** prefetches cost more than they save (M = 8, N = 1024, K = 256: 173 -> 162 GFLOP/s). */
-    const int pf = panel_floats * (size_t)panels * sizeof(float) > cs->l2 / 2;
+    const int pf = panel_floats * (size_t)panels * sizeof(float) > cs.l2 / 2;
     for (int m0 = 0; m0 < M; m0 += mc) {
         const int mb = M - m0 < mc ? M - m0 : mc, tiles = (mb + MR - 1) / MR;
         for (int p = 0; p < panels; p++) {
@@ -353,8 +365,10 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
                 const int k0 = kb * kc, kn = K - k0 < kc ? K - k0 : kc;
                 for (int t = 0; t < tiles; t++) {
                     const int m = m0 + t * MR, rows = mb - t * MR < MR ? mb - t * MR : MR;
-                    pf_lines f = pf_share(next, panel_floats * sizeof(float), kn / KU_OF(rows),
-                                          kb * tiles + t, nkb * tiles);
+                    pf_lines f = {0, 0, 1, 1}; /* (divisions only when prefetching) */
+                    if (next)
+                        f = pf_share(next, panel_floats * sizeof(float), kn / KU_OF(rows),
+                                     kb * tiles + t, nkb * tiles);
                     tile_rows(rows, kn, A + (size_t)m * (size_t)lda + (size_t)k0, lda,
                               B + (size_t)k0 * NR, C + (size_t)m * (size_t)ldc + (size_t)p * NR,
                               ldc, ncols, kb ? 1 : accumulate, f);

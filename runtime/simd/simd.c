@@ -115,23 +115,24 @@ static size_t clamp_size(long v, size_t lo, size_t hi, size_t dflt)
     return (size_t)v < lo ? lo : (size_t)v > hi ? hi : (size_t)v;
 }
 
-const lstm__caches *lstm__cache_sizes(void)
+lstm__caches lstm__cache_sizes(void)
 {
-    static lstm__caches c;
-    static atomic_int done;
-    if (!atomic_load_explicit(&done, memory_order_acquire)) {
-        long l1 = -1, l2 = -1;
+    static atomic_size_t l1, l2; /* 0 until read; every thread computes the same values */
+    lstm__caches c = {atomic_load_explicit(&l1, memory_order_relaxed),
+                      atomic_load_explicit(&l2, memory_order_relaxed)};
+    if (!c.l1 || !c.l2) {
+        long v1 = -1, v2 = -1;
 #if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE)
-        l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE);
-        l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+        v1 = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+        v2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
 #endif
         /* Where the system does not say (glibc on most aarch64): 32 KiB and 512 KiB. */
-        lstm__caches v = {clamp_size(l1, 16 << 10, 256 << 10, 32 << 10),
-                          clamp_size(l2, 128 << 10, 16 << 20, 512 << 10)};
-        c = v; /* every thread computes the same values */
-        atomic_store_explicit(&done, 1, memory_order_release);
+        c.l1 = clamp_size(v1, 16 << 10, 256 << 10, 32 << 10);
+        c.l2 = clamp_size(v2, 128 << 10, 16 << 20, 512 << 10);
+        atomic_store_explicit(&l1, c.l1, memory_order_relaxed);
+        atomic_store_explicit(&l2, c.l2, memory_order_relaxed);
     }
-    return &c;
+    return c;
 }
 
 size_t lstm__pack_floats_isa(int isa, int K, int N)

@@ -76,7 +76,7 @@ unsigned lstm__cpu_features(void);
 typedef struct lstm__caches {
     size_t l1, l2; /* bytes of L1 data cache and L2 per core */
 } lstm__caches;
-const lstm__caches *lstm__cache_sizes(void);
+lstm__caches lstm__cache_sizes(void);
 
 /* Floats needed to pack a K x N matrix, and the packing, for the process's set (lstm__isa())
 ** or for a given one. */
