@@ -302,7 +302,9 @@ KS_INLINE void tile(const int h, int valid, int K, const float *A, int lda, cons
     }
 }
 
-/* One call on `rows` (1..MR) rows: tiles of 1 to 4 rows exactly, larger ones as MR rows. */
+/* One tile of `rows` (1..MR) rows on one panel: heights 1 to 4 exactly, larger ones as MR rows
+** (the rows past `rows` are not stored). Inlined into the driver's loop (a call per tile costs
+** 5-15% on products of 100 to 200 rows). */
 KS_INLINE void tile_rows(int rows, int K, const float *A, int lda, const float *B, float *C,
                          int ldc, int ncols, int accumulate, pf_lines pf)
 {
@@ -327,20 +329,71 @@ KS_INLINE void tile_rows(int rows, int K, const float *A, int lda, const float *
 #endif
 }
 
+/* Every panel for M <= MR rows (batch 1 to MR), height h: one call with no per-panel setup
+** (a product of H = 64 at batch 1 takes under a microsecond, and the driver's setup for the
+** general case costs 10% of it). The weights stream through once; with pf, each panel
+** prefetches the next. */
+KS_INLINE void every_panel(const int h, int M, int N, int K, const float *A, int lda,
+                           const float *Bp, float *C, int ldc, int accumulate, int pf)
+{
+    const int panels = (N + NR - 1) / NR;
+    const size_t panel_floats = (size_t)K * NR;
+    for (int p = 0; p < panels; p++) {
+        const float *B = Bp + (size_t)p * panel_floats;
+        pf_lines f = {0, 0, 1, 1};
+        if (pf && p + 1 < panels)
+            f = pf_share(B + panel_floats, panel_floats * sizeof(float), K / KU_OF(h), 0, 1);
+        tile(h, M, K, A, lda, B, C + (size_t)p * NR, ldc, N - p * NR < NR ? N - p * NR : NR,
+             accumulate, f);
+    }
+}
+
+static __attribute__((noinline)) void one_tile(int M, int N, int K, const float *A, int lda,
+                                               const float *Bp, float *C, int ldc, int accumulate,
+                                               int pf)
+{
+    if (M >= MR) every_panel(MR, MR, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+#if MR > 1
+    else if (M == 1)
+        every_panel(1, 1, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+#endif
+#if MR > 2
+    else if (M == 2)
+        every_panel(2, 2, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+#endif
+#if MR > 3
+    else if (M == 3)
+        every_panel(3, 3, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+#endif
+#if MR > 4
+    else if (M == 4)
+        every_panel(4, 4, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+    else
+        every_panel(MR, M, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+#endif
+}
+
 /* Blocking: rows of A in blocks of mc (mc x K floats in a quarter of L2) while every panel
 ** passes; with more than one row tile, the k loop in blocks of kc so that a block's slice of
-** the panel (kc x NR floats) stays in two thirds of L1 while the row tiles read it (AVX-512, M =
-*32, N = 1024,
-** K = 256 on 48 KiB: half of L1 splits K and costs 7%). */
+** the panel (kc x NR floats) stays in two thirds of L1 while the row tiles read it (half of
+** L1 split K = 256 in two for the AVX-512 tile: 7% slower at M = 32, N = 1024 on 48 KiB). */
 static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp, float *C, int ldc,
                    int accumulate)
 {
     if (M <= 0 || N <= 0) return;
+    if (K < 0) K = 0;
     const lstm__caches cs = lstm__cache_sizes();
     const int panels = (N + NR - 1) / NR;
-    const size_t panel_floats = (size_t)(K > 0 ? K : 0) * NR;
-    int mc = M, nkb = 1, kc = K; /* one row tile: no blocking (and no divisions) */
-    if (M > MR && K > 0) {
+    const size_t panel_floats = (size_t)K * NR;
+    /* Prefetch the next panel only when the packed matrix exceeds half of L2: within L2 the
+    ** prefetches cost more than they save (M = 8, N = 1024, K = 256: 173 -> 162 GFLOP/s). */
+    const int pf = panel_floats * (size_t)panels * sizeof(float) > cs.l2 / 2;
+    if (M <= MR) {
+        one_tile(M, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+        return;
+    }
+    int mc = M, nkb = 1, kc = K;
+    if (K > 0) {
         size_t mcz = cs.l2 / 4 / (sizeof(float) * (size_t)K);
         if (mcz < (size_t)M) mc = mcz < MR ? MR : (int)mcz - (int)mcz % MR;
         size_t fit = cs.l1 * 2 / 3 / (sizeof(float) * NR);
@@ -348,9 +401,6 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
         nkb = (int)(((size_t)K + fit - 1) / fit);
         kc = (K + nkb - 1) / nkb;
     }
-    /* Prefetch the next panel only when the packed matrix exceeds half of L2: within L2 the
-    ** prefetches cost more than they save (M = 8, N = 1024, K = 256: 173 -> 162 GFLOP/s). */
-    const int pf = panel_floats * (size_t)panels * sizeof(float) > cs.l2 / 2;
     for (int m0 = 0; m0 < M; m0 += mc) {
         const int mb = M - m0 < mc ? M - m0 : mc, tiles = (mb + MR - 1) / MR;
         for (int p = 0; p < panels; p++) {
@@ -365,8 +415,8 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
                 const int k0 = kb * kc, kn = K - k0 < kc ? K - k0 : kc;
                 for (int t = 0; t < tiles; t++) {
                     const int m = m0 + t * MR, rows = mb - t * MR < MR ? mb - t * MR : MR;
-                    pf_lines f = {0, 0, 1, 1}; /* (divisions only when prefetching) */
-                    if (next)
+                    pf_lines f = {0, 0, 1, 1};
+                    if (next) /* (the divisions only when prefetching) */
                         f = pf_share(next, panel_floats * sizeof(float), kn / KU_OF(rows),
                                      kb * tiles + t, nkb * tiles);
                     tile_rows(rows, kn, A + (size_t)m * (size_t)lda + (size_t)k0, lda,
