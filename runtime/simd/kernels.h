@@ -15,7 +15,7 @@
 **   v_max(x, y) v_min(x, y)                  a NaN in x is returned as is
 **   v_abs(x); v_copysign(m, s)               |m| with the sign of s (m >= 0)
 **   v_round(x)                               to the nearest integer (ties to even)
-**   v_pow2n(p, n)                            p 2^n for integral n in [-127, 127]
+**   v_pow2n(p, n)                            p 2^n for integral n in [-126, 127]
 **   v_lt(a, b) -> vm; v_select(m, a, b)      a where m is set, else b
 **   v_hsum(v) -> float                       the sum of the lanes
 ** and optionally V_SIGMOID, V_TANH: the layer's own (the portable set uses libm).
