@@ -181,6 +181,194 @@ static void h_rows(void **state)
     tb_free(m);
 }
 
+/* A one-node model at another opset, with its own output list (graph output: Y). */
+static tb_model *one_v(const char *op, int64_t opset, const char *ins, const char *outs, int n_decl,
+                       const int *dtypes)
+{
+    tb_model *m = tb_new(8, opset);
+    char names[8][8];
+    for (int i = 0; i < n_decl; i++) {
+        snprintf(names[i], sizeof names[i], "%c", 'A' + i);
+        tb_input(m, names[i], dtypes[i], -1, NULL, NULL);
+    }
+    tb_node(m, op, "op", ins, outs);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    return m;
+}
+
+/* Conv, ConvTranspose, the pools, the normalisations and PRelu refuse what they do not
+** implement and bad shapes, naming the node and the attribute or input. */
+static void conv_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    float x12[12] = {0}, w6[6] = {1, 2, 3, 4, 5, 6};
+    const feed conv1d[2] = {{"A", F32, 3, {1, 2, 6}, x12, 48}, {"B", F32, 3, {1, 2, 3}, w6, 24}};
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2}, 1);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Conv, opset 17): kernel_shape [2] differs from W's [3]");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "auto_pad", "SAME");
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "(Conv, opset 17): auto_pad 'SAME' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "auto_pad", "SAME_UPPER");
+    tb_attr_ints(m, tb_graph(m)->node[0], "pads", (const int64_t[]){1, 1}, 2);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Conv, opset 17): attribute 'pads' cannot be given with auto_pad=SAME_UPPER");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "group", 2);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(Conv, opset 17): X has 2 channels, W expects 2 x group 2");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "grop", 2);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (Conv, opset 17): unknown attribute 'grop'");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "strides", (const int64_t[]){1, 1}, 2);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Conv, opset 17): attribute 'strides' has 2 values for 1 spatial axes");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 2}, x12, 16}, {"B", F32, 3, {1, 2, 3}, w6, 24}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(Conv, opset 17): spatial axis 0 has 2 elements with padding 0 + 0, fewer than the "
+           "kernel's extent 3");
+    tb_free(m);
+    int32_t xi[12] = {0};
+    m = one("Conv", "A,B", 2, (int[]){I32, F32});
+    rc = run1(m, (feed[]){{"A", I32, 3, {1, 2, 6}, xi, 48}, {"B", F32, 3, {1, 2, 3}, w6, 24}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "(Conv, opset 17): X, W and B must share one float type (got int32, float32)");
+    tb_free(m);
+
+    m = one("ConvTranspose", "A,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "output_shape", (const int64_t[]){4, 4}, 2);
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 1, 6}, x12, 24}, {"B", F32, 3, {1, 2, 3}, w6, 24}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(ConvTranspose, opset 17): attribute 'output_shape' has 2 values, expected 1 "
+           "(spatial) or 3");
+    tb_free(m);
+
+    const feed x4d[1] = {{"A", F32, 4, {1, 1, 3, 4}, x12, 48}};
+    m = one("MaxPool", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
+    tb_attr_i(m, tb_graph(m)->node[0], "storage_order", 2);
+    rc = run1(m, x4d, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (MaxPool, opset 17): storage_order must be 0 or 1");
+    tb_free(m);
+
+    m = one_v("MaxPool", 9, "A", "Y", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
+    tb_attr_i(m, tb_graph(m)->node[0], "ceil_mode", 1);
+    rc = run1(m, x4d, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (MaxPool, opset 9): unknown attribute 'ceil_mode' for MaxPool version 8");
+    tb_free(m);
+
+    m = one("MaxPool", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
+    tb_attr_ints(m, tb_graph(m)->node[0], "pads", (const int64_t[]){0, 2, 0, 0}, 4);
+    rc = run1(m, x4d, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(MaxPool, opset 17): pads 2 and 0 on spatial axis 1 must be smaller than the kernel");
+    tb_free(m);
+
+    m = one("AveragePool", "A", 1, (int[]){F32});
+    rc = run1(m, x4d, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (AveragePool, opset 17): attribute 'kernel_shape' is required");
+    tb_free(m);
+
+    float c1[1] = {1};
+    const feed bn[5] = {{"A", F32, 4, {1, 1, 3, 4}, x12, 48},
+                        {"B", F32, 1, {1}, c1, 4},
+                        {"C", F32, 1, {1}, c1, 4},
+                        {"D", F32, 1, {1}, c1, 4},
+                        {"E", F32, 1, {1}, c1, 4}};
+    const int f5[5] = {F32, F32, F32, F32, F32};
+    m = one_v("BatchNormalization", 15, "A,B,C,D,E", "Y", 5, f5);
+    tb_attr_i(m, tb_graph(m)->node[0], "training_mode", 1);
+    rc = run1(m, bn, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BatchNormalization, opset 15): training_mode=1 is not supported");
+    tb_free(m);
+    m = one_v("BatchNormalization", 6, "A,B,C,D,E", "Y", 5, f5);
+    rc = run1(m, bn, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BatchNormalization, opset 6): is_test=0 (training mode, the default before "
+           "version 7) is not supported");
+    tb_free(m);
+    m = one_v("BatchNormalization", 9, "A,B,C,D,E", "Y,M", 5, f5);
+    rc = run1(m, bn, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BatchNormalization, opset 9): output 1 ('M') is a training-mode output");
+    tb_free(m);
+    m = one_v("BatchNormalization", 9, "A,B,C,D,E", "Y", 5, f5);
+    const feed bn2[5] = {bn[0], bn[1], {"C", F32, 1, {2}, x12, 8}, bn[3], bn[4]};
+    rc = run1(m, bn2, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (BatchNormalization, opset 9): input B has shape [2], expected [C] with C = "
+           "[1]");
+    tb_free(m);
+
+    m = one("LayerNormalization", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "stash_type", 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {4}, x12, 16}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (LayerNormalization, opset 17): stash_type 0 is not supported");
+    tb_free(m);
+    m = one("LayerNormalization", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {4}, x12, 16}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(LayerNormalization, opset 17): axis 2 is outside [-2, 1]");
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 3, 4}, x12, 48}, {"B", F32, 1, {3}, x12, 12}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(LayerNormalization, opset 17): Scale has shape [3], which does not broadcast to X "
+           "[1,3,4]");
+    tb_free(m);
+
+    m = one("PRelu", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {3}, x12, 12}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (PRelu, opset 17): slope has shape [3], which does not broadcast to X [3,4]");
+    tb_free(m);
+    m = one_v("PRelu", 6, "A,B", "Y", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {4}, x12, 16}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (PRelu, opset 6): slope has shape [4]; before version 7 it must have one "
+           "element or X's shape [3,4]");
+    tb_free(m);
+}
+
 /* NaN propagates where IEEE says so and never becomes undefined behaviour. */
 static void nan_inputs(void **state)
 {
@@ -213,6 +401,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(h_rows),
         cmocka_unit_test(nan_inputs),
+        cmocka_unit_test(conv_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

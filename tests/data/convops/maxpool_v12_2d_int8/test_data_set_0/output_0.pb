@@ -1,0 +1,1 @@
+ByJ::a@Ba^``ZZ__LccUcc\OO\

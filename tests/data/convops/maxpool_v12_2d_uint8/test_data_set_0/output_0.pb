@@ -1,0 +1,1 @@
+ByJL]aL]REZcQ_c_aaWaaCV\FL\
