@@ -32,8 +32,8 @@ typedef struct lstm__win_params {
 ** kernel, stride, dilation and the padding before / after. */
 typedef struct lstm__win {
     int sp;
-    int64_t in[LSTM__SP_MAX], out[LSTM__SP_MAX], k[LSTM__SP_MAX], s[LSTM__SP_MAX],
-        d[LSTM__SP_MAX], pb[LSTM__SP_MAX], pe[LSTM__SP_MAX];
+    int64_t in[LSTM__SP_MAX], out[LSTM__SP_MAX], k[LSTM__SP_MAX], s[LSTM__SP_MAX], d[LSTM__SP_MAX],
+        pb[LSTM__SP_MAX], pe[LSTM__SP_MAX];
     int64_t pix_in, pix_out, kk; /* products of in, out, k */
 } lstm__win;
 
@@ -45,8 +45,8 @@ enum {
 };
 
 /* Read and check the window attributes (values, counts, auto_pad); messages name the node. */
-int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what,
-                    lstm__win_params *p, lstm__diag *d);
+int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what, lstm__win_params *p,
+                    lstm__diag *d);
 /* The attribute counts agree with sp spatial axes (messages name the attribute). */
 int lstm__win_counts(lstm__kctx *k, const lstm__win_params *p, int sp);
 /* The geometry for sp spatial axes of sizes in[] and a kernel of sizes kernel[] (Conv takes
@@ -75,25 +75,34 @@ int lstm__conv_shapes(lstm__kctx *k, int64_t group, int transpose, int64_t *N, i
 enum {
     LSTM__CONV_REF = 0, /* any float type, any rank: direct loops in double */
     LSTM__CONV_DIRECT,  /* float32, one input channel per group, 1-D / 2-D: direct (depthwise) */
-    LSTM__CONV_GEMM     /* float32: im2col rows per output pixel x packed W' (simd GEMM) */
+    LSTM__CONV_ROWS,    /* float32: im2col rows (one per output pixel) x W' packed (simd GEMM),
+                        ** then transposed into Y: few output pixels (Silero) */
+    LSTM__CONV_COLS     /* float32, 1-D / 2-D: W x im2col packed as GEMM panels of output pixels,
+                        ** straight into Y: many output pixels (images, long signals) */
 };
 
 typedef struct lstm__conv_state {
     lstm__win w;
     int path, isa;
-    int64_t N, C, M, G, Cg, Mg; /* batch, channels in / out, groups, per group */
-    int64_t K;                  /* Cg * kernel elements: the GEMM's inner size */
-    int64_t rows;               /* GEMM path: output pixels per chunk */
-    int direct_rows;            /* GEMM path: A read in place from X (lda = stride) */
-    size_t col_off, tmp_off, pack_off; /* scratch slices, bytes */
+    int64_t N, C, M, G, Cg, Mg;        /* batch, channels in / out, groups, per group */
+    int64_t K;                         /* Cg * kernel elements: the GEMM's inner size */
+    int64_t chunk;                     /* output pixels per GEMM */
+    int64_t Kc;                        /* COLS: the GEMM's inner size, K + 1 with a bias */
+    int direct_rows;                   /* ROWS: A read in place from X (lda = stride) */
+    size_t col_off, tmp_off, pack_off; /* scratch slices, bytes (COLS: pack_off holds [W | B]
+                                       ** when the load did not) */
     size_t pack_per;                   /* packed floats per group */
 } lstm__conv_state;
 
 /* Weights packed at load (n->packed): per group, W_g' in the simd panel layout. */
+/* Weights prepared at load (n->packed) for both GEMM orientations: ROWS reads W_g' in the simd
+** panel layout; COLS reads [W | B] (each output channel's weights then its bias, which meets a
+** row of ones appended to the im2col panels), present when the bias is a constant. */
 typedef struct lstm__conv_pack {
     int64_t G, K, Mg;
-    size_t per; /* floats per group */
-    const float *data;
+    size_t per;        /* floats per group of data */
+    const float *data; /* ROWS: W_g' packed, per group */
+    const float *wb;   /* COLS: [M, K + 1], or NULL */
 } lstm__conv_pack;
 
 typedef struct lstm__convt_state {

@@ -19,9 +19,9 @@ int lstm__convt_parse(const lstm__graph *g, const lstm__node *n, int since, void
                       lstm__diag *d)
 {
     lstm__conv_params *p = params;
-    static const char *const names[] = {"auto_pad",       "dilations",    "group",
-                                        "kernel_shape",   "output_shape", "output_padding",
-                                        "pads",           "strides",      NULL};
+    static const char *const names[] = {"auto_pad",     "dilations",    "group",
+                                        "kernel_shape", "output_shape", "output_padding",
+                                        "pads",         "strides",      NULL};
     char b[160];
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 2, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
@@ -76,8 +76,8 @@ int lstm__convt_prepare(lstm__kctx *k)
             return lstm__errf(k->d, LSTM_EINVAL, "%s: kernel size %lld on spatial axis %d",
                               lstm__klabel(k), (long long)kn, i);
         int64_t full = s * (x - 1) + op + dl * (kn - 1) + 1, pb = 0, pe = 0, out;
-        int same = p->w.auto_pad == LSTM__AUTOPAD_SAME_UPPER ||
-                   p->w.auto_pad == LSTM__AUTOPAD_SAME_LOWER;
+        int same =
+            p->w.auto_pad == LSTM__AUTOPAD_SAME_UPPER || p->w.auto_pad == LSTM__AUTOPAD_SAME_LOWER;
         if (p->nos >= 0 || same) {
             out = p->nos >= 0 ? p->output_shape[p->nos - sp + i] : x * s;
             int64_t total = full - out;

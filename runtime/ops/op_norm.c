@@ -15,6 +15,7 @@
 ** float32 has direct loops; float16, bfloat16 and float64 go through double.
 */
 #include "ops/conv.h"
+#include "ops/conv_vec.h"
 #include "ops/ops.h"
 #include "dtype.h"
 
@@ -28,8 +29,8 @@ int lstm__bn_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
 {
     lstm__bn_params *p = params;
     char b[160];
-    static const char *const v1[] = {"consumed_inputs", "epsilon", "is_test", "momentum",
-                                     "spatial", NULL};
+    static const char *const v1[] = {"consumed_inputs", "epsilon", "is_test",
+                                     "momentum",        "spatial", NULL};
     static const char *const v6[] = {"epsilon", "is_test", "momentum", "spatial", NULL};
     static const char *const v7[] = {"epsilon", "momentum", "spatial", NULL};
     static const char *const v9[] = {"epsilon", "momentum", NULL};
@@ -103,19 +104,20 @@ int lstm__bn_prepare(lstm__kctx *k)
         const lstm__rt *t = k->in[i];
         /* Types: one for all before version 14; mean / var their own from 14; scale / B too
         ** from 15. */
-        int want = k->since >= 15 ? (i <= 2 ? k->in[1]->dtype : k->in[3]->dtype)
+        int want = k->since >= 15             ? (i <= 2 ? k->in[1]->dtype : k->in[3]->dtype)
                    : k->since >= 14 && i >= 3 ? k->in[3]->dtype
                                               : X->dtype;
         if (!lstm__is_float(t->dtype) || t->dtype != want)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s is %s, expected %s",
-                              lstm__klabel(k), names[i], lstm__dtype_name(t->dtype),
-                              lstm__dtype_name(want));
-        int ok = p->spatial ? t->rank == 1 && t->dims[0] == st->C
-                            : t->rank == X->rank - 1 &&
-                                  memcmp(t->dims, X->dims + 1, sizeof(int64_t) * (size_t)t->rank) == 0;
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s is %s, expected %s", lstm__klabel(k),
+                              names[i], lstm__dtype_name(t->dtype), lstm__dtype_name(want));
+        int ok = p->spatial
+                     ? t->rank == 1 && t->dims[0] == st->C
+                     : t->rank == X->rank - 1 &&
+                           memcmp(t->dims, X->dims + 1, sizeof(int64_t) * (size_t)t->rank) == 0;
         if (!ok)
             return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has shape %s, expected %s%s",
-                              lstm__klabel(k), names[i], lstm__dims_str(s1, sizeof s1, t->rank, t->dims),
+                              lstm__klabel(k), names[i],
+                              lstm__dims_str(s1, sizeof s1, t->rank, t->dims),
                               p->spatial ? "[C] with C = " : "X's without the batch axis, ",
                               p->spatial ? lstm__dims_str(s2, sizeof s2, 1, X->dims + 1)
                                          : lstm__dims_str(s2, sizeof s2, X->rank - 1, X->dims + 1));
@@ -150,8 +152,7 @@ int lstm__bn_run(lstm__kctx *k)
                 const float *xs = x + (n * st->C + c) * st->S;
                 float *ys = y + (n * st->C + c) * st->S;
                 if (st->per == 1) {
-                    const float av = af[c], bv = bf[c];
-                    for (int64_t s = 0; s < st->S; s++) ys[s] = xs[s] * av + bv;
+                    lstm__vscale_shift(ys, xs, af[c], bf[c], st->S);
                 } else {
                     const float *ac = af + c * st->S, *bc = bf + c * st->S;
                     for (int64_t s = 0; s < st->S; s++) ys[s] = xs[s] * ac[s] + bc[s];
@@ -209,8 +210,9 @@ static int bstrides(lstm__kctx *k, const lstm__rt *X, const lstm__rt *t, const c
         s *= v;
     }
     if (!ok)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s has shape %s, which does not broadcast to X %s",
-                          lstm__klabel(k), what, lstm__dims_str(s1, sizeof s1, t->rank, t->dims),
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: %s has shape %s, which does not broadcast to X %s", lstm__klabel(k),
+                          what, lstm__dims_str(s1, sizeof s1, t->rank, t->dims),
                           lstm__dims_str(s2, sizeof s2, X->rank, X->dims));
     return LSTM_OK;
 }
@@ -243,7 +245,8 @@ int lstm__ln_prepare(lstm__kctx *k)
     st->inner = lstm__dims_count(X->rank - st->axis, X->dims + st->axis);
     if (bstrides(k, X, S, "Scale", st->sst) || (B && bstrides(k, X, B, "B", st->bst)))
         return k->d->code;
-    st->plain = row_major_from(X, st->axis, st->sst) && (!B || row_major_from(X, st->axis, st->bst));
+    st->plain =
+        row_major_from(X, st->axis, st->sst) && (!B || row_major_from(X, st->axis, st->bst));
     if (lstm__rt_set(k, k->out[0], X->dtype, X->rank, X->dims)) return k->d->code;
     int64_t dims[LSTM__MAX_RANK];
     for (int d = 0; d < X->rank; d++) dims[d] = d < st->axis ? X->dims[d] : 1;
@@ -386,8 +389,7 @@ int lstm__instnorm_run(lstm__kctx *k)
             if (X->dtype == LSTM_DT_FLOAT) {
                 const float *x = (const float *)X->data + base;
                 float *y = (float *)Y->data + base;
-                const float af = (float)a, bf = (float)b;
-                for (int64_t i = 0; i < S; i++) y[i] = x[i] * af + bf;
+                lstm__vscale_shift(y, x, (float)a, (float)b, S);
             } else {
                 for (int64_t i = 0; i < S; i++)
                     lstm__put_f(Y, base + (size_t)i, lstm__get_f(X, base + (size_t)i) * a + b);

@@ -19,8 +19,8 @@
 #include <float.h>
 #include <string.h>
 
-static int pool_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
-                      int kind, lstm__diag *d)
+static int pool_parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int kind,
+                      lstm__diag *d)
 {
     lstm__pool_params *p = params;
     char b[160];
@@ -38,7 +38,11 @@ static int pool_parse(const lstm__graph *g, const lstm__node *n, int since, void
         static const char *const v10[] = {"auto_pad", "ceil_mode",     "dilations", "kernel_shape",
                                           "pads",     "storage_order", "strides",   NULL};
         if (lstm__arity(g, n, 1, 1, 1, since >= 8 ? 2 : 1, d) ||
-            lstm__attrs_allowed(g, n, since, since >= 10 ? v10 : since >= 8 ? v8 : v1, d) ||
+            lstm__attrs_allowed(g, n, since,
+                                since >= 10  ? v10
+                                : since >= 8 ? v8
+                                             : v1,
+                                d) ||
             lstm__attr_int(g, n, "storage_order", 0, &p->storage_order, d))
             return d->code;
         if (p->storage_order != 0 && p->storage_order != 1)
@@ -47,12 +51,13 @@ static int pool_parse(const lstm__graph *g, const lstm__node *n, int since, void
         if (since >= 10) what |= LSTM__WIN_CEIL | LSTM__WIN_DILATIONS;
     } else {
         static const char *const v1[] = {"auto_pad", "kernel_shape", "pads", "strides", NULL};
-        static const char *const v7[] = {"auto_pad", "count_include_pad", "kernel_shape", "pads",
-                                         "strides",  NULL};
-        static const char *const v10[] = {"auto_pad", "ceil_mode", "count_include_pad",
-                                          "kernel_shape", "pads", "strides", NULL};
-        static const char *const v19[] = {"auto_pad", "ceil_mode", "count_include_pad",
-                                          "dilations", "kernel_shape", "pads", "strides", NULL};
+        static const char *const v7[] = {"auto_pad", "count_include_pad", "kernel_shape",
+                                         "pads",     "strides",           NULL};
+        static const char *const v10[] = {
+            "auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides", NULL};
+        static const char *const v19[] = {
+            "auto_pad",     "ceil_mode", "count_include_pad", "dilations",
+            "kernel_shape", "pads",      "strides",           NULL};
         if (lstm__arity(g, n, 1, 1, 1, 1, d) ||
             lstm__attrs_allowed(g, n, since,
                                 since >= 19   ? v19
@@ -132,6 +137,9 @@ static int prepare(lstm__kctx *k)
                               (long long)st->w.k[i]);
     for (int i = 0; i < sp; i++) dims[2 + i] = st->w.out[i];
     if (lstm__rt_set(k, k->out[0], X->dtype, X->rank, dims)) return k->d->code;
+    if (X->dtype == LSTM_DT_FLOAT && sp <= 2) /* the spans of pool2_f32 */
+        k->scratch_size =
+            (size_t)(st->w.out[0] + (sp == 2 ? st->w.out[1] : 1)) * 4 * sizeof(int64_t);
     if (k->n->n_out > 1 && k->out[1] && lstm__rt_set(k, k->out[1], LSTM_DT_INT64, X->rank, dims))
         return k->d->code;
     return LSTM_OK;
@@ -169,11 +177,23 @@ static inline void taps(const lstm__win *w, int a, int64_t o, int64_t *start, in
     *pad = pd < k ? pd : k;
 }
 
-/* float32, 1 or 2 spatial axes. */
+/* Per output position of one axis: its window's start and taps [lo, hi) inside the input,
+** [0, pad) inside the input and its pads. */
+typedef struct span {
+    int64_t start, lo, hi, pad;
+} span;
+
+static void spans(const lstm__win *w, int a, span *out)
+{
+    for (int64_t o = 0; o < w->out[a]; o++)
+        taps(w, a, o, &out[o].start, &out[o].lo, &out[o].hi, &out[o].pad);
+}
+
+/* float32, 1 or 2 spatial axes; the spans of both axes in scratch. */
 static void pool2_f32(lstm__kctx *k, const lstm__pool_params *p, const lstm__pool_state *st)
 {
     const lstm__win *w = &st->w;
-    int two = w->sp == 2;
+    const int two = w->sp == 2;
     lstm__win v = *w; /* 1-D as 2-D with one row */
     if (!two) {
         v.in[1] = w->in[0], v.out[1] = w->out[0], v.k[1] = w->k[0], v.s[1] = w->s[0];
@@ -186,26 +206,45 @@ static void pool2_f32(lstm__kctx *k, const lstm__pool_params *p, const lstm__poo
     int64_t *I = k->n->n_out > 1 && k->out[1] ? k->out[1]->data : NULL;
     const int64_t IH = v.in[0], IW = v.in[1], OH = v.out[0], OW = v.out[1], DY = v.d[0],
                   DX = v.d[1];
+    span *ys = k->scratch, *xs = ys + OH;
+    spans(&v, 0, ys);
+    spans(&v, 1, xs);
     const int max = p->kind == LSTM__POOL_MAX;
+    /* 2x2 windows at stride 2 inside the input (the CRNN's MaxPool2d(2)): four loads. */
+    const int quad = max && !I && v.k[0] == 2 && v.k[1] == 2 && v.s[0] == 2 && v.s[1] == 2 &&
+                     DY == 1 && DX == 1 && v.pb[0] == 0 && v.pb[1] == 0 && 2 * OH <= IH &&
+                     2 * OW <= IW;
     for (int64_t pl = 0; pl < st->N * st->C; pl++) {
         const float *x = X + pl * IH * IW;
         float *y = Y + pl * OH * OW;
+        if (quad) {
+            for (int64_t oy = 0; oy < OH; oy++) {
+                const float *r0 = x + 2 * oy * IW, *r1 = r0 + IW;
+                float *yr = y + oy * OW;
+                for (int64_t ox = 0; ox < OW; ox++) {
+                    float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+                    float m = a;
+                    m = b > m ? b : m;
+                    m = c > m ? c : m;
+                    yr[ox] = d > m ? d : m;
+                }
+            }
+            continue;
+        }
         for (int64_t oy = 0; oy < OH; oy++) {
-            int64_t sy, ly, hy, py;
-            taps(&v, 0, oy, &sy, &ly, &hy, &py);
+            const span sy = ys[oy];
             for (int64_t ox = 0; ox < OW; ox++) {
-                int64_t sx, lx, hx, px;
-                taps(&v, 1, ox, &sx, &lx, &hx, &px);
+                const span sx = xs[ox];
                 if (max) {
                     float best = -FLT_MAX;
                     int64_t at = -1;
-                    for (int64_t jy = ly; jy < hy; jy++) {
-                        const float *xr = x + (sy + jy * DY) * IW + sx;
-                        for (int64_t jx = lx; jx < hx; jx++) {
-                            float v = xr[jx * DX];
-                            if (at < 0 || v > best) {
-                                best = v;
-                                at = (sy + jy * DY) * IW + sx + jx * DX;
+                    for (int64_t jy = sy.lo; jy < sy.hi; jy++) {
+                        const int64_t row = (sy.start + jy * DY) * IW + sx.start;
+                        for (int64_t jx = sx.lo; jx < sx.hi; jx++) {
+                            float val = x[row + jx * DX];
+                            if (at < 0 || val > best) {
+                                best = val;
+                                at = row + jx * DX;
                             }
                         }
                     }
@@ -220,12 +259,14 @@ static void pool2_f32(lstm__kctx *k, const lstm__pool_params *p, const lstm__poo
                     }
                 } else {
                     float sum = 0;
-                    for (int64_t jy = ly; jy < hy; jy++) {
-                        const float *xr = x + (sy + jy * DY) * IW + sx;
-                        for (int64_t jx = lx; jx < hx; jx++) sum += xr[jx * DX];
+                    for (int64_t jy = sy.lo; jy < sy.hi; jy++) {
+                        const float *xr = x + (sy.start + jy * DY) * IW + sx.start;
+                        for (int64_t jx = sx.lo; jx < sx.hi; jx++) sum += xr[jx * DX];
                     }
-                    int64_t cnt = p->count_include_pad ? py * px : (hy - ly) * (hx - lx);
-                    y[oy * OW + ox] = cnt > 0 ? sum / (float)cnt : 0.0f;
+                    int64_t cnt =
+                        p->count_include_pad ? sy.pad * sx.pad : (sy.hi - sy.lo) * (sx.hi - sx.lo);
+                    y[oy * OW + ox] =
+                        cnt > 0 && sy.hi > sy.lo && sx.hi > sx.lo ? sum / (float)cnt : 0.0f;
                 }
             }
         }

@@ -17,7 +17,8 @@ int lstm__prelu_parse(const lstm__graph *g, const lstm__node *n, int since, void
     static const char *const none[] = {NULL};
     char b[160];
     (void)params;
-    if (lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, since >= 6 ? none : v1, d))
+    if (lstm__arity(g, n, 2, 2, 1, 1, d) ||
+        lstm__attrs_allowed(g, n, since, since >= 6 ? none : v1, d))
         return d->code;
     const lstm__attr *ci = lstm__attr_find(n, "consumed_inputs");
     if (ci && ci->type != LSTM__A_INTS)
@@ -37,7 +38,8 @@ int lstm__prelu_prepare(lstm__kctx *k)
     if (!(lstm__is_float(X->dtype) || (ints && k->since >= 9)) || S->dtype != X->dtype)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported types X %s, slope %s",
                           lstm__klabel(k), lstm__dtype_name(X->dtype), lstm__dtype_name(S->dtype));
-    int same = S->rank == X->rank && memcmp(S->dims, X->dims, sizeof(int64_t) * (size_t)X->rank) == 0;
+    int same =
+        S->rank == X->rank && memcmp(S->dims, X->dims, sizeof(int64_t) * (size_t)X->rank) == 0;
     if (k->since < 7 && S->nelem != 1 && !same)
         return lstm__errf(k->d, LSTM_EINVAL,
                           "%s: slope has shape %s; before version 7 it must have one element or "
@@ -54,7 +56,8 @@ int lstm__prelu_prepare(lstm__kctx *k)
         s *= v;
     }
     if (!ok)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: slope has shape %s, which does not broadcast to X %s",
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: slope has shape %s, which does not broadcast to X %s",
                           lstm__klabel(k), lstm__dims_str(s1, sizeof s1, S->rank, S->dims),
                           lstm__dims_str(s2, sizeof s2, X->rank, X->dims));
     st->rank = X->rank;
@@ -90,7 +93,8 @@ int lstm__prelu_run(lstm__kctx *k)
         } else if (fl) {
             for (int64_t i = 0; i < len; i++) {
                 double v = lstm__get_f(X, e + (size_t)i);
-                lstm__put_f(Y, e + (size_t)i, v < 0 ? v * lstm__get_f(S, (size_t)(so + i * sl)) : v);
+                lstm__put_f(Y, e + (size_t)i,
+                            v < 0 ? v * lstm__get_f(S, (size_t)(so + i * sl)) : v);
             }
         } else {
             int sgn = X->dtype == LSTM_DT_INT32 || X->dtype == LSTM_DT_INT64;

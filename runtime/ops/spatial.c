@@ -37,7 +37,8 @@ static int ints_in(const lstm__graph *g, const lstm__node *n, const char *name, 
     if (lstm__attr_ints(g, n, name, out, cap, count, d)) return d->code;
     for (int i = 0; i < *count; i++)
         if (out[i] < lo || out[i] > hi)
-            return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' has value %lld, expected %lld to %lld",
+            return lstm__errf(d, LSTM_EMODEL,
+                              "%s: attribute '%s' has value %lld, expected %lld to %lld",
                               lstm__node_ctx(g, n, b, sizeof b), name, (long long)out[i],
                               (long long)lo, (long long)hi);
     return LSTM_OK;
@@ -45,8 +46,8 @@ static int ints_in(const lstm__graph *g, const lstm__node *n, const char *name, 
 
 #define BIG ((int64_t)1 << 31) /* bound on sizes, strides, dilations, pads: no overflow below */
 
-int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what,
-                    lstm__win_params *p, lstm__diag *d)
+int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what, lstm__win_params *p,
+                    lstm__diag *d)
 {
     char b[160];
     memset(p, 0, sizeof *p);
@@ -85,7 +86,8 @@ int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what,
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'kernel_shape' is empty",
                           lstm__node_ctx(g, n, b, sizeof b));
     if (p->np >= 0 && p->np % 2)
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'pads' has %d values, expected an even count",
+        return lstm__errf(d, LSTM_EMODEL,
+                          "%s: attribute 'pads' has %d values, expected an even count",
                           lstm__node_ctx(g, n, b, sizeof b), p->np);
     if (p->np >= 0 && p->auto_pad != LSTM__AUTOPAD_NOTSET)
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'pads' cannot be given with auto_pad=%s",
