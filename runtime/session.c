@@ -7,24 +7,34 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Every node of every graph must have an implementation: refused when the session opens. */
-static int check_supported(lstm_session *s, const lstm__graph *g)
+/* Every node of every graph must have an implementation: refused when the session opens.
+** invalid_only: only nodes that break the ONNX spec (LSTM_EMODEL), reported before any node
+** that is merely unsupported, so the model's invalidity is never hidden. */
+static int check_supported(lstm_session *s, const lstm__graph *g, int invalid_only)
 {
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
-        if (n->support || !n->op || !n->params) {
+        int invalid = n->support_code == LSTM_EMODEL;
+        if ((n->support || !n->op || !n->params) && (invalid || !invalid_only)) {
             char path[512], lb[300];
             if (n->name[0])
-                snprintf(lb, sizeof lb, "node '%.200s'", n->name);
+                snprintf(lb, sizeof lb, "node '%.200s' (%s, opset %lld)", n->name, n->op_type,
+                         (long long)n->opset);
             else
-                snprintf(lb, sizeof lb, "node #%d", i);
-            return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "%s%s (%s, opset %lld): %s",
-                              lstm__graph_path(g, path, sizeof path), lb, n->op_type,
-                              (long long)n->opset, n->support ? n->support : "not supported");
+                snprintf(lb, sizeof lb, "node #%d (%s, opset %lld)", i, n->op_type,
+                         (long long)n->opset);
+            lstm__graph_path(g, path, sizeof path);
+            const char *why = n->support ? n->support : "not supported";
+            int code = invalid ? LSTM_EMODEL : LSTM_EUNSUPPORTED;
+            /* Parse errors name the node already. */
+            if (strncmp(why, path, strlen(path)) == 0 &&
+                strncmp(why + strlen(path), lb, strlen(lb)) == 0)
+                return lstm__errf(&s->diag, code, "%s", why);
+            return lstm__errf(&s->diag, code, "%s%s: %s", path, lb, why);
         }
         lstm__graph *sg;
         for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) {
-            int rc = check_supported(s, sg);
+            int rc = check_supported(s, sg, invalid_only);
             if (rc) return rc;
         }
     }
@@ -71,12 +81,15 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     size_t ni = (size_t)g->n_inputs + 1;
     s->in = lstm__pool_array(&s->pool, ni, sizeof *s->in);
     s->in_bound = lstm__pool_array(&s->pool, ni, 1);
+    s->in_fresh = lstm__pool_array(&s->pool, ni, 1);
+    s->carry = lstm__pool_array(&s->pool, ni, sizeof *s->carry);
     s->in_items = lstm__pool_array(&s->pool, ni, sizeof *s->in_items);
     s->in_seqs = lstm__pool_array(&s->pool, ni, sizeof *s->in_seqs);
-    if (!s->in || !s->in_bound || !s->in_items || !s->in_seqs)
+    if (!s->in || !s->in_bound || !s->in_items || !s->in_seqs || !s->in_fresh || !s->carry)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
-    int rc = check_decls(s, g);
-    if (!rc) rc = check_supported(s, g);
+    int rc = check_decls(s, g); /* a type it cannot hold first: nodes reading it may fail too */
+    if (!rc) rc = check_supported(s, g, 1);
+    if (!rc) rc = check_supported(s, g, 0);
     if (rc) return rc;
     s->root = lstm__plan_new(s, g, NULL, 1);
     if (!s->root) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
@@ -93,6 +106,7 @@ void lstm_session_close(lstm_session *s)
     if (s->in_items)
         for (int i = 0; i < s->m->g->n_inputs; i++) lstm__free(&a, s->in_items[i].p);
     lstm__free(&a, s->prof_sorted.p);
+    for (int k = 0; k < s->n_carry; k++) lstm__free(&a, s->carry[k].buf.p);
     lstm__pool_free(&s->pool);
     lstm__free(&a, s);
 }
@@ -164,6 +178,7 @@ static void bind(lstm_session *s, int i, const lstm__rt *t)
 {
     s->in[i] = *t;
     s->in_bound[i] = 1;
+    s->in_fresh[i] = 1;
     s->ran = 0;
 }
 
@@ -284,15 +299,17 @@ int lstm_session_run(lstm_session *s)
     int rc = check_symbols(s);
     if (rc) return rc;
     for (int i = 0; i < g->n_inputs; i++) {
-        if (s->in_bound[i]) {
-            lstm__plan_bind(s->root, i, &s->in[i]);
+        const lstm__rt *v = lstm__carried_input(s, i);
+        if (v) {
+            lstm__plan_bind(s->root, i, v);
             continue;
         }
         memset(&s->root->bind[i], 0, sizeof s->root->bind[i]);
         if (!(g->values[g->input_values[i]].flags & LSTM__V_INIT))
             return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' is not bound", g->inputs[i].name);
     }
-    if ((rc = lstm__plan_exec(s->root))) return rc;
+    if ((rc = lstm__plan_exec(s->root)) || (rc = lstm__carry_keep(s))) return rc;
+    memset(s->in_fresh, 0, (size_t)g->n_inputs);
     s->prof_runs += s->profiling;
     s->ran = 1;
     return LSTM_OK;
@@ -407,6 +424,7 @@ int lstm_session_set_streaming(lstm_session *s, int on)
 int lstm_session_reset_state(lstm_session *s)
 {
     if (!s) return LSTM_EINVAL;
+    lstm__carry_reset(s);
     for (lstm__plan *p = s->plans; p; p = p->next)
         for (int i = 0; i < p->g->n_nodes; i++)
             if (p->carry[i]) p->carry[i]->valid = 0;

@@ -217,7 +217,7 @@ static void conv_refusals(void **state)
     m = one("Conv", "A,B", 2, (int[]){F32, F32});
     tb_attr_s(m, tb_graph(m)->node[0], "auto_pad", "SAME");
     rc = run1(m, conv1d, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED,
+    expect(rc, msg, LSTM_EMODEL,
            "(Conv, opset 17): auto_pad 'SAME' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID");
     tb_free(m);
 
@@ -225,7 +225,7 @@ static void conv_refusals(void **state)
     tb_attr_s(m, tb_graph(m)->node[0], "auto_pad", "SAME_UPPER");
     tb_attr_ints(m, tb_graph(m)->node[0], "pads", (const int64_t[]){1, 1}, 2);
     rc = run1(m, conv1d, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED,
+    expect(rc, msg, LSTM_EMODEL,
            "node 'op' (Conv, opset 17): attribute 'pads' cannot be given with auto_pad=SAME_UPPER");
     tb_free(m);
 
@@ -238,7 +238,7 @@ static void conv_refusals(void **state)
     m = one("Conv", "A,B", 2, (int[]){F32, F32});
     tb_attr_i(m, tb_graph(m)->node[0], "grop", 2);
     rc = run1(m, conv1d, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (Conv, opset 17): unknown attribute 'grop'");
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Conv, opset 17): unknown attribute 'grop'");
     tb_free(m);
 
     m = one("Conv", "A,B", 2, (int[]){F32, F32});
@@ -277,7 +277,7 @@ static void conv_refusals(void **state)
     tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
     tb_attr_i(m, tb_graph(m)->node[0], "storage_order", 2);
     rc = run1(m, x4d, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED,
+    expect(rc, msg, LSTM_EMODEL,
            "node 'op' (MaxPool, opset 17): storage_order must be 0 or 1");
     tb_free(m);
 
@@ -285,7 +285,7 @@ static void conv_refusals(void **state)
     tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
     tb_attr_i(m, tb_graph(m)->node[0], "ceil_mode", 1);
     rc = run1(m, x4d, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED,
+    expect(rc, msg, LSTM_EMODEL,
            "node 'op' (MaxPool, opset 9): unknown attribute 'ceil_mode' for MaxPool version 8");
     tb_free(m);
 
@@ -299,7 +299,7 @@ static void conv_refusals(void **state)
 
     m = one("AveragePool", "A", 1, (int[]){F32});
     rc = run1(m, x4d, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED,
+    expect(rc, msg, LSTM_EMODEL,
            "node 'op' (AveragePool, opset 17): attribute 'kernel_shape' is required");
     tb_free(m);
 
