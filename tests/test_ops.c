@@ -277,8 +277,7 @@ static void conv_refusals(void **state)
     tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
     tb_attr_i(m, tb_graph(m)->node[0], "storage_order", 2);
     rc = run1(m, x4d, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EMODEL,
-           "node 'op' (MaxPool, opset 17): storage_order must be 0 or 1");
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (MaxPool, opset 17): storage_order must be 0 or 1");
     tb_free(m);
 
     m = one_v("MaxPool", 9, "A", "Y", 1, (int[]){F32});

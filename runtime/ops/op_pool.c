@@ -13,6 +13,7 @@
 ** float32 1-D / 2-D pools run direct loops; other types and ranks go through double.
 */
 #include "ops/conv.h"
+#include "ops/conv_vec.h"
 #include "ops/ops.h"
 #include "dtype.h"
 
@@ -220,14 +221,7 @@ static void pool2_f32(lstm__kctx *k, const lstm__pool_params *p, const lstm__poo
         if (quad) {
             for (int64_t oy = 0; oy < OH; oy++) {
                 const float *r0 = x + 2 * oy * IW, *r1 = r0 + IW;
-                float *yr = y + oy * OW;
-                for (int64_t ox = 0; ox < OW; ox++) {
-                    float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
-                    float m = a;
-                    m = b > m ? b : m;
-                    m = c > m ? c : m;
-                    yr[ox] = d > m ? d : m;
-                }
+                lstm__vmax2x2(y + oy * OW, r0, r1, OW);
             }
             continue;
         }
