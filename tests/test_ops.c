@@ -1,10 +1,13 @@
 /* test_ops.c — the graph operators' refusals of bad run-time values (robustness.md section H
 ** and I): each names the node and what was expected; NaN handling. Numerical agreement is
 ** checked by the ONNX node tests (tests/node_suite.py). */
+#include "model.h"
+#include "ops/conv.h"
 #include "test_util.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 typedef struct feed {
     const char *name;
@@ -368,6 +371,185 @@ static void conv_refusals(void **state)
     tb_free(m);
 }
 
+/* A Conv model X [1,2,5] * W [3,2,3] + B [3] (pads 1): W and B as initializers (how = 0), from
+** Constant nodes (1) or graph inputs (2). */
+static const float cw[18] = {1, -2, 0.5f, 3, 0, -1, 2, 2, -1, 0.25f, 1, 0, -3, 1, 1, 0, 2, -0.5f};
+static const float cb[3] = {0.5f, -1, 2};
+static const float cx[10] = {1, 2, -1, 0.5f, 3, -2, 1, 0, 4, -1};
+
+static tb_model *conv_model(int how)
+{
+    tb_model *m = tb_new(8, 17);
+    tb_input(m, "X", F32, 3, D3(1, 2, 5), NULL);
+    if (how == 0) {
+        tb_init_f32(m, "W", 3, D3(3, 2, 3), cw);
+        tb_init_f32(m, "B", 1, D1(3), cb);
+    } else if (how == 1) {
+        const char *names[2] = {"W", "B"};
+        const float *vals[2] = {cw, cb};
+        for (int i = 0; i < 2; i++) {
+            Onnx__NodeProto *c = tb_node(m, "Constant", names[i], NULL, names[i]);
+            Onnx__AttributeProto *a = tb_attr_i(m, c, "value", 0);
+            a->has_i = 0;
+            a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+            a->t = i ? tb_tensor(m, "b", F32, 1, D1(3)) : tb_tensor(m, "w", F32, 3, D3(3, 2, 3));
+            tb_tensor_raw(m, a->t, vals[i], i ? sizeof cb : sizeof cw);
+        }
+    } else {
+        tb_input(m, "W", F32, 3, D3(3, 2, 3), NULL);
+        tb_input(m, "B", F32, 1, D1(3), NULL);
+    }
+    Onnx__NodeProto *n = tb_node(m, "Conv", "conv", "X,W,B", "Y");
+    tb_attr_ints(m, n, "pads", (const int64_t[]){1, 1}, 2);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    return m;
+}
+
+/* Constant Conv weights are prepared once when the model loads (initializers and Constant
+** nodes alike, the bias folded into the COLS form); weights bound at run time are not, and every
+** form gives the convolution computed here by hand. */
+static void conv_weights_packed_at_load(void **state)
+{
+    (void)state;
+    float want[15];
+    for (int m = 0; m < 3; m++)
+        for (int o = 0; o < 5; o++) {
+            double acc = cb[m];
+            for (int c = 0; c < 2; c++)
+                for (int t = 0; t < 3; t++) {
+                    int i = o + t - 1;
+                    if (i >= 0 && i < 5) acc += (double)cw[(m * 2 + c) * 3 + t] * cx[c * 5 + i];
+                }
+            want[m * 5 + o] = (float)acc;
+        }
+    for (int how = 0; how < 3; how++) {
+        tb_model *b = conv_model(how);
+        size_t len;
+        const uint8_t *buf = tb_pack(b, &len);
+        lstm_model *md = NULL;
+        lstm_session *s = NULL;
+        assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+        const lstm__node *conv = &md->g->nodes[md->g->n_nodes - 1];
+        assert_string_equal(conv->op_type, "Conv");
+        const lstm__conv_pack *pk = conv->packed;
+        if (how < 2) {
+            assert_non_null(pk);
+            assert_non_null(pk->wb);
+            assert_true(pk->G == 1 && pk->K == 6 && pk->Mg == 3);
+            assert_true(pk->wb[6] == cb[0] && pk->wb[7] == cw[6]); /* row 0: W then B */
+        } else {
+            assert_null(pk);
+        }
+        assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+        assert_int_equal(
+            lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(1, 2, 5), cx, sizeof cx), LSTM_OK);
+        if (how == 2) {
+            assert_int_equal(
+                lstm_session_set_input(s, "W", LSTM_DT_FLOAT, 3, D3(3, 2, 3), cw, sizeof cw),
+                LSTM_OK);
+            assert_int_equal(lstm_session_set_input(s, "B", LSTM_DT_FLOAT, 1, D1(3), cb, sizeof cb),
+                             LSTM_OK);
+        }
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+        assert_int_equal(v.nbytes, sizeof want);
+        for (int i = 0; i < 15; i++)
+            assert_true(fabsf(((const float *)v.data)[i] - want[i]) <=
+                        1e-5f * (1 + fabsf(want[i])));
+        lstm_session_close(s);
+        lstm_model_close(md);
+        tb_free(b);
+    }
+}
+
+static int allocs;
+static void *count_alloc(void *ud, size_t n)
+{
+    (void)ud;
+    allocs++;
+    return malloc(n);
+}
+static void count_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
+/* Every path of the convolutional operators, and the CRNN export: once planned, runs with the
+** same shapes allocate nothing and give the same outputs. */
+static void conv_paths_no_alloc(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "pytorch/crnn_opset17",                        /* Conv COLS, BN, Relu, MaxPool 2x2, LSTM */
+        "convops/conv_v11_stft_silero",                /* ROWS, rows read in place */
+        "convops/conv_v11_3d",                         /* ROWS with im2col over 3 axes */
+        "convops/conv_v11_w_input",                    /* COLS, [W | B] built per run */
+        "convops/conv_v11_dw1d_stride",                /* depthwise, direct */
+        "convops/conv_v11_2d_float16",                 /* double accumulation */
+        "convops/convtranspose_v11_2d_group",          /* GEMM + col2im */
+        "convops/maxpool_v12_2d_dil",                  /* spans, Indices */
+        "convops/averagepool_v19_2d_dil_pads_include", /* spans, count_include_pad */
+        "convops/maxpool_v12_3d",                      /* any rank */
+        "convops/layernormalization_v17_stats",        /* Mean, InvStdDev */
+        "convops/batchnormalization_v7_spatial0",
+        "convops/instancenormalization_v6_4d_float64",
+        "convops/prelu_v9_mid",
+    };
+    static unsigned char buf[1 << 20];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char dir[1024], path[1200];
+        snprintf(dir, sizeof dir, "%s/%s", TESTS_DATA_DIR, cases[c]);
+        snprintf(path, sizeof path, "%s/model.onnx", dir);
+        lstm_options opt = {.size = sizeof opt, .alloc = count_alloc, .free = count_free};
+        lstm_model *m = NULL;
+        lstm_session *s = NULL;
+        assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
+        assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+        int n_in = lstm_model_input_count(m);
+        lstm_value vals[8];
+        assert_true(n_in <= 8);
+        for (int k = 0; k < n_in; k++) {
+            snprintf(path, sizeof path, "%s/test_data_set_0/input_%d.pb", dir, k);
+            FILE *f = fopen(path, "rb");
+            assert_non_null(f);
+            size_t len = fread(buf, 1, sizeof buf, f);
+            fclose(f);
+            lstm_value_info vi;
+            assert_int_equal(lstm_model_input_info(m, k, &vi), LSTM_OK);
+            assert_int_equal(lstm_value_read_pb(buf, len, LSTM_PB_TENSOR, &vals[k], NULL, 0),
+                             LSTM_OK);
+            const lstm_tensor *t = &vals[k].tensor;
+            assert_int_equal(
+                lstm_session_set_input(s, vi.name, t->dtype, t->rank, t->dims, t->data, t->nbytes),
+                LSTM_OK);
+        }
+        allocs = 0;
+        int rc = lstm_session_run(s);
+        if (rc) print_error("%s: %s\n", cases[c], lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        assert_true(allocs > 0); /* planning allocates: the counter sees the library's calls */
+        lstm_view v;
+        lstm_value_info out;
+        assert_int_equal(lstm_model_output_info(m, 0, &out), LSTM_OK);
+        assert_int_equal(lstm_session_output(s, out.name, &v), LSTM_OK);
+        void *first = malloc(v.nbytes);
+        assert_non_null(first);
+        memcpy(first, v.data, v.nbytes);
+        allocs = 0;
+        for (int r = 0; r < 3; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+        if (allocs) print_error("%s: %d allocations in 3 runs\n", cases[c], allocs);
+        assert_int_equal(allocs, 0);
+        assert_int_equal(lstm_session_output(s, out.name, &v), LSTM_OK);
+        assert_memory_equal(v.data, first, v.nbytes);
+        free(first);
+        for (int k = 0; k < n_in; k++) lstm_value_clear(&vals[k]);
+        lstm_session_close(s);
+        lstm_model_close(m);
+    }
+}
+
 /* NaN propagates where IEEE says so and never becomes undefined behaviour. */
 static void nan_inputs(void **state)
 {
@@ -401,6 +583,8 @@ int main(void)
         cmocka_unit_test(h_rows),
         cmocka_unit_test(nan_inputs),
         cmocka_unit_test(conv_refusals),
+        cmocka_unit_test(conv_weights_packed_at_load),
+        cmocka_unit_test(conv_paths_no_alloc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
