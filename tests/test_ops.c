@@ -1,6 +1,7 @@
 /* test_ops.c — the graph operators' refusals of bad run-time values (robustness.md section H
-** and I): each names the node and what was expected; NaN handling. Numerical agreement is
-** checked by the ONNX node tests (tests/node_suite.py). */
+** and I): each names the node and what was expected; NaN handling; the convolutional operators'
+** refusals, their weights prepared at load and runs without allocation. Numerical agreement is
+** checked by the ONNX node tests (tests/node_suite.py) and the reference suites (tests/data). */
 #include "model.h"
 #include "ops/conv.h"
 #include "test_util.h"
@@ -264,6 +265,13 @@ static void conv_refusals(void **state)
               msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED,
            "(Conv, opset 17): X, W and B must share one float type (got int32, float32)");
+    tb_free(m);
+
+    float none[1];
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 0, 6}, none, 0}, {"B", F32, 3, {1, 0, 3}, none, 0}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(Conv, opset 17): W has shape [1,0,3], an empty dimension");
     tb_free(m);
 
     m = one("ConvTranspose", "A,B", 2, (int[]){F32, F32});

@@ -76,6 +76,10 @@ int lstm__conv_shapes(lstm__kctx *k, int64_t group, int transpose, int64_t *N, i
         return lstm__errf(k->d, LSTM_EINVAL, "%s: W has shape %s, expected rank %d like X %s",
                           lstm__klabel(k), lstm__dims_str(s1, sizeof s1, W->rank, W->dims), X->rank,
                           lstm__dims_str(s2, sizeof s2, X->rank, X->dims));
+    for (int i = 0; i < W->rank; i++)
+        if (W->dims[i] < 1)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: W has shape %s, an empty dimension",
+                              lstm__klabel(k), lstm__dims_str(s1, sizeof s1, W->rank, W->dims));
     int sp = X->rank - 2;
     *N = X->dims[0];
     *C = X->dims[1];
