@@ -159,9 +159,35 @@ def conv_case(g, tag, what, N, C, sp_in, M, kernel, group=1, bias=True, dt="floa
     return g.case(tag, what, ins, attrs=a, ref=lambda x, w, b=None: R.conv(x, w, b, **a))
 
 
+def rand_conv(g, i):
+    """A random Conv: rank 1-3, groups, strides, dilations, pads or auto_pad, bias or not."""
+    r = g.rng
+    sp = int(r.integers(1, 4))
+    group = int(r.choice([1, 1, 2, 3]))
+    Cg, Mg = int(r.integers(1, 4)), int(r.integers(1, 6))
+    kernel = tuple(int(r.integers(1, 4)) for _ in range(sp))
+    strides = [int(r.integers(1, 3)) for _ in range(sp)]
+    dil = [int(r.integers(1, 3)) for _ in range(sp)]
+    size = tuple(int(r.integers(d * (k - 1) + 1, d * (k - 1) + 8)) for k, d in zip(kernel, dil))
+    attrs = {"strides": strides, "dilations": dil}
+    auto = str(r.choice(["NOTSET", "NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"]))
+    if auto == "NOTSET":
+        attrs["pads"] = [int(r.integers(0, 3)) for _ in range(2 * sp)]
+    else:
+        attrs["auto_pad"] = auto
+        if auto.startswith("SAME"):
+            attrs["dilations"] = [1] * sp  # onnxruntime refuses dilations with SAME_*
+    N = int(r.integers(1, 3))
+    return conv_case(g, "rand%d" % i, "random: %d-D, group %d, kernel %s, %s" % (sp, group, kernel, attrs),
+                     N, Cg * group, size, Mg * group, kernel, group=group, bias=bool(r.integers(0, 2)),
+                     kernel_attr=bool(r.integers(0, 2)), **attrs)
+
+
 @op("Conv", [1, 11, 22])
 def conv(g):
     full = g.v == 11
+    for i in range(8 if full else 2):
+        yield rand_conv(g, i)
     yield conv_case(g, "1d", "1-D, kernel 3, bias", 2, 3, (17,), 4, (3,))
     yield conv_case(g, "2d", "2-D 3x3, no bias, kernel_shape absent", 2, 3, (7, 9), 5, (3, 3),
                     bias=False, kernel_attr=False)
@@ -279,9 +305,35 @@ def pool_case(g, kind, tag, what, shape, kernel, dt="float32", indices=False, **
     return g.case(tag, what, [In("x", dt, x)], outputs=outs, out_types=types, attrs=a, ref=ref)
 
 
+def rand_pool(g, kind, i, ceil=False, dilations=False, include_pad=False, indices=False):
+    """A random pool: rank 1-3, kernel, strides, pads smaller than the kernel or auto_pad."""
+    r = g.rng
+    sp = int(r.integers(1, 4))
+    kernel = [int(r.integers(1, 4)) for _ in range(sp)]
+    attrs = {"strides": [int(r.integers(1, 3)) for _ in range(sp)]}
+    if dilations:
+        attrs["dilations"] = [int(r.integers(1, 3)) for _ in range(sp)]
+    d = attrs.get("dilations", [1] * sp)
+    shape = (int(r.integers(1, 3)), int(r.integers(1, 4))) + tuple(
+        int(r.integers(dd * (k - 1) + 1, dd * (k - 1) + 7)) for k, dd in zip(kernel, d))
+    if r.integers(0, 4) == 0 and not dilations:
+        attrs["auto_pad"] = str(r.choice(["SAME_UPPER", "SAME_LOWER", "VALID"]))
+    else:
+        attrs["pads"] = [int(r.integers(0, k)) for k in kernel + kernel]
+    if ceil:
+        attrs["ceil_mode"] = int(r.integers(0, 2))
+    if include_pad:
+        attrs["count_include_pad"] = int(r.integers(0, 2))
+    return pool_case(g, kind, "rand%d" % i, "random: %d-D kernel %s, %s" % (sp, kernel, attrs),
+                     shape, kernel, indices=indices, **attrs)
+
+
 @op("MaxPool", [1, 8, 10, 11, 12, 22])
 def maxpool(g):
     v = g.v
+    for i in range(3):
+        yield rand_pool(g, "max", i, ceil=v >= 10, dilations=v >= 10 and i == 2,
+                        indices=v >= 8 and i > 0)
     yield pool_case(g, "max", "2d_k2s2", "2-D 2x2 stride 2 (CRNN)", (2, 3, 8, 10), (2, 2),
                     strides=[2, 2])
     yield pool_case(g, "max", "2d_k3_pads", "2-D 3x3 stride 1 pads 1", (1, 2, 6, 7), (3, 3),
@@ -318,6 +370,9 @@ def maxpool(g):
 @op("AveragePool", [1, 7, 10, 11, 19, 22])
 def avgpool(g):
     v = g.v
+    for i in range(3):
+        yield rand_pool(g, "avg", i, ceil=v >= 10, dilations=v >= 19 and i == 2,
+                        include_pad=v >= 7)
     yield pool_case(g, "avg", "2d_k2s2", "2-D 2x2 stride 2", (2, 3, 8, 10), (2, 2), strides=[2, 2])
     yield pool_case(g, "avg", "2d_pads", "2-D 3x3 pads 1 (padding left out of the mean)",
                     (1, 2, 6, 7), (3, 3), pads=[1, 1, 1, 1])
@@ -396,6 +451,10 @@ def batchnorm(g):
         extra["consumed_inputs"] = [0, 0, 0, 1, 1]
     if v < 7:
         extra["is_test"] = 1
+    rank = int(g.rng.integers(2, 6))
+    shape = tuple(int(g.rng.integers(1, 5)) for _ in range(rank))
+    yield bn_case(g, "rand", "random shape %s" % (shape,), shape,
+                  epsilon=float(g.rng.uniform(1e-5, 1e-2)), **extra)
     yield bn_case(g, "4d", "N C H W", (2, 3, 4, 5), **extra)
     yield bn_case(g, "2d_eps", "N C (BatchNorm1d on features), epsilon 0.01, momentum 0.8",
                   (4, 6), epsilon=0.01, momentum=0.8, **extra)
@@ -439,6 +498,12 @@ def ln_case(g, tag, what, shape, axis=-1, bias=True, outs=("y",), dt="float32", 
 
 @op("LayerNormalization", [17])
 def layernorm(g):
+    for i in range(4):
+        rank = int(g.rng.integers(1, 5))
+        shape = tuple(int(g.rng.integers(1, 6)) for _ in range(rank))
+        axis = int(g.rng.integers(-rank, rank))
+        yield ln_case(g, "rand%d" % i, "random shape %s, axis %d" % (shape, axis), shape, axis=axis,
+                      bias=bool(g.rng.integers(0, 2)), outs=("y", "mean", "inv"))
     yield ln_case(g, "last", "axis -1 (PyTorch nn.LayerNorm)", (2, 5, 8))
     yield ln_case(g, "axis1", "axis 1 of rank 3, no B", (3, 4, 5), axis=1, bias=False)
     yield ln_case(g, "axis_neg2", "axis -2, epsilon 0.1", (2, 3, 4, 5), axis=-2, epsilon=0.1)
@@ -456,6 +521,12 @@ def layernorm(g):
 @op("InstanceNormalization", [1, 6, 22])
 def instnorm(g):
     extra = {"consumed_inputs": [0, 0, 0]} if g.v == 1 else {}
+    rshape = tuple(int(g.rng.integers(1, 5)) for _ in range(int(g.rng.integers(3, 6))))
+    yield g.case("rand", "random shape %s" % (rshape,),
+                 [In("x", "float32", g.x(rshape, -2, 2)),
+                  In("scale", "float32", g.x((rshape[1],), 0.5, 1.5), "init"),
+                  In("b", "float32", g.x((rshape[1],)), "init")], attrs=dict(extra),
+                 ref=lambda x, s, b: R.instance_norm(x, s, b))
     for tag, shape, eps in (("3d", (2, 3, 7), 1e-5), ("4d_eps", (2, 4, 3, 5), 0.05),
                             ("5d", (1, 2, 3, 2, 4), 1e-5)):
         a = dict(extra, epsilon=eps) if eps != 1e-5 else dict(extra)
@@ -477,6 +548,14 @@ def instnorm(g):
 @op("PRelu", [1, 6, 7, 9, 16])
 def prelu(g):
     v = g.v
+    for i in range(2 if v >= 7 else 0):
+        rank = int(g.rng.integers(1, 5))
+        shape = tuple(int(g.rng.integers(1, 5)) for _ in range(rank))
+        srank = int(g.rng.integers(0, rank + 1))
+        sshape = tuple(d if g.rng.integers(0, 2) else 1 for d in shape[rank - srank:])
+        yield g.case("rand%d" % i, "random X %s, slope %s" % (shape, sshape),
+                     [In("x", "float32", g.x(shape, -2, 2)),
+                      In("slope", "float32", g.x(sshape, 0.1, 0.5), "init")], ref=R.prelu)
     extra = {"consumed_inputs": [0, 0]} if v == 1 else {}
     x = g.x((2, 3, 4, 5), -2, 2)
     yield g.case("scalar", "slope of one element", [In("x", "float32", x),

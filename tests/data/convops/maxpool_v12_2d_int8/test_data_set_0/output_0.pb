@@ -1,1 +1,1 @@
-ByJ::a@Ba^``ZZ__LccUcc\OO\
+ByJHVH__;__@GEL<L?JHH1HH1

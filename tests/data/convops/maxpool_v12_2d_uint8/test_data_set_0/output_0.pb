@@ -1,1 +1,1 @@
-ByJL]aL]REZcQ_c_aaWaaCV\FL\
+ByJLOO__O__OGNLYB@ccEccK_\

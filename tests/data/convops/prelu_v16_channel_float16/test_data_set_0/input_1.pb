@@ -1,2 +1,2 @@
 
-BslopeJÉ7w6t7
+BslopeJ¼/~4É1
