@@ -38,7 +38,7 @@ int lstm__conv_parse(const lstm__graph *g, const lstm__node *n, int since, void 
         return d->code;
     p->nop = p->nos = -1;
     if (p->group < 1 || p->group > INT_MAX) {
-        char b[160];
+        char b[LSTM__LABEL_MAX];
         return lstm__errf(d, LSTM_EMODEL, "%s: group %lld must be positive",
                           lstm__node_ctx(g, n, b, sizeof b), (long long)p->group);
     }

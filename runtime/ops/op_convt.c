@@ -22,7 +22,7 @@ int lstm__convt_parse(const lstm__graph *g, const lstm__node *n, int since, void
     static const char *const names[] = {"auto_pad",     "dilations",    "group",
                                         "kernel_shape", "output_shape", "output_padding",
                                         "pads",         "strides",      NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 2, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__win_parse(g, n, LSTM__WIN_DILATIONS, &p->w, d) ||

@@ -28,7 +28,7 @@ int lstm__bn_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
                    lstm__diag *d)
 {
     lstm__bn_params *p = params;
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     static const char *const v1[] = {"consumed_inputs", "epsilon", "is_test",
                                      "momentum",        "spatial", NULL};
     static const char *const v6[] = {"epsilon", "is_test", "momentum", "spatial", NULL};
@@ -177,7 +177,7 @@ int lstm__ln_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
 {
     lstm__ln_params *p = params;
     static const char *const names[] = {"axis", "epsilon", "stash_type", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 2, 3, 1, 3, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "axis", -1, &p->axis, d) ||
@@ -323,7 +323,7 @@ int lstm__instnorm_parse(const lstm__graph *g, const lstm__node *n, int since, v
     lstm__in_params *p = params;
     static const char *const v1[] = {"consumed_inputs", "epsilon", NULL};
     static const char *const v6[] = {"epsilon", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 3, 3, 1, 1, d) ||
         lstm__attrs_allowed(g, n, since, since >= 6 ? v6 : v1, d) ||

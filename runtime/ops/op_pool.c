@@ -24,7 +24,7 @@ static int pool_parse(const lstm__graph *g, const lstm__node *n, int since, void
                       lstm__diag *d)
 {
     lstm__pool_params *p = params;
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     p->kind = kind;
     if (kind == LSTM__POOL_GMAX || kind == LSTM__POOL_GAVG) {

@@ -15,7 +15,7 @@ int lstm__prelu_parse(const lstm__graph *g, const lstm__node *n, int since, void
 {
     static const char *const v1[] = {"consumed_inputs", NULL};
     static const char *const none[] = {NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     (void)params;
     if (lstm__arity(g, n, 2, 2, 1, 1, d) ||
         lstm__attrs_allowed(g, n, since, since >= 6 ? none : v1, d))

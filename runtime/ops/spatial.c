@@ -21,7 +21,7 @@ int lstm__conv_attr_float(const lstm__graph *g, const lstm__node *n, const char 
     *out = def;
     if (!a) return LSTM_OK;
     if (a->type != LSTM__A_FLOAT) {
-        char b[160];
+        char b[LSTM__LABEL_MAX];
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be a float",
                           lstm__node_ctx(g, n, b, sizeof b), name);
     }
@@ -33,7 +33,7 @@ int lstm__conv_attr_float(const lstm__graph *g, const lstm__node *n, const char 
 static int ints_in(const lstm__graph *g, const lstm__node *n, const char *name, int64_t *out,
                    int cap, int *count, int64_t lo, int64_t hi, lstm__diag *d)
 {
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__attr_ints(g, n, name, out, cap, count, d)) return d->code;
     for (int i = 0; i < *count; i++)
         if (out[i] < lo || out[i] > hi)
@@ -49,7 +49,7 @@ static int ints_in(const lstm__graph *g, const lstm__node *n, const char *name, 
 int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what, lstm__win_params *p,
                     lstm__diag *d)
 {
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     p->nk = p->ns = p->nd = p->np = -1;
     const lstm__attr *ap = lstm__attr_find(n, "auto_pad");
