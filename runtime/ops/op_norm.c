@@ -8,8 +8,8 @@
 **   mean / var each their own float type). momentum only updates running statistics in
 **   training, so it has no effect here. Outputs besides Y are training outputs: refused.
 ** LayerNormalization (17): over the axes from `axis` on; Scale and B broadcast to X; the
-**   optional Mean and InvStdDev outputs (X's shape with the normalised axes 1) are float32
-**   (float64 for a float64 X); statistics in double; stash_type other than 1 is refused.
+**   optional Mean and InvStdDev outputs (X's shape with the normalised axes 1) are float32, the
+**   type stash_type 1 gives them; statistics in double; other stash_type values are refused.
 ** InstanceNormalization (1: consumed_inputs as above; 6; 22): per batch item and channel over
 **   the spatial axes, then scale[c] and B[c].
 ** float32 has direct loops; float16, bfloat16 and float64 go through double.
@@ -250,9 +250,9 @@ int lstm__ln_prepare(lstm__kctx *k)
     if (lstm__rt_set(k, k->out[0], X->dtype, X->rank, X->dims)) return k->d->code;
     int64_t dims[LSTM__MAX_RANK];
     for (int d = 0; d < X->rank; d++) dims[d] = d < st->axis ? X->dims[d] : 1;
-    int u = X->dtype == LSTM_DT_DOUBLE ? LSTM_DT_DOUBLE : LSTM_DT_FLOAT;
-    for (int j = 1; j < 3 && j < k->n->n_out; j++)
-        if (k->out[j] && lstm__rt_set(k, k->out[j], u, X->rank, dims)) return k->d->code;
+    for (int j = 1; j < 3 && j < k->n->n_out; j++) /* float32: stash_type 1 */
+        if (k->out[j] && lstm__rt_set(k, k->out[j], LSTM_DT_FLOAT, X->rank, dims))
+            return k->d->code;
     return LSTM_OK;
 }
 

@@ -1,1 +1,1 @@
-ByJHVH__;__@GEL<L?JHH1HH1
+ByJ+cSHS[H %!GGZ__W@@PG'P

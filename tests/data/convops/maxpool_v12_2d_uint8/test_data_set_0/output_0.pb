@@ -1,1 +1,1 @@
-ByJLOO__O__OGNLYB@ccEccK_\
+ByJ^^_88WccW__\GUNccbVXbBTP
