@@ -1,13 +1,13 @@
 /*
 ** op_conv.c — Conv (1, 11, 22: the same semantics): N-D convolution with groups, strides,
 ** dilations, pads or auto_pad, optional bias; kernel_shape may be absent (W gives it).
-** float32 takes one of three paths, all on the simd GEMM against panels packed as it wants:
+** float32 takes one of three paths (the last two on the simd packed GEMM):
 **   - one input channel per group and at most 4 outputs per group (depthwise), 1-D or 2-D:
 **     direct loops, one tap at a time over a row of outputs;
 **   - COLS (many output pixels, 1-D / 2-D): Y_g = [W_g | B_g] x [im2col; 1], the im2col
 **     columns written straight into the GEMM's packed panels of 32 output pixels with a row of
-**     ones that meets the bias column ([W | B] built once at load), a chunk (~128 KiB) at a time,
-**     the products landing in Y;
+**     ones that meets the bias column ([W | B] built once at load for constant weights), a
+**     chunk (~128 KiB) at a time, the products landing in Y;
 **   - ROWS (few output pixels, e.g. Silero's STFT with 4 frames and 258 filters, or 3-D):
 **     im2col rows (one per output pixel) times W' packed once at load by the pack hook
 **     (lstm__conv_op_pack; into scratch per run when W is a graph input), transposed into Y
