@@ -14,7 +14,7 @@
 
 static int open_session(const char *path, int threads, lstm_model **m, lstm_session **s)
 {
-    lstm_options opt = {.num_threads = threads};
+    lstm_options opt = {.size = sizeof(lstm_options), .num_threads = threads};
     int rc = lstm_model_open(path, &opt, m);
     if (!rc) rc = lstm_session_open(*m, s);
     if (rc) fprintf(stderr, "bench_pair: %s: %s\n", lstm_errstr(rc), lstm_model_errmsg(*m));
