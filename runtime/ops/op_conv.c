@@ -25,6 +25,9 @@
 #include <limits.h>
 #include <string.h>
 
+/* Columns per packed panel of the kernel set this process runs (simd.h). */
+#define CONV_NR (lstm__kernels_get(lstm__isa())->nr)
+
 int lstm__conv_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                      lstm__diag *d)
 {
@@ -130,7 +133,7 @@ int lstm__conv_shapes(lstm__kctx *k, int64_t group, int transpose, int64_t *N, i
 static double fill(int64_t rows, int64_t cols)
 {
     return (double)rows / (double)((rows + 7) / 8 * 8) * (double)cols /
-           (double)((cols + LSTM__NR - 1) / LSTM__NR * LSTM__NR);
+           (double)((cols + CONV_NR - 1) / CONV_NR * CONV_NR);
 }
 
 int lstm__conv_prepare(lstm__kctx *k)
@@ -158,7 +161,7 @@ int lstm__conv_prepare(lstm__kctx *k)
         st->path = LSTM__CONV_DIRECT;
         return LSTM_OK;
     }
-    if (st->K > INT_MAX / LSTM__NR || st->w.pix_out > INT_MAX)
+    if (st->K > INT_MAX / CONV_NR || st->w.pix_out > INT_MAX)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: the convolution exceeds what one GEMM can take",
                           lstm__klabel(k));
     st->isa = lstm__isa();
@@ -172,9 +175,9 @@ int lstm__conv_prepare(lstm__kctx *k)
         const lstm__conv_pack *pk = k->packed;
         st->Kc = st->K + (B != NULL);
         /* Chunks of whole panels whose packed columns take about 128 KiB. */
-        int64_t panels = (128 * 1024 / 4) / (st->Kc * LSTM__NR);
+        int64_t panels = (128 * 1024 / 4) / (st->Kc * CONV_NR);
         if (panels < 1) panels = 1;
-        st->chunk = panels * LSTM__NR;
+        st->chunk = panels * CONV_NR;
         if (st->chunk > pout) st->chunk = pout;
         st->col_off = 0;
         off = align64(lstm__pack_floats((int)st->Kc, (int)st->chunk) * sizeof(float));
@@ -249,7 +252,7 @@ static inline void gather_row(float *dst, const float *xr, int64_t ox0, int64_t 
 static void im2col_panels(const lstm__conv_state *st, const geo2 *g, const float *x, int64_t p0,
                           int64_t n, float *dst)
 {
-    const int64_t K = st->Kc, NR = LSTM__NR;
+    const int64_t K = st->Kc, NR = CONV_NR;
     for (int64_t q = 0; q * NR < n; q++) {
         float *pd = dst + q * K * NR;
         const int64_t pa = p0 + q * NR, cnt = n - q * NR < NR ? n - q * NR : NR;
@@ -532,7 +535,7 @@ int lstm__conv_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
         return LSTM_OK; /* prepare reports what is wrong */
     int64_t M = W->dims[0], Cg = W->dims[1], kk = 1;
     for (int i = 2; i < W->rank; i++) kk *= W->dims[i];
-    if (M < 1 || M % p->group || Cg < 1 || kk < 1 || Cg * kk > INT_MAX / LSTM__NR ||
+    if (M < 1 || M % p->group || Cg < 1 || kk < 1 || Cg * kk > INT_MAX / CONV_NR ||
         M / p->group > INT_MAX)
         return LSTM_OK;
     int64_t Mg = M / p->group, K = Cg * kk;
