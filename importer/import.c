@@ -4,7 +4,6 @@
 */
 #define _GNU_SOURCE
 #include "importer.h"
-#include "ops/registry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,30 +13,6 @@
 #include <unistd.h>
 
 #define MAX_IR_VERSION 12
-
-void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in)
-{
-    static const lstm_limits def = {
-        .max_file_bytes = 2ull << 30,
-        .max_depth = 64,
-        .max_decode_bytes = 0, /* 64 x file size + 64 MiB, computed per file */
-        .max_tensor_bytes = 2ull << 30,
-        .max_weight_bytes = 4ull << 30,
-        .max_nodes = 1000000,
-        .max_name_bytes = 4096,
-        .max_run_bytes = 8ull << 30,
-    };
-    *out = def;
-    if (!in) return;
-    if (in->max_file_bytes) out->max_file_bytes = in->max_file_bytes;
-    if (in->max_depth) out->max_depth = in->max_depth;
-    if (in->max_decode_bytes) out->max_decode_bytes = in->max_decode_bytes;
-    if (in->max_tensor_bytes) out->max_tensor_bytes = in->max_tensor_bytes;
-    if (in->max_weight_bytes) out->max_weight_bytes = in->max_weight_bytes;
-    if (in->max_nodes) out->max_nodes = in->max_nodes;
-    if (in->max_name_bytes) out->max_name_bytes = in->max_name_bytes;
-    if (in->max_run_bytes) out->max_run_bytes = in->max_run_bytes;
-}
 
 const char *lstm__imp_name(lstm__imp *im, const char *s, const char *what)
 {
@@ -152,18 +127,22 @@ static int imp_decls(lstm__imp *im, Onnx__ValueInfoProto **vi, size_t n, lstm__d
     return LSTM_OK;
 }
 
-static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, int idx)
+static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, lstm__node *n,
+                    int idx)
 {
-    lstm__graph *g = im->g;
-    char label[160];
-    if (!np) return lstm__errf(im->d, LSTM_EMODEL, "node #%d is empty", idx);
+    char label[160], path[512];
+    lstm__graph_path(g, path, sizeof path);
+    if (!np) return lstm__errf(im->d, LSTM_EMODEL, "%snode #%d is empty", path, idx);
     if (!(n->name = lstm__imp_name(im, np->name, "a node name"))) return im->d->code;
     if (!(n->op_type = lstm__imp_name(im, np->op_type, "an op_type"))) return im->d->code;
     const char *dom = np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
     if (!(n->domain = lstm__imp_name(im, dom, "a domain"))) return im->d->code;
     if (!(n->doc = lstm__imp_doc(im, np->doc_string))) return im->d->code;
-    lstm__node_label(g, n, label, sizeof label);
-    if (!n->op_type[0]) return lstm__errf(im->d, LSTM_EMODEL, "node #%d has no op_type", idx);
+    size_t o = strlen(path) < sizeof label ? strlen(path) : 0;
+    memcpy(label, path, o);
+    lstm__node_label(g, n, label + o, sizeof label - o);
+    if (!n->op_type[0])
+        return lstm__errf(im->d, LSTM_EMODEL, "%snode #%d has no op_type", path, idx);
     n->opset = lstm__graph_opset(g, n->domain);
     if (n->opset == 0)
         return lstm__errf(im->d, LSTM_EMODEL, "%s: its domain '%s' is not in opset_import", label,
@@ -172,8 +151,8 @@ static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, int
         return lstm__errf(im->d, LSTM_ELIMIT, "%s has more than 65536 inputs or outputs", label);
     n->n_in = (int)np->n_input;
     n->n_out = (int)np->n_output;
-    n->in_names = lstm__pool_array(&g->pool, np->n_input + 1, sizeof(char *));
-    n->out_names = lstm__pool_array(&g->pool, np->n_output + 1, sizeof(char *));
+    n->in_names = lstm__pool_array(g->mem, np->n_input + 1, sizeof(char *));
+    n->out_names = lstm__pool_array(g->mem, np->n_output + 1, sizeof(char *));
     if (!n->in_names || !n->out_names)
         return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing %s", label);
     for (int k = 0; k < n->n_in; k++)
@@ -182,7 +161,7 @@ static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, int
     for (int k = 0; k < n->n_out; k++)
         if (!(n->out_names[k] = lstm__imp_name(im, np->output[k], "a node output name")))
             return im->d->code;
-    return lstm__imp_attrs(im, np, n, label);
+    return lstm__imp_attrs(im, np, g, n, label);
 }
 
 static int imp_opsets(lstm__imp *im, const Onnx__ModelProto *mp)
@@ -243,15 +222,29 @@ static int imp_model(lstm__imp *im, const Onnx__ModelProto *mp)
                           "model has IR version %lld, this runtime reads up to %d",
                           (long long)mp->ir_version, MAX_IR_VERSION);
     if ((rc = imp_opsets(im, mp))) return rc;
-    const Onnx__GraphProto *gp = mp->graph;
-    if (!gp) return lstm__errf(im->d, LSTM_EMODEL, "model has no graph");
-    if (!(g->name = lstm__imp_name(im, gp->name, "the graph name")) ||
+    if (!mp->graph) return lstm__errf(im->d, LSTM_EMODEL, "model has no graph");
+    return lstm__imp_graph(im, mp->graph, g);
+}
+
+int lstm__imp_graph(lstm__imp *im, const Onnx__GraphProto *gp, lstm__graph *g)
+{
+    int rc;
+    char path[512];
+    lstm__graph_path(g, path, sizeof path);
+    if (g->depth > LSTM__MAX_GRAPH_DEPTH)
+        return lstm__errf(im->d, LSTM_ELIMIT, "%ssubgraphs nest more than %d deep", path,
+                          LSTM__MAX_GRAPH_DEPTH);
+    if (!(g->name = lstm__imp_name(im, gp->name, "a graph name")) ||
         !(g->doc = lstm__imp_doc(im, gp->doc_string)))
         return im->d->code;
     if (gp->n_sparse_initializer)
-        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "sparse initializers are not supported");
-    if (gp->n_node > im->lim.max_nodes)
-        return lstm__errf(im->d, LSTM_ELIMIT, "graph has %zu nodes, the limit is %u", gp->n_node,
+        return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%ssparse initializers are not supported",
+                          path);
+    im->total_nodes += gp->n_node;
+    if (im->total_nodes > im->lim.max_nodes)
+        return lstm__errf(im->d, LSTM_ELIMIT, "%sgraph has %llu nodes%s, the limit is %u", path,
+                          (unsigned long long)im->total_nodes,
+                          g->parent || im->total_nodes != gp->n_node ? " counting subgraphs" : "",
                           im->lim.max_nodes);
     if ((rc = imp_decls(im, gp->input, gp->n_input, &g->inputs, &g->n_inputs, "graph input")) ||
         (rc =
@@ -260,7 +253,7 @@ static int imp_model(lstm__imp *im, const Onnx__ModelProto *mp)
                         "value_info")))
         return rc;
 
-    g->inits = lstm__pool_array(&g->pool, gp->n_initializer + 1, sizeof *g->inits);
+    g->inits = lstm__pool_array(g->mem, gp->n_initializer + 1, sizeof *g->inits);
     if (!g->inits) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing initializers");
     for (size_t i = 0; i < gp->n_initializer; i++) {
         const Onnx__TensorProto *tp = gp->initializer[i];
@@ -268,26 +261,29 @@ static int imp_model(lstm__imp *im, const Onnx__ModelProto *mp)
         if (!(in->name = lstm__imp_name(im, tp ? tp->name : NULL, "an initializer name")) ||
             !(in->doc = lstm__imp_doc(im, tp ? tp->doc_string : NULL)))
             return im->d->code;
-        char what[96];
-        snprintf(what, sizeof what, "initializer '%.60s'", in->name);
+        char what[600];
+        snprintf(what, sizeof what, "%sinitializer '%.60s'", path, in->name);
         if (!tp) return lstm__errf(im->d, LSTM_EMODEL, "%s is empty", what);
         if ((rc = lstm__imp_tensor(im, tp, &in->t, what))) return rc;
         g->n_inits = (int)i + 1;
-        g->weight_bytes += in->t.nbytes;
-        if (g->weight_bytes > im->lim.max_weight_bytes)
+        im->g->weight_bytes += in->t.nbytes;
+        if (im->g->weight_bytes > im->lim.max_weight_bytes)
             return lstm__errf(im->d, LSTM_ELIMIT,
                               "initializers exceed the weight limit of %llu bytes at %s",
                               (unsigned long long)im->lim.max_weight_bytes, what);
     }
 
-    g->n_nodes = (int)gp->n_node;
-    g->nodes = lstm__pool_array(&g->pool, gp->n_node + 1, sizeof *g->nodes);
+    g->nodes = lstm__pool_array(g->mem, gp->n_node + 1, sizeof *g->nodes);
     if (!g->nodes) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing nodes");
-    for (size_t i = 0; i < gp->n_node; i++)
-        if ((rc = imp_node(im, gp->node[i], &g->nodes[i], (int)i))) {
-            g->n_nodes = (int)i; /* the dump shows the nodes imported so far */
+    for (size_t i = 0; i < gp->n_node; i++) {
+        g->n_nodes = (int)i + 1; /* the dump shows the nodes imported so far */
+        if ((rc = imp_node(im, gp->node[i], g, &g->nodes[i], (int)i))) {
+            g->n_nodes = (int)i;
             return rc;
         }
+        if (im->abort && (i & 1023) == 1023 && im->abort(im->abort_ud))
+            return lstm__errf(im->d, LSTM_EABORTED, "loading aborted at node #%zu", i);
+    }
     return LSTM_OK;
 }
 
@@ -295,7 +291,11 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
                         lstm__graph **out, lstm__diag *d)
 {
     *out = NULL;
-    lstm__imp im = {.d = d, .base_dir = base_dir, .no_external = opt && opt->no_external_data};
+    lstm__imp im = {.d = d,
+                    .base_dir = base_dir,
+                    .no_external = opt && opt->no_external_data,
+                    .abort = opt ? opt->abort : NULL,
+                    .abort_ud = opt ? opt->abort_ud : NULL};
     lstm__limits_resolve(&im.lim, opt ? &opt->limits : NULL);
     lstm__alloc a;
     lstm__alloc_init(&a, opt);
@@ -327,11 +327,12 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
     }
     g->alloc = a;
     lstm__pool_init(&g->pool, &g->alloc);
+    g->mem = &g->pool;
     im.g = g;
     rc = imp_model(&im, mp);
     onnx__model_proto__free_unpacked(mp, &pb.pa);
     if (!rc) rc = lstm__graph_link(g, d);
-    if (!rc) lstm__registry_resolve(g);
+    g->total_nodes = (int64_t)im.total_nodes;
     if (rc == LSTM_ENOMEM) {
         lstm__graph_free(g);
         return rc;

@@ -7,9 +7,6 @@
 
 #include "graph.h"
 
-/* Defaults of lstm_limits (documented in lstm.h and the README). */
-void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in);
-
 /*
 ** Import a model. On success *out is a validated, linked graph. On failure the code and the
 ** message are in d, and *out is the graph as far as it was built (the dump prints it) or NULL

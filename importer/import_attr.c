@@ -55,7 +55,29 @@ static const char *imp_bytes(lstm__imp *im, ProtobufCBinaryData b, const char *w
     return r;
 }
 
-static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__attr *a, const char *label)
+/* A subgraph (the value of a GRAPH or GRAPHS attribute of node n in graph g). */
+static int imp_subgraph(lstm__imp *im, const Onnx__GraphProto *gp, lstm__graph *g, lstm__node *n,
+                        const char *attr, lstm__graph **out, const char *what)
+{
+    if (!gp) return lstm__errf(im->d, LSTM_EMODEL, "%s has no graph", what);
+    if (g->depth + 1 > LSTM__MAX_GRAPH_DEPTH)
+        return lstm__errf(im->d, LSTM_ELIMIT, "%s: subgraphs nest more than %d deep", what,
+                          LSTM__MAX_GRAPH_DEPTH);
+    lstm__graph *sg = lstm__pool_alloc(g->mem, sizeof *sg);
+    if (!sg) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
+    sg->alloc = g->alloc;
+    sg->mem = g->mem;
+    sg->parent = g;
+    sg->owner = n;
+    sg->attr_name = attr;
+    sg->depth = g->depth + 1;
+    n->n_subgraphs++;
+    *out = sg;
+    return lstm__imp_graph(im, gp, sg);
+}
+
+static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__graph *g, lstm__node *n,
+                    lstm__attr *a, const char *label)
 {
     lstm__pool *pool = &im->g->pool;
     char what[256];
@@ -123,11 +145,15 @@ static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__attr *a
         }
         break;
     case LSTM__A_GRAPH:
-        /* Subgraph bodies are not imported (no control-flow ops); the dump shows their size. */
-        a->subgraph_nodes = ap->g ? (int)ap->g->n_node : 0;
-        break;
+        return imp_subgraph(im, ap->g, g, n, a->name, &a->g, what);
     case LSTM__A_GRAPHS:
-        a->n = ap->n_graphs;
+        a->gs = lstm__pool_array(pool, ap->n_graphs + 1, sizeof *a->gs);
+        if (!a->gs) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
+        for (size_t i = 0; i < ap->n_graphs; i++) {
+            int rc = imp_subgraph(im, ap->graphs[i], g, n, a->name, &a->gs[i], what);
+            a->n = i + 1; /* complete entries only */
+            if (rc) return rc;
+        }
         break;
     case LSTM__A_SPARSE_TENSORS:
         a->n = ap->n_sparse_tensors;
@@ -141,16 +167,18 @@ static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__attr *a
     return LSTM_OK;
 }
 
-int lstm__imp_attrs(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, const char *label)
+int lstm__imp_attrs(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, lstm__node *n,
+                    const char *label)
 {
-    n->n_attr = (int)np->n_attribute;
+    n->n_attr = 0; /* complete entries only: a subgraph may fail half-way */
     n->attrs = lstm__pool_array(&im->g->pool, np->n_attribute + 1, sizeof *n->attrs);
     if (!n->attrs) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", label);
-    for (int i = 0; i < n->n_attr; i++) {
+    for (int i = 0; i < (int)np->n_attribute; i++) {
         const Onnx__AttributeProto *ap = np->attribute[i];
         if (!ap) return lstm__errf(im->d, LSTM_EMODEL, "%s has an empty attribute", label);
-        int rc = imp_attr(im, ap, &n->attrs[i], label);
+        int rc = imp_attr(im, ap, g, n, &n->attrs[i], label);
         if (rc) return rc;
+        n->n_attr = i + 1;
         for (int j = 0; j < i; j++)
             if (strcmp(n->attrs[j].name, n->attrs[i].name) == 0)
                 return lstm__errf(im->d, LSTM_EMODEL, "%s has attribute '%s' twice", label,

@@ -43,6 +43,7 @@ int lstm_tensor_read_pb(const void *buf, size_t len, lstm_tensor *out, char *err
     }
     g->alloc = a;
     lstm__pool_init(&g->pool, &g->alloc);
+    g->mem = &g->pool;
     lstm__imp im = {.g = g, .d = &d, .base_dir = NULL};
     lstm__limits_resolve(&im.lim, NULL);
     lstm__tensor t;

@@ -9,9 +9,16 @@ typedef struct lstm__imp {
     lstm__graph *g;
     lstm__diag *d;
     lstm_limits lim;
-    const char *base_dir; /* folder for external data, NULL refuses it */
-    int no_external;      /* external data refused by option */
+    const char *base_dir;   /* folder for external data, NULL refuses it */
+    int no_external;        /* external data refused by option */
+    uint64_t total_nodes;   /* nodes imported so far, counting every subgraph */
+    int (*abort)(void *ud); /* lstm_options.abort, polled while importing nodes */
+    void *abort_ud;
 } lstm__imp;
+
+/* A GraphProto into g (the main graph or a subgraph whose parent, owner, attr_name, depth and
+** mem are set). */
+int lstm__imp_graph(lstm__imp *im, const Onnx__GraphProto *gp, lstm__graph *g);
 
 /* Copy a protobuf string into the pool ("" for NULL), enforcing the name limit. what names
 ** the field for the message. NULL when the limit is exceeded or memory runs out (d is set). */
@@ -21,7 +28,8 @@ const char *lstm__imp_doc(lstm__imp *im, const char *s);
 /* TensorProto -> tensor with data in the pool. what names the tensor for messages. */
 int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t, const char *what);
 /* A node's attributes. */
-int lstm__imp_attrs(lstm__imp *im, const Onnx__NodeProto *np, lstm__node *n, const char *label);
+int lstm__imp_attrs(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, lstm__node *n,
+                    const char *label);
 /* Read external data for tensor `what` into dst (nbytes). */
 int lstm__imp_extdata(lstm__imp *im, const Onnx__TensorProto *tp, void *dst, size_t nbytes,
                       const char *what, const char **location, int64_t *offset);

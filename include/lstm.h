@@ -225,7 +225,8 @@ LSTM_API int lstm_session_set_input(lstm_session *s, const char *name, int dtype
 ** allocates nothing. Every input without a default must be bound. */
 LSTM_API int lstm_session_run(lstm_session *s);
 
-/* A borrowed view of an output: valid until the next run, set_input or close of s. */
+/* A borrowed view of a tensor: an output (valid until the next run, set_input or close of s),
+** or an item the caller gives. */
 typedef struct lstm_view {
     int dtype;
     int rank;
@@ -233,6 +234,20 @@ typedef struct lstm_view {
     const void *data;
     size_t nbytes;
 } lstm_view;
+
+/* Inputs and outputs that are not tensors (ONNX sequence and optional types). */
+enum { LSTM_VALUE_TENSOR = 0, LSTM_VALUE_SEQUENCE = 1, LSTM_VALUE_NONE = 2 };
+/* Bind a sequence input to count tensors in caller memory (the same rules as set_input; every
+** item has the same dtype; the items array itself may be freed after the call). */
+LSTM_API int lstm_session_set_input_sequence(lstm_session *s, const char *name, int count,
+                                             const lstm_view *items);
+/* Bind an optional input to "no value". */
+LSTM_API int lstm_session_set_input_none(lstm_session *s, const char *name);
+/* After a run: what output `name` holds (LSTM_VALUE_*), or -1 with the message in s. */
+LSTM_API int lstm_session_output_kind(lstm_session *s, const char *name);
+/* A sequence output: its number of tensors, then each one as a view (valid like outputs). */
+LSTM_API int lstm_session_output_sequence(lstm_session *s, const char *name, int *count);
+LSTM_API int lstm_session_output_item(lstm_session *s, const char *name, int i, lstm_view *out);
 
 /* View output `name` after a successful run (LSTM_EMISUSE before one). out->data belongs to s
 ** and stays valid until the next set_input, run, set_streaming or close on s. */

@@ -1,6 +1,7 @@
 /* kernel.c — helpers for operator implementations. */
 #include "kernel.h"
 #include "dtype.h"
+#include "plan.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,8 +27,8 @@ int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t 
 {
     if (!t) return LSTM_OK; /* absent optional output */
     if (rank < 0 || rank > LSTM__MAX_RANK)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: output rank %d exceeds %d", k->label, rank,
-                          LSTM__MAX_RANK);
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: output rank %d exceeds %d", lstm__klabel(k),
+                          rank, LSTM__MAX_RANK);
     int64_t n = lstm__dims_count(rank, dims);
     size_t es = lstm__dtype_size(dtype), bytes;
     uint64_t limit = k->max_tensor_bytes ? k->max_tensor_bytes : (uint64_t)1 << 40;
@@ -37,7 +38,7 @@ int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t 
         return lstm__errf(k->d, LSTM_ELIMIT,
                           "%s: an output of shape %s exceeds the tensor limit of "
                           "%llu bytes",
-                          k->label, lstm__dims_str(s, sizeof s, rank, dims),
+                          lstm__klabel(k), lstm__dims_str(s, sizeof s, rank, dims),
                           (unsigned long long)limit);
     }
     t->dtype = dtype;
@@ -46,16 +47,6 @@ int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t 
     t->nelem = (size_t)n;
     t->nbytes = bytes;
     return LSTM_OK;
-}
-
-void lstm__kctx_label(lstm__kctx *k)
-{
-    if (k->n->name[0])
-        snprintf(k->label, sizeof k->label, "node '%.120s' (%s, opset %lld)", k->n->name,
-                 k->n->op_type, (long long)k->n->opset);
-    else
-        snprintf(k->label, sizeof k->label, "node #%d (%s, opset %lld)", (int)(k->n - k->g->nodes),
-                 k->n->op_type, (long long)k->n->opset);
 }
 
 float lstm__f16_to_f32(uint16_t h)
@@ -123,14 +114,16 @@ uint16_t lstm__f32_to_bf16(float f)
 
 int lstm__need_value(lstm__kctx *k, int idx, const char *what)
 {
+    (void)what;
     const lstm__rt *t = idx < k->n->n_in ? k->in[idx] : NULL;
-    if (!t || t->known) return LSTM_OK;
-    if (t->input) {
-        if (k->value_deps) k->value_deps[t->input - 1] = 1;
+    if (!t || t->known || !k->planning) return LSTM_OK;
+    /* The model's inputs can be read while planning (the plan is redone when they change);
+    ** anything else computed at run time defers the node to the run. */
+    if (t->input && k->plan && !k->plan->parent) {
+        k->plan->value_deps[t->input - 1] = 1;
         return LSTM_OK;
     }
-    return lstm__errf(k->d, LSTM_EUNSUPPORTED,
-                      "%s: input %s ('%s') is computed from data at run time; this runtime needs "
-                      "it before the run (from constants, input shapes or graph inputs)",
-                      k->label, what, k->n->in_names[idx]);
+    k->d->code = LSTM__DEFER;
+    k->d->msg[0] = '\0';
+    return LSTM__DEFER;
 }

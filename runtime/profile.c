@@ -18,7 +18,8 @@ int lstm_session_set_profiling(lstm_session *s, int on)
     if (!s) return LSTM_EINVAL;
     lstm__diag_clear(&s->diag);
     if (on) {
-        memset(s->prof_ns, 0, sizeof *s->prof_ns * (size_t)s->g->n_nodes);
+        for (lstm__plan *p = s->plans; p; p = p->next)
+            memset(p->prof_ns, 0, sizeof *p->prof_ns * (size_t)p->g->n_nodes);
         s->prof_runs = 0;
     }
     s->profiling = !!on;
@@ -29,6 +30,7 @@ static int slower_first(const void *a, const void *b)
 {
     const lstm__prof_entry *x = a, *y = b;
     if (x->ns != y->ns) return x->ns < y->ns ? 1 : -1;
+    if (x->plan != y->plan) return x->plan->g->depth - y->plan->g->depth;
     return x->node - y->node;
 }
 
@@ -37,16 +39,21 @@ int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void 
     if (!s || !write || (format != LSTM_DESCRIBE_TEXT && format != LSTM_DESCRIBE_JSON))
         return LSTM_EINVAL;
     lstm__diag_clear(&s->diag);
-    const lstm__graph *g = s->g;
+    size_t cap = 0;
+    for (lstm__plan *p = s->plans; p; p = p->next) cap += (size_t)p->g->n_nodes;
+    if (lstm__buf_reserve(s->root, &s->prof_sorted, (cap + 1) * sizeof(lstm__prof_entry)))
+        return s->diag.code;
+    lstm__prof_entry *e = s->prof_sorted.p;
     int n = 0;
     uint64_t total = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        /* Nodes that run at every run (as last planned), or that were timed before. */
-        if (!s->prof_ns[i] && !(s->planned && s->node_dyn[i])) continue;
-        s->prof_sorted[n++] = (lstm__prof_entry){s->prof_ns[i], i};
-        total += s->prof_ns[i];
-    }
-    qsort(s->prof_sorted, (size_t)n, sizeof *s->prof_sorted, slower_first);
+    for (lstm__plan *p = s->plans; p; p = p->next)
+        for (int i = 0; i < p->g->n_nodes; i++) {
+            /* Nodes that run at every run (as last planned), or that were timed before. */
+            if (!p->prof_ns[i] && !(p->planned && p->mode[i] != LSTM__NODE_SKIP)) continue;
+            e[n++] = (lstm__prof_entry){p->prof_ns[i], p, i};
+            if (!p->parent) total += p->prof_ns[i]; /* subgraph nodes count in their owner */
+        }
+    qsort(e, (size_t)n, sizeof *e, slower_first);
     const double runs = s->prof_runs ? (double)s->prof_runs : 1.0;
     lstm__out o = {.write = write, .ud = ud};
     if (format == LSTM_DESCRIBE_JSON)
@@ -59,20 +66,22 @@ int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void 
                    (unsigned long long)s->prof_runs, s->prof_runs == 1 ? "" : "s",
                    (double)total / 1e6 / runs, n, s->profiling ? "" : " (profiling is off)");
     for (int j = 0; j < n; j++) {
-        const lstm__prof_entry *e = &s->prof_sorted[j];
-        const lstm__node *nd = &g->nodes[e->node];
-        double ms = (double)e->ns / 1e6, share = total ? (double)e->ns / (double)total : 0.0;
+        const lstm__prof_entry *x = &e[j];
+        const lstm__node *nd = &x->plan->g->nodes[x->node];
+        double ms = (double)x->ns / 1e6, share = total ? (double)x->ns / (double)total : 0.0;
+        lstm__kctx k = {.n = nd, .plan = (lstm__plan *)x->plan};
         if (format == LSTM_DESCRIBE_JSON) {
-            lstm__outf(&o, "%s{\"index\": %d, \"name\": ", j ? ", " : "", e->node);
-            lstm__out_json_str(&o, nd->name);
+            lstm__outf(&o, "%s{\"index\": %d, \"name\": ", j ? ", " : "", x->node);
+            lstm__out_json_str(&o, nd->name[0] ? lstm__kname(&k) : "");
             lstm__outs(&o, ", \"op_type\": ");
             lstm__out_json_str(&o, nd->op_type);
+            lstm__outs(&o, ", \"graph\": ");
+            lstm__out_json_str(&o, lstm__graph_path(x->plan->g, k.lbuf, sizeof k.lbuf));
             lstm__outf(&o, ", \"ms_per_run\": %.6f, \"total_ms\": %.6f, \"share\": %.6f}",
                        ms / runs, ms, share);
         } else {
-            lstm__kctx k = {.g = g, .n = nd};
-            lstm__kctx_label(&k);
-            lstm__outf(&o, "  %5.1f%%  %9.4f  %11.3f  %s\n", 100 * share, ms / runs, ms, k.label);
+            lstm__outf(&o, "  %5.1f%%  %9.4f  %11.3f  %s\n", 100 * share, ms / runs, ms,
+                       lstm__klabel(&k));
         }
     }
     if (format == LSTM_DESCRIBE_JSON) lstm__outs(&o, "]}\n");

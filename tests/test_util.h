@@ -11,15 +11,18 @@
 
 #include "import.h"
 #include "kernel.h"
+#include "ops/registry.h"
 #include "onnx_builder.h"
 
-/* Import a built model from memory (no external data folder unless dir is given). */
+/* Import a built model from memory (no external data folder unless dir is given), then resolve
+** its nodes as a model load does (parse every node's attributes). */
 static inline int tu_import(tb_model *m, const char *dir, lstm__graph **g, lstm__diag *d)
 {
     size_t len;
     const uint8_t *buf = tb_pack(m, &len);
     lstm__diag_clear(d);
-    return lstm__import_buffer(buf, len, NULL, dir, g, d);
+    int rc = lstm__import_buffer(buf, len, NULL, dir, g, d);
+    return rc ? rc : lstm__registry_resolve(*g, d);
 }
 
 /* The import fails with `code` and a message that contains `needle`. */

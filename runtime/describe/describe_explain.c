@@ -116,15 +116,14 @@ static void equations(lstm__out *f, const lstm__rnn_params *p, const lstm__act *
 static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
 {
     const lstm__graph *g = m->g;
-    lstm__rnn_params p;
-    lstm__diag d;
-    lstm__diag_clear(&d);
     char lb[200];
     lstm__node_label(g, n, lb, sizeof lb);
-    if (!n->op || lstm__rnn_parse(g, n, n->op->since, &p, &d)) {
-        lstm__outf(f, "== %s: cannot be explained: %s\n\n", lb, n->op ? d.msg : n->support);
+    if (!n->op || !n->params) {
+        lstm__outf(f, "== %s: cannot be explained: %s\n\n", lb,
+                   n->support ? n->support : "not resolved");
         return;
     }
+    const lstm__rnn_params p = *(const lstm__rnn_params *)n->params;
     const int64_t H = p.hidden_size, G = p.gates, D = p.num_dirs;
     int peep = n->n_in > RNN_IN_P && n->in_names[RNN_IN_P][0];
     lstm__outf(f, "== %s, operator version %d\n", lb, p.version);

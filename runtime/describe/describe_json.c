@@ -102,7 +102,7 @@ static void attr_json(lstm__out *f, const lstm__attr *a)
         lstm__outf(f, "}");
         break;
     case LSTM__A_GRAPH:
-        lstm__outf(f, "{\"nodes\": %d}", a->subgraph_nodes);
+        lstm__outf(f, "{\"nodes\": %d}", a->g ? a->g->n_nodes : 0);
         break;
     default:
         lstm__outf(f, "null");
@@ -130,13 +130,12 @@ static void act_json(lstm__out *f, const lstm__act *a)
 
 static void recurrent_json(lstm__out *f, const lstm__graph *g, const lstm__node *n)
 {
-    lstm__rnn_params p;
-    lstm__diag d;
-    lstm__diag_clear(&d);
-    if (!n->op || lstm__rnn_parse(g, n, n->op->since, &p, &d)) {
+    (void)g;
+    if (!n->op || !n->params) {
         lstm__outf(f, "null");
         return;
     }
+    const lstm__rnn_params p = *(const lstm__rnn_params *)n->params;
     lstm__outf(f, "{\"version\": %d, \"gate_order\": ", p.version);
     js(f, lstm__rnn_gate_order(p.cell));
     lstm__outf(f, ", \"direction\": ");

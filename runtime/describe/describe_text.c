@@ -81,17 +81,16 @@ static void print_act(lstm__out *f, const lstm__act *a)
 
 static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node *n)
 {
-    lstm__rnn_params p;
-    lstm__diag d;
-    lstm__diag_clear(&d);
+    (void)g;
     if (!n->op) {
         lstm__outf(f, "        recurrent: not decoded (%s)\n", n->support ? n->support : "?");
         return;
     }
-    if (lstm__rnn_parse(g, n, n->op->since, &p, &d)) {
-        lstm__outf(f, "        recurrent: attributes invalid: %s\n", d.msg);
+    if (!n->params) {
+        lstm__outf(f, "        recurrent: attributes invalid: %s\n", n->support ? n->support : "?");
         return;
     }
+    const lstm__rnn_params p = *(const lstm__rnn_params *)n->params;
     static const char *const slot[3][3] = {{"f"}, {"f", "g"}, {"f", "g", "h"}};
     lstm__outf(f, "        %s version %d, gate order %s\n", n->op_type, p.version,
                lstm__rnn_gate_order(p.cell));

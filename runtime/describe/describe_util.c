@@ -1,5 +1,6 @@
 /* dump_util.c — formatting helpers shared by the dump formats. */
 #include "describe/describe.h"
+#include "ops/registry.h"
 #include "dtype.h"
 
 #include <stdarg.h>
@@ -110,7 +111,7 @@ const char *lstm__du_attr_value(char *buf, size_t n, const lstm__attr *a)
         snprintf(buf, n, "%zu tensors", a->n);
         break;
     case LSTM__A_GRAPH:
-        snprintf(buf, n, "subgraph of %d nodes", a->subgraph_nodes);
+        snprintf(buf, n, "subgraph of %d nodes", a->g ? a->g->n_nodes : 0);
         break;
     case LSTM__A_GRAPHS:
         snprintf(buf, n, "%zu subgraphs", a->n);
@@ -158,6 +159,8 @@ int lstm__du_input_is_weight(const lstm__graph *g, int i)
 
 int lstm__du_is_recurrent(const lstm__node *n)
 {
+    if (n->op) return (n->op->flags & LSTM__OPF_RECURRENT) != 0;
+    /* Not resolved (an opset 1-6 form, a model that failed to load): known by name. */
     return n->domain[0] == '\0' &&
            (strcmp(n->op_type, "LSTM") == 0 || strcmp(n->op_type, "GRU") == 0 ||
             strcmp(n->op_type, "RNN") == 0);

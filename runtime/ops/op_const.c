@@ -72,7 +72,7 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
     return LSTM_OK;
 }
 
-int lstm__constant_infer(lstm__kctx *k)
+int lstm__constant_prepare(lstm__kctx *k)
 {
     const lstm__constant_params *p = k->params;
     if (p->t) return lstm__rt_set(k, k->out[0], p->dtype, p->t->rank, p->t->dims);
@@ -136,13 +136,13 @@ int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     return LSTM_OK;
 }
 
-int lstm__cast_infer(lstm__kctx *k)
+int lstm__cast_prepare(lstm__kctx *k)
 {
     const lstm__cast_params *p = k->params;
     const lstm__rt *x = k->in[0];
     if (!castable(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type: cast from %s", k->label,
-                          lstm__dtype_name(x->dtype));
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type: cast from %s",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype));
     return lstm__rt_set(k, k->out[0], p->to, x->rank, x->dims);
 }
 

@@ -53,12 +53,12 @@ static int simple_parse(const lstm__graph *g, const lstm__node *n, int since, ls
 static int numeric(lstm__kctx *k, const lstm__rt *t)
 {
     if (lstm__is_float(t->dtype) || lstm__is_int(t->dtype)) return LSTM_OK;
-    return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+    return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                       lstm__dtype_name(t->dtype));
 }
 
 /* ---- binary ---- */
-static int binary_infer(lstm__kctx *k)
+static int binary_prepare(lstm__kctx *k)
 {
     const lstm__elt_params *p = k->params;
     const lstm__rt *a = k->in[0], *b = k->in[1];
@@ -66,7 +66,7 @@ static int binary_infer(lstm__kctx *k)
     if (numeric(k, a) || numeric(k, b)) return k->d->code;
     if (a->dtype != b->dtype && !(p->op == E_POW))
         return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs are %s and %s, expected one type",
-                          k->label, lstm__dtype_name(a->dtype), lstm__dtype_name(b->dtype));
+                          lstm__klabel(k), lstm__dtype_name(a->dtype), lstm__dtype_name(b->dtype));
     if (lstm__bcast_init(k, &bc, (const lstm__rt *[]){a, b}, 2)) return k->d->code;
     int out = p->op >= E_EQ && p->op <= E_GE ? LSTM_DT_BOOL : a->dtype;
     return lstm__rt_set(k, k->out[0], out, bc.rank, bc.dims);
@@ -210,7 +210,8 @@ static int binary_run(lstm__kctx *k)
     lstm__bcast_init(k, &bc, (const lstm__rt *[]){a, b}, 2);
     bin_ctx c = {a, b, y, p->op, 0};
     lstm__bcast_each(&bc, bin_one, &c);
-    if (c.err) return lstm__errf(k->d, LSTM_EINVAL, "%s: integer division by zero", k->label);
+    if (c.err)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: integer division by zero", lstm__klabel(k));
     return LSTM_OK;
 }
 
@@ -220,9 +221,9 @@ static int binary_run(lstm__kctx *k)
     {                                                                                              \
         return simple_parse(g, n, since, params, code, 2, NULL, d);                                \
     }                                                                                              \
-    int pfx##_infer(lstm__kctx *k)                                                                 \
+    int pfx##_prepare(lstm__kctx *k)                                                               \
     {                                                                                              \
-        return binary_infer(k);                                                                    \
+        return binary_prepare(k);                                                                  \
     }                                                                                              \
     int pfx##_run(lstm__kctx *k)                                                                   \
     {                                                                                              \
@@ -247,16 +248,16 @@ int lstm__where_parse(const lstm__graph *g, const lstm__node *n, int since, void
     return simple_parse(g, n, since, params, E_WHERE, 3, NULL, d);
 }
 
-int lstm__where_infer(lstm__kctx *k)
+int lstm__where_prepare(lstm__kctx *k)
 {
     const lstm__rt *c = k->in[0], *x = k->in[1], *y = k->in[2];
     lstm__bcast bc;
     if (c->dtype != LSTM_DT_BOOL)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: condition is %s, expected bool", k->label,
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: condition is %s, expected bool", lstm__klabel(k),
                           lstm__dtype_name(c->dtype));
     if (x->dtype != y->dtype || !lstm__dtype_size(x->dtype))
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: X is %s and Y %s, expected one type", k->label,
-                          lstm__dtype_name(x->dtype), lstm__dtype_name(y->dtype));
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: X is %s and Y %s, expected one type",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype), lstm__dtype_name(y->dtype));
     if (lstm__bcast_init(k, &bc, (const lstm__rt *[]){c, x, y}, 3)) return k->d->code;
     return lstm__rt_set(k, k->out[0], x->dtype, bc.rank, bc.dims);
 }
@@ -291,11 +292,11 @@ int lstm__not_parse(const lstm__graph *g, const lstm__node *n, int since, void *
     return simple_parse(g, n, since, params, E_NOT, 1, NULL, d);
 }
 
-int lstm__not_infer(lstm__kctx *k)
+int lstm__not_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     if (x->dtype != LSTM_DT_BOOL)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input is %s, expected bool", k->label,
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input is %s, expected bool", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
@@ -309,7 +310,7 @@ int lstm__not_run(lstm__kctx *k)
 }
 
 /* ---- unary ---- */
-static int unary_infer(lstm__kctx *k)
+static int unary_prepare(lstm__kctx *k)
 {
     const lstm__elt_params *p = k->params;
     const lstm__rt *x = k->in[0];
@@ -319,7 +320,7 @@ static int unary_infer(lstm__kctx *k)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED,
                           "%s: unsupported type %s (expected a float "
                           "type)",
-                          k->label, lstm__dtype_name(x->dtype));
+                          lstm__klabel(k), lstm__dtype_name(x->dtype));
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
 
@@ -377,9 +378,9 @@ static int unary_run(lstm__kctx *k)
     {                                                                                              \
         return simple_parse(g, n, since, params, code, 1, NULL, d);                                \
     }                                                                                              \
-    int pfx##_infer(lstm__kctx *k)                                                                 \
+    int pfx##_prepare(lstm__kctx *k)                                                               \
     {                                                                                              \
-        return unary_infer(k);                                                                     \
+        return unary_prepare(k);                                                                   \
     }                                                                                              \
     int pfx##_run(lstm__kctx *k)                                                                   \
     {                                                                                              \
@@ -417,9 +418,9 @@ int lstm__leaky_parse(const lstm__graph *g, const lstm__node *n, int since, void
     return simple_parse(g, n, since, p, E_LEAKY, 1, names, d) ||
            float_attr(g, n, "alpha", 0.01f, &p->alpha, d);
 }
-int lstm__leaky_infer(lstm__kctx *k)
+int lstm__leaky_prepare(lstm__kctx *k)
 {
-    return unary_infer(k);
+    return unary_prepare(k);
 }
 int lstm__leaky_run(lstm__kctx *k)
 {
@@ -435,9 +436,9 @@ int lstm__hsig_parse(const lstm__graph *g, const lstm__node *n, int since, void 
            float_attr(g, n, "alpha", 0.2f, &p->alpha, d) ||
            float_attr(g, n, "beta", 0.5f, &p->beta, d);
 }
-int lstm__hsig_infer(lstm__kctx *k)
+int lstm__hsig_prepare(lstm__kctx *k)
 {
-    return unary_infer(k);
+    return unary_prepare(k);
 }
 int lstm__hsig_run(lstm__kctx *k)
 {
@@ -459,15 +460,16 @@ int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void 
            float_attr(g, n, "max", INFINITY, &p->beta, d);
 }
 
-int lstm__clip_infer(lstm__kctx *k)
+int lstm__clip_prepare(lstm__kctx *k)
 {
     for (int i = 1; i < k->n->n_in; i++) {
         const lstm__rt *b = k->in[i];
         if (b && (b->nelem != 1 || b->dtype != k->in[0]->dtype))
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s must be a %s scalar", k->label,
-                              i == 1 ? "min" : "max", lstm__dtype_name(k->in[0]->dtype));
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s must be a %s scalar",
+                              lstm__klabel(k), i == 1 ? "min" : "max",
+                              lstm__dtype_name(k->in[0]->dtype));
     }
-    return unary_infer(k);
+    return unary_prepare(k);
 }
 
 int lstm__clip_run(lstm__kctx *k)
@@ -505,7 +507,7 @@ int lstm__dropout_parse(const lstm__graph *g, const lstm__node *n, int since, vo
            lstm__attrs_allowed(g, n, since, since >= 12 ? v12 : v7, d);
 }
 
-int lstm__dropout_infer(lstm__kctx *k)
+int lstm__dropout_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     const lstm__rt *ratio = k->n->n_in > 1 ? k->in[1] : NULL,
@@ -523,7 +525,7 @@ int lstm__dropout_infer(lstm__kctx *k)
             return lstm__errf(k->d, LSTM_EUNSUPPORTED,
                               "%s: training_mode is true with ratio %g; this runtime does "
                               "inference only (random dropout is not reproduced)",
-                              k->label, r);
+                              lstm__klabel(k), r);
     }
     if (lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims)) return k->d->code;
     int mask = k->since >= 10 ? LSTM_DT_BOOL : x->dtype;

@@ -40,32 +40,32 @@ int lstm__gemm_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     return LSTM_OK;
 }
 
-int lstm__gemm_infer(lstm__kctx *k)
+int lstm__gemm_prepare(lstm__kctx *k)
 {
     const lstm__gemm_params *p = k->params;
     const lstm__rt *A = k->in[0], *B = k->in[1], *C = k->n->n_in > 2 ? k->in[2] : NULL;
     if (A->rank != 2 || B->rank != 2)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: A and B must be 2-D (got ranks %d and %d)",
-                          k->label, A->rank, B->rank);
+                          lstm__klabel(k), A->rank, B->rank);
     if (A->dtype != B->dtype || (C && C->dtype != A->dtype) ||
         !(lstm__is_float(A->dtype) || lstm__is_int(A->dtype)))
         return lstm__errf(k->d, LSTM_EINVAL, "%s: A, B and C must share one numeric type",
-                          k->label);
+                          lstm__klabel(k));
     int64_t M = A->dims[p->ta ? 1 : 0], K = A->dims[p->ta ? 0 : 1];
     int64_t K2 = B->dims[p->tb ? 1 : 0], N = B->dims[p->tb ? 0 : 1];
     if (K != K2)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: inner dimensions differ: A gives %lld, B %lld",
-                          k->label, (long long)K, (long long)K2);
+                          lstm__klabel(k), (long long)K, (long long)K2);
     if (!fits_int(M) || !fits_int(N) || !fits_int(K))
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one GEMM can take",
-                          k->label);
+                          lstm__klabel(k));
     if (C) {
         lstm__bcast bc;
         lstm__rt y = {.rank = 2, .dims = {M, N}};
         if (lstm__bcast_init(k, &bc, (const lstm__rt *[]){&y, C}, 2)) return k->d->code;
         if (bc.rank != 2 || bc.dims[0] != M || bc.dims[1] != N)
             return lstm__errf(k->d, LSTM_EINVAL, "%s: C does not broadcast to [%lld,%lld]",
-                              k->label, (long long)M, (long long)N);
+                              lstm__klabel(k), (long long)M, (long long)N);
     }
     return lstm__rt_set(k, k->out[0], A->dtype, 2, (int64_t[]){M, N});
 }
@@ -142,7 +142,7 @@ static int mm_plan(lstm__kctx *k, mm *m)
     const lstm__rt *A = k->in[0], *B = k->in[1];
     memset(m, 0, sizeof *m);
     if (A->rank < 1 || B->rank < 1)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs must have rank >= 1", k->label);
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs must have rank >= 1", lstm__klabel(k));
     int ar = A->rank, br = B->rank;
     m->M = ar == 1 ? 1 : A->dims[ar - 2];
     m->K = A->dims[ar - 1];
@@ -150,7 +150,7 @@ static int mm_plan(lstm__kctx *k, mm *m)
     m->N = br == 1 ? 1 : B->dims[br - 1];
     if (m->K != K2)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: inner dimensions differ (%lld and %lld)",
-                          k->label, (long long)m->K, (long long)K2);
+                          lstm__klabel(k), (long long)m->K, (long long)K2);
     int abr = ar > 2 ? ar - 2 : 0, bbr = br > 2 ? br - 2 : 0;
     m->brank = abr > bbr ? abr : bbr;
     int64_t sa = m->M * m->K, sb = m->K * m->N;
@@ -161,7 +161,7 @@ static int mm_plan(lstm__kctx *k, mm *m)
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: batch dimensions %lld and %lld do not "
                               "broadcast",
-                              k->label, (long long)da, (long long)db);
+                              lstm__klabel(k), (long long)da, (long long)db);
         m->bdims[d] = da == 1 ? db : da;
         m->ast[d] = da == 1 ? 0 : sa;
         m->bst[d] = db == 1 ? 0 : sb;
@@ -173,16 +173,17 @@ static int mm_plan(lstm__kctx *k, mm *m)
     if (br > 1) m->out[m->out_rank++] = m->N;
     if (!fits_int(m->M) || !fits_int(m->N) || !fits_int(m->K))
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one GEMM can take",
-                          k->label);
+                          lstm__klabel(k));
     return LSTM_OK;
 }
 
-int lstm__matmul_infer(lstm__kctx *k)
+int lstm__matmul_prepare(lstm__kctx *k)
 {
     const lstm__rt *A = k->in[0], *B = k->in[1];
     mm m;
     if (A->dtype != B->dtype || !(lstm__is_float(A->dtype) || lstm__is_int(A->dtype)))
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: A and B must share one numeric type", k->label);
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: A and B must share one numeric type",
+                          lstm__klabel(k));
     if (mm_plan(k, &m)) return k->d->code;
     return lstm__rt_set(k, k->out[0], A->dtype, m.out_rank, m.out);
 }

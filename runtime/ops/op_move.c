@@ -38,24 +38,24 @@ static int perm_of(lstm__kctx *k, int64_t *perm)
     }
     if (p->n != r)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: perm has %d entries for an input of rank %d",
-                          k->label, p->n, r);
+                          lstm__klabel(k), p->n, r);
     for (int i = 0; i < r; i++) {
         if (p->perm[i] < 0 || p->perm[i] >= r || seen[p->perm[i]])
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: perm is not a permutation of 0..%d", k->label,
-                              r - 1);
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: perm is not a permutation of 0..%d",
+                              lstm__klabel(k), r - 1);
         seen[p->perm[i]] = 1;
         perm[i] = p->perm[i];
     }
     return LSTM_OK;
 }
 
-int lstm__transpose_infer(lstm__kctx *k)
+int lstm__transpose_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     int64_t perm[LSTM__MAX_RANK], dims[LSTM__MAX_RANK];
     if (perm_of(k, perm)) return k->d->code;
     if (!lstm__dtype_size(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
     for (int i = 0; i < x->rank; i++) dims[i] = x->dims[perm[i]];
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, dims);
@@ -104,37 +104,38 @@ int lstm__concat_parse(const lstm__graph *g, const lstm__node *n, int since, voi
     return LSTM_OK;
 }
 
-int lstm__concat_infer(lstm__kctx *k)
+int lstm__concat_prepare(lstm__kctx *k)
 {
     const lstm__axis_params *p = k->params;
     const lstm__rt *x0 = k->in[0];
     int a;
-    if (!x0) return lstm__errf(k->d, LSTM_EINVAL, "%s: input 0 is absent", k->label);
+    if (!x0) return lstm__errf(k->d, LSTM_EINVAL, "%s: input 0 is absent", lstm__klabel(k));
     if (lstm__axis(k, p->axis, x0->rank, &a, "axis")) return k->d->code;
     int64_t dims[LSTM__MAX_RANK];
     memcpy(dims, x0->dims, sizeof dims);
     dims[a] = 0;
     for (int i = 0; i < k->n->n_in; i++) {
         const lstm__rt *x = k->in[i];
-        if (!x) return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is absent", k->label, i);
+        if (!x) return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is absent", lstm__klabel(k), i);
         if (x->dtype != x0->dtype || x->rank != x0->rank)
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: input %d is %s of rank %d, input 0 %s of "
                               "rank %d",
-                              k->label, i, lstm__dtype_name(x->dtype), x->rank,
+                              lstm__klabel(k), i, lstm__dtype_name(x->dtype), x->rank,
                               lstm__dtype_name(x0->dtype), x0->rank);
         for (int j = 0; j < x->rank; j++)
             if (j != a && x->dims[j] != x0->dims[j]) {
                 char s1[96], s2[96];
                 return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d has shape %s, input 0 %s",
-                                  k->label, i, lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
+                                  lstm__klabel(k), i,
+                                  lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
                                   lstm__dims_str(s2, sizeof s2, x0->rank, x0->dims));
             }
         if (!lstm__mul_i64(1, dims[a] + x->dims[a], &dims[a]))
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: size overflows", k->label);
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: size overflows", lstm__klabel(k));
     }
     if (!lstm__dtype_size(x0->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x0->dtype));
     return lstm__rt_set(k, k->out[0], x0->dtype, x0->rank, dims);
 }
@@ -200,7 +201,7 @@ static int slice_plan(lstm__kctx *k, int64_t *start, int64_t *step, int64_t *dim
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: starts, ends, axes and steps differ in "
                               "length",
-                              k->label);
+                              lstm__klabel(k));
         if (k->n->n_in <= 3 || !k->in[3]) na = -1;
     } else {
         n = p->n;
@@ -218,11 +219,13 @@ static int slice_plan(lstm__kctx *k, int64_t *start, int64_t *step, int64_t *dim
     for (int i = 0; i < n; i++) {
         int a = i;
         if (na >= 0 && lstm__axis(k, ax[i], x->rank, &a, "axis")) return k->d->code;
-        if (a >= x->rank) return lstm__errf(k->d, LSTM_EINVAL, "%s: too many starts", k->label);
-        if (seen[a]) return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %d given twice", k->label, a);
+        if (a >= x->rank)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: too many starts", lstm__klabel(k));
+        if (seen[a])
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %d given twice", lstm__klabel(k), a);
         seen[a] = 1;
         int64_t s = nsp >= 0 ? sp[i] : 1, dim = x->dims[a], b = st[i], e = en[i];
-        if (s == 0) return lstm__errf(k->d, LSTM_EINVAL, "%s: step is 0", k->label);
+        if (s == 0) return lstm__errf(k->d, LSTM_EINVAL, "%s: step is 0", lstm__klabel(k));
         if (b < 0) b = b < -dim ? 0 : b + dim;
         if (e < 0) e = e < -dim ? -1 : e + dim;
         if (s > 0) {
@@ -241,12 +244,12 @@ static int slice_plan(lstm__kctx *k, int64_t *start, int64_t *step, int64_t *dim
     return LSTM_OK;
 }
 
-int lstm__slice_infer(lstm__kctx *k)
+int lstm__slice_prepare(lstm__kctx *k)
 {
     int64_t start[LSTM__MAX_RANK], step[LSTM__MAX_RANK], dims[LSTM__MAX_RANK];
     if (slice_plan(k, start, step, dims)) return k->d->code;
     if (!lstm__dtype_size(k->in[0]->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(k->in[0]->dtype));
     return lstm__rt_set(k, k->out[0], k->in[0]->dtype, k->in[0]->rank, dims);
 }
@@ -282,7 +285,7 @@ int lstm__gather_parse(const lstm__graph *g, const lstm__node *n, int since, voi
            lstm__attr_int(g, n, "axis", 0, &p->axis, d);
 }
 
-int lstm__gather_infer(lstm__kctx *k)
+int lstm__gather_prepare(lstm__kctx *k)
 {
     const lstm__axis_params *p = k->params;
     const lstm__rt *x = k->in[0], *ix = k->in[1];
@@ -290,13 +293,13 @@ int lstm__gather_infer(lstm__kctx *k)
     if (lstm__axis(k, p->axis, x->rank, &a, "axis")) return k->d->code;
     if (ix->dtype != LSTM_DT_INT64 && ix->dtype != LSTM_DT_INT32)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: indices are %s, expected int32 or int64",
-                          k->label, lstm__dtype_name(ix->dtype));
+                          lstm__klabel(k), lstm__dtype_name(ix->dtype));
     int r = x->rank - 1 + ix->rank;
     if (r > LSTM__MAX_RANK)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: output rank %d exceeds %d", k->label, r,
-                          LSTM__MAX_RANK);
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: output rank %d exceeds %d", lstm__klabel(k),
+                          r, LSTM__MAX_RANK);
     if (!lstm__dtype_size(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
     int64_t dims[LSTM__MAX_RANK];
     int o = 0;
@@ -321,7 +324,8 @@ int lstm__gather_run(lstm__kctx *k)
                                                : ((const int32_t *)ix->data)[j];
         if (v < -dim || v >= dim)
             return lstm__errf(k->d, LSTM_EINVAL, "%s: index %lld at %zu is outside [%lld, %lld]",
-                              k->label, (long long)v, j, (long long)-dim, (long long)dim - 1);
+                              lstm__klabel(k), (long long)v, j, (long long)-dim,
+                              (long long)dim - 1);
     }
     char *dst = k->out[0]->data;
     for (size_t o = 0; o < outer; o++)
@@ -363,20 +367,20 @@ static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
     if (k->n->n_in > 1 && !k->in[1]) n = -1;
     int64_t dim = x->dims[*axis];
     if (n >= 0 && n != outs)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: split has %d sizes for %d outputs", k->label, n,
-                          outs);
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: split has %d sizes for %d outputs",
+                          lstm__klabel(k), n, outs);
     if (n >= 0) {
         int64_t s = 0;
         for (int i = 0; i < n; i++) {
             if (sp[i] < 0)
-                return lstm__errf(k->d, LSTM_EINVAL, "%s: split size %lld", k->label,
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: split size %lld", lstm__klabel(k),
                                   (long long)sp[i]);
             sizes[i] = sp[i];
             s += sp[i];
         }
         if (s != dim)
             return lstm__errf(k->d, LSTM_EINVAL, "%s: split sizes add up to %lld, axis %d has %lld",
-                              k->label, (long long)s, *axis, (long long)dim);
+                              lstm__klabel(k), (long long)s, *axis, (long long)dim);
         return LSTM_OK;
     }
     /* Equal parts; with num_outputs (18) the last part may be smaller. */
@@ -385,7 +389,7 @@ static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
         return lstm__errf(k->d, LSTM_EINVAL,
                           "%s: axis %d of size %lld does not split into %d "
                           "equal parts",
-                          k->label, *axis, (long long)dim, outs);
+                          lstm__klabel(k), *axis, (long long)dim, outs);
     int64_t left = dim;
     for (int i = 0; i < outs; i++) {
         sizes[i] = left < part ? left : part;
@@ -394,14 +398,14 @@ static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
     return LSTM_OK;
 }
 
-int lstm__split_infer(lstm__kctx *k)
+int lstm__split_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     int axis;
     int64_t sizes[64];
     if (split_sizes(k, &axis, sizes)) return k->d->code;
     if (!lstm__dtype_size(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
     for (int i = 0; i < k->n->n_out; i++) {
         int64_t dims[LSTM__MAX_RANK];
@@ -442,22 +446,22 @@ int lstm__tile_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     return lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
 }
 
-int lstm__tile_infer(lstm__kctx *k)
+int lstm__tile_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     int64_t rep[LSTM__MAX_RANK], dims[LSTM__MAX_RANK];
     int n;
     if (lstm__read_ints(k, 1, "repeats", rep, LSTM__MAX_RANK, &n)) return k->d->code;
     if (n != x->rank)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: repeats has %d values for rank %d", k->label, n,
-                          x->rank);
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: repeats has %d values for rank %d",
+                          lstm__klabel(k), n, x->rank);
     for (int i = 0; i < n; i++) {
         if (rep[i] < 0 || !lstm__mul_i64(x->dims[i], rep[i], &dims[i]))
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: repeats[%d] is %lld", k->label, i,
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: repeats[%d] is %lld", lstm__klabel(k), i,
                               (long long)rep[i]);
     }
     if (!lstm__dtype_size(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, dims);
 }
@@ -498,18 +502,18 @@ int lstm__revseq_parse(const lstm__graph *g, const lstm__node *n, int since, voi
     return LSTM_OK;
 }
 
-int lstm__revseq_infer(lstm__kctx *k)
+int lstm__revseq_prepare(lstm__kctx *k)
 {
     const lstm__revseq_params *p = k->params;
     const lstm__rt *x = k->in[0], *l = k->in[1];
     if (x->rank < 2)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input has rank %d, expected >= 2", k->label,
-                          x->rank);
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input has rank %d, expected >= 2",
+                          lstm__klabel(k), x->rank);
     if (l->dtype != LSTM_DT_INT64 || l->rank != 1 || l->dims[0] != x->dims[p->batch_axis])
         return lstm__errf(k->d, LSTM_EINVAL, "%s: sequence_lens must be int64 of shape [%lld]",
-                          k->label, (long long)x->dims[p->batch_axis]);
+                          lstm__klabel(k), (long long)x->dims[p->batch_axis]);
     if (!lstm__dtype_size(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
@@ -525,7 +529,7 @@ int lstm__revseq_run(lstm__kctx *k)
         int64_t len = ((const int64_t *)l->data)[b];
         if (len < 0 || len > T)
             return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: sequence_lens[%lld] is %lld, expected 0..%lld", k->label,
+                              "%s: sequence_lens[%lld] is %lld, expected 0..%lld", lstm__klabel(k),
                               (long long)b, (long long)len, (long long)T);
     }
     for (int64_t b = 0; b < B; b++) {

@@ -60,13 +60,13 @@ static int plan(lstm__kctx *k, int *red, int64_t *dims, int *rank)
     return LSTM_OK;
 }
 
-static int infer(lstm__kctx *k)
+static int prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     int red[LSTM__MAX_RANK], rank;
     int64_t dims[LSTM__MAX_RANK];
     if (!lstm__is_float(x->dtype) && !lstm__is_int(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
     if (plan(k, red, dims, &rank)) return k->d->code;
     return lstm__rt_set(k, k->out[0], x->dtype, rank, dims);
@@ -126,9 +126,9 @@ static int run(lstm__kctx *k)
     {                                                                                              \
         return parse(g, n, since, params, code, input_since, d);                                   \
     }                                                                                              \
-    int pfx##_infer(lstm__kctx *k)                                                                 \
+    int pfx##_prepare(lstm__kctx *k)                                                               \
     {                                                                                              \
-        return infer(k);                                                                           \
+        return prepare(k);                                                                         \
     }                                                                                              \
     int pfx##_run(lstm__kctx *k)                                                                   \
     {                                                                                              \

@@ -11,17 +11,19 @@
 #include <math.h>
 #include <string.h>
 
-/* Same bytes, new shape: most of these ops just copy (input and output never alias). */
+/* Same bytes, new shape: these ops copy, unless the plan gave the output the input's memory
+** (LSTM__OPF_ALIAS: the input dies here). */
 static int copy_run(lstm__kctx *k)
 {
-    if (k->out[0] && k->out[0]->nbytes) memcpy(k->out[0]->data, k->in[0]->data, k->out[0]->nbytes);
+    lstm__rt *y = k->out[0];
+    if (y && y->nbytes && y->data != k->in[0]->data) memcpy(y->data, k->in[0]->data, y->nbytes);
     return LSTM_OK;
 }
 
 static int need_storable(lstm__kctx *k, const lstm__rt *t)
 {
     if (lstm__dtype_size(t->dtype)) return LSTM_OK;
-    return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+    return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                       lstm__dtype_name(t->dtype));
 }
 
@@ -34,14 +36,17 @@ int lstm__identity_parse(const lstm__graph *g, const lstm__node *n, int since, v
     return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
 }
 
-int lstm__identity_infer(lstm__kctx *k)
+int lstm__identity_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
+    if (x->kind != LSTM__VAL_TENSOR || x->none) return LSTM_OK; /* a late value: run copies */
     return need_storable(k, x) || lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
 
 int lstm__identity_run(lstm__kctx *k)
 {
+    const lstm__rt *x = k->in[0];
+    if (x->kind != LSTM__VAL_TENSOR || x->none) return lstm__out_copy(k, 0, x);
     return copy_run(k);
 }
 
@@ -69,7 +74,7 @@ static void shape_range(const lstm__shape_params *p, int rank, int64_t *s, int64
     if (*e < *s) *e = *s;
 }
 
-int lstm__shape_infer(lstm__kctx *k)
+int lstm__shape_prepare(lstm__kctx *k)
 {
     int64_t s, e;
     shape_range(k->params, k->in[0]->rank, &s, &e);
@@ -102,7 +107,7 @@ int lstm__reshape_parse(const lstm__graph *g, const lstm__node *n, int since, vo
     return LSTM_OK;
 }
 
-int lstm__reshape_infer(lstm__kctx *k)
+int lstm__reshape_prepare(lstm__kctx *k)
 {
     const lstm__reshape_params *p = k->params;
     const lstm__rt *x = k->in[0];
@@ -114,39 +119,40 @@ int lstm__reshape_infer(lstm__kctx *k)
     for (int i = 0; i < n; i++) {
         if (sh[i] == -1) {
             if (infer_at >= 0)
-                return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has more than one -1", k->label);
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has more than one -1",
+                                  lstm__klabel(k));
             infer_at = i;
             continue;
         }
         if (sh[i] == 0 && !p->allowzero) {
             if (i >= x->rank)
                 return lstm__errf(k->d, LSTM_EINVAL,
-                                  "%s: shape[%d] is 0 (copy) but the input has rank %d", k->label,
-                                  i, x->rank);
+                                  "%s: shape[%d] is 0 (copy) but the input has rank %d",
+                                  lstm__klabel(k), i, x->rank);
             sh[i] = x->dims[i];
         }
         if (sh[i] < 0)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape[%d] is %lld", k->label, i,
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape[%d] is %lld", lstm__klabel(k), i,
                               (long long)sh[i]);
         if (!lstm__mul_i64(known, sh[i], &known))
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape overflows", k->label);
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape overflows", lstm__klabel(k));
     }
     if (infer_at >= 0) {
         if (p->allowzero && known == 0)
             return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has both 0 and -1 with allowzero=1",
-                              k->label);
+                              lstm__klabel(k));
         if (known == 0 || (int64_t)x->nelem % known != 0)
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: cannot infer the -1 of the shape: %zu elements are not a "
                               "multiple of %lld",
-                              k->label, x->nelem, (long long)known);
+                              lstm__klabel(k), x->nelem, (long long)known);
         sh[infer_at] = (int64_t)x->nelem / known;
         known *= sh[infer_at];
     }
     if ((uint64_t)known != x->nelem) {
         char a[96], b[96];
         return lstm__errf(k->d, LSTM_EINVAL, "%s: cannot reshape %s (%zu elements) into %s",
-                          k->label, lstm__dims_str(a, sizeof a, x->rank, x->dims), x->nelem,
+                          lstm__klabel(k), lstm__dims_str(a, sizeof a, x->rank, x->dims), x->nelem,
                           lstm__dims_str(b, sizeof b, n, sh));
     }
     return lstm__rt_set(k, k->out[0], x->dtype, n, sh);
@@ -195,7 +201,7 @@ int lstm__squeeze_parse(const lstm__graph *g, const lstm__node *n, int since, vo
     return axes_parse(g, n, since, params, 0, d);
 }
 
-int lstm__squeeze_infer(lstm__kctx *k)
+int lstm__squeeze_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     int64_t axes[LSTM__MAX_AXES], dims[LSTM__MAX_RANK];
@@ -209,7 +215,7 @@ int lstm__squeeze_infer(lstm__kctx *k)
             if (lstm__axis(k, axes[i], x->rank, &a, "axis")) return k->d->code;
             if (x->dims[a] != 1)
                 return lstm__errf(k->d, LSTM_EINVAL, "%s: cannot squeeze axis %d of size %lld",
-                                  k->label, a, (long long)x->dims[a]);
+                                  lstm__klabel(k), a, (long long)x->dims[a]);
             drop[a] = 1;
         }
     }
@@ -229,7 +235,7 @@ int lstm__unsqueeze_parse(const lstm__graph *g, const lstm__node *n, int since, 
     return axes_parse(g, n, since, params, 1, d);
 }
 
-int lstm__unsqueeze_infer(lstm__kctx *k)
+int lstm__unsqueeze_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     int64_t axes[LSTM__MAX_AXES], dims[LSTM__MAX_RANK];
@@ -238,12 +244,13 @@ int lstm__unsqueeze_infer(lstm__kctx *k)
     if (n < 0) n = 0;
     int r = x->rank + n;
     if (r > LSTM__MAX_RANK)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: output rank %d exceeds %d", k->label, r,
-                          LSTM__MAX_RANK);
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: output rank %d exceeds %d", lstm__klabel(k),
+                          r, LSTM__MAX_RANK);
     for (int i = 0; i < n; i++) {
         int a;
         if (lstm__axis(k, axes[i], r, &a, "axis")) return k->d->code;
-        if (ins[a]) return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %d given twice", k->label, a);
+        if (ins[a])
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %d given twice", lstm__klabel(k), a);
         ins[a] = 1;
     }
     for (int i = 0, j = 0; i < r; i++) dims[i] = ins[i] ? 1 : x->dims[j++];
@@ -264,7 +271,7 @@ int lstm__expand_parse(const lstm__graph *g, const lstm__node *n, int since, voi
     return lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
 }
 
-int lstm__expand_infer(lstm__kctx *k)
+int lstm__expand_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     int64_t sh[LSTM__MAX_RANK], dims[LSTM__MAX_RANK];
@@ -277,12 +284,13 @@ int lstm__expand_infer(lstm__kctx *k)
         int64_t b = i - (r - n) >= 0 ? sh[i - (r - n)] : 1;
         if (a != b && a != 1 && b != 1) {
             char s1[96], s2[96];
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: cannot broadcast %s to %s", k->label,
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: cannot broadcast %s to %s", lstm__klabel(k),
                               lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
                               lstm__dims_str(s2, sizeof s2, n, sh));
         }
         if (b < 0)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has %lld", k->label, (long long)b);
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has %lld", lstm__klabel(k),
+                              (long long)b);
         dims[i] = a == 1 ? b : a;
     }
     return lstm__rt_set(k, k->out[0], x->dtype, r, dims);
@@ -336,7 +344,7 @@ int lstm__cos_parse(const lstm__graph *g, const lstm__node *n, int since, void *
     return LSTM_OK;
 }
 
-int lstm__cos_infer(lstm__kctx *k)
+int lstm__cos_prepare(lstm__kctx *k)
 {
     const lstm__cos_params *p = k->params;
     int64_t sh[LSTM__MAX_RANK];
@@ -344,7 +352,7 @@ int lstm__cos_infer(lstm__kctx *k)
     if (lstm__read_ints(k, 0, "input", sh, LSTM__MAX_RANK, &n)) return k->d->code;
     for (int i = 0; i < n; i++)
         if (sh[i] < 0)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape[%d] is %lld", k->label, i,
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape[%d] is %lld", lstm__klabel(k), i,
                               (long long)sh[i]);
     return lstm__rt_set(k, k->out[0], p->dtype, n, sh);
 }
@@ -368,13 +376,13 @@ int lstm__flatten_parse(const lstm__graph *g, const lstm__node *n, int since, vo
            lstm__attr_int(g, n, "axis", 1, &p->axis, d);
 }
 
-int lstm__flatten_infer(lstm__kctx *k)
+int lstm__flatten_prepare(lstm__kctx *k)
 {
     const lstm__axis_params *p = k->params;
     const lstm__rt *x = k->in[0];
     int64_t a = p->axis < 0 ? p->axis + x->rank : p->axis;
     if (a < 0 || a > x->rank)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %lld is outside [%d, %d]", k->label,
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %lld is outside [%d, %d]", lstm__klabel(k),
                           (long long)p->axis, -x->rank, x->rank);
     int64_t outer = lstm__dims_count((int)a, x->dims),
             inner = lstm__dims_count(x->rank - (int)a, x->dims + a);
@@ -404,23 +412,24 @@ static int range_count(lstm__kctx *k, int64_t *n)
         if (lstm__need_value(k, i, names[i])) return k->d->code;
         if (k->in[i]->nelem != 1 || k->in[i]->dtype != s->dtype)
             return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: start, limit and delta must be scalars of one type", k->label);
+                              "%s: start, limit and delta must be scalars of one type",
+                              lstm__klabel(k));
     }
     double a = lstm__get_f(s, 0), b = lstm__get_f(l, 0), c = lstm__get_f(dl, 0);
-    if (c == 0 || c != c) return lstm__errf(k->d, LSTM_EINVAL, "%s: delta is 0", k->label);
+    if (c == 0 || c != c) return lstm__errf(k->d, LSTM_EINVAL, "%s: delta is 0", lstm__klabel(k));
     double cnt = ceil((b - a) / c);
     if (cnt != cnt || cnt > 1e9)
-        return lstm__errf(k->d, LSTM_ELIMIT, "%s: range too long", k->label);
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: range too long", lstm__klabel(k));
     *n = cnt > 0 ? (int64_t)cnt : 0;
     return LSTM_OK;
 }
 
-int lstm__range_infer(lstm__kctx *k)
+int lstm__range_prepare(lstm__kctx *k)
 {
     int64_t n;
     if (range_count(k, &n)) return k->d->code;
     if (!lstm__is_float(k->in[0]->dtype) && !lstm__is_int(k->in[0]->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(k->in[0]->dtype));
     return lstm__rt_set(k, k->out[0], k->in[0]->dtype, 1, &n);
 }

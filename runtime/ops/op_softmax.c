@@ -56,12 +56,12 @@ static int view(lstm__kctx *k, size_t *outer, size_t *len, size_t *inner)
     return LSTM_OK;
 }
 
-static int infer(lstm__kctx *k)
+static int prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     size_t o, l, i;
     if (!lstm__is_float(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", k->label,
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
     if (view(k, &o, &l, &i)) return k->d->code;
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
@@ -91,17 +91,17 @@ static int run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-int lstm__softmax_infer(lstm__kctx *k)
+int lstm__softmax_prepare(lstm__kctx *k)
 {
-    return infer(k);
+    return prepare(k);
 }
 int lstm__softmax_run(lstm__kctx *k)
 {
     return run(k);
 }
-int lstm__logsoftmax_infer(lstm__kctx *k)
+int lstm__logsoftmax_prepare(lstm__kctx *k)
 {
-    return infer(k);
+    return prepare(k);
 }
 int lstm__logsoftmax_run(lstm__kctx *k)
 {

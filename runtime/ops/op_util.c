@@ -21,7 +21,7 @@ int lstm__axis(lstm__kctx *k, int64_t axis, int rank, int *out, const char *what
     int64_t a = axis < 0 ? axis + rank : axis;
     if (a < 0 || a >= rank || rank == 0)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: %s %lld is outside [%d, %d] for rank %d",
-                          k->label, what, (long long)axis, -rank, rank - 1, rank);
+                          lstm__klabel(k), what, (long long)axis, -rank, rank - 1, rank);
     *out = (int)a;
     return LSTM_OK;
 }
@@ -33,14 +33,14 @@ int lstm__read_ints(lstm__kctx *k, int idx, const char *what, int64_t *out, int 
     if (!t) return LSTM_OK;
     if (lstm__need_value(k, idx, what)) return k->d->code;
     if (t->dtype != LSTM_DT_INT64 && t->dtype != LSTM_DT_INT32)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s is %s, expected int64", k->label, what,
-                          lstm__dtype_name(t->dtype));
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s is %s, expected int64", lstm__klabel(k),
+                          what, lstm__dtype_name(t->dtype));
     if (t->rank > 1)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has rank %d, expected 1", k->label, what,
-                          t->rank);
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has rank %d, expected 1",
+                          lstm__klabel(k), what, t->rank);
     if (t->nelem > (size_t)cap)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: input %s has %zu values, at most %d",
-                          k->label, what, t->nelem, cap);
+                          lstm__klabel(k), what, t->nelem, cap);
     for (size_t i = 0; i < t->nelem; i++)
         out[i] = t->dtype == LSTM_DT_INT64 ? ((const int64_t *)t->data)[i]
                                            : ((const int32_t *)t->data)[i];
@@ -252,10 +252,10 @@ int lstm__bcast_init(lstm__kctx *k, lstm__bcast *b, const lstm__rt *const *in, i
             if (v == 1) continue;
             if (dim != 1 && v != dim) {
                 char s1[96], s2[96];
-                return lstm__errf(k->d, LSTM_EINVAL,
-                                  "%s: shapes %s and %s cannot be broadcast together", k->label,
-                                  lstm__dims_str(s1, sizeof s1, in[0]->rank, in[0]->dims),
-                                  lstm__dims_str(s2, sizeof s2, in[i]->rank, in[i]->dims));
+                return lstm__errf(
+                    k->d, LSTM_EINVAL, "%s: shapes %s and %s cannot be broadcast together",
+                    lstm__klabel(k), lstm__dims_str(s1, sizeof s1, in[0]->rank, in[0]->dims),
+                    lstm__dims_str(s2, sizeof s2, in[i]->rank, in[i]->dims));
             }
             dim = v;
         }

@@ -9,6 +9,10 @@ typedef struct lstm__no_params {
     int unused;
 } lstm__no_params;
 
+typedef struct lstm__no_state {
+    int unused;
+} lstm__no_state;
+
 typedef struct lstm__shape_params {
     int64_t start, end;
 } lstm__shape_params;
@@ -90,10 +94,10 @@ typedef struct lstm__cast_params {
 #define LSTM__DECLARE_OP(pfx)                                                                      \
     int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
                     lstm__diag *d);                                                                \
-    int pfx##_infer(lstm__kctx *k);                                                                \
+    int pfx##_prepare(lstm__kctx *k);                                                              \
     int pfx##_run(lstm__kctx *k);
 
-#define X(dom, ty, since, flags, ptype, pfx) LSTM__DECLARE_OP(pfx)
+#define X(dom, ty, since, flags, stream, ptype, stype, pfx, pack) LSTM__DECLARE_OP(pfx)
 #include "ops/ops.def"
 #undef X
 

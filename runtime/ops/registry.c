@@ -5,16 +5,12 @@
 #include <string.h>
 
 static const lstm__op rows[] = {
-#define X(dom, ty, since, flags, ptype, pfx)                                                       \
-    {dom, ty, since, flags, sizeof(ptype), pfx##_parse, pfx##_infer, pfx##_run},
+#define X(dom, ty, since, flags, stream, ptype, stype, pfx, pack)                                  \
+    {dom,           ty,          since, flags,         stream,   sizeof(ptype),                    \
+     sizeof(stype), pfx##_parse, pack,  pfx##_prepare, pfx##_run},
 #include "ops/ops.def"
 #undef X
 };
-
-#define X(dom, ty, since, flags, ptype, pfx)                                                       \
-    _Static_assert(sizeof(ptype) <= LSTM__PARAMS_MAX, "params of " ty " too large");
-#include "ops/ops.def"
-#undef X
 
 #define NROWS (int)(sizeof rows / sizeof rows[0])
 
@@ -52,22 +48,38 @@ const lstm__op *lstm__registry_find(const char *domain, const char *op_type, int
     return NULL;
 }
 
-void lstm__registry_resolve(lstm__graph *g)
+static int resolve_node(lstm__graph *g, lstm__node *n, lstm__diag *err)
 {
-    _Alignas(64) unsigned char params[LSTM__PARAMS_MAX];
+    lstm__diag d;
+    lstm__diag_clear(&d);
+    n->params = NULL;
+    n->support = NULL;
+    n->op = lstm__registry_find(n->domain, n->op_type, n->opset, &d);
+    if (n->op) {
+        void *params = lstm__pool_alloc(g->mem, n->op->params_size);
+        if (!params) return lstm__errf(err, LSTM_ENOMEM, "out of memory parsing attributes");
+        if (n->op->parse(g, n, n->op->since, params, &d) == LSTM_OK) n->params = params;
+    }
+    if (d.code) {
+        n->support = lstm__pool_strndup(g->mem, d.msg, strlen(d.msg));
+        if (!n->support) return lstm__errf(err, LSTM_ENOMEM, "out of memory describing a node");
+    }
+    return LSTM_OK;
+}
+
+int lstm__registry_resolve(lstm__graph *g, lstm__diag *d)
+{
     for (int i = 0; i < g->n_nodes; i++) {
         lstm__node *n = &g->nodes[i];
-        lstm__diag d;
-        lstm__diag_clear(&d);
-        n->op = lstm__registry_find(n->domain, n->op_type, n->opset, &d);
-        if (n->op) {
-            memset(params, 0, sizeof params);
-            n->op->parse(g, n, n->op->since, params, &d);
-        }
-        n->support = NULL;
-        if (d.code) {
-            n->support = lstm__pool_strndup(&g->pool, d.msg, strlen(d.msg));
-            if (!n->support) n->support = "not supported (out of memory describing why)";
+        int rc = resolve_node(g, n, d);
+        if (rc) return rc;
+        for (int a = 0; a < n->n_attr; a++) {
+            const lstm__attr *at = &n->attrs[a];
+            for (size_t j = 0; at->type == LSTM__A_GRAPHS && j < at->n; j++)
+                if ((rc = lstm__registry_resolve(at->gs[j], d))) return rc;
+            if (at->type == LSTM__A_GRAPH && at->g && (rc = lstm__registry_resolve(at->g, d)))
+                return rc;
         }
     }
+    return LSTM_OK;
 }

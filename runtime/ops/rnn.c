@@ -24,31 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    S_XW,
-    S_XG,
-    S_RG,
-    S_TMP,
-    S_TMP2,
-    S_H,
-    S_C,
-    S_BIAS,
-    S_LENS,
-    S_PACK,
-    S_TRACE,
-    S_X,
-    S_W,
-    S_R,
-    S_B,
-    S_H0,
-    S_C0,
-    S_P,
-    S_Y,
-    S_YH,
-    S_YC,
-    S_COUNT
-};
-
 int lstm__rnn_trace_gates(int cell, const char *const **names)
 {
     static const char *const lstm[] = {"i", "f", "o", "g", "c", "h"},
@@ -56,19 +31,6 @@ int lstm__rnn_trace_gates(int cell, const char *const **names)
     *names = cell == LSTM__CELL_LSTM ? lstm : cell == LSTM__CELL_GRU ? gru : rnn;
     return cell == LSTM__CELL_LSTM ? 6 : cell == LSTM__CELL_GRU ? 4 : 1;
 }
-
-/* Steps on one thread (products split by column panels when large), the two directions on two
-** threads (each with its own slots), or each direction's batch rows split over the threads. */
-enum { RNN_PAR_NONE, RNN_PAR_DIRS, RNN_PAR_ROWS };
-
-typedef struct plan {
-    lstm__rnn_dims z;
-    int dtype;     /* element type of the node's tensors */
-    int par;       /* RNN_PAR_*: how the session's threads share the steps */
-    int64_t chunk; /* steps whose input projection is computed at a time */
-    size_t off[S_COUNT + 1];
-    size_t dir_step[S_COUNT]; /* bytes from direction 0's copy of a slot to direction 1's */
-} plan;
 
 /* LSTM_RNN_SPLIT=panels|rows|dirs forces a mode where it applies (to test and compare), or -1.
 ** Read once per process: a plan and the runs that follow it must agree on the scratch layout. */
@@ -90,8 +52,8 @@ static int forced_split(void)
 /* The slots a direction works in: one copy per direction when they run in parallel. */
 static int per_dir(int slot)
 {
-    return slot == S_XW || slot == S_XG || slot == S_RG || slot == S_TMP || slot == S_TMP2 ||
-           slot == S_H || slot == S_C || slot == S_BIAS;
+    return slot == RNN_S_XW || slot == RNN_S_XG || slot == RNN_S_RG || slot == RNN_S_TMP ||
+           slot == RNN_S_TMP2 || slot == RNN_S_H || slot == RNN_S_C || slot == RNN_S_BIAS;
 }
 
 int lstm__rnn_op_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -104,8 +66,8 @@ static int shape_err(lstm__kctx *k, const char *name, const lstm__rt *t, const i
                      int rank, const char *what)
 {
     char got[96], exp[96];
-    return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has shape %s, expected %s %s", k->label,
-                      name, lstm__dims_str(got, sizeof got, t->rank, t->dims),
+    return lstm__errf(k->d, LSTM_EINVAL, "%s: input %s has shape %s, expected %s %s",
+                      lstm__klabel(k), name, lstm__dims_str(got, sizeof got, t->rank, t->dims),
                       lstm__dims_str(exp, sizeof exp, rank, want), what);
 }
 
@@ -120,14 +82,14 @@ static int check(lstm__kctx *k, int idx, const char *name, int rank, const int64
 }
 
 /* Compute the dims and the scratch layout (byte offsets) from the run-time input shapes. */
-static int make_plan(lstm__kctx *k, plan *pl)
+static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
 {
     const lstm__rnn_params *p = k->params;
     const lstm__rt *X = k->in[RNN_IN_X], *W = k->in[RNN_IN_W], *R = k->in[RNN_IN_R];
     memset(pl, 0, sizeof *pl);
     lstm__rnn_dims *z = &pl->z;
     if (X->rank != 3)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input X has rank %d, expected 3", k->label,
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input X has rank %d, expected 3", lstm__klabel(k),
                           X->rank);
     z->T = X->dims[p->layout ? 1 : 0];
     z->B = X->dims[p->layout ? 0 : 1];
@@ -135,11 +97,11 @@ static int make_plan(lstm__kctx *k, plan *pl)
     z->D = p->num_dirs;
     z->G = p->gates;
     if (R->rank != 3)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: input R has rank %d, expected 3", k->label,
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input R has rank %d, expected 3", lstm__klabel(k),
                           R->rank);
     z->H = p->hidden_given ? p->hidden_size : R->dims[2];
     if (z->H < 1)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: hidden size from R is %lld", k->label,
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: hidden size from R is %lld", lstm__klabel(k),
                           (long long)z->H);
     const int64_t D = z->D, GH = z->G * z->H, H = z->H, B = z->B, T = z->T;
     if (check(k, RNN_IN_W, "W", 3, (int64_t[]){D, GH, z->I},
@@ -168,28 +130,30 @@ static int make_plan(lstm__kctx *k, plan *pl)
         if (i == RNN_IN_SEQ) {
             if (t->dtype != LSTM_DT_INT32)
                 return lstm__errf(k->d, LSTM_EINVAL, "%s: sequence_lens is %s, expected int32",
-                                  k->label, lstm__dtype_name(t->dtype));
+                                  lstm__klabel(k), lstm__dtype_name(t->dtype));
         } else if (t->dtype != pl->dtype) {
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d ('%s') is %s but X is %s", k->label,
-                              i, k->n->in_names[i], lstm__dtype_name(t->dtype),
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d ('%s') is %s but X is %s",
+                              lstm__klabel(k), i, k->n->in_names[i], lstm__dtype_name(t->dtype),
                               lstm__dtype_name(pl->dtype));
         }
     }
     if (pl->dtype == LSTM_DT_DOUBLE)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED,
-                          "%s: float64 is not supported (convert the model to float32)", k->label);
+                          "%s: float64 is not supported (convert the model to float32)",
+                          lstm__klabel(k));
     if (pl->dtype != LSTM_DT_FLOAT && pl->dtype != LSTM_DT_FLOAT16 && pl->dtype != LSTM_DT_BFLOAT16)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: X is %s, expected a float type", k->label,
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: X is %s, expected a float type", lstm__klabel(k),
                           lstm__dtype_name(pl->dtype));
 
     /* BLAS takes int dimensions. */
     int64_t TB;
     if (!lstm__mul_i64(T, B, &TB) || TB > INT_MAX || GH > INT_MAX / 4 || z->I > INT_MAX)
-        return lstm__errf(k->d, LSTM_ELIMIT, "%s: sizes exceed what one GEMM can take", k->label);
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: sizes exceed what one GEMM can take",
+                          lstm__klabel(k));
 
     /* Scratch in floats per slot; conversions only for float16/bfloat16. */
     int conv = pl->dtype != LSTM_DT_FLOAT;
-    int64_t n[S_COUNT] = {0};
+    int64_t n[RNN_S_COUNT] = {0};
     /* The input projection is computed for a chunk of steps at a time, the chunk's rows
     ** gathered from X in step order: it stays in cache until its steps use it, and the scratch
     ** does not grow with T. About 1 MiB of it, at least 64 rows (an efficient GEMM). Measured
@@ -200,27 +164,28 @@ static int make_plan(lstm__kctx *k, plan *pl)
     pl->chunk = B > 0 ? (rows + B - 1) / B : 1;
     if (pl->chunk > T) pl->chunk = T;
     if (pl->chunk < 1) pl->chunk = 1;
-    int ok =
-        lstm__mul_i64(pl->chunk * B, GH, &n[S_XW]) && lstm__mul_i64(pl->chunk * B, z->I, &n[S_XG]);
-    n[S_RG] = B * GH;
-    n[S_TMP] = B * GH;
-    n[S_TMP2] = 2 * B * H;
-    n[S_H] = n[S_C] = B * H;
-    n[S_BIAS] = GH;
-    n[S_LENS] = B; /* int32, same size as float */
-    if (!k->n->prepacked) n[S_PACK] = D * (int64_t)lstm__rnn_pack_floats(p, z->I, H);
+    int ok = lstm__mul_i64(pl->chunk * B, GH, &n[RNN_S_XW]) &&
+             lstm__mul_i64(pl->chunk * B, z->I, &n[RNN_S_XG]);
+    n[RNN_S_RG] = B * GH;
+    n[RNN_S_TMP] = B * GH;
+    n[RNN_S_TMP2] = 2 * B * H;
+    n[RNN_S_H] = n[RNN_S_C] = B * H;
+    n[RNN_S_BIAS] = GH;
+    n[RNN_S_LENS] = B; /* int32, same size as float */
+    if (!k->packed) n[RNN_S_PACK] = D * (int64_t)lstm__rnn_pack_floats(p, z->I, H);
     if (k->trace) {
         const char *const *names;
-        ok = ok && lstm__mul_i64(TB * D * H, lstm__rnn_trace_gates(p->cell, &names), &n[S_TRACE]);
+        ok = ok &&
+             lstm__mul_i64(TB * D * H, lstm__rnn_trace_gates(p->cell, &names), &n[RNN_S_TRACE]);
     }
     if (conv) {
-        ok = ok && lstm__mul_i64(TB, z->I, &n[S_X]);
-        ok = ok && lstm__mul_i64(D * GH, z->I, &n[S_W]);
-        n[S_R] = D * GH * H;
-        n[S_B] = D * 2 * GH;
-        n[S_H0] = n[S_C0] = n[S_YH] = n[S_YC] = D * B * H;
-        n[S_P] = D * 3 * H;
-        ok = ok && lstm__mul_i64(TB, D * H, &n[S_Y]);
+        ok = ok && lstm__mul_i64(TB, z->I, &n[RNN_S_X]);
+        ok = ok && lstm__mul_i64(D * GH, z->I, &n[RNN_S_W]);
+        n[RNN_S_R] = D * GH * H;
+        n[RNN_S_B] = D * 2 * GH;
+        n[RNN_S_H0] = n[RNN_S_C0] = n[RNN_S_YH] = n[RNN_S_YC] = D * B * H;
+        n[RNN_S_P] = D * 3 * H;
+        ok = ok && lstm__mul_i64(TB, D * H, &n[RNN_S_Y]);
     }
     /* Two directions and a helper thread: each direction on its own thread (no per-step
     ** hand-off), at the cost of a second copy of the per-direction slots. Split rows only when
@@ -238,26 +203,27 @@ static int make_plan(lstm__kctx *k, plan *pl)
     if (nt >= 2 && force == RNN_PAR_ROWS && B >= nt) pl->par = RNN_PAR_ROWS;
     if (nt >= 2 && force == RNN_PAR_DIRS && D == 2) pl->par = RNN_PAR_DIRS;
     size_t off = 0;
-    for (int i = 0; i < S_COUNT; i++) {
+    for (int i = 0; i < RNN_S_COUNT; i++) {
         pl->off[i] = off;
         size_t bytes;
         if (!ok || n[i] < 0 || !lstm__mul_size((size_t)n[i], 4, &bytes) || off + bytes < off)
-            return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", k->label);
+            return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", lstm__klabel(k));
         bytes = (bytes + 63) & ~(size_t)63;
         pl->dir_step[i] = pl->par == RNN_PAR_DIRS && per_dir(i) ? bytes : 0;
         if (pl->dir_step[i] && off + 2 * bytes < off)
-            return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", k->label);
+            return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", lstm__klabel(k));
         off += pl->dir_step[i] ? 2 * bytes : bytes;
     }
-    pl->off[S_COUNT] = off;
+    pl->off[RNN_S_COUNT] = off;
     return 0;
 }
 
-int lstm__rnn_op_infer(lstm__kctx *k)
+int lstm__rnn_op_prepare(lstm__kctx *k)
 {
     const lstm__rnn_params *p = k->params;
-    plan pl;
-    if (make_plan(k, &pl)) return k->d->code;
+    lstm__rnn_state *st = k->state;
+    if (make_plan(k, st)) return k->d->code;
+    const lstm__rnn_state pl = *st;
     const lstm__rnn_dims *z = &pl.z;
     int64_t y0[4] = {z->T, z->D, z->B, z->H}, y1[4] = {z->B, z->T, z->D, z->H};
     int64_t s0[3] = {z->D, z->B, z->H}, s1[3] = {z->B, z->D, z->H};
@@ -267,23 +233,23 @@ int lstm__rnn_op_infer(lstm__kctx *k)
                                 : lstm__rt_set(k, k->out[o], pl.dtype, 3, p->layout ? s1 : s0);
         if (rc) return rc;
     }
-    k->scratch_size = pl.off[S_COUNT];
-    if (k->state) {
-        lstm__rnn_state *st = k->state;
+    k->scratch_size = pl.off[RNN_S_COUNT];
+    if (k->carry) {
+        lstm__carry *st = k->carry;
         if (p->num_dirs != 1 || p->direction != LSTM__DIR_FORWARD)
             return lstm__errf(k->d, LSTM_EUNSUPPORTED,
                               "%s: a %s node cannot stream (its state depends on the future of "
                               "the sequence); turn streaming off",
-                              k->label, lstm__rnn_direction_name(p->direction));
-        if (st->valid && (st->batch != z->B || st->hidden != z->H))
+                              lstm__klabel(k), lstm__rnn_direction_name(p->direction));
+        if (st->valid && (st->shape[0] != z->B || st->shape[1] != z->H))
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: the streamed state has batch %lld, this run has batch %lld "
                               "(reset the state to change the batch size)",
-                              k->label, (long long)st->batch, (long long)z->B);
-        st->need = (size_t)(z->B * z->H);
+                              lstm__klabel(k), (long long)st->shape[0], (long long)z->B);
+        st->need = 2 * (size_t)(z->B * z->H) * sizeof(float); /* h, then c */
         if (!st->valid) {
-            st->batch = z->B;
-            st->hidden = z->H;
+            st->shape[0] = z->B;
+            st->shape[1] = z->H;
         }
     }
     return LSTM_OK;
@@ -311,7 +277,7 @@ static void from_f32(lstm__rt *t, const float *src, int dtype)
 /* What the directions of one run share. */
 typedef struct run_ctx {
     lstm__kctx *k;
-    const plan *pl;
+    const lstm__rnn_state *pl;
     const float *X, *W, *R, *Bi, *H0, *C0, *P;
     float *Y, *Yh, *Yc;
     const int32_t *lens;
@@ -342,9 +308,10 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
     /* Initial state, in [B, H] order whatever the layout; a streamed state replaces it. */
     for (int64_t b = b0; b < b1; b++) {
         float *h = r.h + (b - b0) * H, *cs = r.c + (b - b0) * H;
-        if (k->state && k->state->valid) {
-            memcpy(h, k->state->h + b * H, (size_t)H * sizeof(float));
-            memcpy(cs, k->state->c + b * H, (size_t)H * sizeof(float));
+        if (k->carry && k->carry->valid) {
+            const float *ch = k->carry->buf, *cc = ch + B * H;
+            memcpy(h, ch + b * H, (size_t)H * sizeof(float));
+            memcpy(cs, cc + b * H, (size_t)H * sizeof(float));
             continue;
         }
         int64_t src = p->layout ? (b * D + d) * H : (d * B + b) * H;
@@ -355,7 +322,7 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
     }
     float *Y = c->Y;
     const int64_t I = z->I, nb = b1 - b0, chunk = c->pl->chunk;
-    float *xg = slot(c, S_XG, d) + chunk * b0 * I;
+    float *xg = slot(c, RNN_S_XG, d) + chunk * b0 * I;
     r.xw += chunk * b0 * GH;
     for (int64_t s = 0; s < c->steps; s++) {
         if ((s - r.s0) % chunk == 0) {
@@ -378,7 +345,7 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
         }
         if (caller && k->abort && k->abort(k->abort_ud)) {
             atomic_store(&c->stop, 1);
-            return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted at time step %lld", k->label,
+            return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted at time step %lld", lstm__klabel(k),
                               (long long)s);
         }
         if (!caller && atomic_load_explicit(&c->stop, memory_order_relaxed)) return LSTM_EABORTED;
@@ -424,13 +391,13 @@ static int run_dir(run_ctx *c, int64_t d)
     const int64_t B = z->B, I = z->I, H = z->H, GH = z->G * z->H;
     /* Weights packed at load, or now when they are graph inputs. */
     lstm__rnn_pack pk;
-    if (k->n->prepacked) {
-        pk = *(const lstm__rnn_pack *)k->n->prepacked;
+    if (k->packed) {
+        pk = *(const lstm__rnn_pack *)k->packed;
     } else {
-        float *dst = slot(c, S_PACK, 0) + (size_t)d * lstm__rnn_pack_floats(p, I, H);
+        float *dst = slot(c, RNN_S_PACK, 0) + (size_t)d * lstm__rnn_pack_floats(p, I, H);
         lstm__rnn_pack_dir(p, c->W + d * GH * I, c->R + d * GH * H, I, H, dst, &pk, (int)d);
     }
-    float *bias = slot(c, S_BIAS, d);
+    float *bias = slot(c, RNN_S_BIAS, d);
     lstm__rnn_dir r = {
         .p = p,
         .z = z,
@@ -445,13 +412,13 @@ static int run_dir(run_ctx *c, int64_t d)
         .Rhp = pk.rh[d],
         .bias = bias,
         .P = c->P ? c->P + d * 3 * H : NULL,
-        .xw = slot(c, S_XW, d),
-        .rg = slot(c, S_RG, d),
-        .tmp = slot(c, S_TMP, d),
-        .tmp2 = slot(c, S_TMP2, d),
-        .h = slot(c, S_H, d),
-        .c = slot(c, S_C, d),
-        .trace = k->trace ? slot(c, S_TRACE, 0) : NULL,
+        .xw = slot(c, RNN_S_XW, d),
+        .rg = slot(c, RNN_S_RG, d),
+        .tmp = slot(c, RNN_S_TMP, d),
+        .tmp2 = slot(c, RNN_S_TMP2, d),
+        .h = slot(c, RNN_S_H, d),
+        .c = slot(c, RNN_S_C, d),
+        .trace = k->trace ? slot(c, RNN_S_TRACE, 0) : NULL,
     };
     const float *Bd = c->Bi ? c->Bi + d * 2 * GH : NULL;
     for (int64_t j = 0; j < GH; j++) {
@@ -470,10 +437,11 @@ static int run_dir(run_ctx *c, int64_t d)
     }
     /* Streaming (one forward direction): keep the state of a complete run (a row of length 0
     ** keeps the state it came with). */
-    if (!rc && k->state) {
-        memcpy(k->state->h, r.h, (size_t)(B * H) * sizeof(float));
-        memcpy(k->state->c, r.c, (size_t)(B * H) * sizeof(float));
-        k->state->valid = 1;
+    if (!rc && k->carry) {
+        float *ch = k->carry->buf, *cc = ch + B * H;
+        memcpy(ch, r.h, (size_t)(B * H) * sizeof(float));
+        memcpy(cc, r.c, (size_t)(B * H) * sizeof(float));
+        k->carry->valid = 1;
     }
     return rc;
 }
@@ -489,37 +457,37 @@ static void dir_part(void *ctx, int part, int parts)
 int lstm__rnn_op_run(lstm__kctx *k)
 {
     const lstm__rnn_params *p = k->params;
-    plan pl;
-    if (make_plan(k, &pl)) return k->d->code;
+    const lstm__rnn_state pl = *(const lstm__rnn_state *)k->state;
     const lstm__rnn_dims *z = &pl.z;
     const int64_t T = z->T, B = z->B, D = z->D, H = z->H;
-    if (pl.off[S_COUNT] > k->scratch_size)
+    if (pl.off[RNN_S_COUNT] > k->scratch_size)
         return lstm__errf(k->d, LSTM_EINVAL,
                           "%s: scratch of %zu bytes planned, %zu needed (the "
                           "input shapes changed without a new plan)",
-                          k->label, k->scratch_size, pl.off[S_COUNT]);
+                          lstm__klabel(k), k->scratch_size, pl.off[RNN_S_COUNT]);
     run_ctx c = {.k = k, .pl = &pl};
 #define SLOT(i) slot(&c, i, 0)
     int dt = pl.dtype;
     lstm__rt **in = k->in;
-    c.X = as_f32(in[RNN_IN_X], SLOT(S_X), dt);
-    c.W = as_f32(in[RNN_IN_W], SLOT(S_W), dt);
-    c.R = as_f32(in[RNN_IN_R], SLOT(S_R), dt);
-    c.Bi = k->n->n_in > RNN_IN_B ? as_f32(in[RNN_IN_B], SLOT(S_B), dt) : NULL;
-    c.H0 = k->n->n_in > RNN_IN_H0 ? as_f32(in[RNN_IN_H0], SLOT(S_H0), dt) : NULL;
+    c.X = as_f32(in[RNN_IN_X], SLOT(RNN_S_X), dt);
+    c.W = as_f32(in[RNN_IN_W], SLOT(RNN_S_W), dt);
+    c.R = as_f32(in[RNN_IN_R], SLOT(RNN_S_R), dt);
+    c.Bi = k->n->n_in > RNN_IN_B ? as_f32(in[RNN_IN_B], SLOT(RNN_S_B), dt) : NULL;
+    c.H0 = k->n->n_in > RNN_IN_H0 ? as_f32(in[RNN_IN_H0], SLOT(RNN_S_H0), dt) : NULL;
     c.C0 = k->n->n_in > RNN_IN_C0 && p->cell == LSTM__CELL_LSTM
-               ? as_f32(in[RNN_IN_C0], SLOT(S_C0), dt)
+               ? as_f32(in[RNN_IN_C0], SLOT(RNN_S_C0), dt)
                : NULL;
-    c.P = k->n->n_in > RNN_IN_P && p->cell == LSTM__CELL_LSTM ? as_f32(in[RNN_IN_P], SLOT(S_P), dt)
-                                                              : NULL;
+    c.P = k->n->n_in > RNN_IN_P && p->cell == LSTM__CELL_LSTM
+              ? as_f32(in[RNN_IN_P], SLOT(RNN_S_P), dt)
+              : NULL;
     lstm__rt *oY = k->n->n_out > 0 ? k->out[0] : NULL, *oYh = k->n->n_out > 1 ? k->out[1] : NULL,
              *oYc = k->n->n_out > 2 && p->cell == LSTM__CELL_LSTM ? k->out[2] : NULL;
-    c.Y = oY ? (dt == LSTM_DT_FLOAT ? oY->data : SLOT(S_Y)) : NULL;
-    c.Yh = oYh ? (dt == LSTM_DT_FLOAT ? oYh->data : SLOT(S_YH)) : NULL;
-    c.Yc = oYc ? (dt == LSTM_DT_FLOAT ? oYc->data : SLOT(S_YC)) : NULL;
+    c.Y = oY ? (dt == LSTM_DT_FLOAT ? oY->data : SLOT(RNN_S_Y)) : NULL;
+    c.Yh = oYh ? (dt == LSTM_DT_FLOAT ? oYh->data : SLOT(RNN_S_YH)) : NULL;
+    c.Yc = oYc ? (dt == LSTM_DT_FLOAT ? oYc->data : SLOT(RNN_S_YC)) : NULL;
 
     /* sequence_lens: validated before use. */
-    int32_t *lens = (int32_t *)SLOT(S_LENS);
+    int32_t *lens = (int32_t *)SLOT(RNN_S_LENS);
     const lstm__rt *seq = k->n->n_in > RNN_IN_SEQ ? in[RNN_IN_SEQ] : NULL;
     for (int64_t b = 0; b < B; b++) {
         int32_t l = seq ? ((const int32_t *)seq->data)[b] : (int32_t)T;
@@ -527,7 +495,7 @@ int lstm__rnn_op_run(lstm__kctx *k)
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: sequence_lens[%lld] is %d, expected 0..%lld (the sequence "
                               "length of X)",
-                              k->label, (long long)b, (int)l, (long long)T);
+                              lstm__klabel(k), (long long)b, (int)l, (long long)T);
         lens[b] = l;
         if (l > c.steps) c.steps = l;
     }
@@ -538,13 +506,13 @@ int lstm__rnn_op_run(lstm__kctx *k)
     if (c.Y && ragged) memset(c.Y, 0, (size_t)(T * D * B * H) * sizeof(float));
     const char *const *gate_names;
     int n_gates = lstm__rnn_trace_gates(p->cell, &gate_names);
-    if (k->trace) memset(SLOT(S_TRACE), 0, (size_t)(n_gates * T * D * B * H) * sizeof(float));
+    if (k->trace) memset(SLOT(RNN_S_TRACE), 0, (size_t)(n_gates * T * D * B * H) * sizeof(float));
 
     atomic_init(&c.stop, 0);
     if (pl.par == RNN_PAR_DIRS) {
         lstm__workers_run(k->workers, dir_part, &c);
         if (c.rc[0]) return c.rc[0];
-        if (c.rc[1]) return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted", k->label);
+        if (c.rc[1]) return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted", lstm__klabel(k));
     } else {
         for (int64_t d = 0; d < D; d++) {
             int rc = run_dir(&c, d);
@@ -556,10 +524,10 @@ int lstm__rnn_op_run(lstm__kctx *k)
     from_f32(oYc, c.Yc, dt);
     if (k->trace) {
         const int64_t dims[4] = {T, D, B, H};
-        const char *name = k->n->name[0] ? k->n->name : k->label;
+        const char *name = lstm__kname(k);
         for (int g = 0; g < n_gates; g++)
             k->trace(k->trace_ud, name, k->n->op_type, gate_names[g], dims,
-                     SLOT(S_TRACE) + (size_t)g * (size_t)(T * D * B * H));
+                     SLOT(RNN_S_TRACE) + (size_t)g * (size_t)(T * D * B * H));
     }
 #undef SLOT
     return LSTM_OK;
@@ -593,12 +561,11 @@ void lstm__rnn_pack_dir(const lstm__rnn_params *p, const float *W, const float *
     }
 }
 
-int lstm__rnn_prepack(lstm__graph *g, lstm__node *n)
+int lstm__rnn_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
 {
-    lstm__rnn_params p;
-    lstm__diag d;
-    lstm__diag_clear(&d);
-    if (!n->op || lstm__rnn_parse(g, n, n->op->since, &p, &d)) return LSTM_OK;
+    const lstm__rnn_params *pp = n->params;
+    if (!pp) return LSTM_OK;
+    const lstm__rnn_params p = *pp;
     const lstm__value *wv = lstm__node_input(g, n, RNN_IN_W),
                       *rv = lstm__node_input(g, n, RNN_IN_R);
     if (!wv || !rv || !wv->init || !rv->init || (wv->flags & LSTM__V_INPUT) ||
@@ -612,13 +579,13 @@ int lstm__rnn_prepack(lstm__graph *g, lstm__node *n)
         W->dims[1] != GH || R->dims[1] != GH || (p.hidden_given && p.hidden_size != H))
         return LSTM_OK; /* the run reports the shape error */
     size_t per = lstm__rnn_pack_floats(&p, I, H);
-    lstm__rnn_pack *pk = lstm__pool_alloc(&g->pool, sizeof *pk);
-    float *dst = lstm__pool_array(&g->pool, per * (size_t)D, sizeof(float));
-    if (!pk || !dst) return LSTM_ENOMEM;
+    lstm__rnn_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
+    float *dst = lstm__pool_array(g->mem, per * (size_t)D, sizeof(float));
+    if (!pk || !dst) return lstm__errf(err, LSTM_ENOMEM, "out of memory packing weights");
     for (int64_t dd = 0; dd < D; dd++)
         lstm__rnn_pack_dir(&p, (const float *)W->data + dd * GH * I,
                            (const float *)R->data + dd * GH * H, I, H, dst + (size_t)dd * per, pk,
                            (int)dd);
-    n->prepacked = pk;
+    n->packed = pk;
     return LSTM_OK;
 }

@@ -13,6 +13,46 @@ typedef struct lstm__rnn_dims {
     int64_t T, B, I, H, D, G;
 } lstm__rnn_dims;
 
+/* Scratch slots. */
+enum {
+    RNN_S_XW,
+    RNN_S_XG,
+    RNN_S_RG,
+    RNN_S_TMP,
+    RNN_S_TMP2,
+    RNN_S_H,
+    RNN_S_C,
+    RNN_S_BIAS,
+    RNN_S_LENS,
+    RNN_S_PACK,
+    RNN_S_TRACE,
+    RNN_S_X,
+    RNN_S_W,
+    RNN_S_R,
+    RNN_S_B,
+    RNN_S_H0,
+    RNN_S_C0,
+    RNN_S_P,
+    RNN_S_Y,
+    RNN_S_YH,
+    RNN_S_YC,
+    RNN_S_COUNT
+};
+
+/* Steps on one thread (products split by column panels when large), the two directions on two
+** threads (each with its own slots), or each direction's batch rows split over the threads. */
+enum { RNN_PAR_NONE, RNN_PAR_DIRS, RNN_PAR_ROWS };
+
+/* Node state: sizes, threading and the scratch layout of one set of input shapes. */
+typedef struct lstm__rnn_state {
+    lstm__rnn_dims z;
+    int dtype;     /* element type of the node's tensors */
+    int par;       /* RNN_PAR_*: how the session's threads share the steps */
+    int64_t chunk; /* steps whose input projection is computed at a time */
+    size_t off[RNN_S_COUNT + 1];
+    size_t dir_step[RNN_S_COUNT]; /* bytes from direction 0's copy of a slot to direction 1's */
+} lstm__rnn_state;
+
 /* Weights packed for lstm__gemm_packed (simd.h), per direction. */
 typedef struct lstm__rnn_pack {
     const float *w[2];  /* W_d^T: K = I, N = G*H */
@@ -25,9 +65,9 @@ size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H);
 /* Pack direction d of W [G*H, I] and R [G*H, H] (float32) into dst, pointers into pk. */
 void lstm__rnn_pack_dir(const lstm__rnn_params *p, const float *W, const float *R, int64_t I,
                         int64_t H, float *dst, lstm__rnn_pack *pk, int d);
-/* At model load: pack the constant weights of node n into the graph's pool (n->prepacked).
+/* Pack hook (at load): the constant weights of node n into the graph's pool (n->packed).
 ** Leaves nodes whose weights are not constants, or invalid, to the run. LSTM_ENOMEM only. */
-int lstm__rnn_prepack(lstm__graph *g, lstm__node *n);
+int lstm__rnn_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
 
 /* Per-direction operands of one run, all float32. */
 typedef struct lstm__rnn_dir {
@@ -86,10 +126,11 @@ static inline const float *lstm__rnn_xw(const lstm__rnn_dir *r, int64_t s, int64
     return r->xw + ((s - r->s0) * r->nb + b) * r->z->G * r->z->H;
 }
 
-/* Registry hooks. */
+/* Registry hooks (also lstm__rnn_op_pack above). The streamed inputs: initial_h and initial_c. */
+#define LSTM__RNN_STREAM ((1u << RNN_IN_H0) | (1u << RNN_IN_C0))
 int lstm__rnn_op_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                        lstm__diag *d);
-int lstm__rnn_op_infer(lstm__kctx *k);
+int lstm__rnn_op_prepare(lstm__kctx *k);
 int lstm__rnn_op_run(lstm__kctx *k);
 
 #endif

@@ -152,3 +152,28 @@ void lstm__pool_free(lstm__pool *p)
     p->head = NULL;
     p->used_total = 0;
 }
+
+/* Defaults of lstm_limits (documented in lstm.h and the README). */
+void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in)
+{
+    static const lstm_limits def = {
+        .max_file_bytes = 2ull << 30,
+        .max_depth = 64,
+        .max_decode_bytes = 0, /* 64 x file size + 64 MiB, computed per file */
+        .max_tensor_bytes = 2ull << 30,
+        .max_weight_bytes = 4ull << 30,
+        .max_nodes = 1000000,
+        .max_name_bytes = 4096,
+        .max_run_bytes = 8ull << 30,
+    };
+    *out = def;
+    if (!in) return;
+    if (in->max_file_bytes) out->max_file_bytes = in->max_file_bytes;
+    if (in->max_depth) out->max_depth = in->max_depth;
+    if (in->max_decode_bytes) out->max_decode_bytes = in->max_decode_bytes;
+    if (in->max_tensor_bytes) out->max_tensor_bytes = in->max_tensor_bytes;
+    if (in->max_weight_bytes) out->max_weight_bytes = in->max_weight_bytes;
+    if (in->max_nodes) out->max_nodes = in->max_nodes;
+    if (in->max_name_bytes) out->max_name_bytes = in->max_name_bytes;
+    if (in->max_run_bytes) out->max_run_bytes = in->max_run_bytes;
+}

@@ -1,6 +1,14 @@
 /*
-** graph.h — the runtime's own graph representation. The importer fills it from ONNX; nothing
-** here depends on protobuf. All memory belongs to the graph's pool and is freed at once.
+** graph.h — the intermediate representation: the model's graph and its subgraphs (the bodies
+** of If, Loop, Scan...). The importer fills it from ONNX; the runtime resolves, plans and runs
+** it; nothing here depends on protobuf or on the runtime. All memory belongs to the main
+** graph's pool (subgraphs allocate from it too) and is freed at once.
+**
+** Scoping follows ONNX: a subgraph reads values of enclosing graphs by name. Linking gives
+** each such name a local value (flag LSTM__V_OUTER) that refers to a value of the parent graph,
+** created in the parent in turn when the name lives further out; the node that holds the
+** subgraph lists those parent values as implicit inputs, so they are computed before it and
+** live until it has run. Local names shadow outer ones.
 */
 #ifndef LSTM_GRAPH_H
 #define LSTM_GRAPH_H
@@ -49,7 +57,12 @@ typedef struct lstm__decl {
 } lstm__decl;
 
 /* Value flags. */
-enum { LSTM__V_INPUT = 1, LSTM__V_OUTPUT = 2, LSTM__V_INIT = 4 };
+enum { LSTM__V_INPUT = 1, LSTM__V_OUTPUT = 2, LSTM__V_INIT = 4, LSTM__V_OUTER = 8 };
+
+/* Nesting of subgraphs (a graph attribute inside a graph attribute...) that a model may use. */
+#define LSTM__MAX_GRAPH_DEPTH 32
+
+typedef struct lstm__graph lstm__graph;
 
 /* A named value of the graph (one per distinct name, single assignment). */
 typedef struct lstm__value {
@@ -58,6 +71,7 @@ typedef struct lstm__value {
     int producer;             /* node index, or -1 for graph inputs and initializers */
     const lstm__decl *decl;   /* declared type (input, output or value_info) or NULL */
     const lstm__tensor *init; /* initializer data or NULL */
+    int outer;                /* LSTM__V_OUTER: the parent graph's value it reads, else -1 */
 } lstm__value;
 
 /* ONNX attribute types (AttributeProto.AttributeType numbering). */
@@ -91,7 +105,8 @@ typedef struct lstm__attr {
     const char **strings; /* STRINGS */
     lstm__tensor *t;      /* TENSOR */
     lstm__tensor **ts;    /* TENSORS */
-    int subgraph_nodes;   /* GRAPH: nodes in the body, which is not imported */
+    lstm__graph *g;       /* GRAPH */
+    lstm__graph **gs;     /* GRAPHS (n of them) */
 } lstm__attr;
 
 struct lstm__op;
@@ -105,12 +120,17 @@ typedef struct lstm__node {
     int n_in, n_out;
     const char **in_names; /* "" marks an absent optional input */
     const char **out_names;
-    int *in, *out; /* value indices, -1 when absent (filled by lstm__graph_link) */
+    int *in, *out;  /* value indices, -1 when absent (filled by lstm__graph_link) */
+    int n_implicit; /* values of this graph its subgraphs read (lstm__graph_link) */
+    int *implicit;
     int n_attr;
     lstm__attr *attrs;
+    int n_subgraphs; /* graph attributes (GRAPH and each of GRAPHS), in attribute order */
+    /* Filled when the model is resolved (the runtime's business; opaque here). */
     const struct lstm__op *op; /* resolved implementation or NULL (see support) */
+    const void *params;        /* attributes parsed once at load, or NULL (see support) */
+    const void *packed;        /* constant weights packed once at load, or NULL */
     int folded;                /* computed at load from constants (outputs have init) */
-    const void *prepacked;     /* weights packed at load for the kernel (rnn.c), or NULL */
     const char *support;       /* NULL when supported, else why not */
 } lstm__node;
 
@@ -129,9 +149,17 @@ typedef struct lstm__init {
     lstm__tensor t;
 } lstm__init;
 
-typedef struct lstm__graph {
+struct lstm__graph {
     lstm__alloc alloc;
-    lstm__pool pool;
+    lstm__pool pool; /* the main graph's: every graph of the model allocates from it */
+    lstm__pool *mem; /* &main->pool */
+
+    /* Nesting: NULL / 0 for the main graph. */
+    lstm__graph *parent;
+    const lstm__node *owner; /* the parent's node holding this graph */
+    const char *attr_name;   /* the attribute it is the value of (then_branch, body...) */
+    int depth;               /* 0 for the main graph */
+    int64_t total_nodes;     /* main graph: nodes in every graph of the model */
 
     /* Model metadata. */
     int64_t ir_version, model_version;
@@ -154,15 +182,26 @@ typedef struct lstm__graph {
 
     /* Filled by lstm__graph_link. */
     int n_values;
+    size_t cap_values;
     lstm__value *values;
     int *input_values, *output_values; /* value index of each declared input/output */
     int hash_cap;
-    int *hash; /* open addressing over values, -1 = empty */
-} lstm__graph;
+    int *hash;         /* open addressing over values, -1 = empty */
+    int n_outer;       /* values that read the parent graph (LSTM__V_OUTER) */
+    int *outer_values; /* their indices, in the order linking created them */
+};
 
-/* Resolve names into values and check the structure: defined before use (which also rules
-** out cycles), single assignment, outputs produced, no duplicate inputs or initializers. */
+/* Resolve names into values and check the structure, for the graph and every subgraph:
+** defined before use in this graph or an enclosing one (which also rules out cycles), single
+** assignment, outputs produced, no duplicate inputs or initializers. Messages name the path
+** of a subgraph ("node 'If_3' then_branch: ..."). */
 int lstm__graph_link(lstm__graph *g, lstm__diag *d);
+
+/* "node 'If_3' then_branch: node 'Loop_7' body: " for a subgraph, "" for the main graph. */
+const char *lstm__graph_path(const lstm__graph *g, char *buf, size_t len);
+
+/* The k-th subgraph of a node (in attribute order), or NULL; its attribute in *attr. */
+lstm__graph *lstm__node_subgraph(const lstm__node *n, int k, const lstm__attr **attr);
 
 /* Value index by name, or -1. Valid after lstm__graph_link. */
 int lstm__graph_find(const lstm__graph *g, const char *name);
@@ -174,7 +213,8 @@ int lstm__node_has_output(const lstm__node *n, int k);
 /* Attribute by name, or NULL. */
 const lstm__attr *lstm__attr_find(const lstm__node *n, const char *name);
 
-/* The model's opset for a domain ("" and "ai.onnx" are the same), 0 when not imported. */
+/* The model's opset for a domain ("" and "ai.onnx" are the same), 0 when not imported. Any graph
+** of the model may be given. */
 int64_t lstm__graph_opset(const lstm__graph *g, const char *domain);
 
 /* "node 'name' (OpType)" or "node #i (OpType)" for messages, into buf. */

@@ -69,4 +69,7 @@ static inline bool lstm__mul_i64(int64_t a, int64_t b, int64_t *out)
     return !__builtin_mul_overflow(a, b, out);
 }
 
+/* lstm_limits with its defaults filled in where a field is 0 (in may be NULL). */
+void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in);
+
 #endif

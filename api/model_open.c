@@ -1,0 +1,83 @@
+/*
+** model_open.c — lstm_model_open / _open_buffer / _close: the layer that composes the importer
+** (ONNX bytes -> graph) and the runtime (resolve, fold, pack). The only code that sees both.
+*/
+#include "blas.h"
+#include "import.h"
+#include "load.h"
+
+#include <string.h>
+
+static int open_common(const void *buf, size_t len, const char *path, const lstm_options *opt,
+                       lstm_model **out)
+{
+    if (!out) return LSTM_EINVAL;
+    lstm__alloc a;
+    lstm__alloc_init(&a, opt);
+    lstm_model *m = lstm__calloc(&a, 1, sizeof *m);
+    *out = m;
+    if (!m) return LSTM_ENOMEM;
+    m->alloc = a;
+    if (opt) {
+        m->log = opt->log;
+        m->log_ud = opt->log_ud;
+        m->abort = opt->abort;
+        m->abort_ud = opt->abort_ud;
+    }
+    lstm__diag_clear(&m->diag);
+    if (opt && opt->num_threads > 0) lstm__blas_set_threads(opt->num_threads);
+    m->num_threads = opt && opt->num_threads > 0 ? opt->num_threads : 1;
+    lstm__limits_resolve(&m->limits, opt ? &opt->limits : NULL);
+    int rc = path ? lstm__import_file(path, opt, &m->g, &m->diag)
+                  : lstm__import_buffer(buf, len, opt, opt ? opt->external_data_dir : NULL, &m->g,
+                                        &m->diag);
+    if (!rc) rc = lstm__model_load(m);
+    m->status = rc;
+    const char *nm = path ? path : "<memory>";
+    if (rc) {
+        lstm__log(m, LSTM_LOG_ERROR, "%s: %s", nm, m->diag.msg);
+    } else {
+        int nodes, folded, unsupported;
+        lstm__model_counts(m, &nodes, &folded, &unsupported);
+        for (int i = 0; i < m->g->n_nodes; i++)
+            if (m->g->nodes[i].support)
+                lstm__log(m, LSTM_LOG_WARN, "node #%d '%s' (%s) cannot run: %s", i,
+                          m->g->nodes[i].name, m->g->nodes[i].op_type, m->g->nodes[i].support);
+        lstm__log(m, LSTM_LOG_INFO,
+                  "loaded %s: %d nodes%s (%d folded at load, %d unsupported), %llu weight bytes",
+                  nm, nodes, nodes != m->g->n_nodes ? " counting subgraphs" : "", folded,
+                  unsupported, (unsigned long long)m->g->weight_bytes);
+    }
+    m->path = lstm__malloc(&m->alloc, strlen(nm) + 1);
+    if (m->path) memcpy(m->path, nm, strlen(nm) + 1);
+    if (rc == LSTM_ENOMEM || !m->path) {
+        lstm__graph_free(m->g);
+        m->g = NULL;
+        m->status = LSTM_ENOMEM;
+        return LSTM_ENOMEM;
+    }
+    return rc;
+}
+
+int lstm_model_open(const char *path, const lstm_options *opt, lstm_model **out)
+{
+    if (!path) {
+        if (out) *out = NULL;
+        return LSTM_EINVAL;
+    }
+    return open_common(NULL, 0, path, opt, out);
+}
+
+int lstm_model_open_buffer(const void *buf, size_t len, const lstm_options *opt, lstm_model **out)
+{
+    return open_common(buf, len, NULL, opt, out);
+}
+
+void lstm_model_close(lstm_model *m)
+{
+    if (!m) return;
+    lstm__graph_free(m->g);
+    lstm__free(&m->alloc, m->path);
+    lstm__alloc a = m->alloc;
+    lstm__free(&a, m);
+}

@@ -1,0 +1,158 @@
+/*
+** load.c — what the runtime does to an imported graph, once, when a model loads: resolve every
+** node to its operator row and parse its attributes (registry.c), fold the nodes whose inputs
+** are all constants, and let operators pack their constant weights. Subgraphs alike.
+*/
+#include "load.h"
+#include "ops/registry.h"
+
+#include <string.h>
+
+/* A value is a constant when it has data no caller can override (an outer value is one when
+** the value it reads is). */
+static const lstm__tensor *constant(const lstm__value *v)
+{
+    return v->init && !(v->flags & LSTM__V_INPUT) ? v->init : NULL;
+}
+
+/* Outer values take the constants of the parent graph, folded ones included. */
+static void refresh_outer(lstm__graph *g)
+{
+    for (int i = 0; i < g->n_outer; i++) {
+        lstm__value *v = &g->values[g->outer_values[i]];
+        v->init = constant(&g->parent->values[v->outer]);
+    }
+}
+
+static void rt_of(lstm__rt *t, const lstm__tensor *c)
+{
+    memset(t, 0, sizeof *t);
+    t->dtype = c->dtype;
+    t->rank = c->rank;
+    memcpy(t->dims, c->dims, sizeof t->dims);
+    t->nelem = c->nelem;
+    t->nbytes = c->nbytes;
+    t->data = c->data;
+    t->known = 1;
+}
+
+/* Evaluate node n now when its inputs are all constants (PyTorch exports without constant
+** folding reorder their weights with Slice / Concat / Unsqueeze on initializers). A node that
+** fails here is left for the session, which reports the error. */
+static int fold_node(lstm_model *m, lstm__graph *g, lstm__node *n, uint64_t *budget)
+{
+    lstm__rt in[64], out[8], *pin[64], *pout[8];
+    if (!n->op || !n->params || n->n_in > 64 || n->n_out > 8 || n->n_subgraphs) return LSTM_OK;
+    if (n->op->flags & LSTM__OPF_RUN_SHAPES) return LSTM_OK;
+    for (int j = 0; j < n->n_in; j++) {
+        pin[j] = NULL;
+        if (n->in[j] < 0) continue;
+        const lstm__tensor *c = constant(&g->values[n->in[j]]);
+        if (!c) return LSTM_OK;
+        rt_of(&in[j], c);
+        pin[j] = &in[j];
+    }
+    for (int j = 0; j < n->n_out; j++) {
+        memset(&out[j], 0, sizeof out[j]);
+        pout[j] = n->out[j] >= 0 ? &out[j] : NULL;
+    }
+    lstm__diag d;
+    lstm__diag_clear(&d);
+    void *state = n->op->state_size ? lstm__calloc(&m->alloc, 1, n->op->state_size) : NULL;
+    if (n->op->state_size && !state) return LSTM_ENOMEM;
+    lstm__kctx k = {.n = n,
+                    .since = n->op->since,
+                    .in = pin,
+                    .out = pout,
+                    .params = n->params,
+                    .state = state,
+                    .d = &d,
+                    .planning = 1,
+                    .max_tensor_bytes = m->limits.max_tensor_bytes};
+    int rc = LSTM_OK;
+    if (n->op->prepare(&k)) goto done;
+    uint64_t need = k.scratch_size;
+    for (int j = 0; j < n->n_out; j++) need += pout[j] ? out[j].nbytes : 0;
+    if (need > *budget) goto done; /* left to the session, which applies its own limit */
+    *budget -= need;
+    rc = LSTM_ENOMEM;
+    k.scratch = lstm__pool_alloc(g->mem, k.scratch_size);
+    if (!k.scratch) goto done;
+    lstm__tensor *ts[8] = {0};
+    for (int j = 0; j < n->n_out; j++) {
+        if (!pout[j]) continue;
+        ts[j] = lstm__pool_alloc(g->mem, sizeof *ts[j]);
+        out[j].data = ts[j] ? lstm__pool_alloc(g->mem, out[j].nbytes) : NULL;
+        if (!out[j].data) goto done;
+    }
+    k.planning = 0;
+    rc = LSTM_OK;
+    if (n->op->run(&k)) goto done;
+    for (int j = 0; j < n->n_out; j++) {
+        if (!ts[j]) continue;
+        ts[j]->dtype = out[j].dtype;
+        ts[j]->rank = out[j].rank;
+        memcpy(ts[j]->dims, out[j].dims, sizeof ts[j]->dims);
+        ts[j]->nelem = out[j].nelem;
+        ts[j]->nbytes = out[j].nbytes;
+        ts[j]->data = out[j].data;
+        g->values[n->out[j]].init = ts[j];
+    }
+    n->folded = 1;
+done:
+    lstm__free(&m->alloc, state);
+    return rc;
+}
+
+static int fold_and_pack(lstm_model *m, lstm__graph *g, uint64_t *budget)
+{
+    if (g->parent) refresh_outer(g);
+    for (int i = 0; i < g->n_nodes; i++) {
+        lstm__node *n = &g->nodes[i];
+        if (m->abort && (i & 1023) == 1023 && m->abort(m->abort_ud))
+            return lstm__errf(&m->diag, LSTM_EABORTED, "loading aborted while folding constants");
+        if (fold_node(m, g, n, budget) != LSTM_OK)
+            return lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory folding constants");
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) {
+            int rc = fold_and_pack(m, sg, budget);
+            if (rc) return rc;
+        }
+        if (n->op && n->params && n->op->pack && !n->folded) {
+            int rc = n->op->pack(g, n, &m->diag);
+            if (rc) return rc;
+        }
+    }
+    return LSTM_OK;
+}
+
+int lstm__model_load(lstm_model *m)
+{
+    lstm__graph *g = m->g;
+    int rc = lstm__registry_resolve(g, &m->diag);
+    if (rc) return rc;
+    /* Folded values count as weights: they share the weight budget. */
+    uint64_t budget = m->limits.max_weight_bytes > g->weight_bytes
+                          ? m->limits.max_weight_bytes - g->weight_bytes
+                          : 0;
+    return fold_and_pack(m, g, &budget);
+}
+
+static void count(const lstm__graph *g, int *nodes, int *folded, int *unsupported)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        *nodes += 1;
+        *folded += n->folded;
+        *unsupported += n->support != NULL;
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++)
+            count(sg, nodes, folded, unsupported);
+    }
+}
+
+void lstm__model_counts(const lstm_model *m, int *nodes, int *folded, int *unsupported)
+{
+    *nodes = *folded = *unsupported = 0;
+    if (m->g) count(m->g, nodes, folded, unsupported);
+}

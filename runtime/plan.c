@@ -1,0 +1,705 @@
+/* plan.c — making a plan for a graph and running it (plan.h). */
+#include "arena.h"
+#include "dtype.h"
+#include "ops/registry.h"
+#include "session.h"
+#include "workers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *parent, int streams)
+{
+    lstm__pool *pool = &s->pool;
+    lstm__plan *p = lstm__pool_alloc(pool, sizeof *p);
+    if (!p) return NULL;
+    p->s = s;
+    p->g = g;
+    p->parent = parent;
+    p->streams = streams;
+    lstm__pool_init(&p->plan_pool, &s->alloc);
+    size_t nv = (size_t)g->n_values + 1, nn = (size_t)g->n_nodes + 1;
+    p->n_bind = g->n_inputs + g->n_outer;
+    size_t nb = (size_t)p->n_bind + 1;
+    p->vals = lstm__pool_array(pool, nv, sizeof *p->vals);
+    p->vclass = lstm__pool_array(pool, nv, 1);
+    p->vbuf = lstm__pool_array(pool, nv, sizeof *p->vbuf);
+    p->seqs = lstm__pool_array(pool, nv, sizeof *p->seqs);
+    p->bind = lstm__pool_array(pool, nb, sizeof *p->bind);
+    p->bind_planned = lstm__pool_array(pool, nb, sizeof *p->bind_planned);
+    p->bind_fixed = lstm__pool_array(pool, nb, 1);
+    p->value_deps = lstm__pool_array(pool, nb, 1);
+    p->dep_copy = lstm__pool_array(pool, nb, sizeof *p->dep_copy);
+    p->mode = lstm__pool_array(pool, nn, 1);
+    p->nstate = lstm__pool_array(pool, nn, sizeof *p->nstate);
+    p->carry = lstm__pool_array(pool, nn, sizeof *p->carry);
+    p->scratch = lstm__pool_array(pool, nn, sizeof *p->scratch);
+    p->scratch_size = lstm__pool_array(pool, nn, sizeof *p->scratch_size);
+    p->late_scratch = lstm__pool_array(pool, nn, sizeof *p->late_scratch);
+    p->sub = lstm__pool_array(pool, nn, sizeof *p->sub);
+    p->prof_ns = lstm__pool_array(pool, nn, sizeof *p->prof_ns);
+    p->kin_off = lstm__pool_array(pool, nn, sizeof(int));
+    p->kout_off = lstm__pool_array(pool, nn, sizeof(int));
+    size_t nin = 0, nout = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        p->kin_off[i] = (int)nin;
+        p->kout_off[i] = (int)nout;
+        nin += (size_t)g->nodes[i].n_in;
+        nout += (size_t)g->nodes[i].n_out;
+    }
+    p->kin = lstm__pool_array(pool, nin + 1, sizeof *p->kin);
+    p->kout = lstm__pool_array(pool, nout + 1, sizeof *p->kout);
+    if (!p->vals || !p->vclass || !p->vbuf || !p->seqs || !p->bind || !p->bind_planned ||
+        !p->bind_fixed || !p->value_deps || !p->dep_copy || !p->mode || !p->nstate || !p->carry ||
+        !p->scratch || !p->scratch_size || !p->late_scratch || !p->sub || !p->prof_ns ||
+        !p->kin_off || !p->kout_off || !p->kin || !p->kout)
+        return NULL;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        if (!n->op || !n->params) continue;
+        p->nstate[i] = lstm__pool_alloc(pool, n->op->state_size);
+        if (n->n_subgraphs)
+            p->sub[i] = lstm__pool_array(pool, (size_t)n->n_subgraphs, sizeof(void *));
+        if (!p->nstate[i] || (n->n_subgraphs && !p->sub[i])) return NULL;
+    }
+    /* Join the session's list (after the root). */
+    if (s->plans) {
+        p->next = s->plans->next;
+        s->plans->next = p;
+    } else {
+        s->plans = p;
+    }
+    return p;
+}
+
+static void buf_free(lstm_session *s, lstm__buf *b)
+{
+    lstm__free(&s->alloc, b->p);
+    b->p = NULL;
+    b->cap = 0;
+}
+
+static void free_memory(lstm__plan *p)
+{
+    lstm_session *s = p->s;
+    lstm__free(&s->alloc, p->arena);
+    p->arena = NULL;
+    p->arena_size = 0;
+    lstm__pool_free(&p->plan_pool);
+    lstm__pool_init(&p->plan_pool, &s->alloc);
+}
+
+void lstm__plan_free(lstm__plan *p)
+{
+    if (!p) return;
+    lstm_session *s = p->s;
+    const lstm__graph *g = p->g;
+    free_memory(p);
+    for (int v = 0; v < g->n_values; v++) {
+        buf_free(s, &p->vbuf[v]);
+        lstm__seq *q = p->seqs[v];
+        if (!q) continue;
+        for (int i = 0; i < q->cap; i++) lstm__free(&s->alloc, q->items[i].data);
+        lstm__free(&s->alloc, q->items);
+        lstm__free(&s->alloc, q->item_cap);
+    }
+    for (int i = 0; i < p->n_bind; i++) buf_free(s, &p->dep_copy[i]);
+    for (int i = 0; i < g->n_nodes; i++) {
+        buf_free(s, &p->late_scratch[i]);
+        if (p->carry[i]) lstm__free(&s->alloc, p->carry[i]->buf);
+    }
+}
+
+int lstm__buf_reserve(lstm__plan *p, lstm__buf *b, size_t n)
+{
+    if (n <= b->cap && (b->p || !n)) return LSTM_OK;
+    lstm_session *s = p->s;
+    size_t cap = n + 64;
+    void *q = lstm__malloc(&s->alloc, cap);
+    if (!q) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: a buffer of %zu bytes", n);
+    lstm__free(&s->alloc, b->p);
+    b->p = q;
+    b->cap = n;
+    s->allocs++;
+    return LSTM_OK;
+}
+
+void lstm__plan_bind(lstm__plan *p, int i, const lstm__rt *v)
+{
+    p->bind[i] = *v;
+    p->bind[i].known = 0;
+    p->bind[i].input = i + 1;
+}
+
+const lstm__rt *lstm__plan_output(const lstm__plan *p, int i)
+{
+    return &p->vals[p->g->output_values[i]];
+}
+
+/* ---- labels ---- */
+
+static const lstm__plan *plan_of(const lstm__kctx *k)
+{
+    return k->plan;
+}
+
+const char *lstm__klabel(lstm__kctx *k)
+{
+    size_t o = 0;
+    k->lbuf[0] = '\0';
+    const lstm__plan *p = plan_of(k);
+    if (p) lstm__graph_path(p->g, k->lbuf, sizeof k->lbuf);
+    o = strlen(k->lbuf);
+    const lstm__node *n = k->n;
+    const lstm__graph *g = p ? p->g : NULL;
+    if (n->name[0])
+        snprintf(k->lbuf + o, sizeof k->lbuf - o, "node '%.200s' (%s, opset %lld)", n->name,
+                 n->op_type, (long long)n->opset);
+    else
+        snprintf(k->lbuf + o, sizeof k->lbuf - o, "node #%d (%s, opset %lld)",
+                 g ? (int)(n - g->nodes) : 0, n->op_type, (long long)n->opset);
+    return k->lbuf;
+}
+
+/* "If_1/then_branch/" for the graph of plan p. */
+static size_t qualify(const lstm__graph *g, char *buf, size_t len)
+{
+    if (!g->parent || !len) return 0;
+    size_t o = qualify(g->parent, buf, len);
+    const lstm__node *n = g->owner;
+    char idx[32];
+    snprintf(idx, sizeof idx, "#%d", (int)(n - g->parent->nodes));
+    int w = snprintf(buf + o, len - o, "%s/%s/", n->name[0] ? n->name : idx, g->attr_name);
+    return w > 0 && o + (size_t)w < len ? o + (size_t)w : len - 1;
+}
+
+const char *lstm__kname(lstm__kctx *k)
+{
+    const lstm__plan *p = plan_of(k);
+    if (!k->n->name[0]) return lstm__klabel(k);
+    size_t o = p ? qualify(p->g, k->lbuf, sizeof k->lbuf) : 0;
+    snprintf(k->lbuf + o, sizeof k->lbuf - o, "%s", k->n->name);
+    return k->lbuf;
+}
+
+/* ---- planning ---- */
+
+static int input_fed(const lstm__plan *p, const lstm__node *n, int j)
+{
+    return j < n->n_in && n->in[j] >= 0 && p->vclass[n->in[j]] >= LSTM__VC_DYN;
+}
+
+static void node_args(lstm__plan *p, int i, lstm__kctx *k)
+{
+    lstm_session *s = p->s;
+    const lstm__node *n = &p->g->nodes[i];
+    memset(k, 0, offsetof(lstm__kctx, lbuf));
+    k->n = n;
+    k->since = n->op->since;
+    k->plan = p;
+    k->in = p->kin + p->kin_off[i];
+    k->out = p->kout + p->kout_off[i];
+    for (int j = 0; j < n->n_in; j++) k->in[j] = n->in[j] >= 0 ? &p->vals[n->in[j]] : NULL;
+    for (int j = 0; j < n->n_out; j++) k->out[j] = n->out[j] >= 0 ? &p->vals[n->out[j]] : NULL;
+    k->params = n->params;
+    k->packed = n->packed;
+    k->state = p->nstate[i];
+    k->d = &s->diag;
+    k->carry = p->carry[i] && p->carry[i]->active ? p->carry[i] : NULL;
+    k->trace = s->trace;
+    k->trace_ud = s->trace_ud;
+    k->workers = s->workers;
+    k->max_tensor_bytes = s->m->limits.max_tensor_bytes;
+    k->abort = s->m->abort;
+    k->abort_ud = s->m->abort_ud;
+}
+
+/* Streaming: a node whose row names stream inputs carries its state when the caller feeds
+** none of them. */
+static int carry_setup(lstm__plan *p, int i)
+{
+    lstm_session *s = p->s;
+    const lstm__node *n = &p->g->nodes[i];
+    if (p->carry[i]) p->carry[i]->active = 0;
+    if (!s->streaming || !p->streams || !n->op->stream) return LSTM_OK;
+    for (int j = 0; j < n->n_in; j++)
+        if ((n->op->stream & (1u << j)) && input_fed(p, n, j)) return LSTM_OK;
+    if (!p->carry[i]) {
+        p->carry[i] = lstm__pool_alloc(&s->pool, sizeof *p->carry[i]);
+        if (!p->carry[i]) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+    }
+    p->carry[i]->active = 1;
+    return LSTM_OK;
+}
+
+static int carry_reserve(lstm__plan *p, lstm__kctx *k)
+{
+    lstm__carry *c = k->carry;
+    if (!c || c->cap >= c->need) return LSTM_OK;
+    /* Grows only when the batch or hidden size grows; session lifetime. */
+    void *b = lstm__malloc(&p->s->alloc, c->need);
+    if (!b) return lstm__errf(k->d, LSTM_ENOMEM, "out of memory for the streamed state");
+    lstm__free(&p->s->alloc, c->buf);
+    c->buf = b;
+    c->cap = c->need;
+    c->valid = 0;
+    return LSTM_OK;
+}
+
+/* Lay the dynamic values and every dynamic node's scratch out in one arena from their
+** lifetimes: a value lives from its producer to its last reader (graph outputs to the end),
+** scratch only during its node. Graph outputs therefore never share memory. Nodes flagged
+** LSTM__OPF_ALIAS give their output its input's memory when the input dies there. */
+static int place(lstm__plan *p)
+{
+    lstm_session *s = p->s;
+    const lstm__graph *g = p->g;
+    int nb = 0, end = g->n_nodes;
+    size_t cap = (size_t)g->n_values + (size_t)g->n_nodes + 1;
+    lstm__block *b = lstm__pool_array(&p->plan_pool, cap, sizeof *b);
+    int *order = lstm__pool_array(&p->plan_pool, cap, sizeof(int));
+    int *last = lstm__pool_array(&p->plan_pool, (size_t)g->n_values + 1, sizeof(int));
+    int *slot = lstm__pool_array(&p->plan_pool, cap, sizeof(int));
+    int *blk = lstm__pool_array(&p->plan_pool, (size_t)g->n_values + 1, sizeof(int));
+    if (!b || !order || !last || !slot || !blk)
+        return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+    for (int v = 0; v < g->n_values; v++) {
+        last[v] = g->values[v].flags & LSTM__V_OUTPUT ? end : g->values[v].producer;
+        blk[v] = -1;
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        for (int j = 0; j < n->n_in + n->n_implicit; j++) {
+            int v = j < n->n_in ? n->in[j] : n->implicit[j - n->n_in];
+            if (v >= 0 && last[v] != end && last[v] < i) last[v] = i;
+        }
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (p->mode[i] != LSTM__NODE_STATIC) continue;
+        const lstm__node *n = &g->nodes[i];
+        for (int j = 0; j < n->n_out; j++) {
+            int v = n->out[j];
+            if (v < 0) continue;
+            int x = n->n_in > 0 ? n->in[0] : -1;
+            if (j == 0 && (n->op->flags & LSTM__OPF_ALIAS) && x >= 0 && blk[x] >= 0 &&
+                last[x] == i && !(g->values[x].flags & LSTM__V_OUTPUT) &&
+                p->vals[v].nbytes == p->vals[x].nbytes) {
+                blk[v] = blk[x]; /* shares the input's block, which now lives as long */
+                if (b[blk[v]].last < last[v]) b[blk[v]].last = last[v];
+                continue;
+            }
+            b[nb] = (lstm__block){p->vals[v].nbytes, i, last[v], 0};
+            blk[v] = nb;
+            slot[nb++] = v;
+        }
+        b[nb] = (lstm__block){p->scratch_size[i], i, i, 0};
+        slot[nb++] = -1 - i;
+    }
+    size_t total = lstm__arena_plan(b, nb, order);
+    if (total == (size_t)-1 || total > s->m->limits.max_run_bytes)
+        return lstm__errf(&s->diag, LSTM_ELIMIT,
+                          "the memory plan needs %zu bytes, the limit is %llu", total,
+                          (unsigned long long)s->m->limits.max_run_bytes);
+    p->arena = total ? lstm__malloc(&s->alloc, total + 64) : NULL;
+    if (total && !p->arena)
+        return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes", total);
+    p->arena_size = total;
+    uintptr_t base = ((uintptr_t)p->arena + 63) & ~(uintptr_t)63;
+    for (int v = 0; v < g->n_values; v++)
+        if (blk[v] >= 0) p->vals[v].data = (void *)(base + b[blk[v]].offset);
+    for (int k = 0; k < nb; k++)
+        if (slot[k] < 0) p->scratch[-1 - slot[k]] = (void *)(base + b[k].offset);
+    return LSTM_OK;
+}
+
+/* Bound values (graph inputs and outer values) into vals. */
+static void set_bound(lstm__plan *p)
+{
+    const lstm__graph *g = p->g;
+    for (int i = 0; i < p->n_bind; i++) {
+        int v = i < g->n_inputs ? g->input_values[i] : g->outer_values[i - g->n_inputs];
+        if (!p->bind[i].input) continue; /* not bound: an initializer gives the value */
+        int known = p->vals[v].known;
+        p->vals[v] = p->bind[i];
+        p->vals[v].known = known;
+    }
+}
+
+/* What planning decides for node i. */
+static int plan_node(lstm__plan *p, int i)
+{
+    lstm_session *s = p->s;
+    const lstm__graph *g = p->g;
+    const lstm__node *n = &g->nodes[i];
+    p->mode[i] = LSTM__NODE_SKIP;
+    p->scratch_size[i] = 0;
+    if (n->folded) return LSTM_OK; /* its outputs are constants, set up already */
+    if (!n->op || !n->params) {
+        lstm__kctx k = {.n = n, .plan = p};
+        return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "%s: %s", lstm__klabel(&k),
+                          n->support ? n->support : "not supported");
+    }
+    int rc = carry_setup(p, i);
+    if (rc) return rc;
+    int late = (n->op->flags & LSTM__OPF_RUN_SHAPES) != 0, known = !late;
+    for (int j = 0; j < n->n_in + n->n_implicit; j++) {
+        int v = j < n->n_in ? n->in[j] : n->implicit[j - n->n_in];
+        if (v < 0) continue;
+        late |= p->vclass[v] == LSTM__VC_LATE;
+        known &= p->vclass[v] == LSTM__VC_CONST || p->vclass[v] == LSTM__VC_KNOWN ||
+                 ((n->op->flags & LSTM__OPF_SHAPE_ONLY) && j < n->n_in);
+    }
+    lstm__kctx k;
+    node_args(p, i, &k);
+    k.planning = 1;
+    for (int j = 0; j < n->n_out; j++)
+        if (k.out[j]) memset(k.out[j], 0, sizeof *k.out[j]);
+    if (!late) {
+        rc = n->op->prepare(&k);
+        if (rc == LSTM__DEFER) {
+            lstm__diag_clear(&s->diag);
+            late = 1;
+        } else if (rc) {
+            return rc;
+        }
+    }
+    if (late) {
+        p->mode[i] = LSTM__NODE_LATE;
+        for (int j = 0; j < n->n_out; j++)
+            if (k.out[j]) p->vclass[n->out[j]] = LSTM__VC_LATE;
+        return LSTM_OK;
+    }
+    if ((rc = carry_reserve(p, &k))) return rc;
+    p->scratch_size[i] = k.scratch_size;
+    if (!known) {
+        p->mode[i] = LSTM__NODE_STATIC;
+        for (int j = 0; j < n->n_out; j++)
+            if (k.out[j]) p->vclass[n->out[j]] = LSTM__VC_DYN;
+        return LSTM_OK;
+    }
+    /* Every input known: compute it now, once per plan. */
+    uint64_t need = k.scratch_size;
+    for (int j = 0; j < n->n_out; j++) need += k.out[j] ? k.out[j]->nbytes : 0;
+    if (p->plan_pool.used_total + need > s->m->limits.max_run_bytes)
+        return lstm__errf(&s->diag, LSTM_ELIMIT,
+                          "%s: planning needs more than the limit of %llu bytes", lstm__klabel(&k),
+                          (unsigned long long)s->m->limits.max_run_bytes);
+    for (int j = 0; j < n->n_out; j++) {
+        if (!k.out[j]) continue;
+        k.out[j]->data = lstm__pool_alloc(&p->plan_pool, k.out[j]->nbytes);
+        if (!k.out[j]->data)
+            return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", lstm__klabel(&k));
+        k.out[j]->known = 1;
+        p->vclass[n->out[j]] = LSTM__VC_KNOWN;
+    }
+    k.scratch = lstm__pool_alloc(&p->plan_pool, k.scratch_size);
+    if (!k.scratch)
+        return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", lstm__klabel(&k));
+    k.planning = 0;
+    return n->op->run(&k);
+}
+
+static int plan(lstm__plan *p)
+{
+    lstm_session *s = p->s;
+    const lstm__graph *g = p->g;
+    free_memory(p);
+    p->planned = 0;
+    memset(p->vals, 0, sizeof *p->vals * (size_t)g->n_values);
+    memset(p->vclass, 0, (size_t)g->n_values);
+    memset(p->value_deps, 0, (size_t)p->n_bind);
+    for (int v = 0; v < g->n_values; v++) {
+        const lstm__value *val = &g->values[v];
+        if (!val->init || (val->flags & LSTM__V_INPUT)) continue;
+        lstm__rt *t = &p->vals[v];
+        t->dtype = val->init->dtype;
+        t->rank = val->init->rank;
+        memcpy(t->dims, val->init->dims, sizeof t->dims);
+        t->nelem = val->init->nelem;
+        t->nbytes = val->init->nbytes;
+        t->data = val->init->data;
+        t->known = 1;
+        p->vclass[v] = LSTM__VC_CONST;
+    }
+    for (int i = 0; i < p->n_bind; i++) {
+        int v = i < g->n_inputs ? g->input_values[i] : g->outer_values[i - g->n_inputs];
+        const lstm__rt *b = &p->bind[i];
+        p->bind_planned[i] = *b;
+        if (!b->input) {
+            const lstm__value *val = &g->values[v];
+            if (val->init) { /* the initializer is the default */
+                lstm__rt *t = &p->vals[v];
+                t->dtype = val->init->dtype;
+                t->rank = val->init->rank;
+                memcpy(t->dims, val->init->dims, sizeof t->dims);
+                t->nelem = val->init->nelem;
+                t->nbytes = val->init->nbytes;
+                t->data = val->init->data;
+                t->known = 1;
+                p->vclass[v] = LSTM__VC_CONST;
+                continue;
+            }
+            if (p->vclass[v] == LSTM__VC_CONST) continue; /* a constant outer value */
+            lstm__kctx k = {.n = g->owner, .plan = p->parent};
+            if (!p->parent)
+                return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' is not bound",
+                                  g->inputs[i].name);
+            return lstm__errf(&s->diag, LSTM_EINVAL, "%s: %s '%s' has no value", lstm__klabel(&k),
+                              i < g->n_inputs ? "subgraph input" : "outer value",
+                              g->values[v].name);
+        }
+        p->vals[v] = *b;
+        p->vals[v].known = p->bind_fixed[i];
+        p->vclass[v] = p->bind_fixed[i]                           ? LSTM__VC_KNOWN
+                       : b->kind == LSTM__VAL_SEQUENCE || b->none ? LSTM__VC_LATE
+                                                                  : LSTM__VC_DYN;
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (s->m->abort && (i & 1023) == 1023 && s->m->abort(s->m->abort_ud))
+            return lstm__errf(&s->diag, LSTM_EABORTED, "planning aborted at node #%d", i);
+        int rc = plan_node(p, i);
+        if (rc) return rc;
+    }
+    int rc = place(p);
+    if (rc) return rc;
+    /* Keep the values of the bindings the plan read, to notice when they change. */
+    for (int i = 0; i < p->n_bind; i++) {
+        if (!p->value_deps[i]) continue;
+        const lstm__rt *b = &p->bind[i];
+        if ((rc = lstm__buf_reserve(p, &p->dep_copy[i], b->nbytes))) return rc;
+        if (b->nbytes) memcpy(p->dep_copy[i].p, b->data, b->nbytes);
+    }
+    p->planned = 1;
+    p->epoch++;
+    p->parent_epoch = p->parent ? p->parent->epoch : 0;
+    return LSTM_OK;
+}
+
+/* ---- running ---- */
+
+static int same_type(const lstm__rt *a, const lstm__rt *b)
+{
+    if (a->input != b->input || a->kind != b->kind || a->none != b->none || a->dtype != b->dtype ||
+        a->rank != b->rank)
+        return 0;
+    for (int d = 0; d < a->rank; d++)
+        if (a->dims[d] != b->dims[d]) return 0;
+    if (a->kind == LSTM__VAL_SEQUENCE) return 0; /* sequences are late values: replan is cheap */
+    return 1;
+}
+
+/* Outer values read the parent plan's values. */
+static void bind_outer(lstm__plan *p)
+{
+    const lstm__graph *g = p->g;
+    for (int j = 0; j < g->n_outer; j++) {
+        int i = g->n_inputs + j, v = g->outer_values[j], pv = g->values[v].outer;
+        if (g->values[v].init) continue; /* a constant of the parent (folded or initializer) */
+        lstm__rt r = p->parent->vals[pv];
+        unsigned char c = p->parent->vclass[pv];
+        p->bind_fixed[i] = c == LSTM__VC_CONST || c == LSTM__VC_KNOWN;
+        lstm__plan_bind(p, i, &r);
+    }
+}
+
+static int late_outputs(lstm__plan *p, lstm__kctx *k)
+{
+    const lstm__node *n = k->n;
+    for (int j = 0; j < n->n_out; j++) {
+        lstm__rt *t = k->out[j];
+        if (!t || !t->dtype || t->kind != LSTM__VAL_TENSOR) continue;
+        lstm__buf *b = &p->vbuf[n->out[j]];
+        int rc = lstm__buf_reserve(p, b, t->nbytes);
+        if (rc) return rc;
+        t->data = b->p;
+    }
+    lstm__buf *sb = &p->late_scratch[k->n - p->g->nodes];
+    int rc = lstm__buf_reserve(p, sb, k->scratch_size);
+    if (rc) return rc;
+    k->scratch = sb->p;
+    return carry_reserve(p, k);
+}
+
+int lstm__plan_exec(lstm__plan *p)
+{
+    lstm_session *s = p->s;
+    const lstm__graph *g = p->g;
+    int rc;
+    if (p->parent) bind_outer(p);
+    if (p->planned && p->parent && p->parent_epoch != p->parent->epoch) p->planned = 0;
+    for (int i = 0; p->planned && i < p->n_bind; i++) {
+        if (!same_type(&p->bind[i], &p->bind_planned[i]))
+            p->planned = 0;
+        else if (p->value_deps[i] && p->bind[i].nbytes &&
+                 memcmp(p->dep_copy[i].p, p->bind[i].data, p->bind[i].nbytes) != 0)
+            p->planned = 0; /* a value planning read has changed */
+    }
+    if (!p->planned && (rc = plan(p))) {
+        p->planned = 0;
+        return rc;
+    }
+    set_bound(p);
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (p->mode[i] == LSTM__NODE_SKIP) continue;
+        if (s->m->abort && s->m->abort(s->m->abort_ud)) {
+            char path[512];
+            return lstm__errf(&s->diag, LSTM_EABORTED, "%srun aborted before node #%d",
+                              lstm__graph_path(g, path, sizeof path), i);
+        }
+        lstm__kctx k;
+        node_args(p, i, &k);
+        uint64_t t0 = s->profiling ? lstm__now_ns() : 0;
+        const lstm__node *n = &g->nodes[i];
+        if (p->mode[i] == LSTM__NODE_LATE) {
+            for (int j = 0; j < n->n_out; j++)
+                if (k.out[j]) {
+                    lstm__seq *q = k.out[j]->seq;
+                    memset(k.out[j], 0, sizeof *k.out[j]);
+                    k.out[j]->seq = q;
+                }
+            rc = n->op->prepare(&k);
+            if (!rc) rc = late_outputs(p, &k);
+        } else {
+            k.scratch = p->scratch[i];
+            k.scratch_size = p->scratch_size[i];
+            rc = LSTM_OK;
+        }
+        if (!rc) rc = n->op->run(&k);
+        if (rc) return rc;
+        if (s->profiling) p->prof_ns[i] += lstm__now_ns() - t0;
+    }
+    return LSTM_OK;
+}
+
+lstm__plan *lstm__subplan(lstm__kctx *k, int j, int streams)
+{
+    lstm__plan *p = k->plan;
+    int i = (int)(k->n - p->g->nodes);
+    if (!p->sub[i] || j < 0 || j >= k->n->n_subgraphs) return NULL;
+    if (!p->sub[i][j]) {
+        const lstm__graph *sg = lstm__node_subgraph(k->n, j, NULL);
+        p->sub[i][j] = lstm__plan_new(p->s, sg, p, streams && p->streams);
+        if (!p->sub[i][j]) lstm__errf(k->d, LSTM_ENOMEM, "out of memory for %s", lstm__klabel(k));
+    }
+    return p->sub[i][j];
+}
+
+/* ---- run-shaped outputs ---- */
+
+int lstm__out_alloc(lstm__kctx *k, int idx, int dtype, int rank, const int64_t *dims)
+{
+    lstm__rt *t = k->out[idx];
+    if (!t) return LSTM_OK;
+    lstm__seq *q = t->seq;
+    memset(t, 0, sizeof *t);
+    t->seq = q;
+    int rc = lstm__rt_set(k, t, dtype, rank, dims);
+    if (rc) return rc;
+    lstm__buf *b = &k->plan->vbuf[k->n->out[idx]];
+    if ((rc = lstm__buf_reserve(k->plan, b, t->nbytes))) return rc;
+    t->data = b->p;
+    return LSTM_OK;
+}
+
+int lstm__out_none(lstm__kctx *k, int idx)
+{
+    lstm__rt *t = k->out[idx];
+    if (!t) return LSTM_OK;
+    lstm__seq *q = t->seq;
+    memset(t, 0, sizeof *t);
+    t->seq = q;
+    t->none = 1;
+    return LSTM_OK;
+}
+
+lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
+{
+    lstm__plan *p = k->plan;
+    lstm__rt *t = k->out[idx];
+    if (!t) return NULL;
+    int v = k->n->out[idx];
+    lstm__seq *q = p->seqs[v];
+    if (!q) {
+        q = p->seqs[v] = lstm__pool_alloc(&p->s->pool, sizeof *q);
+        if (!q) {
+            lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a sequence");
+            return NULL;
+        }
+    }
+    if (n > q->cap) {
+        int cap = n < 4 ? 4 : n;
+        lstm__rt *items = lstm__calloc(&p->s->alloc, (size_t)cap, sizeof *items);
+        size_t *ic = lstm__calloc(&p->s->alloc, (size_t)cap, sizeof *ic);
+        if (!items || !ic) {
+            lstm__free(&p->s->alloc, items);
+            lstm__free(&p->s->alloc, ic);
+            lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a sequence of %d tensors", n);
+            return NULL;
+        }
+        for (int i = 0; i < q->cap; i++) {
+            items[i].data = q->items[i].data;
+            ic[i] = q->item_cap[i];
+        }
+        lstm__free(&p->s->alloc, q->items);
+        lstm__free(&p->s->alloc, q->item_cap);
+        q->items = items;
+        q->item_cap = ic;
+        q->cap = cap;
+        p->s->allocs++;
+    }
+    q->n = n;
+    memset(t, 0, sizeof *t);
+    t->kind = LSTM__VAL_SEQUENCE;
+    t->seq = q;
+    return q;
+}
+
+lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *q, int i, int dtype, int rank,
+                         const int64_t *dims)
+{
+    lstm__rt *t = &q->items[i];
+    void *data = t->data;
+    memset(t, 0, sizeof *t);
+    t->data = data;
+    if (lstm__rt_set(k, t, dtype, rank, dims)) return NULL;
+    if (q->item_cap[i] < t->nbytes || !t->data) {
+        void *b = lstm__malloc(&k->plan->s->alloc, t->nbytes + 64);
+        if (!b) {
+            lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a tensor of %zu bytes", t->nbytes);
+            return NULL;
+        }
+        lstm__free(&k->plan->s->alloc, t->data);
+        t->data = b;
+        q->item_cap[i] = t->nbytes;
+        k->plan->s->allocs++;
+    }
+    return t;
+}
+
+int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *src)
+{
+    lstm__rt *t = k->out[idx];
+    if (!t) return LSTM_OK;
+    if (src->none) return lstm__out_none(k, idx);
+    if (src->kind == LSTM__VAL_SEQUENCE) {
+        const lstm__seq *sq = src->seq;
+        int n = sq ? sq->n : 0;
+        /* Copy the items first: src may be this very output's previous value. */
+        lstm__seq *q = lstm__out_seq(k, idx, n);
+        if (!q) return k->d->code;
+        if (q == sq) return LSTM_OK;
+        for (int i = 0; i < n; i++) {
+            const lstm__rt *a = &sq->items[i];
+            lstm__rt *b = lstm__seq_item(k, q, i, a->dtype, a->rank, a->dims);
+            if (!b) return k->d->code;
+            if (a->nbytes) memcpy(b->data, a->data, a->nbytes);
+        }
+        k->out[idx]->dtype = src->dtype;
+        return LSTM_OK;
+    }
+    if (t == src) return LSTM_OK;
+    int rc = lstm__out_alloc(k, idx, src->dtype, src->rank, src->dims);
+    if (rc) return rc;
+    if (src->nbytes && t->data != src->data) memmove(t->data, src->data, src->nbytes);
+    return LSTM_OK;
+}

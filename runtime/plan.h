@@ -1,0 +1,96 @@
+/*
+** plan.h — a graph made ready to run: the values of one graph (the model's, or a subgraph's
+** that a control-flow node runs), what each node prepared, and where every value lives.
+**
+** Values are of four classes: constants (initializers, folded values), known (computed while
+** planning because they depend only on constants, shapes and bound values: PyTorch's
+** Shape -> Gather -> Concat -> Expand chains), dynamic (computed by each run, their shapes
+** known when planning: they live in one arena placed from their lifetimes) and late (their
+** shapes are known only while running: outputs of control flow and sequence ops, and of the
+** nodes whose shapes depend on values computed at run time; they live in buffers that grow
+** only when a larger shape appears). Nodes producing late values are prepared at run time,
+** just before they run.
+**
+** A plan is made when it first runs and again only when a bound value changes its type or
+** shape, or when a bound value that planning read changes its contents; a run whose shapes
+** repeat allocates nothing.
+*/
+#ifndef LSTM_PLAN_H
+#define LSTM_PLAN_H
+
+#include "kernel.h"
+
+enum { LSTM__VC_NONE = 0, LSTM__VC_CONST, LSTM__VC_KNOWN, LSTM__VC_DYN, LSTM__VC_LATE };
+
+/* A buffer that only grows. */
+typedef struct lstm__buf {
+    void *p;
+    size_t cap;
+} lstm__buf;
+
+typedef struct lstm__plan lstm__plan;
+
+struct lstm__plan {
+    lstm_session *s;
+    const lstm__graph *g;
+    lstm__plan *parent;    /* the plan of the graph holding this subgraph, NULL at the top */
+    lstm__plan *next;      /* every plan of the session (profiles, state resets, freeing) */
+    int streams;           /* recurrent nodes here may carry state between runs */
+    lstm__rt *vals;        /* per value */
+    unsigned char *vclass; /* per value: LSTM__VC_* */
+    /* Bindings: the graph's inputs, then its outer values (g->outer_values order). */
+    int n_bind;
+    lstm__rt *bind;            /* what is bound now */
+    lstm__rt *bind_planned;    /* what the plan was made for (types and shapes) */
+    unsigned char *bind_fixed; /* per binding: its data cannot change while the parent's plan
+                               ** stands (constants and known values of the parent) */
+    unsigned char *value_deps; /* per binding: planning read its values */
+    lstm__buf *dep_copy;       /* those values */
+    uint64_t epoch;            /* counts plans made (subplans compare their parent's) */
+    uint64_t parent_epoch;
+    int planned;
+    /* Per node. */
+    unsigned char *mode; /* LSTM__NODE_* */
+    void **nstate;       /* op state (op->state_size bytes, session pool) */
+    lstm__carry **carry; /* streamed state, or NULL */
+    void **scratch;      /* planned scratch (dynamic nodes) */
+    size_t *scratch_size;
+    lstm__buf *late_scratch; /* scratch of late nodes */
+    lstm__plan ***sub;       /* plans of the node's subgraphs, made on first use */
+    uint64_t *prof_ns;       /* wall time of the timed runs */
+    lstm__rt **kin, **kout;  /* argument arrays, sliced per node */
+    int *kin_off, *kout_off;
+    /* Memory of the plan. */
+    lstm__pool plan_pool; /* known values and the scratch used to compute them */
+    void *arena;          /* dynamic values and scratch, placed by lifetime (arena.c) */
+    size_t arena_size;
+    lstm__buf *vbuf;  /* per value: memory of late tensors */
+    lstm__seq **seqs; /* per value: sequence holders (session pool, made on first use) */
+};
+
+enum { LSTM__NODE_SKIP = 0, LSTM__NODE_STATIC, LSTM__NODE_LATE };
+
+/* A plan for graph g (session pool); parent is NULL for the model's graph. */
+lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *parent, int streams);
+/* Free what the plan allocated outside the session pool. */
+void lstm__plan_free(lstm__plan *p);
+
+/* Bind the graph's input i (or, for i >= g->n_inputs, nothing: outer values are bound from
+** the parent by lstm__plan_exec). The value's data must stay valid during the run. */
+void lstm__plan_bind(lstm__plan *p, int i, const lstm__rt *v);
+
+/* Plan when needed, then run every node. k is the node running this subgraph (NULL at the
+** top): its plan's values are what outer values read. */
+int lstm__plan_exec(lstm__plan *p);
+
+/* The plan of node k's j-th subgraph (made on first use); NULL when out of memory. */
+lstm__plan *lstm__subplan(lstm__kctx *k, int j, int streams);
+
+/* The graph's output i after a run. */
+const lstm__rt *lstm__plan_output(const lstm__plan *p, int i);
+
+/* Make buf hold at least n bytes (contents are not kept); counts as an allocation only when
+** it grows. */
+int lstm__buf_reserve(lstm__plan *p, lstm__buf *b, size_t n);
+
+#endif
