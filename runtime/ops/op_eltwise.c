@@ -445,7 +445,8 @@ int lstm__hsig_run(lstm__kctx *k)
     return unary_run(k);
 }
 
-/* ---- Clip ---- */
+/* ---- Clip: y = min(max(x, min), max), so min > max gives max everywhere (the spec's 11+
+** reading, onnxruntime's; used for version 6 too) ---- */
 int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                      lstm__diag *d)
 {
@@ -483,13 +484,15 @@ int lstm__clip_run(lstm__kctx *k)
         double hi = k->since >= 11 ? (mx ? lstm__get_f(mx, 0) : INFINITY) : p->beta;
         for (size_t i = 0; i < y->nelem; i++) {
             double v = lstm__get_f(x, i);
-            lstm__put_f(y, i, v < lo ? lo : v > hi ? hi : v); /* NaN stays NaN */
+            v = v < lo ? lo : v;
+            lstm__put_f(y, i, v > hi ? hi : v); /* NaN stays NaN */
         }
     } else {
         int64_t lo = mn ? lstm__get_i(mn, 0) : INT64_MIN, hi = mx ? lstm__get_i(mx, 0) : INT64_MAX;
         for (size_t i = 0; i < y->nelem; i++) {
             int64_t v = lstm__get_i(x, i);
-            lstm__put_i(y, i, v < lo ? lo : v > hi ? hi : v);
+            v = v < lo ? lo : v;
+            lstm__put_i(y, i, v > hi ? hi : v);
         }
     }
     return LSTM_OK;
