@@ -145,14 +145,15 @@ class G:
     """What an operator entry gets for one schema version: g.op, g.v, a seeded g.rng and
     helpers for types, shapes, values and cases."""
 
-    def __init__(self, op_name, v):
+    def __init__(self, op_name, v, covered):
+        """covered: every version of the operator the registry's rows cover."""
         self.op, self.v = op_name, v
         self.rng = np.random.default_rng(zlib.crc32(("%s-%d" % (op_name, v)).encode()))
         self.schema = schema(op_name, v)
         self.runtime_types = REGISTRY[op_name][1]
         # The full type sweep runs where the version's type lists change, and at the newest
         # version; other versions get float32 and int64 (or their first type).
-        vs = [u for u in schema_versions(op_name) if u <= NEWEST_OPSET]
+        vs = sorted(covered)
         prev = [u for u in vs if u < v]
         self.sweep = v == vs[-1] or not prev or self._type_lists(v) != self._type_lists(prev[-1])
 

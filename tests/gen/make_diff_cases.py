@@ -273,8 +273,9 @@ def main():
     for op, since, until, vs in rows:
         if not vs:
             raise SystemExit("%s row since %d covers no schema version" % (op, since))
+        covered = [u for o, _, _, us in rows if o == op for u in us]
         for v in vs:
-            g = G(op, v)
+            g = G(op, v, covered)
             got = list(REGISTRY[op][0](g))
             if not got:
                 raise SystemExit("%s version %d: the entry yields no case" % (op, v))
