@@ -1,6 +1,7 @@
 /*
 ** op_eltwise.c — element-wise operators with numpy broadcasting:
-**   binary  Add Sub Mul Div Pow (7), Equal Less Greater LessOrEqual GreaterOrEqual (7 / 12),
+**   binary  Add Sub Mul Div Pow (7), Equal (7; bool too) Less Greater LessOrEqual GreaterOrEqual
+**           (7 / 12),
 **           Where (9), Not (1)
 **   unary   Neg Exp Log Sqrt Relu Sigmoid Tanh (6), LeakyRelu HardSigmoid (6), Clip (6: min/max
 **           attributes; 11: inputs), Dropout (7, 10, 12: inference, the output is the input)
@@ -63,7 +64,8 @@ static int binary_prepare(lstm__kctx *k)
     const lstm__elt_params *p = k->params;
     const lstm__rt *a = k->in[0], *b = k->in[1];
     lstm__bcast bc;
-    if (numeric(k, a) || numeric(k, b)) return k->d->code;
+    int bools = p->op == E_EQ && a->dtype == LSTM_DT_BOOL && b->dtype == LSTM_DT_BOOL;
+    if (!bools && (numeric(k, a) || numeric(k, b))) return k->d->code;
     if (a->dtype != b->dtype && !(p->op == E_POW))
         return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs are %s and %s, expected one type",
                           lstm__klabel(k), lstm__dtype_name(a->dtype), lstm__dtype_name(b->dtype));
@@ -137,6 +139,7 @@ static void bin_one(void *vc, size_t o, const size_t *off)
         return;
     }
     int64_t x = lstm__get_i(c->a, off[0]), y = lstm__get_i(c->b, off[1]), r = 0;
+    if (c->a->dtype == LSTM_DT_BOOL) x = x != 0, y = y != 0; /* Equal on bool: any nonzero byte */
     uint64_t ux = (uint64_t)x, uy = (uint64_t)y;
     switch (c->op) {
     case E_ADD:
