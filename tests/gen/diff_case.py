@@ -129,14 +129,19 @@ def as_compute(a, dt):
     return np.asarray(a, np.float64) if dt in FLOATS else np.asarray(a)
 
 
-REGISTRY = {}  # op_type -> (function, runtime types)
+REGISTRY = {}  # op_type -> (function, runtime types, exact)
+SUITE_TOL = (0.0, 0.0)  # meson runs the suite with --rtol 0 --atol 0
+INEXACT_TOL = (1e-3, 1e-5)
 
 
-def op(name, types=ALL):
+def op(name, types=ALL, exact=False):
     """Register the case generator of an operator: fn(g) yields Case objects for version g.v.
-    types: the element types the runtime supports for it (intersected with the schema's)."""
+    types: the element types the runtime supports for it (intersected with the schema's).
+    exact: its results are exact (moves, casts, one correctly rounded operation): its cases
+    compare at rtol 0, atol 0 (the suite's default); others at lstm-run's usual rtol 1e-3,
+    atol 1e-5 (written to their tolerance.txt); a case's own tol overrides either."""
     def deco(fn):
-        REGISTRY[name] = (fn, list(types))
+        REGISTRY[name] = (fn, list(types), exact)
         return fn
     return deco
 
@@ -219,6 +224,8 @@ class G:
         if out_types is None:
             first = next(i for i in inputs if i is not None)
             out_types = [first.dtype] * len([o for o in outputs if o])
+        if tol is None and not REGISTRY[self.op][2]:
+            tol = INEXACT_TOL
         c = Case(self.op, self.v, tag, what, dtype, list(inputs), list(outputs),
                  list(out_types), attrs, ref, tol, ort, why)
         return c

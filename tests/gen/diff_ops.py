@@ -46,47 +46,47 @@ def trunc_div(a, b):
     return a / b
 
 
-@op("Add", types=NUMERIC)
+@op("Add", types=NUMERIC, exact=True)
 def add(g):
     yield from binary(g, lambda a, b: a + b)
 
 
-@op("Sub", types=NUMERIC)
+@op("Sub", types=NUMERIC, exact=True)
 def sub(g):
     yield from binary(g, lambda a, b: a - b)
 
 
-@op("Mul", types=NUMERIC)
+@op("Mul", types=NUMERIC, exact=True)
 def mul(g):
     yield from binary(g, lambda a, b: a * b)
 
 
-@op("Div", types=NUMERIC)
+@op("Div", types=NUMERIC, exact=True)
 def div(g):
     yield from binary(g, trunc_div, nonzero_b=True)
 
 
-@op("Equal", types=ALL)
+@op("Equal", types=ALL, exact=True)
 def equal(g):
     yield from binary(g, lambda a, b: a == b, out_bool=True)
 
 
-@op("Less", types=NUMERIC)
+@op("Less", types=NUMERIC, exact=True)
 def less(g):
     yield from binary(g, lambda a, b: a < b, out_bool=True)
 
 
-@op("Greater", types=NUMERIC)
+@op("Greater", types=NUMERIC, exact=True)
 def greater(g):
     yield from binary(g, lambda a, b: a > b, out_bool=True)
 
 
-@op("LessOrEqual", types=NUMERIC)
+@op("LessOrEqual", types=NUMERIC, exact=True)
 def less_equal(g):
     yield from binary(g, lambda a, b: a <= b, out_bool=True)
 
 
-@op("GreaterOrEqual", types=NUMERIC)
+@op("GreaterOrEqual", types=NUMERIC, exact=True)
 def greater_equal(g):
     yield from binary(g, lambda a, b: a >= b, out_bool=True)
 
@@ -127,7 +127,7 @@ def pow_(g):
                          [In("a", ta, a), In("b", tb, b)], ref=np_pow)
 
 
-@op("Where", types=ALL)
+@op("Where", types=ALL, exact=True)
 def where(g):
     for dt in g.types("T"):
         c = g.rand("bool", (2, 3))
@@ -142,7 +142,7 @@ def where(g):
                      ref=lambda c, x, y: np.where(c, x, y))
 
 
-@op("Not", types=["bool"])
+@op("Not", types=["bool"], exact=True)
 def not_(g):
     for k, shp in enumerate(((2, 3), (), (0, 4), (1, 5, 1))):
         yield g.case("s%d" % k, "shape %s" % (shp,), "bool", [In("x", "bool", g.rand("bool", shp))],
@@ -168,7 +168,7 @@ def unary(g, ref, positive=False, specials=None, attrs=None, tag="", ints=False)
 INF = float("inf")
 
 
-@op("Neg", types=SIGNED + FLOATS)
+@op("Neg", types=SIGNED + FLOATS, exact=True)
 def neg(g):
     yield from unary(g, lambda x: -x, specials=[0.0, -0.0, INF, -INF, 3.5])
 
@@ -188,7 +188,7 @@ def sqrt(g):
     yield from unary(g, np.sqrt, positive=True, specials=[0.0, 4.0, INF, 1e-30, -1.0])
 
 
-@op("Relu", types=SIGNED + FLOATS)
+@op("Relu", types=SIGNED + FLOATS, exact=True)
 def relu(g):
     yield from unary(g, lambda x: np.maximum(x, 0), specials=[-0.0, -INF, INF, 2.0])
 
@@ -207,7 +207,7 @@ def tanh(g):
     yield from unary(g, np.tanh, specials=[0.0, -INF, INF, 20.0, -0.5])
 
 
-@op("LeakyRelu", types=FLOATS)
+@op("LeakyRelu", types=FLOATS, exact=True)
 def leaky(g):
     yield from unary(g, lambda x: np.where(x < 0, np.float32(0.01) * x, x), specials=[-INF, -1.0, 2.0])
     for alpha in (0.3, -0.5, 1.5):
@@ -227,7 +227,7 @@ def hard_sigmoid(g):
                      attrs={"alpha": a, "beta": b}, ref=hs(a, b))
 
 
-@op("Clip", types=NUMERIC)
+@op("Clip", types=NUMERIC, exact=True)
 def clip(g):
     def ref(lo, hi):
         return lambda x, *r: np.minimum(np.maximum(x, lo), hi)
@@ -393,7 +393,7 @@ def gemm(g):
 
 
 # ---------------------------------------------------------------- data movement
-@op("Concat", types=ALL)
+@op("Concat", types=ALL, exact=True)
 def concat(g):
     neg = g.v >= 11
     for dt in g.types():
@@ -416,7 +416,7 @@ def concat(g):
                  ref=lambda a, b: np.concatenate([a, b]))
 
 
-@op("Gather", types=ALL)
+@op("Gather", types=ALL, exact=True)
 def gather(g):
     neg_idx = g.v >= 11
     for dt in g.types("T"):
@@ -464,7 +464,7 @@ def np_slice(x, starts, ends, axes=None, steps=None):
 BIG = 2 ** 62
 
 
-@op("Slice", types=ALL)
+@op("Slice", types=ALL, exact=True)
 def slice_(g):
     if g.v < 10:  # starts / ends / axes attributes
         for dt in g.types():
@@ -503,7 +503,7 @@ def slice_(g):
                  ref=lambda x, s, e: np_slice(x, [1], [4]))
 
 
-@op("Split", types=ALL)
+@op("Split", types=ALL, exact=True)
 def split(g):
     neg = g.v >= 11
 
@@ -555,7 +555,7 @@ def squeeze_ref(axes):
     return lambda x, *r: np.squeeze(x, axis=tuple(axes)) if axes is not None else np.squeeze(x)
 
 
-@op("Squeeze", types=ALL)
+@op("Squeeze", types=ALL, exact=True)
 def squeeze(g):
     by_input = g.v >= 13
     neg = g.v >= 11
@@ -590,7 +590,7 @@ def unsqueeze_ref(axes):
     return f
 
 
-@op("Unsqueeze", types=ALL)
+@op("Unsqueeze", types=ALL, exact=True)
 def unsqueeze(g):
     by_input = g.v >= 13
     neg = g.v >= 11
@@ -612,7 +612,7 @@ def unsqueeze(g):
         yield mk("graph_input", "axes from a graph input", F32, g.rand(F32, (3,)), [1], graph_input=True)
 
 
-@op("Reshape", types=ALL)
+@op("Reshape", types=ALL, exact=True)
 def reshape(g):
     allowzero = g.v >= 14
 
@@ -641,7 +641,7 @@ def reshape(g):
                  attrs={"allowzero": 1})
 
 
-@op("Flatten", types=ALL)
+@op("Flatten", types=ALL, exact=True)
 def flatten(g):
     neg = g.v >= 11
 
@@ -662,7 +662,7 @@ def flatten(g):
                  ref=ref(0))
 
 
-@op("Transpose", types=ALL)
+@op("Transpose", types=ALL, exact=True)
 def transpose(g):
     for dt in g.types():
         yield g.case(dt, "default perm (reversed) on [2,3,4]", dt, [In("x", dt, g.rand(dt, (2, 3, 4)))],
@@ -674,7 +674,7 @@ def transpose(g):
                      attrs={"perm": perm}, ref=lambda x, p=perm: np.transpose(x, p))
 
 
-@op("Expand", types=ALL)
+@op("Expand", types=ALL, exact=True)
 def expand(g):
     for dt in g.types():
         yield g.case(dt, "[3,1] to [2,3,4]", dt,
@@ -687,7 +687,7 @@ def expand(g):
                      ref=lambda x, sh: np.broadcast_to(x, np.broadcast_shapes(x.shape, tuple(sh))).copy())
 
 
-@op("Tile", types=ALL)
+@op("Tile", types=ALL, exact=True)
 def tile(g):
     for dt in g.types():
         yield g.case(dt, "[2,3] repeats [2,1]", dt,
@@ -700,7 +700,7 @@ def tile(g):
                      ref=lambda x, rr: np.tile(x, rr))
 
 
-@op("ReverseSequence", types=ALL)
+@op("ReverseSequence", types=ALL, exact=True)
 def reverse_sequence(g):
     def ref(batch_axis, time_axis):
         def f(x, lens):
@@ -729,7 +729,7 @@ def reverse_sequence(g):
 
 
 # ---------------------------------------------------------------- shapes and constants
-@op("Shape", types=ALL)
+@op("Shape", types=ALL, exact=True)
 def shape(g):
     for dt in g.types("T"):
         yield g.case(dt, "shape of [2,3,1]", dt, [In("x", dt, g.rand(dt, (2, 3, 1)))], out_types=["int64"],
@@ -749,7 +749,7 @@ def shape(g):
                          ref=lambda x, s=s, e=e: np.array(x.shape[slice(s, e)], np.int64))
 
 
-@op("ConstantOfShape", types=ALL)
+@op("ConstantOfShape", types=ALL, exact=True)
 def constant_of_shape(g):
     for dt in g.types("T2"):
         v = g.rand(dt, (1,))
@@ -765,7 +765,7 @@ def constant_of_shape(g):
                  attrs={"value": ("tensor", "int32", np.array([7], np.int32))}, ref=lambda s: np.full((2, 0), 7, np.int32))
 
 
-@op("Constant", types=ALL)
+@op("Constant", types=ALL, exact=True)
 def constant(g):
     for k, dt in enumerate(g.types()):
         shp = [(2, 3), (), (4,), (1, 2, 2), (0, 2)][k % 5]
@@ -783,7 +783,7 @@ def constant(g):
                      attrs={"value_ints": [3, 0, -1, 2 ** 40]}, ref=lambda: np.array([3, 0, -1, 2 ** 40], np.int64))
 
 
-@op("Identity", types=ALL)
+@op("Identity", types=ALL, exact=True)
 def identity(g):
     for dt in g.types():
         yield g.case(dt, "copy of %s" % dt, dt, [In("x", dt, g.rand(dt, g.shape()))], ref=lambda x: x)
@@ -838,7 +838,7 @@ def cast_ref(t):
     return f
 
 
-@op("Cast", types=ALL)
+@op("Cast", types=ALL, exact=True)
 def cast(g):
     types = g.types("T1", sweep=True)
     targets = g.types("T2", sweep=True)
@@ -954,13 +954,13 @@ def reduce_mean(g):
     yield from reductions(g, "mean", 18)
 
 
-@op("ReduceMax", types=NUMERIC)
+@op("ReduceMax", types=NUMERIC, exact=True)
 def reduce_max(g):
     yield from reductions(g, "max", 18)
 
 
 # ---------------------------------------------------------------- Dropout (inference)
-@op("Dropout", types=FLOATS)
+@op("Dropout", types=FLOATS, exact=True)
 def dropout(g):
     mask_t = (lambda dt: dt) if g.v < 10 else (lambda dt: "bool")
 

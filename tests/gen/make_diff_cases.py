@@ -9,7 +9,8 @@ version (the smallest opset that selects it), with small randomized tensors (fix
 per operator and version), written in the ONNX test-case layout:
 
     tests/data/diff/<case>/model.onnx, test_data_set_0/input_K.pb, output_K.pb
-    [tolerance.txt: "rtol R atol A" when the case needs other than lstm-run's 1e-3 / 1e-5]
+    [tolerance.txt: "rtol R atol A" where the case is not compared exactly (the suite runs at
+     --rtol 0 --atol 0: moves, casts and single correctly rounded operations must be exact)]
     tests/data/diff/manifest.json: every case (op, version, dtype, what it exercises, where
     its reference comes from), what onnxruntime refused, and the versions each row covers.
 
@@ -58,12 +59,11 @@ from onnx import TensorProto, helper
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-from diff_case import (DTYPES, FLOATS, INTS, NEWEST_OPSET, REGISTRY, G,  # noqa: E402
+from diff_case import (DTYPES, FLOATS, INTS, NEWEST_OPSET, REGISTRY, SUITE_TOL, G,  # noqa: E402
                        as_compute, schema_versions, to_dtype)
 import diff_ops  # noqa: E402,F401  (registers the entries)
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
-DEFAULT_TOL = (1e-3, 1e-5)  # lstm-run --test
 CHECK_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-12), "float16": (2e-3, 1e-3),
              "bfloat16": (1e-2, 1e-2)}
 ORT_TYPES = {"float32": "float32", "float64": "float64", "float16": "float16", "bool": "bool"}
@@ -256,7 +256,7 @@ def write(c, expected, root):
         with open(os.path.join(ts, "output_%d.pb" % k), "wb") as f:
             f.write(tensor_proto(o, dt, a).SerializeToString())
     tol = case_tol(c)
-    if tol is not None and tuple(tol) != DEFAULT_TOL:
+    if tol is not None and tuple(tol) != SUITE_TOL:
         with open(os.path.join(d, "tolerance.txt"), "w") as f:
             f.write("rtol %g atol %g\n" % tuple(tol))
 
@@ -351,8 +351,7 @@ def main():
             expected = ref
             entry["reference"] = "NumPy (%s)" % c.why
         tol = case_tol(c)
-        if tol is not None and tuple(tol) != DEFAULT_TOL:
-            entry["tolerance"] = list(tol)
+        entry["tolerance"] = list(tol if tol is not None else SUITE_TOL)
         write(c, expected, OUT)
         manifest.append(entry)
     shutil.rmtree(work)
