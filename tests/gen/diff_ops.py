@@ -18,7 +18,7 @@ def first_int(g, param=None):
 
 
 # ---------------------------------------------------------------- element-wise binary
-def binary(g, ref, out_bool=False, nonzero_b=False, b_range=None):
+def binary(g, ref, out_bool=False, nonzero_b=False, b_range=None, wrap=False):
     out = (lambda dt: ["bool"]) if out_bool else (lambda dt: [dt])
     for dt in g.types():
         shp = g.shape(3)
@@ -29,6 +29,15 @@ def binary(g, ref, out_bool=False, nonzero_b=False, b_range=None):
             b.reshape(-1)[::2] = a.reshape(-1)[::2]
         yield g.case(dt, "same shapes %s" % (shp,), dt, [In("a", dt, a), In("b", dt, b)],
                      out_types=out(dt), ref=ref)
+    if wrap:  # integer results beyond the type wrap around (two's complement)
+        for dt in ("uint8", "int8", "uint16"):
+            if dt in g.types(sweep=True):
+                info = np.iinfo(dt)
+                a = g.rng.integers(info.max // 2, info.max + 1, (2, 4)).astype(dt)
+                b = g.rng.integers(info.max // 2, info.max + 1, (2, 4)).astype(dt)
+                a[0, 0], b[0, 0] = info.min, info.max
+                yield g.case("wrap_" + dt, "%s results beyond the type wrap" % dt, dt,
+                             [In("a", dt, a), In("b", dt, b)], out_types=out(dt), ref=ref)
     for dt in [F32] + first_int(g):
         if dt not in g.types():
             continue
@@ -48,22 +57,27 @@ def trunc_div(a, b):
 
 @op("Add", types=NUMERIC, exact=True)
 def add(g):
-    yield from binary(g, lambda a, b: a + b)
+    yield from binary(g, lambda a, b: a + b, wrap=g.sweep)
 
 
 @op("Sub", types=NUMERIC, exact=True)
 def sub(g):
-    yield from binary(g, lambda a, b: a - b)
+    yield from binary(g, lambda a, b: a - b, wrap=g.sweep)
 
 
 @op("Mul", types=NUMERIC, exact=True)
 def mul(g):
-    yield from binary(g, lambda a, b: a * b)
+    yield from binary(g, lambda a, b: a * b, wrap=g.sweep)
 
 
 @op("Div", types=NUMERIC, exact=True)
 def div(g):
     yield from binary(g, trunc_div, nonzero_b=True)
+    if "uint64" in g.types(sweep=True) and g.sweep:
+        a = np.array([2 ** 64 - 1, 2 ** 63 + 7, 10, 2 ** 63], np.uint64)
+        b = np.array([3, 2, 2 ** 63 + 1, 1], np.uint64)
+        yield g.case("uint64_big", "uint64 values above INT64_MAX", "uint64",
+                     [In("a", "uint64", a), In("b", "uint64", b)], ref=lambda a, b: a // b)
 
 
 @op("Equal", types=ALL, exact=True)
@@ -261,6 +275,11 @@ def clip(g):
         yield g.case("min_gt_max_int32", "int32, min > max", "int32",
                      [In("x", "int32", xi), In("min", "int32", np.array(3, np.int32)),
                       In("max", "int32", np.array(-2, np.int32))], ref=ref(3, -2))
+    if "uint64" in g.types(sweep=True) and g.sweep:
+        big = np.array([2 ** 63 + 5, 2 ** 64 - 1, 3, 2 ** 63 - 1], np.uint64)
+        yield g.case("uint64_big", "uint64 values above INT64_MAX", "uint64",
+                     [In("x", "uint64", big), In("min", "uint64", np.array(2 ** 62, np.uint64)),
+                      In("max", "uint64", np.array(2 ** 63 + 9, np.uint64))], ref=ref(2 ** 62, 2 ** 63 + 9))
     yield g.case("special", "NaN and infinities", F32,
                  [In("x", F32, np.array([np.nan, INF, -INF, 0.3], np.float32)),
                   In("min", F32, np.array(-1, np.float32)), In("max", F32, np.array(1, np.float32))],
@@ -800,9 +819,11 @@ def cast_values(g, s, t):
         return np.array([True, False, True, True, False, False])
     if s in FLOATS:
         if t in FLOATS:
-            v = list(r.standard_normal(5) * 3) + [0.0, -0.0, 1e-3, 300.5]
+            v = list(r.standard_normal(5) * 3) + [0.0, -0.0, 1e-3, 300.5, np.inf, -np.inf, np.nan]
             if t == "float16" and s != "float16":
-                v += [7e4, -1e5]  # beyond float16: infinities
+                v += [7e4, -1e5, 65519.0, 65520.0]  # beyond float16: infinities (65520 rounds up)
+            if t in ("float16", "bfloat16") and s in ("float32", "float64"):
+                v += [1e-6, -6e-8, 2.9e-8, 3e-39, 1.00048828125]  # subnormals, underflow, ties
             return to_float(v, s)
         if t == "bool":
             return to_float([0.0, -0.0, 0.5, -2.0, np.nan, np.inf], s)
@@ -865,18 +886,24 @@ def cast(g):
 # ---------------------------------------------------------------- Range
 @op("Range", types=["float32", "float64", "int16", "int32", "int64"])
 def range_(g):
-    def ref(s, l, d):
-        n = max(int(np.ceil((float(l) - float(s)) / float(d))), 0)
-        return (s + np.arange(n) * d).astype(s.dtype) if s.dtype.kind != "f" else s + np.arange(n) * d
+    def ref_for(dt):
+        def ref(s, l, d):
+            # The count ceil((limit - start) / delta): onnxruntime subtracts in the inputs' type
+            # and divides in double (float32 0.3 / 0.1 gives 4 elements, not 3).
+            t = {"float32": np.float32, "float64": np.float64}.get(dt, np.float64)
+            n = max(int(np.ceil(np.float64(t(l) - t(s)) / np.float64(t(d)))), 0)
+            return (s + np.arange(n) * d).astype(s.dtype) if s.dtype.kind != "f" else s + np.arange(n) * d
+        return ref
     for dt in g.types():
         fl = dt in FLOATS
-        for k, (s, l, d) in enumerate(((0.5, 3.0, 0.7), (10, 1, -3), (5, 1, 2), (-3, 4, 1))
+        for k, (s, l, d) in enumerate(((0.5, 3.0, 0.7), (10, 1, -3), (5, 1, 2), (-3, 4, 1), (0, 0.3, 0.1),
+                                       (1, 0, -0.1))
                                       if fl else ((1, 10, 3), (10, 1, -3), (5, 1, 2), (-3, 4, 1))):
             cast = np.dtype({"float32": np.float32, "float64": np.float64, "int16": np.int16,
                              "int32": np.int32, "int64": np.int64}[dt]).type
             ins = [In(n, dt, np.array(cast(v)), k % 2 == 1) for n, v in (("start", s), ("limit", l), ("delta", d))]
             yield g.case("%s_%d" % (dt, k), "start %s limit %s delta %s%s" % (
-                s, l, d, " (initializers)" if k % 2 else ""), dt, ins, ref=ref)
+                s, l, d, " (initializers)" if k % 2 else ""), dt, ins, ref=ref_for(dt))
 
 
 # ---------------------------------------------------------------- reductions
