@@ -156,7 +156,10 @@ static void bin_one(void *vc, size_t o, const size_t *off)
             c->err = 1;
             return;
         }
-        r = (x == INT64_MIN && y == -1) ? INT64_MIN : x / y;
+        if (c->a->dtype == LSTM_DT_UINT64) /* unsigned: values above INT64_MAX */
+            r = (int64_t)(ux / uy);
+        else
+            r = (x == INT64_MIN && y == -1) ? INT64_MIN : x / y;
         break;
     case E_POW:
         r = ipow(x, y);
@@ -492,6 +495,15 @@ int lstm__clip_run(lstm__kctx *k)
         }
     } else {
         int64_t lo = mn ? lstm__get_i(mn, 0) : INT64_MIN, hi = mx ? lstm__get_i(mx, 0) : INT64_MAX;
+        if (x->dtype == LSTM_DT_UINT64) { /* compared unsigned: values above INT64_MAX */
+            uint64_t ulo = mn ? (uint64_t)lo : 0, uhi = mx ? (uint64_t)hi : UINT64_MAX;
+            for (size_t i = 0; i < y->nelem; i++) {
+                uint64_t v = ((const uint64_t *)x->data)[i];
+                v = v < ulo ? ulo : v;
+                ((uint64_t *)y->data)[i] = v > uhi ? uhi : v;
+            }
+            return LSTM_OK;
+        }
         for (size_t i = 0; i < y->nelem; i++) {
             int64_t v = lstm__get_i(x, i);
             v = v < lo ? lo : v;
