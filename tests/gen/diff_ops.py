@@ -29,6 +29,11 @@ def binary(g, ref, out_bool=False, nonzero_b=False, b_range=None, wrap=False):
             b.reshape(-1)[::2] = a.reshape(-1)[::2]
         yield g.case(dt, "same shapes %s" % (shp,), dt, [In("a", dt, a), In("b", dt, b)],
                      out_types=out(dt), ref=ref)
+    if out_bool and F32 in g.types():  # NaN compares false (Equal too), infinities compare
+        a = np.array([np.nan, 1.0, np.nan, np.inf, -np.inf, 0.0], np.float32)
+        b = np.array([1.0, np.nan, np.nan, np.inf, 3.0, -0.0], np.float32)
+        yield g.case("nan_inf", "NaN, infinities, -0 == 0", F32, [In("a", F32, a), In("b", F32, b)],
+                     out_types=["bool"], ref=ref)
     if wrap:  # integer results beyond the type wrap around (two's complement)
         for dt in ("uint8", "int8", "uint16"):
             if dt in g.types(sweep=True):
@@ -189,7 +194,7 @@ def neg(g):
 
 @op("Exp", types=FLOATS)
 def exp(g):
-    yield from unary(g, np.exp, specials=[0.0, -INF, INF, 80.0, -100.0, 88.0])
+    yield from unary(g, np.exp, specials=[0.0, -INF, INF, 80.0, -100.0, 88.0, 89.0, -104.0])
 
 
 @op("Log", types=FLOATS)
@@ -958,6 +963,8 @@ def reductions(g, kind, input_since):
         for keep in (k % 2,):
             yield mk("ax%d_k%d" % (k, keep), "axes %s keepdims %d" % (axes, keep), F32, g.rand(F32, (2, 3, 4)), axes, keep)
     yield mk("all_k0", "every axis, keepdims 0", F32, g.rand(F32, (2, 3)), None, 0)
+    yield mk("nan_inf", "NaN and infinities", F32, np.array([[np.nan, 1, -np.inf], [np.inf, 2, 0]], np.float32),
+             [1], 0)
     yield mk("size1", "axis of size 1", F32, g.rand(F32, (3, 1, 2)), [1], 0)
     yield mk("empty_keep", "empty [2,0] over axis 0", F32, np.zeros((2, 0), np.float32), [0], 1)
     if kind == "sum" or (kind == "max" and g.v >= 18):  # the mean of nothing is undefined; the
