@@ -8,7 +8,10 @@
 **
 **     lstm_model *m = NULL;
 **     lstm_session *s = NULL;
-**     if (lstm_model_open("model.onnx", NULL, &m) != LSTM_OK) {
+**     lstm_options opt;
+**     lstm_options_init(&opt);                               // defaults, and opt.size
+**     opt.num_threads = 2;                                   // (or pass NULL for defaults)
+**     if (lstm_model_open("model.onnx", &opt, &m) != LSTM_OK) {
 **         fprintf(stderr, "%s\n", lstm_model_errmsg(m));   // names the node or tensor at fault
 **         lstm_model_close(m);
 **         return 1;
@@ -31,8 +34,9 @@
 ** - The library never prints, aborts or exits. It has no global mutable state except
 **   OpenBLAS's thread count, which only lstm_options.num_threads changes.
 ** - Constructors always write *out: a handle, or NULL when even that could not be allocated
-**   (LSTM_ENOMEM) or the arguments were invalid (LSTM_EINVAL). A handle returned with an error
-**   explains it through its errmsg and must still be closed. Closing NULL is a no-op.
+**   (LSTM_ENOMEM) or a required argument was NULL (LSTM_EINVAL). A handle returned with an
+**   error explains it through its errmsg and must still be closed (an lstm_options refused
+**   for its size gives such a handle). Closing NULL is a no-op.
 ** - Threads: a loaded lstm_model is immutable and may be used by any number of threads at
 **   once (sessions, introspection, describe). An lstm_session must be used by one thread at a
 **   time. Close every session of a model before the model.
@@ -107,8 +111,14 @@ typedef struct lstm_limits {
     uint64_t max_run_bytes;    /* memory one session plans (arena, computed shapes), 8 GiB */
 } lstm_limits;
 
-/* Options for opening a model. All-zero (or NULL) means defaults. */
+/* Options for opening a model (NULL means defaults). Start from lstm_options_init(&opt), or in
+** C `lstm_options opt = {.size = sizeof opt, ...}`: `size` tells the library which version of
+** this struct the program was compiled with, so fields added later (always at the end) leave
+** older programs working, and zero fields mean defaults. lstm_model_open refuses with
+** LSTM_EINVAL (and a message, see Conventions) a size it does not know: 0 (size not set),
+** larger than its own (a program built against a newer lstm.h), or any other value. */
 typedef struct lstm_options {
+    size_t size; /* sizeof(lstm_options) as the program was compiled; set by lstm_options_init */
     lstm_limits limits;
     /* Allocator hooks; both or neither. ud is passed back unchanged. */
     void *(*alloc)(void *ud, size_t size);
@@ -134,6 +144,14 @@ typedef struct lstm_options {
     int (*abort)(void *ud);
     void *abort_ud;
 } lstm_options;
+
+/* Zero *opt (defaults) and set opt->size. Inline, so the size is that of the program's lstm.h. */
+static inline void lstm_options_init(lstm_options *opt)
+{
+    lstm_options zero = {0};
+    *opt = zero;
+    opt->size = sizeof *opt;
+}
 
 enum { LSTM_LOG_ERROR = 0, LSTM_LOG_WARN = 1, LSTM_LOG_INFO = 2, LSTM_LOG_DEBUG = 3 };
 
@@ -196,6 +214,8 @@ typedef struct lstm_value_info {
     int64_t dims[LSTM_MAX_RANK];
     const char *dim_names[LSTM_MAX_RANK];
     int has_default; /* an initializer gives the value when the caller binds none */
+    int kind;        /* LSTM_VALUE_TENSOR, LSTM_VALUE_SEQUENCE (dtype: its elements') or
+                     ** LSTM_VALUE_OPTIONAL (of a tensor or a sequence) */
 } lstm_value_info;
 
 /* Number of graph inputs (those with a default included) / outputs; -1 for a NULL or failed
@@ -212,8 +232,9 @@ LSTM_API int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info 
 typedef struct lstm_session lstm_session;
 
 /* Open a session on a usable model (LSTM_EINVAL for NULL or a failed model); m must outlive
-** it. Every node's attributes are checked here: a node the runtime cannot run is refused
-** with LSTM_EUNSUPPORTED naming it. One thread at a time per session. */
+** it. Every node's attributes are checked here: a node that breaks the ONNX spec is refused
+** with LSTM_EMODEL naming it (before any other refusal), a node the runtime cannot run with
+** LSTM_EUNSUPPORTED naming it. One thread at a time per session. */
 LSTM_API int lstm_session_open(const lstm_model *m, lstm_session **out);
 /* Bind input `name` to caller memory: data (nbytes, aligned to the element size) must stay
 ** valid and unchanged until lstm_session_run returns; it is read, never written. dims has rank
@@ -235,8 +256,15 @@ typedef struct lstm_view {
     size_t nbytes;
 } lstm_view;
 
-/* Inputs and outputs that are not tensors (ONNX sequence and optional types). */
-enum { LSTM_VALUE_TENSOR = 0, LSTM_VALUE_SEQUENCE = 1, LSTM_VALUE_NONE = 2 };
+/* Inputs and outputs that are not tensors (ONNX sequence and optional types): what a value
+** holds (a tensor, a sequence of tensors, or nothing: an optional without element), and for
+** declarations, LSTM_VALUE_OPTIONAL. */
+enum {
+    LSTM_VALUE_TENSOR = 0,
+    LSTM_VALUE_SEQUENCE = 1,
+    LSTM_VALUE_NONE = 2,
+    LSTM_VALUE_OPTIONAL = 3
+};
 /* Bind a sequence input to count tensors in caller memory (the same rules as set_input; every
 ** item has the same dtype; the items array itself may be freed after the call). */
 LSTM_API int lstm_session_set_input_sequence(lstm_session *s, const char *name, int count,
@@ -281,7 +309,17 @@ LSTM_API int lstm_session_set_profiling(lstm_session *s, int on);
 ** LSTM_EINVAL for a NULL session or callback or another format. */
 LSTM_API int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void *ud);
 
-/* Forget the carried state: the next run starts from the model's initial state. */
+/* Explicit state: after every successful run, output `out` is copied into the session and
+** becomes input `in` of the next run, so a model that takes its state as an input and returns
+** the next one (Silero VAD: "stateN" -> "state"; PyTorch exports with state I/O: "hn" -> "h0",
+** "cn" -> "c0") can be fed a long signal chunk by chunk. The first run uses `in` as the caller
+** bound it (or its default); binding `in` again overrides the carried value for the next run;
+** lstm_session_reset_state goes back to the caller's binding. No allocation once the state's
+** size is known. LSTM_EINVAL for unknown names, different declared types or an input already
+** carried. */
+LSTM_API int lstm_session_carry(lstm_session *s, const char *out, const char *in);
+/* Forget the carried state (streamed recurrent state and lstm_session_carry values): the next
+** run starts from the model's initial state. */
 LSTM_API int lstm_session_reset_state(lstm_session *s);
 /* Free a session and everything it planned; NULL is a no-op. */
 LSTM_API void lstm_session_close(lstm_session *s);
@@ -289,6 +327,7 @@ LSTM_API void lstm_session_close(lstm_session *s);
 LSTM_API const char *lstm_session_errmsg(const lstm_session *s);
 
 /* ---- Tensor files ----------------------------------------------------------------------- */
+/* (The enums of lstm_value come first, with the session calls above.) */
 
 /* A tensor that owns its name and data (malloc'd; name may be ""). Release with
 ** lstm_tensor_clear, which frees both and zeroes the struct. */
@@ -306,6 +345,24 @@ typedef struct lstm_tensor {
 LSTM_API int lstm_tensor_read_pb(const void *buf, size_t len, lstm_tensor *out, char *err,
                                  size_t errlen);
 LSTM_API void lstm_tensor_clear(lstm_tensor *t); /* NULL is a no-op */
+
+/* A value read from a test-case file: a tensor (TensorProto), a sequence of tensors
+** (SequenceProto) or an optional (OptionalProto: a tensor, a sequence or nothing). Owns its
+** memory; release with lstm_value_clear. */
+typedef struct lstm_value {
+    char *name;         /* "" when the file names none */
+    int kind;           /* LSTM_VALUE_TENSOR, LSTM_VALUE_SEQUENCE or LSTM_VALUE_NONE */
+    lstm_tensor tensor; /* LSTM_VALUE_TENSOR (its name is in `name`) */
+    int count;          /* LSTM_VALUE_SEQUENCE: its tensors */
+    lstm_tensor *items;
+    int elem_dtype; /* LSTM_VALUE_SEQUENCE: their type (0 when empty and unknown) */
+} lstm_value;
+enum { LSTM_PB_TENSOR = 0, LSTM_PB_SEQUENCE = 1, LSTM_PB_OPTIONAL = 2 };
+/* Decode one serialized message of the kind `proto` (LSTM_PB_*). Sparse tensors, maps and
+** nested sequences are refused (LSTM_EUNSUPPORTED). On failure err gets the reason. */
+LSTM_API int lstm_value_read_pb(const void *buf, size_t len, int proto, lstm_value *out, char *err,
+                                size_t errlen);
+LSTM_API void lstm_value_clear(lstm_value *v); /* NULL is a no-op */
 /* Static name of an element type ("float32", "int64", ...). */
 LSTM_API const char *lstm_dtype_name(int dtype);
 /* Size in bytes of one element, 0 for types without a fixed size. */

@@ -58,7 +58,7 @@ static tb_model *open_counted(lstm_model **m, lstm_session **s)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.alloc = count_alloc, .free = count_free};
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, m), LSTM_OK);
     assert_int_equal(lstm_session_open(*m, s), LSTM_OK);
     return b;
@@ -104,6 +104,141 @@ static void plan_once_no_alloc_in_run(void **state)
     lstm_session_close(s);
     lstm_model_close(m);
     tb_free(b);
+}
+
+/* Input k of test_data_set_0 of a reference case, read as the model declares it. */
+static void bind_case_input(lstm_model *m, lstm_session *s, const char *dir, int k, lstm_value *v)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%.4000s/test_data_set_0/input_%d.pb", dir, k);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static unsigned char buf[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    lstm_value_info vi;
+    assert_int_equal(lstm_model_input_info(m, k, &vi), LSTM_OK);
+    int proto = vi.kind == LSTM_VALUE_SEQUENCE ? LSTM_PB_SEQUENCE : LSTM_PB_TENSOR;
+    assert_int_equal(lstm_value_read_pb(buf, len, proto, v, NULL, 0), LSTM_OK);
+    assert_int_equal(v->kind, LSTM_VALUE_TENSOR);
+    const lstm_tensor *t = &v->tensor;
+    assert_int_equal(
+        lstm_session_set_input(s, vi.name, t->dtype, t->rank, t->dims, t->data, t->nbytes),
+        LSTM_OK);
+}
+
+/* Control flow (If with LSTMs, Scan, a scripted Loop building a sequence): after the first
+** run, runs with the same shapes allocate nothing and give the same outputs. */
+static void control_flow_no_alloc(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"if_lstm_outer", "scan_lstm_cell_fwd", "scan_lstm_cell_rev",
+                                        "scripted_loop", "loop_greedy_decoder"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char dir[4096], path[4200];
+        snprintf(dir, sizeof dir, "%s/control/%s", TESTS_DATA_DIR, cases[c]);
+        snprintf(path, sizeof path, "%s/model.onnx", dir);
+        lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+        lstm_model *m;
+        lstm_session *s;
+        assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
+        if (lstm_session_open(m, &s) != LSTM_OK) {
+            /* ArgMax arrives with the operators of the real-world models. */
+            print_message("skipping %s: %s\n", cases[c], lstm_session_errmsg(s));
+            lstm_session_close(s);
+            lstm_model_close(m);
+            continue;
+        }
+        int n_in = lstm_model_input_count(m);
+        lstm_value vals[8];
+        for (int k = 0; k < n_in; k++) bind_case_input(m, s, dir, k, &vals[k]);
+        int rc = lstm_session_run(s);
+        if (rc) print_error("%s: %s\n", cases[c], lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        lstm_value_info oi;
+        assert_int_equal(lstm_model_output_info(m, 0, &oi), LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, oi.name, &v), LSTM_OK);
+        static unsigned char first[1 << 14];
+        assert_true(v.nbytes <= sizeof first);
+        memcpy(first, v.data, v.nbytes);
+        size_t nbytes = v.nbytes;
+        allocs = 0;
+        for (int r = 0; r < 3; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+        if (allocs)
+            print_error("%s: %d allocations in runs with the same shapes\n", cases[c], allocs);
+        assert_int_equal(allocs, 0);
+        assert_int_equal(lstm_session_output(s, oi.name, &v), LSTM_OK);
+        assert_int_equal(v.nbytes, nbytes);
+        assert_memory_equal(v.data, first, nbytes);
+        for (int k = 0; k < n_in; k++) lstm_value_clear(&vals[k]);
+        lstm_session_close(s);
+        lstm_model_close(m);
+    }
+}
+
+/* lstm_session_carry: a state-I/O LSTM (x, h0, c0) -> (y, hn, cn) fed in chunks with hn -> h0
+** and cn -> c0 gives the outputs of one run; the caller's binding overrides the carried value;
+** reset_state goes back to the caller's binding; steady chunks allocate nothing. */
+static void explicit_state_carry(void **state)
+{
+    (void)state;
+    enum { T = 12, B = 2, I = 4, H = 6, K = 3 };
+    static float x[T * B * I], zeros[2 * B * H], y_full[T * B * H];
+    for (int i = 0; i < T * B * I; i++) x[i] = (float)((i * 37) % 17) / 8.0f - 1.0f;
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open(TESTS_DATA_DIR "/cli/state_io.onnx", &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 3, D3(T, B, I), x, sizeof x),
+                     LSTM_OK);
+    assert_int_equal(
+        lstm_session_set_input(s, "h0", LSTM_DT_FLOAT, 3, D3(2, B, H), zeros, sizeof zeros),
+        LSTM_OK);
+    assert_int_equal(
+        lstm_session_set_input(s, "c0", LSTM_DT_FLOAT, 3, D3(2, B, H), zeros, sizeof zeros),
+        LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output_copy(s, "y", y_full, sizeof y_full), LSTM_OK);
+    assert_int_equal(lstm_session_carry(s, "hn", "h0"), LSTM_OK);
+    assert_int_equal(lstm_session_carry(s, "cn", "c0"), LSTM_OK);
+    assert_int_equal(lstm_session_carry(s, "hn", "h0"), LSTM_EINVAL); /* h0 is carried */
+    assert_int_equal(lstm_session_carry(s, "nope", "c0"), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "no output 'nope'"));
+    for (int pass = 0; pass < 2; pass++) {
+        for (int t0 = 0; t0 < T; t0 += K) {
+            if (t0 == 2 * K) allocs = 0; /* the state's buffers exist after the first chunks */
+            assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 3, D3(K, B, I),
+                                                    x + t0 * B * I, sizeof(float) * K * B * I),
+                             LSTM_OK);
+            assert_int_equal(lstm_session_run(s), LSTM_OK);
+            lstm_view v;
+            assert_int_equal(lstm_session_output(s, "y", &v), LSTM_OK);
+            for (int i = 0; i < K * B * H; i++)
+                assert_true(fabsf(((const float *)v.data)[i] - y_full[t0 * B * H + i]) < 1e-6f);
+        }
+        assert_int_equal(allocs, 0);
+        /* Start over from the caller's zeros. */
+        assert_int_equal(lstm_session_reset_state(s), LSTM_OK);
+    }
+    /* Binding h0 again overrides the carried value for the next run. */
+    assert_int_equal(
+        lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 3, D3(K, B, I), x, sizeof(float) * K * B * I),
+        LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK); /* chunk 0, from zeros */
+    assert_int_equal(
+        lstm_session_set_input(s, "h0", LSTM_DT_FLOAT, 3, D3(2, B, H), zeros, sizeof zeros),
+        LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK); /* chunk 0 again: h0 zeros, c0 carried */
+    lstm_view v;
+    assert_int_equal(lstm_session_output(s, "y", &v), LSTM_OK);
+    int differs = 0;
+    for (int i = 0; i < K * B * H; i++)
+        differs |= fabsf(((const float *)v.data)[i] - y_full[i]) > 1e-6f;
+    assert_true(differs);
+    lstm_session_close(s);
+    lstm_model_close(m);
 }
 
 static void misuse(void **state)
@@ -163,19 +298,27 @@ static void misuse(void **state)
     tb_free(b);
 }
 
-/* The model loads but its session is refused with LSTM_EUNSUPPORTED and msg; frees b. */
-static void expect_open_unsupported(tb_model *b, const char *msg)
+/* The model loads but its session is refused with `code` and msg; frees b. */
+static void expect_open_refused(tb_model *b, int code, const char *msg)
 {
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
     lstm_model *m;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
+    int rc = lstm_session_open(m, &s);
+    if (rc != code || !strstr(lstm_session_errmsg(s), msg))
+        print_error("got %d '%s', expected %d with '%s'\n", rc, lstm_session_errmsg(s), code, msg);
+    assert_int_equal(rc, code);
     assert_non_null(strstr(lstm_session_errmsg(s), msg));
     lstm_session_close(s);
     lstm_model_close(m);
     tb_free(b);
+}
+
+static void expect_open_unsupported(tb_model *b, const char *msg)
+{
+    expect_open_refused(b, LSTM_EUNSUPPORTED, msg);
 }
 
 /* A node the runtime cannot run is refused when the session opens, naming the node. */
@@ -327,7 +470,7 @@ static void abort_and_log(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.abort = stop_cb};
+    lstm_options opt = {.size = sizeof(lstm_options), .abort = stop_cb};
     lstm_model *m;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
@@ -366,7 +509,7 @@ static void logging(void **state)
     tb_output(b, "Y", F32, -1, NULL, NULL);
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.log = log_cb};
+    lstm_options opt = {.size = sizeof(lstm_options), .log = log_cb};
     lstm_model *m;
     logged[0] = 0;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
@@ -397,7 +540,7 @@ static void run_allocation_failures(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.alloc = flaky_alloc, .free = count_free};
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = flaky_alloc, .free = count_free};
     float x[30] = {0};
     int total = -1;
     for (int k = -1; k < total || total < 0; k++) {
@@ -432,7 +575,7 @@ static void run_memory_limit(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.limits.max_run_bytes = 4096};
+    lstm_options opt = {.size = sizeof(lstm_options), .limits.max_run_bytes = 4096};
     lstm_model *m;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
@@ -450,36 +593,206 @@ static void run_memory_limit(void **state)
     tb_free(b);
 }
 
-/* Control flow is refused when the session opens, naming the node. */
-static void control_flow_refused(void **state)
+/* A subgraph made of the last k nodes added to the main graph, with these inputs and outputs
+** (names only). */
+static Onnx__GraphProto *take_body(tb_model *b, int k, int n_in, const char *const *ins, int n_out,
+                                   const char *const *outs)
 {
-    (void)state;
-    tb_model *b = tb_new(8, 14);
-    tb_input(b, "cond", 9, 0, NULL, NULL);
-    Onnx__NodeProto *n = tb_node(b, "If", "branch", "cond", "Y");
-    Onnx__GraphProto *body = tb_alloc(b, sizeof *body);
+    Onnx__GraphProto *g = tb_graph(b), *body = tb_alloc(b, sizeof *body);
     onnx__graph_proto__init(body);
-    Onnx__AttributeProto *a = tb_attr_i(b, n, "then_branch", 0);
+    body->name = "body";
+    body->n_node = (size_t)k;
+    body->node = tb_alloc(b, (size_t)(k + 1) * sizeof *body->node);
+    for (int i = 0; i < k; i++) body->node[i] = g->node[g->n_node - (size_t)k + (size_t)i];
+    g->n_node -= (size_t)k;
+    Onnx__ValueInfoProto **vi = tb_alloc(b, (size_t)(n_in + n_out + 1) * sizeof *vi);
+    for (int i = 0; i < n_in + n_out; i++) {
+        vi[i] = tb_alloc(b, sizeof *vi[i]);
+        onnx__value_info_proto__init(vi[i]);
+        vi[i]->name = tb_strdup(b, i < n_in ? ins[i] : outs[i - n_in]);
+    }
+    body->n_input = (size_t)n_in;
+    body->input = vi;
+    body->n_output = (size_t)n_out;
+    body->output = vi + n_in;
+    return body;
+}
+
+static void attach(tb_model *b, Onnx__NodeProto *n, const char *name, Onnx__GraphProto *body)
+{
+    Onnx__AttributeProto *a = tb_attr_i(b, n, name, 0);
     a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
     a->has_i = 0;
     a->g = body;
+}
+
+/* An If on input "cond" with branches giving Y (the then branch an Identity of X); when
+** `outs` > 1 the else branch gives two outputs. */
+static tb_model *if_model(int with_else, int else_outs)
+{
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "cond", 9, 0, NULL, NULL);
+    tb_input(b, "X", F32, 1, D1(2), NULL);
+    tb_node(b, "Identity", "then_id", "X", "t_out");
+    Onnx__GraphProto *tb_ = take_body(b, 1, 0, NULL, 1, (const char *const[]){"t_out"});
+    tb_node(b, "Neg", "else_neg", "X", "e_out");
+    tb_node(b, "Neg", "else_neg2", "X", "e_out2");
+    Onnx__GraphProto *eb =
+        take_body(b, 2, 0, NULL, else_outs, (const char *const[]){"e_out", "e_out2"});
+    Onnx__NodeProto *n = tb_node(b, "If", "branch", "cond", "Y");
+    attach(b, n, "then_branch", tb_);
+    if (with_else) attach(b, n, "else_branch", eb);
+    tb_output(b, "Y", F32, 1, D1(2), NULL);
+    return b;
+}
+
+/* The model is refused when it loads, with code and a message that contains msg. */
+static void expect_load_refused(tb_model *b, const lstm_options *opt, int code, const char *msg)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    int rc = lstm_model_open_buffer(buf, len, opt, &m);
+    if (rc != code || !strstr(lstm_model_errmsg(m), msg))
+        print_error("got %d '%s', expected %d with '%s'\n", rc, lstm_model_errmsg(m), code, msg);
+    assert_int_equal(rc, code);
+    assert_non_null(strstr(lstm_model_errmsg(m), msg));
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+/* Malformed subgraphs are refused with a message naming the path. */
+static void malformed_subgraphs(void **state)
+{
+    (void)state;
+    /* A well-formed If runs, taking either branch. */
+    tb_model *b = if_model(1, 1);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[2] = {1.5f, -2.0f};
+    for (unsigned char c = 0; c < 2; c++) {
+        assert_int_equal(lstm_session_set_input(s, "cond", 9, 0, NULL, &c, 1), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 1, D1(2), x, sizeof x),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+        assert_true(((const float *)v.data)[0] == (c ? 1.5f : -1.5f));
+    }
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+    /* A missing branch. */
+    expect_open_refused(if_model(0, 1), LSTM_EMODEL,
+                        "node 'branch' (If, opset 14): attribute 'else_branch' is missing");
+    /* Branches with different output counts. */
+    expect_open_refused(if_model(1, 2), LSTM_EMODEL, "then_branch has 1 outputs, else_branch 2");
+    /* A Loop body with the wrong signature: (cond) -> (cond) for one loop-carried value. */
+    b = tb_new(8, 14);
+    tb_input(b, "X", F32, 1, D1(2), NULL);
+    tb_node(b, "Identity", "pass", "c_in", "c_out");
+    Onnx__GraphProto *body =
+        take_body(b, 1, 1, (const char *const[]){"c_in"}, 1, (const char *const[]){"c_out"});
+    Onnx__NodeProto *n = tb_node(b, "Loop", "loop", ",,X", "Y");
+    attach(b, n, "body", body);
+    tb_output(b, "Y", F32, 1, D1(2), NULL);
+    expect_open_refused(b, LSTM_EMODEL,
+                        "node 'loop' (Loop, opset 14): body has 1 inputs and 1 outputs, "
+                        "expected 3 and 2");
+    /* A name defined nowhere in scope, inside a branch. */
+    b = if_model(1, 1);
+    tb_graph(b)->node[0]->attribute[0]->g->node[0]->input[0] = "ghost";
+    expect_load_refused(b, NULL, LSTM_EMODEL,
+                        "node 'branch' then_branch: node 'then_id' (Identity): input 0 'ghost' is "
+                        "not a graph input, an initializer or the output of an earlier node of "
+                        "this graph or an enclosing one");
+    /* Nesting past the limit: If inside If ... 33 deep (the protobuf depth limit raised so
+    ** that the graph limit is the one that refuses it). */
+    b = tb_new(8, 14);
+    tb_input(b, "cond", 9, 0, NULL, NULL);
+    tb_node(b, "Identity", "leaf", "cond", "r0");
+    Onnx__GraphProto *inner = take_body(b, 1, 0, NULL, 1, (const char *const[]){"r0"});
+    for (int d = 1; d <= 33; d++) {
+        char out[16], nm[16], leaf[16];
+        snprintf(out, sizeof out, "r%d", d);
+        snprintf(nm, sizeof nm, "if%d", d);
+        snprintf(leaf, sizeof leaf, "e%d", d);
+        tb_node(b, "Identity", "else_leaf", "cond", leaf);
+        Onnx__GraphProto *eb =
+            take_body(b, 1, 0, NULL, 1, (const char *const[]){tb_strdup(b, leaf)});
+        n = tb_node(b, "If", nm, "cond", out);
+        attach(b, n, "then_branch", inner); /* gives r(d-1) */
+        attach(b, n, "else_branch", eb);
+        inner = take_body(b, 1, 0, NULL, 1, (const char *const[]){tb_strdup(b, out)});
+    }
+    Onnx__GraphProto *g = tb_graph(b);
+    g->node = inner->node;
+    g->n_node = inner->n_node;
+    tb_output(b, "r33", 9, 0, NULL, NULL);
+    lstm_options deep = {.size = sizeof(lstm_options), .limits.max_depth = 1000};
+    expect_load_refused(b, &deep, LSTM_ELIMIT, "subgraphs nest more than 32 deep");
+}
+
+/* A node that breaks the ONNX spec makes the model invalid: the session refuses it with
+** LSTM_EMODEL naming it (once), even after a node this runtime merely lacks. */
+static void invalid_node_before_unsupported(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 3, D3(5, 2, 3), NULL);
+    tb_init_f32(b, "W", 3, D3(1, 16, 3), NULL);
+    tb_init_f32(b, "R", 3, D3(1, 16, 4), NULL);
+    tb_node(b, "Conv", "conv", "X,X", "C");
+    Onnx__NodeProto *n = tb_node(b, "LSTM", "cell", "X,W,R", "Y");
+    tb_attr_s(b, n, "direction", "sideways");
     tb_output(b, "Y", F32, -1, NULL, NULL);
-    expect_open_unsupported(b, "node 'branch' (If, opset 14): no implementation of If");
+    tb_output(b, "C", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EMODEL);
+    const char *msg = lstm_session_errmsg(s);
+    if (strncmp(msg, "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'", 64))
+        print_error("got '%s'\n", msg);
+    assert_int_equal(
+        strncmp(msg, "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'", 64), 0);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    /* Without the invalid node, the unsupported one is refused as such. */
+    tb_graph(b)->n_node = 1;
+    tb_graph(b)->n_output = 1;
+    tb_graph(b)->output[0] = tb_graph(b)->output[1];
+    buf = tb_pack(b, &len);
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'conv' (Conv, opset 14)"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_once_no_alloc_in_run),
+        cmocka_unit_test(control_flow_no_alloc),
+        cmocka_unit_test(explicit_state_carry),
         cmocka_unit_test(misuse),
         cmocka_unit_test(unsupported_node),
-        cmocka_unit_test(control_flow_refused),
+        cmocka_unit_test(malformed_subgraphs),
         cmocka_unit_test(streaming),
         cmocka_unit_test(run_allocation_failures),
         cmocka_unit_test(run_memory_limit),
         cmocka_unit_test(abort_and_log),
         cmocka_unit_test(profiling),
         cmocka_unit_test(logging),
+        cmocka_unit_test(invalid_node_before_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,7 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
                          lstm__diag *d)
 {
     lstm__constant_params *p = params;
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 0, 0, 1, 1, d)) return d->code;
     if (n->n_attr != 1)
         return lstm__errf(d, LSTM_EMODEL, "%s must have exactly one value attribute, it has %d",
@@ -127,7 +127,7 @@ int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     lstm__cast_params *p = params;
     static const char *const v6[] = {"to", NULL}, *const v19[] = {"to", "saturate", NULL},
                              *const v24[] = {"to", "saturate", "round_mode", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     int64_t to, sat;
     const lstm__attr *rm = lstm__attr_find(n, "round_mode");
     /* One row covers every version: the attributes depend on the node's opset. */
