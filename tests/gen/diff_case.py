@@ -47,7 +47,9 @@ LATER_VERSIONS = {
     "Identity": [19, 21, 23, 24, 25], "LSTM": [22], "RNN": [22], "ReduceMax": [18, 20],
     "ReduceMean": [18], "Reshape": [19, 21, 23, 24, 25], "Shape": [19, 21, 23, 24, 25],
     "Split": [18], "Squeeze": [21, 23, 24, 25], "Transpose": [21, 23, 24, 25],
-    "Unsqueeze": [21, 23, 24, 25],
+    "Unsqueeze": [21, 23, 24, 25], "If": [19, 21, 23, 24, 25], "Loop": [19, 21, 23, 24, 25],
+    "Scan": [19, 21, 23, 24, 25], "OptionalGetElement": [18], "OptionalHasElement": [18],
+    "SplitToSequence": [24],
 }
 # Element types those later versions add that onnx 1.12's older schema does not list (only the
 # ones this runtime could support; float8 / int4 / int2 / string additions are left out).
@@ -83,15 +85,20 @@ class Case:
       trailing absent inputs are left out). Each present slot is In(...).
     outputs: node output names (None: an absent optional output, "").
     out_types: element type label of each present output (the model declares them).
+    out_kinds: "tensor" (default), "seq", "opt" or "opt_seq" per present output.
+    outer: In values that are graph inputs (or initializers) but not the node's inputs: what
+      subgraphs read from the outer scope; ref gets them after the node's inputs.
     ref: NumPy reference: called with the present inputs' values (floats as float64) and
       returning one array or a tuple (one per present output); None: onnxruntime only.
     tol: (rtol, atol) written to the case when it differs from lstm-run's default.
     ort: False (with why) when onnxruntime must not be the reference for this case."""
 
     def __init__(self, op, v, tag, what, dtype, inputs, outputs, out_types, attrs=None, ref=None,
-                 tol=None, ort=True, why=None):
+                 tol=None, ort=True, why=None, out_kinds=None, outer=None):
         self.op, self.v, self.tag, self.what, self.dtype = op, v, tag, what, dtype
+        self.outer = outer or []
         self.inputs, self.outputs, self.out_types = inputs, outputs, out_types
+        self.out_kinds = out_kinds or ["tensor"] * len(out_types)
         self.attrs, self.ref, self.tol, self.ort, self.why = attrs or {}, ref, tol, ort, why
 
     @property
@@ -100,10 +107,12 @@ class Case:
 
 
 class In:
-    """A node input: name, dtype label, value, and whether it is an initializer."""
+    """A node input: name, element type label, value, whether it is an initializer, and its
+    kind: "tensor" (an array), "seq" (a list of arrays), "opt" (an array or None: an empty
+    optional) or "opt_seq" (a list or None)."""
 
-    def __init__(self, name, dtype, value, init=False):
-        self.name, self.dtype, self.value, self.init = name, dtype, value, init
+    def __init__(self, name, dtype, value, init=False, kind="tensor"):
+        self.name, self.dtype, self.value, self.init, self.kind = name, dtype, value, init, kind
 
 
 def round_bf16(a):
@@ -175,7 +184,10 @@ class G:
         sweep (sweep=True forces the full list)."""
         tcs = self._type_lists(self.v)
         allowed = tcs[param] if param else next(iter(tcs.values()))
-        names = {SCHEMA_NAMES[t] if t in SCHEMA_NAMES else t[7:-1] for t in allowed}
+        names = set()
+        for t in allowed:  # tensor(x), seq(tensor(x)), optional(...): the element type x
+            inner = t[t.rfind("tensor("):t.find(")") + 1] if "tensor(" in t else t
+            names.add(SCHEMA_NAMES[inner] if inner in SCHEMA_NAMES else inner[7:-1])
         rt = runtime if runtime is not None else self.runtime_types
         full = [t for t in ALL if t in names and t in rt]
         if sweep or (sweep is None and self.sweep):
@@ -220,12 +232,12 @@ class G:
         return np.array(values, DTYPES[dt][1])
 
     def case(self, tag, what, dtype, inputs, outputs=("y",), out_types=None, attrs=None,
-             ref=None, tol=None, ort=True, why=None):
+             ref=None, tol=None, ort=True, why=None, out_kinds=None, outer=None):
         if out_types is None:
-            first = next(i for i in inputs if i is not None)
+            first = next(i for i in list(inputs) + list(outer or []) if i is not None)
             out_types = [first.dtype] * len([o for o in outputs if o])
         if tol is None and not REGISTRY[self.op][2]:
             tol = INEXACT_TOL
         c = Case(self.op, self.v, tag, what, dtype, list(inputs), list(outputs),
-                 list(out_types), attrs, ref, tol, ort, why)
+                 list(out_types), attrs, ref, tol, ort, why, out_kinds, outer)
         return c

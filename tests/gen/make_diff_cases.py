@@ -54,14 +54,17 @@ import tempfile
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 from diff_case import (DTYPES, FLOATS, INTS, NEWEST_OPSET, REGISTRY, SUITE_TOL, G,  # noqa: E402
-                       as_compute, schema_versions, to_dtype)
+                       as_compute, schema_versions)
+from diff_io import (OrtForm, cast_value, gather, shapes_of, tensor_proto, value_info,  # noqa: E402
+                     value_proto)
 import diff_ops  # noqa: E402,F401  (registers the entries)
+import diff_ops_flow  # noqa: E402,F401
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
 CHECK_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-12), "float16": (2e-3, 1e-3),
@@ -102,56 +105,59 @@ def ir_version(opset):
     return 10
 
 
-def tensor_proto(name, dt, a):
-    """A held array -> TensorProto of element type dt (bfloat16 from its float32 bits)."""
-    t = TensorProto()
-    t.name, t.data_type = name, DTYPES[dt][0]
-    a = np.array(a, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
-    t.dims.extend(a.shape)
-    if dt == "bfloat16":
-        t.raw_data = (a.astype(np.float32).view(np.uint32) >> 16).astype(np.uint16).tobytes()
-    else:
-        t.raw_data = a.astype(DTYPES[dt][1]).tobytes()
-    return t
-
-
 def attr_value(v):
     if isinstance(v, tuple) and len(v) == 3 and v[0] == "tensor":
         return tensor_proto("value", v[1], v[2])
     return v
 
 
-def build_model(c, for_ort=False, out_shapes=None):
-    """The case's model; for_ort: bfloat16 graph inputs/outputs through float32 + Cast.
-    out_shapes: the outputs' shapes to declare (else none: onnxruntime does not need them)."""
+def present_outputs(c):
+    return [o for o in c.outputs if o]
+
+
+def build_model(c, out_vals=None, ort=None):
+    """The case's model. out_vals: the expected outputs (declares tensor outputs' shapes).
+    ort: an OrtForm to fill for onnxruntime (non-tensor and bfloat16 graph I/O rewritten; it
+    needs the NumPy reference's outputs as out_vals for the lengths of sequences)."""
     ins = [i.name if i is not None else "" for i in c.inputs]
     while ins and not ins[-1]:
         ins.pop()
     outs = [o if o else "" for o in c.outputs]
     nodes, g_in, inits, g_out = [], [], [], []
     seen = set()
-    for i in c.inputs:
+    for i in c.inputs + c.outer:
         if i is None or i.name in seen:
             continue
         seen.add(i.name)
         if i.init:
             inits.append(tensor_proto(i.name, i.dtype, i.value))
             if ir_version(c.v) < 4:  # IR 3: every initializer is a graph input too
-                g_in.append(helper.make_tensor_value_info(i.name, DTYPES[i.dtype][0], list(i.value.shape)))
-        elif for_ort and i.dtype == "bfloat16":
-            g_in.append(helper.make_tensor_value_info(i.name + "_f32", TensorProto.FLOAT, list(i.value.shape)))
-            nodes.append(helper.make_node("Cast", [i.name + "_f32"], [i.name], to=TensorProto.BFLOAT16))
+                g_in.append(value_info(i.name, "tensor", i.dtype, list(i.value.shape)))
+        elif ort is not None and (i.kind != "tensor" or i.dtype == "bfloat16"):
+            ort.feed(i.name, i.kind, i.dtype, i.value)
         else:
-            g_in.append(helper.make_tensor_value_info(i.name, DTYPES[i.dtype][0], list(i.value.shape)))
+            g_in.append(value_info(i.name, i.kind, i.dtype, shapes_of(i.kind, i.value)))
+            if ort is not None:
+                ort.feeds.append((i.name, i.dtype, i.value))
     attrs = {k: attr_value(v) for k, v in c.attrs.items()}
-    nodes.insert(len(nodes), helper.make_node(c.op, ins, outs, name="node", **attrs))
-    for k, (o, dt) in enumerate(zip([o for o in c.outputs if o], c.out_types)):
-        shp = list(out_shapes[k]) if out_shapes else None
-        if for_ort and dt == "bfloat16":
-            nodes.append(helper.make_node("Cast", [o], [o + "_f32"], to=TensorProto.FLOAT))
-            g_out.append(helper.make_tensor_value_info(o + "_f32", TensorProto.FLOAT, shp))
+    node = helper.make_node(c.op, ins, outs, name="node", **attrs)
+    for k, (o, dt, kind) in enumerate(zip(present_outputs(c), c.out_types, c.out_kinds)):
+        v = out_vals[k] if out_vals is not None else None
+        if ort is not None and (kind != "tensor" or dt == "bfloat16"):
+            ort.out(o, kind, dt, v)
         else:
-            g_out.append(helper.make_tensor_value_info(o, DTYPES[dt][0], shp))
+            shp = shapes_of(kind, v) if out_vals is not None else None
+            if shp is not None and c.op == "If":  # branches may differ in shape: the rank only
+                shp = [None] * len(shp)
+            g_out.append(value_info(o, kind, dt, shp))
+            if ort is not None:
+                ort.fetch.append(("tensor", o))
+    nodes = [node]
+    if ort is not None:
+        nodes = ort.pre + nodes + ort.post
+        g_in += ort.g_in
+        g_out += ort.g_out
+        inits += ort.inits
     graph = helper.make_graph(nodes, c.name, g_in, g_out, initializer=inits)
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", c.v)],
                           producer_name="tests/gen/make_diff_cases.py")
@@ -159,48 +165,73 @@ def build_model(c, for_ort=False, out_shapes=None):
     return m
 
 
-def ort_feed(i, path):
-    """Write a graph input for onnxruntime-node; returns its feed entry."""
-    a = i.value
-    if i.dtype == "bfloat16":
-        a.astype(np.float32).tofile(path)
-        return {"name": i.name + "_f32", "dtype": "float32", "dims": list(a.shape), "file": path}
-    if i.dtype == "float16":
+def ort_file(name, dt, a, path):
+    """Write one onnxruntime-node feed; returns its job entry."""
+    a = np.asarray(a)
+    if dt == "float16":
         a.astype(np.float16).view(np.uint16).tofile(path)
-    elif i.dtype == "bool":
+    elif dt == "bool":
         a.astype(np.uint8).tofile(path)
     else:
-        a.astype(DTYPES[i.dtype][1]).tofile(path)
-    return {"name": i.name, "dtype": ORT_TYPES[i.dtype], "dims": list(a.shape), "file": path}
+        a.astype(DTYPES[dt][1]).tofile(path)
+    return {"name": name, "dtype": ORT_TYPES[dt], "dims": list(a.shape), "file": path}
 
 
-def read_ort_output(outdir, name, dt, meta):
-    m = meta[name]
-    raw = np.fromfile(os.path.join(outdir, name + ".bin"), np.uint8)
-    t = m["type"]
-    if t == "float16":
-        a = raw.view(np.uint16).view(np.float16)
-    elif t == "bool":
-        a = raw.astype(np.bool_)
-    else:
-        a = raw.view({"float32": np.float32, "float64": np.float64, **{k: DTYPES[k][1] for k in INTS}}[t])
-    a = a.reshape(m["dims"])
-    return to_dtype(a, dt) if dt == "bfloat16" else a
+def read_ort_outputs(outdir):
+    meta = json.load(open(os.path.join(outdir, "outputs.json")))
+    res = {}
+    for name, m in meta.items():
+        raw = np.fromfile(os.path.join(outdir, name + ".bin"), np.uint8)
+        t = m["type"]
+        if t == "float16":
+            a = raw.view(np.uint16).view(np.float16)
+        elif t == "bool":
+            a = raw.astype(np.bool_)
+        else:
+            a = raw.view({"float32": np.float32, "float64": np.float64, **{k: DTYPES[k][1] for k in INTS}}[t])
+        res[name] = a.reshape(m["dims"])
+    return res
+
+
+def to_held(kind, dt, v):
+    """onnxruntime's output as held: bfloat16 comes back as float32 from the Cast."""
+    if v is None or isinstance(v, str) or dt != "bfloat16":
+        return v
+    return cast_value(kind, dt, v)
+
+
+def compute_value(i):
+    """An input's value as the NumPy references see it (floats as float64)."""
+    if i.kind in ("seq", "opt_seq"):
+        return None if i.value is None else [as_compute(a, i.dtype) for a in i.value]
+    return None if i.value is None else as_compute(i.value, i.dtype)
 
 
 def run_ref(c):
-    vals = [as_compute(i.value, i.dtype) for i in c.inputs if i is not None]
+    vals = [compute_value(i) for i in c.inputs + c.outer if i is not None]
     with np.errstate(all="ignore"):
         r = c.ref(*vals)
-    r = list(r) if isinstance(r, (tuple, list)) else [r]
+    r = list(r) if isinstance(r, tuple) or (isinstance(r, list) and len(c.out_types) > 1) else [r]
     if len(r) != len(c.out_types):
         raise SystemExit("%s: the NumPy reference gives %d outputs, the case has %d" % (c.name, len(r), len(c.out_types)))
     with np.errstate(all="ignore"):
-        return [to_dtype(a, dt) for a, dt in zip(r, c.out_types)]
+        return [cast_value(kind, dt, a) for a, dt, kind in zip(r, c.out_types, c.out_kinds)]
 
 
 def agree(a, b, dt):
-    """onnxruntime's output a against the NumPy reference b (same dtype)."""
+    """onnxruntime's output a against the NumPy reference b (same dtype and kind)."""
+    if isinstance(b, list) or isinstance(a, list):
+        if not isinstance(a, list) or not isinstance(b, list) or len(a) != len(b):
+            return False, "sequences of %s and %s items" % (len(a) if isinstance(a, list) else a,
+                                                            len(b) if isinstance(b, list) else b)
+        for k, (x, y) in enumerate(zip(a, b)):
+            ok, why = agree(x, y, dt) if x is not None else (False, "missing")
+            if not ok:
+                return False, "item %d: %s" % (k, why)
+        return True, ""
+    if a is None or b is None or isinstance(a, str):
+        return (a is None) == (b is None), "an optional: onnxruntime %s, NumPy %s" % (
+            "empty" if a is None else "present", "empty" if b is None else "present")
     if a.shape != b.shape:
         return False, "shape %s vs %s" % (a.shape, b.shape)
     if dt not in FLOATS:
@@ -232,7 +263,7 @@ def case_tol(c):
 
 
 def write(c, expected, root):
-    model = build_model(c, out_shapes=[a.shape for a in expected])
+    model = build_model(c, out_vals=expected)
     if c.v <= onnx.defs.onnx_opset_version():
         try:
             onnx.checker.check_model(model, full_check=True)
@@ -245,16 +276,16 @@ def write(c, expected, root):
         f.write(model.SerializeToString())
     k = 0
     seen = set()
-    for i in c.inputs:
+    for i in c.inputs + c.outer:
         if i is None or i.init or i.name in seen:
             continue
         seen.add(i.name)
         with open(os.path.join(ts, "input_%d.pb" % k), "wb") as f:
-            f.write(tensor_proto(i.name, i.dtype, i.value).SerializeToString())
+            f.write(value_proto(i.name, i.kind, i.dtype, i.value).SerializeToString())
         k += 1
-    for k, (o, dt, a) in enumerate(zip([o for o in c.outputs if o], c.out_types, expected)):
+    for k, (o, dt, kind, a) in enumerate(zip(present_outputs(c), c.out_types, c.out_kinds, expected)):
         with open(os.path.join(ts, "output_%d.pb" % k), "wb") as f:
-            f.write(tensor_proto(o, dt, a).SerializeToString())
+            f.write(value_proto(o, kind, dt, a).SerializeToString())
     tol = case_tol(c)
     if tol is not None and tuple(tol) != SUITE_TOL:
         with open(os.path.join(d, "tolerance.txt"), "w") as f:
@@ -284,6 +315,10 @@ def main():
                     raise SystemExit("duplicate case name " + c.name)
                 names.add(c.name)
                 cases.append(c)
+    for c in cases:
+        c.ref_out = run_ref(c) if c.ref is not None else None
+        if any(k != "tensor" for k in c.out_kinds) and c.ref_out is None:
+            raise SystemExit("%s: sequence and optional outputs need a NumPy reference" % c.name)
     work = tempfile.mkdtemp(prefix="diffcases")
     jobs = []
     for n, c in enumerate(cases):
@@ -291,14 +326,14 @@ def main():
             continue
         d = os.path.join(work, "%04d" % n)
         os.makedirs(d)
-        om = build_model(c, for_ort=True)
+        c.ort_form = OrtForm()
+        om = build_model(c, out_vals=c.ref_out, ort=c.ort_form)
+        for o in om.graph.output:  # onnxruntime infers the shapes itself
+            if o.type.HasField("tensor_type"):
+                o.type.tensor_type.ClearField("shape")
         onnx.save(om, os.path.join(d, "model.onnx"))
-        feeds, seen = [], set()
-        for k, i in enumerate(c.inputs):
-            if i is None or i.init or i.name in seen:
-                continue
-            seen.add(i.name)
-            feeds.append(ort_feed(i, os.path.join(d, "in%d.bin" % k)))
+        feeds = [ort_file(name, dt, a, os.path.join(d, "in%d.bin" % k))
+                 for k, (name, dt, a) in enumerate(c.ort_form.feeds)]
         c.ort_dir = os.path.join(d, "out")
         jobs.append({"model": os.path.join(d, "model.onnx"), "feeds": feeds, "out_dir": c.ort_dir,
                      "typed": True, "keep_going": True, "optimization": "disabled"})
@@ -314,7 +349,7 @@ def main():
     os.makedirs(OUT)
     manifest, refused, disagreements = [], [], []
     for c in cases:
-        ref = run_ref(c) if c.ref is not None else None
+        ref = c.ref_out
         entry = {"op": c.op, "version": c.v, "name": c.name, "opset": c.v, "dtype": c.dtype,
                  "exercises": c.what}
         expected = None
@@ -325,7 +360,7 @@ def main():
                 msg = short_error(full)
                 # A model onnxruntime finds invalid is a generator bug, unless the complaint is
                 # about a node onnxruntime made itself (inserted casts, expanded functions).
-                if ("invalid model" in full or "ShapeInferenceError" in full) and not (
+                if ("invalid model" in full or "InferenceError" in full) and not (
                         "Inserted" in full or "in node ()" in full):
                     raise SystemExit("%s: onnxruntime finds the model invalid: %s" % (c.name, msg))
                 refused.append({"name": c.name, "op": c.op, "version": c.v, "dtype": c.dtype,
@@ -336,10 +371,9 @@ def main():
                 expected = ref
                 entry["reference"] = "NumPy (onnxruntime refused: %s)" % msg
             else:
-                meta = json.load(open(os.path.join(c.ort_dir, "outputs.json")))
-                onames = [o + ("_f32" if dt == "bfloat16" else "") for o, dt in
-                          zip([o for o in c.outputs if o], c.out_types)]
-                expected = [read_ort_output(c.ort_dir, n, dt, meta) for n, dt in zip(onames, c.out_types)]
+                got = read_ort_outputs(c.ort_dir)
+                expected = [to_held(kind, dt, gather(f, got))
+                            for f, dt, kind in zip(c.ort_form.fetch, c.out_types, c.out_kinds)]
                 entry["reference"] = ort_name
                 if ref is not None:
                     for k, (a, b, dt) in enumerate(zip(expected, ref, c.out_types)):
