@@ -21,7 +21,8 @@ onnxruntime (or the generator stops), and it stands in when onnxruntime refuses 
 kernel for the type, or a reading it does not implement). Refusals without a NumPy reference
 drop the case; both are listed in the manifest.
 
-ADDING AN OPERATOR: add its row to ops.def, then one entry in tests/gen/diff_ops.py:
+ADDING AN OPERATOR: add its row to ops.def, then one entry in tests/gen/diff_ops.py (tensor
+operators) or diff_ops_flow.py (sequences, optionals, control flow):
 
     @op("Neg", types=SIGNED + FLOATS)          # the types the runtime supports
     def neg(g):                                  # called once per schema version g.v
@@ -34,8 +35,11 @@ Cover random shapes (size-1 and empty dims where legal), every attribute's non-d
 negative axes where the version allows them, broadcasting across ranks, optional inputs absent
 and present, and every type. g.types() gives every type the schema and the runtime share at the
 versions where the schema's type lists change and at the newest version, float32 / int64 at the
-others (g.types(sweep=True) always gives all). A case onnxruntime finds invalid stops the
-generator; give `ort=False, why=...` where onnxruntime must not be the reference. Then
+others (g.types(sweep=True) always gives all). Sequence and optional values are
+In(..., kind="seq" | "opt" | "opt_seq") with out_kinds for outputs (diff_io.py turns them into
+tensors for onnxruntime); values a subgraph reads from the outer scope go in outer=[...]. A
+case onnxruntime finds invalid stops the generator; give `ort=False, why=...` where
+onnxruntime must not be the reference. Then
 regenerate (this needs python3-onnx, python3-numpy, node and
 `cd tests/gen && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-package-lock`):
 
