@@ -199,6 +199,19 @@ static int64_t get_i(int t, const void *d, size_t i, uint64_t *u)
     }
 }
 
+/* u rounded to the nearest float, ties to even, in integer arithmetic: the CPU's conversion
+** does the same, but valgrind emulates it through double and rounds twice above 2^53. */
+static float u64_to_f32(uint64_t u)
+{
+    if (u < (1u << 24)) return (float)u; /* exact */
+    int drop = 0;
+    while (u >> drop >= (1u << 24)) drop++;
+    uint64_t kept = u >> drop, rest = u & ((UINT64_C(1) << drop) - 1),
+             half = UINT64_C(1) << (drop - 1);
+    if (rest > half || (rest == half && (kept & 1))) kept++; /* 2^24 at most: still exact */
+    return ldexpf((float)kept, drop);
+}
+
 /* Saturating double -> integer range [lo, hi]; NaN -> 0. */
 static int64_t f2i(double v, double lo, double hi)
 {
@@ -315,7 +328,8 @@ int lstm__cast_run(lstm__kctx *k)
             if (from == LSTM_DT_BOOL) v = v != 0; /* any nonzero byte is true */
             int big = from == LSTM_DT_UINT64 && u > INT64_MAX;
             if (to == LSTM_DT_FLOAT) /* one rounding (through double, 2^53+ would round twice) */
-                ((float *)y->data)[i] = big ? (float)u : (float)v;
+                ((float *)y->data)[i] = big || v >= 0 ? u64_to_f32(big ? u : (uint64_t)v)
+                                                      : -u64_to_f32(0 - (uint64_t)v);
             else if (is_float(to))
                 put_f(to, y->data, i, big ? (double)u : (double)v);
             else
