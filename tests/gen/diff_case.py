@@ -49,13 +49,18 @@ LATER_VERSIONS = {
     "Split": [18], "Squeeze": [21, 23, 24, 25], "Transpose": [21, 23, 24, 25],
     "Unsqueeze": [21, 23, 24, 25], "If": [19, 21, 23, 24, 25], "Loop": [19, 21, 23, 24, 25],
     "Scan": [19, 21, 23, 24, 25], "OptionalGetElement": [18], "OptionalHasElement": [18],
-    "SplitToSequence": [24],
+    "SplitToSequence": [24], "Conv": [22], "ConvTranspose": [22], "MaxPool": [22],
+    "AveragePool": [19, 22], "GlobalAveragePool": [22], "GlobalMaxPool": [22],
+    "InstanceNormalization": [22],
 }
 # Element types those later versions add that onnx 1.12's older schema does not list (only the
 # ones this runtime could support; float8 / int4 / int2 / string additions are left out).
 LATER_TYPES = {("ConstantOfShape", 20): ["bfloat16"], ("HardSigmoid", 22): ["bfloat16"],
                ("ReduceMax", 20): ["bool"], ("LSTM", 22): ["bfloat16"], ("GRU", 22): ["bfloat16"],
-               ("RNN", 22): ["bfloat16"]}
+               ("RNN", 22): ["bfloat16"], ("Conv", 22): ["bfloat16"], ("ConvTranspose", 22): ["bfloat16"],
+               ("MaxPool", 22): ["bfloat16"], ("AveragePool", 22): ["bfloat16"],
+               ("GlobalAveragePool", 22): ["bfloat16"], ("GlobalMaxPool", 22): ["bfloat16"],
+               ("InstanceNormalization", 22): ["bfloat16"]}
 NEWEST_OPSET = 26  # onnxruntime 1.30 supports ai.onnx up to 26
 ONNX_PY_NEWEST = onnx.defs.onnx_opset_version()
 

@@ -22,7 +22,8 @@ kernel for the type, or a reading it does not implement). Refusals without a Num
 drop the case; both are listed in the manifest.
 
 ADDING AN OPERATOR: add its row to ops.def, then one entry in tests/gen/diff_ops.py (tensor
-operators) or diff_ops_flow.py (sequences, optionals, control flow):
+operators), diff_ops_flow.py (sequences, optionals, control flow) or diff_ops_conv.py (the
+convolutional front end, on conv_entries.py):
 
     @op("Neg", types=SIGNED + FLOATS)          # the types the runtime supports
     def neg(g):                                  # called once per schema version g.v
@@ -68,6 +69,7 @@ from diff_case import (DTYPES, FLOATS, INTS, NEWEST_OPSET, REGISTRY, SUITE_TOL, 
 from diff_io import (OrtForm, cast_value, gather, shapes_of, tensor_proto, value_info,  # noqa: E402
                      value_proto)
 import diff_ops  # noqa: E402,F401  (registers the entries)
+import diff_ops_conv  # noqa: E402,F401
 import diff_ops_flow  # noqa: E402,F401
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
