@@ -35,10 +35,10 @@ int lstm__cumsum_prepare(lstm__kctx *k)
     if (!lstm__is_float(x->dtype) && !lstm__is_int(x->dtype))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
+    if (k->in[1]->nelem != 1)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: axis has %zu values, expected 1", lstm__klabel(k),
+                          k->in[1]->nelem);
     if (lstm__read_ints(k, 1, "axis", &axis, 1, &n)) return k->d->code;
-    if (n != 1)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: axis has %d values, expected 1", lstm__klabel(k),
-                          n);
     if (lstm__axis(k, axis, x->rank, &st->axis, "axis")) return k->d->code;
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }

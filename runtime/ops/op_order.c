@@ -134,10 +134,10 @@ int lstm__topk_prepare(lstm__kctx *k)
     if (lstm__axis(k, p->axis, x->rank, &st->axis, "axis")) return k->d->code;
     if (k->since >= 10) {
         int n;
+        if (k->in[1]->nelem != 1)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: K has %zu values, expected 1",
+                              lstm__klabel(k), k->in[1]->nelem);
         if (lstm__read_ints(k, 1, "K", &kv, 1, &n)) return k->d->code;
-        if (n != 1)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: K has %d values, expected 1", lstm__klabel(k),
-                              n);
     }
     int64_t dim = x->dims[st->axis];
     if (kv < 0 || kv > dim)
