@@ -1,7 +1,8 @@
 /*
-** op_reduce.c — ReduceSum (1: axes attribute; 13: axes input), ReduceMean and ReduceMax (1:
-** attribute; 18: input), with keepdims and noop_with_empty_axes (13 / 18). No axes reduces
-** every axis unless noop_with_empty_axes is 1. Accumulates in double (int64 for integers).
+** op_reduce.c — ReduceSum (1: axes attribute; 13: axes input), ReduceMean, ReduceMax and
+** ReduceProd (1: attribute; 18: input), with keepdims and noop_with_empty_axes (13 / 18). No
+** axes reduces every axis unless noop_with_empty_axes is 1. Accumulates in double (int64 for
+** integers, wrapping).
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -10,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-enum { R_SUM, R_MEAN, R_MAX };
+enum { R_SUM, R_MEAN, R_MAX, R_PROD };
 
 static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int op,
                  int input_since, lstm__diag *d)
@@ -90,20 +91,25 @@ static int run(lstm__kctx *k)
     size_t count = y->nelem ? x->nelem / y->nelem : 0;
     for (size_t o = 0; o < y->nelem; o++) {
         if (fl)
-            lstm__put_f(y, o, p->op == R_MAX ? -INFINITY : 0.0);
+            lstm__put_f(y, o, p->op == R_MAX ? -INFINITY : p->op == R_PROD ? 1.0 : 0.0);
         else
-            lstm__put_i(y, o, p->op == R_MAX ? INT64_MIN : 0);
+            lstm__put_i(y, o, p->op == R_MAX ? INT64_MIN : p->op == R_PROD);
     }
     for (size_t e = 0; e < x->nelem; e++) {
         size_t o = 0;
         for (int i = 0; i < x->rank; i++) o += (size_t)(idx[i] * yst[i]);
         if (fl) {
             double v = lstm__get_f(x, e), a = lstm__get_f(y, o);
-            lstm__put_f(y, o, p->op == R_MAX ? (v > a || isnan(v) ? v : a) : a + v);
+            lstm__put_f(y, o,
+                        p->op == R_MAX    ? (v > a || isnan(v) ? v : a)
+                        : p->op == R_PROD ? a * v
+                                          : a + v);
         } else {
             int64_t v = lstm__get_i(x, e), a = lstm__get_i(y, o);
             lstm__put_i(y, o,
-                        p->op == R_MAX ? (v > a ? v : a) : (int64_t)((uint64_t)a + (uint64_t)v));
+                        p->op == R_MAX    ? (v > a ? v : a)
+                        : p->op == R_PROD ? (int64_t)((uint64_t)a * (uint64_t)v)
+                                          : (int64_t)((uint64_t)a + (uint64_t)v));
         }
         for (int i = x->rank - 1; i >= 0; i--) {
             if (++idx[i] < x->dims[i]) break;
@@ -138,3 +144,4 @@ static int run(lstm__kctx *k)
 REDUCE(lstm__reduce_sum, R_SUM, 13)
 REDUCE(lstm__reduce_mean, R_MEAN, 18)
 REDUCE(lstm__reduce_max, R_MAX, 18)
+REDUCE(lstm__reduce_prod, R_PROD, 18)
