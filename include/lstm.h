@@ -196,6 +196,8 @@ typedef struct lstm_value_info {
     int64_t dims[LSTM_MAX_RANK];
     const char *dim_names[LSTM_MAX_RANK];
     int has_default; /* an initializer gives the value when the caller binds none */
+    int kind;        /* LSTM_VALUE_TENSOR, LSTM_VALUE_SEQUENCE (dtype: its elements') or
+                     ** LSTM_VALUE_OPTIONAL (of a tensor or a sequence) */
 } lstm_value_info;
 
 /* Number of graph inputs (those with a default included) / outputs; -1 for a NULL or failed
@@ -235,8 +237,15 @@ typedef struct lstm_view {
     size_t nbytes;
 } lstm_view;
 
-/* Inputs and outputs that are not tensors (ONNX sequence and optional types). */
-enum { LSTM_VALUE_TENSOR = 0, LSTM_VALUE_SEQUENCE = 1, LSTM_VALUE_NONE = 2 };
+/* Inputs and outputs that are not tensors (ONNX sequence and optional types): what a value
+** holds (a tensor, a sequence of tensors, or nothing: an optional without element), and for
+** declarations, LSTM_VALUE_OPTIONAL. */
+enum {
+    LSTM_VALUE_TENSOR = 0,
+    LSTM_VALUE_SEQUENCE = 1,
+    LSTM_VALUE_NONE = 2,
+    LSTM_VALUE_OPTIONAL = 3
+};
 /* Bind a sequence input to count tensors in caller memory (the same rules as set_input; every
 ** item has the same dtype; the items array itself may be freed after the call). */
 LSTM_API int lstm_session_set_input_sequence(lstm_session *s, const char *name, int count,
@@ -289,6 +298,7 @@ LSTM_API void lstm_session_close(lstm_session *s);
 LSTM_API const char *lstm_session_errmsg(const lstm_session *s);
 
 /* ---- Tensor files ----------------------------------------------------------------------- */
+/* (The enums of lstm_value come first, with the session calls above.) */
 
 /* A tensor that owns its name and data (malloc'd; name may be ""). Release with
 ** lstm_tensor_clear, which frees both and zeroes the struct. */
@@ -306,6 +316,24 @@ typedef struct lstm_tensor {
 LSTM_API int lstm_tensor_read_pb(const void *buf, size_t len, lstm_tensor *out, char *err,
                                  size_t errlen);
 LSTM_API void lstm_tensor_clear(lstm_tensor *t); /* NULL is a no-op */
+
+/* A value read from a test-case file: a tensor (TensorProto), a sequence of tensors
+** (SequenceProto) or an optional (OptionalProto: a tensor, a sequence or nothing). Owns its
+** memory; release with lstm_value_clear. */
+typedef struct lstm_value {
+    char *name;         /* "" when the file names none */
+    int kind;           /* LSTM_VALUE_TENSOR, LSTM_VALUE_SEQUENCE or LSTM_VALUE_NONE */
+    lstm_tensor tensor; /* LSTM_VALUE_TENSOR (its name is in `name`) */
+    int count;          /* LSTM_VALUE_SEQUENCE: its tensors */
+    lstm_tensor *items;
+    int elem_dtype; /* LSTM_VALUE_SEQUENCE: their type (0 when empty and unknown) */
+} lstm_value;
+enum { LSTM_PB_TENSOR = 0, LSTM_PB_SEQUENCE = 1, LSTM_PB_OPTIONAL = 2 };
+/* Decode one serialized message of the kind `proto` (LSTM_PB_*). Sparse tensors, maps and
+** nested sequences are refused (LSTM_EUNSUPPORTED). On failure err gets the reason. */
+LSTM_API int lstm_value_read_pb(const void *buf, size_t len, int proto, lstm_value *out, char *err,
+                                size_t errlen);
+LSTM_API void lstm_value_clear(lstm_value *v); /* NULL is a no-op */
 /* Static name of an element type ("float32", "int64", ...). */
 LSTM_API const char *lstm_dtype_name(int dtype);
 /* Size in bytes of one element, 0 for types without a fixed size. */

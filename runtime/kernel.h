@@ -59,6 +59,12 @@ typedef struct lstm__carry {
     void *buf;
 } lstm__carry;
 
+/* A buffer that only grows. */
+typedef struct lstm__buf {
+    void *p;
+    size_t cap;
+} lstm__buf;
+
 struct lstm__plan;
 struct lstm__workers;
 
@@ -113,6 +119,11 @@ lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *s, int i, int dtype, int rank
 int lstm__out_none(lstm__kctx *k, int idx);
 /* Copy a value (tensor, sequence or none) into output idx (run-shaped ops). */
 int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *src);
+/* n buffers the plan keeps for this node until the session closes (made on first call; the
+** same n each time). NULL when out of memory (k->d says so). */
+lstm__buf *lstm__node_bufs(lstm__kctx *k, int n);
+/* Make b hold n bytes, keeping its contents; allocates only when it grows. */
+int lstm__buf_grow(lstm__kctx *k, lstm__buf *b, size_t n);
 
 /* Element count of dims; returns -1 on overflow or a negative dim. */
 int64_t lstm__dims_count(int rank, const int64_t *dims);

@@ -43,6 +43,9 @@ static int info(const lstm_model *m, const lstm__decl *dc, int n, int i, lstm_va
         out->dim_names[k] = d->type.dim_names[k];
     }
     out->has_default = inputs && (m->g->values[m->g->input_values[i]].flags & LSTM__V_INIT);
+    out->kind = d->type.kind == LSTM__VK_SEQUENCE   ? LSTM_VALUE_SEQUENCE
+                : d->type.kind == LSTM__VK_OPTIONAL ? LSTM_VALUE_OPTIONAL
+                                                    : LSTM_VALUE_TENSOR;
     return LSTM_OK;
 }
 

@@ -18,7 +18,16 @@ lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *pa
     p->parent = parent;
     p->streams = streams;
     lstm__pool_init(&p->plan_pool, &s->alloc);
-    size_t nv = (size_t)g->n_values + 1, nn = (size_t)g->n_nodes + 1;
+    /* Outputs of run-shaped ops (control flow) that the graph leaves unnamed still need a
+    ** place (a Loop carries them): hidden values after the graph's own. */
+    int hidden = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        if (!n->op || !(n->op->flags & LSTM__OPF_RUN_SHAPES)) continue;
+        for (int j = 0; j < n->n_out; j++) hidden += n->out[j] < 0;
+    }
+    p->n_vals = g->n_values + hidden;
+    size_t nv = (size_t)p->n_vals + 1, nn = (size_t)g->n_nodes + 1;
     p->n_bind = g->n_inputs + g->n_outer;
     size_t nb = (size_t)p->n_bind + 1;
     p->vals = lstm__pool_array(pool, nv, sizeof *p->vals);
@@ -37,6 +46,8 @@ lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *pa
     p->scratch_size = lstm__pool_array(pool, nn, sizeof *p->scratch_size);
     p->late_scratch = lstm__pool_array(pool, nn, sizeof *p->late_scratch);
     p->sub = lstm__pool_array(pool, nn, sizeof *p->sub);
+    p->nbufs = lstm__pool_array(pool, nn, sizeof *p->nbufs);
+    p->n_nbufs = lstm__pool_array(pool, nn, sizeof *p->n_nbufs);
     p->prof_ns = lstm__pool_array(pool, nn, sizeof *p->prof_ns);
     p->kin_off = lstm__pool_array(pool, nn, sizeof(int));
     p->kout_off = lstm__pool_array(pool, nn, sizeof(int));
@@ -48,11 +59,19 @@ lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *pa
         nout += (size_t)g->nodes[i].n_out;
     }
     p->kin = lstm__pool_array(pool, nin + 1, sizeof *p->kin);
+    p->outv = lstm__pool_array(pool, nout + 1, sizeof *p->outv);
+    if (!p->outv) return NULL;
+    for (int i = 0, h = g->n_values; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        int rs = n->op && (n->op->flags & LSTM__OPF_RUN_SHAPES);
+        for (int j = 0; j < n->n_out; j++)
+            p->outv[p->kout_off[i] + j] = n->out[j] >= 0 ? n->out[j] : rs ? h++ : -1;
+    }
     p->kout = lstm__pool_array(pool, nout + 1, sizeof *p->kout);
     if (!p->vals || !p->vclass || !p->vbuf || !p->seqs || !p->bind || !p->bind_planned ||
         !p->bind_fixed || !p->value_deps || !p->dep_copy || !p->mode || !p->nstate || !p->carry ||
-        !p->scratch || !p->scratch_size || !p->late_scratch || !p->sub || !p->prof_ns ||
-        !p->kin_off || !p->kout_off || !p->kin || !p->kout)
+        !p->scratch || !p->scratch_size || !p->late_scratch || !p->sub || !p->nbufs ||
+        !p->n_nbufs || !p->prof_ns || !p->kin_off || !p->kout_off || !p->kin || !p->kout)
         return NULL;
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
@@ -95,7 +114,7 @@ void lstm__plan_free(lstm__plan *p)
     lstm_session *s = p->s;
     const lstm__graph *g = p->g;
     free_memory(p);
-    for (int v = 0; v < g->n_values; v++) {
+    for (int v = 0; v < p->n_vals; v++) {
         buf_free(s, &p->vbuf[v]);
         lstm__seq *q = p->seqs[v];
         if (!q) continue;
@@ -105,6 +124,7 @@ void lstm__plan_free(lstm__plan *p)
     }
     for (int i = 0; i < p->n_bind; i++) buf_free(s, &p->dep_copy[i]);
     for (int i = 0; i < g->n_nodes; i++) {
+        for (int j = 0; j < p->n_nbufs[i]; j++) buf_free(s, &p->nbufs[i][j]);
         buf_free(s, &p->late_scratch[i]);
         if (p->carry[i]) lstm__free(&s->alloc, p->carry[i]->buf);
     }
@@ -120,6 +140,37 @@ int lstm__buf_reserve(lstm__plan *p, lstm__buf *b, size_t n)
     lstm__free(&s->alloc, b->p);
     b->p = q;
     b->cap = n;
+    s->allocs++;
+    return LSTM_OK;
+}
+
+lstm__buf *lstm__node_bufs(lstm__kctx *k, int n)
+{
+    lstm__plan *p = k->plan;
+    int i = (int)(k->n - p->g->nodes);
+    if (!p->nbufs[i] && n > 0) {
+        p->nbufs[i] = lstm__pool_array(&p->s->pool, (size_t)n, sizeof(lstm__buf));
+        if (!p->nbufs[i]) {
+            lstm__errf(k->d, LSTM_ENOMEM, "out of memory for %s", lstm__klabel(k));
+            return NULL;
+        }
+        p->n_nbufs[i] = n;
+        p->s->allocs++;
+    }
+    return p->nbufs[i];
+}
+
+int lstm__buf_grow(lstm__kctx *k, lstm__buf *b, size_t n)
+{
+    if (n <= b->cap && (b->p || !n)) return LSTM_OK;
+    lstm_session *s = k->plan->s;
+    size_t cap = b->cap * 2 > n ? b->cap * 2 : n;
+    void *q = lstm__malloc(&s->alloc, cap + 64);
+    if (!q) return lstm__errf(k->d, LSTM_ENOMEM, "out of memory: a buffer of %zu bytes", n);
+    if (b->cap) memcpy(q, b->p, b->cap);
+    lstm__free(&s->alloc, b->p);
+    b->p = q;
+    b->cap = cap;
     s->allocs++;
     return LSTM_OK;
 }
@@ -200,7 +251,8 @@ static void node_args(lstm__plan *p, int i, lstm__kctx *k)
     k->in = p->kin + p->kin_off[i];
     k->out = p->kout + p->kout_off[i];
     for (int j = 0; j < n->n_in; j++) k->in[j] = n->in[j] >= 0 ? &p->vals[n->in[j]] : NULL;
-    for (int j = 0; j < n->n_out; j++) k->out[j] = n->out[j] >= 0 ? &p->vals[n->out[j]] : NULL;
+    const int *ov = p->outv + p->kout_off[i];
+    for (int j = 0; j < n->n_out; j++) k->out[j] = ov[j] >= 0 ? &p->vals[ov[j]] : NULL;
     k->params = n->params;
     k->packed = n->packed;
     k->state = p->nstate[i];
@@ -366,7 +418,7 @@ static int plan_node(lstm__plan *p, int i)
     if (late) {
         p->mode[i] = LSTM__NODE_LATE;
         for (int j = 0; j < n->n_out; j++)
-            if (k.out[j]) p->vclass[n->out[j]] = LSTM__VC_LATE;
+            if (k.out[j]) p->vclass[p->outv[p->kout_off[i] + j]] = LSTM__VC_LATE;
         return LSTM_OK;
     }
     if ((rc = carry_reserve(p, &k))) return rc;
@@ -405,8 +457,8 @@ static int plan(lstm__plan *p)
     const lstm__graph *g = p->g;
     free_memory(p);
     p->planned = 0;
-    memset(p->vals, 0, sizeof *p->vals * (size_t)g->n_values);
-    memset(p->vclass, 0, (size_t)g->n_values);
+    memset(p->vals, 0, sizeof *p->vals * (size_t)p->n_vals);
+    memset(p->vclass, 0, (size_t)p->n_vals);
     memset(p->value_deps, 0, (size_t)p->n_bind);
     for (int v = 0; v < g->n_values; v++) {
         const lstm__value *val = &g->values[v];
@@ -479,12 +531,14 @@ static int plan(lstm__plan *p)
 
 static int same_type(const lstm__rt *a, const lstm__rt *b)
 {
-    if (a->input != b->input || a->kind != b->kind || a->none != b->none || a->dtype != b->dtype ||
-        a->rank != b->rank)
+    if (a->input != b->input || a->kind != b->kind || a->none != b->none || a->dtype != b->dtype)
         return 0;
+    /* A sequence (or an empty optional) is a late value: the nodes reading it are prepared at
+    ** run time, so the plan does not depend on its length or its tensors' shapes. */
+    if (a->kind == LSTM__VAL_SEQUENCE || a->none) return 1;
+    if (a->rank != b->rank) return 0;
     for (int d = 0; d < a->rank; d++)
         if (a->dims[d] != b->dims[d]) return 0;
-    if (a->kind == LSTM__VAL_SEQUENCE) return 0; /* sequences are late values: replan is cheap */
     return 1;
 }
 
@@ -508,7 +562,7 @@ static int late_outputs(lstm__plan *p, lstm__kctx *k)
     for (int j = 0; j < n->n_out; j++) {
         lstm__rt *t = k->out[j];
         if (!t || !t->dtype || t->kind != LSTM__VAL_TENSOR) continue;
-        lstm__buf *b = &p->vbuf[n->out[j]];
+        lstm__buf *b = &p->vbuf[p->outv[p->kout_off[k->n - p->g->nodes] + j]];
         int rc = lstm__buf_reserve(p, b, t->nbytes);
         if (rc) return rc;
         t->data = b->p;
@@ -595,7 +649,8 @@ int lstm__out_alloc(lstm__kctx *k, int idx, int dtype, int rank, const int64_t *
     t->seq = q;
     int rc = lstm__rt_set(k, t, dtype, rank, dims);
     if (rc) return rc;
-    lstm__buf *b = &k->plan->vbuf[k->n->out[idx]];
+    lstm__plan *p = k->plan;
+    lstm__buf *b = &p->vbuf[p->outv[p->kout_off[k->n - p->g->nodes] + idx]];
     if ((rc = lstm__buf_reserve(k->plan, b, t->nbytes))) return rc;
     t->data = b->p;
     return LSTM_OK;
@@ -617,7 +672,7 @@ lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
     lstm__plan *p = k->plan;
     lstm__rt *t = k->out[idx];
     if (!t) return NULL;
-    int v = k->n->out[idx];
+    int v = p->outv[p->kout_off[k->n - p->g->nodes] + idx];
     lstm__seq *q = p->seqs[v];
     if (!q) {
         q = p->seqs[v] = lstm__pool_alloc(&p->s->pool, sizeof *q);
@@ -627,7 +682,7 @@ lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
         }
     }
     if (n > q->cap) {
-        int cap = n < 4 ? 4 : n;
+        int cap = q->cap * 2 > n ? q->cap * 2 : n < 4 ? 4 : n;
         lstm__rt *items = lstm__calloc(&p->s->alloc, (size_t)cap, sizeof *items);
         size_t *ic = lstm__calloc(&p->s->alloc, (size_t)cap, sizeof *ic);
         if (!items || !ic) {
@@ -676,17 +731,19 @@ lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *q, int i, int dtype, int rank
     return t;
 }
 
-int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *src)
+int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *from)
 {
     lstm__rt *t = k->out[idx];
     if (!t) return LSTM_OK;
-    if (src->none) return lstm__out_none(k, idx);
-    if (src->kind == LSTM__VAL_SEQUENCE) {
-        const lstm__seq *sq = src->seq;
+    if (t == from) return LSTM_OK;
+    const lstm__rt src = *from; /* the output is rewritten below */
+    if (src.none) return lstm__out_none(k, idx);
+    if (src.kind == LSTM__VAL_SEQUENCE) {
+        const lstm__seq *sq = src.seq;
         int n = sq ? sq->n : 0;
-        /* Copy the items first: src may be this very output's previous value. */
         lstm__seq *q = lstm__out_seq(k, idx, n);
         if (!q) return k->d->code;
+        t->dtype = src.dtype;
         if (q == sq) return LSTM_OK;
         for (int i = 0; i < n; i++) {
             const lstm__rt *a = &sq->items[i];
@@ -694,12 +751,10 @@ int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *src)
             if (!b) return k->d->code;
             if (a->nbytes) memcpy(b->data, a->data, a->nbytes);
         }
-        k->out[idx]->dtype = src->dtype;
         return LSTM_OK;
     }
-    if (t == src) return LSTM_OK;
-    int rc = lstm__out_alloc(k, idx, src->dtype, src->rank, src->dims);
+    int rc = lstm__out_alloc(k, idx, src.dtype, src.rank, src.dims);
     if (rc) return rc;
-    if (src->nbytes && t->data != src->data) memmove(t->data, src->data, src->nbytes);
+    if (src.nbytes && t->data != src.data) memmove(t->data, src.data, src.nbytes);
     return LSTM_OK;
 }

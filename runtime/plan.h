@@ -22,12 +22,6 @@
 
 enum { LSTM__VC_NONE = 0, LSTM__VC_CONST, LSTM__VC_KNOWN, LSTM__VC_DYN, LSTM__VC_LATE };
 
-/* A buffer that only grows. */
-typedef struct lstm__buf {
-    void *p;
-    size_t cap;
-} lstm__buf;
-
 typedef struct lstm__plan lstm__plan;
 
 struct lstm__plan {
@@ -36,6 +30,9 @@ struct lstm__plan {
     lstm__plan *parent;    /* the plan of the graph holding this subgraph, NULL at the top */
     lstm__plan *next;      /* every plan of the session (profiles, state resets, freeing) */
     int streams;           /* recurrent nodes here may carry state between runs */
+    int n_vals;            /* the graph's values, then hidden ones (unnamed outputs of
+                           ** run-shaped nodes) */
+    int *outv;             /* per node output slot: its value, or -1 when absent */
     lstm__rt *vals;        /* per value */
     unsigned char *vclass; /* per value: LSTM__VC_* */
     /* Bindings: the graph's inputs, then its outer values (g->outer_values order). */
@@ -57,8 +54,10 @@ struct lstm__plan {
     size_t *scratch_size;
     lstm__buf *late_scratch; /* scratch of late nodes */
     lstm__plan ***sub;       /* plans of the node's subgraphs, made on first use */
-    uint64_t *prof_ns;       /* wall time of the timed runs */
-    lstm__rt **kin, **kout;  /* argument arrays, sliced per node */
+    lstm__buf **nbufs;       /* buffers an op keeps (lstm__node_bufs), and how many */
+    int *n_nbufs;
+    uint64_t *prof_ns;      /* wall time of the timed runs */
+    lstm__rt **kin, **kout; /* argument arrays, sliced per node */
     int *kin_off, *kout_off;
     /* Memory of the plan. */
     lstm__pool plan_pool; /* known values and the scratch used to compute them */

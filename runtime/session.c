@@ -15,12 +15,18 @@ static int check_supported(lstm_session *s, const lstm__graph *g)
         if (n->support || !n->op || !n->params) {
             char path[512], lb[300];
             if (n->name[0])
-                snprintf(lb, sizeof lb, "node '%.200s'", n->name);
+                snprintf(lb, sizeof lb, "node '%.200s' (%s, opset %lld)", n->name, n->op_type,
+                         (long long)n->opset);
             else
-                snprintf(lb, sizeof lb, "node #%d", i);
-            return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "%s%s (%s, opset %lld): %s",
-                              lstm__graph_path(g, path, sizeof path), lb, n->op_type,
-                              (long long)n->opset, n->support ? n->support : "not supported");
+                snprintf(lb, sizeof lb, "node #%d (%s, opset %lld)", i, n->op_type,
+                         (long long)n->opset);
+            lstm__graph_path(g, path, sizeof path);
+            const char *why = n->support ? n->support : "not supported";
+            /* Parse errors name the node already. */
+            if (strncmp(why, path, strlen(path)) == 0 &&
+                strncmp(why + strlen(path), lb, strlen(lb)) == 0)
+                return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "%s", why);
+            return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "%s%s: %s", path, lb, why);
         }
         lstm__graph *sg;
         for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) {

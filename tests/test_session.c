@@ -106,6 +106,77 @@ static void plan_once_no_alloc_in_run(void **state)
     tb_free(b);
 }
 
+/* Input k of test_data_set_0 of a reference case, read as the model declares it. */
+static void bind_case_input(lstm_model *m, lstm_session *s, const char *dir, int k, lstm_value *v)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%.4000s/test_data_set_0/input_%d.pb", dir, k);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static unsigned char buf[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    lstm_value_info vi;
+    assert_int_equal(lstm_model_input_info(m, k, &vi), LSTM_OK);
+    int proto = vi.kind == LSTM_VALUE_SEQUENCE ? LSTM_PB_SEQUENCE : LSTM_PB_TENSOR;
+    assert_int_equal(lstm_value_read_pb(buf, len, proto, v, NULL, 0), LSTM_OK);
+    assert_int_equal(v->kind, LSTM_VALUE_TENSOR);
+    const lstm_tensor *t = &v->tensor;
+    assert_int_equal(
+        lstm_session_set_input(s, vi.name, t->dtype, t->rank, t->dims, t->data, t->nbytes),
+        LSTM_OK);
+}
+
+/* Control flow (If with LSTMs, Scan, a scripted Loop building a sequence): after the first
+** run, runs with the same shapes allocate nothing and give the same outputs. */
+static void control_flow_no_alloc(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"if_lstm_outer", "scan_lstm_cell_fwd", "scan_lstm_cell_rev",
+                                        "scripted_loop", "loop_greedy_decoder"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char dir[4096], path[4200];
+        snprintf(dir, sizeof dir, "%s/control/%s", TESTS_DATA_DIR, cases[c]);
+        snprintf(path, sizeof path, "%s/model.onnx", dir);
+        lstm_options opt = {.alloc = count_alloc, .free = count_free};
+        lstm_model *m;
+        lstm_session *s;
+        assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
+        if (lstm_session_open(m, &s) != LSTM_OK) {
+            /* ArgMax arrives with the operators of the real-world models. */
+            print_message("skipping %s: %s\n", cases[c], lstm_session_errmsg(s));
+            lstm_session_close(s);
+            lstm_model_close(m);
+            continue;
+        }
+        int n_in = lstm_model_input_count(m);
+        lstm_value vals[8];
+        for (int k = 0; k < n_in; k++) bind_case_input(m, s, dir, k, &vals[k]);
+        int rc = lstm_session_run(s);
+        if (rc) print_error("%s: %s\n", cases[c], lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        lstm_value_info oi;
+        assert_int_equal(lstm_model_output_info(m, 0, &oi), LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, oi.name, &v), LSTM_OK);
+        static unsigned char first[1 << 14];
+        assert_true(v.nbytes <= sizeof first);
+        memcpy(first, v.data, v.nbytes);
+        size_t nbytes = v.nbytes;
+        allocs = 0;
+        for (int r = 0; r < 3; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+        if (allocs)
+            print_error("%s: %d allocations in runs with the same shapes\n", cases[c], allocs);
+        assert_int_equal(allocs, 0);
+        assert_int_equal(lstm_session_output(s, oi.name, &v), LSTM_OK);
+        assert_int_equal(v.nbytes, nbytes);
+        assert_memory_equal(v.data, first, nbytes);
+        for (int k = 0; k < n_in; k++) lstm_value_clear(&vals[k]);
+        lstm_session_close(s);
+        lstm_model_close(m);
+    }
+}
+
 static void misuse(void **state)
 {
     (void)state;
@@ -450,30 +521,157 @@ static void run_memory_limit(void **state)
     tb_free(b);
 }
 
-/* Control flow is refused when the session opens, naming the node. */
-static void control_flow_refused(void **state)
+/* A subgraph made of the last k nodes added to the main graph, with these inputs and outputs
+** (names only). */
+static Onnx__GraphProto *take_body(tb_model *b, int k, int n_in, const char *const *ins, int n_out,
+                                   const char *const *outs)
 {
-    (void)state;
-    tb_model *b = tb_new(8, 14);
-    tb_input(b, "cond", 9, 0, NULL, NULL);
-    Onnx__NodeProto *n = tb_node(b, "If", "branch", "cond", "Y");
-    Onnx__GraphProto *body = tb_alloc(b, sizeof *body);
+    Onnx__GraphProto *g = tb_graph(b), *body = tb_alloc(b, sizeof *body);
     onnx__graph_proto__init(body);
-    Onnx__AttributeProto *a = tb_attr_i(b, n, "then_branch", 0);
+    body->name = "body";
+    body->n_node = (size_t)k;
+    body->node = tb_alloc(b, (size_t)(k + 1) * sizeof *body->node);
+    for (int i = 0; i < k; i++) body->node[i] = g->node[g->n_node - (size_t)k + (size_t)i];
+    g->n_node -= (size_t)k;
+    Onnx__ValueInfoProto **vi = tb_alloc(b, (size_t)(n_in + n_out + 1) * sizeof *vi);
+    for (int i = 0; i < n_in + n_out; i++) {
+        vi[i] = tb_alloc(b, sizeof *vi[i]);
+        onnx__value_info_proto__init(vi[i]);
+        vi[i]->name = tb_strdup(b, i < n_in ? ins[i] : outs[i - n_in]);
+    }
+    body->n_input = (size_t)n_in;
+    body->input = vi;
+    body->n_output = (size_t)n_out;
+    body->output = vi + n_in;
+    return body;
+}
+
+static void attach(tb_model *b, Onnx__NodeProto *n, const char *name, Onnx__GraphProto *body)
+{
+    Onnx__AttributeProto *a = tb_attr_i(b, n, name, 0);
     a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
     a->has_i = 0;
     a->g = body;
-    tb_output(b, "Y", F32, -1, NULL, NULL);
-    expect_open_unsupported(b, "node 'branch' (If, opset 14): no implementation of If");
+}
+
+/* An If on input "cond" with branches giving Y (the then branch an Identity of X); when
+** `outs` > 1 the else branch gives two outputs. */
+static tb_model *if_model(int with_else, int else_outs)
+{
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "cond", 9, 0, NULL, NULL);
+    tb_input(b, "X", F32, 1, D1(2), NULL);
+    tb_node(b, "Identity", "then_id", "X", "t_out");
+    Onnx__GraphProto *tb_ = take_body(b, 1, 0, NULL, 1, (const char *const[]){"t_out"});
+    tb_node(b, "Neg", "else_neg", "X", "e_out");
+    tb_node(b, "Neg", "else_neg2", "X", "e_out2");
+    Onnx__GraphProto *eb =
+        take_body(b, 2, 0, NULL, else_outs, (const char *const[]){"e_out", "e_out2"});
+    Onnx__NodeProto *n = tb_node(b, "If", "branch", "cond", "Y");
+    attach(b, n, "then_branch", tb_);
+    if (with_else) attach(b, n, "else_branch", eb);
+    tb_output(b, "Y", F32, 1, D1(2), NULL);
+    return b;
+}
+
+/* The model is refused when it loads, with code and a message that contains msg. */
+static void expect_load_refused(tb_model *b, const lstm_options *opt, int code, const char *msg)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    int rc = lstm_model_open_buffer(buf, len, opt, &m);
+    if (rc != code || !strstr(lstm_model_errmsg(m), msg))
+        print_error("got %d '%s', expected %d with '%s'\n", rc, lstm_model_errmsg(m), code, msg);
+    assert_int_equal(rc, code);
+    assert_non_null(strstr(lstm_model_errmsg(m), msg));
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+/* Malformed subgraphs are refused with a message naming the path. */
+static void malformed_subgraphs(void **state)
+{
+    (void)state;
+    /* A well-formed If runs, taking either branch. */
+    tb_model *b = if_model(1, 1);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[2] = {1.5f, -2.0f};
+    for (unsigned char c = 0; c < 2; c++) {
+        assert_int_equal(lstm_session_set_input(s, "cond", 9, 0, NULL, &c, 1), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 1, D1(2), x, sizeof x),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+        assert_true(((const float *)v.data)[0] == (c ? 1.5f : -1.5f));
+    }
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+    /* A missing branch. */
+    expect_open_unsupported(if_model(0, 1),
+                            "node 'branch' (If, opset 14): attribute 'else_branch' is missing");
+    /* Branches with different output counts. */
+    expect_open_unsupported(if_model(1, 2), "then_branch has 1 outputs, else_branch 2");
+    /* A Loop body with the wrong signature: (cond) -> (cond) for one loop-carried value. */
+    b = tb_new(8, 14);
+    tb_input(b, "X", F32, 1, D1(2), NULL);
+    tb_node(b, "Identity", "pass", "c_in", "c_out");
+    Onnx__GraphProto *body =
+        take_body(b, 1, 1, (const char *const[]){"c_in"}, 1, (const char *const[]){"c_out"});
+    Onnx__NodeProto *n = tb_node(b, "Loop", "loop", ",,X", "Y");
+    attach(b, n, "body", body);
+    tb_output(b, "Y", F32, 1, D1(2), NULL);
+    expect_open_unsupported(b, "node 'loop' (Loop, opset 14): body has 1 inputs and 1 outputs, "
+                               "expected 3 and 2");
+    /* A name defined nowhere in scope, inside a branch. */
+    b = if_model(1, 1);
+    tb_graph(b)->node[0]->attribute[0]->g->node[0]->input[0] = "ghost";
+    expect_load_refused(b, NULL, LSTM_EMODEL,
+                        "node 'branch' then_branch: node 'then_id' (Identity): input 0 'ghost' is "
+                        "not a graph input, an initializer or the output of an earlier node of "
+                        "this graph or an enclosing one");
+    /* Nesting past the limit: If inside If ... 33 deep (the protobuf depth limit raised so
+    ** that the graph limit is the one that refuses it). */
+    b = tb_new(8, 14);
+    tb_input(b, "cond", 9, 0, NULL, NULL);
+    tb_node(b, "Identity", "leaf", "cond", "r0");
+    Onnx__GraphProto *inner = take_body(b, 1, 0, NULL, 1, (const char *const[]){"r0"});
+    for (int d = 1; d <= 33; d++) {
+        char out[16], nm[16], leaf[16];
+        snprintf(out, sizeof out, "r%d", d);
+        snprintf(nm, sizeof nm, "if%d", d);
+        snprintf(leaf, sizeof leaf, "e%d", d);
+        tb_node(b, "Identity", "else_leaf", "cond", leaf);
+        Onnx__GraphProto *eb =
+            take_body(b, 1, 0, NULL, 1, (const char *const[]){tb_strdup(b, leaf)});
+        n = tb_node(b, "If", nm, "cond", out);
+        attach(b, n, "then_branch", inner); /* gives r(d-1) */
+        attach(b, n, "else_branch", eb);
+        inner = take_body(b, 1, 0, NULL, 1, (const char *const[]){tb_strdup(b, out)});
+    }
+    Onnx__GraphProto *g = tb_graph(b);
+    g->node = inner->node;
+    g->n_node = inner->n_node;
+    tb_output(b, "r33", 9, 0, NULL, NULL);
+    lstm_options deep = {.limits.max_depth = 1000};
+    expect_load_refused(b, &deep, LSTM_ELIMIT, "subgraphs nest more than 32 deep");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_once_no_alloc_in_run),
+        cmocka_unit_test(control_flow_no_alloc),
         cmocka_unit_test(misuse),
         cmocka_unit_test(unsupported_node),
-        cmocka_unit_test(control_flow_refused),
+        cmocka_unit_test(malformed_subgraphs),
         cmocka_unit_test(streaming),
         cmocka_unit_test(run_allocation_failures),
         cmocka_unit_test(run_memory_limit),

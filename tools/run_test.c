@@ -56,6 +56,27 @@ static int read_pb(const char *path, lstm_tensor *t)
     return rc ? -2 : 0;
 }
 
+/* A .pb file holding a TensorProto, SequenceProto or OptionalProto (proto: LSTM_PB_*). */
+static int read_value(const char *path, int proto, lstm_value *v)
+{
+    size_t len;
+    void *buf = read_file(path, &len);
+    if (!buf) return -1;
+    char err[512];
+    int rc = lstm_value_read_pb(buf, len, proto, v, err, sizeof err);
+    free(buf);
+    if (rc) fprintf(stdout, "  %s: %s: %s\n", path, lstm_errstr(rc), err);
+    return rc ? -2 : 0;
+}
+
+/* The message a declared kind is stored as. */
+static int proto_of(int kind)
+{
+    return kind == LSTM_VALUE_SEQUENCE   ? LSTM_PB_SEQUENCE
+           : kind == LSTM_VALUE_OPTIONAL ? LSTM_PB_OPTIONAL
+                                         : LSTM_PB_TENSOR;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -85,6 +106,18 @@ static const char *positional_input(const lstm_model *m, int k)
         if (k-- == 0) return vi.name;
     }
     return NULL;
+}
+
+/* Declared kind (LSTM_VALUE_*) of input or output `name` (by position k when absent). */
+static int decl_kind(const lstm_model *m, int input, const char *name)
+{
+    int c = input ? lstm_model_input_count(m) : lstm_model_output_count(m);
+    lstm_value_info vi;
+    for (int i = 0; name && i < c; i++)
+        if (!(input ? lstm_model_input_info(m, i, &vi) : lstm_model_output_info(m, i, &vi)) &&
+            strcmp(vi.name, name) == 0)
+            return vi.kind;
+    return LSTM_VALUE_TENSOR;
 }
 
 static int has_input(const lstm_model *m, const char *name)
@@ -236,41 +269,102 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, in
     return ok;
 }
 
+/* Bind a value read from a file to input `name`. */
+static int bind_value(lstm_session *s, const char *name, lstm_value *v)
+{
+    if (v->kind == LSTM_VALUE_NONE) return lstm_session_set_input_none(s, name);
+    if (v->kind == LSTM_VALUE_TENSOR)
+        return lstm_session_set_input(s, name, v->tensor.dtype, v->tensor.rank, v->tensor.dims,
+                                      v->tensor.data, v->tensor.nbytes);
+    lstm_view *items = calloc((size_t)v->count + 1, sizeof *items);
+    if (!items) return LSTM_ENOMEM;
+    for (int i = 0; i < v->count; i++) {
+        const lstm_tensor *t = &v->items[i];
+        items[i].dtype = t->dtype;
+        items[i].rank = t->rank;
+        memcpy(items[i].dims, t->dims, sizeof t->dims);
+        items[i].data = t->data;
+        items[i].nbytes = t->nbytes;
+    }
+    int rc = lstm_session_set_input_sequence(s, name, v->count, items);
+    free(items);
+    return rc;
+}
+
+/* Compare output `name` with the value read from its file. */
+static int compare_value(lstm_session *s, const char *name, lstm_value *want, const run_opts *o)
+{
+    int kind = lstm_session_output_kind(s, name);
+    static const char *const kinds[] = {"a tensor", "a sequence", "an empty optional"};
+    if (kind < 0 || kind != want->kind) {
+        printf("  output '%s': got %s, expected %s\n", name, kind < 0 ? "nothing" : kinds[kind],
+               kinds[want->kind]);
+        return 0;
+    }
+    if (kind == LSTM_VALUE_NONE) {
+        printf("  output '%s': an empty optional -> ok\n", name);
+        return 1;
+    }
+    lstm_view got;
+    if (kind == LSTM_VALUE_TENSOR) {
+        if (lstm_session_output(s, name, &got)) return 0;
+        bf16_quirk(&want->tensor, got.dtype, name);
+        return compare_output(stdout, name, &got, &want->tensor, o);
+    }
+    int n = 0, ok = 1;
+    lstm_session_output_sequence(s, name, &n);
+    if (n != want->count) {
+        printf("  output '%s': a sequence of %d tensors, expected %d\n", name, n, want->count);
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        char item[300];
+        snprintf(item, sizeof item, "%s[%d]", name, i);
+        if (lstm_session_output_item(s, name, i, &got)) return 0;
+        ok &= compare_output(stdout, item, &got, &want->items[i], o);
+    }
+    if (n == 0) printf("  output '%s': an empty sequence -> ok\n", name);
+    return ok;
+}
+
 static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run_opts *o)
 {
     char path[4096];
     lstm_tensor in[64];
+    lstm_value vals[64];
     const char *in_names[64];
     int n_in = 0, ok = 1;
+    memset(in, 0, sizeof in);
+    memset(vals, 0, sizeof vals);
     for (; n_in < 64; n_in++) {
         char fn[32];
         snprintf(fn, sizeof fn, "input_%d.pb", n_in);
-        int r = path_join(path, sizeof path, setdir, fn) ? -2 : read_pb(path, &in[n_in]);
+        const char *pos = positional_input(m, n_in);
+        int r = path_join(path, sizeof path, setdir, fn)
+                    ? -2
+                    : read_value(path, o->stream ? LSTM_PB_TENSOR : proto_of(decl_kind(m, 1, pos)),
+                                 &vals[n_in]);
         if (r == -1) break;
         if (r) {
             ok = 0;
             break;
         }
-        const char *name = in[n_in].name[0] && has_input(m, in[n_in].name)
-                               ? in[n_in].name
-                               : positional_input(m, n_in);
+        /* Streaming feeds tensors in slices: keep them as tensors. */
+        in[n_in] = vals[n_in].tensor;
+        in[n_in].name = vals[n_in].name;
+        const char *name =
+            vals[n_in].name[0] && has_input(m, vals[n_in].name) ? vals[n_in].name : pos;
         if (!name) {
             fprintf(stdout, "  input_%d.pb: the model has no input for it\n", n_in);
             ok = 0;
             n_in++;
             break;
         }
-        bf16_quirk(&in[n_in], input_dtype(m, name), name);
-        in_names[n_in] = name;
-        if (o->stream) continue;
-        int rc = lstm_session_set_input(s, name, in[n_in].dtype, in[n_in].rank, in[n_in].dims,
-                                        in[n_in].data, in[n_in].nbytes);
-        if (rc) {
-            fprintf(stdout, "  %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
-            ok = 0;
-            n_in++;
-            break;
+        if (vals[n_in].kind == LSTM_VALUE_TENSOR) {
+            bf16_quirk(&vals[n_in].tensor, input_dtype(m, name), name);
+            in[n_in].dtype = vals[n_in].tensor.dtype;
         }
+        in_names[n_in] = name;
     }
     if (ok && o->stream) {
         lstm_tensor want[64];
@@ -296,21 +390,29 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
         }
         if (ok) ok = run_streamed(s, in, in_names, n_in, want, outs, n_out, o);
         for (int k = 0; k < n_out; k++) lstm_tensor_clear(&want[k]);
-        for (int i = 0; i < n_in; i++) lstm_tensor_clear(&in[i]);
+        for (int i = 0; i < n_in; i++) lstm_value_clear(&vals[i]);
         return ok;
     }
     if (ok) {
-        int rc = lstm_session_run(s);
+        int rc = LSTM_OK;
+        for (int i = 0; i < n_in && !rc; i++) {
+            rc = bind_value(s, in_names[i], &vals[i]);
+            if (rc) printf("  %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
+        }
+        if (!rc) rc = lstm_session_run(s);
         if (rc) {
             fprintf(stdout, "  run failed: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
             ok = 0;
         }
     }
     for (int k = 0; ok; k++) {
-        lstm_tensor want;
+        lstm_value want;
         char fn[32];
         snprintf(fn, sizeof fn, "output_%d.pb", k);
-        int r = path_join(path, sizeof path, setdir, fn) ? -2 : read_pb(path, &want);
+        const char *pos = output_name(m, "", k);
+        int r = path_join(path, sizeof path, setdir, fn)
+                    ? -2
+                    : read_value(path, proto_of(decl_kind(m, 0, pos)), &want);
         if (r == -1) {
             if (k == 0) {
                 fprintf(stdout, "  no output_0.pb in %s\n", setdir);
@@ -323,17 +425,15 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
             break;
         }
         const char *name = output_name(m, want.name, k);
-        lstm_view got;
-        if (!name || lstm_session_output(s, name, &got)) {
+        if (!name || lstm_session_output_kind(s, name) < 0) {
             fprintf(stdout, "  output_%d.pb ('%s'): no such output in the model\n", k, want.name);
             ok = 0;
-        } else if (bf16_quirk(&want, got.dtype, name),
-                   !compare_output(stdout, name, &got, &want, o)) {
+        } else if (!compare_value(s, name, &want, o)) {
             ok = 0;
         }
-        lstm_tensor_clear(&want);
+        lstm_value_clear(&want);
     }
-    for (int i = 0; i < n_in; i++) lstm_tensor_clear(&in[i]);
+    for (int i = 0; i < n_in; i++) lstm_value_clear(&vals[i]);
     return ok;
 }
 

@@ -16,7 +16,7 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
                          lstm__diag *d)
 {
     lstm__constant_params *p = params;
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 0, 0, 1, 1, d)) return d->code;
     if (n->n_attr != 1)
         return lstm__errf(d, LSTM_EMODEL, "%s must have exactly one value attribute, it has %d",
@@ -120,7 +120,7 @@ int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void 
 {
     lstm__cast_params *p = params;
     static const char *const v6[] = {"to", NULL}, *const v19[] = {"to", "saturate", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     int64_t to, sat;
     if (lstm__arity(g, n, 1, 1, 1, 1, d) ||
         lstm__attrs_allowed(g, n, since, since >= 19 ? v19 : v6, d) ||

@@ -15,7 +15,7 @@ int lstm__cumsum_parse(const lstm__graph *g, const lstm__node *n, int since, voi
 {
     lstm__cumsum_params *p = params;
     static const char *const names[] = {"exclusive", "reverse", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "exclusive", 0, &p->exclusive, d) ||
         lstm__attr_int(g, n, "reverse", 0, &p->reverse, d))

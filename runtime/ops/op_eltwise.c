@@ -402,7 +402,7 @@ static int float_attr(const lstm__graph *g, const lstm__node *n, const char *nam
     *out = def;
     if (!a) return LSTM_OK;
     if (a->type != LSTM__A_FLOAT) {
-        char b[160];
+        char b[LSTM__LABEL_MAX];
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be a float",
                           lstm__node_ctx(g, n, b, sizeof b), name);
     }

@@ -22,7 +22,7 @@ int lstm__gemm_parse(const lstm__graph *g, const lstm__node *n, int since, void 
 {
     lstm__gemm_params *p = params;
     static const char *const names[] = {"alpha", "beta", "transA", "transB", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 2, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "transA", 0, &p->ta, d) ||
         lstm__attr_int(g, n, "transB", 0, &p->tb, d))

@@ -94,7 +94,7 @@ int lstm__concat_parse(const lstm__graph *g, const lstm__node *n, int since, voi
 {
     lstm__axis_params *p = params;
     static const char *const names[] = {"axis", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 1, 1 << 16, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "axis", INT64_MIN, &p->axis, d))
         return d->code;
@@ -165,7 +165,7 @@ int lstm__slice_parse(const lstm__graph *g, const lstm__node *n, int since, void
 {
     lstm__slice_params *p = params;
     static const char *const v1[] = {"starts", "ends", "axes", NULL}, *const v10[] = {NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (since >= 10)
         return lstm__arity(g, n, 3, 5, 1, 1, d) || lstm__attrs_allowed(g, n, since, v10, d);
     int ns, ne, na;
@@ -491,7 +491,7 @@ int lstm__revseq_parse(const lstm__graph *g, const lstm__node *n, int since, voi
 {
     lstm__revseq_params *p = params;
     static const char *const names[] = {"batch_axis", "time_axis", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "batch_axis", 1, &p->batch_axis, d) ||
         lstm__attr_int(g, n, "time_axis", 0, &p->time_axis, d))

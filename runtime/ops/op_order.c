@@ -100,7 +100,7 @@ int lstm__topk_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     lstm__topk_params *p = params;
     static const char *const v1[] = {"axis", "k", NULL}, *const v10[] = {"axis", NULL},
                              *const v11[] = {"axis", "largest", "sorted", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, since >= 10 ? 2 : 1, since >= 10 ? 2 : 1, 2, 2, d) ||
         lstm__attrs_allowed(g, n, since,

@@ -18,7 +18,7 @@ int lstm__pad_parse(const lstm__graph *g, const lstm__node *n, int since, void *
 {
     lstm__pad_params *p = params;
     static const char *const v2[] = {"mode", "pads", "value", NULL}, *const v11[] = {"mode", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     if (since >= 11) {
         if (lstm__arity(g, n, 2, since >= 18 ? 4 : 3, 1, 1, d) ||

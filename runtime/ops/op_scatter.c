@@ -122,7 +122,7 @@ static int parse_reduction(const lstm__graph *g, const lstm__node *n, int since,
                            lstm__scatter_params *p, lstm__diag *d)
 {
     const lstm__attr *r = lstm__attr_find(n, "reduction");
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     p->reduction = LSTM__RED_NONE;
     if (!r) return LSTM_OK;
     if (r->type != LSTM__A_STRING)

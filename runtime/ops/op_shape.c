@@ -100,7 +100,7 @@ int lstm__reshape_parse(const lstm__graph *g, const lstm__node *n, int since, vo
         lstm__attr_int(g, n, "allowzero", 0, &p->allowzero, d))
         return d->code;
     if (p->allowzero != 0 && p->allowzero != 1) {
-        char b[160];
+        char b[LSTM__LABEL_MAX];
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'allowzero' is %lld, expected 0 or 1",
                           lstm__node_ctx(g, n, b, sizeof b), (long long)p->allowzero);
     }
@@ -173,12 +173,12 @@ static int axes_parse(const lstm__graph *g, const lstm__node *n, int since, lstm
         lstm__attr_ints(g, n, "axes", p->axes, LSTM__MAX_AXES, &p->n, d))
         return d->code;
     if (required && since < 13 && p->n < 0) {
-        char b[160];
+        char b[LSTM__LABEL_MAX];
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'axes' is required",
                           lstm__node_ctx(g, n, b, sizeof b));
     }
     if (required && since >= 13 && (n->n_in < 2 || !n->in_names[1][0])) {
-        char b[160];
+        char b[LSTM__LABEL_MAX];
         return lstm__errf(d, LSTM_EMODEL, "%s: input 'axes' is required",
                           lstm__node_ctx(g, n, b, sizeof b));
     }
@@ -329,7 +329,7 @@ int lstm__cos_parse(const lstm__graph *g, const lstm__node *n, int since, void *
 {
     lstm__cos_params *p = params;
     static const char *const names[] = {"value", NULL};
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d))
         return d->code;
     const lstm__attr *a = lstm__attr_find(n, "value");

@@ -7,11 +7,13 @@
 
 const char *lstm__node_ctx(const lstm__graph *g, const lstm__node *n, char *buf, size_t len)
 {
+    lstm__graph_path(g, buf, len);
+    size_t o = strlen(buf);
     if (n->name[0])
-        snprintf(buf, len, "node '%.120s' (%s, opset %lld)", n->name, n->op_type,
+        snprintf(buf + o, len - o, "node '%.120s' (%s, opset %lld)", n->name, n->op_type,
                  (long long)n->opset);
     else
-        snprintf(buf, len, "node #%d (%s, opset %lld)", (int)(n - g->nodes), n->op_type,
+        snprintf(buf + o, len - o, "node #%d (%s, opset %lld)", (int)(n - g->nodes), n->op_type,
                  (long long)n->opset);
     return buf;
 }
@@ -55,7 +57,7 @@ int lstm__attr_int(const lstm__graph *g, const lstm__node *n, const char *name, 
     *out = def;
     if (!a) return LSTM_OK;
     if (a->type != LSTM__A_INT) {
-        char b[160];
+        char b[LSTM__LABEL_MAX];
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be an int",
                           lstm__node_ctx(g, n, b, sizeof b), name);
     }
@@ -67,7 +69,7 @@ int lstm__attr_ints(const lstm__graph *g, const lstm__node *n, const char *name,
                     int cap, int *count, lstm__diag *d)
 {
     const lstm__attr *a = lstm__attr_find(n, name);
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     *count = -1; /* absent */
     if (!a) return LSTM_OK;
     if (a->type != LSTM__A_INTS)
@@ -88,7 +90,7 @@ int lstm__attrs_allowed(const lstm__graph *g, const lstm__node *n, int since,
         int ok = 0;
         for (const char *const *p = names; *p && !ok; p++) ok = strcmp(*p, n->attrs[i].name) == 0;
         if (!ok) {
-            char b[160];
+            char b[LSTM__LABEL_MAX];
             return lstm__errf(d, LSTM_EMODEL, "%s: unknown attribute '%s' for %s version %d",
                               lstm__node_ctx(g, n, b, sizeof b), n->attrs[i].name, n->op_type,
                               since);
@@ -100,7 +102,7 @@ int lstm__attrs_allowed(const lstm__graph *g, const lstm__node *n, int since,
 int lstm__arity(const lstm__graph *g, const lstm__node *n, int min_in, int max_in, int min_out,
                 int max_out, lstm__diag *d)
 {
-    char b[160];
+    char b[LSTM__LABEL_MAX];
     /* Trailing "" inputs count as absent. */
     int nin = n->n_in;
     while (nin > 0 && !n->in_names[nin - 1][0]) nin--;

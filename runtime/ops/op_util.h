@@ -28,7 +28,9 @@ static inline int lstm__shape_of(const lstm__rt *t, int64_t *dims)
     for (int i = 0; i < t->rank; i++) dims[i] = t->dims[i];
     return t->rank;
 }
-/* "node 'x' (Op, opset N)" for parse-time messages. */
+/* "node 'If_1' then_branch: node 'x' (Op, opset N)" for parse-time messages (buffers of
+** LSTM__LABEL_MAX bytes). */
+#define LSTM__LABEL_MAX 640
 const char *lstm__node_ctx(const lstm__graph *g, const lstm__node *n, char *buf, size_t len);
 
 /* ---- Element access for the generic (non-float32) paths ---- */

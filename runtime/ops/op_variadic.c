@@ -28,7 +28,7 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
         return d->code;
     for (int i = 0; i < n->n_in; i++)
         if (!n->in_names[i][0]) {
-            char b[160];
+            char b[LSTM__LABEL_MAX];
             return lstm__errf(d, LSTM_EMODEL, "%s: input %d is empty; every input is required",
                               lstm__node_ctx(g, n, b, sizeof b), i);
         }

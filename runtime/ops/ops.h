@@ -92,6 +92,42 @@ typedef struct lstm__cast_params {
     int to;
 } lstm__cast_params;
 
+/* Control flow (op_control.c): subgraph indices among the node's subgraphs. */
+typedef struct lstm__if_params {
+    int then_sub, else_sub;
+} lstm__if_params;
+
+typedef struct lstm__loop_params {
+    int body, carried, scans;
+} lstm__loop_params;
+
+typedef struct lstm__loop_state {
+    int64_t iter;       /* bound as the body's iteration_num */
+    unsigned char cond; /* bound as the body's cond input */
+} lstm__loop_state;
+
+typedef struct lstm__scan_params {
+    int body, v8, states, scan_in, scan_out;
+    const int64_t *in_dir, *out_dir, *in_axis, *out_axis; /* the attributes, or NULL */
+} lstm__scan_params;
+
+/* Sequences (op_sequence.c). */
+typedef struct lstm__seq_params {
+    int dtype;
+} lstm__seq_params;
+
+typedef struct lstm__concat_seq_params {
+    int64_t axis, new_axis;
+} lstm__concat_seq_params;
+
+typedef struct lstm__split_seq_params {
+    int64_t axis, keepdims;
+} lstm__split_seq_params;
+
+typedef struct lstm__seq_map_params {
+    int body;
+} lstm__seq_map_params;
+
 #define LSTM__DECLARE_OP(pfx)                                                                      \
     int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
                     lstm__diag *d);                                                                \
