@@ -5,19 +5,30 @@
 #include "blas.h"
 #include "import.h"
 #include "load.h"
+#include "options.h"
 
 #include <string.h>
 
-static int open_common(const void *buf, size_t len, const char *path, const lstm_options *opt,
+static int open_common(const void *buf, size_t len, const char *path, const lstm_options *caller,
                        lstm_model **out)
 {
     if (!out) return LSTM_EINVAL;
+    lstm_options o; /* the caller's, in this library's layout (options.c) */
+    lstm__diag od;
+    lstm__diag_clear(&od);
+    int orc = lstm__options_check(caller, &o, &od);
+    const lstm_options *opt = &o; /* all defaults when refused */
     lstm__alloc a;
     lstm__alloc_init(&a, opt);
     lstm_model *m = lstm__calloc(&a, 1, sizeof *m);
     *out = m;
     if (!m) return LSTM_ENOMEM;
     m->alloc = a;
+    if (orc) {
+        m->diag = od;
+        m->status = orc;
+        return orc;
+    }
     if (opt) {
         m->log = opt->log;
         m->log_ud = opt->log_ud;

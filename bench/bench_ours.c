@@ -22,7 +22,7 @@ int main(int argc, char **argv)
                (long long *)&dims[2]) != 3)
         return 2;
     int runs = argc > 4 ? atoi(argv[4]) : 50, threads = argc > 5 ? atoi(argv[5]) : 1;
-    lstm_options opt = {.num_threads = threads};
+    lstm_options opt = {.size = sizeof(lstm_options), .num_threads = threads};
     lstm_model *m = NULL;
     lstm_session *s = NULL;
     int rc = lstm_model_open(argv[1], &opt, &m);

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    lstm_options opt = {0};
+    lstm_options opt = {.size = sizeof(lstm_options)};
     opt.limits.max_decode_bytes = 64u << 20;
     opt.limits.max_tensor_bytes = 16u << 20;
     opt.limits.max_weight_bytes = 32u << 20;

@@ -35,7 +35,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         for (int i = 0; i < NMODELS; i++) {
             char p[1024];
             snprintf(p, sizeof p, "%s/%s", FUZZ_SOURCE_DIR, paths[i]);
-            lstm_options opt = {.num_threads = t + 1};
+            lstm_options opt = {.size = sizeof(lstm_options), .num_threads = t + 1};
             if (lstm_model_open(p, &opt, &models[t][i]) ||
                 lstm_session_open(models[t][i], &sessions[t][i])) {
                 fprintf(stderr, "fuzz_run: cannot load %s\n", p);

@@ -23,6 +23,10 @@ for k in 0 1 2 3 4 5 6; do
     # the same on the two-thread sessions, with a batch of 17 where the batch is free
     [ -f "fuzz/corpus-run/seed2t$k" ] || printf "\\$(printf '%03o' $k)\\003\\217\\217\\217\\005\\006\\007" > "fuzz/corpus-run/seed2t$k"
 done
+# the committed findings and the minimized run corpus (tests/data/fuzz/) seed the corpora too
+for f in load run; do
+    cp -n tests/data/fuzz/$f/* fuzz/corpus-$f/ 2> /dev/null || true
+done
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export OPENBLAS_NUM_THREADS=1

@@ -331,6 +331,7 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
     im.g = g;
     rc = imp_model(&im, mp);
     onnx__model_proto__free_unpacked(mp, &pb.pa);
+    if (!rc) lstm__imp_opset_warn(g, opt);
     if (!rc) rc = lstm__graph_link(g, d);
     g->total_nodes = (int64_t)im.total_nodes;
     if (rc == LSTM_ENOMEM) {

@@ -17,8 +17,8 @@ enum { ELEM_TENSOR = 1, ELEM_SPARSE = 2, ELEM_SEQUENCE = 3, ELEM_MAP = 4, ELEM_O
 
 typedef struct field {
     uint32_t num, wire;
-    uint64_t v;            /* varint value */
-    const uint8_t *p;      /* length-delimited bytes */
+    uint64_t v;       /* varint value */
+    const uint8_t *p; /* length-delimited bytes */
     size_t len;
 } field;
 
@@ -46,7 +46,8 @@ static int next(const uint8_t *b, size_t len, size_t *pos, field *f)
     f->num = (uint32_t)(tag >> 3);
     f->wire = (uint32_t)(tag & 7);
     switch (f->wire) {
-    case 0: return varint(b, len, pos, &f->v) ? -1 : 1;
+    case 0:
+        return varint(b, len, pos, &f->v) ? -1 : 1;
     case 1:
         if (len - *pos < 8) return -1;
         *pos += 8;
@@ -63,7 +64,8 @@ static int next(const uint8_t *b, size_t len, size_t *pos, field *f)
         *pos += (size_t)n;
         return 1;
     }
-    default: return -1;
+    default:
+        return -1;
     }
 }
 
@@ -97,8 +99,10 @@ static int read_sequence(const uint8_t *b, size_t len, lstm_value *out, char *er
     int64_t elem = ELEM_TENSOR;
     /* First pass: count the tensors and check every field. */
     while ((r = next(b, len, &pos, &f)) == 1) {
-        if (f.num == 2 && f.wire == 0) elem = (int64_t)f.v;
-        else if (f.num == 3 && f.wire == 2) count++;
+        if (f.num == 2 && f.wire == 0)
+            elem = (int64_t)f.v;
+        else if (f.num == 3 && f.wire == 2)
+            count++;
         else if (f.num >= 4 && f.num <= 7)
             return fail(err, n, LSTM_EUNSUPPORTED,
                         "SequenceProto: sequences of sparse tensors, sequences, maps or optionals "

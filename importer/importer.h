@@ -50,4 +50,10 @@ typedef struct lstm__pb_budget {
 
 void lstm__pb_budget_init(lstm__pb_budget *b, const lstm__alloc *a, uint64_t limit);
 
+/* The newest ai.onnx opset whose operator versions this runtime was written and tested
+** against (every operator in runtime/ops/ops.def as of that opset). */
+#define LSTM__ONNX_OPSET_KNOWN 22
+/* Warn through opt->log when the model imports a newer ai.onnx opset (import_opset.c). */
+void lstm__imp_opset_warn(const lstm__graph *g, const lstm_options *opt);
+
 #endif

@@ -8,7 +8,10 @@
 **
 **     lstm_model *m = NULL;
 **     lstm_session *s = NULL;
-**     if (lstm_model_open("model.onnx", NULL, &m) != LSTM_OK) {
+**     lstm_options opt;
+**     lstm_options_init(&opt);                               // defaults, and opt.size
+**     opt.num_threads = 2;                                   // (or pass NULL for defaults)
+**     if (lstm_model_open("model.onnx", &opt, &m) != LSTM_OK) {
 **         fprintf(stderr, "%s\n", lstm_model_errmsg(m));   // names the node or tensor at fault
 **         lstm_model_close(m);
 **         return 1;
@@ -31,8 +34,9 @@
 ** - The library never prints, aborts or exits. It has no global mutable state except
 **   OpenBLAS's thread count, which only lstm_options.num_threads changes.
 ** - Constructors always write *out: a handle, or NULL when even that could not be allocated
-**   (LSTM_ENOMEM) or the arguments were invalid (LSTM_EINVAL). A handle returned with an error
-**   explains it through its errmsg and must still be closed. Closing NULL is a no-op.
+**   (LSTM_ENOMEM) or a required argument was NULL (LSTM_EINVAL). A handle returned with an
+**   error explains it through its errmsg and must still be closed (an lstm_options refused
+**   for its size gives such a handle). Closing NULL is a no-op.
 ** - Threads: a loaded lstm_model is immutable and may be used by any number of threads at
 **   once (sessions, introspection, describe). An lstm_session must be used by one thread at a
 **   time. Close every session of a model before the model.
@@ -107,8 +111,14 @@ typedef struct lstm_limits {
     uint64_t max_run_bytes;    /* memory one session plans (arena, computed shapes), 8 GiB */
 } lstm_limits;
 
-/* Options for opening a model. All-zero (or NULL) means defaults. */
+/* Options for opening a model (NULL means defaults). Start from lstm_options_init(&opt), or in
+** C `lstm_options opt = {.size = sizeof opt, ...}`: `size` tells the library which version of
+** this struct the program was compiled with, so fields added later (always at the end) leave
+** older programs working, and zero fields mean defaults. lstm_model_open refuses with
+** LSTM_EINVAL (and a message, see Conventions) a size it does not know: 0 (size not set),
+** larger than its own (a program built against a newer lstm.h), or any other value. */
 typedef struct lstm_options {
+    size_t size; /* sizeof(lstm_options) as the program was compiled; set by lstm_options_init */
     lstm_limits limits;
     /* Allocator hooks; both or neither. ud is passed back unchanged. */
     void *(*alloc)(void *ud, size_t size);
@@ -134,6 +144,14 @@ typedef struct lstm_options {
     int (*abort)(void *ud);
     void *abort_ud;
 } lstm_options;
+
+/* Zero *opt (defaults) and set opt->size. Inline, so the size is that of the program's lstm.h. */
+static inline void lstm_options_init(lstm_options *opt)
+{
+    lstm_options zero = {0};
+    *opt = zero;
+    opt->size = sizeof *opt;
+}
 
 enum { LSTM_LOG_ERROR = 0, LSTM_LOG_WARN = 1, LSTM_LOG_INFO = 2, LSTM_LOG_DEBUG = 3 };
 
@@ -214,8 +232,9 @@ LSTM_API int lstm_model_output_info(const lstm_model *m, int i, lstm_value_info 
 typedef struct lstm_session lstm_session;
 
 /* Open a session on a usable model (LSTM_EINVAL for NULL or a failed model); m must outlive
-** it. Every node's attributes are checked here: a node the runtime cannot run is refused
-** with LSTM_EUNSUPPORTED naming it. One thread at a time per session. */
+** it. Every node's attributes are checked here: a node that breaks the ONNX spec is refused
+** with LSTM_EMODEL naming it (before any other refusal), a node the runtime cannot run with
+** LSTM_EUNSUPPORTED naming it. One thread at a time per session. */
 LSTM_API int lstm_session_open(const lstm_model *m, lstm_session **out);
 /* Bind input `name` to caller memory: data (nbytes, aligned to the element size) must stay
 ** valid and unchanged until lstm_session_run returns; it is read, never written. dims has rank

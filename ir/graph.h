@@ -132,6 +132,8 @@ typedef struct lstm__node {
     const void *packed;        /* constant weights packed once at load, or NULL */
     int folded;                /* computed at load from constants (outputs have init) */
     const char *support;       /* NULL when supported, else why not */
+    int support_code;          /* with support: LSTM_EMODEL the node breaks the ONNX spec (the
+                               ** model is invalid), LSTM_EUNSUPPORTED valid but not run here */
 } lstm__node;
 
 typedef struct lstm__opset {

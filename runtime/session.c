@@ -7,12 +7,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Every node of every graph must have an implementation: refused when the session opens. */
-static int check_supported(lstm_session *s, const lstm__graph *g)
+/* Every node of every graph must have an implementation: refused when the session opens.
+** invalid_only: only nodes that break the ONNX spec (LSTM_EMODEL), reported before any node
+** that is merely unsupported, so the model's invalidity is never hidden. */
+static int check_supported(lstm_session *s, const lstm__graph *g, int invalid_only)
 {
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
-        if (n->support || !n->op || !n->params) {
+        int invalid = n->support_code == LSTM_EMODEL;
+        if ((n->support || !n->op || !n->params) && (invalid || !invalid_only)) {
             char path[512], lb[300];
             if (n->name[0])
                 snprintf(lb, sizeof lb, "node '%.200s' (%s, opset %lld)", n->name, n->op_type,
@@ -22,15 +25,16 @@ static int check_supported(lstm_session *s, const lstm__graph *g)
                          (long long)n->opset);
             lstm__graph_path(g, path, sizeof path);
             const char *why = n->support ? n->support : "not supported";
+            int code = invalid ? LSTM_EMODEL : LSTM_EUNSUPPORTED;
             /* Parse errors name the node already. */
             if (strncmp(why, path, strlen(path)) == 0 &&
                 strncmp(why + strlen(path), lb, strlen(lb)) == 0)
-                return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "%s", why);
-            return lstm__errf(&s->diag, LSTM_EUNSUPPORTED, "%s%s: %s", path, lb, why);
+                return lstm__errf(&s->diag, code, "%s", why);
+            return lstm__errf(&s->diag, code, "%s%s: %s", path, lb, why);
         }
         lstm__graph *sg;
         for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) {
-            int rc = check_supported(s, sg);
+            int rc = check_supported(s, sg, invalid_only);
             if (rc) return rc;
         }
     }
@@ -81,8 +85,9 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     s->in_seqs = lstm__pool_array(&s->pool, ni, sizeof *s->in_seqs);
     if (!s->in || !s->in_bound || !s->in_items || !s->in_seqs)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
-    int rc = check_decls(s, g);
-    if (!rc) rc = check_supported(s, g);
+    int rc = check_decls(s, g); /* a type it cannot hold first: nodes reading it may fail too */
+    if (!rc) rc = check_supported(s, g, 1);
+    if (!rc) rc = check_supported(s, g, 0);
     if (rc) return rc;
     s->root = lstm__plan_new(s, g, NULL, 1);
     if (!s->root) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");

@@ -3,6 +3,8 @@
 (issue #4's set plus LSTM/GRU/RNN): a test case is in scope when all its nodes use those ops.
 Each must pass `lstm-run --test`, or - only if it needs string, bfloat16, sequence or optional
 types - be refused with an "unsupported type" message. Prints every case and a summary.
+Exits 77 (skipped) when NODE_DIR does not exist (libonnx-testdata not installed), 1 when it
+holds no case in scope: the suite never passes without having run anything.
 usage: node_suite.py LSTM_DUMP LSTM_RUN NODE_DIR"""
 import json
 import os
@@ -28,6 +30,9 @@ STALE = {
 }
 
 dump, run, root = sys.argv[1:4]
+if not os.path.isdir(root):
+    print("SKIP: %s does not exist (apt-get install libonnx-testdata, or -Dtestdata=DIR)" % root)
+    sys.exit(77)
 passed = failed = refused = training = stale = 0
 for name in sorted(os.listdir(root)):
     case = os.path.join(root, name)
@@ -62,4 +67,7 @@ for name in sorted(os.listdir(root)):
         print("FAIL     %s\n%s" % (name, "\n".join("         " + l for l in out.splitlines()[-6:])))
 print("%d passed, %d failed (not run: %d string/bfloat16/sequence/optional types refused, %d stale "
       "bfloat16 data, %d random dropout in training mode)" % (passed, failed, refused, stale, training))
+if passed + refused + stale + training == 0:
+    print("FAIL: no test case in %s uses only the operators listed here" % root)
+    sys.exit(1)
 sys.exit(1 if failed else 0)

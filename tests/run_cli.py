@@ -194,6 +194,22 @@ with open(os.path.join(bad, "test_data_set_0", "output_0.pb"), "wb") as f:
     f.write(body)
 rc, out, err = lstm_run("--test", bad)
 check("mismatch detected", rc == 1 and "1 of 16 differ; worst at 3" in out and "0 passed, 1 failed" in out, out)
+
+# An ai.onnx opset newer than the runtime knows (the classifier restamped from 14 to 23 and
+# 999): it runs, with the outputs of opset 14, and a warning naming the domain and version.
+rc0, out0, err0 = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"))
+check("opset 14 runs without a warning", rc0 == 0 and "warning" not in err0, err0)
+model = open(os.path.join(clf, "model.onnx"), "rb").read()
+stamp = b"\x42\x02\x10\x0e"  # opset_import { version: 14 }
+check("the classifier imports ai.onnx 14 once", model.count(stamp) == 1)
+for v, enc in ((23, b"\x17"), (999, b"\xe7\x07")):
+    newer = os.path.join(tmp, "opset%d.onnx" % v)
+    with open(newer, "wb") as f:
+        f.write(model.replace(stamp, b"\x42" + bytes([2 + len(enc) - 1]) + b"\x10" + enc))
+    rc, out, err = lstm_run(newer, "--input", "features=" + os.path.join(tmp, "x.npy"))
+    check("opset %d runs with a warning" % v,
+          rc == 0 and "lstm-run: warning: the model imports ai.onnx version %d, newer than 22" % v
+          in err and out == out0, err)
 shutil.rmtree(tmp)
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

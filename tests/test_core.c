@@ -38,7 +38,8 @@ static void counting_free(void *ud, void *p)
 static void pool_alignment_and_failure(void **state)
 {
     (void)state;
-    lstm_options opt = {.alloc = counting_alloc, .free = counting_free};
+    lstm_options opt = {
+        .size = sizeof(lstm_options), .alloc = counting_alloc, .free = counting_free};
     lstm__alloc a;
     lstm__alloc_init(&a, &opt);
     lstm__pool p;
@@ -81,7 +82,7 @@ static void dtypes_and_status(void **state)
         assert_string_not_equal(lstm_errstr(s), "unknown status");
     }
     assert_string_equal(lstm_errstr(-3), "unknown status");
-    assert_string_equal(lstm_version(), "0.1.0");
+    assert_string_equal(lstm_version(), "0.2.0");
 }
 
 static void checked_products(void **state)

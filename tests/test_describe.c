@@ -132,7 +132,9 @@ static void warnings(void **state)
     tb_free(m);
 }
 
-static void describe_formats(void **state)
+/* The API's arguments and that each format writes something; the structure of the JSON and
+** DOT views is checked against the model by tests/describe_check.py (describe_formats). */
+static void describe_api(void **state)
 {
     (void)state;
     tb_model *m = cell("LSTM", "X,W,R,B", -1, 0);
@@ -162,7 +164,7 @@ int main(void)
         cmocka_unit_test(plain_lstm),
         cmocka_unit_test(peepholes_and_coupled_gates),
         cmocka_unit_test(warnings),
-        cmocka_unit_test(describe_formats),
+        cmocka_unit_test(describe_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

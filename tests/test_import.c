@@ -356,7 +356,7 @@ static void limits(void **state)
     tb_model *m = base_model();
     size_t len;
     const uint8_t *buf = tb_pack(m, &len);
-    lstm_options opt = {0};
+    lstm_options opt = {.size = sizeof(lstm_options)};
     lstm__graph *g = NULL;
     lstm__diag d;
 
@@ -365,7 +365,7 @@ static void limits(void **state)
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
     assert_non_null(strstr(d.msg, "the limit is"));
 
-    opt = (lstm_options){0};
+    opt = (lstm_options){.size = sizeof(lstm_options)};
     opt.limits.max_tensor_bytes = 100;
     lstm__diag_clear(&d);
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
@@ -373,21 +373,21 @@ static void limits(void **state)
         strstr(d.msg, "initializer 'R': 36 elements of float32 exceed the tensor limit"));
     lstm__graph_free(g);
 
-    opt = (lstm_options){0};
+    opt = (lstm_options){.size = sizeof(lstm_options)};
     opt.limits.max_weight_bytes = 200;
     lstm__diag_clear(&d);
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
     assert_non_null(strstr(d.msg, "weight limit of 200 bytes at initializer 'R'"));
     lstm__graph_free(g);
 
-    opt = (lstm_options){0};
+    opt = (lstm_options){.size = sizeof(lstm_options)};
     opt.limits.max_name_bytes = 2;
     lstm__diag_clear(&d);
     assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_ELIMIT);
     assert_non_null(strstr(d.msg, "bytes long, the limit is 2"));
     lstm__graph_free(g);
 
-    opt = (lstm_options){0};
+    opt = (lstm_options){.size = sizeof(lstm_options)};
     opt.limits.max_nodes = 1;
     tb_node(m, "Identity", "id", "Y", "Z");
     buf = tb_pack(m, &len);
@@ -567,9 +567,80 @@ static void catalogue_more(void **state)
     /* External data can be switched off. */
     m = ext_model("weights.bin", NULL, NULL);
     buf = tb_pack(m, &len);
-    lstm_options opt = {.no_external_data = 1, .external_data_dir = "/tmp"};
+    lstm_options opt = {
+        .size = sizeof(lstm_options), .no_external_data = 1, .external_data_dir = "/tmp"};
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &md), LSTM_EEXTDATA);
     assert_non_null(strstr(lstm_model_errmsg(md), "initializer 'B': external data is disabled"));
+    lstm_model_close(md);
+    tb_free(m);
+}
+
+/* An ai.onnx opset newer than the runtime knows: the model loads (it may well run as it should),
+** with one warning through the log callback naming the domain and version; none at the newest
+** known version; another domain's version is not ai.onnx's. */
+static char warned[512];
+static int nwarn;
+static void warn_cb(void *ud, int level, const char *msg)
+{
+    (void)ud;
+    if (level != LSTM_LOG_WARN) return;
+    nwarn++;
+    snprintf(warned, sizeof warned, "%s", msg);
+}
+
+static void newer_opset_warns(void **state)
+{
+    (void)state;
+    lstm_options opt;
+    lstm_options_init(&opt);
+    opt.log = warn_cb;
+    const int64_t versions[] = {22, 23, 999};
+    for (int k = 0; k < 3; k++) {
+        tb_model *m = tb_new(8, versions[k]);
+        tb_input(m, "X", F32, 1, D1(3), NULL);
+        tb_node(m, "Relu", "r", "X", "Y");
+        tb_output(m, "Y", F32, 1, D1(3), NULL);
+        size_t len;
+        const uint8_t *buf = tb_pack(m, &len);
+        lstm_model *md;
+        nwarn = 0;
+        warned[0] = 0;
+        assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &md), LSTM_OK);
+        lstm_session *s;
+        assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+        lstm_session_close(s);
+        lstm_model_close(md);
+        if (versions[k] == 22) {
+            assert_int_equal(nwarn, 0);
+        } else {
+            char want[64];
+            snprintf(want, sizeof want, "imports ai.onnx version %lld, newer than 22",
+                     (long long)versions[k]);
+            if (nwarn != 1 || !strstr(warned, want)) print_error("got %d: '%s'\n", nwarn, warned);
+            assert_int_equal(nwarn, 1);
+            assert_non_null(strstr(warned, want));
+            assert_non_null(strstr(warned, "older semantics"));
+        }
+        tb_free(m);
+    }
+    /* A newer version of another domain says nothing about ai.onnx. */
+    tb_model *m = tb_new(8, 14);
+    tb_input(m, "X", F32, 1, D1(3), NULL);
+    tb_node(m, "Relu", "r", "X", "Y");
+    tb_output(m, "Y", F32, 1, D1(3), NULL);
+    Onnx__OperatorSetIdProto ml = ONNX__OPERATOR_SET_ID_PROTO__INIT;
+    ml.domain = "ai.onnx.ml";
+    ml.has_version = 1;
+    ml.version = 999;
+    Onnx__OperatorSetIdProto *ops[2] = {tb_proto(m)->opset_import[0], &ml};
+    tb_proto(m)->opset_import = ops;
+    tb_proto(m)->n_opset_import = 2;
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    nwarn = 0;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &md), LSTM_OK);
+    assert_int_equal(nwarn, 0);
     lstm_model_close(md);
     tb_free(m);
 }
@@ -587,6 +658,7 @@ int main(void)
         cmocka_unit_test(limits),
         cmocka_unit_test_setup_teardown(external_data, ext_setup, ext_teardown),
         cmocka_unit_test(catalogue_more),
+        cmocka_unit_test(newer_opset_warns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

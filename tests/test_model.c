@@ -64,7 +64,7 @@ static void allocation_failures(void **state)
     tb_output(b, "Y", F32, -1, NULL, NULL);
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.alloc = flaky_alloc, .free = plain_free};
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = flaky_alloc, .free = plain_free};
     fail_at = -1;
     count = 0;
     lstm_model *m;

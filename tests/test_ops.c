@@ -214,7 +214,7 @@ static void misc_refusals(void **state)
     m = one_at(18, "Pad", "A,B", 2, (int[]){F32, I64});
     tb_attr_s(m, tb_graph(m)->node[0], "mode", "wrap");
     rc = run1(m, (feed[]){a23, {"B", I64, 1, {4}, p4, 32}}, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED,
+    expect(rc, msg, LSTM_EMODEL,
            "attribute 'mode' is 'wrap', expected constant, reflect, edge (wrap from opset 19)");
     tb_free(m);
 
@@ -257,7 +257,7 @@ static void misc_refusals(void **state)
 
     m = one_at(7, "Pad", "A", 1, (int[]){F32});
     rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (Pad, opset 7): attribute 'pads' is required");
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Pad, opset 7): attribute 'pads' is required");
     tb_free(m);
     m = one_at(1, "Pad", "A", 1, (int[]){F32});
     tb_attr_ints(m, tb_graph(m)->node[0], "paddings", p4, 4);
@@ -279,7 +279,7 @@ static void misc_refusals(void **state)
     expect(rc, msg, LSTM_EINVAL, "K has 2 values, expected 1");
     tb_attr_i(m, n, "sorted", 2);
     rc = run1(m, (feed[]){a23, {"K", I64, 1, {1}, k2, 8}}, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "attributes 'largest' and 'sorted' must be 0 or 1");
+    expect(rc, msg, LSTM_EMODEL, "attributes 'largest' and 'sorted' must be 0 or 1");
     tb_free(m);
     m = tb_new(8, 1);
     tb_input(m, "A", F32, -1, NULL, NULL);
@@ -288,14 +288,14 @@ static void misc_refusals(void **state)
     tb_output(m, "Y", F32, -1, NULL, NULL);
     tb_output(m, "I", I64, -1, NULL, NULL);
     rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "unknown attribute 'largest' for TopK version 1");
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'largest' for TopK version 1");
     tb_free(m);
 
     /* ArgMax */
     m = one_at(11, "ArgMax", "A", 1, (int[]){F32});
     tb_attr_i(m, tb_graph(m)->node[0], "select_last_index", 1);
     rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED,
+    expect(rc, msg, LSTM_EMODEL,
            "unknown attribute 'select_last_index' for ArgMax version 1");
     tb_free(m);
     m = one_at(13, "ArgMin", "A", 1, (int[]){F32});
@@ -328,7 +328,7 @@ static void misc_refusals(void **state)
     rc = run1(m, (feed[]){a23, {"B", I64, 2, {1, 2}, idx, 16}, {"C", F32, 2, {1, 2}, x6, 8}}, 3,
               msg, NULL, 0);
     expect(
-        rc, msg, LSTM_EUNSUPPORTED,
+        rc, msg, LSTM_EMODEL,
         "attribute 'reduction' is 'max', expected none, add, or mul (max and min from opset 18)");
     tb_free(m);
     m = one_at(18, "ScatterElements", "A,B,C", 3, (int[]){F32, I64, F32});

@@ -251,9 +251,10 @@ static void runtime_refusals(void **state)
     tb_model *m = model("LSTM", &n, "X,W,R,B,seq");
     run(m, &d, 1, 4, T, B, (const int32_t[]){4, 5, 1}, I32, &r);
     assert_run_fails(r, LSTM_EINVAL,
-                     "node 'cell' (LSTM, opset 14): sequence_lens[1] is 5, expected 0..4");
+                     "node 'cell' (LSTM, opset 14): sequence_lens[1] (tensor 'seq') is 5, "
+                     "expected 0..4");
     run(m, &d, 1, 4, T, B, (const int32_t[]){4, -1, 1}, I32, &r);
-    assert_run_fails(r, LSTM_EINVAL, "sequence_lens[1] is -1");
+    assert_run_fails(r, LSTM_EINVAL, "sequence_lens[1] (tensor 'seq') is -1");
     run(m, &d, 1, 4, T, B, (const int32_t[]){4, 2, 1}, I64, &r);
     assert_run_fails(r, LSTM_EINVAL, "input 'seq' is int64, the model expects int32");
     tb_free(m);
@@ -267,6 +268,62 @@ static void runtime_refusals(void **state)
     tb_attr_s(m, n, "direction", "bidirectional");
     run(m, &d, 1, 1, T, B, NULL, 0, &r);
     assert_run_fails(r, LSTM_EINVAL, "input W has shape [1,6,5], expected [2,6,5]");
+    tb_free(m);
+}
+
+/* Run-time sequence_lens errors name the graph tensor as well as the slot (the tensor the
+** caller feeds, e.g. 'lengths_in'), for wrong values, a wrong shape and a wrong type. */
+static int run_lengths(tb_model *m, int dtype, int64_t n, const void *lens, char *msg, size_t cap)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    data d;
+    fill(&d);
+    int rc = lstm_model_open_buffer(buf, len, NULL, &md);
+    if (!rc) rc = lstm_session_open(md, &s);
+    const int64_t xd[3] = {T, B, I};
+    if (!rc)
+        rc = lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, xd, d.X, sizeof(float) * T * B * I);
+    if (!rc)
+        rc = lstm_session_set_input(s, "lengths_in", dtype, 1, &n, lens,
+                                    (size_t)n * lstm_dtype_size(dtype));
+    if (!rc) rc = lstm_session_run(s);
+    snprintf(msg, cap, "%s", s ? lstm_session_errmsg(s) : lstm_model_errmsg(md));
+    lstm_session_close(s);
+    lstm_model_close(md);
+    return rc;
+}
+
+static void sequence_lens_names_tensor(void **state)
+{
+    (void)state;
+    tb_model *m = tb_new(8, 14);
+    tb_input(m, "X", F32, 3, D3(T, B, I), NULL);
+    tb_input(m, "lengths_in", 0, -1, NULL, NULL); /* no declared type: any is bound */
+    tb_init_f32(m, "W", 3, D3(1, 4 * H, I), NULL);
+    tb_init_f32(m, "R", 3, D3(1, 4 * H, H), NULL);
+    tb_node(m, "LSTM", "cell", "X,W,R,,lengths_in", "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    char msg[512];
+    int rc = run_lengths(m, LSTM_DT_INT32, B, (const int32_t[]){4, 9, 1}, msg, sizeof msg);
+    if (rc != LSTM_EINVAL || !strstr(msg, "sequence_lens[1] (tensor 'lengths_in') is 9"))
+        print_error("got %d '%s'\n", rc, msg);
+    assert_int_equal(rc, LSTM_EINVAL);
+    assert_non_null(strstr(msg, "node 'cell' (LSTM, opset 14): sequence_lens[1] (tensor "
+                                "'lengths_in') is 9, expected 0..4"));
+    rc = run_lengths(m, LSTM_DT_INT32, B + 1, (const int32_t[]){1, 2, 3, 4}, msg, sizeof msg);
+    if (rc != LSTM_EINVAL || !strstr(msg, "input sequence_lens (tensor 'lengths_in') has shape"))
+        print_error("got %d '%s'\n", rc, msg);
+    assert_int_equal(rc, LSTM_EINVAL);
+    assert_non_null(strstr(msg, "input sequence_lens (tensor 'lengths_in') has shape [4], "
+                                "expected [3] (batch_size)"));
+    rc = run_lengths(m, LSTM_DT_INT64, B, (const int64_t[]){4, 2, 1}, msg, sizeof msg);
+    if (rc != LSTM_EINVAL || !strstr(msg, "sequence_lens (tensor 'lengths_in') is int64"))
+        print_error("got %d '%s'\n", rc, msg);
+    assert_int_equal(rc, LSTM_EINVAL);
+    assert_non_null(strstr(msg, "sequence_lens (tensor 'lengths_in') is int64, expected int32"));
     tb_free(m);
 }
 
@@ -399,6 +456,7 @@ int main(void)
         cmocka_unit_test(layout_pair),
         cmocka_unit_test(hidden_size_inferred),
         cmocka_unit_test(runtime_refusals),
+        cmocka_unit_test(sequence_lens_names_tensor),
         cmocka_unit_test(empty_sizes_and_zero_lengths),
         cmocka_unit_test(float64_refused),
         cmocka_unit_test(float16_io),

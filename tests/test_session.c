@@ -58,7 +58,7 @@ static tb_model *open_counted(lstm_model **m, lstm_session **s)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.alloc = count_alloc, .free = count_free};
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, m), LSTM_OK);
     assert_int_equal(lstm_session_open(*m, s), LSTM_OK);
     return b;
@@ -138,7 +138,7 @@ static void control_flow_no_alloc(void **state)
         char dir[4096], path[4200];
         snprintf(dir, sizeof dir, "%s/control/%s", TESTS_DATA_DIR, cases[c]);
         snprintf(path, sizeof path, "%s/model.onnx", dir);
-        lstm_options opt = {.alloc = count_alloc, .free = count_free};
+        lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
         lstm_model *m;
         lstm_session *s;
         assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
@@ -234,19 +234,27 @@ static void misuse(void **state)
     tb_free(b);
 }
 
-/* The model loads but its session is refused with LSTM_EUNSUPPORTED and msg; frees b. */
-static void expect_open_unsupported(tb_model *b, const char *msg)
+/* The model loads but its session is refused with `code` and msg; frees b. */
+static void expect_open_refused(tb_model *b, int code, const char *msg)
 {
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
     lstm_model *m;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
+    int rc = lstm_session_open(m, &s);
+    if (rc != code || !strstr(lstm_session_errmsg(s), msg))
+        print_error("got %d '%s', expected %d with '%s'\n", rc, lstm_session_errmsg(s), code, msg);
+    assert_int_equal(rc, code);
     assert_non_null(strstr(lstm_session_errmsg(s), msg));
     lstm_session_close(s);
     lstm_model_close(m);
     tb_free(b);
+}
+
+static void expect_open_unsupported(tb_model *b, const char *msg)
+{
+    expect_open_refused(b, LSTM_EUNSUPPORTED, msg);
 }
 
 /* A node the runtime cannot run is refused when the session opens, naming the node. */
@@ -398,7 +406,7 @@ static void abort_and_log(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.abort = stop_cb};
+    lstm_options opt = {.size = sizeof(lstm_options), .abort = stop_cb};
     lstm_model *m;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
@@ -437,7 +445,7 @@ static void logging(void **state)
     tb_output(b, "Y", F32, -1, NULL, NULL);
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.log = log_cb};
+    lstm_options opt = {.size = sizeof(lstm_options), .log = log_cb};
     lstm_model *m;
     logged[0] = 0;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
@@ -468,7 +476,7 @@ static void run_allocation_failures(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.alloc = flaky_alloc, .free = count_free};
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = flaky_alloc, .free = count_free};
     float x[30] = {0};
     int total = -1;
     for (int k = -1; k < total || total < 0; k++) {
@@ -503,7 +511,7 @@ static void run_memory_limit(void **state)
     tb_model *b = expand_model();
     size_t len;
     const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.limits.max_run_bytes = 4096};
+    lstm_options opt = {.size = sizeof(lstm_options), .limits.max_run_bytes = 4096};
     lstm_model *m;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
@@ -615,10 +623,10 @@ static void malformed_subgraphs(void **state)
     lstm_model_close(m);
     tb_free(b);
     /* A missing branch. */
-    expect_open_unsupported(if_model(0, 1),
-                            "node 'branch' (If, opset 14): attribute 'else_branch' is missing");
+    expect_open_refused(if_model(0, 1), LSTM_EMODEL,
+                        "node 'branch' (If, opset 14): attribute 'else_branch' is missing");
     /* Branches with different output counts. */
-    expect_open_unsupported(if_model(1, 2), "then_branch has 1 outputs, else_branch 2");
+    expect_open_refused(if_model(1, 2), LSTM_EMODEL, "then_branch has 1 outputs, else_branch 2");
     /* A Loop body with the wrong signature: (cond) -> (cond) for one loop-carried value. */
     b = tb_new(8, 14);
     tb_input(b, "X", F32, 1, D1(2), NULL);
@@ -628,8 +636,9 @@ static void malformed_subgraphs(void **state)
     Onnx__NodeProto *n = tb_node(b, "Loop", "loop", ",,X", "Y");
     attach(b, n, "body", body);
     tb_output(b, "Y", F32, 1, D1(2), NULL);
-    expect_open_unsupported(b, "node 'loop' (Loop, opset 14): body has 1 inputs and 1 outputs, "
-                               "expected 3 and 2");
+    expect_open_refused(b, LSTM_EMODEL,
+                        "node 'loop' (Loop, opset 14): body has 1 inputs and 1 outputs, "
+                        "expected 3 and 2");
     /* A name defined nowhere in scope, inside a branch. */
     b = if_model(1, 1);
     tb_graph(b)->node[0]->attribute[0]->g->node[0]->input[0] = "ghost";
@@ -660,8 +669,48 @@ static void malformed_subgraphs(void **state)
     g->node = inner->node;
     g->n_node = inner->n_node;
     tb_output(b, "r33", 9, 0, NULL, NULL);
-    lstm_options deep = {.limits.max_depth = 1000};
+    lstm_options deep = {.size = sizeof(lstm_options), .limits.max_depth = 1000};
     expect_load_refused(b, &deep, LSTM_ELIMIT, "subgraphs nest more than 32 deep");
+}
+
+/* A node that breaks the ONNX spec makes the model invalid: the session refuses it with
+** LSTM_EMODEL naming it (once), even after a node this runtime merely lacks. */
+static void invalid_node_before_unsupported(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 3, D3(5, 2, 3), NULL);
+    tb_init_f32(b, "W", 3, D3(1, 16, 3), NULL);
+    tb_init_f32(b, "R", 3, D3(1, 16, 4), NULL);
+    tb_node(b, "Conv", "conv", "X,X", "C");
+    Onnx__NodeProto *n = tb_node(b, "LSTM", "cell", "X,W,R", "Y");
+    tb_attr_s(b, n, "direction", "sideways");
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    tb_output(b, "C", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EMODEL);
+    const char *msg = lstm_session_errmsg(s);
+    if (strncmp(msg, "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'", 64))
+        print_error("got '%s'\n", msg);
+    assert_int_equal(
+        strncmp(msg, "node 'cell' (LSTM, opset 14): attribute 'direction' is 'sideways'", 64), 0);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    /* Without the invalid node, the unsupported one is refused as such. */
+    tb_graph(b)->n_node = 1;
+    tb_graph(b)->n_output = 1;
+    tb_graph(b)->output[0] = tb_graph(b)->output[1];
+    buf = tb_pack(b, &len);
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_EUNSUPPORTED);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'conv' (Conv, opset 14)"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
 }
 
 int main(void)
@@ -678,6 +727,7 @@ int main(void)
         cmocka_unit_test(abort_and_log),
         cmocka_unit_test(profiling),
         cmocka_unit_test(logging),
+        cmocka_unit_test(invalid_node_before_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,7 +85,7 @@ static void helper_threads_same_results(void **state)
                            MODELS_DIR "/bigru_tagger/model.onnx"};
     for (int p = 0; p < 2; p++) {
         for (int threads = 1; threads <= 2; threads++) {
-            lstm_options opt = {.num_threads = threads};
+            lstm_options opt = {.size = sizeof(lstm_options), .num_threads = threads};
             lstm_model *m;
             lstm_session *s;
             assert_int_equal(lstm_model_open(paths[p], &opt, &m), LSTM_OK);
@@ -126,7 +126,7 @@ static void abort_parallel_directions(void **state)
     for (int i = 0; i < 400; i++) toks[i] = (i * 5) % 25;
     size_t nref = 0;
     for (int threads = 1; threads <= 2; threads++) {
-        lstm_options opt = {.num_threads = threads, .abort = stop_cb};
+        lstm_options opt = {.size = sizeof(lstm_options), .num_threads = threads, .abort = stop_cb};
         lstm_model *m;
         lstm_session *s;
         assert_int_equal(lstm_model_open(MODELS_DIR "/bigru_tagger/model.onnx", &opt, &m), LSTM_OK);

@@ -7,7 +7,9 @@ static int scan(const uint8_t *b, size_t n, unsigned depth, lstm__diag *d)
 {
     lstm__graph *g = NULL;
     lstm__diag_clear(d);
-    int rc = lstm__import_buffer(b, n, &(lstm_options){.limits.max_depth = depth}, NULL, &g, d);
+    int rc = lstm__import_buffer(
+        b, n, &(lstm_options){.size = sizeof(lstm_options), .limits.max_depth = depth}, NULL, &g,
+        d);
     lstm__graph_free(g);
     return rc;
 }
@@ -118,7 +120,7 @@ static void decode_budget(void **state)
     lstm__diag d;
     lstm__diag_clear(&d);
     lstm__graph *gr = NULL;
-    lstm_options opt = {.limits.max_decode_bytes = 1 << 20};
+    lstm_options opt = {.size = sizeof(lstm_options), .limits.max_decode_bytes = 1 << 20};
     assert_int_equal(lstm__import_buffer(m, len, &opt, NULL, &gr, &d), LSTM_ELIMIT);
     assert_non_null(strstr(d.msg, "decoding the model needs more than 1048576 bytes"));
     free(g);

@@ -2,7 +2,8 @@
 """`lstm-run --trace` against gates computed independently (tests/gen/make_trace_cases.py:
 PyTorch run step by step with the cell equations written out): every gate of every step within
 atol 1e-5; and every heatmap is a PNG that decodes (signature, chunk CRCs, zlib stream, size).
-Standard library only.  usage: trace_check.py LSTM_RUN DATA_DIR"""
+Standard library only (the references are committed). Fails when DATA_DIR is missing, holds no
+case, or a case has no expected gates.  usage: trace_check.py LSTM_RUN DATA_DIR"""
 import glob
 import os
 import re
@@ -45,16 +46,28 @@ def png_size(path):
     return w, h
 
 
-for case in sorted(os.listdir(root)):
+cases = sorted(os.listdir(root)) if os.path.isdir(root) else []
+if not cases:
+    print("FAIL: no trace cases in %s (tests/gen/make_trace_cases.py makes them)" % root)
+    print("0 passed, 1 failed")
+    sys.exit(1)
+for case in cases:
     d = os.path.join(root, case)
+    expected = sorted(glob.glob(os.path.join(d, "expected", "*.npy")))
+    if not expected:
+        print("FAIL %s: no expected gates in %s" % (case, os.path.join(d, "expected")))
+        checks += 1
+        failures += 1
+        continue
     out = tempfile.mkdtemp()
     r = subprocess.run([run, os.path.join(d, "model.onnx"), "--input", "X=" + os.path.join(d, "X.npy"),
                         "--trace", out, "--trace-batch", "1"], capture_output=True, text=True)
     if r.returncode:
         print("FAIL %s: lstm-run exited %d: %s" % (case, r.returncode, r.stderr))
+        checks += 1
         failures += 1
         continue
-    for exp in sorted(glob.glob(os.path.join(d, "expected", "*.npy"))):
+    for exp in expected:
         gate = os.path.basename(exp)[:-4]
         got = glob.glob(os.path.join(out, "*_%s.npy" % gate))
         checks += 1

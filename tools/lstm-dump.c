@@ -1,7 +1,7 @@
 /*
 ** lstm-dump — inspect an ONNX model (public API only: lstm_model_describe).
-** Exit status: 0 the model parses and validates; 1 it is malformed or invalid (after printing
-** what could be read); 2 usage error.
+** Exit status: 0 the model parses and validates; 1 it is malformed or invalid, a node that
+** breaks the ONNX spec included (after printing what could be read); 2 usage error.
 */
 #include "limits.h"
 #include "lstm.h"
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 {
     int fmt = LSTM_DESCRIBE_TEXT, explain = 0;
     const char *path = NULL, *node = NULL;
-    lstm_options opt = {0};
+    lstm_options opt = {.size = sizeof(lstm_options)};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
             if (parse_limit(argv[++i], &opt.limits)) return 2;
@@ -83,6 +83,14 @@ int main(int argc, char **argv)
     fflush(stdout);
     if (rc > 0)
         fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), lstm_model_errmsg(m));
+    /* A loaded model can still hold a node that breaks the ONNX spec: a session refuses it with
+    ** LSTM_EMODEL (an operator this runtime lacks is LSTM_EUNSUPPORTED, not an error here). */
+    lstm_session *s = NULL;
+    if (rc == LSTM_OK && lstm_session_open(m, &s) == LSTM_EMODEL) {
+        rc = LSTM_EMODEL;
+        fprintf(stderr, "lstm-dump: %s: %s: %s\n", path, lstm_errstr(rc), lstm_session_errmsg(s));
+    }
+    lstm_session_close(s);
     lstm_model_close(m);
     return rc ? 1 : 0;
 }

@@ -210,8 +210,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "lstm-run: give a MODEL or --test DIR, not both\n");
         return 2;
     }
-    lstm_options topt = {
-        .num_threads = c.threads, .limits = c.limits, .no_external_data = c.no_external_data};
+    lstm_options topt = {.size = sizeof(lstm_options),
+                         .log = run_log,
+                         .num_threads = c.threads,
+                         .limits = c.limits,
+                         .no_external_data = c.no_external_data};
     o.opt = &topt;
     if (c.model) return run_model(&c);
     if (!test) {

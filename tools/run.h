@@ -17,6 +17,10 @@ typedef struct run_opts {
 
 #define RUN_MAX_ARGS 64
 
+/* lstm_options.log for both modes: the library's warnings (a newer opset than it knows, nodes
+** it cannot run) on stderr; errors are printed where they are returned. */
+void run_log(void *ud, int level, const char *msg);
+
 /* The run mode's command line. */
 typedef struct run_cfg {
     const char *model;

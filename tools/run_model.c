@@ -280,10 +280,19 @@ static int report_profile(lstm_session *s, const run_cfg *c)
     return 0;
 }
 
+void run_log(void *ud, int level, const char *msg)
+{
+    (void)ud;
+    if (level == LSTM_LOG_WARN) fprintf(stderr, "lstm-run: warning: %s\n", msg);
+}
+
 int run_model(const run_cfg *c)
 {
-    lstm_options opt = {
-        .num_threads = c->threads, .limits = c->limits, .no_external_data = c->no_external_data};
+    lstm_options opt = {.size = sizeof(lstm_options),
+                        .log = run_log,
+                        .num_threads = c->threads,
+                        .limits = c->limits,
+                        .no_external_data = c->no_external_data};
     lstm_model *m = NULL;
     lstm_session *s = NULL;
     lstm_tensor ts[64];

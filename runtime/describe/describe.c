@@ -2,6 +2,19 @@
 #include "describe/describe.h"
 #include "model.h"
 
+/* The first node (subgraphs included) that breaks the ONNX spec, or NULL. */
+static const lstm__node *invalid_node(const lstm__graph *g)
+{
+    for (int i = 0; g && i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i], *in;
+        if (n->support_code == LSTM_EMODEL) return n;
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++)
+            if ((in = invalid_node(sg))) return in;
+    }
+    return NULL;
+}
+
 int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn write, void *ud)
 {
     if (!m || !write || format < LSTM_DESCRIBE_TEXT || format > LSTM_DESCRIBE_DOT)
@@ -12,6 +25,13 @@ int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn write, vo
                     .rc = m->status,
                     .errmsg = m->diag.msg,
                     .linked = m->g && m->g->values && m->status == LSTM_OK};
+    /* A loaded model with a node that breaks the spec is invalid: described in full, with the
+    ** node's reason as the error (a session refuses it with LSTM_EMODEL). */
+    const lstm__node *bad = c.linked ? invalid_node(m->g) : NULL;
+    if (bad) {
+        c.rc = LSTM_EMODEL;
+        c.errmsg = bad->support;
+    }
     if (format == LSTM_DESCRIBE_JSON)
         lstm__describe_json(&o, &c);
     else if (m->g && format == LSTM_DESCRIBE_DOT)

@@ -4,12 +4,15 @@
 
 #include <stdio.h>
 
+/* A quoted DOT string: a newline becomes DOT's line break, other control bytes '?'. */
 static void dq(lstm__out *f, const char *s)
 {
     lstm__outc(f, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\')
             lstm__outf(f, "\\%c", *p);
+        else if (*p == '\n')
+            lstm__outf(f, "\\n");
         else if (*p < 0x20)
             lstm__outc(f, '?');
         else

@@ -42,9 +42,9 @@ static int signature(const lstm__graph *g, const lstm__node *n, const char *attr
 {
     if (body->n_inputs == ins && body->n_outputs == outs) return LSTM_OK;
     char b[LSTM__LABEL_MAX];
-    return lstm__errf(d, LSTM_EMODEL, "%s: %s has %d inputs and %d outputs, expected %d and %d (%s)",
-                      lstm__node_ctx(g, n, b, sizeof b), attr, body->n_inputs, body->n_outputs,
-                      ins, outs, why);
+    return lstm__errf(
+        d, LSTM_EMODEL, "%s: %s has %d inputs and %d outputs, expected %d and %d (%s)",
+        lstm__node_ctx(g, n, b, sizeof b), attr, body->n_inputs, body->n_outputs, ins, outs, why);
 }
 
 /* A condition: one element of any numeric or bool type. */
@@ -77,9 +77,9 @@ int lstm__if_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
         return d->code;
     char b[LSTM__LABEL_MAX];
     if (tb->n_outputs != eb->n_outputs || tb->n_outputs != n->n_out)
-        return lstm__errf(d, LSTM_EMODEL,
-                          "%s: then_branch has %d outputs, else_branch %d; the node has %d",
-                          lstm__node_ctx(g, n, b, sizeof b), tb->n_outputs, eb->n_outputs, n->n_out);
+        return lstm__errf(
+            d, LSTM_EMODEL, "%s: then_branch has %d outputs, else_branch %d; the node has %d",
+            lstm__node_ctx(g, n, b, sizeof b), tb->n_outputs, eb->n_outputs, n->n_out);
     if (tb->n_inputs || eb->n_inputs)
         return lstm__errf(d, LSTM_EMODEL, "%s: %s has %d inputs; If branches take none",
                           lstm__node_ctx(g, n, b, sizeof b),
@@ -175,8 +175,10 @@ int lstm__loop_parse(const lstm__graph *g, const lstm__node *n, int since, void 
         lstm__attrs_allowed(g, n, since, names, d) || find_body(g, n, "body", &p->body, &body, d))
         return d->code;
     if (n->n_in < 2) /* M and cond may be "", but they are there */
-        return lstm__errf(d, LSTM_EMODEL, "%s has %d inputs, expected M, cond and the loop-carried "
-                          "values", lstm__node_ctx(g, n, b, sizeof b), n->n_in);
+        return lstm__errf(d, LSTM_EMODEL,
+                          "%s has %d inputs, expected M, cond and the loop-carried "
+                          "values",
+                          lstm__node_ctx(g, n, b, sizeof b), n->n_in);
     /* Inputs M, cond, v_initial...; body (iteration_num, cond, v...) -> (cond, v..., scan...). */
     p->carried = n->n_in - 2;
     p->scans = n->n_out - p->carried;
@@ -228,8 +230,8 @@ int lstm__loop_run(lstm__kctx *k)
     int64_t it = 0;
     for (; it < trip && cond; it++) {
         if (k->abort && k->abort(k->abort_ud))
-            return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted at iteration %lld",
-                              lstm__klabel(k), (long long)it);
+            return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted at iteration %lld", lstm__klabel(k),
+                              (long long)it);
         st->iter = it;
         st->cond = 1;
         lstm__rt ti = scalar(body, 0, LSTM_DT_INT64, &st->iter),
@@ -247,8 +249,10 @@ int lstm__loop_run(lstm__kctx *k)
             if (t->kind != LSTM__VAL_TENSOR || t->none)
                 return lstm__errf(k->d, LSTM_EINVAL, "%s: scan output %d is not a tensor",
                                   lstm__klabel(k), s);
-            if (it == 0) shape[s] = *t;
-            else if (!same_shape(&shape[s], t)) return scan_output_error(k, s, &shape[s], t, it);
+            if (it == 0)
+                shape[s] = *t;
+            else if (!same_shape(&shape[s], t))
+                return scan_output_error(k, s, &shape[s], t, it);
             if ((rc = lstm__buf_grow(k, &acc[s], (size_t)(it + 1) * t->nbytes))) return rc;
             if (t->nbytes) memcpy((char *)acc[s].p + (size_t)it * t->nbytes, t->data, t->nbytes);
         }
@@ -272,8 +276,8 @@ int lstm__loop_run(lstm__kctx *k)
 
 /* ---- Scan ---- */
 
-static int attr_list(const lstm__graph *g, const lstm__node *n, const char *name, int count,
-                     int lo, int hi, const int64_t **out, lstm__diag *d)
+static int attr_list(const lstm__graph *g, const lstm__node *n, const char *name, int count, int lo,
+                     int hi, const int64_t **out, lstm__diag *d)
 {
     const lstm__attr *a = lstm__attr_find(n, name);
     *out = NULL;
@@ -284,9 +288,9 @@ static int attr_list(const lstm__graph *g, const lstm__node *n, const char *name
                           lstm__node_ctx(g, n, b, sizeof b), name, count);
     for (size_t i = 0; i < a->n; i++)
         if (a->ints[i] < lo || a->ints[i] > hi)
-            return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' has %lld at %zu, expected %d to %d",
-                              lstm__node_ctx(g, n, b, sizeof b), name, (long long)a->ints[i], i,
-                              lo, hi);
+            return lstm__errf(
+                d, LSTM_EMODEL, "%s: attribute '%s' has %lld at %zu, expected %d to %d",
+                lstm__node_ctx(g, n, b, sizeof b), name, (long long)a->ints[i], i, lo, hi);
     *out = a->ints;
     return LSTM_OK;
 }
@@ -328,8 +332,7 @@ int lstm__scan_parse(const lstm__graph *g, const lstm__node *n, int since, void 
                   "element of each scan output out",
                   d))
         return d->code;
-    if (p->v8)
-        return attr_list(g, n, "directions", p->scan_in, 0, 1, &p->in_dir, d);
+    if (p->v8) return attr_list(g, n, "directions", p->scan_in, 0, 1, &p->in_dir, d);
     const int r = LSTM__MAX_RANK;
     return attr_list(g, n, "scan_input_directions", p->scan_in, 0, 1, &p->in_dir, d) ||
            attr_list(g, n, "scan_output_directions", p->scan_out, 0, 1, &p->out_dir, d) ||
@@ -345,8 +348,7 @@ int lstm__scan_prepare(lstm__kctx *k)
 
 /* Element t of x along axis a (dims outer x len x inner): a view when contiguous, else a copy
 ** into buf. */
-static int slice(lstm__kctx *k, const lstm__rt *x, int a, int64_t t, lstm__buf *buf,
-                 lstm__rt *out)
+static int slice(lstm__kctx *k, const lstm__rt *x, int a, int64_t t, lstm__buf *buf, lstm__rt *out)
 {
     size_t es = lstm__dtype_size(x->dtype), outer = 1, inner = es;
     for (int d = 0; d < a; d++) outer *= (size_t)x->dims[d];
@@ -489,9 +491,8 @@ int lstm__scan_run(lstm__kctx *k)
     for (int m = 0; m < M; m++) {
         const lstm__rt *x = k->in[first + N + m];
         if (!x || x->kind != LSTM__VAL_TENSOR || x->none || x->rank < 1 + p->v8)
-            return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: scan input %d must be a tensor of rank >= %d", lstm__klabel(k),
-                              m, 1 + p->v8);
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: scan input %d must be a tensor of rank >= %d",
+                              lstm__klabel(k), m, 1 + p->v8);
         int a = p->v8 ? 1 : p->in_axis ? (int)p->in_axis[m] : 0;
         if (a < 0) a += x->rank;
         if (a < 0 || a >= x->rank)
@@ -550,7 +551,6 @@ int lstm__scan_run(lstm__kctx *k)
         if ((rc = scan_steps(k, sub, bufs, &io))) return rc;
     }
     for (int s = 0; s < K; s++)
-        if (!k->out[N + s]->data && (rc = empty_scan_output(k, N + s, sub->g, N + s, 0)))
-            return rc;
+        if (!k->out[N + s]->data && (rc = empty_scan_output(k, N + s, sub->g, N + s, 0))) return rc;
     return LSTM_OK;
 }

@@ -82,11 +82,11 @@ static int rebuild(lstm__kctx *k, const lstm__seq *s, int dtype, const lstm__rt 
     return ins ? put_item(k, q, (int)at, ins) : LSTM_OK;
 }
 
-#define NO_PREPARE(pfx)                                                                           \
-    int pfx##_prepare(lstm__kctx *k)                                                              \
-    {                                                                                             \
-        (void)k;                                                                                  \
-        return LSTM_OK;                                                                           \
+#define NO_PREPARE(pfx)                                                                            \
+    int pfx##_prepare(lstm__kctx *k)                                                               \
+    {                                                                                              \
+        (void)k;                                                                                   \
+        return LSTM_OK;                                                                            \
     }
 
 /* ---- SequenceEmpty ---- */
@@ -262,8 +262,7 @@ int lstm__concat_seq_run(lstm__kctx *k)
                           lstm__klabel(k), x0->rank);
     if ((rc = lstm__axis(k, p->axis, rank, &a, "axis"))) return rc;
     int64_t dims[LSTM__MAX_RANK];
-    for (int d = 0, e = 0; d < rank; d++)
-        dims[d] = p->new_axis && d == a ? 0 : x0->dims[e++];
+    for (int d = 0, e = 0; d < rank; d++) dims[d] = p->new_axis && d == a ? 0 : x0->dims[e++];
     for (int i = 0; i < s->n; i++) {
         const lstm__rt *x = &s->items[i];
         int bad = x->rank != x0->rank || x->dtype != x0->dtype;
@@ -271,11 +270,10 @@ int lstm__concat_seq_run(lstm__kctx *k)
             bad = (p->new_axis || d != a) && x->dims[d] != x0->dims[d];
         if (bad) {
             char s1[96], s2[96];
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: item %d is %s %s, item 0 is %s %s",
-                              lstm__klabel(k), i, lstm__dtype_name(x->dtype),
-                              lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
-                              lstm__dtype_name(x0->dtype),
-                              lstm__dims_str(s2, sizeof s2, x0->rank, x0->dims));
+            return lstm__errf(
+                k->d, LSTM_EINVAL, "%s: item %d is %s %s, item 0 is %s %s", lstm__klabel(k), i,
+                lstm__dtype_name(x->dtype), lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
+                lstm__dtype_name(x0->dtype), lstm__dims_str(s2, sizeof s2, x0->rank, x0->dims));
         }
         dims[a] += p->new_axis ? 1 : x->dims[a];
     }
@@ -341,14 +339,13 @@ int lstm__split_seq_run(lstm__kctx *k)
             for (int64_t i = 0; i < nparts; i++) {
                 int64_t v = lstm__get_i(sp, (size_t)i);
                 if (v < 0)
-                    return lstm__errf(k->d, LSTM_EINVAL, "%s: split[%lld] is %lld",
-                                      lstm__klabel(k), (long long)i, (long long)v);
+                    return lstm__errf(k->d, LSTM_EINVAL, "%s: split[%lld] is %lld", lstm__klabel(k),
+                                      (long long)i, (long long)v);
                 sum += v;
             }
             if (sum != len)
-                return lstm__errf(k->d, LSTM_EINVAL,
-                                  "%s: split sums to %lld, the axis has %lld", lstm__klabel(k),
-                                  (long long)sum, (long long)len);
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: split sums to %lld, the axis has %lld",
+                                  lstm__klabel(k), (long long)sum, (long long)len);
         }
     } else {
         nparts = len;
@@ -363,8 +360,9 @@ int lstm__split_seq_run(lstm__kctx *k)
     for (int d = a + 1; d < x->rank; d++) inner *= (size_t)x->dims[d];
     int64_t start = 0;
     for (int64_t i = 0; i < nparts; i++) {
-        int64_t n = !sp ? 1 : sp->rank == 0 ? (len - start < size ? len - start : size)
-                                            : lstm__get_i(sp, (size_t)i);
+        int64_t n = !sp             ? 1
+                    : sp->rank == 0 ? (len - start < size ? len - start : size)
+                                    : lstm__get_i(sp, (size_t)i);
         int64_t dims[LSTM__MAX_RANK];
         int rank = 0;
         for (int d = 0; d < x->rank; d++) {

@@ -54,6 +54,7 @@ static int resolve_node(lstm__graph *g, lstm__node *n, lstm__diag *err)
     lstm__diag_clear(&d);
     n->params = NULL;
     n->support = NULL;
+    n->support_code = 0;
     n->op = lstm__registry_find(n->domain, n->op_type, n->opset, &d);
     if (n->op) {
         void *params = lstm__pool_alloc(g->mem, n->op->params_size);
@@ -61,6 +62,7 @@ static int resolve_node(lstm__graph *g, lstm__node *n, lstm__diag *err)
         if (n->op->parse(g, n, n->op->since, params, &d) == LSTM_OK) n->params = params;
     }
     if (d.code) {
+        n->support_code = d.code == LSTM_EMODEL ? LSTM_EMODEL : LSTM_EUNSUPPORTED;
         n->support = lstm__pool_strndup(g->mem, d.msg, strlen(d.msg));
         if (!n->support) return lstm__errf(err, LSTM_ENOMEM, "out of memory describing a node");
     }

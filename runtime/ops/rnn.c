@@ -21,6 +21,7 @@
 
 #include <limits.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,13 @@ static int check(lstm__kctx *k, int idx, const char *name, int rank, const int64
     return bad ? shape_err(k, name, t, want, rank, what) : 0;
 }
 
+/* "sequence_lens (tensor 'NAME')": the slot and the graph tensor bound to it. */
+static const char *seq_name(const lstm__kctx *k, char *buf, size_t n)
+{
+    snprintf(buf, n, "sequence_lens (tensor '%s')", k->n->in_names[RNN_IN_SEQ]);
+    return buf;
+}
+
 /* Compute the dims and the scratch layout (byte offsets) from the run-time input shapes. */
 static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
 {
@@ -104,13 +112,14 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: hidden size from R is %lld", lstm__klabel(k),
                           (long long)z->H);
     const int64_t D = z->D, GH = z->G * z->H, H = z->H, B = z->B, T = z->T;
+    char sn[160];
     if (check(k, RNN_IN_W, "W", 3, (int64_t[]){D, GH, z->I},
               "(num_directions, gates*hidden_size, input_size)") ||
         check(k, RNN_IN_R, "R", 3, (int64_t[]){D, GH, H},
               "(num_directions, gates*hidden_size, hidden_size)") ||
         check(k, RNN_IN_B, "B", 2, (int64_t[]){D, 2 * GH},
               "(num_directions, 2*gates*hidden_size)") ||
-        check(k, RNN_IN_SEQ, "sequence_lens", 1, (int64_t[]){B}, "(batch_size)"))
+        check(k, RNN_IN_SEQ, seq_name(k, sn, sizeof sn), 1, (int64_t[]){B}, "(batch_size)"))
         return k->d->code;
     const char *hw = p->layout ? "(batch_size, num_directions, hidden_size)"
                                : "(num_directions, batch_size, hidden_size)";
@@ -129,8 +138,9 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
         if (!t) continue;
         if (i == RNN_IN_SEQ) {
             if (t->dtype != LSTM_DT_INT32)
-                return lstm__errf(k->d, LSTM_EINVAL, "%s: sequence_lens is %s, expected int32",
-                                  lstm__klabel(k), lstm__dtype_name(t->dtype));
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected int32",
+                                  lstm__klabel(k), seq_name(k, sn, sizeof sn),
+                                  lstm__dtype_name(t->dtype));
         } else if (t->dtype != pl->dtype) {
             return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d ('%s') is %s but X is %s",
                               lstm__klabel(k), i, k->n->in_names[i], lstm__dtype_name(t->dtype),
@@ -493,9 +503,10 @@ int lstm__rnn_op_run(lstm__kctx *k)
         int32_t l = seq ? ((const int32_t *)seq->data)[b] : (int32_t)T;
         if (l < 0 || l > T)
             return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: sequence_lens[%lld] is %d, expected 0..%lld (the sequence "
-                              "length of X)",
-                              lstm__klabel(k), (long long)b, (int)l, (long long)T);
+                              "%s: sequence_lens[%lld] (tensor '%s') is %d, expected 0..%lld (the "
+                              "sequence length of X)",
+                              lstm__klabel(k), (long long)b, k->n->in_names[RNN_IN_SEQ], (int)l,
+                              (long long)T);
         lens[b] = l;
         if (l > c.steps) c.steps = l;
     }
