@@ -13,7 +13,6 @@
 #include "dtype.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 static int numeric(lstm__kctx *k, const lstm__rt *t)
@@ -68,29 +67,27 @@ static int cmp_f(const key *a, const key *b, int desc)
 INT_CMP(cmp_i, i)
 INT_CMP(cmp_u, u)
 
-static int f_desc(const void *a, const void *b)
+/* The order TopK returns: a before b (largest first when desc, lower index on ties). */
+static int before(const key *a, const key *b, int kind, int desc)
 {
-    return cmp_f(a, b, 1);
+    return (kind == K_FLOAT ? cmp_f(a, b, desc)
+            : kind == K_INT ? cmp_i(a, b, desc)
+                            : cmp_u(a, b, desc)) < 0;
 }
-static int f_asc(const void *a, const void *b)
+
+/* h[0..n) is a heap whose top ranks last; restore it below i. */
+static void sift(key *h, size_t n, size_t i, int kind, int desc)
 {
-    return cmp_f(a, b, 0);
-}
-static int i_desc(const void *a, const void *b)
-{
-    return cmp_i(a, b, 1);
-}
-static int i_asc(const void *a, const void *b)
-{
-    return cmp_i(a, b, 0);
-}
-static int u_desc(const void *a, const void *b)
-{
-    return cmp_u(a, b, 1);
-}
-static int u_asc(const void *a, const void *b)
-{
-    return cmp_u(a, b, 0);
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) return;
+        if (c + 1 < n && before(&h[c], &h[c + 1], kind, desc)) c++;
+        if (!before(&h[i], &h[c], kind, desc)) return;
+        key t = h[i];
+        h[i] = h[c];
+        h[c] = t;
+        i = c;
+    }
 }
 
 /* ---- TopK ---- */
@@ -147,7 +144,7 @@ int lstm__topk_prepare(lstm__kctx *k)
     int64_t dims[LSTM__MAX_RANK];
     memcpy(dims, x->dims, sizeof dims);
     dims[st->axis] = kv;
-    k->scratch_size = (size_t)dim * sizeof(key);
+    k->scratch_size = (size_t)kv * sizeof(key);
     if (lstm__rt_set(k, k->out[0], x->dtype, x->rank, dims)) return k->d->code;
     return lstm__rt_set(k, k->out[1], LSTM_DT_INT64, x->rank, dims);
 }
@@ -163,19 +160,33 @@ int lstm__topk_run(lstm__kctx *k)
     size_t outer = 1, inner = 1, es = lstm__dtype_size(x->dtype);
     for (int i = 0; i < a; i++) outer *= (size_t)x->dims[i];
     for (int i = a + 1; i < x->rank; i++) inner *= (size_t)x->dims[i];
-    int (*cmp)(const void *, const void *) = kind == K_FLOAT ? (p->largest ? f_desc : f_asc)
-                                             : kind == K_INT ? (p->largest ? i_desc : i_asc)
-                                                             : (p->largest ? u_desc : u_asc);
-    key *keys = k->scratch;
+    int desc = (int)p->largest;
+    key *keys = k->scratch, cur;
+    size_t n = (size_t)kk;
     if (!kk) return LSTM_OK;
+    /* Per row: the k best in a heap whose top is the worst of them (O(dim log k), no
+    ** allocation), then sorted in place, best first. */
     for (size_t o = 0; o < outer; o++)
         for (size_t in = 0; in < inner; in++) {
             size_t base = o * (size_t)dim * inner + in;
-            for (int64_t j = 0; j < dim; j++) {
-                keys[j].idx = j;
-                load_key(x, kind, base + (size_t)j * inner, &keys[j]);
+            for (size_t j = 0; j < n; j++) {
+                keys[j].idx = (int64_t)j;
+                load_key(x, kind, base + j * inner, &keys[j]);
             }
-            qsort(keys, (size_t)dim, sizeof *keys, cmp);
+            for (size_t j = n / 2; j-- > 0;) sift(keys, n, j, kind, desc);
+            for (int64_t j = kk; j < dim; j++) {
+                cur.idx = j;
+                load_key(x, kind, base + (size_t)j * inner, &cur);
+                if (!before(&cur, &keys[0], kind, desc)) continue;
+                keys[0] = cur;
+                sift(keys, n, 0, kind, desc);
+            }
+            for (size_t end = n - 1; end > 0; end--) {
+                key t = keys[0];
+                keys[0] = keys[end];
+                keys[end] = t;
+                sift(keys, end, 0, kind, desc);
+            }
             size_t obase = o * (size_t)kk * inner + in;
             for (int64_t j = 0; j < kk; j++) {
                 size_t oi = obase + (size_t)j * inner;
