@@ -1,8 +1,8 @@
 /*
 ** op_cumsum.c — CumSum 11 (14 adds float16 and bfloat16): running sums along the axis given
-** as an input (0-D or one value, read in prepare), exclusive and reverse attributes. Floating
-** types add in their own precision (float32 in float, float16 / bfloat16 rounded after each
-** step, as onnxruntime); integers add in int64 and wrap.
+** as an input (0-D or one value, read in prepare), exclusive and reverse attributes. float32
+** adds in float; float64, float16 and bfloat16 in double, each output rounded once (onnxruntime
+** adds float16 in float32); integers add in int64 and wrap.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -61,8 +61,6 @@ int lstm__cumsum_run(lstm__kctx *k)
             float sf = 0;
             double sd = 0;
             uint64_t si = 0;
-            double slot = 0;
-            lstm__rt acc = {.dtype = x->dtype, .data = &slot};
             for (int64_t j = 0; j < dim; j++) {
                 int64_t t = p->reverse ? dim - 1 - j : j;
                 size_t e = base + (size_t)t * inner;
@@ -72,11 +70,10 @@ int lstm__cumsum_run(lstm__kctx *k)
                     ((float *)y->data)[e] = sf;
                     if (p->exclusive) sf += v;
                 } else if (fl) {
-                    /* The running sum is kept in the data's type. */
-                    double next = sd + lstm__get_f(x, e);
-                    lstm__put_f(&acc, 0, next);
-                    lstm__put_f(y, e, p->exclusive ? sd : next);
-                    sd = lstm__get_f(&acc, 0);
+                    double v = lstm__get_f(x, e);
+                    if (!p->exclusive) sd += v;
+                    lstm__put_f(y, e, sd);
+                    if (p->exclusive) sd += v;
                 } else {
                     uint64_t v = (uint64_t)lstm__get_i(x, e);
                     if (!p->exclusive) si += v;
