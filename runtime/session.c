@@ -81,9 +81,11 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     size_t ni = (size_t)g->n_inputs + 1;
     s->in = lstm__pool_array(&s->pool, ni, sizeof *s->in);
     s->in_bound = lstm__pool_array(&s->pool, ni, 1);
+    s->in_fresh = lstm__pool_array(&s->pool, ni, 1);
+    s->carry = lstm__pool_array(&s->pool, ni, sizeof *s->carry);
     s->in_items = lstm__pool_array(&s->pool, ni, sizeof *s->in_items);
     s->in_seqs = lstm__pool_array(&s->pool, ni, sizeof *s->in_seqs);
-    if (!s->in || !s->in_bound || !s->in_items || !s->in_seqs)
+    if (!s->in || !s->in_bound || !s->in_items || !s->in_seqs || !s->in_fresh || !s->carry)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
     int rc = check_decls(s, g); /* a type it cannot hold first: nodes reading it may fail too */
     if (!rc) rc = check_supported(s, g, 1);
@@ -104,6 +106,7 @@ void lstm_session_close(lstm_session *s)
     if (s->in_items)
         for (int i = 0; i < s->m->g->n_inputs; i++) lstm__free(&a, s->in_items[i].p);
     lstm__free(&a, s->prof_sorted.p);
+    for (int k = 0; k < s->n_carry; k++) lstm__free(&a, s->carry[k].buf.p);
     lstm__pool_free(&s->pool);
     lstm__free(&a, s);
 }
@@ -175,6 +178,7 @@ static void bind(lstm_session *s, int i, const lstm__rt *t)
 {
     s->in[i] = *t;
     s->in_bound[i] = 1;
+    s->in_fresh[i] = 1;
     s->ran = 0;
 }
 
@@ -295,15 +299,17 @@ int lstm_session_run(lstm_session *s)
     int rc = check_symbols(s);
     if (rc) return rc;
     for (int i = 0; i < g->n_inputs; i++) {
-        if (s->in_bound[i]) {
-            lstm__plan_bind(s->root, i, &s->in[i]);
+        const lstm__rt *v = lstm__carried_input(s, i);
+        if (v) {
+            lstm__plan_bind(s->root, i, v);
             continue;
         }
         memset(&s->root->bind[i], 0, sizeof s->root->bind[i]);
         if (!(g->values[g->input_values[i]].flags & LSTM__V_INIT))
             return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' is not bound", g->inputs[i].name);
     }
-    if ((rc = lstm__plan_exec(s->root))) return rc;
+    if ((rc = lstm__plan_exec(s->root)) || (rc = lstm__carry_keep(s))) return rc;
+    memset(s->in_fresh, 0, (size_t)g->n_inputs);
     s->prof_runs += s->profiling;
     s->ran = 1;
     return LSTM_OK;
@@ -418,6 +424,7 @@ int lstm_session_set_streaming(lstm_session *s, int on)
 int lstm_session_reset_state(lstm_session *s)
 {
     if (!s) return LSTM_EINVAL;
+    lstm__carry_reset(s);
     for (lstm__plan *p = s->plans; p; p = p->next)
         for (int i = 0; i < p->g->n_nodes; i++)
             if (p->carry[i]) p->carry[i]->valid = 0;
