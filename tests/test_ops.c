@@ -295,8 +295,7 @@ static void misc_refusals(void **state)
     m = one_at(11, "ArgMax", "A", 1, (int[]){F32});
     tb_attr_i(m, tb_graph(m)->node[0], "select_last_index", 1);
     rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EMODEL,
-           "unknown attribute 'select_last_index' for ArgMax version 1");
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'select_last_index' for ArgMax version 1");
     tb_free(m);
     m = one_at(13, "ArgMin", "A", 1, (int[]){F32});
     rc = run1(m, (feed[]){{"A", F32, 2, {0, 3}, x6, 0}}, 1, msg, NULL, 0);
