@@ -24,26 +24,25 @@
 #include <time.h>
 
 typedef struct opts {
-    double onset, offset;          /* speech probability thresholds */
+    double onset, offset; /* speech probability thresholds */
     double min_speech_ms, min_silence_ms, pad_ms;
-    int probs;                     /* print every frame's probability */
+    int probs; /* print every frame's probability */
     int threads;
 } opts;
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: vad [options] MODEL.onnx FILE.wav\n"
-            "  Speech segments of a mono 16-bit PCM WAV at 8 or 16 kHz, one 'start end' line\n"
-            "  (seconds) each, found with a Silero VAD model (v4 or v5), then a '#' summary.\n"
-            "options:\n"
-            "  --onset P           probability at which speech starts (default 0.5)\n"
-            "  --offset P          probability under which it may end (default 0.35)\n"
-            "  --min-speech MS     shortest segment kept (default 250)\n"
-            "  --min-silence MS    silence that ends a segment (default 100)\n"
-            "  --pad MS            padding added around each segment (default 30)\n"
-            "  --probs             also print each frame's time and probability\n"
-            "  --threads N         threads for the model (default 1)\n");
+    fprintf(f, "usage: vad [options] MODEL.onnx FILE.wav\n"
+               "  Speech segments of a mono 16-bit PCM WAV at 8 or 16 kHz, one 'start end' line\n"
+               "  (seconds) each, found with a Silero VAD model (v4 or v5), then a '#' summary.\n"
+               "options:\n"
+               "  --onset P           probability at which speech starts (default 0.5)\n"
+               "  --offset P          probability under which it may end (default 0.35)\n"
+               "  --min-speech MS     shortest segment kept (default 250)\n"
+               "  --min-silence MS    silence that ends a segment (default 100)\n"
+               "  --pad MS            padding added around each segment (default 30)\n"
+               "  --probs             also print each frame's time and probability\n"
+               "  --threads N         threads for the model (default 1)\n");
 }
 
 /* ---- WAV ---- */
@@ -54,8 +53,14 @@ typedef struct wav {
     float *samples; /* in [-1, 1) */
 } wav;
 
-static uint32_t u32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint16_t u16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t u32(const unsigned char *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint16_t u16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 
 /* Read path; on failure print why and return 1. */
 static int read_wav(const char *path, wav *w)
@@ -89,8 +94,10 @@ static int read_wav(const char *path, wav *w)
             if (format == 0xfffe && size >= 26) format = u16(fmt + 24);
             w->rate = (int)u32(fmt + 4);
             if (format != 1 || bits != 16) {
-                fprintf(stderr, "vad: '%s' is not 16-bit PCM (format %d, %d bits); convert it, "
-                                "e.g. sox IN -b 16 -e signed OUT.wav\n", path, format, bits);
+                fprintf(stderr,
+                        "vad: '%s' is not 16-bit PCM (format %d, %d bits); convert it, "
+                        "e.g. sox IN -b 16 -e signed OUT.wav\n",
+                        path, format, bits);
                 goto done;
             }
             if (channels != 1) {
@@ -99,8 +106,10 @@ static int read_wav(const char *path, wav *w)
                 goto done;
             }
             if (w->rate != 8000 && w->rate != 16000) {
-                fprintf(stderr, "vad: '%s' is sampled at %d Hz; Silero VAD takes 8000 or 16000 "
-                                "(sox IN -r 16000 OUT.wav)\n", path, w->rate);
+                fprintf(stderr,
+                        "vad: '%s' is sampled at %d Hz; Silero VAD takes 8000 or 16000 "
+                        "(sox IN -r 16000 OUT.wav)\n",
+                        path, w->rate);
                 goto done;
             }
             have_fmt = 1;
@@ -119,8 +128,10 @@ static int read_wav(const char *path, wav *w)
             }
             size_t got = fread(pcm, 2, n, f);
             if (got != n) {
-                fprintf(stderr, "vad: '%s' is truncated: the data chunk says %zu samples, the "
-                                "file has %zu\n", path, n, got);
+                fprintf(stderr,
+                        "vad: '%s' is truncated: the data chunk says %zu samples, the "
+                        "file has %zu\n",
+                        path, n, got);
                 free(pcm);
                 goto done;
             }
@@ -244,8 +255,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "vad: %s needs a number%s\n", a, hi == 1 ? " in [0, 1]" : "");
                 return 2;
             }
-            if (dst) *dst = v;
-            else o.threads = (int)v;
+            if (dst)
+                *dst = v;
+            else
+                o.threads = (int)v;
         } else if (!strcmp(a, "--probs")) {
             o.probs = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -282,8 +295,10 @@ int main(int argc, char **argv)
     }
     int v5 = has_input(m, "state"), v4 = has_input(m, "h") && has_input(m, "c");
     if ((!v5 && !v4) || !has_input(m, "input") || !has_input(m, "sr")) {
-        fprintf(stderr, "vad: '%s' is not a Silero VAD model (inputs input, sr and state, or h "
-                        "and c)\n", model_path);
+        fprintf(stderr,
+                "vad: '%s' is not a Silero VAD model (inputs input, sr and state, or h "
+                "and c)\n",
+                model_path);
         goto done;
     }
     if ((rc = lstm_session_open(m, &s))) {
@@ -308,7 +323,8 @@ int main(int argc, char **argv)
         if (!rc) rc = lstm_session_carry(s, "stateN", "state");
     } else if (!rc) {
         rc = lstm_session_set_input(s, "h", LSTM_DT_FLOAT, 3, sdims, state, 2 * H * 4);
-        if (!rc) rc = lstm_session_set_input(s, "c", LSTM_DT_FLOAT, 3, sdims, state + 2 * H, 2 * H * 4);
+        if (!rc)
+            rc = lstm_session_set_input(s, "c", LSTM_DT_FLOAT, 3, sdims, state + 2 * H, 2 * H * 4);
         if (!rc) rc = lstm_session_carry(s, "hn", "h");
         if (!rc) rc = lstm_session_carry(s, "cn", "c");
     }

@@ -39,6 +39,9 @@ struct lstm_session {
     unsigned char *in_fresh; /* per graph input: bound by the caller since the last run */
     lstm__carried *carry;    /* explicit state: up to one per input */
     int n_carry;
+    int *input_of, *output_of;     /* per value: its graph input / output index, or -1 */
+    int shapes_checked;            /* the bound shapes agree on symbolic dimensions */
+    lstm__buf sym_scratch;         /* check_symbols' table */
     lstm__buf *in_items;           /* per graph input: the item views of a bound sequence */
     lstm__seq *in_seqs;            /* per graph input: its sequence holder */
     int ran;                       /* the last run succeeded: outputs are valid */

@@ -86,10 +86,12 @@ static int join(joined *j, const lstm_view *v, int a)
     char *data = malloc(bytes ? bytes : 1);
     if (!data) return 1;
     for (size_t o = 0; o < outer; o++) {
-        if (L) memcpy(data + o * inner * (size_t)(L + n), (char *)j->t.data + o * inner * (size_t)L,
-                      inner * (size_t)L);
-        if (n) memcpy(data + (o * (size_t)(L + n) + (size_t)L) * inner,
-                      (const char *)v->data + o * inner * (size_t)n, inner * (size_t)n);
+        if (L)
+            memcpy(data + o * inner * (size_t)(L + n), (char *)j->t.data + o * inner * (size_t)L,
+                   inner * (size_t)L);
+        if (n)
+            memcpy(data + (o * (size_t)(L + n) + (size_t)L) * inner,
+                   (const char *)v->data + o * inner * (size_t)n, inner * (size_t)n);
     }
     free(j->t.data);
     j->t.data = data;
@@ -164,7 +166,8 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
         int rc = lstm_session_run(s);
         if (rc) {
             fprintf(stderr, "lstm-run: chunk %lld (steps %lld..%lld): %s: %s\n", (long long)chunks,
-                    (long long)t0, (long long)(t0 + n - 1), lstm_errstr(rc), lstm_session_errmsg(s));
+                    (long long)t0, (long long)(t0 + n - 1), lstm_errstr(rc),
+                    lstm_session_errmsg(s));
             goto done;
         }
         for (int i = 0; i < n_out; i++) {
@@ -182,13 +185,16 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
         lstm_view v;
         lstm_model_output_info(m, i, &vi);
         if (!is_carried_output(c, vi.name) && outs[i].ok && outs[i].t.data) {
-            v = (lstm_view){.dtype = outs[i].t.dtype, .rank = outs[i].t.rank,
-                            .data = outs[i].t.data, .nbytes = outs[i].t.nbytes};
+            v = (lstm_view){.dtype = outs[i].t.dtype,
+                            .rank = outs[i].t.rank,
+                            .data = outs[i].t.data,
+                            .nbytes = outs[i].t.nbytes};
             memcpy(v.dims, outs[i].t.dims, sizeof v.dims);
             print_output(vi.name, &v, "the chunks' outputs put together");
         } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK) {
-            print_output(vi.name, &v, is_carried_output(c, vi.name) ? "carried: the last chunk's"
-                                                                   : "the last chunk's");
+            print_output(vi.name, &v,
+                         is_carried_output(c, vi.name) ? "carried: the last chunk's"
+                                                       : "the last chunk's");
         }
         if (c->output_dir) {
             if (!is_carried_output(c, vi.name) && outs[i].ok && outs[i].t.data) {
