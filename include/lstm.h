@@ -162,6 +162,10 @@ LSTM_API int lstm_num_threads(void);
 LSTM_API const char *lstm_errstr(int status);
 /* Library version as "MAJOR.MINOR.PATCH"; static. */
 LSTM_API const char *lstm_version(void);
+/* The kernel set the recurrent operators run in this process: "avx512", "avx2", "neon" or
+** "portable" (static). Chosen once, from the CPU's features, the first time it is needed;
+** LSTM_ISA=NAME in the environment caps it (that set, or the best lesser one the CPU has). */
+LSTM_API const char *lstm_kernels(void);
 
 /* Load and validate a model from a file (external tensor data is read from the file's folder,
 ** confined to it), and fold its constant subgraphs. *out receives a handle (see Conventions);

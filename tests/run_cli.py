@@ -152,6 +152,14 @@ check("usage error", rc == 2 and "NAME=FILE" in err, err)
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--bench", "5")
 check("bench report", rc == 0 and all(k in out for k in ("model_load_ms", "first_run_ms", "runs_per_s", "peak_rss_kb", "threads"))
       and re.search(r"latency_ms min=[\d.]+ median=[\d.]+ p90=[\d.]+ p99=[\d.]+ max=[\d.]+", out) is not None, out + err)
+# The kernel set in use, in --bench's report and --version; LSTM_ISA=portable caps it.
+kernels = re.search(r"^kernels: (\w+)$", out, re.M)
+check("bench names the kernels", kernels is not None and kernels.group(1) in ("avx512", "avx2", "neon", "portable"), out)
+r = subprocess.run([run, "--version"], capture_output=True, text=True)
+check("version names the kernels", r.returncode == 0 and re.search(r"^lstm-run \d+\.\d+\.\d+\nkernels: \w+\n$", r.stdout) is not None
+      and kernels is not None and ("kernels: " + kernels.group(1)) in r.stdout, r.stdout)
+r = subprocess.run([run, "--version"], capture_output=True, text=True, env=dict(os.environ, LSTM_ISA="portable"))
+check("LSTM_ISA=portable caps the kernels", r.returncode == 0 and "kernels: portable\n" in r.stdout, r.stdout)
 
 # --profile / --profile-json: every node that runs, slowest first, shares summing to 100%
 pj = os.path.join(tmp, "profile.json")

@@ -55,7 +55,7 @@ static void usage(FILE *f)
             "  --stream K   feed the inputs' time axis in chunks of K steps, carrying the\n"
             "               recurrent state (outputs with the time axis are put together)\n"
             "  --time-axis A  the time axis of inputs and outputs (default 0)\n"
-            "  --version    print the library version\n"
+            "  --version    print the library version and the kernel set in use\n"
             "\n"
             "exit status: 0 success (every output matched), 1 an error or a mismatch, 2 usage\n");
 }
@@ -198,7 +198,7 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
-            printf("lstm-run %s\n", lstm_version());
+            printf("lstm-run %s\nkernels: %s\n", lstm_version(), lstm_kernels());
             return 0;
         } else if (strcmp(a, "--test") == 0 && i + 1 < argc) {
             test = argv[++i];

@@ -7,6 +7,7 @@
 ** Floating types compute in double and round to the tensor's type (float32 has a direct path);
 ** integers compute in int64 with wrap-around; integer division by zero is an error.
 */
+#include "ops/conv_vec.h"
 #include "ops/op_util.h"
 #include "ops/ops.h"
 #include "dtype.h"
@@ -357,7 +358,9 @@ static int unary_run(lstm__kctx *k)
     const lstm__elt_params *p = k->params;
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
-    if (x->dtype == LSTM_DT_FLOAT) {
+    if (x->dtype == LSTM_DT_FLOAT && p->op == E_RELU) { /* after every Conv: vector loop */
+        lstm__vrelu(y->data, x->data, (int64_t)y->nelem);
+    } else if (x->dtype == LSTM_DT_FLOAT) {
         const float *a = x->data;
         float *o = y->data;
         for (size_t i = 0; i < y->nelem; i++) o[i] = (float)unary_f(p, a[i]);
