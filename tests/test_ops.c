@@ -823,6 +823,61 @@ static void nan_inputs(void **state)
     tb_free(m);
 }
 
+/* Constant's forms by opset (one registry row covers every version), string and sparse values
+** refused naming the attribute; Cast's saturate / round_mode only from 19 / 24. */
+static void version_forms(void **state)
+{
+    (void)state;
+    char msg[512];
+    float got[3];
+    static const struct {
+        int64_t opset;
+        const char *attr;
+        int code;
+        const char *needle;
+    } cases[] = {
+        {13, "value_string", LSTM_EUNSUPPORTED,
+         "node 'c' (Constant, opset 13): attribute 'value_string': string constants are not "
+         "supported"},
+        {21, "value_strings", LSTM_EUNSUPPORTED,
+         "attribute 'value_strings': string constants are not supported"},
+        {11, "value_float", LSTM_EMODEL,
+         "attribute 'value_float' is not an attribute of Constant before opset 12"},
+        {12, "value_float", LSTM_OK, ""},
+        {25, "value_floats", LSTM_OK, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tb_model *m = tb_new(8, cases[i].opset);
+        Onnx__NodeProto *n = tb_node(m, "Constant", "c", NULL, "Y");
+        if (!strcmp(cases[i].attr, "value_string"))
+            tb_attr_s(m, n, "value_string", "hi");
+        else if (!strcmp(cases[i].attr, "value_strings"))
+            tb_attr_strings(m, n, "value_strings", "a,b");
+        else if (!strcmp(cases[i].attr, "value_float"))
+            tb_attr_f(m, n, "value_float", 1.5f);
+        else
+            tb_attr_floats(m, n, "value_floats", (const float[]){2.5f, -1}, 2);
+        tb_output(m, "Y", F32, -1, NULL, NULL);
+        int rc = run1(m, NULL, 0, msg, got, 2);
+        expect(rc, msg, cases[i].code, cases[i].needle);
+        if (rc == LSTM_OK) assert_true(got[0] == (cases[i].opset == 12 ? 1.5f : 2.5f));
+        tb_free(m);
+    }
+    for (int opset = 18; opset <= 24; opset += 6) {
+        tb_model *m = one("Cast", "A", 1, (int[]){F32});
+        tb_proto(m)->opset_import[0]->version = opset;
+        tb_attr_i(m, tb_graph(m)->node[0], "to", F32);
+        tb_attr_i(m, tb_graph(m)->node[0], "saturate", 0);
+        tb_attr_s(m, tb_graph(m)->node[0], "round_mode", "down");
+        int rc = run1(m, (feed[]){{"A", F32, 1, {3}, x6, 12}}, 1, msg, got, 3);
+        if (opset == 18)
+            expect(rc, msg, LSTM_EMODEL, "unknown attribute 'saturate' for Cast version 6");
+        else
+            expect(rc, msg, LSTM_OK, "");
+        tb_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -830,6 +885,7 @@ int main(void)
         cmocka_unit_test(nan_inputs),
         cmocka_unit_test(misc_refusals),
         cmocka_unit_test(pad_late_values),
+        cmocka_unit_test(version_forms),
         cmocka_unit_test(conv_refusals),
         cmocka_unit_test(conv_weights_packed_at_load),
         cmocka_unit_test(conv_paths_no_alloc),

@@ -1,7 +1,19 @@
-"""Entries to append to tests/gen/diff_ops.py (with the LATER_VERSIONS / LATER_TYPES lines for
-these ops in diff_case.py and a "prod" branch in reduce_ref) once the differential suite lands."""
-# ================================================================ Pad, Size, variadic, TopK,
-# ArgMax / ArgMin, CumSum, GatherElements / ScatterElements / ScatterND, unary math, ReduceProd
+"""Differential entries of Pad, Size, Max / Min / Sum / Mean, TopK, ArgMax / ArgMin, CumSum,
+GatherElements, ScatterElements, ScatterND, Abs, Ceil, Floor, Round, Erf, Sin, Cos and ReduceProd
+for make_diff_cases.py (which imports this module). The generator also needs these operators'
+later versions in diff_case.LATER_VERSIONS (Pad 18-25, Size 19-25, ScatterElements / ScatterND /
+ReduceProd 18, TopK 24, Round / Sin / Cos 22) and LATER_TYPES (bfloat16 for Round, Sin, Cos 22
+and TopK 24), and a "prod" branch in diff_ops.reduce_ref."""
+import functools
+import math
+
+import numpy as np
+
+import diff_ops
+from diff_case import ALL, FLOATS, INTS, NUMERIC, In, op, to_dtype
+
+F32 = "float32"
+INF = float("inf")
 I64 = "int64"
 HALF = ("float16", "bfloat16")
 HALF_TOL = (1e-3, 1e-5)  # a reduction rounds through float32 into the 16-bit type
@@ -644,4 +656,4 @@ def pad(g):
 # ---------------------------------------------------------------- ReduceProd
 @op("ReduceProd", types=NUMERIC)
 def reduce_prod(g):
-    yield from reductions(g, "prod", 18)
+    yield from diff_ops.reductions(g, "prod", 18)  # reduce_ref's "prod" branch
