@@ -56,7 +56,7 @@ static int64_t now_ns(void)
 struct lstm__workers {
     const lstm__alloc *a;
     int patient; /* tests: the caller never runs a helper's part and never goes alone */
-    int n; /* helpers */
+    int n;       /* helpers */
     pthread_t *th;
     pthread_mutex_t mu;
     pthread_cond_t go, done;
@@ -220,8 +220,8 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
     w->last_job = t0;
     /* Alone: while helpers are behind, and for jobs that come seldom with short parts when the
     ** helpers sleep (waking one takes longer than its part would). */
-    if (!w->patient && (t0 < w->solo_until || (asleep && w->interval_ns > SPIN_MAX_NS &&
-                                                w->own_ns < WAKE_WORTH_NS))) {
+    if (!w->patient && (t0 < w->solo_until ||
+                        (asleep && w->interval_ns > SPIN_MAX_NS && w->own_ns < WAKE_WORTH_NS))) {
         for (int p = 0; p < parts; p++) fn(ctx, p, parts);
         w->own_ns = (3 * w->own_ns + (now_ns() - t0) / parts) / 4;
         return;
