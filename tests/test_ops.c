@@ -823,6 +823,52 @@ static void nan_inputs(void **state)
     tb_free(m);
 }
 
+/* float32 with one scalar operand (rank 0 or [1], either side) and Pow with a scalar exponent
+** run direct loops: each value equals libm's double computation rounded to float (the general
+** path's), bit for bit; Cast to the same type keeps the values. */
+static void scalar_operands(void **state)
+{
+    (void)state;
+    char msg[512];
+    static const float a[9] = {1.5f, -2.25f, 0.0f, -0.0f, 3e38f, 1e-30f, 7.0f, -0.1f, 65504.5f};
+    static const char *const ops[] = {"Add", "Sub", "Mul", "Div", "Pow"};
+    static const float scal[] = {2.0f, -3.5f, 1.0f, 0.5f, 3.0f};
+    float got[9];
+    for (int o = 0; o < 5; o++)
+        for (int sv = 0; sv < 5; sv++)
+            for (int form = 0; form < 3; form++) { /* b rank 0, b [1], a scalar on the left */
+                if (o == 4 && form == 2) continue;
+                const float b = scal[sv];
+                tb_model *m = one(ops[o], "A,B", 2, (int[]){F32, F32});
+                feed f[2] = {{"A", F32, 1, {9}, a, sizeof a}, {"B", F32, 0, {0}, &b, 4}};
+                if (form == 1) f[1] = (feed){"B", F32, 1, {1}, &b, 4};
+                if (form == 2) {
+                    f[0] = (feed){"A", F32, 0, {0}, &b, 4};
+                    f[1] = (feed){"B", F32, 1, {9}, a, sizeof a};
+                }
+                assert_int_equal(run1(m, f, 2, msg, got, 9), LSTM_OK);
+                for (int i = 0; i < 9; i++) {
+                    double x = form == 2 ? b : a[i], y = form == 2 ? a[i] : b;
+                    double r = o == 0   ? x + y
+                               : o == 1 ? x - y
+                               : o == 2 ? x * y
+                               : o == 3 ? x / y
+                                        : pow(x, y);
+                    float want = (float)r;
+                    if (memcmp(&want, &got[i], 4) != 0 && !(isnan(want) && isnan(got[i])))
+                        print_error("%s form %d b=%g i=%d: got %.9g want %.9g\n", ops[o], form,
+                                    (double)b, i, (double)got[i], (double)want);
+                    assert_true(memcmp(&want, &got[i], 4) == 0 || (isnan(want) && isnan(got[i])));
+                }
+                tb_free(m);
+            }
+    tb_model *m = one("Cast", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "to", F32);
+    assert_int_equal(run1(m, (feed[]){{"A", F32, 1, {9}, a, sizeof a}}, 1, msg, got, 9), LSTM_OK);
+    assert_memory_equal(got, a, sizeof a);
+    tb_free(m);
+}
+
 /* Constant's forms by opset (one registry row covers every version), string and sparse values
 ** refused naming the attribute; Cast's saturate / round_mode only from 19 / 24. */
 static void version_forms(void **state)
@@ -883,6 +929,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(h_rows),
         cmocka_unit_test(nan_inputs),
+        cmocka_unit_test(scalar_operands),
         cmocka_unit_test(misc_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(version_forms),

@@ -89,6 +89,9 @@ typedef struct lstm__conv_state {
     int64_t chunk;                     /* output pixels per GEMM */
     int64_t Kc;                        /* COLS: the GEMM's inner size, K + 1 with a bias */
     int direct_rows;                   /* ROWS: A read in place from X (lda = stride) */
+    int tc;                            /* ROWS, 1-D without dilation: K runs (tap, channel), A
+                                       ** read in place from X channels-last (xt_off) */
+    size_t xt_off, perm_off;           /* scratch: X channels-last and padded; W permuted */
     size_t col_off, tmp_off, pack_off; /* scratch slices, bytes (COLS: pack_off holds [W | B]
                                        ** when the load did not) */
     size_t pack_per;                   /* packed floats per group */
@@ -100,6 +103,8 @@ typedef struct lstm__conv_state {
 ** row of ones appended to the im2col panels), present when the bias is a constant. */
 typedef struct lstm__conv_pack {
     int64_t G, K, Mg;
+    int tc;            /* ROWS: K ordered (tap, channel) (1-D without dilation), else (channel,
+                       ** tap) */
     size_t per;        /* floats per group of data */
     const float *data; /* ROWS: W_g' packed, per group */
     const float *wb;   /* COLS: [M, K + 1], or NULL */

@@ -279,6 +279,10 @@ int lstm__cast_run(lstm__kctx *k)
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
     int from = x->dtype, to = y->dtype;
+    if (from == to && from != LSTM_DT_BOOL) { /* the same bytes (bool normalises below) */
+        if (y->nbytes && y->data != x->data) memcpy(y->data, x->data, y->nbytes);
+        return LSTM_OK;
+    }
     /* Integer ranges of the targets, for saturation of float sources. */
     double lo = 0, hi = 0;
     switch (to) {

@@ -187,26 +187,56 @@ int lstm__conv_prepare(lstm__kctx *k)
         k->scratch_size = off;
         return LSTM_OK;
     }
-    /* Rows read in place: one input channel, 1-D, no dilation, every window inside X. */
-    st->direct_rows = sp == 1 && st->Cg == 1 && st->w.d[0] == 1 && st->w.pb[0] == 0 &&
-                      (st->w.out[0] - 1) * st->w.s[0] + st->w.k[0] <= st->w.in[0] &&
-                      st->w.s[0] <= INT_MAX;
-    /* Chunks of output pixels whose im2col rows take about 64 KiB (8 rows at least). */
-    int64_t rows = (64 * 1024 / 4) / st->K;
-    rows = rows < 8 ? 8 : rows - rows % 8;
-    if (st->direct_rows || rows > pout) rows = pout;
+    /* 1-D without dilation: K ordered (tap, channel), so that output pixel p's window is rows
+    ** p s .. p s + k - 1 of X channels-last, zero-padded: A is read in place from that copy,
+    ** or from X itself with one input channel and every window inside X (an STFT as a Conv). */
+    st->tc = sp == 1 && st->w.d[0] == 1 && st->w.s[0] * st->Cg <= INT_MAX;
+    st->direct_rows = st->tc && st->Cg == 1 && st->w.pb[0] == 0 &&
+                      (st->w.out[0] - 1) * st->w.s[0] + st->w.k[0] <= st->w.in[0];
+    int64_t rows;
+    if (st->tc) { /* chunks of output pixels whose products take about 64 KiB */
+        rows = (64 * 1024 / 4) / st->Mg;
+        rows = rows < 8 ? 8 : rows - rows % 8;
+    } else { /* chunks whose im2col rows take about 64 KiB (8 rows at least) */
+        rows = (64 * 1024 / 4) / st->K;
+        rows = rows < 8 ? 8 : rows - rows % 8;
+        if (st->direct_rows) rows = pout;
+    }
+    if (rows > pout) rows = pout;
     st->chunk = rows;
     st->col_off = off;
-    if (!st->direct_rows) off += align64((size_t)rows * (size_t)st->K * sizeof(float));
+    if (!st->tc) off += align64((size_t)rows * (size_t)st->K * sizeof(float));
+    st->xt_off = off;
+    if (st->tc && !st->direct_rows)
+        off += align64((size_t)(st->w.in[0] + st->w.pb[0] + st->w.pe[0]) * (size_t)st->Cg *
+                       sizeof(float));
     st->tmp_off = off;
     off += align64((size_t)rows * (size_t)st->Mg * sizeof(float));
     st->pack_per = lstm__pack_floats((int)st->K, (int)st->Mg);
     const lstm__conv_pack *pk = k->packed;
     st->pack_off = off;
-    if (!pk || pk->G != st->G || pk->K != st->K || pk->Mg != st->Mg)
+    if (!pk || pk->G != st->G || pk->K != st->K || pk->Mg != st->Mg || pk->tc != st->tc) {
         off += align64(st->pack_per * (size_t)st->G * sizeof(float));
+        st->perm_off = off;
+        if (st->tc) off += align64((size_t)(st->Mg * st->K) * sizeof(float));
+    }
     k->scratch_size = off;
     return LSTM_OK;
+}
+
+/* Pack group g's weights W_g [Mg, Cg, kk] as the GEMM's B: K ordered (channel, tap) as W is,
+** or with tc (tap, channel), permuted through tmp (Mg x K floats). */
+static void pack_group(float *dst, const float *Wg, int64_t Mg, int64_t Cg, int64_t kk, int tc,
+                       float *tmp)
+{
+    const int64_t K = Cg * kk;
+    if (tc && Cg > 1 && kk > 1) {
+        for (int64_t m = 0; m < Mg; m++)
+            for (int64_t c = 0; c < Cg; c++)
+                for (int64_t t = 0; t < kk; t++) tmp[m * K + t * Cg + c] = Wg[m * K + c * kk + t];
+        Wg = tmp;
+    }
+    lstm__pack_wt(dst, Wg, (int)Mg, (int)K);
 }
 
 /* 1-D and 2-D geometry (1-D as 2-D with one row). */
@@ -386,30 +416,43 @@ static void run_rows(lstm__kctx *k, const lstm__conv_state *st)
     float *col = (float *)(scratch + st->col_off), *tmp = (float *)(scratch + st->tmp_off);
     const lstm__conv_pack *pk = k->packed;
     const float *packed;
-    if (pk && pk->G == st->G && pk->K == st->K && pk->Mg == st->Mg) {
+    if (pk && pk->G == st->G && pk->K == st->K && pk->Mg == st->Mg && pk->tc == st->tc) {
         packed = pk->data;
     } else {
         float *dst = (float *)(scratch + st->pack_off);
         for (int64_t g = 0; g < st->G; g++)
-            lstm__pack_wt(dst + (size_t)g * st->pack_per, W + g * st->Mg * st->K, (int)st->Mg,
-                          (int)st->K);
+            pack_group(dst + (size_t)g * st->pack_per, W + g * st->Mg * st->K, st->Mg, st->Cg,
+                       st->w.kk, st->tc, (float *)(scratch + st->perm_off));
         packed = dst;
     }
     const geo2 g2 = geo2_of(&st->w);
-    const int64_t pin = st->w.pix_in, pout = st->w.pix_out, Mg = st->Mg;
+    const int64_t pin = st->w.pix_in, pout = st->w.pix_out, Mg = st->Mg, Cg = st->Cg;
     for (int64_t n = 0; n < st->N; n++)
         for (int64_t g = 0; g < st->G; g++) {
-            const float *x = X + (n * st->C + g * st->Cg) * pin;
+            const float *x = X + (n * st->C + g * Cg) * pin;
             float *y = Y + (n * st->M + g * Mg) * pout;
             const float *wp = packed + (size_t)g * st->pack_per;
             const float *b = B ? B + g * Mg : NULL;
+            const float *xt = x; /* tc: X channels-last, padded */
+            if (st->tc && !st->direct_rows) {
+                float *t = (float *)(scratch + st->xt_off);
+                const int64_t IW = st->w.in[0], pb = st->w.pb[0], pe = st->w.pe[0];
+                lstm__vfill(t, 0.0f, pb * Cg);
+                lstm__vfill(t + (pb + IW) * Cg, 0.0f, pe * Cg);
+                if (Cg == 1)
+                    lstm__vcopy(t + pb, x, IW);
+                else
+                    for (int64_t c = 0; c < Cg; c++)
+                        for (int64_t i = 0; i < IW; i++) t[(pb + i) * Cg + c] = x[c * IW + i];
+                xt = t;
+            }
             for (int64_t p0 = 0; p0 < pout; p0 += st->chunk) {
                 int64_t r = pout - p0 < st->chunk ? pout - p0 : st->chunk;
                 const float *a = col;
                 int lda = (int)st->K;
-                if (st->direct_rows) {
-                    a = x + p0 * st->w.s[0];
-                    lda = (int)st->w.s[0];
+                if (st->tc) {
+                    a = xt + p0 * st->w.s[0] * Cg;
+                    lda = (int)(st->w.s[0] * Cg);
                 } else if (st->w.sp <= 2) {
                     im2col2(st, &g2, x, p0, r, col);
                 } else {
@@ -540,13 +583,20 @@ int lstm__conv_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
         return LSTM_OK;
     int64_t Mg = M / p->group, K = Cg * kk;
     if (direct_fits(Cg, Mg, W->rank - 2)) return LSTM_OK;
+    /* As prepare decides: 1-D without dilation orders K (tap, channel). */
+    int tc = W->rank == 3 && (p->w.nd < 1 || p->w.dilations[0] == 1);
     size_t per = lstm__pack_floats((int)K, (int)Mg);
     lstm__conv_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
     float *dst = lstm__pool_array(g->mem, per * (size_t)p->group, sizeof(float));
-    if (!pk || !dst) return lstm__errf(err, LSTM_ENOMEM, "out of memory packing Conv weights");
+    float *tmp = tc ? lstm__malloc(g->mem->a, (size_t)(Mg * K) * sizeof(float)) : NULL;
+    if (!pk || !dst || (tc && !tmp)) {
+        lstm__free(g->mem->a, tmp);
+        return lstm__errf(err, LSTM_ENOMEM, "out of memory packing Conv weights");
+    }
     for (int64_t gi = 0; gi < p->group; gi++)
-        lstm__pack_wt(dst + (size_t)gi * per, (const float *)W->data + gi * Mg * K, (int)Mg,
-                      (int)K);
+        pack_group(dst + (size_t)gi * per, (const float *)W->data + gi * Mg * K, Mg, Cg, kk, tc,
+                   tmp);
+    lstm__free(g->mem->a, tmp);
     /* [W | B] for COLS when the bias is a constant float32 [M] (1-D / 2-D only). */
     const lstm__value *bv = lstm__node_input(g, n, 2);
     const lstm__tensor *B = bv && bv->init && !(bv->flags & LSTM__V_INPUT) ? bv->init : NULL;
@@ -559,7 +609,7 @@ int lstm__conv_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
             wb[m * (K + 1) + K] = ((const float *)B->data)[m];
         }
     }
-    *pk = (lstm__conv_pack){p->group, K, Mg, per, dst, wb};
+    *pk = (lstm__conv_pack){p->group, K, Mg, tc, per, dst, wb};
     n->packed = pk;
     return LSTM_OK;
 }

@@ -186,6 +186,40 @@ static void bin_one(void *vc, size_t o, const size_t *off)
     lstm__put_i(c->y, o, r);
 }
 
+/* float32 x (op) one scalar b into y; 0 when this path does not apply. Arithmetic in float
+** rounds as the double path does (one rounding of the exact result); Pow computes in double
+** as the general path, x * x for an exponent of 2 (the same float: x * x is exact in double). */
+static int scalar_right(int op, const float *x, const lstm__rt *b, float *o, size_t n)
+{
+    if (op > E_POW || (op < E_POW && b->dtype != LSTM_DT_FLOAT) || !lstm__is_float(b->dtype))
+        return 0;
+    const double e = lstm__get_f(b, 0);
+    const float s = (float)e;
+    switch (op) {
+    case E_ADD:
+        for (size_t i = 0; i < n; i++) o[i] = x[i] + s;
+        break;
+    case E_SUB:
+        for (size_t i = 0; i < n; i++) o[i] = x[i] - s;
+        break;
+    case E_MUL:
+        for (size_t i = 0; i < n; i++) o[i] = x[i] * s;
+        break;
+    case E_DIV:
+        for (size_t i = 0; i < n; i++) o[i] = x[i] / s;
+        break;
+    default:
+        if (e == 2.0)
+            for (size_t i = 0; i < n; i++) o[i] = x[i] * x[i];
+        else if (e == 1.0)
+            memmove(o, x, n * sizeof *o);
+        else
+            for (size_t i = 0; i < n; i++) o[i] = (float)pow(x[i], e);
+        break;
+    }
+    return 1;
+}
+
 static int binary_run(lstm__kctx *k)
 {
     const lstm__elt_params *p = k->params;
@@ -211,6 +245,20 @@ static int binary_run(lstm__kctx *k)
             for (size_t i = 0; i < n; i++) o[i] = x[i] / z[i];
             break;
         }
+        return LSTM_OK;
+    }
+    if (a->dtype == LSTM_DT_FLOAT && y->dtype == LSTM_DT_FLOAT && a->nelem == y->nelem &&
+        b->nelem == 1 && scalar_right(p->op, a->data, b, y->data, y->nelem))
+        return LSTM_OK;
+    if (a->dtype == LSTM_DT_FLOAT && b->dtype == LSTM_DT_FLOAT && y->dtype == LSTM_DT_FLOAT &&
+        a->nelem == 1 && b->nelem == y->nelem && p->op <= E_DIV) {
+        const float s = *(const float *)a->data, *z = b->data;
+        float *o = y->data;
+        for (size_t i = 0, n = y->nelem; i < n; i++)
+            o[i] = p->op == E_ADD   ? s + z[i]
+                   : p->op == E_SUB ? s - z[i]
+                   : p->op == E_MUL ? s * z[i]
+                                    : s / z[i];
         return LSTM_OK;
     }
     lstm__bcast bc;

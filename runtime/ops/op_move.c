@@ -261,14 +261,24 @@ int lstm__slice_run(lstm__kctx *k)
     int64_t start[LSTM__MAX_RANK], step[LSTM__MAX_RANK], dims[LSTM__MAX_RANK], xs[LSTM__MAX_RANK],
         idx[LSTM__MAX_RANK] = {0};
     if (slice_plan(k, start, step, dims)) return k->d->code;
+    if (!y->nelem) return LSTM_OK;
     strides(x->rank, x->dims, xs);
     size_t es = lstm__dtype_size(x->dtype);
-    for (size_t e = 0; e < y->nelem; e++) {
+    /* Trailing axes taken whole, and the step-1 axis before them, move as one block. */
+    int r = x->rank;
+    size_t block = es;
+    while (r > 0 && start[r - 1] == 0 && step[r - 1] == 1 && dims[r - 1] == x->dims[r - 1])
+        block *= (size_t)x->dims[--r];
+    if (r > 0 && step[r - 1] == 1) block *= (size_t)dims[--r];
+    const char *src = (const char *)x->data;
+    char *dst = y->data;
+    size_t blocks = y->nbytes / block;
+    for (size_t e = 0; e < blocks; e++) {
         int64_t so = 0;
-        for (int i = 0; i < x->rank; i++) so += (start[i] + idx[i] * step[i]) * xs[i];
-        memcpy((char *)y->data + e * es, (const char *)x->data + (size_t)so * es, es);
-        for (int i = y->rank - 1; i >= 0; i--) {
-            if (++idx[i] < y->dims[i]) break;
+        for (int i = 0; i < x->rank; i++) so += (start[i] + (i < r ? idx[i] * step[i] : 0)) * xs[i];
+        memcpy(dst + e * block, src + (size_t)so * es, block);
+        for (int i = r - 1; i >= 0; i--) {
+            if (++idx[i] < dims[i]) break;
             idx[i] = 0;
         }
     }

@@ -128,6 +128,15 @@ def conv(g):
     for dt in ("float64", "float16"):
         yield conv_case(g, "2d_" + dt, "2-D group 2 stride 2 in " + dt, 1, 4, (6, 7), 4, (3, 3),
                         group=2, dt=dt, strides=[2, 2], pads=[1, 1, 1, 1])
+    # 1-D without dilation runs K as (tap, channel) over X channels-last (op_conv.c).
+    yield conv_case(g, "1d_w_input", "1-D weights and bias as graph inputs, stride 2, pads 2/1",
+                    2, 3, (13,), 32, (3,), wkind="input", strides=[2], pads=[2, 1])
+    yield conv_case(g, "1d_silero_enc0", "Silero v5 encoder: 129 -> 128, k=3 pads 1, 4 samples",
+                    1, 129, (4,), 128, (3,), pads=[1, 1])
+    yield conv_case(g, "1d_silero_enc1", "Silero v5 encoder: 128 -> 64, k=3 stride 2 pads 1", 1,
+                    128, (4,), 64, (3,), strides=[2], pads=[1, 1])
+    yield conv_case(g, "1d_rows_chunks", "1-D 2 -> 32, k=3, 1001 outputs: rows in two chunks", 1,
+                    2, (1003,), 32, (3,))
 
 
 # ---------------------------------------------------------------------------- ConvTranspose
