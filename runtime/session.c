@@ -154,21 +154,32 @@ static int shape_error(lstm_session *s, const char *name, const lstm__type *t, i
                       lstm__dims_str(got, sizeof got, rank, dims), exp);
 }
 
-/* A tensor given by the caller, checked: the rt it becomes in *t. */
-static int check_tensor(lstm_session *s, const char *what, int dtype, int rank, const int64_t *dims,
-                        const void *data, size_t nbytes, lstm__rt *t)
+/* A tensor given by the caller, checked: the rt it becomes in *t. Messages name input 'NAME'
+** (and its item, item >= 0), built only when the check fails. */
+static int check_tensor(lstm_session *s, const char *name, int item, int dtype, int rank,
+                        const int64_t *dims, const void *data, size_t nbytes, lstm__rt *t)
 {
-    if (rank < 0 || rank > LSTM__MAX_RANK || (rank > 0 && !dims))
-        return lstm__errf(&s->diag, LSTM_EINVAL, "%s: rank %d (dims %s)", what, rank,
-                          dims ? "given" : "NULL");
-    int64_t n = lstm__dims_count(rank, dims);
-    size_t es = lstm__dtype_size(dtype), want;
-    if (n < 0 || !es || !lstm__mul_size((size_t)n, es, &want))
-        return lstm__errf(&s->diag, LSTM_EINVAL, "%s: invalid dtype %d or dims", what, dtype);
-    if (nbytes != want)
-        return lstm__errf(&s->diag, LSTM_EINVAL, "%s: %zu bytes given, %s shape needs %zu", what,
-                          nbytes, lstm__dtype_name(dtype), want);
-    if (!data && want) return lstm__errf(&s->diag, LSTM_EINVAL, "%s: data is NULL", what);
+    char what[300];
+    int64_t n = rank < 0 || rank > LSTM__MAX_RANK || (rank > 0 && !dims)
+                    ? -2
+                    : lstm__dims_count(rank, dims);
+    size_t es = lstm__dtype_size(dtype), want = 0;
+    int ok = n >= 0 && es && lstm__mul_size((size_t)n, es, &want);
+    if (!ok || nbytes != want || (!data && want)) {
+        if (item < 0)
+            snprintf(what, sizeof what, "input '%s'", name);
+        else
+            snprintf(what, sizeof what, "input '%s' item %d", name, item);
+        if (n == -2)
+            return lstm__errf(&s->diag, LSTM_EINVAL, "%s: rank %d (dims %s)", what, rank,
+                              dims ? "given" : "NULL");
+        if (!ok)
+            return lstm__errf(&s->diag, LSTM_EINVAL, "%s: invalid dtype %d or dims", what, dtype);
+        if (nbytes != want)
+            return lstm__errf(&s->diag, LSTM_EINVAL, "%s: %zu bytes given, %s shape needs %zu",
+                              what, nbytes, lstm__dtype_name(dtype), want);
+        return lstm__errf(&s->diag, LSTM_EINVAL, "%s: data is NULL", what);
+    }
     memset(t, 0, sizeof *t);
     t->dtype = dtype;
     t->rank = rank;
@@ -206,10 +217,8 @@ int lstm_session_set_input(lstm_session *s, const char *name, int dtype, int ran
 {
     int i = input_index(s, name);
     if (i < 0) return s ? s->diag.code : LSTM_EINVAL;
-    char what[300];
-    snprintf(what, sizeof what, "input '%s'", name);
     lstm__rt t;
-    int rc = check_tensor(s, what, dtype, rank, dims, data, nbytes, &t);
+    int rc = check_tensor(s, name, -1, dtype, rank, dims, data, nbytes, &t);
     if (rc) return rc;
     const lstm__type *ty = &s->m->g->inputs[i].type;
     if (ty->kind == LSTM__VK_SEQUENCE)
@@ -252,14 +261,12 @@ int lstm_session_set_input_sequence(lstm_session *s, const char *name, int count
     lstm__rt *it = b->p;
     int dtype = 0;
     for (int j = 0; j < count; j++) {
-        char what[300];
-        snprintf(what, sizeof what, "input '%s' item %d", name, j);
-        int rc = check_tensor(s, what, items[j].dtype, items[j].rank, items[j].dims, items[j].data,
-                              items[j].nbytes, &it[j]);
+        int rc = check_tensor(s, name, j, items[j].dtype, items[j].rank, items[j].dims,
+                              items[j].data, items[j].nbytes, &it[j]);
         if (rc) return rc;
         if (j && items[j].dtype != dtype)
-            return lstm__errf(&s->diag, LSTM_EINVAL, "%s is %s, item 0 is %s", what,
-                              lstm__dtype_name(items[j].dtype), lstm__dtype_name(dtype));
+            return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' item %d is %s, item 0 is %s", name,
+                              j, lstm__dtype_name(items[j].dtype), lstm__dtype_name(dtype));
         dtype = items[j].dtype;
     }
     lstm__seq *q = &s->in_seqs[i];

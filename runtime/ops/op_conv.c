@@ -166,9 +166,11 @@ int lstm__conv_prepare(lstm__kctx *k)
                           lstm__klabel(k));
     st->isa = lstm__isa();
     const int64_t pout = st->w.pix_out;
-    /* The orientation that fills the GEMM's tiles better; COLS writes Y directly (ties). */
+    /* The orientation that fills the GEMM's tiles better; on a tie COLS (it writes Y directly)
+    ** unless the output pixels take less than a panel (ROWS then reads no padded columns). */
+    const double fc = fill(st->Mg, pout), fr = fill(pout, st->Mg);
     st->path =
-        sp <= 2 && fill(st->Mg, pout) >= fill(pout, st->Mg) ? LSTM__CONV_COLS : LSTM__CONV_ROWS;
+        sp <= 2 && (fc > fr || (fc == fr && pout >= CONV_NR)) ? LSTM__CONV_COLS : LSTM__CONV_ROWS;
     size_t off = 0;
     if (st->path == LSTM__CONV_COLS) {
         const lstm__rt *B = k->n->n_in > 2 ? k->in[2] : NULL;
@@ -407,6 +409,42 @@ static void im2col_nd(const lstm__conv_state *st, const float *x, int64_t p0, in
     }
 }
 
+/* dst[j][i] = src[i][j] for i < n, j < m (dst rows of n floats); the longer loop inside. */
+static void transpose(float *dst, const float *src, int64_t n, int64_t m)
+{
+    if (n == 1 || m == 1) {
+        lstm__vcopy(dst, src, n * m);
+    } else if (n >= m) {
+        for (int64_t j = 0; j < m; j++)
+            for (int64_t i = 0; i < n; i++) dst[j * n + i] = src[i * m + j];
+    } else {
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < m; j++) dst[j * n + i] = src[i * m + j];
+    }
+}
+
+/* ROWS: the products of r output pixels (tmp [r][Mg]) into Y's channels (rows of ldy floats)
+** with the bias. */
+static void rows_to_y(float *y, int64_t ldy, const float *tmp, int64_t r, int64_t Mg,
+                      const float *b)
+{
+    if (r >= Mg) {
+        for (int64_t m = 0; m < Mg; m++) {
+            const float bias = b ? b[m] : 0.0f, *src = tmp + m;
+            float *dst = y + m * ldy;
+            for (int64_t i = 0; i < r; i++) dst[i] = src[i * Mg] + bias;
+        }
+        return;
+    }
+    for (int64_t i = 0; i < r; i++) {
+        const float *src = tmp + i * Mg;
+        if (b)
+            for (int64_t m = 0; m < Mg; m++) y[m * ldy + i] = src[m] + b[m];
+        else
+            for (int64_t m = 0; m < Mg; m++) y[m * ldy + i] = src[m];
+    }
+}
+
 static void run_rows(lstm__kctx *k, const lstm__conv_state *st)
 {
     const float *X = k->in[0]->data, *W = k->in[1]->data;
@@ -439,11 +477,7 @@ static void run_rows(lstm__kctx *k, const lstm__conv_state *st)
                 const int64_t IW = st->w.in[0], pb = st->w.pb[0], pe = st->w.pe[0];
                 lstm__vfill(t, 0.0f, pb * Cg);
                 lstm__vfill(t + (pb + IW) * Cg, 0.0f, pe * Cg);
-                if (Cg == 1)
-                    lstm__vcopy(t + pb, x, IW);
-                else
-                    for (int64_t c = 0; c < Cg; c++)
-                        for (int64_t i = 0; i < IW; i++) t[(pb + i) * Cg + c] = x[c * IW + i];
+                transpose(t + pb * Cg, x, Cg, IW);
                 xt = t;
             }
             for (int64_t p0 = 0; p0 < pout; p0 += st->chunk) {
@@ -460,11 +494,7 @@ static void run_rows(lstm__kctx *k, const lstm__conv_state *st)
                 }
                 lstm__gemm_packed_mt(k->workers, LSTM__SPLIT_ONCE, st->isa, (int)r, (int)Mg,
                                      (int)st->K, a, lda, wp, tmp, (int)Mg, 0);
-                for (int64_t m = 0; m < Mg; m++) {
-                    float bias = b ? b[m] : 0.0f, *dst = y + m * pout + p0;
-                    const float *src = tmp + m;
-                    for (int64_t i = 0; i < r; i++) dst[i] = src[i * Mg] + bias;
-                }
+                rows_to_y(y + p0, pout, tmp, r, Mg, b);
             }
         }
 }

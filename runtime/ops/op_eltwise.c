@@ -414,6 +414,14 @@ static int unary_run(lstm__kctx *k)
     lstm__rt *y = k->out[0];
     if (x->dtype == LSTM_DT_FLOAT && p->op == E_RELU) { /* after every Conv: vector loop */
         lstm__vrelu(y->data, x->data, (int64_t)y->nelem);
+    } else if (x->dtype == LSTM_DT_FLOAT && (p->op == E_SQRT || p->op == E_NEG)) {
+        /* sqrtf is correctly rounded: the float of the double square root */
+        const float *a = x->data;
+        float *o = y->data;
+        if (p->op == E_SQRT)
+            for (size_t i = 0; i < y->nelem; i++) o[i] = sqrtf(a[i]);
+        else
+            for (size_t i = 0; i < y->nelem; i++) o[i] = -a[i];
     } else if (x->dtype == LSTM_DT_FLOAT) {
         const float *a = x->data;
         float *o = y->data;

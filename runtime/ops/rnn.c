@@ -72,6 +72,14 @@ static int shape_err(lstm__kctx *k, const char *name, const lstm__rt *t, const i
                       lstm__dims_str(exp, sizeof exp, rank, want), what);
 }
 
+/* "sequence_lens (tensor 'NAME')": the slot and the graph tensor bound to it. */
+static const char *seq_name(const lstm__kctx *k, char *buf, size_t n)
+{
+    snprintf(buf, n, "sequence_lens (tensor '%s')", k->n->in_names[RNN_IN_SEQ]);
+    return buf;
+}
+
+/* Input idx has shape want; name NULL stands for sequence_lens (built on the error path). */
 static int check(lstm__kctx *k, int idx, const char *name, int rank, const int64_t *want,
                  const char *what)
 {
@@ -79,14 +87,8 @@ static int check(lstm__kctx *k, int idx, const char *name, int rank, const int64
     if (!t) return 0;
     int bad = t->rank != rank;
     for (int i = 0; !bad && i < rank; i++) bad = t->dims[i] != want[i];
-    return bad ? shape_err(k, name, t, want, rank, what) : 0;
-}
-
-/* "sequence_lens (tensor 'NAME')": the slot and the graph tensor bound to it. */
-static const char *seq_name(const lstm__kctx *k, char *buf, size_t n)
-{
-    snprintf(buf, n, "sequence_lens (tensor '%s')", k->n->in_names[RNN_IN_SEQ]);
-    return buf;
+    char sn[160];
+    return bad ? shape_err(k, name ? name : seq_name(k, sn, sizeof sn), t, want, rank, what) : 0;
 }
 
 /* Compute the dims and the scratch layout (byte offsets) from the run-time input shapes. */
@@ -119,7 +121,7 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
               "(num_directions, gates*hidden_size, hidden_size)") ||
         check(k, RNN_IN_B, "B", 2, (int64_t[]){D, 2 * GH},
               "(num_directions, 2*gates*hidden_size)") ||
-        check(k, RNN_IN_SEQ, seq_name(k, sn, sizeof sn), 1, (int64_t[]){B}, "(batch_size)"))
+        check(k, RNN_IN_SEQ, NULL, 1, (int64_t[]){B}, "(batch_size)"))
         return k->d->code;
     const char *hw = p->layout ? "(batch_size, num_directions, hidden_size)"
                                : "(num_directions, batch_size, hidden_size)";
