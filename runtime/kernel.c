@@ -123,6 +123,11 @@ int lstm__need_value(lstm__kctx *k, int idx, const char *what)
         k->plan->value_deps[t->input - 1] = 1;
         return LSTM_OK;
     }
+    return lstm__need_late(k);
+}
+
+int lstm__need_late(lstm__kctx *k)
+{
     k->d->code = LSTM__DEFER;
     k->d->msg[0] = '\0';
     return LSTM__DEFER;

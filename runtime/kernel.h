@@ -105,6 +105,8 @@ const char *lstm__kname(lstm__kctx *k);
 ** the plan). While planning, a value computed at run time defers the node (returns
 ** LSTM__DEFER, which is also left in k->d->code). An absent input is fine (the caller checks). */
 int lstm__need_value(lstm__kctx *k, int idx, const char *what);
+/* Defer the node to the run from its prepare while planning (returns LSTM__DEFER). */
+int lstm__need_late(lstm__kctx *k);
 
 /* Set an output's dtype and shape (computes nelem/nbytes with overflow checks). */
 int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t *dims);

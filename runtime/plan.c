@@ -406,6 +406,13 @@ static int plan_node(lstm__plan *p, int i)
         known &= p->vclass[v] == LSTM__VC_CONST || p->vclass[v] == LSTM__VC_KNOWN ||
                  ((n->op->flags & LSTM__OPF_SHAPE_ONLY) && j < n->n_in);
     }
+    if (late && (n->op->flags & LSTM__OPF_PLANNABLE)) {
+        late = 0; /* its prepare says whether it can plan its outputs */
+        for (int j = 0; j < n->n_in + n->n_implicit; j++) {
+            int v = j < n->n_in ? n->in[j] : n->implicit[j - n->n_in];
+            late |= v >= 0 && p->vclass[v] == LSTM__VC_LATE;
+        }
+    }
     lstm__kctx k;
     node_args(p, i, &k);
     k.planning = 1;
@@ -462,6 +469,7 @@ static int plan(lstm__plan *p)
     const lstm__graph *g = p->g;
     free_memory(p);
     p->planned = 0;
+    p->epoch++; /* before the nodes: subplans made while planning (If) belong to this plan */
     memset(p->vals, 0, sizeof *p->vals * (size_t)p->n_vals);
     memset(p->vclass, 0, (size_t)p->n_vals);
     memset(p->value_deps, 0, (size_t)p->n_bind);
@@ -527,7 +535,6 @@ static int plan(lstm__plan *p)
         if (b->nbytes) memcpy(p->dep_copy[i].p, b->data, b->nbytes);
     }
     p->planned = 1;
-    p->epoch++;
     p->parent_epoch = p->parent ? p->parent->epoch : 0;
     return LSTM_OK;
 }
@@ -579,10 +586,8 @@ static int late_outputs(lstm__plan *p, lstm__kctx *k)
     return carry_reserve(p, k);
 }
 
-int lstm__plan_exec(lstm__plan *p)
+int lstm__plan_ready(lstm__plan *p)
 {
-    lstm_session *s = p->s;
-    const lstm__graph *g = p->g;
     int rc;
     if (p->parent) bind_outer(p);
     if (p->planned && p->parent && p->parent_epoch != p->parent->epoch) p->planned = 0;
@@ -597,6 +602,23 @@ int lstm__plan_exec(lstm__plan *p)
         p->planned = 0;
         return rc;
     }
+    return LSTM_OK;
+}
+
+int lstm__plan_output_planned(const lstm__plan *p, int i)
+{
+    int v = p->g->output_values[i];
+    const lstm__rt *t = &p->vals[v];
+    return p->vclass[v] != LSTM__VC_LATE && p->vclass[v] != LSTM__VC_NONE &&
+           t->kind == LSTM__VAL_TENSOR && !t->none && t->dtype;
+}
+
+int lstm__plan_exec(lstm__plan *p)
+{
+    lstm_session *s = p->s;
+    const lstm__graph *g = p->g;
+    int rc = lstm__plan_ready(p);
+    if (rc) return rc;
     set_bound(p);
     for (int i = 0; i < g->n_nodes; i++) {
         if (p->mode[i] == LSTM__NODE_SKIP) continue;

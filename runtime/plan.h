@@ -82,6 +82,14 @@ void lstm__plan_bind(lstm__plan *p, int i, const lstm__rt *v);
 ** top): its plan's values are what outer values read. */
 int lstm__plan_exec(lstm__plan *p);
 
+/* Plan when needed without running (outer values bound as the parent has them now: while the
+** parent plans, their types and shapes, and the data of its constants and known values). */
+int lstm__plan_ready(lstm__plan *p);
+
+/* Whether the graph's output i has its type and shape in the plan (a tensor that is not a
+** late value). */
+int lstm__plan_output_planned(const lstm__plan *p, int i);
+
 /* The plan of node k's j-th subgraph (made on first use); NULL when out of memory. */
 lstm__plan *lstm__subplan(lstm__kctx *k, int j, int streams);
 

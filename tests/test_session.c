@@ -1,5 +1,7 @@
 /* test_session.c — sessions: binding checks, planning once per input shape, no allocation in a
 ** steady-state run, known-value evaluation (Shape -> Expand chains), API misuse. */
+#include "plan.h"
+#include "session.h"
 #include "test_util.h"
 
 #include <math.h>
@@ -646,6 +648,109 @@ static tb_model *if_model(int with_else, int else_outs)
     return b;
 }
 
+/* The mode the root plan gave the node called name. */
+static int node_mode(const lstm_session *s, const char *name)
+{
+    const lstm__plan *p = s->root;
+    for (int i = 0; i < p->g->n_nodes; i++)
+        if (!strcmp(p->g->nodes[i].name, name)) return p->mode[i];
+    fail_msg("no node %s", name);
+    return -1;
+}
+
+/* An If whose condition is known while planning chooses its branch then: from the shapes
+** (If "by_rows": Relu(X) when X has 2 rows, else Neg(X)) or from a model input (If "by_flag":
+** [X; X] when flag, else X: branches of different shapes; the plan is redone when flag
+** changes). The nodes after them are planned ahead; runs with the same shapes and flag
+** allocate nothing. An If on a value computed by the run (If "by_sum": X when sum(X) > 0, else
+** -X) stays late. */
+static void if_planned(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 2, D2(-1, 3), NULL)->type->tensor_type->shape->dim[0]->dim_param = "N";
+    tb_input(b, "flag", 9, 0, NULL, NULL);
+    add_i64(b, "zero", 0, 0);
+    add_i64(b, "two", 0, 2);
+    tb_init_f32(b, "fzero", 0, NULL, NULL);
+    tb_node(b, "Shape", "shape", "X", "xs");
+    tb_attr_i(b, tb_node(b, "Gather", "rows", "xs,zero", "n"), "axis", 0);
+    tb_node(b, "Equal", "is2", "n,two", "c1");
+    tb_node(b, "Relu", "t1", "X", "t1_out");
+    Onnx__GraphProto *t1 = take_body(b, 1, 0, NULL, 1, (const char *const[]){"t1_out"});
+    tb_node(b, "Neg", "e1", "X", "e1_out");
+    Onnx__GraphProto *e1 = take_body(b, 1, 0, NULL, 1, (const char *const[]){"e1_out"});
+    Onnx__NodeProto *n = tb_node(b, "If", "by_rows", "c1", "y1");
+    attach(b, n, "then_branch", t1);
+    attach(b, n, "else_branch", e1);
+    tb_node(b, "Add", "after", "y1,X", "Z");
+    tb_attr_i(b, tb_node(b, "Concat", "t2", "X,X", "t2_out"), "axis", 0);
+    Onnx__GraphProto *t2 = take_body(b, 1, 0, NULL, 1, (const char *const[]){"t2_out"});
+    tb_node(b, "Identity", "e2", "X", "e2_out");
+    Onnx__GraphProto *e2 = take_body(b, 1, 0, NULL, 1, (const char *const[]){"e2_out"});
+    n = tb_node(b, "If", "by_flag", "flag", "W");
+    attach(b, n, "then_branch", t2);
+    attach(b, n, "else_branch", e2);
+    tb_attr_i(b, tb_node(b, "ReduceSum", "sum", "X", "sx"), "keepdims", 0);
+    tb_node(b, "Greater", "positive", "sx,fzero", "c3");
+    tb_node(b, "Identity", "t3", "X", "t3_out");
+    Onnx__GraphProto *t3 = take_body(b, 1, 0, NULL, 1, (const char *const[]){"t3_out"});
+    tb_node(b, "Neg", "e3", "X", "e3_out");
+    Onnx__GraphProto *e3 = take_body(b, 1, 0, NULL, 1, (const char *const[]){"e3_out"});
+    n = tb_node(b, "If", "by_sum", "c3", "V");
+    attach(b, n, "then_branch", t3);
+    attach(b, n, "else_branch", e3);
+    tb_output(b, "Z", F32, -1, NULL, NULL);
+    tb_output(b, "W", F32, -1, NULL, NULL);
+    tb_output(b, "V", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    static const float x[9] = {1, -2, 3, -4, 5, -6, 0.5f, -0.25f, -7};
+    static const struct {
+        int rows, flag;
+    } runs[] = {{2, 1}, {2, 1}, {2, 0}, {2, 0}, {3, 0}, {3, 1}, {2, 1}};
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        const int N = runs[r].rows;
+        const unsigned char flag = (unsigned char)runs[r].flag;
+        assert_int_equal(lstm_session_set_input(s, "X", F32, 2, D2(N, 3), x, (size_t)N * 12),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "flag", 9, 0, NULL, &flag, 1), LSTM_OK);
+        int same = r > 0 && runs[r].rows == runs[r - 1].rows && runs[r].flag == runs[r - 1].flag;
+        allocs = 0;
+        int rc = lstm_session_run(s);
+        if (rc) print_error("run %zu: %s\n", r, lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        if (same) assert_int_equal(allocs, 0);
+        assert_int_equal(node_mode(s, "by_rows"), LSTM__NODE_STATIC);
+        assert_int_equal(node_mode(s, "after"), LSTM__NODE_STATIC);
+        assert_int_equal(node_mode(s, "by_flag"), LSTM__NODE_STATIC);
+        assert_int_equal(node_mode(s, "by_sum"), LSTM__NODE_LATE);
+        lstm_view z, w, v;
+        assert_int_equal(lstm_session_output(s, "Z", &z), LSTM_OK);
+        assert_int_equal(lstm_session_output(s, "W", &w), LSTM_OK);
+        assert_int_equal(lstm_session_output(s, "V", &v), LSTM_OK);
+        assert_int_equal(z.dims[0], N);
+        assert_int_equal(w.dims[0], flag ? 2 * N : N);
+        float sum = 0;
+        for (int i = 0; i < 3 * N; i++) sum += x[i];
+        for (int i = 0; i < 3 * N; i++) {
+            float y1 = N == 2 ? (x[i] < 0 ? 0 : x[i]) : -x[i];
+            assert_true(((const float *)z.data)[i] == y1 + x[i]);
+            assert_true(((const float *)v.data)[i] == (sum > 0 ? x[i] : -x[i]));
+        }
+        for (int i = 0; i < 3 * N * (flag ? 2 : 1); i++)
+            assert_true(((const float *)w.data)[i] == x[i % (3 * N)]);
+    }
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 /* The model is refused when it loads, with code and a message that contains msg. */
 static void expect_load_refused(tb_model *b, const lstm_options *opt, int code, const char *msg)
 {
@@ -786,6 +891,7 @@ int main(void)
         cmocka_unit_test(misuse),
         cmocka_unit_test(unsupported_node),
         cmocka_unit_test(malformed_subgraphs),
+        cmocka_unit_test(if_planned),
         cmocka_unit_test(streaming),
         cmocka_unit_test(run_allocation_failures),
         cmocka_unit_test(run_memory_limit),

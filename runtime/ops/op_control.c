@@ -88,17 +88,65 @@ int lstm__if_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
     return LSTM_OK;
 }
 
+/* While planning, a condition known then (constants, shapes, the model's inputs) chooses the
+** branch now: its plan is made and gives the outputs' types and shapes, so the nodes after the
+** If are planned ahead like any other (Silero's Ifs test shapes). Otherwise, or when a branch
+** output is itself known only while running, the If runs late: the branch is chosen and the
+** outputs shaped at run time. */
 int lstm__if_prepare(lstm__kctx *k)
 {
-    (void)k;
+    const lstm__if_params *p = k->params;
+    lstm__if_state *st = k->state;
+    st->planned = 0;
+    if (!k->planning) return LSTM_OK;
+    for (int o = 0; o < k->n->n_out; o++)
+        if (k->n->out[o] < 0) return lstm__need_late(k); /* unnamed: a hidden value */
+    int c, rc = lstm__need_value(k, 0, "the condition");
+    if (rc) return rc;
+    if ((rc = truth(k, k->in[0], "the condition", &c))) return rc;
+    int idx = c ? p->then_sub : p->else_sub;
+    lstm__plan *sub = lstm__subplan(k, idx, 1);
+    if (!sub) return k->d->code;
+    if ((rc = lstm__plan_ready(sub))) return rc;
+    for (int o = 0; o < k->n->n_out; o++)
+        if (!lstm__plan_output_planned(sub, o)) return lstm__need_late(k);
+    for (int o = 0; o < k->n->n_out; o++) {
+        const lstm__rt *t = lstm__plan_output(sub, o);
+        if ((rc = lstm__rt_set(k, k->out[o], t->dtype, t->rank, t->dims))) return rc;
+    }
+    st->planned = idx + 1;
     return LSTM_OK;
 }
 
 int lstm__if_run(lstm__kctx *k)
 {
     const lstm__if_params *p = k->params;
-    int c, rc = truth(k, k->in[0], "the condition", &c);
-    if (rc) return rc;
+    const lstm__if_state *st = k->state;
+    int c, rc;
+    if (st->planned) { /* the planned branch into the planned outputs */
+        lstm__plan *sub = lstm__subplan(k, st->planned - 1, 1);
+        if (!sub) return k->d->code;
+        if ((rc = run_body(k, sub))) return rc;
+        for (int o = 0; o < k->n->n_out; o++) {
+            const lstm__rt *t = lstm__plan_output(sub, o);
+            lstm__rt *y = k->out[o];
+            if (!y) continue;
+            int same = t->kind == LSTM__VAL_TENSOR && !t->none && t->dtype == y->dtype &&
+                       t->rank == y->rank;
+            for (int d = 0; same && d < y->rank; d++) same = t->dims[d] == y->dims[d];
+            if (!same) {
+                char a[96], b[96];
+                return lstm__errf(
+                    k->d, LSTM_EINVAL, "%s: output %d of the branch is %s %s, planned as %s %s",
+                    lstm__klabel(k), o, lstm__dtype_name(t->dtype),
+                    lstm__dims_str(a, sizeof a, t->rank, t->dims), lstm__dtype_name(y->dtype),
+                    lstm__dims_str(b, sizeof b, y->rank, y->dims));
+            }
+            if (y->nbytes && y->data != t->data) memcpy(y->data, t->data, y->nbytes);
+        }
+        return LSTM_OK;
+    }
+    if ((rc = truth(k, k->in[0], "the condition", &c))) return rc;
     lstm__plan *sub = lstm__subplan(k, c ? p->then_sub : p->else_sub, 1);
     if (!sub) return k->d->code;
     if ((rc = run_body(k, sub))) return rc;

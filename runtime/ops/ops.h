@@ -98,6 +98,11 @@ typedef struct lstm__if_params {
     int then_sub, else_sub;
 } lstm__if_params;
 
+typedef struct lstm__if_state {
+    int planned; /* the branch's subgraph index + 1 when the plan chose it (the condition was
+                 ** known while planning and the outputs' shapes came from its plan), else 0 */
+} lstm__if_state;
+
 typedef struct lstm__loop_params {
     int body, carried, scans;
 } lstm__loop_params;
