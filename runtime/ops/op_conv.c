@@ -512,6 +512,31 @@ static void run_direct(lstm__kctx *k, const lstm__conv_state *st)
     int64_t KH = two ? w->k[0] : 1, KW = w->k[w->sp - 1], SY = two ? w->s[0] : 1,
             SX = w->s[w->sp - 1], DY = two ? w->d[0] : 1, DX = w->d[w->sp - 1],
             PY = two ? w->pb[0] : 0, PX = w->pb[w->sp - 1];
+    if (!two && SX == 1 && DX == 1 && OW + KW - 1 <= 512) { /* short 1-D rows: padded copy */
+        float xp[512];
+        const int64_t L = OW + KW - 1, n_in = IW < L - PX ? IW : L - PX;
+        lstm__vfill(xp, 0.0f, L);
+        for (int64_t n = 0; n < st->N; n++)
+            for (int64_t m = 0; m < st->M; m++) {
+                const float *x = X + (n * st->C + m / st->Mg) * IW, *wm = W + m * KW;
+                float *y = Y + (n * st->M + m) * OW;
+                if (m % st->Mg == 0 && n_in > 0) lstm__vcopy(xp + PX, x, n_in);
+                lstm__vfill(y, B ? B[m] : 0.0f, OW);
+                for (int64_t kx = 0; kx < KW; kx++) lstm__vaxpy(y, wm[kx], xp + kx, OW);
+            }
+        return;
+    }
+    /* Per tap column: the outputs ox in [lo, hi) whose input ox * SX + off lies inside the
+    ** row (the same for every channel and row: computed once, the divisions too). */
+    int64_t lo_hi[2 * 64];
+    const int cached = KW <= 64;
+    for (int64_t kx = 0; cached && kx < KW; kx++) {
+        int64_t off = kx * DX - PX;
+        int64_t lo = off >= 0 ? 0 : (-off + SX - 1) / SX;
+        int64_t hi = IW - 1 - off < 0 ? 0 : (IW - 1 - off) / SX + 1;
+        lo_hi[2 * kx] = lo;
+        lo_hi[2 * kx + 1] = hi > OW ? OW : hi;
+    }
     for (int64_t n = 0; n < st->N; n++)
         for (int64_t m = 0; m < st->M; m++) {
             const float *x = X + (n * st->C + m / st->Mg) * IH * IW, *wm = W + m * KH * KW;
@@ -526,9 +551,15 @@ static void run_direct(lstm__kctx *k, const lstm__conv_state *st)
                     for (int64_t kx = 0; kx < KW; kx++) {
                         const float wv = wm[ky * KW + kx];
                         int64_t off = kx * DX - PX; /* ix = ox * SX + off */
-                        int64_t lo = off >= 0 ? 0 : (-off + SX - 1) / SX;
-                        int64_t hi = IW - 1 - off < 0 ? 0 : (IW - 1 - off) / SX + 1;
-                        if (hi > OW) hi = OW;
+                        int64_t lo, hi;
+                        if (cached) {
+                            lo = lo_hi[2 * kx];
+                            hi = lo_hi[2 * kx + 1];
+                        } else {
+                            lo = off >= 0 ? 0 : (-off + SX - 1) / SX;
+                            hi = IW - 1 - off < 0 ? 0 : (IW - 1 - off) / SX + 1;
+                            if (hi > OW) hi = OW;
+                        }
                         if (SX == 1 && hi > lo) {
                             lstm__vaxpy(yr + lo, wv, xr + off + lo, hi - lo);
                         } else {

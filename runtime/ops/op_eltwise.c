@@ -414,14 +414,25 @@ static int unary_run(lstm__kctx *k)
     lstm__rt *y = k->out[0];
     if (x->dtype == LSTM_DT_FLOAT && p->op == E_RELU) { /* after every Conv: vector loop */
         lstm__vrelu(y->data, x->data, (int64_t)y->nelem);
-    } else if (x->dtype == LSTM_DT_FLOAT && (p->op == E_SQRT || p->op == E_NEG)) {
-        /* sqrtf is correctly rounded: the float of the double square root */
+    } else if (x->dtype == LSTM_DT_FLOAT && p->op >= E_NEG && p->op <= E_SQRT) {
+        /* One loop per op (sqrtf is correctly rounded: the float of the double square root). */
         const float *a = x->data;
         float *o = y->data;
-        if (p->op == E_SQRT)
-            for (size_t i = 0; i < y->nelem; i++) o[i] = sqrtf(a[i]);
-        else
-            for (size_t i = 0; i < y->nelem; i++) o[i] = -a[i];
+        const size_t n = y->nelem;
+        switch (p->op) {
+        case E_SQRT:
+            for (size_t i = 0; i < n; i++) o[i] = sqrtf(a[i]);
+            break;
+        case E_NEG:
+            for (size_t i = 0; i < n; i++) o[i] = -a[i];
+            break;
+        case E_EXP:
+            for (size_t i = 0; i < n; i++) o[i] = (float)exp(a[i]);
+            break;
+        default:
+            for (size_t i = 0; i < n; i++) o[i] = (float)log(a[i]);
+            break;
+        }
     } else if (x->dtype == LSTM_DT_FLOAT) {
         const float *a = x->data;
         float *o = y->data;

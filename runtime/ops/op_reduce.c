@@ -92,6 +92,41 @@ static int64_t int_min(int dtype)
     }
 }
 
+/* float32 Sum / Mean over one run of adjacent axes, X seen as [outer, R, inner]: each output
+** is summed in double over r = 0 .. R-1, the order of the general loop below (so the same
+** float), 64 inner elements at a time. 0 when the axes are not such a run. */
+static int run_f32_block(lstm__kctx *k, const int *red)
+{
+    const lstm__reduce_params *p = k->params;
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    if (x->dtype != LSTM_DT_FLOAT || (p->op != R_SUM && p->op != R_MEAN)) return 0;
+    int a = 0, b = x->rank - 1;
+    while (a < x->rank && !red[a]) a++;
+    while (b >= 0 && !red[b]) b--;
+    if (a > b) return 0;
+    for (int i = a; i <= b; i++)
+        if (!red[i]) return 0;
+    size_t outer = 1, R = 1, inner = 1;
+    for (int i = 0; i < x->rank; i++)
+        *(i < a ? &outer : i <= b ? &R : &inner) *= (size_t)x->dims[i];
+    if (!R || !y->nelem) return 0;
+    const float *xs = x->data;
+    float *ys = y->data;
+    for (size_t o = 0; o < outer; o++)
+        for (size_t i0 = 0; i0 < inner; i0 += 64) {
+            const size_t n = inner - i0 < 64 ? inner - i0 : 64;
+            double acc[64] = {0};
+            for (size_t r = 0; r < R; r++) {
+                const float *row = xs + (o * R + r) * inner + i0;
+                for (size_t i = 0; i < n; i++) acc[i] += row[i];
+            }
+            for (size_t i = 0; i < n; i++)
+                ys[o * inner + i0 + i] = (float)(p->op == R_MEAN ? acc[i] / (double)R : acc[i]);
+        }
+    return 1;
+}
+
 /* One output element at a time: its reduced elements are visited with an odometer over the
 ** reduced axes and summed (multiplied) in a double (floats) or a wrapping 64-bit integer, then
 ** stored once,
@@ -104,6 +139,7 @@ static int run(lstm__kctx *k)
     int red[LSTM__MAX_RANK], rank, nr = 0, nk = 0, rax[LSTM__MAX_RANK], kax[LSTM__MAX_RANK];
     int64_t dims[LSTM__MAX_RANK], xst[LSTM__MAX_RANK], s = 1;
     plan(k, red, dims, &rank);
+    if (run_f32_block(k, red)) return LSTM_OK;
     for (int i = x->rank - 1; i >= 0; i--) {
         xst[i] = s;
         s *= x->dims[i];

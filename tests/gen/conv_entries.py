@@ -135,6 +135,8 @@ def conv(g):
                     1, 129, (4,), 128, (3,), pads=[1, 1])
     yield conv_case(g, "1d_silero_enc1", "Silero v5 encoder: 128 -> 64, k=3 stride 2 pads 1", 1,
                     128, (4,), 64, (3,), strides=[2], pads=[1, 1])
+    yield conv_case(g, "dw1d_mult3_pads", "1-D depthwise, 3 outputs per channel, pads 1/3",
+                    2, 4, (9,), 12, (5,), group=4, pads=[1, 3])
     yield conv_case(g, "1d_rows_chunks", "1-D 2 -> 32, k=3, 1001 outputs: rows in two chunks", 1,
                     2, (1003,), 32, (3,))
 
