@@ -48,15 +48,16 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
     if (rc) {
         lstm__log(m, LSTM_LOG_ERROR, "%s: %s", nm, m->diag.msg);
     } else {
-        int nodes, folded, unsupported;
-        lstm__model_counts(m, &nodes, &folded, &unsupported);
+        int nodes, folded, fused, unsupported;
+        lstm__model_counts(m, &nodes, &folded, &fused, &unsupported);
         for (int i = 0; i < m->g->n_nodes; i++)
             if (m->g->nodes[i].support)
                 lstm__log(m, LSTM_LOG_WARN, "node #%d '%s' (%s) cannot run: %s", i,
                           m->g->nodes[i].name, m->g->nodes[i].op_type, m->g->nodes[i].support);
         lstm__log(m, LSTM_LOG_INFO,
-                  "loaded %s: %d nodes%s (%d folded at load, %d unsupported), %llu weight bytes",
-                  nm, nodes, nodes != m->g->n_nodes ? " counting subgraphs" : "", folded,
+                  "loaded %s: %d nodes%s (%d folded at load, %d fused, %d unsupported), %llu "
+                  "weight bytes",
+                  nm, nodes, nodes != m->g->n_nodes ? " counting subgraphs" : "", folded, fused,
                   unsupported, (unsigned long long)m->g->weight_bytes);
     }
     m->path = lstm__malloc(&m->alloc, strlen(nm) + 1);

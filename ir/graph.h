@@ -131,6 +131,9 @@ typedef struct lstm__node {
     const void *params;        /* attributes parsed once at load, or NULL (see support) */
     const void *packed;        /* constant weights packed once at load, or NULL */
     int folded;                /* computed at load from constants (outputs have init) */
+    int fused;                 /* computed by the node before it, which absorbed it at load
+                               ** (runtime/fuse.c): runs as a copy of its input 0 */
+    const void *fusion;        /* what this node absorbed at load (the runtime's), or NULL */
     const char *support;       /* NULL when supported, else why not */
     int support_code;          /* with support: LSTM_EMODEL the node breaks the ONNX spec (the
                                ** model is invalid), LSTM_EUNSUPPORTED valid but not run here */

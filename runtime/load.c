@@ -1,9 +1,11 @@
 /*
 ** load.c — what the runtime does to an imported graph, once, when a model loads: resolve every
 ** node to its operator row and parse its attributes (registry.c), fold the nodes whose inputs
-** are all constants, and let operators pack their constant weights. Subgraphs alike.
+** are all constants, fuse a Conv with the BatchNormalization / Relu / Clip after it (fuse.c),
+** and let operators pack their constant weights. Subgraphs alike.
 */
 #include "load.h"
+#include "fuse.h"
 #include "ops/registry.h"
 
 #include <string.h>
@@ -104,26 +106,31 @@ done:
     return rc;
 }
 
+/* Fold every node of g, then its subgraphs (which see all of g's constants), then fuse
+** (fuse.c), then pack: packing sees the weights fusion folded. */
 static int fold_and_pack(lstm_model *m, lstm__graph *g, uint64_t *budget)
 {
     if (g->parent) refresh_outer(g);
     for (int i = 0; i < g->n_nodes; i++) {
-        lstm__node *n = &g->nodes[i];
         if (m->abort && (i & 1023) == 1023 && m->abort(m->abort_ud))
             return lstm__errf(&m->diag, LSTM_EABORTED, "loading aborted while folding constants");
-        if (fold_node(m, g, n, budget) != LSTM_OK)
+        if (fold_node(m, g, &g->nodes[i], budget) != LSTM_OK)
             return lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory folding constants");
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
         lstm__graph *sg;
-        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) {
+        for (int k = 0; (sg = lstm__node_subgraph(&g->nodes[i], k, NULL)); k++) {
             int rc = fold_and_pack(m, sg, budget);
             if (rc) return rc;
         }
-        if (n->op && n->params && n->op->pack && !n->folded) {
-            int rc = n->op->pack(g, n, &m->diag);
-            if (rc) return rc;
-        }
     }
-    return LSTM_OK;
+    int rc = lstm__fuse_graph(m, g);
+    for (int i = 0; !rc && i < g->n_nodes; i++) {
+        lstm__node *n = &g->nodes[i];
+        if (n->op && n->params && n->op->pack && !n->folded && !n->fused)
+            rc = n->op->pack(g, n, &m->diag);
+    }
+    return rc;
 }
 
 int lstm__model_load(lstm_model *m)
@@ -138,21 +145,22 @@ int lstm__model_load(lstm_model *m)
     return fold_and_pack(m, g, &budget);
 }
 
-static void count(const lstm__graph *g, int *nodes, int *folded, int *unsupported)
+static void count(const lstm__graph *g, int *nodes, int *folded, int *fused, int *unsupported)
 {
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
         *nodes += 1;
         *folded += n->folded;
+        *fused += n->fused;
         *unsupported += n->support != NULL;
         lstm__graph *sg;
         for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++)
-            count(sg, nodes, folded, unsupported);
+            count(sg, nodes, folded, fused, unsupported);
     }
 }
 
-void lstm__model_counts(const lstm_model *m, int *nodes, int *folded, int *unsupported)
+void lstm__model_counts(const lstm_model *m, int *nodes, int *folded, int *fused, int *unsupported)
 {
-    *nodes = *folded = *unsupported = 0;
-    if (m->g) count(m->g, nodes, folded, unsupported);
+    *nodes = *folded = *fused = *unsupported = 0;
+    if (m->g) count(m->g, nodes, folded, fused, unsupported);
 }

@@ -1,4 +1,4 @@
-/* load.h — the runtime's work on a freshly imported model (resolve, fold, pack). */
+/* load.h — the runtime's work on a freshly imported model (resolve, fold, fuse, pack). */
 #ifndef LSTM_LOAD_H
 #define LSTM_LOAD_H
 
@@ -8,7 +8,8 @@
 ** graph of the model. Errors (out of memory, aborted) go to m->diag. */
 int lstm__model_load(lstm_model *m);
 
-/* Nodes of every graph, how many were folded at load and how many cannot run. */
-void lstm__model_counts(const lstm_model *m, int *nodes, int *folded, int *unsupported);
+/* Nodes of every graph, how many were folded at load, fused into the node before them
+** (fuse.c) and how many cannot run. */
+void lstm__model_counts(const lstm_model *m, int *nodes, int *folded, int *fused, int *unsupported);
 
 #endif

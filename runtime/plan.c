@@ -332,7 +332,7 @@ static int place(lstm__plan *p)
             int v = n->out[j];
             if (v < 0) continue;
             int x = n->n_in > 0 ? n->in[0] : -1;
-            if (j == 0 && (n->op->flags & LSTM__OPF_ALIAS) && x >= 0 && blk[x] >= 0 &&
+            if (j == 0 && ((n->op->flags & LSTM__OPF_ALIAS) || n->fused) && x >= 0 && blk[x] >= 0 &&
                 last[x] == i && !(g->values[x].flags & LSTM__V_OUTPUT) &&
                 p->vals[v].nbytes == p->vals[x].nbytes) {
                 blk[v] = blk[x]; /* shares the input's block, which now lives as long */
@@ -586,6 +586,15 @@ static int late_outputs(lstm__plan *p, lstm__kctx *k)
     return carry_reserve(p, k);
 }
 
+/* A node the node before it absorbed at load (fuse.c): its input 0 already holds its output. */
+static int run_fused(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    if (y && y->nbytes && y->data != x->data) memcpy(y->data, x->data, y->nbytes);
+    return LSTM_OK;
+}
+
 int lstm__plan_ready(lstm__plan *p)
 {
     int rc;
@@ -645,7 +654,7 @@ int lstm__plan_exec(lstm__plan *p)
             k.scratch_size = p->scratch_size[i];
             rc = LSTM_OK;
         }
-        if (!rc) rc = n->op->run(&k);
+        if (!rc) rc = n->fused ? run_fused(&k) : n->op->run(&k);
         if (rc) return rc;
         if (s->profiling) p->prof_ns[i] += lstm__now_ns() - t0;
     }

@@ -77,11 +77,17 @@ int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void 
             lstm__out_json_str(&o, nd->op_type);
             lstm__outs(&o, ", \"graph\": ");
             lstm__out_json_str(&o, lstm__graph_path(x->plan->g, k.lbuf, sizeof k.lbuf));
-            lstm__outf(&o, ", \"ms_per_run\": %.6f, \"total_ms\": %.6f, \"share\": %.6f}",
-                       ms / runs, ms, share);
+            lstm__outf(&o,
+                       ", \"ms_per_run\": %.6f, \"total_ms\": %.6f, \"share\": %.6f, "
+                       "\"fused\": %s, \"absorbs\": %s}",
+                       ms / runs, ms, share, nd->fused ? "true" : "false",
+                       nd->fusion ? "true" : "false");
         } else {
-            lstm__outf(&o, "  %5.1f%%  %9.4f  %11.3f  %s\n", 100 * share, ms / runs, ms,
-                       lstm__klabel(&k));
+            lstm__outf(&o, "  %5.1f%%  %9.4f  %11.3f  %s%s\n", 100 * share, ms / runs, ms,
+                       lstm__klabel(&k),
+                       nd->fused    ? " [fused into the node before it]"
+                       : nd->fusion ? " [with the nodes fused into it]"
+                                    : "");
         }
     }
     if (format == LSTM_DESCRIBE_JSON) lstm__outs(&o, "]}\n");

@@ -517,7 +517,8 @@ static void logging(void **state)
     assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
     assert_non_null(strstr(
         logged, "1:node #0 'frob' (Frobnicate) cannot run: no implementation of Frobnicate"));
-    assert_non_null(strstr(logged, "2:loaded <memory>: 1 nodes (0 folded at load, 1 unsupported)"));
+    assert_non_null(
+        strstr(logged, "2:loaded <memory>: 1 nodes (0 folded at load, 0 fused, 1 unsupported)"));
     lstm_model_close(m);
     logged[0] = 0;
     assert_int_equal(lstm_model_open_buffer(buf, len - 2, &opt, &m), LSTM_EPROTO);

@@ -69,6 +69,57 @@ static void gemm_agrees(void **state)
     }
 }
 
+/* Direct convolution rows against a double-precision sum: every tile height and remainder,
+** partial panels (n < nr), K from 1 to 300, rows read at scattered offsets, with and without
+** bias and clamping; C's guard columns past n and rows past M stay as they are. */
+static void conv_rows_agrees(void **state)
+{
+    (void)state;
+    unsigned seed = 3;
+    const int nr = lstm__kernels_get(isa)->nr;
+    static const int shapes[][3] = {{1, 1, 1},   {8, 32, 144}, {16, 32, 9},   {3, 5, 7},
+                                    {9, 17, 30}, {13, 1, 3},   {32, 31, 300}, {5, 32, 1},
+                                    {7, 24, 64}, {4, 12, 2}};
+    enum { BUF = 4096 };
+    float *buf = malloc(sizeof(float) * BUF);
+    for (int i = 0; i < BUF; i++) buf[i] = frand(&seed);
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int mode = 0; mode < 3; mode++) {
+            const int M = shapes[s][0], n = shapes[s][1] < nr ? shapes[s][1] : nr, K = shapes[s][2];
+            const int lda = K + 2, ldc = n + 3;
+            float *A = malloc(sizeof(float) * (size_t)(M * lda)), bias[40];
+            int *off = malloc(sizeof(int) * (size_t)K);
+            float *C = malloc(sizeof(float) * (size_t)((M + 1) * ldc));
+            for (int i = 0; i < M * lda; i++) A[i] = frand(&seed);
+            for (int i = 0; i < M; i++) bias[i] = frand(&seed);
+            for (int k = 0; k < K; k++)
+                off[k] = (int)((seed = seed * 1103515245u + 12345u) >> 8) % (BUF - 64);
+            for (int i = 0; i < (M + 1) * ldc; i++) C[i] = 99.0f;
+            const lstm__conv_act relu = {0.0f, INFINITY}, clip = {-0.25f, 0.5f};
+            const lstm__conv_act *act = mode == 1 ? &relu : mode == 2 ? &clip : NULL;
+            lstm__conv_rows(isa, M, n, K, A, lda, buf, off, C, ldc, mode ? bias : NULL, act);
+            for (int m = 0; m <= M; m++)
+                for (int j = 0; j < ldc; j++) {
+                    float g = C[m * ldc + j], want = 99.0f;
+                    if (m < M && j < n) {
+                        double acc = mode ? bias[m] : 0.0;
+                        for (int k = 0; k < K; k++) acc += (double)A[m * lda + k] * buf[off[k] + j];
+                        if (act) acc = fmin(fmax(acc, act->lo), act->hi);
+                        want = (float)acc;
+                    }
+                    float tol = m < M && j < n ? 1e-4f * (1 + (float)K / 64) : 0.0f;
+                    if (!(fabsf(g - want) <= tol)) {
+                        print_error("%s M=%d n=%d K=%d mode %d at [%d, %d]: %g vs %g\n",
+                                    lstm__isa_name(isa), M, n, K, mode, m, j, (double)g,
+                                    (double)want);
+                        fail();
+                    }
+                }
+            free(A), free(off), free(C);
+        }
+    free(buf);
+}
+
 static void activations_accurate(void **state)
 {
     (void)state;
@@ -237,9 +288,13 @@ int main(int argc, char **argv)
         return 77;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(gemm_agrees),     cmocka_unit_test(activations_accurate),
-        cmocka_unit_test(exp_accurate),    cmocka_unit_test(lstm_cell_agrees),
-        cmocka_unit_test(gru_cell_agrees), cmocka_unit_test(choice_follows_the_cap),
+        cmocka_unit_test(gemm_agrees),
+        cmocka_unit_test(conv_rows_agrees),
+        cmocka_unit_test(activations_accurate),
+        cmocka_unit_test(exp_accurate),
+        cmocka_unit_test(lstm_cell_agrees),
+        cmocka_unit_test(gru_cell_agrees),
+        cmocka_unit_test(choice_follows_the_cap),
     };
     return cmocka_run_group_tests_name(lstm__isa_name(isa), tests, NULL, NULL);
 }

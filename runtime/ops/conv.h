@@ -8,6 +8,7 @@
 
 #include "kernel.h"
 #include "ops/op_util.h"
+#include "simd/simd.h"
 
 #define LSTM__SP_MAX (LSTM__MAX_RANK - 2) /* spatial axes: rank minus batch and channels */
 
@@ -77,6 +78,9 @@ enum {
     LSTM__CONV_DIRECT,  /* float32, one input channel per group, 1-D / 2-D: direct (depthwise) */
     LSTM__CONV_ROWS,    /* float32: im2col rows (one per output pixel) x W' packed (simd GEMM),
                         ** then transposed into Y: few output pixels (Silero) */
+    LSTM__CONV_WINDOWS, /* float32, 1-D / 2-D, stride 1 along the rows: W x the windows of
+                        ** consecutive output pixels read in place from X zero-padded
+                        ** (lstm__conv_rows): many output pixels, no im2col */
     LSTM__CONV_COLS     /* float32, 1-D / 2-D: W x im2col packed as GEMM panels of output pixels,
                         ** straight into Y: many output pixels (images, long signals) */
 };
@@ -92,6 +96,8 @@ typedef struct lstm__conv_state {
     int tc;                            /* ROWS, 1-D without dilation: K runs (tap, channel), A
                                        ** read in place from X channels-last (xt_off) */
     size_t xt_off, perm_off;           /* scratch: X channels-last and padded; W permuted */
+    int64_t Hp, Wp;                    /* WINDOWS: the zero-padded plane (rows, columns) */
+    size_t xp_off, koff_off;           /* WINDOWS scratch: X padded, per k its offset there */
     size_t col_off, tmp_off, pack_off; /* scratch slices, bytes (COLS: pack_off holds [W | B]
                                        ** when the load did not) */
     size_t pack_per;                   /* packed floats per group */
@@ -101,7 +107,17 @@ typedef struct lstm__conv_state {
 /* Weights prepared at load (n->packed) for both GEMM orientations: ROWS reads W_g' in the simd
 ** panel layout; COLS reads [W | B] (each output channel's weights then its bias, which meets a
 ** row of ones appended to the im2col panels), present when the bias is a constant. */
+/* What fuse.c folded into a Conv (n->fusion): W and B with a BatchNormalization folded in (W
+** NULL when there was none) and the activation applied after the bias (act NULL: none). */
+typedef struct lstm__conv_fusion {
+    const float *W, *B;
+    const lstm__conv_act *act;
+} lstm__conv_fusion;
+
 typedef struct lstm__conv_pack {
+    const float *W, *B;        /* the weights and bias to use (a BatchNormalization folded in),
+                               ** or NULL: the node's inputs */
+    const lstm__conv_act *act; /* a fused activation, or NULL */
     int64_t G, K, Mg;
     int tc;            /* ROWS: K ordered (tap, channel) (1-D without dilation), else (channel,
                        ** tap) */

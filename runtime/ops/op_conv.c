@@ -60,6 +60,38 @@ static size_t align64(size_t b)
     return (b + 63) & ~(size_t)63;
 }
 
+/* The weights and bias a float32 path uses: a fused BatchNormalization's (fuse.c, in the pack)
+** or the node's inputs; and the fused activation, or NULL. */
+static const float *conv_w(const lstm__kctx *k)
+{
+    const lstm__conv_pack *pk = k->packed;
+    return pk && pk->W ? pk->W : k->in[1]->data;
+}
+
+static const float *conv_b(const lstm__kctx *k)
+{
+    const lstm__conv_pack *pk = k->packed;
+    if (pk && pk->W) return pk->B;
+    return k->n->n_in > 2 && k->in[2] ? k->in[2]->data : NULL;
+}
+
+static const lstm__conv_act *conv_act(const lstm__kctx *k)
+{
+    const lstm__conv_pack *pk = k->packed;
+    return pk ? pk->act : NULL;
+}
+
+/* y = min(max(y, lo), hi) over n floats (NaN stays NaN), as the fused Relu / Clip computes. */
+static void apply_act(float *y, int64_t n, const lstm__conv_act *a)
+{
+    if (!a) return;
+    const float lo = a->lo, hi = a->hi;
+    for (int64_t i = 0; i < n; i++) {
+        float v = y[i] < lo ? lo : y[i];
+        y[i] = v > hi ? hi : v;
+    }
+}
+
 int lstm__conv_shapes(lstm__kctx *k, int64_t group, int transpose, int64_t *N, int64_t *C,
                       int64_t *M, int64_t *Cg, int64_t *Mg, int64_t kernel[LSTM__SP_MAX])
 {
@@ -172,10 +204,24 @@ int lstm__conv_prepare(lstm__kctx *k)
     st->path =
         sp <= 2 && (fc > fr || (fc == fr && pout >= CONV_NR)) ? LSTM__CONV_COLS : LSTM__CONV_ROWS;
     size_t off = 0;
+    const int64_t L = sp - 1; /* the row axis */
+    if (st->path == LSTM__CONV_COLS && st->w.s[L] == 1) {
+        /* Windows read in place from X padded (with the padding before and after each axis). */
+        st->Hp = sp == 2 ? st->w.in[0] + st->w.pb[0] + st->w.pe[0] : 1;
+        st->Wp = st->w.in[L] + st->w.pb[L] + st->w.pe[L];
+        int64_t plane = st->Hp * st->Wp;
+        if (st->Hp > 0 && st->Wp > 0 && plane <= INT_MAX / st->Cg) {
+            st->path = LSTM__CONV_WINDOWS;
+            st->xp_off = 0;
+            st->koff_off = align64((size_t)(plane * st->Cg) * sizeof(float));
+            k->scratch_size = st->koff_off + align64((size_t)st->K * sizeof(int));
+            return LSTM_OK;
+        }
+    }
     if (st->path == LSTM__CONV_COLS) {
-        const lstm__rt *B = k->n->n_in > 2 ? k->in[2] : NULL;
         const lstm__conv_pack *pk = k->packed;
-        st->Kc = st->K + (B != NULL);
+        const int has_b = conv_b(k) != NULL;
+        st->Kc = st->K + has_b;
         /* Chunks of whole panels whose packed columns take about 128 KiB. */
         int64_t panels = (128 * 1024 / 4) / (st->Kc * CONV_NR);
         if (panels < 1) panels = 1;
@@ -184,7 +230,7 @@ int lstm__conv_prepare(lstm__kctx *k)
         st->col_off = 0;
         off = align64(lstm__pack_floats((int)st->Kc, (int)st->chunk) * sizeof(float));
         st->pack_off = off;
-        if (B && !(pk && pk->wb && pk->G == st->G && pk->K == st->K && pk->Mg == st->Mg))
+        if (has_b && !(pk && pk->wb && pk->G == st->G && pk->K == st->K && pk->Mg == st->Mg))
             off += align64((size_t)(st->M * st->Kc) * sizeof(float));
         k->scratch_size = off;
         return LSTM_OK;
@@ -217,7 +263,8 @@ int lstm__conv_prepare(lstm__kctx *k)
     st->pack_per = lstm__pack_floats((int)st->K, (int)st->Mg);
     const lstm__conv_pack *pk = k->packed;
     st->pack_off = off;
-    if (!pk || pk->G != st->G || pk->K != st->K || pk->Mg != st->Mg || pk->tc != st->tc) {
+    if (!pk || !pk->data || pk->G != st->G || pk->K != st->K || pk->Mg != st->Mg ||
+        pk->tc != st->tc) {
         off += align64(st->pack_per * (size_t)st->G * sizeof(float));
         st->perm_off = off;
         if (st->tc) off += align64((size_t)(st->Mg * st->K) * sizeof(float));
@@ -315,8 +362,8 @@ static void im2col_panels(const lstm__conv_state *st, const geo2 *g, const float
 
 static void run_cols(lstm__kctx *k, const lstm__conv_state *st)
 {
-    const float *X = k->in[0]->data, *W = k->in[1]->data;
-    const float *B = k->n->n_in > 2 && k->in[2] ? k->in[2]->data : NULL;
+    const float *X = k->in[0]->data, *W = conv_w(k), *B = conv_b(k);
+    const lstm__conv_act *act = conv_act(k);
     float *Y = k->out[0]->data, *col = (float *)((char *)k->scratch + st->col_off);
     const lstm__conv_pack *pk = k->packed;
     const float *wb = W; /* [W | B] rows of Kc floats */
@@ -341,6 +388,7 @@ static void run_cols(lstm__kctx *k, const lstm__conv_state *st)
                 im2col_panels(st, &g, x, p0, cnt, col);
                 lstm__gemm_packed_mt(k->workers, LSTM__SPLIT_ONCE, st->isa, (int)st->Mg, (int)cnt,
                                      (int)st->Kc, w, (int)st->Kc, col, y + p0, (int)pout, 0);
+                for (int64_t m = 0; act && m < st->Mg; m++) apply_act(y + m * pout + p0, cnt, act);
             }
         }
 }
@@ -426,13 +474,14 @@ static void transpose(float *dst, const float *src, int64_t n, int64_t m)
 /* ROWS: the products of r output pixels (tmp [r][Mg]) into Y's channels (rows of ldy floats)
 ** with the bias. */
 static void rows_to_y(float *y, int64_t ldy, const float *tmp, int64_t r, int64_t Mg,
-                      const float *b)
+                      const float *b, const lstm__conv_act *act)
 {
     if (r >= Mg) {
         for (int64_t m = 0; m < Mg; m++) {
             const float bias = b ? b[m] : 0.0f, *src = tmp + m;
             float *dst = y + m * ldy;
             for (int64_t i = 0; i < r; i++) dst[i] = src[i * Mg] + bias;
+            apply_act(dst, r, act);
         }
         return;
     }
@@ -443,18 +492,20 @@ static void rows_to_y(float *y, int64_t ldy, const float *tmp, int64_t r, int64_
         else
             for (int64_t m = 0; m < Mg; m++) y[m * ldy + i] = src[m];
     }
+    for (int64_t m = 0; act && m < Mg; m++) apply_act(y + m * ldy, r, act);
 }
 
 static void run_rows(lstm__kctx *k, const lstm__conv_state *st)
 {
-    const float *X = k->in[0]->data, *W = k->in[1]->data;
-    const float *B = k->n->n_in > 2 && k->in[2] ? k->in[2]->data : NULL;
+    const float *X = k->in[0]->data, *W = conv_w(k), *B = conv_b(k);
+    const lstm__conv_act *act = conv_act(k);
     float *Y = k->out[0]->data;
     char *scratch = k->scratch;
     float *col = (float *)(scratch + st->col_off), *tmp = (float *)(scratch + st->tmp_off);
     const lstm__conv_pack *pk = k->packed;
     const float *packed;
-    if (pk && pk->G == st->G && pk->K == st->K && pk->Mg == st->Mg && pk->tc == st->tc) {
+    if (pk && pk->data && pk->G == st->G && pk->K == st->K && pk->Mg == st->Mg &&
+        pk->tc == st->tc) {
         packed = pk->data;
     } else {
         float *dst = (float *)(scratch + st->pack_off);
@@ -494,7 +545,7 @@ static void run_rows(lstm__kctx *k, const lstm__conv_state *st)
                 }
                 lstm__gemm_packed_mt(k->workers, LSTM__SPLIT_ONCE, st->isa, (int)r, (int)Mg,
                                      (int)st->K, a, lda, wp, tmp, (int)Mg, 0);
-                rows_to_y(y + p0, pout, tmp, r, Mg, b);
+                rows_to_y(y + p0, pout, tmp, r, Mg, b, act);
             }
         }
 }
@@ -502,8 +553,8 @@ static void run_rows(lstm__kctx *k, const lstm__conv_state *st)
 /* One input channel per group, 1-D or 2-D: each output row gathers tap by tap. */
 static void run_direct(lstm__kctx *k, const lstm__conv_state *st)
 {
-    const float *X = k->in[0]->data, *W = k->in[1]->data;
-    const float *B = k->n->n_in > 2 && k->in[2] ? k->in[2]->data : NULL;
+    const float *X = k->in[0]->data, *W = conv_w(k), *B = conv_b(k);
+    const lstm__conv_act *act = conv_act(k);
     float *Y = k->out[0]->data;
     const lstm__win *w = &st->w;
     int two = w->sp == 2;
@@ -523,6 +574,7 @@ static void run_direct(lstm__kctx *k, const lstm__conv_state *st)
                 if (m % st->Mg == 0 && n_in > 0) lstm__vcopy(xp + PX, x, n_in);
                 lstm__vfill(y, B ? B[m] : 0.0f, OW);
                 for (int64_t kx = 0; kx < KW; kx++) lstm__vaxpy(y, wm[kx], xp + kx, OW);
+                apply_act(y, OW, act);
             }
         return;
     }
@@ -567,7 +619,52 @@ static void run_direct(lstm__kctx *k, const lstm__conv_state *st)
                         }
                     }
                 }
+                apply_act(yr, OW, act);
             }
+        }
+}
+
+/* WINDOWS: per image and group, X zero-padded into scratch; then per output row and run of up
+** to NR consecutive output pixels, row k = (channel, ky, kx) of the product's right-hand side is
+** the run of padded input at koff[k] from the pixels' first window: read in place. */
+static void run_windows(lstm__kctx *k, const lstm__conv_state *st)
+{
+    const float *X = k->in[0]->data, *W = conv_w(k), *B = conv_b(k);
+    const lstm__conv_act *act = conv_act(k);
+    float *Y = k->out[0]->data, *xp = (float *)((char *)k->scratch + st->xp_off);
+    int *koff = (int *)(void *)((char *)k->scratch + st->koff_off);
+    const geo2 g = geo2_of(&st->w);
+    const int64_t Hp = st->Hp, Wp = st->Wp, plane = Hp * Wp, Cg = st->Cg, Mg = st->Mg;
+    const int64_t PYe = st->w.sp == 2 ? st->w.pe[0] : 0, PXe = st->w.pe[st->w.sp - 1];
+    const int64_t pin = st->w.pix_in, pout = st->w.pix_out, K = st->K;
+    for (int64_t c = 0, kk = 0; c < Cg; c++)
+        for (int64_t ky = 0; ky < g.KH; ky++)
+            for (int64_t kx = 0; kx < g.KW; kx++)
+                koff[kk++] = (int)(c * plane + ky * g.DY * Wp + kx * g.DX);
+    const int nr = CONV_NR;
+    for (int64_t n = 0; n < st->N; n++)
+        for (int64_t gi = 0; gi < st->G; gi++) {
+            const float *x = X + (n * st->C + gi * Cg) * pin;
+            for (int64_t c = 0; c < Cg; c++) {
+                float *d = xp + c * plane;
+                lstm__vfill(d, 0.0f, g.PY * Wp);
+                for (int64_t iy = 0; iy < g.IH; iy++) {
+                    float *row = d + (g.PY + iy) * Wp;
+                    lstm__vfill(row, 0.0f, g.PX);
+                    lstm__vcopy(row + g.PX, x + (c * g.IH + iy) * g.IW, g.IW);
+                    lstm__vfill(row + g.PX + g.IW, 0.0f, PXe);
+                }
+                lstm__vfill(d + (g.PY + g.IH) * Wp, 0.0f, PYe * Wp);
+            }
+            const float *w = W + gi * Mg * K, *b = B ? B + gi * Mg : NULL;
+            float *y = Y + (n * st->M + gi * Mg) * pout;
+            for (int64_t oy = 0; oy < g.OH; oy++)
+                for (int64_t ox = 0; ox < g.OW; ox += nr) {
+                    const int cnt = (int)(g.OW - ox < nr ? g.OW - ox : nr);
+                    lstm__conv_rows(st->isa, (int)Mg, cnt, (int)K, w, (int)K,
+                                    xp + oy * g.SY * Wp + ox, koff, y + oy * g.OW + ox, (int)pout,
+                                    b, act);
+                }
         }
 }
 
@@ -618,7 +715,9 @@ int lstm__conv_run(lstm__kctx *k)
 {
     const lstm__conv_state *st = k->state;
     if (k->out[0]->nelem == 0) return LSTM_OK;
-    if (st->path == LSTM__CONV_COLS)
+    if (st->path == LSTM__CONV_WINDOWS)
+        run_windows(k, st);
+    else if (st->path == LSTM__CONV_COLS)
         run_cols(k, st);
     else if (st->path == LSTM__CONV_ROWS)
         run_rows(k, st);
@@ -632,6 +731,7 @@ int lstm__conv_run(lstm__kctx *k)
 int lstm__conv_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
 {
     const lstm__conv_params *p = n->params;
+    const lstm__conv_fusion *f = n->fusion;
     const lstm__value *wv = lstm__node_input(g, n, 1);
     if (!p || !wv || !wv->init || (wv->flags & LSTM__V_INPUT)) return LSTM_OK;
     const lstm__tensor *W = wv->init;
@@ -643,34 +743,52 @@ int lstm__conv_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
         M / p->group > INT_MAX)
         return LSTM_OK;
     int64_t Mg = M / p->group, K = Cg * kk;
-    if (direct_fits(Cg, Mg, W->rank - 2)) return LSTM_OK;
+    lstm__conv_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
+    if (!pk) return lstm__errf(err, LSTM_ENOMEM, "out of memory packing Conv weights");
+    memset(pk, 0, sizeof *pk);
+    /* A fused BatchNormalization's weights (fuse.c) replace W and B; a fused activation. */
+    const float *w = f && f->W ? f->W : W->data;
+    const lstm__value *bv = lstm__node_input(g, n, 2);
+    const lstm__tensor *B = bv && bv->init && !(bv->flags & LSTM__V_INPUT) ? bv->init : NULL;
+    const float *b = f && f->W                                                           ? f->B
+                     : B && B->dtype == LSTM_DT_FLOAT && B->rank == 1 && B->dims[0] == M ? B->data
+                                                                                         : NULL;
+    pk->W = f && f->W ? f->W : NULL;
+    pk->B = f && f->W ? f->B : NULL;
+    pk->act = f ? f->act : NULL;
+    pk->G = p->group;
+    pk->K = K;
+    pk->Mg = Mg;
+    if (direct_fits(Cg, Mg, W->rank - 2)) { /* direct loops read W: a pack only for a fusion */
+        if (f) n->packed = pk;
+        return LSTM_OK;
+    }
     /* As prepare decides: 1-D without dilation orders K (tap, channel). */
     int tc = W->rank == 3 && (p->w.nd < 1 || p->w.dilations[0] == 1);
     size_t per = lstm__pack_floats((int)K, (int)Mg);
-    lstm__conv_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
     float *dst = lstm__pool_array(g->mem, per * (size_t)p->group, sizeof(float));
     float *tmp = tc ? lstm__malloc(g->mem->a, (size_t)(Mg * K) * sizeof(float)) : NULL;
-    if (!pk || !dst || (tc && !tmp)) {
+    if (!dst || (tc && !tmp)) {
         lstm__free(g->mem->a, tmp);
         return lstm__errf(err, LSTM_ENOMEM, "out of memory packing Conv weights");
     }
     for (int64_t gi = 0; gi < p->group; gi++)
-        pack_group(dst + (size_t)gi * per, (const float *)W->data + gi * Mg * K, Mg, Cg, kk, tc,
-                   tmp);
+        pack_group(dst + (size_t)gi * per, w + gi * Mg * K, Mg, Cg, kk, tc, tmp);
     lstm__free(g->mem->a, tmp);
     /* [W | B] for COLS when the bias is a constant float32 [M] (1-D / 2-D only). */
-    const lstm__value *bv = lstm__node_input(g, n, 2);
-    const lstm__tensor *B = bv && bv->init && !(bv->flags & LSTM__V_INPUT) ? bv->init : NULL;
     float *wb = NULL;
-    if (B && B->dtype == LSTM_DT_FLOAT && B->rank == 1 && B->dims[0] == M && W->rank <= 4) {
+    if (b && W->rank <= 4) {
         wb = lstm__pool_array(g->mem, (size_t)(M * (K + 1)), sizeof(float));
         if (!wb) return lstm__errf(err, LSTM_ENOMEM, "out of memory packing Conv weights");
         for (int64_t m = 0; m < M; m++) {
-            memcpy(wb + m * (K + 1), (const float *)W->data + m * K, (size_t)K * sizeof(float));
-            wb[m * (K + 1) + K] = ((const float *)B->data)[m];
+            memcpy(wb + m * (K + 1), w + m * K, (size_t)K * sizeof(float));
+            wb[m * (K + 1) + K] = b[m];
         }
     }
-    *pk = (lstm__conv_pack){p->group, K, Mg, tc, per, dst, wb};
+    pk->tc = tc;
+    pk->per = per;
+    pk->data = dst;
+    pk->wb = wb;
     n->packed = pk;
     return LSTM_OK;
 }

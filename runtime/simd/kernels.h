@@ -428,6 +428,126 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
     }
 }
 
+/* ---- direct convolution (simd.h: lstm__conv_rows) ---- */
+
+/* n <= 0 lanes read as zeros. */
+KS_INLINE vf ldz(const float *p, int n)
+{
+    return n >= VL ? v_load(p) : n > 0 ? v_load_n(p, n) : v_zero();
+}
+
+/* C[h rows, n columns] = act(A[h rows, K] B + bias) where row k of B is the n floats at
+** base + off[k]; `full` when n == NR (plain loads and stores). Rows from `valid` on repeat the
+** last valid row and are not stored (as tile). */
+KS_INLINE void conv_tile(const int h, int valid, const int full, int K, const float *A, int lda,
+                         const float *base, const int *off, float *C, int ldc, int n,
+                         const float *bias, const lstm__conv_act *act)
+{
+    const int ku = KU_OF(h);
+    const float *ar[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < h; i++) ar[i] = A + (size_t)(i < valid ? i : valid - 1) * (size_t)lda;
+    vf c[4][MR][NV];
+#pragma GCC unroll 4
+    for (int u = 0; u < ku; u++)
+#pragma GCC unroll 16
+        for (int i = 0; i < h; i++)
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++) c[u][i][v] = v_zero();
+    int k = 0;
+    for (; k + ku <= K; k += ku) {
+#pragma GCC unroll 4
+        for (int u = 0; u < ku; u++) {
+            const float *b = base + off[k + u];
+            vf bv[NV];
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++)
+                bv[v] = full ? v_load(b + v * VL) : ldz(b + v * VL, n - v * VL);
+#pragma GCC unroll 16
+            for (int i = 0; i < h; i++) {
+                const vf a = v_bcast(ar[i] + k + u);
+#pragma GCC unroll 8
+                for (int v = 0; v < NV; v++) c[u][i][v] = v_fma(a, bv[v], c[u][i][v]);
+            }
+        }
+    }
+    for (; k < K; k++) {
+        const float *b = base + off[k];
+        vf bv[NV];
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; v++)
+            bv[v] = full ? v_load(b + v * VL) : ldz(b + v * VL, n - v * VL);
+#pragma GCC unroll 16
+        for (int i = 0; i < h; i++) {
+            const vf a = v_bcast(ar[i] + k);
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++) c[0][i][v] = v_fma(a, bv[v], c[0][i][v]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int u = 1; u < ku; u++)
+#pragma GCC unroll 16
+        for (int i = 0; i < h; i++)
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++) c[0][i][v] = v_add(c[0][i][v], c[u][i][v]);
+#pragma GCC unroll 16
+    for (int i = 0; i < h; i++) {
+        if (i >= valid) break;
+        float *o = C + (size_t)i * (size_t)ldc;
+        const vf b = v_set1(bias ? bias[i] : 0.0f);
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; v++) {
+            vf r = v_add(c[0][i][v], b);
+            if (act) r = v_min(v_max(r, v_set1(act->lo)), v_set1(act->hi));
+            if (full)
+                v_store(o + v * VL, r);
+            else if (n - v * VL > 0)
+                st(o + v * VL, r, n - v * VL);
+        }
+    }
+}
+
+KS_INLINE void conv_rows_of(const int full, int M, int n, int K, const float *A, int lda,
+                            const float *base, const int *off, float *C, int ldc, const float *bias,
+                            const lstm__conv_act *act)
+{
+    for (int m = 0; m < M; m += MR) {
+        const int rows = M - m < MR ? M - m : MR;
+        const float *a = A + (size_t)m * (size_t)lda, *b = bias ? bias + m : NULL;
+        float *c = C + (size_t)m * (size_t)ldc;
+        if (rows >= MR) conv_tile(MR, MR, full, K, a, lda, base, off, c, ldc, n, b, act);
+#if MR > 1
+        else if (rows == 1)
+            conv_tile(1, 1, full, K, a, lda, base, off, c, ldc, n, b, act);
+#endif
+#if MR > 2
+        else if (rows == 2)
+            conv_tile(2, 2, full, K, a, lda, base, off, c, ldc, n, b, act);
+#endif
+#if MR > 3
+        else if (rows == 3)
+            conv_tile(3, 3, full, K, a, lda, base, off, c, ldc, n, b, act);
+#endif
+#if MR > 4
+        else if (rows == 4)
+            conv_tile(4, 4, full, K, a, lda, base, off, c, ldc, n, b, act);
+        else
+            conv_tile(MR, rows, full, K, a, lda, base, off, c, ldc, n, b, act);
+#endif
+    }
+}
+
+static void k_conv_rows(int M, int n, int K, const float *A, int lda, const float *base,
+                        const int *off, float *C, int ldc, const float *bias,
+                        const lstm__conv_act *act)
+{
+    if (M <= 0 || n <= 0) return;
+    if (n >= NR)
+        conv_rows_of(1, M, NR, K, A, lda, base, off, C, ldc, bias, act);
+    else
+        conv_rows_of(0, M, n, K, A, lda, base, off, C, ldc, bias, act);
+}
+
 /* ---- the peak the kernel benchmark measures against ---- */
 
 static double k_fma_peak(long iters)
@@ -460,6 +580,7 @@ const lstm__kernels KS_CAT(lstm__kernels_, KS_NAME) = {
     .vtanh = k_vtanh,
     .lstm_cell = k_lstm_cell,
     .gru_cell = k_gru_cell,
+    .conv_rows = k_conv_rows,
     .fma_peak = k_fma_peak,
 };
 

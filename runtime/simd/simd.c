@@ -188,6 +188,13 @@ void lstm__gru_cell(int isa, const lstm__cell_args *a, const float *x, const flo
     sets[isa]->gru_cell(a, x, q, h);
 }
 
+void lstm__conv_rows(int isa, int M, int n, int K, const float *A, int lda, const float *base,
+                     const int *off, float *C, int ldc, const float *bias,
+                     const lstm__conv_act *act)
+{
+    sets[isa]->conv_rows(M, n, K, A, lda, base, off, C, ldc, bias, act);
+}
+
 typedef struct mt_job {
     int isa, M, N, K, lda, ldc, accumulate;
     const float *A, *Bp;

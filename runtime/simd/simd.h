@@ -26,6 +26,12 @@ typedef struct lstm__cell_args {
     int coupled;       /* LSTM input_forget: f = 1 - i */
 } lstm__cell_args;
 
+/* What a direct convolution applies to its outputs after the bias: y = min(max(y, lo), hi)
+** (a fused Relu: lo 0, hi +inf; a fused Clip: its bounds). */
+typedef struct lstm__conv_act {
+    float lo, hi;
+} lstm__conv_act;
+
 /* CPU features a kernel set needs (lstm__cpu_features). */
 enum {
     LSTM__CPU_AVX2 = 1 << 0,
@@ -52,6 +58,10 @@ typedef struct lstm__kernels {
     void (*vtanh)(float *x, int n);
     void (*lstm_cell)(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h);
     void (*gru_cell)(const lstm__cell_args *a, const float *x, const float *q, float *h);
+    /* Direct convolution rows (lstm__conv_rows). */
+    void (*conv_rows)(int M, int n, int K, const float *A, int lda, const float *base,
+                      const int *off, float *C, int ldc, const float *bias,
+                      const lstm__conv_act *act);
     /* Runs `iters` rounds of independent FMA chains and returns the FLOPs done (the kernel
     ** benchmark's peak). */
     double (*fma_peak)(long iters);
@@ -113,6 +123,15 @@ void lstm__vtanh(int isa, float *x, int n);
 ** h = o.tanh(c). */
 void lstm__lstm_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *c,
                      float *h);
+
+/* Direct convolution, n <= nr output pixels of one row of a stride-1 convolution for M output
+** channels: C[m][j] = act(sum_k A[m][k] base[off[k] + j] + bias[m]) for j < n, where A holds
+** the weights (rows lda apart, K = channels x taps) and off[k] is where tap k of pixel 0 sits in
+** a zero-padded input (so the window rows of consecutive pixels are contiguous: no im2col).
+** C rows are ldc apart; bias and act may be NULL. */
+void lstm__conv_rows(int isa, int M, int n, int K, const float *A, int lda, const float *base,
+                     const int *off, float *C, int ldc, const float *bias,
+                     const lstm__conv_act *act);
 
 /* One batch row of the GRU cell with linear_before_reset = 1 and the default activations
 ** (sigmoid, tanh): a = x + q + bias (blocks z, r, h), z = f(a_z), r = f(a_r),
