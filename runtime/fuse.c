@@ -67,8 +67,8 @@ static int one_output(const lstm__node *n)
 }
 
 /* The BatchNormalization node b folded into W [M, per] and B [M] (B may start as NULL: zeros). */
-static int fold_bn(lstm_model *m, const lstm__graph *g, const lstm__node *b, int64_t M,
-                   int64_t per, const float *W, const float *B, float **Wf, float **Bf)
+static int fold_bn(lstm_model *m, const lstm__graph *g, const lstm__node *b, int64_t M, int64_t per,
+                   const float *W, const float *B, float **Wf, float **Bf)
 {
     const lstm__bn_params *p = b->params;
     const lstm__tensor *sc = const_f32(g, b, 1, M), *bb = const_f32(g, b, 2, M),
@@ -124,8 +124,8 @@ static int fuse_conv(lstm_model *m, lstm__graph *g, const int *readers, lstm__no
     lstm__conv_fusion f = {0};
     int next = only_reader(g, readers, c->out[0]);
     lstm__node *bn = NULL, *act = NULL;
-    if (next >= 0 && usable(&g->nodes[next], "BatchNormalization") &&
-        one_output(&g->nodes[next]) && g->nodes[next].in[0] == c->out[0]) {
+    if (next >= 0 && usable(&g->nodes[next], "BatchNormalization") && one_output(&g->nodes[next]) &&
+        g->nodes[next].in[0] == c->out[0]) {
         float *wf, *bf;
         int rc = fold_bn(m, g, &g->nodes[next], M, per, W->data, B ? B->data : NULL, &wf, &bf);
         if (rc < 0) return -1;
