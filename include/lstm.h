@@ -292,13 +292,17 @@ LSTM_API int lstm_session_output_copy(lstm_session *s, const char *name, void *d
 ** does not feed carries its final state into the next run, so a sequence fed in chunks gives
 ** the outputs of one run over the whole sequence. Reverse and bidirectional nodes cannot
 ** stream: the run is refused with a message naming the node. The batch size must stay the
-** same between runs until lstm_session_reset_state. */
+** same between runs until lstm_session_reset_state. Nodes inside If branches stream (each
+** node keeps its own state, whichever branch runs); nodes inside Loop and Scan bodies never
+** do: they run once per iteration, and every iteration starts from their initial state. */
 LSTM_API int lstm_session_set_streaming(lstm_session *s, int on);
-/* Gate tracing (off by default): after every run, fn receives, for every LSTM / GRU / RNN node
-** and each of its gates, the values at every step as float32 [T, num_directions, batch,
-** hidden] in original time order (padded steps are 0). Gates: LSTM "i", "f", "o", "g" (the
-** candidate), "c" (cell), "h"; GRU "z", "r", "g", "h"; RNN "h". Pointers are valid during the
-** call only. fn NULL turns tracing off; off, it costs nothing. */
+/* Gate tracing (off by default): during every run, fn receives, for every LSTM / GRU / RNN node
+** that ran and each of its gates, the values at every step as float32 [T, num_directions,
+** batch, hidden] in original time order (padded steps are 0). Gates: LSTM "i", "f", "o", "g"
+** (the candidate), "c" (cell), "h"; GRU "z", "r", "g", "h"; RNN "h". A node inside a subgraph
+** is named by its qualified name, "If_1/then_branch/lstm" (owner, attribute, name at each
+** level); one inside a Loop or Scan body reports once per iteration. Pointers are valid during
+** the call only. fn NULL turns tracing off; off, it costs nothing. */
 typedef void (*lstm_trace_fn)(void *ud, const char *node, const char *op_type, const char *gate,
                               const int64_t dims[4], const float *values);
 LSTM_API int lstm_session_set_trace(lstm_session *s, lstm_trace_fn fn, void *ud);

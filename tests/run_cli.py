@@ -172,6 +172,28 @@ except (OSError, ValueError, KeyError) as e:
 check("profile JSON", ok, str(prof))
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--profile")
 check("profile of one run", rc == 0 and "profile: 1 run timed" in out and "probs: float32" in out, out + err)
+# Nodes inside a subgraph (a Loop whose body runs an LSTM step): listed with their graph's path,
+# their time inside their owner's (the main graph's shares alone sum to 100%).
+lp = os.path.join(root, "tests", "data", "trace", "loop_lstm")
+rc, out, err = lstm_run(os.path.join(lp, "model.onnx"), "--input", "X=" + os.path.join(lp, "X.npy"),
+                        "--profile", "--profile-json", pj)
+rows = re.findall(r"^\s+([\d.]+)%\s+([\d.]+)\s+([\d.]+)  (.*)$", out, re.M)
+labels = [r[3] for r in rows]
+check("profile lists the Loop body's nodes", rc == 0 and "node 'Loop_1' (Loop, opset 16)" in labels
+      and "node 'Loop_1' body: node 'lstm_step' (LSTM, opset 16)" in labels
+      and "node 'Loop_1' body: node #0 (Gather, opset 16)" in labels and len(rows) == 5, out + err)
+try:
+    prof = json.load(open(pj))
+    by = {(n["graph"], n["index"]): n for n in prof["nodes"]}
+    ok = set(by) == {("", 0), ("Loop_1/body", 0), ("Loop_1/body", 1), ("Loop_1/body", 2),
+                     ("Loop_1/body", 3)} and \
+        by[("Loop_1/body", 2)]["name"] == "Loop_1/body/lstm_step" and \
+        by[("Loop_1/body", 2)]["op_type"] == "LSTM" and \
+        by[("Loop_1/body", 2)]["total_ms"] <= by[("", 0)]["total_ms"] and \
+        abs(sum(n["share"] for n in prof["nodes"] if n["graph"] == "") - 1) < 1e-3
+except (OSError, ValueError, KeyError) as e:
+    ok, prof = False, e
+check("profile JSON of subgraph nodes", ok, str(prof))
 
 # --test: a folder of cases, and a mismatch
 rc, out, err = lstm_run("--test", os.path.join(root, "models"))

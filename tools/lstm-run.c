@@ -35,8 +35,11 @@ static void usage(FILE *f)
                "                       runs, else of the one run), slowest first\n"
                "  --profile-json FILE  the same as JSON\n"
                "  --trace DIR          write every gate of every LSTM/GRU/RNN node at every step\n"
-               "                       as DIR/NODE_GATE.npy [T, dirs, batch, hidden] and a PNG\n"
-               "                       heatmap (time x hidden unit) of one batch item\n"
+               "                       of the first run as DIR/NODE_GATE.npy [T, dirs, batch,\n"
+               "                       hidden] and a PNG heatmap (time x hidden unit) of one\n"
+               "                       batch item; NODE is the node's name with '/' as '.'\n"
+               "                       (in a subgraph: If_1.then_branch.lstm); a node in a\n"
+               "                       Loop or Scan body has its iterations put together\n"
                "  --trace-batch B      the batch item of the heatmaps (default 0)\n");
     fputs(limits_help, f);
     fprintf(f,
