@@ -320,7 +320,17 @@ LSTM_API int lstm_session_set_profiling(lstm_session *s, int on);
 ** LSTM_EINVAL for a NULL session or callback or another format. */
 LSTM_API int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void *ud);
 
-/* Forget the carried state: the next run starts from the model's initial state. */
+/* Explicit state: after every successful run, output `out` is copied into the session and
+** becomes input `in` of the next run, so a model that takes its state as an input and returns
+** the next one (Silero VAD: "stateN" -> "state"; PyTorch exports with state I/O: "hn" -> "h0",
+** "cn" -> "c0") can be fed a long signal chunk by chunk. The first run uses `in` as the caller
+** bound it (or its default); binding `in` again overrides the carried value for the next run;
+** lstm_session_reset_state goes back to the caller's binding. No allocation once the state's
+** size is known. LSTM_EINVAL for unknown names, different declared types or an input already
+** carried. */
+LSTM_API int lstm_session_carry(lstm_session *s, const char *out, const char *in);
+/* Forget the carried state (streamed recurrent state and lstm_session_carry values): the next
+** run starts from the model's initial state. */
 LSTM_API int lstm_session_reset_state(lstm_session *s);
 /* Free a session and everything it planned; NULL is a no-op. */
 LSTM_API void lstm_session_close(lstm_session *s);

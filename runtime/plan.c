@@ -309,11 +309,10 @@ static int place(lstm__plan *p)
     int nb = 0, end = g->n_nodes;
     size_t cap = (size_t)g->n_values + (size_t)g->n_nodes + 1;
     lstm__block *b = lstm__pool_array(&p->plan_pool, cap, sizeof *b);
-    int *order = lstm__pool_array(&p->plan_pool, cap, sizeof(int));
     int *last = lstm__pool_array(&p->plan_pool, (size_t)g->n_values + 1, sizeof(int));
     int *slot = lstm__pool_array(&p->plan_pool, cap, sizeof(int));
     int *blk = lstm__pool_array(&p->plan_pool, (size_t)g->n_values + 1, sizeof(int));
-    if (!b || !order || !last || !slot || !blk)
+    if (!b || !last || !slot || !blk)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
     for (int v = 0; v < g->n_values; v++) {
         last[v] = g->values[v].flags & LSTM__V_OUTPUT ? end : g->values[v].producer;
@@ -347,8 +346,14 @@ static int place(lstm__plan *p)
         b[nb] = (lstm__block){p->scratch_size[i], i, i, 0};
         slot[nb++] = -1 - i;
     }
-    size_t total = lstm__arena_plan(b, nb, order);
-    if (total == (size_t)-1 || total > s->m->limits.max_run_bytes)
+    /* The planner's scratch lives only while it runs. */
+    void *scratch = lstm__malloc(&s->alloc, LSTM__ARENA_SCRATCH(nb));
+    if (!scratch) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+    size_t total;
+    int rc = lstm__arena_plan(b, nb, scratch, s->m->abort, s->m->abort_ud, &total);
+    lstm__free(&s->alloc, scratch);
+    if (rc == LSTM_EABORTED) return lstm__errf(&s->diag, rc, "aborted while planning memory");
+    if (rc || total > s->m->limits.max_run_bytes) /* total is SIZE_MAX on overflow */
         return lstm__errf(&s->diag, LSTM_ELIMIT,
                           "the memory plan needs %zu bytes, the limit is %llu", total,
                           (unsigned long long)s->m->limits.max_run_bytes);

@@ -5,6 +5,7 @@
 #include "workers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Every node of every graph must have an implementation: refused when the session opens.
@@ -83,9 +84,18 @@ int lstm_session_open(const lstm_model *m, lstm_session **out)
     size_t ni = (size_t)g->n_inputs + 1;
     s->in = lstm__pool_array(&s->pool, ni, sizeof *s->in);
     s->in_bound = lstm__pool_array(&s->pool, ni, 1);
+    s->in_fresh = lstm__pool_array(&s->pool, ni, 1);
+    s->carry = lstm__pool_array(&s->pool, ni, sizeof *s->carry);
+    s->input_of = lstm__pool_array(&s->pool, (size_t)g->n_values + 1, sizeof(int));
+    s->output_of = lstm__pool_array(&s->pool, (size_t)g->n_values + 1, sizeof(int));
+    if (!s->input_of || !s->output_of)
+        return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
+    for (int v = 0; v < g->n_values; v++) s->input_of[v] = s->output_of[v] = -1;
+    for (int i = 0; i < g->n_inputs; i++) s->input_of[g->input_values[i]] = i;
+    for (int i = 0; i < g->n_outputs; i++) s->output_of[g->output_values[i]] = i;
     s->in_items = lstm__pool_array(&s->pool, ni, sizeof *s->in_items);
     s->in_seqs = lstm__pool_array(&s->pool, ni, sizeof *s->in_seqs);
-    if (!s->in || !s->in_bound || !s->in_items || !s->in_seqs)
+    if (!s->in || !s->in_bound || !s->in_items || !s->in_seqs || !s->in_fresh || !s->carry)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory opening a session");
     int rc = check_decls(s, g); /* a type it cannot hold first: nodes reading it may fail too */
     if (!rc) rc = check_supported(s, g, 1);
@@ -106,6 +116,8 @@ void lstm_session_close(lstm_session *s)
     if (s->in_items)
         for (int i = 0; i < s->m->g->n_inputs; i++) lstm__free(&a, s->in_items[i].p);
     lstm__free(&a, s->prof_sorted.p);
+    lstm__free(&a, s->sym_scratch.p);
+    for (int k = 0; k < s->n_carry; k++) lstm__free(&a, s->carry[k].buf.p);
     lstm__pool_free(&s->pool);
     lstm__free(&a, s);
 }
@@ -115,11 +127,17 @@ const char *lstm_session_errmsg(const lstm_session *s)
     return s ? s->diag.msg : "no session (out of memory or NULL handle)";
 }
 
-static int find_input(const lstm__graph *g, const char *name)
+/* Graph input / output index of a name through the graph's name hash, or -1. */
+static int find_input(const lstm_session *s, const char *name)
 {
-    for (int i = 0; i < g->n_inputs; i++)
-        if (strcmp(g->inputs[i].name, name) == 0) return i;
-    return -1;
+    int v = lstm__graph_find(s->m->g, name);
+    return v >= 0 ? s->input_of[v] : -1;
+}
+
+static int find_output(const lstm_session *s, const char *name)
+{
+    int v = lstm__graph_find(s->m->g, name);
+    return v >= 0 ? s->output_of[v] : -1;
 }
 
 static int shape_error(lstm_session *s, const char *name, const lstm__type *t, int rank,
@@ -168,15 +186,20 @@ static int input_index(lstm_session *s, const char *name)
     if (!s) return -1;
     lstm__diag_clear(&s->diag);
     if (!name) return lstm__errf(&s->diag, LSTM_EINVAL, "input name is NULL"), -1;
-    int i = find_input(s->m->g, name);
+    int i = find_input(s, name);
     if (i < 0) lstm__errf(&s->diag, LSTM_EINVAL, "the model has no input named '%s'", name);
     return i;
 }
 
 static void bind(lstm_session *s, int i, const lstm__rt *t)
 {
+    const lstm__rt *o = &s->in[i];
+    int same = s->in_bound[i] && o->kind == t->kind && o->rank == t->rank;
+    for (int d = 0; same && d < t->rank; d++) same = o->dims[d] == t->dims[d];
+    if (!same) s->shapes_checked = 0;
     s->in[i] = *t;
     s->in_bound[i] = 1;
+    s->in_fresh[i] = 1;
     s->ran = 0;
 }
 
@@ -261,30 +284,45 @@ int lstm_session_set_input_none(lstm_session *s, const char *name)
     return LSTM_OK;
 }
 
-/* Symbolic dims: one value per name across the bound inputs. */
+typedef struct sym_use {
+    const char *name;
+    int64_t value;
+    int input;
+} sym_use;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const sym_use *)a)->name, ((const sym_use *)b)->name);
+}
+
+/* Symbolic dims: one value per name across the bound inputs (sorted, O(n log n)); checked when
+** a binding changed its shape. */
 static int check_symbols(lstm_session *s)
 {
     const lstm__graph *g = s->m->g;
+    size_t n = 0;
+    for (int i = 0; i < g->n_inputs; i++)
+        if (s->in_bound[i] && g->inputs[i].type.rank > 0) n += (size_t)g->inputs[i].type.rank;
+    if (lstm__buf_reserve(s->root, &s->sym_scratch, n * sizeof(sym_use))) return s->diag.code;
+    sym_use *u = s->sym_scratch.p;
+    n = 0;
     for (int i = 0; i < g->n_inputs; i++) {
         const lstm__type *t = &g->inputs[i].type;
         if (!s->in_bound[i] || t->rank < 0 || s->in[i].kind != LSTM__VAL_TENSOR) continue;
-        for (int d = 0; d < t->rank; d++) {
-            if (!t->dim_names[d]) continue;
-            for (int j = 0; j <= i; j++) {
-                const lstm__type *u = &g->inputs[j].type;
-                if (!s->in_bound[j] || u->rank < 0 || s->in[j].kind != LSTM__VAL_TENSOR) continue;
-                for (int e = 0; e < u->rank; e++)
-                    if (u->dim_names[e] && strcmp(u->dim_names[e], t->dim_names[d]) == 0 &&
-                        s->in[j].dims[e] != s->in[i].dims[d])
-                        return lstm__errf(&s->diag, LSTM_EINVAL,
-                                          "dimension '%s' is %lld in input '%s' but %lld in "
-                                          "input '%s'",
-                                          t->dim_names[d], (long long)s->in[i].dims[d],
-                                          g->inputs[i].name, (long long)s->in[j].dims[e],
-                                          g->inputs[j].name);
-            }
-        }
+        for (int d = 0; d < t->rank && d < s->in[i].rank; d++)
+            if (t->dim_names[d]) u[n++] = (sym_use){t->dim_names[d], s->in[i].dims[d], i};
     }
+    if (n > 1) qsort(u, n, sizeof *u, by_name);
+    for (size_t k = 1; k < n; k++)
+        if (strcmp(u[k].name, u[k - 1].name) == 0 && u[k].value != u[k - 1].value) {
+            const sym_use *a = u[k - 1].input < u[k].input ? &u[k] : &u[k - 1],
+                          *b = a == &u[k] ? &u[k - 1] : &u[k];
+            return lstm__errf(&s->diag, LSTM_EINVAL,
+                              "dimension '%s' is %lld in input '%s' but %lld in input '%s'",
+                              a->name, (long long)a->value, g->inputs[a->input].name,
+                              (long long)b->value, g->inputs[b->input].name);
+        }
+    s->shapes_checked = 1;
     return LSTM_OK;
 }
 
@@ -294,18 +332,20 @@ int lstm_session_run(lstm_session *s)
     lstm__diag_clear(&s->diag);
     s->ran = 0;
     const lstm__graph *g = s->m->g;
-    int rc = check_symbols(s);
+    int rc = s->shapes_checked ? LSTM_OK : check_symbols(s);
     if (rc) return rc;
     for (int i = 0; i < g->n_inputs; i++) {
-        if (s->in_bound[i]) {
-            lstm__plan_bind(s->root, i, &s->in[i]);
+        const lstm__rt *v = lstm__carried_input(s, i);
+        if (v) {
+            lstm__plan_bind(s->root, i, v);
             continue;
         }
         memset(&s->root->bind[i], 0, sizeof s->root->bind[i]);
         if (!(g->values[g->input_values[i]].flags & LSTM__V_INIT))
             return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' is not bound", g->inputs[i].name);
     }
-    if ((rc = lstm__plan_exec(s->root))) return rc;
+    if ((rc = lstm__plan_exec(s->root)) || (rc = lstm__carry_keep(s))) return rc;
+    memset(s->in_fresh, 0, (size_t)g->n_inputs);
     s->prof_runs += s->profiling;
     s->ran = 1;
     return LSTM_OK;
@@ -316,10 +356,7 @@ static const lstm__rt *output_value(lstm_session *s, const char *name)
     if (!s) return NULL;
     lstm__diag_clear(&s->diag);
     if (!name) return lstm__errf(&s->diag, LSTM_EINVAL, "output name is NULL"), NULL;
-    const lstm__graph *g = s->m->g;
-    int o = -1;
-    for (int i = 0; i < g->n_outputs; i++)
-        if (strcmp(g->outputs[i].name, name) == 0) o = i;
+    int o = find_output(s, name);
     if (o < 0)
         return lstm__errf(&s->diag, LSTM_EINVAL, "the model has no output named '%s'", name), NULL;
     if (!s->ran)
@@ -420,6 +457,7 @@ int lstm_session_set_streaming(lstm_session *s, int on)
 int lstm_session_reset_state(lstm_session *s)
 {
     if (!s) return LSTM_EINVAL;
+    lstm__carry_reset(s);
     for (lstm__plan *p = s->plans; p; p = p->next)
         for (int i = 0; i < p->g->n_nodes; i++)
             if (p->carry[i]) p->carry[i]->valid = 0;

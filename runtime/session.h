@@ -19,6 +19,14 @@ typedef struct lstm__prof_entry {
 /* CLOCK_MONOTONIC in nanoseconds (profile.c). */
 uint64_t lstm__now_ns(void);
 
+/* An output fed back as an input (lstm_session_carry, carry.c). */
+typedef struct lstm__carried {
+    int out, in; /* graph output and input indices */
+    int have;    /* value holds the output of the last run */
+    lstm__rt value;
+    lstm__buf buf;
+} lstm__carried;
+
 struct lstm_session {
     const lstm_model *m;
     lstm__alloc alloc;
@@ -28,6 +36,12 @@ struct lstm_session {
     lstm__plan *plans; /* every plan (root first) */
     lstm__rt *in;      /* per graph input: what the caller bound */
     unsigned char *in_bound;
+    unsigned char *in_fresh; /* per graph input: bound by the caller since the last run */
+    lstm__carried *carry;    /* explicit state: up to one per input */
+    int n_carry;
+    int *input_of, *output_of;     /* per value: its graph input / output index, or -1 */
+    int shapes_checked;            /* the bound shapes agree on symbolic dimensions */
+    lstm__buf sym_scratch;         /* check_symbols' table */
     lstm__buf *in_items;           /* per graph input: the item views of a bound sequence */
     lstm__seq *in_seqs;            /* per graph input: its sequence holder */
     int ran;                       /* the last run succeeded: outputs are valid */
@@ -40,6 +54,12 @@ struct lstm_session {
     lstm__buf prof_sorted; /* lstm_session_profile's scratch */
     uint64_t allocs;       /* allocations made by runs (grow-only buffers growing) */
 };
+
+/* Explicit state (carry.c): the value input i gets in this run (NULL: not bound), keeping the
+** carried outputs after a successful run, forgetting them. */
+const lstm__rt *lstm__carried_input(lstm_session *s, int i);
+int lstm__carry_keep(lstm_session *s);
+void lstm__carry_reset(lstm_session *s);
 
 /* Session allocation helpers that count what runs allocate. */
 void *lstm__session_alloc(lstm_session *s, size_t n);

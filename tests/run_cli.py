@@ -232,6 +232,36 @@ for v, enc in ((23, b"\x17"), (999, b"\xe7\x07")):
     check("opset %d runs with a warning" % v,
           rc == 0 and "lstm-run: warning: the model imports ai.onnx version %d, newer than 22" % v
           in err and out == out0, err)
+# Explicit-state streaming: a PyTorch LSTM exported with (x, h0, c0) -> (y, hn, cn), fed in
+# chunks of 5 steps with hn -> h0 and cn -> c0 carried, gives PyTorch's one-call outputs
+# (tests/gen/make_state_io.py); without --carry the state restarts and y differs.
+sio = os.path.join(root, "tests", "data", "cli")
+ref = {}
+with zipfile.ZipFile(os.path.join(sio, "state_io.npz")) as z:
+    for k in ("y", "hn", "cn"):
+        with open(os.path.join(tmp, "ref_%s.npy" % k), "wb") as f:
+            f.write(z.read(k + ".npy"))
+        ref[k] = read_npy(os.path.join(tmp, "ref_%s.npy" % k))
+for carry in (True, False):
+    od = os.path.join(tmp, "chunks%d" % carry)
+    args = [os.path.join(sio, "state_io.onnx"), "--inputs", os.path.join(sio, "state_io.npz"),
+            "--chunk", "5", "--output-dir", od]
+    if carry:
+        args += ["--carry", "hn=h0", "--carry", "cn=c0"]
+    rc, out, err = lstm_run(*args)
+    got = {k: read_npy(os.path.join(od, k + ".npy")) for k in ("y", "hn", "cn")} if rc == 0 else {}
+    same = rc == 0 and all(got[k][0] == ref[k][0] and close(floats(got[k][1]), floats(ref[k][1]))
+                           for k in ref)
+    if carry:
+        check("--chunk 5 --carry hn=h0 cn=c0 gives the one-run outputs",
+              same and "5 chunks of 5 steps along axis 0 (23 steps)" in out, out + err)
+    else:
+        check("--chunk without --carry restarts the state (y differs)", rc == 0 and not same, out + err)
+rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--carry", "hn=h0")
+check("--carry without --chunk is a usage error", rc == 2 and "go with --chunk" in err, err)
+rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--inputs", os.path.join(sio, "state_io.npz"),
+                        "--chunk", "4", "--carry", "nope=h0")
+check("--carry of an unknown output", rc == 1 and "the model has no output 'nope'" in err, err)
 shutil.rmtree(tmp)
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

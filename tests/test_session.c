@@ -177,6 +177,70 @@ static void control_flow_no_alloc(void **state)
     }
 }
 
+/* lstm_session_carry: a state-I/O LSTM (x, h0, c0) -> (y, hn, cn) fed in chunks with hn -> h0
+** and cn -> c0 gives the outputs of one run; the caller's binding overrides the carried value;
+** reset_state goes back to the caller's binding; steady chunks allocate nothing. */
+static void explicit_state_carry(void **state)
+{
+    (void)state;
+    enum { T = 12, B = 2, I = 4, H = 6, K = 3 };
+    static float x[T * B * I], zeros[2 * B * H], y_full[T * B * H];
+    for (int i = 0; i < T * B * I; i++) x[i] = (float)((i * 37) % 17) / 8.0f - 1.0f;
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open(TESTS_DATA_DIR "/cli/state_io.onnx", &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 3, D3(T, B, I), x, sizeof x),
+                     LSTM_OK);
+    assert_int_equal(
+        lstm_session_set_input(s, "h0", LSTM_DT_FLOAT, 3, D3(2, B, H), zeros, sizeof zeros),
+        LSTM_OK);
+    assert_int_equal(
+        lstm_session_set_input(s, "c0", LSTM_DT_FLOAT, 3, D3(2, B, H), zeros, sizeof zeros),
+        LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output_copy(s, "y", y_full, sizeof y_full), LSTM_OK);
+    assert_int_equal(lstm_session_carry(s, "hn", "h0"), LSTM_OK);
+    assert_int_equal(lstm_session_carry(s, "cn", "c0"), LSTM_OK);
+    assert_int_equal(lstm_session_carry(s, "hn", "h0"), LSTM_EINVAL); /* h0 is carried */
+    assert_int_equal(lstm_session_carry(s, "nope", "c0"), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "no output 'nope'"));
+    for (int pass = 0; pass < 2; pass++) {
+        for (int t0 = 0; t0 < T; t0 += K) {
+            if (t0 == 2 * K) allocs = 0; /* the state's buffers exist after the first chunks */
+            assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 3, D3(K, B, I),
+                                                    x + t0 * B * I, sizeof(float) * K * B * I),
+                             LSTM_OK);
+            assert_int_equal(lstm_session_run(s), LSTM_OK);
+            lstm_view v;
+            assert_int_equal(lstm_session_output(s, "y", &v), LSTM_OK);
+            for (int i = 0; i < K * B * H; i++)
+                assert_true(fabsf(((const float *)v.data)[i] - y_full[t0 * B * H + i]) < 1e-6f);
+        }
+        assert_int_equal(allocs, 0);
+        /* Start over from the caller's zeros. */
+        assert_int_equal(lstm_session_reset_state(s), LSTM_OK);
+    }
+    /* Binding h0 again overrides the carried value for the next run. */
+    assert_int_equal(
+        lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 3, D3(K, B, I), x, sizeof(float) * K * B * I),
+        LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK); /* chunk 0, from zeros */
+    assert_int_equal(
+        lstm_session_set_input(s, "h0", LSTM_DT_FLOAT, 3, D3(2, B, H), zeros, sizeof zeros),
+        LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK); /* chunk 0 again: h0 zeros, c0 carried */
+    lstm_view v;
+    assert_int_equal(lstm_session_output(s, "y", &v), LSTM_OK);
+    int differs = 0;
+    for (int i = 0; i < K * B * H; i++)
+        differs |= fabsf(((const float *)v.data)[i] - y_full[i]) > 1e-6f;
+    assert_true(differs);
+    lstm_session_close(s);
+    lstm_model_close(m);
+}
+
 static void misuse(void **state)
 {
     (void)state;
@@ -718,6 +782,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_once_no_alloc_in_run),
         cmocka_unit_test(control_flow_no_alloc),
+        cmocka_unit_test(explicit_state_carry),
         cmocka_unit_test(misuse),
         cmocka_unit_test(unsupported_node),
         cmocka_unit_test(malformed_subgraphs),

@@ -40,7 +40,14 @@ static void usage(FILE *f)
                "                       batch item; NODE is the node's name with '/' as '.'\n"
                "                       (in a subgraph: If_1.then_branch.lstm); a node in a\n"
                "                       Loop or Scan body has its iterations put together\n"
-               "  --trace-batch B      the batch item of the heatmaps (default 0)\n");
+               "  --trace-batch B      the batch item of the heatmaps (default 0)\n"
+               "  --chunk K            feed the inputs' time axis (--time-axis) K steps at a\n"
+               "                       time, one run per chunk; the outputs are put together\n"
+               "  --carry OUT=IN       with --chunk: output OUT of a run is input IN of the next\n"
+               "                       (explicit state, e.g. stateN=state; repeatable); IN starts\n"
+               "                       at zeros unless given with --input\n"
+               "  --context C          with --chunk: each chunk starts with the C steps before it\n"
+               "  --pad-last           with --chunk: pad the last chunk with zeros to K steps\n");
     fputs(limits_help, f);
     fprintf(f,
             "test options:\n"
@@ -97,7 +104,7 @@ int main(int argc, char **argv)
     const char *test = NULL;
     run_opts o = {.rtol = 1e-3, .atol = 1e-5};
     static run_cfg c;
-    static char names[2][RUN_MAX_ARGS][256];
+    static char names[3][RUN_MAX_ARGS][256];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -167,6 +174,25 @@ int main(int argc, char **argv)
             c.bench = (int)v;
         } else if (strcmp(a, "--profile") == 0) {
             c.profile = 1;
+        } else if (strcmp(a, "--carry") == 0 && i + 1 < argc) {
+            const char *val = c.n_carry < RUN_MAX_ARGS
+                                  ? split_eq(argv[++i], names[2][c.n_carry], sizeof names[0][0])
+                                  : NULL;
+            if (!val || !*val) {
+                fprintf(stderr, "lstm-run: --carry needs OUTPUT=INPUT, got '%s'\n", argv[i]);
+                return 2;
+            }
+            c.carry_out[c.n_carry] = names[2][c.n_carry];
+            c.carry_in[c.n_carry++] = val;
+        } else if ((strcmp(a, "--chunk") == 0 || strcmp(a, "--context") == 0) && i + 1 < argc) {
+            int ch = a[3] == 'h';
+            if (!parse_int(argv[++i], ch ? 1 : 0, 1 << 30, &v)) {
+                fprintf(stderr, "lstm-run: %s needs a number of steps, got '%s'\n", a, argv[i]);
+                return 2;
+            }
+            *(ch ? &c.chunk : &c.context) = (int)v;
+        } else if (strcmp(a, "--pad-last") == 0) {
+            c.pad_last = 1;
         } else if (strcmp(a, "--profile-json") == 0 && i + 1 < argc) {
             c.profile_json = argv[++i];
         } else if (a[0] != '-' && !c.model) {
@@ -192,7 +218,7 @@ int main(int argc, char **argv)
                         argv[i]);
                 return 2;
             }
-            o.time_axis = (int)v;
+            o.time_axis = c.time_axis = (int)v;
         } else if (strcmp(a, "--rtol") == 0 && i + 1 < argc) {
             if (!parse_double(argv[++i], &o.rtol)) {
                 fprintf(stderr, "lstm-run: --rtol needs a number >= 0, got '%s'\n", argv[i]);
@@ -211,6 +237,10 @@ int main(int argc, char **argv)
     }
     if (test && c.model) {
         fprintf(stderr, "lstm-run: give a MODEL or --test DIR, not both\n");
+        return 2;
+    }
+    if ((c.n_carry || c.context || c.pad_last) && !c.chunk) {
+        fprintf(stderr, "lstm-run: --carry, --context and --pad-last go with --chunk K\n");
         return 2;
     }
     lstm_options topt = {.size = sizeof(lstm_options),

@@ -41,9 +41,22 @@ typedef struct run_cfg {
     int trace_batch;          /* --trace-batch B */
     int profile;              /* --profile: per-node times to stdout */
     const char *profile_json; /* --profile-json FILE */
+    const char *carry_out[RUN_MAX_ARGS], *carry_in[RUN_MAX_ARGS]; /* --carry OUT=IN */
+    int n_carry;
+    int chunk;     /* --chunk K: feed the time axis K steps at a time */
+    int context;   /* --context C: each chunk preceded by the C steps before it */
+    int pad_last;  /* --pad-last: the last chunk padded with zeros to K steps */
+    int time_axis; /* --time-axis A */
 } run_cfg;
 
 int run_model(const run_cfg *c);
+/* --chunk: run the bound inputs chunk by chunk (run_chunks.c); names[i] is ts[i]'s input. */
+int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
+                const char **names, int nt);
+/* Print an output's type, shape, statistics and first values (note: NULL or a remark). */
+void print_output(const char *name, const lstm_view *v, const char *note);
+/* Write one output to --output-dir (created when missing) as NAME.npy or NAME.pb. */
+int write_output(const run_cfg *c, const char *name, const lstm_view *v);
 
 /* out = dir + "/" + name; -1 when it does not fit in n bytes. */
 int path_join(char *out, size_t n, const char *dir, const char *name);

@@ -92,10 +92,13 @@ static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed,
     return 0;
 }
 
-static void summary(const char *name, const lstm_view *v)
+void print_output(const char *name, const lstm_view *v, const char *note)
 {
     size_t es = lstm_dtype_size(v->dtype), n = es ? v->nbytes / es : 0;
-    printf("%s: %s [", name, lstm_dtype_name(v->dtype));
+    if (note)
+        printf("%s (%s): %s [", name, note, lstm_dtype_name(v->dtype));
+    else
+        printf("%s: %s [", name, lstm_dtype_name(v->dtype));
     for (int i = 0; i < v->rank; i++) printf("%s%lld", i ? ", " : "", (long long)v->dims[i]);
     double mn = INFINITY, mx = -INFINITY, sum = 0;
     for (size_t i = 0; i < n; i++) {
@@ -112,9 +115,26 @@ static void summary(const char *name, const lstm_view *v)
     printf("%s]\n", n > 8 ? ", ..." : "");
 }
 
+/* The size a symbolic dimension has in the inputs read from files so far, or -1. */
+static int64_t symbol_from_files(lstm_model *m, const lstm_tensor *ts, const char **names, int nt,
+                                 const char *sym)
+{
+    int count = lstm_model_input_count(m);
+    for (int i = 0; i < nt; i++)
+        for (int j = 0; j < count; j++) {
+            lstm_value_info vi;
+            if (lstm_model_input_info(m, j, &vi) || strcmp(vi.name, names[i]) != 0) continue;
+            for (int d = 0; d < vi.rank && d < ts[i].rank; d++)
+                if (vi.dim_names[d] && strcmp(vi.dim_names[d], sym) == 0) return ts[i].dims[d];
+        }
+    return -1;
+}
+
 /* Bind every input: --input files (by name), an .npz bundle (keys = input names), else
-** generated. Returns 0 on success. */
-static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts, int *nt)
+** generated (a symbolic dimension takes --dim, else its size in the inputs read from files,
+** else 1). Returns 0 on success. */
+static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
+                       const char **names, int *nt)
 {
     uint64_t seed = c->seed;
     int count = lstm_model_input_count(m);
@@ -132,67 +152,87 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
             return 1;
         }
     }
-    for (int j = 0; j < count; j++) {
-        lstm_value_info vi;
-        lstm_model_input_info(m, j, &vi);
-        const char *file = NULL;
-        for (int i = 0; i < c->n_inputs; i++)
-            if (strcmp(c->input_names[i], vi.name) == 0) file = c->input_files[i];
-        lstm_tensor *t = &ts[*nt];
-        if (file) {
-            size_t fl = strlen(file);
-            int npz = fl > 4 && strcmp(file + fl - 4, ".npz") == 0;
-            if (tio_read(file, npz ? vi.name : NULL, t, err, sizeof err)) {
-                fprintf(stderr, "lstm-run: input '%s': %s\n", vi.name, err);
+    for (int pass = 0; pass < 2; pass++)
+        for (int j = 0; j < count; j++) {
+            lstm_value_info vi;
+            lstm_model_input_info(m, j, &vi);
+            const char *file = NULL;
+            for (int i = 0; i < c->n_inputs; i++)
+                if (strcmp(c->input_names[i], vi.name) == 0) file = c->input_files[i];
+            lstm_tensor *t = &ts[*nt];
+            if (pass == 0) { /* the inputs from files */
+                if (file) {
+                    size_t fl = strlen(file);
+                    int npz = fl > 4 && strcmp(file + fl - 4, ".npz") == 0;
+                    if (tio_read(file, npz ? vi.name : NULL, t, err, sizeof err)) {
+                        fprintf(stderr, "lstm-run: input '%s': %s\n", vi.name, err);
+                        return 1;
+                    }
+                } else if (!c->bundle || tio_read(c->bundle, vi.name, t, err, sizeof err)) {
+                    continue;
+                }
+            } else { /* the others: generated */
+                int done = 0;
+                for (int i = 0; i < *nt; i++) done |= strcmp(names[i], vi.name) == 0;
+                if (done || vi.has_default) continue;
+                run_cfg cc = *c;
+                for (int d = 0; d < vi.rank; d++) {
+                    int64_t v = vi.dim_names[d] && dim_value(c, vi.dim_names[d]) < 0
+                                    ? symbol_from_files(m, ts, names, *nt, vi.dim_names[d])
+                                    : -1;
+                    if (v >= 0 && cc.n_dims < RUN_MAX_ARGS) {
+                        cc.dim_names[cc.n_dims] = vi.dim_names[d];
+                        cc.dim_values[cc.n_dims++] = v;
+                    }
+                }
+                if (generate(&cc, &vi, &seed, t)) return 1;
+                printf("generated input '%s': %s [", vi.name, lstm_dtype_name(t->dtype));
+                for (int d = 0; d < t->rank; d++)
+                    printf("%s%lld", d ? ", " : "", (long long)t->dims[d]);
+                printf("] (seed %llu)\n", (unsigned long long)c->seed);
+            }
+            names[(*nt)++] = vi.name;
+            int rc =
+                lstm_session_set_input(s, vi.name, t->dtype, t->rank, t->dims, t->data, t->nbytes);
+            if (rc) {
+                fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
                 return 1;
             }
-        } else if (c->bundle && !tio_read(c->bundle, vi.name, t, err, sizeof err)) {
-            /* taken from the bundle */
-        } else if (vi.has_default) {
-            continue;
-        } else if (generate(c, &vi, &seed, t)) {
-            return 1;
-        } else {
-            printf("generated input '%s': %s [", vi.name, lstm_dtype_name(t->dtype));
-            for (int d = 0; d < t->rank; d++)
-                printf("%s%lld", d ? ", " : "", (long long)t->dims[d]);
-            printf("] (seed %llu)\n", (unsigned long long)c->seed);
         }
-        (*nt)++;
-        int rc = lstm_session_set_input(s, vi.name, t->dtype, t->rank, t->dims, t->data, t->nbytes);
-        if (rc) {
-            fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
-            return 1;
-        }
-    }
     return 0;
 }
 
-static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
+int write_output(const run_cfg *c, const char *name, const lstm_view *v)
 {
     struct stat st;
     if (stat(c->output_dir, &st) != 0 && mkdir(c->output_dir, 0777) != 0) {
         fprintf(stderr, "lstm-run: cannot create '%s': %s\n", c->output_dir, strerror(errno));
         return 1;
     }
+    char fn[300], path[4096], err[600];
+    size_t k = 0;
+    for (const char *p = name; *p && k < 200; p++)
+        fn[k++] = (*p == '/' || *p == '\\' || *p == ':') ? '_' : *p;
+    snprintf(fn + k, sizeof fn - k, c->format_pb ? ".pb" : ".npy");
+    if (path_join(path, sizeof path, c->output_dir, fn) ||
+        (c->format_pb ? tio_write_pb(path, name, v, err, sizeof err)
+                      : tio_write_npy(path, v, err, sizeof err))) {
+        fprintf(stderr, "lstm-run: %s\n", err);
+        return 1;
+    }
+    printf("wrote %s\n", path);
+    return 0;
+}
+
+static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
+{
     int n = lstm_model_output_count(m);
     for (int i = 0; i < n; i++) {
         lstm_value_info vi;
         lstm_view v;
         lstm_model_output_info(m, i, &vi);
         if (lstm_session_output(s, vi.name, &v)) continue;
-        char fn[300], path[4096], err[600];
-        size_t k = 0;
-        for (const char *p = vi.name; *p && k < 200; p++)
-            fn[k++] = (*p == '/' || *p == '\\' || *p == ':') ? '_' : *p;
-        snprintf(fn + k, sizeof fn - k, c->format_pb ? ".pb" : ".npy");
-        if (path_join(path, sizeof path, c->output_dir, fn) ||
-            (c->format_pb ? tio_write_pb(path, vi.name, &v, err, sizeof err)
-                          : tio_write_npy(path, &v, err, sizeof err))) {
-            fprintf(stderr, "lstm-run: %s\n", err);
-            return 1;
-        }
-        printf("wrote %s\n", path);
+        if (write_output(c, vi.name, &v)) return 1;
     }
     return 0;
 }
@@ -242,6 +282,7 @@ int run_model(const run_cfg *c)
     lstm_model *m = NULL;
     lstm_session *s = NULL;
     lstm_tensor ts[64];
+    const char *names[64];
     int nt = 0, status = 1, trace_failed = 0;
     trace_ctx tc = {.dir = c->trace_dir, .batch = c->trace_batch};
     double t0 = measure_now_ms();
@@ -259,7 +300,11 @@ int run_model(const run_cfg *c)
         fprintf(stderr, "lstm-run: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
         goto done;
     }
-    if (bind_inputs(m, s, c, ts, &nt)) goto done;
+    if (bind_inputs(m, s, c, ts, names, &nt)) goto done;
+    if (c->chunk > 0) {
+        status = run_chunked(m, s, c, ts, names, nt);
+        goto done;
+    }
     if (c->trace_dir) {
         struct stat st;
         if (stat(c->trace_dir, &st) != 0 && mkdir(c->trace_dir, 0777) != 0) {
@@ -317,7 +362,7 @@ int run_model(const run_cfg *c)
         lstm_value_info vi;
         lstm_view v;
         lstm_model_output_info(m, i, &vi);
-        if (lstm_session_output(s, vi.name, &v) == LSTM_OK) summary(vi.name, &v);
+        if (lstm_session_output(s, vi.name, &v) == LSTM_OK) print_output(vi.name, &v, NULL);
     }
     status = c->output_dir ? write_outputs(m, s, c) : 0;
     if (report_profile(s, c)) status = 1;

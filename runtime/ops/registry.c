@@ -29,9 +29,19 @@ const lstm__op *lstm__registry_find(const char *domain, const char *op_type, int
     if (strcmp(domain, "ai.onnx") == 0) domain = "";
     const lstm__op *best = NULL;
     int known = 0, first = 0;
-    for (int i = 0; i < NROWS; i++) {
+    /* Rows are sorted by domain, then op_type (strcmp order; a test checks): find the first. */
+    int lo = 0, hi = NROWS;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2, c = strcmp(rows[mid].domain, domain);
+        if (!c) c = strcmp(rows[mid].op_type, op_type);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int i = lo; i < NROWS && strcmp(rows[i].op_type, op_type) == 0; i++) {
         const lstm__op *r = &rows[i];
-        if (strcmp(r->domain, domain) != 0 || strcmp(r->op_type, op_type) != 0) continue;
+        if (strcmp(r->domain, domain) != 0) break;
         if (!known || r->since < first) first = r->since;
         known = 1;
         if (r->since <= opset && (!best || r->since > best->since)) best = r;

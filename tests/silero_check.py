@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Silero VAD v4 and v5 as shipped (scripts/fetch-silero: npm @ricky0123/vad-web 0.0.31) against
+onnxruntime's references (tests/gen/make_silero_refs.py): 16 and 8 kHz, batch 1 and 2, every
+frame's speech probability and the final state, with the state carried from frame to frame
+by `lstm-run --chunk --context --pad-last --carry` (rtol 1e-3, atol 1e-5).
+Exit 77 (SKIP) when the models cannot be fetched. Standard library only.
+usage: silero_check.py LSTM_RUN FETCH_SCRIPT MODEL_DIR DATA_DIR"""
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+run, fetch, models, data = sys.argv[1:5]
+r = subprocess.run([fetch, models], capture_output=True, text=True)
+if r.returncode == 3:
+    print("SKIP: " + r.stderr.strip())
+    sys.exit(77)
+if r.returncode:
+    print("FAIL: " + r.stderr.strip())
+    sys.exit(1)
+
+
+def read_npy(path):
+    b = open(path, "rb").read()
+    hl = struct.unpack("<H", b[8:10])[0]
+    h = b[10:10 + hl].decode()
+    shape = [int(x) for x in re.search(r"\(([^)]*)\)", h).group(1).replace(",", " ").split()]
+    descr = re.search(r"'descr': '([^']*)'", h).group(1)
+    raw = b[10 + hl:]
+    fmt = {"<f4": "f", "<i2": "h", "<i8": "q"}[descr]
+    return shape, list(struct.unpack("<%d%s" % (len(raw) // struct.calcsize(fmt), fmt), raw))
+
+
+def write_npy(path, descr, shape, vals):
+    fmt = {"<f4": "f", "<i8": "q"}[descr]
+    h = "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }" % (
+        descr, "".join("%d, " % d for d in shape))
+    h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode())
+        f.write(struct.pack("<%d%s" % (len(vals), fmt), *vals))
+
+
+tmp = tempfile.mkdtemp()
+failures = 0
+for sr in (16000, 8000):
+    shape, pcm = read_npy(os.path.join(data, "audio_%d.npy" % sr))
+    n = shape[1]
+    for v in ("v4", "v5"):
+        model = os.path.join(models, "silero_vad_v5.onnx" if v == "v5" else "silero_vad_legacy.onnx")
+        H = 128 if v == "v5" else 64
+        for B in (1, 2):
+            name = "%s_%d_b%d" % (v, sr, B)
+            audio = os.path.join(tmp, name + "_in.npy")
+            write_npy(audio, "<f4", [B, n], [x / 32768.0 for x in pcm[:B * n]])
+            write_npy(os.path.join(tmp, "sr.npy"), "<i8", [], [sr])
+            zeros = os.path.join(tmp, "zeros_%d.npy" % B)
+            write_npy(zeros, "<f4", [2, B, H], [0.0] * (2 * B * H))
+            win = 512 if sr == 16000 else 256
+            args = [run, model, "--input", "input=" + audio, "--input", "sr=" + os.path.join(tmp, "sr.npy"),
+                    "--time-axis", "1", "--chunk", str(win), "--pad-last",
+                    "--output-dir", os.path.join(tmp, name)]
+            states = ["stateN"] if v == "v5" else ["hn", "cn"]
+            if v == "v5":
+                args += ["--context", str(64 if sr == 16000 else 32), "--input", "state=" + zeros,
+                         "--carry", "stateN=state"]
+            else:
+                args += ["--input", "h=" + zeros, "--input", "c=" + zeros, "--carry", "hn=h",
+                         "--carry", "cn=c"]
+            r = subprocess.run(args, capture_output=True, text=True)
+            if r.returncode:
+                print("FAIL %s: lstm-run exited %d: %s" % (name, r.returncode, r.stderr.strip()[-400:]))
+                failures += 1
+                continue
+            ok, worst = True, 0.0
+            for out in ["output"] + states:
+                want_shape, want = read_npy(os.path.join(data, "%s_%s.npy" % (name, out)))
+                got_shape, got = read_npy(os.path.join(tmp, name, out + ".npy"))
+                if got_shape != want_shape:
+                    print("FAIL %s: %s has shape %s, expected %s" % (name, out, got_shape, want_shape))
+                    ok = False
+                    continue
+                for g, w in zip(got, want):
+                    d = abs(g - w)
+                    worst = max(worst, d)
+                    if d > 1e-5 + 1e-3 * abs(w):
+                        ok = False
+                if not ok:
+                    print("FAIL %s: %s differs (worst %.3g)" % (name, out, worst))
+            frames = want_shape[1] if False else read_npy(os.path.join(data, name + "_output.npy"))[0][1]
+            print("%s %s: %d frames x batch %d, worst difference %.3g" % (
+                "ok  " if ok else "FAIL", name, frames, B, worst))
+            failures += not ok
+print("%d failed" % failures)
+sys.exit(1 if failures else 0)

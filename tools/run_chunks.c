@@ -1,0 +1,215 @@
+/*
+** run_chunks.c — `lstm-run MODEL --chunk K [--carry OUT=IN]... [--context C] [--pad-last]`:
+** feed a long input chunk by chunk, the way an application streams audio or sensor data. The
+** inputs whose time axis (--time-axis, default 0) has the full length are cut into chunks of K
+** steps (each preceded by the last C steps of the signal before it, zeros at the start, with
+** --context C; the last chunk zero-padded to K steps with --pad-last); the others are bound
+** whole. Each --carry OUT=IN feeds output OUT of a run back as input IN of the next
+** (lstm_session_carry); a carried input the command line does not give starts at zeros. The
+** other outputs of the chunks are put together along the time axis. Public API only.
+*/
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes of one step along axis a and the number of blocks before it. */
+static void split(const int64_t *dims, int rank, int a, size_t es, size_t *inner, size_t *outer)
+{
+    *inner = es;
+    *outer = 1;
+    for (int d = a + 1; d < rank; d++) *inner *= (size_t)dims[d];
+    for (int d = 0; d < a; d++) *outer *= (size_t)dims[d];
+}
+
+static int is_carried_input(const run_cfg *c, const char *name)
+{
+    for (int k = 0; k < c->n_carry; k++)
+        if (strcmp(c->carry_in[k], name) == 0) return 1;
+    return 0;
+}
+
+static int is_carried_output(const run_cfg *c, const char *name)
+{
+    for (int k = 0; k < c->n_carry; k++)
+        if (strcmp(c->carry_out[k], name) == 0) return 1;
+    return 0;
+}
+
+/* Steps t0 .. t0 + len - 1 of x along axis a into dst (steps outside 0 .. end - 1 are 0). */
+static void cut(const lstm_tensor *x, int a, int64_t t0, int64_t len, int64_t end, void *dst)
+{
+    size_t inner, outer;
+    split(x->dims, x->rank, a, lstm_dtype_size(x->dtype), &inner, &outer);
+    const int64_t L = x->dims[a];
+    for (size_t o = 0; o < outer; o++)
+        for (int64_t t = 0; t < len; t++) {
+            char *d = (char *)dst + (o * (size_t)len + (size_t)t) * inner;
+            int64_t src = t0 + t;
+            if (src < 0 || src >= end)
+                memset(d, 0, inner);
+            else
+                memcpy(d, (const char *)x->data + (o * (size_t)L + (size_t)src) * inner, inner);
+        }
+}
+
+typedef struct joined {
+    lstm_tensor t; /* the outputs of the chunks so far, along the time axis */
+    int ok;        /* every chunk gave a tensor with the time axis */
+} joined;
+
+/* Append chunk output v to j along axis a. */
+static int join(joined *j, const lstm_view *v, int a)
+{
+    if (v->rank <= a) {
+        j->ok = 0;
+        return 0;
+    }
+    size_t es = lstm_dtype_size(v->dtype), inner, outer, vinner, vouter;
+    if (j->t.data) {
+        int same = v->dtype == j->t.dtype && v->rank == j->t.rank;
+        for (int d = 0; same && d < v->rank; d++) same = d == a || v->dims[d] == j->t.dims[d];
+        if (!same) {
+            j->ok = 0;
+            return 0;
+        }
+    } else {
+        j->t.dtype = v->dtype;
+        j->t.rank = v->rank;
+        memcpy(j->t.dims, v->dims, sizeof v->dims);
+        j->t.dims[a] = 0;
+    }
+    split(j->t.dims, j->t.rank, a, es, &inner, &outer);
+    split(v->dims, v->rank, a, es, &vinner, &vouter);
+    const int64_t L = j->t.dims[a], n = v->dims[a];
+    size_t bytes = outer * inner * (size_t)(L + n);
+    char *data = malloc(bytes ? bytes : 1);
+    if (!data) return 1;
+    for (size_t o = 0; o < outer; o++) {
+        if (L)
+            memcpy(data + o * inner * (size_t)(L + n), (char *)j->t.data + o * inner * (size_t)L,
+                   inner * (size_t)L);
+        if (n)
+            memcpy(data + (o * (size_t)(L + n) + (size_t)L) * inner,
+                   (const char *)v->data + o * inner * (size_t)n, inner * (size_t)n);
+    }
+    free(j->t.data);
+    j->t.data = data;
+    j->t.dims[a] = L + n;
+    j->t.nbytes = bytes;
+    return 0;
+}
+
+int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
+                const char **names, int nt)
+{
+    const int a = c->time_axis, K = c->chunk, C = c->context;
+    int status = 1, n_out = lstm_model_output_count(m);
+    joined *outs = calloc((size_t)n_out + 1, sizeof *outs);
+    void **bufs = calloc((size_t)nt + 1, sizeof *bufs);
+    if (!outs || !bufs) goto done;
+    for (int k = 0; k < c->n_carry; k++) {
+        if (lstm_session_carry(s, c->carry_out[k], c->carry_in[k])) {
+            fprintf(stderr, "lstm-run: --carry %s=%s: %s\n", c->carry_out[k], c->carry_in[k],
+                    lstm_session_errmsg(s));
+            goto done;
+        }
+    }
+    /* The length of the signal: the time axis of the first chunked input. */
+    int64_t L = -1;
+    for (int i = 0; i < nt; i++)
+        if (!is_carried_input(c, names[i]) && ts[i].rank > a && L < 0) L = ts[i].dims[a];
+    if (L < 0) {
+        fprintf(stderr, "lstm-run: --chunk: no input has a time axis %d\n", a);
+        goto done;
+    }
+    for (int i = 0; i < nt; i++) {
+        lstm_tensor *t = &ts[i];
+        if (is_carried_input(c, names[i])) {
+            int given = 0;
+            for (int k = 0; k < c->n_inputs; k++) given |= strcmp(c->input_names[k], names[i]) == 0;
+            if (!given) { /* a state starts at zeros */
+                memset(t->data, 0, t->nbytes);
+                printf("carried input '%s' starts at zeros\n", names[i]);
+            }
+        } else if (t->rank > a && t->dims[a] == L) {
+            size_t inner, outer;
+            split(t->dims, t->rank, a, lstm_dtype_size(t->dtype), &inner, &outer);
+            bufs[i] = malloc(inner * outer * (size_t)(K + C) + 1);
+            if (!bufs[i]) goto done;
+            continue;
+        }
+        if (lstm_session_set_input(s, names[i], t->dtype, t->rank, t->dims, t->data, t->nbytes)) {
+            fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
+            goto done;
+        }
+    }
+    for (int i = 0; i < n_out; i++) outs[i].ok = 1;
+    int64_t chunks = 0;
+    for (int64_t t0 = 0; t0 < L; t0 += K, chunks++) {
+        int64_t n = L - t0 < K ? L - t0 : K, len = (c->pad_last ? K : n) + C;
+        for (int i = 0; i < nt; i++) {
+            if (!bufs[i]) continue;
+            lstm_tensor *t = &ts[i];
+            int64_t dims[LSTM_MAX_RANK];
+            memcpy(dims, t->dims, sizeof dims);
+            dims[a] = len;
+            cut(t, a, t0 - C, len, t0 + n, bufs[i]);
+            size_t inner, outer;
+            split(t->dims, t->rank, a, lstm_dtype_size(t->dtype), &inner, &outer);
+            if (lstm_session_set_input(s, names[i], t->dtype, t->rank, dims, bufs[i],
+                                       inner * outer * (size_t)len)) {
+                fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
+                goto done;
+            }
+        }
+        int rc = lstm_session_run(s);
+        if (rc) {
+            fprintf(stderr, "lstm-run: chunk %lld (steps %lld..%lld): %s: %s\n", (long long)chunks,
+                    (long long)t0, (long long)(t0 + n - 1), lstm_errstr(rc),
+                    lstm_session_errmsg(s));
+            goto done;
+        }
+        for (int i = 0; i < n_out; i++) {
+            lstm_value_info vi;
+            lstm_view v;
+            lstm_model_output_info(m, i, &vi);
+            if (is_carried_output(c, vi.name) || lstm_session_output(s, vi.name, &v)) continue;
+            if (outs[i].ok && join(&outs[i], &v, a)) goto done;
+        }
+    }
+    printf("%lld chunks of %d steps along axis %d (%lld steps%s%s)\n", (long long)chunks, K, a,
+           (long long)L, C ? ", with context" : "", c->pad_last ? ", the last one padded" : "");
+    for (int i = 0; i < n_out; i++) {
+        lstm_value_info vi;
+        lstm_view v;
+        lstm_model_output_info(m, i, &vi);
+        if (!is_carried_output(c, vi.name) && outs[i].ok && outs[i].t.data) {
+            v = (lstm_view){.dtype = outs[i].t.dtype,
+                            .rank = outs[i].t.rank,
+                            .data = outs[i].t.data,
+                            .nbytes = outs[i].t.nbytes};
+            memcpy(v.dims, outs[i].t.dims, sizeof v.dims);
+            print_output(vi.name, &v, "the chunks' outputs put together");
+        } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK) {
+            print_output(vi.name, &v,
+                         is_carried_output(c, vi.name) ? "carried: the last chunk's"
+                                                       : "the last chunk's");
+        }
+        if (c->output_dir) {
+            if (!is_carried_output(c, vi.name) && outs[i].ok && outs[i].t.data) {
+                if (write_output(c, vi.name, &v)) goto done;
+            } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK &&
+                       write_output(c, vi.name, &v)) {
+                goto done;
+            }
+        }
+    }
+    status = 0;
+done:
+    for (int i = 0; outs && i < n_out; i++) free(outs[i].t.data);
+    for (int i = 0; bufs && i < nt; i++) free(bufs[i]);
+    free(outs);
+    free(bufs);
+    return status;
+}
