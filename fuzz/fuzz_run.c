@@ -86,8 +86,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             if (!rc) rc = lstm_session_open(models[t][i], &sessions[t][i]);
             /* A model with an operator not implemented yet is left out (said once). */
             if (rc == LSTM_EUNSUPPORTED) {
-                if (t == 0) fprintf(stderr, "fuzz_run: left out %s: %s\n", p,
-                                    lstm_session_errmsg(sessions[t][i]));
+                if (t == 0)
+                    fprintf(stderr, "fuzz_run: left out %s: %s\n", p,
+                            lstm_session_errmsg(sessions[t][i]));
                 lstm_session_close(sessions[t][i]);
                 sessions[t][i] = NULL;
             } else if (rc) {
@@ -184,7 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                    buf[i], bytes))
             return 0;
     }
-    polls = 200000;
+    polls = 5000; /* a Loop that grows a sequence copies it every iteration: O(n^2) */
     if (lstm_session_run(s) == LSTM_OK) {
         int n = lstm_model_output_count(m);
         for (int i = 0; i < n; i++) {

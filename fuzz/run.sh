@@ -45,7 +45,7 @@ for f in load run; do
     # from fuzz/findings: with -jobs, libFuzzer writes its fuzz-N.log files in the current folder
     # shellcheck disable=SC2086
     (cd fuzz/findings && "../../build-fuzz/fuzz/fuzz_$f" "../corpus-$f" -max_total_time="$secs" \
-        -max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=1024 $par -artifact_prefix=./ \
+        -max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=60 $par -artifact_prefix=./ \
         -print_final_stats=1 > "fuzz_$f.log" 2>&1) || status=1
     grep -E '^stat::number_of_executed_units|^stat::peak_rss|Done|ERROR|SUMMARY' "fuzz/findings/fuzz_$f.log" | head -n 5 || true
     echo "corpus: $(ls "fuzz/corpus-$f" | wc -l) files, $(du -sk "fuzz/corpus-$f" | cut -f1) KiB"

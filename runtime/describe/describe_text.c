@@ -215,12 +215,18 @@ static void print_nodes(lstm__out *f, const lstm__dctx *c, const lstm__graph *g,
                 lstm__outf(f, "\n");
             }
             if (lstm__du_is_recurrent(n)) print_recurrent(f, ind, n);
-            if (n->support)
-                lstm__outf(f, "%s        supported: no: %s\n", ind, n->support);
-            else if (lstm__du_inside_text(n, buf, sizeof buf)[0])
-                lstm__outf(f, "%s        supported: yes, but %s\n", ind, buf);
-            else
-                lstm__outf(f, "%s        supported: yes\n", ind);
+            /* Reasons may be long: written whole, not through lstm__outf's buffer. */
+            lstm__outf(f, "%s        supported: ", ind);
+            if (n->support) {
+                lstm__outs(f, "no: ");
+                lstm__outs(f, n->support);
+            } else if (lstm__du_inside_text(n, buf, sizeof buf)[0]) {
+                lstm__outs(f, "yes, but ");
+                lstm__outs(f, buf);
+            } else {
+                lstm__outs(f, "yes");
+            }
+            lstm__outc(f, '\n');
         }
         lstm__graph *sg;
         for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) print_subgraph(f, c, sg, ind);
