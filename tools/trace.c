@@ -24,7 +24,8 @@ void trace_stem(char *out, size_t n, const char *node)
     if (!n) return;
     for (const unsigned char *p = (const unsigned char *)node; *p && k + 1 < n && k < 200; p++) {
         int c = *p;
-        if (c == '/') c = '.';
+        if (c == '/')
+            c = '.';
         else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                    c == '.' || c == '_' || c == '-'))
             c = '_';
@@ -72,8 +73,7 @@ void trace_gate(void *ud, const char *node, const char *op_type, const char *gat
         if (strcmp(t->items[i].gate, gate) == 0) last = &t->items[i];
     }
     size_t step = (size_t)(dims[1] * dims[2] * dims[3]), add = (size_t)dims[0] * step;
-    if (last && last->dims[1] == dims[1] && last->dims[2] == dims[2] &&
-        last->dims[3] == dims[3]) {
+    if (last && last->dims[1] == dims[1] && last->dims[2] == dims[2] && last->dims[3] == dims[3]) {
         /* Another report of the same gate (a Loop or Scan iteration): append its steps. */
         size_t have = (size_t)last->dims[0] * step;
         float *d = realloc(last->data, (have + add) * sizeof(float) + 1);
