@@ -36,7 +36,7 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
         m->abort_ud = opt->abort_ud;
     }
     lstm__diag_clear(&m->diag);
-    if (opt && opt->num_threads > 0) lstm__blas_set_threads(opt->num_threads);
+    lstm__blas_single(); /* the session's threads share the products out (blas.h) */
     m->num_threads = opt && opt->num_threads > 0 ? opt->num_threads : 1;
     lstm__limits_resolve(&m->limits, opt ? &opt->limits : NULL);
     int rc = path ? lstm__import_file(path, opt, &m->g, &m->diag)

@@ -1,16 +1,18 @@
 // Times one model in onnxruntime-node (CPU): a warm-up run, then RUNS timed runs.
-// usage: node bench_ort.js MODEL INPUT T,B,I RUNS THREADS
+// usage: node bench_ort.js MODEL INPUT T,B,I RUNS THREADS [LEVEL]
+// LEVEL: graphOptimizationLevel (disabled, basic, extended, all; default: onnxruntime's, all)
 // prints: median_ms=… min_ms=… peak_rss_kb=… threads=…
 const ort = require('onnxruntime-node');
 
 async function main() {
-  const [model, input, shape, runs, threads] = process.argv.slice(2);
+  const [model, input, shape, runs, threads, level] = process.argv.slice(2);
   const dims = shape.split(',').map(Number);
   const n = dims.reduce((a, b) => a * b);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = ((i * 2654435761) % 1000) / 500 - 1;
-  const s = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: Number(threads), interOpNumThreads: 1, executionMode: 'sequential' });
+  const opts = { intraOpNumThreads: Number(threads), interOpNumThreads: 1, executionMode: 'sequential' };
+  if (level) opts.graphOptimizationLevel = level;
+  const s = await ort.InferenceSession.create(model, opts);
   const feeds = { [input]: new ort.Tensor('float32', x, dims) };
   await s.run(feeds);
   const t = [];

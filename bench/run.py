@@ -9,7 +9,9 @@ the batch and hidden-size sweeps to bench/sweeps.png.
 
 Needs: a build in build/ (meson setup build && ninja -C build), python3-torch, python3-onnx,
 python3-matplotlib, node + npm (onnxruntime-node is installed into bench/node_modules with
-ONNXRUNTIME_NODE_INSTALL=skip when missing). OPENBLAS_CORETYPE and friends are left as set.
+ONNXRUNTIME_NODE_INSTALL=skip when missing). OPENBLAS_CORETYPE, LSTM_ISA and friends are left
+as set; the results (bench/results.json under "machine", and bench/README.md) record them with
+the CPU model and the kernel set this library used.
 """
 import datetime
 import json
@@ -83,8 +85,42 @@ def cpu_model():
     return platform.processor()
 
 
+def kernels():
+    """The kernel set this library uses here, and where that was read: `lstm-run --version`
+    when it names it ("kernels: NAME"), else the rule of lstm__isa() applied to the CPU's flags
+    and LSTM_ISA."""
+    out = subprocess.run([os.path.join(ROOT, "build", "tools", "lstm-run"), "--version"],
+                         capture_output=True, text=True).stdout
+    m = re.search(r"kernels:\s*(\S+)", out)
+    if m:
+        return m.group(1), "lstm-run --version"
+    flags = set()
+    for line in open("/proc/cpuinfo"):
+        if line.startswith(("flags", "Features")):
+            flags = set(line.split(":", 1)[1].split())
+            break
+    isa = ("avx512" if {"avx512f", "avx512dq"} <= flags else
+           "avx2" if {"avx2", "fma"} <= flags else "portable")
+    cap = os.environ.get("LSTM_ISA")
+    if cap == "portable" or (cap == "avx2" and isa == "avx512"):
+        isa = cap
+    return isa, "CPU flags and LSTM_ISA"
+
+
+def machine():
+    k, source = kernels()
+    return {"date": datetime.date.today().isoformat(), "cpu": cpu_model(),
+            "cores": os.cpu_count(), "arch": platform.machine(), "kernels": k,
+            "kernels_from": source, "LSTM_ISA": os.environ.get("LSTM_ISA"),
+            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")}
+
+
 def main():
     setup()
+    info = machine()
+    print("%s (%d cores), kernels %s (from %s), OPENBLAS_CORETYPE=%s" % (
+        info["cpu"], info["cores"], info["kernels"], info["kernels_from"],
+        info["OPENBLAS_CORETYPE"] or "(not set)"), flush=True)
     engines = ["ours", "onnxruntime", "pytorch"]
     results = {}
     for cfg in FIVE + BATCH_SWEEP + HIDDEN_SWEEP:
@@ -112,9 +148,11 @@ def main():
                       row["onnxruntime"]["best_round_ms"] / row["ours"]["best_round_ms"], p, p / o,
                       row["ours"]["peak_rss_kb"], row["onnxruntime"]["peak_rss_kb"],
                       row["pytorch"]["peak_rss_kb"]), flush=True)
-    write_report(results)
+    write_report(results, info)
     with open(os.path.join(HERE, "results.json"), "w") as f:
-        json.dump({"%s/%dthr" % k: v for k, v in results.items()}, f, indent=1)
+        doc = {"machine": info}
+        doc.update({"%s/%dthr" % k: v for k, v in results.items()})
+        json.dump(doc, f, indent=1)
     plot(results)
 
 
@@ -133,7 +171,7 @@ def table(results, cfgs):
     return "\n".join(lines)
 
 
-def write_report(results):
+def write_report(results, info):
     with open(os.path.join(HERE, "README.md"), "w") as f:
         f.write("""# Benchmarks
 
@@ -147,10 +185,11 @@ Ratios above 1 mean this library is faster. "Best rounds" compares each engine's
 median (the least disturbed by other load on the machine); every round's median is in
 `bench/results.json`.
 Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
-noisy: compare ratios from one run, not absolute times across runs.
+noisy: compare ratios from one run, not absolute times across runs. `bench/threads.py` compares
+this library's 1 and 2 threads within one process (`bench/bench_pair.c`), pair by pair.
 
-Measured %s on %s (%d cores), OPENBLAS_CORETYPE=%s, kernels: see `lstm__isa()` (AVX-512 where
-the CPU has it, else AVX2, else portable C).
+Measured %s on %s (%d cores, %s), kernels: %s (from %s), LSTM_ISA=%s,
+OPENBLAS_CORETYPE=%s (`bench/results.json` keeps the same under "machine").
 
 ## The five configurations
 
@@ -165,8 +204,9 @@ the CPU has it, else AVX2, else portable C).
 %s
 
 ![sweeps](sweeps.png)
-""" % (datetime.date.today().isoformat(), cpu_model(), os.cpu_count(),
-       os.environ.get("OPENBLAS_CORETYPE", "(not set)"), table(results, FIVE),
+""" % (info["date"], info["cpu"], info["cores"], info["arch"], info["kernels"],
+       info["kernels_from"], info["LSTM_ISA"] or "(not set)",
+       info["OPENBLAS_CORETYPE"] or "(not set)", table(results, FIVE),
        table(results, BATCH_SWEEP), table(results, HIDDEN_SWEEP)))
 
 

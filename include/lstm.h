@@ -32,7 +32,8 @@
 **   a static description of each code, and the handle's errmsg the details: the node, tensor
 **   or input at fault and what was expected.
 ** - The library never prints, aborts or exits. It has no global mutable state except
-**   OpenBLAS's thread count, which only lstm_options.num_threads changes.
+**   OpenBLAS's thread count, which it keeps at 1 (set when a model opens and before each
+**   product): the library splits its products over each session's own threads.
 ** - Constructors always write *out: a handle, or NULL when even that could not be allocated
 **   (LSTM_ENOMEM) or a required argument was NULL (LSTM_EINVAL). A handle returned with an
 **   error explains it through its errmsg and must still be closed (an lstm_options refused
@@ -127,11 +128,13 @@ typedef struct lstm_options {
     /* Base folder for external tensor data of a model opened from a buffer; NULL refuses
     ** external data in that case. Ignored by lstm_model_open (the model's own folder is used). */
     const char *external_data_dir;
-    /* Threads per run: each session starts num_threads - 1 helpers (they spin up to ~0.1 ms
-    ** after each job before sleeping). A recurrent node runs its two directions on two
-    ** threads, or splits its batch rows (8+ per thread), or else splits each product by
-    ** column panels; results are the same bit for bit. Also OpenBLAS's thread count, which is
-    ** process-wide. 0: no helpers, OpenBLAS left as it is. */
+    /* Threads per run: each session starts num_threads - 1 helpers. A recurrent node runs its
+    ** two directions on two threads, or splits its batch rows (8+ per thread), or else splits
+    ** each product by column panels; MatMul and Gemm split large products by rows or columns
+    ** (OpenBLAS itself stays single-threaded); results are the same bit for bit. Helpers
+    ** spin between jobs for up to 4x the usual interval between jobs (at most 0.2 ms), then
+    ** sleep; when they fall behind (other work on their cores) the session runs alone for a
+    ** while (1 ms, doubling up to 0.5 s). 0 or 1: no helpers. */
     int num_threads;
     /* Non-zero refuses every tensor stored as external data (sandboxed use). */
     int no_external_data;
@@ -155,13 +158,17 @@ static inline void lstm_options_init(lstm_options *opt)
 
 enum { LSTM_LOG_ERROR = 0, LSTM_LOG_WARN = 1, LSTM_LOG_INFO = 2, LSTM_LOG_DEBUG = 3 };
 
-/* Threads the BLAS backend uses now (process-wide). */
+/* Threads the BLAS backend uses now (process-wide; 1 once a model has been opened). */
 LSTM_API int lstm_num_threads(void);
 
 /* Static description of a status code; never NULL. */
 LSTM_API const char *lstm_errstr(int status);
 /* Library version as "MAJOR.MINOR.PATCH"; static. */
 LSTM_API const char *lstm_version(void);
+/* The kernel set the recurrent operators run in this process: "avx512", "avx2", "neon" or
+** "portable" (static). Chosen once, from the CPU's features, the first time it is needed;
+** LSTM_ISA=NAME in the environment caps it (that set, or the best lesser one the CPU has). */
+LSTM_API const char *lstm_kernels(void);
 
 /* Load and validate a model from a file (external tensor data is read from the file's folder,
 ** confined to it), and fold its constant subgraphs. *out receives a handle (see Conventions);

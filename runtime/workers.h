@@ -1,7 +1,8 @@
 /*
-** workers.h — a session's helper threads (lstm_options.num_threads - 1 of them) for splitting
-** large GEMMs by column panels. Created when the session opens, joined when it closes; the
-** caller's thread always takes a share. A run still allocates nothing.
+** workers.h — a session's helper threads (lstm_options.num_threads - 1 of them): the products
+** of recurrent and MatMul / Gemm nodes split by columns, batch rows or directions. Created when
+** the session opens, joined when it closes; the caller's thread always takes a share, and takes
+** over every share no helper has started (workers.c). A run still allocates nothing.
 */
 #ifndef LSTM_WORKERS_H
 #define LSTM_WORKERS_H
@@ -15,7 +16,13 @@ typedef struct lstm__workers lstm__workers;
 lstm__workers *lstm__workers_start(int n_threads, const lstm__alloc *a);
 void lstm__workers_stop(lstm__workers *w);
 int lstm__workers_count(const lstm__workers *w); /* 1 for NULL */
-/* Run fn(ctx, part, parts) for part = 0..parts-1 (parts = the thread count), then return. */
+/* Run fn(ctx, part, parts) for part = 0..parts-1 (parts = the thread count), then return. Part
+** 0 always runs on the calling thread; the others on any thread, each exactly once. */
+/* Non-zero while the helpers fell behind and jobs run on the caller alone (workers.c): a
+** recurrent node then plans for one thread. */
+int lstm__workers_solo(const lstm__workers *w);
+/* Parts run on helper threads since the start (tests check that helpers do work). */
+unsigned long lstm__workers_helper_parts(const lstm__workers *w);
 void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int parts), void *ctx);
 
 #endif

@@ -447,7 +447,7 @@ def first_vertex(G, want):
 
 def hand_built(folder):
     """Every attribute type, metadata, symbolic and unknown dims, a reverse LSTM with absent
-    optional inputs, and an operator this runtime lacks (Conv)."""
+    optional inputs, and an operator this runtime lacks (LpPool)."""
     H, I = 3, 2
     rng = np.random.default_rng(0)
     w = numpy_helper.from_array(rng.standard_normal((1, 4 * H, I)).astype(np.float32), "W")
@@ -462,8 +462,8 @@ def hand_built(folder):
                          activations=["HardSigmoid", "Tanh", "Tanh"], activation_alpha=[0.3],
                          hidden_size=H),
         helper.make_node("Squeeze", ["Y", "axes"], ["Ys"], name=""),
-        helper.make_node("Conv", ["Ys", "Ys"], ["Z"], name="conv", kernel_shape=[1],
-                         pads=[0, 0], dilations=[1]),
+        helper.make_node("LpPool", ["Ys"], ["Z"], name="lppool", kernel_shape=[1],
+                         pads=[0, 0], strides=[1]),
         helper.make_node("Tile", ["Y_c", "steps"], ["T2"], name="tile\"q"),
     ]
     g = helper.make_graph(
@@ -632,12 +632,12 @@ def invalid(folder):
 
 def invalid_node(folder):
     """Valid protobuf, linked graph, but an LSTM whose direction ONNX does not define, after a
-    node this runtime lacks (Conv): the model is invalid, not merely unsupported."""
+    node this runtime lacks (Det): the model is invalid, not merely unsupported."""
     H, I = 3, 2
     w = numpy_helper.from_array(np.zeros((1, 4 * H, I), np.float32), "W")
     r = numpy_helper.from_array(np.zeros((1, 4 * H, H), np.float32), "R")
     g = helper.make_graph(
-        [helper.make_node("Conv", ["X", "X"], ["C"], name="conv"),
+        [helper.make_node("Det", ["X"], ["C"], name="det"),
          helper.make_node("LSTM", ["X", "W", "R"], ["Y"], name="cell", direction="sideways")],
         "bad node", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [5, 2, I])],
         [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None),
@@ -661,7 +661,7 @@ def check_invalid_node(path):
         check("%s %s: the reason on stderr" % (name, fmt), why in r.stderr, True)
         if fmt == "--text":
             check(name + ": the text still shows both nodes and their verdicts",
-                  all(x in r.stdout for x in ("Node 0 | conv", "Node 1 | cell",
+                  all(x in r.stdout for x in ("Node 0 | det", "Node 1 | cell",
                                               "supported: no: " + why)), True)
         elif fmt == "--json":
             doc = json.loads(r.stdout)
@@ -670,7 +670,7 @@ def check_invalid_node(path):
             check(name + ": JSON error code", err.get("code"), 5)
             check(name + ": JSON error names the node", why in err.get("message", ""), True)
             check(name + ": JSON verdicts", [(n["name"], n["supported"]) for n in doc["nodes"]],
-                  [("conv", False), ("cell", False)])
+                  [("det", False), ("cell", False)])
         else:
             p = subprocess.run(["dot", "-Tjson"], input=r.stdout, capture_output=True, text=True)
             check(name + ": the DOT still parses", p.returncode, 0)

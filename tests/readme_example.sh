@@ -3,6 +3,7 @@
 # library into a scratch prefix (meson install --destdir), compile the example against it
 # through pkg-config, run it from the repository root, and check its answer.
 # usage: readme_example.sh BUILD_DIR SOURCE_DIR [SANITIZERS]  (the build's b_sanitize)
+# A cross build sets CC (the cross compiler) and LSTM_EXE_WRAPPER (qemu-user) in the environment.
 set -eu
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
@@ -20,10 +21,10 @@ root="$tmp/root$prefix"
 pc=$(dirname "$(find "$root" -name lstm.pc | head -n 1)")
 flags=$(PKG_CONFIG_PATH="$pc" pkg-config --define-variable=prefix="$root" --cflags --libs lstm)
 # shellcheck disable=SC2086
-cc -std=c11 -Wall -Wextra -Werror $san "$tmp/example.c" $flags -o "$tmp/example"
+${CC:-cc} -std=c11 -Wall -Wextra -Werror $san "$tmp/example.c" $flags -o "$tmp/example"
 libdir=$(PKG_CONFIG_PATH="$pc" pkg-config --define-variable=prefix="$root" --variable=libdir lstm)
 cd "$src"
-LD_LIBRARY_PATH="$libdir" "$tmp/example" | tee "$tmp/out"
+LD_LIBRARY_PATH="$libdir" ${LSTM_EXE_WRAPPER:-} "$tmp/example" | tee "$tmp/out"
 # The classifier must pick class 2 (the feature that dominates the sequence).
 best=$(sort -t: -k2 -n -r "$tmp/out" | head -n 1)
 case "$best" in

@@ -152,6 +152,14 @@ check("usage error", rc == 2 and "NAME=FILE" in err, err)
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--bench", "5")
 check("bench report", rc == 0 and all(k in out for k in ("model_load_ms", "first_run_ms", "runs_per_s", "peak_rss_kb", "threads"))
       and re.search(r"latency_ms min=[\d.]+ median=[\d.]+ p90=[\d.]+ p99=[\d.]+ max=[\d.]+", out) is not None, out + err)
+# The kernel set in use, in --bench's report and --version; LSTM_ISA=portable caps it.
+kernels = re.search(r"^kernels: (\w+)$", out, re.M)
+check("bench names the kernels", kernels is not None and kernels.group(1) in ("avx512", "avx2", "neon", "portable"), out)
+r = subprocess.run([run, "--version"], capture_output=True, text=True)
+check("version names the kernels", r.returncode == 0 and re.search(r"^lstm-run \d+\.\d+\.\d+\nkernels: \w+\n$", r.stdout) is not None
+      and kernels is not None and ("kernels: " + kernels.group(1)) in r.stdout, r.stdout)
+r = subprocess.run([run, "--version"], capture_output=True, text=True, env=dict(os.environ, LSTM_ISA="portable"))
+check("LSTM_ISA=portable caps the kernels", r.returncode == 0 and "kernels: portable\n" in r.stdout, r.stdout)
 
 # --profile / --profile-json: every node that runs, slowest first, shares summing to 100%
 pj = os.path.join(tmp, "profile.json")
@@ -216,6 +224,33 @@ with open(os.path.join(bad, "test_data_set_0", "output_0.pb"), "wb") as f:
     f.write(body)
 rc, out, err = lstm_run("--test", bad)
 check("mismatch detected", rc == 1 and "1 of 16 differ; worst at 3" in out and "0 passed, 1 failed" in out, out)
+# A case's tolerance.txt replaces the command line's tolerances.
+with open(os.path.join(bad, "tolerance.txt"), "w") as f:
+    f.write("rtol 0 atol 0.6\n")
+rc, out, err = lstm_run("--test", bad, "--atol", "0")
+check("tolerance.txt widens", rc == 0 and "tolerance.txt: rtol 0 atol 0.6" in out, out)
+with open(os.path.join(bad, "tolerance.txt"), "w") as f:
+    f.write("rtol 0 atol 0.4\n")
+rc, out, err = lstm_run("--test", bad, "--atol", "1")
+check("tolerance.txt narrows", rc == 1 and "0 passed, 1 failed" in out, out)
+with open(os.path.join(bad, "tolerance.txt"), "w") as f:
+    f.write("rtol lots\n")
+rc, out, err = lstm_run("--test", bad)
+check("tolerance.txt malformed", rc == 1 and "expected \"rtol R atol A\"" in out, out)
+# Integer outputs compare exactly, whatever the tolerances: 1, 4, 7 -> 1, 4, 8.
+ints = os.path.join(tmp, "intcase")
+shutil.copytree(os.path.join(root, "tests", "data", "diff", "range_v11_int64_0"), ints)
+opb = os.path.join(ints, "test_data_set_0", "output_0.pb")
+dims3, dt3, raw3 = read_pb(opb)
+vals3 = list(struct.unpack("<%dq" % (len(raw3) // 8), raw3))
+rc, out, err = lstm_run("--test", ints)
+check("int64 case passes", rc == 0 and vals3 == [1, 4, 7] and "compared exactly" in out, out)
+vals3[2] += 1
+with open(opb, "wb") as f:
+    f.write(b"".join(b"\x08" + vi(d) for d in dims3) + b"\x10\x07" + b"\x42\x01y" + b"\x4a" + vi(8 * len(vals3))
+            + struct.pack("<%dq" % len(vals3), *vals3))
+rc, out, err = lstm_run("--test", ints, "--rtol", "1", "--atol", "10")
+check("integers compared exactly", rc == 1 and "expected 8, got 7; compared exactly" in out, out)
 
 # An ai.onnx opset newer than the runtime knows (the classifier restamped from 14 to 23 and
 # 999): it runs, with the outputs of opset 14, and a warning naming the domain and version.

@@ -1,10 +1,14 @@
 /* test_ops.c — the graph operators' refusals of bad run-time values (robustness.md section H
-** and I): each names the node and what was expected; NaN handling. Numerical agreement is
-** checked by the ONNX node tests (tests/node_suite.py). */
+** and I): each names the node and what was expected; NaN handling; the convolutional operators'
+** refusals, their weights prepared at load and runs without allocation. Numerical agreement is
+** checked by the ONNX node tests (tests/node_suite.py) and the reference suites (tests/data). */
+#include "model.h"
+#include "ops/conv.h"
 #include "test_util.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 typedef struct feed {
     const char *name;
@@ -181,6 +185,379 @@ static void h_rows(void **state)
     tb_free(m);
 }
 
+/* A one-node model at another opset, with its own output list (graph output: Y). */
+static tb_model *one_v(const char *op, int64_t opset, const char *ins, const char *outs, int n_decl,
+                       const int *dtypes)
+{
+    tb_model *m = tb_new(8, opset);
+    char names[8][8];
+    for (int i = 0; i < n_decl; i++) {
+        snprintf(names[i], sizeof names[i], "%c", 'A' + i);
+        tb_input(m, names[i], dtypes[i], -1, NULL, NULL);
+    }
+    tb_node(m, op, "op", ins, outs);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    return m;
+}
+
+/* Conv, ConvTranspose, the pools, the normalisations and PRelu refuse what they do not
+** implement and bad shapes, naming the node and the attribute or input. */
+static void conv_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    float x12[12] = {0}, w6[6] = {1, 2, 3, 4, 5, 6};
+    const feed conv1d[2] = {{"A", F32, 3, {1, 2, 6}, x12, 48}, {"B", F32, 3, {1, 2, 3}, w6, 24}};
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2}, 1);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Conv, opset 17): kernel_shape [2] differs from W's [3]");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "auto_pad", "SAME");
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "(Conv, opset 17): auto_pad 'SAME' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "auto_pad", "SAME_UPPER");
+    tb_attr_ints(m, tb_graph(m)->node[0], "pads", (const int64_t[]){1, 1}, 2);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Conv, opset 17): attribute 'pads' cannot be given with auto_pad=SAME_UPPER");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "group", 2);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(Conv, opset 17): X has 2 channels, W expects 2 x group 2");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "grop", 2);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Conv, opset 17): unknown attribute 'grop'");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "strides", (const int64_t[]){1, 1}, 2);
+    rc = run1(m, conv1d, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Conv, opset 17): attribute 'strides' has 2 values for 1 spatial axes");
+    tb_free(m);
+
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 2}, x12, 16}, {"B", F32, 3, {1, 2, 3}, w6, 24}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(Conv, opset 17): spatial axis 0 has 2 elements with padding 0 + 0, fewer than the "
+           "kernel's extent 3");
+    tb_free(m);
+    int32_t xi[12] = {0};
+    m = one("Conv", "A,B", 2, (int[]){I32, F32});
+    rc = run1(m, (feed[]){{"A", I32, 3, {1, 2, 6}, xi, 48}, {"B", F32, 3, {1, 2, 3}, w6, 24}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "(Conv, opset 17): X, W and B must share one float type (got int32, float32)");
+    tb_free(m);
+
+    float none[1];
+    m = one("Conv", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 0, 6}, none, 0}, {"B", F32, 3, {1, 0, 3}, none, 0}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(Conv, opset 17): W has shape [1,0,3], an empty dimension");
+    tb_free(m);
+
+    m = one("ConvTranspose", "A,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "output_shape", (const int64_t[]){4, 4}, 2);
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 1, 6}, x12, 24}, {"B", F32, 3, {1, 2, 3}, w6, 24}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(ConvTranspose, opset 17): attribute 'output_shape' has 2 values, expected 1 "
+           "(spatial) or 3");
+    tb_free(m);
+
+    const feed x4d[1] = {{"A", F32, 4, {1, 1, 3, 4}, x12, 48}};
+    m = one("MaxPool", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
+    tb_attr_i(m, tb_graph(m)->node[0], "storage_order", 2);
+    rc = run1(m, x4d, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (MaxPool, opset 17): storage_order must be 0 or 1");
+    tb_free(m);
+
+    m = one_v("MaxPool", 9, "A", "Y", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
+    tb_attr_i(m, tb_graph(m)->node[0], "ceil_mode", 1);
+    rc = run1(m, x4d, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (MaxPool, opset 9): unknown attribute 'ceil_mode' for MaxPool version 8");
+    tb_free(m);
+
+    m = one("MaxPool", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
+    tb_attr_ints(m, tb_graph(m)->node[0], "pads", (const int64_t[]){0, 2, 0, 0}, 4);
+    rc = run1(m, x4d, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(MaxPool, opset 17): pads 2 and 0 on spatial axis 1 must be smaller than the kernel");
+    tb_free(m);
+
+    m = one("AveragePool", "A", 1, (int[]){F32});
+    rc = run1(m, x4d, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (AveragePool, opset 17): attribute 'kernel_shape' is required");
+    tb_free(m);
+
+    float c1[1] = {1};
+    const feed bn[5] = {{"A", F32, 4, {1, 1, 3, 4}, x12, 48},
+                        {"B", F32, 1, {1}, c1, 4},
+                        {"C", F32, 1, {1}, c1, 4},
+                        {"D", F32, 1, {1}, c1, 4},
+                        {"E", F32, 1, {1}, c1, 4}};
+    const int f5[5] = {F32, F32, F32, F32, F32};
+    m = one_v("BatchNormalization", 15, "A,B,C,D,E", "Y", 5, f5);
+    tb_attr_i(m, tb_graph(m)->node[0], "training_mode", 1);
+    rc = run1(m, bn, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BatchNormalization, opset 15): training_mode=1 is not supported");
+    tb_free(m);
+    m = one_v("BatchNormalization", 6, "A,B,C,D,E", "Y", 5, f5);
+    rc = run1(m, bn, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BatchNormalization, opset 6): is_test=0 (training mode, the default before "
+           "version 7) is not supported");
+    tb_free(m);
+    m = one_v("BatchNormalization", 9, "A,B,C,D,E", "Y,M", 5, f5);
+    rc = run1(m, bn, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BatchNormalization, opset 9): output 1 ('M') is a training-mode output");
+    tb_free(m);
+    m = one_v("BatchNormalization", 9, "A,B,C,D,E", "Y", 5, f5);
+    const feed bn2[5] = {bn[0], bn[1], {"C", F32, 1, {2}, x12, 8}, bn[3], bn[4]};
+    rc = run1(m, bn2, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (BatchNormalization, opset 9): input B has shape [2], expected [C] with C = "
+           "[1]");
+    tb_free(m);
+
+    m = one("LayerNormalization", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "stash_type", 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {4}, x12, 16}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (LayerNormalization, opset 17): stash_type 0 is not supported");
+    tb_free(m);
+    m = one("LayerNormalization", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {4}, x12, 16}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(LayerNormalization, opset 17): axis 2 is outside [-2, 1]");
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 3, 4}, x12, 48}, {"B", F32, 1, {3}, x12, 12}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(LayerNormalization, opset 17): Scale has shape [3], which does not broadcast to X "
+           "[1,3,4]");
+    tb_free(m);
+
+    m = one("PRelu", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {3}, x12, 12}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (PRelu, opset 17): slope has shape [3], which does not broadcast to X [3,4]");
+    tb_free(m);
+    m = one_v("PRelu", 6, "A,B", "Y", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {4}, x12, 16}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (PRelu, opset 6): slope has shape [4]; before version 7 it must have one "
+           "element or X's shape [3,4]");
+    tb_free(m);
+}
+
+/* A Conv model X [1,2,5] * W [3,2,3] + B [3] (pads 1): W and B as initializers (how = 0), from
+** Constant nodes (1) or graph inputs (2). */
+static const float cw[18] = {1, -2, 0.5f, 3, 0, -1, 2, 2, -1, 0.25f, 1, 0, -3, 1, 1, 0, 2, -0.5f};
+static const float cb[3] = {0.5f, -1, 2};
+static const float cx[10] = {1, 2, -1, 0.5f, 3, -2, 1, 0, 4, -1};
+
+static tb_model *conv_model(int how)
+{
+    tb_model *m = tb_new(8, 17);
+    tb_input(m, "X", F32, 3, D3(1, 2, 5), NULL);
+    if (how == 0) {
+        tb_init_f32(m, "W", 3, D3(3, 2, 3), cw);
+        tb_init_f32(m, "B", 1, D1(3), cb);
+    } else if (how == 1) {
+        const char *names[2] = {"W", "B"};
+        const float *vals[2] = {cw, cb};
+        for (int i = 0; i < 2; i++) {
+            Onnx__NodeProto *c = tb_node(m, "Constant", names[i], NULL, names[i]);
+            Onnx__AttributeProto *a = tb_attr_i(m, c, "value", 0);
+            a->has_i = 0;
+            a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+            a->t = i ? tb_tensor(m, "b", F32, 1, D1(3)) : tb_tensor(m, "w", F32, 3, D3(3, 2, 3));
+            tb_tensor_raw(m, a->t, vals[i], i ? sizeof cb : sizeof cw);
+        }
+    } else {
+        tb_input(m, "W", F32, 3, D3(3, 2, 3), NULL);
+        tb_input(m, "B", F32, 1, D1(3), NULL);
+    }
+    Onnx__NodeProto *n = tb_node(m, "Conv", "conv", "X,W,B", "Y");
+    tb_attr_ints(m, n, "pads", (const int64_t[]){1, 1}, 2);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    return m;
+}
+
+/* Constant Conv weights are prepared once when the model loads (initializers and Constant
+** nodes alike, the bias folded into the COLS form); weights bound at run time are not, and every
+** form gives the convolution computed here by hand. */
+static void conv_weights_packed_at_load(void **state)
+{
+    (void)state;
+    float want[15];
+    for (int m = 0; m < 3; m++)
+        for (int o = 0; o < 5; o++) {
+            double acc = cb[m];
+            for (int c = 0; c < 2; c++)
+                for (int t = 0; t < 3; t++) {
+                    int i = o + t - 1;
+                    if (i >= 0 && i < 5) acc += (double)cw[(m * 2 + c) * 3 + t] * cx[c * 5 + i];
+                }
+            want[m * 5 + o] = (float)acc;
+        }
+    for (int how = 0; how < 3; how++) {
+        tb_model *b = conv_model(how);
+        size_t len;
+        const uint8_t *buf = tb_pack(b, &len);
+        lstm_model *md = NULL;
+        lstm_session *s = NULL;
+        assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+        const lstm__node *conv = &md->g->nodes[md->g->n_nodes - 1];
+        assert_string_equal(conv->op_type, "Conv");
+        const lstm__conv_pack *pk = conv->packed;
+        if (how < 2) {
+            assert_non_null(pk);
+            assert_non_null(pk->wb);
+            assert_true(pk->G == 1 && pk->K == 6 && pk->Mg == 3);
+            assert_true(pk->wb[6] == cb[0] && pk->wb[7] == cw[6]); /* row 0: W then B */
+        } else {
+            assert_null(pk);
+        }
+        assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+        assert_int_equal(
+            lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(1, 2, 5), cx, sizeof cx), LSTM_OK);
+        if (how == 2) {
+            assert_int_equal(
+                lstm_session_set_input(s, "W", LSTM_DT_FLOAT, 3, D3(3, 2, 3), cw, sizeof cw),
+                LSTM_OK);
+            assert_int_equal(lstm_session_set_input(s, "B", LSTM_DT_FLOAT, 1, D1(3), cb, sizeof cb),
+                             LSTM_OK);
+        }
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+        assert_int_equal(v.nbytes, sizeof want);
+        for (int i = 0; i < 15; i++)
+            assert_true(fabsf(((const float *)v.data)[i] - want[i]) <=
+                        1e-5f * (1 + fabsf(want[i])));
+        lstm_session_close(s);
+        lstm_model_close(md);
+        tb_free(b);
+    }
+}
+
+static int allocs;
+static void *count_alloc(void *ud, size_t n)
+{
+    (void)ud;
+    allocs++;
+    return malloc(n);
+}
+static void count_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
+/* Every path of the convolutional operators, and the CRNN export: once planned, runs with the
+** same shapes allocate nothing and give the same outputs. */
+static void conv_paths_no_alloc(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "pytorch/crnn_opset17",                        /* Conv COLS, BN, Relu, MaxPool 2x2, LSTM */
+        "convops/conv_v11_stft_silero",                /* ROWS, rows read in place */
+        "convops/conv_v11_3d",                         /* ROWS with im2col over 3 axes */
+        "convops/conv_v11_w_input",                    /* COLS, [W | B] built per run */
+        "convops/conv_v11_dw1d_stride",                /* depthwise, direct */
+        "convops/conv_v11_2d_float16",                 /* double accumulation */
+        "convops/convtranspose_v11_2d_group",          /* GEMM + col2im */
+        "convops/maxpool_v12_2d_dil",                  /* spans, Indices */
+        "convops/averagepool_v19_2d_dil_pads_include", /* spans, count_include_pad */
+        "convops/maxpool_v12_3d",                      /* any rank */
+        "convops/layernormalization_v17_stats",        /* Mean, InvStdDev */
+        "convops/batchnormalization_v7_spatial0",
+        "convops/instancenormalization_v6_4d_float64",
+        "convops/prelu_v9_mid",
+    };
+    static unsigned char buf[1 << 20];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char dir[1024], path[1200];
+        snprintf(dir, sizeof dir, "%s/%s", TESTS_DATA_DIR, cases[c]);
+        snprintf(path, sizeof path, "%s/model.onnx", dir);
+        lstm_options opt = {.size = sizeof opt, .alloc = count_alloc, .free = count_free};
+        lstm_model *m = NULL;
+        lstm_session *s = NULL;
+        assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
+        assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+        int n_in = lstm_model_input_count(m);
+        lstm_value vals[8];
+        assert_true(n_in <= 8);
+        for (int k = 0; k < n_in; k++) {
+            snprintf(path, sizeof path, "%s/test_data_set_0/input_%d.pb", dir, k);
+            FILE *f = fopen(path, "rb");
+            assert_non_null(f);
+            size_t len = fread(buf, 1, sizeof buf, f);
+            fclose(f);
+            lstm_value_info vi;
+            assert_int_equal(lstm_model_input_info(m, k, &vi), LSTM_OK);
+            assert_int_equal(lstm_value_read_pb(buf, len, LSTM_PB_TENSOR, &vals[k], NULL, 0),
+                             LSTM_OK);
+            const lstm_tensor *t = &vals[k].tensor;
+            assert_int_equal(
+                lstm_session_set_input(s, vi.name, t->dtype, t->rank, t->dims, t->data, t->nbytes),
+                LSTM_OK);
+        }
+        allocs = 0;
+        int rc = lstm_session_run(s);
+        if (rc) print_error("%s: %s\n", cases[c], lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        assert_true(allocs > 0); /* planning allocates: the counter sees the library's calls */
+        lstm_view v;
+        lstm_value_info out;
+        assert_int_equal(lstm_model_output_info(m, 0, &out), LSTM_OK);
+        assert_int_equal(lstm_session_output(s, out.name, &v), LSTM_OK);
+        void *first = malloc(v.nbytes);
+        assert_non_null(first);
+        memcpy(first, v.data, v.nbytes);
+        allocs = 0;
+        for (int r = 0; r < 3; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+        if (allocs) print_error("%s: %d allocations in 3 runs\n", cases[c], allocs);
+        assert_int_equal(allocs, 0);
+        assert_int_equal(lstm_session_output(s, out.name, &v), LSTM_OK);
+        assert_memory_equal(v.data, first, v.nbytes);
+        free(first);
+        for (int k = 0; k < n_in; k++) lstm_value_clear(&vals[k]);
+        lstm_session_close(s);
+        lstm_model_close(m);
+    }
+}
+
 /* NaN propagates where IEEE says so and never becomes undefined behaviour. */
 static void nan_inputs(void **state)
 {
@@ -208,11 +585,70 @@ static void nan_inputs(void **state)
     tb_free(m);
 }
 
+/* Constant's forms by opset (one registry row covers every version), string and sparse values
+** refused naming the attribute; Cast's saturate / round_mode only from 19 / 24. */
+static void version_forms(void **state)
+{
+    (void)state;
+    char msg[512];
+    float got[3];
+    static const struct {
+        int64_t opset;
+        const char *attr;
+        int code;
+        const char *needle;
+    } cases[] = {
+        {13, "value_string", LSTM_EUNSUPPORTED,
+         "node 'c' (Constant, opset 13): attribute 'value_string': string constants are not "
+         "supported"},
+        {21, "value_strings", LSTM_EUNSUPPORTED,
+         "attribute 'value_strings': string constants are not supported"},
+        {11, "value_float", LSTM_EMODEL,
+         "attribute 'value_float' is not an attribute of Constant before opset 12"},
+        {12, "value_float", LSTM_OK, ""},
+        {25, "value_floats", LSTM_OK, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tb_model *m = tb_new(8, cases[i].opset);
+        Onnx__NodeProto *n = tb_node(m, "Constant", "c", NULL, "Y");
+        if (!strcmp(cases[i].attr, "value_string"))
+            tb_attr_s(m, n, "value_string", "hi");
+        else if (!strcmp(cases[i].attr, "value_strings"))
+            tb_attr_strings(m, n, "value_strings", "a,b");
+        else if (!strcmp(cases[i].attr, "value_float"))
+            tb_attr_f(m, n, "value_float", 1.5f);
+        else
+            tb_attr_floats(m, n, "value_floats", (const float[]){2.5f, -1}, 2);
+        tb_output(m, "Y", F32, -1, NULL, NULL);
+        int rc = run1(m, NULL, 0, msg, got, 2);
+        expect(rc, msg, cases[i].code, cases[i].needle);
+        if (rc == LSTM_OK) assert_true(got[0] == (cases[i].opset == 12 ? 1.5f : 2.5f));
+        tb_free(m);
+    }
+    for (int opset = 18; opset <= 24; opset += 6) {
+        tb_model *m = one("Cast", "A", 1, (int[]){F32});
+        tb_proto(m)->opset_import[0]->version = opset;
+        tb_attr_i(m, tb_graph(m)->node[0], "to", F32);
+        tb_attr_i(m, tb_graph(m)->node[0], "saturate", 0);
+        tb_attr_s(m, tb_graph(m)->node[0], "round_mode", "down");
+        int rc = run1(m, (feed[]){{"A", F32, 1, {3}, x6, 12}}, 1, msg, got, 3);
+        if (opset == 18)
+            expect(rc, msg, LSTM_EMODEL, "unknown attribute 'saturate' for Cast version 6");
+        else
+            expect(rc, msg, LSTM_OK, "");
+        tb_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(h_rows),
         cmocka_unit_test(nan_inputs),
+        cmocka_unit_test(version_forms),
+        cmocka_unit_test(conv_refusals),
+        cmocka_unit_test(conv_weights_packed_at_load),
+        cmocka_unit_test(conv_paths_no_alloc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

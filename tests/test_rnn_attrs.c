@@ -109,6 +109,19 @@ static void attributes_resolved(void **state)
     assert_true(p.acts[5].alpha == 1.0f && !p.acts[5].alpha_set);
     tb_free(m);
 
+    /* One value per activation, zeros where none is taken: both readings agree. */
+    m = rnn("LSTM", 14, 1, &n);
+    tb_attr_strings(m, n, "activations", "LeakyRelu,Tanh,Tanh");
+    tb_attr_floats(m, n, "activation_alpha", (const float[]){0.2f, 0.0f, 0.0f}, 3);
+    assert_int_equal(parse(m, &p, &d), LSTM_OK);
+    assert_true(p.acts[0].alpha == 0.2f && p.acts[0].alpha_set);
+    tb_free(m);
+    m = rnn("RNN", 14, 1, &n);
+    tb_attr_strings(m, n, "activations", "Tanh");
+    tb_attr_floats(m, n, "activation_alpha", (const float[]){0.5f}, 1);
+    assert_int_equal(parse(m, &p, &d), LSTM_OK);
+    tb_free(m);
+
     m = rnn("GRU", 14, 1, &n);
     tb_attr_i(m, n, "linear_before_reset", 1);
     tb_attr_strings(m, n, "activations", "HardSigmoid,ThresholdedRelu");
@@ -175,11 +188,22 @@ static void refusals(void **state)
     tb_attr_strings(m, n, "activations", "Sigmoid,Swish");
     assert_parse_fails(m, LSTM_EUNSUPPORTED, "activation 'Swish' is not one of");
 
+    /* More values than the activations take, not one per activation: refused. */
     m = rnn("RNN", 14, 1, &n);
     tb_attr_strings(m, n, "activations", "Tanh");
-    tb_attr_floats(m, n, "activation_alpha", (const float[]){0.5f}, 1);
+    tb_attr_floats(m, n, "activation_alpha", (const float[]){0.5f, 0.7f}, 2);
     assert_parse_fails(m, LSTM_EMODEL,
-                       "'activation_alpha' has 1 values but the activations take only 0");
+                       "'activation_alpha' has 2 values but the activations take only 0, and it "
+                       "is not one value per activation (1)");
+
+    /* One value per activation where reading them in order and one per activation differ. */
+    m = rnn("LSTM", 14, 1, &n);
+    tb_attr_strings(m, n, "activations", "LeakyRelu,Tanh,HardSigmoid");
+    tb_attr_floats(m, n, "activation_alpha", (const float[]){0.1f, 0.0f, 0.3f}, 3);
+    assert_parse_fails(m, LSTM_EMODEL,
+                       "'activation_alpha' has one value per activation (3) but only 2 of them "
+                       "take it: read in order (the spec, onnxruntime) HardSigmoid (activation 2) "
+                       "gets 0, read one per activation it gets 0.3");
 
     m = rnn("LSTM", 14, 1, &n);
     tb_attr_i(m, n, "hidden_size", 5);

@@ -1,7 +1,8 @@
 /* compare.c — output comparison for `lstm-run --test`:
-** |got - expected| <= atol + rtol * |expected| per element, NaN matches NaN, equal infinities
-** match. The report names the worst element (flat index, expected, got, diff), how many
-** differ, and the smallest tolerances that would pass (Polygraphy style). */
+** floating-point elements pass when |got - expected| <= atol + rtol * |expected| (NaN matches
+** NaN, equal infinities match); integer and bool elements must be equal. The report names the
+** worst element (flat index, expected, got, diff), how many differ, and the smallest tolerances
+** that would pass (Polygraphy style). */
 #include "run.h"
 
 #include <math.h>
@@ -52,6 +53,32 @@ double elem_as_double(int dtype, const void *data, size_t i)
     }
 }
 
+static int is_float_type(int dtype)
+{
+    return dtype == LSTM_DT_FLOAT || dtype == LSTM_DT_DOUBLE || dtype == LSTM_DT_FLOAT16 ||
+           dtype == LSTM_DT_BFLOAT16;
+}
+
+/* Integer elements compare byte for byte (a double cannot hold every int64 / uint64), bool
+** elements as true / false. */
+static int int_equal(int dtype, const void *a, const void *b, size_t i)
+{
+    size_t es = lstm_dtype_size(dtype);
+    return memcmp((const char *)a + i * es, (const char *)b + i * es, es) == 0 ||
+           (dtype == LSTM_DT_BOOL && !((const uint8_t *)a)[i] == !((const uint8_t *)b)[i]);
+}
+
+/* An integer or bool element in full (int64 / uint64 do not fit a double). */
+static void int_str(char *buf, size_t n, int dtype, const void *data, size_t i)
+{
+    if (dtype == LSTM_DT_UINT64)
+        snprintf(buf, n, "%llu", (unsigned long long)((const uint64_t *)data)[i]);
+    else if (dtype == LSTM_DT_INT64)
+        snprintf(buf, n, "%lld", (long long)((const int64_t *)data)[i]);
+    else
+        snprintf(buf, n, "%.0f", elem_as_double(dtype, data, i));
+}
+
 static void shape_str(char *buf, size_t n, int rank, const int64_t *dims)
 {
     size_t o = (size_t)snprintf(buf, n, "[");
@@ -78,12 +105,18 @@ int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_t
     size_t es = lstm_dtype_size(want->dtype), n = es ? want->nbytes / es : 0;
     size_t bad = 0, worst = 0;
     double worst_ratio = -1, max_abs = 0, max_rel = 0;
+    int exact = !is_float_type(want->dtype);
     for (size_t i = 0; i < n; i++) {
         double e = elem_as_double(want->dtype, want->data, i);
         double g = elem_as_double(got->dtype, got->data, i);
         double diff;
         int ok;
-        if (isnan(e) || isnan(g)) {
+        if (exact) {
+            ok = int_equal(want->dtype, want->data, got->data, i);
+            diff = ok ? 0 : fabs(g - e) > 0 ? fabs(g - e) : 1; /* 1: equal as doubles only */
+            if (diff > max_abs) max_abs = diff;
+            if (e != 0 && diff / fabs(e) > max_rel) max_rel = diff / fabs(e);
+        } else if (isnan(e) || isnan(g)) {
             ok = isnan(e) && isnan(g);
             diff = ok ? 0 : INFINITY;
         } else if (isinf(e) || isinf(g)) {
@@ -95,7 +128,7 @@ int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_t
             if (diff > max_abs) max_abs = diff;
             if (e != 0 && diff / fabs(e) > max_rel) max_rel = diff / fabs(e);
         }
-        double ratio = diff / (o->atol + o->rtol * fabs(e) + 1e-300);
+        double ratio = exact ? diff : diff / (o->atol + o->rtol * fabs(e) + 1e-300);
         if (!ok) bad++;
         if (ratio > worst_ratio) {
             worst_ratio = ratio;
@@ -104,7 +137,12 @@ int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_t
     }
     fprintf(f, "  output '%s' %s %s: %zu of %zu differ", name, lstm_dtype_name(want->dtype), ws,
             bad, n);
-    if (n) {
+    if (n && exact) {
+        char es_[32], gs_[32];
+        int_str(es_, sizeof es_, want->dtype, want->data, worst);
+        int_str(gs_, sizeof gs_, got->dtype, got->data, worst);
+        fprintf(f, "; worst at %zu: expected %s, got %s; compared exactly", worst, es_, gs_);
+    } else if (n) {
         double e = elem_as_double(want->dtype, want->data, worst);
         double g = elem_as_double(got->dtype, got->data, worst);
         fprintf(f, "; worst at %zu: expected %.9g, got %.9g, diff %.3g", worst, e, g,

@@ -53,12 +53,14 @@ static void usage(FILE *f)
             "test options:\n"
             "  --test DIR   run an ONNX test case (model.onnx + test_data_set_N/) or every\n"
             "               test case in the folder DIR, and compare the outputs\n"
-            "  --rtol R     relative tolerance (default 1e-3)\n"
-            "  --atol A     absolute tolerance (default 1e-5)\n"
+            "  --rtol R     relative tolerance of floating-point outputs (default 1e-3;\n"
+            "               integer and bool outputs must be equal)\n"
+            "  --atol A     absolute tolerance (default 1e-5); a case's tolerance.txt\n"
+            "               (\"rtol R atol A\") replaces both for that case\n"
             "  --stream K   feed the inputs' time axis in chunks of K steps, carrying the\n"
             "               recurrent state (outputs with the time axis are put together)\n"
             "  --time-axis A  the time axis of inputs and outputs (default 0)\n"
-            "  --version    print the library version\n"
+            "  --version    print the library version and the kernel set in use\n"
             "\n"
             "exit status: 0 success (every output matched), 1 an error or a mismatch, 2 usage\n");
 }
@@ -201,7 +203,7 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
-            printf("lstm-run %s\n", lstm_version());
+            printf("lstm-run %s\nkernels: %s\n", lstm_version(), lstm_kernels());
             return 0;
         } else if (strcmp(a, "--test") == 0 && i + 1 < argc) {
             test = argv[++i];

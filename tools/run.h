@@ -67,7 +67,8 @@ double elem_as_double(int dtype, const void *data, size_t i);
 /* Compare one output; prints the report line(s) and returns 1 when everything matches. */
 int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_tensor *want,
                    const run_opts *o);
-/* Run one test-case folder (model.onnx + test_data_set_N). Returns 0 pass, 1 fail. */
+/* Run one test-case folder (model.onnx + test_data_set_N, optionally tolerance.txt with the
+** case's own "rtol R atol A"). Returns 0 pass, 1 fail. */
 int run_test_case(const char *dir, const run_opts *o, int *sets_passed, int *sets_total);
 
 #endif

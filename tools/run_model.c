@@ -350,9 +350,9 @@ int run_model(const run_cfg *c)
         printf("latency_ms min=%.4f median=%.4f p90=%.4f p99=%.4f max=%.4f\n", lat[0],
                lat[(n - 1) / 2], lat[(int)(0.90 * (n - 1))], lat[(int)(0.99 * (n - 1))],
                lat[n - 1]);
-        printf("runs %d  runs_per_s %.2f\npeak_rss_kb %ld\nthreads %d (OpenBLAS %d)\n", n,
-               total > 0 ? n / (total / 1e3) : 0.0, measure_peak_rss_kb(),
-               c->threads > 0 ? c->threads : 1, lstm_num_threads());
+        printf("runs %d  runs_per_s %.2f\npeak_rss_kb %ld\nthreads %d (OpenBLAS %d)\nkernels: %s\n",
+               n, total > 0 ? n / (total / 1e3) : 0.0, measure_peak_rss_kb(),
+               c->threads > 0 ? c->threads : 1, lstm_num_threads(), lstm_kernels());
         free(lat);
         status = report_profile(s, c);
         goto done;

@@ -437,10 +437,35 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
     return ok;
 }
 
-int run_test_case(const char *dir, const run_opts *o, int *sets_passed, int *sets_total)
+/* A case's own tolerances: "rtol R atol A" in DIR/tolerance.txt replace the command line's.
+** Returns 0 when there is no such file, -1 when it cannot be read. */
+static int case_tolerance(const char *dir, run_opts *o)
 {
     char path[4096];
+    if (path_join(path, sizeof path, dir, "tolerance.txt")) return -1;
+    FILE *f = fopen(path, "r");
+    if (!f) return errno == ENOENT ? 0 : -1;
+    double r, a;
+    int n = fscanf(f, " rtol %lf atol %lf", &r, &a);
+    fclose(f);
+    if (n != 2 || !(r >= 0) || !(a >= 0)) return -1;
+    o->rtol = r;
+    o->atol = a;
+    printf("  tolerance.txt: rtol %g atol %g\n", r, a);
+    return 1;
+}
+
+int run_test_case(const char *dir, const run_opts *o_in, int *sets_passed, int *sets_total)
+{
+    char path[4096];
+    run_opts case_o = *o_in;
+    const run_opts *o = &case_o;
     printf("%s\n", dir);
+    if (case_tolerance(dir, &case_o) < 0) {
+        printf("  tolerance.txt: expected \"rtol R atol A\" with numbers >= 0\n");
+        (*sets_total)++;
+        return 1;
+    }
     if (path_join(path, sizeof path, dir, "model.onnx")) {
         printf("  path too long\n");
         (*sets_total)++;

@@ -1,8 +1,10 @@
 /*
-** op_const.c — Constant (1, 9, 11, 12: value / value_float(s) / value_int(s); string and sparse
-** values refused) and Cast (6, 13, 19: between the numeric types and bool; float -> int
+** op_const.c — Constant (1, 9, 11; from 12 also value_float(s) / value_int(s); string and sparse
+** values refused) and Cast (6, 9, 13, 19...: between the numeric types and bool; float -> int
 ** truncates toward zero, NaN gives 0 and out-of-range values saturate so nothing is undefined;
-** `saturate` (19+) only concerns float8 types, which are not supported).
+** integers narrow by keeping the low bits; `saturate` (19+) and `round_mode` (24+) only concern
+** float8 types, which are not supported, so they change nothing). One registry row covers every
+** version of each: the version-dependent forms check the node's opset.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -22,6 +24,14 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
         return lstm__errf(d, LSTM_EMODEL, "%s must have exactly one value attribute, it has %d",
                           lstm__node_ctx(g, n, b, sizeof b), n->n_attr);
     const lstm__attr *a = &n->attrs[0];
+    if (!strcmp(a->name, "value_string") || !strcmp(a->name, "value_strings") ||
+        !strcmp(a->name, "sparse_value"))
+        return lstm__errf(d, LSTM_EUNSUPPORTED,
+                          "%s: attribute '%s': %s constants are not supported (this runtime has "
+                          "no %s tensors)",
+                          lstm__node_ctx(g, n, b, sizeof b), a->name,
+                          a->name[0] == 's' ? "sparse" : "string",
+                          a->name[0] == 's' ? "sparse" : "string");
     struct {
         const char *name;
         int type, min_since;
@@ -30,18 +40,14 @@ int lstm__constant_parse(const lstm__graph *g, const lstm__node *n, int since, v
                  {"value_floats", LSTM__A_FLOATS, 12},
                  {"value_int", LSTM__A_INT, 12},
                  {"value_ints", LSTM__A_INTS, 12}};
+    (void)since; /* one row for every version: the forms depend on the node's opset */
     int f = -1;
     for (int i = 0; i < 5; i++)
-        if (strcmp(a->name, forms[i].name) == 0 && since >= forms[i].min_since) f = i;
-    if (f < 0) {
-        int unsupported = strcmp(a->name, "value_string") == 0 ||
-                          strcmp(a->name, "value_strings") == 0 ||
-                          strcmp(a->name, "sparse_value") == 0;
-        return lstm__errf(d, unsupported ? LSTM_EUNSUPPORTED : LSTM_EMODEL,
-                          "%s: attribute '%s' is %s", lstm__node_ctx(g, n, b, sizeof b), a->name,
-                          unsupported ? "an unsupported type (string and sparse constants)"
-                                      : "not an attribute of this Constant version");
-    }
+        if (strcmp(a->name, forms[i].name) == 0) f = i;
+    if (f < 0 || n->opset < forms[f].min_since)
+        return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' is not an attribute of Constant%s",
+                          lstm__node_ctx(g, n, b, sizeof b), a->name,
+                          f < 0 ? "" : " before opset 12");
     if (a->type != forms[f].type)
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' has the wrong type",
                           lstm__node_ctx(g, n, b, sizeof b), a->name);
@@ -119,13 +125,21 @@ int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void 
                      lstm__diag *d)
 {
     lstm__cast_params *p = params;
-    static const char *const v6[] = {"to", NULL}, *const v19[] = {"to", "saturate", NULL};
+    static const char *const v6[] = {"to", NULL}, *const v19[] = {"to", "saturate", NULL},
+                             *const v24[] = {"to", "saturate", "round_mode", NULL};
     char b[LSTM__LABEL_MAX];
     int64_t to, sat;
-    if (lstm__arity(g, n, 1, 1, 1, 1, d) ||
-        lstm__attrs_allowed(g, n, since, since >= 19 ? v19 : v6, d) ||
+    const lstm__attr *rm = lstm__attr_find(n, "round_mode");
+    /* One row covers every version: the attributes depend on the node's opset. */
+    int ver = n->opset >= 24 ? 24 : n->opset >= 19 ? 19 : since;
+    const char *const *names = ver == 24 ? v24 : ver == 19 ? v19 : v6;
+    if (lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, ver, names, d) ||
         lstm__attr_int(g, n, "to", -1, &to, d) || lstm__attr_int(g, n, "saturate", 1, &sat, d))
         return d->code;
+    if (rm && (rm->type != LSTM__A_STRING ||
+               (strcmp(rm->s, "up") && strcmp(rm->s, "down") && strcmp(rm->s, "nearest"))))
+        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'round_mode' must be up, down or nearest",
+                          lstm__node_ctx(g, n, b, sizeof b));
     if (to < 0)
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'to' is required",
                           lstm__node_ctx(g, n, b, sizeof b));
@@ -185,6 +199,19 @@ static int64_t get_i(int t, const void *d, size_t i, uint64_t *u)
     }
 }
 
+/* u rounded to the nearest float, ties to even, in integer arithmetic: the CPU's conversion
+** does the same, but valgrind emulates it through double and rounds twice above 2^53. */
+static float u64_to_f32(uint64_t u)
+{
+    if (u < (1u << 24)) return (float)u; /* exact */
+    int drop = 0;
+    while (u >> drop >= (1u << 24)) drop++;
+    uint64_t kept = u >> drop, rest = u & ((UINT64_C(1) << drop) - 1),
+             half = UINT64_C(1) << (drop - 1);
+    if (rest > half || (rest == half && (kept & 1))) kept++; /* 2^24 at most: still exact */
+    return ldexpf((float)kept, drop);
+}
+
 /* Saturating double -> integer range [lo, hi]; NaN -> 0. */
 static int64_t f2i(double v, double lo, double hi)
 {
@@ -194,35 +221,37 @@ static int64_t f2i(double v, double lo, double hi)
     return (int64_t)v;
 }
 
-static void put_int(int t, void *d, size_t i, int64_t v, uint64_t u, int big)
+/* An integer given as its 64-bit two's complement bits u, narrowed to the low bits of type t
+** and read in t (200 as int16 -> -56 as int8), or bool (nonzero). */
+static void put_int(int t, void *d, size_t i, uint64_t u)
 {
     switch (t) {
     case LSTM_DT_INT8:
-        ((int8_t *)d)[i] = (int8_t)v;
+        ((int8_t *)d)[i] = (int8_t)(uint8_t)u;
         break;
     case LSTM_DT_INT16:
-        ((int16_t *)d)[i] = (int16_t)v;
+        ((int16_t *)d)[i] = (int16_t)(uint16_t)u;
         break;
     case LSTM_DT_INT32:
-        ((int32_t *)d)[i] = (int32_t)v;
+        ((int32_t *)d)[i] = (int32_t)(uint32_t)u;
         break;
     case LSTM_DT_INT64:
-        ((int64_t *)d)[i] = v;
+        ((int64_t *)d)[i] = (int64_t)u;
         break;
     case LSTM_DT_UINT8:
-        ((uint8_t *)d)[i] = (uint8_t)v;
+        ((uint8_t *)d)[i] = (uint8_t)u;
         break;
     case LSTM_DT_BOOL:
-        ((uint8_t *)d)[i] = big ? 1 : v != 0;
+        ((uint8_t *)d)[i] = u != 0;
         break;
     case LSTM_DT_UINT16:
-        ((uint16_t *)d)[i] = (uint16_t)v;
+        ((uint16_t *)d)[i] = (uint16_t)u;
         break;
     case LSTM_DT_UINT32:
-        ((uint32_t *)d)[i] = (uint32_t)v;
+        ((uint32_t *)d)[i] = (uint32_t)u;
         break;
     default:
-        ((uint64_t *)d)[i] = big ? u : (uint64_t)v;
+        ((uint64_t *)d)[i] = u;
         break;
     }
 }
@@ -292,15 +321,19 @@ int lstm__cast_run(lstm__kctx *k)
                                            : v >= 1.8446744073709552e19 ? UINT64_MAX
                                                                         : (uint64_t)v;
             else
-                put_int(to, y->data, i, f2i(v, lo, hi), 0, 0);
+                put_int(to, y->data, i, (uint64_t)f2i(v, lo, hi));
         } else {
             uint64_t u;
             int64_t v = get_i(from, x->data, i, &u);
+            if (from == LSTM_DT_BOOL) v = v != 0; /* any nonzero byte is true */
             int big = from == LSTM_DT_UINT64 && u > INT64_MAX;
-            if (is_float(to))
+            if (to == LSTM_DT_FLOAT) /* one rounding (through double, 2^53+ would round twice) */
+                ((float *)y->data)[i] = big || v >= 0 ? u64_to_f32(big ? u : (uint64_t)v)
+                                                      : -u64_to_f32(0 - (uint64_t)v);
+            else if (is_float(to))
                 put_f(to, y->data, i, big ? (double)u : (double)v);
             else
-                put_int(to, y->data, i, v, big ? u : (uint64_t)v, big);
+                put_int(to, y->data, i, big ? u : (uint64_t)v);
         }
     }
     return LSTM_OK;

@@ -1,12 +1,14 @@
 /*
 ** op_eltwise.c — element-wise operators with numpy broadcasting:
-**   binary  Add Sub Mul Div Pow (7), Equal Less Greater LessOrEqual GreaterOrEqual (7 / 12),
+**   binary  Add Sub Mul Div Pow (7), Equal (7; bool too) Less Greater LessOrEqual GreaterOrEqual
+**           (7 / 12),
 **           Where (9), Not (1)
 **   unary   Neg Exp Log Sqrt Relu Sigmoid Tanh (6), LeakyRelu HardSigmoid (6), Clip (6: min/max
 **           attributes; 11: inputs), Dropout (7, 10, 12: inference, the output is the input)
 ** Floating types compute in double and round to the tensor's type (float32 has a direct path);
 ** integers compute in int64 with wrap-around; integer division by zero is an error.
 */
+#include "ops/conv_vec.h"
 #include "ops/op_util.h"
 #include "ops/ops.h"
 #include "dtype.h"
@@ -63,7 +65,8 @@ static int binary_prepare(lstm__kctx *k)
     const lstm__elt_params *p = k->params;
     const lstm__rt *a = k->in[0], *b = k->in[1];
     lstm__bcast bc;
-    if (numeric(k, a) || numeric(k, b)) return k->d->code;
+    int bools = p->op == E_EQ && a->dtype == LSTM_DT_BOOL && b->dtype == LSTM_DT_BOOL;
+    if (!bools && (numeric(k, a) || numeric(k, b))) return k->d->code;
     if (a->dtype != b->dtype && !(p->op == E_POW))
         return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs are %s and %s, expected one type",
                           lstm__klabel(k), lstm__dtype_name(a->dtype), lstm__dtype_name(b->dtype));
@@ -137,6 +140,7 @@ static void bin_one(void *vc, size_t o, const size_t *off)
         return;
     }
     int64_t x = lstm__get_i(c->a, off[0]), y = lstm__get_i(c->b, off[1]), r = 0;
+    if (c->a->dtype == LSTM_DT_BOOL) x = x != 0, y = y != 0; /* Equal on bool: any nonzero byte */
     uint64_t ux = (uint64_t)x, uy = (uint64_t)y;
     switch (c->op) {
     case E_ADD:
@@ -153,7 +157,10 @@ static void bin_one(void *vc, size_t o, const size_t *off)
             c->err = 1;
             return;
         }
-        r = (x == INT64_MIN && y == -1) ? INT64_MIN : x / y;
+        if (c->a->dtype == LSTM_DT_UINT64) /* unsigned: values above INT64_MAX */
+            r = (int64_t)(ux / uy);
+        else
+            r = (x == INT64_MIN && y == -1) ? INT64_MIN : x / y;
         break;
     case E_POW:
         r = ipow(x, y);
@@ -357,7 +364,9 @@ static int unary_run(lstm__kctx *k)
     const lstm__elt_params *p = k->params;
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
-    if (x->dtype == LSTM_DT_FLOAT) {
+    if (x->dtype == LSTM_DT_FLOAT && p->op == E_RELU) { /* after every Conv: vector loop */
+        lstm__vrelu(y->data, x->data, (int64_t)y->nelem);
+    } else if (x->dtype == LSTM_DT_FLOAT) {
         const float *a = x->data;
         float *o = y->data;
         for (size_t i = 0; i < y->nelem; i++) o[i] = (float)unary_f(p, a[i]);
@@ -445,7 +454,8 @@ int lstm__hsig_run(lstm__kctx *k)
     return unary_run(k);
 }
 
-/* ---- Clip ---- */
+/* ---- Clip: y = min(max(x, min), max), so min > max gives max everywhere (the spec's 11+
+** reading, onnxruntime's; used for version 6 too) ---- */
 int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                      lstm__diag *d)
 {
@@ -483,13 +493,24 @@ int lstm__clip_run(lstm__kctx *k)
         double hi = k->since >= 11 ? (mx ? lstm__get_f(mx, 0) : INFINITY) : p->beta;
         for (size_t i = 0; i < y->nelem; i++) {
             double v = lstm__get_f(x, i);
-            lstm__put_f(y, i, v < lo ? lo : v > hi ? hi : v); /* NaN stays NaN */
+            v = v < lo ? lo : v;
+            lstm__put_f(y, i, v > hi ? hi : v); /* NaN stays NaN */
         }
     } else {
         int64_t lo = mn ? lstm__get_i(mn, 0) : INT64_MIN, hi = mx ? lstm__get_i(mx, 0) : INT64_MAX;
+        if (x->dtype == LSTM_DT_UINT64) { /* compared unsigned: values above INT64_MAX */
+            uint64_t ulo = mn ? (uint64_t)lo : 0, uhi = mx ? (uint64_t)hi : UINT64_MAX;
+            for (size_t i = 0; i < y->nelem; i++) {
+                uint64_t v = ((const uint64_t *)x->data)[i];
+                v = v < ulo ? ulo : v;
+                ((uint64_t *)y->data)[i] = v > uhi ? uhi : v;
+            }
+            return LSTM_OK;
+        }
         for (size_t i = 0; i < y->nelem; i++) {
             int64_t v = lstm__get_i(x, i);
-            lstm__put_i(y, i, v < lo ? lo : v > hi ? hi : v);
+            v = v < lo ? lo : v;
+            lstm__put_i(y, i, v > hi ? hi : v);
         }
     }
     return LSTM_OK;

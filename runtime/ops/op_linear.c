@@ -90,8 +90,9 @@ int lstm__gemm_run(lstm__kctx *k)
         for (int64_t i = 0; i < M; i++)
             for (int64_t j = 0; j < N; j++)
                 y[i * N + j] = C ? p->beta * ((const float *)C->data)[i * cst[0] + j * cst[1]] : 0;
-        lstm__sgemm((int)p->ta, (int)p->tb, (int)M, (int)N, (int)K, p->alpha, A->data,
-                    (int)A->dims[1], B->data, (int)B->dims[1], C ? 1.0f : 0.0f, y, (int)N);
+        lstm__sgemm_mt(k->workers, (int)p->ta, (int)p->tb, (int)M, (int)N, (int)K, p->alpha,
+                       A->data, (int)A->dims[1], B->data, (int)B->dims[1], C ? 1.0f : 0.0f, y,
+                       (int)N);
         return LSTM_OK;
     }
     int fl = lstm__is_float(Y->dtype);
@@ -200,9 +201,9 @@ int lstm__matmul_run(lstm__kctx *k)
         int64_t ao = 0, bo = 0, yo = bt * m.M * m.N;
         for (int d = 0; d < m.brank; d++) ao += idx[d] * m.ast[d], bo += idx[d] * m.bst[d];
         if (Y->dtype == LSTM_DT_FLOAT) {
-            lstm__sgemm(0, 0, (int)m.M, (int)m.N, (int)m.K, 1.0f, (const float *)A->data + ao,
-                        (int)m.K, (const float *)B->data + bo, (int)m.N, 0.0f,
-                        (float *)Y->data + yo, (int)m.N);
+            lstm__sgemm_mt(k->workers, 0, 0, (int)m.M, (int)m.N, (int)m.K, 1.0f,
+                           (const float *)A->data + ao, (int)m.K, (const float *)B->data + bo,
+                           (int)m.N, 0.0f, (float *)Y->data + yo, (int)m.N);
         } else {
             for (int64_t i = 0; i < m.M; i++)
                 for (int64_t j = 0; j < m.N; j++) {

@@ -1,13 +1,15 @@
 /*
 ** op_reduce.c — ReduceSum (1: axes attribute; 13: axes input), ReduceMean and ReduceMax (1:
 ** attribute; 18: input), with keepdims and noop_with_empty_axes (13 / 18). No axes reduces
-** every axis unless noop_with_empty_axes is 1. Accumulates in double (int64 for integers).
+** every axis unless noop_with_empty_axes is 1. Accumulates in double (64-bit integers for
+** integer types) and rounds each output once.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
 #include "dtype.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 enum { R_SUM, R_MEAN, R_MAX };
@@ -72,51 +74,82 @@ static int prepare(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], x->dtype, rank, dims);
 }
 
+/* The smallest value of an integer type: ReduceMax of nothing. */
+static int64_t int_min(int dtype)
+{
+    switch (dtype) {
+    case LSTM_DT_INT8:
+        return INT8_MIN;
+    case LSTM_DT_INT16:
+        return INT16_MIN;
+    case LSTM_DT_INT32:
+        return INT32_MIN;
+    case LSTM_DT_INT64:
+        return INT64_MIN;
+    default:
+        return 0;
+    }
+}
+
+/* One output element at a time: its reduced elements are visited with an odometer over the
+** reduced axes and summed in a double (floats) or a wrapping 64-bit integer, then stored once,
+** so float16 / bfloat16 / float32 outputs are rounded once rather than at every step. */
 static int run(lstm__kctx *k)
 {
     const lstm__reduce_params *p = k->params;
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
-    int red[LSTM__MAX_RANK], rank;
-    int64_t dims[LSTM__MAX_RANK], idx[LSTM__MAX_RANK] = {0}, yst[LSTM__MAX_RANK];
+    int red[LSTM__MAX_RANK], rank, nr = 0, nk = 0, rax[LSTM__MAX_RANK], kax[LSTM__MAX_RANK];
+    int64_t dims[LSTM__MAX_RANK], xst[LSTM__MAX_RANK], s = 1;
     plan(k, red, dims, &rank);
-    /* Output stride of each input axis (0 for reduced axes). */
-    int64_t s = 1;
     for (int i = x->rank - 1; i >= 0; i--) {
-        yst[i] = red[i] ? 0 : s;
-        if (!red[i]) s *= x->dims[i];
+        xst[i] = s;
+        s *= x->dims[i];
     }
-    int fl = lstm__is_float(x->dtype);
+    for (int i = 0; i < x->rank; i++) {
+        if (red[i])
+            rax[nr++] = i;
+        else
+            kax[nk++] = i;
+    }
+    int fl = lstm__is_float(x->dtype), u64 = x->dtype == LSTM_DT_UINT64;
     size_t count = y->nelem ? x->nelem / y->nelem : 0;
     for (size_t o = 0; o < y->nelem; o++) {
+        /* The input offset of this output's first element: its kept-axis indices. */
+        size_t base = 0, rest = o;
+        for (int j = nk - 1; j >= 0; j--) {
+            size_t d = (size_t)x->dims[kax[j]];
+            base += rest % d * (size_t)xst[kax[j]];
+            rest /= d;
+        }
+        int64_t ridx[LSTM__MAX_RANK] = {0};
+        double sf = p->op == R_MAX ? -INFINITY : 0.0;
+        int64_t si = p->op == R_MAX ? int_min(x->dtype) : 0;
+        for (size_t e = 0; e < count; e++) {
+            size_t off = base;
+            for (int j = 0; j < nr; j++) off += (size_t)(ridx[j] * xst[rax[j]]);
+            if (fl) {
+                double v = lstm__get_f(x, off);
+                sf = p->op == R_MAX ? (v > sf || isnan(v) ? v : sf) : sf + v;
+            } else {
+                int64_t v = lstm__get_i(x, off);
+                int gt = u64 ? (uint64_t)v > (uint64_t)si : v > si;
+                si = p->op == R_MAX ? (gt ? v : si) : (int64_t)((uint64_t)si + (uint64_t)v);
+            }
+            for (int j = nr - 1; j >= 0; j--) {
+                if (++ridx[j] < x->dims[rax[j]]) break;
+                ridx[j] = 0;
+            }
+        }
+        if (p->op == R_MEAN && count) {
+            sf /= (double)count;
+            si = u64 ? (int64_t)((uint64_t)si / count) : si / (int64_t)count;
+        }
         if (fl)
-            lstm__put_f(y, o, p->op == R_MAX ? -INFINITY : 0.0);
+            lstm__put_f(y, o, sf);
         else
-            lstm__put_i(y, o, p->op == R_MAX ? INT64_MIN : 0);
+            lstm__put_i(y, o, si);
     }
-    for (size_t e = 0; e < x->nelem; e++) {
-        size_t o = 0;
-        for (int i = 0; i < x->rank; i++) o += (size_t)(idx[i] * yst[i]);
-        if (fl) {
-            double v = lstm__get_f(x, e), a = lstm__get_f(y, o);
-            lstm__put_f(y, o, p->op == R_MAX ? (v > a || isnan(v) ? v : a) : a + v);
-        } else {
-            int64_t v = lstm__get_i(x, e), a = lstm__get_i(y, o);
-            lstm__put_i(y, o,
-                        p->op == R_MAX ? (v > a ? v : a) : (int64_t)((uint64_t)a + (uint64_t)v));
-        }
-        for (int i = x->rank - 1; i >= 0; i--) {
-            if (++idx[i] < x->dims[i]) break;
-            idx[i] = 0;
-        }
-    }
-    if (p->op == R_MEAN && count)
-        for (size_t o = 0; o < y->nelem; o++) {
-            if (fl)
-                lstm__put_f(y, o, lstm__get_f(y, o) / (double)count);
-            else
-                lstm__put_i(y, o, lstm__get_i(y, o) / (int64_t)count);
-        }
     return LSTM_OK;
 }
 

@@ -262,7 +262,12 @@ int lstm__concat_seq_run(lstm__kctx *k)
                           lstm__klabel(k), x0->rank);
     if ((rc = lstm__axis(k, p->axis, rank, &a, "axis"))) return rc;
     int64_t dims[LSTM__MAX_RANK];
-    for (int d = 0, e = 0; d < rank; d++) dims[d] = p->new_axis && d == a ? 0 : x0->dims[e++];
+    /* The concatenated axis starts at 0 and adds every item's size (or 1 with new_axis). */
+    for (int d = 0, e = 0; d < rank; d++) {
+        int skip = p->new_axis && d == a;
+        dims[d] = d == a ? 0 : x0->dims[e];
+        e += !skip;
+    }
     for (int i = 0; i < s->n; i++) {
         const lstm__rt *x = &s->items[i];
         int bad = x->rank != x0->rank || x->dtype != x0->dtype;

@@ -1,7 +1,9 @@
 /*
 ** op_softmax.c — Softmax and LogSoftmax. Versions 1 and 11 flatten the input to 2-D at `axis`
 ** (default 1) and normalise each row; version 13 normalises along the single `axis` (default
-** -1). Computed in double with the maximum subtracted, so large inputs do not overflow.
+** -1). In every version axis lies in [-r, r-1], a negative one counting from the end (version
+** 11's text; version 1 says nothing and onnxruntime reads it the same way). Computed in double
+** with the maximum subtracted, so large inputs do not overflow.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -41,7 +43,7 @@ static int view(lstm__kctx *k, size_t *outer, size_t *len, size_t *inner)
         *outer = *len = *inner = 1;
         return LSTM_OK;
     }
-    if (lstm__axis(k, p->axis, x->rank + (k->since < 13), &a, "axis")) return k->d->code;
+    if (lstm__axis(k, p->axis, x->rank, &a, "axis")) return k->d->code;
     *outer = 1;
     *len = 1;
     *inner = 1;

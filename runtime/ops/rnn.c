@@ -469,7 +469,8 @@ static void dir_part(void *ctx, int part, int parts)
 int lstm__rnn_op_run(lstm__kctx *k)
 {
     const lstm__rnn_params *p = k->params;
-    const lstm__rnn_state pl = *(const lstm__rnn_state *)k->state;
+    lstm__rnn_state pl = *(const lstm__rnn_state *)k->state;
+    if (lstm__workers_solo(k->workers)) pl.par = RNN_PAR_NONE; /* helpers behind (workers.c) */
     const lstm__rnn_dims *z = &pl.z;
     const int64_t T = z->T, B = z->B, D = z->D, H = z->H;
     if (pl.off[RNN_S_COUNT] > k->scratch_size)

@@ -5,7 +5,10 @@
 ** - activation_alpha / activation_beta are consumed in order, only by the functions that take
 **   the parameter; a missing value takes the default of the matching ONNX operator
 **   (LeakyRelu 0.01, HardSigmoid 0.2/0.5, Elu 1.0, ThresholdedRelu 1.0, Affine 1.0/0.0,
-**   ScaledTanh 1.0/1.0); values left over are refused rather than ignored;
+**   ScaledTanh 1.0/1.0); a list with one value per activation, longer than the functions
+**   that take it need, is accepted when reading it value i -> activation i gives the same
+**   numbers as reading it in order (e.g. [0.2, 0, 0] for LeakyRelu, Tanh, Tanh), refused when
+**   the two readings differ; other values left over are refused rather than ignored;
 ** - RNN's default is Tanh per direction; a 2-entry list is accepted when unidirectional;
 ** - hidden_size may be absent: it is inferred from R (or W) and cross-checked.
 */
@@ -105,6 +108,9 @@ static int check_shape(ctx *c, int k, const char *name, int rank, const int64_t 
                       name, got, want, what);
 }
 
+static int leftovers(ctx *c, const lstm__rnn_params *p, const lstm__attr *v, size_t used,
+                     int listed, int is_beta);
+
 static int parse_acts(ctx *c, lstm__rnn_params *p, const lstm__attr *names, const lstm__attr *alpha,
                       const lstm__attr *beta)
 {
@@ -154,16 +160,42 @@ static int parse_acts(ctx *c, lstm__rnn_params *p, const lstm__attr *names, cons
             a->beta_set = 1;
         }
     }
-    if (alpha && ia < alpha->n)
+    int listed = names ? (int)names->n : want;
+    if (leftovers(c, p, alpha, ia, listed, 0) || leftovers(c, p, beta, ib, listed, 1))
+        return c->d->code;
+    return 0;
+}
+
+/* More values than the activations take. With one value per activation there is a second
+** reading, value i for activation i; it is accepted when it gives every activation the value
+** the in-order reading (the spec's, onnxruntime's) gave, else refused naming the first
+** activation on which they differ. Values neither reading uses are refused (onnxruntime
+** ignores them). */
+static int leftovers(ctx *c, const lstm__rnn_params *p, const lstm__attr *v, size_t used,
+                     int listed, int is_beta)
+{
+    if (!v || used >= v->n) return 0;
+    const char *an = is_beta ? "activation_beta" : "activation_alpha";
+    int want = p->acts_per_dir * p->num_dirs;
+    if ((int)v->n != listed)
         return lstm__errf(c->d, LSTM_EMODEL,
-                          "%s: attribute 'activation_alpha' has %zu values but the activations "
-                          "take only %zu",
-                          c->label, alpha->n, ia);
-    if (beta && ib < beta->n)
-        return lstm__errf(c->d, LSTM_EMODEL,
-                          "%s: attribute 'activation_beta' has %zu values but the activations "
-                          "take only %zu",
-                          c->label, beta->n, ib);
+                          "%s: attribute '%s' has %zu values but the activations take only %zu, "
+                          "and it is not one value per activation (%d); refusing rather than "
+                          "ignoring the rest",
+                          c->label, an, v->n, used, listed);
+    for (int i = 0; i < want; i++) {
+        const lstm__act *a = &p->acts[i];
+        int takes = is_beta ? acts[a->kind].takes_beta : acts[a->kind].takes_alpha;
+        float in_order = is_beta ? a->beta : a->alpha, per_act = v->floats[i];
+        if (takes && in_order != per_act)
+            return lstm__errf(c->d, LSTM_EMODEL,
+                              "%s: attribute '%s' has one value per activation (%d) but only %zu "
+                              "of them take it: read in order (the spec, onnxruntime) %s "
+                              "(activation %d) gets %g, read one per activation it gets %g; "
+                              "refusing rather than choosing",
+                              c->label, an, listed, used, acts[a->kind].name, i, (double)in_order,
+                              (double)per_act);
+    }
     return 0;
 }
 

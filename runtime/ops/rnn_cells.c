@@ -41,7 +41,9 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
     if (!r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH &&
         r->act[2].kind == LSTM__ACT_TANH) {
-        /* The default activations: one fused pass per row (simd.h). */
+        /* The default activations: one fused pass per row (the set's lstm_cell, simd.h). */
+        void (*cell)(const lstm__cell_args *, const float *, const float *, float *, float *) =
+            lstm__kernels_get(r->isa)->lstm_cell;
         const lstm__cell_args a = {.H = (int)H,
                                    .bias = r->bias,
                                    .P = r->P,
@@ -49,8 +51,7 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
                                    .coupled = p->input_forget};
         for (int64_t b = 0; b < B; b++)
             if (s < lens[b])
-                lstm__lstm_cell(r->isa, &a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->c + b * H,
-                                r->h + b * H);
+                cell(&a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->c + b * H, r->h + b * H);
         return;
     }
     for (int64_t b = 0; b < B; b++) {
@@ -102,12 +103,13 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     recur_gemm(r, (int)(lbr ? GH : 2 * H));
     if (lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
         r->act[1].kind == LSTM__ACT_TANH) {
-        /* PyTorch's GRU: one fused pass per row (simd.h). */
+        /* PyTorch's GRU: one fused pass per row (the set's gru_cell, simd.h). */
+        void (*cell)(const lstm__cell_args *, const float *, const float *, float *) =
+            lstm__kernels_get(r->isa)->gru_cell;
         const lstm__cell_args a = {
             .H = (int)H, .bias = r->bias, .rbh = r->Rb, .clip = p->has_clip ? p->clip : 0.0f};
         for (int64_t b = 0; b < B; b++)
-            if (s < lens[b])
-                lstm__gru_cell(r->isa, &a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->h + b * H);
+            if (s < lens[b]) cell(&a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->h + b * H);
         return;
     }
     float *rh = r->tmp2, *hh = r->tmp2 + r->z->B * H;

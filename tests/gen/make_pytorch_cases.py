@@ -39,6 +39,36 @@ class Wrap(torch.nn.Module):
         return (y,) + (tuple(s) if isinstance(s, tuple) else (s,))
 
 
+class CRNN(torch.nn.Module):
+    """Conv2d + BatchNorm2d + ReLU + MaxPool2d (twice), then the feature columns as time steps
+    into a bidirectional LSTM, a Linear layer and log_softmax (a text-line recogniser's shape).
+    x [batch, 1, 32, width] -> log-probabilities [width / 4, batch, classes]."""
+
+    def __init__(self, height=32, hidden=24, classes=11):
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2))
+        self.rnn = nn.LSTM(32 * height // 4, hidden, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, classes)
+        with torch.no_grad():  # running statistics as a trained model has them
+            for m in self.features:
+                if isinstance(m, nn.BatchNorm2d):
+                    m.running_mean.uniform_(-0.3, 0.3)
+                    m.running_var.uniform_(0.5, 2.0)
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-0.2, 0.2)
+            self.fc.weight.mul_(30.0)  # spread the log-probabilities (an untrained model's are flat)
+
+    def forward(self, x):
+        f = self.features(x)
+        b, c, h, w = f.shape
+        f = f.permute(3, 0, 1, 2).reshape(w, b, c * h)
+        y, _ = self.rnn(f)
+        return (torch.log_softmax(self.fc(y), dim=2),)
+
+
 class Packed(torch.nn.Module):
     """pack_padded_sequence -> LSTM -> pad_packed_sequence: exported as sequence_lens."""
 
@@ -54,24 +84,28 @@ class Packed(torch.nn.Module):
 
 
 def export(name, module, inputs, input_names, opset=14, dynamic=None, more_inputs=(),
-           fold=True):
+           fold=True, out_names=None, training=None, params_file=True):
     """Export at `opset`; dynamic: {input: {axis: name}}; more_inputs: further input tuples
-    (other batch sizes / lengths) whose PyTorch outputs become test_data_set_1, 2, ..."""
+    (other batch sizes / lengths) whose PyTorch outputs become test_data_set_1, 2, ...;
+    training=TrainingMode.PRESERVE keeps BatchNormalization nodes (eval mode; the default export
+    folds them into the Conv before); params_file=False when buffers are initializers too
+    (BatchNorm running statistics), so lstm-dump's parameter total is not PyTorch's."""
     module.eval()
     with torch.no_grad():
         outs = module(*inputs)
         more = [(ins, module(*ins)) for ins in more_inputs]
     f = io.BytesIO()
-    out_names = ["Y", "Y_h", "Y_c"][: len(outs)]
+    out_names = out_names or ["Y", "Y_h", "Y_c"][: len(outs)]
+    kw = {"training": training} if training is not None else {}
     torch.onnx.export(module, inputs, f, opset_version=opset, input_names=input_names,
-                      output_names=out_names, dynamic_axes=dynamic, do_constant_folding=fold)
+                      output_names=out_names, dynamic_axes=dynamic, do_constant_folding=fold, **kw)
     params = sum(p.numel() for p in module.parameters())
 
     def pairs(ins, os_):
         return ([(n, t.numpy()) for n, t in zip(input_names, ins)],
                 [(n, t.numpy()) for n, t in zip(out_names, os_)])
     i0, o0 = pairs(inputs, outs)
-    write_case(OUT, name, f.getvalue(), i0, o0, {"params.txt": "%d\n" % params},
+    write_case(OUT, name, f.getvalue(), i0, o0, {"params.txt": "%d\n" % params} if params_file else {},
                more_sets=[pairs(i, o) for i, o in more])
     print("wrote", name, "opset", opset, "params", params, "sets", 1 + len(more))
 
@@ -121,6 +155,20 @@ def main():
            fold=False, dynamic=dyn, more_inputs=[(x2,)])
     export("gru_bidi_nofold_opset11", Wrap(torch.nn.GRU(I, H, bidirectional=True)), (x,), ["X"],
            opset=11, fold=False)
+
+    # A CRNN (issue 14): Conv, BatchNormalization (kept), MaxPool, biLSTM, Linear, log_softmax;
+    # dynamic batch and width, checked at other sizes. The plain export folds BatchNorm into
+    # the Conv.
+    crnn = CRNN()
+    img = torch.rand(2, 1, 32, 40)
+    more = [(torch.rand(1, 1, 32, 64),), (torch.rand(3, 1, 32, 16),)]
+    cdyn = {"image": {0: "batch", 3: "width"}}
+    for opset in (13, 17):
+        export("crnn_opset%d" % opset, crnn, (img,), ["image"], opset=opset, dynamic=cdyn,
+               more_inputs=more, out_names=["log_probs"],
+               training=torch.onnx.TrainingMode.PRESERVE, params_file=False)
+    export("crnn_bnfolded_opset17", crnn, (img,), ["image"], opset=17, dynamic=cdyn,
+           more_inputs=more, out_names=["log_probs"], params_file=False)
 
 
 if __name__ == "__main__":

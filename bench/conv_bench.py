@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""Conv front-ends side by side with onnxruntime (issue 14): the convolutional part of the CRNN
+exports (tests/data/pytorch/crnn_opset17: Conv 1->16 3x3, BatchNorm, ReLU, MaxPool 2x2, Conv
+16->32 3x3, BatchNorm, ReLU, MaxPool 2x2; crnn_bnfolded_opset17, the default export, has the
+BatchNorm folded into the Conv), cut out of the models with onnx.utils, and Silero-like
+1-D front-ends built here (STFT Conv k=256 stride 128 on 640 samples, depthwise k=3, pointwise
+k=1), one thread each, both engines in the same run, rounds alternating. Prints the best-round
+median per engine and the ratio onnxruntime / ours (> 1: this library is faster): onnxruntime as
+configured by default (graph optimizations "all": Conv+BatchNorm folding, Conv+Relu fusion and
+its NCHWc blocked-layout convolution kernels) and at "extended" (the same fusions, no blocked
+layout).
+
+    /usr/bin/python3 bench/conv_bench.py [ROUNDS]
+
+Needs a build in build/ (bench_ours) and onnxruntime-node in bench/node_modules (bench/run.py
+installs it) or tests/gen/node_modules.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+import onnx.utils
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OURS = os.path.join(ROOT, "build", "bench", "bench_ours")
+ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+
+
+def node_dir():
+    for d in (HERE, os.path.join(ROOT, "tests", "gen")):
+        if os.path.isdir(os.path.join(d, "node_modules", "onnxruntime-node")):
+            return d
+    raise SystemExit("onnxruntime-node not found (run bench/run.py once, or npm install in tests/gen)")
+
+
+def crnn_front(work, case):
+    """The conv front-end (image -> second MaxPool) of a CRNN export in tests/data/pytorch."""
+    src = os.path.join(ROOT, "tests", "data", "pytorch", case, "model.onnx")
+    m = onnx.load(src)
+    pools = [n.output[0] for n in m.graph.node if n.op_type == "MaxPool"]
+    out = os.path.join(work, case + "_front.onnx")
+    onnx.utils.extract_model(src, out, ["image"], [pools[-1]])
+    return out
+
+
+def silero_like(work):
+    """STFT Conv (1 -> 258, k=256, stride 128), then 129 -> 128 pointwise, a depthwise k=3 and a
+    pointwise stride 2 conv, as Silero v5's front-end does per 512-sample frame (+64 context,
+    reflect-padded to 640)."""
+    rng = np.random.default_rng(0)
+    inits, nodes = [], []
+
+    def w(name, shape):
+        inits.append(numpy_helper.from_array((rng.standard_normal(shape) * 0.05).astype(np.float32), name))
+        return name
+    nodes.append(helper.make_node("Conv", ["x", w("stft", (258, 1, 256))], ["s"], strides=[128]))
+    nodes.append(helper.make_node("Slice", ["s", w("st", (1,)), w("en", (1,)), w("ax", (1,))], ["re"]))
+    for i in inits[-3:]:
+        i.CopyFrom(numpy_helper.from_array(np.array({"st": [0], "en": [128], "ax": [1]}[i.name], np.int64), i.name))
+    nodes.append(helper.make_node("Conv", ["re", w("p1", (128, 128, 1)), w("b1", (128,))], ["a"]))
+    nodes.append(helper.make_node("Relu", ["a"], ["ar"]))
+    nodes.append(helper.make_node("Conv", ["ar", w("dw", (128, 1, 3)), w("bdw", (128,))], ["d"],
+                                  group=128, pads=[1, 1]))
+    nodes.append(helper.make_node("Conv", ["d", w("p2", (64, 128, 1)), w("b2", (64,))], ["y"],
+                                  strides=[2]))
+    g = helper.make_graph(nodes, "silero_like",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 640])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    out = os.path.join(work, "silero_like.onnx")
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), out)
+    return out
+
+
+def run(cmd, node_modules=None):
+    env = dict(os.environ, NODE_PATH=node_modules) if node_modules else None
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", out)}
+
+
+def cpu():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+def main():
+    nd = node_dir()
+    work = tempfile.mkdtemp(prefix="conv_bench_")
+    front = crnn_front(work, "crnn_opset17")  # BatchNormalization kept
+    folded = crnn_front(work, "crnn_bnfolded_opset17")  # the default export: BN in the Conv
+    sil = silero_like(work)
+    configs = [("CRNN front-end (Conv BN Relu MaxPool x2), b1 32x128", front, "image", "1,1,32,128", 300),
+               ("CRNN front-end, batch 8, 32x128", front, "image", "8,1,32,128", 50),
+               ("CRNN front-end, batch 1, 32x512", front, "image", "1,1,32,512", 100),
+               ("CRNN default export (BN folded), b1 32x128", folded, "image", "1,1,32,128", 300),
+               ("CRNN default export (BN folded), b8 32x128", folded, "image", "8,1,32,128", 50),
+               ("Silero-like 1-D front-end, one frame", sil, "x", "1,1,640", 2000)]
+    print("CPU: %s; one thread; best of %d rounds (median of each round's runs)" % (cpu(), ROUNDS))
+    results = []
+    for name, model, inp, shape, runs in configs:
+        best = {"ours": 1e9, "all": 1e9, "extended": 1e9}
+        for _ in range(ROUNDS):
+            best["ours"] = min(best["ours"], run([OURS, model, inp, shape, str(runs), "1"])["median_ms"])
+            for level in ("all", "extended"):
+                r = run(["node", os.path.join(HERE, "bench_ort.js"), model, inp, shape, str(runs), "1",
+                         level], os.path.join(nd, "node_modules"))
+                best[level] = min(best[level], r["median_ms"])
+        results.append((name, best))
+        print("%-50s ours %7.4f ms | onnxruntime %7.4f ms, ratio %.2f | extended %7.4f ms, ratio %.2f"
+              % (name, best["ours"], best["all"], best["all"] / best["ours"], best["extended"],
+                 best["extended"] / best["ours"]))
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+BxJ¡B®AR@„BTBtB€>ÈB

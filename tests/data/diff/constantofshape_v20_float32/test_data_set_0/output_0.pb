@@ -1,0 +1,1 @@
+ByJNjO@NjO@NjO@NjO@NjO@NjO@

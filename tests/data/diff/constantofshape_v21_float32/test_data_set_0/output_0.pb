@@ -1,0 +1,1 @@
+ByJmi量mi量mi量mi量mi量mi量

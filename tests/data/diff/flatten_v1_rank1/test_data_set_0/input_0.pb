@@ -1,0 +1,1 @@
+BxJb∫Y?dù≈?Gko?sZu@

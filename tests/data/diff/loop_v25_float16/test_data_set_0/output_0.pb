@@ -1,0 +1,2 @@
+
+Bv_finalJÎA\F

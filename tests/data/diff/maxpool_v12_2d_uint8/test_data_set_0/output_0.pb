@@ -1,0 +1,1 @@
+ByJ^^_88WccW__\GUNccbVXbBTP

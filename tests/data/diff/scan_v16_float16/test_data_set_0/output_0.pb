@@ -1,0 +1,2 @@
+
+Bs_finalJ<FªH$H

@@ -1,0 +1,2 @@
+
+BysJ"D/F§EtFkIÑIþIHKrK<JªL$L

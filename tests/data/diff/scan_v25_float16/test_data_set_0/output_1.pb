@@ -1,0 +1,2 @@
+
+BysJ2FI7E HIHI'JÇKJItLŽLäJ

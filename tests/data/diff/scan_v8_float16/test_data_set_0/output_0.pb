@@ -1,0 +1,2 @@
+
+Bs_finalJŠIöF6FHòDëG

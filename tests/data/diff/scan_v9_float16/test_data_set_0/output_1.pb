@@ -1,0 +1,2 @@
+
+BysJıEÍH2FHG¢IGH:KÏI0J≥KoK

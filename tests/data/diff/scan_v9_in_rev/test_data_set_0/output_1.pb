@@ -1,0 +1,1 @@
+BysJc5AÎOBA8j>A;9^Aú√TAñ~GA
