@@ -136,6 +136,17 @@ static void h_rows(void **state)
     rc = run1(m, (feed[]){{"A", F32, 3, {2, 1, 3}, x6, 24}, {"B", F32, 3, {3, 3, 1}, x6, 36}}, 2,
               msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "batch dimensions 2 and 3 do not broadcast");
+    /* Empty operands (fuzz_load found an offset taken on an empty tensor's NULL data): K = 0
+    ** gives zeros (NumPy: np.zeros((2, 0)) @ np.zeros((0, 3)) is zeros((2, 3))), M = 0 an empty
+    ** output. */
+    float z6[6] = {9, 9, 9, 9, 9, 9};
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 0}, NULL, 0}, {"B", F32, 2, {0, 3}, NULL, 0}}, 2, msg,
+              z6, 6);
+    assert_int_equal(rc, LSTM_OK);
+    for (int i = 0; i < 6; i++) assert_true(z6[i] == 0.0f);
+    rc = run1(m, (feed[]){{"A", F32, 2, {0, 3}, NULL, 0}, {"B", F32, 2, {3, 2}, x6, 24}}, 2, msg,
+              NULL, 0);
+    assert_int_equal(rc, LSTM_OK);
     tb_free(m);
 
     int64_t st[1] = {0}, en[1] = {2}, ax[1] = {0}, sp[1] = {0};
