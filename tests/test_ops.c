@@ -570,6 +570,37 @@ static void conv_paths_no_alloc(void **state)
 }
 
 /* NaN propagates where IEEE says so and never becomes undefined behaviour. */
+/* Split sizes read from an input may be huge: their sum must not overflow (fuzz_load found
+** Split adding two sizes past INT64_MAX). The same for SplitToSequence, whose scalar split may
+** be huge too (one part). */
+static void split_sizes_overflow(void **state)
+{
+    (void)state;
+    char msg[512];
+    const int64_t big[2] = {INT64_MAX / 2 + 3, INT64_MAX / 2 + 3}, huge = INT64_MAX;
+    tb_model *m = tb_new(8, 17);
+    tb_input(m, "A", F32, -1, NULL, NULL);
+    tb_input(m, "B", I64, -1, NULL, NULL);
+    tb_node(m, "Split", "op", "A,B", "Y,Z");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    tb_output(m, "Z", F32, -1, NULL, NULL);
+    int rc =
+        run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 1, {2}, big, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Split, opset 17): split sizes add up to more than axis 0's 6");
+    tb_free(m);
+    m = one("SplitToSequence", "A,B", 2, (int[]){F32, I64});
+    rc =
+        run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 1, {2}, big, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (SplitToSequence, opset 17): split sums to more than the axis' 6");
+    rc = run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 0, {0}, &huge, 8}}, 2, msg, NULL,
+              0);
+    if (rc) print_error("%s\n", msg);
+    assert_int_equal(rc, LSTM_OK);
+    tb_free(m);
+}
+
 static void nan_inputs(void **state)
 {
     (void)state;
@@ -656,6 +687,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(h_rows),
         cmocka_unit_test(nan_inputs),
+        cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(version_forms),
         cmocka_unit_test(conv_refusals),
         cmocka_unit_test(conv_weights_packed_at_load),
