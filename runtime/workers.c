@@ -55,7 +55,8 @@ static int64_t now_ns(void)
 
 struct lstm__workers {
     const lstm__alloc *a;
-    int n; /* helpers */
+    int patient; /* tests: the caller never runs a helper's part and never goes alone */
+    int n;       /* helpers */
     pthread_t *th;
     pthread_mutex_t mu;
     pthread_cond_t go, done;
@@ -170,6 +171,11 @@ int lstm__workers_solo(const lstm__workers *w)
     return w && w->solo_until && now_ns() < w->solo_until;
 }
 
+void lstm__workers_set_patient(lstm__workers *w, int on)
+{
+    if (w) w->patient = on;
+}
+
 unsigned long lstm__workers_helper_parts(const lstm__workers *w)
 {
     return w ? atomic_load(&((lstm__workers *)w)->helper_ran) : 0;
@@ -214,8 +220,8 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
     w->last_job = t0;
     /* Alone: while helpers are behind, and for jobs that come seldom with short parts when the
     ** helpers sleep (waking one takes longer than its part would). */
-    if (t0 < w->solo_until ||
-        (asleep && w->interval_ns > SPIN_MAX_NS && w->own_ns < WAKE_WORTH_NS)) {
+    if (!w->patient && (t0 < w->solo_until ||
+                        (asleep && w->interval_ns > SPIN_MAX_NS && w->own_ns < WAKE_WORTH_NS))) {
         for (int p = 0; p < parts; p++) fn(ctx, p, parts);
         w->own_ns = (3 * w->own_ns + (now_ns() - t0) / parts) / 4;
         return;
@@ -228,7 +234,7 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
     fn(ctx, 0, parts);
     int64_t t1 = now_ns(), own = t1 - t0;
     w->own_ns = (3 * w->own_ns + own) / 4;
-    int stole = claim_parts(w, 0);
+    int stole = w->patient ? 0 : claim_parts(w, 0);
     int64_t limit = 2 * own < SPIN_MAX_NS ? 2 * own : SPIN_MAX_NS;
     for (int i = 1; atomic_load(&w->finished) < parts - 1; i++) {
         cpu_relax();
@@ -239,7 +245,7 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
         while (atomic_load(&w->finished) < parts - 1) pthread_cond_wait(&w->done, &w->mu);
         pthread_mutex_unlock(&w->mu);
     }
-    if (!asleep || late || own >= LONG_PART_NS) {
+    if (!w->patient && (!asleep || late || own >= LONG_PART_NS)) {
         int64_t t2 = stole ? t1 : now_ns();
         if (stole || 2 * (t2 - t1) > own) {
             w->solo_until = t2 + w->backoff_ns;

@@ -21,6 +21,9 @@ int lstm__workers_count(const lstm__workers *w); /* 1 for NULL */
 /* Non-zero while the helpers fell behind and jobs run on the caller alone (workers.c): a
 ** recurrent node then plans for one thread. */
 int lstm__workers_solo(const lstm__workers *w);
+/* Tests: the caller waits for the helpers to run their parts instead of running them itself
+** (so a test proves the helpers' results even where threads barely run at once: valgrind). */
+void lstm__workers_set_patient(lstm__workers *w, int on);
 /* Parts run on helper threads since the start (tests check that helpers do work). */
 unsigned long lstm__workers_helper_parts(const lstm__workers *w);
 void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int parts), void *ctx);

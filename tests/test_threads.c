@@ -6,6 +6,8 @@
 #include "session.h"
 #include "workers.h"
 
+#include <math.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,7 @@ static void helper_threads_same_results(void **state)
             lstm_session *s;
             assert_int_equal(lstm_model_open(paths[p], &opt, &m), LSTM_OK);
             assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+            lstm__workers_set_patient(s->workers, 1); /* the helper's parts run on the helper */
             int rc = lstm_session_set_input(s, "tokens", LSTM_DT_INT64, 2,
                                             p ? D2(8, 400) : D2(100, 32), toks, sizeof toks);
             for (int r = 0; !rc && (r < 3 || (threads == 2 && r < 200 &&
@@ -172,8 +175,9 @@ static void abort_parallel_directions(void **state)
 }
 
 /* lstm__sgemm_mt split over two threads (by rows, or by columns when there are few rows), every
-** transpose, beta 0 and 1: bit for bit what one lstm__sgemm call gives, and the helper took part.
-*/
+** transpose, beta 0 and 1: what one lstm__sgemm call gives, and the helper took part. Equal to
+** rounding, not bit for bit: OpenBLAS may block a part differently from the whole product (it
+** does with the kernels it picks under valgrind), which changes the order of the additions. */
 static void blas_split_same_results(void **state)
 {
     (void)state;
@@ -181,6 +185,7 @@ static void blas_split_same_results(void **state)
     lstm__alloc_init(&a, NULL);
     lstm__workers *w = lstm__workers_start(2, &a);
     assert_non_null(w);
+    lstm__workers_set_patient(w, 1); /* the helper's parts run on the helper */
     static const int shapes[][3] = {{300, 40, 200}, {3, 700, 1000}, {5, 33, 20000}};
     static float A[20000 * 300], B[20000 * 700], C1[300 * 700], C2[300 * 700];
     for (size_t i = 0; i < sizeof A / sizeof *A; i++) A[i] = (float)((i * 7919u) % 201) / 100 - 1;
@@ -196,7 +201,12 @@ static void blas_split_same_results(void **state)
                 unsigned long before = lstm__workers_helper_parts(w);
                 for (int i = 0; i < m * n; i++) C2[i] = (float)(i % 13) - 6;
                 lstm__sgemm_mt(w, ta, tb, m, n, k, 0.5f, A, ta ? m : k, B, tb ? k : n, beta, C2, n);
-                assert_memory_equal(C1, C2, (size_t)m * (size_t)n * sizeof(float));
+                for (int i = 0; i < m * n; i++)
+                    if (fabsf(C1[i] - C2[i]) > 1e-5f * (1.0f + fabsf(C1[i]))) {
+                        print_error("shape %d, case %d: element %d is %.9g, one call gives %.9g\n",
+                                    sh, t, i, (double)C2[i], (double)C1[i]);
+                        fail();
+                    }
                 if (lstm__workers_helper_parts(w) > before) break;
             }
         }

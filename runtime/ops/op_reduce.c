@@ -1,7 +1,8 @@
 /*
-** op_reduce.c — ReduceSum (1: axes attribute; 13: axes input), ReduceMean and ReduceMax (1:
-** attribute; 18: input), with keepdims and noop_with_empty_axes (13 / 18). No axes reduces
-** every axis unless noop_with_empty_axes is 1. Accumulates in double (64-bit integers for
+** op_reduce.c — ReduceSum (1: axes attribute; 13: axes input), ReduceMean, ReduceMax and
+** ReduceProd (1: attribute; 18: input), with keepdims and noop_with_empty_axes (13 / 18). No
+** axes reduces every axis unless noop_with_empty_axes is 1. Accumulates in double (64-bit integers
+*for
 ** integer types) and rounds each output once.
 */
 #include "ops/op_util.h"
@@ -12,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-enum { R_SUM, R_MEAN, R_MAX };
+enum { R_SUM, R_MEAN, R_MAX, R_PROD };
 
 static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int op,
                  int input_since, lstm__diag *d)
@@ -92,7 +93,8 @@ static int64_t int_min(int dtype)
 }
 
 /* One output element at a time: its reduced elements are visited with an odometer over the
-** reduced axes and summed in a double (floats) or a wrapping 64-bit integer, then stored once,
+** reduced axes and summed (multiplied) in a double (floats) or a wrapping 64-bit integer, then
+** stored once,
 ** so float16 / bfloat16 / float32 outputs are rounded once rather than at every step. */
 static int run(lstm__kctx *k)
 {
@@ -123,18 +125,22 @@ static int run(lstm__kctx *k)
             rest /= d;
         }
         int64_t ridx[LSTM__MAX_RANK] = {0};
-        double sf = p->op == R_MAX ? -INFINITY : 0.0;
-        int64_t si = p->op == R_MAX ? int_min(x->dtype) : 0;
+        double sf = p->op == R_MAX ? -INFINITY : p->op == R_PROD ? 1.0 : 0.0;
+        int64_t si = p->op == R_MAX ? int_min(x->dtype) : p->op == R_PROD;
         for (size_t e = 0; e < count; e++) {
             size_t off = base;
             for (int j = 0; j < nr; j++) off += (size_t)(ridx[j] * xst[rax[j]]);
             if (fl) {
                 double v = lstm__get_f(x, off);
-                sf = p->op == R_MAX ? (v > sf || isnan(v) ? v : sf) : sf + v;
+                sf = p->op == R_MAX    ? (v > sf || isnan(v) ? v : sf)
+                     : p->op == R_PROD ? sf * v
+                                       : sf + v;
             } else {
                 int64_t v = lstm__get_i(x, off);
                 int gt = u64 ? (uint64_t)v > (uint64_t)si : v > si;
-                si = p->op == R_MAX ? (gt ? v : si) : (int64_t)((uint64_t)si + (uint64_t)v);
+                si = p->op == R_MAX    ? (gt ? v : si)
+                     : p->op == R_PROD ? (int64_t)((uint64_t)si * (uint64_t)v)
+                                       : (int64_t)((uint64_t)si + (uint64_t)v);
             }
             for (int j = nr - 1; j >= 0; j--) {
                 if (++ridx[j] < x->dims[rax[j]]) break;
@@ -171,3 +177,4 @@ static int run(lstm__kctx *k)
 REDUCE(lstm__reduce_sum, R_SUM, 13)
 REDUCE(lstm__reduce_mean, R_MEAN, 18)
 REDUCE(lstm__reduce_max, R_MAX, 18)
+REDUCE(lstm__reduce_prod, R_PROD, 18)

@@ -1,8 +1,8 @@
 /*
 ** op_shape.c — operators that change only the shape, or compute one:
 ** Identity, Shape (1, 15: start/end), Reshape (5, 14: allowzero), Squeeze / Unsqueeze (1: axes
-** attribute, 13: axes input), Expand (8), ConstantOfShape (9). Shape-valued inputs must be
-** known before the run (constants or shape arithmetic).
+** attribute, 13: axes input), Expand (8), ConstantOfShape (9), Size (1; 13, 19 and later add
+** types). Shape-valued inputs must be known before the run (constants or shape arithmetic).
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -444,5 +444,25 @@ int lstm__range_run(lstm__kctx *k)
         int64_t a = lstm__get_i(k->in[0], 0), c = lstm__get_i(k->in[2], 0);
         for (size_t i = 0; i < y->nelem; i++) lstm__put_i(y, i, a + (int64_t)i * c);
     }
+    return LSTM_OK;
+}
+
+/* ---- Size: the element count as an int64 scalar ---- */
+int lstm__size_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                     lstm__diag *d)
+{
+    (void)params;
+    static const char *const none[] = {NULL};
+    return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
+}
+
+int lstm__size_prepare(lstm__kctx *k)
+{
+    return lstm__rt_set(k, k->out[0], LSTM_DT_INT64, 0, NULL);
+}
+
+int lstm__size_run(lstm__kctx *k)
+{
+    *(int64_t *)k->out[0]->data = (int64_t)k->in[0]->nelem;
     return LSTM_OK;
 }

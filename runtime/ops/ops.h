@@ -3,6 +3,7 @@
 #define LSTM_OPS_H
 
 #include "kernel.h"
+#include "ops/misc_types.h"
 #include "ops/conv.h"
 #include "ops/rnn.h"
 

@@ -51,7 +51,9 @@ LATER_VERSIONS = {
     "Scan": [19, 21, 23, 24, 25], "OptionalGetElement": [18], "OptionalHasElement": [18],
     "SplitToSequence": [24], "Conv": [22], "ConvTranspose": [22], "MaxPool": [22],
     "AveragePool": [19, 22], "GlobalAveragePool": [22], "GlobalMaxPool": [22],
-    "InstanceNormalization": [22],
+    "InstanceNormalization": [22], "Pad": [18, 19, 21, 23, 24, 25], "Size": [19, 21, 23, 24, 25],
+    "ScatterElements": [18], "ScatterND": [18], "TopK": [24], "Round": [22], "Sin": [22],
+    "Cos": [22], "ReduceProd": [18],
 }
 # Element types those later versions add that onnx 1.12's older schema does not list (only the
 # ones this runtime could support; float8 / int4 / int2 / string additions are left out).
@@ -60,7 +62,8 @@ LATER_TYPES = {("ConstantOfShape", 20): ["bfloat16"], ("HardSigmoid", 22): ["bfl
                ("RNN", 22): ["bfloat16"], ("Conv", 22): ["bfloat16"], ("ConvTranspose", 22): ["bfloat16"],
                ("MaxPool", 22): ["bfloat16"], ("AveragePool", 22): ["bfloat16"],
                ("GlobalAveragePool", 22): ["bfloat16"], ("GlobalMaxPool", 22): ["bfloat16"],
-               ("InstanceNormalization", 22): ["bfloat16"]}
+               ("InstanceNormalization", 22): ["bfloat16"], ("Round", 22): ["bfloat16"],
+               ("Sin", 22): ["bfloat16"], ("Cos", 22): ["bfloat16"], ("TopK", 24): ["bfloat16"]}
 NEWEST_OPSET = 26  # onnxruntime 1.30 supports ai.onnx up to 26
 ONNX_PY_NEWEST = onnx.defs.onnx_opset_version()
 

@@ -929,6 +929,8 @@ def reduce_ref(kind, axes, keepdims, noop=False):
                 return np.full([1 if i in ax else d for i, d in enumerate(x.shape)] if kd else
                                [d for i, d in enumerate(x.shape) if i not in ax], low, dtype=x.dtype)
             return x.max(axis=ax, keepdims=kd)
+        if kind == "prod":
+            return x.prod(axis=ax, keepdims=kd) if x.dtype.kind == "f" else x.prod(axis=ax, keepdims=kd, dtype=x.dtype)
         if x.dtype.kind == "f":
             return x.mean(axis=ax, keepdims=kd)
         cnt = int(np.prod([x.shape[a] for a in ax]))
@@ -967,8 +969,8 @@ def reductions(g, kind, input_since):
              [1], 0)
     yield mk("size1", "axis of size 1", F32, g.rand(F32, (3, 1, 2)), [1], 0)
     yield mk("empty_keep", "empty [2,0] over axis 0", F32, np.zeros((2, 0), np.float32), [0], 1)
-    if kind == "sum" or (kind == "max" and g.v >= 18):  # the mean of nothing is undefined; the
-        # max of nothing is the type's lowest value from version 18
+    if kind in ("sum", "prod") or (kind == "max" and g.v >= 18):  # the mean of nothing is
+        # undefined; the max of nothing is the type's lowest value from version 18
         yield mk("empty_axis", "empty [0,3] over the empty axis", F32, np.zeros((0, 3), np.float32), [0], 0)
         if kind == "max" and "int32" in g.types(sweep=True):
             yield mk("empty_axis_int32", "int32 [0,3] over the empty axis", "int32", np.zeros((0, 3), np.int32),

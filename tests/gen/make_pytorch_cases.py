@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Reference cases from PyTorch (Debian's python3-torch): nn.LSTM / nn.GRU / nn.RNN exported
-with torch.onnx.export, inputs and PyTorch's own outputs in the ONNX test-case layout.
+with torch.onnx.export (packed sequences sorted and unsorted), inputs and PyTorch's own outputs
+in the ONNX test-case layout.
 
     /usr/bin/python3 tests/gen/make_pytorch_cases.py [OUT_DIR]   (default tests/data/pytorch)
 
@@ -78,6 +79,37 @@ class Packed(torch.nn.Module):
 
     def forward(self, x, lengths):
         p = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=True)
+        y, s = self.rnn(p)
+        y, _ = torch.nn.utils.rnn.pad_packed_sequence(y, total_length=x.shape[0])
+        return (y,) + (tuple(s) if isinstance(s, tuple) else (s,))
+
+
+class LstmLayerNorm(torch.nn.Module):
+    """batch_first LSTM -> LayerNorm over the hidden units (LayerNormalization from opset 17)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = torch.nn.LSTM(I, H, batch_first=True)
+        self.norm = torch.nn.LayerNorm(H)
+        with torch.no_grad():  # not the identity
+            self.norm.weight.uniform_(0.5, 1.5)
+            self.norm.bias.uniform_(-0.5, 0.5)
+
+    def forward(self, x):
+        y, (h, c) = self.rnn(x)
+        return self.norm(y), h, c
+
+
+class PackedUnsorted(torch.nn.Module):
+    """pack_padded_sequence(enforce_sorted=False) -> RNN -> pad_packed_sequence: exported with
+    TopK (sort by length), Gather and ScatterElements (the inverse permutation)."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x, lengths):
+        p = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=False)
         y, s = self.rnn(p)
         y, _ = torch.nn.utils.rnn.pad_packed_sequence(y, total_length=x.shape[0])
         return (y,) + (tuple(s) if isinstance(s, tuple) else (s,))
@@ -169,6 +201,24 @@ def main():
                training=torch.onnx.TrainingMode.PRESERVE, params_file=False)
     export("crnn_bnfolded_opset17", crnn, (img,), ["image"], opset=17, dynamic=cdyn,
            more_inputs=more, out_names=["log_probs"], params_file=False)
+
+    # Packed sequences in any order (enforce_sorted=False): TopK + Gather + ScatterElements
+    # around the recurrent node; other lengths, orders and T as further sets (the export fixes
+    # the batch size in the zero initial state).
+    dyn_len = {"X": {0: "T"}}
+    more = [(torch.randn(T, B, I), torch.tensor([2, 6, 5])),
+            (torch.randn(9, B, I), torch.tensor([3, 9, 3])),
+            (torch.randn(4, B, I), torch.tensor([1, 1, 4]))]
+    for name, rnn, opset in (("lstm_packed_unsorted", torch.nn.LSTM(I, H), 14),
+                             ("gru_packed_unsorted_bidi_opset17", torch.nn.GRU(I, H, bidirectional=True), 17),
+                             ("lstm_packed_unsorted_2layer_opset11", torch.nn.LSTM(I, H, num_layers=2), 11)):
+        export(name, PackedUnsorted(rnn), (x, torch.tensor([4, 6, 1])), ["X", "lengths"], opset=opset,
+               dynamic=dyn_len, more_inputs=more)
+
+    # LSTM + LayerNorm at opset 17 (LayerNormalization), dynamic batch and time.
+    export("lstm_layernorm_opset17", LstmLayerNorm(), (xb,), ["X"], opset=17,
+           dynamic={"X": {0: "batch", 1: "T"}},
+           more_inputs=[(torch.randn(5, 9, I),), (torch.randn(1, 2, I),)])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,86 @@
+/*
+** op_cumsum.c — CumSum 11 (14 adds float16 and bfloat16): running sums along the axis given
+** as an input (0-D or one value, read in prepare), exclusive and reverse attributes. float32
+** adds in float; float64, float16 and bfloat16 in double, each output rounded once (onnxruntime
+** adds float16 in float32); integers add in int64 and wrap.
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <string.h>
+
+int lstm__cumsum_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                       lstm__diag *d)
+{
+    lstm__cumsum_params *p = params;
+    static const char *const names[] = {"exclusive", "reverse", NULL};
+    char b[LSTM__LABEL_MAX];
+    if (lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+        lstm__attr_int(g, n, "exclusive", 0, &p->exclusive, d) ||
+        lstm__attr_int(g, n, "reverse", 0, &p->reverse, d))
+        return d->code;
+    if ((p->exclusive != 0 && p->exclusive != 1) || (p->reverse != 0 && p->reverse != 1))
+        return lstm__errf(d, LSTM_EMODEL, "%s: attributes 'exclusive' and 'reverse' must be 0 or 1",
+                          lstm__node_ctx(g, n, b, sizeof b));
+    return LSTM_OK;
+}
+
+int lstm__cumsum_prepare(lstm__kctx *k)
+{
+    lstm__cumsum_state *st = k->state;
+    const lstm__rt *x = k->in[0];
+    int64_t axis;
+    int n;
+    if (!lstm__is_float(x->dtype) && !lstm__is_int(x->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
+                          lstm__dtype_name(x->dtype));
+    if (k->in[1]->nelem != 1)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: axis has %zu values, expected 1", lstm__klabel(k),
+                          k->in[1]->nelem);
+    if (lstm__read_ints(k, 1, "axis", &axis, 1, &n)) return k->d->code;
+    if (lstm__axis(k, axis, x->rank, &st->axis, "axis")) return k->d->code;
+    return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
+}
+
+int lstm__cumsum_run(lstm__kctx *k)
+{
+    const lstm__cumsum_params *p = k->params;
+    const lstm__cumsum_state *st = k->state;
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    int a = st->axis;
+    int64_t dim = x->dims[a];
+    size_t outer = 1, inner = 1;
+    for (int i = 0; i < a; i++) outer *= (size_t)x->dims[i];
+    for (int i = a + 1; i < x->rank; i++) inner *= (size_t)x->dims[i];
+    int fl = lstm__is_float(x->dtype), f32 = x->dtype == LSTM_DT_FLOAT;
+    for (size_t o = 0; o < outer; o++)
+        for (size_t in = 0; in < inner; in++) {
+            size_t base = o * (size_t)dim * inner + in;
+            float sf = 0;
+            double sd = 0;
+            uint64_t si = 0;
+            for (int64_t j = 0; j < dim; j++) {
+                int64_t t = p->reverse ? dim - 1 - j : j;
+                size_t e = base + (size_t)t * inner;
+                if (f32) {
+                    float v = ((const float *)x->data)[e];
+                    if (!p->exclusive) sf += v;
+                    ((float *)y->data)[e] = sf;
+                    if (p->exclusive) sf += v;
+                } else if (fl) {
+                    double v = lstm__get_f(x, e);
+                    if (!p->exclusive) sd += v;
+                    lstm__put_f(y, e, sd);
+                    if (p->exclusive) sd += v;
+                } else {
+                    uint64_t v = (uint64_t)lstm__get_i(x, e);
+                    if (!p->exclusive) si += v;
+                    lstm__put_i(y, e, (int64_t)si);
+                    if (p->exclusive) si += v;
+                }
+            }
+        }
+    return LSTM_OK;
+}

@@ -1,0 +1,1 @@
+ByJx¦yD?ùbc@¦yD?¦yD?¦yD?¼×®¿ùbc@ºÂ«¿¼×®¿¼×®¿Ù–m@Ù–m@Ù–m@Ù–m@Ù–m@šaS?ùbc@šaS?šaS?šaS?šaS?ùbc@šaS?šaS?šaS?Ù–m@Ù–m@Ù–m@Ù–m@Ù–m@

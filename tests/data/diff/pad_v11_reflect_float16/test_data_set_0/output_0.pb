@@ -1,0 +1,2 @@
+
+ByJ0lEFD¸FDlEFD:…Ãü½…Ã:…ÃlEFD¸FDlEFD:…Ãü½…Ã:…Ã
