@@ -676,7 +676,55 @@ def check_invalid_node(path):
             check(name + ": the DOT still parses", p.returncode, 0)
 
 
+def check_macs(name, path, m):
+    """Multiply-adds per node, worked out here from the weights' shapes and the stated shapes of
+    graph inputs (a symbolic or unstated dimension is free: taken as 1 and named)."""
+    doc = json.loads(run_dump("--json", path).stdout)
+    inits = {t.name: list(t.dims) for t in m.graph.initializer}
+    inputs = {}
+    for v in list(m.graph.input) + list(m.graph.value_info):
+        if v.name not in inits and v.type.HasField("tensor_type") and v.type.tensor_type.HasField("shape"):
+            inputs[v.name] = [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?")
+                              for d in v.type.tensor_type.shape.dim]
+    total = 0
+    for n, jn in zip(m.graph.node, doc["nodes"]):
+        want = None
+        attrs = {a.name: helper.get_attribute_value(a) for a in n.attribute}
+        if n.op_type in ("LSTM", "GRU", "RNN"):
+            G = {"LSTM": 4, "GRU": 3, "RNN": 1}[n.op_type]
+            D, GH, I = inits[n.input[1]]
+            H = inits[n.input[2]][2]
+            x = inputs.get(n.input[0])
+            layout = attrs.get("layout", 0)
+            steps = [x[1 - layout if layout else 0], x[0 if layout else 1]] if x else ["T", "batch"]
+            count = D * G * H * (I + H)
+            free = [d for d in steps if not isinstance(d, int)]
+            for d in steps:
+                count *= d if isinstance(d, int) else 1
+            want = {"count": count, "per": free}
+        elif n.op_type == "Conv" and n.input[1] in inits and n.input[0] in inputs:
+            W, x = inits[n.input[1]], inputs[n.input[0]]
+            count, free = W[0] * W[1], [] if isinstance(x[0], int) else [x[0]]
+            count *= x[0] if isinstance(x[0], int) else 1
+            pads = attrs.get("pads", [0] * (2 * (len(W) - 2)))
+            for i, k in enumerate(W[2:]):
+                count *= k
+                s, dl, xin = attrs.get("strides", [1] * 8)[i], attrs.get("dilations", [1] * 8)[i], x[2 + i]
+                if isinstance(xin, int):
+                    count *= (xin + pads[i] + pads[len(W) - 2 + i] - dl * (k - 1) - 1) // s + 1
+                else:
+                    free.append(xin)
+            want = {"count": count, "per": free}
+        if want is not None:
+            check("%s: %s multiply-adds" % (name, n.name), jn.get("macs"), want)
+        total += (jn.get("macs") or {}).get("count", 0)
+    check("%s: total multiply-adds is the nodes' sum" % name, doc["totals"]["macs"], total)
+
+
 tmp = tempfile.mkdtemp()
+for rel in ("tests/data/pytorch/lstm_2layer_bidi/model.onnx", "tests/data/pytorch/crnn_opset17/model.onnx",
+            "tests/data/pytorch/gru_packed_bidi/model.onnx", "models/bigru_tagger/model.onnx"):
+    check_macs(rel, os.path.join(root, rel), onnx.load(os.path.join(root, rel)))
 cases = [(os.path.join(root, p), True) for p in (
     "tests/data/pytorch/lstm_2layer_bidi/model.onnx", "tests/data/pytorch/gru_packed_bidi/model.onnx",
     "models/bigru_tagger/model.onnx", "tests/data/ort/lstm_peephole_bidi_seq/model.onnx")]

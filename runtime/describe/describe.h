@@ -61,10 +61,26 @@ int lstm__du_unsupported_inside(const lstm__node *n, lstm__du_inside_fn fn, void
 /* "its then_branch holds node 'x' (Foo): why; ..." for n's verdict, into buf; "" if none. */
 const char *lstm__du_inside_text(const lstm__node *n, char *buf, size_t len);
 
+/* Multiply-adds of a node (describe_macs.c): count with every symbolic or unknown dimension
+** taken as 1, and those dimensions ("T", "batch", "?" for an unnamed unknown one). */
+#define LSTM__MACS_FREE 4
+typedef struct lstm__macs {
+    uint64_t count;
+    int n_free;
+    const char *free[LSTM__MACS_FREE];
+} lstm__macs;
+/* 1 when the node is one whose multiply-adds are counted (Conv, ConvTranspose, Gemm, MatMul,
+** LSTM, GRU, RNN) and the model states the shapes that need; 0 otherwise. */
+int lstm__du_node_macs(const lstm__graph *g, const lstm__node *n, lstm__macs *m);
+/* "1,234,567 x T x batch" */
+const char *lstm__du_macs_text(const lstm__macs *m, char *buf, size_t len);
+
 /* Totals over the graph and every subgraph. */
 typedef struct lstm__du_totals {
     int64_t graphs, nodes, supported;
     uint64_t params, bytes;
+    uint64_t macs;     /* multiply-adds of the nodes counted, free dimensions taken as 1 */
+    int64_t macs_free; /* of which nodes had free dimensions */
 } lstm__du_totals;
 void lstm__du_count(const lstm__graph *g, lstm__du_totals *t);
 /* Op histogram over the graph and its subgraphs, in first-seen order (depth first); returns

@@ -264,6 +264,18 @@ static void nodes_json(lstm__out *f, const lstm__dctx *c, const lstm__graph *g, 
         }
         lstm__outf(f, "}");
         if (c->linked) {
+            lstm__macs mc;
+            if (lstm__du_node_macs(g, n, &mc)) {
+                lstm__outf(f, ", \"macs\": {\"count\": %llu, \"per\": [",
+                           (unsigned long long)mc.count);
+                for (int q = 0; q < mc.n_free; q++) {
+                    if (q) lstm__outs(f, ", ");
+                    lstm__out_json_str(f, mc.free[q]);
+                }
+                lstm__outs(f, "]}");
+            } else {
+                lstm__outs(f, ", \"macs\": null");
+            }
             lstm__outf(f, ", \"params\": %llu, \"supported\": %s, \"reason\": ",
                        (unsigned long long)lstm__du_node_params(g, n),
                        n->support ? "false" : "true");
@@ -396,9 +408,11 @@ void lstm__describe_json(lstm__out *f, const lstm__dctx *c)
         lstm__outf(f,
                    ",\n  \"totals\": {\"parameters\": %llu, \"initializer_bytes\": %llu, "
                    "\"nodes\": %lld, \"supported_nodes\": %lld, \"graphs\": %lld, "
-                   "\"main_graph_nodes\": %d},\n  \"op_histogram\": {",
+                   "\"main_graph_nodes\": %d, \"macs\": %llu, \"macs_nodes_with_free_dims\": "
+                   "%lld},\n  \"op_histogram\": {",
                    (unsigned long long)t.params, (unsigned long long)t.bytes, (long long)t.nodes,
-                   (long long)t.supported, (long long)t.graphs, g->n_nodes);
+                   (long long)t.supported, (long long)t.graphs, g->n_nodes,
+                   (unsigned long long)t.macs, (long long)t.macs_free);
         const char **ops = lstm__calloc(&g->alloc, (size_t)t.nodes + 1, sizeof *ops);
         int *counts = lstm__calloc(&g->alloc, (size_t)t.nodes + 1, sizeof *counts);
         if (ops && counts) {

@@ -208,6 +208,10 @@ static void print_nodes(lstm__out *f, const lstm__dctx *c, const lstm__graph *g,
         if (c->linked) {
             uint64_t params = lstm__du_node_params(g, n);
             if (params) lstm__outf(f, "%s        params: %llu\n", ind, (unsigned long long)params);
+            lstm__macs mc;
+            if (lstm__du_node_macs(g, n, &mc))
+                lstm__outf(f, "%s        multiply-adds: %s\n", ind,
+                           lstm__du_macs_text(&mc, buf, 512));
             if (n->n_implicit) {
                 lstm__outf(f, "%s        reads from this graph inside its subgraphs:", ind);
                 for (int k = 0; k < n->n_implicit; k++)
@@ -248,6 +252,14 @@ static void print_totals(lstm__out *f, const lstm__graph *g)
                (unsigned long long)t.params, inc);
     lstm__outf(f, "    initializer bytes: %llu%s\n", (unsigned long long)t.bytes,
                sub ? " (subgraphs included)" : "");
+    if (t.macs) {
+        char mb[64];
+        lstm__macs m = {.count = t.macs};
+        lstm__outf(
+            f, "    multiply-adds: %s (Conv, ConvTranspose, Gemm, MatMul, LSTM, GRU, RNN%s%s)\n",
+            lstm__du_macs_text(&m, mb, sizeof mb), sub ? "; every branch counted" : "",
+            t.macs_free ? "; symbolic or unknown dimensions taken as 1" : "");
+    }
     if (sub)
         lstm__outf(f, "    nodes: %lld (%d in the main graph, %lld in subgraphs)\n",
                    (long long)t.nodes, g->n_nodes, (long long)(t.nodes - g->n_nodes));

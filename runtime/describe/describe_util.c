@@ -271,6 +271,11 @@ static void count_graph(const lstm__graph *g, lstm__du_totals *t)
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
         t->supported += n->support == NULL;
+        lstm__macs m;
+        if (lstm__du_node_macs(g, n, &m)) {
+            t->macs += m.count;
+            t->macs_free += m.n_free > 0;
+        }
         lstm__graph *sg;
         for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) count_graph(sg, t);
     }
