@@ -10,9 +10,9 @@
 #include <string.h>
 
 typedef struct dims {
-    int rank;                            /* -1: unknown */
-    int64_t d[LSTM__MAX_RANK];           /* -1 where unknown */
-    const char *name[LSTM__MAX_RANK];    /* symbolic names, or NULL */
+    int rank;                         /* -1: unknown */
+    int64_t d[LSTM__MAX_RANK];        /* -1 where unknown */
+    const char *name[LSTM__MAX_RANK]; /* symbolic names, or NULL */
 } dims;
 
 /* The shape of node n's input k as the model states it (an outer value's from its origin). */
@@ -137,8 +137,10 @@ static int conv(const lstm__graph *g, const lstm__node *n, lstm__macs *m, int tr
         if (!strcmp(pad, "SAME_UPPER") || !strcmp(pad, "SAME_LOWER"))
             out = (in + s - 1) / s;
         else
-            out = (in + attr_at(n, "pads", i, 0) + attr_at(n, "pads", sp + i, 0) - dl * (k - 1) -
-                   1) / s + 1;
+            out =
+                (in + attr_at(n, "pads", i, 0) + attr_at(n, "pads", sp + i, 0) - dl * (k - 1) - 1) /
+                    s +
+                1;
         c *= (uint64_t)(out > 0 ? out : 0);
     }
     m->count = c;
