@@ -2,8 +2,11 @@
 """Side-by-side benchmark: this library (in-process, bench_ours), onnxruntime (npm
 onnxruntime-node, CPU) and PyTorch (Debian python3-torch) on the same ONNX models (PyTorch
 exports, opset 14, float32), 1 and 2 threads, each engine in its own process. Prints medians,
-ratios (onnxruntime / ours, PyTorch / ours) and peak RSS; rewrites bench/README.md and plots
-the batch and hidden-size sweeps to bench/sweeps.png.
+ratios (onnxruntime / ours, PyTorch / ours) and peak RSS. Results are kept per kind of machine
+(bench/results.json: "avx512" for a CPU with AVX-512, "avx2" for one with AVX2 and no AVX-512,
+"avx512+LSTM_ISA=avx2" when this library is capped to its AVX2 kernels on an AVX-512 CPU, ...);
+a run replaces its own kind's results and leaves the others, then rewrites bench/README.md
+with every kind side by side, and plots this run's sweeps to bench/sweeps.png.
 
     /usr/bin/python3 bench/run.py [--quick]
 
@@ -107,6 +110,20 @@ def kernels():
     return isa, "CPU flags and LSTM_ISA"
 
 
+def machine_kind(info):
+    flags = set()
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                break
+    kind = ("avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else
+            platform.machine())
+    if info["LSTM_ISA"]:
+        kind += "+LSTM_ISA=" + info["LSTM_ISA"]
+    return kind
+
+
 def machine():
     k, source = kernels()
     return {"date": datetime.date.today().isoformat(), "cpu": cpu_model(),
@@ -148,12 +165,35 @@ def main():
                       row["onnxruntime"]["best_round_ms"] / row["ours"]["best_round_ms"], p, p / o,
                       row["ours"]["peak_rss_kb"], row["onnxruntime"]["peak_rss_kb"],
                       row["pytorch"]["peak_rss_kb"]), flush=True)
-    write_report(results, info)
-    with open(os.path.join(HERE, "results.json"), "w") as f:
-        doc = {"machine": info}
-        doc.update({"%s/%dthr" % k: v for k, v in results.items()})
-        json.dump(doc, f, indent=1)
+    kind = machine_kind(info)
+    path = os.path.join(HERE, "results.json")
+    try:
+        kinds = json.load(open(path)).get("kinds", {})
+    except (OSError, ValueError):
+        kinds = {}
+    doc = {"machine": info}
+    doc.update({"%s/%dthr" % k: v for k, v in results.items()})
+    kinds[kind] = doc
+    with open(path, "w") as f:
+        json.dump({"kinds": kinds}, f, indent=1)
+    write_report(kinds)
     plot(results)
+
+
+KIND_TITLES = {"avx512": "AVX-512 machine",
+               "avx512+LSTM_ISA=avx2": "AVX-512 machine, this library on its AVX2 kernels "
+                                       "(LSTM_ISA=avx2; onnxruntime and PyTorch on AVX-512)",
+               "avx2": "AVX2-only machine"}
+
+
+def kind_results(doc):
+    out = {}
+    for k, v in doc.items():
+        if k == "machine":
+            continue
+        name, thr = k.rsplit("/", 1)
+        out[(name, int(thr[:-3]))] = v
+    return out
 
 
 def table(results, cfgs):
@@ -171,7 +211,47 @@ def table(results, cfgs):
     return "\n".join(lines)
 
 
-def write_report(results, info):
+def side_by_side(kinds, cfgs):
+    order = [k for k in KIND_TITLES if k in kinds] + sorted(k for k in kinds if k not in KIND_TITLES)
+    head = "| configuration | threads | " + " | ".join("%s: ort / ours" % k for k in order) + " |"
+    lines = [head, "|---|---|" + "---|" * len(order)]
+    res = {k: kind_results(kinds[k]) for k in order}
+    for cfg in cfgs:
+        for threads in (1, 2):
+            cells = []
+            for k in order:
+                row = res[k].get((cfg["name"], threads))
+                cells.append("%.2f" % (row["onnxruntime"]["median_ms"] / row["ours"]["median_ms"])
+                             if row else "not measured")
+            lines.append("| %s | %d | %s |" % (cfg["name"], threads, " | ".join(cells)))
+    return "\n".join(lines), order
+
+
+def write_report(kinds):
+    summary, order = side_by_side(kinds, FIVE + BATCH_SWEEP + HIDDEN_SWEEP)
+    sections = []
+    for k in order:
+        info, results = kinds[k]["machine"], kind_results(kinds[k])
+        sections.append("""## %s
+
+Measured %s on %s (%d cores, %s), kernels: %s (from %s), LSTM_ISA=%s,
+OPENBLAS_CORETYPE=%s.
+
+### The five configurations
+
+%s
+
+### Batch sweep (LSTM, I = H = 256, T = 100)
+
+%s
+
+### Hidden-size sweep (LSTM, I = H, B = 1, T = 100)
+
+%s
+""" % (KIND_TITLES.get(k, k), info["date"], info["cpu"], info["cores"], info["arch"],
+           info["kernels"], info["kernels_from"], info["LSTM_ISA"] or "(not set)",
+           info["OPENBLAS_CORETYPE"] or "(not set)", table(results, FIVE),
+           table(results, BATCH_SWEEP), table(results, HIDDEN_SWEEP)))
     with open(os.path.join(HERE, "README.md"), "w") as f:
         f.write("""# Benchmarks
 
@@ -186,28 +266,21 @@ median (the least disturbed by other load on the machine); every round's median 
 `bench/results.json`.
 Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
 noisy: compare ratios from one run, not absolute times across runs. `bench/threads.py` compares
-this library's 1 and 2 threads within one process (`bench/bench_pair.c`), pair by pair.
+this library's 1 and 2 threads within one process (`bench/bench_pair.c`), pair by pair. Each
+kind of machine keeps its own results; a run replaces those of the kind it runs on.
 
-Measured %s on %s (%d cores, %s), kernels: %s (from %s), LSTM_ISA=%s,
-OPENBLAS_CORETYPE=%s (`bench/results.json` keeps the same under "machine").
-
-## The five configurations
+## onnxruntime / ours, every kind of machine
 
 %s
 
-## Batch sweep (LSTM, I = H = 256, T = 100)
-
 %s
-
-## Hidden-size sweep (LSTM, I = H, B = 1, T = 100)
-
-%s
-
 ![sweeps](sweeps.png)
-""" % (info["date"], info["cpu"], info["cores"], info["arch"], info["kernels"],
-       info["kernels_from"], info["LSTM_ISA"] or "(not set)",
-       info["OPENBLAS_CORETYPE"] or "(not set)", table(results, FIVE),
-       table(results, BATCH_SWEEP), table(results, HIDDEN_SWEEP)))
+
+Other benchmarks here: `bench_kernels` (the GEMM kernels against the FMA peak and OpenBLAS,
+[kernels.md](kernels.md)), `plan_scale.py` / `plan_bench` (loading and planning at scale),
+`threads.py` (1 vs 2 threads), `conv_bench.py` and `silero_bench.py` (the real-model
+front-ends; see the README's Speed section).
+""" % (summary, "\n".join(sections)))
 
 
 def plot(results):

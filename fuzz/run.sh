@@ -14,11 +14,18 @@ fi
 ninja -C build-fuzz > /dev/null
 mkdir -p fuzz/corpus-load fuzz/corpus-run fuzz/findings
 i=0
-for m in tests/data/*/*/model.onnx models/*/model.onnx; do
+# control flow (If, Loop, Scan, sequences, optionals) from libonnx-testdata as well
+td=/usr/share/libonnx-testdata/data/node
+for m in tests/data/*/*/model.onnx models/*/model.onnx $td/test_if*/model.onnx \
+         $td/test_loop*/model.onnx $td/test_scan*/model.onnx $td/test_sequence_*/model.onnx \
+         $td/test_optional_*/model.onnx $td/test_range_*_expanded/model.onnx; do
+    [ -f "$m" ] || continue
     i=$((i + 1))
     [ -f "fuzz/corpus-load/seed$i" ] || cp "$m" "fuzz/corpus-load/seed$i"
 done
-for k in 0 1 2 3 4 5 6; do
+# one seed per fuzz_run model (the first byte picks it: fuzz/fuzz_run.c's paths)
+nmodels=$(grep -c '^    "[^"]*model.onnx",$' fuzz/fuzz_run.c)
+for k in $(seq 0 $((nmodels - 1))); do
     [ -f "fuzz/corpus-run/seed$k" ] || printf "\\$(printf '%03o' $k)\\001\\002\\003\\004\\005\\006\\007" > "fuzz/corpus-run/seed$k"
     # the same on the two-thread sessions, with a batch of 17 where the batch is free
     [ -f "fuzz/corpus-run/seed2t$k" ] || printf "\\$(printf '%03o' $k)\\003\\217\\217\\217\\005\\006\\007" > "fuzz/corpus-run/seed2t$k"
@@ -38,7 +45,7 @@ for f in load run; do
     # from fuzz/findings: with -jobs, libFuzzer writes its fuzz-N.log files in the current folder
     # shellcheck disable=SC2086
     (cd fuzz/findings && "../../build-fuzz/fuzz/fuzz_$f" "../corpus-$f" -max_total_time="$secs" \
-        -max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=1024 $par -artifact_prefix=./ \
+        -max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=60 $par -artifact_prefix=./ \
         -print_final_stats=1 > "fuzz_$f.log" 2>&1) || status=1
     grep -E '^stat::number_of_executed_units|^stat::peak_rss|Done|ERROR|SUMMARY' "fuzz/findings/fuzz_$f.log" | head -n 5 || true
     echo "corpus: $(ls "fuzz/corpus-$f" | wc -l) files, $(du -sk "fuzz/corpus-$f" | cut -f1) KiB"

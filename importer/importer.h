@@ -52,7 +52,7 @@ void lstm__pb_budget_init(lstm__pb_budget *b, const lstm__alloc *a, uint64_t lim
 
 /* The newest ai.onnx opset whose operator versions this runtime was written and tested
 ** against (every operator in runtime/ops/ops.def as of that opset). */
-#define LSTM__ONNX_OPSET_KNOWN 22
+#define LSTM__ONNX_OPSET_KNOWN 25
 /* Warn through opt->log when the model imports a newer ai.onnx opset (import_opset.c). */
 void lstm__imp_opset_warn(const lstm__graph *g, const lstm_options *opt);
 

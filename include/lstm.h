@@ -197,11 +197,15 @@ enum {
 };
 
 /* Describe a model through write (called zero or more times, from this thread, before the call
-** returns). A model that failed to load is described as far as it was read, with the reason
-** (JSON: the "error" field). Returns LSTM_EINVAL for a NULL model or callback or an unknown
+** returns); subgraphs are shown under their node (text: indented, JSON: nested, DOT: clusters),
+** and totals count them. A model that failed to load is described as far as it was read, with
+** the reason (JSON: the "error" field). Returns LSTM_EINVAL for a NULL model or callback or an
+*unknown
 ** format, else LSTM_OK. */
 LSTM_API int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn write, void *ud);
-/* Explain the recurrent nodes of a usable model (or only the one named `node`): the cell's
+/* Explain the recurrent nodes of a usable model, those inside subgraphs (If branches, Loop and
+** Scan bodies) included, or only the one named `node` (its name, or inside a subgraph its
+** qualified name "If_1/then_branch/lstm" as the trace and profile give it): the cell's
 ** equations with the node's attributes put in, weight statistics per gate block, and warnings
 ** for common conversion mistakes. LSTM_EINVAL when there is no such node. */
 LSTM_API int lstm_model_explain(const lstm_model *m, const char *node, lstm_write_fn write,
@@ -295,13 +299,17 @@ LSTM_API int lstm_session_output_copy(lstm_session *s, const char *name, void *d
 ** does not feed carries its final state into the next run, so a sequence fed in chunks gives
 ** the outputs of one run over the whole sequence. Reverse and bidirectional nodes cannot
 ** stream: the run is refused with a message naming the node. The batch size must stay the
-** same between runs until lstm_session_reset_state. */
+** same between runs until lstm_session_reset_state. Nodes inside If branches stream (each
+** node keeps its own state, whichever branch runs); nodes inside Loop and Scan bodies never
+** do: they run once per iteration, and every iteration starts from their initial state. */
 LSTM_API int lstm_session_set_streaming(lstm_session *s, int on);
-/* Gate tracing (off by default): after every run, fn receives, for every LSTM / GRU / RNN node
-** and each of its gates, the values at every step as float32 [T, num_directions, batch,
-** hidden] in original time order (padded steps are 0). Gates: LSTM "i", "f", "o", "g" (the
-** candidate), "c" (cell), "h"; GRU "z", "r", "g", "h"; RNN "h". Pointers are valid during the
-** call only. fn NULL turns tracing off; off, it costs nothing. */
+/* Gate tracing (off by default): during every run, fn receives, for every LSTM / GRU / RNN node
+** that ran and each of its gates, the values at every step as float32 [T, num_directions,
+** batch, hidden] in original time order (padded steps are 0). Gates: LSTM "i", "f", "o", "g"
+** (the candidate), "c" (cell), "h"; GRU "z", "r", "g", "h"; RNN "h". A node inside a subgraph
+** is named by its qualified name, "If_1/then_branch/lstm" (owner, attribute, name at each
+** level); one inside a Loop or Scan body reports once per iteration. Pointers are valid during
+** the call only. fn NULL turns tracing off; off, it costs nothing. */
 typedef void (*lstm_trace_fn)(void *ud, const char *node, const char *op_type, const char *gate,
                               const int64_t dims[4], const float *values);
 LSTM_API int lstm_session_set_trace(lstm_session *s, lstm_trace_fn fn, void *ud);
@@ -311,8 +319,11 @@ LSTM_API int lstm_session_set_trace(lstm_session *s, lstm_trace_fn fn, void *ud)
 LSTM_API int lstm_session_set_profiling(lstm_session *s, int on);
 /* The counts so far through write, slowest node first: LSTM_DESCRIBE_TEXT (a table: share,
 ** ms per run, total ms, node) or LSTM_DESCRIBE_JSON ({"runs", "ms_per_run", "nodes": [{"index",
-** "name", "op_type", "ms_per_run", "total_ms", "share"}]}). Only nodes that run at every run
-** are listed (constants folded at load and shape arithmetic done when planning are not).
+** "name", "op_type", "graph", "ms_per_run", "total_ms", "share"}]}). Only nodes that run at
+** every run are listed (constants folded at load and shape arithmetic done when planning are
+** not). Nodes inside subgraphs are listed too, with their graph's path ("graph": "If_1/
+** then_branch", "" for the main graph; "name" qualified: "If_1/then_branch/lstm") and the time
+** of every iteration; that time also counts in their owner's, so shares add up to more than 1.
 ** LSTM_EINVAL for a NULL session or callback or another format. */
 LSTM_API int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void *ud);
 

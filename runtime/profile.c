@@ -76,7 +76,10 @@ int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void 
             lstm__outs(&o, ", \"op_type\": ");
             lstm__out_json_str(&o, nd->op_type);
             lstm__outs(&o, ", \"graph\": ");
-            lstm__out_json_str(&o, lstm__graph_path(x->plan->g, k.lbuf, sizeof k.lbuf));
+            /* The qualified path of its graph ("Loop_1/body"), "" for the main graph. */
+            size_t l = strlen(lstm__du_qualify(x->plan->g, NULL, k.lbuf, sizeof k.lbuf));
+            if (l) k.lbuf[l - 1] = '\0';
+            lstm__out_json_str(&o, k.lbuf);
             lstm__outf(&o,
                        ", \"ms_per_run\": %.6f, \"total_ms\": %.6f, \"share\": %.6f, "
                        "\"fused\": %s, \"absorbs\": %s}",

@@ -27,10 +27,12 @@ static int check_supported(lstm_session *s, const lstm__graph *g, int invalid_on
             lstm__graph_path(g, path, sizeof path);
             const char *why = n->support ? n->support : "not supported";
             int code = invalid ? LSTM_EMODEL : LSTM_EUNSUPPORTED;
-            /* Parse errors name the node already. */
+            /* Parse errors name the node already (some without the graph's path). */
             if (strncmp(why, path, strlen(path)) == 0 &&
                 strncmp(why + strlen(path), lb, strlen(lb)) == 0)
                 return lstm__errf(&s->diag, code, "%s", why);
+            if (strncmp(why, lb, strlen(lb)) == 0)
+                return lstm__errf(&s->diag, code, "%s%s", path, why);
             return lstm__errf(&s->diag, code, "%s%s: %s", path, lb, why);
         }
         lstm__graph *sg;

@@ -96,7 +96,9 @@ static int claim_parts(lstm__workers *w, int helper)
 static void *helper(void *arg)
 {
     lstm__workers *w = arg;
-    unsigned long seen = atomic_load(&w->gen);
+    /* Generation 0 is the pool's start: a helper that starts after the first job was handed
+    ** out must still see that job as new. */
+    unsigned long seen = 0;
     for (;;) {
         int64_t t0 = now_ns(), limit = atomic_load_explicit(&w->spin_ns, memory_order_relaxed);
         for (int i = 1; atomic_load(&w->gen) == seen && !atomic_load(&w->stop); i++) {

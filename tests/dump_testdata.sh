@@ -1,7 +1,8 @@
 #!/bin/sh
 # lstm-dump over every model of Debian's libonnx-testdata: each must exit 0, or 1 with a
 # message on stderr; never crash or trip a sanitizer (exit 223 in the sanitizer build). Every
-# --json output must parse, and the --dot output of every recurrent model must render.
+# --json output must parse, and the --dot output of every recurrent model and every model with
+# subgraphs (If, Loop, Scan, SequenceMap: clusters) must render.
 # usage: dump_testdata.sh LSTM_DUMP TESTDATA_DIR
 set -u
 dump=$1
@@ -44,7 +45,9 @@ print("%d JSON documents parse" % len(files))
 PY
 if command -v dot > /dev/null; then
     for m in "$data"/node/test_lstm_*/model.onnx "$data"/node/test_gru_*/model.onnx \
-             "$data"/node/test_*rnn_*/model.onnx "$data"/pytorch-converted/*/model.onnx; do
+             "$data"/node/test_*rnn_*/model.onnx "$data"/pytorch-converted/*/model.onnx \
+             "$data"/node/test_if*/model.onnx "$data"/node/test_loop*/model.onnx \
+             "$data"/node/test_scan*/model.onnx "$data"/node/test_sequence_map*/model.onnx; do
         [ -f "$m" ] || continue
         if ! "$dump" --dot "$m" | dot -Tsvg > /dev/null 2> "$tmp/dot.err"; then
             bad=$((bad + 1))

@@ -265,6 +265,50 @@ Onnx__AttributeProto *tb_attr_ints(tb_model *m, Onnx__NodeProto *n, const char *
     return a;
 }
 
+Onnx__GraphProto *tb_take_graph(tb_model *m, const char *name, int k, const char *inputs,
+                                const char *outputs)
+{
+    Onnx__GraphProto *g = tb_graph(m), *sg = tb_alloc(m, sizeof *sg);
+    onnx__graph_proto__init(sg);
+    sg->name = tb_strdup(m, name);
+    sg->n_node = (size_t)k;
+    sg->node = tb_alloc(m, (size_t)(k + 1) * sizeof *sg->node);
+    for (int i = 0; i < k; i++) sg->node[i] = g->node[g->n_node - (size_t)k + (size_t)i];
+    g->n_node -= (size_t)k;
+    const char *lists[2] = {inputs, outputs};
+    for (int l = 0; l < 2; l++) {
+        size_t n = 0;
+        Onnx__ValueInfoProto **vi = tb_alloc(m, (strlen(lists[l]) + 2) * sizeof *vi);
+        for (const char *p = lists[l]; *p;) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            vi[n] = tb_alloc(m, sizeof *vi[n]);
+            onnx__value_info_proto__init(vi[n]);
+            char *nm = tb_alloc(m, len + 1);
+            memcpy(nm, p, len);
+            nm[len] = 0;
+            vi[n++]->name = nm;
+            p += len + (e != NULL);
+        }
+        if (l == 0) {
+            sg->n_input = n;
+            sg->input = vi;
+        } else {
+            sg->n_output = n;
+            sg->output = vi;
+        }
+    }
+    return sg;
+}
+
+Onnx__AttributeProto *tb_attr_graph(tb_model *m, Onnx__NodeProto *n, const char *name,
+                                    Onnx__GraphProto *g)
+{
+    Onnx__AttributeProto *a = attr(m, n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
+    a->g = g;
+    return a;
+}
+
 const uint8_t *tb_pack(tb_model *m, size_t *len)
 {
     *len = onnx__model_proto__get_packed_size(&m->mp);

@@ -41,6 +41,12 @@ Onnx__AttributeProto *tb_attr_floats(tb_model *m, Onnx__NodeProto *n, const char
                                      const float *v, size_t count);
 Onnx__AttributeProto *tb_attr_ints(tb_model *m, Onnx__NodeProto *n, const char *name,
                                    const int64_t *v, size_t count);
+/* A subgraph made of the last k nodes added to the main graph (moved out of it), with these
+** comma-separated input and output names (no types; "" for none). */
+Onnx__GraphProto *tb_take_graph(tb_model *m, const char *name, int k, const char *inputs,
+                                const char *outputs);
+Onnx__AttributeProto *tb_attr_graph(tb_model *m, Onnx__NodeProto *n, const char *name,
+                                    Onnx__GraphProto *g);
 /* An arena allocation that lives as long as the model. */
 void *tb_alloc(tb_model *m, size_t size);
 char *tb_strdup(tb_model *m, const char *s);

@@ -180,6 +180,28 @@ except (OSError, ValueError, KeyError) as e:
 check("profile JSON", ok, str(prof))
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--profile")
 check("profile of one run", rc == 0 and "profile: 1 run timed" in out and "probs: float32" in out, out + err)
+# Nodes inside a subgraph (a Loop whose body runs an LSTM step): listed with their graph's path,
+# their time inside their owner's (the main graph's shares alone sum to 100%).
+lp = os.path.join(root, "tests", "data", "trace", "loop_lstm")
+rc, out, err = lstm_run(os.path.join(lp, "model.onnx"), "--input", "X=" + os.path.join(lp, "X.npy"),
+                        "--profile", "--profile-json", pj)
+rows = re.findall(r"^\s+([\d.]+)%\s+([\d.]+)\s+([\d.]+)  (.*)$", out, re.M)
+labels = [r[3] for r in rows]
+check("profile lists the Loop body's nodes", rc == 0 and "node 'Loop_1' (Loop, opset 16)" in labels
+      and "node 'Loop_1' body: node 'lstm_step' (LSTM, opset 16)" in labels
+      and "node 'Loop_1' body: node #0 (Gather, opset 16)" in labels and len(rows) == 5, out + err)
+try:
+    prof = json.load(open(pj))
+    by = {(n["graph"], n["index"]): n for n in prof["nodes"]}
+    ok = set(by) == {("", 0), ("Loop_1/body", 0), ("Loop_1/body", 1), ("Loop_1/body", 2),
+                     ("Loop_1/body", 3)} and \
+        by[("Loop_1/body", 2)]["name"] == "Loop_1/body/lstm_step" and \
+        by[("Loop_1/body", 2)]["op_type"] == "LSTM" and \
+        by[("Loop_1/body", 2)]["total_ms"] <= by[("", 0)]["total_ms"] and \
+        abs(sum(n["share"] for n in prof["nodes"] if n["graph"] == "") - 1) < 1e-3
+except (OSError, ValueError, KeyError) as e:
+    ok, prof = False, e
+check("profile JSON of subgraph nodes", ok, str(prof))
 
 # --test: a folder of cases, and a mismatch
 rc, out, err = lstm_run("--test", os.path.join(root, "models"))
@@ -230,20 +252,20 @@ with open(opb, "wb") as f:
 rc, out, err = lstm_run("--test", ints, "--rtol", "1", "--atol", "10")
 check("integers compared exactly", rc == 1 and "expected 8, got 7; compared exactly" in out, out)
 
-# An ai.onnx opset newer than the runtime knows (the classifier restamped from 14 to 23 and
+# An ai.onnx opset newer than the runtime knows (the classifier restamped from 14 to 26 and
 # 999): it runs, with the outputs of opset 14, and a warning naming the domain and version.
 rc0, out0, err0 = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"))
 check("opset 14 runs without a warning", rc0 == 0 and "warning" not in err0, err0)
 model = open(os.path.join(clf, "model.onnx"), "rb").read()
 stamp = b"\x42\x02\x10\x0e"  # opset_import { version: 14 }
 check("the classifier imports ai.onnx 14 once", model.count(stamp) == 1)
-for v, enc in ((23, b"\x17"), (999, b"\xe7\x07")):
+for v, enc in ((26, b"\x1a"), (999, b"\xe7\x07")):
     newer = os.path.join(tmp, "opset%d.onnx" % v)
     with open(newer, "wb") as f:
         f.write(model.replace(stamp, b"\x42" + bytes([2 + len(enc) - 1]) + b"\x10" + enc))
     rc, out, err = lstm_run(newer, "--input", "features=" + os.path.join(tmp, "x.npy"))
     check("opset %d runs with a warning" % v,
-          rc == 0 and "lstm-run: warning: the model imports ai.onnx version %d, newer than 22" % v
+          rc == 0 and "lstm-run: warning: the model imports ai.onnx version %d, newer than 25" % v
           in err and out == out0, err)
 # Explicit-state streaming: a PyTorch LSTM exported with (x, h0, c0) -> (y, hn, cn), fed in
 # chunks of 5 steps with hn -> h0 and cn -> c0 carried, gives PyTorch's one-call outputs

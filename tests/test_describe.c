@@ -1,5 +1,6 @@
 /* test_describe.c — lstm_model_describe and lstm_model_explain: the explained cell for models
-** with and without peepholes and coupled gates, and each conversion warning. */
+** with and without peepholes and coupled gates, each conversion warning, and recurrent nodes
+** inside subgraphs (found, named by their qualified name, weights read from the outer scope). */
 #include "test_util.h"
 
 #include <stdlib.h>
@@ -158,6 +159,99 @@ static void describe_api(void **state)
     tb_free(m);
 }
 
+/* An LSTM "top" in the main graph and the same LSTM (the same weights, read from the main graph)
+** inside an If's then_branch; the else_branch holds an operator this runtime lacks. */
+static tb_model *lstm_in_if(void)
+{
+    tb_model *m = cell("LSTM", "X,W,R,B", 2, 1.0f);
+    tb_input(m, "cond", 9, 0, NULL, NULL);
+    tb_node(m, "LSTM", "inner", "X,W,R,B", ",h");
+    Onnx__GraphProto *then_g = tb_take_graph(m, "then", 1, "", "h");
+    tb_node(m, "Foo", "foo", "X", "e");
+    Onnx__GraphProto *else_g = tb_take_graph(m, "else", 1, "", "e");
+    Onnx__NodeProto *n = tb_node(m, "If", "iff", "cond", "Z");
+    tb_attr_graph(m, n, "then_branch", then_g);
+    tb_attr_graph(m, n, "else_branch", else_g);
+    tb_output(m, "Z", F32, -1, NULL, NULL);
+    return m;
+}
+
+/* The lines of text after the line starting with `from`, up to the next blank line. */
+static void section(char *out, size_t n, const char *from)
+{
+    const char *p = strstr(text, from);
+    assert_non_null(p);
+    const char *e = strstr(p, "\n\n");
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len >= n) len = n - 1;
+    memcpy(out, p, len);
+    out[len] = 0;
+}
+
+static void explain_in_subgraph(void **state)
+{
+    (void)state;
+    tb_model *m = lstm_in_if();
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("== node 'cell' (LSTM), operator version 14");
+    has("== node 'iff/then_branch/inner' (LSTM), operator version 14");
+    /* The same weights, read from the main graph: the same statistics, and the same note
+    ** about the forget gate's bias. */
+    static char top[8192], inner[8192];
+    section(top, sizeof top, "== node 'cell'");
+    section(inner, sizeof inner, "== node 'iff/then_branch/inner'");
+    const char *a = strstr(top, "  weights per gate block"), *b = strstr(inner, "  weights per");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(b, "note: the forget gate's bias stands out (mean 1.00"));
+    assert_null(strstr(b, "(not a constant)"));
+    /* By qualified name or by name; a wrong path finds nothing. */
+    assert_int_equal(explain(m, "iff/then_branch/inner"), LSTM_OK);
+    has("== node 'iff/then_branch/inner' (LSTM)");
+    hasnt("== node 'cell'");
+    assert_int_equal(explain(m, "inner"), LSTM_OK);
+    has("== node 'iff/then_branch/inner' (LSTM)");
+    assert_int_equal(explain(m, "iff/else_branch/inner"), LSTM_EINVAL);
+    tb_free(m);
+}
+
+/* Each format shows the subgraphs, the If's verdict names what inside cannot run, and the
+** totals count every graph (the structure is checked against the model by
+** tests/describe_check.py). */
+static void describe_subgraphs(void **state)
+{
+    (void)state;
+    tb_model *m = lstm_in_if();
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    text[0] = 0;
+    assert_int_equal(lstm_model_describe(md, LSTM_DESCRIBE_TEXT, capture, NULL), LSTM_OK);
+    has("        ==== subgraph iff/then_branch (graph 'then') ====\n");
+    has("        Node 0 | inner [Op: LSTM, opset 14]\n");
+    has("                supported: yes\n");
+    has("        supported: yes, but its else_branch holds node 'foo' (Foo): no implementation "
+        "of Foo\n");
+    has("    nodes: 4 (2 in the main graph, 2 in subgraphs)\n");
+    has("    supported nodes: 3/4 (subgraphs included)\n");
+    text[0] = 0;
+    assert_int_equal(lstm_model_describe(md, LSTM_DESCRIBE_JSON, capture, NULL), LSTM_OK);
+    has("\"graph\": {\"path\": \"iff/then_branch\", \"graph_name\": \"then\", \"depth\": 1, "
+        "\"outer_values\": [\"X\", \"W\", \"R\", \"B\"]");
+    has("\"unsupported_inside\": [{\"attribute\": \"else_branch\", \"graph\": "
+        "\"iff/else_branch\", \"index\": 0, \"name\": \"foo\", \"op_type\": \"Foo\", "
+        "\"reason\": \"no implementation of Foo\"}]");
+    text[0] = 0;
+    assert_int_equal(lstm_model_describe(md, LSTM_DESCRIBE_DOT, capture, NULL), LSTM_OK);
+    has("  subgraph cluster_g1 {\n    label=\"iff/then_branch\";");
+    has("  in0 -> g1_n0 [label=\"X\", style=dashed];\n");
+    has("  n1 -> g1_n0 [lhead=cluster_g1, style=dotted, arrowhead=none, label=\"then_branch\"];");
+    lstm_model_close(md);
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +259,8 @@ int main(void)
         cmocka_unit_test(peepholes_and_coupled_gates),
         cmocka_unit_test(warnings),
         cmocka_unit_test(describe_api),
+        cmocka_unit_test(explain_in_subgraph),
+        cmocka_unit_test(describe_subgraphs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

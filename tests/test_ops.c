@@ -142,6 +142,17 @@ static void h_rows(void **state)
     rc = run1(m, (feed[]){{"A", F32, 3, {2, 1, 3}, x6, 24}, {"B", F32, 3, {3, 3, 1}, x6, 36}}, 2,
               msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "batch dimensions 2 and 3 do not broadcast");
+    /* Empty operands (fuzz_load found an offset taken on an empty tensor's NULL data): K = 0
+    ** gives zeros (NumPy: np.zeros((2, 0)) @ np.zeros((0, 3)) is zeros((2, 3))), M = 0 an empty
+    ** output. */
+    float z6[6] = {9, 9, 9, 9, 9, 9};
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 0}, NULL, 0}, {"B", F32, 2, {0, 3}, NULL, 0}}, 2, msg,
+              z6, 6);
+    assert_int_equal(rc, LSTM_OK);
+    for (int i = 0; i < 6; i++) assert_true(z6[i] == 0.0f);
+    rc = run1(m, (feed[]){{"A", F32, 2, {0, 3}, NULL, 0}, {"B", F32, 2, {3, 2}, x6, 24}}, 2, msg,
+              NULL, 0);
+    assert_int_equal(rc, LSTM_OK);
     tb_free(m);
 
     int64_t st[1] = {0}, en[1] = {2}, ax[1] = {0}, sp[1] = {0};
@@ -797,6 +808,37 @@ static void pad_late_values(void **state)
 }
 
 /* NaN propagates where IEEE says so and never becomes undefined behaviour. */
+/* Split sizes read from an input may be huge: their sum must not overflow (fuzz_load found
+** Split adding two sizes past INT64_MAX). The same for SplitToSequence, whose scalar split may
+** be huge too (one part). */
+static void split_sizes_overflow(void **state)
+{
+    (void)state;
+    char msg[512];
+    const int64_t big[2] = {INT64_MAX / 2 + 3, INT64_MAX / 2 + 3}, huge = INT64_MAX;
+    tb_model *m = tb_new(8, 17);
+    tb_input(m, "A", F32, -1, NULL, NULL);
+    tb_input(m, "B", I64, -1, NULL, NULL);
+    tb_node(m, "Split", "op", "A,B", "Y,Z");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    tb_output(m, "Z", F32, -1, NULL, NULL);
+    int rc =
+        run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 1, {2}, big, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Split, opset 17): split sizes add up to more than axis 0's 6");
+    tb_free(m);
+    m = one("SplitToSequence", "A,B", 2, (int[]){F32, I64});
+    rc =
+        run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 1, {2}, big, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (SplitToSequence, opset 17): split sums to more than the axis' 6");
+    rc = run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I64, 0, {0}, &huge, 8}}, 2, msg, NULL,
+              0);
+    if (rc) print_error("%s\n", msg);
+    assert_int_equal(rc, LSTM_OK);
+    tb_free(m);
+}
+
 static void nan_inputs(void **state)
 {
     (void)state;
@@ -930,6 +972,7 @@ int main(void)
         cmocka_unit_test(h_rows),
         cmocka_unit_test(nan_inputs),
         cmocka_unit_test(scalar_operands),
+        cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(version_forms),

@@ -809,6 +809,34 @@ static void malformed_subgraphs(void **state)
     expect_open_refused(b, LSTM_EMODEL,
                         "node 'loop' (Loop, opset 14): body has 1 inputs and 1 outputs, "
                         "expected 3 and 2");
+    /* A loop-carried value without its initial value (fuzz_load: the Loop read through the
+    ** absent input's NULL). */
+    b = tb_new(8, 16);
+    tb_input(b, "X", F32, 1, D1(2), NULL);
+    tb_node(b, "Identity", "keep", "c_in", "c_out");
+    tb_node(b, "Identity", "pass", "v_in", "v_out");
+    body = take_body(b, 2, 3, (const char *const[]){"i", "c_in", "v_in"}, 2,
+                     (const char *const[]){"c_out", "v_out"});
+    n = tb_node(b, "Loop", "loop", ",,", "Y");
+    attach(b, n, "body", body);
+    tb_output(b, "Y", F32, 1, D1(2), NULL);
+    expect_open_refused(b, LSTM_EMODEL,
+                        "node 'loop' (Loop, opset 16): input 2 is empty; every loop-carried value "
+                        "needs its initial value");
+    /* The same for a Scan's scan input. */
+    b = tb_new(8, 16);
+    tb_input(b, "S0", F32, 1, D1(2), NULL);
+    tb_node(b, "Identity", "keep", "s_in", "s_out");
+    tb_node(b, "Identity", "pass", "x_t", "y_t");
+    body = take_body(b, 2, 2, (const char *const[]){"s_in", "x_t"}, 2,
+                     (const char *const[]){"s_out", "y_t"});
+    n = tb_node(b, "Scan", "scan", "S0,", "S,Y");
+    attach(b, n, "body", body);
+    tb_attr_i(b, n, "num_scan_inputs", 1);
+    tb_output(b, "Y", F32, 2, D2(3, 2), NULL);
+    expect_open_refused(b, LSTM_EMODEL,
+                        "node 'scan' (Scan, opset 16): input 1 is empty; every state and scan "
+                        "input must be given");
     /* A name defined nowhere in scope, inside a branch. */
     b = if_model(1, 1);
     tb_graph(b)->node[0]->attribute[0]->g->node[0]->input[0] = "ghost";

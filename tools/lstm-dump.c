@@ -16,8 +16,10 @@ static void usage(FILE *f)
                "  (default)  text view: header, inputs, weights, outputs, nodes, totals\n"
                "  --json     machine-readable view (schema: docs/dump-json.md)\n"
                "  --dot      Graphviz digraph (render with: dot -Tsvg)\n"
-               "  --explain [NODE]  each LSTM/GRU/RNN node (or NODE): its equations with the\n"
-               "             node's attributes, weight statistics per gate, warnings\n"
+               "  --explain [NODE]  each LSTM/GRU/RNN node (or NODE), subgraphs included: its\n"
+               "             equations with the node's attributes, weight statistics per gate,\n"
+               "             warnings; NODE is a node name, or inside a subgraph its qualified\n"
+               "             name OWNER/ATTRIBUTE/NAME (e.g. If_1/then_branch/lstm)\n"
                "  --version  print the library version\n");
     fputs(limits_help, f);
     fprintf(f, "\n"

@@ -7,6 +7,7 @@
 #include "heatmap.h"
 #include "measure.h"
 #include "tensor_io.h"
+#include "trace.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -236,61 +237,6 @@ static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
     return 0;
 }
 
-typedef struct trace_ctx {
-    const run_cfg *c;
-    int failed;
-} trace_ctx;
-
-/* --trace: every gate of every recurrent node as NAME_GATE.npy and NAME_GATE.png. */
-static void on_trace(void *ud, const char *node, const char *op, const char *gate,
-                     const int64_t dims[4], const float *values)
-{
-    trace_ctx *tc = ud;
-    const run_cfg *c = tc->c;
-    char base[300], path[4096], err[600];
-    size_t k = 0;
-    for (const char *p = node; *p && k < 200; p++)
-        base[k++] = (*p == '/' || *p == '\\' || *p == ':' || *p == ' ') ? '_' : *p;
-    while (k > 0 && base[0] == '_') memmove(base, base + 1, k--);
-    snprintf(base + k, sizeof base - k, "_%s", gate);
-    lstm_view v = {.dtype = LSTM_DT_FLOAT, .rank = 4, .data = values};
-    for (int i = 0; i < 4; i++) v.dims[i] = dims[i];
-    v.nbytes = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]) * sizeof(float);
-    char fn[320];
-    snprintf(fn, sizeof fn, "%s.npy", base);
-    if (path_join(path, sizeof path, c->trace_dir, fn) ||
-        tio_write_npy(path, &v, err, sizeof err)) {
-        fprintf(stderr, "lstm-run: --trace: %s\n", err);
-        tc->failed = 1;
-        return;
-    }
-    int64_t T = dims[0], D = dims[1], B = dims[2], H = dims[3], b = c->trace_batch;
-    if (b >= B) {
-        fprintf(stderr, "lstm-run: --trace-batch %d: node '%s' has batch %lld\n", c->trace_batch,
-                node, (long long)B);
-        tc->failed = 1;
-        return;
-    }
-    float *m = malloc(sizeof(float) * (size_t)(T * D * H) + 1);
-    if (!m) return;
-    for (int64_t d = 0; d < D; d++)
-        for (int64_t j = 0; j < H; j++)
-            for (int64_t t = 0; t < T; t++)
-                m[((d * H + j) * T) + t] = values[((t * D + d) * B + b) * H + j];
-    /* Gates in [0, 1] on a sequential scale; candidate, cell and hidden around 0. */
-    int diverging = strcmp(gate, "g") == 0 || strcmp(gate, "c") == 0 || strcmp(gate, "h") == 0;
-    snprintf(fn, sizeof fn, "%s.png", base);
-    if (path_join(path, sizeof path, c->trace_dir, fn) ||
-        heatmap_png(path, m, (int)(D * H), (int)T, diverging, D > 1 ? (int)H : 0)) {
-        fprintf(stderr, "lstm-run: --trace: cannot write '%s'\n", path);
-        tc->failed = 1;
-    } else {
-        printf("traced %s %s gate %s: %s.npy [%lld, %lld, %lld, %lld], %s.png\n", op, node, gate,
-               base, (long long)T, (long long)D, (long long)B, (long long)H, base);
-    }
-    free(m);
-}
-
 static void write_stdout(void *ud, const char *data, size_t len)
 {
     (void)ud;
@@ -337,7 +283,8 @@ int run_model(const run_cfg *c)
     lstm_session *s = NULL;
     lstm_tensor ts[64];
     const char *names[64];
-    int nt = 0, status = 1;
+    int nt = 0, status = 1, trace_failed = 0;
+    trace_ctx tc = {.dir = c->trace_dir, .batch = c->trace_batch};
     double t0 = measure_now_ms();
     int rc = lstm_model_open(c->model, &opt, &m);
     double load_ms = measure_now_ms() - t0;
@@ -358,14 +305,13 @@ int run_model(const run_cfg *c)
         status = run_chunked(m, s, c, ts, names, nt);
         goto done;
     }
-    trace_ctx tc = {c, 0};
     if (c->trace_dir) {
         struct stat st;
         if (stat(c->trace_dir, &st) != 0 && mkdir(c->trace_dir, 0777) != 0) {
             fprintf(stderr, "lstm-run: cannot create '%s': %s\n", c->trace_dir, strerror(errno));
             goto done;
         }
-        lstm_session_set_trace(s, on_trace, &tc);
+        lstm_session_set_trace(s, trace_gate, &tc);
     }
     /* Profiled: the one run, or the timed runs after the warm-up. */
     if ((c->profile || c->profile_json) && !c->bench) lstm_session_set_profiling(s, 1);
@@ -375,6 +321,11 @@ int run_model(const run_cfg *c)
     if (rc) {
         fprintf(stderr, "lstm-run: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
         goto done;
+    }
+    /* The gates of the first run; the --bench runs are not traced. */
+    if (c->trace_dir) {
+        trace_failed = trace_write(&tc);
+        lstm_session_set_trace(s, NULL, NULL);
     }
     if (c->bench > 0) {
         double *lat = malloc(sizeof(double) * (size_t)c->bench);
@@ -415,8 +366,9 @@ int run_model(const run_cfg *c)
     }
     status = c->output_dir ? write_outputs(m, s, c) : 0;
     if (report_profile(s, c)) status = 1;
-    if (tc.failed) status = 1;
 done:
+    if (trace_failed) status = 1;
+    trace_free(&tc);
     for (int i = 0; i < nt; i++) lstm_tensor_clear(&ts[i]);
     lstm_session_close(s);
     lstm_model_close(m);

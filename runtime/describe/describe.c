@@ -2,15 +2,20 @@
 #include "describe/describe.h"
 #include "model.h"
 
-/* The first node (subgraphs included) that breaks the ONNX spec, or NULL. */
-static const lstm__node *invalid_node(const lstm__graph *g)
+#include <stdio.h>
+
+/* The first node (subgraphs included) that breaks the ONNX spec, or NULL; its graph in *in. */
+static const lstm__node *invalid_node(const lstm__graph *g, const lstm__graph **in)
 {
     for (int i = 0; g && i < g->n_nodes; i++) {
-        const lstm__node *n = &g->nodes[i], *in;
-        if (n->support_code == LSTM_EMODEL) return n;
+        const lstm__node *n = &g->nodes[i], *bad;
+        if (n->support_code == LSTM_EMODEL) {
+            *in = g;
+            return n;
+        }
         lstm__graph *sg;
         for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++)
-            if ((in = invalid_node(sg))) return in;
+            if ((bad = invalid_node(sg, in))) return bad;
     }
     return NULL;
 }
@@ -27,10 +32,22 @@ int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn write, vo
                     .linked = m->g && m->g->values && m->status == LSTM_OK};
     /* A loaded model with a node that breaks the spec is invalid: described in full, with the
     ** node's reason as the error (a session refuses it with LSTM_EMODEL). */
-    const lstm__node *bad = c.linked ? invalid_node(m->g) : NULL;
+    const lstm__graph *bg = NULL;
+    const lstm__node *bad = c.linked ? invalid_node(m->g, &bg) : NULL;
+    char msg[1024];
     if (bad) {
+        /* As the session says it: the path of the graph, the node's label, the reason. */
+        char path[512], lb[300];
+        lstm__graph_path(bg, path, sizeof path);
+        if (bad->name[0])
+            snprintf(lb, sizeof lb, "node '%.200s' (%s, opset %lld)", bad->name, bad->op_type,
+                     (long long)bad->opset);
+        else
+            snprintf(lb, sizeof lb, "node #%d (%s, opset %lld)", (int)(bad - bg->nodes),
+                     bad->op_type, (long long)bad->opset);
+        snprintf(msg, sizeof msg, "%s%s: %s", path, lb, lstm__du_reason(bg, bad));
         c.rc = LSTM_EMODEL;
-        c.errmsg = bad->support;
+        c.errmsg = msg;
     }
     if (format == LSTM_DESCRIBE_JSON)
         lstm__describe_json(&o, &c);

@@ -56,9 +56,10 @@ static void stat_cell(lstm__out *f, stats s)
         lstm__outf(f, " %35s |", "(not a constant)");
 }
 
+/* Input k when it is a constant (of this graph or, for a subgraph, of an enclosing one). */
 static const lstm__tensor *const_input(const lstm__graph *g, const lstm__node *n, int k)
 {
-    const lstm__value *v = lstm__node_input(g, n, k);
+    const lstm__value *v = lstm__du_origin(&g, lstm__node_input(g, n, k));
     return v && v->init && !(v->flags & LSTM__V_INPUT) ? v->init : NULL;
 }
 
@@ -113,11 +114,24 @@ static void equations(lstm__out *f, const lstm__rnn_params *p, const lstm__act *
     }
 }
 
-static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
+/* "node 'x' (LSTM)"; in a subgraph with the qualified name: "node 'If_1/then_branch/x'". */
+static const char *label(const lstm__graph *g, const lstm__node *n, char *buf, size_t len)
 {
-    const lstm__graph *g = m->g;
-    char lb[200];
-    lstm__node_label(g, n, lb, sizeof lb);
+    char q[512];
+    lstm__du_qualify(g, NULL, q, sizeof q);
+    if (n->name[0])
+        snprintf(buf, len, "node '%s%s' (%s)", q, n->name, n->op_type);
+    else
+        snprintf(buf, len, "node %s#%d (%s)", q, (int)(n - g->nodes), n->op_type);
+    return buf;
+}
+
+static void explain_node(lstm__out *f, const lstm_model *m, const lstm__graph *g,
+                         const lstm__node *n)
+{
+    const lstm__graph *top = m->g;
+    char lb[800];
+    label(g, n, lb, sizeof lb);
     if (!n->op || !n->params) {
         lstm__outf(f, "== %s: cannot be explained: %s\n\n", lb,
                    n->support ? n->support : "not resolved");
@@ -157,6 +171,7 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
     lstm__outf(f, "    %-9s|%36s|%36s|%36s|%36s|\n", "gate", "W (input)", "R (recurrence)",
                "Wb (input bias)", "Rb (recurrence bias)");
     double bias_mean[2][4] = {{0}};
+    const int b_absent = !(n->n_in > RNN_IN_B && n->in_names[RNN_IN_B][0]);
     int have_bias = Bt && H > 0;
     for (int64_t dir = 0; dir < D && H > 0; dir++)
         for (int64_t k = 0; k < G; k++) {
@@ -165,8 +180,12 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
             stat_cell(f, block_stats(R, (size_t)((dir * G + k) * H * H), (size_t)(H * H)));
             stats wb = block_stats(Bt, (size_t)(dir * 2 * G * H + k * H), (size_t)H);
             stats rb = block_stats(Bt, (size_t)(dir * 2 * G * H + (G + k) * H), (size_t)H);
-            stat_cell(f, wb);
-            stat_cell(f, rb);
+            if (Bt || !b_absent) {
+                stat_cell(f, wb);
+                stat_cell(f, rb);
+            } else {
+                lstm__outf(f, " %35s | %35s |", "(B absent: zeros)", "(B absent: zeros)");
+            }
             lstm__outf(f, "\n");
             if (wb.ok && rb.ok) bias_mean[dir][k] = wb.mean + rb.mean;
         }
@@ -201,7 +220,8 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
         }
     }
     for (int k = RNN_IN_H0; k <= RNN_IN_C0 && k < n->n_in; k++) {
-        const lstm__value *v = lstm__node_input(g, n, k);
+        const lstm__graph *og = g;
+        const lstm__value *v = lstm__du_origin(&og, lstm__node_input(g, n, k));
         if (!v || !v->init || (v->flags & LSTM__V_INPUT) || v->init->rank != 3) continue;
         char dims[64];
         lstm__outf(f,
@@ -212,17 +232,46 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__node *n)
                    (long long)v->init->dims[p.layout ? 0 : 1]);
         warned = 1;
     }
-    if (p.cell == LSTM__CELL_GRU && !p.linear_before_reset && g->producer_name &&
-        strstr(g->producer_name, "pytorch")) {
+    if (p.cell == LSTM__CELL_GRU && !p.linear_before_reset && top->producer_name &&
+        strstr(top->producer_name, "pytorch")) {
         lstm__outf(f,
                    "  warning: linear_before_reset is 0 in a model from %s %s, but PyTorch's GRU "
                    "computes linear_before_reset = 1; the dynamo exporter is known to write 0 "
                    "(pytorch#189225): outputs may differ from PyTorch\n",
-                   g->producer_name, g->producer_version ? g->producer_version : "");
+                   top->producer_name, top->producer_version ? top->producer_version : "");
         warned = 1;
     }
     if (!warned) lstm__outf(f, "  no warnings\n");
     lstm__outf(f, "\n");
+}
+
+/* Does the node answer to `want`: its name, or its qualified name in a subgraph? */
+static int named(const lstm__graph *g, const lstm__node *n, const char *want)
+{
+    char q[1024];
+    if (!want) return 1;
+    if (!n->name[0]) return 0;
+    if (strcmp(n->name, want) == 0) return 1;
+    size_t o = strlen(lstm__du_qualify(g, NULL, q, sizeof q));
+    snprintf(q + o, sizeof q - o, "%s", n->name);
+    return g->parent && strcmp(q, want) == 0;
+}
+
+/* The recurrent nodes of g and of its subgraphs, in order (a node's subgraphs after it). */
+static int explain_graph(lstm__out *o, const lstm_model *m, const lstm__graph *g, const char *node)
+{
+    int found = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        if (lstm__du_is_recurrent(n) && named(g, n, node)) {
+            found++;
+            explain_node(o, m, g, n);
+        }
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++)
+            found += explain_graph(o, m, sg, node);
+    }
+    return found;
 }
 
 int lstm_model_explain(const lstm_model *m, const char *node, lstm_write_fn write, void *ud)
@@ -230,13 +279,7 @@ int lstm_model_explain(const lstm_model *m, const char *node, lstm_write_fn writ
     const lstm__graph *g = lstm__model_graph(m);
     if (!g || !write) return LSTM_EINVAL;
     lstm__out o = {.write = write, .ud = ud};
-    int found = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        const lstm__node *n = &g->nodes[i];
-        if (!lstm__du_is_recurrent(n) || (node && strcmp(n->name, node) != 0)) continue;
-        found++;
-        explain_node(&o, m, n);
-    }
+    int found = explain_graph(&o, m, g, node);
     lstm__out_flush(&o);
     return found ? LSTM_OK : LSTM_EINVAL;
 }

@@ -64,7 +64,9 @@ static void tensor_shape_json(lstm__out *f, const lstm__tensor *t)
     lstm__outf(f, "]");
 }
 
-static void attr_json(lstm__out *f, const lstm__attr *a)
+static void graph_json(lstm__out *f, const lstm__dctx *c, const lstm__graph *g, const char *ind);
+
+static void attr_json(lstm__out *f, const lstm__dctx *c, const lstm__attr *a, const char *ind)
 {
     lstm__outf(f, "{\"type\": ");
     js(f, lstm__du_attr_type(a->type));
@@ -102,7 +104,19 @@ static void attr_json(lstm__out *f, const lstm__attr *a)
         lstm__outf(f, "}");
         break;
     case LSTM__A_GRAPH:
-        lstm__outf(f, "{\"nodes\": %d}", a->g ? a->g->n_nodes : 0);
+        lstm__outf(f, "{\"nodes\": %d}, \"graph\": ", a->g ? a->g->n_nodes : 0);
+        if (a->g)
+            graph_json(f, c, a->g, ind);
+        else
+            lstm__outf(f, "null");
+        break;
+    case LSTM__A_GRAPHS:
+        lstm__outf(f, "null, \"graphs\": [");
+        for (size_t i = 0; i < a->n; i++) {
+            if (i) lstm__outf(f, ", ");
+            graph_json(f, c, a->gs[i], ind);
+        }
+        lstm__outf(f, "]");
         break;
     default:
         lstm__outf(f, "null");
@@ -176,11 +190,12 @@ static void recurrent_json(lstm__out *f, const lstm__graph *g, const lstm__node 
     lstm__outf(f, "}}");
 }
 
-static void decls_json(lstm__out *f, const lstm__graph *g, const lstm__decl *dc, int n, int inputs)
+static void decls_json(lstm__out *f, const lstm__graph *g, const lstm__decl *dc, int n, int inputs,
+                       const char *ind)
 {
     lstm__outf(f, "[");
     for (int i = 0; i < n; i++) {
-        lstm__outf(f, "%s\n    {\"name\": ", i ? "," : "");
+        lstm__outf(f, "%s\n%s  {\"name\": ", i ? "," : "", ind);
         js(f, dc[i].name);
         lstm__outf(f, ", ");
         type_json(f, &dc[i].type);
@@ -192,13 +207,39 @@ static void decls_json(lstm__out *f, const lstm__graph *g, const lstm__decl *dc,
     lstm__outf(f, "]");
 }
 
-static void nodes_json(lstm__out *f, const lstm__dctx *c)
+typedef struct inside_json {
+    lstm__out *f;
+    int n;
+} inside_json;
+
+static void inside_entry(void *ud, const lstm__attr *a, const lstm__graph *sg,
+                         const lstm__node *bad)
 {
-    const lstm__graph *g = c->g;
+    inside_json *x = ud;
+    char q[512];
+    size_t o = strlen(lstm__du_qualify(sg, NULL, q, sizeof q));
+    lstm__outf(x->f, "%s{\"attribute\": ", x->n++ ? ", " : "");
+    js(x->f, a->name);
+    lstm__outf(x->f, ", \"graph\": ");
+    if (o) q[o - 1] = '\0';
+    js(x->f, q);
+    lstm__outf(x->f, ", \"index\": %d, \"name\": ", (int)(bad - sg->nodes));
+    js(x->f, bad->name);
+    lstm__outf(x->f, ", \"op_type\": ");
+    js(x->f, bad->op_type);
+    lstm__outf(x->f, ", \"reason\": ");
+    js(x->f, lstm__du_reason(sg, bad));
+    lstm__outf(x->f, "}");
+}
+
+static void nodes_json(lstm__out *f, const lstm__dctx *c, const lstm__graph *g, const char *ind)
+{
+    char in2[LSTM__MAX_GRAPH_DEPTH * 4 + 16];
+    snprintf(in2, sizeof in2, "%s    ", ind);
     lstm__outf(f, "[");
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
-        lstm__outf(f, "%s\n    {\"index\": %d, \"name\": ", i ? "," : "", i);
+        lstm__outf(f, "%s\n%s  {\"index\": %d, \"name\": ", i ? "," : "", ind, i);
         js(f, n->name);
         lstm__outf(f, ", \"op_type\": ");
         js(f, n->op_type);
@@ -219,10 +260,22 @@ static void nodes_json(lstm__out *f, const lstm__dctx *c)
             lstm__outf(f, "%s", k ? ", " : "");
             js(f, n->attrs[k].name);
             lstm__outf(f, ": ");
-            attr_json(f, &n->attrs[k]);
+            attr_json(f, c, &n->attrs[k], in2);
         }
         lstm__outf(f, "}");
         if (c->linked) {
+            lstm__macs mc;
+            if (lstm__du_node_macs(g, n, &mc)) {
+                lstm__outf(f, ", \"macs\": {\"count\": %llu, \"per\": [",
+                           (unsigned long long)mc.count);
+                for (int q = 0; q < mc.n_free; q++) {
+                    if (q) lstm__outs(f, ", ");
+                    lstm__out_json_str(f, mc.free[q]);
+                }
+                lstm__outs(f, "]}");
+            } else {
+                lstm__outs(f, ", \"macs\": null");
+            }
             lstm__outf(f, ", \"params\": %llu, \"supported\": %s, \"reason\": ",
                        (unsigned long long)lstm__du_node_params(g, n),
                        n->support ? "false" : "true");
@@ -231,10 +284,76 @@ static void nodes_json(lstm__out *f, const lstm__dctx *c)
                 lstm__outf(f, ", \"recurrent\": ");
                 recurrent_json(f, g, n);
             }
+            if (n->n_subgraphs) {
+                lstm__outf(f, ", \"implicit_inputs\": [");
+                for (int k = 0; k < n->n_implicit; k++) {
+                    if (k) lstm__outf(f, ", ");
+                    js(f, g->values[n->implicit[k]].name);
+                }
+                lstm__outf(f, "], \"unsupported_inside\": [");
+                inside_json x = {f, 0};
+                lstm__du_unsupported_inside(n, inside_entry, &x);
+                lstm__outf(f, "]");
+            }
         }
         lstm__outf(f, "}");
     }
     lstm__outf(f, "]");
+}
+
+/* "inputs", "outputs", "initializers" and "nodes" of a graph; the caller writes the braces. */
+static void graph_body_json(lstm__out *f, const lstm__dctx *c, const lstm__graph *g,
+                            const char *ind)
+{
+    lstm__outf(f, "\"inputs\": ");
+    decls_json(f, g, g->inputs, g->n_inputs, 1, ind);
+    lstm__outf(f, ",\n%s\"outputs\": ", ind);
+    decls_json(f, g, g->outputs, g->n_outputs, 0, ind);
+    lstm__outf(f, ",\n%s\"initializers\": [", ind);
+    for (int i = 0; i < g->n_inits; i++) {
+        const lstm__tensor *t = &g->inits[i].t;
+        lstm__outf(f, "%s\n%s  {\"name\": ", i ? "," : "", ind);
+        js(f, g->inits[i].name);
+        lstm__outf(f, ", \"dtype\": ");
+        js(f, lstm__dtype_name(t->dtype));
+        lstm__outf(f, ", \"shape\": ");
+        tensor_shape_json(f, t);
+        lstm__outf(f, ", \"elements\": %zu, \"bytes\": %zu, \"external\": ", t->nelem, t->nbytes);
+        if (t->ext_location) {
+            lstm__outf(f, "{\"location\": ");
+            js(f, t->ext_location);
+            lstm__outf(f, ", \"offset\": %lld}", (long long)t->ext_offset);
+        } else {
+            lstm__outf(f, "null");
+        }
+        lstm__outf(f, "}");
+    }
+    lstm__outf(f, "],\n%s\"nodes\": ", ind);
+    nodes_json(f, c, g, ind);
+}
+
+/* A subgraph: the main graph's fields, plus where it sits and what it reads from outside. */
+static void graph_json(lstm__out *f, const lstm__dctx *c, const lstm__graph *g, const char *ind)
+{
+    char q[512];
+    size_t o = strlen(lstm__du_qualify(g, NULL, q, sizeof q));
+    if (o) q[o - 1] = '\0';
+    lstm__outf(f, "{\"path\": ");
+    js(f, q);
+    lstm__outf(f, ", \"graph_name\": ");
+    js(f, g->name);
+    lstm__outf(f, ", \"depth\": %d", g->depth);
+    if (c->linked) {
+        lstm__outf(f, ", \"outer_values\": [");
+        for (int i = 0; i < g->n_outer; i++) {
+            if (i) lstm__outf(f, ", ");
+            js(f, g->values[g->outer_values[i]].name);
+        }
+        lstm__outf(f, "]");
+    }
+    lstm__outf(f, ",\n%s", ind);
+    graph_body_json(f, c, g, ind);
+    lstm__outf(f, "}");
 }
 
 void lstm__describe_json(lstm__out *f, const lstm__dctx *c)
@@ -280,47 +399,24 @@ void lstm__describe_json(lstm__out *f, const lstm__dctx *c)
         lstm__outf(f, ": ");
         js(f, g->meta[i].value);
     }
-    lstm__outf(f, "}, \"functions\": %d, \"training_info\": %s},\n  \"inputs\": ", g->n_functions,
+    lstm__outf(f, "}, \"functions\": %d, \"training_info\": %s},\n  ", g->n_functions,
                g->has_training_info ? "true" : "false");
-    decls_json(f, g, g->inputs, g->n_inputs, 1);
-    lstm__outf(f, ",\n  \"outputs\": ");
-    decls_json(f, g, g->outputs, g->n_outputs, 0);
-    lstm__outf(f, ",\n  \"initializers\": [");
-    uint64_t bytes = 0;
-    for (int i = 0; i < g->n_inits; i++) {
-        const lstm__tensor *t = &g->inits[i].t;
-        bytes += t->nbytes;
-        lstm__outf(f, "%s\n    {\"name\": ", i ? "," : "");
-        js(f, g->inits[i].name);
-        lstm__outf(f, ", \"dtype\": ");
-        js(f, lstm__dtype_name(t->dtype));
-        lstm__outf(f, ", \"shape\": ");
-        tensor_shape_json(f, t);
-        lstm__outf(f, ", \"elements\": %zu, \"bytes\": %zu, \"external\": ", t->nelem, t->nbytes);
-        if (t->ext_location) {
-            lstm__outf(f, "{\"location\": ");
-            js(f, t->ext_location);
-            lstm__outf(f, ", \"offset\": %lld}", (long long)t->ext_offset);
-        } else {
-            lstm__outf(f, "null");
-        }
-        lstm__outf(f, "}");
-    }
-    lstm__outf(f, "],\n  \"nodes\": ");
-    nodes_json(f, c);
+    graph_body_json(f, c, g, "  ");
     if (c->linked) {
+        lstm__du_totals t;
+        lstm__du_count(g, &t);
         lstm__outf(f,
                    ",\n  \"totals\": {\"parameters\": %llu, \"initializer_bytes\": %llu, "
-                   "\"nodes\": %d, \"supported_nodes\": ",
-                   (unsigned long long)lstm__du_total_params(g), (unsigned long long)bytes,
-                   g->n_nodes);
-        int sup = 0;
-        for (int i = 0; i < g->n_nodes; i++) sup += g->nodes[i].support == NULL;
-        lstm__outf(f, "%d},\n  \"op_histogram\": {", sup);
-        const char **ops = lstm__calloc(&g->alloc, (size_t)g->n_nodes + 1, sizeof *ops);
-        int *counts = lstm__calloc(&g->alloc, (size_t)g->n_nodes + 1, sizeof *counts);
+                   "\"nodes\": %lld, \"supported_nodes\": %lld, \"graphs\": %lld, "
+                   "\"main_graph_nodes\": %d, \"macs\": %llu, \"macs_nodes_with_free_dims\": "
+                   "%lld},\n  \"op_histogram\": {",
+                   (unsigned long long)t.params, (unsigned long long)t.bytes, (long long)t.nodes,
+                   (long long)t.supported, (long long)t.graphs, g->n_nodes,
+                   (unsigned long long)t.macs, (long long)t.macs_free);
+        const char **ops = lstm__calloc(&g->alloc, (size_t)t.nodes + 1, sizeof *ops);
+        int *counts = lstm__calloc(&g->alloc, (size_t)t.nodes + 1, sizeof *counts);
         if (ops && counts) {
-            int k = lstm__du_histogram(g, ops, counts, g->n_nodes);
+            int k = lstm__du_histogram(g, ops, counts, (int)t.nodes);
             for (int i = 0; i < k; i++) {
                 lstm__outf(f, "%s", i ? ", " : "");
                 js(f, ops[i]);

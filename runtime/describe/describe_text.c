@@ -32,28 +32,56 @@ static void print_header(lstm__out *f, const lstm__graph *g, const char *path)
     if (g->has_training_info) lstm__outf(f, "    training_info present (ignored for inference)\n");
 }
 
-static void print_decls(lstm__out *f, const lstm__graph *g, const lstm__decl *dc, int n,
-                        const char *title, int inputs)
+static void print_decls(lstm__out *f, const char *ind, const lstm__graph *g, const lstm__decl *dc,
+                        int n, const char *title, int inputs)
 {
     char dims[256];
     int count = 0;
     for (int i = 0; i < n; i++)
         if (!inputs || !lstm__du_input_is_weight(g, i)) count++;
-    lstm__outf(f, "\n---- %d %s ----\n", count, title);
+    lstm__outf(f, "\n%s---- %d %s ----\n", ind, count, title);
     for (int i = 0; i < n; i++) {
         if (inputs && lstm__du_input_is_weight(g, i)) continue;
-        lstm__outf(f, "    %s [%s, (%s)]\n", dc[i].name, lstm__du_type_dtype(&dc[i].type),
+        lstm__outf(f, "%s    %s [%s, (%s)]\n", ind, dc[i].name, lstm__du_type_dtype(&dc[i].type),
                    lstm__du_type_dims(dims, sizeof dims, &dc[i].type, ", "));
     }
 }
 
-static void print_weights(lstm__out *f, const lstm__graph *g)
+/* The values a subgraph reads from enclosing graphs, and where each comes from. */
+static void print_outer(lstm__out *f, const char *ind, const lstm__graph *g)
+{
+    char q[512];
+    lstm__outf(f, "\n%s---- %d Outer-scope value(s) read ----\n", ind, g->n_outer);
+    for (int i = 0; i < g->n_outer; i++) {
+        const lstm__value *v = &g->values[g->outer_values[i]];
+        const lstm__graph *og = g;
+        const lstm__value *o = lstm__du_origin(&og, v);
+        const char *what = o->producer >= 0             ? "output of node"
+                           : (o->flags & LSTM__V_INPUT) ? "input"
+                           : (o->flags & LSTM__V_INIT)  ? "initializer"
+                                                        : "value";
+        lstm__outf(f, "%s    %s: %s", ind, v->name, what);
+        if (o->producer >= 0) {
+            const lstm__node *pn = &og->nodes[o->producer];
+            if (pn->name[0])
+                lstm__outf(f, " '%s' (%s)", pn->name, pn->op_type);
+            else
+                lstm__outf(f, " #%d (%s)", o->producer, pn->op_type);
+        }
+        lstm__du_qualify(og, NULL, q, sizeof q);
+        size_t l = strlen(q);
+        if (l) q[l - 1] = '\0';
+        lstm__outf(f, " of %s%s\n", l ? "graph " : "the main graph", q);
+    }
+}
+
+static void print_weights(lstm__out *f, const char *ind, const lstm__graph *g)
 {
     char dims[256];
-    lstm__outf(f, "\n---- %d Weight(s) (initializers) ----\n", g->n_inits);
+    lstm__outf(f, "\n%s---- %d Weight(s) (initializers) ----\n", ind, g->n_inits);
     for (int i = 0; i < g->n_inits; i++) {
         const lstm__tensor *t = &g->inits[i].t;
-        lstm__outf(f, "    %s [%s, (%s)] %zu elements, %zu bytes", g->inits[i].name,
+        lstm__outf(f, "%s    %s [%s, (%s)] %zu elements, %zu bytes", ind, g->inits[i].name,
                    lstm__dtype_name(t->dtype), lstm__du_tensor_dims(dims, sizeof dims, t, ", "),
                    t->nelem, t->nbytes);
         if (t->ext_location)
@@ -79,22 +107,23 @@ static void print_act(lstm__out *f, const lstm__act *a)
     }
 }
 
-static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node *n)
+static void print_recurrent(lstm__out *f, const char *ind, const lstm__node *n)
 {
-    (void)g;
     if (!n->op) {
-        lstm__outf(f, "        recurrent: not decoded (%s)\n", n->support ? n->support : "?");
+        lstm__outf(f, "%s        recurrent: not decoded (%s)\n", ind,
+                   n->support ? n->support : "?");
         return;
     }
     if (!n->params) {
-        lstm__outf(f, "        recurrent: attributes invalid: %s\n", n->support ? n->support : "?");
+        lstm__outf(f, "%s        recurrent: attributes invalid: %s\n", ind,
+                   n->support ? n->support : "?");
         return;
     }
     const lstm__rnn_params p = *(const lstm__rnn_params *)n->params;
     static const char *const slot[3][3] = {{"f"}, {"f", "g"}, {"f", "g", "h"}};
-    lstm__outf(f, "        %s version %d, gate order %s\n", n->op_type, p.version,
+    lstm__outf(f, "%s        %s version %d, gate order %s\n", ind, n->op_type, p.version,
                lstm__rnn_gate_order(p.cell));
-    lstm__outf(f, "        direction=%s%s  layout=%d%s  hidden_size=",
+    lstm__outf(f, "%s        direction=%s%s  layout=%d%s  hidden_size=", ind,
                lstm__rnn_direction_name(p.direction),
                lstm__attr_find(n, "direction") ? "" : " (default)", p.layout,
                lstm__attr_find(n, "layout") ? "" : " (default)");
@@ -104,8 +133,8 @@ static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node
     else
         lstm__outf(f, "? (absent; inferred from R at run time)\n");
     for (int dir = 0; dir < p.num_dirs; dir++) {
-        lstm__outf(
-            f, "        activations%s: ", p.num_dirs > 1 ? (dir ? " backward" : " forward") : "");
+        lstm__outf(f, "%s        activations%s: ", ind,
+                   p.num_dirs > 1 ? (dir ? " backward" : " forward") : "");
         for (int k = 0; k < p.acts_per_dir; k++) {
             lstm__outf(f, "%s%s=", k ? "  " : "", slot[p.acts_per_dir - 1][k]);
             print_act(f, &p.acts[dir * p.acts_per_dir + k]);
@@ -113,9 +142,9 @@ static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node
         lstm__outf(f, "%s\n", p.acts_given ? "" : " (default)");
     }
     if (p.has_clip)
-        lstm__outf(f, "        clip=%g", (double)p.clip);
+        lstm__outf(f, "%s        clip=%g", ind, (double)p.clip);
     else
-        lstm__outf(f, "        clip=none (default)");
+        lstm__outf(f, "%s        clip=none (default)", ind);
     if (p.cell == LSTM__CELL_LSTM)
         lstm__outf(f, "  input_forget=%d%s", p.input_forget,
                    lstm__attr_find(n, "input_forget") ? "" : " (default)");
@@ -127,13 +156,13 @@ static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node
                                            "initial_h", "initial_c", "P"};
     static const char *const out_names[] = {"Y", "Y_h", "Y_c"};
     int n_in = p.cell == LSTM__CELL_LSTM ? 8 : 6, n_out = p.cell == LSTM__CELL_LSTM ? 3 : 2;
-    lstm__outf(f, "        inputs present:");
+    lstm__outf(f, "%s        inputs present:", ind);
     for (int k = 0; k < n_in; k++)
         if (k < n->n_in && n->in_names[k][0]) lstm__outf(f, " %s", in_names[k]);
     lstm__outf(f, " | absent:");
     for (int k = 0; k < n_in; k++)
         if (!(k < n->n_in && n->in_names[k][0])) lstm__outf(f, " %s", in_names[k]);
-    lstm__outf(f, "\n        outputs present:");
+    lstm__outf(f, "\n%s        outputs present:", ind);
     for (int k = 0; k < n_out; k++)
         if (lstm__node_has_output(n, k)) lstm__outf(f, " %s", out_names[k]);
     lstm__outf(f, " | absent:");
@@ -142,16 +171,31 @@ static void print_recurrent(lstm__out *f, const lstm__graph *g, const lstm__node
     lstm__outf(f, "\n");
 }
 
-static void print_nodes(lstm__out *f, const lstm__dctx *c)
+static void print_graph(lstm__out *f, const lstm__dctx *c, const lstm__graph *g, const char *ind);
+
+/* A subgraph under its node, indented 8 columns deeper. */
+static void print_subgraph(lstm__out *f, const lstm__dctx *c, const lstm__graph *sg,
+                           const char *ind)
 {
-    const lstm__graph *g = c->g;
-    char buf[512];
-    lstm__outf(f, "\n---- %d Node(s) ----\n", g->n_nodes);
+    char in2[LSTM__MAX_GRAPH_DEPTH * 8 + 16], q[512];
+    snprintf(in2, sizeof in2, "%s        ", ind);
+    lstm__du_qualify(sg, NULL, q, sizeof q);
+    size_t l = strlen(q);
+    if (l) q[l - 1] = '\0';
+    lstm__outf(f, "\n%s==== subgraph %s (graph '%s') ====\n", in2, q, sg->name ? sg->name : "");
+    print_graph(f, c, sg, in2);
+    lstm__outf(f, "%s==== end of subgraph %s ====\n", in2, q);
+}
+
+static void print_nodes(lstm__out *f, const lstm__dctx *c, const lstm__graph *g, const char *ind)
+{
+    char buf[4096];
+    lstm__outf(f, "\n%s---- %d Node(s) ----\n", ind, g->n_nodes);
     for (int i = 0; i < g->n_nodes; i++) {
         const lstm__node *n = &g->nodes[i];
-        lstm__outf(f, "Node %d | %s [Op: %s%s%s, opset %lld]\n", i, n->name, n->domain,
+        lstm__outf(f, "%sNode %d | %s [Op: %s%s%s, opset %lld]\n", ind, i, n->name, n->domain,
                    n->domain[0] ? "." : "", n->op_type, (long long)n->opset);
-        lstm__outf(f, "        ");
+        lstm__outf(f, "%s        ", ind);
         for (int k = 0; k < n->n_in; k++)
             lstm__outf(f, "%s%s", k ? ", " : "", n->in_names[k][0] ? n->in_names[k] : "\"\"");
         lstm__outf(f, " -> ");
@@ -159,40 +203,89 @@ static void print_nodes(lstm__out *f, const lstm__dctx *c)
             lstm__outf(f, "%s%s", k ? ", " : "", n->out_names[k][0] ? n->out_names[k] : "\"\"");
         lstm__outf(f, "\n");
         for (int k = 0; k < n->n_attr; k++)
-            lstm__outf(f, "        %s = %s\n", n->attrs[k].name,
-                       lstm__du_attr_value(buf, sizeof buf, &n->attrs[k]));
+            lstm__outf(f, "%s        %s = %s\n", ind, n->attrs[k].name,
+                       lstm__du_attr_value(buf, 512, &n->attrs[k]));
         if (c->linked) {
             uint64_t params = lstm__du_node_params(g, n);
-            if (params) lstm__outf(f, "        params: %llu\n", (unsigned long long)params);
-            if (lstm__du_is_recurrent(n)) print_recurrent(f, g, n);
-            lstm__outf(f, "        supported: %s%s\n", n->support ? "no: " : "yes",
-                       n->support ? n->support : "");
+            if (params) lstm__outf(f, "%s        params: %llu\n", ind, (unsigned long long)params);
+            lstm__macs mc;
+            if (lstm__du_node_macs(g, n, &mc))
+                lstm__outf(f, "%s        multiply-adds: %s\n", ind,
+                           lstm__du_macs_text(&mc, buf, 512));
+            if (n->n_implicit) {
+                lstm__outf(f, "%s        reads from this graph inside its subgraphs:", ind);
+                for (int k = 0; k < n->n_implicit; k++)
+                    lstm__outf(f, "%s %s", k ? "," : "", g->values[n->implicit[k]].name);
+                lstm__outf(f, "\n");
+            }
+            if (lstm__du_is_recurrent(n)) print_recurrent(f, ind, n);
+            /* Reasons may be long: written whole, not through lstm__outf's buffer. */
+            lstm__outf(f, "%s        supported: ", ind);
+            if (n->support) {
+                lstm__outs(f, "no: ");
+                lstm__outs(f, n->support);
+            } else if (lstm__du_inside_text(n, buf, sizeof buf)[0]) {
+                lstm__outs(f, "yes, but ");
+                lstm__outs(f, buf);
+            } else {
+                lstm__outs(f, "yes");
+            }
+            lstm__outc(f, '\n');
         }
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) print_subgraph(f, c, sg, ind);
     }
 }
 
 static void print_totals(lstm__out *f, const lstm__graph *g)
 {
-    uint64_t bytes = 0;
-    for (int i = 0; i < g->n_inits; i++) bytes += g->inits[i].t.nbytes;
-    lstm__outf(f, "\n---- Totals ----\n");
-    lstm__outf(f, "    parameters: %llu (elements of floating-point initializers)\n",
-               (unsigned long long)lstm__du_total_params(g));
-    lstm__outf(f, "    initializer bytes: %llu\n", (unsigned long long)bytes);
-    lstm__outf(f, "    nodes: %d\n", g->n_nodes);
-    const char **ops = lstm__calloc(&g->alloc, (size_t)g->n_nodes + 1, sizeof *ops);
-    int *counts = lstm__calloc(&g->alloc, (size_t)g->n_nodes + 1, sizeof *counts);
+    lstm__du_totals t;
+    lstm__du_count(g, &t);
+    const int sub = t.graphs > 1;
+    const char *inc = sub ? ", subgraphs included" : "";
+    if (sub)
+        lstm__outf(f, "\n---- Totals (the main graph and its %lld subgraph%s) ----\n",
+                   (long long)t.graphs - 1, t.graphs > 2 ? "s" : "");
+    else
+        lstm__outf(f, "\n---- Totals ----\n");
+    lstm__outf(f, "    parameters: %llu (elements of floating-point initializers%s)\n",
+               (unsigned long long)t.params, inc);
+    lstm__outf(f, "    initializer bytes: %llu%s\n", (unsigned long long)t.bytes,
+               sub ? " (subgraphs included)" : "");
+    if (t.macs) {
+        char mb[64];
+        lstm__macs m = {.count = t.macs};
+        lstm__outf(
+            f, "    multiply-adds: %s (Conv, ConvTranspose, Gemm, MatMul, LSTM, GRU, RNN%s%s)\n",
+            lstm__du_macs_text(&m, mb, sizeof mb), sub ? "; every branch counted" : "",
+            t.macs_free ? "; symbolic or unknown dimensions taken as 1" : "");
+    }
+    if (sub)
+        lstm__outf(f, "    nodes: %lld (%d in the main graph, %lld in subgraphs)\n",
+                   (long long)t.nodes, g->n_nodes, (long long)(t.nodes - g->n_nodes));
+    else
+        lstm__outf(f, "    nodes: %d\n", g->n_nodes);
+    const char **ops = lstm__calloc(&g->alloc, (size_t)t.nodes + 1, sizeof *ops);
+    int *counts = lstm__calloc(&g->alloc, (size_t)t.nodes + 1, sizeof *counts);
     if (ops && counts) {
-        int k = lstm__du_histogram(g, ops, counts, g->n_nodes);
-        lstm__outf(f, "    op histogram:");
+        int k = lstm__du_histogram(g, ops, counts, (int)t.nodes);
+        lstm__outf(f, "    op histogram%s:", sub ? " (subgraphs included)" : "");
         for (int i = 0; i < k; i++) lstm__outf(f, "%s %s x%d", i ? "," : "", ops[i], counts[i]);
         lstm__outf(f, "\n");
     }
     lstm__free(&g->alloc, ops);
     lstm__free(&g->alloc, counts);
-    int unsupported = 0;
-    for (int i = 0; i < g->n_nodes; i++) unsupported += g->nodes[i].support != NULL;
-    lstm__outf(f, "    supported nodes: %d/%d\n", g->n_nodes - unsupported, g->n_nodes);
+    lstm__outf(f, "    supported nodes: %lld/%lld%s\n", (long long)t.supported, (long long)t.nodes,
+               sub ? " (subgraphs included)" : "");
+}
+
+static void print_graph(lstm__out *f, const lstm__dctx *c, const lstm__graph *g, const char *ind)
+{
+    print_decls(f, ind, g, g->inputs, g->n_inputs, "Graph Input(s)", 1);
+    if (g->parent && c->linked) print_outer(f, ind, g);
+    print_weights(f, ind, g);
+    print_decls(f, ind, g, g->outputs, g->n_outputs, "Graph Output(s)", 0);
+    print_nodes(f, c, g, ind);
 }
 
 void lstm__describe_text(lstm__out *f, const lstm__dctx *c)
@@ -200,10 +293,7 @@ void lstm__describe_text(lstm__out *f, const lstm__dctx *c)
     const lstm__graph *g = c->g;
     if (g) {
         print_header(f, g, c->path);
-        print_decls(f, g, g->inputs, g->n_inputs, "Graph Input(s)", 1);
-        print_weights(f, g);
-        print_decls(f, g, g->outputs, g->n_outputs, "Graph Output(s)", 0);
-        print_nodes(f, c);
+        print_graph(f, c, g, "");
         if (c->linked) print_totals(f, g);
     }
 }

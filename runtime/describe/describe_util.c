@@ -132,12 +132,22 @@ int lstm__du_is_param(const lstm__tensor *t)
            t->dtype == LSTM_DT_BFLOAT16 || t->dtype == LSTM_DT_DOUBLE;
 }
 
+const lstm__value *lstm__du_origin(const lstm__graph **g, const lstm__value *v)
+{
+    while (v && (v->flags & LSTM__V_OUTER) && v->outer >= 0 && (*g)->parent) {
+        *g = (*g)->parent;
+        v = &(*g)->values[v->outer];
+    }
+    return v;
+}
+
 uint64_t lstm__du_node_params(const lstm__graph *g, const lstm__node *n)
 {
     uint64_t s = 0;
     if (!g->values) return 0;
     for (int k = 0; k < n->n_in; k++) {
-        const lstm__value *v = lstm__node_input(g, n, k);
+        const lstm__graph *og = g;
+        const lstm__value *v = lstm__du_origin(&og, lstm__node_input(g, n, k));
         if (v && v->init && lstm__du_is_param(v->init)) s += v->init->nelem;
     }
     return s;
@@ -149,6 +159,132 @@ uint64_t lstm__du_total_params(const lstm__graph *g)
     for (int i = 0; i < g->n_inits; i++)
         if (lstm__du_is_param(&g->inits[i].t)) s += g->inits[i].t.nelem;
     return s;
+}
+
+const char *lstm__du_qualify(const lstm__graph *g, const lstm__graph *top, char *buf, size_t n)
+{
+    if (!n) return buf;
+    buf[0] = '\0';
+    if (!g->parent || g == top) return buf;
+    lstm__du_qualify(g->parent, top, buf, n);
+    size_t o = strlen(buf);
+    const lstm__node *owner = g->owner;
+    if (owner->name[0])
+        snprintf(buf + o, n - o, "%s/%s/", owner->name, g->attr_name);
+    else
+        snprintf(buf + o, n - o, "#%d/%s/", (int)(owner - g->parent->nodes), g->attr_name);
+    return buf;
+}
+
+const char *lstm__du_reason(const lstm__graph *g, const lstm__node *n)
+{
+    const char *why = n->support ? n->support : "not supported";
+    /* Parse messages start with the node's label, some with its graph's path before it. */
+    char path[512], lb[300];
+    lstm__graph_path(g, path, sizeof path);
+    if (n->name[0])
+        snprintf(lb, sizeof lb, "node '%s' (%s, opset %lld): ", n->name, n->op_type,
+                 (long long)n->opset);
+    else
+        snprintf(lb, sizeof lb, "node #%d (%s, opset %lld): ", (int)(n - g->nodes), n->op_type,
+                 (long long)n->opset);
+    size_t pl = strlen(path), ll = strlen(lb);
+    if (strncmp(why, path, pl) == 0 && strncmp(why + pl, lb, ll) == 0) return why + pl + ll;
+    if (strncmp(why, lb, ll) == 0) return why + ll;
+    return why;
+}
+
+typedef struct inside_walk {
+    const lstm__attr *a;
+    lstm__du_inside_fn fn;
+    void *ud;
+    int count;
+} inside_walk;
+
+static void walk_inside(inside_walk *w, const lstm__graph *g)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        if (n->support || !n->op || !n->params) {
+            w->count++;
+            if (w->fn) w->fn(w->ud, w->a, g, n);
+        }
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) walk_inside(w, sg);
+    }
+}
+
+int lstm__du_unsupported_inside(const lstm__node *n, lstm__du_inside_fn fn, void *ud)
+{
+    inside_walk w = {NULL, fn, ud, 0};
+    lstm__graph *sg;
+    for (int k = 0; (sg = lstm__node_subgraph(n, k, &w.a)); k++) walk_inside(&w, sg);
+    return w.count;
+}
+
+typedef struct inside_text {
+    char *buf;
+    size_t len, o;
+    const lstm__node *owner;
+    int shown;
+} inside_text;
+
+static void add_inside(void *ud, const lstm__attr *a, const lstm__graph *sg, const lstm__node *bad)
+{
+    inside_text *t = ud;
+    char q[512];
+    if (t->o + 1 >= t->len) return;
+    if (t->shown++ == 8) {
+        snprintf(t->buf + t->o, t->len - t->o, "; ...");
+        t->o += strlen(t->buf + t->o);
+        return;
+    }
+    if (t->shown > 8) return;
+    /* The node's name relative to the owner's subgraph: "x", or "Loop_3/body/x" deeper. */
+    const lstm__graph *top = sg;
+    while (top->parent && top->owner != t->owner) top = top->parent;
+    lstm__du_qualify(sg, top, q, sizeof q);
+    size_t o = strlen(q);
+    if (bad->name[0])
+        snprintf(q + o, sizeof q - o, "%s", bad->name);
+    else
+        snprintf(q + o, sizeof q - o, "#%d", (int)(bad - sg->nodes));
+    snprintf(t->buf + t->o, t->len - t->o, "%sits %s holds node '%s' (%s): %s",
+             t->shown > 1 ? "; " : "", a->name, q, bad->op_type, lstm__du_reason(sg, bad));
+    t->o += strlen(t->buf + t->o);
+}
+
+const char *lstm__du_inside_text(const lstm__node *n, char *buf, size_t len)
+{
+    inside_text t = {buf, len, 0, n, 0};
+    if (len) buf[0] = '\0';
+    lstm__du_unsupported_inside(n, add_inside, &t);
+    return buf;
+}
+
+static void count_graph(const lstm__graph *g, lstm__du_totals *t)
+{
+    t->graphs++;
+    t->nodes += g->n_nodes;
+    t->params += lstm__du_total_params(g);
+    for (int i = 0; i < g->n_inits; i++) t->bytes += g->inits[i].t.nbytes;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        t->supported += n->support == NULL;
+        lstm__macs m;
+        if (lstm__du_node_macs(g, n, &m)) {
+            t->macs += m.count;
+            t->macs_free += m.n_free > 0;
+        }
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) count_graph(sg, t);
+    }
+}
+
+void lstm__du_count(const lstm__graph *g, lstm__du_totals *t)
+{
+    memset(t, 0, sizeof *t);
+    count_graph(g, t);
 }
 
 int lstm__du_input_is_weight(const lstm__graph *g, int i)
@@ -166,20 +302,26 @@ int lstm__du_is_recurrent(const lstm__node *n)
             strcmp(n->op_type, "RNN") == 0);
 }
 
-int lstm__du_histogram(const lstm__graph *g, const char **ops, int *counts, int cap)
+static int histogram(const lstm__graph *g, const char **ops, int *counts, int cap, int k)
 {
-    int k = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         int j = 0;
         while (j < k && strcmp(ops[j], g->nodes[i].op_type) != 0) j++;
-        if (j == k) {
-            if (k == cap) continue;
+        if (j == k && k < cap) {
             ops[k] = g->nodes[i].op_type;
             counts[k++] = 0;
         }
-        counts[j]++;
+        if (j < k) counts[j]++;
+        lstm__graph *sg;
+        for (int s = 0; (sg = lstm__node_subgraph(&g->nodes[i], s, NULL)); s++)
+            k = histogram(sg, ops, counts, cap, k);
     }
     return k;
+}
+
+int lstm__du_histogram(const lstm__graph *g, const char **ops, int *counts, int cap)
+{
+    return histogram(g, ops, counts, cap, 0);
 }
 
 void lstm__out_flush(lstm__out *o)

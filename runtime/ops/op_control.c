@@ -47,6 +47,19 @@ static int signature(const lstm__graph *g, const lstm__node *n, const char *attr
         lstm__node_ctx(g, n, b, sizeof b), attr, body->n_inputs, body->n_outputs, ins, outs, why);
 }
 
+/* Inputs from `first` on (loop-carried initial values; Scan states and scan inputs) must be
+** given: an empty name leaves the op nothing to start from. */
+static int all_given(const lstm__graph *g, const lstm__node *n, int first, const char *what,
+                     lstm__diag *d)
+{
+    char b[LSTM__LABEL_MAX];
+    for (int i = first; i < n->n_in; i++)
+        if (!n->in_names[i][0])
+            return lstm__errf(d, LSTM_EMODEL, "%s: input %d is empty; %s",
+                              lstm__node_ctx(g, n, b, sizeof b), i, what);
+    return LSTM_OK;
+}
+
 /* A condition: one element of any numeric or bool type. */
 static int truth(lstm__kctx *k, const lstm__rt *t, const char *what, int *out)
 {
@@ -227,6 +240,7 @@ int lstm__loop_parse(const lstm__graph *g, const lstm__node *n, int since, void 
                           "%s has %d inputs, expected M, cond and the loop-carried "
                           "values",
                           lstm__node_ctx(g, n, b, sizeof b), n->n_in);
+    if (all_given(g, n, 2, "every loop-carried value needs its initial value", d)) return d->code;
     /* Inputs M, cond, v_initial...; body (iteration_num, cond, v...) -> (cond, v..., scan...). */
     p->carried = n->n_in - 2;
     p->scans = n->n_out - p->carried;
@@ -364,6 +378,7 @@ int lstm__scan_parse(const lstm__graph *g, const lstm__node *n, int since, void 
         find_body(g, n, "body", &p->body, &body, d) ||
         lstm__attr_int(g, n, "num_scan_inputs", -1, &m, d))
         return d->code;
+    if (all_given(g, n, p->v8, "every state and scan input must be given", d)) return d->code;
     int ins = n->n_in - p->v8; /* Scan 8: sequence_lens (optional) comes first */
     if (m < 1 || m > ins)
         return lstm__errf(d, LSTM_EMODEL,

@@ -196,6 +196,12 @@ int lstm__matmul_run(lstm__kctx *k)
     mm m;
     mm_plan(k, &m);
     int64_t batches = lstm__dims_count(m.brank, m.bdims), idx[LSTM__MAX_RANK] = {0};
+    /* Empty operands have no data to offset: Y is empty, or zeros when only K is 0. */
+    if (batches == 0 || m.M == 0 || m.N == 0) return LSTM_OK;
+    if (m.K == 0) {
+        memset(Y->data, 0, Y->nbytes);
+        return LSTM_OK;
+    }
     int fl = lstm__is_float(Y->dtype);
     for (int64_t bt = 0; bt < batches; bt++) {
         int64_t ao = 0, bo = 0, yo = bt * m.M * m.N;

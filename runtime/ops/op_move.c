@@ -385,6 +385,10 @@ static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
             if (sp[i] < 0)
                 return lstm__errf(k->d, LSTM_EINVAL, "%s: split size %lld", lstm__klabel(k),
                                   (long long)sp[i]);
+            if (sp[i] > dim - s) /* before adding: the sum must not overflow */
+                return lstm__errf(k->d, LSTM_EINVAL,
+                                  "%s: split sizes add up to more than axis %d's %lld",
+                                  lstm__klabel(k), *axis, (long long)dim);
             sizes[i] = sp[i];
             s += sp[i];
         }

@@ -337,7 +337,7 @@ int lstm__split_seq_run(lstm__kctx *k)
             if (size < 1)
                 return lstm__errf(k->d, LSTM_EINVAL, "%s: split is %lld, expected >= 1",
                                   lstm__klabel(k), (long long)size);
-            nparts = (len + size - 1) / size;
+            nparts = len / size + (len % size != 0); /* no overflow for a huge size */
         } else {
             nparts = (int64_t)sp->nelem;
             int64_t sum = 0;
@@ -346,6 +346,10 @@ int lstm__split_seq_run(lstm__kctx *k)
                 if (v < 0)
                     return lstm__errf(k->d, LSTM_EINVAL, "%s: split[%lld] is %lld", lstm__klabel(k),
                                       (long long)i, (long long)v);
+                if (v > len - sum) /* before adding: the sum must not overflow */
+                    return lstm__errf(k->d, LSTM_EINVAL,
+                                      "%s: split sums to more than the axis' %lld", lstm__klabel(k),
+                                      (long long)len);
                 sum += v;
             }
             if (sum != len)

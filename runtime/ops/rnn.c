@@ -320,7 +320,7 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
     /* Initial state, in [B, H] order whatever the layout; a streamed state replaces it. */
     for (int64_t b = b0; b < b1; b++) {
         float *h = r.h + (b - b0) * H, *cs = r.c + (b - b0) * H;
-        if (k->carry && k->carry->valid) {
+        if (k->carry && k->carry->valid && H > 0) { /* an empty state has no buffer */
             const float *ch = k->carry->buf, *cc = ch + B * H;
             memcpy(h, ch + b * H, (size_t)H * sizeof(float));
             memcpy(cs, cc + b * H, (size_t)H * sizeof(float));
@@ -450,9 +450,11 @@ static int run_dir(run_ctx *c, int64_t d)
     /* Streaming (one forward direction): keep the state of a complete run (a row of length 0
     ** keeps the state it came with). */
     if (!rc && k->carry) {
-        float *ch = k->carry->buf, *cc = ch + B * H;
-        memcpy(ch, r.h, (size_t)(B * H) * sizeof(float));
-        memcpy(cc, r.c, (size_t)(B * H) * sizeof(float));
+        if (B * H > 0) { /* a batch of 0 has an empty state and no buffer */
+            float *ch = k->carry->buf, *cc = ch + B * H;
+            memcpy(ch, r.h, (size_t)(B * H) * sizeof(float));
+            memcpy(cc, r.c, (size_t)(B * H) * sizeof(float));
+        }
         k->carry->valid = 1;
     }
     return rc;
