@@ -4,19 +4,25 @@ exports (tests/data/pytorch/crnn_opset17: Conv 1->16 3x3, BatchNorm, ReLU, MaxPo
 16->32 3x3, BatchNorm, ReLU, MaxPool 2x2; crnn_bnfolded_opset17, the default export, has the
 BatchNorm folded into the Conv), cut out of the models with onnx.utils, and Silero-like
 1-D front-ends built here (STFT Conv k=256 stride 128 on 640 samples, depthwise k=3, pointwise
-k=1), one thread each, both engines in the same run, rounds alternating. Prints the best-round
-median per engine and the ratio onnxruntime / ours (> 1: this library is faster): onnxruntime as
-configured by default (graph optimizations "all": Conv+BatchNorm folding, Conv+Relu fusion and
-its NCHWc blocked-layout convolution kernels) and at "extended" (the same fusions, no blocked
-layout).
+k=1), one thread each, both engines in the same run, rounds alternating. Prints the median of
+the round medians per engine and the ratio onnxruntime / ours (> 1: this library is faster):
+onnxruntime as configured by default (graph optimizations "all": Conv+BatchNorm folding,
+Conv+Relu fusion and its NCHWc blocked-layout convolution kernels) and at "extended" (the same
+fusions, no blocked layout). This library fuses Conv+BatchNorm+Relu at load too
+(runtime/fuse.c; LSTM_FUSE=0 turns it off).
 
-    /usr/bin/python3 bench/conv_bench.py [ROUNDS]
+    /usr/bin/python3 bench/conv_bench.py [ROUNDS] [--no-record]
+
+Each round runs the three in its own process, in alternating order; per engine the median of
+its round medians, the per-round ratios' range and the best rounds' ratio are printed, kept in
+bench/frontends.json and written into bench/README.md (bench/frontends.py) unless --no-record.
 
 Needs a build in build/ (bench_ours) and onnxruntime-node in bench/node_modules (bench/run.py
 installs it) or tests/gen/node_modules.
 """
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,10 +32,15 @@ import onnx
 import onnx.utils
 from onnx import TensorProto, helper, numpy_helper
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import frontends  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OURS = os.path.join(ROOT, "build", "bench", "bench_ours")
-ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+ARGS = [a for a in sys.argv[1:] if a != "--no-record"]
+ROUNDS = int(ARGS[0]) if ARGS else 7
+RECORD = "--no-record" not in sys.argv[1:]
 
 
 def node_dir():
@@ -102,21 +113,36 @@ def main():
                ("CRNN default export (BN folded), b1 32x128", folded, "image", "1,1,32,128", 300),
                ("CRNN default export (BN folded), b8 32x128", folded, "image", "8,1,32,128", 50),
                ("Silero-like 1-D front-end, one frame", sil, "x", "1,1,640", 2000)]
-    print("CPU: %s; one thread; best of %d rounds (median of each round's runs)" % (cpu(), ROUNDS))
-    results = []
+    print("CPU: %s; one thread; %d rounds (each a median of its runs), load average %.2f"
+          % (cpu(), ROUNDS, os.getloadavg()[0]))
+    cases = []
     for name, model, inp, shape, runs in configs:
-        best = {"ours": 1e9, "all": 1e9, "extended": 1e9}
-        for _ in range(ROUNDS):
-            best["ours"] = min(best["ours"], run([OURS, model, inp, shape, str(runs), "1"])["median_ms"])
-            for level in ("all", "extended"):
-                r = run(["node", os.path.join(HERE, "bench_ort.js"), model, inp, shape, str(runs), "1",
-                         level], os.path.join(nd, "node_modules"))
-                best[level] = min(best[level], r["median_ms"])
-        results.append((name, best))
-        print("%-50s ours %7.4f ms | onnxruntime %7.4f ms, ratio %.2f | extended %7.4f ms, ratio %.2f"
-              % (name, best["ours"], best["all"], best["all"] / best["ours"], best["extended"],
-                 best["extended"] / best["ours"]))
-    return results
+        rounds = {"ours": [], "all": [], "extended": []}
+        for r in range(ROUNDS):
+            order = ["ours", "all", "extended"] if r % 2 == 0 else ["all", "extended", "ours"]
+            for e in order:
+                if e == "ours":
+                    got = run([OURS, model, inp, shape, str(runs), "1"])
+                else:
+                    got = run(["node", os.path.join(HERE, "bench_ort.js"), model, inp, shape,
+                               str(runs), "1", e], os.path.join(nd, "node_modules"))
+                rounds[e].append(got["median_ms"])
+        med = {e: statistics.median(v) for e, v in rounds.items()}
+        ratios = sorted(a / o for a, o in zip(rounds["all"], rounds["ours"]))
+        c = {"name": name, "ours_ms": med["ours"], "ort_ms": med["all"],
+             "ort_extended_ms": med["extended"], "ratio": med["all"] / med["ours"],
+             "round_ratios": ratios,
+             "best_rounds_ratio": min(rounds["all"]) / min(rounds["ours"]),
+             "extended_ratio": med["extended"] / med["ours"], "rounds": rounds}
+        cases.append(c)
+        print("%-50s ours %7.4f ms | onnxruntime %7.4f ms, ratio %.2f (rounds %.2f-%.2f, best %.2f)"
+              " | extended %7.4f ms, ratio %.2f"
+              % (name, med["ours"], med["all"], c["ratio"], ratios[0], ratios[-1],
+                 c["best_rounds_ratio"], med["extended"], c["extended_ratio"]), flush=True)
+    print("load average after: %.2f" % os.getloadavg()[0])
+    if RECORD:
+        frontends.save("conv", {"rounds": ROUNDS, "cases": cases})
+    return cases
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from configs import BATCH_SWEEP, FIVE, HIDDEN_SWEEP, build  # noqa: E402
+import frontends  # noqa: E402  (the front-end benchmarks' section of bench/README.md)
 
 QUICK = "--quick" in sys.argv
 MODELS = os.path.join(HERE, "models")
@@ -276,11 +277,12 @@ kind of machine keeps its own results; a run replaces those of the kind it runs 
 %s
 ![sweeps](sweeps.png)
 
+%s
 Other benchmarks here: `bench_kernels` (the GEMM kernels against the FMA peak and OpenBLAS,
 [kernels.md](kernels.md)), `plan_scale.py` / `plan_bench` (loading and planning at scale),
 `threads.py` (1 vs 2 threads), `conv_bench.py` and `silero_bench.py` (the real-model
-front-ends; see the README's Speed section).
-""" % (summary, "\n".join(sections)))
+front-ends: their section above, and the README's Speed section).
+""" % (summary, "\n".join(sections), frontends.section()))
 
 
 def plot(results):

@@ -11,16 +11,18 @@ medians per engine, their ratio (onnxruntime / ours, > 1: this library is faster
 spread of the per-round ratios. Both engines must give the same speech probabilities (their
 sum over the frames is compared). Also: onnxruntime-node on a trivial model with Silero v5's
 inputs and outputs (the cost of a call through Node and onnxruntime's session, no work), and
-lstm-vad's real-time factor on the same audio.
+lstm-vad's real-time factor on 60 s of the same kind of audio.
 
-    /usr/bin/python3 bench/silero_bench.py [--rounds N] [--frames F] [--json FILE]
+    /usr/bin/python3 bench/silero_bench.py [--rounds N] [--frames F] [--no-record]
+
+The run is kept in bench/frontends.json and its table written into bench/README.md
+(bench/frontends.py) unless --no-record.
 
 Needs a build in build/ (bench/silero_ours, examples/lstm-vad), the models in build/silero
 (scripts/fetch-silero build/silero) and onnxruntime-node in bench/node_modules or
 tests/gen/node_modules.
 """
 import argparse
-import json
 import os
 import re
 import statistics
@@ -33,12 +35,16 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import frontends  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BUILD = os.path.join(ROOT, "build")
 OURS = os.path.join(BUILD, "bench", "silero_ours")
 VAD = os.path.join(BUILD, "examples", "lstm-vad")
 MODELS = os.path.join(BUILD, "silero")
+RTF_SECONDS = 60  # lstm-vad's audio: long enough that the first frame's planning is noise
 
 
 def node_modules():
@@ -89,7 +95,8 @@ def run(cmd, env=None):
 
 
 def rtf(model, wav_path, times=5):
-    """lstm-vad's real-time factor (median of `times` runs) and its ms per frame."""
+    """lstm-vad's real-time factor (median of `times` runs: processing time over audio time,
+    the WAV read and the model load excluded) and its ms per frame."""
     got = []
     for _ in range(times):
         out = subprocess.run([VAD, model, wav_path], check=True, capture_output=True,
@@ -104,7 +111,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--frames", type=int, default=2000)
-    ap.add_argument("--json")
+    ap.add_argument("--no-record", action="store_true")
     a = ap.parse_args()
     v5 = os.path.join(MODELS, "silero_vad_v5.onnx")
     v4 = os.path.join(MODELS, "silero_vad_legacy.onnx")
@@ -115,9 +122,9 @@ def main():
     work = tempfile.mkdtemp(prefix="silero_bench_")
     samples = {}
     for rate in (16000, 8000):
-        x = audio(rate)
         samples[rate] = os.path.join(work, "audio%d.f32" % rate)
-        x.tofile(samples[rate])
+        audio(rate).tofile(samples[rate])
+        x = audio(rate, RTF_SECONDS)
         with wave.open(os.path.join(work, "audio%d.wav" % rate), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
@@ -129,7 +136,8 @@ def main():
              ("v4, 8 kHz", v4, 8000)]
     print("CPU: %s, %d cores; one thread; %d rounds of %d frames per engine; load average "
           "%s" % (cpu(), os.cpu_count(), a.rounds, a.frames, os.getloadavg()[0]), flush=True)
-    results = {"cpu": cpu(), "rounds": a.rounds, "frames": a.frames, "cases": {}}
+    results = {"cpu": cpu(), "rounds": a.rounds, "frames": a.frames, "rtf_seconds": RTF_SECONDS,
+               "cases": {}}
     for name, model, rate in cases:
         rounds = {"ours": [], "ort": []}
         for r in range(a.rounds):
@@ -163,12 +171,13 @@ def main():
         for rate in (16000, 8000):
             f, ms = rtf(model, os.path.join(work, "audio%d.wav" % rate))
             results["cases"].setdefault("lstm-vad", {})["%s %d" % (name, rate)] = [f, ms]
-            print("lstm-vad %s %5d Hz, 10 s of audio: real-time factor %.4f (%.4f ms per frame, "
-                  "median of 5 runs)" % (name, rate, f, ms))
+            # lstm-vad prints the factor to 4 decimals; each frame is 32 ms of audio.
+            print("lstm-vad %s %5d Hz, %d s of audio: %.4f ms per 32 ms frame, real-time factor "
+                  "%.5f (lstm-vad: %.4f; median of 5 runs)" % (name, rate, RTF_SECONDS, ms,
+                                                              ms / 32, f))
     print("load average after: %.2f" % os.getloadavg()[0])
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump(results, f, indent=1)
+    if not a.no_record:
+        frontends.save("silero", results)
     return results
 
 

@@ -1,0 +1,128 @@
+"""The real-model front-end benchmarks' record (bench/silero_bench.py, bench/conv_bench.py):
+each keeps its last run in bench/frontends.json (with the machine) and rewrites its part of
+bench/README.md, between the markers below; bench/run.py puts the same section into the README
+it writes, so neither erases the other's results."""
+import datetime
+import json
+import os
+import platform
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RECORD = os.path.join(HERE, "frontends.json")
+README = os.path.join(HERE, "README.md")
+BEGIN, END = "<!-- front-ends: written by silero_bench.py / conv_bench.py -->", "<!-- end of front-ends -->"
+
+
+def cpu():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
+
+
+def machine():
+    flags = set()
+    for line in open("/proc/cpuinfo"):
+        if line.startswith(("flags", "Features")):
+            flags = set(line.split(":", 1)[1].split())
+            break
+    isa = ("AVX-512" if {"avx512f", "avx512dq"} <= flags else "AVX2" if {"avx2", "fma"} <= flags
+           else platform.machine())
+    return {"date": datetime.date.today().isoformat(), "cpu": cpu(), "cores": os.cpu_count(),
+            "isa": isa, "LSTM_ISA": os.environ.get("LSTM_ISA"),
+            "load_average": round(os.getloadavg()[0], 2)}
+
+
+def load():
+    try:
+        with open(RECORD) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def save(kind, data):
+    rec = load()
+    rec[kind] = dict(data, machine=machine())
+    with open(RECORD, "w") as f:
+        json.dump(rec, f, indent=1)
+    update_readme()
+
+
+def _silero(r):
+    m = r["machine"]
+    lines = ["### Silero VAD, one frame per run (`silero_bench.py`)", "",
+             "Measured %s on %s (%d cores, %s, LSTM_ISA=%s; load average %.1f at the start): "
+             "%d rounds, each engine %d frames per round in its own process, in alternating order. "
+             "Per engine the median of its round medians; the ratio is onnxruntime / ours (above 1: "
+             "this library is faster), with the range of the per-round ratios."
+             % (m["date"], m["cpu"], m["cores"], m["isa"], m["LSTM_ISA"] or "not set",
+                m["load_average"], r["rounds"], r["frames"]), "",
+             "| model, rate | ours ms | onnxruntime ms | ort / ours | per-round range | best rounds |",
+             "|---|---|---|---|---|---|"]
+    for name, c in r["cases"].items():
+        if name == "lstm-vad":
+            continue
+        lines.append("| %s | %.4f | %.4f | %.2f | %.2f-%.2f | %.2f |" % (
+            name, c["ours_ms"], c["ort_ms"], c["ratio"], c["round_ratios"][0],
+            c["round_ratios"][-1], c["best_rounds_ratio"]))
+    lines += ["", "onnxruntime-node on a model with v5's inputs and outputs that does no work: "
+              "%.4f ms per call (what the Node binding and onnxruntime's session cost; included in "
+              "its times above)." % r["ort_trivial_ms"], ""]
+    vad = r["cases"].get("lstm-vad")
+    if vad:
+        lines += ["`lstm-vad` on %d s of audio (median of 5 runs, the model load excluded): " %
+                  r.get("rtf_seconds", 60) + "; ".join(
+                      "%s %.4f ms per 32 ms frame, real-time factor %.5f" % (k, v[1], v[1] / 32)
+                      for k, v in vad.items()) + ".", ""]
+    return lines
+
+
+def _conv(r):
+    m = r["machine"]
+    lines = ["### Convolutional front-ends (`conv_bench.py`)", "",
+             "Measured %s on %s (%d cores, %s, LSTM_ISA=%s; load average %.1f at the start): "
+             "%d rounds, each engine in its own process per round (this library, onnxruntime at "
+             "its default optimization level, onnxruntime at \"extended\": its fusions without "
+             "the NCHWc layout). Per engine the median of its round medians and the best round; "
+             "ratios are onnxruntime / ours with the range of the per-round ratios."
+             % (m["date"], m["cpu"], m["cores"], m["isa"], m["LSTM_ISA"] or "not set",
+                m["load_average"], r["rounds"]), "",
+             "| front-end | ours ms | onnxruntime ms | ort / ours | per-round range | best rounds | "
+             "ort extended / ours |", "|---|---|---|---|---|---|---|"]
+    for c in r["cases"]:
+        lines.append("| %s | %.4f | %.4f | %.2f | %.2f-%.2f | %.2f | %.2f |" % (
+            c["name"], c["ours_ms"], c["ort_ms"], c["ratio"], c["round_ratios"][0],
+            c["round_ratios"][-1], c["best_rounds_ratio"], c["extended_ratio"]))
+    lines.append("")
+    return lines
+
+
+def section():
+    rec = load()
+    lines = [BEGIN, "## Real-model front-ends", ""]
+    if "silero" in rec:
+        lines += _silero(rec["silero"])
+    if "conv" in rec:
+        lines += _conv(rec["conv"])
+    if len(lines) == 3:
+        lines.append("Not measured yet on this checkout.")
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def update_readme():
+    try:
+        text = open(README).read()
+    except OSError:
+        text = "# Benchmarks\n"
+    if BEGIN in text and END in text:
+        a, b = text.index(BEGIN), text.index(END) + len(END)
+        text = text[:a] + section().rstrip("\n") + text[b:]
+    elif "\nOther benchmarks here:" in text:  # where bench/run.py puts it
+        a = text.index("\nOther benchmarks here:") + 1
+        text = text[:a] + section() + "\n" + text[a:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section()
+    with open(README, "w") as f:
+        f.write(text)
