@@ -101,11 +101,12 @@ int lstm__if_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
     return LSTM_OK;
 }
 
-/* While planning, a condition known then (constants, shapes, the model's inputs) chooses the
-** branch now: its plan is made and gives the outputs' types and shapes, so the nodes after the
-** If are planned ahead like any other (Silero's Ifs test shapes). Otherwise, or when a branch
-** output is itself known only while running, the If runs late: the branch is chosen and the
-** outputs shaped at run time. */
+/* While planning, a condition computed then from constants and shapes chooses the branch now:
+** its plan is made and gives the outputs' types and shapes, so the nodes after the If are
+** planned ahead like any other (Silero's Ifs test shapes). Otherwise (a condition the run
+** computes, or a model input, which may change from run to run without a new plan) or when a
+** branch output is itself known only while running, the If runs late: the branch is chosen and
+** the outputs shaped at run time. */
 int lstm__if_prepare(lstm__kctx *k)
 {
     const lstm__if_params *p = k->params;
@@ -114,9 +115,9 @@ int lstm__if_prepare(lstm__kctx *k)
     if (!k->planning) return LSTM_OK;
     for (int o = 0; o < k->n->n_out; o++)
         if (k->n->out[o] < 0) return lstm__need_late(k); /* unnamed: a hidden value */
-    int c, rc = lstm__need_value(k, 0, "the condition");
+    if (!k->in[0]->known) return lstm__need_late(k);
+    int c, rc = truth(k, k->in[0], "the condition", &c);
     if (rc) return rc;
-    if ((rc = truth(k, k->in[0], "the condition", &c))) return rc;
     int idx = c ? p->then_sub : p->else_sub;
     lstm__plan *sub = lstm__subplan(k, idx, 1);
     if (!sub) return k->d->code;
