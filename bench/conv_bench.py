@@ -131,14 +131,15 @@ def main():
         ratios = sorted(a / o for a, o in zip(rounds["all"], rounds["ours"]))
         c = {"name": name, "ours_ms": med["ours"], "ort_ms": med["all"],
              "ort_extended_ms": med["extended"], "ratio": med["all"] / med["ours"],
-             "round_ratios": ratios,
+             "round_ratios": ratios, "round_ratio_median": statistics.median(ratios),
              "best_rounds_ratio": min(rounds["all"]) / min(rounds["ours"]),
              "extended_ratio": med["extended"] / med["ours"], "rounds": rounds}
         cases.append(c)
-        print("%-50s ours %7.4f ms | onnxruntime %7.4f ms, ratio %.2f (rounds %.2f-%.2f, best %.2f)"
-              " | extended %7.4f ms, ratio %.2f"
-              % (name, med["ours"], med["all"], c["ratio"], ratios[0], ratios[-1],
-                 c["best_rounds_ratio"], med["extended"], c["extended_ratio"]), flush=True)
+        print("%-50s ours %7.4f ms | onnxruntime %7.4f ms, ratio %.2f (per round: median %.2f, "
+              "%.2f-%.2f; best rounds %.2f) | extended %7.4f ms, ratio %.2f"
+              % (name, med["ours"], med["all"], c["ratio"], c["round_ratio_median"], ratios[0],
+                 ratios[-1], c["best_rounds_ratio"], med["extended"], c["extended_ratio"]),
+              flush=True)
     print("load average after: %.2f" % os.getloadavg()[0])
     if RECORD:
         frontends.save("conv", {"rounds": ROUNDS, "cases": cases})

@@ -157,11 +157,14 @@ def main():
         best = min(r["median_ms"] for r in rounds["ort"]) / min(r["median_ms"] for r in rounds["ours"])
         results["cases"][name] = {"ours_ms": med["ours"], "ort_ms": med["ort"],
                                   "ratio": med["ort"] / med["ours"], "round_ratios": ratios,
+                                  "round_ratio_median": statistics.median(ratios),
                                   "best_rounds_ratio": best,
                                   "rounds": {e: [r["median_ms"] for r in rounds[e]] for e in rounds}}
-        print("%-12s ours %.4f ms  onnxruntime %.4f ms  ratio %.2f (rounds %.2f-%.2f, best "
-              "rounds %.2f)" % (name, med["ours"], med["ort"], med["ort"] / med["ours"],
-                                ratios[0], ratios[-1], best), flush=True)
+        print("%-12s ours %.4f ms  onnxruntime %.4f ms  ratio %.2f (per round: median %.2f, "
+              "%.2f-%.2f; best rounds %.2f)" % (name, med["ours"], med["ort"],
+                                                med["ort"] / med["ours"],
+                                                statistics.median(ratios), ratios[0], ratios[-1],
+                                                best), flush=True)
     floor = [run(["node", os.path.join(HERE, "silero_ort.js"), trivial, "16000", samples[16000],
                   str(a.frames)], env)["median_ms"] for _ in range(3)]
     results["ort_trivial_ms"] = statistics.median(floor)
