@@ -41,6 +41,41 @@ def varint(b, i):
             return v, i
 
 
+def fields(b):
+    """(field, wire type, value or bytes) of a serialized message."""
+    i, out = 0, []
+    while i < len(b):
+        tag, i = varint(b, i)
+        f, wt = tag >> 3, tag & 7
+        if wt == 0:
+            v, i = varint(b, i)
+        elif wt == 2:
+            n, i = varint(b, i)
+            v, i = b[i:i + n], i + n
+        else:
+            v, i = None, i + (4 if wt == 5 else 8)
+        out.append((f, wt, v))
+    return out
+
+
+def tensor_values(b):
+    """(dims, data_type, int64 values) of a TensorProto in int64_data or raw_data."""
+    dims, dt, vals = [], 0, []
+    for f, wt, v in fields(b):
+        if f == 1 and wt == 0:
+            dims.append(v)
+        elif f == 2:
+            dt = v
+        elif f == 7 and wt == 2:  # packed int64_data
+            j = 0
+            while j < len(v):
+                x, j = varint(v, j)
+                vals.append(x - (1 << 64) if x >= 1 << 63 else x)
+        elif f == 9:
+            vals = list(struct.unpack("<%dq" % (len(v) // 8), v))
+    return dims, dt, vals
+
+
 def read_pb(path):
     """(dims, data_type, raw bytes) of a TensorProto written with raw_data."""
     b = open(path, "rb").read()
@@ -297,6 +332,29 @@ check("--carry without --chunk is a usage error", rc == 2 and "go with --chunk" 
 rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--inputs", os.path.join(sio, "state_io.npz"),
                         "--chunk", "4", "--carry", "nope=h0")
 check("--carry of an unknown output", rc == 1 and "the model has no output 'nope'" in err, err)
+# Sequences: an input from a SequenceProto file, the output written as a SequenceProto
+# (libonnx-testdata's SequenceInsert at the back), read back field by field here.
+seqcase = "/usr/share/libonnx-testdata/data/node/test_sequence_insert_at_back"
+if os.path.isdir(seqcase):
+    od = os.path.join(tmp, "seqout")
+    ts = os.path.join(seqcase, "test_data_set_0")
+    rc, out, err = lstm_run(os.path.join(seqcase, "model.onnx"), "--input", "sequence=" +
+                            os.path.join(ts, "input_0.pb"), "--input", "tensor=" +
+                            os.path.join(ts, "input_1.pb"), "--output-dir", od, "--format", "pb")
+    check("a sequence input from a SequenceProto, its items printed",
+          rc == 0 and "output_sequence: a sequence of 4 tensors" in out and
+          "output_sequence[3]: int64 [3]" in out, out + err)
+
+    def items(path):
+        return [tensor_values(v) for f, wt, v in fields(open(path, "rb").read()) if f == 3]
+    got = items(os.path.join(od, "output_sequence.pb")) if rc == 0 else None
+    check("the sequence output written as a SequenceProto equals the expected one",
+          got == items(os.path.join(ts, "output_0.pb")) and len(got) == 4, str(got))
+optcase = "/usr/share/libonnx-testdata/data/node/test_optional_has_element_empty"
+if os.path.isdir(optcase):
+    rc, out, err = lstm_run(os.path.join(optcase, "model.onnx"))
+    check("an optional input not given is bound to no value",
+          rc == 0 and "bound to no value" in out and "output: bool []" in out, out + err)
 shutil.rmtree(tmp)
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

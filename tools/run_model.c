@@ -115,6 +115,50 @@ void print_output(const char *name, const lstm_view *v, const char *note)
     printf("%s]\n", n > 8 ? ", ..." : "");
 }
 
+/* Bind a sequence or optional input from a .pb file holding a SequenceProto or OptionalProto.
+** The values are kept until the process ends (the session reads them at every run). */
+static int bind_value_file(lstm_session *s, const lstm_value_info *vi, const char *file)
+{
+    static lstm_value kept[64];
+    static int nkept;
+    size_t len;
+    void *buf = read_file(file, &len);
+    char err[600];
+    if (!buf || nkept >= 64) {
+        fprintf(stderr, "lstm-run: input '%s': cannot read '%s'\n", vi->name, file);
+        free(buf);
+        return 1;
+    }
+    lstm_value *v = &kept[nkept++];
+    int rc = lstm_value_read_pb(
+        buf, len, vi->kind == LSTM_VALUE_SEQUENCE ? LSTM_PB_SEQUENCE : LSTM_PB_OPTIONAL, v, err,
+        sizeof err);
+    free(buf);
+    if (rc) {
+        fprintf(stderr, "lstm-run: input '%s': %s: %s\n", vi->name, lstm_errstr(rc), err);
+        return 1;
+    }
+    if (v->kind == LSTM_VALUE_NONE) {
+        rc = lstm_session_set_input_none(s, vi->name);
+    } else if (v->kind == LSTM_VALUE_TENSOR) {
+        rc = lstm_session_set_input(s, vi->name, v->tensor.dtype, v->tensor.rank, v->tensor.dims,
+                                    v->tensor.data, v->tensor.nbytes);
+    } else {
+        lstm_view *items = calloc((size_t)v->count + 1, sizeof *items);
+        for (int i = 0; items && i < v->count; i++) {
+            items[i] = (lstm_view){.dtype = v->items[i].dtype,
+                                   .rank = v->items[i].rank,
+                                   .data = v->items[i].data,
+                                   .nbytes = v->items[i].nbytes};
+            memcpy(items[i].dims, v->items[i].dims, sizeof items[i].dims);
+        }
+        rc = items ? lstm_session_set_input_sequence(s, vi->name, v->count, items) : LSTM_ENOMEM;
+        free(items);
+    }
+    if (rc) fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
+    return rc != 0;
+}
+
 /* The size a symbolic dimension has in the inputs read from files so far, or -1. */
 static int64_t symbol_from_files(lstm_model *m, const lstm_tensor *ts, const char **names, int nt,
                                  const char *sym)
@@ -160,6 +204,15 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
             for (int i = 0; i < c->n_inputs; i++)
                 if (strcmp(c->input_names[i], vi.name) == 0) file = c->input_files[i];
             lstm_tensor *t = &ts[*nt];
+            if (pass == 0 && file && vi.kind != LSTM_VALUE_TENSOR) {
+                /* A sequence or optional from a .pb file (SequenceProto / OptionalProto). */
+                int rc = bind_value_file(s, &vi, file);
+                if (rc) return 1;
+                names[(*nt)] = vi.name;
+                memset(t, 0, sizeof *t);
+                (*nt)++;
+                continue;
+            }
             if (pass == 0) { /* the inputs from files */
                 if (file) {
                     size_t fl = strlen(file);
@@ -175,6 +228,22 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
                 int done = 0;
                 for (int i = 0; i < *nt; i++) done |= strcmp(names[i], vi.name) == 0;
                 if (done || vi.has_default) continue;
+                if (vi.kind == LSTM_VALUE_OPTIONAL) {
+                    printf("input '%s': an optional, bound to no value (give one with --input "
+                           "%s=FILE.pb, an OptionalProto)\n",
+                           vi.name, vi.name);
+                    if (lstm_session_set_input_none(s, vi.name)) return 1;
+                    memset(t, 0, sizeof *t);
+                    names[(*nt)++] = vi.name;
+                    continue;
+                }
+                if (vi.kind == LSTM_VALUE_SEQUENCE) {
+                    fprintf(stderr,
+                            "lstm-run: input '%s' is a sequence of tensors: give it with "
+                            "--input %s=FILE.pb (a SequenceProto)\n",
+                            vi.name, vi.name);
+                    return 1;
+                }
                 run_cfg cc = *c;
                 for (int d = 0; d < vi.rank; d++) {
                     int64_t v = vi.dim_names[d] && dim_value(c, vi.dim_names[d]) < 0
@@ -224,6 +293,43 @@ int write_output(const run_cfg *c, const char *name, const lstm_view *v)
     return 0;
 }
 
+/* A sequence output, or an empty optional: a SequenceProto / OptionalProto with --format pb,
+** else one NAME_i.npy per tensor (an empty optional: nothing to write). */
+static int write_value(lstm_session *s, const run_cfg *c, const lstm_value_info *vi, int kind)
+{
+    char path[4096], fn[300], err[600];
+    int count = 0;
+    if (kind == LSTM_VALUE_SEQUENCE) lstm_session_output_sequence(s, vi->name, &count);
+    lstm_view *items = calloc((size_t)count + 1, sizeof *items);
+    if (!items) return 1;
+    for (int i = 0; i < count; i++) lstm_session_output_item(s, vi->name, i, &items[i]);
+    int rc = 0;
+    size_t k = 0;
+    for (const char *p = vi->name; *p && k < 200; p++)
+        fn[k++] = (*p == '/' || *p == '\\' || *p == ':') ? '_' : *p;
+    fn[k] = '\0';
+    if (c->format_pb) {
+        snprintf(fn + k, sizeof fn - k, ".pb");
+        rc = path_join(path, sizeof path, c->output_dir, fn) ||
+             tio_write_pb_value(path, vi->name, kind, vi->kind == LSTM_VALUE_OPTIONAL, count, items,
+                                err, sizeof err);
+        if (!rc) printf("wrote %s\n", path);
+    } else if (kind == LSTM_VALUE_NONE) {
+        printf("%s holds no value: nothing written (use --format pb for an OptionalProto)\n",
+               vi->name);
+    } else {
+        for (int i = 0; i < count && !rc; i++) {
+            snprintf(fn + k, sizeof fn - k, "_%d.npy", i);
+            rc = path_join(path, sizeof path, c->output_dir, fn) ||
+                 tio_write_npy(path, &items[i], err, sizeof err);
+            if (!rc) printf("wrote %s\n", path);
+        }
+    }
+    if (rc) fprintf(stderr, "lstm-run: %s\n", err);
+    free(items);
+    return rc;
+}
+
 static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
 {
     int n = lstm_model_output_count(m);
@@ -231,8 +337,32 @@ static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
         lstm_value_info vi;
         lstm_view v;
         lstm_model_output_info(m, i, &vi);
-        if (lstm_session_output(s, vi.name, &v)) continue;
-        if (write_output(c, vi.name, &v)) return 1;
+        int kind = lstm_session_output_kind(s, vi.name);
+        if (kind == LSTM_VALUE_TENSOR && !lstm_session_output(s, vi.name, &v) &&
+            vi.kind == LSTM_VALUE_TENSOR) {
+            if (write_output(c, vi.name, &v)) return 1;
+        } else if (kind >= 0) {
+            struct stat st;
+            if (stat(c->output_dir, &st) != 0 && mkdir(c->output_dir, 0777) != 0) {
+                fprintf(stderr, "lstm-run: cannot create '%s'\n", c->output_dir);
+                return 1;
+            }
+            if (kind == LSTM_VALUE_TENSOR) {
+                /* an optional holding a tensor */
+                if (c->format_pb) {
+                    char path[4096], err[600], fn[300];
+                    snprintf(fn, sizeof fn, "%.200s.pb", vi.name);
+                    if (path_join(path, sizeof path, c->output_dir, fn) ||
+                        tio_write_pb_value(path, vi.name, kind, 1, 1, &v, err, sizeof err))
+                        return 1;
+                    printf("wrote %s\n", path);
+                } else if (write_output(c, vi.name, &v)) {
+                    return 1;
+                }
+            } else if (write_value(s, c, &vi, kind)) {
+                return 1;
+            }
+        }
     }
     return 0;
 }
@@ -362,7 +492,21 @@ int run_model(const run_cfg *c)
         lstm_value_info vi;
         lstm_view v;
         lstm_model_output_info(m, i, &vi);
-        if (lstm_session_output(s, vi.name, &v) == LSTM_OK) print_output(vi.name, &v, NULL);
+        int kind = lstm_session_output_kind(s, vi.name), count = 0;
+        if (kind == LSTM_VALUE_TENSOR && lstm_session_output(s, vi.name, &v) == LSTM_OK) {
+            print_output(vi.name, &v, NULL);
+        } else if (kind == LSTM_VALUE_NONE) {
+            printf("%s: an optional without value\n", vi.name);
+        } else if (kind == LSTM_VALUE_SEQUENCE) {
+            lstm_session_output_sequence(s, vi.name, &count);
+            printf("%s: a sequence of %d tensors\n", vi.name, count);
+            for (int k = 0; k < count; k++) {
+                char item[300];
+                snprintf(item, sizeof item, "%s[%d]", vi.name, k);
+                if (lstm_session_output_item(s, vi.name, k, &v) == LSTM_OK)
+                    print_output(item, &v, NULL);
+            }
+        }
     }
     status = c->output_dir ? write_outputs(m, s, c) : 0;
     if (report_profile(s, c)) status = 1;

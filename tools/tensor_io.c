@@ -250,22 +250,76 @@ static void put_varint(FILE *f, uint64_t v)
     } while (v);
 }
 
+static size_t varint_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >>= 7) n++;
+    return n;
+}
+
+/* A TensorProto's fields (dims, data_type, name, raw_data); with f NULL only its length. */
+static size_t put_tensor(FILE *f, const char *name, const lstm_view *v)
+{
+    size_t n = 0, nl = strlen(name);
+    for (int i = 0; i < v->rank; i++) {
+        if (f) fputc(1 << 3 | 0, f), put_varint(f, (uint64_t)v->dims[i]); /* dims */
+        n += 1 + varint_len((uint64_t)v->dims[i]);
+    }
+    if (f) fputc(2 << 3 | 0, f), put_varint(f, (uint64_t)v->dtype); /* data_type */
+    n += 1 + varint_len((uint64_t)v->dtype);
+    if (f) fputc(8 << 3 | 2, f), put_varint(f, nl), fwrite(name, 1, nl, f); /* name */
+    n += 1 + varint_len(nl) + nl;
+    if (f) fputc(9 << 3 | 2, f), put_varint(f, v->nbytes), fwrite(v->data, 1, v->nbytes, f);
+    n += 1 + varint_len(v->nbytes) + v->nbytes; /* raw_data */
+    return n;
+}
+
 int tio_write_pb(const char *path, const char *name, const lstm_view *v, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "wb");
     if (!f) return fail(err, errlen, "cannot write '%s'%s", path, "");
-    for (int i = 0; i < v->rank; i++) {
-        fputc(1 << 3 | 0, f); /* dims */
-        put_varint(f, (uint64_t)v->dims[i]);
+    put_tensor(f, name, v);
+    int ok = !ferror(f);
+    ok = (fclose(f) == 0) && ok;
+    return ok ? 0 : fail(err, errlen, "cannot write '%s'%s", path, "");
+}
+
+/* SequenceProto: name = 1, elem_type = 2 (1: tensors), tensor_values = 3. Wrapped in an
+** OptionalProto (name = 1, elem_type = 2: 1 tensor / 3 sequence, tensor_value = 3,
+** sequence_value = 5) when `optional`. */
+int tio_write_pb_value(const char *path, const char *name, int kind, int optional, int count,
+                       const lstm_view *items, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return fail(err, errlen, "cannot write '%s'%s", path, "");
+    size_t nl = strlen(name), body = 0;
+    if (kind == LSTM_VALUE_SEQUENCE) {
+        body = 1 + varint_len(nl) + nl + 2; /* name, elem_type */
+        for (int i = 0; i < count; i++) {
+            size_t t = put_tensor(NULL, "", &items[i]);
+            body += 1 + varint_len(t) + t;
+        }
+    } else if (kind == LSTM_VALUE_TENSOR) {
+        body = put_tensor(NULL, name, &items[0]);
     }
-    fputc(2 << 3 | 0, f); /* data_type */
-    put_varint(f, (uint64_t)v->dtype);
-    fputc(8 << 3 | 2, f); /* name */
-    put_varint(f, strlen(name));
-    fputs(name, f);
-    fputc(9 << 3 | 2, f); /* raw_data */
-    put_varint(f, v->nbytes);
-    int ok = fwrite(v->data, 1, v->nbytes, f) == v->nbytes;
+    if (optional) {
+        fputc(1 << 3 | 2, f), put_varint(f, nl), fwrite(name, 1, nl, f);
+        if (kind != LSTM_VALUE_NONE) {
+            fputc(2 << 3 | 0, f), put_varint(f, kind == LSTM_VALUE_SEQUENCE ? 3 : 1);
+            fputc((kind == LSTM_VALUE_SEQUENCE ? 5 : 3) << 3 | 2, f), put_varint(f, body);
+        }
+    }
+    if (kind == LSTM_VALUE_SEQUENCE) {
+        fputc(1 << 3 | 2, f), put_varint(f, nl), fwrite(name, 1, nl, f);
+        fputc(2 << 3 | 0, f), put_varint(f, 1);
+        for (int i = 0; i < count; i++) {
+            fputc(3 << 3 | 2, f), put_varint(f, put_tensor(NULL, "", &items[i]));
+            put_tensor(f, "", &items[i]);
+        }
+    } else if (kind == LSTM_VALUE_TENSOR) {
+        put_tensor(f, name, &items[0]);
+    }
+    int ok = !ferror(f);
     ok = (fclose(f) == 0) && ok;
     return ok ? 0 : fail(err, errlen, "cannot write '%s'%s", path, "");
 }

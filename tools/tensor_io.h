@@ -15,5 +15,9 @@ int tio_npz_keys(const char *path, char ***names, int *count, char *err, size_t 
 /* Write a view as .npy or .pb (TensorProto named `name`). */
 int tio_write_npy(const char *path, const lstm_view *v, char *err, size_t errlen);
 int tio_write_pb(const char *path, const char *name, const lstm_view *v, char *err, size_t errlen);
+/* A sequence (kind LSTM_VALUE_SEQUENCE: count items) or a tensor (items[0]) as a SequenceProto or
+** TensorProto, inside an OptionalProto when `optional` (kind LSTM_VALUE_NONE: an empty one). */
+int tio_write_pb_value(const char *path, const char *name, int kind, int optional, int count,
+                       const lstm_view *items, char *err, size_t errlen);
 
 #endif

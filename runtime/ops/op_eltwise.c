@@ -14,6 +14,7 @@
 #include "dtype.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 enum {
@@ -93,6 +94,17 @@ static int64_t ipow(int64_t b, int64_t e)
     return (int64_t)r;
 }
 
+/* Pow of an integer base with a float exponent, back to the integer type: C leaves NaN and
+** out-of-range values undefined; this gives what x86-64's conversion gives (and so onnxruntime
+** there) on every machine: the lowest value of int64, or of int32 for the narrower types. */
+static int64_t pow_to_int(double r, int dtype)
+{
+    if (dtype == LSTM_DT_INT64 || dtype == LSTM_DT_UINT64)
+        return r == r && r >= -9223372036854775808.0 && r < 9223372036854775808.0 ? (int64_t)r
+                                                                                  : INT64_MIN;
+    return r == r && r >= -2147483648.0 && r < 2147483648.0 ? (int64_t)(int32_t)r : INT32_MIN;
+}
+
 static void bin_one(void *vc, size_t o, const size_t *off)
 {
     bin_ctx *c = vc;
@@ -134,7 +146,7 @@ static void bin_one(void *vc, size_t o, const size_t *off)
             break;
         }
         if (c->op == E_POW && !lstm__is_float(c->y->dtype))
-            lstm__put_i(c->y, o, (int64_t)r);
+            lstm__put_i(c->y, o, pow_to_int(r, c->y->dtype));
         else
             lstm__put_f(c->y, o, r);
         return;

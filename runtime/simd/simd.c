@@ -17,8 +17,11 @@
 #endif
 #endif
 
-/* The kernel sets, best first: one line per runtime/simd/isa_NAME.c. */
-#define SETS(X) X(avx512) X(avx2) X(neon) X(portable)
+/* The kernel sets, best first: meson.build's simd_isas rows, one per runtime/simd/isa_NAME.c. */
+#ifndef LSTM__KERNEL_SETS
+#error "LSTM__KERNEL_SETS(X) comes from meson.build (simd_isas)"
+#endif
+#define SETS(X) LSTM__KERNEL_SETS(X)
 
 #define DECLARE(name) extern const lstm__kernels lstm__kernels_##name;
 SETS(DECLARE)
