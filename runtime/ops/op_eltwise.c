@@ -221,12 +221,13 @@ static int scalar_right(int op, const float *x, const lstm__rt *b, float *o, siz
         for (size_t i = 0; i < n; i++) o[i] = x[i] / s;
         break;
     default:
-        if (e == 2.0)
+        if (e == 2.0) {
             for (size_t i = 0; i < n; i++) o[i] = x[i] * x[i];
-        else if (e == 1.0)
-            memmove(o, x, n * sizeof *o);
-        else
+        } else if (e == 1.0) {
+            if (n) memmove(o, x, n * sizeof *o);
+        } else {
             for (size_t i = 0; i < n; i++) o[i] = (float)pow(x[i], e);
+        }
         break;
     }
     return 1;
