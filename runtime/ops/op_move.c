@@ -338,6 +338,7 @@ int lstm__gather_run(lstm__kctx *k)
                               (long long)dim - 1);
     }
     char *dst = k->out[0]->data;
+    if (!k->out[0]->nbytes) return LSTM_OK; /* an empty output: an empty input may have no data */
     for (size_t o = 0; o < outer; o++)
         for (size_t j = 0; j < ix->nelem; j++) {
             int64_t v = ix->dtype == LSTM_DT_INT64 ? ((const int64_t *)ix->data)[j]
