@@ -76,6 +76,31 @@ static void plain_lstm(void **state)
     tb_free(m);
 }
 
+/* W folded from a node at load (Silero v5 slices and concatenates its weights): input_size
+** comes from the folded constant; a W that is a graph input with an unknown last dimension
+** leaves it unknown, said so. */
+static void input_size_of_computed_w(void **state)
+{
+    (void)state;
+    tb_model *m = cell("LSTM", "X,Wc,R,B", -1, 0);
+    /* The Identity goes before the LSTM (nodes are in topological order). */
+    Onnx__GraphProto *gp = tb_graph(m);
+    tb_node(m, "Identity", "w_copy", "W", "Wc");
+    Onnx__NodeProto *lstm = gp->node[0];
+    gp->node[0] = gp->node[1];
+    gp->node[1] = lstm;
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("hidden_size 3 (inferred from R), input_size 2\n");
+    has("  weights per gate block");
+    hasnt("(not a constant)");
+    tb_free(m);
+    m = cell("LSTM", "X,Win,R,B", -1, 0);
+    tb_input(m, "Win", F32, 3, D3(1, 12, -1), NULL);
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("input_size unknown (W is computed at run time)\n");
+    tb_free(m);
+}
+
 static void peepholes_and_coupled_gates(void **state)
 {
     (void)state;
@@ -256,6 +281,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_lstm),
+        cmocka_unit_test(input_size_of_computed_w),
         cmocka_unit_test(peepholes_and_coupled_gates),
         cmocka_unit_test(warnings),
         cmocka_unit_test(describe_api),

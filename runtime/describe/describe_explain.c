@@ -140,11 +140,25 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__graph *g
     const lstm__rnn_params p = *(const lstm__rnn_params *)n->params;
     const int64_t H = p.hidden_size, G = p.gates, D = p.num_dirs;
     int peep = n->n_in > RNN_IN_P && n->in_names[RNN_IN_P][0];
+    /* W may be folded from constants after the shapes were first inferred (Silero v5 slices
+    ** and concatenates it): its constant, then its known shape, tell input_size. */
+    const lstm__tensor *W = const_input(g, n, RNN_IN_W), *R = const_input(g, n, RNN_IN_R),
+                       *Bt = const_input(g, n, RNN_IN_B);
+    int64_t wdims[LSTM__MAX_RANK];
+    int64_t I = W && W->rank == 3 ? W->dims[2]
+                : lstm__value_shape(lstm__node_input(g, n, RNN_IN_W), wdims) == 3 && wdims[2] >= 0
+                    ? wdims[2]
+                    : -1;
+    char isz[64];
+    if (I >= 0)
+        snprintf(isz, sizeof isz, "%lld", (long long)I);
+    else
+        snprintf(isz, sizeof isz, "unknown (W is computed at run time)");
     lstm__outf(f, "== %s, operator version %d\n", lb, p.version);
-    lstm__outf(f, "  direction %s, layout %d (X is %s), hidden_size %lld%s, input_size %lld\n",
+    lstm__outf(f, "  direction %s, layout %d (X is %s), hidden_size %lld%s, input_size %s\n",
                lstm__rnn_direction_name(p.direction), p.layout,
                p.layout ? "[batch, T, input]" : "[T, batch, input]", (long long)H,
-               p.hidden_given ? "" : " (inferred from R)", (long long)p.input_size);
+               p.hidden_given ? "" : " (inferred from R)", isz);
     lstm__outf(f, "  gate blocks in W, R and B: %s; ",
                p.cell == LSTM__CELL_LSTM  ? "i, o, f, c (PyTorch: i, f, g, o; Keras: i, f, c, o)"
                : p.cell == LSTM__CELL_GRU ? "z, r, h (PyTorch: r, z, n)"
@@ -159,14 +173,12 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__graph *g
         equations(f, &p, a, peep);
     }
     /* Weight statistics per gate block. */
-    const lstm__tensor *W = const_input(g, n, RNN_IN_W), *R = const_input(g, n, RNN_IN_R),
-                       *Bt = const_input(g, n, RNN_IN_B);
     static const char *const lstm_g[] = {"i", "o", "f", "c"}, *const gru_g[] = {"z", "r", "h"},
                              *const rnn_g[] = {"i"};
     const char *const *gn = p.cell == LSTM__CELL_LSTM  ? lstm_g
                             : p.cell == LSTM__CELL_GRU ? gru_g
                                                        : rnn_g;
-    int64_t I = W && W->rank == 3 ? W->dims[2] : 0;
+    if (!W) I = 0;
     lstm__outf(f, "  weights per gate block (mean, std, min, max):\n");
     lstm__outf(f, "    %-9s|%36s|%36s|%36s|%36s|\n", "gate", "W (input)", "R (recurrence)",
                "Wb (input bias)", "Rb (recurrence bias)");
