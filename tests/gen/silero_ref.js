@@ -2,7 +2,7 @@
 // frame by frame with the model's state carried, as lstm-vad and `lstm-run --chunk --carry` do.
 // usage: node silero_ref.js JOB.json
 // JOB.json: [{"model", "audio" (raw float32 [B, N]), "B", "N", "sr", "win", "ctx", "v5",
-//             "out_dir"}] -> out_dir/output.bin (float32 [B, frames]) and the final state(s)
+//             "out_dir", "no_sr" (optional: the model has no sr input)}] -> out_dir/output.bin (float32 [B, frames]) and the final state(s)
 //             (v5: stateN.bin [2, B, 128]; v4: hn.bin, cn.bin [2, B, 64]).
 const fs = require('fs');
 const path = require('path');
@@ -25,7 +25,8 @@ async function main() {
           const s = f * j.win - j.ctx + t;
           x[b * len + t] = s >= 0 && s < j.N ? audio[b * j.N + s] : 0;
         }
-      const feeds = { input: new ort.Tensor('float32', x, [j.B, len]), sr };
+      const feeds = { input: new ort.Tensor('float32', x, [j.B, len]) };
+      if (!j.no_sr) feeds.sr = sr;
       if (j.v5) {
         feeds.state = new ort.Tensor('float32', state.a, [2, j.B, H]);
       } else {
