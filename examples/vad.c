@@ -6,9 +6,10 @@
 ** Reads a mono 16-bit PCM WAV at 8 or 16 kHz, runs the model frame by frame (512 samples at
 ** 16 kHz, 256 at 8 kHz) carrying its state from one frame to the next (lstm_session_carry), and
 ** prints one line per speech segment, "start end" in seconds, then a summary line beginning
-** with '#'. Silero v5 models (inputs input, state, sr) get each frame preceded by the last 64
-** (8 kHz: 32) samples of the previous one, as they expect; v4 models (input, sr, h, c) get the
-** frame alone. The segments come from the speech probabilities the way Silero's
+** with '#'. Silero v5 models (inputs input, state, sr; builds without sr take 16 kHz only) get
+** each frame preceded by the last 64 (8 kHz: 32) samples of the previous one, as they expect; v4
+** models (input, sr, h, c) get the frame alone. The segments come from the speech probabilities the
+*way Silero's
 ** get_speech_timestamps makes them: speech starts when a frame reaches the onset threshold,
 ** ends when frames stay under the offset threshold for the minimum silence, segments shorter
 ** than the minimum speech are dropped, and each keeps some padding around it.
@@ -294,11 +295,19 @@ int main(int argc, char **argv)
         goto done;
     }
     int v5 = has_input(m, "state"), v4 = has_input(m, "h") && has_input(m, "c");
-    if ((!v5 && !v4) || !has_input(m, "input") || !has_input(m, "sr")) {
+    int has_sr = has_input(m, "sr");
+    if ((!v5 && !v4) || !has_input(m, "input") || (v4 && !has_sr)) {
         fprintf(stderr,
                 "vad: '%s' is not a Silero VAD model (inputs input, sr and state, or h "
-                "and c)\n",
+                "and c; sr may be absent beside state)\n",
                 model_path);
+        goto done;
+    }
+    if (!has_sr && w.rate != 16000) {
+        fprintf(stderr,
+                "vad: '%s' has no sr input: it takes 16000 Hz only, and '%s' is sampled at %d Hz "
+                "(sox IN -r 16000 OUT.wav)\n",
+                model_path, wav_path, w.rate);
         goto done;
     }
     if ((rc = lstm_session_open(m, &s))) {
@@ -317,7 +326,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "vad: out of memory\n");
         goto done;
     }
-    rc = lstm_session_set_input(s, "sr", LSTM_DT_INT64, 0, NULL, &sr, sizeof sr);
+    rc = has_sr ? lstm_session_set_input(s, "sr", LSTM_DT_INT64, 0, NULL, &sr, sizeof sr) : 0;
     if (!rc && v5) {
         rc = lstm_session_set_input(s, "state", LSTM_DT_FLOAT, 3, sdims, state, 2 * H * 4);
         if (!rc) rc = lstm_session_carry(s, "stateN", "state");

