@@ -121,6 +121,19 @@ lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *s, int i, int dtype, int rank
 int lstm__out_none(lstm__kctx *k, int idx);
 /* Copy a value (tensor, sequence or none) into output idx (run-shaped ops). */
 int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *src);
+/* Whether input idx is a sequence whose storage output may take: the input dies at this node
+** (lstm__plan's in_move) and its storage belongs to the plan (or was handed over). */
+int lstm__in_movable(lstm__kctx *k, int idx);
+/* Output idx gets the value src: a sequence's storage is moved (swapped with the output's, in
+** O(1)) when movable, else copied as lstm__out_copy. With LSTM__MOVE_ROOM the items move into
+** the output's slots (buffers exchanged, no tensor copied) when it has room for them, else they
+** are copied: both sides keep their room, so repeated runs allocate nothing. */
+enum { LSTM__MOVE_SWAP = 1, LSTM__MOVE_ROOM = 2 };
+int lstm__out_move(lstm__kctx *k, int idx, const lstm__rt *src, int movable);
+/* Output idx gets input in's value, moved when lstm__in_movable. */
+int lstm__out_take(lstm__kctx *k, int idx, int in);
+/* Item i of sequence q becomes a copy of tensor t (counted in the session's seq_copied). */
+int lstm__seq_put(lstm__kctx *k, lstm__seq *q, int i, const lstm__rt *t);
 /* n buffers the plan keeps for this node until the session closes (made on first call; the
 ** same n each time). NULL when out of memory (k->d says so). */
 lstm__buf *lstm__node_bufs(lstm__kctx *k, int n);

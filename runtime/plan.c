@@ -8,6 +8,54 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Which node inputs may hand their sequence over (in_move) and which graph outputs may be moved
+** out (out_once): from the graph's structure, once. */
+static int move_tables(lstm__plan *p)
+{
+    const lstm__graph *g = p->g;
+    size_t nv = (size_t)g->n_values + 1;
+    int *last = lstm__malloc(&p->s->alloc, 3 * nv * sizeof(int));
+    if (!last) return LSTM_ENOMEM;
+    int *mark = last + nv, *cnt = mark + nv;
+    for (int v = 0; v < g->n_values; v++) last[v] = mark[v] = -1;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        for (int j = 0; j < n->n_in + n->n_implicit; j++) {
+            int v = j < n->n_in ? n->in[j] : n->implicit[j - n->n_in];
+            if (v >= 0) last[v] = i;
+        }
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        for (int j = 0; j < n->n_in + n->n_implicit; j++) {
+            int v = j < n->n_in ? n->in[j] : n->implicit[j - n->n_in];
+            if (v < 0) continue;
+            if (mark[v] != i) mark[v] = i, cnt[v] = 0;
+            cnt[v]++;
+        }
+        for (int j = 0; j < n->n_in; j++) {
+            int v = n->in[j], m = 0;
+            p->in_move[p->kin_off[i] + j] = 0;
+            if (v < 0 || last[v] != i || cnt[v] != 1) continue;
+            const lstm__value *val = &g->values[v];
+            if (val->flags & LSTM__V_OUTPUT) continue;
+            if (val->producer >= 0)
+                m = 1;
+            else if (val->flags & LSTM__V_INPUT)
+                for (int b = 0; b < g->n_inputs; b++)
+                    if (g->input_values[b] == v) m = 2 + b;
+            p->in_move[p->kin_off[i] + j] = m;
+        }
+    }
+    for (int o = 0; o < g->n_outputs; o++) {
+        int v = g->output_values[o], once = v >= 0 && g->values[v].producer >= 0;
+        for (int q = 0; once && q < g->n_outputs; q++) once = q == o || g->output_values[q] != v;
+        p->out_once[o] = (unsigned char)once;
+    }
+    lstm__free(&p->s->alloc, last);
+    return LSTM_OK;
+}
+
 lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *parent, int streams)
 {
     lstm__pool *pool = &s->pool;
@@ -39,6 +87,8 @@ lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *pa
     p->bind_fixed = lstm__pool_array(pool, nb, 1);
     p->value_deps = lstm__pool_array(pool, nb, 1);
     p->dep_copy = lstm__pool_array(pool, nb, sizeof *p->dep_copy);
+    p->bind_owned = lstm__pool_array(pool, nb, 1);
+    p->out_once = lstm__pool_array(pool, (size_t)g->n_outputs + 1, 1);
     p->mode = lstm__pool_array(pool, nn, 1);
     p->nstate = lstm__pool_array(pool, nn, sizeof *p->nstate);
     p->carry = lstm__pool_array(pool, nn, sizeof *p->carry);
@@ -68,6 +118,8 @@ lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *pa
             p->outv[p->kout_off[i] + j] = n->out[j] >= 0 ? n->out[j] : rs ? h++ : -1;
     }
     p->kout = lstm__pool_array(pool, nout + 1, sizeof *p->kout);
+    p->in_move = lstm__pool_array(pool, nin + 1, sizeof *p->in_move);
+    if (!p->in_move || !p->bind_owned || !p->out_once || move_tables(p)) return NULL;
     if (!p->vals || !p->vclass || !p->vbuf || !p->seqs || !p->bind || !p->bind_planned ||
         !p->bind_fixed || !p->value_deps || !p->dep_copy || !p->mode || !p->nstate || !p->carry ||
         !p->scratch || !p->scratch_size || !p->late_scratch || !p->sub || !p->nbufs ||
@@ -180,6 +232,18 @@ void lstm__plan_bind(lstm__plan *p, int i, const lstm__rt *v)
     p->bind[i] = *v;
     p->bind[i].known = 0;
     p->bind[i].input = i + 1;
+    p->bind_owned[i] = 0;
+}
+
+void lstm__plan_bind_owned(lstm__plan *p, int i, const lstm__rt *v)
+{
+    lstm__plan_bind(p, i, v);
+    p->bind_owned[i] = 1;
+}
+
+int lstm__plan_output_movable(const lstm__plan *p, int i)
+{
+    return p->out_once[i];
 }
 
 const lstm__rt *lstm__plan_output(const lstm__plan *p, int i)
@@ -703,19 +767,21 @@ int lstm__out_none(lstm__kctx *k, int idx)
     return LSTM_OK;
 }
 
+lstm__seq *lstm__plan_holder(lstm__plan *p, int v)
+{
+    if (!p->seqs[v]) p->seqs[v] = lstm__pool_alloc(&p->s->pool, sizeof *p->seqs[v]);
+    return p->seqs[v];
+}
+
 lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
 {
     lstm__plan *p = k->plan;
     lstm__rt *t = k->out[idx];
     if (!t) return NULL;
-    int v = p->outv[p->kout_off[k->n - p->g->nodes] + idx];
-    lstm__seq *q = p->seqs[v];
+    lstm__seq *q = lstm__plan_holder(p, p->outv[p->kout_off[k->n - p->g->nodes] + idx]);
     if (!q) {
-        q = p->seqs[v] = lstm__pool_alloc(&p->s->pool, sizeof *q);
-        if (!q) {
-            lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a sequence");
-            return NULL;
-        }
+        lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a sequence");
+        return NULL;
     }
     if (n > q->cap) {
         int cap = q->cap * 2 > n ? q->cap * 2 : n < 4 ? 4 : n;
@@ -727,9 +793,9 @@ lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
             lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a sequence of %d tensors", n);
             return NULL;
         }
-        for (int i = 0; i < q->cap; i++) {
-            items[i].data = q->items[i].data;
-            ic[i] = q->item_cap[i];
+        if (q->cap) { /* the items stay (a sequence edited in place keeps them) */
+            memcpy(items, q->items, (size_t)q->cap * sizeof *items);
+            memcpy(ic, q->item_cap, (size_t)q->cap * sizeof *ic);
         }
         lstm__free(&p->s->alloc, q->items);
         lstm__free(&p->s->alloc, q->item_cap);
@@ -782,10 +848,8 @@ int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *from)
         t->dtype = src.dtype;
         if (q == sq) return LSTM_OK;
         for (int i = 0; i < n; i++) {
-            const lstm__rt *a = &sq->items[i];
-            lstm__rt *b = lstm__seq_item(k, q, i, a->dtype, a->rank, a->dims);
-            if (!b) return k->d->code;
-            if (a->nbytes) memcpy(b->data, a->data, a->nbytes);
+            int rc = lstm__seq_put(k, q, i, &sq->items[i]);
+            if (rc) return rc;
         }
         return LSTM_OK;
     }
@@ -793,4 +857,64 @@ int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *from)
     if (rc) return rc;
     if (src.nbytes && t->data != src.data) memmove(t->data, src.data, src.nbytes);
     return LSTM_OK;
+}
+
+int lstm__seq_put(lstm__kctx *k, lstm__seq *q, int i, const lstm__rt *t)
+{
+    lstm__rt *r = lstm__seq_item(k, q, i, t->dtype, t->rank, t->dims);
+    if (!r) return k->d->code;
+    if (t->nbytes) memcpy(r->data, t->data, t->nbytes);
+    k->plan->s->seq_copied += t->nbytes;
+    return LSTM_OK;
+}
+
+/* ---- handing sequences over ---- */
+
+int lstm__in_movable(lstm__kctx *k, int idx)
+{
+    const lstm__plan *p = k->plan;
+    const lstm__rt *t = k->in[idx];
+    if (!t || t->kind != LSTM__VAL_SEQUENCE || t->none || !t->seq) return 0;
+    int i = (int)(k->n - p->g->nodes), m = p->in_move[p->kin_off[i] + idx];
+    if (m == 1) return t->seq == p->seqs[k->n->in[idx]]; /* its storage is this plan's */
+    return m >= 2 && p->bind_owned[m - 2] && t->seq == p->bind[m - 2].seq;
+}
+
+int lstm__out_move(lstm__kctx *k, int idx, const lstm__rt *src, int movable)
+{
+    lstm__rt *t = k->out[idx];
+    if (!t || t == src || !movable || src->kind != LSTM__VAL_SEQUENCE || src->none || !src->seq)
+        return lstm__out_copy(k, idx, src);
+    lstm__seq *from = src->seq;
+    int dtype = src->dtype;
+    if (movable == LSTM__MOVE_ROOM && (!t->seq || t->seq->cap < from->n))
+        return lstm__out_copy(k, idx, src);
+    lstm__seq *q = lstm__out_seq(k, idx, 0);
+    if (!q) return k->d->code;
+    if (q != from && (q->cap > from->cap || movable == LSTM__MOVE_ROOM)) {
+        /* The output has more room: it keeps its table and its spare item buffers, and the
+        ** items change places with its first slots (O(items), no tensor copied). So a Loop's
+        ** output keeps the room a long sequence left in it for the next run. */
+        for (int i = 0; i < from->n; i++) {
+            lstm__rt t0 = q->items[i];
+            size_t c0 = q->item_cap[i];
+            q->items[i] = from->items[i];
+            q->item_cap[i] = from->item_cap[i];
+            from->items[i] = t0;
+            from->item_cap[i] = c0;
+        }
+        q->n = from->n;
+        from->n = 0;
+    } else if (q != from) { /* swap the storages (O(1)): the dying input gets the old one */
+        lstm__seq tmp = *q;
+        *q = *from;
+        *from = tmp;
+    }
+    t->dtype = dtype;
+    return LSTM_OK;
+}
+
+int lstm__out_take(lstm__kctx *k, int idx, int in)
+{
+    return lstm__out_move(k, idx, k->in[in], lstm__in_movable(k, in));
 }

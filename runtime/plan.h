@@ -42,6 +42,12 @@ struct lstm__plan {
     unsigned char *bind_fixed; /* per binding: its data cannot change while the parent's plan
                                ** stands (constants and known values of the parent) */
     unsigned char *value_deps; /* per binding: planning read its values */
+    unsigned char *bind_owned; /* per binding: the binder hands over a sequence's storage (a
+                               ** Loop's carried values, which it replaces after the body) */
+    int *in_move;              /* per node input slot: 1 the value dies there (its last reader,
+                               ** read once, not a graph output) and a node here made it; 2 + b
+                               ** graph input b dies there; 0 otherwise */
+    unsigned char *out_once;   /* per graph output: made by a node here, listed once */
     lstm__buf *dep_copy;       /* those values */
     uint64_t epoch;            /* counts plans made (subplans compare their parent's) */
     uint64_t parent_epoch;
@@ -77,6 +83,17 @@ void lstm__plan_free(lstm__plan *p);
 /* Bind the graph's input i (or, for i >= g->n_inputs, nothing: outer values are bound from
 ** the parent by lstm__plan_exec). The value's data must stay valid during the run. */
 void lstm__plan_bind(lstm__plan *p, int i, const lstm__rt *v);
+
+/* The same for a value whose storage the subgraph may take (a sequence read last by a node that
+** changes it): the caller replaces the value after the run. */
+void lstm__plan_bind_owned(lstm__plan *p, int i, const lstm__rt *v);
+
+/* Whether the graph's output i may be moved out after a run (made by a node of the graph and
+** listed once among its outputs). */
+int lstm__plan_output_movable(const lstm__plan *p, int i);
+
+/* The holder of value v's sequence (made on first use); NULL when out of memory. */
+lstm__seq *lstm__plan_holder(lstm__plan *p, int v);
 
 /* Plan when needed, then run every node. k is the node running this subgraph (NULL at the
 ** top): its plan's values are what outer values read. */

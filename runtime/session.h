@@ -53,6 +53,8 @@ struct lstm_session {
     uint64_t prof_runs;
     lstm__buf prof_sorted; /* lstm_session_profile's scratch */
     uint64_t allocs;       /* allocations made by runs (grow-only buffers growing) */
+    uint64_t seq_copied;   /* tensor bytes copied into sequence items (tests check that a
+                           ** growing sequence copies each tensor once) */
 };
 
 /* Explicit state (carry.c): the value input i gets in this run (NULL: not bound), keeping the

@@ -910,11 +910,55 @@ static void invalid_node_before_unsupported(void **state)
     tb_free(b);
 }
 
+/* A Loop growing a sequence (tests/data/loop_seq/append, TorchScript's loop over time) copies
+** each tensor into the sequence once: n iterations copy (n + 1) items of 24 bytes (x, then one
+** step each), not the whole sequence at every iteration (before: 974,448 bytes for n = 200). A
+*second run of the same length
+** allocates nothing; a longer one allocates about once per new item. */
+static void loop_sequence_linear(void **state)
+{
+    (void)state;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/loop_seq/append/model.onnx", TESTS_DATA_DIR);
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    static const float x[6] = {0.5f, -1, 2, 1.5f, 0.25f, -3};
+    const int64_t xd[2] = {2, 3};
+    assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 2, xd, x, sizeof x), LSTM_OK);
+    const int64_t lens[3] = {200, 200, 400};
+    for (int r = 0; r < 3; r++) {
+        int64_t n = lens[r];
+        assert_int_equal(lstm_session_set_input(s, "n", LSTM_DT_INT64, 0, NULL, &n, sizeof n),
+                         LSTM_OK);
+        s->seq_copied = 0;
+        allocs = 0;
+        int rc = lstm_session_run(s);
+        if (rc) print_error("%s\n", lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        /* The first run copies x into the Loop's empty output too (it has no room yet). */
+        assert_int_equal(s->seq_copied, (uint64_t)(n + 1 + (r == 0)) * sizeof x);
+        if (r == 1) assert_int_equal(allocs, 0);
+        if (r == 2) assert_true(allocs <= 200 + 32);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+        assert_int_equal(v.dims[0], 2 * (n + 1));
+        const float *y = v.data; /* rows 2 (i + 1), 2 (i + 1) + 1 hold x + i */
+        for (int64_t i = 0; i < n; i += 37)
+            for (int e = 0; e < 6; e++) assert_true(y[(2 * (i + 1)) * 3 + e] == x[e] + (float)i);
+    }
+    lstm_session_close(s);
+    lstm_model_close(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_once_no_alloc_in_run),
         cmocka_unit_test(control_flow_no_alloc),
+        cmocka_unit_test(loop_sequence_linear),
         cmocka_unit_test(explicit_state_carry),
         cmocka_unit_test(misuse),
         cmocka_unit_test(unsupported_node),

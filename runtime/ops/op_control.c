@@ -267,6 +267,57 @@ int lstm__loop_prepare(lstm__kctx *k)
     return LSTM_OK;
 }
 
+/* The body's outputs become the carried values (the node's outputs 0..N-1). An output that is
+** the body's own carried input j' (passed straight through) reads out[j'], which another output
+** may overwrite first: such sources are set aside before anything is written (tensors copied
+** into stash buffers, sequences moved into the holder of the body's input value). A sequence the
+** body made is moved, not copied: the Loop's output takes its storage. */
+static int carry_back(lstm__kctx *k, lstm__plan *sub, lstm__buf *stash, lstm__rt *aside)
+{
+    const lstm__loop_params *p = k->params;
+    const lstm__graph *body = sub->g;
+    const int N = p->carried;
+    int rc;
+    for (int j = 0; j < N; j++) aside[j].kind = -1; /* nothing set aside */
+    for (int j = 0; j < N; j++) {
+        int v = body->output_values[1 + j], s = -1;
+        for (int q = 0; q < N && s < 0; q++)
+            if (body->input_values[2 + q] == v) s = q;
+        if (s < 0 || s == j || aside[s].kind >= 0) continue;
+        lstm__rt *x = k->out[s];
+        aside[s] = *x;
+        if (x->kind == LSTM__VAL_SEQUENCE && !x->none) {
+            lstm__seq *h = lstm__plan_holder(sub, body->input_values[2 + s]);
+            if (!h) return lstm__errf(k->d, LSTM_ENOMEM, "out of memory for %s", lstm__klabel(k));
+            lstm__seq tmp = *h;
+            *h = *x->seq;
+            *x->seq = tmp;
+            aside[s].seq = h;
+        } else if (!x->none) {
+            if ((rc = lstm__buf_grow(k, &stash[s], x->nbytes))) return rc;
+            if (x->nbytes) memcpy(stash[s].p, x->data, x->nbytes);
+            aside[s].data = stash[s].p;
+        }
+    }
+    for (int j = 0; j < N; j++) {
+        int v = body->output_values[1 + j], s = -1;
+        for (int q = 0; q < N && s < 0; q++)
+            if (body->input_values[2 + q] == v) s = q;
+        if (s >= 0 && aside[s].kind >= 0) {
+            int last = 1; /* the last output reading it may take a sequence set aside */
+            for (int q = j + 1; q < N && last; q++) last = body->output_values[1 + q] != v;
+            rc = lstm__out_move(k, j, &aside[s], last);
+        } else if (s >= 0) {
+            rc = lstm__out_copy(k, j, lstm__plan_output(sub, 1 + j)); /* itself: nothing moves */
+        } else {
+            rc = lstm__out_move(k, j, lstm__plan_output(sub, 1 + j),
+                                lstm__plan_output_movable(sub, 1 + j));
+        }
+        if (rc) return rc;
+    }
+    return LSTM_OK;
+}
+
 int lstm__loop_run(lstm__kctx *k)
 {
     const lstm__loop_params *p = k->params;
@@ -283,13 +334,17 @@ int lstm__loop_run(lstm__kctx *k)
     }
     if (k->in[1] && (rc = truth(k, k->in[1], "the condition", &cond))) return rc;
     lstm__plan *sub = lstm__subplan(k, p->body, 0);
-    lstm__buf *acc = lstm__node_bufs(k, K + 1); /* scan outputs, then their element shapes */
+    /* Scan outputs, their element shapes and the carried values set aside, then the stash of
+    ** each carried tensor. */
+    lstm__buf *acc = lstm__node_bufs(k, K + 1 + N);
     if (!sub || !acc) return k->d->code;
-    if ((rc = lstm__buf_grow(k, &acc[K], (size_t)(K + 1) * sizeof(lstm__rt)))) return rc;
-    lstm__rt *shape = acc[K].p;
+    if ((rc = lstm__buf_grow(k, &acc[K], (size_t)(K + 1 + N) * sizeof(lstm__rt)))) return rc;
+    lstm__rt *shape = acc[K].p, *aside = shape + K + 1;
     const lstm__graph *body = sub->g;
-    for (int j = 0; j < N; j++)
-        if ((rc = lstm__out_copy(k, j, k->in[2 + j]))) return rc;
+    for (int j = 0; j < N; j++) /* an initial sequence that dies here is moved in */
+        if ((rc = lstm__out_move(k, j, k->in[2 + j],
+                                 lstm__in_movable(k, 2 + j) ? LSTM__MOVE_ROOM : 0)))
+            return rc;
     int64_t it = 0;
     for (; it < trip && cond; it++) {
         if (k->abort && k->abort(k->abort_ud))
@@ -301,12 +356,10 @@ int lstm__loop_run(lstm__kctx *k)
                  tc = scalar(body, 1, LSTM_DT_BOOL, &st->cond);
         lstm__plan_bind(sub, 0, &ti);
         lstm__plan_bind(sub, 1, &tc);
-        for (int j = 0; j < N; j++) lstm__plan_bind(sub, 2 + j, k->out[j]);
+        for (int j = 0; j < N; j++) lstm__plan_bind_owned(sub, 2 + j, k->out[j]);
         if ((rc = run_body(k, sub))) return rc;
         if ((rc = truth(k, lstm__plan_output(sub, 0), "the body's condition output", &cond)))
             return rc;
-        for (int j = 0; j < N; j++)
-            if ((rc = lstm__out_copy(k, j, lstm__plan_output(sub, 1 + j)))) return rc;
         for (int s = 0; s < K; s++) {
             const lstm__rt *t = lstm__plan_output(sub, 1 + N + s);
             if (t->kind != LSTM__VAL_TENSOR || t->none)
@@ -319,6 +372,8 @@ int lstm__loop_run(lstm__kctx *k)
             if ((rc = lstm__buf_grow(k, &acc[s], (size_t)(it + 1) * t->nbytes))) return rc;
             if (t->nbytes) memcpy((char *)acc[s].p + (size_t)it * t->nbytes, t->data, t->nbytes);
         }
+        /* After the scan outputs, which may read a carried input. */
+        if ((rc = carry_back(k, sub, acc + K + 1, aside))) return rc;
     }
     for (int s = 0; s < K; s++) {
         if (it == 0) {
@@ -459,6 +514,7 @@ typedef struct scan_io {
     int *ax, *oax;
     lstm__rt *st, *ys;
     int64_t L, steps, B, row;
+    const void **stash; /* per state: its value set aside this step, else NULL */
 } scan_io;
 
 static int scan_alloc(lstm__kctx *k, scan_io *io, int s, const lstm__rt *v, int a)
@@ -492,6 +548,7 @@ static int scan_steps(lstm__kctx *k, lstm__plan *sub, lstm__buf *bufs, scan_io *
 {
     const lstm__scan_params *p = k->params;
     const int N = p->states, M = p->scan_in, K = p->scan_out;
+    const void **stashed = io->stash;
     int rc;
     for (int64_t t = 0; t < io->steps; t++) {
         if (k->abort && k->abort(k->abort_ud))
@@ -505,14 +562,6 @@ static int scan_steps(lstm__kctx *k, lstm__plan *sub, lstm__buf *bufs, scan_io *
             lstm__plan_bind(sub, N + m, &e);
         }
         if ((rc = run_body(k, sub))) return rc;
-        for (int j = 0; j < N; j++) {
-            const lstm__rt *v = lstm__plan_output(sub, j);
-            if (v->kind != LSTM__VAL_TENSOR || v->none || !same_shape(v, &io->st[j]))
-                return lstm__errf(k->d, LSTM_EINVAL,
-                                  "%s: state %d changes its type or shape in the body",
-                                  lstm__klabel(k), j);
-            if (v->data != io->st[j].data) memcpy(io->st[j].data, v->data, v->nbytes);
-        }
         for (int s = 0; s < K; s++) {
             const lstm__rt *v = lstm__plan_output(sub, N + s);
             if (v->kind != LSTM__VAL_TENSOR || v->none || v->rank + 1 > LSTM__MAX_RANK)
@@ -532,6 +581,28 @@ static int scan_steps(lstm__kctx *k, lstm__plan *sub, lstm__buf *bufs, scan_io *
             int64_t pos = p->out_dir && p->out_dir[s] ? io->steps - 1 - t : t;
             if (v->nbytes) place_at(y, a, pos, v);
         }
+        /* States after the scan outputs (which may read a state input), and a state input
+        ** passed straight through to another state is set aside first. */
+        for (int j = 0; j < N; j++) {
+            const lstm__rt *v = lstm__plan_output(sub, j);
+            if (v->kind != LSTM__VAL_TENSOR || v->none || !same_shape(v, &io->st[j]))
+                return lstm__errf(k->d, LSTM_EINVAL,
+                                  "%s: state %d changes its type or shape in the body",
+                                  lstm__klabel(k), j);
+            for (int q = 0; q < N; q++)
+                if (q != j && v->data == io->st[q].data) {
+                    lstm__buf *b = &bufs[M + 1 + q];
+                    if ((rc = lstm__buf_grow(k, b, v->nbytes))) return rc;
+                    if (v->nbytes && b->p != v->data) memcpy(b->p, v->data, v->nbytes);
+                    stashed[j] = b->p;
+                }
+        }
+        for (int j = 0; j < N; j++) {
+            const lstm__rt *v = lstm__plan_output(sub, j);
+            const void *src = stashed[j] ? stashed[j] : v->data;
+            stashed[j] = NULL;
+            if (v->nbytes && src != io->st[j].data) memcpy(io->st[j].data, src, v->nbytes);
+        }
     }
     return LSTM_OK;
 }
@@ -541,14 +612,17 @@ int lstm__scan_run(lstm__kctx *k)
     const lstm__scan_params *p = k->params;
     const int N = p->states, M = p->scan_in, K = p->scan_out, first = p->v8;
     lstm__plan *sub = lstm__subplan(k, p->body, 0);
-    lstm__buf *bufs = lstm__node_bufs(k, M + 1);
+    lstm__buf *bufs = lstm__node_bufs(k, M + 1 + N); /* slices, tables, states set aside */
     if (!sub || !bufs) return k->d->code;
-    /* Per-run tables in the last buffer: xs[M], st[N], ys[K], then ax[M], oax[K]. */
-    size_t tab = (size_t)(M + N + K) * sizeof(lstm__rt) + (size_t)(M + K + 2) * sizeof(int);
+    /* Per-run tables in buffer M: xs[M], st[N], ys[K], stash[N], then ax[M], oax[K]. */
+    size_t tab = (size_t)(M + N + K) * sizeof(lstm__rt) + (size_t)N * sizeof(void *) +
+                 (size_t)(M + K + 2) * sizeof(int);
     int rc = lstm__buf_grow(k, &bufs[M], tab);
     if (rc) return rc;
     lstm__rt *xs = bufs[M].p, *st = xs + M, *ys = st + N;
-    int *ax = (int *)(ys + K), *oax = ax + M + 1;
+    const void **stash = (const void **)(ys + K);
+    int *ax = (int *)(stash + N), *oax = ax + M + 1;
+    memset(stash, 0, (size_t)N * sizeof *stash);
     memset(ys, 0, (size_t)K * sizeof *ys);
     for (int s = 0; s < K; s++) oax[s] = p->out_axis ? (int)p->out_axis[s] : 0;
     int64_t L = -1;
@@ -575,7 +649,7 @@ int lstm__scan_run(lstm__kctx *k)
     if (!p->v8) {
         for (int j = 0; j < N; j++) st[j] = *k->out[j];
         for (int m = 0; m < M; m++) xs[m] = *k->in[N + m];
-        scan_io io = {xs, ax, oax, st, ys, L, L, -1, 0};
+        scan_io io = {xs, ax, oax, st, ys, L, L, -1, 0, stash};
         if ((rc = scan_steps(k, sub, bufs, &io))) return rc;
         for (int s = 0; s < K && L == 0; s++)
             if ((rc = empty_scan_output(k, N + s, sub->g, N + s, oax[s]))) return rc;
@@ -611,7 +685,7 @@ int lstm__scan_run(lstm__kctx *k)
             memset(&ys[s], 0, sizeof ys[s]);
             if (y->data && y->dtype && (rc = slice(k, y, 0, b, &bufs[0], &ys[s]))) return rc;
         }
-        scan_io io = {xs, ax, oax, st, ys, L, n, B, b};
+        scan_io io = {xs, ax, oax, st, ys, L, n, B, b, stash};
         if ((rc = scan_steps(k, sub, bufs, &io))) return rc;
     }
     for (int s = 0; s < K; s++)

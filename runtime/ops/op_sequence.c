@@ -54,9 +54,38 @@ static int position(lstm__kctx *k, int idx, int64_t n, int extra, int64_t def, i
 /* Item i of the output sequence q: a copy of t. */
 static int put_item(lstm__kctx *k, lstm__seq *q, int i, const lstm__rt *t)
 {
-    lstm__rt *r = lstm__seq_item(k, q, i, t->dtype, t->rank, t->dims);
-    if (!r) return k->d->code;
-    if (t->nbytes) memcpy(r->data, t->data, t->nbytes);
+    return lstm__seq_put(k, q, i, t);
+}
+
+/* When input 0 dies here (lstm__in_movable), output 0 takes its storage and is edited in place:
+** `ins` goes in at `at`, or the item at `skip` leaves. Only the item records after that place
+** move by one (none for the end); the slot that falls free keeps its buffer for later items. */
+static int edit_in_place(lstm__kctx *k, int dtype, const lstm__rt *ins, int64_t at, int64_t skip)
+{
+    int rc = lstm__out_move(k, 0, k->in[0], 1);
+    if (rc) return rc;
+    lstm__seq *q = k->out[0]->seq;
+    const int n = q->n;
+    if (ins) {
+        if (!(q = lstm__out_seq(k, 0, n + 1))) return k->d->code;
+        lstm__rt spare = q->items[n];
+        size_t cap = q->item_cap[n];
+        memmove(&q->items[at + 1], &q->items[at], (size_t)(n - at) * sizeof *q->items);
+        memmove(&q->item_cap[at + 1], &q->item_cap[at], (size_t)(n - at) * sizeof *q->item_cap);
+        q->items[at] = spare;
+        q->item_cap[at] = cap;
+        if ((rc = put_item(k, q, (int)at, ins))) return rc;
+    } else {
+        lstm__rt spare = q->items[skip];
+        size_t cap = q->item_cap[skip];
+        memmove(&q->items[skip], &q->items[skip + 1], (size_t)(n - 1 - skip) * sizeof *q->items);
+        memmove(&q->item_cap[skip], &q->item_cap[skip + 1],
+                (size_t)(n - 1 - skip) * sizeof *q->item_cap);
+        q->items[n - 1] = spare;
+        q->item_cap[n - 1] = cap;
+        if (!lstm__out_seq(k, 0, n - 1)) return k->d->code;
+    }
+    k->out[0]->dtype = dtype;
     return LSTM_OK;
 }
 
@@ -163,6 +192,7 @@ int lstm__seq_insert_run(lstm__kctx *k)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: inserting %s into a sequence of %s",
                           lstm__klabel(k), lstm__dtype_name(k->in[1]->dtype),
                           lstm__dtype_name(k->in[0]->dtype));
+    if (lstm__in_movable(k, 0)) return edit_in_place(k, k->in[1]->dtype, k->in[1], at, -1);
     return rebuild(k, s, k->in[1]->dtype, k->in[1], at, -1);
 }
 
@@ -184,6 +214,7 @@ int lstm__seq_erase_run(lstm__kctx *k)
         rc = lstm__errf(k->d, LSTM_EINVAL, "%s: erasing from an empty sequence", lstm__klabel(k));
     if (!rc) rc = position(k, 1, s->n, 0, s->n - 1, &at);
     if (rc) return rc;
+    if (lstm__in_movable(k, 0)) return edit_in_place(k, k->in[0]->dtype, NULL, 0, at);
     return rebuild(k, s, k->in[0]->dtype, NULL, 0, at);
 }
 
@@ -472,7 +503,7 @@ NO_PREPARE(lstm__optional)
 int lstm__optional_run(lstm__kctx *k)
 {
     const lstm__rt *x = k->n->n_in ? k->in[0] : NULL;
-    return x ? lstm__out_copy(k, 0, x) : lstm__out_none(k, 0);
+    return x ? lstm__out_take(k, 0, 0) : lstm__out_none(k, 0);
 }
 
 int lstm__opt_has_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -507,5 +538,5 @@ int lstm__opt_get_run(lstm__kctx *k)
     if (x->none)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: input '%s' is an optional without value",
                           lstm__klabel(k), k->n->in_names[0]);
-    return lstm__out_copy(k, 0, x);
+    return lstm__out_take(k, 0, 0);
 }

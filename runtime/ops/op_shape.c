@@ -46,7 +46,7 @@ int lstm__identity_prepare(lstm__kctx *k)
 int lstm__identity_run(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
-    if (x->kind != LSTM__VAL_TENSOR || x->none) return lstm__out_copy(k, 0, x);
+    if (x->kind != LSTM__VAL_TENSOR || x->none) return lstm__out_take(k, 0, 0);
     return copy_run(k);
 }
 
