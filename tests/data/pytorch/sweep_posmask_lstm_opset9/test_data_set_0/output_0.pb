@@ -1,0 +1,1 @@
+BprobsJ0ÑŽo>#žx>h;–>9\k><cg>þJy>¤Vš>w¤j>,ªq>Ni>G	¦>¹ôX>
