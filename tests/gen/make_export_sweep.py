@@ -283,6 +283,47 @@ class Tails(nn.Module):
         return self.fc(last), h[-1], hcat, mx, mean
 
 
+class Seq2Seq(nn.Module):
+    """Encoder LSTM / GRU whose final states start a decoder fed the target tokens (teacher
+    forcing) -> Linear -> LogSoftmax(-1); also the encoder states flattened per batch item."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+        self.src = nn.Embedding(15, 6)
+        self.tgt = nn.Embedding(12, 6)
+        self.enc = rnn_of(kind, 6, 8, num_layers=2, batch_first=True)
+        self.dec = rnn_of(kind, 6, 8, num_layers=2, batch_first=True)
+        self.out = nn.Linear(8, 12)
+
+    def forward(self, src, tgt):
+        _, s = self.enc(self.src(src))
+        y, _ = self.dec(self.tgt(tgt), s)
+        h = s[0] if self.kind == "lstm" else s
+        flat = h.transpose(0, 1).reshape(h.shape[1], -1)
+        return torch.log_softmax(self.out(y), dim=-1), flat
+
+
+class GreedyDecoder(nn.Module):
+    """Scripted greedy decoding: an LSTMCell fed the embedding of its own ArgMax for n steps
+    (exported as Loop with the step count an input)."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 6)
+        self.cell = nn.LSTMCell(6, 8)
+        self.out = nn.Linear(8, 10)
+
+    def forward(self, h, c, n: int):
+        tok = torch.zeros(h.size(0), dtype=torch.long)
+        toks = []
+        for _ in range(n):
+            h, c = self.cell(self.emb(tok), (h, c))
+            tok = torch.argmax(self.out(h), dim=1)
+            toks.append(tok)
+        return torch.stack(toks, 1), h
+
+
 def rnn_of(kind, *a, **k):
     if kind == "lstm":
         return nn.LSTM(*a, **k)
@@ -463,6 +504,20 @@ def cases():
         sets = [(rnd(3, 6, I),), (rnd(1, 1, I),), (rnd(4, 10, I),)]
         yield ("tails_%s" % kind, mod, sets, ["X"], ["logits", "h_last", "h_cat", "y_max", "y_mean"],
                {"X": {0: "batch", 1: "T"}}, (9, 11, 13, 17), {})
+    for kind in ("lstm", "gru"):
+        torch.manual_seed(25)
+        mod = Seq2Seq(kind)
+        sets = [(torch.randint(0, 15, (3, 7), generator=g), torch.randint(0, 12, (3, 5), generator=g)),
+                (torch.randint(0, 15, (1, 2), generator=g), torch.randint(0, 12, (1, 9), generator=g)),
+                (torch.randint(0, 15, (4, 11), generator=g), torch.randint(0, 12, (4, 1), generator=g))]
+        yield ("seq2seq_%s" % kind, mod, sets, ["src", "tgt"], ["log_probs", "enc_flat"],
+               {"src": {0: "batch", 1: "S"}, "tgt": {0: "batch", 1: "T"}}, (9, 11, 13, 14, 17), {})
+    torch.manual_seed(26)
+    mod = torch.jit.script(GreedyDecoder().eval())
+    sets = [(rnd(3, 8), rnd(3, 8), torch.tensor(6)), (rnd(1, 8), rnd(1, 8), torch.tensor(1)),
+            (rnd(2, 8), rnd(2, 8), torch.tensor(11))]
+    yield ("greedy_decoder_scripted", mod, sets, ["h0", "c0", "n"], ["tokens", "h"],
+           {"h0": {0: "batch"}, "c0": {0: "batch"}}, (11, 13, 14, 17), {})
     # float64 weights and inputs; weights kept as graph inputs too (keep_initializers_as_inputs).
     for kind in ("lstm", "gru", "rnn_tanh"):
         torch.manual_seed(22)
