@@ -8,7 +8,8 @@
 **     sequences in their branches, Scans (an LSTM cell written out, forward and reverse; an
 **     LSTM per step), Loops (a TorchScript time loop with sequences, an LSTM stepped by a Loop,
 **     libonnx-testdata's Loops whose trip count and condition are inputs), sequence and
-**     optional inputs (libonnx-testdata).
+**     optional inputs (libonnx-testdata), Loops handing carried sequences over
+**     (tests/data/loop_seq: inserts, erases, swaps and rotations, nesting, If and Optional).
 ** Sequence inputs get 0-4 fuzzed items, optional ones a value or none. Models are loaded once
 ** (FUZZ_SOURCE_DIR, FUZZ_TESTDATA_DIR), each also with two threads (bit 1 of the second byte
 ** picks them): bidirectional nodes then run their directions in parallel, batches of 16 or
@@ -52,6 +53,15 @@ static const char *const paths[] = {
     "@/test_sequence_map_add_2_sequences/model.onnx",
     "@/test_sequence_insert_at_back/model.onnx",
     "@/test_optional_get_element/model.onnx",
+    "tests/data/loop_seq/append/model.onnx",
+    "tests/data/loop_seq/insert_middle/model.onnx",
+    "tests/data/loop_seq/old_carried/model.onnx",
+    "tests/data/loop_seq/swap/model.onnx",
+    "tests/data/loop_seq/nested/model.onnx",
+    "tests/data/loop_seq/dup_init/model.onnx",
+    "tests/data/loop_seq/if_outer/model.onnx",
+    "tests/data/loop_seq/optional_wrap/model.onnx",
+    "tests/data/loop_seq/rotate/model.onnx",
 };
 #define NMODELS (int)(sizeof paths / sizeof paths[0])
 static lstm_model *models[2][NMODELS];

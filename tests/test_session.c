@@ -953,12 +953,151 @@ static void loop_sequence_linear(void **state)
     lstm_model_close(m);
 }
 
+/* Aborts the run at the poll its counter reaches (-1: never). */
+static long abort_at = -1;
+static int abort_countdown(void *ud)
+{
+    (void)ud;
+    return abort_at >= 0 && abort_at-- == 0;
+}
+
+/* tests/data/loop_seq/caller_seq: the caller's sequence is the Loop's initial value and is read
+** again after it (expected values: the generator's NumPy simulation, written out here). Runs on
+** one binding of s: a good run, a run that fails in the body's second iteration (SequenceAt out
+** of range with k = 3), runs aborted part way through the Loop, then good runs with other trip
+** counts. Every good run gives the right values and the caller's tensors never change. */
+static void check_caller_seq(lstm_session *s, const float *x, const float *s0, int64_t n)
+{
+    lstm_view ya, e, yt;
+    assert_int_equal(lstm_session_output(s, "YA", &ya), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "E", &e), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "YT", &yt), LSTM_OK);
+    assert_int_equal(ya.dims[0], 2 * (n + 1));
+    assert_int_equal(e.dims[0], n);
+    assert_int_equal(yt.dims[0], 4);
+    const float *a = ya.data, *ev = e.data, *t = yt.data;
+    for (int q = 0; q < 6; q++) {
+        assert_true(a[q] == s0[q]); /* item 0: the caller's */
+        assert_true(t[q] == s0[q] && t[6 + q] == x[q]);
+        for (int64_t i = 0; i < n; i++) {
+            assert_true(a[6 * (i + 1) + q] == x[q] + (float)i);
+            /* e[i] = a[i] (k = 1): the caller's item, then the steps */
+            assert_true(ev[6 * i + q] == (i == 0 ? s0[q] : x[q] + (float)(i - 1)));
+        }
+    }
+}
+
+static void loop_sequence_caller_input(void **state)
+{
+    (void)state;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/loop_seq/caller_seq/model.onnx", TESTS_DATA_DIR);
+    lstm_options opt = {.size = sizeof(lstm_options), .abort = abort_countdown};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    static const float x[6] = {0.5f, -1, 2, 1.5f, 0.25f, -3};
+    float s0[6] = {7, 8, 9, -7, -8, -9}, keep[6];
+    memcpy(keep, s0, sizeof keep);
+    const int64_t xd[2] = {2, 3};
+    lstm_view item = {
+        .dtype = LSTM_DT_FLOAT, .rank = 2, .dims = {2, 3}, .data = s0, .nbytes = sizeof s0};
+    assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 2, xd, x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_set_input_sequence(s, "s", 1, &item), LSTM_OK);
+    /* n, k, abort after that many polls (-1: none), whether the run succeeds */
+    static const struct {
+        int64_t n, k;
+        long abort;
+        int ok;
+    } runs[] = {{4, 1, -1, 1}, {4, 3, -1, 0}, {6, 1, -1, 1}, {6, 1, 12, 0}, {2, 1, -1, 1},
+                {5, 1, 20, 0}, {5, 1, 3, 0},  {7, 1, -1, 1}, {0, 1, -1, 1}, {3, 1, -1, 1}};
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        int64_t n = runs[r].n, k = runs[r].k;
+        assert_int_equal(lstm_session_set_input(s, "n", LSTM_DT_INT64, 0, NULL, &n, sizeof n),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "k", LSTM_DT_INT64, 0, NULL, &k, sizeof k),
+                         LSTM_OK);
+        abort_at = runs[r].abort;
+        int rc = lstm_session_run(s);
+        abort_at = -1;
+        if (runs[r].ok) {
+            if (rc) print_error("run %zu: %s\n", r, lstm_session_errmsg(s));
+            assert_int_equal(rc, LSTM_OK);
+            check_caller_seq(s, x, s0, n);
+        } else {
+            assert_int_equal(rc, runs[r].abort >= 0 ? LSTM_EABORTED : LSTM_EINVAL);
+        }
+        assert_memory_equal(s0, keep, sizeof keep);
+    }
+    lstm_session_close(s);
+    lstm_model_close(m);
+}
+
+/* The same model, an allocation failing in turn in a run whose Loop grows the sequences past
+** what an earlier run left room for (storage handed between the Loop, its body and the insert
+** part way): the run reports LSTM_ENOMEM, and the next run on the same session and binding
+** gives the right values, the caller's tensors untouched. */
+static void loop_sequence_alloc_failures(void **state)
+{
+    (void)state;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/loop_seq/caller_seq/model.onnx", TESTS_DATA_DIR);
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = flaky_alloc, .free = count_free};
+    static const float x[6] = {0.5f, -1, 2, 1.5f, 0.25f, -3};
+    float s0[6] = {7, 8, 9, -7, -8, -9}, keep[6];
+    memcpy(keep, s0, sizeof keep);
+    const int64_t xd[2] = {2, 3};
+    lstm_view item = {
+        .dtype = LSTM_DT_FLOAT, .rank = 2, .dims = {2, 3}, .data = s0, .nbytes = sizeof s0};
+    int total = -1, failed = 0;
+    for (int k = -1; k < total || total < 0; k++) {
+        lstm_model *m;
+        lstm_session *s;
+        fail_at = -1;
+        assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
+        assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+        int64_t n = 2, one = 1;
+        assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 2, xd, x, sizeof x),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_set_input_sequence(s, "s", 1, &item), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "k", LSTM_DT_INT64, 0, NULL, &one, sizeof one),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "n", LSTM_DT_INT64, 0, NULL, &n, sizeof n),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        n = 9;
+        assert_int_equal(lstm_session_set_input(s, "n", LSTM_DT_INT64, 0, NULL, &n, sizeof n),
+                         LSTM_OK);
+        allocs = 0;
+        fail_at = k;
+        int rc = lstm_session_run(s);
+        fail_at = -1;
+        if (k < 0) {
+            assert_int_equal(rc, LSTM_OK);
+            total = allocs;
+        } else {
+            if (rc != LSTM_ENOMEM) print_error("allocation %d of %d: rc %d\n", k, total, rc);
+            assert_int_equal(rc, LSTM_ENOMEM);
+            failed++;
+        }
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        check_caller_seq(s, x, s0, n);
+        assert_memory_equal(s0, keep, sizeof keep);
+        lstm_session_close(s);
+        lstm_model_close(m);
+    }
+    assert_true(failed >= 7); /* the sequences grow from 3 items to 10 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_once_no_alloc_in_run),
         cmocka_unit_test(control_flow_no_alloc),
         cmocka_unit_test(loop_sequence_linear),
+        cmocka_unit_test(loop_sequence_caller_input),
+        cmocka_unit_test(loop_sequence_alloc_failures),
         cmocka_unit_test(explicit_state_carry),
         cmocka_unit_test(misuse),
         cmocka_unit_test(unsupported_node),

@@ -42,6 +42,10 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "data", "lo
 F, I64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
 X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -3.0]], np.float32)
 TRIPS = (5, 1, 0)
+# The adversarial cases: shorter, longer, none, then between, in one session.
+ADV_TRIPS = (2, 6, 0, 3)
+ADV = {"scan8_swap", "output_seq_read", "dup_init", "if_outer", "optional_wrap", "insert_then_map", "outer_out",
+       "output_read_again", "rotate"}
 
 
 def node(op, ins, outs, **kw):
@@ -72,10 +76,10 @@ def body(nodes, carried_in, outs):
                              [t("c_out", BOOL, [])] + outs)
 
 
-def model(nodes, outputs, extra_inputs=()):
+def model(nodes, outputs, extra_inputs=(), opset=16):
     g = helper.make_graph(nodes, "loop_seq", [t("n", I64, []), t("x", F, [2, 3])] +
                           list(extra_inputs), outputs)
-    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 16)])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
     onnx.checker.check_model(m)
     return m
 
@@ -266,14 +270,267 @@ def nested():
     return m, ref
 
 
+# ---- adversarial: values a node must not take, and storage moved between slots ----
+def seq_in(name):
+    return helper.make_tensor_sequence_value_info(name, F, None)
+
+
+def dup_init():
+    """One dying sequence is the initial value of two carried slots (read twice by the Loop):
+    each slot must get its own copy."""
+    b = body(step() + [node("SequenceInsert", ["a", "y"], ["a2"]), node("Neg", ["y"], ["ny"]),
+                       node("SequenceInsert", ["b", "ny"], ["b2"])],
+             [sq("a"), sq("b")], [sq("a2"), sq("b2")])
+    m = model([node("SequenceConstruct", ["x"], ["s0"]),
+               node("Loop", ["n", "", "s0", "s0"], ["A", "B"], body=b),
+               node("ConcatFromSequence", ["A"], ["YA"], axis=0),
+               node("ConcatFromSequence", ["B"], ["YB"], axis=0)],
+              [t("YA", F, ["m", 3]), t("YB", F, ["m", 3])])
+
+    def ref(n):
+        return {"YA": concat([X] + [X + i for i in range(n)]),
+                "YB": concat([X] + [-(X + i) for i in range(n)])}
+    return m, ref
+
+
+def if_outer():
+    """An If in the body returns the carried sequence (an outer value of its branch) on odd
+    iterations. The If comes after the insert in the body: the If, which reads the sequence
+    only through its branch, is its last reader, so the insert may not take it. The If's
+    result is carried too, and so is the insert's."""
+    then_g = helper.make_graph([node("Identity", ["s"], ["r"])], "then", [], [sq("r")])
+    else_g = helper.make_graph([node("SequenceConstruct", ["y"], ["r2"])], "else", [], [sq("r2")])
+    b = body(step() + [node("Div", ["i", "two"], ["half"]),
+                       node("Mul", ["half", "two"], ["even"]), node("Sub", ["i", "even"], ["odd"]),
+                       node("Cast", ["odd"], ["c2"], to=BOOL),
+                       node("SequenceInsert", ["s", "y"], ["s2"]),
+                       node("If", ["c2"], ["picked"], then_branch=then_g, else_branch=else_g)],
+             [sq("s"), sq("p")], [sq("s2"), sq("picked")])
+    m = model([const("two", np.array(2, np.int64)), node("SequenceConstruct", ["x"], ["s0"]),
+               node("SequenceConstruct", ["x", "x"], ["p0"]),
+               node("Loop", ["n", "", "s0", "p0"], ["S", "P"], body=b),
+               node("ConcatFromSequence", ["S"], ["YS"], axis=0),
+               node("ConcatFromSequence", ["P"], ["YP"], axis=0)],
+              [t("YS", F, ["m", 3]), t("YP", F, ["k", 3])])
+
+    def ref(n):
+        s, p = [X], [X, X]
+        for i in range(n):
+            y = X + i
+            p = list(s) if i % 2 else [y]
+            s = s + [y]
+        return {"YS": concat(s), "YP": concat(p)}
+    return m, ref
+
+
+def optional_wrap():
+    """The carried sequence goes through Optional, OptionalGetElement and Identity before the
+    insert (each the last reader of the one before); OptionalHasElement reads the optional
+    first, a scan output."""
+    b = body(step() + [node("Optional", ["s"], ["o"]), node("OptionalHasElement", ["o"], ["has"]),
+                       node("OptionalGetElement", ["o"], ["s1"]), node("Identity", ["s1"], ["s1b"]),
+                       node("SequenceInsert", ["s1b", "y"], ["s2"]),
+                       node("Identity", ["s2"], ["s3"])],
+             [sq("s")], [sq("s3"), t("has", BOOL, [])])
+    m = model([node("SequenceConstruct", ["x"], ["s0"]),
+               node("Loop", ["n", "", "s0"], ["S", "H"], body=b),
+               node("ConcatFromSequence", ["S"], ["Y"], axis=0)],
+              [t("Y", F, ["m", 3]), t("H", BOOL, ["n"])])
+
+    def ref(n):
+        return {"Y": concat([X] + [X + i for i in range(n)]), "H": np.ones(n, bool)}
+    return m, ref
+
+
+def insert_then_map():
+    """The insert into the carried sequence, then a SequenceMap over the old sequence (its last
+    reader); the map's result is carried as well."""
+    mb = helper.make_graph([node("Mul", ["e", "e"], ["e2"])], "map",
+                           [t("e", F, None)], [t("e2", F, None)])
+    b = body(step() + [node("SequenceInsert", ["s", "y"], ["s2"]),
+                       node("SequenceMap", ["s"], ["sq"], body=mb)],
+             [sq("s"), sq("m")], [sq("s2"), sq("sq")])
+    m = model([node("SequenceConstruct", ["x"], ["s0"]),
+               node("Loop", ["n", "", "s0", "s0"], ["S", "M"], body=b),
+               node("ConcatFromSequence", ["S"], ["YS"], axis=0),
+               node("ConcatFromSequence", ["M"], ["YM"], axis=0)],
+              [t("YS", F, ["m", 3]), t("YM", F, ["k", 3])], opset=17)
+
+    def ref(n):
+        s, mm = [X], [X]
+        for i in range(n):
+            mm = [e * e for e in s]
+            s = s + [X + i]
+        return {"YS": concat(s), "YM": concat(mm)}
+    return m, ref
+
+
+def outer_out():
+    """The body returns an outer sequence as a carried value every iteration; after the Loop an
+    insert is that outer sequence's last reader."""
+    b = body(step() + [node("SequenceInsert", ["s", "y"], ["s2"])],
+             [sq("s"), sq("o")], [sq("s2"), sq("w")])
+    m = model([node("SequenceConstruct", ["x"], ["s0"]), node("Neg", ["x"], ["nx"]),
+               node("SequenceConstruct", ["nx"], ["w"]),
+               node("Loop", ["n", "", "s0", "s0"], ["S", "O"], body=b),
+               node("SequenceInsert", ["w", "x"], ["w2"]),
+               node("ConcatFromSequence", ["S"], ["YS"], axis=0),
+               node("ConcatFromSequence", ["O"], ["YO"], axis=0),
+               node("ConcatFromSequence", ["w2"], ["YW"], axis=0)],
+              [t("YS", F, ["m", 3]), t("YO", F, ["k", 3]), t("YW", F, [4, 3])])
+
+    def ref(n):
+        return {"YS": concat([X] + [X + i for i in range(n)]), "YO": concat([-X] if n else [X]),
+                "YW": concat([-X, X])}
+    return m, ref
+
+
+def output_read_again():
+    """A body output (carried) that a later node of the body reads again (it may not be taken),
+    and a Loop output read twice after the Loop (the insert, its last reader, may take it)."""
+    b = body(step() + [node("SequenceInsert", ["s", "y"], ["s2"]), node("Neg", ["y"], ["ny"]),
+                       node("SequenceInsert", ["s2", "ny"], ["s3"])],
+             [sq("s"), sq("r")], [sq("s2"), sq("s3")])
+    m = model([node("SequenceConstruct", ["x"], ["s0"]),
+               node("Loop", ["n", "", "s0", "s0"], ["S", "R"], body=b),
+               node("ConcatFromSequence", ["S"], ["YS"], axis=0),
+               node("SequenceInsert", ["S", "x"], ["S2"]),
+               node("ConcatFromSequence", ["S2"], ["Y2"], axis=0),
+               node("ConcatFromSequence", ["R"], ["YR"], axis=0)],
+              [t("YS", F, ["j", 3]), t("Y2", F, ["m", 3]), t("YR", F, ["k", 3])])
+
+    def ref(n):
+        s, r = [X], [X]
+        for i in range(n):
+            y = X + i
+            s = s + [y]
+            r = s + [-y]
+        return {"YS": concat(s), "Y2": concat(s + [X]), "YR": concat(r)}
+    return m, ref
+
+
+def rotate():
+    """Three carried sequences rotate (b, c, insert(a)) and two scan outputs read them: the
+    lengths of the first and third before the rotation."""
+    b = body(step() + [node("SequenceInsert", ["a", "y"], ["a2"]),
+                       node("SequenceLength", ["cc"], ["lc"])],
+             [sq("a"), sq("b"), sq("cc")], [sq("b"), sq("cc"), sq("a2"), t("lc", I64, [])])
+    m = model([node("Neg", ["x"], ["nx"]), node("SequenceConstruct", ["x"], ["a0"]),
+               node("SequenceConstruct", ["nx", "x"], ["b0"]),
+               node("SequenceConstruct", ["nx", "nx", "nx"], ["c0"]),
+               node("Loop", ["n", "", "a0", "b0", "c0"], ["A", "B", "C", "LC"], body=b),
+               node("ConcatFromSequence", ["A"], ["YA"], axis=0),
+               node("ConcatFromSequence", ["B"], ["YB"], axis=0),
+               node("ConcatFromSequence", ["C"], ["YC"], axis=0)],
+              [t("YA", F, ["m", 3]), t("YB", F, ["k", 3]), t("YC", F, ["l", 3]),
+               t("LC", I64, ["n"])])
+
+    def ref(n):
+        a, bb, c, lc = [X], [-X, X], [-X, -X, -X], []
+        for i in range(n):
+            lc.append(len(c))
+            a, bb, c = bb, c, a + [X + i]
+        return {"YA": concat(a), "YB": concat(bb), "YC": concat(c),
+                "LC": np.array(lc, np.int64).reshape(n)}
+    return m, ref
+
+
+def caller_seq():
+    """The caller's sequence is the Loop's initial value (the Loop is its only reader but may
+    not take it) and is read again by an insert after the Loop; SequenceAt(a2, i * k) in the
+    body fails in the second iteration when k = 3 (tests/test_session.c runs that, then again
+    with k = 1, on one binding). The inputs are in the data sets: n, x, s, k."""
+    b = body(step() + [node("SequenceInsert", ["a", "y"], ["a2"]), node("Mul", ["i", "k"], ["ik"]),
+                       node("SequenceAt", ["a2", "ik"], ["e"])],
+             [sq("a")], [sq("a2"), t("e")])
+    m = model([node("Loop", ["n", "", "s"], ["A", "E"], body=b),
+               node("SequenceInsert", ["s", "x"], ["s2"]),
+               node("ConcatFromSequence", ["A"], ["YA"], axis=0),
+               node("ConcatFromSequence", ["s2"], ["YT"], axis=0)],
+              [t("YA", F, ["m", 3]), t("E", F, ["n", 2, 3]), t("YT", F, ["k", 3])],
+              extra_inputs=[sq("s"), t("k", I64, [])])
+
+    def ref(n, s, k):
+        a, e = list(s), []
+        for i in range(n):
+            a = a + [X + i]
+            e.append(a[i * k])
+        return {"YA": concat(a), "E": np.stack(e) if n else np.zeros((0, 2, 3), np.float32),
+                "YT": concat(list(s) + [X])}
+    return m, ref
+
+
+def output_seq_read():
+    """The Loop's sequence is a graph output and an insert after the Loop reads it (its last
+    reader, but a graph output may not be taken); in the body, SequenceLength reads the insert's
+    result after it (a body output read again)."""
+    b = body(step() + [node("SequenceInsert", ["s", "y"], ["s2"]),
+                       node("SequenceLength", ["s2"], ["l2"])],
+             [sq("s")], [sq("s2"), t("l2", I64, [])])
+    m = model([node("SequenceConstruct", ["x"], ["s0"]),
+               node("Loop", ["n", "", "s0"], ["S", "L"], body=b),
+               node("SequenceInsert", ["S", "x"], ["S2"]),
+               node("ConcatFromSequence", ["S2"], ["Y2"], axis=0)],
+              [sq("S"), t("L", I64, ["n"]), t("Y2", F, ["m", 3])])
+
+    def ref(n):
+        s = [X] + [X + i for i in range(n)]
+        return {"S": s, "L": np.arange(2, n + 2, dtype=np.int64), "Y2": concat(s + [X])}
+    return m, ref
+
+
+def scan8_swap():
+    """Scan-8 (a batch axis: each row of x runs on its own) whose two states swap straight
+    through the body at each of 3 steps, and a third state rotates in from the scan input."""
+    sb = helper.make_graph([node("Add", ["sa", "e"], ["e2"]), node("Identity", ["e"], ["sc2"])],
+                           "scan_body", [t("sa", F, [3]), t("sb", F, [3]), t("sc", F, [3]),
+                                         t("e", F, [3])],
+                           [t("sb", F, [3]), t("sa", F, [3]), t("sc2", F, [3]), t("e2", F, [3])])
+    rows = np.arange(18, dtype=np.float32).reshape(2, 3, 3)
+    g = helper.make_graph([const("rows", rows), node("Neg", ["x"], ["nx"]),
+                           node("Add", ["x", "x"], ["x2"]),
+                           node("Scan", ["", "x", "nx", "x2", "rows"], ["SA", "SB", "SC", "SE"],
+                                body=sb, num_scan_inputs=1)],
+                          "scan8", [t("n", I64, []), t("x", F, [2, 3])],
+                          [t("SA"), t("SB"), t("SC"), t("SE", F, [2, 3, 3])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 8)])
+    onnx.checker.check_model(m)
+
+    def ref(n):
+        outs = {"SA": [], "SB": [], "SC": [], "SE": []}
+        for b in range(2):
+            sa, sbv, sc, se = X[b], -X[b], X[b] + X[b], []
+            for row in rows[b]:
+                se.append(sa + row)
+                sa, sbv, sc = sbv, sa, row
+            for k, v in (("SA", sa), ("SB", sbv), ("SC", sc), ("SE", np.stack(se))):
+                outs[k].append(v)
+        return {k: np.stack(v) for k, v in outs.items()}
+    return m, ref
+
+
+# (n, s, k) per data set: the sequence's length changes from set to set.
+CALLER_SETS = ((3, [X], 1), (0, [X, -X], 1), (5, [-X, X + X], 1), (2, [X * 3], 0))
+
+
 CASES = [("append", append), ("insert_middle", insert_middle), ("erase_middle", erase_middle),
          ("at_then_insert", at_then_insert), ("read_old_after", read_old_after),
          ("old_carried", old_carried), ("swap", swap), ("nested", nested),
-         ("scan_swap", scan_swap)]
+         ("scan_swap", scan_swap), ("dup_init", dup_init), ("if_outer", if_outer),
+         ("optional_wrap", optional_wrap), ("insert_then_map", insert_then_map),
+         ("outer_out", outer_out), ("output_read_again", output_read_again), ("rotate", rotate),
+         ("caller_seq", caller_seq), ("output_seq_read", output_seq_read),
+         ("scan8_swap", scan8_swap)]
 
 
 NUMPY_ONLY = {"scan_swap": "onnxruntime 1.30 gives zeros for SA (states swapped straight "
-                           "through the body)"}
+                           "through the body)",
+              "scan8_swap": "onnxruntime 1.30 gives zeros for SA (states swapped straight "
+                            "through the body)",
+              "caller_seq": "the onnxruntime-node harness (ort_run.js) feeds tensors only",
+              "output_seq_read": "the onnxruntime-node harness (ort_run.js) returns tensors only",
+              "outer_out": "onnxruntime 1.30 refuses a subgraph output that is an outer value "
+                           "returned directly"}
 
 
 def main():
@@ -284,24 +541,36 @@ def main():
         m, ref = make()
         outs = [o.name for o in m.graph.output]
         written = []
-        for k, n in enumerate(TRIPS):
+        trips = ADV_TRIPS if name in ADV else TRIPS
+        sets = [(n, None, None) for n in trips]
+        if name == "caller_seq":
+            sets, trips = CALLER_SETS, [c[0] for c in CALLER_SETS]
+        for k, (n, sv, kv) in enumerate(sets):
             feeds = {"n": np.array(n, np.int64), "x": X}
-            want = ref(n)
-            types = {o: want[o].dtype.type for o in outs}
-            got, ver = run_ort(work, "%s_%d" % (name, k), m, feeds, types)
+            if sv is None:
+                want = ref(n)
+            else:
+                feeds.update({"s": sv, "k": np.array(kv, np.int64)})
+                want = ref(n, sv, kv)
+            types = {o: np.asarray(want[o]).dtype.type for o in outs}
             if name in NUMPY_ONLY:
-                got, ver = {o: np.asarray(want[o]) for o in outs}, "NumPy"
+                got, ver = {o: want[o] if isinstance(want[o], list) else np.asarray(want[o])
+                            for o in outs}, "NumPy"
+            else:
+                got, ver = run_ort(work, "%s_%d" % (name, k), m, feeds, types)
             for o in outs:
+                if isinstance(want[o], list):  # a sequence (NumPy references only)
+                    continue
                 w = np.asarray(want[o])
                 if got[o].shape != w.shape or not np.allclose(got[o], w, rtol=1e-6, atol=1e-6):
                     raise SystemExit("%s n=%d: onnxruntime and NumPy differ on %s:\n%s\n%s" %
                                      (name, n, o, got[o], w))
             written.append((list(feeds.items()), [(o, got[o]) for o in outs]))
         note = ("NumPy; %s" % NUMPY_ONLY[name] if name in NUMPY_ONLY else
-                "%s, cross-checked with NumPy; trip counts %s" % (ver, ", ".join(map(str, TRIPS))))
+                "%s, cross-checked with NumPy; trip counts %s" % (ver, ", ".join(map(str, trips))))
         write_case(root, name, m, written[0][0], written[0][1], {"reference.txt": note + "\n"},
                    more_sets=written[1:])
-        print("%s: %d data sets (%s)" % (name, len(TRIPS), ver))
+        print("%s: %d data sets (%s)" % (name, len(trips), ver))
     shutil.rmtree(work)
 
 

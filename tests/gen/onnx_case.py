@@ -6,7 +6,7 @@ from onnx import numpy_helper
 
 
 def write_case(root, name, model_bytes_or_proto, inputs, outputs, extra=None, more_sets=()):
-    """inputs/outputs: lists of (name, ndarray) for test_data_set_0; more_sets: further
+    """inputs/outputs: lists of (name, ndarray or list of ndarrays) for test_data_set_0; more_sets: further
     (inputs, outputs) pairs for test_data_set_1, 2, ...; extra: {filename: text} beside."""
     d = os.path.join(root, name)
     os.makedirs(d, exist_ok=True)
@@ -21,7 +21,10 @@ def write_case(root, name, model_bytes_or_proto, inputs, outputs, extra=None, mo
         os.makedirs(sd, exist_ok=True)
         for kind, items in (("input", ins), ("output", outs)):
             for i, (n, a) in enumerate(items):
-                t = numpy_helper.from_array(np.array(a, order="C"), n)  # keeps 0-d arrays 0-d
+                if isinstance(a, list):  # a sequence of tensors: a SequenceProto
+                    t = numpy_helper.from_list([np.array(e, order="C") for e in a], n)
+                else:
+                    t = numpy_helper.from_array(np.array(a, order="C"), n)  # keeps 0-d arrays 0-d
                 with open(os.path.join(sd, "%s_%d.pb" % (kind, i)), "wb") as f:
                     f.write(t.SerializeToString())
     for fn, text in (extra or {}).items():
