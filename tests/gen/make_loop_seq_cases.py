@@ -15,11 +15,18 @@ cases where it must not.
   old_carried     the old sequence is also carried out, straight and through an Identity read
                   after the insert
   swap            two carried tensors and two carried sequences swap places every iteration
-                  (straight through); a Scan whose two states swap
+                  (straight through)
   nested          an outer Loop whose body runs an inner Loop on the carried sequence
+  scan_swap       a Scan whose two states swap
+
+Adversarial (nothing may be taken that is still read; trip counts 2, 6, 0, 3 in one session):
+  dup_init, if_outer, optional_wrap, insert_then_map, outer_out, output_read_again,
+  output_seq_read, rotate, scan8_swap, caller_seq (the caller's sequence as the initial value;
+  tests/test_session.c runs it through failing runs too): see each function's docstring.
 
 Each case has data sets for several trip counts, including 0. The references are onnxruntime's
-(npm onnxruntime-node, CPU), cross-checked with a Python simulation in NumPy.
+(npm onnxruntime-node, CPU), cross-checked with a Python simulation in NumPy; NumPy's alone
+where onnxruntime is wrong or cannot run the case (NUMPY_ONLY says why, and reference.txt).
 
     cd tests/gen && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-package-lock
     /usr/bin/python3 tests/gen/make_loop_seq_cases.py [OUT_DIR]   (default tests/data/loop_seq)
@@ -44,8 +51,8 @@ X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -3.0]], np.float32)
 TRIPS = (5, 1, 0)
 # The adversarial cases: shorter, longer, none, then between, in one session.
 ADV_TRIPS = (2, 6, 0, 3)
-ADV = {"scan8_swap", "output_seq_read", "dup_init", "if_outer", "optional_wrap", "insert_then_map", "outer_out",
-       "output_read_again", "rotate"}
+ADV = {"scan8_swap", "output_seq_read", "dup_init", "if_outer", "optional_wrap",
+       "insert_then_map", "outer_out", "output_read_again", "rotate"}
 
 
 def node(op, ins, outs, **kw):

@@ -6,8 +6,9 @@ from onnx import numpy_helper
 
 
 def write_case(root, name, model_bytes_or_proto, inputs, outputs, extra=None, more_sets=()):
-    """inputs/outputs: lists of (name, ndarray or list of ndarrays) for test_data_set_0; more_sets: further
-    (inputs, outputs) pairs for test_data_set_1, 2, ...; extra: {filename: text} beside."""
+    """inputs/outputs: lists of (name, ndarray, or list of ndarrays for a sequence) for
+    test_data_set_0; more_sets: further (inputs, outputs) pairs for test_data_set_1, 2, ...;
+    extra: {filename: text} beside."""
     d = os.path.join(root, name)
     os.makedirs(d, exist_ok=True)
     if isinstance(model_bytes_or_proto, bytes):
