@@ -21,8 +21,9 @@ cases where it must not.
 
 Adversarial (nothing may be taken that is still read; trip counts 2, 6, 0, 3 in one session):
   dup_init, if_outer, optional_wrap, insert_then_map, outer_out, output_read_again,
-  output_seq_read, rotate, scan8_swap, caller_seq (the caller's sequence as the initial value;
-  tests/test_session.c runs it through failing runs too): see each function's docstring.
+  output_seq_read, rotate, scan8_swap, loop_in_if, caller_seq (the caller's sequence as the
+  initial value; tests/test_session.c runs it through failing runs too): see each function's
+  docstring.
 
 Each case has data sets for several trip counts, including 0. The references are onnxruntime's
 (npm onnxruntime-node, CPU), cross-checked with a Python simulation in NumPy; NumPy's alone
@@ -51,7 +52,7 @@ X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -3.0]], np.float32)
 TRIPS = (5, 1, 0)
 # The adversarial cases: shorter, longer, none, then between, in one session.
 ADV_TRIPS = (2, 6, 0, 3)
-ADV = {"scan8_swap", "output_seq_read", "dup_init", "if_outer", "optional_wrap",
+ADV = {"loop_in_if", "scan8_swap", "output_seq_read", "dup_init", "if_outer", "optional_wrap",
        "insert_then_map", "outer_out", "output_read_again", "rotate"}
 
 
@@ -516,6 +517,40 @@ def scan8_swap():
     return m, ref
 
 
+def loop_in_if():
+    """An If whose then branch runs a Loop on an outer sequence (the Loop may not take it: an
+    outer value) while the else branch returns it; a SequenceMap whose body edits a sequence it
+    built (construct, insert, erase: its own values, taken in place); after both, an insert is
+    the outer sequence's last reader."""
+    inner = helper.make_graph(
+        [node("Cast", ["i"], ["fi"], to=F), node("Add", ["x", "fi"], ["y"]),
+         node("SequenceInsert", ["a", "y"], ["a2"]), node("Identity", ["c"], ["c_out"])],
+        "body", [t("i", I64, []), t("c", BOOL, []), sq("a")], [t("c_out", BOOL, []), sq("a2")])
+    then_g = helper.make_graph([node("Loop", ["n", "", "s0"], ["r"], body=inner)], "then", [],
+                               [sq("r")])
+    else_g = helper.make_graph([node("Identity", ["s0"], ["r2"])], "else", [], [sq("r2")])
+    mb = helper.make_graph(
+        [node("SequenceConstruct", ["e", "e"], ["q"]), node("Neg", ["e"], ["ne"]),
+         node("SequenceInsert", ["q", "ne"], ["q2"]), node("SequenceErase", ["q2", "zero"], ["q3"]),
+         node("ConcatFromSequence", ["q3"], ["e2"], axis=0)],
+        "map", [t("e", F, None)], [t("e2", F, None)])
+    m = model([const("zero", np.array(0, np.int64)), const("one", np.array(1, np.int64)),
+               node("Greater", ["n", "one"], ["cond"]), node("SequenceConstruct", ["x"], ["s0"]),
+               node("If", ["cond"], ["R"], then_branch=then_g, else_branch=else_g),
+               node("SequenceMap", ["R"], ["RM"], body=mb),
+               node("SequenceInsert", ["s0", "x"], ["s1"]),
+               node("ConcatFromSequence", ["R"], ["YR"], axis=0),
+               node("ConcatFromSequence", ["RM"], ["YM"], axis=0),
+               node("ConcatFromSequence", ["s1"], ["Y1"], axis=0)],
+              [t("YR", F, ["a", 3]), t("YM", F, ["b", 3]), t("Y1", F, [4, 3])], opset=17)
+
+    def ref(n):
+        r = [X] + ([X + i for i in range(n)] if n > 1 else [])
+        return {"YR": concat(r), "YM": np.concatenate([np.concatenate([e, -e]) for e in r]),
+                "Y1": concat([X, X])}
+    return m, ref
+
+
 # (n, s, k) per data set: the sequence's length changes from set to set.
 CALLER_SETS = ((3, [X], 1), (0, [X, -X], 1), (5, [-X, X + X], 1), (2, [X * 3], 0))
 
@@ -527,7 +562,7 @@ CASES = [("append", append), ("insert_middle", insert_middle), ("erase_middle", 
          ("optional_wrap", optional_wrap), ("insert_then_map", insert_then_map),
          ("outer_out", outer_out), ("output_read_again", output_read_again), ("rotate", rotate),
          ("caller_seq", caller_seq), ("output_seq_read", output_seq_read),
-         ("scan8_swap", scan8_swap)]
+         ("scan8_swap", scan8_swap), ("loop_in_if", loop_in_if)]
 
 
 NUMPY_ONLY = {"scan_swap": "onnxruntime 1.30 gives zeros for SA (states swapped straight "
