@@ -51,6 +51,11 @@ def binary(g, ref, out_bool=False, nonzero_b=False, b_range=None, wrap=False):
             b = g.rand(dt, sb, nonzero=nonzero_b and dt in INTS)
             yield g.case("bcast%d_%s" % (k, dt), "broadcast %s with %s" % (sa, sb), dt,
                          [In("a", dt, a), In("b", dt, b)], out_types=out(dt), ref=ref)
+    if F32 in g.types():  # a row repeated along the leading axes, on either side
+        for tag, sa, sb in (("row_left", (5,), (2, 3, 5)), ("row_right", (3, 5), (1, 1, 5))):
+            yield g.case(tag, "broadcast %s with %s" % (sa, sb), F32,
+                         [In("a", F32, g.rand(F32, sa)), In("b", F32, g.rand(F32, sb))],
+                         out_types=out(F32), ref=ref)
 
 
 def trunc_div(a, b):
