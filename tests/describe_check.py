@@ -752,6 +752,21 @@ for path, valid in cases:
 check_invalid_node(invalid_node(tmp))
 check_text_nested(os.path.join(tmp, "nested.onnx"))
 check_invalid_in_subgraph(invalid_in_subgraph(tmp))
+# --explain: a recurrent node inside an If is explained (exit 0); a model without one, or a
+# node name that is not there, gets exit 1 and a message saying which.
+lstm_in_if = os.path.join(root, "tests", "data", "control", "if_lstm_outer", "model.onnx")
+r = subprocess.run([dump, "--explain", lstm_in_if], capture_output=True, text=True)
+check("--explain in an If: exit status", r.returncode, 0)
+check("--explain in an If: both branches", ("then_branch/LSTM_then" in r.stdout,
+      "else_branch/LSTM_else" in r.stdout, "C[t] = f[t]*C[t-1]" in r.stdout), (True,) * 3)
+no_rnn = os.path.join(testdata, "test_scan_sum", "model.onnx")
+r = subprocess.run([dump, "--explain", no_rnn], capture_output=True, text=True)
+check("--explain without a recurrent node: exit status", r.returncode, 1)
+check("--explain without a recurrent node: says so", "no LSTM, GRU or RNN node (" in r.stderr,
+      True)
+r = subprocess.run([dump, "--explain", "nosuch", lstm_in_if], capture_output=True, text=True)
+check("--explain NODE not there: exit status", r.returncode, 1)
+check("--explain NODE not there: names it", "named 'nosuch'" in r.stderr, True)
 shutil.rmtree(tmp)
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

@@ -75,8 +75,14 @@ int main(int argc, char **argv)
     int rc = lstm_model_open(path, &opt, &m);
     if (m && explain && rc == LSTM_OK) {
         if (lstm_model_explain(m, node, to_stdout, NULL) != LSTM_OK) {
-            fprintf(stderr, "lstm-dump: %s: no LSTM, GRU or RNN node%s%s%s\n", path,
-                    node ? " named '" : "", node ? node : "", node ? "'" : "");
+            if (node)
+                fprintf(stderr, "lstm-dump: %s: no LSTM, GRU or RNN node named '%s'\n", path, node);
+            else
+                fprintf(stderr,
+                        "lstm-dump: %s: no LSTM, GRU or RNN node (a cell written out as "
+                        "MatMul/Gemm, Sigmoid and Tanh nodes is not recognised; plain "
+                        "'lstm-dump %s' lists the nodes)\n",
+                        path, path);
             rc = -1;
         }
     } else if (m) {
