@@ -12,8 +12,10 @@
 #include "ops/conv_vec.h"
 #include "ops/op_util.h"
 #include "ops/ops.h"
+#include "simd/simd.h"
 #include "dtype.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -500,6 +502,15 @@ static int unary_run(lstm__kctx *k)
             for (size_t i = 0; i < n; i++) o[i] = (float)log(a[i]);
             break;
         }
+    } else if (x->dtype == LSTM_DT_FLOAT && (p->op == E_SIGMOID || p->op == E_TANH) &&
+               y->nelem <= INT_MAX) {
+        /* The recurrent cells' vector kernels (within 2e-7 / 4e-7 of libm; a cell written out
+        ** as Gemm / Sigmoid / Tanh / Mul, Silero at opset 18: 2-3 -> 0.1 us per node). */
+        if (y->data != x->data && y->nelem) memcpy(y->data, x->data, y->nelem * sizeof(float));
+        if (p->op == E_SIGMOID)
+            lstm__vsigmoid(lstm__isa(), y->data, (int)y->nelem);
+        else
+            lstm__vtanh(lstm__isa(), y->data, (int)y->nelem);
     } else if (x->dtype == LSTM_DT_FLOAT) {
         const float *a = x->data;
         float *o = y->data;
