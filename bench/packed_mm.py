@@ -5,8 +5,10 @@ and onnxruntime-node 1.30 (default optimizations), side by side in one run. Each
 every engine once, one process each, in rotating order; each process reports its median.
 
 Cases: the Silero VAD build exported by PyTorch 2.9 at opset 18 (silero_vad_op18_ifless.onnx:
-its LSTM cell written as Gemm / Split / Sigmoid / Tanh / Mul), one 16 kHz frame per run, state
-carried (bench/silero_ours.c, bench/silero_ort.js); and a Keras-style dense stack made here
+its LSTM cell written as Gemm / Split / Sigmoid / Tanh / Mul), and for reference the opset-15
+build of the same weights with an LSTM node (silero_vad_16k_op15.onnx, no MatMul / Gemm: before
+and after should not differ), one 16 kHz frame per run, state carried (bench/silero_ours.c,
+bench/silero_ort.js); and a Keras-style dense stack made here
 (MatMul + Add + Relu: 256 -> 512 -> 512 -> 10, as tf2onnx writes Dense layers) at batch 1 and
 32 (bench/bench_ours.c, bench/bench_ort.js). One thread.
 
@@ -63,9 +65,12 @@ def main():
     ap.add_argument("--frames", type=int, default=2000)
     a = ap.parse_args()
     builds = {"before": os.path.abspath(a.before), "after": os.path.join(ROOT, "build")}
-    model = os.path.join(ROOT, "build", "silero", "silero_vad_op18_ifless.onnx")
-    if not os.path.exists(model):
-        raise SystemExit("missing %s (scripts/fetch-silero build/silero jjhbw)" % model)
+    silero = {"Silero op18 (Gemm cell), 16 kHz": "silero_vad_op18_ifless.onnx",
+              "Silero op15 (LSTM node), 16 kHz": "silero_vad_16k_op15.onnx"}
+    for name in silero:
+        silero[name] = os.path.join(ROOT, "build", "silero", silero[name])
+        if not os.path.exists(silero[name]):
+            raise SystemExit("missing %s (scripts/fetch-silero build/silero jjhbw)" % silero[name])
     env = dict(os.environ, NODE_PATH=silero_bench.node_modules())
     work = tempfile.mkdtemp(prefix="packed_mm_")
     samples = os.path.join(work, "audio16000.f32")
@@ -74,8 +79,8 @@ def main():
     dense_model(dense)
 
     def cmds(case):
-        if case == "Silero op18 (Gemm cell), 16 kHz":
-            args = [model, "16000", samples, str(a.frames)]
+        if case in silero:
+            args = [silero[case], "16000", samples, str(a.frames)]
             c = {e: [os.path.join(b, "bench", "silero_ours")] + args for e, b in builds.items()}
             c["ort"] = ["node", os.path.join(HERE, "silero_ort.js")] + args
             return c
@@ -89,7 +94,7 @@ def main():
     print("CPU: %s, %d cores; one thread; %d rounds; load average %.2f" %
           (silero_bench.cpu(), os.cpu_count(), a.rounds, os.getloadavg()[0]), flush=True)
     engines = ["before", "after", "ort"]
-    for case in ("Silero op18 (Gemm cell), 16 kHz", "dense 256-512-512-10, batch 1",
+    for case in ("Silero op18 (Gemm cell), 16 kHz", "Silero op15 (LSTM node), 16 kHz", "dense 256-512-512-10, batch 1",
                  "dense 256-512-512-10, batch 32"):
         c = cmds(case)
         got = {e: [] for e in engines}
