@@ -244,8 +244,8 @@ static int link_graph(lstm__graph *g, lstm__diag *d)
                               "%sgraph output '%s' is not produced by any node, input or "
                               "initializer%s",
                               path, nm, g->parent ? " of this graph or an enclosing one" : "");
-        if (g->values[v].flags & LSTM__V_OUTPUT)
-            return lstm__errf(d, LSTM_EMODEL, "%sgraph output '%s' is declared twice", path, nm);
+        /* One value may be listed as several outputs (a Loop body whose state is also its
+        ** scan output: PyTorch's scripted loops); each position reads it. */
         g->values[v].flags |= LSTM__V_OUTPUT;
         g->output_values[i] = v;
         if (!g->values[v].decl) g->values[v].decl = &g->outputs[i];

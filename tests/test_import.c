@@ -66,6 +66,25 @@ static void valid_model_links(void **state)
     tb_free(m);
 }
 
+/* One value listed as two graph outputs (PyTorch's scripted loops give a Loop body whose state
+** is also its scan output): both positions read it. */
+static void output_listed_twice(void **state)
+{
+    (void)state;
+    tb_model *m = base_model();
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    lstm__graph *g;
+    lstm__diag d;
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    assert_int_equal(lstm__import_buffer(buf, len, NULL, NULL, &g, &d), LSTM_OK);
+    assert_int_equal(g->n_outputs, 2);
+    assert_int_equal(g->output_values[0], g->output_values[1]);
+    assert_int_equal(g->values[g->output_values[1]].producer, 0);
+    lstm__graph_free(g);
+    tb_free(m);
+}
+
 static void metadata_refusals(void **state)
 {
     (void)state;
@@ -649,6 +668,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_model_links),
+        cmocka_unit_test(output_listed_twice),
         cmocka_unit_test(metadata_refusals),
         cmocka_unit_test(tensor_refusals),
         cmocka_unit_test(typed_fields),

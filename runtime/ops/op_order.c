@@ -6,6 +6,7 @@
 **           the order open).
 **   ArgMax / ArgMin  1 (axis, keepdims), 12 (select_last_index; 11 allows negative axes, 13
 **           adds bfloat16): NaN wins, as in NumPy and onnxruntime.
+**   NonZero  9, 13 (bfloat16): the indices of the non-zero elements.
 ** Numeric element types; values compare exactly (int64 and uint64 as integers).
 */
 #include "ops/op_util.h"
@@ -295,3 +296,55 @@ static int arg_run(lstm__kctx *k)
 
 ARG(lstm__argmax, 0)
 ARG(lstm__argmin, 1)
+
+/* ---- NonZero (9; 13 adds bfloat16): the indices of the non-zero elements, [rank, count] in
+** row-major order; a scalar is refused (the schema's shape inference gives [0, count], its
+** reference NumPy's [1, count]). NaN is
+** non-zero, -0.0 is zero. The count comes from the values, so the node is prepared once they
+** are known (at load for constants, else just before it runs). ---- */
+int lstm__nonzero_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                        lstm__diag *d)
+{
+    (void)params;
+    static const char *const none[] = {NULL};
+    return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
+}
+
+static int nonzero_at(const lstm__rt *x, size_t i)
+{
+    if (lstm__is_float(x->dtype)) return lstm__get_f(x, i) != 0.0;
+    if (x->dtype == LSTM_DT_UINT64) return ((const uint64_t *)x->data)[i] != 0;
+    return lstm__get_i(x, i) != 0;
+}
+
+int lstm__nonzero_prepare(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    if (x->dtype != LSTM_DT_BOOL && numeric(k, x)) return k->d->code;
+    if (x->rank == 0)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: NonZero of a scalar is not supported (give X rank 1 or more)",
+                          lstm__klabel(k));
+    if (lstm__need_value(k, 0, "X")) return k->d->code;
+    int64_t count = 0;
+    for (size_t i = 0; i < x->nelem; i++) count += nonzero_at(x, i);
+    return lstm__rt_set(k, k->out[0], LSTM_DT_INT64, 2, (int64_t[]){x->rank, count});
+}
+
+int lstm__nonzero_run(lstm__kctx *k)
+{
+    const lstm__rt *x = k->in[0];
+    lstm__rt *y = k->out[0];
+    int64_t *out = y->data, count = y->dims[1], j = 0, idx[LSTM__MAX_RANK] = {0};
+    for (size_t i = 0; i < x->nelem && j < count; i++) {
+        if (nonzero_at(x, i)) {
+            for (int a = 0; a < x->rank; a++) out[a * count + j] = idx[a];
+            j++;
+        }
+        for (int a = x->rank - 1; a >= 0 && ++idx[a] == x->dims[a]; a--) idx[a] = 0;
+    }
+    if (j != count)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: input changed between prepare and run",
+                          lstm__klabel(k));
+    return LSTM_OK;
+}

@@ -1,6 +1,7 @@
 /*
 ** op_scatter.c — operators indexed by a tensor of indices:
 **   GatherElements   11 (13 adds bfloat16)
+**   Scatter          9 (deprecated in 11): ScatterElements under its first name
 **   ScatterElements  11, 16 (reduction none / add / mul), 18 (max / min)
 **   ScatterND        11, 16 (reduction none / add / mul), 18 (max / min)
 ** Indices are int32 or int64; negative ones count from the end; every index is checked before

@@ -69,7 +69,7 @@ ONNX_PY_NEWEST = onnx.defs.onnx_opset_version()
 
 _HISTORY = {}
 for _s in onnx.defs.get_all_schemas_with_history():
-    if _s.domain in ("", "ai.onnx"):
+    if _s.domain in ("", "ai.onnx") and not _s.deprecated:  # Scatter 11 only marks the end
         _HISTORY.setdefault(_s.name, {})[_s.since_version] = _s
 
 

@@ -657,3 +657,51 @@ def pad(g):
 @op("ReduceProd", types=NUMERIC)
 def reduce_prod(g):
     yield from diff_ops.reductions(g, "prod", 18)  # reduce_ref's "prod" branch
+
+
+@op("Scatter", types=ALL, exact=True)
+def scatter(g):
+    """Scatter 9 (11 deprecates it): ScatterElements without reduction under its first name."""
+    for dt in g.types():
+        x = g.rand(dt, (4, 3))
+        ix = np.array([[1, 3, 0], [3, 2, 2]], np.int64)
+        u = g.rand(dt, (2, 3))
+        yield g.case(dt, "[4,3] axis 0", dt, [In("x", dt, x), In("i", I64, ix), In("u", dt, u)],
+                     ref=scatter_elements_ref(0, "none"))
+    for a in (0, 1):
+        x = g.rand(F32, (3, 5))
+        shp = (2, 5) if a == 0 else (3, 2)
+        n = (3, 5)[a]
+        ix = np.stack([g.rng.permutation(n)[:shp[a]] for _ in range(shp[1 - a])], axis=1 - a).astype(np.int64)
+        yield g.case("axis%d" % a, "axis %d indices %s" % (a, shp), F32,
+                     [In("x", F32, x), In("i", I64, ix), In("u", F32, g.rand(F32, shp))], attrs={"axis": a},
+                     ref=scatter_elements_ref(a, "none"))
+    x = g.rand(F32, (4,))
+    yield g.case("int32_idx", "int32 indices, rank 1 (a sort's inverse permutation)", F32,
+                 [In("x", F32, x), In("i", "int32", np.array([2, 0, 3, 1], np.int32)),
+                  In("u", F32, np.array([10, 11, 12, 13], np.float32))], ref=scatter_elements_ref(0, "none"))
+
+
+# ---------------------------------------------------------------- NonZero
+def nonzero_ref(x):
+    return np.array(np.nonzero(x), np.int64)
+
+
+@op("NonZero", types=ALL, exact=True)
+def nonzero(g):
+    for dt in g.types():
+        x = g.rand(dt, (3, 4), lo=-1, hi=2) if dt in INTS else g.rand(dt, (3, 4))
+        if dt in FLOATS:
+            x = np.where(g.rng.integers(0, 2, x.shape) == 1, x, np.zeros_like(x))
+        yield g.case(dt, "[3,4], about half zero", dt, [In("x", dt, x)], out_types=[I64], ref=nonzero_ref)
+    for k, shp in enumerate(((7,), (2, 3, 4), (2, 0, 3), (1, 1, 1, 5))):
+        x = g.rand(F32, shp)
+        x = np.where(g.rng.integers(0, 3, shp) == 0, np.float32(0), x)
+        yield g.case("shape%d" % k, "shape %s" % (shp,), F32, [In("x", F32, x)], out_types=[I64], ref=nonzero_ref)
+    x = np.array([0.0, -0.0, np.nan, np.inf, 1e-45], np.float32)
+    yield g.case("special", "-0 is zero; NaN, inf and a denormal are not", F32, [In("x", F32, x)],
+                 out_types=[I64], ref=nonzero_ref)
+    yield g.case("all_zero", "no non-zero element: [2, 0]", F32, [In("x", F32, np.zeros((2, 3), np.float32))],
+                 out_types=[I64], ref=nonzero_ref)
+    yield g.case("ones_init", "ConstantOfShape-like ones, an initializer (PyTorch's arange at opset 9)",
+                 F32, [In("x", F32, np.ones((6,), np.float32), init=True)], out_types=[I64], ref=nonzero_ref)

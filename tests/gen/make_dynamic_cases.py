@@ -208,6 +208,46 @@ def scatter_sort_by_length():
     return m, sets
 
 
+@case("nonzero_from_data", "NonZero(x > t): its count changes with the data (0 included), so it is "
+      "prepared at run time; the indices feed a Gather")
+def nonzero_from_data():
+    nodes = [helper.make_node("Greater", ["x", "t"], ["m"]),
+             helper.make_node("NonZero", ["m"], ["nz"]),
+             helper.make_node("Cast", ["nz"], ["fnz"], to=F),
+             helper.make_node("ReduceSum", ["fnz"], ["s"], keepdims=0),
+             const("one", [1]),
+             helper.make_node("Gather", ["nz", "one"], ["cols"], axis=0),
+             const("zero_ax", [0]),
+             helper.make_node("Squeeze", ["cols", "zero_ax"], ["cols1"])]
+    m = model(nodes, [("x", F, [3, 5]), ("t", F, [])], [("nz", I), ("s", F), ("cols1", I)], opset=13)
+    sets = []
+    for t in (0.0, 5.0, -5.0, 1.0):
+        x = rng.standard_normal((3, 5)).astype(np.float32)
+        nz = np.array(np.nonzero(x > t), np.int64)
+        sets.append(([("x", x), ("t", np.array(t, np.float32))],
+                     [nz, np.array(nz.astype(np.float32).sum(), np.float32), nz[1]]))
+    return m, sets
+
+
+@case("nonzero_arange_from_shape", "NonZero(ConstantOfShape(Shape(x)[1])) as PyTorch exports arange at "
+      "opset 9: known while planning, the length changes with the input")
+def nonzero_arange_from_shape():
+    nodes = [helper.make_node("Shape", ["x"], ["shp"]), const("i1", [1]),
+             helper.make_node("Gather", ["shp", "i1"], ["t"], axis=0),
+             helper.make_node("ConstantOfShape", ["t"], ["ones"], value=numpy_helper.from_array(np.array([1], np.int64))),
+             helper.make_node("NonZero", ["ones"], ["nz"]),
+             helper.make_node("Transpose", ["nz"], ["nzt"], perm=[1, 0]),
+             helper.make_node("Squeeze", ["nzt"], ["pos"], axes=[1]),
+             helper.make_node("Cast", ["pos"], ["fpos"], to=F),
+             helper.make_node("Add", ["x", "fpos"], ["y"])]
+    m = model(nodes, [("x", F, ["B", "T"])], [("pos", I), ("y", F)], opset=9)
+    sets = []
+    for b, t in ((2, 5), (1, 1), (3, 9)):
+        x = rng.standard_normal((b, t)).astype(np.float32)
+        sets.append(([("x", x)], [np.arange(t, dtype=np.int64), x + np.arange(t, dtype=np.float32)]))
+    return m, sets
+
+
 def run_ort(work, m, sets, out_names):
     """onnxruntime's outputs for every set."""
     path = os.path.join(work, "model.onnx")
