@@ -82,14 +82,18 @@ int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void 
             lstm__out_json_str(&o, k.lbuf);
             lstm__outf(&o,
                        ", \"ms_per_run\": %.6f, \"total_ms\": %.6f, \"share\": %.6f, "
-                       "\"fused\": %s, \"absorbs\": %s}",
+                       "\"fused\": %s, \"absorbs\": %s, \"packed\": %s}",
                        ms / runs, ms, share, nd->fused ? "true" : "false",
-                       nd->fusion ? "true" : "false");
+                       nd->fusion ? "true" : "false", nd->packed ? "true" : "false");
         } else {
+            /* MatMul / Gemm: packed only when they run on the simd GEMM (op_linear.c). */
+            const int simd_mm = nd->packed && (strcmp(nd->op_type, "MatMul") == 0 ||
+                                               strcmp(nd->op_type, "Gemm") == 0);
             lstm__outf(&o, "  %5.1f%%  %9.4f  %11.3f  %s%s\n", 100 * share, ms / runs, ms,
                        lstm__klabel(&k),
                        nd->fused    ? " [fused into the node before it]"
                        : nd->fusion ? " [with the nodes fused into it]"
+                       : simd_mm    ? " [B packed at load: simd GEMM]"
                                     : "");
         }
     }

@@ -200,7 +200,8 @@ check("LSTM_ISA=portable caps the kernels", r.returncode == 0 and "kernels: port
 pj = os.path.join(tmp, "profile.json")
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"),
                         "--bench", "4", "--profile", "--profile-json", pj)
-rows = re.findall(r"^\s+([\d.]+)%\s+([\d.]+)\s+([\d.]+)  node '([^']+)' \((\w+), opset \d+\)$", out, re.M)
+rows = re.findall(r"^\s+([\d.]+)%\s+([\d.]+)\s+([\d.]+)  node '([^']+)' \((\w+), opset \d+\)(?: \[[^]]+\])?$",
+                  out, re.M)
 check("profile table", rc == 0 and "profile: 4 runs timed" in out and len(rows) >= 2
       and any(r[4] == "LSTM" for r in rows) and abs(sum(float(r[0]) for r in rows) - 100) < 1
       and [float(r[2]) for r in rows] == sorted((float(r[2]) for r in rows), reverse=True), out + err)
@@ -213,6 +214,9 @@ try:
 except (OSError, ValueError, KeyError) as e:
     ok, prof = False, e
 check("profile JSON", ok, str(prof))
+check("profile marks the Gemm on packed weights",
+      re.search(r"node '/out/Gemm' \(Gemm, opset \d+\) \[B packed at load: simd GEMM\]$", out, re.M)
+      is not None, out)
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--profile")
 check("profile of one run", rc == 0 and "profile: 1 run timed" in out and "probs: float32" in out, out + err)
 # Nodes inside a subgraph (a Loop whose body runs an LSTM step): listed with their graph's path,

@@ -4,6 +4,8 @@
 ** checked by the ONNX node tests (tests/node_suite.py) and the reference suites (tests/data). */
 #include "model.h"
 #include "ops/conv.h"
+#include "ops/ops.h"
+#include "simd/simd.h"
 #include "test_util.h"
 
 #include <math.h>
@@ -501,8 +503,9 @@ static void count_free(void *ud, void *p)
     free(p);
 }
 
-/* Every path of the convolutional operators, and the CRNN export: once planned, runs with the
-** same shapes allocate nothing and give the same outputs. */
+/* Every path of the convolutional operators, the CRNN export, and MatMul / Gemm on packed and
+** on OpenBLAS: once planned, runs with the same shapes allocate nothing and give the same
+** outputs. */
 static void conv_paths_no_alloc(void **state)
 {
     (void)state;
@@ -521,6 +524,11 @@ static void conv_paths_no_alloc(void **state)
         "convops/batchnormalization_v7_spatial0",
         "convops/instancenormalization_v6_4d_float64",
         "convops/prelu_v9_mid",
+        "diff/gemm_v13_binit_c0",         /* packed B, one row, C a bias row */
+        "diff/gemm_v13_binit_c2",         /* packed B, 19 rows, alpha, beta, C [M,1] */
+        "diff/gemm_v13_binit_ta",         /* transA: OpenBLAS */
+        "diff/matmul_v13_b_init_batched", /* packed B, the batches' rows as one product */
+        "diff/matmul_v13_float32",        /* B an input: OpenBLAS */
     };
     static unsigned char buf[1 << 20];
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -571,6 +579,38 @@ static void conv_paths_no_alloc(void **state)
         free(first);
         for (int k = 0; k < n_in; k++) lstm_value_clear(&vals[k]);
         lstm_session_close(s);
+        lstm_model_close(m);
+    }
+}
+
+/* MatMul and Gemm pack a constant float32 B at load (transB honoured), and only then: not with
+** transA, not an empty B, not an initializer that is also a graph input (IR 3). */
+static void linear_packed_at_load(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *dir;
+        int packed;
+    } cases[] = {
+        {"gemm_v13_binit_c0", 1},     {"gemm_v13_binit_c1", 1},
+        {"matmul_v13_b_init_vec", 1}, {"matmul_v13_b_init_batched", 1},
+        {"gemm_v13_binit_ta", 0},     {"matmul_v13_b_init_empty_n", 0},
+        {"gemm_v7_binit_c0", 0},      {"matmul_v13_float32", 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/diff/%s/model.onnx", TESTS_DATA_DIR, cases[c].dir);
+        lstm_model *m = NULL;
+        assert_int_equal(lstm_model_open(path, NULL, &m), LSTM_OK);
+        const lstm__node *n = &m->g->nodes[m->g->n_nodes - 1];
+        const lstm__linear_pack *pk = n->packed;
+        if (!cases[c].packed != !pk) print_error("%s: packed %p\n", cases[c].dir, (void *)pk);
+        assert_int_equal(!cases[c].packed, !pk);
+        if (pk) {
+            assert_int_equal(pk->K, 70);
+            assert_int_equal(pk->N, 37);
+            assert_int_equal(pk->isa, lstm__isa());
+        }
         lstm_model_close(m);
     }
 }
@@ -979,6 +1019,7 @@ int main(void)
         cmocka_unit_test(conv_refusals),
         cmocka_unit_test(conv_weights_packed_at_load),
         cmocka_unit_test(conv_paths_no_alloc),
+        cmocka_unit_test(linear_packed_at_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -459,6 +459,48 @@ static void profiling(void **state)
     tb_free(b);
 }
 
+/* The profile says which MatMul / Gemm products run on the packed simd GEMM: a constant B
+** (text marker, JSON "packed"), not transA = 1 (OpenBLAS). */
+static void profile_product_path(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *dir;
+        int packed;
+    } cases[] = {{"gemm_v13_binit_c1", 1}, {"matmul_v13_b_init_rows", 1}, {"gemm_v13_binit_ta", 0}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/diff/%s/model.onnx", TESTS_DATA_DIR, cases[c].dir);
+        lstm_model *m = NULL;
+        lstm_session *s = NULL;
+        assert_int_equal(lstm_model_open(path, NULL, &m), LSTM_OK);
+        assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+        for (int k = 0; k < lstm_model_input_count(m); k++) {
+            lstm_value_info vi;
+            assert_int_equal(lstm_model_input_info(m, k, &vi), LSTM_OK);
+            static float zeros[70 * 19];
+            int64_t n = 1;
+            for (int d = 0; d < vi.rank; d++) n *= vi.dims[d];
+            assert_true(n <= 70 * 19);
+            assert_int_equal(lstm_session_set_input(s, vi.name, LSTM_DT_FLOAT, vi.rank, vi.dims,
+                                                    zeros, (size_t)n * sizeof(float)),
+                             LSTM_OK);
+        }
+        assert_int_equal(lstm_session_set_profiling(s, 1), LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        prof_text[0] = 0;
+        assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_TEXT, prof_write, NULL), LSTM_OK);
+        const char *mark = strstr(prof_text, "[B packed at load: simd GEMM]");
+        assert_int_equal(!mark, !cases[c].packed);
+        prof_text[0] = 0;
+        assert_int_equal(lstm_session_profile(s, LSTM_DESCRIBE_JSON, prof_write, NULL), LSTM_OK);
+        assert_non_null(
+            strstr(prof_text, cases[c].packed ? "\"packed\": true" : "\"packed\": false"));
+        lstm_session_close(s);
+        lstm_model_close(m);
+    }
+}
+
 static int abort_after, polls;
 static int stop_cb(void *ud)
 {
@@ -1108,6 +1150,7 @@ int main(void)
         cmocka_unit_test(run_memory_limit),
         cmocka_unit_test(abort_and_log),
         cmocka_unit_test(profiling),
+        cmocka_unit_test(profile_product_path),
         cmocka_unit_test(logging),
         cmocka_unit_test(invalid_node_before_unsupported),
     };

@@ -1,11 +1,15 @@
 /*
 ** op_linear.c — Gemm (7; C optional as from 11, accepted in every version) and MatMul (1: numpy
-** matmul with 1-D promotion and batch broadcasting). float32 goes through OpenBLAS sgemm;
-** other types accumulate in double (floats) or int64 (integers, wrapping).
+** matmul with 1-D promotion and batch broadcasting). float32 with a constant 2-D B (and, for
+** Gemm, transA = 0) runs on the simd GEMM against B packed once at load by the pack hook
+** (MatMul's batches of A against that B as one product of all their rows); other float32
+** products go through OpenBLAS sgemm; other types accumulate in double (floats) or int64
+** (integers, wrapping).
 */
 #include "blas.h"
 #include "ops/op_util.h"
 #include "ops/ops.h"
+#include "simd/simd.h"
 #include "dtype.h"
 
 #include <limits.h>
@@ -14,6 +18,41 @@
 static int fits_int(int64_t v)
 {
     return v >= 0 && v <= INT_MAX;
+}
+
+/* B (input 1) packed when it is a constant float32 matrix: [K, N], or [N, K] when tb. */
+static int pack_b(lstm__graph *g, lstm__node *n, int tb, lstm__diag *err)
+{
+    const lstm__value *bv = lstm__node_input(g, n, 1);
+    if (!bv || !bv->init || (bv->flags & LSTM__V_INPUT)) return LSTM_OK;
+    const lstm__tensor *B = bv->init;
+    if (B->dtype != LSTM_DT_FLOAT || B->rank != 2) return LSTM_OK;
+    int64_t K = B->dims[tb ? 1 : 0], N = B->dims[tb ? 0 : 1];
+    const int64_t nr = lstm__kernels_get(lstm__isa())->nr;
+    if (K < 1 || N < 1 || K > INT_MAX / nr || N > INT_MAX - nr)
+        return LSTM_OK; /* empty: the general path; too large: prepare reports it */
+    lstm__linear_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
+    float *dst = lstm__pool_array(g->mem, lstm__pack_floats((int)K, (int)N), sizeof(float));
+    if (!pk || !dst)
+        return lstm__errf(err, LSTM_ENOMEM, "out of memory packing %s weights", n->op_type);
+    if (tb)
+        lstm__pack_wt(dst, B->data, (int)N, (int)K);
+    else
+        lstm__pack_b(dst, B->data, (int)K, (int)N);
+    pk->isa = lstm__isa();
+    pk->K = (int)K;
+    pk->N = (int)N;
+    pk->data = dst;
+    n->packed = pk;
+    return LSTM_OK;
+}
+
+/* Y[rows x N] = A[rows x K] * B on the packed path, over the session's threads. */
+static void packed_product(lstm__kctx *k, int64_t rows, const float *A, float *Y)
+{
+    const lstm__linear_pack *pk = k->packed;
+    lstm__gemm_packed_mt(k->workers, LSTM__SPLIT_ONCE, pk->isa, (int)rows, pk->N, pk->K, A, pk->K,
+                         pk->data, Y, pk->N, 0);
 }
 
 /* ---- Gemm: Y = alpha * A' * B' + beta * C ---- */
@@ -38,6 +77,37 @@ int lstm__gemm_parse(const lstm__graph *g, const lstm__node *n, int since, void 
         return lstm__errf(d, LSTM_EMODEL, "%s: transA and transB must be 0 or 1",
                           lstm__node_ctx(g, n, b, sizeof b));
     return LSTM_OK;
+}
+
+int lstm__gemm_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
+{
+    const lstm__gemm_params *p = n->params;
+    return p->ta ? LSTM_OK : pack_b(g, n, (int)p->tb, err); /* transA: OpenBLAS */
+}
+
+/* Y = alpha * A B + beta * C with B packed (transA = 0): the product, then alpha and C. */
+static void gemm_packed_run(lstm__kctx *k, const lstm__rt *C, const int64_t *cst)
+{
+    const lstm__gemm_params *p = k->params;
+    const lstm__rt *A = k->in[0];
+    lstm__rt *Y = k->out[0];
+    const int64_t M = Y->dims[0], N = Y->dims[1];
+    if (M == 0) return;
+    float *y = Y->data;
+    packed_product(k, M, A->data, y);
+    const float al = p->alpha, be = p->beta;
+    if (!C && al == 1.0f) return;
+    const float *c = C ? C->data : NULL;
+    for (int64_t i = 0; i < M; i++) {
+        float *yr = y + i * N;
+        const float *cr = c ? c + i * cst[0] : NULL;
+        if (cr && cst[1] == 1 && al == 1.0f && be == 1.0f) /* a bias row */
+            for (int64_t j = 0; j < N; j++) yr[j] += cr[j];
+        else if (cr)
+            for (int64_t j = 0; j < N; j++) yr[j] = al * yr[j] + be * cr[j * cst[1]];
+        else
+            for (int64_t j = 0; j < N; j++) yr[j] *= al;
+    }
 }
 
 int lstm__gemm_prepare(lstm__kctx *k)
@@ -85,6 +155,10 @@ int lstm__gemm_run(lstm__kctx *k)
         cst[0] = bc.st[1][0];
         cst[1] = bc.st[1][1];
     }
+    if (Y->dtype == LSTM_DT_FLOAT && k->packed && !p->ta) {
+        gemm_packed_run(k, C, cst);
+        return LSTM_OK;
+    }
     if (Y->dtype == LSTM_DT_FLOAT) {
         float *y = Y->data;
         for (int64_t i = 0; i < M; i++)
@@ -127,6 +201,11 @@ int lstm__matmul_parse(const lstm__graph *g, const lstm__node *n, int since, voi
     (void)params;
     static const char *const none[] = {NULL};
     return lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d);
+}
+
+int lstm__matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
+{
+    return pack_b(g, n, 0, err);
 }
 
 /* Batch shape and matrix sizes, 1-D operands promoted. */
@@ -200,6 +279,11 @@ int lstm__matmul_run(lstm__kctx *k)
     if (batches == 0 || m.M == 0 || m.N == 0) return LSTM_OK;
     if (m.K == 0) {
         memset(Y->data, 0, Y->nbytes);
+        return LSTM_OK;
+    }
+    /* B [K, N] packed: the rows of A's batches follow one another, one product takes them. */
+    if (Y->dtype == LSTM_DT_FLOAT && k->packed && batches * m.M <= INT_MAX) {
+        packed_product(k, batches * m.M, A->data, Y->data);
         return LSTM_OK;
     }
     int fl = lstm__is_float(Y->dtype);

@@ -67,6 +67,12 @@ typedef struct lstm__gemm_params {
     float alpha, beta;
 } lstm__gemm_params;
 
+/* MatMul's and Gemm's constant B packed at load (n->packed) for the simd GEMM of set isa. */
+typedef struct lstm__linear_pack {
+    int isa, K, N;
+    const float *data;
+} lstm__linear_pack;
+
 typedef struct lstm__softmax_params {
     int64_t axis;
     int log;
@@ -133,6 +139,9 @@ typedef struct lstm__split_seq_params {
 typedef struct lstm__seq_map_params {
     int body;
 } lstm__seq_map_params;
+
+int lstm__gemm_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
+int lstm__matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
 
 #define LSTM__DECLARE_OP(pfx)                                                                      \
     int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \

@@ -159,6 +159,19 @@ void lstm__pack_wt(float *dst, const float *W, int N, int K)
     lstm__pack_wt_isa(lstm__isa(), dst, W, N, K);
 }
 
+void lstm__pack_b(float *dst, const float *B, int K, int N)
+{
+    const size_t nr = (size_t)sets[lstm__isa()]->nr, panels = ((size_t)N + nr - 1) / nr;
+    for (size_t p = 0; p < panels; p++) {
+        float *d = dst + p * (size_t)K * nr;
+        const size_t n0 = p * nr, w = (size_t)N - n0 < nr ? (size_t)N - n0 : nr;
+        for (size_t k = 0; k < (size_t)K; k++) {
+            memcpy(d + k * nr, B + k * (size_t)N + n0, w * sizeof(float));
+            for (size_t j = w; j < nr; j++) d[k * nr + j] = 0.0f;
+        }
+    }
+}
+
 void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, const float *Bp,
                        float *C, int ldc, int accumulate)
 {

@@ -94,6 +94,9 @@ size_t lstm__pack_floats(int K, int N);
 void lstm__pack_wt(float *dst, const float *W, int N, int K);
 size_t lstm__pack_floats_isa(int isa, int K, int N);
 void lstm__pack_wt_isa(int isa, float *dst, const float *W, int N, int K);
+/* The same for the process's set from B itself (K x N, row-major: MatMul's and Gemm's B with
+** transB = 0). */
+void lstm__pack_b(float *dst, const float *B, int K, int N);
 
 /* C[M x N] (= or +=) A[M x K] * B, B packed for set isa. lda / ldc in floats. */
 void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, const float *Bp,

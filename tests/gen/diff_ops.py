@@ -51,6 +51,11 @@ def binary(g, ref, out_bool=False, nonzero_b=False, b_range=None, wrap=False):
             b = g.rand(dt, sb, nonzero=nonzero_b and dt in INTS)
             yield g.case("bcast%d_%s" % (k, dt), "broadcast %s with %s" % (sa, sb), dt,
                          [In("a", dt, a), In("b", dt, b)], out_types=out(dt), ref=ref)
+    if F32 in g.types():  # a row repeated along the leading axes, on either side
+        for tag, sa, sb in (("row_left", (5,), (2, 3, 5)), ("row_right", (3, 5), (1, 1, 5))):
+            yield g.case(tag, "broadcast %s with %s" % (sa, sb), F32,
+                         [In("a", F32, g.rand(F32, sa)), In("b", F32, g.rand(F32, sb))],
+                         out_types=out(F32), ref=ref)
 
 
 def trunc_div(a, b):
@@ -362,6 +367,14 @@ def matmul(g):
                                                                In("b", F32, g.rand(F32, sb))], ref=matmul_ref)
     yield g.case("b_init", "B an initializer", F32,
                  [In("a", F32, g.rand(F32, (3, 5))), In("b", F32, g.rand(F32, (5, 2)), init=True)], ref=matmul_ref)
+    # B a constant matrix: packed at load for the simd GEMM (rows of every batch as one product).
+    K, N = 70, 37  # N: a full panel and a partial one at every panel width
+    for tag, sa, sb in (("m1", (1, K), (K, N)), ("vec", (K,), (K, N)), ("rows", (19, K), (K, N)),
+                        ("batched", (2, 3, 5, K), (K, N)), ("empty_m", (2, 0, K), (K, N)),
+                        ("empty_k", (3, 0), (0, 4)), ("empty_n", (3, 4), (4, 0))):
+        yield g.case("b_init_" + tag, "%s x %s, B an initializer" % (sa, sb), F32,
+                     [In("a", F32, g.rand(F32, sa)), In("b", F32, g.rand(F32, sb), init=True)],
+                     ref=matmul_ref)
 
 
 def gemm_ref(alpha=1.0, beta=1.0, ta=0, tb=0):
@@ -402,6 +415,7 @@ def gemm(g):
         yield g.case("c%d" % k, "C of shape %s broadcast" % (cs,), F32,
                      [In("a", F32, a), In("b", F32, b), In("c", F32, g.rand(F32, cs), init=True)],
                      attrs={"alpha": 0.5, "beta": -1.5}, ref=gemm_ref(0.5, -1.5))
+    M, K, N = 3, 4, 2
     if c_optional:
         a, b = g.rand(F32, (M, K)), g.rand(F32, (K, N))
         yield g.case("no_c", "C absent", F32, [In("a", F32, a), In("b", F32, b)], attrs={"alpha": 2.0},
@@ -414,6 +428,27 @@ def gemm(g):
         yield g.case("int32_ab", "int32 with alpha 2, beta 3", "int32",
                      [In("a", "int32", a), In("b", "int32", b), In("c", "int32", c)],
                      attrs={"alpha": 2.0, "beta": 3.0}, ref=gemm_ref(2.0, 3.0))
+    # B a constant matrix: packed at load for the simd GEMM (transA = 0; transA = 1 stays on BLAS).
+    M, K, N = 19, 70, 37
+    for k, cs in enumerate(((N,), (1, N), (M, 1), (), (M, N), (1,))):
+        tb, rows = k % 2, 1 if k < 2 else M
+        a, b = g.rand(F32, (rows, K)), g.rand(F32, (N, K) if tb else (K, N))
+        cs = tuple(rows if d == M else d for d in cs)
+        attrs = {"transB": tb} if k < 2 else {"transB": tb, "alpha": 0.5, "beta": -1.5}
+        ref = gemm_ref(tb=tb) if k < 2 else gemm_ref(0.5, -1.5, tb=tb)
+        yield g.case("binit_c%d" % k, "A [%d,%d], B an initializer, transB %d, C %s" % (rows, K, tb, cs), F32,
+                     [In("a", F32, a), In("b", F32, b, init=True), In("c", F32, g.rand(F32, cs))],
+                     attrs=attrs, ref=ref)
+    yield g.case("binit_ta", "transA 1, B an initializer", F32,
+                 [In("a", F32, g.rand(F32, (K, M))), In("b", F32, g.rand(F32, (K, N)), init=True),
+                  In("c", F32, g.rand(F32, (N,)))], attrs={"transA": 1}, ref=gemm_ref(ta=1))
+    yield g.case("binit_m0", "A [0,K], B an initializer", F32,
+                 [In("a", F32, g.rand(F32, (0, K))), In("b", F32, g.rand(F32, (N, K)), init=True),
+                  In("c", F32, g.rand(F32, (N,)))], attrs={"transB": 1}, ref=gemm_ref(tb=1))
+    if c_optional:
+        yield g.case("binit_no_c", "C absent, alpha 2, B an initializer", F32,
+                     [In("a", F32, g.rand(F32, (M, K))), In("b", F32, g.rand(F32, (K, N)), init=True)],
+                     attrs={"alpha": 2.0}, ref=gemm_ref(2.0))
 
 
 # ---------------------------------------------------------------- data movement
