@@ -21,7 +21,7 @@ cases where it must not.
 
 Adversarial (nothing may be taken that is still read; trip counts 2, 6, 0, 3 in one session):
   dup_init, if_outer, optional_wrap, insert_then_map, outer_out, output_read_again,
-  output_seq_read, rotate, scan8_swap, loop_in_if, caller_seq (the caller's sequence as the
+  output_seq_read, rotate, scan8_swap, loop_in_if, chained, caller_seq (the caller's sequence as the
   initial value; tests/test_session.c runs it through failing runs too): see each function's
   docstring.
 
@@ -52,8 +52,8 @@ X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -3.0]], np.float32)
 TRIPS = (5, 1, 0)
 # The adversarial cases: shorter, longer, none, then between, in one session.
 ADV_TRIPS = (2, 6, 0, 3)
-ADV = {"loop_in_if", "scan8_swap", "output_seq_read", "dup_init", "if_outer", "optional_wrap",
-       "insert_then_map", "outer_out", "output_read_again", "rotate"}
+ADV = {"chained", "loop_in_if", "scan8_swap", "output_seq_read", "dup_init", "if_outer",
+       "optional_wrap", "insert_then_map", "outer_out", "output_read_again", "rotate"}
 
 
 def node(op, ins, outs, **kw):
@@ -551,6 +551,25 @@ def loop_in_if():
     return m, ref
 
 
+def chained():
+    """Two Loops in a row: the first one's sequence dies at the second (moved in, with room
+    left by earlier runs of other lengths), which erases its first item and appends -y."""
+    b1 = body(step() + [node("SequenceInsert", ["s", "y"], ["s2"])], [sq("s")], [sq("s2")])
+    b2 = body(step() + [node("SequenceErase", ["s", "zero"], ["s1"]), node("Neg", ["y"], ["ny"]),
+                        node("SequenceInsert", ["s1", "ny"], ["s2"])], [sq("s")], [sq("s2")])
+    m = model([const("zero", np.array(0, np.int64)), node("SequenceConstruct", ["x", "x"], ["s0"]),
+               node("Loop", ["n", "", "s0"], ["S1"], body=b1),
+               node("Loop", ["n", "", "S1"], ["S2"], body=b2),
+               node("ConcatFromSequence", ["S2"], ["Y"], axis=0)], [t("Y", F, ["m", 3])])
+
+    def ref(n):
+        s = [X, X] + [X + i for i in range(n)]
+        for i in range(n):
+            s = s[1:] + [-(X + i)]
+        return {"Y": concat(s)}
+    return m, ref
+
+
 # (n, s, k) per data set: the sequence's length changes from set to set.
 CALLER_SETS = ((3, [X], 1), (0, [X, -X], 1), (5, [-X, X + X], 1), (2, [X * 3], 0))
 
@@ -562,7 +581,8 @@ CASES = [("append", append), ("insert_middle", insert_middle), ("erase_middle", 
          ("optional_wrap", optional_wrap), ("insert_then_map", insert_then_map),
          ("outer_out", outer_out), ("output_read_again", output_read_again), ("rotate", rotate),
          ("caller_seq", caller_seq), ("output_seq_read", output_seq_read),
-         ("scan8_swap", scan8_swap), ("loop_in_if", loop_in_if)]
+         ("scan8_swap", scan8_swap), ("loop_in_if", loop_in_if),
+         ("chained", chained)]
 
 
 NUMPY_ONLY = {"scan_swap": "onnxruntime 1.30 gives zeros for SA (states swapped straight "
