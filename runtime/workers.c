@@ -10,10 +10,13 @@
 ** - the caller waits for parts in progress spinning for up to 2x its own part's time (at most
 **   SPIN_MAX_NS), then sleeps;
 ** - when a helper falls behind (its part was still unclaimed when the caller finished its own,
-**   or the caller waited more than half its own part's time for it: the helper's core is busy
-**   with other work), the jobs of the next 1 ms run on the caller alone while the helpers
-**   sleep; each time it happens again the time doubles (up to 0.5 s), and every 16 jobs in a
-**   row that a helper keeps up with halve it (down to 1 ms).
+**   or the caller waited longer than its own part's time for it, losing what the helper saved:
+**   the helper's core is busy with other work), the jobs of the next 1 ms run on the caller
+**   alone while the helpers sleep; each time it happens again the time doubles (up to 0.5 s),
+**   and every 16 jobs in a row that a helper keeps up with halve it (down to 1 ms). A single
+**   miss after 256 jobs in a row kept up with is a hiccup (an interrupt, a page fault): it only
+**   restarts the count. The first 16 jobs after a time alone are not judged: the helpers'
+**   caches are cold then.
 **   Jobs are judged when the helpers were awake or should have been (the job came within their
 **   spin time), or when parts are long (1 ms or more) enough for a wake-up not to matter.
 **   Recurrent nodes plan for one thread meanwhile (lstm__workers_solo);
@@ -35,6 +38,7 @@ enum {
     SOLO_MAX_NS = 500000000, /* the longest */
     WAKE_WORTH_NS = 200000,  /* parts this long are worth waking a sleeping helper for */
     KEPT_UP = 16,            /* jobs in a row a helper keeps up with to halve the time */
+    STEADY = 256,            /* jobs in a row kept up with after which one miss is forgiven */
 };
 
 static inline void cpu_relax(void)
@@ -72,6 +76,8 @@ struct lstm__workers {
     /* The caller's side only. */
     int64_t last_job, interval_ns, own_ns, solo_until, backoff_ns, wake_sent;
     int kept_up; /* judged jobs in a row that a helper kept up with */
+    int steady;  /* the same, not reset by halving (up to STEADY) */
+    int warm;    /* jobs after a time alone still to go unjudged */
 };
 
 /* Run the parts this thread can claim in the current job. */
@@ -249,14 +255,23 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
     }
     if (!w->patient && (!asleep || late || own >= LONG_PART_NS)) {
         int64_t t2 = stole ? t1 : now_ns();
-        if (stole || 2 * (t2 - t1) > own) {
+        int behind = stole || t2 - t1 > own;
+        if (w->warm) {
+            w->warm--; /* just back from a time alone: the helpers' caches are cold */
+        } else if (behind && w->steady >= STEADY) {
+            w->steady = w->kept_up = 0; /* a hiccup: the next miss counts */
+        } else if (behind) {
             w->solo_until = t2 + w->backoff_ns;
+            w->warm = KEPT_UP;
             w->wake_sent = 0; /* the helpers sleep from now on, and are woken afresh after */
             w->backoff_ns = w->backoff_ns < SOLO_MAX_NS / 2 ? 2 * w->backoff_ns : SOLO_MAX_NS;
-            w->kept_up = 0;
-        } else if (++w->kept_up == KEPT_UP && w->backoff_ns > SOLO_MIN_NS) {
-            w->backoff_ns /= 2;
-            w->kept_up = 0;
+            w->steady = w->kept_up = 0;
+        } else {
+            if (w->steady < STEADY) w->steady++;
+            if (++w->kept_up == KEPT_UP && w->backoff_ns > SOLO_MIN_NS) {
+                w->backoff_ns /= 2;
+                w->kept_up = 0;
+            }
         }
     }
 }
