@@ -178,7 +178,10 @@ def main():
     with open(path, "w") as f:
         json.dump({"kinds": kinds}, f, indent=1)
     write_report(kinds)
-    plot(results)
+    try:
+        plot(results, kind)
+    except ImportError:
+        print("bench/sweeps.png not redrawn: python3-matplotlib is not installed", file=sys.stderr)
 
 
 KIND_TITLES = {"avx512": "AVX-512 machine",
@@ -272,7 +275,7 @@ kind of machine keeps its own results; a run replaces those of the kind it runs 
 
 ## onnxruntime / ours, every kind of machine
 
-%s
+%s%s
 
 %s
 ![sweeps](sweeps.png)
@@ -282,10 +285,19 @@ Other benchmarks here: `bench_kernels` (the GEMM kernels against the FMA peak an
 [kernels.md](kernels.md)), `plan_scale.py` / `plan_bench` (loading and planning at scale),
 `threads.py` (1 vs 2 threads), `conv_bench.py` and `silero_bench.py` (the real-model
 front-ends: their section above, and the README's Speed section).
-""" % (summary, "\n".join(sections), frontends.section()))
+""" % (summary, missing_kinds(kinds), "\n".join(sections), frontends.section()))
 
 
-def plot(results):
+def missing_kinds(kinds):
+    """A line under the side-by-side table naming the x86 kinds with no results yet."""
+    absent = [k for k in ("avx512", "avx2") if k not in kinds]
+    if not absent:
+        return ""
+    return ("\n\nNo results yet from a machine of kind %s: run `bench/run.py` on one (the "
+            "kind is read from the CPU's flags).\n" % " or ".join(absent))
+
+
+def plot(results, kind):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -302,7 +314,7 @@ def plot(results):
         ax.set_ylabel("median latency (ms)")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
-    fig.suptitle("LSTM inference latency, %s" % cpu_model())
+    fig.suptitle("LSTM inference latency, %s, %s" % (cpu_model(), KIND_TITLES.get(kind, kind)))
     fig.tight_layout()
     fig.savefig(os.path.join(HERE, "sweeps.png"), dpi=90)
 
