@@ -99,25 +99,10 @@ static int run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-#define MATH(pfx, code)                                                                            \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
-                    lstm__diag *d)                                                                 \
-    {                                                                                              \
-        return parse(g, n, since, params, code, d);                                                \
-    }                                                                                              \
-    int pfx##_prepare(lstm__kctx *k)                                                               \
-    {                                                                                              \
-        return prepare(k);                                                                         \
-    }                                                                                              \
-    int pfx##_run(lstm__kctx *k)                                                                   \
-    {                                                                                              \
-        return run(k);                                                                             \
-    }
-
-MATH(lstm__abs, M_ABS)
-MATH(lstm__ceil, M_CEIL)
-MATH(lstm__floor, M_FLOOR)
-MATH(lstm__round, M_ROUND)
-MATH(lstm__erf, M_ERF)
-MATH(lstm__sine, M_SIN)
-MATH(lstm__cosine, M_COS)
+LSTM__OP_FAMILY(lstm__abs, M_ABS)
+LSTM__OP_FAMILY(lstm__ceil, M_CEIL)
+LSTM__OP_FAMILY(lstm__floor, M_FLOOR)
+LSTM__OP_FAMILY(lstm__round, M_ROUND)
+LSTM__OP_FAMILY(lstm__erf, M_ERF)
+LSTM__OP_FAMILY(lstm__sine, M_SIN)
+LSTM__OP_FAMILY(lstm__cosine, M_COS)

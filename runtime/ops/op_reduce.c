@@ -195,22 +195,7 @@ static int run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-#define REDUCE(pfx, code, input_since)                                                             \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
-                    lstm__diag *d)                                                                 \
-    {                                                                                              \
-        return parse(g, n, since, params, code, input_since, d);                                   \
-    }                                                                                              \
-    int pfx##_prepare(lstm__kctx *k)                                                               \
-    {                                                                                              \
-        return prepare(k);                                                                         \
-    }                                                                                              \
-    int pfx##_run(lstm__kctx *k)                                                                   \
-    {                                                                                              \
-        return run(k);                                                                             \
-    }
-
-REDUCE(lstm__reduce_sum, R_SUM, 13)
-REDUCE(lstm__reduce_mean, R_MEAN, 18)
-REDUCE(lstm__reduce_max, R_MAX, 18)
-REDUCE(lstm__reduce_prod, R_PROD, 18)
+LSTM__OP_FAMILY(lstm__reduce_sum, R_SUM, 13)
+LSTM__OP_FAMILY(lstm__reduce_mean, R_MEAN, 18)
+LSTM__OP_FAMILY(lstm__reduce_max, R_MAX, 18)
+LSTM__OP_FAMILY(lstm__reduce_prod, R_PROD, 18)

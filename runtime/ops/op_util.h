@@ -6,6 +6,23 @@
 
 #define LSTM__MAX_AXES LSTM__MAX_RANK
 
+/* The entry points of one member of an operator family sharing a file's static parse, prepare
+** and run: parse gets the member's extra arguments (its op code, ...) before the diagnostics. */
+#define LSTM__OP_FAMILY(pfx, ...)                                                                  \
+    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
+                    lstm__diag *d)                                                                 \
+    {                                                                                              \
+        return parse(g, n, since, params, __VA_ARGS__, d);                                         \
+    }                                                                                              \
+    int pfx##_prepare(lstm__kctx *k)                                                               \
+    {                                                                                              \
+        return prepare(k);                                                                         \
+    }                                                                                              \
+    int pfx##_run(lstm__kctx *k)                                                                   \
+    {                                                                                              \
+        return run(k);                                                                             \
+    }
+
 /* Normalise axis (negative counts from the end) into [0, rank); error names the node. */
 int lstm__axis(lstm__kctx *k, int64_t axis, int rank, int *out, const char *what);
 /* Read the values of known input idx (int32 or int64, rank <= 1) into out (cap entries).

@@ -171,22 +171,7 @@ static int run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-#define VARIADIC(pfx, code)                                                                        \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
-                    lstm__diag *d)                                                                 \
-    {                                                                                              \
-        return parse(g, n, since, params, code, d);                                                \
-    }                                                                                              \
-    int pfx##_prepare(lstm__kctx *k)                                                               \
-    {                                                                                              \
-        return prepare(k);                                                                         \
-    }                                                                                              \
-    int pfx##_run(lstm__kctx *k)                                                                   \
-    {                                                                                              \
-        return run(k);                                                                             \
-    }
-
-VARIADIC(lstm__max, V_MAX)
-VARIADIC(lstm__min, V_MIN)
-VARIADIC(lstm__sum, V_SUM)
-VARIADIC(lstm__mean, V_MEAN)
+LSTM__OP_FAMILY(lstm__max, V_MAX)
+LSTM__OP_FAMILY(lstm__min, V_MIN)
+LSTM__OP_FAMILY(lstm__sum, V_SUM)
+LSTM__OP_FAMILY(lstm__mean, V_MEAN)
