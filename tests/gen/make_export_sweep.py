@@ -95,25 +95,12 @@ class ScriptedLSTMCellLoop(nn.Module):
         return torch.stack(ys), h, c
 
 
-class ScriptedGRUCellLoop(nn.Module):
-    def __init__(self):
+class ScriptedHCellLoop(nn.Module):
+    """A GRUCell or RNNCell (state h only) over the time axis, for torch.jit.script."""
+
+    def __init__(self, cell):
         super().__init__()
-        self.cell = nn.GRUCell(I, H)
-        self.hs = H
-
-    def forward(self, x):
-        h = torch.zeros(x.size(1), self.hs)
-        ys = []
-        for t in range(x.size(0)):
-            h = self.cell(x[t], h)
-            ys.append(h)
-        return torch.stack(ys), h
-
-
-class ScriptedRNNCellLoop(nn.Module):
-    def __init__(self, nonlinearity):
-        super().__init__()
-        self.cell = nn.RNNCell(I, H, nonlinearity=nonlinearity)
+        self.cell = cell
         self.hs = H
 
     def forward(self, x):
@@ -442,9 +429,10 @@ def cases():
         outs = ["Y", "h", "c"]
         yield ("%scell_unrolled" % kind, mod, sets, ["X"], outs, {"X": {1: "batch"}}, some, {})
     # ... and under torch.jit.script (Loop).
-    for kind, ctor in (("lstm", ScriptedLSTMCellLoop), ("gru", ScriptedGRUCellLoop),
-                       ("rnn_tanh", lambda: ScriptedRNNCellLoop("tanh")),
-                       ("rnn_relu", lambda: ScriptedRNNCellLoop("relu"))):
+    for kind, ctor in (("lstm", ScriptedLSTMCellLoop),
+                       ("gru", lambda: ScriptedHCellLoop(nn.GRUCell(I, H))),
+                       ("rnn_tanh", lambda: ScriptedHCellLoop(nn.RNNCell(I, H, "tanh"))),
+                       ("rnn_relu", lambda: ScriptedHCellLoop(nn.RNNCell(I, H, True, "relu")))):
         torch.manual_seed(15)
         mod = torch.jit.script(ctor().eval())
         sets = [(rnd(5, 3, I, scale=1.5),), (rnd(9, 2, I),), (rnd(1, 1, I),)]
