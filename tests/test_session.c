@@ -955,8 +955,8 @@ static void invalid_node_before_unsupported(void **state)
 /* A Loop growing a sequence (tests/data/loop_seq/append, TorchScript's loop over time) copies
 ** each tensor into the sequence once: n iterations copy (n + 1) items of 24 bytes (x, then one
 ** step each), not the whole sequence at every iteration (before: 974,448 bytes for n = 200). A
-*second run of the same length
-** allocates nothing; a longer one allocates about once per new item. */
+** second run of the same length allocates nothing; a longer one allocates about once per new
+** item. */
 static void loop_sequence_linear(void **state)
 {
     (void)state;
