@@ -45,6 +45,17 @@ const char *lstm__node_label(const lstm__graph *g, const lstm__node *n, char *bu
     return buf;
 }
 
+const char *lstm__node_label_opset(const lstm__graph *g, const lstm__node *n, char *buf, size_t len)
+{
+    if (n->name && n->name[0])
+        snprintf(buf, len, "node '%.200s' (%s, opset %lld)", n->name, n->op_type,
+                 (long long)n->opset);
+    else
+        snprintf(buf, len, "node #%d (%s, opset %lld)", g ? (int)(n - g->nodes) : 0, n->op_type,
+                 (long long)n->opset);
+    return buf;
+}
+
 const char *lstm__graph_path(const lstm__graph *g, char *buf, size_t len)
 {
     if (!len) return buf;

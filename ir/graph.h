@@ -224,6 +224,10 @@ int64_t lstm__graph_opset(const lstm__graph *g, const char *domain);
 
 /* "node 'name' (OpType)" or "node #i (OpType)" for messages, into buf. */
 const char *lstm__node_label(const lstm__graph *g, const lstm__node *n, char *buf, size_t len);
+/* "node 'name' (OpType, opset N)" or "node #i (...)", the label of run-time messages, into buf;
+** g may be NULL (the index is then 0). */
+const char *lstm__node_label_opset(const lstm__graph *g, const lstm__node *n, char *buf,
+                                   size_t len);
 
 void lstm__graph_free(lstm__graph *g);
 

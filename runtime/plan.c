@@ -266,13 +266,7 @@ const char *lstm__klabel(lstm__kctx *k)
     if (p) lstm__graph_path(p->g, k->lbuf, sizeof k->lbuf);
     o = strlen(k->lbuf);
     const lstm__node *n = k->n;
-    const lstm__graph *g = p ? p->g : NULL;
-    if (n->name[0])
-        snprintf(k->lbuf + o, sizeof k->lbuf - o, "node '%.200s' (%s, opset %lld)", n->name,
-                 n->op_type, (long long)n->opset);
-    else
-        snprintf(k->lbuf + o, sizeof k->lbuf - o, "node #%d (%s, opset %lld)",
-                 g ? (int)(n - g->nodes) : 0, n->op_type, (long long)n->opset);
+    lstm__node_label_opset(p ? p->g : NULL, n, k->lbuf + o, sizeof k->lbuf - o);
     return k->lbuf;
 }
 

@@ -18,12 +18,7 @@ static int check_supported(lstm_session *s, const lstm__graph *g, int invalid_on
         int invalid = n->support_code == LSTM_EMODEL;
         if ((n->support || !n->op || !n->params) && (invalid || !invalid_only)) {
             char path[512], lb[300];
-            if (n->name[0])
-                snprintf(lb, sizeof lb, "node '%.200s' (%s, opset %lld)", n->name, n->op_type,
-                         (long long)n->opset);
-            else
-                snprintf(lb, sizeof lb, "node #%d (%s, opset %lld)", i, n->op_type,
-                         (long long)n->opset);
+            lstm__node_label_opset(g, n, lb, sizeof lb);
             lstm__graph_path(g, path, sizeof path);
             const char *why = n->support ? n->support : "not supported";
             int code = invalid ? LSTM_EMODEL : LSTM_EUNSUPPORTED;

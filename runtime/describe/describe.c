@@ -39,12 +39,7 @@ int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn write, vo
         /* As the session says it: the path of the graph, the node's label, the reason. */
         char path[512], lb[300];
         lstm__graph_path(bg, path, sizeof path);
-        if (bad->name[0])
-            snprintf(lb, sizeof lb, "node '%.200s' (%s, opset %lld)", bad->name, bad->op_type,
-                     (long long)bad->opset);
-        else
-            snprintf(lb, sizeof lb, "node #%d (%s, opset %lld)", (int)(bad - bg->nodes),
-                     bad->op_type, (long long)bad->opset);
+        lstm__node_label_opset(bg, bad, lb, sizeof lb);
         snprintf(msg, sizeof msg, "%s%s: %s", path, lb, lstm__du_reason(bg, bad));
         c.rc = LSTM_EMODEL;
         c.errmsg = msg;

@@ -182,12 +182,8 @@ const char *lstm__du_reason(const lstm__graph *g, const lstm__node *n)
     /* Parse messages start with the node's label, some with its graph's path before it. */
     char path[512], lb[300];
     lstm__graph_path(g, path, sizeof path);
-    if (n->name[0])
-        snprintf(lb, sizeof lb, "node '%s' (%s, opset %lld): ", n->name, n->op_type,
-                 (long long)n->opset);
-    else
-        snprintf(lb, sizeof lb, "node #%d (%s, opset %lld): ", (int)(n - g->nodes), n->op_type,
-                 (long long)n->opset);
+    lstm__node_label_opset(g, n, lb, sizeof lb - 2);
+    strcat(lb, ": ");
     size_t pl = strlen(path), ll = strlen(lb);
     if (strncmp(why, path, pl) == 0 && strncmp(why + pl, lb, ll) == 0) return why + pl + ll;
     if (strncmp(why, lb, ll) == 0) return why + ll;

@@ -9,12 +9,7 @@ const char *lstm__node_ctx(const lstm__graph *g, const lstm__node *n, char *buf,
 {
     lstm__graph_path(g, buf, len);
     size_t o = strlen(buf);
-    if (n->name[0])
-        snprintf(buf + o, len - o, "node '%.120s' (%s, opset %lld)", n->name, n->op_type,
-                 (long long)n->opset);
-    else
-        snprintf(buf + o, len - o, "node #%d (%s, opset %lld)", (int)(n - g->nodes), n->op_type,
-                 (long long)n->opset);
+    lstm__node_label_opset(g, n, buf + o, len - o);
     return buf;
 }
 

@@ -203,11 +203,7 @@ int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__
                     lstm__diag *d)
 {
     ctx c = {g, n, d, {0}};
-    char nl[160];
-    snprintf(c.label, sizeof c.label, "%.150s", lstm__node_label(g, n, nl, sizeof nl));
-    size_t ll = strlen(c.label);
-    if (ll > 0 && c.label[ll - 1] == ')')
-        snprintf(c.label + ll - 1, sizeof c.label - ll + 1, ", opset %lld)", (long long)n->opset);
+    lstm__node_label_opset(g, n, c.label, sizeof c.label);
 
     memset(p, 0, sizeof *p);
     p->version = since;
