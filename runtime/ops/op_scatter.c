@@ -42,6 +42,19 @@ static int bad_index(lstm__kctx *k, int64_t v, size_t at, int64_t dim)
                       lstm__klabel(k), (long long)v, at, (long long)-dim, (long long)dim - 1);
 }
 
+/* The axis of an Elements op and its extent in x; every index checked against it. */
+static int element_axis(lstm__kctx *k, const lstm__rt *x, const lstm__rt *ix, int *a, int64_t *dim)
+{
+    const lstm__scatter_params *p = k->params;
+    *a = (int)(p->axis < 0 ? p->axis + x->rank : p->axis);
+    *dim = x->dims[*a];
+    for (size_t e = 0; e < ix->nelem; e++) {
+        int64_t v = index_at(ix, e);
+        if (v < -*dim || v >= *dim) return bad_index(k, v, e, *dim);
+    }
+    return LSTM_OK;
+}
+
 /* Indices shaped like the data (same rank, no dim larger except along axis). */
 static int like_data(lstm__kctx *k, const lstm__rt *x, const lstm__rt *ix, int axis)
 {
@@ -100,15 +113,12 @@ int lstm__gather_elements_prepare(lstm__kctx *k)
 
 int lstm__gather_elements_run(lstm__kctx *k)
 {
-    const lstm__scatter_params *p = k->params;
     const lstm__rt *x = k->in[0], *ix = k->in[1];
-    int a = (int)(p->axis < 0 ? p->axis + x->rank : p->axis);
-    int64_t dim = x->dims[a], idx[LSTM__MAX_RANK] = {0};
+    int a;
+    int64_t dim, idx[LSTM__MAX_RANK] = {0};
+    int rc = element_axis(k, x, ix, &a, &dim);
+    if (rc) return rc;
     size_t es = lstm__dtype_size(x->dtype);
-    for (size_t e = 0; e < ix->nelem; e++) {
-        int64_t v = index_at(ix, e);
-        if (v < -dim || v >= dim) return bad_index(k, v, e, dim);
-    }
     char *y = k->out[0]->data;
     for (size_t e = 0; e < ix->nelem; e++, step(idx, ix)) {
         int64_t v = index_at(ix, e);
@@ -229,13 +239,11 @@ int lstm__scatter_elements_run(lstm__kctx *k)
     const lstm__scatter_params *p = k->params;
     const lstm__rt *x = k->in[0], *ix = k->in[1], *u = k->in[2];
     lstm__rt *y = k->out[0];
-    int a = (int)(p->axis < 0 ? p->axis + x->rank : p->axis);
-    int64_t dim = x->dims[a], idx[LSTM__MAX_RANK] = {0};
+    int a;
+    int64_t dim, idx[LSTM__MAX_RANK] = {0};
+    int rc = element_axis(k, x, ix, &a, &dim);
+    if (rc) return rc;
     size_t es = lstm__dtype_size(x->dtype);
-    for (size_t e = 0; e < ix->nelem; e++) {
-        int64_t v = index_at(ix, e);
-        if (v < -dim || v >= dim) return bad_index(k, v, e, dim);
-    }
     copy_data(x, y);
     for (size_t e = 0; e < ix->nelem; e++, step(idx, ix)) {
         int64_t v = index_at(ix, e);
