@@ -129,8 +129,8 @@ typedef struct lstm_options {
     ** external data in that case. Ignored by lstm_model_open (the model's own folder is used). */
     const char *external_data_dir;
     /* Threads per run: each session starts num_threads - 1 helpers. A recurrent node runs its
-    ** two directions on two threads, or splits its batch rows (8+ per thread), or else splits
-    ** each product by column panels; MatMul and Gemm split large products by rows or columns
+    ** two directions on two threads, or splits its batch rows (8+ per thread), or else shares
+    ** each step by hidden units; MatMul and Gemm split large products by rows or columns
     ** (OpenBLAS itself stays single-threaded); results are the same bit for bit. Helpers
     ** spin between jobs for up to 4x the usual interval between jobs (at most 0.2 ms), then
     ** sleep; when they fall behind (other work on their cores) the session runs alone for a

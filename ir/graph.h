@@ -194,6 +194,10 @@ struct lstm__graph {
     int *hash;         /* open addressing over values, -1 = empty */
     int n_outer;       /* values that read the parent graph (LSTM__V_OUTER) */
     int *outer_values; /* their indices, in the order linking created them */
+
+    /* Set by the runtime's load before the pack hooks: threads per run (a hook may lay the
+    ** weights out for them). */
+    int threads;
 };
 
 /* Resolve names into values and check the structure, for the graph and every subgraph:

@@ -125,6 +125,7 @@ static int fold_and_pack(lstm_model *m, lstm__graph *g, uint64_t *budget)
         }
     }
     int rc = lstm__fuse_graph(m, g);
+    g->threads = m->num_threads;
     for (int i = 0; !rc && i < g->n_nodes; i++) {
         lstm__node *n = &g->nodes[i];
         if (n->op && n->params && n->op->pack && !n->folded && !n->fused)

@@ -183,7 +183,8 @@ static void exp_accurate(void **state)
 }
 
 /* The fused LSTM cell against the equations in double, every H from 1 to 40 (tails of 8 and 16
-** lanes), with and without clip, peepholes and coupled gates; inputs span the saturated range. */
+** lanes), with and without clip, peepholes and coupled gates, whole or as two shares of the units
+** (as threads run it); inputs span the saturated range. */
 static void lstm_cell_agrees(void **state)
 {
     (void)state;
@@ -192,18 +193,29 @@ static void lstm_cell_agrees(void **state)
     float x[4 * HMAX], q[4 * HMAX], b[4 * HMAX], P[3 * HMAX], c0[HMAX], c[HMAX], h[HMAX];
     double worst = 0;
     for (int H = 1; H <= HMAX; H++)
-        for (int variant = 0; variant < 8; variant++) {
+        for (int variant = 0; variant < 16; variant++) {
             const lstm__cell_args a = {.H = H,
+                                       .n = H,
                                        .bias = b,
                                        .P = variant & 2 ? P : NULL,
                                        .clip = variant & 1 ? 1.5f : 0.0f,
-                                       .coupled = variant >> 2};
+                                       .coupled = (variant >> 2) & 1};
             for (int j = 0; j < 4 * H; j++) {
                 x[j] = 6 * frand(&seed), q[j] = 3 * frand(&seed), b[j] = frand(&seed);
             }
             for (int j = 0; j < 3 * H; j++) P[j] = 2 * frand(&seed);
             for (int j = 0; j < H; j++) c[j] = c0[j] = 2 * frand(&seed);
-            lstm__lstm_cell(isa, &a, x, q, c, h);
+            if (variant & 8) { /* units 0 .. u-1, then u .. H-1 */
+                const int u = H / 3;
+                lstm__cell_args lo = a, hi = a;
+                lo.n = u, hi.n = H - u;
+                hi.bias += u;
+                if (hi.P) hi.P += u;
+                lstm__lstm_cell(isa, &lo, x, q, c, h);
+                lstm__lstm_cell(isa, &hi, x + u, q + u, c + u, h + u);
+            } else {
+                lstm__lstm_cell(isa, &a, x, q, c, h);
+            }
             for (int j = 0; j < H; j++) {
                 double pre[4], cl = a.clip;
                 for (int g = 0; g < 4; g++)
@@ -224,24 +236,36 @@ static void lstm_cell_agrees(void **state)
     assert_true(worst <= 2e-6);
 }
 
-/* The fused GRU cell (linear_before_reset = 1) against the equations in double, the same way. */
+/* The fused GRU cell (linear_before_reset = 1) against the equations in double, the same way
+** (two shares write the new h apart from the previous one, as threads do). */
 static void gru_cell_agrees(void **state)
 {
     (void)state;
     unsigned seed = 11;
     enum { HMAX = 40 };
-    float x[3 * HMAX], q[3 * HMAX], b[3 * HMAX], rb[HMAX], h0[HMAX], h[HMAX];
+    float x[3 * HMAX], q[3 * HMAX], b[3 * HMAX], rb[HMAX], h0[HMAX], h[HMAX], hp[HMAX];
     double worst = 0;
     for (int H = 1; H <= HMAX; H++)
-        for (int variant = 0; variant < 4; variant++) {
+        for (int variant = 0; variant < 8; variant++) {
             const float clip = variant & 1 ? 1.5f : 0.0f;
             const float *rbh = variant & 2 ? rb : NULL;
-            const lstm__cell_args a = {.H = H, .bias = b, .rbh = rbh, .clip = clip};
+            const lstm__cell_args a = {.H = H, .n = H, .bias = b, .rbh = rbh, .clip = clip};
             for (int j = 0; j < 3 * H; j++) {
                 x[j] = 6 * frand(&seed), q[j] = 3 * frand(&seed), b[j] = frand(&seed);
             }
-            for (int j = 0; j < H; j++) rb[j] = frand(&seed), h[j] = h0[j] = frand(&seed);
-            lstm__gru_cell(isa, &a, x, q, h);
+            for (int j = 0; j < H; j++) rb[j] = frand(&seed), h[j] = h0[j] = hp[j] = frand(&seed);
+            if (variant & 4) { /* units 0 .. u-1, then u .. H-1, from hp into h */
+                const int u = H / 3;
+                lstm__cell_args lo = a, hi = a;
+                lo.n = u, hi.n = H - u;
+                hi.bias += u;
+                if (hi.rbh) hi.rbh += u;
+                for (int j = 0; j < H; j++) h[j] = NAN;
+                lstm__gru_cell(isa, &lo, x, q, hp, h);
+                lstm__gru_cell(isa, &hi, x + u, q + u, hp + u, h + u);
+            } else {
+                lstm__gru_cell(isa, &a, x, q, h, h);
+            }
             for (int j = 0; j < H; j++) {
                 double a[3] = {(double)x[j] + q[j] + b[j], (double)x[H + j] + q[H + j] + b[H + j],
                                0};

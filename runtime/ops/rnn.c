@@ -181,10 +181,14 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
     n[RNN_S_RG] = B * GH;
     n[RNN_S_TMP] = B * GH;
     n[RNN_S_TMP2] = 2 * B * H;
-    n[RNN_S_H] = n[RNN_S_C] = B * H;
+    n[RNN_S_H] = 2 * B * H; /* h, and the next h when threads split the units */
+    n[RNN_S_C] = B * H;
     n[RNN_S_BIAS] = GH;
     n[RNN_S_LENS] = B; /* int32, same size as float */
-    if (!k->packed) n[RNN_S_PACK] = D * (int64_t)lstm__rnn_pack_floats(p, z->I, H);
+    if (!k->packed)
+        n[RNN_S_PACK] =
+            D * (int64_t)lstm__rnn_pack_floats(
+                    p, z->I, H, lstm__rnn_gate_panels(p, H, lstm__workers_count(k->workers)));
     if (k->trace) {
         const char *const *names;
         ok = ok &&
@@ -201,10 +205,11 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
     }
     /* Two directions and a helper thread: each direction on its own thread (no per-step
     ** hand-off), at the cost of a second copy of the per-direction slots. Split rows only when
-    ** each thread gets 8 or more: below that a step is bound by reading R, which column panels
-    ** share out. Measured at 2 threads, LSTM H = 256, T = 100, rows vs panels: B = 4 4.9 vs
-    ** 2.4 ms, B = 8 6-7 vs 4.4-6.9, B = 16 6.9-7.3 vs 9-13, B = 32 18 vs 21; H = 512, B = 32:
-    ** 40 vs 43 ms. */
+    ** each thread gets 8 or more: below that a step is bound by reading R, which sharing the
+    ** step shares out. Measured at 2 threads, LSTM H = 256, T = 100, rows vs column panels:
+    ** B = 4 4.9 vs 2.4 ms, B = 8 6-7 vs 4.4-6.9, B = 16 6.9-7.3 vs 9-13, B = 32 18 vs 21;
+    ** H = 512, B = 32: 40 vs 43 ms. Sharing by units instead (whole processes, 10 pairs): B = 16
+    ** 1.22x, B = 32 1.68x, H = 512 B = 32 1.16x the time of rows. */
     const int nt = lstm__workers_count(k->workers);
     pl->par = nt < 2                 ? RNN_PAR_NONE
               : D == 2               ? RNN_PAR_DIRS
@@ -314,7 +319,8 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
     const int64_t T = z->T, B = z->B, H = z->H, D = z->D, GH = z->G * z->H, d = dir->d;
     lstm__rnn_dir r = *dir;
     r.b0 = b0, r.nb = b1 - b0;
-    r.h += b0 * H, r.c += b0 * H, r.rg += b0 * GH, r.tmp += b0 * GH, r.tmp2 += b0 * H;
+    r.h += b0 * H, r.hn += b0 * H, r.c += b0 * H, r.rg += b0 * GH, r.tmp += b0 * GH,
+        r.tmp2 += b0 * H;
     if (c->pl->par != RNN_PAR_NONE) r.wk = NULL;
     const int32_t *lens = c->lens;
     /* Initial state, in [B, H] order whatever the layout; a streamed state replaces it. */
@@ -352,8 +358,7 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
                     memcpy(dst, c->X + (p->layout ? b * T + t : t * B + b) * I,
                            (size_t)I * sizeof(float));
                 }
-            lstm__gemm_packed_mt(r.wk, LSTM__SPLIT_ONCE, r.isa, (int)(n * nb), (int)GH, (int)I, xg,
-                                 (int)I, r.Wp, r.xw, (int)GH, 0);
+            lstm__rnn_project(&r, (int)(n * nb), xg);
         }
         if (caller && k->abort && k->abort(k->abort_ud)) {
             atomic_store(&c->stop, 1);
@@ -361,12 +366,17 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
                               (long long)s);
         }
         if (!caller && atomic_load_explicit(&c->stop, memory_order_relaxed)) return LSTM_EABORTED;
+        int swap = 0;
         if (p->cell == LSTM__CELL_LSTM)
-            lstm__lstm_step(&r, s, lens + b0);
+            swap = lstm__lstm_step(&r, s, lens + b0);
         else if (p->cell == LSTM__CELL_GRU)
-            lstm__gru_step(&r, s, lens + b0);
+            swap = lstm__gru_step(&r, s, lens + b0);
         else
             lstm__rnn_step(&r, s, lens + b0);
+        if (swap) {
+            float *t = r.h;
+            r.h = r.hn, r.hn = t;
+        }
         if (!Y) continue;
         for (int64_t b = b0; b < b1; b++) {
             if (s >= lens[b]) continue;
@@ -375,6 +385,9 @@ static int run_rows(run_ctx *c, const lstm__rnn_dir *dir, int64_t b0, int64_t b1
             memcpy(Y + dst, r.h + (b - b0) * H, (size_t)H * sizeof(float));
         }
     }
+    if (r.h != dir->h + b0 * H) /* the state lives in dir->h (streaming keeps it from there) */
+        memcpy(dir->h + b0 * H, r.h, (size_t)(nb * H) * sizeof(float));
+    r.h = dir->h + b0 * H;
     for (int64_t b = b0; b < b1; b++) {
         int64_t dst = p->layout ? (b * D + d) * H : (d * B + b) * H;
         for (int64_t j = 0; j < H; j++) {
@@ -406,8 +419,9 @@ static int run_dir(run_ctx *c, int64_t d)
     if (k->packed) {
         pk = *(const lstm__rnn_pack *)k->packed;
     } else {
-        float *dst = slot(c, RNN_S_PACK, 0) + (size_t)d * lstm__rnn_pack_floats(p, I, H);
-        lstm__rnn_pack_dir(p, c->W + d * GH * I, c->R + d * GH * H, I, H, dst, &pk, (int)d);
+        const int gp = lstm__rnn_gate_panels(p, H, lstm__workers_count(k->workers));
+        float *dst = slot(c, RNN_S_PACK, 0) + (size_t)d * lstm__rnn_pack_floats(p, I, H, gp);
+        lstm__rnn_pack_dir(p, c->W + d * GH * I, c->R + d * GH * H, I, H, gp, dst, &pk, (int)d);
     }
     float *bias = slot(c, RNN_S_BIAS, d);
     lstm__rnn_dir r = {
@@ -421,6 +435,7 @@ static int run_dir(run_ctx *c, int64_t d)
         .wk = c->pl->par == RNN_PAR_DIRS ? NULL : k->workers,
         .Wp = pk.w[d],
         .Rp = pk.r[d],
+        .gate_panels = pk.gate_panels,
         .Rhp = pk.rh[d],
         .bias = bias,
         .P = c->P ? c->P + d * 3 * H : NULL,
@@ -429,6 +444,7 @@ static int run_dir(run_ctx *c, int64_t d)
         .tmp = slot(c, RNN_S_TMP, d),
         .tmp2 = slot(c, RNN_S_TMP2, d),
         .h = slot(c, RNN_S_H, d),
+        .hn = slot(c, RNN_S_H, d) + B * H,
         .c = slot(c, RNN_S_C, d),
         .trace = k->trace ? slot(c, RNN_S_TRACE, 0) : NULL,
     };
@@ -549,9 +565,19 @@ int lstm__rnn_op_run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H)
+int lstm__rnn_gate_panels(const lstm__rnn_params *p, int64_t H, int threads)
+{
+    if (p->cell == LSTM__CELL_RNN || (p->cell == LSTM__CELL_GRU && !p->linear_before_reset))
+        return 0;
+    const int64_t nr = lstm__kernels_get(lstm__isa())->nr;
+    return H % nr == 0 || threads >= 2 ? (int)((H + nr - 1) / nr) : 0;
+}
+
+size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H, int gate_panels)
 {
     int GH = (int)(p->gates * H), h = (int)H;
+    if (gate_panels)
+        return (size_t)p->gates * (lstm__pack_floats((int)I, h) + lstm__pack_floats(h, h));
     size_t n = lstm__pack_floats((int)I, GH);
     if (p->cell == LSTM__CELL_GRU && !p->linear_before_reset)
         return n + lstm__pack_floats(h, 2 * h) + lstm__pack_floats(h, h);
@@ -559,14 +585,23 @@ size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H)
 }
 
 void lstm__rnn_pack_dir(const lstm__rnn_params *p, const float *W, const float *R, int64_t I,
-                        int64_t H, float *dst, lstm__rnn_pack *pk, int d)
+                        int64_t H, int gate_panels, float *dst, lstm__rnn_pack *pk, int d)
 {
     int GH = (int)(p->gates * H), h = (int)H, i = (int)I;
     pk->w[d] = dst;
+    pk->rh[d] = NULL;
+    pk->gate_panels = gate_panels;
+    if (gate_panels) { /* W, then R, gate by gate */
+        for (int g = 0; g < p->gates; g++, dst += lstm__pack_floats(i, h))
+            lstm__pack_wt(dst, W + (size_t)g * (size_t)h * (size_t)i, h, i);
+        pk->r[d] = dst;
+        for (int g = 0; g < p->gates; g++, dst += lstm__pack_floats(h, h))
+            lstm__pack_wt(dst, R + (size_t)g * (size_t)h * (size_t)h, h, h);
+        return;
+    }
     lstm__pack_wt(dst, W, GH, i);
     dst += lstm__pack_floats(i, GH);
     pk->r[d] = dst;
-    pk->rh[d] = NULL;
     if (p->cell == LSTM__CELL_GRU && !p->linear_before_reset) {
         lstm__pack_wt(dst, R, 2 * h, h);
         dst += lstm__pack_floats(h, 2 * h);
@@ -594,14 +629,15 @@ int lstm__rnn_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
     if (H < 1 || H > (1 << 24) || I > (1 << 24) || W->dims[0] != D || R->dims[0] != D ||
         W->dims[1] != GH || R->dims[1] != GH || (p.hidden_given && p.hidden_size != H))
         return LSTM_OK; /* the run reports the shape error */
-    size_t per = lstm__rnn_pack_floats(&p, I, H);
+    const int gp = lstm__rnn_gate_panels(&p, H, g->threads);
+    size_t per = lstm__rnn_pack_floats(&p, I, H, gp);
     lstm__rnn_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
     float *dst = lstm__pool_array(g->mem, per * (size_t)D, sizeof(float));
     if (!pk || !dst) return lstm__errf(err, LSTM_ENOMEM, "out of memory packing weights");
     for (int64_t dd = 0; dd < D; dd++)
         lstm__rnn_pack_dir(&p, (const float *)W->data + dd * GH * I,
-                           (const float *)R->data + dd * GH * H, I, H, dst + (size_t)dd * per, pk,
-                           (int)dd);
+                           (const float *)R->data + dd * GH * H, I, H, gp, dst + (size_t)dd * per,
+                           pk, (int)dd);
     n->packed = pk;
     return LSTM_OK;
 }

@@ -39,8 +39,9 @@ enum {
     RNN_S_COUNT
 };
 
-/* Steps on one thread (products split by column panels when large), the two directions on two
-** threads (each with its own slots), or each direction's batch rows split over the threads. */
+/* Steps on one thread (large ones shared by units, rnn_cells.c, or by column panels), the two
+** directions on two threads (each with its own slots), or each direction's batch rows split
+** over the threads. */
 enum { RNN_PAR_NONE, RNN_PAR_DIRS, RNN_PAR_ROWS };
 
 /* Node state: sizes, threading and the scratch layout of one set of input shapes. */
@@ -53,18 +54,26 @@ typedef struct lstm__rnn_state {
     size_t dir_step[RNN_S_COUNT]; /* bytes from direction 0's copy of a slot to direction 1's */
 } lstm__rnn_state;
 
-/* Weights packed for lstm__gemm_packed (simd.h), per direction. */
+/* Weights packed for lstm__gemm_packed (simd.h), per direction. W and R are packed whole
+** (N = G*H), or gate by gate (each gate's H columns from a new panel: `gate_panels` panels per
+** gate), so that threads can each take the same units of every gate (lstm__rnn_gate_panels). */
 typedef struct lstm__rnn_pack {
     const float *w[2];  /* W_d^T: K = I, N = G*H */
     const float *r[2];  /* R_d^T: K = H, N = G*H (GRU with linear_before_reset 0: z and r only) */
     const float *rh[2]; /* GRU with linear_before_reset 0: Rh_d^T, K = N = H */
+    int gate_panels;    /* > 0: W and R packed gate by gate, this many panels each */
 } lstm__rnn_pack;
 
+/* Panels per gate when W and R are to be packed gate by gate, else 0: LSTM and GRU with
+** linear_before_reset (the cells the threads split by units, rnn_cells.c) when H is a whole
+** number of panels (then both layouts are the same) or the model runs on 2+ threads (else the
+** padding of each gate costs one thread time for nothing). */
+int lstm__rnn_gate_panels(const lstm__rnn_params *p, int64_t H, int threads);
 /* Floats one direction's packed weights take. */
-size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H);
+size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H, int gate_panels);
 /* Pack direction d of W [G*H, I] and R [G*H, H] (float32) into dst, pointers into pk. */
 void lstm__rnn_pack_dir(const lstm__rnn_params *p, const float *W, const float *R, int64_t I,
-                        int64_t H, float *dst, lstm__rnn_pack *pk, int d);
+                        int64_t H, int gate_panels, float *dst, lstm__rnn_pack *pk, int d);
 /* Pack hook (at load): the constant weights of node n into the graph's pool (n->packed).
 ** Leaves nodes whose weights are not constants, or invalid, to the run. LSTM_ENOMEM only. */
 int lstm__rnn_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
@@ -79,8 +88,9 @@ typedef struct lstm__rnn_dir {
     const lstm__act *act;     /* p->acts + d * acts_per_dir */
     int isa;                  /* simd.h kernel set */
     struct lstm__workers *wk; /* helper threads, or NULL */
-    const float *Wp;          /* packed W_d^T */
+    const float *Wp;          /* packed W_d^T (gate by gate when gate_panels) */
     const float *Rp;          /* packed R_d^T (GRU lbr=0: z and r columns) */
+    int gate_panels;          /* Wp, Rp packed gate by gate (lstm__rnn_pack), or 0 */
     const float *Rhp;         /* GRU lbr=0: packed Rh_d^T */
     const float *bias;        /* [G*H]: Wb + Rb (GRU: Wb + Rb for z, r; Wbh for h) */
     const float *Rb;          /* GRU: Rbh [H] or NULL, kept apart for linear_before_reset */
@@ -89,6 +99,7 @@ typedef struct lstm__rnn_dir {
     int64_t s0;               /* the first step in xw */
     float *rg;                /* [B, G*H] scratch: H_prev * R^T (from row b0, as the next four) */
     float *h, *c;             /* [B, H] state */
+    float *hn;                /* [B, H]: the next h when threads split a step by units */
     float *tmp;               /* [B, G*H] gate pre-activations of the fused pass */
     float *tmp2;              /* [2, B, H] GRU lbr=0: r.H_prev and its product with Rh^T */
     float *trace;             /* [gates, T, D, B, H] when tracing, else NULL */
@@ -96,10 +107,15 @@ typedef struct lstm__rnn_dir {
 
 /* One step for the active rows (lens[b] > s) of the range: the recurrent GEMM and the fused
 ** gate pass. lens starts at row b0. Step s of row b consumes time t = s forward,
-** lens[b]-1-s backward. */
-void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
-void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
+** lens[b]-1-s backward. The LSTM and GRU steps return 1 when they wrote H_t to r->hn instead
+** of r->h (the session's threads took a share of the units each: the caller swaps the two). */
+int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
+int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
+
+/* xw = xg * W^T for `rows` rows of X gathered in xg (the chunk's steps), split over the threads
+** like the steps that use it. */
+void lstm__rnn_project(const lstm__rnn_dir *r, int rows, const float *xg);
 
 /* Gate names in trace order. */
 int lstm__rnn_trace_gates(int cell, const char *const **names);

@@ -4,7 +4,9 @@
 ** xw holds X*W^T for the chunk of steps around s (lstm__rnn_xw), r->bias the biases (GRU: all
 ** but Rbh, kept in r->Rb); r->h is H_{t-1} on entry and H_t on exit for the active rows;
 ** inactive rows keep their state. The recurrent products go through lstm__gemm_packed against
-** the packed R; with the default activations the gates take one fused pass (simd.h).
+** the packed R; with the default activations the gates take one fused pass (simd.h). With
+** threads and R packed gate by gate, each thread takes the same units of every gate: its part
+** of the product, then the fused pass on those units, H_t into r->hn (the step returns 1).
 **
 ** LSTM (gate blocks i, o, f, c):
 **   i = f(clip(Xi + Hr_i + Pi.C)), f = input_forget ? 1 - i : f(clip(Xf + Hr_f + Pf.C))
@@ -18,6 +20,9 @@
 #include "simd/simd.h"
 #include "ops/rnn.h"
 #include "ops/rnn_act.h"
+#include "workers.h"
+
+#include <string.h>
 
 static inline void clip_vec(const lstm__rnn_params *p, float *x, int64_t n)
 {
@@ -26,33 +31,159 @@ static inline void clip_vec(const lstm__rnn_params *p, float *x, int64_t n)
     for (int64_t j = 0; j < n; j++) x[j] = x[j] > c ? c : x[j] < -c ? -c : x[j];
 }
 
-/* rg = H_prev * R[rows]^T for all batch rows, ldc = G*H. */
-static void recur_gemm(const lstm__rnn_dir *r, int rows)
+/* C[:, g H + u] = A * B_g for the gates g of a product whose B is packed gate by gate
+** (lstm__rnn_pack: each gate from a new panel). */
+typedef struct gated {
+    int M, K, lda, ldc, gates;
+    const float *A, *Bp;
+    float *C;
+} gated;
+
+/* Units u0 .. u1-1 of every gate (u0 on a panel boundary). */
+static void gated_gemm(const lstm__rnn_dir *r, const gated *m, int64_t u0, int64_t u1)
 {
-    const int B = (int)r->nb, H = (int)r->z->H, GH = (int)(r->z->G * r->z->H);
-    lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, B, rows, H, r->h, H, r->Rp, r->rg, GH, 0);
+    const int64_t H = r->z->H, nr = lstm__kernels_get(r->isa)->nr;
+    const size_t gate = (size_t)(r->gate_panels * nr) * (size_t)m->K;
+    for (int g = 0; g < m->gates; g++)
+        lstm__gemm_packed(r->isa, m->M, (int)(u1 - u0), m->K, m->A, m->lda,
+                          m->Bp + g * gate + (size_t)u0 * (size_t)m->K, m->C + g * H + u0, m->ldc,
+                          0);
 }
 
-void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
+/* The threads share a step, or a chunk's input projection, by units: each takes whole panels of
+** every gate and runs its columns of the product; a step then runs the fused cell on those
+** units, reading H_{t-1} from r->h and writing H_t to r->hn. One hand-off per step, and what a
+** thread computes (its gates, its columns of xw) stays in its cache for its cell. */
+typedef struct unit_job {
+    const lstm__rnn_dir *r;
+    gated m;
+    int64_t s; /* cell: the step */
+    const int32_t *lens;
+    const lstm__cell_args *a; /* NULL: the product only */
+} unit_job;
+
+static void unit_part(void *ctx, int part, int parts)
+{
+    const unit_job *j = ctx;
+    const lstm__rnn_dir *r = j->r;
+    const int64_t H = r->z->H, GH = r->z->G * H, nr = lstm__kernels_get(r->isa)->nr;
+    const int64_t u0 = r->gate_panels * part / parts * nr,
+                  e = r->gate_panels * (part + 1) / parts * nr, u1 = e < H ? e : H;
+    if (u0 >= u1) return;
+    gated_gemm(r, &j->m, u0, u1);
+    if (!j->a) return;
+    lstm__cell_args a = *j->a;
+    a.n = (int)(u1 - u0);
+    a.bias += u0;
+    if (a.P) a.P += u0;
+    if (a.rbh) a.rbh += u0;
+    const lstm__kernels *ks = lstm__kernels_get(r->isa);
+    for (int64_t b = 0; b < r->nb; b++) {
+        const float *hp = r->h + b * H + u0;
+        float *hn = r->hn + b * H + u0;
+        if (j->s >= j->lens[b]) { /* inactive: the state carries over */
+            memcpy(hn, hp, (size_t)(u1 - u0) * sizeof(float));
+            continue;
+        }
+        const float *x = lstm__rnn_xw(r, j->s, b) + u0, *q = r->rg + b * GH + u0;
+        if (r->p->cell == LSTM__CELL_LSTM)
+            ks->lstm_cell(&a, x, q, r->c + b * H + u0, hn);
+        else
+            ks->gru_cell(&a, x, q, hp, hn);
+    }
+}
+
+/* Whether the threads share product m by units: B packed gate by gate, and M*N*K reaches
+** min_work (LSTM__SPLIT_ONCE or _STEP, simd.h). */
+static int by_units(const lstm__rnn_dir *r, const gated *m, double min_work)
+{
+    return r->gate_panels && r->wk && lstm__workers_count(r->wk) > 1 &&
+           (double)m->M * (double)(m->gates * r->z->H) * (double)m->K >= min_work;
+}
+
+/* C = A * B, B packed whole (simd.h) or gate by gate (r->gate_panels). */
+static void product(const lstm__rnn_dir *r, const gated *m, double min_work)
+{
+    const int64_t H = r->z->H;
+    if (by_units(r, m, min_work)) {
+        unit_job j = {.r = r, .m = *m};
+        lstm__workers_run(r->wk, unit_part, &j);
+    } else if (r->gate_panels && H % lstm__kernels_get(r->isa)->nr) {
+        gated_gemm(r, m, 0, H);
+    } else {
+        lstm__gemm_packed_mt(r->wk, min_work, r->isa, m->M, (int)(m->gates * H), m->K, m->A, m->lda,
+                             m->Bp, m->C, m->ldc, 0);
+    }
+}
+
+/* The recurrent product of `gates` gates: rg = H_prev * R^T for all batch rows. */
+static gated recurrent(const lstm__rnn_dir *r, int gates)
+{
+    const int H = (int)r->z->H;
+    return (gated){.M = (int)r->nb,
+                   .K = H,
+                   .lda = H,
+                   .ldc = (int)r->z->G * H,
+                   .gates = gates,
+                   .A = r->h,
+                   .Bp = r->Rp,
+                   .C = r->rg};
+}
+
+void lstm__rnn_project(const lstm__rnn_dir *r, int rows, const float *xg)
+{
+    const int I = (int)r->z->I, G = (int)r->z->G;
+    const gated m = {.M = rows,
+                     .K = I,
+                     .lda = I,
+                     .ldc = G * (int)r->z->H,
+                     .gates = G,
+                     .A = xg,
+                     .Bp = r->Wp,
+                     .C = r->xw};
+    product(r, &m, LSTM__SPLIT_ONCE);
+}
+
+/* A step with the fused cell split by units, or 0 when the threads do not share it so. */
+static int unit_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens,
+                     const lstm__cell_args *a)
+{
+    const gated m = recurrent(r, (int)r->z->G);
+    if (!by_units(r, &m, LSTM__SPLIT_STEP)) return 0;
+    unit_job j = {.r = r, .m = m, .s = s, .lens = lens, .a = a};
+    lstm__workers_run(r->wk, unit_part, &j);
+    return 1;
+}
+
+static void recur_gemm(const lstm__rnn_dir *r, int gates)
+{
+    const gated m = recurrent(r, gates);
+    product(r, &m, LSTM__SPLIT_STEP);
+}
+
+int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
     const lstm__rnn_params *p = r->p;
     const int64_t H = r->z->H, GH = 4 * H, B = r->nb;
-    recur_gemm(r, (int)GH);
+    const int fused = !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
+                      r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH;
+    const lstm__cell_args a = {.H = (int)H,
+                               .n = (int)H,
+                               .bias = r->bias,
+                               .P = r->P,
+                               .clip = p->has_clip ? p->clip : 0.0f,
+                               .coupled = p->input_forget};
+    if (fused && unit_step(r, s, lens, &a)) return 1;
+    recur_gemm(r, 4);
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
-    if (!r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH &&
-        r->act[2].kind == LSTM__ACT_TANH) {
+    if (fused) {
         /* The default activations: one fused pass per row (the set's lstm_cell, simd.h). */
         void (*cell)(const lstm__cell_args *, const float *, const float *, float *, float *) =
             lstm__kernels_get(r->isa)->lstm_cell;
-        const lstm__cell_args a = {.H = (int)H,
-                                   .bias = r->bias,
-                                   .P = r->P,
-                                   .clip = p->has_clip ? p->clip : 0.0f,
-                                   .coupled = p->input_forget};
         for (int64_t b = 0; b < B; b++)
             if (s < lens[b])
                 cell(&a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->c + b * H, r->h + b * H);
-        return;
+        return 0;
     }
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
@@ -93,24 +224,31 @@ void lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         lstm__trace_put(r, 4, t, b, c);
         lstm__trace_put(r, 5, t, b, h);
     }
+    return 0;
 }
 
-void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
+int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
     const lstm__rnn_params *p = r->p;
     const int64_t H = r->z->H, GH = 3 * H, B = r->nb;
     const int lbr = p->linear_before_reset;
-    recur_gemm(r, (int)(lbr ? GH : 2 * H));
-    if (lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
-        r->act[1].kind == LSTM__ACT_TANH) {
+    const int fused =
+        lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH;
+    const lstm__cell_args a = {.H = (int)H,
+                               .n = (int)H,
+                               .bias = r->bias,
+                               .rbh = r->Rb,
+                               .clip = p->has_clip ? p->clip : 0.0f};
+    if (fused && unit_step(r, s, lens, &a)) return 1;
+    recur_gemm(r, lbr ? 3 : 2);
+    if (fused) {
         /* PyTorch's GRU: one fused pass per row (the set's gru_cell, simd.h). */
-        void (*cell)(const lstm__cell_args *, const float *, const float *, float *) =
-            lstm__kernels_get(r->isa)->gru_cell;
-        const lstm__cell_args a = {
-            .H = (int)H, .bias = r->bias, .rbh = r->Rb, .clip = p->has_clip ? p->clip : 0.0f};
+        void (*cell)(const lstm__cell_args *, const float *, const float *, const float *,
+                     float *) = lstm__kernels_get(r->isa)->gru_cell;
         for (int64_t b = 0; b < B; b++)
-            if (s < lens[b]) cell(&a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->h + b * H);
-        return;
+            if (s < lens[b])
+                cell(&a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->h + b * H, r->h + b * H);
+        return 0;
     }
     float *rh = r->tmp2, *hh = r->tmp2 + r->z->B * H;
     for (int64_t b = 0; b < B; b++) {
@@ -156,12 +294,13 @@ void lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
             lstm__trace_put(r, 3, t, b, h);
         }
     }
+    return 0;
 }
 
 void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
     const int64_t H = r->z->H, B = r->nb;
-    recur_gemm(r, (int)H);
+    recur_gemm(r, 1);
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         const float *x = lstm__rnn_xw(r, s, b);

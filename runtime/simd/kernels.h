@@ -142,8 +142,8 @@ static void k_lstm_cell(const lstm__cell_args *a, const float *x, const float *q
 {
     const int H = a->H;
     const float *b = a->bias, *P = a->P, clip = a->clip;
-    for (int j = 0; j < H; j += VL) {
-        const int n = H - j;
+    for (int j = 0; j < a->n; j += VL) {
+        const int n = a->n - j;
         vf cv = ld(c + j, n);
         vf pi = pre(x, q, b, j, n), po = pre(x, q, b, H + j, n);
         vf pf = pre(x, q, b, 2 * H + j, n), pc = pre(x, q, b, 3 * H + j, n);
@@ -160,19 +160,20 @@ static void k_lstm_cell(const lstm__cell_args *a, const float *x, const float *q
     }
 }
 
-static void k_gru_cell(const lstm__cell_args *a, const float *x, const float *q, float *h)
+static void k_gru_cell(const lstm__cell_args *a, const float *x, const float *q, const float *hp,
+                       float *h)
 {
     const int H = a->H;
     const float *b = a->bias, *rbh = a->rbh, clip = a->clip;
-    for (int j = 0; j < H; j += VL) {
-        const int n = H - j;
+    for (int j = 0; j < a->n; j += VL) {
+        const int n = a->n - j;
         vf z = k_sigmoid(clipv(pre(x, q, b, j, n), clip));
         vf r = k_sigmoid(clipv(pre(x, q, b, H + j, n), clip));
         vf qh = ld(q + 2 * H + j, n);
         if (rbh) qh = v_add(qh, ld(rbh + j, n));
         vf g = k_tanh(clipv(v_fma(r, qh, v_add(ld(x + 2 * H + j, n), ld(b + 2 * H + j, n))), clip));
-        /* (1 - z) g + z h = g + z (h - g) */
-        st(h + j, v_fma(z, v_sub(ld(h + j, n), g), g), n);
+        /* (1 - z) g + z hp = g + z (hp - g) */
+        st(h + j, v_fma(z, v_sub(ld(hp + j, n), g), g), n);
     }
 }
 

@@ -199,9 +199,10 @@ void lstm__lstm_cell(int isa, const lstm__cell_args *a, const float *x, const fl
     sets[isa]->lstm_cell(a, x, q, c, h);
 }
 
-void lstm__gru_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *h)
+void lstm__gru_cell(int isa, const lstm__cell_args *a, const float *x, const float *q,
+                    const float *hp, float *h)
 {
-    sets[isa]->gru_cell(a, x, q, h);
+    sets[isa]->gru_cell(a, x, q, hp, h);
 }
 
 void lstm__conv_rows(int isa, int M, int n, int K, const float *A, int lda, const float *base,

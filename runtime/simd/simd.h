@@ -16,9 +16,11 @@
 
 #include <stddef.h>
 
-/* What the fused cells take besides one row's pre-activations. */
+/* What the fused cells take besides one row's pre-activations. The cells compute units 0 to
+** n - 1 of each gate block (n <= H; a thread's share of the units starts its pointers there). */
 typedef struct lstm__cell_args {
-    int H;
+    int H;             /* floats from one gate block to the next */
+    int n;             /* units computed */
     const float *bias; /* [G*H], added to every pre-activation */
     const float *P;    /* LSTM peepholes [3H] (blocks i, o, f) or NULL */
     const float *rbh;  /* GRU: Rb of the h block [H] or NULL */
@@ -57,7 +59,8 @@ typedef struct lstm__kernels {
     void (*vsigmoid)(float *x, int n);
     void (*vtanh)(float *x, int n);
     void (*lstm_cell)(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h);
-    void (*gru_cell)(const lstm__cell_args *a, const float *x, const float *q, float *h);
+    void (*gru_cell)(const lstm__cell_args *a, const float *x, const float *q, const float *hp,
+                     float *h);
     /* Direct convolution rows (lstm__conv_rows). */
     void (*conv_rows)(int M, int n, int K, const float *A, int lda, const float *base,
                       const int *off, float *C, int ldc, const float *bias,
@@ -138,7 +141,8 @@ void lstm__conv_rows(int isa, int M, int n, int K, const float *A, int lda, cons
 
 /* One batch row of the GRU cell with linear_before_reset = 1 and the default activations
 ** (sigmoid, tanh): a = x + q + bias (blocks z, r, h), z = f(a_z), r = f(a_r),
-** h~ = g(x_h + b_h + r.(q_h + rbh)), h = (1 - z).h~ + z.h. */
-void lstm__gru_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *h);
+** h~ = g(x_h + b_h + r.(q_h + rbh)), h = (1 - z).h~ + z.hp (hp: the previous h; h may be hp). */
+void lstm__gru_cell(int isa, const lstm__cell_args *a, const float *x, const float *q,
+                    const float *hp, float *h);
 
 #endif
