@@ -20,6 +20,7 @@ bench/frontends.json and written into bench/README.md (bench/frontends.py) unles
 Needs a build in build/ (bench_ours) and onnxruntime-node in bench/node_modules (bench/run.py
 installs it) or tests/gen/node_modules.
 """
+import argparse
 import os
 import re
 import statistics
@@ -38,9 +39,11 @@ import frontends  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OURS = os.path.join(ROOT, "build", "bench", "bench_ours")
-ARGS = [a for a in sys.argv[1:] if a != "--no-record"]
-ROUNDS = int(ARGS[0]) if ARGS else 7
-RECORD = "--no-record" not in sys.argv[1:]
+_ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+_ap.add_argument("rounds", type=int, nargs="?", default=7)
+_ap.add_argument("--no-record", action="store_true", help="leave frontends.json and README alone")
+_ARGS = _ap.parse_args()
+ROUNDS, RECORD = _ARGS.rounds, not _ARGS.no_record
 
 
 def node_dir():

@@ -16,6 +16,7 @@ ONNXRUNTIME_NODE_INSTALL=skip when missing). OPENBLAS_CORETYPE, LSTM_ISA and fri
 as set; the results (bench/results.json under "machine", and bench/README.md) record them with
 the CPU model and the kernel set this library used.
 """
+import argparse
 import datetime
 import json
 import os
@@ -32,7 +33,7 @@ sys.path.insert(0, HERE)
 from configs import BATCH_SWEEP, FIVE, HIDDEN_SWEEP, build  # noqa: E402
 import frontends  # noqa: E402  (the front-end benchmarks' section of bench/README.md)
 
-QUICK = "--quick" in sys.argv
+QUICK = False  # --quick: fewer runs (main)
 MODELS = os.path.join(HERE, "models")
 OURS = os.path.join(ROOT, "build", "bench", "bench_ours")
 
@@ -134,6 +135,11 @@ def machine():
 
 
 def main():
+    global QUICK
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer runs and rounds")
+    QUICK = ap.parse_args().quick
     setup()
     info = machine()
     print("%s (%d cores), kernels %s (from %s), OPENBLAS_CORETYPE=%s" % (
