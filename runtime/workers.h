@@ -1,6 +1,7 @@
 /*
 ** workers.h — a session's helper threads (lstm_options.num_threads - 1 of them): the products
-** of recurrent and MatMul / Gemm nodes split by columns, batch rows or directions. Created when
+** of recurrent and MatMul / Gemm nodes split by columns, hidden units, batch rows or directions
+** (rnn.c, rnn_cells.c, op_linear.c). Created when
 ** the session opens, joined when it closes; the caller's thread always takes a share, and takes
 ** over every share no helper has started (workers.c). A run still allocates nothing.
 */
