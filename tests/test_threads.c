@@ -119,6 +119,86 @@ static void helper_threads_same_results(void **state)
     }
 }
 
+/* A recurrent node big enough for the threads to share each step by hidden units (rnn_cells.c):
+** LSTM with peepholes and GRU with linear_before_reset, H = 100 (no whole number of panels for
+** any kernel set, so each gate is packed padded), batch 9. Two threads give the same bits as one
+** thread, with the helper taking part, run whole and fed in chunks of 1, 4, 2 and 3 steps with
+** the state carried (odd and even step counts per chunk: the new h alternates buffers); the
+** chunked run agrees with the whole one to rounding (its projections have other row counts). */
+enum { UT = 10, UB = 9, UI = 9, UH = 100 };
+
+static const uint8_t *units_model(int gru, size_t *len, tb_model **out)
+{
+    const int G = gru ? 3 : 4;
+    static float w[4 * UH * UI], r[4 * UH * UH], bias[8 * UH], p[3 * UH];
+    for (int i = 0; i < 4 * UH * UI; i++) w[i] = (float)((i * 37) % 101) / 200 - 0.25f;
+    for (int i = 0; i < 4 * UH * UH; i++) r[i] = (float)((i * 53) % 97) / 400 - 0.12f;
+    for (int i = 0; i < 8 * UH; i++) bias[i] = (float)((i * 29) % 31) / 60 - 0.25f;
+    for (int i = 0; i < 3 * UH; i++) p[i] = (float)((i * 17) % 23) / 40 - 0.3f;
+    tb_model *m = tb_new(8, 14);
+    tb_input(m, "X", F32, 3, D3(-1, UB, UI), "T");
+    tb_init_f32(m, "W", 3, D3(1, G * UH, UI), w);
+    tb_init_f32(m, "R", 3, D3(1, G * UH, UH), r);
+    tb_init_f32(m, "B", 2, D2(1, 2 * G * UH), bias);
+    if (!gru) tb_init_f32(m, "P", 2, D2(1, 3 * UH), p);
+    Onnx__NodeProto *n = tb_node(m, gru ? "GRU" : "LSTM", "cell", gru ? "X,W,R,B" : "X,W,R,B,,,,P",
+                                 gru ? "Y,Y_h" : "Y,Y_h,Y_c");
+    tb_attr_i(m, n, "hidden_size", UH);
+    if (gru) tb_attr_i(m, n, "linear_before_reset", 1);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    tb_output(m, "Y_h", F32, -1, NULL, NULL);
+    if (!gru) tb_output(m, "Y_c", F32, -1, NULL, NULL);
+    *out = m;
+    return tb_pack(m, len);
+}
+
+/* Y and Y_h of one run on steps t0 .. t0 + n - 1 into y (at step t0) and yh. */
+static void units_run(lstm_session *s, const float *x, int t0, int n, float *y, float *yh)
+{
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(n, UB, UI),
+                                            x + t0 * UB * UI, sizeof(float) * n * UB * UI),
+                     LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(
+        lstm_session_output_copy(s, "Y", y + t0 * UB * UH, sizeof(float) * n * UB * UH), LSTM_OK);
+    assert_int_equal(lstm_session_output_copy(s, "Y_h", yh, sizeof(float) * UB * UH), LSTM_OK);
+}
+
+static void units_split_same_results(void **state)
+{
+    (void)state;
+    /* [threads - 1][whole, chunked] */
+    static float x[UT * UB * UI], y[2][2][UT * UB * UH], yh[2][2][UB * UH];
+    for (int i = 0; i < UT * UB * UI; i++) x[i] = (float)((i * 7) % 19) / 5 - 1.8f;
+    for (int gru = 0; gru < 2; gru++) {
+        tb_model *b;
+        size_t len;
+        const uint8_t *buf = units_model(gru, &len, &b);
+        for (int threads = 1; threads <= 2; threads++) {
+            lstm_options opt = {.size = sizeof(lstm_options), .num_threads = threads};
+            lstm_model *m;
+            lstm_session *s;
+            assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+            assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+            lstm__workers_set_patient(s->workers, 1); /* the helper's parts run on the helper */
+            units_run(s, x, 0, UT, y[threads - 1][0], yh[threads - 1][0]);
+            assert_int_equal(lstm_session_set_streaming(s, 1), LSTM_OK);
+            const int sizes[] = {1, 4, 2, 3};
+            for (int c = 0, t0 = 0; c < 4; t0 += sizes[c++])
+                units_run(s, x, t0, sizes[c], y[threads - 1][1], yh[threads - 1][1]);
+            if (threads == 2) assert_true(lstm__workers_helper_parts(s->workers) > 0);
+            lstm_session_close(s);
+            lstm_model_close(m);
+        }
+        for (int k = 0; k < 2; k++) {
+            assert_memory_equal(y[0][k], y[1][k], sizeof y[0][k]);
+            assert_memory_equal(yh[0][k], yh[1][k], sizeof yh[0][k]);
+        }
+        for (int i = 0; i < UT * UB * UH; i++) assert_true(fabsf(y[0][0][i] - y[0][1][i]) < 1e-5f);
+        tb_free(b);
+    }
+}
+
 static pthread_t runner;
 static int polls, abort_at, foreign_polls;
 static int stop_cb(void *ud)
@@ -219,6 +299,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shared_model),
         cmocka_unit_test(helper_threads_same_results),
+        cmocka_unit_test(units_split_same_results),
         cmocka_unit_test(abort_parallel_directions),
         cmocka_unit_test(blas_split_same_results),
     };
