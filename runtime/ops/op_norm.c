@@ -275,7 +275,8 @@ int lstm__ln_run(lstm__kctx *k)
     lstm__rt *Y = k->out[0], *Mo = k->n->n_out > 1 ? k->out[1] : NULL,
              *Io = k->n->n_out > 2 ? k->out[2] : NULL;
     const int64_t L = st->inner;
-    const int f32 = X->dtype == LSTM_DT_FLOAT && st->plain;
+    /* L = 0 (an empty normalized axis) leaves X without data: only the statistics are written. */
+    const int f32 = X->dtype == LSTM_DT_FLOAT && st->plain && L > 0;
     for (int64_t r = 0; r < st->outer; r++) {
         const size_t base = (size_t)(r * L);
         double mean = 0, var = 0;
@@ -373,6 +374,7 @@ int lstm__instnorm_run(lstm__kctx *k)
     const lstm__rt *X = k->in[0];
     lstm__rt *Y = k->out[0];
     const int64_t S = st->S;
+    if (S == 0) return LSTM_OK; /* X and Y are empty (and have no data) */
     for (int64_t n = 0; n < st->N; n++)
         for (int64_t c = 0; c < st->C; c++) {
             const size_t base = (size_t)((n * st->C + c) * S);
