@@ -547,6 +547,7 @@ int lstm__revseq_run(lstm__kctx *k)
                               "%s: sequence_lens[%lld] is %lld, expected 0..%lld", lstm__klabel(k),
                               (long long)b, (long long)len, (long long)T);
     }
+    if (inner == 0) return LSTM_OK; /* nothing to move (and X has no data) */
     for (int64_t b = 0; b < B; b++) {
         int64_t len = ((const int64_t *)l->data)[b];
         for (int64_t t = 0; t < T; t++) {
