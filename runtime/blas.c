@@ -6,9 +6,18 @@
 #include <cblas.h>
 #include <string.h>
 
+/* OpenBLAS (pthread builds) starts its pool when it loads, and the pool's threads spin in
+** sched_yield for ~0.1 s (2^28 cycles) after their start or last job, also after the count is
+** set to 1: on a 2-core machine that is a core taken from the session's helpers during a short
+** program's first runs. Stopping the pool ends them; OpenBLAS starts it again if a program raises
+** the count. Weak: builds without a pool (serial, OpenMP) do not have the function. */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
 void lstm__blas_single(void)
 {
-    if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
+    if (openblas_get_num_threads() == 1) return;
+    openblas_set_num_threads(1);
+    if (blas_thread_shutdown_) blas_thread_shutdown_();
 }
 
 void lstm__sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,

@@ -18,7 +18,8 @@ void lstm__sgemm_mt(struct lstm__workers *w, int trans_a, int trans_b, int m, in
                     float *c, int ldc);
 #define LSTM__BLAS_SPLIT 2e6
 
-/* OpenBLAS's thread count (process-wide), and setting it to 1 (opening a model does). */
+/* OpenBLAS's thread count (process-wide), and setting it to 1 and stopping OpenBLAS's idle
+** thread pool (opening a model does; blas.c). */
 int lstm__blas_threads(void);
 void lstm__blas_single(void);
 

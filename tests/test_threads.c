@@ -11,6 +11,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #define THREADS 4
 #define RUNS    20
@@ -72,6 +74,33 @@ static void shared_model(void **state)
         pthread_join(t[i], &r);
         assert_null(r);
     }
+    lstm_model_close(m);
+}
+
+/* Opening a model leaves no OpenBLAS thread spinning: the process uses no CPU while it sleeps
+** for 0.2 s right after (Debian's OpenBLAS starts a pool at load whose threads spin ~0.1 s; blas.c
+** stops it). Runs first, while that pool would still be spinning. Skipped without a pool
+** (OPENBLAS_NUM_THREADS=1, one core). */
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
+
+static void openblas_pool_stopped(void **state)
+{
+    (void)state;
+    if (lstm_num_threads() < 2) skip();
+    lstm_model *m;
+    assert_int_equal(lstm_model_open(MODELS_DIR "/char_lstm/model.onnx", NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_num_threads(), 1);
+    double c0 = cpu_seconds();
+    nanosleep(&(struct timespec){0, 200000000}, NULL);
+    double used = cpu_seconds() - c0;
+    print_message("  CPU used while sleeping 0.2 s after the model opened: %.3f s\n", used);
+    assert_true(used < 0.02);
     lstm_model_close(m);
 }
 
@@ -297,11 +326,9 @@ static void blas_split_same_results(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(shared_model),
-        cmocka_unit_test(helper_threads_same_results),
-        cmocka_unit_test(units_split_same_results),
-        cmocka_unit_test(abort_parallel_directions),
-        cmocka_unit_test(blas_split_same_results),
+        cmocka_unit_test(openblas_pool_stopped),       cmocka_unit_test(shared_model),
+        cmocka_unit_test(helper_threads_same_results), cmocka_unit_test(units_split_same_results),
+        cmocka_unit_test(abort_parallel_directions),   cmocka_unit_test(blas_split_same_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
