@@ -33,7 +33,9 @@
 **   or input at fault and what was expected.
 ** - The library never prints, aborts or exits. It has no global mutable state except
 **   OpenBLAS's thread count, which it keeps at 1 (set when a model opens and before each
-**   product): the library splits its products over each session's own threads.
+**   product; setting it also stops OpenBLAS's idle thread pool, which OpenBLAS restarts if the
+**   program raises the count): the library splits its products over each session's own
+**   threads.
 ** - Constructors always write *out: a handle, or NULL when even that could not be allocated
 **   (LSTM_ENOMEM) or a required argument was NULL (LSTM_EINVAL). A handle returned with an
 **   error explains it through its errmsg and must still be closed (an lstm_options refused
