@@ -569,8 +569,14 @@ int lstm__rnn_gate_panels(const lstm__rnn_params *p, int64_t H, int threads)
 {
     if (p->cell == LSTM__CELL_RNN || (p->cell == LSTM__CELL_GRU && !p->linear_before_reset))
         return 0;
-    const int64_t nr = lstm__kernels_get(lstm__isa())->nr;
-    return H % nr == 0 || threads >= 2 ? (int)((H + nr - 1) / nr) : 0;
+    const int64_t nr = lstm__kernels_get(lstm__isa())->nr, gp = (H + nr - 1) / nr;
+    if (H % nr == 0) return (int)gp; /* the same layout either way */
+    /* Padded gates cost every product their padding and a call per gate: only where threads
+    ** share every step (one direction, and a step of batch 1 reaches LSTM__SPLIT_STEP). */
+    return threads >= 2 && p->num_dirs == 1 &&
+                   (double)p->gates * (double)H * (double)H >= LSTM__SPLIT_STEP
+               ? (int)gp
+               : 0;
 }
 
 size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H, int gate_panels)

@@ -65,9 +65,9 @@ typedef struct lstm__rnn_pack {
 } lstm__rnn_pack;
 
 /* Panels per gate when W and R are to be packed gate by gate, else 0: LSTM and GRU with
-** linear_before_reset (the cells the threads split by units, rnn_cells.c) when H is a whole
-** number of panels (then both layouts are the same) or the model runs on 2+ threads (else the
-** padding of each gate costs one thread time for nothing). */
+** linear_before_reset (the cells the threads share by units, rnn_cells.c) when H is a whole
+** number of panels (then both layouts are the same), or when the model runs on 2+ threads that
+** share every step of its one direction (each gate padded to whole panels). */
 int lstm__rnn_gate_panels(const lstm__rnn_params *p, int64_t H, int threads);
 /* Floats one direction's packed weights take. */
 size_t lstm__rnn_pack_floats(const lstm__rnn_params *p, int64_t I, int64_t H, int gate_panels);
