@@ -340,19 +340,7 @@ static int binary_run(lstm__kctx *k)
 }
 
 #define BINARY(pfx, code)                                                                          \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
-                    lstm__diag *d)                                                                 \
-    {                                                                                              \
-        return simple_parse(g, n, since, params, code, 2, NULL, d);                                \
-    }                                                                                              \
-    int pfx##_prepare(lstm__kctx *k)                                                               \
-    {                                                                                              \
-        return binary_prepare(k);                                                                  \
-    }                                                                                              \
-    int pfx##_run(lstm__kctx *k)                                                                   \
-    {                                                                                              \
-        return binary_run(k);                                                                      \
-    }
+    LSTM__OP_ENTRIES(pfx, simple_parse, binary_prepare, binary_run, code, 2, NULL)
 
 BINARY(lstm__add, E_ADD)
 BINARY(lstm__sub, E_SUB)
@@ -527,19 +515,7 @@ static int unary_run(lstm__kctx *k)
 }
 
 #define UNARY(pfx, code)                                                                           \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
-                    lstm__diag *d)                                                                 \
-    {                                                                                              \
-        return simple_parse(g, n, since, params, code, 1, NULL, d);                                \
-    }                                                                                              \
-    int pfx##_prepare(lstm__kctx *k)                                                               \
-    {                                                                                              \
-        return unary_prepare(k);                                                                   \
-    }                                                                                              \
-    int pfx##_run(lstm__kctx *k)                                                                   \
-    {                                                                                              \
-        return unary_run(k);                                                                       \
-    }
+    LSTM__OP_ENTRIES(pfx, simple_parse, unary_prepare, unary_run, code, 1, NULL)
 
 UNARY(lstm__neg, E_NEG)
 UNARY(lstm__exp, E_EXP)

@@ -279,20 +279,7 @@ static int arg_run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-#define ARG(pfx, min)                                                                              \
-    int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
-                    lstm__diag *d)                                                                 \
-    {                                                                                              \
-        return arg_parse(g, n, since, params, min, d);                                             \
-    }                                                                                              \
-    int pfx##_prepare(lstm__kctx *k)                                                               \
-    {                                                                                              \
-        return arg_prepare(k);                                                                     \
-    }                                                                                              \
-    int pfx##_run(lstm__kctx *k)                                                                   \
-    {                                                                                              \
-        return arg_run(k);                                                                         \
-    }
+#define ARG(pfx, min) LSTM__OP_ENTRIES(pfx, arg_parse, arg_prepare, arg_run, min)
 
 ARG(lstm__argmax, 0)
 ARG(lstm__argmin, 1)

@@ -6,22 +6,26 @@
 
 #define LSTM__MAX_AXES LSTM__MAX_RANK
 
-/* The entry points of one member of an operator family sharing a file's static parse, prepare
-** and run: parse gets the member's extra arguments (its op code, ...) before the diagnostics. */
-#define LSTM__OP_FAMILY(pfx, ...)                                                                  \
+/* The entry points pfx_parse, pfx_prepare and pfx_run of one operator, calling a file's static
+** parse_fn (given the extra arguments, its op code..., before the diagnostics), prepare_fn and
+** run_fn. */
+#define LSTM__OP_ENTRIES(pfx, parse_fn, prepare_fn, run_fn, ...)                                   \
     int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
                     lstm__diag *d)                                                                 \
     {                                                                                              \
-        return parse(g, n, since, params, __VA_ARGS__, d);                                         \
+        return parse_fn(g, n, since, params, __VA_ARGS__, d);                                      \
     }                                                                                              \
     int pfx##_prepare(lstm__kctx *k)                                                               \
     {                                                                                              \
-        return prepare(k);                                                                         \
+        return prepare_fn(k);                                                                      \
     }                                                                                              \
     int pfx##_run(lstm__kctx *k)                                                                   \
     {                                                                                              \
-        return run(k);                                                                             \
+        return run_fn(k);                                                                          \
     }
+
+/* One member of an operator family sharing a file's static parse, prepare and run. */
+#define LSTM__OP_FAMILY(pfx, ...) LSTM__OP_ENTRIES(pfx, parse, prepare, run, __VA_ARGS__)
 
 /* Normalise axis (negative counts from the end) into [0, rank); error names the node. */
 int lstm__axis(lstm__kctx *k, int64_t axis, int rank, int *out, const char *what);
