@@ -1029,24 +1029,40 @@ static void check_caller_seq(lstm_session *s, const float *x, const float *s0, i
     }
 }
 
+static const float seq_x[6] = {0.5f, -1, 2, 1.5f, 0.25f, -3};
+
+/* Bind scalar input name to *v (read in place: *v must outlive the run). */
+static void set_i64(lstm_session *s, const char *name, const int64_t *v)
+{
+    assert_int_equal(lstm_session_set_input(s, name, LSTM_DT_INT64, 0, NULL, v, sizeof *v),
+                     LSTM_OK);
+}
+
+/* caller_seq opened with opt, x bound and s bound to the one-item sequence [s0] (the caller's
+** tensor, read in place). */
+static void open_caller_seq(const lstm_options *opt, float *s0, lstm_model **m, lstm_session **s)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/loop_seq/caller_seq/model.onnx", TESTS_DATA_DIR);
+    assert_int_equal(lstm_model_open(path, opt, m), LSTM_OK);
+    assert_int_equal(lstm_session_open(*m, s), LSTM_OK);
+    lstm_view item = {
+        .dtype = LSTM_DT_FLOAT, .rank = 2, .dims = {2, 3}, .data = s0, .nbytes = 6 * sizeof *s0};
+    static const int64_t xd[2] = {2, 3};
+    assert_int_equal(lstm_session_set_input(*s, "x", LSTM_DT_FLOAT, 2, xd, seq_x, sizeof seq_x),
+                     LSTM_OK);
+    assert_int_equal(lstm_session_set_input_sequence(*s, "s", 1, &item), LSTM_OK);
+}
+
 static void loop_sequence_caller_input(void **state)
 {
     (void)state;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/loop_seq/caller_seq/model.onnx", TESTS_DATA_DIR);
     lstm_options opt = {.size = sizeof(lstm_options), .abort = abort_countdown};
     lstm_model *m;
     lstm_session *s;
-    assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
-    static const float x[6] = {0.5f, -1, 2, 1.5f, 0.25f, -3};
     float s0[6] = {7, 8, 9, -7, -8, -9}, keep[6];
     memcpy(keep, s0, sizeof keep);
-    const int64_t xd[2] = {2, 3};
-    lstm_view item = {
-        .dtype = LSTM_DT_FLOAT, .rank = 2, .dims = {2, 3}, .data = s0, .nbytes = sizeof s0};
-    assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 2, xd, x, sizeof x), LSTM_OK);
-    assert_int_equal(lstm_session_set_input_sequence(s, "s", 1, &item), LSTM_OK);
+    open_caller_seq(&opt, s0, &m, &s);
     /* n, k, abort after that many polls (-1: none), whether the run succeeds */
     static const struct {
         int64_t n, k;
@@ -1055,18 +1071,16 @@ static void loop_sequence_caller_input(void **state)
     } runs[] = {{4, 1, -1, 1}, {4, 3, -1, 0}, {6, 1, -1, 1}, {6, 1, 12, 0}, {2, 1, -1, 1},
                 {5, 1, 20, 0}, {5, 1, 3, 0},  {7, 1, -1, 1}, {0, 1, -1, 1}, {3, 1, -1, 1}};
     for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
-        int64_t n = runs[r].n, k = runs[r].k;
-        assert_int_equal(lstm_session_set_input(s, "n", LSTM_DT_INT64, 0, NULL, &n, sizeof n),
-                         LSTM_OK);
-        assert_int_equal(lstm_session_set_input(s, "k", LSTM_DT_INT64, 0, NULL, &k, sizeof k),
-                         LSTM_OK);
+        const int64_t n = runs[r].n, k = runs[r].k;
+        set_i64(s, "n", &n);
+        set_i64(s, "k", &k);
         abort_at = runs[r].abort;
         int rc = lstm_session_run(s);
         abort_at = -1;
         if (runs[r].ok) {
             if (rc) print_error("run %zu: %s\n", r, lstm_session_errmsg(s));
             assert_int_equal(rc, LSTM_OK);
-            check_caller_seq(s, x, s0, n);
+            check_caller_seq(s, seq_x, s0, n);
         } else {
             assert_int_equal(rc, runs[r].abort >= 0 ? LSTM_EABORTED : LSTM_EINVAL);
         }
@@ -1083,34 +1097,21 @@ static void loop_sequence_caller_input(void **state)
 static void loop_sequence_alloc_failures(void **state)
 {
     (void)state;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/loop_seq/caller_seq/model.onnx", TESTS_DATA_DIR);
     lstm_options opt = {.size = sizeof(lstm_options), .alloc = flaky_alloc, .free = count_free};
-    static const float x[6] = {0.5f, -1, 2, 1.5f, 0.25f, -3};
     float s0[6] = {7, 8, 9, -7, -8, -9}, keep[6];
     memcpy(keep, s0, sizeof keep);
-    const int64_t xd[2] = {2, 3};
-    lstm_view item = {
-        .dtype = LSTM_DT_FLOAT, .rank = 2, .dims = {2, 3}, .data = s0, .nbytes = sizeof s0};
     int total = -1, failed = 0;
     for (int k = -1; k < total || total < 0; k++) {
         lstm_model *m;
         lstm_session *s;
         fail_at = -1;
-        assert_int_equal(lstm_model_open(path, &opt, &m), LSTM_OK);
-        assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+        open_caller_seq(&opt, s0, &m, &s);
         int64_t n = 2, one = 1;
-        assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 2, xd, x, sizeof x),
-                         LSTM_OK);
-        assert_int_equal(lstm_session_set_input_sequence(s, "s", 1, &item), LSTM_OK);
-        assert_int_equal(lstm_session_set_input(s, "k", LSTM_DT_INT64, 0, NULL, &one, sizeof one),
-                         LSTM_OK);
-        assert_int_equal(lstm_session_set_input(s, "n", LSTM_DT_INT64, 0, NULL, &n, sizeof n),
-                         LSTM_OK);
+        set_i64(s, "k", &one);
+        set_i64(s, "n", &n);
         assert_int_equal(lstm_session_run(s), LSTM_OK);
         n = 9;
-        assert_int_equal(lstm_session_set_input(s, "n", LSTM_DT_INT64, 0, NULL, &n, sizeof n),
-                         LSTM_OK);
+        set_i64(s, "n", &n);
         allocs = 0;
         fail_at = k;
         int rc = lstm_session_run(s);
@@ -1124,7 +1125,7 @@ static void loop_sequence_alloc_failures(void **state)
             failed++;
         }
         assert_int_equal(lstm_session_run(s), LSTM_OK);
-        check_caller_seq(s, x, s0, n);
+        check_caller_seq(s, seq_x, s0, n);
         assert_memory_equal(s0, keep, sizeof keep);
         lstm_session_close(s);
         lstm_model_close(m);
