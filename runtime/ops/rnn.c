@@ -185,10 +185,8 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
     n[RNN_S_C] = B * H;
     n[RNN_S_BIAS] = GH;
     n[RNN_S_LENS] = B; /* int32, same size as float */
-    if (!k->packed)
-        n[RNN_S_PACK] =
-            D * (int64_t)lstm__rnn_pack_floats(
-                    p, z->I, H, lstm__rnn_gate_panels(p, H, lstm__workers_count(k->workers)));
+    pl->gate_panels = lstm__rnn_gate_panels(p, H, lstm__workers_count(k->workers));
+    if (!k->packed) n[RNN_S_PACK] = D * (int64_t)lstm__rnn_pack_floats(p, z->I, H, pl->gate_panels);
     if (k->trace) {
         const char *const *names;
         ok = ok &&
@@ -419,7 +417,7 @@ static int run_dir(run_ctx *c, int64_t d)
     if (k->packed) {
         pk = *(const lstm__rnn_pack *)k->packed;
     } else {
-        const int gp = lstm__rnn_gate_panels(p, H, lstm__workers_count(k->workers));
+        const int gp = c->pl->gate_panels;
         float *dst = slot(c, RNN_S_PACK, 0) + (size_t)d * lstm__rnn_pack_floats(p, I, H, gp);
         lstm__rnn_pack_dir(p, c->W + d * GH * I, c->R + d * GH * H, I, H, gp, dst, &pk, (int)d);
     }

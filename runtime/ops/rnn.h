@@ -47,9 +47,10 @@ enum { RNN_PAR_NONE, RNN_PAR_DIRS, RNN_PAR_ROWS };
 /* Node state: sizes, threading and the scratch layout of one set of input shapes. */
 typedef struct lstm__rnn_state {
     lstm__rnn_dims z;
-    int dtype;     /* element type of the node's tensors */
-    int par;       /* RNN_PAR_*: how the session's threads share the steps */
-    int64_t chunk; /* steps whose input projection is computed at a time */
+    int dtype;       /* element type of the node's tensors */
+    int par;         /* RNN_PAR_*: how the session's threads share the steps */
+    int64_t chunk;   /* steps whose input projection is computed at a time */
+    int gate_panels; /* weights packed by each run (not at load): lstm__rnn_gate_panels */
     size_t off[RNN_S_COUNT + 1];
     size_t dir_step[RNN_S_COUNT]; /* bytes from direction 0's copy of a slot to direction 1's */
 } lstm__rnn_state;

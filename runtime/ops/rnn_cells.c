@@ -66,7 +66,8 @@ static void unit_part(void *ctx, int part, int parts)
 {
     const unit_job *j = ctx;
     const lstm__rnn_dir *r = j->r;
-    const int64_t H = r->z->H, GH = r->z->G * H, nr = lstm__kernels_get(r->isa)->nr;
+    const lstm__kernels *ks = lstm__kernels_get(r->isa);
+    const int64_t H = r->z->H, GH = r->z->G * H, nr = ks->nr;
     const int64_t u0 = r->gate_panels * part / parts * nr,
                   e = r->gate_panels * (part + 1) / parts * nr, u1 = e < H ? e : H;
     if (u0 >= u1) return;
@@ -77,7 +78,6 @@ static void unit_part(void *ctx, int part, int parts)
     a.bias += u0;
     if (a.P) a.P += u0;
     if (a.rbh) a.rbh += u0;
-    const lstm__kernels *ks = lstm__kernels_get(r->isa);
     for (int64_t b = 0; b < r->nb; b++) {
         const float *hp = r->h + b * H + u0;
         float *hn = r->hn + b * H + u0;
