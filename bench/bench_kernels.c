@@ -132,9 +132,43 @@ static void setup_openblas(char **argv, int isa)
     /* No /proc: run as we are (OpenBLAS with its own choice, said in the header). */
 }
 
+/* --shape M,N,K: that one product, ours against OpenBLAS and the FMA peak. */
+static int one_shape(int isa, int M, int N, int K, int rounds, double budget)
+{
+    const lstm__kernels *ks = lstm__kernels_get(isa);
+    const size_t wb = sizeof(float) * lstm__pack_floats_isa(isa, K, N);
+    float *A = malloc(sizeof(float) * (size_t)M * K), *W = malloc(sizeof(float) * (size_t)N * K);
+    float *Bp = malloc(wb), *C = malloc(sizeof(float) * (size_t)M * N);
+    if (!A || !W || !Bp || !C) {
+        fprintf(stderr, "bench_kernels: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < (size_t)M * K; i++) A[i] = (float)(i % 17) / 17.0f - 0.5f;
+    for (size_t i = 0; i < (size_t)N * K; i++) W[i] = (float)(i % 23) / 230.0f - 0.05f;
+    lstm__pack_wt_isa(isa, Bp, W, N, K);
+    shape s = {isa, M, N, K, A, W, Bp, C};
+    peak_job pj = {ks, 0};
+    double ours = 1e30, blas = 1e30, peak = 0;
+    for (int r = 0; r < rounds; r++) {
+        double t = time_calls(run_peak, &pj, budget);
+        if (pj.flops / t > peak) peak = pj.flops / t;
+        t = time_calls(run_ours, &s, budget);
+        if (t < ours) ours = t;
+        t = time_calls(run_blas, &s, budget);
+        if (t < blas) blas = t;
+    }
+    const double fl = 2.0 * M * N * K;
+    printf("M %d N %d K %d: ours %.1f GFLOP/s (%.0f%% of the %.1f peak), OpenBLAS %.1f, "
+           "ours / OpenBLAS %.2f\n",
+           M, N, K, fl / ours * 1e-9, 100.0 * fl / ours / peak, peak * 1e-9, fl / blas * 1e-9,
+           blas / ours);
+    free(A), free(W), free(Bp), free(C);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    int rounds = 7, quick = 0;
+    int rounds = 7, quick = 0, sM = 0, sN = 0, sK = 0;
     const char *json = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
@@ -143,8 +177,12 @@ int main(int argc, char **argv)
             quick = 1;
         else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
             json = argv[++i];
+        else if (strcmp(argv[i], "--shape") == 0 && i + 1 < argc &&
+                 sscanf(argv[i + 1], "%d,%d,%d", &sM, &sN, &sK) == 3 && sM > 0 && sN > 0 && sK > 0)
+            i++;
         else {
-            fprintf(stderr, "usage: bench_kernels [--rounds N] [--quick] [--json FILE]\n");
+            fprintf(stderr,
+                    "usage: bench_kernels [--rounds N] [--quick] [--json FILE] [--shape M,N,K]\n");
             return 2;
         }
     }
@@ -180,6 +218,7 @@ int main(int argc, char **argv)
            openblas_get_config(), openblas_get_corename(),
            getenv("OPENBLAS_CORETYPE") ? getenv("OPENBLAS_CORETYPE") : "(not set)",
            openblas_get_num_threads());
+    if (sM) return one_shape(isa, sM, sN, sK, rounds, budget);
 
     static const int Ms[] = {1, 4, 8, 32}, Hs[] = {256, 512, 768, 1024};
     enum { NM = sizeof Ms / sizeof Ms[0], NH = sizeof Hs / sizeof Hs[0] };

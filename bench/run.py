@@ -8,7 +8,14 @@ ratios (onnxruntime / ours, PyTorch / ours) and peak RSS. Results are kept per k
 a run replaces its own kind's results and leaves the others, then rewrites bench/README.md
 with every kind side by side, and plots this run's sweeps to bench/sweeps.png.
 
-    /usr/bin/python3 bench/run.py [--quick]
+    /usr/bin/python3 bench/run.py [--quick] [--as-avx2]
+
+--as-avx2, on an AVX-512 machine with CPUID faulting (flag cpuid_fault): every engine runs as on
+an AVX2-only CPU. build/bench/libcpuid_avx2.so is preloaded into each process and hides
+AVX-512 from CPUID (onnxruntime's MLAS and PyTorch take their AVX2 kernels), LSTM_ISA=avx2
+caps this library, OPENBLAS_CORETYPE=Haswell OpenBLAS and GLIBC_TUNABLES glibc's string
+functions. Results are kept as kind "avx512-as-avx2": the same instruction set as an AVX2-only
+CPU, not its microarchitecture (caches, memory, clocks).
 
 Needs: a build in build/ (meson setup build && ninja -C build), python3-torch, python3-onnx,
 python3-matplotlib, node + npm (onnxruntime-node is installed into bench/node_modules with
@@ -38,15 +45,45 @@ MODELS = os.path.join(HERE, "models")
 OURS = os.path.join(ROOT, "build", "bench", "bench_ours")
 
 
+SHIM = os.path.join(ROOT, "build", "bench", "libcpuid_avx2.so")
+GLIBC_NO_AVX512 = "glibc.cpu.hwcaps=" + ",".join(
+    "-AVX512" + f for f in ("F", "CD", "BW", "DQ", "VL", "ER", "PF"))
+
+
+def as_avx2():
+    """Makes every process started from here see an AVX2-only CPU (--as-avx2)."""
+    flags = cpu_flags()
+    if "avx512f" not in flags:
+        sys.exit("--as-avx2: this CPU has no AVX-512 to hide; run without it")
+    if "cpuid_fault" not in flags:
+        sys.exit("--as-avx2: this CPU or hypervisor has no CPUID faulting (flag cpuid_fault)")
+    if not os.path.exists(SHIM):
+        sys.exit("--as-avx2: %s is missing (ninja -C build)" % SHIM)
+    pre = os.environ.get("LD_PRELOAD")
+    os.environ.update({"LD_PRELOAD": SHIM + (" " + pre if pre else ""), "LSTM_ISA": "avx2",
+                       "OPENBLAS_CORETYPE": "Haswell", "GLIBC_TUNABLES": GLIBC_NO_AVX512,
+                       "LSTM_BENCH_CPUID": "masked (no AVX-512)"})
+    probe = subprocess.run([os.path.join(ROOT, "build", "bench", "cpuid_probe")],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        sys.exit("--as-avx2: the shim did not hide AVX-512: " + probe.stdout.strip())
+
+
+def cpu_flags():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith(("flags", "Features")):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
 
 
 def setup():
-    if not os.path.exists(OURS):
-        if not os.path.exists(os.path.join(ROOT, "build", "build.ninja")):
-            sh(["meson", "setup", "build"], cwd=ROOT)
-        sh(["ninja", "-C", "build"], cwd=ROOT)
+    if not os.path.exists(os.path.join(ROOT, "build", "build.ninja")):
+        sh(["meson", "setup", "build"], cwd=ROOT)
+    sh(["ninja", "-C", "build"], cwd=ROOT)
     if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
         env = dict(os.environ, ONNXRUNTIME_NODE_INSTALL="skip")
         sh(["npm", "install", "--no-audit", "--no-fund", "--no-package-lock", "--prefix", HERE,
@@ -99,11 +136,7 @@ def kernels():
     m = re.search(r"kernels:\s*(\S+)", out)
     if m:
         return m.group(1), "lstm-run --version"
-    flags = set()
-    for line in open("/proc/cpuinfo"):
-        if line.startswith(("flags", "Features")):
-            flags = set(line.split(":", 1)[1].split())
-            break
+    flags = cpu_flags()
     isa = ("avx512" if {"avx512f", "avx512dq"} <= flags else
            "avx2" if {"avx2", "fma"} <= flags else "portable")
     cap = os.environ.get("LSTM_ISA")
@@ -113,14 +146,11 @@ def kernels():
 
 
 def machine_kind(info):
-    flags = set()
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-                break
+    flags = cpu_flags()
     kind = ("avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else
             platform.machine())
+    if info.get("cpuid"):
+        return kind + "-as-avx2"
     if info["LSTM_ISA"]:
         kind += "+LSTM_ISA=" + info["LSTM_ISA"]
     return kind
@@ -131,7 +161,8 @@ def machine():
     return {"date": datetime.date.today().isoformat(), "cpu": cpu_model(),
             "cores": os.cpu_count(), "arch": platform.machine(), "kernels": k,
             "kernels_from": source, "LSTM_ISA": os.environ.get("LSTM_ISA"),
-            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")}
+            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+            "cpuid": os.environ.get("LSTM_BENCH_CPUID")}
 
 
 def main():
@@ -139,22 +170,30 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer runs and rounds")
-    QUICK = ap.parse_args().quick
+    ap.add_argument("--rounds", type=int, default=9,
+                    help="alternating rounds of this library and onnxruntime (default 9)")
+    ap.add_argument("--as-avx2", action="store_true",
+                    help="hide AVX-512 from every engine (CPUID faulting; see above)")
+    args = ap.parse_args()
+    QUICK = args.quick
     setup()
+    if args.as_avx2:
+        as_avx2()
     info = machine()
-    print("%s (%d cores), kernels %s (from %s), OPENBLAS_CORETYPE=%s" % (
+    info["rounds"] = 1 if QUICK else max(1, args.rounds)
+    print("%s (%d cores), kernels %s (from %s), OPENBLAS_CORETYPE=%s, CPUID %s" % (
         info["cpu"], info["cores"], info["kernels"], info["kernels_from"],
-        info["OPENBLAS_CORETYPE"] or "(not set)"), flush=True)
+        info["OPENBLAS_CORETYPE"] or "(not set)", info["cpuid"] or "as is"), flush=True)
     engines = ["ours", "onnxruntime", "pytorch"]
     results = {}
     for cfg in FIVE + BATCH_SWEEP + HIDDEN_SWEEP:
         path = export(cfg)
         for threads in (1, 2):
             # The machines are noisy, in bursts of seconds: this library and onnxruntime
-            # alternate over nine short rounds and each keeps the median of its round medians
-            # (PyTorch runs once).
+            # alternate over short rounds (nine unless --rounds) and each keeps the median of
+            # its round medians (PyTorch runs once).
             rounds = {e: [] for e in engines}
-            for _ in range(1 if QUICK else 9):
+            for _ in range(1 if QUICK else max(1, args.rounds)):
                 for e in ("ours", "onnxruntime"):
                     rounds[e].append(measure(e, cfg, path, threads))
             rounds["pytorch"].append(measure("pytorch", cfg, path, threads))
@@ -193,6 +232,8 @@ def main():
 KIND_TITLES = {"avx512": "AVX-512 machine",
                "avx512+LSTM_ISA=avx2": "AVX-512 machine, this library on its AVX2 kernels "
                                        "(LSTM_ISA=avx2; onnxruntime and PyTorch on AVX-512)",
+               "avx512-as-avx2": "AVX-512 machine seen as AVX2-only (run.py --as-avx2: AVX-512 "
+                                 "hidden from CPUID; every engine on its AVX2 kernels)",
                "avx2": "AVX2-only machine"}
 
 
@@ -245,7 +286,7 @@ def write_report(kinds):
         sections.append("""## %s
 
 Measured %s on %s (%d cores, %s), kernels: %s (from %s), LSTM_ISA=%s,
-OPENBLAS_CORETYPE=%s.
+OPENBLAS_CORETYPE=%s, CPUID %s, %s alternating rounds.
 
 ### The five configurations
 
@@ -260,7 +301,9 @@ OPENBLAS_CORETYPE=%s.
 %s
 """ % (KIND_TITLES.get(k, k), info["date"], info["cpu"], info["cores"], info["arch"],
            info["kernels"], info["kernels_from"], info["LSTM_ISA"] or "(not set)",
-           info["OPENBLAS_CORETYPE"] or "(not set)", table(results, FIVE),
+           info["OPENBLAS_CORETYPE"] or "(not set)", info.get("cpuid") or "as is",
+           info.get("rounds", 9),
+           table(results, FIVE),
            table(results, BATCH_SWEEP), table(results, HIDDEN_SWEEP)))
     with open(os.path.join(HERE, "README.md"), "w") as f:
         f.write("""# Benchmarks
@@ -270,10 +313,19 @@ library (in-process, `bench/bench_ours.c`), onnxruntime (npm onnxruntime-node, C
 provider) and PyTorch (Debian python3-torch, the module the model was exported from) on the
 same float32 models (PyTorch exports, opset 14, `bench/configs.py`), each in its own process:
 one warm-up run, then the median of N timed runs; this library and onnxruntime alternate over
-nine such rounds and each reports the median of its round medians (PyTorch runs one round).
+such rounds (nine, or `--rounds N`; each kind below gives its count) and each reports the
+median of its round medians (PyTorch runs one round).
 Ratios above 1 mean this library is faster. "Best rounds" compares each engine's fastest round
 median (the least disturbed by other load on the machine); every round's median is in
 `bench/results.json`.
+`--as-avx2` (on an AVX-512 machine whose kernel offers CPUID faulting, flag `cpuid_fault`)
+runs every engine as on an AVX2-only CPU: `build/bench/libcpuid_avx2.so` is preloaded into each
+process and hides AVX-512 and AMX from CPUID, so that onnxruntime's MLAS and PyTorch take their
+AVX2 kernels (checked under perf: onnxruntime's hot instructions turn from zmm to ymm, and its
+LSTM H = 512 batch 32 takes 1.5-1.9x as long); `LSTM_ISA=avx2`, `OPENBLAS_CORETYPE=Haswell`
+and `GLIBC_TUNABLES` do the same for this library, OpenBLAS and glibc, and
+`build/bench/cpuid_probe` checks the shim before the run. That is an AVX2-only CPU's
+instruction set, not its caches, memory or clocks.
 Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
 noisy: compare ratios from one run, not absolute times across runs. `bench/threads.py` compares
 this library's 1 and 2 threads within one process (`bench/bench_pair.c`), pair by pair. Each

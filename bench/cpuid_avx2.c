@@ -1,0 +1,115 @@
+/* LD_PRELOAD shim for benchmarks: the process sees an AVX2-only CPU.
+ *
+ * With CPUID faulting (Linux arch_prctl ARCH_SET_CPUID, flag cpuid_fault in /proc/cpuinfo),
+ * every CPUID instruction traps; the SIGSEGV handler runs the real CPUID, clears the AVX-512
+ * and AMX feature bits and steps over the instruction. Code that reads CPUID after this
+ * starts (onnxruntime's MLAS and cpuinfo, loaded by Node.js later; PyTorch's) then takes its
+ * AVX2 + FMA paths. Libraries linked to the program, glibc included, may have read CPUID in
+ * their own constructors before: cap them with their settings (LSTM_ISA, OPENBLAS_CORETYPE,
+ * GLIBC_TUNABLES; bench/run.py --as-avx2 sets all three). The setting is per thread and
+ * inherited by threads created later.
+ * Other SIGSEGV handlers (V8's wasm trap handler) are kept and called for other faults.
+ * x86-64 Linux only. */
+#define _GNU_SOURCE
+#include <asm/prctl.h>
+#include <cpuid.h>
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
+
+static sigaction_fn real_sigaction;
+static struct sigaction app_segv; /* what the program asked for SIGSEGV */
+static int active;
+
+/* POSIX's way to turn dlsym's object pointer into a function pointer. */
+static void find_sigaction(void)
+{
+    *(void **)&real_sigaction = dlsym(RTLD_NEXT, "sigaction");
+}
+
+static long set_cpuid(int on)
+{
+    return syscall(SYS_arch_prctl, ARCH_SET_CPUID, on);
+}
+
+/* Clears what an AVX2-only CPU (AMD Zen 3, say) lacks. */
+static void mask(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    if (leaf == 7 && sub == 0) {
+        r[1] &= ~(1u << 16 | 1u << 17 | 1u << 21 | 1u << 26 | 1u << 27 | 1u << 28 | 1u << 30 |
+                  1u << 31);                                           /* EBX */
+        r[2] &= ~(1u << 1 | 1u << 6 | 1u << 11 | 1u << 12 | 1u << 14); /* ECX */
+        r[3] &= ~(1u << 2 | 1u << 3 | 1u << 8 | 1u << 22 | 1u << 23 | 1u << 24 | 1u << 25);
+    } else if (leaf == 7 && sub == 1) {
+        r[0] &= ~(1u << 4 | 1u << 5 | 1u << 21); /* AVX-VNNI, AVX512_BF16, AMX-FP16 */
+    } else if (leaf == 0xd && sub == 0) {
+        r[0] &= ~(7u << 5 | 3u << 17); /* opmask / ZMM / AMX tile state */
+    }
+}
+
+static void forward(int sig, siginfo_t *info, void *ctx)
+{
+    struct sigaction a = app_segv;
+    if (a.sa_flags & SA_SIGINFO) {
+        a.sa_sigaction(sig, info, ctx);
+    } else if (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN) {
+        a.sa_handler(sig);
+    } else { /* default: fault again without us */
+        struct sigaction d;
+        memset(&d, 0, sizeof d);
+        d.sa_handler = SIG_DFL;
+        real_sigaction(SIGSEGV, &d, NULL);
+    }
+}
+
+static void on_segv(int sig, siginfo_t *info, void *ctx)
+{
+    ucontext_t *uc = ctx;
+    greg_t *g = uc->uc_mcontext.gregs;
+    const unsigned char *ip = (const unsigned char *)g[REG_RIP];
+    if (info->si_code != SI_KERNEL || ip[0] != 0x0f || ip[1] != 0xa2) {
+        forward(sig, info, ctx);
+        return;
+    }
+    uint32_t leaf = (uint32_t)g[REG_RAX], sub = (uint32_t)g[REG_RCX], r[4];
+    set_cpuid(1);
+    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+    set_cpuid(0);
+    mask(leaf, sub, r);
+    g[REG_RAX] = r[0];
+    g[REG_RBX] = r[1];
+    g[REG_RCX] = r[2];
+    g[REG_RDX] = r[3];
+    g[REG_RIP] += 2;
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+    if (!real_sigaction) find_sigaction();
+    if (sig != SIGSEGV || !active) return real_sigaction(sig, act, old);
+    if (old) *old = app_segv;
+    if (act) app_segv = *act;
+    return 0;
+}
+
+__attribute__((constructor)) static void start(void)
+{
+    find_sigaction();
+    struct sigaction a;
+    memset(&a, 0, sizeof a);
+    a.sa_sigaction = on_segv;
+    a.sa_flags = SA_SIGINFO | SA_NODEFER;
+    if (!real_sigaction || real_sigaction(SIGSEGV, &a, &app_segv) != 0) _exit(3);
+    if (set_cpuid(0) != 0) { /* no CPUID faulting: a benchmark must not run as it was */
+        static const char msg[] = "cpuid_avx2: this CPU or kernel has no CPUID faulting\n";
+        if (write(2, msg, sizeof msg - 1) < 0) _exit(3);
+        _exit(3);
+    }
+    active = 1;
+}
