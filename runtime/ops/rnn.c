@@ -203,16 +203,19 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
     }
     /* Two directions and a helper thread: each direction on its own thread (no per-step
     ** hand-off), at the cost of a second copy of the per-direction slots. Split rows only when
-    ** each thread gets 8 or more: below that a step is bound by reading R, which sharing the
-    ** step shares out. Measured at 2 threads, LSTM H = 256, T = 100, rows vs column panels:
-    ** B = 4 4.9 vs 2.4 ms, B = 8 6-7 vs 4.4-6.9, B = 16 6.9-7.3 vs 9-13, B = 32 18 vs 21;
-    ** H = 512, B = 32: 40 vs 43 ms. Sharing by units instead (whole processes, 10 pairs): B = 16
-    ** 1.22x, B = 32 1.68x, H = 512 B = 32 1.16x the time of rows. */
+    ** each thread gets a whole row tile of the kernel set (8 AVX-512, 4 others): below that a
+    ** step is bound by reading R, which sharing the step shares out. Measured at 2 threads,
+    ** LSTM H = 256, T = 100, AVX-512, rows vs column panels: B = 4 4.9 vs 2.4 ms, B = 8 6-7
+    ** vs 4.4-6.9, B = 16 6.9-7.3 vs 9-13, B = 32 18 vs 21; H = 512, B = 32: 40 vs 43 ms.
+    ** Sharing by units instead (whole processes, 10 pairs): B = 16 1.22x, B = 32 1.68x, H = 512
+    ** B = 32 1.16x the time of rows. AVX2 (4-row tiles), B = 8: units 1.17-1.19x the time of
+    ** rows (16 pairs; AVX-512 there 1.02x). */
     const int nt = lstm__workers_count(k->workers);
-    pl->par = nt < 2                 ? RNN_PAR_NONE
-              : D == 2               ? RNN_PAR_DIRS
-              : B >= 8 * (int64_t)nt ? RNN_PAR_ROWS
-                                     : RNN_PAR_NONE;
+    const int64_t tile = lstm__kernels_get(lstm__isa())->mr; /* rows each thread needs */
+    pl->par = nt < 2                    ? RNN_PAR_NONE
+              : D == 2                  ? RNN_PAR_DIRS
+              : B >= tile * (int64_t)nt ? RNN_PAR_ROWS
+                                        : RNN_PAR_NONE;
     const int force = forced_split();
     if (nt >= 2 && force == RNN_PAR_NONE) pl->par = RNN_PAR_NONE;
     if (nt >= 2 && force == RNN_PAR_ROWS && B >= nt) pl->par = RNN_PAR_ROWS;
