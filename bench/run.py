@@ -327,9 +327,13 @@ and `GLIBC_TUNABLES` do the same for this library, OpenBLAS and glibc, and
 `build/bench/cpuid_probe` checks the shim before the run. That is an AVX2-only CPU's
 instruction set, not its caches, memory or clocks.
 Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
-noisy: compare ratios from one run, not absolute times across runs. `bench/threads.py` compares
-this library's 1 and 2 threads within one process (`bench/bench_pair.c`), pair by pair. Each
-kind of machine keeps its own results; a run replaces those of the kind it runs on.
+noisy: compare ratios from one run, not absolute times across runs. On the shared VMs here a
+whole process is often 1.3-1.5x slower than the next one of the same engine and model, for
+onnxruntime and this library alike, while a register-only FMA loop keeps its speed (caches
+shared with other tenants, it seems); more rounds (`--rounds`) steady the medians.
+`bench/threads.py` compares this library's 1 and 2 threads within one process
+(`bench/bench_pair.c`), pair by pair. Each kind of machine keeps its own results; a run
+replaces those of the kind it runs on.
 
 ## onnxruntime / ours, every kind of machine
 
