@@ -132,22 +132,32 @@ static void setup_openblas(char **argv, int isa)
     /* No /proc: run as we are (OpenBLAS with its own choice, said in the header). */
 }
 
+/* A (M x K) and W (N x K) with fixed values, W packed for the set, C (M x N): all or none
+** (0 and a message when out of memory). */
+static int operands(int isa, int M, int N, int K, float **A, float **W, float **Bp, float **C)
+{
+    *A = malloc(sizeof(float) * (size_t)M * K);
+    *W = malloc(sizeof(float) * (size_t)N * K);
+    *Bp = malloc(sizeof(float) * lstm__pack_floats_isa(isa, K, N));
+    *C = malloc(sizeof(float) * (size_t)M * N);
+    if (!*A || !*W || !*Bp || !*C) {
+        free(*A), free(*W), free(*Bp), free(*C);
+        fprintf(stderr, "bench_kernels: out of memory\n");
+        return 0;
+    }
+    for (size_t i = 0; i < (size_t)M * K; i++) (*A)[i] = (float)(i % 17) / 17.0f - 0.5f;
+    for (size_t i = 0; i < (size_t)N * K; i++) (*W)[i] = (float)(i % 23) / 230.0f - 0.05f;
+    lstm__pack_wt_isa(isa, *Bp, *W, N, K);
+    return 1;
+}
+
 /* --shape M,N,K: that one product, ours against OpenBLAS and the FMA peak. */
 static int one_shape(int isa, int M, int N, int K, int rounds, double budget)
 {
-    const lstm__kernels *ks = lstm__kernels_get(isa);
-    const size_t wb = sizeof(float) * lstm__pack_floats_isa(isa, K, N);
-    float *A = malloc(sizeof(float) * (size_t)M * K), *W = malloc(sizeof(float) * (size_t)N * K);
-    float *Bp = malloc(wb), *C = malloc(sizeof(float) * (size_t)M * N);
-    if (!A || !W || !Bp || !C) {
-        fprintf(stderr, "bench_kernels: out of memory\n");
-        return 1;
-    }
-    for (size_t i = 0; i < (size_t)M * K; i++) A[i] = (float)(i % 17) / 17.0f - 0.5f;
-    for (size_t i = 0; i < (size_t)N * K; i++) W[i] = (float)(i % 23) / 230.0f - 0.05f;
-    lstm__pack_wt_isa(isa, Bp, W, N, K);
+    float *A, *W, *Bp, *C;
+    if (!operands(isa, M, N, K, &A, &W, &Bp, &C)) return 1;
     shape s = {isa, M, N, K, A, W, Bp, C};
-    peak_job pj = {ks, 0};
+    peak_job pj = {lstm__kernels_get(isa), 0};
     double ours = 1e30, blas = 1e30, peak = 0;
     for (int r = 0; r < rounds; r++) {
         double t = time_calls(run_peak, &pj, budget);
@@ -232,18 +242,12 @@ int main(int argc, char **argv)
     for (int h = 0; h < NH; h++) {
         const int H = Hs[h], N = 4 * H, K = H, Mmax = Ms[NM - 1];
         wbytes[h] = sizeof(float) * lstm__pack_floats_isa(isa, K, N);
-        A[h] = malloc(sizeof(float) * (size_t)Mmax * K);
-        W[h] = malloc(sizeof(float) * (size_t)N * K);
-        Bp[h] = malloc(wbytes[h]);
-        C[h] = malloc(sizeof(float) * (size_t)Mmax * N);
+        if (!operands(isa, Mmax, N, K, &A[h], &W[h], &Bp[h], &C[h])) return 1;
         cdst[h] = malloc(wbytes[h]);
-        if (!A[h] || !W[h] || !Bp[h] || !C[h] || !cdst[h]) {
+        if (!cdst[h]) {
             fprintf(stderr, "bench_kernels: out of memory\n");
             return 1;
         }
-        for (size_t i = 0; i < (size_t)Mmax * K; i++) A[h][i] = (float)(i % 17) / 17.0f - 0.5f;
-        for (size_t i = 0; i < (size_t)N * K; i++) W[h][i] = (float)(i % 23) / 230.0f - 0.05f;
-        lstm__pack_wt_isa(isa, Bp[h], W[h], N, K);
         copy_gbs[h] = 0;
         for (int m = 0; m < NM; m++) ours[h][m] = blas[h][m] = 1e30;
     }

@@ -193,7 +193,7 @@ def main():
             # alternate over short rounds (nine unless --rounds) and each keeps the median of
             # its round medians (PyTorch runs once).
             rounds = {e: [] for e in engines}
-            for _ in range(1 if QUICK else max(1, args.rounds)):
+            for _ in range(info["rounds"]):
                 for e in ("ours", "onnxruntime"):
                     rounds[e].append(measure(e, cfg, path, threads))
             rounds["pytorch"].append(measure("pytorch", cfg, path, threads))
