@@ -4,11 +4,14 @@
 ** half_pixel_symmetric) and Upsample (7: scales attribute; 9: scales input). The arithmetic
 ** follows onnxruntime's CPU kernel where the spec leaves it open: output sizes and source
 ** coordinates in float32 (nearest's ties depend on them), Resize 10 / Upsample nearest rounding
-** up on shrinking axes and down otherwise, linear coordinates clamped into the input.
+** up on shrinking axes and down otherwise, linear coordinates clamped into the input, an axis
+** of scale 1 copied whatever the coordinate mode (tf_half_pixel_for_nn would shift it by half an
+** element, tf_crop_and_resize crop it).
 ** Separable: one pass per axis that changes, each output index reading 1, 2 or 4 input indices
-** (nearest, linear, cubic) with weights from a table built per run. Nearest copies elements of
-** any type; linear and cubic take float types (float16 / bfloat16 through float32). Refused:
-** antialias = 1, linear and cubic on integer and bool data.
+** (nearest, linear, cubic; antialias: the filter's window, stretched by 1 / scale when an axis
+** shrinks) with weights from a table built per run. Nearest copies elements of any type; linear
+** and cubic take float types (float16 / bfloat16 through float32). Refused: linear and cubic on
+** integer and bool data.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -135,10 +138,7 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
         lstm__attr_int(g, n, "antialias", 0, &anti, d) ||
         lstm__attr_ints(g, n, "axes", p->axes, LSTM__MAX_RANK, &p->n_axes, d))
         return d->code;
-    if (anti)
-        return lstm__errf(d, LSTM_EUNSUPPORTED,
-                          "%s: antialias = %lld is not implemented (only 0, no anti-aliasing)",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)anti);
+    p->antialias = anti != 0 && p->mode != LSTM__RS_NEAREST; /* nearest has no filter */
     return LSTM_OK;
 }
 
@@ -327,7 +327,8 @@ static int64_t clamp(int64_t i, int64_t n)
 static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st, int a, int64_t in,
                      int64_t out, tap *t)
 {
-    const int nt = st->taps;
+    const int nt = p->mode == LSTM__RS_NEAREST ? 1 : p->mode == LSTM__RS_LINEAR ? 2 : 4;
+    if (st->scale[a] == 1.0f) return 1; /* as onnxruntime: no coordinate transformation */
     const float fin = (float)in, fout = (float)out;
     int same = in == out;
     for (int64_t o = 0; o < out; o++, t += nt) {
@@ -364,6 +365,66 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
     return same;
 }
 
+/* Antialias: the linear (triangle) or cubic filter over a window of input indices around the
+** source coordinate, stretched by 1 / scale on a shrinking axis, its weights normalized to sum
+** 1 (float32, as onnxruntime computes them; indices outside the input read the edge unless
+** exclude_outside drops them). nt is the window (prepare's aa_window). An axis whose size does
+** not change is copied (onnxruntime does not filter it). */
+static int make_taps_aa(const lstm__resize_params *p, const lstm__resize_state *st, int a,
+                        int64_t in, int64_t out, int nt, tap *t)
+{
+    if (in == out) return 1; /* as onnxruntime */
+    const float rs = st->scale[a], sc = 1.0f / rs, fin = (float)in, fout = (float)out;
+    const float half = p->mode == LSTM__RS_LINEAR ? 1.0f : 2.0f;
+    const float support = sc >= 1.0f ? half * sc : half, inv = sc >= 1.0f ? 1.0f / sc : 1.0f;
+    const float A = p->cubic_a;
+    for (int64_t o = 0; o < out; o++, t += nt) {
+        const float center = 0.5f + source(p, st, a, (float)o, fout, fin);
+        if (p->coord == LSTM__RS_TF_CROP_AND_RESIZE &&
+            (center - 0.5f < 0 || center - 0.5f > fin - 1)) {
+            for (int i = 0; i < nt; i++) t[i] = (tap){-1, 0.0};
+            continue;
+        }
+        int64_t lo = (int64_t)floorf(center - support + 0.5f),
+                hi = (int64_t)floorf(center + support + 0.5f);
+        hi = lo + (hi - lo < 0 ? 0 : hi - lo > nt ? nt : hi - lo);
+        if (p->exclude_outside) {
+            lo = lo < 0 ? 0 : lo > in ? in : lo;
+            hi = hi < 0 ? 0 : hi > in ? in : hi;
+        }
+        float total = 0.0f;
+        int k = 0;
+        for (int64_t j = lo; j < hi; j++, k++) {
+            float x = ((float)j - center + 0.5f) * inv;
+            x = x < 0 ? -x : x;
+            float f = 0.0f;
+            if (p->mode == LSTM__RS_LINEAR)
+                f = x < 1.0f ? 1.0f - x : 0.0f;
+            else if (x < 1.0f)
+                f = ((A + 2.0f) * x - (A + 3.0f)) * x * x + 1;
+            else if (x < 2.0f)
+                f = (((x - 5.0f) * x + 8.f) * x - 4.f) * A;
+            total += f;
+            if (k < nt) t[k] = (tap){clamp(j, in), f};
+        }
+        const float norm = total == 0.0f ? 1.0f : 1.0f / total;
+        for (int i = 0; i < nt; i++)
+            t[i] =
+                i < k ? (tap){t[i].idx, (double)((float)t[i].w * norm)} : (tap){clamp(lo, in), 0.0};
+    }
+    return 0;
+}
+
+/* Taps per output index of axis a: the filter's window with antialias, else 1, 2 or 4. */
+static int window(const lstm__resize_params *p, const lstm__resize_state *st, int a)
+{
+    if (p->mode == LSTM__RS_NEAREST) return 1;
+    if (!p->antialias) return p->mode == LSTM__RS_LINEAR ? 2 : 4;
+    const float sc = 1.0f / st->scale[a], half = p->mode == LSTM__RS_LINEAR ? 1.0f : 2.0f;
+    const float support = sc >= 1.0f ? half * sc : half;
+    return support < 1e6f ? (int)ceilf(support) * 2 + 1 : -1;
+}
+
 static int prepare(lstm__kctx *k)
 {
     const lstm__resize_params *p = k->params;
@@ -387,7 +448,6 @@ static int prepare(lstm__kctx *k)
     if (out_shape(k, st, x, dims)) return k->d->code;
     int rc = lstm__rt_set(k, k->out[0], x->dtype, r, dims);
     if (rc || !k->out[0]->nelem) return rc;
-    st->taps = p->mode == LSTM__RS_NEAREST ? 1 : p->mode == LSTM__RS_LINEAR ? 2 : 4;
     st->convert = p->mode != LSTM__RS_NEAREST &&
                   (x->dtype == LSTM_DT_FLOAT16 || x->dtype == LSTM_DT_BFLOAT16);
     lstm__rt fill = {.dtype = x->dtype, .data = st->fill};
@@ -415,7 +475,11 @@ static int prepare(lstm__kctx *k)
         const int a = order[i];
         st->pass[i] = a;
         st->tap_off[i] = off;
-        off += ((size_t)dims[a] * (size_t)st->taps * sizeof(tap) + 63) & ~(size_t)63;
+        st->taps[i] = window(p, st, a);
+        if (st->taps[i] < 0)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: scale %g of axis %d is too small to filter",
+                              lstm__klabel(k), (double)st->scale[a], a);
+        off += ((size_t)dims[a] * (size_t)st->taps[i] * sizeof(tap) + 63) & ~(size_t)63;
         cur[a] = dims[a];
         const size_t elems = (size_t)lstm__dims_count(r, cur);
         if (elems > most) most = elems;
@@ -493,7 +557,9 @@ static int run(lstm__kctx *k)
     int todo[LSTM__MAX_RANK], n = 0;
     for (int i = 0; i < st->n_pass; i++) {
         const int a = st->pass[i];
-        if (!make_taps(p, st, a, x->dims[a], y->dims[a], (tap *)(sc + st->tap_off[i])))
+        tap *t = (tap *)(sc + st->tap_off[i]);
+        if (!(p->antialias ? make_taps_aa(p, st, a, x->dims[a], y->dims[a], st->taps[i], t)
+                           : make_taps(p, st, a, x->dims[a], y->dims[a], t)))
             todo[n++] = i;
     }
     if (!n) { /* every axis maps onto itself */
@@ -521,9 +587,11 @@ static int run(lstm__kctx *k)
         if (nearest)
             pass_copy(src, dst, outer, cur[a], y->dims[a], inner, t, es, st->fill);
         else if (f64)
-            pass_f64(src, dst, outer, cur[a], y->dims[a], inner, t, st->taps, p->extrapolation);
+            pass_f64(src, dst, outer, cur[a], y->dims[a], inner, t, st->taps[todo[i]],
+                     p->extrapolation);
         else
-            pass_f32(src, dst, outer, cur[a], y->dims[a], inner, t, st->taps, p->extrapolation);
+            pass_f32(src, dst, outer, cur[a], y->dims[a], inner, t, st->taps[todo[i]],
+                     p->extrapolation);
         cur[a] = y->dims[a];
         src = dst;
         which ^= 1;

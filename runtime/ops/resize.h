@@ -29,7 +29,7 @@ enum { LSTM__RS_STRETCH, LSTM__RS_NOT_LARGER, LSTM__RS_NOT_SMALLER };
 typedef struct lstm__resize_params {
     int upsample; /* the node is Upsample */
     int mode, coord, nearest, policy;
-    int exclude_outside;
+    int exclude_outside, antialias;
     float cubic_a, extrapolation;
     int n_scales; /* Upsample 7: the scales attribute */
     float scales[LSTM__MAX_RANK];
@@ -42,7 +42,7 @@ typedef struct lstm__resize_params {
 typedef struct lstm__resize_state {
     float scale[LSTM__MAX_RANK], roi_lo[LSTM__MAX_RANK], roi_hi[LSTM__MAX_RANK];
     int n_pass, pass[LSTM__MAX_RANK]; /* axes resized, in order */
-    int taps;                         /* per output index: 1 (nearest), 2 (linear), 4 (cubic) */
+    int taps[LSTM__MAX_RANK];         /* per output index of each pass's axis */
     int convert;                      /* float16 / bfloat16 interpolated in float32 */
     size_t tap_off[LSTM__MAX_RANK];   /* byte offset of each pass's table in scratch */
     size_t buf_off[2], buf_bytes;     /* the two intermediate tensors */
