@@ -72,6 +72,7 @@ from diff_io import (OrtForm, cast_value, gather, shapes_of, tensor_proto, value
 import diff_ops  # noqa: E402,F401  (registers the entries)
 import diff_ops_conv  # noqa: E402,F401
 import diff_ops_flow  # noqa: E402,F401
+import diff_ops_logic  # noqa: E402,F401
 import diff_ops_misc  # noqa: E402,F401
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
