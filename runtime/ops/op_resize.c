@@ -292,19 +292,27 @@ static float source(const lstm__resize_params *p, const lstm__resize_state *st, 
     }
 }
 
+/* A float index as an integer: NaN as 0, magnitudes past 2^50 saturated (the callers clamp into
+** the axis), so that no conversion overflows. */
+static int64_t to_index(float v)
+{
+    const float big = 1125899906842624.0f; /* 2^50 */
+    return v != v ? 0 : v < -big ? -(int64_t)big : v > big ? (int64_t)big : (int64_t)v;
+}
+
 static int64_t nearest_index(int mode, float x, int shrink)
 {
     switch (mode) {
     case LSTM__RS_SIMPLE:
-        return shrink ? (int64_t)ceilf(x) : (int64_t)x;
+        return to_index(shrink ? ceilf(x) : x);
     case LSTM__RS_PREFER_CEIL:
-        return (int64_t)roundf(x);
+        return to_index(roundf(x));
     case LSTM__RS_FLOOR:
-        return (int64_t)floorf(x);
+        return to_index(floorf(x));
     case LSTM__RS_CEIL:
-        return (int64_t)ceilf(x);
+        return to_index(ceilf(x));
     default: /* round_prefer_floor */
-        return x == (float)(int64_t)x + 0.5f ? (int64_t)floorf(x) : (int64_t)roundf(x);
+        return x == (float)to_index(x) + 0.5f ? to_index(floorf(x)) : to_index(roundf(x));
     }
 }
 
@@ -333,7 +341,7 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
     int same = in == out;
     for (int64_t o = 0; o < out; o++, t += nt) {
         const float x = source(p, st, a, (float)o, fout, fin);
-        if (p->coord == LSTM__RS_TF_CROP_AND_RESIZE && (x < 0 || x > fin - 1)) {
+        if (p->coord == LSTM__RS_TF_CROP_AND_RESIZE && !(x >= 0 && x <= fin - 1)) {
             for (int i = 0; i < nt; i++) t[i] = (tap){-1, 0.0};
             same = 0;
             continue;
@@ -342,7 +350,7 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
             t[0] = (tap){clamp(nearest_index(p->nearest, x, st->scale[a] < 1.0f), in), 1.0};
         } else if (p->mode == LSTM__RS_LINEAR) {
             const float c = x < 0 ? 0 : x > fin - 1 ? fin - 1 : x;
-            const int64_t i1 = clamp((int64_t)c, in), i2 = clamp(i1 + 1, in);
+            const int64_t i1 = clamp(to_index(c), in), i2 = clamp(i1 + 1, in);
             const double d1 = i1 == i2 ? 0.5 : fabsf(c - (float)i1),
                          d2 = i1 == i2 ? 0.5 : fabsf(c - (float)i2);
             t[0] = (tap){i1, d2};
@@ -352,7 +360,7 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
             double w[4], sum = 0;
             cubic_weights((double)(x - f), p->cubic_a, w);
             for (int i = 0; i < 4; i++) {
-                const int64_t j = (int64_t)f - 1 + i;
+                const int64_t j = to_index(f) - 1 + i;
                 if (p->exclude_outside && (j < 0 || j >= in)) w[i] = 0;
                 sum += w[i];
                 t[i] = (tap){clamp(j, in), w[i]};
@@ -381,12 +389,12 @@ static int make_taps_aa(const lstm__resize_params *p, const lstm__resize_state *
     for (int64_t o = 0; o < out; o++, t += nt) {
         const float center = 0.5f + source(p, st, a, (float)o, fout, fin);
         if (p->coord == LSTM__RS_TF_CROP_AND_RESIZE &&
-            (center - 0.5f < 0 || center - 0.5f > fin - 1)) {
+            !(center - 0.5f >= 0 && center - 0.5f <= fin - 1)) {
             for (int i = 0; i < nt; i++) t[i] = (tap){-1, 0.0};
             continue;
         }
-        int64_t lo = (int64_t)floorf(center - support + 0.5f),
-                hi = (int64_t)floorf(center + support + 0.5f);
+        int64_t lo = to_index(floorf(center - support + 0.5f)),
+                hi = to_index(floorf(center + support + 0.5f));
         hi = lo + (hi - lo < 0 ? 0 : hi - lo > nt ? nt : hi - lo);
         if (p->exclude_outside) {
             lo = lo < 0 ? 0 : lo > in ? in : lo;
