@@ -3,10 +3,12 @@
 ** modes; 13: roi and scales optional; 18: axes, keep_aspect_ratio_policy, antialias; 19:
 ** half_pixel_symmetric) and Upsample (7: scales attribute; 9: scales input). The arithmetic
 ** follows onnxruntime's CPU kernel where the spec leaves it open: output sizes and source
-** coordinates in float32 (nearest's ties depend on them), Resize 10 / Upsample nearest rounding
-** up on shrinking axes and down otherwise, linear coordinates clamped into the input, an axis
-** of scale 1 copied whatever the coordinate mode (tf_half_pixel_for_nn would shift it by half an
-** element, tf_crop_and_resize crop it).
+** coordinates in float32, nearest's ties taken within 1e-6 of k + 0.5 (9 / 1.2f = 7.4999995 is
+** one), Resize 10 / Upsample nearest rounding up on shrinking axes and down otherwise, linear
+** coordinates clamped into the input, an axis of scale 1 copied whatever the coordinate mode
+** (tf_half_pixel_for_nn would shift it by half an element, tf_crop_and_resize crop it). Unlike
+** onnxruntime, an output of the input's shape is interpolated when its scales are not 1 (as the
+** spec and PyTorch do; onnxruntime returns the input).
 ** Separable: one pass per axis that changes, each output index reading 1, 2 or 4 input indices
 ** (nearest, linear, cubic; antialias: the filter's window, stretched by 1 / scale when an axis
 ** shrinks) with weights from a table built per run. Nearest copies elements of any type; linear
@@ -305,14 +307,17 @@ static int64_t nearest_index(int mode, float x, int shrink)
     switch (mode) {
     case LSTM__RS_SIMPLE:
         return to_index(shrink ? ceilf(x) : x);
-    case LSTM__RS_PREFER_CEIL:
-        return to_index(roundf(x));
+
     case LSTM__RS_FLOOR:
         return to_index(floorf(x));
     case LSTM__RS_CEIL:
         return to_index(ceilf(x));
-    default: /* round_prefer_floor */
-        return x == (float)to_index(x) + 0.5f ? to_index(floorf(x)) : to_index(roundf(x));
+    default: { /* round_prefer_floor / _ceil: within 1e-6 of k + 0.5 is a tie, as onnxruntime */
+        const float f = floorf(x);
+        if (fabsf(x - (f + 0.5f)) < 1e-6f)
+            return to_index(mode == LSTM__RS_PREFER_CEIL ? f + 1 : f);
+        return to_index(roundf(x));
+    }
     }
 }
 
@@ -376,12 +381,11 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
 /* Antialias: the linear (triangle) or cubic filter over a window of input indices around the
 ** source coordinate, stretched by 1 / scale on a shrinking axis, its weights normalized to sum
 ** 1 (float32, as onnxruntime computes them; indices outside the input read the edge unless
-** exclude_outside drops them). nt is the window (prepare's aa_window). An axis whose size does
-** not change is copied (onnxruntime does not filter it). */
+** exclude_outside drops them). nt is the window (window()). An axis of scale 1 is copied. */
 static int make_taps_aa(const lstm__resize_params *p, const lstm__resize_state *st, int a,
                         int64_t in, int64_t out, int nt, tap *t)
 {
-    if (in == out) return 1; /* as onnxruntime */
+    if (st->scale[a] == 1.0f) return 1;
     const float rs = st->scale[a], sc = 1.0f / rs, fin = (float)in, fout = (float)out;
     const float half = p->mode == LSTM__RS_LINEAR ? 1.0f : 2.0f;
     const float support = sc >= 1.0f ? half * sc : half, inv = sc >= 1.0f ? 1.0f / sc : 1.0f;
