@@ -615,6 +615,100 @@ static void linear_packed_at_load(void **state)
     }
 }
 
+/* Resize and Upsample refuse what they cannot do or what is malformed, naming the node and what
+** was expected; a planned Resize runs again without allocating. */
+static void resize_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24};
+    const float s2[2] = {2, 2}, s3[3] = {1, 2, 2}, neg[2] = {1, -1}, half[2] = {1, 0.5f};
+    const int64_t z2[2] = {4, 6}, zneg[2] = {2, -1};
+    const int32_t i6[6] = {1, 2, 3, 4, 5, 6};
+    const feed scales = {"B", F32, 1, {2}, s2, 8}, sizes = {"C", I64, 1, {2}, z2, 16};
+
+    m = one_at(13, "Resize", "A,,B", 2, (int[]){I32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "cubic");
+    rc = run1(m, (feed[]){{"A", I32, 2, {2, 3}, i6, 24}, scales}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "mode cubic on int32 data is not implemented");
+    tb_free(m);
+
+    m = one_at(13, "Resize", "A,,B,C", 3, (int[]){F32, F32, I64});
+    rc = run1(m, (feed[]){a23, scales, sizes}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "scales and sizes are both given, expected one");
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {3}, s3, 12}, {"C", I64, 1, {0}, z2, 0}}, 3, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "scales has 3 values, expected 2 (the input's rank)");
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, neg, 8}, {"C", I64, 1, {0}, z2, 0}}, 3, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "scale -1 of axis 1, expected > 0");
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {0}, s2, 0}, {"C", I64, 1, {2}, zneg, 16}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "size -1 for axis 1 of 3");
+    tb_free(m);
+
+    m = one_at(13, "Resize", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Resize, opset 13): neither scales nor sizes is given");
+    tb_free(m);
+
+    m = one_at(18, "Resize", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "coordinate_transformation_mode", "half_pixel_symmetric");
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {0}, s2, 0}, {"C", F32, 1, {2}, s2, 8}}, 3, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EMODEL,
+           "attribute 'coordinate_transformation_mode' is 'half_pixel_symmetric', expected "
+           "half_pixel, asymmetric, pytorch_half_pixel, tf_half_pixel_for_nn, align_corners or "
+           "tf_crop_and_resize");
+    tb_free(m);
+
+    m = one_at(19, "Resize", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "coordinate_transformation_mode", "tf_crop_and_resize");
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, s2, 8}, {"C", F32, 1, {2}, s2, 8}}, 3, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "roi has 2 values, expected 4");
+    tb_free(m);
+
+    const int64_t twice[2] = {1, -1};
+    m = one_at(19, "Resize", "A,,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "axes", twice, 2);
+    rc = run1(m, (feed[]){a23, scales}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axes name axis 1 twice");
+    tb_free(m);
+
+    m = one_at(11, "Resize", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, scales}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Resize, opset 11) has 2 inputs, expected 3 to 4");
+    tb_free(m);
+
+    m = one_at(9, "Upsample", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, half, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Upsample, opset 9): scale 0.5 of axis 1, expected >= 1");
+    tb_free(m);
+    m = one_at(10, "Upsample", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, scales}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "Upsample is deprecated from opset 10 (this model imports opset 10)");
+    tb_free(m);
+    m = one_at(7, "Upsample", "A", 1, (int[]){F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "bilinear");
+    tb_attr_floats(m, tb_graph(m)->node[0], "scales", s2, 2);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'mode' is 'bilinear', expected nearest or linear");
+    tb_free(m);
+    m = one_at(7, "Upsample", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'scales' (floats) is required");
+    tb_free(m);
+    m = one_at(6, "Upsample", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Upsample at opset 6 uses an operator version before 7");
+    tb_free(m);
+}
+
 /* Pad, TopK, ArgMax, CumSum, the scatters and the variadic / math ops refuse what they cannot
 ** do, naming the node, the attribute or input, and what was expected. */
 static void misc_refusals(void **state)
@@ -1014,6 +1108,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(resize_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(version_forms),
         cmocka_unit_test(conv_refusals),
