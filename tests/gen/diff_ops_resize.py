@@ -20,10 +20,12 @@ Per axis of input length n, output length m and scale s (float32):
   cubic: taps floor-1 .. floor+2 with Keys' weights (cubic_coeff_a), clamped or, with
     exclude_outside, dropped and the rest renormalized
   separable over the axes (products of the per-axis weights).
+  antialias (18+, linear / cubic): see antialias_matrix (onnxruntime's Pillow-style filter).
 onnxruntime's rules beyond these formulas (measured on onnxruntime-node 1.30, followed here):
   an axis of scale 1 is copied (x_orig = x whatever the mode: tf_half_pixel_for_nn does not
     shift it, tf_crop_and_resize neither crops it nor extrapolates on it);
-  an output of the input's shape is a copy of the input, whatever the scales;
+  an output of the input's shape is a copy of the input, whatever the scales; with antialias
+    an axis whose length does not change is copied;
   round_prefer_floor / round_prefer_ceil take x_orig within 1e-6 of k + 0.5 for a tie (so
     9/1.2f = 7.4999995 rounds up with round_prefer_ceil); floor and ceil have no such zone;
   tf_crop_and_resize with m == 1 and half_pixel_symmetric end in double arithmetic (0.5 is a
@@ -132,6 +134,40 @@ def axis_taps(mode, ctm, nm, m, n, s, roi, a, exclude):
     return [np.clip(tp, 0, n - 1) for tp in taps], w, extra
 
 
+def antialias_matrix(mode, ctm, m, n, s, roi, a, exclude):
+    """One axis with antialias (18+): (m x n weights, extrapolation mask). onnxruntime's (Pillow's)
+    filter: the triangle (linear) or Keys cubic (cubic_coeff_a) over a window of half-width
+    support = 1 or 2 (cubic), stretched by 1/s when shrinking, centred at x_orig + 0.5; taps
+    floor(c - support + .5) .. floor(c + support + .5) - 1; outside [0, n-1] they read the edge
+    element, or with exclude_outside are dropped; weights normalized to sum 1."""
+    xo = coords(ctm, m, n, s, roi)
+    extra = (xo < 0) | (xo > f32(n - 1)) if ctm == "tf_crop_and_resize" else np.zeros(m, bool)
+    inv = f32(1) / f32(s)  # onnxruntime's "scale" (input / output)
+    half_width = f32(1 if mode == "linear" else 2)
+    support = half_width * inv if inv >= 1 else half_width
+    window = int(np.ceil(support)) * 2 + 1
+    stretch = 1.0 / float(inv) if inv >= 1 else 1.0
+    W = np.zeros((m, n))
+    for i in range(m):
+        c = f32(0.5) + xo[i]
+        lo = int(np.floor(c - support + f32(0.5)))
+        hi = lo + min(max(int(np.floor(c + support + f32(0.5))) - lo, 0), window)
+        for j in range(lo, hi):
+            t = abs(float(f32(j) - c + f32(0.5))) * stretch
+            if mode == "linear":
+                w = max(0.0, 1 - t)
+            else:
+                w = ((a + 2) * t - (a + 3)) * t * t + 1 if t < 1 else (((t - 5) * t + 8) * t - 4) * a if t < 2 else 0.0
+            if 0 <= j < n:
+                W[i, j] += w
+            elif not exclude:
+                W[i, min(max(j, 0), n - 1)] += w
+        total = W[i].sum()
+        if total != 0:
+            W[i] /= total
+    return W, extra
+
+
 def plan(in_shape, scales=None, sizes=None, axes=None, policy="stretch"):
     """(output shape, per-axis float32 scales) as onnxruntime derives them."""
     r = len(in_shape)
@@ -167,7 +203,8 @@ def full_roi(r, roi, axes):
 
 
 def resize_ref(mode="nearest", ctm="half_pixel", nm="round_prefer_floor", scales=None, sizes=None,
-               roi=None, axes=None, policy="stretch", a=-0.75, exclude=False, extrapolation=0.0):
+               roi=None, axes=None, policy="stretch", a=-0.75, exclude=False, extrapolation=0.0,
+               antialias=False):
     def f(x, *_):
         out, s = plan(x.shape, scales, sizes, axes, policy)
         if list(out) == list(x.shape):  # onnxruntime: an unchanged shape is a copy
@@ -178,9 +215,16 @@ def resize_ref(mode="nearest", ctm="half_pixel", nm="round_prefer_floor", scales
         for d in range(x.ndim):
             if s[d] == 1:  # onnxruntime: an axis of scale 1 is copied (x_orig = x)
                 continue
-            idx, w, extra = axis_taps(mode, ctm, nm, out[d], x.shape[d], s[d], rois[d], a, exclude)
             shp = [1] * x.ndim
             shp[d] = out[d]
+            if antialias:
+                if out[d] == x.shape[d]:  # onnxruntime's antialias: an axis of unchanged length is copied
+                    continue
+                W, extra = antialias_matrix(mode, ctm, out[d], x.shape[d], s[d], rois[d], a, exclude)
+                y = np.moveaxis(np.tensordot(W, np.moveaxis(y, d, 0), axes=1), 0, d)
+                mask = mask | extra.reshape(shp)
+                continue
+            idx, w, extra = axis_taps(mode, ctm, nm, out[d], x.shape[d], s[d], rois[d], a, exclude)
             if mode == "nearest":
                 y = np.take(y, idx[0], axis=d)
             else:
@@ -251,7 +295,7 @@ def rcase(g, tag, what, dt, x, mode=None, ctm=None, nm=None, scales=None, sizes=
                      (ctm or "half_pixel") if modern else "asymmetric",
                      (nm or "round_prefer_floor") if modern else "simple",
                      scales, sizes, roi, axes, policy or "stretch",
-                     -0.75 if a is None else a, bool(exclude), extrapolation or 0.0)
+                     -0.75 if a is None else a, bool(exclude), extrapolation or 0.0, bool(antialias))
     return g.case(tag, what, dt, ins, attrs=attrs, ref=ref, tol=tol_of(mode, dt), ort=ort, why=why)
 
 
@@ -368,7 +412,7 @@ def modern_cases(g):
                     % mode, F32, x, mode, scales=[1.2, 1.1])
     for ctm, n, sc, nm, what in (("asymmetric", 9, 1.2, "round_prefer_ceil", "9/1.2 = 7.4999995 -> 8"),
                                  ("tf_half_pixel_for_nn", 9, 2.6, "round_prefer_floor", "19.5/2.6 = 7.5000005 -> 7"),
-                                 ("half_pixel", 31, 1.3, "round_prefer_floor", "(19.5)/1.3-0.5 = 14.500001 -> 14")):
+                                 ("half_pixel", 31, 1.3, "round_prefer_floor", "(19+0.5)/1.3-0.5 = 14.500001 -> 14")):
         yield rcase(g, "tie_zone_%s" % ctm, "nearest %s %s: %s (within 1e-6 of a tie)" % (ctm, nm, what), F32,
                     rand_x(g, F32, (2, n)), "nearest", ctm=ctm, nm=nm, scales=[1, sc])
     # every nearest_mode, with ties: asymmetric x2 (x/2), align_corners 4 -> 7 (x/2), half_pixel x0.5
@@ -506,6 +550,7 @@ def modern_cases(g):
                     ort=policy == "stretch", why="onnxruntime 1.30 leaves negative axes out of keep_aspect_ratio_policy")
     yield rcase(g, "policy_rounds", "not_smaller: round(s * n) half away ([1, 1, 2, 5] sizes [1, 1, 3, 5])", F32,
                 rand_x(g, F32, (1, 1, 2, 5)), "nearest", sizes=[1, 1, 3, 5], policy="not_smaller")
+    yield from antialias_cases(g, x)
     if v < 19:
         return
     # 19: half_pixel_symmetric, where s * n differs from the output length (offset != 0)
@@ -515,3 +560,39 @@ def modern_cases(g):
                                        ((1, 1, 5, 4), {"sizes": [1, 1, 3, 9]}))):
             yield rcase(g, "symmetric%d_%s" % (k, mode), "%s half_pixel_symmetric %s" % (mode, kw), F32,
                         rand_x(g, F32, shp), mode, ctm="half_pixel_symmetric", **kw)
+
+
+def antialias_cases(g, x):
+    """18+: antialias 1 (linear and cubic) on x [1, 2, 4, 5] and other shapes."""
+    v = g.v
+    ctms = CTMS + (["half_pixel_symmetric"] if v >= 19 else [])
+    for mode in ("linear", "cubic"):
+        for ctm in ctms:
+            roi = [0, 0, 0.1, -0.2, 1, 1, 0.9, 1.1] if ctm == "tf_crop_and_resize" else None
+            for k, sc in enumerate(([1, 1, 0.6, 0.45], [1, 1, 1.7, 2.5]) if v >= 19 or ctm in CTMS[:2] else
+                                   ([1, 1, 0.6, 0.45],)):
+                xx = rand_x(g, F32, (1, 2, 6, 9) if k == 0 else (1, 2, 4, 5))
+                yield rcase(g, "aa_%s_%s_%s" % (mode, ctm, "down" if k == 0 else "up"), "antialias %s %s scales %s"
+                            % (mode, ctm, sc), F32, xx, mode, ctm=ctm, scales=sc, roi=roi, antialias=1,
+                            extrapolation=-1.5 if roi else None)
+        xx = rand_x(g, F32, (1, 1, 9, 11))
+        for ex in (0, 1):
+            for a in ((None, -0.5) if mode == "cubic" else (None,)):
+                yield rcase(g, "aa_%s_ex%d_a%s" % (mode, ex, a), "antialias %s exclude_outside %d cubic_coeff_a %s, "
+                            "scales [1, 1, 0.3, 0.45]" % (mode, ex, a), F32, xx, mode, scales=[1, 1, 0.3, 0.45],
+                            exclude=ex, a=a, antialias=1)
+        yield rcase(g, "aa_%s_sizes" % mode, "antialias %s sizes [1, 2, 3, 2]" % mode, F32, x, mode,
+                    sizes=[1, 2, 3, 2], antialias=1)
+        yield rcase(g, "aa_%s_same_axis" % mode, "antialias %s scales [1, 1, 1.2, 0.6] on [1, 2, 4, 5] (axis 2 keeps "
+                    "its length)" % mode, F32, x, mode, scales=[1, 1, 1.2, 0.6], antialias=1)
+        for k, (shp, sc) in enumerate((((9,), [0.45]), ((7, 9), [0.6, 0.3]), ((5, 6, 9), [0.6, 1.5, 0.45]),
+                                       ((1, 7, 9, 2), [1, 0.6, 0.45, 1]), ((1, 1, 5, 6, 9), [1, 1, 0.6, 1.5, 0.45]))):
+            yield rcase(g, "aa_%s_r%d" % (mode, len(shp)), "antialias %s %s scales %s" % (mode, shp, sc), F32,
+                        rand_x(g, F32, shp), mode, scales=sc, antialias=1)
+        if g.sweep:
+            for dt in ("float16", "float64", "bfloat16"):
+                yield rcase(g, "aa_%s_%s" % (mode, dt), "antialias %s %s scales [1, 1, 0.6, 0.45]" % (mode, dt), dt,
+                            rand_x(g, dt, (1, 1, 6, 9)), mode, scales=[1, 1, 0.6, 0.45], antialias=1)
+    yield rcase(g, "aa_policy", "antialias linear, keep_aspect_ratio_policy not_larger, axes [2, 3] sizes [3, 3]",
+                F32, rand_x(g, F32, (1, 1, 7, 9)), "linear", axes=[2, 3], sizes=[3, 3], policy="not_larger",
+                antialias=1)
