@@ -503,9 +503,9 @@ static void count_free(void *ud, void *p)
     free(p);
 }
 
-/* Every path of the convolutional operators, the CRNN export, and MatMul / Gemm on packed and
-** on OpenBLAS: once planned, runs with the same shapes allocate nothing and give the same
-** outputs. */
+/* Every path of the convolutional operators, the CRNN export, MatMul / Gemm on packed and on
+** OpenBLAS, and Resize: once planned, runs with the same shapes allocate nothing and give the
+** same outputs. */
 static void conv_paths_no_alloc(void **state)
 {
     (void)state;
@@ -524,11 +524,15 @@ static void conv_paths_no_alloc(void **state)
         "convops/batchnormalization_v7_spatial0",
         "convops/instancenormalization_v6_4d_float64",
         "convops/prelu_v9_mid",
-        "diff/gemm_v13_binit_c0",         /* packed B, one row, C a bias row */
-        "diff/gemm_v13_binit_c2",         /* packed B, 19 rows, alpha, beta, C [M,1] */
-        "diff/gemm_v13_binit_ta",         /* transA: OpenBLAS */
-        "diff/matmul_v13_b_init_batched", /* packed B, the batches' rows as one product */
-        "diff/matmul_v13_float32",        /* B an input: OpenBLAS */
+        "diff/gemm_v13_binit_c0",           /* packed B, one row, C a bias row */
+        "diff/gemm_v13_binit_c2",           /* packed B, 19 rows, alpha, beta, C [M,1] */
+        "diff/gemm_v13_binit_ta",           /* transA: OpenBLAS */
+        "diff/matmul_v13_b_init_batched",   /* packed B, the batches' rows as one product */
+        "diff/matmul_v13_float32",          /* B an input: OpenBLAS */
+        "diff/resize_v19_nearest_float32",  /* Resize: nearest copies */
+        "diff/resize_v19_symmetric0_cubic", /* cubic passes through scratch */
+        "diff/resize_v19_aa_cubic_float16", /* antialias windows, float16 via float32 */
+        "diff/upsample_v9_linear_r5",       /* linear over several axes */
     };
     static unsigned char buf[1 << 20];
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
