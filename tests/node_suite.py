@@ -18,7 +18,9 @@ Sigmoid HardSigmoid Tanh Clip Cast Identity Flatten Split Where Equal Less Great
 ReduceMean ReduceSum ReduceMax Tile ReverseSequence Dropout LSTM GRU RNN Conv ConvTranspose MaxPool
 AveragePool GlobalAveragePool GlobalMaxPool BatchNormalization LayerNormalization
 InstanceNormalization PRelu Pad Size Max Min Sum Mean TopK ScatterElements ScatterND GatherElements
-ArgMax ArgMin Abs Erf Floor Ceil Round Sin Cos CumSum ReduceProd Resize Upsample""".split())
+ArgMax ArgMin Abs Erf Floor Ceil Round Sin Cos CumSum ReduceProd Resize Upsample Reciprocal Sign
+Elu Selu Celu Softplus Softsign HardSwish ThresholdedRelu Shrink Mish Gelu IsNaN IsInf Tan Sinh Cosh
+Asin Acos Atan Asinh Acosh Atanh""".split())
 OPS |= set("""And Or Xor BitShift Mod CastLike Trilu EyeLike OneHot GatherND DepthToSpace
 SpaceToDepth""".split())
 EXOTIC = ("string", "bfloat16", "sequence", "optional")
