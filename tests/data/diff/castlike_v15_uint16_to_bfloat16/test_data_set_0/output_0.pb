@@ -1,0 +1,1 @@
+ByJ AˆB B¸BHB–C€G

@@ -1,0 +1,1 @@
+BxJMB³ByB-A±A‹B€>ÈB

@@ -1,0 +1,1 @@
+ByJ0îAl=ž?»Or@hF…D‚÷LAá¯D¯S@àö?BkßARØC™DCÕ#B
