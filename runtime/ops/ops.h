@@ -5,6 +5,7 @@
 #include "kernel.h"
 #include "ops/misc_types.h"
 #include "ops/conv.h"
+#include "ops/reduce.h"
 #include "ops/resize.h"
 #include "ops/rnn.h"
 
