@@ -503,9 +503,9 @@ static void count_free(void *ud, void *p)
     free(p);
 }
 
-/* Every path of the convolutional operators, the CRNN export, and MatMul / Gemm on packed and
-** on OpenBLAS: once planned, runs with the same shapes allocate nothing and give the same
-** outputs. */
+/* Every path of the convolutional operators, the CRNN export, MatMul / Gemm on packed and on
+** OpenBLAS, and Resize: once planned, runs with the same shapes allocate nothing and give the
+** same outputs. */
 static void conv_paths_no_alloc(void **state)
 {
     (void)state;
@@ -524,11 +524,15 @@ static void conv_paths_no_alloc(void **state)
         "convops/batchnormalization_v7_spatial0",
         "convops/instancenormalization_v6_4d_float64",
         "convops/prelu_v9_mid",
-        "diff/gemm_v13_binit_c0",         /* packed B, one row, C a bias row */
-        "diff/gemm_v13_binit_c2",         /* packed B, 19 rows, alpha, beta, C [M,1] */
-        "diff/gemm_v13_binit_ta",         /* transA: OpenBLAS */
-        "diff/matmul_v13_b_init_batched", /* packed B, the batches' rows as one product */
-        "diff/matmul_v13_float32",        /* B an input: OpenBLAS */
+        "diff/gemm_v13_binit_c0",           /* packed B, one row, C a bias row */
+        "diff/gemm_v13_binit_c2",           /* packed B, 19 rows, alpha, beta, C [M,1] */
+        "diff/gemm_v13_binit_ta",           /* transA: OpenBLAS */
+        "diff/matmul_v13_b_init_batched",   /* packed B, the batches' rows as one product */
+        "diff/matmul_v13_float32",          /* B an input: OpenBLAS */
+        "diff/resize_v19_nearest_float32",  /* Resize: nearest copies */
+        "diff/resize_v19_symmetric0_cubic", /* cubic passes through scratch */
+        "diff/resize_v19_aa_cubic_float16", /* antialias windows, float16 via float32 */
+        "diff/upsample_v9_linear_r5",       /* linear over several axes */
     };
     static unsigned char buf[1 << 20];
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -902,6 +906,250 @@ static void misc_refusals(void **state)
     tb_free(m);
 }
 
+/* A one-node model at opset `opset` whose output Y has type out. */
+static tb_model *one_typed(int64_t opset, const char *op, const char *ins, int n_decl,
+                           const int *dtypes, int out)
+{
+    tb_model *m = one_at(opset, op, ins, n_decl, dtypes);
+    tb_graph(m)->output[0]->type->tensor_type->elem_type = out;
+    return m;
+}
+
+/* And / Or / Xor, BitShift, Mod, CastLike, Trilu, EyeLike, OneHot, GatherND, DepthToSpace and
+** SpaceToDepth: bad attributes, types, shapes and index values are refused naming the node. */
+static void logic_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const int BL = LSTM_DT_BOOL, U8 = LSTM_DT_UINT8;
+    const uint8_t b6[6] = {1, 0, 1, 1, 0, 0};
+    const int32_t i6[6] = {7, -7, 5, 0, 3, 2}, z6[6] = {2, 0, 3, 1, 1, 1};
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24}, ab23 = {"A", BL, 2, {2, 3}, b6, 6};
+
+    /* And / Or / Xor */
+    m = one_typed(7, "And", "A,B", 2, (int[]){I32, I32}, BL);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I32, 1, {6}, z6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (And, opset 7): inputs are int32, expected bool");
+    tb_free(m);
+    m = one_typed(7, "Or", "A,B", 2, (int[]){BL, BL}, BL);
+    rc = run1(m, (feed[]){ab23, {"B", BL, 1, {2}, b6, 2}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(Or, opset 7): shapes [2,3] and [2] cannot be broadcast together");
+    tb_attr_i(m, tb_graph(m)->node[0], "broadcast", 1);
+    rc = run1(m, (feed[]){ab23, {"B", BL, 1, {3}, b6, 3}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'broadcast' for Or version 7");
+    tb_free(m);
+    m = one_typed(6, "Xor", "A,B", 2, (int[]){BL, BL}, BL);
+    rc = run1(m, (feed[]){ab23, {"B", BL, 1, {3}, b6, 3}}, 2, msg, NULL, 0);
+    expect(
+        rc, msg, LSTM_EINVAL,
+        "(Xor, opset 6): A is [2,3] and B [3]; without broadcast=1 version 1 needs equal shapes");
+    tb_attr_i(m, tb_graph(m)->node[0], "broadcast", 1);
+    rc = run1(m, (feed[]){ab23, {"B", BL, 2, {2, 1}, b6, 2}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "B [2,1] does not match A [2,3] from axis 0 (version 1 broadcasting has no size-1");
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    rc = run1(m, (feed[]){ab23, {"B", BL, 1, {2}, b6, 2}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "B [2] does not match A [2,3] from axis 1");
+    rc = run1(m, (feed[]){ab23, {"B", BL, 2, {2, 3}, b6, 6}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis 1 puts B [2,3] outside A [2,3]");
+    tb_free(m);
+    m = one_typed(1, "And", "A,B", 2, (int[]){BL, BL}, BL);
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 0);
+    rc = run1(m, (feed[]){ab23, {"B", BL, 2, {2, 3}, b6, 6}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(And, opset 1): attribute 'axis' is given without broadcast=1");
+    tb_free(m);
+
+    /* BitShift */
+    m = one_typed(11, "BitShift", "A,B", 2, (int[]){U8, U8}, U8);
+    rc = run1(m, (feed[]){{"A", U8, 1, {6}, b6, 6}, {"B", U8, 1, {6}, b6, 6}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "(BitShift, opset 11): attribute 'direction' must be the string LEFT or RIGHT (it is "
+           "required)");
+    tb_attr_s(m, tb_graph(m)->node[0], "direction", "left");
+    rc = run1(m, (feed[]){{"A", U8, 1, {6}, b6, 6}, {"B", U8, 1, {6}, b6, 6}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'direction' must be the string LEFT or RIGHT");
+    tb_free(m);
+    m = one_typed(11, "BitShift", "A,B", 2, (int[]){I32, I32}, I32);
+    tb_attr_s(m, tb_graph(m)->node[0], "direction", "LEFT");
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I32, 1, {6}, z6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "unsupported type int32 (BitShift takes uint8, uint16, uint32 or uint64)");
+    tb_free(m);
+
+    /* Mod: integer modulo by zero, float types need fmod 1 */
+    m = one_typed(13, "Mod", "A,B", 2, (int[]){I32, I32}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I32, 1, {6}, z6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Mod, opset 13): integer modulo by zero (element 1 of B is 0)");
+    rc = run1(m, (feed[]){{"A", I32, 2, {2, 3}, i6, 24}, {"B", I32, 1, {3}, z6, 12}}, 2, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "integer modulo by zero (element 1 of B is 0)");
+    int64_t l2[2] = {5, -4}, lz[1] = {0};
+    tb_graph(m)->input[0]->type->tensor_type->elem_type = I64;
+    tb_graph(m)->input[1]->type->tensor_type->elem_type = I64;
+    tb_graph(m)->output[0]->type->tensor_type->elem_type = I64;
+    rc = run1(m, (feed[]){{"A", I64, 1, {2}, l2, 16}, {"B", I64, 0, {0}, lz, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "integer modulo by zero (element 0 of B is 0)");
+    tb_free(m);
+    m = one_typed(13, "Mod", "A,B", 2, (int[]){LSTM_DT_UINT16, LSTM_DT_UINT16}, LSTM_DT_UINT16);
+    const uint16_t u3[3] = {4, 5, 6}, uz[3] = {3, 0, 1};
+    rc = run1(m,
+              (feed[]){{"A", LSTM_DT_UINT16, 1, {3}, u3, 6}, {"B", LSTM_DT_UINT16, 1, {3}, uz, 6}},
+              2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "integer modulo by zero (element 1 of B is 0)");
+    tb_free(m);
+    m = one_typed(10, "Mod", "A,B", 2, (int[]){F32, F32}, F32);
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {3}, x6, 12}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(Mod, opset 10): fmod 0 (the integer modulo) takes integer types, the inputs are "
+           "float32 (floats need fmod=1)");
+    tb_attr_i(m, tb_graph(m)->node[0], "fmod", 2);
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {3}, x6, 12}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'fmod' is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_typed(13, "Mod", "A,B", 2, (int[]){F32, I32}, F32);
+    tb_attr_i(m, tb_graph(m)->node[0], "fmod", 1);
+    rc = run1(m, (feed[]){a23, {"B", I32, 1, {3}, i6, 12}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "inputs are float32 and int32, expected one type");
+    tb_free(m);
+
+    /* CastLike: attributes by version */
+    m = one_typed(15, "CastLike", "A,B", 2, (int[]){F32, I32}, I32);
+    tb_attr_i(m, tb_graph(m)->node[0], "saturate", 0);
+    rc = run1(m, (feed[]){a23, {"B", I32, 1, {1}, i6, 4}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(CastLike, opset 15): unknown attribute 'saturate' for CastLike");
+    tb_free(m);
+    m = one_typed(24, "CastLike", "A,B", 2, (int[]){F32, I32}, I32);
+    tb_attr_s(m, tb_graph(m)->node[0], "round_mode", "zero");
+    rc = run1(m, (feed[]){a23, {"B", I32, 1, {1}, i6, 4}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'round_mode' must be up, down or nearest");
+    tb_free(m);
+    m = one_typed(19, "CastLike", "A,B", 2, (int[]){F32, I32}, I32);
+    tb_attr_i(m, tb_graph(m)->node[0], "saturate", 3);
+    rc = run1(m, (feed[]){a23, {"B", I32, 1, {1}, i6, 4}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'saturate' is 3, expected 0 or 1");
+    tb_free(m);
+
+    /* Trilu */
+    m = one_at(14, "Trilu", "A,B", 2, (int[]){F32, I32});
+    rc = run1(m, (feed[]){a23, {"B", I32, 0, {0}, i6, 4}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Trilu, opset 14): k must be one int64 value, it is int32 with 1 elements");
+    rc = run1(m, (feed[]){{"A", F32, 1, {6}, x6, 24}, {"B", I32, 0, {0}, i6, 4}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input has rank 1, expected 2 or more");
+    tb_attr_i(m, tb_graph(m)->node[0], "upper", 2);
+    rc = run1(m, (feed[]){a23, {"B", I32, 0, {0}, i6, 4}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'upper' is 2, expected 0 or 1");
+    tb_free(m);
+
+    /* EyeLike */
+    m = one_at(9, "EyeLike", "A", 1, (int[]){F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 3}, x6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (EyeLike, opset 9): input has rank 3, expected 2");
+    tb_attr_i(m, tb_graph(m)->node[0], "dtype", LSTM_DT_STRING);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "attribute 'dtype' is 8 (string), expected a numeric or bool type");
+    tb_free(m);
+
+    /* OneHot */
+    int64_t ix3[3] = {0, 2, 1}, d3 = 3, dneg = -2;
+    float v2[2] = {0, 1}, v3[3] = {0, 1, 2};
+    const feed oi = {"A", I64, 1, {3}, ix3, 24}, od = {"B", I64, 0, {0}, &d3, 8};
+    m = one_at(11, "OneHot", "A,B,C", 3, (int[]){I64, I64, F32});
+    rc = run1(m, (feed[]){oi, od, {"C", F32, 1, {3}, v3, 12}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (OneHot, opset 11): values must be [off_value, on_value] (rank 1, 2 "
+           "elements), it has rank 1 and 3 elements");
+    rc = run1(m, (feed[]){oi, {"B", I64, 0, {0}, &dneg, 8}, {"C", F32, 1, {2}, v2, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "depth is -2, expected 0 or more");
+    rc = run1(m, (feed[]){oi, {"B", I64, 1, {2}, ix3, 16}, {"C", F32, 1, {2}, v2, 8}}, 3, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "depth must hold one value, it has 2");
+    rc = run1(m, (feed[]){{"A", I64, 0, {0}, ix3, 8}, od, {"C", F32, 1, {2}, v2, 8}}, 3, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "indices have rank 0, expected 1 to");
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, (feed[]){oi, od, {"C", F32, 1, {2}, v2, 8}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis -3 is outside [-2, 1] for indices of rank 1");
+    tb_free(m);
+    m = one_at(11, "OneHot", "A,B,C", 3, (int[]){BL, I64, F32});
+    rc =
+        run1(m, (feed[]){{"A", BL, 1, {3}, b6, 3}, od, {"C", F32, 1, {2}, v2, 8}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "unsupported type: indices are bool and depth int64, expected numeric types");
+    tb_free(m);
+
+    /* GatherND: indices checked before anything is written */
+    int64_t t2[4] = {0, 1, 1, 3}, t1[2] = {1, 0};
+    int32_t t2i[4] = {0, 1, 1, 2};
+    m = one_at(13, "GatherND", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 2, {2, 2}, t2, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (GatherND, opset 13): index 3 at 3 (data axis 1) is outside [-3, 2]");
+    t2[3] = -4;
+    rc = run1(m, (feed[]){a23, {"B", I64, 2, {2, 2}, t2, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "index -4 at 3 (data axis 1) is outside [-3, 2]");
+    rc = run1(m, (feed[]){a23, {"B", I64, 2, {1, 3}, t2, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "index tuples of 3 values (indices [1,3]) address data [2,3] with 2 axes after "
+           "batch_dims 0");
+    tb_attr_i(m, tb_graph(m)->node[0], "batch_dims", 1);
+    rc = run1(m, (feed[]){a23, {"B", I64, 2, {1, 1}, t1, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "batch axis 0 differs: data [2,3], indices [1,1]");
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {2}, t1, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "data [2,3] and indices [2] need rank >= 1 and more than batch_dims (1) axes");
+    tb_free(m);
+    m = one_at(13, "GatherND", "A,B", 2, (int[]){F32, I32});
+    rc = run1(m, (feed[]){a23, {"B", I32, 2, {2, 2}, t2i, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "indices are int32, expected int64");
+    tb_free(m);
+    m = one_at(11, "GatherND", "A,B", 2, (int[]){F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "batch_dims", 0);
+    rc = run1(m, (feed[]){a23, {"B", I64, 2, {2, 1}, t1, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'batch_dims' for GatherND version 11");
+    tb_free(m);
+
+    /* DepthToSpace / SpaceToDepth */
+    float x24[24] = {0};
+    m = one_at(13, "DepthToSpace", "A", 1, (int[]){F32});
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 4, 1, 1}, x24, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (DepthToSpace, opset 13): attribute 'blocksize' is required");
+    tb_attr_i(m, tb_graph(m)->node[0], "blocksize", 2);
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 6, 2, 2}, x24, 96}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input [1,6,2,2]: C must be a multiple of blocksize^2 (4)");
+    rc = run1(m, (feed[]){{"A", F32, 3, {4, 2, 3}, x24, 96}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input [4,2,3] has rank 3, expected 4 [N,C,H,W]");
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "RCD");
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 4, 1, 1}, x24, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'mode' must be DCR or CRD");
+    tb_free(m);
+    m = one_at(1, "DepthToSpace", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "blocksize", 2);
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "CRD");
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 4, 1, 1}, x24, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'mode' for DepthToSpace version 1");
+    tb_free(m);
+    m = one_at(13, "SpaceToDepth", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "blocksize", 0);
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 1, 2, 2}, x24, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'blocksize' is 0, expected 1 to 2^20");
+    tb_free(m);
+    m = one_at(13, "SpaceToDepth", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "blocksize", 2);
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 2, 3, 4}, x24, 96}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (SpaceToDepth, opset 13): input [1,2,3,4]: H and W must be multiples of "
+           "blocksize 2");
+    tb_free(m);
+}
+
 /* A late node (pads computed from data: Abs of an input) in one session, run with pads that
 ** grow, shrink and grow again: the output follows each time (its buffer grows as needed). */
 static void pad_late_values(void **state)
@@ -1198,6 +1446,127 @@ static void version_forms(void **state)
     }
 }
 
+/* The element-wise unary operators (op_activation.c, op_trig.c, op_sign.c): bad attributes,
+** types and arities refused naming the node and what was expected. */
+static void unary_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    float x4[4] = {-1.0f, 0.0f, 0.5f, 2.0f};
+    double d4[4] = {-1.0, 0.0, 0.5, 2.0};
+    int32_t i4[4] = {-1, 0, 1, 2};
+    int64_t l4[4] = {-1, 0, 1, 2};
+    uint8_t b4[4] = {0, 1, 1, 0};
+    const feed f4 = {"A", F32, 1, {4}, x4, 16};
+
+    m = one_at(20, "Gelu", "A", 1, (int[]){F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "approximate", "fast");
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Gelu, opset 20): attribute 'approximate' is 'fast', expected none or tanh");
+    tb_free(m);
+    m = one_at(20, "Gelu", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "approximate", 1);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Gelu, opset 20): attribute 'approximate' must be a string");
+    tb_free(m);
+    m = one_at(19, "Gelu", "A", 1, (int[]){F32});
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Gelu at opset 19 uses an operator version before 20");
+    tb_free(m);
+
+    m = one_at(12, "Celu", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "alpha", 0.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Celu, opset 12): attribute 'alpha' is 0, expected a non-zero value");
+    tb_free(m);
+    m = one_at(12, "Celu", "A", 1, (int[]){LSTM_DT_DOUBLE});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_DOUBLE, 1, {4}, d4, 32}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Celu, opset 12): unsupported type float64 (Celu takes float32 only)");
+    tb_free(m);
+
+    m = one_at(22, "Elu", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "alpha", 2);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Elu, opset 22): attribute 'alpha' must be a float");
+    tb_free(m);
+    m = one_at(6, "Elu", "A", 1, (int[]){I32});
+    rc = run1(m, (feed[]){{"A", I32, 1, {4}, i4, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Elu, opset 6): unsupported type int32 (Elu takes float32, float64, float16 "
+           "or bfloat16)");
+    tb_free(m);
+    m = one_at(5, "Selu", "A", 1, (int[]){F32});
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Selu at opset 5 uses an operator version before 6");
+    tb_free(m);
+    m = one_at(6, "Selu", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "lambd", 1.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Selu, opset 6): unknown attribute 'lambd' for Selu version 6");
+    tb_free(m);
+    m = one_at(22, "Softsign", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "alpha", 1.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'alpha' for Softsign version 1");
+    tb_free(m);
+
+    m = one_at(9, "Shrink", "A", 1, (int[]){LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 1, {4}, b4, 4}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Shrink, opset 9): unsupported type bool (Shrink takes numeric types)");
+    tb_free(m);
+    m = one_at(9, "Shrink", "A", 1, (int[]){F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "bias", "1");
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Shrink, opset 9): attribute 'bias' must be a float");
+    tb_free(m);
+
+    m = one_at(13, "Reciprocal", "A", 1, (int[]){I64});
+    rc = run1(m, (feed[]){{"A", I64, 1, {4}, l4, 32}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Reciprocal, opset 13): unsupported type int64 (Reciprocal takes float32, "
+           "float64, float16 or bfloat16)");
+    tb_free(m);
+    m = one_at(13, "Sign", "A", 1, (int[]){LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 1, {4}, b4, 4}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type bool (Sign takes numeric types)");
+    tb_free(m);
+    m = one_at(20, "IsNaN", "A", 1, (int[]){I32});
+    rc = run1(m, (feed[]){{"A", I32, 1, {4}, i4, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (IsNaN, opset 20): unsupported type int32 (IsNaN takes float32, float64, "
+           "float16 or bfloat16)");
+    tb_free(m);
+    m = one_at(20, "IsInf", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "detect_negative", 0.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (IsInf, opset 20): attribute 'detect_negative' must be an int");
+    tb_free(m);
+    m = one_at(9, "IsNaN", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "detect_positive", 0);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'detect_positive' for IsNaN version 9");
+    tb_free(m);
+
+    m = one_at(22, "Atanh", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){f4, {"B", F32, 1, {4}, x4, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Atanh, opset 22) has 2 inputs, expected 1 to 1");
+    tb_free(m);
+    m = one_at(7, "Tan", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "alpha", 1.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'alpha' for Tan version 7");
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1206,10 +1575,12 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(logic_refusals),
         cmocka_unit_test(reduce_norm_refusals),
         cmocka_unit_test(resize_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(version_forms),
+        cmocka_unit_test(unary_refusals),
         cmocka_unit_test(conv_refusals),
         cmocka_unit_test(conv_weights_packed_at_load),
         cmocka_unit_test(conv_paths_no_alloc),

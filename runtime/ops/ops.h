@@ -5,9 +5,11 @@
 #include "kernel.h"
 #include "ops/misc_types.h"
 #include "ops/conv.h"
+#include "ops/logic_types.h"
 #include "ops/reduce.h"
 #include "ops/resize.h"
 #include "ops/rnn.h"
+#include "ops/unary.h"
 
 typedef struct lstm__no_params {
     int unused;
