@@ -16,6 +16,8 @@ OPS = set("""Transpose Shape Gather Unsqueeze Squeeze Concat Expand Reshape Slic
 ConstantOfShape Gemm MatMul Add Sub Mul Div Neg Exp Log Sqrt Pow Softmax LogSoftmax Relu LeakyRelu
 Sigmoid HardSigmoid Tanh Clip Cast Identity Flatten Split Where Equal Less Greater Not Range
 ReduceMean ReduceSum ReduceMax Tile ReverseSequence Dropout LSTM GRU RNN Conv ConvTranspose MaxPool
+ReduceMin ReduceL1 ReduceL2 ReduceSumSquare ReduceLogSum ReduceLogSumExp LpNormalization
+MeanVarianceNormalization
 AveragePool GlobalAveragePool GlobalMaxPool BatchNormalization LayerNormalization
 InstanceNormalization PRelu Pad Size Max Min Sum Mean TopK ScatterElements ScatterND GatherElements
 ArgMax ArgMin Abs Erf Floor Ceil Round Sin Cos CumSum ReduceProd Resize Upsample Reciprocal Sign

@@ -1295,6 +1295,104 @@ static void scalar_operands(void **state)
 
 /* Constant's forms by opset (one registry row covers every version), string and sparse values
 ** refused naming the attribute; Cast's saturate / round_mode only from 19 / 24. */
+/* ReduceMin / L1 / L2 / SumSquare / LogSum / LogSumExp, LpNormalization and
+** MeanVarianceNormalization: types by opset, attributes by version, axes. */
+static void reduce_norm_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const int8_t i8[6] = {1, -2, 3, -4, 5, -6};
+    const uint8_t b6[6] = {1, 0, 1, 1, 1, 1};
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24};
+    const feed c23 = {"A", LSTM_DT_INT8, 2, {2, 3}, i8, 6};
+
+    /* element types per opset: int8 for ReduceMin from 12, bool from 20, never for ReduceL1 */
+    m = one_at(11, "ReduceMin", "A", 1, (int[]){LSTM_DT_INT8});
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (ReduceMin, opset 11): type int8 is allowed from opset 12");
+    tb_free(m);
+    m = one_at(12, "ReduceMin", "A", 1, (int[]){LSTM_DT_INT8});
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    tb_free(m);
+    m = one_at(18, "ReduceMin", "A", 1, (int[]){LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 2, {2, 3}, b6, 6}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "(ReduceMin, opset 18): type bool is allowed from opset 20");
+    tb_free(m);
+    m = one_at(18, "ReduceL1", "A", 1, (int[]){LSTM_DT_INT8});
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (ReduceL1, opset 18): unsupported type int8");
+    tb_free(m);
+
+    /* attributes by version: noop_with_empty_axes and the axes input from 18 */
+    m = one_at(13, "ReduceL2", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "noop_with_empty_axes", 1);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'noop_with_empty_axes' for ReduceL2 version 1");
+    tb_free(m);
+    m = one_at(18, "ReduceSumSquare", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "axes", (const int64_t[]){1}, 1);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axes' for ReduceSumSquare version 18");
+    tb_free(m);
+    int64_t ax2 = 2;
+    m = one_at(18, "ReduceLogSumExp", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {1}, &ax2, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (ReduceLogSumExp, opset 18): axis 2 is outside [-2, 1] for rank 2");
+    tb_free(m);
+
+    /* LpNormalization: p 1 or 2, axis in range, float types (bfloat16 from 22) */
+    m = one_at(22, "LpNormalization", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "p", 3);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (LpNormalization, opset 22): attribute 'p' is 3, expected 1 or 2");
+    tb_free(m);
+    m = one_at(1, "LpNormalization", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis -3 is outside [-2, 1] for rank 2");
+    tb_free(m);
+    const uint16_t bf[6] = {0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0, 0x40c0};
+    m = one_at(21, "LpNormalization", "A", 1, (int[]){LSTM_DT_BFLOAT16});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BFLOAT16, 2, {2, 3}, bf, 12}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "type bfloat16 is allowed from opset 22");
+    tb_free(m);
+    m = one_at(22, "LpNormalization", "A", 1, (int[]){LSTM_DT_INT8});
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type int8 (expected a float type)");
+    tb_free(m);
+
+    /* MeanVarianceNormalization: the default axes need rank 4; ONNX attributes only */
+    m = one_at(13, "MeanVarianceNormalization", "A", 1, (int[]){F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 3}, x6, 24}}, 1, msg, NULL, 0);
+    expect(
+        rc, msg, LSTM_EINVAL,
+        "node 'op' (MeanVarianceNormalization, opset 13): the default axes [0, 2, 3] need rank 4 "
+        "or more, the input has rank 3");
+    tb_free(m);
+    m = one_at(9, "MeanVarianceNormalization", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "across_channels", 1);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "unknown attribute 'across_channels' for MeanVarianceNormalization version 9");
+    tb_free(m);
+    /* an empty axes list (which onnx's checker rejects) normalises over every axis, as the
+    ** function body's ReduceMean does: (x - 3.5) / (sqrt(35 / 12) + 1e-9) */
+    float got[6];
+    m = one_at(13, "MeanVarianceNormalization", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "axes", (const int64_t[]){0}, 0);
+    rc = run1(m, &a23, 1, msg, got, 6);
+    expect(rc, msg, LSTM_OK, "");
+    for (int i = 0; i < 6; i++)
+        assert_float_equal(got[i], (x6[i] - 3.5) / (sqrt(35.0 / 12.0) + 1e-9), 1e-6);
+    tb_free(m);
+}
+
 static void version_forms(void **state)
 {
     (void)state;
@@ -1478,6 +1576,7 @@ int main(void)
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
         cmocka_unit_test(logic_refusals),
+        cmocka_unit_test(reduce_norm_refusals),
         cmocka_unit_test(resize_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(version_forms),

@@ -7,6 +7,7 @@
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
+#include "ops/reduce.h"
 #include "dtype.h"
 
 #include <math.h>
@@ -15,8 +16,8 @@
 
 enum { R_SUM, R_MEAN, R_MAX, R_PROD };
 
-static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int op,
-                 int input_since, lstm__diag *d)
+int lstm__reduce_parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int op,
+                       int input_since, lstm__diag *d)
 {
     lstm__reduce_params *p = params;
     static const char *const attr[] = {"axes", "keepdims", NULL}, *const input[] = {
@@ -32,8 +33,7 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
            lstm__attr_ints(g, n, "axes", p->axes, LSTM__MAX_RANK, &p->n, d);
 }
 
-/* Which axes are reduced; all when none are given (unless noop). */
-static int plan(lstm__kctx *k, int *red, int64_t *dims, int *rank)
+int lstm__reduce_plan(lstm__kctx *k, int *red, int64_t *dims, int *rank)
 {
     const lstm__reduce_params *p = k->params;
     const lstm__rt *x = k->in[0];
@@ -71,7 +71,7 @@ static int prepare(lstm__kctx *k)
     if (!lstm__is_float(x->dtype) && !lstm__is_int(x->dtype))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
-    if (plan(k, red, dims, &rank)) return k->d->code;
+    if (lstm__reduce_plan(k, red, dims, &rank)) return k->d->code;
     return lstm__rt_set(k, k->out[0], x->dtype, rank, dims);
 }
 
@@ -138,7 +138,7 @@ static int run(lstm__kctx *k)
     lstm__rt *y = k->out[0];
     int red[LSTM__MAX_RANK], rank, nr = 0, nk = 0, rax[LSTM__MAX_RANK], kax[LSTM__MAX_RANK];
     int64_t dims[LSTM__MAX_RANK], xst[LSTM__MAX_RANK], s = 1;
-    plan(k, red, dims, &rank);
+    lstm__reduce_plan(k, red, dims, &rank);
     if (run_f32_block(k, red)) return LSTM_OK;
     for (int i = x->rank - 1; i >= 0; i--) {
         xst[i] = s;
@@ -195,7 +195,7 @@ static int run(lstm__kctx *k)
     return LSTM_OK;
 }
 
-LSTM__OP_FAMILY(lstm__reduce_sum, R_SUM, 13)
-LSTM__OP_FAMILY(lstm__reduce_mean, R_MEAN, 18)
-LSTM__OP_FAMILY(lstm__reduce_max, R_MAX, 18)
-LSTM__OP_FAMILY(lstm__reduce_prod, R_PROD, 18)
+LSTM__OP_ENTRIES(lstm__reduce_sum, lstm__reduce_parse, prepare, run, R_SUM, 13)
+LSTM__OP_ENTRIES(lstm__reduce_mean, lstm__reduce_parse, prepare, run, R_MEAN, 18)
+LSTM__OP_ENTRIES(lstm__reduce_max, lstm__reduce_parse, prepare, run, R_MAX, 18)
+LSTM__OP_ENTRIES(lstm__reduce_prod, lstm__reduce_parse, prepare, run, R_PROD, 18)
