@@ -1,0 +1,1 @@
+ByJ  Bt¥LAaσÿAE AGβα@ή4Ag‘A«Nι@

@@ -1,0 +1,1 @@
+ByJ DË§@ˆ†AhËBR9bAwWAg«Aù…+AÝú¹A
