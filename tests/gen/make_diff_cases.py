@@ -73,6 +73,7 @@ import diff_ops  # noqa: E402,F401  (registers the entries)
 import diff_ops_conv  # noqa: E402,F401
 import diff_ops_flow  # noqa: E402,F401
 import diff_ops_misc  # noqa: E402,F401
+import diff_ops_quant  # noqa: E402,F401
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
 CHECK_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-12), "float16": (2e-3, 1e-3),
