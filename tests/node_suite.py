@@ -19,7 +19,7 @@ ReduceMean ReduceSum ReduceMax Tile ReverseSequence Dropout LSTM GRU RNN Conv Co
 AveragePool GlobalAveragePool GlobalMaxPool BatchNormalization LayerNormalization
 InstanceNormalization PRelu Pad Size Max Min Sum Mean TopK ScatterElements ScatterND GatherElements
 ArgMax ArgMin Abs Erf Floor Ceil Round Sin Cos CumSum ReduceProd Resize Upsample QuantizeLinear
-DequantizeLinear DynamicQuantizeLinear""".split())
+DequantizeLinear DynamicQuantizeLinear MatMulInteger""".split())
 EXOTIC = ("string", "bfloat16", "sequence", "optional")
 # bfloat16 cases whose ONNX 1.12 test data cannot be met; the reason is printed, they are not
 # counted as passed.

@@ -631,9 +631,9 @@ static tb_model *q_model(int64_t v, const char *op, const char *ins, int n, cons
     return m;
 }
 
-/* QuantizeLinear, DequantizeLinear and DynamicQuantizeLinear refuse malformed scales and zero
-** points, types their version does not allow and types this runtime cannot hold, naming the
-** node and what was expected. */
+/* QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear and MatMulInteger refuse malformed
+** scales and zero points, types their version does not allow and types this runtime cannot hold,
+** naming the node and what was expected. */
 static void quant_refusals(void **state)
 {
     (void)state;
@@ -758,6 +758,40 @@ static void quant_refusals(void **state)
     tb_attr_i(m, tb_graph(m)->node[0], "precision", I32);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "attribute 'precision' is 6 (int32), expected float32");
+    tb_free(m);
+
+    /* MatMulInteger: 8-bit operands, zero points of their operand's type and layout. */
+    const uint8_t a6[6] = {1, 2, 3, 4, 5, 6}, z2[2] = {1, 2};
+    const int16_t w6[6] = {0};
+    m = q_model(10, "MatMulInteger", "A,B", 2, (int[]){U8, I16}, I32);
+    rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, a6, 6}, {"B", I16, 2, {3, 2}, w6, 12}}, 2, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (MatMulInteger, opset 10): A is uint8 and B int16, expected int8 or uint8");
+    tb_free(m);
+    m = q_model(10, "MatMulInteger", "A,B,C,D", 4, (int[]){U8, U8, U8, I8}, I32);
+    rc = run1(m,
+              (feed[]){{"A", U8, 2, {2, 3}, a6, 6},
+                       {"B", U8, 2, {3, 2}, a6, 6},
+                       {"C", U8, 0, {0}, a6, 1},
+                       {"D", I8, 0, {0}, &z1, 1}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "b_zero_point is int8, expected uint8 like B");
+    tb_free(m);
+    m = q_model(10, "MatMulInteger", "A,B,C", 3, (int[]){U8, U8, U8}, I32);
+    rc = run1(m,
+              (feed[]){{"A", U8, 2, {2, 3}, a6, 6},
+                       {"B", U8, 2, {3, 2}, a6, 6},
+                       {"C", U8, 1, {3}, a6, 3}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "a_zero_point has shape [3], expected one value or one per row of A [2,3]");
+    rc = run1(m,
+              (feed[]){{"A", U8, 2, {2, 3}, a6, 6},
+                       {"B", U8, 2, {2, 3}, a6, 6},
+                       {"C", U8, 1, {2}, z2, 2}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "inner dimensions differ (3 and 2)");
     tb_free(m);
 
     /* DynamicQuantizeLinear takes float32 only. */

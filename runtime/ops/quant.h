@@ -1,5 +1,5 @@
-/* quant.h — parameters and node state of QuantizeLinear, DequantizeLinear (10, 13, 19, 21, 23)
-** and DynamicQuantizeLinear (11). */
+/* quant.h — parameters and node state of QuantizeLinear, DequantizeLinear (10, 13, 19, 21, 23),
+** DynamicQuantizeLinear (11) and MatMulInteger (10). */
 #ifndef LSTM_QUANT_H
 #define LSTM_QUANT_H
 
@@ -27,5 +27,14 @@ typedef struct lstm__quant_state {
     size_t sdim;              /* the scale's extent along the axis */
     int64_t qmin, qmax;       /* QuantizeLinear: the output type's range */
 } lstm__quant_state;
+
+/* MatMulInteger: numpy matmul shapes (1-D promotion, broadcast batches) and the zero points'
+** layout: none, one value, or per row of A / per column of B (following A's / B's batches). */
+typedef struct lstm__mmi_state {
+    int64_t M, K, N;
+    int brank;
+    int64_t bdims[LSTM__MAX_RANK], ast[LSTM__MAX_RANK], bst[LSTM__MAX_RANK];
+    int azp, bzp; /* 0: none, 1: one value, 2: per row / per column */
+} lstm__mmi_state;
 
 #endif

@@ -1,8 +1,9 @@
-"""Differential entries of QuantizeLinear, DequantizeLinear (10, 13, 19, 21, 23, 24, 25) and
-DynamicQuantizeLinear (11) for make_diff_cases.py (which imports this module). The Debian onnx
-1.12 knows versions 10 and 13; the later ones (ONNX's onnx/defs/quantization/old.cc and defs.cc)
-are added to diff_case.LATER_VERSIONS here. Their schemas differ from version 13 in types and
-attributes, so the entries name their types themselves instead of g.types().
+"""Differential entries of QuantizeLinear, DequantizeLinear (10, 13, 19, 21, 23, 24, 25),
+DynamicQuantizeLinear (11) and MatMulInteger (10) for make_diff_cases.py (which imports this
+module). The Debian onnx 1.12 knows versions 10 and 13 of the first two; the later ones (ONNX's
+onnx/defs/quantization/old.cc and defs.cc) are added to diff_case.LATER_VERSIONS here. Their
+schemas differ from version 13 in types and attributes, so the entries name their types
+themselves instead of g.types().
 
 The NumPy references compute as the runtime does (op_quant.c): the quotient x / scale in
 float32 (float64 for int32 operands; from opset 23 in the scale's type or the precision
@@ -12,7 +13,8 @@ for int32 or bfloat16 x, bfloat16 scales or outputs, or x and scale of different
 refuses a rank-1 x with a per-axis scale and the default axis: NumPy stands in there. Cases where
 onnxruntime 1.30 departs from the spec are NumPy only, with the reason (float16 quotients from
 opset 23, which it divides in float32; float16 infinities, which it saturates to the minimum;
-NaN in DynamicQuantizeLinear, whose min / max it takes by position)."""
+NaN in DynamicQuantizeLinear, whose min / max it takes by position; MatMulInteger with K = 0,
+whose output it leaves unwritten). It refuses MatMulInteger's per-row a_zero_point."""
 import numpy as np
 
 import diff_case
@@ -370,3 +372,70 @@ def dynamic_quantize(g):
     x[[3, 39]] = np.nan
     yield g.case("nan", "NaN ignored by min / max, quantized to 0", F32, [In("x", F32, x)], **outs, ort=False,
                  why="onnxruntime's min / max keep or drop a NaN by its position")
+
+
+# ---------------------------------------------------------------- MatMulInteger
+def mmi_ref(a_rows=False, has_az=True):
+    """(A - a_zp) @ (B - b_zp) in int64, wrapped to int32. a_rows: a 1-D a_zp is per row of a 2-D
+    A (numpy would broadcast it along K); has_az False: a_zp absent and the next value is b_zp."""
+    def f(a, b, *zps):
+        zps = list(zps) if has_az else [None] + list(zps)
+        az, bz = (zps + [None, None])[:2]
+        a = a.astype(np.int64) - (0 if az is None else (az.reshape(-1, 1) if a_rows else az).astype(np.int64))
+        b = b.astype(np.int64) - (0 if bz is None else bz.astype(np.int64))
+        return np.matmul(a, b).astype(np.int64).astype(np.uint32).view(np.int32)
+    return f
+
+
+def mm_in(name, dt, v, init=False):
+    return In(name, dt, np.asarray(v, NPT[dt]), init=init)
+
+
+@op("MatMulInteger", types=["int8", "uint8"], exact=True)
+def matmul_integer(g):
+    def r8(dt, shape):
+        lo, hi = RANGE[dt]
+        return g.rng.integers(lo, hi + 1, shape)
+
+    for at, bt in (("uint8", "uint8"), ("uint8", "int8"), ("int8", "int8"), ("int8", "uint8")):
+        a, b = r8(at, (3, 5)), r8(bt, (5, 4))
+        za, zb = int(r8(at, ())), int(r8(bt, ()))
+        yield g.case("%s_%s" % (at, bt), "A %s x B %s, scalar zero points" % (at, bt), at,
+                     [mm_in("a", at, a), mm_in("b", bt, b, True), mm_in("az", at, za), mm_in("bz", bt, zb, True)],
+                     out_types=[I32], ref=mmi_ref())
+        yield g.case("%s_%s_nozp" % (at, bt), "A %s x B %s, no zero points" % (at, bt), at,
+                     [mm_in("a", at, a), mm_in("b", bt, b)], out_types=[I32], ref=mmi_ref())
+    a, b = r8("uint8", (4, 6)), r8("int8", (6, 3))
+    yield g.case("bzp_only", "a_zero_point '' and b_zero_point [1]", "uint8",
+                 [mm_in("a", "uint8", a), mm_in("b", "int8", b), None, mm_in("bz", "int8", [3])],
+                 out_types=[I32], ref=mmi_ref(has_az=False))
+    yield g.case("bzp_cols", "b_zero_point per column [N]", "uint8",
+                 [mm_in("a", "uint8", a), mm_in("b", "int8", b, True), mm_in("az", "uint8", 7),
+                  mm_in("bz", "int8", r8("int8", (3,)), True)], out_types=[I32], ref=mmi_ref())
+    yield g.case("azp_rows", "a_zero_point per row [M]", "uint8",
+                 [mm_in("a", "uint8", a), mm_in("b", "int8", b), mm_in("az", "uint8", r8("uint8", (4,)))],
+                 out_types=[I32], ref=mmi_ref(a_rows=True))
+    a, b = r8("uint8", (2, 3, 4)), r8("uint8", (2, 4, 5))
+    yield g.case("batched_zps", "batched A and B, zero points [2, 3, 1] and [2, 1, 5]", "uint8",
+                 [mm_in("a", "uint8", a), mm_in("b", "uint8", b), mm_in("az", "uint8", r8("uint8", (2, 3, 1))),
+                  mm_in("bz", "uint8", r8("uint8", (2, 1, 5)))], out_types=[I32], ref=mmi_ref())
+    yield g.case("batched_bcols", "batched B, b_zero_point [2, 1, 5]", "uint8",
+                 [mm_in("a", "uint8", a), mm_in("b", "uint8", b), mm_in("az", "uint8", 3),
+                  mm_in("bz", "uint8", r8("uint8", (2, 1, 5)))], out_types=[I32], ref=mmi_ref())
+    for tag, what, sa, sb in (("bcast", "A [2, 1, 3, 4] x B [3, 4, 5]", (2, 1, 3, 4), (3, 4, 5)),
+                              ("a1d", "1-D A [4] x B [2, 4, 3]", (4,), (2, 4, 3)),
+                              ("b1d", "A [2, 3, 4] x 1-D B [4]", (2, 3, 4), (4,)),
+                              ("both1d", "1-D A and B", (6,), (6,)),
+                              ("k0", "K = 0: zeros", (3, 0), (0, 2)),
+                              ("m0", "M = 0: empty", (0, 4), (4, 2)),
+                              ("long_k", "K = 700, extreme values", (2, 700), (700, 3))):
+        a, b = r8("uint8", sa), r8("int8", sb)
+        if tag == "long_k":
+            a[:] = 255
+            b[:, 0], b[:, 1] = -128, 127
+        yield g.case(tag, what, "uint8", [mm_in("a", "uint8", a), mm_in("b", "int8", b), mm_in("az", "uint8", 1),
+                                          mm_in("bz", "int8", -2)], out_types=[I32], ref=mmi_ref(),
+                     ort=tag != "k0", why="onnxruntime 1.30 leaves the output unwritten when K = 0")
+    a, b = np.full((1, 70000), 255), np.full((70000, 1), 255)
+    yield g.case("wrap", "sums beyond int32 wrap modulo 2^32", "uint8",
+                 [mm_in("a", "uint8", a), mm_in("b", "uint8", b)], out_types=[I32], ref=mmi_ref())
