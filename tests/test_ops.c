@@ -503,9 +503,9 @@ static void count_free(void *ud, void *p)
     free(p);
 }
 
-/* Every path of the convolutional operators, the CRNN export, and MatMul / Gemm on packed and
-** on OpenBLAS: once planned, runs with the same shapes allocate nothing and give the same
-** outputs. */
+/* Every path of the convolutional operators, the CRNN export, MatMul / Gemm on packed and on
+** OpenBLAS, and Resize: once planned, runs with the same shapes allocate nothing and give the
+** same outputs. */
 static void conv_paths_no_alloc(void **state)
 {
     (void)state;
@@ -524,11 +524,15 @@ static void conv_paths_no_alloc(void **state)
         "convops/batchnormalization_v7_spatial0",
         "convops/instancenormalization_v6_4d_float64",
         "convops/prelu_v9_mid",
-        "diff/gemm_v13_binit_c0",         /* packed B, one row, C a bias row */
-        "diff/gemm_v13_binit_c2",         /* packed B, 19 rows, alpha, beta, C [M,1] */
-        "diff/gemm_v13_binit_ta",         /* transA: OpenBLAS */
-        "diff/matmul_v13_b_init_batched", /* packed B, the batches' rows as one product */
-        "diff/matmul_v13_float32",        /* B an input: OpenBLAS */
+        "diff/gemm_v13_binit_c0",           /* packed B, one row, C a bias row */
+        "diff/gemm_v13_binit_c2",           /* packed B, 19 rows, alpha, beta, C [M,1] */
+        "diff/gemm_v13_binit_ta",           /* transA: OpenBLAS */
+        "diff/matmul_v13_b_init_batched",   /* packed B, the batches' rows as one product */
+        "diff/matmul_v13_float32",          /* B an input: OpenBLAS */
+        "diff/resize_v19_nearest_float32",  /* Resize: nearest copies */
+        "diff/resize_v19_symmetric0_cubic", /* cubic passes through scratch */
+        "diff/resize_v19_aa_cubic_float16", /* antialias windows, float16 via float32 */
+        "diff/upsample_v9_linear_r5",       /* linear over several axes */
     };
     static unsigned char buf[1 << 20];
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -1292,6 +1296,127 @@ static void version_forms(void **state)
     }
 }
 
+/* The element-wise unary operators (op_activation.c, op_trig.c, op_sign.c): bad attributes,
+** types and arities refused naming the node and what was expected. */
+static void unary_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    float x4[4] = {-1.0f, 0.0f, 0.5f, 2.0f};
+    double d4[4] = {-1.0, 0.0, 0.5, 2.0};
+    int32_t i4[4] = {-1, 0, 1, 2};
+    int64_t l4[4] = {-1, 0, 1, 2};
+    uint8_t b4[4] = {0, 1, 1, 0};
+    const feed f4 = {"A", F32, 1, {4}, x4, 16};
+
+    m = one_at(20, "Gelu", "A", 1, (int[]){F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "approximate", "fast");
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Gelu, opset 20): attribute 'approximate' is 'fast', expected none or tanh");
+    tb_free(m);
+    m = one_at(20, "Gelu", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "approximate", 1);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Gelu, opset 20): attribute 'approximate' must be a string");
+    tb_free(m);
+    m = one_at(19, "Gelu", "A", 1, (int[]){F32});
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Gelu at opset 19 uses an operator version before 20");
+    tb_free(m);
+
+    m = one_at(12, "Celu", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "alpha", 0.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Celu, opset 12): attribute 'alpha' is 0, expected a non-zero value");
+    tb_free(m);
+    m = one_at(12, "Celu", "A", 1, (int[]){LSTM_DT_DOUBLE});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_DOUBLE, 1, {4}, d4, 32}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Celu, opset 12): unsupported type float64 (Celu takes float32 only)");
+    tb_free(m);
+
+    m = one_at(22, "Elu", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "alpha", 2);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Elu, opset 22): attribute 'alpha' must be a float");
+    tb_free(m);
+    m = one_at(6, "Elu", "A", 1, (int[]){I32});
+    rc = run1(m, (feed[]){{"A", I32, 1, {4}, i4, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Elu, opset 6): unsupported type int32 (Elu takes float32, float64, float16 "
+           "or bfloat16)");
+    tb_free(m);
+    m = one_at(5, "Selu", "A", 1, (int[]){F32});
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Selu at opset 5 uses an operator version before 6");
+    tb_free(m);
+    m = one_at(6, "Selu", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "lambd", 1.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Selu, opset 6): unknown attribute 'lambd' for Selu version 6");
+    tb_free(m);
+    m = one_at(22, "Softsign", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "alpha", 1.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'alpha' for Softsign version 1");
+    tb_free(m);
+
+    m = one_at(9, "Shrink", "A", 1, (int[]){LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 1, {4}, b4, 4}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Shrink, opset 9): unsupported type bool (Shrink takes numeric types)");
+    tb_free(m);
+    m = one_at(9, "Shrink", "A", 1, (int[]){F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "bias", "1");
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Shrink, opset 9): attribute 'bias' must be a float");
+    tb_free(m);
+
+    m = one_at(13, "Reciprocal", "A", 1, (int[]){I64});
+    rc = run1(m, (feed[]){{"A", I64, 1, {4}, l4, 32}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Reciprocal, opset 13): unsupported type int64 (Reciprocal takes float32, "
+           "float64, float16 or bfloat16)");
+    tb_free(m);
+    m = one_at(13, "Sign", "A", 1, (int[]){LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 1, {4}, b4, 4}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type bool (Sign takes numeric types)");
+    tb_free(m);
+    m = one_at(20, "IsNaN", "A", 1, (int[]){I32});
+    rc = run1(m, (feed[]){{"A", I32, 1, {4}, i4, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (IsNaN, opset 20): unsupported type int32 (IsNaN takes float32, float64, "
+           "float16 or bfloat16)");
+    tb_free(m);
+    m = one_at(20, "IsInf", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "detect_negative", 0.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (IsInf, opset 20): attribute 'detect_negative' must be an int");
+    tb_free(m);
+    m = one_at(9, "IsNaN", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "detect_positive", 0);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'detect_positive' for IsNaN version 9");
+    tb_free(m);
+
+    m = one_at(22, "Atanh", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){f4, {"B", F32, 1, {4}, x4, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Atanh, opset 22) has 2 inputs, expected 1 to 1");
+    tb_free(m);
+    m = one_at(7, "Tan", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "alpha", 1.0f);
+    rc = run1(m, &f4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'alpha' for Tan version 7");
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1304,6 +1429,7 @@ int main(void)
         cmocka_unit_test(quant_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(version_forms),
+        cmocka_unit_test(unary_refusals),
         cmocka_unit_test(conv_refusals),
         cmocka_unit_test(conv_weights_packed_at_load),
         cmocka_unit_test(conv_paths_no_alloc),

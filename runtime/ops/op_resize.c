@@ -3,10 +3,12 @@
 ** modes; 13: roi and scales optional; 18: axes, keep_aspect_ratio_policy, antialias; 19:
 ** half_pixel_symmetric) and Upsample (7: scales attribute; 9: scales input). The arithmetic
 ** follows onnxruntime's CPU kernel where the spec leaves it open: output sizes and source
-** coordinates in float32 (nearest's ties depend on them), Resize 10 / Upsample nearest rounding
-** up on shrinking axes and down otherwise, linear coordinates clamped into the input, an axis
-** of scale 1 copied whatever the coordinate mode (tf_half_pixel_for_nn would shift it by half an
-** element, tf_crop_and_resize crop it).
+** coordinates in float32, nearest's ties taken within 1e-6 of k + 0.5 (9 / 1.2f = 7.4999995 is
+** one), Resize 10 / Upsample nearest rounding up on shrinking axes and down otherwise, linear
+** coordinates clamped into the input, an axis of scale 1 copied whatever the coordinate mode
+** (tf_half_pixel_for_nn would shift it by half an element, tf_crop_and_resize crop it). Unlike
+** onnxruntime, an output of the input's shape is interpolated when its scales are not 1 (as the
+** spec and PyTorch do; onnxruntime returns the input).
 ** Separable: one pass per axis that changes, each output index reading 1, 2 or 4 input indices
 ** (nearest, linear, cubic; antialias: the filter's window, stretched by 1 / scale when an axis
 ** shrinks) with weights from a table built per run. Nearest copies elements of any type; linear
@@ -292,19 +294,30 @@ static float source(const lstm__resize_params *p, const lstm__resize_state *st, 
     }
 }
 
+/* A float index as an integer: NaN as 0, magnitudes past 2^50 saturated (the callers clamp into
+** the axis), so that no conversion overflows. */
+static int64_t to_index(float v)
+{
+    const float big = 1125899906842624.0f; /* 2^50 */
+    return v != v ? 0 : v < -big ? -(int64_t)big : v > big ? (int64_t)big : (int64_t)v;
+}
+
 static int64_t nearest_index(int mode, float x, int shrink)
 {
     switch (mode) {
     case LSTM__RS_SIMPLE:
-        return shrink ? (int64_t)ceilf(x) : (int64_t)x;
-    case LSTM__RS_PREFER_CEIL:
-        return (int64_t)roundf(x);
+        return to_index(shrink ? ceilf(x) : x);
+
     case LSTM__RS_FLOOR:
-        return (int64_t)floorf(x);
+        return to_index(floorf(x));
     case LSTM__RS_CEIL:
-        return (int64_t)ceilf(x);
-    default: /* round_prefer_floor */
-        return x == (float)(int64_t)x + 0.5f ? (int64_t)floorf(x) : (int64_t)roundf(x);
+        return to_index(ceilf(x));
+    default: { /* round_prefer_floor / _ceil: within 1e-6 of k + 0.5 is a tie, as onnxruntime */
+        const float f = floorf(x);
+        if (fabsf(x - (f + 0.5f)) < 1e-6f)
+            return to_index(mode == LSTM__RS_PREFER_CEIL ? f + 1 : f);
+        return to_index(roundf(x));
+    }
     }
 }
 
@@ -333,7 +346,7 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
     int same = in == out;
     for (int64_t o = 0; o < out; o++, t += nt) {
         const float x = source(p, st, a, (float)o, fout, fin);
-        if (p->coord == LSTM__RS_TF_CROP_AND_RESIZE && (x < 0 || x > fin - 1)) {
+        if (p->coord == LSTM__RS_TF_CROP_AND_RESIZE && !(x >= 0 && x <= fin - 1)) {
             for (int i = 0; i < nt; i++) t[i] = (tap){-1, 0.0};
             same = 0;
             continue;
@@ -342,7 +355,7 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
             t[0] = (tap){clamp(nearest_index(p->nearest, x, st->scale[a] < 1.0f), in), 1.0};
         } else if (p->mode == LSTM__RS_LINEAR) {
             const float c = x < 0 ? 0 : x > fin - 1 ? fin - 1 : x;
-            const int64_t i1 = clamp((int64_t)c, in), i2 = clamp(i1 + 1, in);
+            const int64_t i1 = clamp(to_index(c), in), i2 = clamp(i1 + 1, in);
             const double d1 = i1 == i2 ? 0.5 : fabsf(c - (float)i1),
                          d2 = i1 == i2 ? 0.5 : fabsf(c - (float)i2);
             t[0] = (tap){i1, d2};
@@ -352,7 +365,7 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
             double w[4], sum = 0;
             cubic_weights((double)(x - f), p->cubic_a, w);
             for (int i = 0; i < 4; i++) {
-                const int64_t j = (int64_t)f - 1 + i;
+                const int64_t j = to_index(f) - 1 + i;
                 if (p->exclude_outside && (j < 0 || j >= in)) w[i] = 0;
                 sum += w[i];
                 t[i] = (tap){clamp(j, in), w[i]};
@@ -368,12 +381,11 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
 /* Antialias: the linear (triangle) or cubic filter over a window of input indices around the
 ** source coordinate, stretched by 1 / scale on a shrinking axis, its weights normalized to sum
 ** 1 (float32, as onnxruntime computes them; indices outside the input read the edge unless
-** exclude_outside drops them). nt is the window (prepare's aa_window). An axis whose size does
-** not change is copied (onnxruntime does not filter it). */
+** exclude_outside drops them). nt is the window (window()). An axis of scale 1 is copied. */
 static int make_taps_aa(const lstm__resize_params *p, const lstm__resize_state *st, int a,
                         int64_t in, int64_t out, int nt, tap *t)
 {
-    if (in == out) return 1; /* as onnxruntime */
+    if (st->scale[a] == 1.0f) return 1;
     const float rs = st->scale[a], sc = 1.0f / rs, fin = (float)in, fout = (float)out;
     const float half = p->mode == LSTM__RS_LINEAR ? 1.0f : 2.0f;
     const float support = sc >= 1.0f ? half * sc : half, inv = sc >= 1.0f ? 1.0f / sc : 1.0f;
@@ -381,12 +393,12 @@ static int make_taps_aa(const lstm__resize_params *p, const lstm__resize_state *
     for (int64_t o = 0; o < out; o++, t += nt) {
         const float center = 0.5f + source(p, st, a, (float)o, fout, fin);
         if (p->coord == LSTM__RS_TF_CROP_AND_RESIZE &&
-            (center - 0.5f < 0 || center - 0.5f > fin - 1)) {
+            !(center - 0.5f >= 0 && center - 0.5f <= fin - 1)) {
             for (int i = 0; i < nt; i++) t[i] = (tap){-1, 0.0};
             continue;
         }
-        int64_t lo = (int64_t)floorf(center - support + 0.5f),
-                hi = (int64_t)floorf(center + support + 0.5f);
+        int64_t lo = to_index(floorf(center - support + 0.5f)),
+                hi = to_index(floorf(center + support + 0.5f));
         hi = lo + (hi - lo < 0 ? 0 : hi - lo > nt ? nt : hi - lo);
         if (p->exclude_outside) {
             lo = lo < 0 ? 0 : lo > in ? in : lo;

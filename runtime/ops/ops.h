@@ -8,6 +8,7 @@
 #include "ops/conv.h"
 #include "ops/resize.h"
 #include "ops/rnn.h"
+#include "ops/unary.h"
 
 typedef struct lstm__no_params {
     int unused;

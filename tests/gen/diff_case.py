@@ -53,7 +53,7 @@ LATER_VERSIONS = {
     "AveragePool": [19, 22], "GlobalAveragePool": [22], "GlobalMaxPool": [22],
     "InstanceNormalization": [22], "Pad": [18, 19, 21, 23, 24, 25], "Size": [19, 21, 23, 24, 25],
     "ScatterElements": [18], "ScatterND": [18], "TopK": [24], "Round": [22], "Sin": [22],
-    "Cos": [22], "ReduceProd": [18],
+    "Cos": [22], "ReduceProd": [18], "Resize": [18, 19],
 }
 # Element types those later versions add that onnx 1.12's older schema does not list (only the
 # ones this runtime could support; float8 / int4 / int2 / string additions are left out).

@@ -23,8 +23,8 @@ drop the case; both are listed in the manifest.
 
 ADDING AN OPERATOR: add its row to ops.def, then one entry in tests/gen/diff_ops.py (tensor
 operators), diff_ops_flow.py (sequences, optionals, control flow), diff_ops_conv.py (the
-convolutional front end, on conv_entries.py) or diff_ops_misc.py (Pad, TopK, the scatters,
-variadic and unary math operators...):
+convolutional front end, on conv_entries.py), diff_ops_resize.py (Resize, Upsample) or
+diff_ops_misc.py (Pad, TopK, the scatters, variadic and unary math operators...):
 
     @op("Neg", types=SIGNED + FLOATS)          # the types the runtime supports
     def neg(g):                                  # called once per schema version g.v
@@ -74,6 +74,8 @@ import diff_ops_conv  # noqa: E402,F401
 import diff_ops_flow  # noqa: E402,F401
 import diff_ops_misc  # noqa: E402,F401
 import diff_ops_quant  # noqa: E402,F401
+import diff_ops_resize  # noqa: E402,F401
+import diff_ops_unary  # noqa: E402,F401
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
 CHECK_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-12), "float16": (2e-3, 1e-3),

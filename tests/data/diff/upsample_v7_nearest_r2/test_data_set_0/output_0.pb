@@ -1,0 +1,1 @@
+ByJÀQF!@QF!@QF!@å§uÀå§uÀå§uÀWJ[ÀWJ[ÀWJ[ÀeßdÀeßdÀeßdÀQF!@QF!@QF!@å§uÀå§uÀå§uÀWJ[ÀWJ[ÀWJ[ÀeßdÀeßdÀeßdÀg	6Àg	6Àg	6ÀHc^@Hc^@Hc^@©Â¿©Â¿©Â¿ñÎù¿ñÎù¿ñÎù¿àVÀàVÀàVÀ‹¤?‹¤?‹¤?vFRÀvFRÀvFRÀýTš?ýTš?ýTš?
