@@ -22,7 +22,8 @@ AveragePool GlobalAveragePool GlobalMaxPool BatchNormalization LayerNormalizatio
 InstanceNormalization PRelu Pad Size Max Min Sum Mean TopK ScatterElements ScatterND GatherElements
 ArgMax ArgMin Abs Erf Floor Ceil Round Sin Cos CumSum ReduceProd Resize Upsample Reciprocal Sign
 Elu Selu Celu Softplus Softsign HardSwish ThresholdedRelu Shrink Mish Gelu IsNaN IsInf Tan Sinh Cosh
-Asin Acos Atan Asinh Acosh Atanh""".split())
+Asin Acos Atan Asinh Acosh Atanh QuantizeLinear DequantizeLinear DynamicQuantizeLinear
+MatMulInteger""".split())
 OPS |= set("""And Or Xor BitShift Mod CastLike Trilu EyeLike OneHot GatherND DepthToSpace
 SpaceToDepth""".split())
 EXOTIC = ("string", "bfloat16", "sequence", "optional")

@@ -619,6 +619,198 @@ static void linear_packed_at_load(void **state)
     }
 }
 
+/* A one-node model at opset v: inputs A, B, C... of the given types (an empty name in ins is an
+** absent input), output Y of type yt. */
+static tb_model *q_model(int64_t v, const char *op, const char *ins, int n, const int *dtypes,
+                         int yt)
+{
+    tb_model *m = tb_new(10, v);
+    char names[4][4];
+    for (int i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "%c", 'A' + i);
+        tb_input(m, names[i], dtypes[i], -1, NULL, NULL);
+    }
+    tb_node(m, op, "op", ins, "Y");
+    tb_output(m, "Y", yt, -1, NULL, NULL);
+    return m;
+}
+
+/* QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear and MatMulInteger refuse malformed
+** scales and zero points, types their version does not allow and types this runtime cannot hold,
+** naming the node and what was expected. */
+static void quant_refusals(void **state)
+{
+    (void)state;
+    enum { U8 = 2, I8 = 3, U16 = 4, I16 = 5, F16 = 10, F8 = 17, INT4 = 22 };
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const float s3[3] = {1, 2, 3}, s1 = 0.5f;
+    const int8_t z3[3] = {0, 1, 2}, z1 = 0;
+    const int16_t z16 = 0;
+    const feed x24 = {"A", F32, 2, {2, 4}, x6, 32}, sc = {"B", F32, 0, {0}, &s1, 4};
+    const uint8_t q6[6] = {1, 2, 3, 4, 5, 6};
+
+    /* Per-axis scale of the wrong length; a 1-D scale before opset 13. */
+    m = q_model(13, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    rc = run1(m, (feed[]){x24, {"B", F32, 1, {3}, s3, 12}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (QuantizeLinear, opset 13): scale has shape [3], expected a scalar or [4] "
+           "(per-axis, axis 1 of x [2,4])");
+    tb_free(m);
+    m = q_model(10, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    rc = run1(m, (feed[]){x24, {"B", F32, 1, {3}, s3, 12}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "scale has shape [3], expected a scalar at opset 10");
+    tb_free(m);
+
+    /* Axis out of range; zero point shape and type. */
+    m = q_model(13, "DequantizeLinear", "A,B,C", 3, (int[]){U8, F32, U8}, F32);
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(
+        m,
+        (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, {"B", F32, 1, {3}, s3, 12}, {"C", U8, 1, {3}, q6, 3}},
+        3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (DequantizeLinear, opset 13): axis 2 is outside [-2, 1]");
+    rc = run1(
+        m,
+        (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, {"B", F32, 0, {0}, &s1, 4}, {"C", U8, 1, {3}, q6, 3}},
+        3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "zero point has shape [3], expected a scalar like the scale");
+    tb_free(m);
+    m = q_model(13, "DequantizeLinear", "A,B,C", 3, (int[]){U8, F32, I8}, F32);
+    rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, sc, {"C", I8, 0, {0}, &z1, 1}}, 3, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "zero point is int8, expected uint8 at opset 13");
+    tb_free(m);
+    m = q_model(13, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I16}, I16);
+    rc = run1(m, (feed[]){x24, sc, {"C", I16, 0, {0}, &z16, 2}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "zero point is int16, expected uint8 or int8 at opset 13");
+    tb_free(m);
+    m = q_model(13, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I8}, I8);
+    rc = run1(m, (feed[]){x24, {"B", F32, 1, {4}, x6, 16}, {"C", I8, 1, {3}, z3, 3}}, 3, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "zero point has shape [3], the scale [4]");
+    tb_free(m);
+
+    /* Types by version: float16 x before 19, a scale of another type than x at 19 and 21. */
+    uint16_t h4[8] = {0};
+    m = q_model(13, "QuantizeLinear", "A,B", 2, (int[]){F16, F32}, U8);
+    rc = run1(m, (feed[]){{"A", F16, 2, {2, 4}, h4, 16}, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "x is float16, expected float32 or int32 at opset 13");
+    tb_free(m);
+    m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F16, F32}, U8);
+    rc = run1(m, (feed[]){{"A", F16, 2, {2, 4}, h4, 16}, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "scale is float32, expected float16 at opset 21");
+    tb_free(m);
+
+    /* Blocked: the scale's shape, block_size. */
+    m = q_model(21, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
+    tb_attr_i(m, tb_graph(m)->node[0], "block_size", 2);
+    rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, {"B", F32, 2, {2, 1}, s3, 8}}, 2, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL,
+           "scale has shape [2,1], expected [2,2] (x [2,3] in blocks of 2 along axis 1)");
+    tb_free(m);
+    m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    tb_attr_i(m, tb_graph(m)->node[0], "block_size", -1);
+    rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'block_size' is -1, expected >= 0");
+    tb_free(m);
+    m = q_model(19, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    tb_attr_i(m, tb_graph(m)->node[0], "block_size", 2);
+    rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'block_size' for QuantizeLinear version 19");
+    tb_free(m);
+
+    /* output_dtype: types this runtime cannot hold, types that are not quantized types, a zero
+    ** point of another type; saturate, precision. */
+    m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", F8);
+    rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (QuantizeLinear, opset 21): attribute 'output_dtype' is float8e4m3fn, a type "
+           "this runtime cannot hold");
+    tb_free(m);
+    m = q_model(25, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", INT4);
+    rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "attribute 'output_dtype' is int4, a type this runtime");
+    tb_free(m);
+    m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", F32);
+    rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "attribute 'output_dtype' is 1 (float32), expected uint8, int8, uint16 or int16");
+    tb_free(m);
+    m = q_model(21, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I8}, I8);
+    tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", U8);
+    rc = run1(m, (feed[]){x24, sc, {"C", I8, 0, {0}, &z1, 1}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "zero point is int8 but attribute 'output_dtype' says uint8");
+    tb_free(m);
+    m = q_model(23, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
+    tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", U8);
+    rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "expected float32, float16 or bfloat16");
+    tb_free(m);
+    m = q_model(19, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    tb_attr_i(m, tb_graph(m)->node[0], "saturate", 2);
+    rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'saturate' is 2, expected 0 or 1");
+    tb_free(m);
+    m = q_model(23, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    tb_attr_i(m, tb_graph(m)->node[0], "precision", I32);
+    rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'precision' is 6 (int32), expected float32");
+    tb_free(m);
+
+    /* MatMulInteger: 8-bit operands, zero points of their operand's type and layout. */
+    const uint8_t a6[6] = {1, 2, 3, 4, 5, 6}, z2[2] = {1, 2};
+    const int16_t w6[6] = {0};
+    m = q_model(10, "MatMulInteger", "A,B", 2, (int[]){U8, I16}, I32);
+    rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, a6, 6}, {"B", I16, 2, {3, 2}, w6, 12}}, 2, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (MatMulInteger, opset 10): A is uint8 and B int16, expected int8 or uint8");
+    tb_free(m);
+    m = q_model(10, "MatMulInteger", "A,B,C,D", 4, (int[]){U8, U8, U8, I8}, I32);
+    rc = run1(m,
+              (feed[]){{"A", U8, 2, {2, 3}, a6, 6},
+                       {"B", U8, 2, {3, 2}, a6, 6},
+                       {"C", U8, 0, {0}, a6, 1},
+                       {"D", I8, 0, {0}, &z1, 1}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "b_zero_point is int8, expected uint8 like B");
+    tb_free(m);
+    m = q_model(10, "MatMulInteger", "A,B,C", 3, (int[]){U8, U8, U8}, I32);
+    rc = run1(m,
+              (feed[]){{"A", U8, 2, {2, 3}, a6, 6},
+                       {"B", U8, 2, {3, 2}, a6, 6},
+                       {"C", U8, 1, {3}, a6, 3}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "a_zero_point has shape [3], expected one value or one per row of A [2,3]");
+    rc = run1(m,
+              (feed[]){{"A", U8, 2, {2, 3}, a6, 6},
+                       {"B", U8, 2, {2, 3}, a6, 6},
+                       {"C", U8, 1, {2}, z2, 2}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "inner dimensions differ (3 and 2)");
+    tb_free(m);
+
+    /* DynamicQuantizeLinear takes float32 only. */
+    m = tb_new(10, 11);
+    tb_input(m, "A", F16, -1, NULL, NULL);
+    tb_node(m, "DynamicQuantizeLinear", "op", "A", "Y,S,Z");
+    tb_output(m, "Y", U8, -1, NULL, NULL);
+    tb_output(m, "S", F32, -1, NULL, NULL);
+    tb_output(m, "Z", U8, -1, NULL, NULL);
+    rc = run1(m, (feed[]){{"A", F16, 2, {2, 4}, h4, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (DynamicQuantizeLinear, opset 11): x is float16, expected float32");
+    tb_free(m);
+}
+
 /* Resize and Upsample refuse what they cannot do or what is malformed, naming the node and what
 ** was expected; a planned Resize runs again without allocating. */
 static void resize_refusals(void **state)
@@ -1578,6 +1770,7 @@ int main(void)
         cmocka_unit_test(logic_refusals),
         cmocka_unit_test(reduce_norm_refusals),
         cmocka_unit_test(resize_refusals),
+        cmocka_unit_test(quant_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(version_forms),
         cmocka_unit_test(unary_refusals),

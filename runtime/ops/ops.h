@@ -4,6 +4,7 @@
 
 #include "kernel.h"
 #include "ops/misc_types.h"
+#include "ops/quant.h"
 #include "ops/conv.h"
 #include "ops/logic_types.h"
 #include "ops/reduce.h"

@@ -1,0 +1,171 @@
+/*
+** op_matmul_int.c — MatMulInteger 10: Y = (A - a_zero_point) x (B - b_zero_point) as numpy matmul
+** (1-D promotion, broadcast batch dimensions) with int8 / uint8 A and B in any combination and an
+** int32 Y (sums wrap modulo 2^32). Zero points: absent, one value, per row of A (2-D A: [M];
+** else A's shape with K = 1) or per column of B (2-D B: [N]; else B's shape with K = 1).
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <limits.h>
+#include <string.h>
+
+int lstm__matmul_int_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                           lstm__diag *d)
+{
+    static const char *const none[] = {NULL};
+    (void)params;
+    return lstm__arity(g, n, 2, 4, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d) ? d->code
+                                                                                         : LSTM_OK;
+}
+
+static int is_8bit(int t)
+{
+    return t == LSTM_DT_INT8 || t == LSTM_DT_UINT8;
+}
+
+/* The zero point's layout for operand x (rank r; kept: its extent that varies, M or N; along:
+** the axis of x it follows, r - 2 for A's rows, r - 1 for B's columns). */
+static int zp_layout(lstm__kctx *k, int idx, const lstm__rt *x, int64_t kept, int along, int *out)
+{
+    const lstm__rt *z = idx < k->n->n_in ? k->in[idx] : NULL;
+    const char *what = idx == 2 ? "a_zero_point" : "b_zero_point";
+    char b1[96], b2[96];
+    *out = 0;
+    if (!z) return LSTM_OK;
+    if (z->dtype != x->dtype)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected %s like %s", lstm__klabel(k),
+                          what, lstm__dtype_name(z->dtype), lstm__dtype_name(x->dtype),
+                          idx == 2 ? "A" : "B");
+    if (z->nelem == 1 && z->rank <= 1) {
+        *out = 1;
+        return LSTM_OK;
+    }
+    int ok = x->rank == 2 && z->rank == 1 && z->dims[0] == kept;
+    if (!ok && x->rank >= 2 && z->rank == x->rank) {
+        int other = along == x->rank - 2 ? x->rank - 1 : x->rank - 2; /* the K axis */
+        ok = z->dims[other] == 1;
+        for (int i = 0; ok && i < x->rank; i++) ok = i == other || z->dims[i] == x->dims[i];
+    }
+    if (!ok)
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: %s has shape %s, expected one value or one per %s of %s %s",
+                          lstm__klabel(k), what, lstm__dims_str(b1, sizeof b1, z->rank, z->dims),
+                          idx == 2 ? "row" : "column", idx == 2 ? "A" : "B",
+                          lstm__dims_str(b2, sizeof b2, x->rank, x->dims));
+    *out = 2;
+    return LSTM_OK;
+}
+
+int lstm__matmul_int_prepare(lstm__kctx *k)
+{
+    lstm__mmi_state *m = k->state;
+    const lstm__rt *A = k->in[0], *B = k->in[1];
+    memset(m, 0, sizeof *m);
+    if (!is_8bit(A->dtype) || !is_8bit(B->dtype))
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: A is %s and B %s, expected int8 or uint8",
+                          lstm__klabel(k), lstm__dtype_name(A->dtype), lstm__dtype_name(B->dtype));
+    if (A->rank < 1 || B->rank < 1)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: A and B must have rank >= 1", lstm__klabel(k));
+    int ar = A->rank, br = B->rank;
+    m->M = ar == 1 ? 1 : A->dims[ar - 2];
+    m->K = A->dims[ar - 1];
+    m->N = br == 1 ? 1 : B->dims[br - 1];
+    int64_t K2 = br == 1 ? B->dims[0] : B->dims[br - 2];
+    if (m->K != K2)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: inner dimensions differ (%lld and %lld)",
+                          lstm__klabel(k), (long long)m->K, (long long)K2);
+    int abr = ar > 2 ? ar - 2 : 0, bbr = br > 2 ? br - 2 : 0;
+    m->brank = abr > bbr ? abr : bbr;
+    int64_t sa = m->M * m->K, sb = m->K * m->N, out[LSTM__MAX_RANK];
+    for (int d = m->brank - 1; d >= 0; d--) {
+        int oa = d - (m->brank - abr), ob = d - (m->brank - bbr);
+        int64_t da = oa >= 0 ? A->dims[oa] : 1, db = ob >= 0 ? B->dims[ob] : 1;
+        if (da != db && da != 1 && db != 1)
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: batch dimensions %lld and %lld do not broadcast",
+                              lstm__klabel(k), (long long)da, (long long)db);
+        m->bdims[d] = da == 1 ? db : da;
+        m->ast[d] = da == 1 ? 0 : sa;
+        m->bst[d] = db == 1 ? 0 : sb;
+        sa *= da;
+        sb *= db;
+    }
+    if (zp_layout(k, 2, A, m->M, ar - 2, &m->azp) || zp_layout(k, 3, B, m->N, br - 1, &m->bzp))
+        return k->d->code;
+    if (m->M > INT_MAX || m->N > INT_MAX || m->K > INT_MAX)
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one product can take",
+                          lstm__klabel(k));
+    int r = 0;
+    for (int d = 0; d < m->brank; d++) out[r++] = m->bdims[d];
+    if (ar > 1) out[r++] = m->M;
+    if (br > 1) out[r++] = m->N;
+    k->scratch_size = (size_t)(m->M + m->N) * sizeof(int32_t);
+    return lstm__rt_set(k, k->out[0], LSTM_DT_INT32, r, out);
+}
+
+/* One product: y[M, N] = (a - az) x (b - bz), az per row, bz per column, sums modulo 2^32. */
+#define MMI_KERNEL(NAME, TA, TB)                                                                   \
+    static void NAME(const TA *a, const TB *b, uint32_t *y, int64_t M, int64_t K, int64_t N,       \
+                     const int32_t *az, const int32_t *bz)                                         \
+    {                                                                                              \
+        for (int64_t i = 0; i < M; i++) {                                                          \
+            uint32_t *yr = y + i * N;                                                              \
+            memset(yr, 0, (size_t)N * sizeof *yr);                                                 \
+            for (int64_t q = 0; q < K; q++) {                                                      \
+                uint32_t av = (uint32_t)((int32_t)a[i * K + q] - az[i]);                           \
+                const TB *br = b + q * N;                                                          \
+                for (int64_t j = 0; j < N; j++) yr[j] += av * (uint32_t)((int32_t)br[j] - bz[j]);  \
+            }                                                                                      \
+        }                                                                                          \
+    }
+MMI_KERNEL(mmi_ss, int8_t, int8_t)
+MMI_KERNEL(mmi_su, int8_t, uint8_t)
+MMI_KERNEL(mmi_us, uint8_t, int8_t)
+MMI_KERNEL(mmi_uu, uint8_t, uint8_t)
+
+/* Zero points of one batch into out (n values): none, one value or from offset off. */
+static void zp_fill(const lstm__rt *z, int layout, int64_t off, int32_t *out, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        out[i] = layout == 0 ? 0 : (int32_t)lstm__get_i(z, layout == 1 ? 0 : (size_t)(off + i));
+}
+
+int lstm__matmul_int_run(lstm__kctx *k)
+{
+    const lstm__mmi_state *m = k->state;
+    const lstm__rt *A = k->in[0], *B = k->in[1];
+    const lstm__rt *az = k->n->n_in > 2 ? k->in[2] : NULL, *bz = k->n->n_in > 3 ? k->in[3] : NULL;
+    lstm__rt *Y = k->out[0];
+    if (!Y->nelem) return LSTM_OK;
+    if (m->K == 0) {
+        memset(Y->data, 0, Y->nbytes);
+        return LSTM_OK;
+    }
+    int32_t *azv = k->scratch, *bzv = azv + m->M;
+    int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
+    int sa = A->dtype == LSTM_DT_INT8, sb = B->dtype == LSTM_DT_INT8;
+    for (int64_t bt = 0; bt < batches; bt++) {
+        int64_t ao = 0, bo = 0;
+        for (int d = 0; d < m->brank; d++) ao += idx[d] * m->ast[d], bo += idx[d] * m->bst[d];
+        /* A per-row zero point follows A's batches, a per-column one B's. */
+        zp_fill(az, m->azp, ao / (m->M * m->K) * m->M, azv, m->M);
+        zp_fill(bz, m->bzp, bo / (m->K * m->N) * m->N, bzv, m->N);
+        uint32_t *y = (uint32_t *)Y->data + bt * m->M * m->N;
+        const char *a = (const char *)A->data + ao, *b = (const char *)B->data + bo;
+        if (sa && sb)
+            mmi_ss((const int8_t *)a, (const int8_t *)b, y, m->M, m->K, m->N, azv, bzv);
+        else if (sa)
+            mmi_su((const int8_t *)a, (const uint8_t *)b, y, m->M, m->K, m->N, azv, bzv);
+        else if (sb)
+            mmi_us((const uint8_t *)a, (const int8_t *)b, y, m->M, m->K, m->N, azv, bzv);
+        else
+            mmi_uu((const uint8_t *)a, (const uint8_t *)b, y, m->M, m->K, m->N, azv, bzv);
+        for (int d = m->brank - 1; d >= 0; d--) {
+            if (++idx[d] < m->bdims[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return LSTM_OK;
+}
