@@ -1,0 +1,1 @@
+ByJ<ywÀðèîB´ŒyBD©Bò/ÉBYY	Bº‡¡BTËÔA}¾¸B€“AlÂšA¨‹ƒB™ZBmœB#­B

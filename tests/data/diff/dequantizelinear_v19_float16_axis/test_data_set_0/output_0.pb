@@ -1,0 +1,2 @@
+
+ByJ‰ACTΩN1GU<"NúK¶LÒDºI∏SWL

@@ -1,0 +1,2 @@
+
+ByJH=úS–LRP3OkT#H\VÒLKFOM

@@ -1,0 +1,1 @@
+ByJBBB†A¼@ÑA>A¶AtA†B-B‚A

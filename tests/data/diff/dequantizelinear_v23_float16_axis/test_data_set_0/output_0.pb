@@ -1,0 +1,2 @@
+
+ByJÊQ2>	FëRBLÔ>oT)IPD ?jF¾V

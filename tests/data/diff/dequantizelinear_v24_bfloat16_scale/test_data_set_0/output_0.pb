@@ -1,0 +1,1 @@
+ByJ—A¶ÀvAFALÀÚ@+AEÀFAˆA^AÞÀ

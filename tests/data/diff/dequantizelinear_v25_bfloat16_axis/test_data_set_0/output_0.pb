@@ -1,0 +1,1 @@
+ByJWA%B(B;BžA1BBL¾ŽApBáA|A

@@ -1,0 +1,2 @@
+
+ByJÕTÏB#LN©T¥QiMRrHFNbM*T

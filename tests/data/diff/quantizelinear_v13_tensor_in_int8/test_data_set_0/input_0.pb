@@ -1,0 +1,1 @@
+BxJx¬û	Cæ:²C|¦öÁÓg”Bé@¯B¿ÑC••C‚¿CÒ¥BQ:,CÂš‰ÂK_Cª³çÁçÑCp8ÙCxX}Cƒ7Â¬—PC¿·µCm†.C»l]Cë—>BåT¨BJÜC‡QC\wCB[‰A5d¿šúqCÆÿEC

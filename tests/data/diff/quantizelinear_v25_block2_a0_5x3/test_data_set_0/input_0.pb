@@ -1,0 +1,1 @@
+BxJ<0`§ÂgRCK4aÂzÛÃÁGPàÂT@CE†;CW—cBš VB?€CFÏxBK~…Â]–B†.CL>¤B
