@@ -55,10 +55,6 @@ int lstm__win_counts(lstm__kctx *k, const lstm__win_params *p, int sp);
 int lstm__win_forward(lstm__kctx *k, const lstm__win_params *p, int sp, const int64_t *in,
                       const int64_t *kernel, lstm__win *w);
 
-/* A float attribute with a default (type mismatch: an error naming the node). */
-int lstm__conv_attr_float(const lstm__graph *g, const lstm__node *n, const char *name, float def,
-                          float *out, lstm__diag *d);
-
 /* ---- Conv and ConvTranspose ---- */
 typedef struct lstm__conv_params {
     lstm__win_params w;

@@ -525,28 +525,13 @@ UNARY(lstm__relu, E_RELU)
 UNARY(lstm__sigmoid, E_SIGMOID)
 UNARY(lstm__tanh, E_TANH)
 
-static int float_attr(const lstm__graph *g, const lstm__node *n, const char *name, float def,
-                      float *out, lstm__diag *d)
-{
-    const lstm__attr *a = lstm__attr_find(n, name);
-    *out = def;
-    if (!a) return LSTM_OK;
-    if (a->type != LSTM__A_FLOAT) {
-        char b[LSTM__LABEL_MAX];
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be a float",
-                          lstm__node_ctx(g, n, b, sizeof b), name);
-    }
-    *out = a->f;
-    return LSTM_OK;
-}
-
 int lstm__leaky_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                       lstm__diag *d)
 {
     lstm__elt_params *p = params;
     static const char *const names[] = {"alpha", NULL};
     return simple_parse(g, n, since, p, E_LEAKY, 1, names, d) ||
-           float_attr(g, n, "alpha", 0.01f, &p->alpha, d);
+           lstm__attr_float(g, n, "alpha", 0.01f, &p->alpha, d);
 }
 int lstm__leaky_prepare(lstm__kctx *k)
 {
@@ -563,8 +548,8 @@ int lstm__hsig_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     lstm__elt_params *p = params;
     static const char *const names[] = {"alpha", "beta", NULL};
     return simple_parse(g, n, since, p, E_HSIG, 1, names, d) ||
-           float_attr(g, n, "alpha", 0.2f, &p->alpha, d) ||
-           float_attr(g, n, "beta", 0.5f, &p->beta, d);
+           lstm__attr_float(g, n, "alpha", 0.2f, &p->alpha, d) ||
+           lstm__attr_float(g, n, "beta", 0.5f, &p->beta, d);
 }
 int lstm__hsig_prepare(lstm__kctx *k)
 {
@@ -587,8 +572,8 @@ int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     if (since >= 11)
         return lstm__arity(g, n, 1, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, v11, d);
     return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, v6, d) ||
-           float_attr(g, n, "min", -INFINITY, &p->alpha, d) ||
-           float_attr(g, n, "max", INFINITY, &p->beta, d);
+           lstm__attr_float(g, n, "min", -INFINITY, &p->alpha, d) ||
+           lstm__attr_float(g, n, "max", INFINITY, &p->beta, d);
 }
 
 int lstm__clip_prepare(lstm__kctx *k)

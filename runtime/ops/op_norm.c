@@ -47,8 +47,8 @@ int lstm__bn_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
                             : since >= 6 ? v6
                                          : v1,
                             d) ||
-        lstm__conv_attr_float(g, n, "epsilon", 1e-5f, &p->epsilon, d) ||
-        lstm__conv_attr_float(g, n, "momentum", 0.9f, &momentum, d) ||
+        lstm__attr_float(g, n, "epsilon", 1e-5f, &p->epsilon, d) ||
+        lstm__attr_float(g, n, "momentum", 0.9f, &momentum, d) ||
         lstm__attr_int(g, n, "spatial", 1, &p->spatial, d) ||
         lstm__attr_int(g, n, "is_test", since < 7 ? 0 : 1, &is_test, d) ||
         lstm__attr_int(g, n, "training_mode", 0, &training, d))
@@ -181,7 +181,7 @@ int lstm__ln_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 2, 3, 1, 3, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "axis", -1, &p->axis, d) ||
-        lstm__conv_attr_float(g, n, "epsilon", 1e-5f, &p->epsilon, d) ||
+        lstm__attr_float(g, n, "epsilon", 1e-5f, &p->epsilon, d) ||
         lstm__attr_int(g, n, "stash_type", 1, &p->stash_type, d))
         return d->code;
     if (p->stash_type != 1)
@@ -328,7 +328,7 @@ int lstm__instnorm_parse(const lstm__graph *g, const lstm__node *n, int since, v
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 3, 3, 1, 1, d) ||
         lstm__attrs_allowed(g, n, since, since >= 6 ? v6 : v1, d) ||
-        lstm__conv_attr_float(g, n, "epsilon", 1e-5f, &p->epsilon, d))
+        lstm__attr_float(g, n, "epsilon", 1e-5f, &p->epsilon, d))
         return d->code;
     const lstm__attr *ci = lstm__attr_find(n, "consumed_inputs");
     if (ci && ci->type != LSTM__A_INTS)

@@ -48,19 +48,6 @@ static int pick(const lstm__graph *g, const lstm__node *n, const char *name,
                       a->type == LSTM__A_STRING ? a->s : "(not a string)", list);
 }
 
-static int float_attr(const lstm__graph *g, const lstm__node *n, const char *name, float *out,
-                      lstm__diag *d)
-{
-    const lstm__attr *a = lstm__attr_find(n, name);
-    if (!a) return LSTM_OK;
-    char b[LSTM__LABEL_MAX];
-    if (a->type != LSTM__A_FLOAT)
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be a float",
-                          lstm__node_ctx(g, n, b, sizeof b), name);
-    *out = a->f;
-    return LSTM_OK;
-}
-
 static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int upsample,
                  lstm__diag *d)
 {
@@ -129,8 +116,8 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
     int64_t excl = 0, anti = 0;
     if (pick(g, n, "coordinate_transformation_mode", coords, since >= 19 ? 7 : 6, &p->coord, d) ||
         pick(g, n, "nearest_mode", nearests, 4, &p->nearest, d) ||
-        float_attr(g, n, "cubic_coeff_a", &p->cubic_a, d) ||
-        float_attr(g, n, "extrapolation_value", &p->extrapolation, d) ||
+        lstm__attr_float(g, n, "cubic_coeff_a", -0.75f, &p->cubic_a, d) ||
+        lstm__attr_float(g, n, "extrapolation_value", 0.0f, &p->extrapolation, d) ||
         lstm__attr_int(g, n, "exclude_outside", 0, &excl, d))
         return d->code;
     if (lstm__attr_find(n, "nearest_mode")) p->nearest++; /* the list starts at PREFER_FLOOR */

@@ -60,6 +60,21 @@ int lstm__attr_int(const lstm__graph *g, const lstm__node *n, const char *name, 
     return LSTM_OK;
 }
 
+int lstm__attr_float(const lstm__graph *g, const lstm__node *n, const char *name, float def,
+                     float *out, lstm__diag *d)
+{
+    const lstm__attr *a = lstm__attr_find(n, name);
+    *out = def;
+    if (!a) return LSTM_OK;
+    if (a->type != LSTM__A_FLOAT) {
+        char b[LSTM__LABEL_MAX];
+        return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be a float",
+                          lstm__node_ctx(g, n, b, sizeof b), name);
+    }
+    *out = a->f;
+    return LSTM_OK;
+}
+
 int lstm__attr_ints(const lstm__graph *g, const lstm__node *n, const char *name, int64_t *out,
                     int cap, int *count, lstm__diag *d)
 {

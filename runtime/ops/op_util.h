@@ -32,9 +32,11 @@ int lstm__axis(lstm__kctx *k, int64_t axis, int rank, int *out, const char *what
 /* Read the values of known input idx (int32 or int64, rank <= 1) into out (cap entries).
 ** *n gets the count. The input must be known before the run. */
 int lstm__read_ints(lstm__kctx *k, int idx, const char *what, int64_t *out, int cap, int *n);
-/* Integer / ints attribute with a default; type mismatches are errors (d). */
+/* Integer / float / ints attribute with a default; type mismatches are errors (d). */
 int lstm__attr_int(const lstm__graph *g, const lstm__node *n, const char *name, int64_t def,
                    int64_t *out, lstm__diag *d);
+int lstm__attr_float(const lstm__graph *g, const lstm__node *n, const char *name, float def,
+                     float *out, lstm__diag *d);
 int lstm__attr_ints(const lstm__graph *g, const lstm__node *n, const char *name, int64_t *out,
                     int cap, int *count, lstm__diag *d);
 /* Refuse any attribute not in the NULL-terminated list. */

@@ -29,21 +29,6 @@ void lstm__unary_floats(const lstm__unary_params *p, const lstm__rt *x, lstm__rt
     }
 }
 
-int lstm__attr_float(const lstm__graph *g, const lstm__node *n, const char *name, float def,
-                     float *out, lstm__diag *d)
-{
-    const lstm__attr *a = lstm__attr_find(n, name);
-    *out = def;
-    if (!a) return LSTM_OK;
-    if (a->type != LSTM__A_FLOAT) {
-        char b[LSTM__LABEL_MAX];
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' must be a float",
-                          lstm__node_ctx(g, n, b, sizeof b), name);
-    }
-    *out = a->f;
-    return LSTM_OK;
-}
-
 int lstm__unary_prepare(lstm__kctx *k, const char *op, int ints, int f32_only)
 {
     const lstm__rt *x = k->in[0];

@@ -23,10 +23,6 @@ typedef double (*lstm__unary_f64)(const lstm__unary_params *p, double x);
 void lstm__unary_floats(const lstm__unary_params *p, const lstm__rt *x, lstm__rt *y,
                         lstm__unary_f32 f32, lstm__unary_f64 f64);
 
-/* Float attribute with a default; another attribute type is an error naming the node. */
-int lstm__attr_float(const lstm__graph *g, const lstm__node *n, const char *name, float def,
-                     float *out, lstm__diag *d);
-
 /* The output of a same-type unary op: x's type and shape, after checking that x is a float type
 ** (ints: also an integer type; f32_only: float32 alone). Errors name the node and the types. */
 int lstm__unary_prepare(lstm__kctx *k, const char *op, int ints, int f32_only);
