@@ -99,7 +99,7 @@ static int legacy_bcast(lstm__kctx *k, const lstm__rt *a, const lstm__rt *b, lst
     if (b->nelem == 1) return LSTM_OK; /* B's strides stay 0 */
     int64_t axis = p->has_axis ? p->axis : a->rank - b->rank;
     if (axis < 0) axis += a->rank;
-    if (axis < 0 || axis + b->rank > a->rank)
+    if (axis < 0 || axis > a->rank - b->rank) /* no axis + rank: axis may be near INT64_MAX */
         return lstm__errf(k->d, LSTM_EINVAL, "%s: axis %lld puts B %s outside A %s",
                           lstm__klabel(k), (long long)p->axis, s2, s1);
     s = 1;
