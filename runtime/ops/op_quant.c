@@ -168,7 +168,7 @@ static int geometry(lstm__kctx *k, lstm__quant_state *st)
         st->gran = LSTM__QG_AXIS;
         st->sdim = st->dim;
     } else {
-        int64_t nb = (x->dims[a] + p->block_size - 1) / p->block_size;
+        int64_t nb = x->dims[a] / p->block_size + (x->dims[a] % p->block_size != 0);
         int ok = s->rank == x->rank;
         for (int i = 0; ok && i < x->rank; i++) ok = s->dims[i] == (i == a ? nb : x->dims[i]);
         if (!ok) {
