@@ -44,6 +44,31 @@ static int run1(tb_model *m, const feed *f, int nf, char *msg, float *out, int n
     return rc;
 }
 
+/* run1 for any output type: bytes [off, off + n) of output Y into out (the run fails with
+** LSTM_EINVAL when Y is shorter). */
+static int run1_bytes(tb_model *m, const feed *f, int nf, char *msg, void *out, size_t off,
+                      size_t n)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    int rc = lstm_model_open_buffer(buf, len, NULL, &md);
+    if (!rc) rc = lstm_session_open(md, &s);
+    for (int i = 0; !rc && i < nf; i++)
+        rc = lstm_session_set_input(s, f[i].name, f[i].dtype, f[i].rank, f[i].dims, f[i].data,
+                                    f[i].bytes);
+    if (!rc) rc = lstm_session_run(s);
+    snprintf(msg, 512, "%s", s ? lstm_session_errmsg(s) : lstm_model_errmsg(md));
+    lstm_view v;
+    if (!rc) rc = lstm_session_output(s, "Y", &v);
+    if (!rc && v.nbytes < off + n) rc = LSTM_EINVAL;
+    if (!rc) memcpy(out, (const char *)v.data + off, n);
+    lstm_session_close(s);
+    lstm_model_close(md);
+    return rc;
+}
+
 static tb_model *one_at(int64_t opset, const char *op, const char *ins, int n_decl,
                         const int *dtypes)
 {
@@ -61,6 +86,15 @@ static tb_model *one_at(int64_t opset, const char *op, const char *ins, int n_de
 static tb_model *one(const char *op, const char *ins, int n_decl, const int *dtypes)
 {
     return one_at(17, op, ins, n_decl, dtypes);
+}
+
+/* A one-node model at opset `opset` whose output Y has type out. */
+static tb_model *one_typed(int64_t opset, const char *op, const char *ins, int n_decl,
+                           const int *dtypes, int out)
+{
+    tb_model *m = one_at(opset, op, ins, n_decl, dtypes);
+    tb_graph(m)->output[0]->type->tensor_type->elem_type = out;
+    return m;
 }
 
 #define expect(rc, msg, code, needle)                                                              \
@@ -712,6 +746,15 @@ static void quant_refusals(void **state)
     expect(rc, msg, LSTM_EINVAL,
            "scale has shape [2,1], expected [2,2] (x [2,3] in blocks of 2 along axis 1)");
     tb_free(m);
+    /* A block_size past the axis is one block (ceil(D / block_size) overflowed int64). */
+    m = q_model(21, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
+    tb_attr_i(m, tb_graph(m)->node[0], "block_size", INT64_MAX);
+    float dq[6];
+    rc =
+        run1(m, (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, {"B", F32, 2, {2, 1}, s3, 8}}, 2, msg, dq, 6);
+    expect(rc, msg, LSTM_OK, "");
+    for (int i = 0; i < 6; i++) assert_true(dq[i] == (float)q6[i] * s3[i / 3]);
+    tb_free(m);
     m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "block_size", -1);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
@@ -903,6 +946,36 @@ static void resize_refusals(void **state)
     rc = run1(m, &a23, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED, "Upsample at opset 6 uses an operator version before 7");
     tb_free(m);
+
+    /* Sizes 2^24 + 1 -> 2^24 give a float32 scale of 1: the axis still changes (it was skipped,
+    ** and the other axis's pass wrote 3 bytes past Y). Nearest, half_pixel: rows 0, 0, 1; the
+    ** first columns o -> o. */
+    const size_t w = ((size_t)1 << 24) + 1;
+    uint8_t *big = malloc(2 * w), got[4];
+    assert_non_null(big);
+    for (size_t i = 0; i < 2 * w; i++) big[i] = (uint8_t)(i / w * 7 + i % w * 13);
+    const int64_t z3[2] = {3, (int64_t)w - 1};
+    m = one_typed(13, "Resize", "A,,,B", 2, (int[]){LSTM_DT_UINT8, I64}, LSTM_DT_UINT8);
+    const size_t at = 2 * (w - 1);
+    rc = run1_bytes(
+        m,
+        (feed[]){{"A", LSTM_DT_UINT8, 2, {2, (int64_t)w}, big, 2 * w}, {"B", I64, 1, {2}, z3, 16}},
+        2, msg, got, at, 4);
+    expect(rc, msg, LSTM_OK, "");
+    for (int i = 0; i < 4; i++) assert_int_equal(got[i], big[w + (size_t)i]);
+    tb_free(m);
+    /* 2^24 -> 2^24 + 1 alone: the last element repeats (a copy read one byte past X). */
+    const int64_t z1 = (int64_t)w;
+    m = one_typed(13, "Resize", "A,,,B", 2, (int[]){LSTM_DT_UINT8, I64}, LSTM_DT_UINT8);
+    rc = run1_bytes(
+        m,
+        (feed[]){{"A", LSTM_DT_UINT8, 1, {(int64_t)w - 1}, big, w - 1}, {"B", I64, 1, {1}, &z1, 8}},
+        2, msg, got, w - 2, 2);
+    expect(rc, msg, LSTM_OK, "");
+    assert_int_equal(got[0], big[w - 2]);
+    assert_int_equal(got[1], big[w - 2]);
+    tb_free(m);
+    free(big);
 }
 
 /* Pad, TopK, ArgMax, CumSum, the scatters and the variadic / math ops refuse what they cannot
@@ -1098,15 +1171,6 @@ static void misc_refusals(void **state)
     tb_free(m);
 }
 
-/* A one-node model at opset `opset` whose output Y has type out. */
-static tb_model *one_typed(int64_t opset, const char *op, const char *ins, int n_decl,
-                           const int *dtypes, int out)
-{
-    tb_model *m = one_at(opset, op, ins, n_decl, dtypes);
-    tb_graph(m)->output[0]->type->tensor_type->elem_type = out;
-    return m;
-}
-
 /* And / Or / Xor, BitShift, Mod, CastLike, Trilu, EyeLike, OneHot, GatherND, DepthToSpace and
 ** SpaceToDepth: bad attributes, types, shapes and index values are refused naming the node. */
 static void logic_refusals(void **state)
@@ -1147,6 +1211,9 @@ static void logic_refusals(void **state)
     expect(rc, msg, LSTM_EINVAL, "B [2] does not match A [2,3] from axis 1");
     rc = run1(m, (feed[]){ab23, {"B", BL, 2, {2, 3}, b6, 6}}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "axis 1 puts B [2,3] outside A [2,3]");
+    tb_graph(m)->node[0]->attribute[1]->i = INT64_MAX; /* axis + B's rank overflowed */
+    rc = run1(m, (feed[]){ab23, {"B", BL, 1, {3}, b6, 3}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis 9223372036854775807 puts B [3] outside A [2,3]");
     tb_free(m);
     m = one_typed(1, "And", "A,B", 2, (int[]){BL, BL}, BL);
     tb_attr_i(m, tb_graph(m)->node[0], "axis", 0);
