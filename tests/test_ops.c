@@ -104,7 +104,7 @@ static tb_model *one_typed(int64_t opset, const char *op, const char *ins, int n
         assert_non_null(strstr(msg, needle));                                                      \
     } while (0)
 
-static const float x6[6] = {1, 2, 3, 4, 5, 6};
+static const float x6[6] = {1, 2, 3, 4, 5, 6}, x12[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
 
 static void h_rows(void **state)
 {
@@ -175,7 +175,7 @@ static void h_rows(void **state)
     rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}, {"B", F32, 2, {2, 3}, x6, 24}}, 2, msg,
               NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (MatMul, opset 17): inner dimensions differ (3 and 2)");
-    rc = run1(m, (feed[]){{"A", F32, 3, {2, 1, 3}, x6, 24}, {"B", F32, 3, {3, 3, 1}, x6, 36}}, 2,
+    rc = run1(m, (feed[]){{"A", F32, 3, {2, 1, 3}, x6, 24}, {"B", F32, 3, {3, 3, 1}, x12, 36}}, 2,
               msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "batch dimensions 2 and 3 do not broadcast");
     /* Empty operands (fuzz_load found an offset taken on an empty tensor's NULL data): K = 0
@@ -558,15 +558,24 @@ static void conv_paths_no_alloc(void **state)
         "convops/batchnormalization_v7_spatial0",
         "convops/instancenormalization_v6_4d_float64",
         "convops/prelu_v9_mid",
-        "diff/gemm_v13_binit_c0",           /* packed B, one row, C a bias row */
-        "diff/gemm_v13_binit_c2",           /* packed B, 19 rows, alpha, beta, C [M,1] */
-        "diff/gemm_v13_binit_ta",           /* transA: OpenBLAS */
-        "diff/matmul_v13_b_init_batched",   /* packed B, the batches' rows as one product */
-        "diff/matmul_v13_float32",          /* B an input: OpenBLAS */
-        "diff/resize_v19_nearest_float32",  /* Resize: nearest copies */
-        "diff/resize_v19_symmetric0_cubic", /* cubic passes through scratch */
-        "diff/resize_v19_aa_cubic_float16", /* antialias windows, float16 via float32 */
-        "diff/upsample_v9_linear_r5",       /* linear over several axes */
+        "diff/gemm_v13_binit_c0",                 /* packed B, one row, C a bias row */
+        "diff/gemm_v13_binit_c2",                 /* packed B, 19 rows, alpha, beta, C [M,1] */
+        "diff/gemm_v13_binit_ta",                 /* transA: OpenBLAS */
+        "diff/matmul_v13_b_init_batched",         /* packed B, the batches' rows as one product */
+        "diff/matmul_v13_float32",                /* B an input: OpenBLAS */
+        "diff/resize_v19_nearest_float32",        /* Resize: nearest copies */
+        "diff/resize_v19_symmetric0_cubic",       /* cubic passes through scratch */
+        "diff/resize_v19_aa_cubic_float16",       /* antialias windows, float16 via float32 */
+        "diff/upsample_v9_linear_r5",             /* linear over several axes */
+        "diff/quantizelinear_v21_block3_a1_2x7",  /* blocked scales in scratch */
+        "diff/dequantizelinear_v21_float16_axis", /* per-axis, float16 out */
+        "diff/matmulinteger_v10_azp_rows",        /* zero points per row in scratch */
+        "diff/reducelogsumexp_v18_ax1_k1",        /* the reduction walk in the node's state */
+        "diff/meanvariancenormalization_v13_axes1",
+        "diff/onehot_v11_axis1", /* depth read while planning */
+        "diff/trilu_v14_bool_lower",
+        "diff/mod_v13_bcast0_int32", /* broadcast walk */
+        "diff/depthtospace_v13_bool_crd",
     };
     static unsigned char buf[1 << 20];
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -682,7 +691,7 @@ static void quant_refusals(void **state)
     const float s3[3] = {1, 2, 3}, s1 = 0.5f;
     const int8_t z3[3] = {0, 1, 2}, z1 = 0;
     const int16_t z16 = 0;
-    const feed x24 = {"A", F32, 2, {2, 4}, x6, 32}, sc = {"B", F32, 0, {0}, &s1, 4};
+    const feed x24 = {"A", F32, 2, {2, 4}, x12, 32}, sc = {"B", F32, 0, {0}, &s1, 4};
     const uint8_t q6[6] = {1, 2, 3, 4, 5, 6};
 
     /* Per-axis scale of the wrong length; a 1-D scale before opset 13. */
