@@ -208,49 +208,10 @@ int lstm__matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
     return pack_b(g, n, 0, err);
 }
 
-/* Batch shape and matrix sizes, 1-D operands promoted. */
-typedef struct mm {
-    int64_t M, K, N;
-    int brank;
-    int64_t bdims[LSTM__MAX_RANK], ast[LSTM__MAX_RANK], bst[LSTM__MAX_RANK];
-    int out_rank;
-    int64_t out[LSTM__MAX_RANK];
-} mm;
-
-static int mm_plan(lstm__kctx *k, mm *m)
+/* The product's shapes, its sizes within what one GEMM call takes. */
+static int mm_plan(lstm__kctx *k, lstm__mm_shape *m)
 {
-    const lstm__rt *A = k->in[0], *B = k->in[1];
-    memset(m, 0, sizeof *m);
-    if (A->rank < 1 || B->rank < 1)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs must have rank >= 1", lstm__klabel(k));
-    int ar = A->rank, br = B->rank;
-    m->M = ar == 1 ? 1 : A->dims[ar - 2];
-    m->K = A->dims[ar - 1];
-    int64_t K2 = br == 1 ? B->dims[0] : B->dims[br - 2];
-    m->N = br == 1 ? 1 : B->dims[br - 1];
-    if (m->K != K2)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: inner dimensions differ (%lld and %lld)",
-                          lstm__klabel(k), (long long)m->K, (long long)K2);
-    int abr = ar > 2 ? ar - 2 : 0, bbr = br > 2 ? br - 2 : 0;
-    m->brank = abr > bbr ? abr : bbr;
-    int64_t sa = m->M * m->K, sb = m->K * m->N;
-    for (int d = m->brank - 1; d >= 0; d--) {
-        int oa = d - (m->brank - abr), ob = d - (m->brank - bbr);
-        int64_t da = oa >= 0 ? A->dims[oa] : 1, db = ob >= 0 ? B->dims[ob] : 1;
-        if (da != db && da != 1 && db != 1)
-            return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: batch dimensions %lld and %lld do not "
-                              "broadcast",
-                              lstm__klabel(k), (long long)da, (long long)db);
-        m->bdims[d] = da == 1 ? db : da;
-        m->ast[d] = da == 1 ? 0 : sa;
-        m->bst[d] = db == 1 ? 0 : sb;
-        sa *= da;
-        sb *= db;
-    }
-    for (int d = 0; d < m->brank; d++) m->out[m->out_rank++] = m->bdims[d];
-    if (ar > 1) m->out[m->out_rank++] = m->M;
-    if (br > 1) m->out[m->out_rank++] = m->N;
+    if (lstm__mm_shape_of(k, m)) return k->d->code;
     if (!fits_int(m->M) || !fits_int(m->N) || !fits_int(m->K))
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one GEMM can take",
                           lstm__klabel(k));
@@ -260,7 +221,7 @@ static int mm_plan(lstm__kctx *k, mm *m)
 int lstm__matmul_prepare(lstm__kctx *k)
 {
     const lstm__rt *A = k->in[0], *B = k->in[1];
-    mm m;
+    lstm__mm_shape m;
     if (A->dtype != B->dtype || !(lstm__is_float(A->dtype) || lstm__is_int(A->dtype)))
         return lstm__errf(k->d, LSTM_EINVAL, "%s: A and B must share one numeric type",
                           lstm__klabel(k));
@@ -272,7 +233,7 @@ int lstm__matmul_run(lstm__kctx *k)
 {
     const lstm__rt *A = k->in[0], *B = k->in[1];
     lstm__rt *Y = k->out[0];
-    mm m;
+    lstm__mm_shape m;
     mm_plan(k, &m);
     int64_t batches = lstm__dims_count(m.brank, m.bdims), idx[LSTM__MAX_RANK] = {0};
     /* Empty operands have no data to offset: Y is empty, or zeros when only K is 0. */

@@ -62,47 +62,19 @@ int lstm__matmul_int_prepare(lstm__kctx *k)
 {
     lstm__mmi_state *m = k->state;
     const lstm__rt *A = k->in[0], *B = k->in[1];
-    memset(m, 0, sizeof *m);
     if (!is_8bit(A->dtype) || !is_8bit(B->dtype))
         return lstm__errf(k->d, LSTM_EINVAL, "%s: A is %s and B %s, expected int8 or uint8",
                           lstm__klabel(k), lstm__dtype_name(A->dtype), lstm__dtype_name(B->dtype));
-    if (A->rank < 1 || B->rank < 1)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: A and B must have rank >= 1", lstm__klabel(k));
+    if (lstm__mm_shape_of(k, &m->s)) return k->d->code;
+    const lstm__mm_shape *sh = &m->s;
     int ar = A->rank, br = B->rank;
-    m->M = ar == 1 ? 1 : A->dims[ar - 2];
-    m->K = A->dims[ar - 1];
-    m->N = br == 1 ? 1 : B->dims[br - 1];
-    int64_t K2 = br == 1 ? B->dims[0] : B->dims[br - 2];
-    if (m->K != K2)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: inner dimensions differ (%lld and %lld)",
-                          lstm__klabel(k), (long long)m->K, (long long)K2);
-    int abr = ar > 2 ? ar - 2 : 0, bbr = br > 2 ? br - 2 : 0;
-    m->brank = abr > bbr ? abr : bbr;
-    int64_t sa = m->M * m->K, sb = m->K * m->N, out[LSTM__MAX_RANK];
-    for (int d = m->brank - 1; d >= 0; d--) {
-        int oa = d - (m->brank - abr), ob = d - (m->brank - bbr);
-        int64_t da = oa >= 0 ? A->dims[oa] : 1, db = ob >= 0 ? B->dims[ob] : 1;
-        if (da != db && da != 1 && db != 1)
-            return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: batch dimensions %lld and %lld do not broadcast",
-                              lstm__klabel(k), (long long)da, (long long)db);
-        m->bdims[d] = da == 1 ? db : da;
-        m->ast[d] = da == 1 ? 0 : sa;
-        m->bst[d] = db == 1 ? 0 : sb;
-        sa *= da;
-        sb *= db;
-    }
-    if (zp_layout(k, 2, A, m->M, ar - 2, &m->azp) || zp_layout(k, 3, B, m->N, br - 1, &m->bzp))
+    if (zp_layout(k, 2, A, sh->M, ar - 2, &m->azp) || zp_layout(k, 3, B, sh->N, br - 1, &m->bzp))
         return k->d->code;
-    if (m->M > INT_MAX || m->N > INT_MAX || m->K > INT_MAX)
+    if (sh->M > INT_MAX || sh->N > INT_MAX || sh->K > INT_MAX)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one product can take",
                           lstm__klabel(k));
-    int r = 0;
-    for (int d = 0; d < m->brank; d++) out[r++] = m->bdims[d];
-    if (ar > 1) out[r++] = m->M;
-    if (br > 1) out[r++] = m->N;
-    k->scratch_size = (size_t)(m->M + m->N) * sizeof(int32_t);
-    return lstm__rt_set(k, k->out[0], LSTM_DT_INT32, r, out);
+    k->scratch_size = (size_t)(sh->M + sh->N) * sizeof(int32_t);
+    return lstm__rt_set(k, k->out[0], LSTM_DT_INT32, sh->out_rank, sh->out);
 }
 
 /* One product: y[M, N] = (a - az) x (b - bz), az per row, bz per column, sums modulo 2^32. */
@@ -134,7 +106,8 @@ static void zp_fill(const lstm__rt *z, int layout, int64_t off, int32_t *out, in
 
 int lstm__matmul_int_run(lstm__kctx *k)
 {
-    const lstm__mmi_state *m = k->state;
+    const lstm__mmi_state *st = k->state;
+    const lstm__mm_shape *m = &st->s;
     const lstm__rt *A = k->in[0], *B = k->in[1];
     const lstm__rt *az = k->n->n_in > 2 ? k->in[2] : NULL, *bz = k->n->n_in > 3 ? k->in[3] : NULL;
     lstm__rt *Y = k->out[0];
@@ -150,8 +123,8 @@ int lstm__matmul_int_run(lstm__kctx *k)
         int64_t ao = 0, bo = 0;
         for (int d = 0; d < m->brank; d++) ao += idx[d] * m->ast[d], bo += idx[d] * m->bst[d];
         /* A per-row zero point follows A's batches, a per-column one B's. */
-        zp_fill(az, m->azp, ao / (m->M * m->K) * m->M, azv, m->M);
-        zp_fill(bz, m->bzp, bo / (m->K * m->N) * m->N, bzv, m->N);
+        zp_fill(az, st->azp, ao / (m->M * m->K) * m->M, azv, m->M);
+        zp_fill(bz, st->bzp, bo / (m->K * m->N) * m->N, bzv, m->N);
         uint32_t *y = (uint32_t *)Y->data + bt * m->M * m->N;
         const char *a = (const char *)A->data + ao, *b = (const char *)B->data + bo;
         if (sa && sb)

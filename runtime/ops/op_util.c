@@ -306,3 +306,39 @@ void lstm__bcast_each(const lstm__bcast *b, void (*fn)(void *ctx, size_t o, cons
         }
     }
 }
+
+int lstm__mm_shape_of(lstm__kctx *k, lstm__mm_shape *m)
+{
+    const lstm__rt *A = k->in[0], *B = k->in[1];
+    memset(m, 0, sizeof *m);
+    if (A->rank < 1 || B->rank < 1)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: inputs must have rank >= 1", lstm__klabel(k));
+    int ar = A->rank, br = B->rank;
+    m->M = ar == 1 ? 1 : A->dims[ar - 2];
+    m->K = A->dims[ar - 1];
+    int64_t K2 = br == 1 ? B->dims[0] : B->dims[br - 2];
+    m->N = br == 1 ? 1 : B->dims[br - 1];
+    if (m->K != K2)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: inner dimensions differ (%lld and %lld)",
+                          lstm__klabel(k), (long long)m->K, (long long)K2);
+    int abr = ar > 2 ? ar - 2 : 0, bbr = br > 2 ? br - 2 : 0;
+    m->brank = abr > bbr ? abr : bbr;
+    int64_t sa = m->M * m->K, sb = m->K * m->N;
+    for (int d = m->brank - 1; d >= 0; d--) {
+        int oa = d - (m->brank - abr), ob = d - (m->brank - bbr);
+        int64_t da = oa >= 0 ? A->dims[oa] : 1, db = ob >= 0 ? B->dims[ob] : 1;
+        if (da != db && da != 1 && db != 1)
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: batch dimensions %lld and %lld do not broadcast",
+                              lstm__klabel(k), (long long)da, (long long)db);
+        m->bdims[d] = da == 1 ? db : da;
+        m->ast[d] = da == 1 ? 0 : sa;
+        m->bst[d] = db == 1 ? 0 : sb;
+        sa *= da;
+        sb *= db;
+    }
+    for (int d = 0; d < m->brank; d++) m->out[m->out_rank++] = m->bdims[d];
+    if (ar > 1) m->out[m->out_rank++] = m->M;
+    if (br > 1) m->out[m->out_rank++] = m->N;
+    return LSTM_OK;
+}

@@ -77,4 +77,18 @@ int lstm__bcast_init(lstm__kctx *k, lstm__bcast *b, const lstm__rt *const *in, i
 /* Visit every output element: fn(ctx, out_index, in_offsets). */
 void lstm__bcast_each(const lstm__bcast *b, void (*fn)(void *ctx, size_t o, const size_t *off),
                       void *ctx);
+
+/* numpy matmul shapes: [..., M, K] x [..., K, N], a 1-D operand promoted (A to [1, K], B to
+** [K, 1], the added axis dropped from the output), the batch axes broadcast. */
+typedef struct lstm__mm_shape {
+    int64_t M, K, N;
+    int brank;                                        /* batch axes of the output */
+    int64_t bdims[LSTM__MAX_RANK];                    /* their sizes */
+    int64_t ast[LSTM__MAX_RANK], bst[LSTM__MAX_RANK]; /* A's / B's element strides, 0: broadcast */
+    int out_rank;
+    int64_t out[LSTM__MAX_RANK];
+} lstm__mm_shape;
+
+/* The shapes of the product of inputs 0 (A) and 1 (B); errors name the node. */
+int lstm__mm_shape_of(lstm__kctx *k, lstm__mm_shape *m);
 #endif

@@ -3,7 +3,7 @@
 #ifndef LSTM_QUANT_H
 #define LSTM_QUANT_H
 
-#include "kernel.h"
+#include "ops/op_util.h"
 
 typedef struct lstm__quant_params {
     int dequant;        /* DequantizeLinear */
@@ -31,9 +31,7 @@ typedef struct lstm__quant_state {
 /* MatMulInteger: numpy matmul shapes (1-D promotion, broadcast batches) and the zero points'
 ** layout: none, one value, or per row of A / per column of B (following A's / B's batches). */
 typedef struct lstm__mmi_state {
-    int64_t M, K, N;
-    int brank;
-    int64_t bdims[LSTM__MAX_RANK], ast[LSTM__MAX_RANK], bst[LSTM__MAX_RANK];
+    lstm__mm_shape s;
     int azp, bzp; /* 0: none, 1: one value, 2: per row / per column */
 } lstm__mmi_state;
 
