@@ -75,23 +75,6 @@ static int prepare(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], x->dtype, rank, dims);
 }
 
-/* The smallest value of an integer type: ReduceMax of nothing. */
-static int64_t int_min(int dtype)
-{
-    switch (dtype) {
-    case LSTM_DT_INT8:
-        return INT8_MIN;
-    case LSTM_DT_INT16:
-        return INT16_MIN;
-    case LSTM_DT_INT32:
-        return INT32_MIN;
-    case LSTM_DT_INT64:
-        return INT64_MIN;
-    default:
-        return 0;
-    }
-}
-
 /* float32 Sum / Mean over one run of adjacent axes, X seen as [outer, R, inner]: each output
 ** is summed in double over r = 0 .. R-1, the order of the general loop below (so the same
 ** float), 64 inner elements at a time. 0 when the axes are not such a run. */
@@ -162,7 +145,7 @@ static int run(lstm__kctx *k)
         }
         int64_t ridx[LSTM__MAX_RANK] = {0};
         double sf = p->op == R_MAX ? -INFINITY : p->op == R_PROD ? 1.0 : 0.0;
-        int64_t si = p->op == R_MAX ? int_min(x->dtype) : p->op == R_PROD;
+        int64_t si = p->op == R_MAX ? lstm__int_lowest(x->dtype) : p->op == R_PROD;
         for (size_t e = 0; e < count; e++) {
             size_t off = base;
             for (int j = 0; j < nr; j++) off += (size_t)(ridx[j] * xst[rax[j]]);

@@ -157,41 +157,6 @@ static double float_one(const lstm__rwalk *w, const lstm__rt *x, int op, size_t 
     return m + log(acc);
 }
 
-/* The largest value of an integer type (bool: true), as its 64 bits. */
-static int64_t int_max(int dtype)
-{
-    switch (dtype) {
-    case LSTM_DT_BOOL:
-        return 1;
-    case LSTM_DT_INT8:
-        return INT8_MAX;
-    case LSTM_DT_UINT8:
-        return UINT8_MAX;
-    case LSTM_DT_INT32:
-        return INT32_MAX;
-    case LSTM_DT_UINT32:
-        return UINT32_MAX;
-    case LSTM_DT_UINT64:
-        return -1; /* UINT64_MAX */
-    default:
-        return INT64_MAX;
-    }
-}
-
-static int64_t int_low(int dtype)
-{
-    switch (dtype) {
-    case LSTM_DT_INT8:
-        return INT8_MIN;
-    case LSTM_DT_INT32:
-        return INT32_MIN;
-    case LSTM_DT_INT64:
-        return INT64_MIN;
-    default:
-        return 0;
-    }
-}
-
 /* v as arithmetic in the type leaves it: its low bits, sign-extended for signed types. */
 static int64_t wrap(int dtype, uint64_t v)
 {
@@ -219,15 +184,15 @@ static double int_value(int dtype, int64_t v)
 static void put_trunc(lstm__rt *y, size_t o, double v)
 {
     int u64 = y->dtype == LSTM_DT_UINT64;
-    double hi = u64 ? 18446744073709551615.0 : (double)int_max(y->dtype);
-    double lo = (double)int_low(y->dtype);
+    double hi = u64 ? 18446744073709551615.0 : (double)lstm__int_highest(y->dtype);
+    double lo = (double)lstm__int_lowest(y->dtype);
     int64_t r;
     if (isnan(v))
         r = 0;
     else if (v >= hi)
-        r = int_max(y->dtype);
+        r = lstm__int_highest(y->dtype);
     else if (v <= lo)
-        r = int_low(y->dtype);
+        r = lstm__int_lowest(y->dtype);
     else
         r = u64 ? (int64_t)(uint64_t)v : (int64_t)v;
     lstm__put_i(y, o, r);
@@ -235,7 +200,7 @@ static void put_trunc(lstm__rt *y, size_t o, double v)
 
 static int64_t min_i(const lstm__rwalk *w, const lstm__rt *x, size_t off)
 {
-    int64_t ridx[LSTM__MAX_RANK] = {0}, m = int_max(x->dtype);
+    int64_t ridx[LSTM__MAX_RANK] = {0}, m = lstm__int_highest(x->dtype);
     int u64 = x->dtype == LSTM_DT_UINT64;
     for (size_t e = 0; e < w->count; e++, off = lstm__rwalk_next(w, ridx, off)) {
         int64_t v = lstm__get_i(x, off);

@@ -250,6 +250,46 @@ void lstm__put_i(lstm__rt *t, size_t i, int64_t v)
     }
 }
 
+int64_t lstm__int_lowest(int dtype)
+{
+    switch (dtype) {
+    case LSTM_DT_INT8:
+        return INT8_MIN;
+    case LSTM_DT_INT16:
+        return INT16_MIN;
+    case LSTM_DT_INT32:
+        return INT32_MIN;
+    case LSTM_DT_INT64:
+        return INT64_MIN;
+    default:
+        return 0;
+    }
+}
+
+int64_t lstm__int_highest(int dtype)
+{
+    switch (dtype) {
+    case LSTM_DT_BOOL:
+        return 1;
+    case LSTM_DT_INT8:
+        return INT8_MAX;
+    case LSTM_DT_UINT8:
+        return UINT8_MAX;
+    case LSTM_DT_INT16:
+        return INT16_MAX;
+    case LSTM_DT_UINT16:
+        return UINT16_MAX;
+    case LSTM_DT_INT32:
+        return INT32_MAX;
+    case LSTM_DT_UINT32:
+        return UINT32_MAX;
+    case LSTM_DT_UINT64:
+        return -1; /* UINT64_MAX */
+    default:
+        return INT64_MAX;
+    }
+}
+
 int lstm__bcast_init(lstm__kctx *k, lstm__bcast *b, const lstm__rt *const *in, int n)
 {
     memset(b, 0, sizeof *b);

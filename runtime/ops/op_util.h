@@ -63,6 +63,10 @@ double lstm__get_f(const lstm__rt *t, size_t i);
 int64_t lstm__get_i(const lstm__rt *t, size_t i);
 void lstm__put_f(lstm__rt *t, size_t i, double v);
 void lstm__put_i(lstm__rt *t, size_t i, int64_t v);
+/* The smallest / largest value of an integer type (bool: 0 / 1) as 64 bits: uint64's largest is
+** -1, its bits. */
+int64_t lstm__int_lowest(int dtype);
+int64_t lstm__int_highest(int dtype);
 
 /* ---- numpy-style multidirectional broadcasting ---- */
 typedef struct lstm__bcast {
