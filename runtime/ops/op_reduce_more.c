@@ -56,8 +56,12 @@ static int prepare(lstm__kctx *k)
     int red[LSTM__MAX_RANK], rank, from = first_opset(p->op, x->dtype);
     int64_t dims[LSTM__MAX_RANK];
     if (!from)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
-                          lstm__dtype_name(x->dtype));
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s (expected %s)",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype),
+                          p->op == M_MIN ? "float32, float64, float16, bfloat16, int8, uint8, "
+                                           "int32, int64, uint32, uint64 or bool"
+                                         : "float32, float64, float16, bfloat16, int32, int64, "
+                                           "uint32 or uint64");
     if (k->n->opset < from)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: type %s is allowed from opset %d",
                           lstm__klabel(k), lstm__dtype_name(x->dtype), from);
