@@ -930,6 +930,10 @@ static void resize_refusals(void **state)
     rc = run1(m, (feed[]){a23, scales}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "node 'op' (Resize, opset 11) has 2 inputs, expected 3 to 4");
     tb_free(m);
+    m = one_at(13, "Mod", "A,", 1, (int[]){F32}); /* an empty name is an absent input */
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Mod, opset 13): required input 1 is missing");
+    tb_free(m);
 
     m = one_at(9, "Upsample", "A,B", 2, (int[]){F32, F32});
     rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, half, 8}}, 2, msg, NULL, 0);

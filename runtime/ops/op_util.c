@@ -113,10 +113,7 @@ int lstm__arity(const lstm__graph *g, const lstm__node *n, int min_in, int max_i
                 int max_out, lstm__diag *d)
 {
     char b[LSTM__LABEL_MAX];
-    /* Trailing "" inputs count as absent. */
-    int nin = n->n_in;
-    while (nin > 0 && !n->in_names[nin - 1][0]) nin--;
-    if (nin < min_in || n->n_in > max_in)
+    if (n->n_in < min_in || n->n_in > max_in)
         return lstm__errf(d, LSTM_EMODEL, "%s has %d inputs, expected %d to %d",
                           lstm__node_ctx(g, n, b, sizeof b), n->n_in, min_in, max_in);
     if (n->n_out < min_out || n->n_out > max_out)
