@@ -1331,6 +1331,12 @@ static void logic_refusals(void **state)
     int64_t ix3[3] = {0, 2, 1}, d3 = 3, dneg = -2;
     float v2[2] = {0, 1}, v3[3] = {0, 1, 2};
     const feed oi = {"A", I64, 1, {3}, ix3, 24}, od = {"B", I64, 0, {0}, &d3, 8};
+    const float dinf = INFINITY; /* a float depth past int64 (was "expected 0 or more") */
+    m = one_at(11, "OneHot", "A,B,C", 3, (int[]){I64, F32, F32});
+    rc = run1(m, (feed[]){oi, {"B", F32, 0, {0}, &dinf, 4}, {"C", F32, 1, {2}, v2, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(OneHot, opset 11): depth is inf, expected 0 to 2^63 - 1");
+    tb_free(m);
     m = one_at(11, "OneHot", "A,B,C", 3, (int[]){I64, I64, F32});
     rc = run1(m, (feed[]){oi, od, {"C", F32, 1, {3}, v3, 12}}, 3, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL,
@@ -1338,7 +1344,7 @@ static void logic_refusals(void **state)
            "elements), it has rank 1 and 3 elements");
     rc = run1(m, (feed[]){oi, {"B", I64, 0, {0}, &dneg, 8}, {"C", F32, 1, {2}, v2, 8}}, 3, msg,
               NULL, 0);
-    expect(rc, msg, LSTM_EINVAL, "depth is -2, expected 0 or more");
+    expect(rc, msg, LSTM_EINVAL, "depth is -2, expected 0 to 2^63 - 1");
     rc = run1(m, (feed[]){oi, {"B", I64, 1, {2}, ix3, 16}, {"C", F32, 1, {2}, v2, 8}}, 3, msg, NULL,
               0);
     expect(rc, msg, LSTM_EINVAL, "depth must hold one value, it has 2");

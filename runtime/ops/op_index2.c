@@ -73,8 +73,8 @@ int lstm__onehot_prepare(lstm__kctx *k)
     if (lstm__need_value(k, 1, "depth")) return k->d->code;
     int64_t depth = as_index(dp, 0);
     if (depth < 0)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: depth is %g, expected 0 or more", lstm__klabel(k),
-                          lstm__get_f(dp, 0));
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: depth is %g, expected 0 to 2^63 - 1",
+                          lstm__klabel(k), lstm__get_f(dp, 0));
     int64_t a = p->axis < 0 ? p->axis + ix->rank + 1 : p->axis;
     if (a < 0 || a > ix->rank)
         return lstm__errf(k->d, LSTM_EINVAL,
