@@ -939,6 +939,9 @@ static void resize_refusals(void **state)
     rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, half, 8}}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL,
            "node 'op' (Upsample, opset 9): scale 0.5 of axis 1, expected >= 1");
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {0}, half, 0}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(Upsample, opset 9): scales is empty, expected one value per axis");
     tb_free(m);
     m = one_at(10, "Upsample", "A,B", 2, (int[]){F32, F32});
     rc = run1(m, (feed[]){a23, scales}, 2, msg, NULL, 0);

@@ -195,7 +195,9 @@ static int out_shape(lstm__kctx *k, lstm__resize_state *st, const lstm__rt *x, i
         return lstm__errf(k->d, LSTM_EINVAL, "%s: scales and sizes are both given, expected one",
                           lstm__klabel(k));
     if (ns <= 0 && nz <= 0)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: neither scales nor sizes is given",
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          old ? "%s: scales is empty, expected one value per axis"
+                              : "%s: neither scales nor sizes is given",
                           lstm__klabel(k));
     int nv = ns > 0 ? ns : nz;
     if (nv != na)
