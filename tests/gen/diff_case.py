@@ -123,6 +123,23 @@ class In:
         self.name, self.dtype, self.value, self.init, self.kind = name, dtype, value, init, kind
 
 
+def reduce_inputs(g, by_input, dt, x, axes, keepdims, noop, graph_input):
+    """A Reduce* node's inputs and attributes: x, then axes as the attribute or (by_input) the
+    second input, a graph input when graph_input; keepdims and noop_with_empty_axes when given."""
+    attrs = {}
+    if keepdims is not None:
+        attrs["keepdims"] = keepdims
+    if noop is not None:
+        attrs["noop_with_empty_axes"] = noop
+    ins = [In("x", dt, x)]
+    if axes is not None:
+        if by_input:
+            ins.append(In("axes", "int64", g.ints(axes), not graph_input))
+        else:
+            attrs["axes"] = axes
+    return ins, attrs
+
+
 def round_bf16(a):
     """float values -> the nearest bfloat16 numbers (ties to even), held as float32."""
     bits = np.ascontiguousarray(np.asarray(a, np.float32)).view(np.uint32).astype(np.uint64)

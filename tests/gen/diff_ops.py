@@ -4,7 +4,7 @@ present inputs' values (floats as float64) and return the outputs."""
 import numpy as np
 
 import rnn_ref
-from diff_case import ALL, FLOATS, INTS, NUMERIC, SIGNED, In, op
+from diff_case import ALL, FLOATS, INTS, NUMERIC, SIGNED, In, op, reduce_inputs
 
 # Shape pairs for broadcasting: different ranks, size-1 dims, scalars and empty dims.
 BCAST = [((2, 3, 4), (4,)), ((3, 1), (2, 1, 4)), ((), (2, 3)), ((1, 1), (3,)), ((0, 3), (1, 3)),
@@ -978,17 +978,7 @@ def reductions(g, kind, input_since):
     neg = g.v >= 11
 
     def mk(tag, what, dt, x, axes, keepdims=None, noop=None, graph_input=False):
-        attrs = {}
-        if keepdims is not None:
-            attrs["keepdims"] = keepdims
-        if noop is not None:
-            attrs["noop_with_empty_axes"] = noop
-        ins = [In("x", dt, x)]
-        if axes is not None:
-            if by_input:
-                ins.append(In("axes", "int64", g.ints(axes), not graph_input))
-            else:
-                attrs["axes"] = axes
+        ins, attrs = reduce_inputs(g, by_input, dt, x, axes, keepdims, noop, graph_input)
         return g.case(tag, what, dt, ins, attrs=attrs,
                       ref=reduce_ref(kind, axes, 1 if keepdims is None else keepdims, bool(noop)))
 

@@ -10,7 +10,8 @@ the type, ReduceLogSumExp goes through double; noop_with_empty_axes still applie
 non-reducing steps (ReduceL2 gives |x|)."""
 import numpy as np
 
-from diff_case import FLOATS, INTS, LATER_TYPES, LATER_VERSIONS, NUMERIC, SUITE_TOL, In, op
+from diff_case import (FLOATS, INTS, LATER_TYPES, LATER_VERSIONS, NUMERIC, SUITE_TOL, In, op,
+                       reduce_inputs)
 
 LATER_VERSIONS.update({"ReduceMin": [18, 20], "ReduceL1": [18], "ReduceL2": [18], "ReduceSumSquare": [18],
                        "ReduceLogSum": [18], "ReduceLogSumExp": [18], "LpNormalization": [22]})
@@ -74,17 +75,7 @@ def reductions2(g, kind):
     pos = kind in ("logsum",)  # the log of a negative sum is NaN: positive data
 
     def mk(tag, what, dt, x, axes, keepdims=None, noop=None, graph_input=False, **kw):
-        attrs = {}
-        if keepdims is not None:
-            attrs["keepdims"] = keepdims
-        if noop is not None:
-            attrs["noop_with_empty_axes"] = noop
-        ins = [In("x", dt, x)]
-        if axes is not None:
-            if by_input:
-                ins.append(In("axes", "int64", g.ints(axes), not graph_input))
-            else:
-                attrs["axes"] = axes
+        ins, attrs = reduce_inputs(g, by_input, dt, x, axes, keepdims, noop, graph_input)
         return g.case(tag, what, dt, ins, attrs=attrs, tol=SUITE_TOL if kind == "min" else tol_of(dt),
                       ref=reduce2_ref(kind, axes, 1 if keepdims is None else keepdims, bool(noop)), **kw)
 
