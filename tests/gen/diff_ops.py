@@ -899,14 +899,19 @@ def cast_ref(t):
     return f
 
 
-@op("Cast", types=ALL, exact=True)
-def cast(g):
+def cast_pairs(g, every_at):
+    """(source, target) type pairs of Cast and CastLike: every pair at version every_at, else
+    each source type to one target, rotating with the version."""
     types = g.types("T1", sweep=True)
     targets = g.types("T2", sweep=True)
-    if g.v == 13:  # every pair at one version
-        pairs = [(s, t) for s in types for t in targets]
-    else:  # each source type to one target, rotating with the version
-        pairs = [(s, targets[(i + g.v) % len(targets)]) for i, s in enumerate(types)]
+    if g.v == every_at:
+        return [(s, t) for s in types for t in targets]
+    return [(s, targets[(i + g.v) % len(targets)]) for i, s in enumerate(types)]
+
+
+@op("Cast", types=ALL, exact=True)
+def cast(g):
+    pairs = cast_pairs(g, 13)
     from diff_case import DTYPES
     for s, t in pairs:
         x = cast_values(g, s, t)

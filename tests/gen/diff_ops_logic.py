@@ -8,7 +8,7 @@ import numpy as np
 
 import diff_case
 from diff_case import ALL, DTYPES, FLOATS, INTS, NUMERIC, SIGNED, UNSIGNED, In, op, to_dtype
-from diff_ops import BCAST, cast_ref, cast_values
+from diff_ops import BCAST, cast_pairs, cast_ref, cast_values
 
 diff_case.LATER_VERSIONS.update({"CastLike": [19, 21, 23, 24, 25], "EyeLike": [22]})
 diff_case.LATER_TYPES.update({("EyeLike", 22): ["bfloat16"]})
@@ -179,13 +179,7 @@ def mod(g):
 # ---------------------------------------------------------------- CastLike
 @op("CastLike", types=ALL, exact=True)
 def castlike(g):
-    types = g.types("T1", sweep=True)
-    targets = g.types("T2", sweep=True)
-    if g.v == 15:  # every pair at one version
-        pairs = [(s, t) for s in types for t in targets]
-    else:  # each source type to one target, rotating with the version
-        pairs = [(s, targets[(i + g.v) % len(targets)]) for i, s in enumerate(types)]
-    for k, (s, t) in enumerate(pairs):
+    for k, (s, t) in enumerate(cast_pairs(g, 15)):
         x = cast_values(g, s, t)
         like = g.rand(t, ((2, 3), (), (0,), (1,))[k % 4])  # only its type counts
         yield g.case("%s_to_%s" % (s, t), "cast %s to %s (target of shape %s)" % (s, t, like.shape), s,
