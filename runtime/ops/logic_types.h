@@ -1,6 +1,6 @@
 /* logic_types.h — parameters and node state of And / Or / Xor, BitShift, Mod (op_logic.c),
-** Trilu, EyeLike (op_diag.c), OneHot, GatherND (op_index2.c), DepthToSpace and SpaceToDepth
-** (op_space.c). */
+** Trilu, EyeLike (op_diag.c), OneHot, GatherND (op_onehot_gathernd.c), DepthToSpace and
+** SpaceToDepth (op_space.c). */
 #ifndef LSTM_LOGIC_TYPES_H
 #define LSTM_LOGIC_TYPES_H
 

@@ -1,5 +1,5 @@
 /*
-** op_index2.c — operators driven by index values:
+** op_onehot_gathernd.c — operators driven by index values:
 **   OneHot    9, 11: output = indices' shape with a `depth` axis inserted at `axis` (negative
 **             counts from the back, [-r-1, r]); [off, on] from `values` (any type). Indices and
 **             depth of any numeric type are cast to int64 (floats truncate; depth is read while
