@@ -23,7 +23,10 @@ drop the case; both are listed in the manifest.
 
 ADDING AN OPERATOR: add its row to ops.def, then one entry in tests/gen/diff_ops.py (tensor
 operators), diff_ops_flow.py (sequences, optionals, control flow), diff_ops_conv.py (the
-convolutional front end, on conv_entries.py), diff_ops_resize.py (Resize, Upsample) or
+convolutional front end, on conv_entries.py), diff_ops_resize.py (Resize, Upsample),
+diff_ops_unary.py (activations, trigonometric, sign and class), diff_ops_reduce2.py (ReduceMin,
+the norm reductions, LpNormalization, MeanVarianceNormalization), diff_ops_logic.py (bitwise,
+Mod, CastLike, diagonals, OneHot, GatherND, depth / space), diff_ops_quant.py (quantization) or
 diff_ops_misc.py (Pad, TopK, the scatters, variadic and unary math operators...):
 
     @op("Neg", types=SIGNED + FLOATS)          # the types the runtime supports
