@@ -234,8 +234,9 @@ static int out_shape(lstm__kctx *k, lstm__resize_state *st, const lstm__rt *x, i
     for (int j = 0; j < na; j++) {
         const int a = ax[j];
         if (sz[j] < 0 || (x->dims[a] == 0 && sz[j] != 0))
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: size %lld for axis %d of %lld",
-                              lstm__klabel(k), (long long)sz[j], a, (long long)x->dims[a]);
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: size %lld for axis %d of %lld, expected %s",
+                              lstm__klabel(k), (long long)sz[j], a, (long long)x->dims[a],
+                              x->dims[a] ? ">= 0" : "0 (the axis is empty)");
         dims[a] = sz[j];
         const float s = x->dims[a] ? (float)sz[j] / (float)x->dims[a] : 1.0f;
         st->scale[a] = s;
