@@ -9,7 +9,8 @@
 **     LSTM per step), Loops (a TorchScript time loop with sequences, an LSTM stepped by a Loop,
 **     libonnx-testdata's Loops whose trip count and condition are inputs), sequence and
 **     optional inputs (libonnx-testdata), Loops handing carried sequences over
-**     (tests/data/loop_seq: inserts, erases, swaps and rotations, nesting, If and Optional).
+**     (tests/data/loop_seq: inserts, erases, swaps and rotations, nesting, If and Optional);
+**   - Resize and Upsample whose sizes / scales are inputs (fuzzed: huge, zero, NaN, wrong counts).
 ** Sequence inputs get 0-4 fuzzed items, optional ones a value or none. Models are loaded once
 ** (FUZZ_SOURCE_DIR, FUZZ_TESTDATA_DIR), each also with two threads (bit 1 of the second byte
 ** picks them): bidirectional nodes then run their directions in parallel, batches of 16 or
@@ -62,6 +63,9 @@ static const char *const paths[] = {
     "tests/data/loop_seq/if_outer/model.onnx",
     "tests/data/loop_seq/optional_wrap/model.onnx",
     "tests/data/loop_seq/rotate/model.onnx",
+    "tests/data/diff/resize_v19_sizes_input/model.onnx",
+    "tests/data/diff/resize_v19_scales_input/model.onnx",
+    "tests/data/diff/upsample_v9_linear_scales_input/model.onnx",
 };
 #define NMODELS (int)(sizeof paths / sizeof paths[0])
 static lstm_model *models[2][NMODELS];
