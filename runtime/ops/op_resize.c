@@ -480,8 +480,9 @@ static int prepare(lstm__kctx *k)
         st->pass[i] = a;
         st->tap_off[i] = off;
         st->taps[i] = window(p, st, a);
-        if (st->taps[i] < 0)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: scale %g of axis %d is too small to filter",
+        if (st->taps[i] < 0 || (size_t)dims[a] > ((size_t)1 << 40) / (size_t)st->taps[i])
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: scale %g of axis %d needs a filter table too large",
                               lstm__klabel(k), (double)st->scale[a], a);
         off += ((size_t)dims[a] * (size_t)st->taps[i] * sizeof(tap) + 63) & ~(size_t)63;
         cur[a] = dims[a];
