@@ -1850,6 +1850,106 @@ static void unary_refusals(void **state)
     tb_free(m);
 }
 
+/* The signal operators (DFT, STFT, the windows, MelWeightMatrix) refuse bad attributes and
+** inputs, naming the node and what was expected. */
+static void signal_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    int64_t zero = 0, eight = 8, n64 = 64, sr = 16000, five = 5, fifty = 50;
+    float lo = 0.0f, hi = 9000.0f, sig[24] = {0}, win4[4] = {1, 1, 1, 1};
+    const feed x3 = {"A", F32, 3, {2, 3, 1}, sig, 24}, x33 = {"A", F32, 3, {2, 2, 3}, sig, 48};
+
+    /* Windows */
+    m = one_at(17, "HannWindow", "A", 1, (int[]){I64});
+    rc = run1(m, (feed[]){{"A", I64, 0, {0}, &zero, 8}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (HannWindow, opset 17): input size is 0, expected 1 or more");
+    tb_free(m);
+    m = one_at(17, "HammingWindow", "A", 1, (int[]){I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "periodic", 2);
+    rc = run1(m, (feed[]){{"A", I64, 0, {0}, &eight, 8}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'periodic' is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(17, "BlackmanWindow", "A", 1, (int[]){I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "output_datatype", LSTM_DT_BOOL);
+    rc = run1(m, (feed[]){{"A", I64, 0, {0}, &eight, 8}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "attribute 'output_datatype' is 9, expected a float or integer");
+    tb_free(m);
+
+    /* MelWeightMatrix: 9000 Hz maps past bin 32 of a 64-point DFT at 16 kHz. */
+    m = one_at(17, "MelWeightMatrix", "A,B,C,D,E", 5, (int[]){I64, I64, I64, F32, F32});
+    rc = run1(m,
+              (feed[]){{"A", I64, 0, {0}, &eight, 8},
+                       {"B", I64, 0, {0}, &n64, 8},
+                       {"C", I64, 0, {0}, &sr, 8},
+                       {"D", F32, 0, {0}, &lo, 4},
+                       {"E", F32, 0, {0}, &hi, 4}},
+              5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "lower_edge_hertz 0 and upper_edge_hertz 9000 map to spectrogram bins 0 and 36, "
+           "expected bins in [0, 32]");
+    tb_free(m);
+
+    /* DFT */
+    m = one_at(17, "DFT", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(m, &x3, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis 2, expected one in [-3, -2] or [0, 1]");
+    tb_free(m);
+    m = one_at(20, "DFT", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    rc = run1(m, &x3, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "axis");
+    tb_free(m);
+    m = one_at(20, "DFT", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "inverse", 1);
+    tb_attr_i(m, tb_graph(m)->node[0], "onesided", 1);
+    rc = run1(m, &x3, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "inverse and onesided together are not supported");
+    tb_free(m);
+    m = one_at(20, "DFT", "A", 1, (int[]){F32});
+    rc = run1(m, &x33, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "input input has shape [2,2,3], expected rank 2 or more with a last axis of 1 (real) "
+           "or 2 (complex)");
+    tb_free(m);
+    m = one_at(20, "DFT", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){x3, {"B", I64, 0, {0}, &zero, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "DFT length 0, expected 1 or more (dft_length)");
+    tb_free(m);
+
+    /* STFT */
+    m = one_at(17, "STFT", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){x3, {"B", I64, 0, {0}, &eight, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "give window or frame_length");
+    tb_free(m);
+    m = one_at(17, "STFT", "A,B,,C", 3, (int[]){F32, I64, I64});
+    rc = run1(m, (feed[]){x3, {"B", I64, 0, {0}, &eight, 8}, {"C", I64, 0, {0}, &fifty, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "frame length 50, expected 1 to the signal's length 3");
+    tb_free(m);
+    m = one_at(17, "STFT", "A,B,C,D", 4, (int[]){F32, I64, F32, I64});
+    rc = run1(m,
+              (feed[]){x3,
+                       {"B", I64, 0, {0}, &eight, 8},
+                       {"C", F32, 1, {4}, win4, 16},
+                       {"D", I64, 0, {0}, &five, 8}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "window has 4 values, frame_length is 5");
+    tb_free(m);
+    m = one_at(17, "STFT", "A,B,,C", 3, (int[]){F32, I64, I64});
+    const feed c3 = {"A", F32, 3, {1, 6, 2}, sig, 48};
+    rc = run1(m, (feed[]){c3, {"B", I64, 0, {0}, &eight, 8}, {"C", I64, 0, {0}, &five, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "onesided needs a real signal (last axis 1), the signal is complex");
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1858,6 +1958,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(signal_refusals),
         cmocka_unit_test(logic_refusals),
         cmocka_unit_test(reduce_norm_refusals),
         cmocka_unit_test(resize_refusals),

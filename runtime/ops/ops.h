@@ -10,6 +10,7 @@
 #include "ops/reduce.h"
 #include "ops/resize.h"
 #include "ops/rnn.h"
+#include "ops/signal.h"
 #include "ops/unary.h"
 
 typedef struct lstm__no_params {

@@ -79,6 +79,7 @@ import diff_ops_logic  # noqa: E402,F401
 import diff_ops_misc  # noqa: E402,F401
 import diff_ops_quant  # noqa: E402,F401
 import diff_ops_reduce2  # noqa: E402,F401
+import diff_ops_signal  # noqa: E402,F401
 import diff_ops_resize  # noqa: E402,F401
 import diff_ops_unary  # noqa: E402,F401
 
@@ -165,6 +166,8 @@ def build_model(c, out_vals=None, ort=None):
             shp = shapes_of(kind, v) if out_vals is not None else None
             if shp is not None and c.op == "If":  # branches may differ in shape: the rank only
                 shp = [None] * len(shp)
+            if shp is not None and c.op == "STFT":  # onnxruntime's shape inference counts
+                shp = [None] * len(shp)  # frames from n/2+1 bins when onesided: the rank only
             g_out.append(value_info(o, kind, dt, shp))
             if ort is not None:
                 ort.fetch.append(("tensor", o))
