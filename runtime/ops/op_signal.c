@@ -8,8 +8,9 @@
 ** refuses it). STFT takes frames of
 ** frame_length samples, frame_step apart, of signal [batch, length, 1 or 2], each multiplied
 ** by window when given, and transforms them: [batch, frames, bins, 2]. dft_length, axis,
-** frame_step and frame_length are read in prepare. Sums run in double: a radix-2 FFT for
-** power-of-two lengths, the direct sum over a table of roots of unity otherwise.
+** frame_step and frame_length are read in prepare. Sums run in double over a table of the roots
+** of unity: a radix-2 FFT for power-of-two lengths, a mixed-radix FFT (smallest prime factor
+** first) for other composite lengths, the direct sum for prime lengths.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -53,40 +54,94 @@ static void roots(double *w, int64_t n, int inverse)
     }
 }
 
-/* y[k] = sum_j x[j] w[jk mod n] for k < keep (all of them for a power of two). */
-static void transform(const double *x, double *y, int64_t n, int64_t keep, const double *w)
+/* Radix-2 FFT of n (a power of two) values x into y; w holds the n roots of unity. */
+static void fft2(const double *x, double *y, int64_t n, const double *w)
+{
+    int bits = 0;
+    while (((int64_t)1 << bits) < n) bits++;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t r = 0;
+        for (int b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+        y[2 * r] = x[2 * i];
+        y[2 * r + 1] = x[2 * i + 1];
+    }
+    for (int64_t len = 2; len <= n; len *= 2) {
+        int64_t half = len / 2, stride = n / len;
+        for (int64_t i = 0; i < n; i += len)
+            for (int64_t j = 0; j < half; j++) {
+                const double *t = w + 2 * j * stride;
+                double *a = y + 2 * (i + j), *b = a + 2 * half;
+                double re = b[0] * t[0] - b[1] * t[1], im = b[0] * t[1] + b[1] * t[0];
+                b[0] = a[0] - re;
+                b[1] = a[1] - im;
+                a[0] += re;
+                a[1] += im;
+            }
+    }
+}
+
+static int64_t smallest_factor(int64_t n)
+{
+    for (int64_t p = 2; p * p <= n; p++)
+        if (n % p == 0) return p;
+    return n;
+}
+
+/* Mixed-radix FFT (decimation in time): y gets the n-point DFT of x[0], x[s], x[2s]...; the
+** roots of unity of this length are w[0], w[ws], w[2 ws]...; t holds 2 p doubles. Each level
+** splits off the smallest prime factor p: p transforms of n / p values, then butterflies of p. */
+static void fft_mixed(const double *x, int64_t s, double *y, int64_t n, const double *w, int64_t ws,
+                      double *t)
+{
+    if (n == 1) {
+        y[0] = x[0];
+        y[1] = x[1];
+        return;
+    }
+    int64_t p = smallest_factor(n), m = n / p;
+    for (int64_t r = 0; r < p; r++) fft_mixed(x + 2 * r * s, s * p, y + 2 * r * m, m, w, ws * p, t);
+    for (int64_t k = 0; k < m; k++) {
+        for (int64_t r = 0; r < p; r++) { /* t[r] = y[r m + k] W_n^(r k) */
+            const double *a = y + 2 * (r * m + k), *tw = w + 2 * (r * k * ws);
+            t[2 * r] = a[0] * tw[0] - a[1] * tw[1];
+            t[2 * r + 1] = a[0] * tw[1] + a[1] * tw[0];
+        }
+        for (int64_t q = 0; q < p; q++) { /* y[k + q m] = sum_r t[r] W_p^(r q) */
+            double re = 0, im = 0;
+            int64_t e = 0;
+            for (int64_t r = 0; r < p; r++) {
+                const double *tw = w + 2 * (e * m * ws);
+                re += t[2 * r] * tw[0] - t[2 * r + 1] * tw[1];
+                im += t[2 * r] * tw[1] + t[2 * r + 1] * tw[0];
+                e += q;
+                if (e >= p) e -= p;
+            }
+            y[2 * (k + q * m)] = re;
+            y[2 * (k + q * m) + 1] = im;
+        }
+    }
+}
+
+/* y[k] = sum_j x[j] w[jk mod n] for k < keep (all n of them when n is not prime); t holds 2 n
+** doubles. */
+static void transform(const double *x, double *y, int64_t n, int64_t keep, const double *w,
+                      double *t)
 {
     if ((n & (n - 1)) == 0) {
-        int bits = 0;
-        while (((int64_t)1 << bits) < n) bits++;
-        for (int64_t i = 0; i < n; i++) {
-            int64_t r = 0;
-            for (int b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-            y[2 * r] = x[2 * i];
-            y[2 * r + 1] = x[2 * i + 1];
-        }
-        for (int64_t len = 2; len <= n; len *= 2) {
-            int64_t half = len / 2, stride = n / len;
-            for (int64_t i = 0; i < n; i += len)
-                for (int64_t j = 0; j < half; j++) {
-                    const double *t = w + 2 * j * stride;
-                    double *a = y + 2 * (i + j), *b = a + 2 * half;
-                    double re = b[0] * t[0] - b[1] * t[1], im = b[0] * t[1] + b[1] * t[0];
-                    b[0] = a[0] - re;
-                    b[1] = a[1] - im;
-                    a[0] += re;
-                    a[1] += im;
-                }
-        }
+        fft2(x, y, n, w);
+        return;
+    }
+    if (smallest_factor(n) < n) {
+        fft_mixed(x, 1, y, n, w, 1, t);
         return;
     }
     for (int64_t k = 0; k < keep; k++) {
         double re = 0, im = 0;
         int64_t idx = 0;
         for (int64_t j = 0; j < n; j++) {
-            const double *t = w + 2 * idx;
-            re += x[2 * j] * t[0] - x[2 * j + 1] * t[1];
-            im += x[2 * j] * t[1] + x[2 * j + 1] * t[0];
+            const double *tw = w + 2 * idx;
+            re += x[2 * j] * tw[0] - x[2 * j + 1] * tw[1];
+            im += x[2 * j] * tw[1] + x[2 * j + 1] * tw[0];
             idx += k;
             if (idx >= n) idx -= n;
         }
@@ -162,7 +217,7 @@ static int set_scratch(lstm__kctx *k, int64_t n)
     if (n > ((int64_t)1 << 32))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: transform length %lld, at most 2^32",
                           lstm__klabel(k), (long long)n);
-    k->scratch_size = (size_t)n * 6 * sizeof(double);
+    k->scratch_size = (size_t)n * 8 * sizeof(double);
     return LSTM_OK;
 }
 
@@ -222,7 +277,7 @@ static int dft_run(lstm__kctx *k)
                 buf[2 * i] = ld(x, at);
                 buf[2 * i + 1] = c == 2 ? ld(x, at + 1) : 0.0;
             }
-            transform(buf, out, n, s->keep, w);
+            transform(buf, out, n, s->keep, w, w + 2 * n);
             size_t ob = (size_t)((o * s->keep * s->inner + j) * 2);
             for (int64_t i = 0; i < s->keep; i++) {
                 size_t at = ob + (size_t)(i * s->inner * 2);
@@ -300,7 +355,7 @@ static int stft_run(lstm__kctx *k)
                 buf[2 * i] = ld(x, base + (size_t)(i * c)) * g;
                 buf[2 * i + 1] = c == 2 ? ld(x, base + (size_t)(i * c) + 1) * g : 0.0;
             }
-            transform(buf, out, n, s->keep, w);
+            transform(buf, out, n, s->keep, w, w + 2 * n);
             size_t ob = (size_t)((b * s->frames + f) * s->keep * 2);
             for (int64_t i = 0; i < 2 * s->keep; i++) st(y, ob + (size_t)i, out[i]);
         }
