@@ -175,7 +175,17 @@ int lstm__mel_prepare(lstm__kctx *k)
                           lstm__klabel(k), lo, hi, first, last, (long long)(st->spec_bins - 1),
                           (long long)st->dft_length, (long long)st->sample_rate);
     int64_t dims[2] = {st->spec_bins, st->bins};
-    return lstm__rt_set(k, k->out[0], p->dtype, 2, dims);
+    if (lstm__rt_set(k, k->out[0], p->dtype, 2, dims)) return k->d->code;
+    /* The run writes at every point's bin: check them all (rounding in the mel round trip). */
+    for (int64_t i = 0; i < st->bins + 2; i++) {
+        double b = mel_point(st, i);
+        if (!(b >= 0 && b < lim))
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: mel point %lld maps to spectrogram bin %g, expected one in "
+                              "[0, %lld]",
+                              lstm__klabel(k), (long long)i, b, (long long)(st->spec_bins - 1));
+    }
+    return LSTM_OK;
 }
 
 int lstm__mel_run(lstm__kctx *k)
