@@ -863,6 +863,120 @@ static void quant_refusals(void **state)
     tb_free(m);
 }
 
+/* A QLinear* node over inputs named A, B, ... (n of them, declared with dtypes), output type yt. */
+static tb_model *ql_model(int64_t v, const char *op, const char *ins, int n, const int *dtypes,
+                          int yt)
+{
+    tb_model *m = tb_new(12, v);
+    char names[12][4];
+    for (int i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "%c", 'A' + i);
+        tb_input(m, names[i], dtypes[i], -1, NULL, NULL);
+    }
+    tb_node(m, op, "op", ins, "Y");
+    tb_output(m, "Y", yt, -1, NULL, NULL);
+    return m;
+}
+
+/* QLinearMatMul refuses types its version does not allow, zero points of another type than their
+** operand, and scales / zero points of the wrong layout, naming the node and what was expected. */
+static void qlinear_refusals(void **state)
+{
+    (void)state;
+    enum { U8 = 2, I8 = 3, I16 = 5, F16 = 10 };
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const uint8_t a6[6] = {1, 2, 3, 4, 5, 6}, z1 = 0, z2[2] = {0, 0};
+    const int8_t i1 = 0;
+    const int16_t w6[6] = {0};
+    const float s1 = 0.5f, s3[3] = {1, 2, 3};
+    const uint16_t h1 = 0x3800; /* 0.5 */
+    const feed a = {"A", U8, 2, {2, 3}, a6, 6}, sa = {"B", F32, 0, {0}, &s1, 4},
+               za = {"C", U8, 0, {0}, &z1, 1}, b = {"D", U8, 2, {3, 2}, a6, 6},
+               sb = {"E", F32, 0, {0}, &s1, 4}, zb = {"F", U8, 0, {0}, &z1, 1},
+               sy = {"G", F32, 0, {0}, &s1, 4}, zy = {"H", U8, 0, {0}, &z1, 1};
+    const int t8[8] = {U8, F32, U8, U8, F32, U8, F32, U8};
+
+    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, t8, U8);
+    rc = run1(m, (feed[]){a, sa, za, b, sb, zb, sy, zy}, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    rc = run1(m, (feed[]){a, sa, za, b, {"E", F32, 1, {3}, s3, 12}, zb, sy, zy}, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (QLinearMatMul, opset 10): b_scale has shape [3] and "
+           "b_zero_point [], expected the same");
+    rc = run1(m,
+              (feed[]){a, sa, za, b, {"E", F32, 1, {3}, s3, 12}, {"F", U8, 1, {3}, a6, 3}, sy, zy},
+              8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "b_scale has shape [3], expected one value or one per column of b [3,2]");
+    rc = run1(m,
+              (feed[]){a, {"B", F32, 1, {3}, s3, 12}, {"C", U8, 1, {3}, a6, 3}, b, sb, zb, sy, zy},
+              8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "a_scale has shape [3], expected one value or one per row of a [2,3]");
+    rc = run1(m, (feed[]){a, sa, za, b, sb, zb, sy, {"H", U8, 1, {2}, z2, 2}}, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "y_zero_point has shape [2], expected one value");
+    rc = run1(m, (feed[]){a, sa, za, {"D", U8, 2, {2, 3}, a6, 6}, sb, zb, sy, zy}, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "inner dimensions differ (3 and 2)");
+    tb_free(m);
+
+    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
+                 (int[]){U8, F32, I8, I16, F32, I16, F32, U8}, U8);
+    rc = run1(m,
+              (feed[]){a,
+                       sa,
+                       {"C", I8, 0, {0}, &i1, 1},
+                       {"D", I16, 2, {3, 2}, w6, 12},
+                       sb,
+                       {"F", I16, 0, {0}, w6, 2},
+                       sy,
+                       zy},
+              8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (QLinearMatMul, opset 10): b is int16, expected int8 or uint8");
+    tb_free(m);
+    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
+                 (int[]){U8, F32, I8, U8, F32, U8, F32, U8}, U8);
+    rc = run1(m, (feed[]){a, sa, {"C", I8, 0, {0}, &i1, 1}, b, sb, zb, sy, zy}, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "a_zero_point is int8, expected uint8 like a");
+    tb_free(m);
+
+    /* float16 scales from opset 21 only, all three of one type. */
+    const int th[8] = {U8, F16, U8, U8, F16, U8, F16, U8};
+    const feed hs[8] = {a,  {"B", F16, 0, {0}, &h1, 2}, za, b, {"E", F16, 0, {0}, &h1, 2},
+                        zb, {"G", F16, 0, {0}, &h1, 2}, zy};
+    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, th, U8);
+    rc = run1(m, hs, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "a_scale is float16, expected float32 at opset 10");
+    tb_free(m);
+    m = ql_model(21, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, th, U8);
+    rc = run1(m, hs, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    tb_free(m);
+    m = ql_model(21, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
+                 (int[]){U8, F16, U8, U8, F16, U8, F32, U8}, U8);
+    rc = run1(m, (feed[]){hs[0], hs[1], hs[2], hs[3], hs[4], hs[5], sy, zy}, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "y_scale is float32, expected float16 like a_scale");
+    tb_free(m);
+
+    /* Every input is required; no attribute is known. */
+    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G", 7, t8, U8);
+    rc = run1(m, (feed[]){a, sa, za, b, sb, zb, sy}, 7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (QLinearMatMul, opset 10) has 7 inputs, expected 8");
+    tb_free(m);
+    m = ql_model(10, "QLinearMatMul", "A,B,C,D,,F,G,H", 8, t8, U8);
+    rc = run1(m, (feed[]){a, sa, za, b, zb, sy, zy}, 7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (QLinearMatMul, opset 10): required input 4 is missing");
+    tb_free(m);
+    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, t8, U8);
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 0);
+    rc = run1(m, (feed[]){a, sa, za, b, sb, zb, sy, zy}, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axis'");
+    tb_free(m);
+}
+
 /* Resize and Upsample refuse what they cannot do or what is malformed, naming the node and what
 ** was expected; a planned Resize runs again without allocating. */
 static void resize_refusals(void **state)
@@ -1963,6 +2077,7 @@ int main(void)
         cmocka_unit_test(reduce_norm_refusals),
         cmocka_unit_test(resize_refusals),
         cmocka_unit_test(quant_refusals),
+        cmocka_unit_test(qlinear_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(version_forms),
         cmocka_unit_test(unary_refusals),

@@ -5,6 +5,7 @@
 #include "kernel.h"
 #include "ops/misc_types.h"
 #include "ops/quant.h"
+#include "ops/qlinear.h"
 #include "ops/conv.h"
 #include "ops/logic_types.h"
 #include "ops/reduce.h"

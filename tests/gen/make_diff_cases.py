@@ -77,6 +77,7 @@ import diff_ops_conv  # noqa: E402,F401
 import diff_ops_flow  # noqa: E402,F401
 import diff_ops_logic  # noqa: E402,F401
 import diff_ops_misc  # noqa: E402,F401
+import diff_ops_qlinear  # noqa: E402,F401
 import diff_ops_quant  # noqa: E402,F401
 import diff_ops_reduce2  # noqa: E402,F401
 import diff_ops_signal  # noqa: E402,F401

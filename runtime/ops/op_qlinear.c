@@ -1,0 +1,264 @@
+/*
+** op_qlinear.c — QLinearMatMul 10 and 21: y = saturate(round_half_even(sum_k (a - a_zp) (b - b_zp)
+** * a_scale * b_scale / y_scale) + y_zp) as numpy matmul (1-D promotion, broadcast batches).
+** a, b, y: int8 or uint8 in any combination (y's type is y_zero_point's); scales float32, from
+** opset 21 also float16 or bfloat16 (all three of one type). a_scale / a_zero_point: one value or
+** per row of a (2-D a: [M]; else a's shape with K = 1); b_scale / b_zero_point: one value or per
+** column of b (2-D b: [N]; else b's shape with K = 1); y_scale / y_zero_point: one value.
+** The arithmetic is onnxruntime's: int32 sums (wrapping modulo 2^32), the multiplier
+** a_scale * b_scale / y_scale in float32, float32(sum) * multiplier clamped to the output range
+** less the zero point (NaN -> the minimum), rounded half to even, plus the zero point.
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+int lstm__qlinear_matmul_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                               lstm__diag *d)
+{
+    static const char *const none[] = {NULL};
+    (void)params;
+    return lstm__arity(g, n, 8, 8, 1, 1, d) || lstm__attrs_allowed(g, n, since, none, d) ? d->code
+                                                                                         : LSTM_OK;
+}
+
+static int is_8bit(int t)
+{
+    return t == LSTM_DT_INT8 || t == LSTM_DT_UINT8;
+}
+
+/* Input idx is int8 or uint8 (like: the input whose type it must share, or -1). */
+static int check_q(lstm__kctx *k, int idx, const char *what, int like, const char *like_what)
+{
+    const lstm__rt *t = k->in[idx];
+    if (!lstm__dtype_storable(t->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: %s is %s, a type this runtime cannot hold",
+                          lstm__klabel(k), what, lstm__dtype_name(t->dtype));
+    if (like >= 0 && t->dtype != k->in[like]->dtype)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected %s like %s", lstm__klabel(k),
+                          what, lstm__dtype_name(t->dtype), lstm__dtype_name(k->in[like]->dtype),
+                          like_what);
+    if (!is_8bit(t->dtype))
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected int8 or uint8",
+                          lstm__klabel(k), what, lstm__dtype_name(t->dtype));
+    return LSTM_OK;
+}
+
+/* Scale input idx: float32, from opset 21 also float16 or bfloat16, the type of input 1. */
+static int check_scale(lstm__kctx *k, int idx, const char *what)
+{
+    int t = k->in[idx]->dtype;
+    int ok =
+        t == LSTM_DT_FLOAT || (k->since >= 21 && (t == LSTM_DT_FLOAT16 || t == LSTM_DT_BFLOAT16));
+    if (!ok)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected %s at opset %d",
+                          lstm__klabel(k), what, lstm__dtype_name(t),
+                          k->since >= 21 ? "float32, float16 or bfloat16" : "float32",
+                          (int)k->n->opset);
+    if (idx != 1 && t != k->in[1]->dtype)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected %s like a_scale",
+                          lstm__klabel(k), what, lstm__dtype_name(t),
+                          lstm__dtype_name(k->in[1]->dtype));
+    return LSTM_OK;
+}
+
+/* The layout of a scale or zero point z of operand x (rank r) in *out: 1 for one value, 2 per
+** row (rows: along r - 2, x 2-D: [M]) or per column (along r - 1, x 2-D: [N]). */
+static int qparam_layout(lstm__kctx *k, const lstm__rt *z, const char *what, const lstm__rt *x,
+                         const char *xname, int rows, int64_t kept, int *out)
+{
+    char b1[96], b2[96];
+    if (z->nelem == 1 && z->rank <= 1) {
+        *out = 1;
+        return LSTM_OK;
+    }
+    int ok = x->rank == 2 && z->rank == 1 && z->dims[0] == kept;
+    if (!ok && x->rank >= 2 && z->rank == x->rank) {
+        int kax = rows ? x->rank - 1 : x->rank - 2; /* the K axis */
+        ok = z->dims[kax] == 1;
+        for (int i = 0; ok && i < x->rank; i++) ok = i == kax || z->dims[i] == x->dims[i];
+    }
+    if (!ok)
+        return lstm__errf(
+            k->d, LSTM_EINVAL, "%s: %s has shape %s, expected one value or one per %s of %s %s",
+            lstm__klabel(k), what, lstm__dims_str(b1, sizeof b1, z->rank, z->dims),
+            rows ? "row" : "column", xname, lstm__dims_str(b2, sizeof b2, x->rank, x->dims));
+    *out = 2;
+    return LSTM_OK;
+}
+
+/* Inputs i and j have one shape (or both hold one value, as [] and [1]). */
+static int same_shape(lstm__kctx *k, int i, int j, const char *wi, const char *wj)
+{
+    const lstm__rt *a = k->in[i], *b = k->in[j];
+    char b1[96], b2[96];
+    int ok = a->rank == b->rank || (a->nelem == 1 && a->rank <= 1 && b->nelem == 1 && b->rank <= 1);
+    for (int d = 0; ok && a->rank == b->rank && d < a->rank; d++) ok = a->dims[d] == b->dims[d];
+    if (!ok)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s has shape %s and %s %s, expected the same",
+                          lstm__klabel(k), wi, lstm__dims_str(b1, sizeof b1, a->rank, a->dims), wj,
+                          lstm__dims_str(b2, sizeof b2, b->rank, b->dims));
+    return LSTM_OK;
+}
+
+static int one_value(lstm__kctx *k, int idx, const char *what)
+{
+    const lstm__rt *t = k->in[idx];
+    char b[96];
+    if (t->nelem == 1 && t->rank <= 1) return LSTM_OK;
+    return lstm__errf(k->d, LSTM_EINVAL, "%s: %s has shape %s, expected one value", lstm__klabel(k),
+                      what, lstm__dims_str(b, sizeof b, t->rank, t->dims));
+}
+
+int lstm__qlinear_matmul_prepare(lstm__kctx *k)
+{
+    lstm__qlmm_state *st = k->state;
+    const lstm__rt *A = k->in[0], *B = k->in[3];
+    for (int i = 0; i < 8; i++)
+        if (!k->in[i])
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is absent, every input is required",
+                              lstm__klabel(k), i);
+    if (check_q(k, 0, "a", -1, NULL) || check_q(k, 3, "b", -1, NULL) ||
+        check_q(k, 2, "a_zero_point", 0, "a") || check_q(k, 5, "b_zero_point", 3, "b") ||
+        check_q(k, 7, "y_zero_point", -1, NULL) || check_scale(k, 1, "a_scale") ||
+        check_scale(k, 4, "b_scale") || check_scale(k, 6, "y_scale"))
+        return k->d->code;
+    /* lstm__mm_shape_of reads inputs 0 and 1: show it b in place of a_scale. */
+    lstm__rt *saved = k->in[1];
+    k->in[1] = k->in[3];
+    int rc = lstm__mm_shape_of(k, &st->s);
+    k->in[1] = saved;
+    if (rc) return k->d->code;
+    const lstm__mm_shape *sh = &st->s;
+    if (same_shape(k, 1, 2, "a_scale", "a_zero_point") ||
+        same_shape(k, 4, 5, "b_scale", "b_zero_point") || one_value(k, 6, "y_scale") ||
+        one_value(k, 7, "y_zero_point") ||
+        qparam_layout(k, k->in[1], "a_scale", A, "a", 1, sh->M, &st->ap) ||
+        qparam_layout(k, k->in[4], "b_scale", B, "b", 0, sh->N, &st->bp))
+        return k->d->code;
+    /* a's and b's batch strides in matrices (0 where broadcast), as lstm__mm_shape_of aligns. */
+    int abr = A->rank > 2 ? A->rank - 2 : 0, bbr = B->rank > 2 ? B->rank - 2 : 0;
+    int64_t sa = 1, sb = 1;
+    for (int d = sh->brank - 1; d >= 0; d--) {
+        int oa = d - (sh->brank - abr), ob = d - (sh->brank - bbr);
+        int64_t da = oa >= 0 ? A->dims[oa] : 1, db = ob >= 0 ? B->dims[ob] : 1;
+        st->abst[d] = da == 1 ? 0 : sa;
+        st->bbst[d] = db == 1 ? 0 : sb;
+        sa *= da;
+        sb *= db;
+    }
+    if (sh->M > INT_MAX || sh->N > INT_MAX || sh->K > INT_MAX)
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one product can take",
+                          lstm__klabel(k));
+    size_t M = (size_t)sh->M, N = (size_t)sh->N, K = (size_t)sh->K;
+    /* a and b less their zero points (int16), the sums, zero points and scales per row / col. */
+    k->scratch_size = (M * K + K * N) * sizeof(int16_t) + 64 + M * N * sizeof(uint32_t) +
+                      (M + N) * (sizeof(int32_t) + sizeof(float)) + N * sizeof(float);
+    return lstm__rt_set(k, k->out[0], k->in[7]->dtype, sh->out_rank, sh->out);
+}
+
+/* y[M, N] = a[M, K] x b[K, N] on values less their zero points, sums modulo 2^32. */
+static void mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K, int64_t N)
+{
+    for (int64_t i = 0; i < M; i++) {
+        uint32_t *yr = y + i * N;
+        memset(yr, 0, (size_t)N * sizeof *yr);
+        for (int64_t q = 0; q < K; q++) {
+            int32_t av = a[i * K + q];
+            const int16_t *br = b + q * N;
+            for (int64_t j = 0; j < N; j++) yr[j] += (uint32_t)(av * br[j]);
+        }
+    }
+}
+
+/* The matrix x[rows, cols] (int8 or uint8, from element off) less its zero points (zp[row] when
+** per_row, else zp[col]) into out. */
+static void sub_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols, const int32_t *zp,
+                   int per_row, int16_t *out)
+{
+    const int8_t *s8 = (const int8_t *)x->data + off;
+    const uint8_t *u8 = (const uint8_t *)x->data + off;
+    int sgn = x->dtype == LSTM_DT_INT8;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) {
+            size_t i = r * cols + c;
+            out[i] = (int16_t)((sgn ? (int32_t)s8[i] : (int32_t)u8[i]) - zp[per_row ? r : c]);
+        }
+}
+
+void lstm__qlin_requant(const uint32_t *acc, size_t n, const float *mult, int per_elem,
+                        int out_dtype, int32_t zp, void *y)
+{
+    int sgn = out_dtype == LSTM_DT_INT8;
+    float lo = (float)((sgn ? -128 : 0) - zp), hi = (float)((sgn ? 127 : 255) - zp);
+    for (size_t i = 0; i < n; i++) {
+        float v = (float)(int32_t)acc[i] * mult[per_elem ? i : 0];
+        if (!(v >= lo)) v = lo; /* NaN too, as onnxruntime's vector code */
+        if (v > hi) v = hi;
+        int32_t q = (int32_t)nearbyintf(v) + zp;
+        if (sgn)
+            ((int8_t *)y)[i] = (int8_t)q;
+        else
+            ((uint8_t *)y)[i] = (uint8_t)q;
+    }
+}
+
+static float scale_at(const lstm__rt *s, size_t i)
+{
+    return (float)lstm__get_f(s, i);
+}
+
+int lstm__qlinear_matmul_run(lstm__kctx *k)
+{
+    const lstm__qlmm_state *st = k->state;
+    const lstm__mm_shape *m = &st->s;
+    const lstm__rt *A = k->in[0], *B = k->in[3];
+    const lstm__rt *as = k->in[1], *az = k->in[2], *bs = k->in[4], *bz = k->in[5];
+    lstm__rt *Y = k->out[0];
+    if (!Y->nelem) return LSTM_OK;
+    size_t M = (size_t)m->M, N = (size_t)m->N, K = (size_t)m->K;
+    int16_t *a16 = k->scratch, *b16 = a16 + M * K;
+    uint32_t *acc =
+        (uint32_t *)((char *)k->scratch + ((M * K + K * N) * sizeof(int16_t) + 63) / 64 * 64);
+    int32_t *azv = (int32_t *)(acc + M * N), *bzv = azv + M;
+    float *asv = (float *)(bzv + N), *bsv = asv + M, *mult = bsv + N;
+    float ys = scale_at(k->in[6], 0);
+    int32_t yz = (int32_t)lstm__get_i(k->in[7], 0);
+    int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
+    for (int64_t bt = 0; bt < batches; bt++) {
+        int64_t ao = 0, bo = 0, ab = 0, bb = 0;
+        for (int d = 0; d < m->brank; d++) {
+            ao += idx[d] * m->ast[d], bo += idx[d] * m->bst[d];
+            ab += idx[d] * st->abst[d], bb += idx[d] * st->bbst[d];
+        }
+        /* Per-row parameters follow a's batches, per-column ones b's. */
+        size_t ar0 = (size_t)ab * M, bc0 = (size_t)bb * N;
+        for (size_t i = 0; i < M; i++) {
+            size_t p = st->ap == 2 ? ar0 + i : 0;
+            azv[i] = (int32_t)lstm__get_i(az, p);
+            asv[i] = scale_at(as, p);
+        }
+        for (size_t j = 0; j < N; j++) {
+            size_t p = st->bp == 2 ? bc0 + j : 0;
+            bzv[j] = (int32_t)lstm__get_i(bz, p);
+            bsv[j] = scale_at(bs, p);
+        }
+        sub_zp(A, (size_t)ao, M, K, azv, 1, a16);
+        sub_zp(B, (size_t)bo, K, N, bzv, 0, b16);
+        mm_i16(a16, b16, acc, m->M, m->K, m->N);
+        char *y = (char *)Y->data + (size_t)bt * M * N;
+        for (size_t i = 0; i < M; i++) {
+            for (size_t j = 0; j < N; j++) mult[j] = asv[i] * bsv[j] / ys;
+            lstm__qlin_requant(acc + i * N, N, mult, 1, Y->dtype, yz, y + i * N);
+        }
+        for (int d = m->brank - 1; d >= 0; d--) {
+            if (++idx[d] < m->bdims[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return LSTM_OK;
+}

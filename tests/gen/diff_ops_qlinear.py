@@ -1,0 +1,167 @@
+"""Differential entries of QLinearMatMul (10, 21) for make_diff_cases.py (which imports this
+module). The Debian onnx 1.12 knows version 10; version 21 (ONNX's onnx/defs/math/defs.cc) adds
+float16 / bfloat16 scales (and float8 operands, which this runtime cannot hold), so the entries
+name their types themselves.
+
+The NumPy reference computes as onnxruntime does (and the runtime, op_qlinear.c): int32 sums
+of (a - a_zero_point) (b - b_zero_point) wrapping modulo 2^32, the multiplier
+a_scale * b_scale / y_scale in float32, float32(sum) * multiplier clamped to the output range
+less y_zero_point, rounded half to even, plus y_zero_point. onnxruntime has kernels for a, b, y
+of uint8 / uint8 / uint8, uint8 / int8 / uint8 and int8 / int8 / int8 with float32 scales; it
+refuses a per-row a_scale / a_zero_point. NumPy stands in for the other type combinations, the
+per-row cases and float16 / bfloat16 scales (converted exactly to float32)."""
+import numpy as np
+
+import diff_case
+from diff_case import In, op, round_bf16
+
+diff_case.LATER_VERSIONS["QLinearMatMul"] = [21]
+
+RANGE = {"int8": (-128, 127), "uint8": (0, 255)}
+NPT = {"int8": np.int8, "uint8": np.uint8}
+ORT_TYPES = {("uint8", "uint8", "uint8"), ("uint8", "int8", "uint8"), ("int8", "int8", "int8")}
+
+
+def qlmm_ref(yt, a_rows=False):
+    """onnxruntime's arithmetic. a_rows: a 1-D a_scale / a_zero_point is per row of a 2-D a."""
+    lo, hi = RANGE[yt]
+
+    def f(a, as_, az, b, bs, bz, ys, yz):
+        if a_rows:
+            as_, az = as_.reshape(-1, 1), az.reshape(-1, 1)
+        acc = np.matmul(a.astype(np.int64) - az.astype(np.int64), b.astype(np.int64) - bz.astype(np.int64))
+        acc = acc.astype(np.int64).astype(np.uint32).view(np.int32)
+        mult = np.float32(as_) * np.float32(bs) / np.float32(ys).reshape(())
+        zp = int(np.asarray(yz).reshape(()))
+        v = acc.astype(np.float32) * mult
+        v = np.minimum(np.where(v >= np.float32(lo - zp), v, np.float32(lo - zp)), np.float32(hi - zp))
+        return (np.rint(v).astype(np.int64) + zp).astype(NPT[yt])
+    return f
+
+
+def r8(g, dt, shape):
+    lo, hi = RANGE[dt]
+    return np.asarray(g.rng.integers(lo, hi + 1, shape), NPT[dt])
+
+
+def scales(g, shape, st="float32"):
+    """Positive scales exactly representable in st (float32 values)."""
+    s = np.float32(2.0) ** g.rng.integers(-9, -3, shape) * g.rng.uniform(1, 2, shape).astype(np.float32)
+    s = np.asarray(s, np.float32)
+    if st == "float16":
+        return s.astype(np.float16).astype(np.float32)
+    if st == "bfloat16":
+        return round_bf16(s).astype(np.float32)
+    return s
+
+
+def qins(a, at, as_, az, b, bt, bs, bz, ys, yt, yz, st="float32", b_init=False):
+    return [In("a", at, a), In("a_scale", st, np.asarray(as_, np.float32)), In("a_zero_point", at, np.asarray(az, NPT[at])),
+            In("b", bt, b, init=b_init), In("b_scale", st, np.asarray(bs, np.float32), init=b_init),
+            In("b_zero_point", bt, np.asarray(bz, NPT[bt]), init=b_init),
+            In("y_scale", st, np.asarray(ys, np.float32)), In("y_zero_point", yt, np.asarray(yz, NPT[yt]))]
+
+
+@op("QLinearMatMul", types=["int8", "uint8"], exact=True)
+def qlinear_matmul(g):
+    v = g.v
+    # Every type combination, per-tensor, M x K x N = 3 x 7 x 4; y_scale so that results spread.
+    for at in ("uint8", "int8"):
+        for bt in ("uint8", "int8"):
+            for yt in ("uint8", "int8"):
+                a, b = r8(g, at, (3, 7)), r8(g, bt, (7, 4))
+                az, bz, yz = r8(g, at, ()), r8(g, bt, ()), r8(g, yt, ())
+                as_, bs = scales(g, ()), scales(g, ())
+                ys = np.float32(as_ * bs * 300)
+                tag = "%s_%s_%s" % (at, bt, yt)
+                yield g.case(tag, "a %s, b %s, y %s, per-tensor" % (at, bt, yt), at,
+                             qins(a, at, as_, az, b, bt, bs, bz, ys, yt, yz), out_types=[yt], ref=qlmm_ref(yt),
+                             ort=(at, bt, yt) in ORT_TYPES,
+                             why="onnxruntime 1.30 has no kernel for a %s, b %s, y %s" % (at, bt, yt))
+    # b constant (onnxruntime packs it), per-column b_scale / b_zero_point [N].
+    for at, bt in (("uint8", "int8"), ("uint8", "uint8"), ("int8", "int8")):
+        yt = at
+        a, b = r8(g, at, (5, 9)), r8(g, bt, (9, 6))
+        bs, bz = scales(g, (6,)), r8(g, bt, (6,))
+        as_ = scales(g, ())
+        ys = np.float32(as_ * 2 ** -7 * 200)
+        yield g.case("bcols_" + at + "_" + bt, "b constant, per-column b_scale and b_zero_point [N]", at,
+                     qins(a, at, as_, r8(g, at, ()), b, bt, bs, bz, ys, yt, r8(g, yt, ()), b_init=True),
+                     out_types=[yt], ref=qlmm_ref(yt))
+        yield g.case("bconst_" + at + "_" + bt, "b constant, per-tensor", at,
+                     qins(a, at, as_, r8(g, at, ()), b, bt, bs[0], bz[0], ys, yt, r8(g, yt, ()), b_init=True),
+                     out_types=[yt], ref=qlmm_ref(yt))
+    # Per-row a_scale / a_zero_point (the spec allows them; onnxruntime refuses them).
+    a, b = r8(g, "uint8", (4, 6)), r8(g, "int8", (6, 3))
+    yield g.case("arows", "per-row a_scale and a_zero_point [M]", "uint8",
+                 qins(a, "uint8", scales(g, (4,)), r8(g, "uint8", (4,)), b, "int8", scales(g, (3,)), r8(g, "int8", (3,)),
+                      np.float32(2 ** -9), "uint8", 128), out_types=["uint8"], ref=qlmm_ref("uint8", a_rows=True))
+    # Batches: b's parameters [2, 1, N], a's [2, M, 1]; broadcast batch dimensions; 1-D operands.
+    a, b = r8(g, "uint8", (2, 3, 5)), r8(g, "int8", (2, 5, 4))
+    yield g.case("batched_bcols", "batched a and b, b_scale / b_zero_point [2, 1, 4]", "uint8",
+                 qins(a, "uint8", scales(g, ()), 3, b, "int8", scales(g, (2, 1, 4)), r8(g, "int8", (2, 1, 4)),
+                      np.float32(2 ** -6), "uint8", 100), out_types=["uint8"], ref=qlmm_ref("uint8"))
+    yield g.case("batched_arows", "batched a and b, a_scale / a_zero_point [2, 3, 1]", "uint8",
+                 qins(a, "uint8", scales(g, (2, 3, 1)), r8(g, "uint8", (2, 3, 1)), b, "int8", scales(g, ()), 0,
+                      np.float32(2 ** -6), "uint8", 100), out_types=["uint8"], ref=qlmm_ref("uint8"))
+    for tag, what, sa, sb in (("bcast", "a [2, 1, 3, 4] x b [3, 4, 5]", (2, 1, 3, 4), (3, 4, 5)),
+                              ("bcast_b2d", "a [2, 3, 4] x b [4, 5]", (2, 3, 4), (4, 5)),
+                              ("a1d", "1-D a [4] x b [2, 4, 3]", (4,), (2, 4, 3)),
+                              ("b1d", "a [2, 3, 4] x 1-D b [4]", (2, 3, 4), (4,)),
+                              ("both1d", "1-D a and b", (6,), (6,)),
+                              ("m0", "M = 0: empty", (0, 4), (4, 2)),
+                              ("n0", "N = 0: empty", (3, 4), (4, 0)),
+                              ("k0", "K = 0: y = y_zero_point", (3, 0), (0, 2))):
+        a, b = r8(g, "uint8", sa), r8(g, "int8", sb)
+        yield g.case(tag, what, "uint8",
+                     qins(a, "uint8", scales(g, ()), 7, b, "int8", scales(g, ()), -3, np.float32(2 ** -7), "uint8", 90),
+                     out_types=["uint8"], ref=qlmm_ref("uint8"), ort=tag != "k0",
+                     why="onnxruntime 1.30 leaves the output unwritten when K = 0")
+    # Saturation at both ends, ties (multiplier 0.5: odd sums land on .5), long K with extremes.
+    for yt in ("uint8", "int8"):
+        at = bt = yt
+        a, b = r8(g, at, (4, 8)), r8(g, bt, (8, 5))
+        yield g.case("saturate_" + yt, "y_scale small: most results saturate", at,
+                     qins(a, at, 0.05, 0, b, bt, 0.05, 0, np.float32(1e-3), yt, RANGE[yt][0] + 20),
+                     out_types=[yt], ref=qlmm_ref(yt))
+        a, b = r8(g, at, (6, 3)) // 16, r8(g, bt, (3, 7)) // 16
+        yield g.case("ties_" + yt, "multiplier 0.5: ties round half to even", at,
+                     qins(a, at, 1.0, 0, b, bt, 1.0, 0, 2.0, yt, 0 if yt == "int8" else 128),
+                     out_types=[yt], ref=qlmm_ref(yt))
+    # Scales whose float32 multiplier rounds differently from the exact (double) one on some
+    # results: onnxruntime's float32 arithmetic is what these cases pin down.
+    a = np.arange(256, dtype=np.int64).astype(np.uint8).reshape(256, 1)
+    b = np.arange(-128, 128, dtype=np.int64).astype(np.int8).reshape(1, 256)
+    acc = a.astype(np.int64) @ b.astype(np.int64)
+    for _ in range(2000):
+        as_, bs = (np.float32(g.rng.uniform(0.001, 0.1)) for _ in range(2))
+        ys = np.float32(as_ * bs * np.abs(acc).max() / 120 * g.rng.uniform(0.9, 1.1))
+        m32 = as_ * bs / ys
+        r32 = np.rint(np.clip(acc.astype(np.float32) * m32, -128, 127))
+        r64 = np.rint(np.clip(acc * (float(as_) * float(bs) / float(ys)), -128, 127))
+        if (r32 != r64).sum() >= 3:
+            break
+    yield g.case("mult_f32", "every product of a uint8 and an int8 value, the multiplier in float32: %d results differ from exact arithmetic"
+                 % int((r32 != r64).sum()), "uint8",
+                 qins(a, "uint8", as_, 0, b, "int8", bs, 0, ys, "int8", 0), out_types=["int8"], ref=qlmm_ref("int8"),
+                 ort=False, why="onnxruntime 1.30 has no kernel for a uint8, b int8, y int8")
+    yield g.case("mult_f32_u8", "the multiplier in float32, y uint8 (zero point 128)", "uint8",
+                 qins(a, "uint8", as_, 0, b, "int8", bs, 0, ys, "uint8", 128), out_types=["uint8"], ref=qlmm_ref("uint8"))
+    a, b = np.full((2, 700), 255, np.uint8), r8(g, "int8", (700, 3))
+    b[:, 0], b[:, 1] = -128, 127
+    yield g.case("long_k", "K = 700, extreme values, zero points 0", "uint8",
+                 qins(a, "uint8", 0.02, 0, b, "int8", 0.01, 0, 40.0, "uint8", 128),
+                 out_types=["uint8"], ref=qlmm_ref("uint8"))
+    a, b = np.full((1, 70000), 255, np.uint8), np.full((70000, 1), 255, np.uint8)
+    yield g.case("wrap", "sums beyond int32 wrap modulo 2^32", "uint8",
+                 qins(a, "uint8", 1.0, 0, b, "uint8", 1.0, 0, 1e8, "uint8", 0),
+                 out_types=["uint8"], ref=qlmm_ref("uint8"))
+    if v >= 21:
+        for st in ("float16", "bfloat16"):
+            a, b = r8(g, "uint8", (3, 5)), r8(g, "int8", (5, 4))
+            bs = scales(g, (4,), st)
+            yield g.case("scales_" + st, "%s scales, per-column b" % st, "uint8",
+                         qins(a, "uint8", scales(g, (), st), 5, b, "int8", bs, r8(g, "int8", (4,)),
+                              scales(g, (), st) * 64, "uint8", 128, st=st),
+                         out_types=["uint8"], ref=qlmm_ref("uint8"), ort=st == "float16",
+                         why="onnxruntime 1.30 has no bfloat16 QLinearMatMul")
