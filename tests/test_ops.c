@@ -878,8 +878,9 @@ static tb_model *ql_model(int64_t v, const char *op, const char *ins, int n, con
     return m;
 }
 
-/* QLinearMatMul refuses types its version does not allow, zero points of another type than their
-** operand, and scales / zero points of the wrong layout, naming the node and what was expected. */
+/* QLinearMatMul, ConvInteger and QLinearConv refuse types their version does not allow, zero
+** points of another type than their operand, scales / zero points / bias of the wrong layout and
+** unknown attributes, naming the node and what was expected. */
 static void qlinear_refusals(void **state)
 {
     (void)state;
@@ -974,6 +975,58 @@ static void qlinear_refusals(void **state)
     tb_attr_i(m, tb_graph(m)->node[0], "axis", 0);
     rc = run1(m, (feed[]){a, sa, za, b, sb, zb, sy, zy}, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axis'");
+    tb_free(m);
+
+    /* ConvInteger: 8-bit x and w, zero points one value (w: or one per output channel). */
+    const uint8_t x12[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, z3[3] = {0, 1, 2};
+    const feed cx = {"A", U8, 3, {1, 3, 4}, x12, 12}, cw = {"B", U8, 3, {2, 3, 2}, x12, 12};
+    m = ql_model(10, "ConvInteger", "A,B,C,D", 4, (int[]){U8, U8, U8, U8}, LSTM_DT_INT32);
+    rc = run1(m, (feed[]){cx, cw, {"C", U8, 0, {0}, &z1, 1}, {"D", U8, 1, {2}, z2, 2}}, 4, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    rc = run1(m, (feed[]){cx, cw, {"C", U8, 0, {0}, &z1, 1}, {"D", U8, 1, {3}, z3, 3}}, 4, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (ConvInteger, opset 10): w_zero_point has shape [3], expected one value or "
+           "one per output channel [2]");
+    rc = run1(m, (feed[]){cx, cw, {"C", U8, 1, {2}, z2, 2}, {"D", U8, 0, {0}, &z1, 1}}, 4, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "x_zero_point has shape [2], expected one value");
+    tb_free(m);
+    m = ql_model(10, "ConvInteger", "A,B", 2, (int[]){I16, U8}, LSTM_DT_INT32);
+    rc = run1(m, (feed[]){{"A", I16, 3, {1, 3, 2}, w6, 12}, cw}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "x is int16, expected int8 or uint8");
+    tb_free(m);
+    m = ql_model(10, "ConvInteger", "A,B", 2, (int[]){U8, U8}, LSTM_DT_INT32);
+    tb_attr_i(m, tb_graph(m)->node[0], "group", 3);
+    rc = run1(m, (feed[]){cx, cw}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "x has 3 channels, w expects 3 x group 3");
+    tb_free(m);
+
+    /* QLinearConv: float32 scales, bias int32 [M]; no channels_last (a Microsoft-domain form). */
+    const int32_t b3[3] = {0};
+    const int tc[9] = {U8, F32, U8, U8, F32, U8, F32, U8, LSTM_DT_INT32};
+    const feed qc[9] = {cx, sa, za, {"D", U8, 3, {2, 3, 2}, x12, 12},    sb,
+                        zb, sy, zy, {"I", LSTM_DT_INT32, 1, {3}, b3, 12}};
+    m = ql_model(10, "QLinearConv", "A,B,C,D,E,F,G,H,I", 9, tc, U8);
+    rc = run1(m, qc, 9, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (QLinearConv, opset 10): B is int32 [3], expected int32 [2]");
+    tb_free(m);
+    m = ql_model(10, "QLinearConv", "A,B,C,D,E,F,G,H", 8, tc, U8);
+    rc = run1(m, qc, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    rc = run1(m, (feed[]){cx, sa, za, qc[3], {"E", F32, 1, {3}, s3, 12}, zb, sy, zy}, 8, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL,
+           "w_scale has shape [3], expected one value or one per output channel [2]");
+    tb_attr_i(m, tb_graph(m)->node[0], "channels_last", 1);
+    rc = run1(m, qc, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'channels_last'");
+    tb_free(m);
+    m = ql_model(10, "QLinearConv", "A,B,C,D,E,F,G,H", 8, th, U8);
+    rc = run1(m, (feed[]){cx, hs[1], za, qc[3], hs[4], zb, hs[6], zy}, 8, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "x_scale is float16, expected float32");
     tb_free(m);
 }
 

@@ -161,8 +161,8 @@ int lstm__qlinear_matmul_prepare(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], k->in[7]->dtype, sh->out_rank, sh->out);
 }
 
-/* y[M, N] = a[M, K] x b[K, N] on values less their zero points, sums modulo 2^32. */
-static void mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K, int64_t N)
+void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
+                       int64_t N)
 {
     for (int64_t i = 0; i < M; i++) {
         uint32_t *yr = y + i * N;
@@ -249,7 +249,7 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
         }
         sub_zp(A, (size_t)ao, M, K, azv, 1, a16);
         sub_zp(B, (size_t)bo, K, N, bzv, 0, b16);
-        mm_i16(a16, b16, acc, m->M, m->K, m->N);
+        lstm__qlin_mm_i16(a16, b16, acc, m->M, m->K, m->N);
         char *y = (char *)Y->data + (size_t)bt * M * N;
         for (size_t i = 0; i < M; i++) {
             for (size_t j = 0; j < N; j++) mult[j] = asv[i] * bsv[j] / ys;

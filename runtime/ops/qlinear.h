@@ -1,7 +1,9 @@
-/* qlinear.h — node state of QLinearMatMul (10, 21) and the requantization it shares. */
+/* qlinear.h — node state of QLinearMatMul (10, 21), ConvInteger and QLinearConv (10), and the
+** integer product and requantization they share. */
 #ifndef LSTM_QLINEAR_H
 #define LSTM_QLINEAR_H
 
+#include "ops/conv.h"
 #include "ops/op_util.h"
 
 /* QLinearMatMul: numpy matmul shapes, the layouts of a's and b's scale and zero point (1: one
@@ -11,6 +13,19 @@ typedef struct lstm__qlmm_state {
     int ap, bp;
     int64_t abst[LSTM__MAX_RANK], bbst[LSTM__MAX_RANK];
 } lstm__qlmm_state;
+
+/* y[M, N] = a[M, K] x b[K, N] on values less their zero points (int16), sums modulo 2^32. */
+void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
+                       int64_t N);
+
+/* ConvInteger (10) and QLinearConv (10): the window geometry (conv.h), channels, the layout of
+** the weights' zero point / scale (1: one value, 2: one per output channel) and scratch slices. */
+typedef struct lstm__convq_state {
+    lstm__win w;
+    int64_t N, C, M, G, Cg, Mg, K; /* K: Cg x kernel elements, the GEMM's inner size */
+    int wp;
+    size_t w_off, col_off, acc_off, mult_off; /* bytes into scratch */
+} lstm__convq_state;
 
 /* y[i] = saturate(round_half_even(float(acc[i]) * mult[per_elem ? i : 0]) + zp) into int8 or
 ** uint8 y (out_dtype), onnxruntime's requantization (NaN -> the type's minimum). */

@@ -1,4 +1,4 @@
-"""Differential entries of QLinearMatMul (10, 21) for make_diff_cases.py (which imports this
+"""Differential entries of QLinearMatMul (10, 21), ConvInteger (10) and QLinearConv (10) for make_diff_cases.py (which imports this
 module). The Debian onnx 1.12 knows version 10; version 21 (ONNX's onnx/defs/math/defs.cc) adds
 float16 / bfloat16 scales (and float8 operands, which this runtime cannot hold), so the entries
 name their types themselves.
@@ -13,6 +13,7 @@ per-row cases and float16 / bfloat16 scales (converted exactly to float32)."""
 import numpy as np
 
 import diff_case
+import conv_ref as R
 from diff_case import In, op, round_bf16
 
 diff_case.LATER_VERSIONS["QLinearMatMul"] = [21]
@@ -165,3 +166,129 @@ def qlinear_matmul(g):
                               scales(g, (), st) * 64, "uint8", 128, st=st),
                          out_types=["uint8"], ref=qlmm_ref("uint8"), ort=st == "float16",
                          why="onnxruntime 1.30 has no bfloat16 QLinearMatMul")
+
+
+# ---------------------------------------------------------------- ConvInteger, QLinearConv
+def conv_acc(x, xz, w, wz, attrs):
+    """The int32 sums (wrapping) of (x - xz) (w - wz) as Conv lays them out; wz: one value or [M]."""
+    xd = np.asarray(x, np.float64) - (0 if xz is None else float(np.asarray(xz).reshape(-1)[0]))
+    wz = 0 if wz is None else np.asarray(wz, np.float64).reshape((-1,) + (1,) * (w.ndim - 1))
+    y = R.conv(xd, np.asarray(w, np.float64) - wz, None, **attrs)  # exact: |y| < 2^53
+    return y.astype(np.int64).astype(np.uint32).view(np.int32)
+
+
+def requant(acc, mult, yt, yz):
+    lo, hi = RANGE[yt]
+    zp = int(np.asarray(yz).reshape(-1)[0])
+    v = acc.astype(np.float32) * mult
+    v = np.minimum(np.where(v >= np.float32(lo - zp), v, np.float32(lo - zp)), np.float32(hi - zp))
+    return (np.rint(v).astype(np.int64) + zp).astype(NPT[yt])
+
+
+def conv_int_case(g, tag, what, xt, wt, xshape, wshape, xz=0, wz=0, ort=True, why=None, **attrs):
+    """xz / wz: a value, an array ([M] for w) or None (the input left out)."""
+    x, w = r8(g, xt, xshape), r8(g, wt, wshape)
+    ins = [In("x", xt, x), In("w", wt, w, init=True)]
+    ins.append(None if xz is None else In("x_zero_point", xt, np.asarray(xz, NPT[xt])))
+    ins.append(None if wz is None else In("w_zero_point", wt, np.asarray(wz, NPT[wt]), init=True))
+    while ins[-1] is None:
+        ins.pop()
+
+    def ref(x, w, *zps):
+        zps = list(zps)
+        z_x = zps.pop(0) if xz is not None and zps else None
+        z_w = zps.pop(0) if wz is not None and zps else None
+        return conv_acc(x, z_x, w, z_w, attrs)
+    return g.case(tag, what, xt, ins, out_types=["int32"], attrs=dict(attrs), ref=ref, ort=ort, why=why)
+
+
+GEOMETRY = [  # tag, what, x shape, w shape, attrs
+    ("1d", "1-D, kernel 3, pads 1/2", (2, 3, 11), (4, 3, 3), {"pads": [1, 2]}),
+    ("1d_stride_dil", "1-D stride 3, dilation 2", (1, 2, 19), (3, 2, 4), {"strides": [3], "dilations": [2], "pads": [1, 0]}),
+    ("2d_attrs", "2-D strides (2,1), dilations (1,2), asymmetric pads, kernel_shape",
+     (1, 4, 9, 10), (5, 4, 3, 2), {"strides": [2, 1], "dilations": [1, 2], "pads": [1, 0, 2, 1], "kernel_shape": [3, 2]}),
+    ("2d_group", "2-D group 2", (2, 4, 6, 7), (6, 2, 3, 3), {"group": 2, "pads": [1, 1, 1, 1]}),
+    ("dw1d", "1-D depthwise k=5 pads 2", (1, 6, 15), (6, 1, 5), {"group": 6, "pads": [2, 2]}),
+    ("dw2d_mult2", "2-D depthwise, 2 outputs per channel, stride 2", (1, 3, 8, 8), (6, 1, 3, 3),
+     {"group": 3, "strides": [2, 2], "pads": [1, 1, 1, 1]}),
+    ("3d", "3-D 2x3x3", (1, 2, 4, 5, 6), (3, 2, 2, 3, 3), {"pads": [0, 1, 1, 1, 1, 0]}),
+    ("same_upper", "2-D auto_pad SAME_UPPER stride 2", (1, 2, 7, 8), (3, 2, 3, 2), {"auto_pad": "SAME_UPPER", "strides": [2, 2]}),
+    ("same_lower", "1-D auto_pad SAME_LOWER stride 2, even kernel", (1, 2, 9), (3, 2, 4), {"auto_pad": "SAME_LOWER", "strides": [2]}),
+    ("valid", "2-D auto_pad VALID", (1, 2, 6, 5), (2, 2, 3, 3), {"auto_pad": "VALID"}),
+    ("pw", "2-D 1x1, 16 -> 24 channels", (2, 16, 3, 4), (24, 16, 1, 1), {}),
+    ("n0", "empty batch", (0, 3, 6), (4, 3, 3), {}),
+]
+
+
+@op("ConvInteger", types=["int8", "uint8"], exact=True)
+def conv_integer(g):
+    for xt in ("uint8", "int8"):
+        for wt in ("uint8", "int8"):
+            yield conv_int_case(g, "%s_%s" % (xt, wt), "x %s, w %s, 2-D pads 1, zero points" % (xt, wt), xt, wt,
+                                (2, 3, 6, 7), (4, 3, 3, 3), xz=r8(g, xt, ()), wz=r8(g, wt, ()), pads=[1, 1, 1, 1])
+    yield conv_int_case(g, "no_zp", "no zero points", "uint8", "uint8", (1, 3, 9), (2, 3, 3), xz=None, wz=None)
+    yield conv_int_case(g, "x_zp_only", "x_zero_point only, pads 2", "uint8", "uint8", (1, 3, 9), (2, 3, 3), xz=100,
+                        wz=None, pads=[2, 2])
+    yield conv_int_case(g, "w_zp_per_m", "w_zero_point per output channel [M]", "uint8", "uint8", (1, 3, 6, 6),
+                        (4, 3, 2, 2), xz=7, wz=r8(g, "uint8", (4,)), pads=[1, 0, 0, 1])
+    for tag, what, xs, ws, attrs in GEOMETRY:
+        yield conv_int_case(g, tag, what, "uint8", "uint8", xs, ws, xz=r8(g, "uint8", ()), wz=r8(g, "uint8", ()), **attrs)
+    yield conv_int_case(g, "extremes", "x 255, w 0 with zero point 255: sums of -255^2", "uint8", "uint8", (1, 8, 5, 5),
+                        (2, 8, 3, 3), xz=0, wz=255, pads=[1, 1, 1, 1])
+
+
+def qconv_case(g, tag, what, xt, wt, yt, xshape, wshape, ws=None, wz=None, bias=True, ort=True, why=None,
+               yscale=None, **attrs):
+    """ws / wz: None (one random value) or arrays [M]."""
+    M = wshape[0]
+    x, w = r8(g, xt, xshape), r8(g, wt, wshape)
+    xs, xz = scales(g, ()), r8(g, xt, ())
+    ws = scales(g, ()) if ws is None else ws
+    wz = r8(g, wt, ()) if wz is None else wz
+    K = int(np.prod(wshape[1:]))
+    ys = np.float32(yscale) if yscale is not None else np.float32(xs * np.max(ws) * 40 * np.sqrt(K))
+    yz = r8(g, yt, ())
+    b = np.asarray(g.rng.integers(-3000, 3000, (M,)), np.int32) if bias else None
+    ins = [In("x", xt, x), In("x_scale", "float32", np.asarray(xs, np.float32)), In("x_zero_point", xt, np.asarray(xz, NPT[xt])),
+           In("w", wt, w, init=True), In("w_scale", "float32", np.asarray(ws, np.float32), init=True),
+           In("w_zero_point", wt, np.asarray(wz, NPT[wt]), init=True),
+           In("y_scale", "float32", np.asarray(ys, np.float32)), In("y_zero_point", yt, np.asarray(yz, NPT[yt]))]
+    if bias:
+        ins.append(In("B", "int32", b, init=True))
+
+    def ref(x, xs_, xz_, w, ws_, wz_, ys_, yz_, b_=None):
+        acc = conv_acc(x, xz_, w, wz_, attrs)
+        if b_ is not None:
+            acc = (acc.astype(np.int64) + b_.astype(np.int64).reshape((1, -1) + (1,) * (x.ndim - 2)))
+            acc = acc.astype(np.uint32).view(np.int32) if acc.size else acc.astype(np.int32)
+        mult = (np.float32(xs_) * np.asarray(ws_, np.float32) / np.float32(ys_)).reshape((1, -1) + (1,) * (x.ndim - 2))
+        if np.asarray(ws_).size == 1:
+            mult = np.float32(np.float32(xs_) * np.float32(np.asarray(ws_).reshape(-1)[0]) / np.float32(ys_))
+        return requant(acc, mult, yt, yz_)
+    return g.case(tag, what, xt, ins, out_types=[yt], attrs=dict(attrs), ref=ref, ort=ort, why=why)
+
+
+@op("QLinearConv", types=["int8", "uint8"], exact=True)
+def qlinear_conv(g):
+    for xt in ("uint8", "int8"):
+        for wt in ("uint8", "int8"):
+            for yt in ("uint8", "int8"):
+                ok = (xt, wt, yt) in ORT_TYPES
+                yield qconv_case(g, "%s_%s_%s" % (xt, wt, yt), "x %s, w %s, y %s, 2-D pads 1, bias" % (xt, wt, yt),
+                                 xt, wt, yt, (2, 3, 6, 7), (4, 3, 3, 3), ort=ok, pads=[1, 1, 1, 1],
+                                 why=None if ok else "onnxruntime 1.30 has no kernel for x %s, w %s, y %s" % (xt, wt, yt))
+    yield qconv_case(g, "no_bias", "no bias", "uint8", "int8", "uint8", (1, 3, 9), (2, 3, 3), bias=False)
+    yield qconv_case(g, "ws_per_m", "w_scale per output channel [M]", "uint8", "int8", "uint8", (1, 3, 6, 6),
+                     (4, 3, 2, 2), ws=scales(g, (4,)), pads=[1, 0, 0, 1])
+    yield qconv_case(g, "ws_wz_per_m_same", "w_scale and w_zero_point [M], zero points equal", "uint8", "uint8", "uint8",
+                     (1, 3, 6, 6), (4, 3, 2, 2), ws=scales(g, (4,)), wz=np.full(4, 9, np.uint8))
+    yield qconv_case(g, "wz_per_m", "w_zero_point per output channel [M], different values", "uint8", "uint8", "uint8",
+                     (1, 3, 6, 6), (4, 3, 2, 2), ws=scales(g, (4,)), wz=r8(g, "uint8", (4,)))
+    yield qconv_case(g, "s8_sym", "int8, w_zero_point 0 (onnxruntime's symmetric path)", "int8", "int8", "int8",
+                     (1, 8, 7, 7), (16, 8, 3, 3), wz=np.int8(0), pads=[1, 1, 1, 1])
+    yield qconv_case(g, "s8_dw", "int8 depthwise 3x3, w_zero_point 0", "int8", "int8", "int8",
+                     (1, 8, 7, 7), (8, 1, 3, 3), wz=np.int8(0), group=8, pads=[1, 1, 1, 1])
+    for tag, what, xs, ws, attrs in GEOMETRY:
+        yield qconv_case(g, tag, what, "uint8", "int8", "uint8", xs, ws, **attrs)
+    yield qconv_case(g, "saturate", "y_scale small: most results saturate", "uint8", "int8", "uint8", (1, 4, 5, 5),
+                     (3, 4, 3, 3), yscale=1e-6, pads=[1, 1, 1, 1])

@@ -1,0 +1,311 @@
+/*
+** op_conv_int.c — ConvInteger 10 and QLinearConv 10: Conv's geometry (spatial.c: kernel_shape,
+** strides, dilations, pads, auto_pad; group) over int8 / uint8 x and w in any combination.
+** ConvInteger: y = sum (x - x_zero_point) (w - w_zero_point) as int32 (sums wrap modulo 2^32);
+** x_zero_point one value, w_zero_point one value or one per output channel [M]; both optional.
+** QLinearConv: x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, and an
+** optional int32 bias B [M]; w_scale / w_zero_point one value or [M], the others one value. y's
+** type is y_zero_point's. onnxruntime's arithmetic: the int32 sum plus B, times the multiplier
+** x_scale * w_scale / y_scale (float32), clamped, rounded half to even, plus y_zero_point.
+** Padding contributes nothing (padded x equals its zero point).
+*/
+#include "ops/op_util.h"
+#include "ops/ops.h"
+#include "dtype.h"
+
+#include <limits.h>
+#include <string.h>
+
+static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int lo, int hi,
+                 lstm__diag *d)
+{
+    lstm__conv_params *p = params;
+    static const char *const names[] = {"auto_pad", "dilations", "group", "kernel_shape",
+                                        "pads",     "strides",   NULL};
+    memset(p, 0, sizeof *p);
+    if (lstm__arity(g, n, lo, hi, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+        lstm__win_parse(g, n, LSTM__WIN_DILATIONS, &p->w, d) ||
+        lstm__attr_int(g, n, "group", 1, &p->group, d))
+        return d->code;
+    p->nop = p->nos = -1;
+    if (p->group < 1 || p->group > INT_MAX) {
+        char b[LSTM__LABEL_MAX];
+        return lstm__errf(d, LSTM_EMODEL, "%s: group %lld must be positive",
+                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->group);
+    }
+    return LSTM_OK;
+}
+
+int lstm__conv_int_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                         lstm__diag *d)
+{
+    return parse(g, n, since, params, 2, 4, d);
+}
+
+int lstm__qlinear_conv_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                             lstm__diag *d)
+{
+    return parse(g, n, since, params, 8, 9, d);
+}
+
+static const lstm__rt *opt_in(const lstm__kctx *k, int idx)
+{
+    return idx < k->n->n_in ? k->in[idx] : NULL;
+}
+
+/* Input idx is int8 or uint8 (like >= 0: the type of input like, named like_what). */
+static int check_q(lstm__kctx *k, int idx, const char *what, int like, const char *like_what)
+{
+    const lstm__rt *t = k->in[idx];
+    if (!lstm__dtype_storable(t->dtype))
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: %s is %s, a type this runtime cannot hold",
+                          lstm__klabel(k), what, lstm__dtype_name(t->dtype));
+    if (like >= 0 && t->dtype != k->in[like]->dtype)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected %s like %s", lstm__klabel(k),
+                          what, lstm__dtype_name(t->dtype), lstm__dtype_name(k->in[like]->dtype),
+                          like_what);
+    if (t->dtype != LSTM_DT_INT8 && t->dtype != LSTM_DT_UINT8)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected int8 or uint8",
+                          lstm__klabel(k), what, lstm__dtype_name(t->dtype));
+    return LSTM_OK;
+}
+
+/* Input idx holds one value, or (per_m > 0) one per output channel [per_m]: *layout 1 or 2. */
+static int check_count(lstm__kctx *k, int idx, const char *what, int64_t per_m, int *layout)
+{
+    const lstm__rt *t = k->in[idx];
+    char b[96];
+    if (t->nelem == 1 && t->rank <= 1) {
+        if (layout) *layout = 1;
+        return LSTM_OK;
+    }
+    if (per_m > 0 && t->rank == 1 && t->dims[0] == per_m) {
+        if (layout) *layout = 2;
+        return LSTM_OK;
+    }
+    if (per_m > 0)
+        return lstm__errf(
+            k->d, LSTM_EINVAL,
+            "%s: %s has shape %s, expected one value or one per output channel [%lld]",
+            lstm__klabel(k), what, lstm__dims_str(b, sizeof b, t->rank, t->dims), (long long)per_m);
+    return lstm__errf(k->d, LSTM_EINVAL, "%s: %s has shape %s, expected one value", lstm__klabel(k),
+                      what, lstm__dims_str(b, sizeof b, t->rank, t->dims));
+}
+
+static int check_f32(lstm__kctx *k, int idx, const char *what)
+{
+    int t = k->in[idx]->dtype;
+    if (t == LSTM_DT_FLOAT) return LSTM_OK;
+    return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected float32", lstm__klabel(k), what,
+                      lstm__dtype_name(t));
+}
+
+static size_t align64(size_t b)
+{
+    return (b + 63) & ~(size_t)63;
+}
+
+/* X [N, C, D...] (input xi), W [M, C / group, k...] (input wi): channels and geometry. */
+static int shapes(lstm__kctx *k, int xi, int wi, lstm__convq_state *st)
+{
+    const lstm__conv_params *p = k->params;
+    const lstm__rt *X = k->in[xi], *W = k->in[wi];
+    char s1[96], s2[96];
+    int64_t kernel[LSTM__SP_MAX];
+    if (X->rank < 3)
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: x has shape %s, expected [N, C, D1, ...] (rank 3 or more)",
+                          lstm__klabel(k), lstm__dims_str(s1, sizeof s1, X->rank, X->dims));
+    if (W->rank != X->rank)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: w has shape %s, expected rank %d like x %s",
+                          lstm__klabel(k), lstm__dims_str(s1, sizeof s1, W->rank, W->dims), X->rank,
+                          lstm__dims_str(s2, sizeof s2, X->rank, X->dims));
+    for (int i = 0; i < W->rank; i++)
+        if (W->dims[i] < 1)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: w has shape %s, an empty dimension",
+                              lstm__klabel(k), lstm__dims_str(s1, sizeof s1, W->rank, W->dims));
+    int sp = X->rank - 2;
+    st->N = X->dims[0];
+    st->C = X->dims[1];
+    st->M = W->dims[0];
+    st->Cg = W->dims[1];
+    st->G = p->group;
+    if (st->Cg * st->G != st->C)
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: x has %lld channels, w expects %lld x group %lld (w %s)",
+                          lstm__klabel(k), (long long)st->C, (long long)st->Cg, (long long)st->G,
+                          lstm__dims_str(s1, sizeof s1, W->rank, W->dims));
+    if (st->M % st->G)
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: w has %lld output channels, not a multiple of group %lld",
+                          lstm__klabel(k), (long long)st->M, (long long)st->G);
+    st->Mg = st->M / st->G;
+    for (int i = 0; i < sp; i++) kernel[i] = W->dims[2 + i];
+    if (p->w.nk >= 0) {
+        int same = p->w.nk == sp;
+        for (int i = 0; same && i < sp; i++) same = p->w.kernel[i] == kernel[i];
+        if (!same)
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: kernel_shape %s differs from w's %s",
+                              lstm__klabel(k), lstm__dims_str(s1, sizeof s1, p->w.nk, p->w.kernel),
+                              lstm__dims_str(s2, sizeof s2, sp, kernel));
+    }
+    if (lstm__win_forward(k, &p->w, sp, X->dims + 2, kernel, &st->w)) return k->d->code;
+    st->K = st->Cg * st->w.kk;
+    if (st->K > INT_MAX || st->w.pix_out > INT_MAX || st->M > INT_MAX)
+        return lstm__errf(k->d, LSTM_ELIMIT,
+                          "%s: the convolution exceeds what one product can take", lstm__klabel(k));
+    size_t K = (size_t)st->K, P = (size_t)st->w.pix_out, M = (size_t)st->M;
+    st->w_off = 0;
+    st->col_off = align64(M * K * sizeof(int16_t));
+    st->acc_off = st->col_off + align64(K * P * sizeof(int16_t));
+    st->mult_off = st->acc_off + align64((size_t)st->Mg * P * sizeof(uint32_t));
+    k->scratch_size = st->mult_off + M * (sizeof(float) + sizeof(int32_t));
+    int64_t dims[LSTM__MAX_RANK] = {st->N, st->M};
+    for (int i = 0; i < sp; i++) dims[2 + i] = st->w.out[i];
+    return lstm__rt_set(k, k->out[0], LSTM_DT_INT32, X->rank, dims);
+}
+
+int lstm__conv_int_prepare(lstm__kctx *k)
+{
+    lstm__convq_state *st = k->state;
+    memset(st, 0, sizeof *st);
+    if (check_q(k, 0, "x", -1, NULL) || check_q(k, 1, "w", -1, NULL) ||
+        (opt_in(k, 2) && check_q(k, 2, "x_zero_point", 0, "x")) ||
+        (opt_in(k, 3) && check_q(k, 3, "w_zero_point", 1, "w")) || shapes(k, 0, 1, st) ||
+        (opt_in(k, 2) && check_count(k, 2, "x_zero_point", 0, NULL)) ||
+        (opt_in(k, 3) && check_count(k, 3, "w_zero_point", st->M, &st->wp)))
+        return k->d->code;
+    return LSTM_OK;
+}
+
+int lstm__qlinear_conv_prepare(lstm__kctx *k)
+{
+    lstm__convq_state *st = k->state;
+    const lstm__rt *B = opt_in(k, 8);
+    char b1[96];
+    int wzl = 0;
+    memset(st, 0, sizeof *st);
+    if (check_q(k, 0, "x", -1, NULL) || check_q(k, 3, "w", -1, NULL) ||
+        check_q(k, 2, "x_zero_point", 0, "x") || check_q(k, 5, "w_zero_point", 3, "w") ||
+        check_q(k, 7, "y_zero_point", -1, NULL) || check_f32(k, 1, "x_scale") ||
+        check_f32(k, 4, "w_scale") || check_f32(k, 6, "y_scale") || shapes(k, 0, 3, st) ||
+        check_count(k, 1, "x_scale", 0, NULL) || check_count(k, 2, "x_zero_point", 0, NULL) ||
+        check_count(k, 4, "w_scale", st->M, &st->wp) ||
+        check_count(k, 5, "w_zero_point", st->M, &wzl) || check_count(k, 6, "y_scale", 0, NULL) ||
+        check_count(k, 7, "y_zero_point", 0, NULL))
+        return k->d->code;
+    if (B && (B->dtype != LSTM_DT_INT32 || B->rank != 1 || B->dims[0] != st->M))
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: B is %s %s, expected int32 [%lld]",
+                          lstm__klabel(k), lstm__dtype_name(B->dtype),
+                          lstm__dims_str(b1, sizeof b1, B->rank, B->dims), (long long)st->M);
+    st->wp = st->wp == 2 || wzl == 2 ? 2 : 1;
+    return lstm__rt_set(k, k->out[0], k->in[7]->dtype, k->out[0]->rank, k->out[0]->dims);
+}
+
+static int32_t q_at(const lstm__rt *t, size_t i)
+{
+    return t->dtype == LSTM_DT_INT8 ? ((const int8_t *)t->data)[i] : ((const uint8_t *)t->data)[i];
+}
+
+/* w less its zero point(s) (wz: NULL, one value or one per output channel) as int16 [M, K]. */
+static void weights(const lstm__rt *W, const lstm__rt *wz, int64_t M, int64_t K, int16_t *out)
+{
+    for (int64_t m = 0; m < M; m++) {
+        int32_t z = !wz ? 0 : q_at(wz, wz->nelem == 1 ? 0 : (size_t)m);
+        for (int64_t q = 0; q < K; q++)
+            out[m * K + q] = (int16_t)(q_at(W, (size_t)(m * K + q)) - z);
+    }
+}
+
+/* The windows of Cg channels of x from element off, less the zero point xz, as int16
+** [Cg x kernel, output pixels]; taps in the padding are 0. */
+static void im2col(const lstm__rt *X, size_t off, int64_t Cg, const lstm__win *w, int32_t xz,
+                   int16_t *col)
+{
+    const int sp = w->sp;
+    const int64_t P = w->pix_out;
+    int16_t *row = col;
+    for (int64_t c = 0; c < Cg; c++) {
+        size_t plane = off + (size_t)(c * w->pix_in);
+        for (int64_t t = 0; t < w->kk; t++, row += P) {
+            int64_t kc[LSTM__SP_MAX], o[LSTM__SP_MAX] = {0}, r = t;
+            for (int i = sp - 1; i >= 0; i--) kc[i] = r % w->k[i], r /= w->k[i];
+            for (int64_t p = 0; p < P; p++) {
+                int64_t idx = 0;
+                int in = 1;
+                for (int i = 0; i < sp && in; i++) {
+                    int64_t ic = o[i] * w->s[i] - w->pb[i] + kc[i] * w->d[i];
+                    in = ic >= 0 && ic < w->in[i];
+                    idx = idx * w->in[i] + ic;
+                }
+                row[p] = in ? (int16_t)(q_at(X, plane + (size_t)idx) - xz) : 0;
+                for (int i = sp - 1; i >= 0; i--) {
+                    if (++o[i] < w->out[i]) break;
+                    o[i] = 0;
+                }
+            }
+        }
+    }
+}
+
+/* Every (image, group) product into rows of Mg x P (y: NULL: the accumulator, requantized by
+** done(k, n, g)). */
+static void run_groups(lstm__kctx *k, int xi, int wi, int xzi, int wzi, uint32_t *y,
+                       void (*done)(lstm__kctx *, int64_t, int64_t, uint32_t *))
+{
+    const lstm__convq_state *st = k->state;
+    const lstm__rt *X = k->in[xi], *xz = opt_in(k, xzi), *wz = opt_in(k, wzi);
+    char *s = k->scratch;
+    int16_t *w16 = (int16_t *)(s + st->w_off), *col = (int16_t *)(s + st->col_off);
+    uint32_t *acc = (uint32_t *)(s + st->acc_off);
+    const int64_t P = st->w.pix_out;
+    int32_t xzv = xz ? q_at(xz, 0) : 0;
+    weights(k->in[wi], wz, st->M, st->K, w16);
+    for (int64_t n = 0; n < st->N; n++)
+        for (int64_t g = 0; g < st->G; g++) {
+            im2col(X, (size_t)((n * st->C + g * st->Cg) * st->w.pix_in), st->Cg, &st->w, xzv, col);
+            uint32_t *out = y ? y + (n * st->M + g * st->Mg) * P : acc;
+            lstm__qlin_mm_i16(w16 + g * st->Mg * st->K, col, out, st->Mg, st->K, P);
+            if (!y) done(k, n, g, acc);
+        }
+}
+
+int lstm__conv_int_run(lstm__kctx *k)
+{
+    if (!k->out[0]->nelem) return LSTM_OK;
+    run_groups(k, 0, 1, 2, 3, (uint32_t *)k->out[0]->data, NULL);
+    return LSTM_OK;
+}
+
+/* Group g of image n: bias, requantization into y. */
+static void qconv_done(lstm__kctx *k, int64_t n, int64_t g, uint32_t *acc)
+{
+    const lstm__convq_state *st = k->state;
+    const lstm__rt *B = opt_in(k, 8);
+    lstm__rt *Y = k->out[0];
+    const float *mult = (const float *)((char *)k->scratch + st->mult_off);
+    const int64_t P = st->w.pix_out;
+    int32_t yz = q_at(k->in[7], 0);
+    for (int64_t mm = 0; mm < st->Mg; mm++) {
+        int64_t m = g * st->Mg + mm;
+        uint32_t *row = acc + mm * P;
+        if (B) {
+            uint32_t bv = (uint32_t)((const int32_t *)B->data)[m];
+            for (int64_t p = 0; p < P; p++) row[p] += bv;
+        }
+        lstm__qlin_requant(row, (size_t)P, mult + m, 0, Y->dtype, yz,
+                           (char *)Y->data + (size_t)((n * st->M + m) * P));
+    }
+}
+
+int lstm__qlinear_conv_run(lstm__kctx *k)
+{
+    const lstm__convq_state *st = k->state;
+    if (!k->out[0]->nelem) return LSTM_OK;
+    float *mult = (float *)((char *)k->scratch + st->mult_off);
+    const float xs = ((const float *)k->in[1]->data)[0], ys = ((const float *)k->in[6]->data)[0];
+    const float *ws = k->in[4]->data;
+    for (int64_t m = 0; m < st->M; m++) mult[m] = xs * ws[k->in[4]->nelem == 1 ? 0 : m] / ys;
+    run_groups(k, 0, 3, 2, 5, NULL, qconv_done);
+    return LSTM_OK;
+}
