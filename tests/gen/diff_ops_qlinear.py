@@ -1,15 +1,20 @@
-"""Differential entries of QLinearMatMul (10, 21), ConvInteger (10) and QLinearConv (10) for make_diff_cases.py (which imports this
-module). The Debian onnx 1.12 knows version 10; version 21 (ONNX's onnx/defs/math/defs.cc) adds
-float16 / bfloat16 scales (and float8 operands, which this runtime cannot hold), so the entries
-name their types themselves.
+"""Differential entries of QLinearMatMul (10, 21), ConvInteger (10) and QLinearConv (10) for
+make_diff_cases.py (which imports this module). The Debian onnx 1.12 knows QLinearMatMul 10;
+version 21 (ONNX's onnx/defs/math/defs.cc; onnxscript's opset21.py) allows float16 / bfloat16
+scales (all three of one type) and float8 operands, which this runtime cannot hold, so the
+entries name their types themselves. ConvInteger and QLinearConv have only version 10.
 
-The NumPy reference computes as onnxruntime does (and the runtime, op_qlinear.c): int32 sums
-of (a - a_zero_point) (b - b_zero_point) wrapping modulo 2^32, the multiplier
+The NumPy references compute as onnxruntime does (and the runtime, op_qlinear.c and
+op_conv_int.c): int32 sums of (a - a_zero_point) (b - b_zero_point) wrapping modulo 2^32 (Conv:
+padding contributes nothing; QLinearConv adds the int32 bias), the multiplier
 a_scale * b_scale / y_scale in float32, float32(sum) * multiplier clamped to the output range
-less y_zero_point, rounded half to even, plus y_zero_point. onnxruntime has kernels for a, b, y
-of uint8 / uint8 / uint8, uint8 / int8 / uint8 and int8 / int8 / int8 with float32 scales; it
-refuses a per-row a_scale / a_zero_point. NumPy stands in for the other type combinations, the
-per-row cases and float16 / bfloat16 scales (converted exactly to float32)."""
+less y_zero_point, rounded half to even, plus y_zero_point. The mult_f32 cases pick scales whose
+float32 multiplier gives other results than exact arithmetic, so they pin that down.
+onnxruntime has QLinearMatMul / QLinearConv kernels for uint8 / uint8 / uint8,
+uint8 / int8 / uint8 and int8 / int8 / int8 with float32 scales, and QLinearMatMul's float16
+scales; it refuses a per-row a_scale / a_zero_point and ConvInteger's per-channel w_zero_point.
+NumPy stands in for those, the other type combinations, bfloat16 scales and K = 0 (whose
+output onnxruntime leaves unwritten)."""
 import numpy as np
 
 import diff_case
@@ -129,8 +134,8 @@ def qlinear_matmul(g):
         yield g.case("ties_" + yt, "multiplier 0.5: ties round half to even", at,
                      qins(a, at, 1.0, 0, b, bt, 1.0, 0, 2.0, yt, 0 if yt == "int8" else 128),
                      out_types=[yt], ref=qlmm_ref(yt))
-    # Scales whose float32 multiplier rounds differently from the exact (double) one on some
-    # results: onnxruntime's float32 arithmetic is what these cases pin down.
+    # Scales whose multiplier computed in float32 ((a_scale * b_scale) / y_scale, two roundings)
+    # differs from the correctly rounded one on some results: these cases pin onnxruntime's down.
     a = np.arange(256, dtype=np.int64).astype(np.uint8).reshape(256, 1)
     b = np.arange(-128, 128, dtype=np.int64).astype(np.int8).reshape(1, 256)
     acc = a.astype(np.int64) @ b.astype(np.int64)
@@ -139,11 +144,11 @@ def qlinear_matmul(g):
         ys = np.float32(as_ * bs * np.abs(acc).max() / 120 * g.rng.uniform(0.9, 1.1))
         m32 = as_ * bs / ys
         r32 = np.rint(np.clip(acc.astype(np.float32) * m32, -128, 127))
-        r64 = np.rint(np.clip(acc * (float(as_) * float(bs) / float(ys)), -128, 127))
+        r64 = np.rint(np.clip(acc.astype(np.float32) * np.float32(float(as_) * float(bs) / float(ys)), -128, 127))
         if (r32 != r64).sum() >= 3:
             break
-    yield g.case("mult_f32", "every product of a uint8 and an int8 value, the multiplier in float32: %d results differ from exact arithmetic"
-                 % int((r32 != r64).sum()), "uint8",
+    yield g.case("mult_f32", "every product of a uint8 and an int8 value, the multiplier in float32: "
+                 "%d results differ with a correctly rounded one" % int((r32 != r64).sum()), "uint8",
                  qins(a, "uint8", as_, 0, b, "int8", bs, 0, ys, "int8", 0), out_types=["int8"], ref=qlmm_ref("int8"),
                  ort=False, why="onnxruntime 1.30 has no kernel for a uint8, b int8, y int8")
     yield g.case("mult_f32_u8", "the multiplier in float32, y uint8 (zero point 128)", "uint8",
@@ -290,5 +295,27 @@ def qlinear_conv(g):
                      (1, 8, 7, 7), (8, 1, 3, 3), wz=np.int8(0), group=8, pads=[1, 1, 1, 1])
     for tag, what, xs, ws, attrs in GEOMETRY:
         yield qconv_case(g, tag, what, "uint8", "int8", "uint8", xs, ws, **attrs)
+    # Every product of a uint8 x and an int8 w (1x1 kernel), with scales whose multiplier computed
+    # in float32 differs from the correctly rounded one on some results.
+    x = np.arange(256, dtype=np.int64).astype(np.uint8).reshape(1, 1, 16, 16)
+    w = np.arange(-128, 128, dtype=np.int64).astype(np.int8).reshape(256, 1, 1, 1)
+    acc = np.arange(256).reshape(256, 1) * np.arange(-128, 128).reshape(1, 256)
+    for _ in range(2000):
+        xs, ws = (np.float32(g.rng.uniform(0.001, 0.1)) for _ in range(2))
+        ys = np.float32(xs * ws * 32768 / 120 * g.rng.uniform(0.9, 1.1))
+        r32 = np.rint(np.clip(acc.astype(np.float32) * (xs * ws / ys), -128, 127))
+        r64 = np.rint(np.clip(acc.astype(np.float32) * np.float32(float(xs) * float(ws) / float(ys)), -128, 127))
+        if (r32 != r64).sum() >= 3:
+            break
+    ins = [In("x", "uint8", x), In("x_scale", "float32", np.asarray(xs, np.float32)), In("x_zero_point", "uint8", np.uint8(0)),
+           In("w", "int8", w, init=True), In("w_scale", "float32", np.asarray(ws, np.float32), init=True),
+           In("w_zero_point", "int8", np.int8(0), init=True), In("y_scale", "float32", np.asarray(ys, np.float32)),
+           In("y_zero_point", "uint8", np.uint8(128))]
+
+    def ref_f32(x, xs_, xz_, w, ws_, wz_, ys_, yz_):
+        return requant(conv_acc(x, xz_, w, wz_, {}), np.float32(np.float32(xs_) * np.float32(ws_) / np.float32(ys_)), "uint8", yz_)
+    yield g.case("mult_f32", "1x1 kernel, every uint8 x int8 product, the multiplier in float32: "
+                 "%d results differ with a correctly rounded one" % int((r32 != r64).sum()), "uint8", ins,
+                 out_types=["uint8"], ref=ref_f32)
     yield qconv_case(g, "saturate", "y_scale small: most results saturate", "uint8", "int8", "uint8", (1, 4, 5, 5),
                      (3, 4, 3, 3), yscale=1e-6, pads=[1, 1, 1, 1])
