@@ -70,19 +70,13 @@ static int check_q(lstm__kctx *k, int idx, const char *what, int like, const cha
     return LSTM_OK;
 }
 
-/* Input idx holds one value, or (per_m > 0) one per output channel [per_m]: *layout 1 or 2. */
-static int check_count(lstm__kctx *k, int idx, const char *what, int64_t per_m, int *layout)
+/* Input idx holds one value, or (per_m > 0) one per output channel [per_m]. */
+static int check_count(lstm__kctx *k, int idx, const char *what, int64_t per_m)
 {
     const lstm__rt *t = k->in[idx];
     char b[96];
-    if (t->nelem == 1 && t->rank <= 1) {
-        if (layout) *layout = 1;
+    if ((t->nelem == 1 && t->rank <= 1) || (per_m > 0 && t->rank == 1 && t->dims[0] == per_m))
         return LSTM_OK;
-    }
-    if (per_m > 0 && t->rank == 1 && t->dims[0] == per_m) {
-        if (layout) *layout = 2;
-        return LSTM_OK;
-    }
     if (per_m > 0)
         return lstm__errf(
             k->d, LSTM_EINVAL,
@@ -105,8 +99,9 @@ static size_t align64(size_t b)
     return (b + 63) & ~(size_t)63;
 }
 
-/* X [N, C, D...] (input xi), W [M, C / group, k...] (input wi): channels and geometry. */
-static int shapes(lstm__kctx *k, int xi, int wi, lstm__convq_state *st)
+/* X [N, C, D...] (input xi), W [M, C / group, k...] (input wi): channels, geometry, scratch and
+** the output (of type ydt). */
+static int shapes(lstm__kctx *k, int xi, int wi, int ydt, lstm__convq_state *st)
 {
     const lstm__conv_params *p = k->params;
     const lstm__rt *X = k->in[xi], *W = k->in[wi];
@@ -162,7 +157,7 @@ static int shapes(lstm__kctx *k, int xi, int wi, lstm__convq_state *st)
     k->scratch_size = st->mult_off + M * (sizeof(float) + sizeof(int32_t));
     int64_t dims[LSTM__MAX_RANK] = {st->N, st->M};
     for (int i = 0; i < sp; i++) dims[2 + i] = st->w.out[i];
-    return lstm__rt_set(k, k->out[0], LSTM_DT_INT32, X->rank, dims);
+    return lstm__rt_set(k, k->out[0], ydt, X->rank, dims);
 }
 
 int lstm__conv_int_prepare(lstm__kctx *k)
@@ -171,9 +166,10 @@ int lstm__conv_int_prepare(lstm__kctx *k)
     memset(st, 0, sizeof *st);
     if (check_q(k, 0, "x", -1, NULL) || check_q(k, 1, "w", -1, NULL) ||
         (opt_in(k, 2) && check_q(k, 2, "x_zero_point", 0, "x")) ||
-        (opt_in(k, 3) && check_q(k, 3, "w_zero_point", 1, "w")) || shapes(k, 0, 1, st) ||
-        (opt_in(k, 2) && check_count(k, 2, "x_zero_point", 0, NULL)) ||
-        (opt_in(k, 3) && check_count(k, 3, "w_zero_point", st->M, &st->wp)))
+        (opt_in(k, 3) && check_q(k, 3, "w_zero_point", 1, "w")) ||
+        shapes(k, 0, 1, LSTM_DT_INT32, st) ||
+        (opt_in(k, 2) && check_count(k, 2, "x_zero_point", 0)) ||
+        (opt_in(k, 3) && check_count(k, 3, "w_zero_point", st->M)))
         return k->d->code;
     return LSTM_OK;
 }
@@ -183,23 +179,21 @@ int lstm__qlinear_conv_prepare(lstm__kctx *k)
     lstm__convq_state *st = k->state;
     const lstm__rt *B = opt_in(k, 8);
     char b1[96];
-    int wzl = 0;
     memset(st, 0, sizeof *st);
     if (check_q(k, 0, "x", -1, NULL) || check_q(k, 3, "w", -1, NULL) ||
         check_q(k, 2, "x_zero_point", 0, "x") || check_q(k, 5, "w_zero_point", 3, "w") ||
         check_q(k, 7, "y_zero_point", -1, NULL) || check_f32(k, 1, "x_scale") ||
-        check_f32(k, 4, "w_scale") || check_f32(k, 6, "y_scale") || shapes(k, 0, 3, st) ||
-        check_count(k, 1, "x_scale", 0, NULL) || check_count(k, 2, "x_zero_point", 0, NULL) ||
-        check_count(k, 4, "w_scale", st->M, &st->wp) ||
-        check_count(k, 5, "w_zero_point", st->M, &wzl) || check_count(k, 6, "y_scale", 0, NULL) ||
-        check_count(k, 7, "y_zero_point", 0, NULL))
+        check_f32(k, 4, "w_scale") || check_f32(k, 6, "y_scale") ||
+        shapes(k, 0, 3, k->in[7]->dtype, st) || check_count(k, 1, "x_scale", 0) ||
+        check_count(k, 2, "x_zero_point", 0) || check_count(k, 4, "w_scale", st->M) ||
+        check_count(k, 5, "w_zero_point", st->M) || check_count(k, 6, "y_scale", 0) ||
+        check_count(k, 7, "y_zero_point", 0))
         return k->d->code;
     if (B && (B->dtype != LSTM_DT_INT32 || B->rank != 1 || B->dims[0] != st->M))
         return lstm__errf(k->d, LSTM_EINVAL, "%s: B is %s %s, expected int32 [%lld]",
                           lstm__klabel(k), lstm__dtype_name(B->dtype),
                           lstm__dims_str(b1, sizeof b1, B->rank, B->dims), (long long)st->M);
-    st->wp = st->wp == 2 || wzl == 2 ? 2 : 1;
-    return lstm__rt_set(k, k->out[0], k->in[7]->dtype, k->out[0]->rank, k->out[0]->dims);
+    return LSTM_OK;
 }
 
 static int32_t q_at(const lstm__rt *t, size_t i)

@@ -18,12 +18,11 @@ typedef struct lstm__qlmm_state {
 void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
                        int64_t N);
 
-/* ConvInteger (10) and QLinearConv (10): the window geometry (conv.h), channels, the layout of
-** the weights' zero point / scale (1: one value, 2: one per output channel) and scratch slices. */
+/* ConvInteger (10) and QLinearConv (10): the window geometry (conv.h), channels and the scratch
+** slices. */
 typedef struct lstm__convq_state {
     lstm__win w;
-    int64_t N, C, M, G, Cg, Mg, K; /* K: Cg x kernel elements, the GEMM's inner size */
-    int wp;
+    int64_t N, C, M, G, Cg, Mg, K;            /* K: Cg x kernel elements, the GEMM's inner size */
     size_t w_off, col_off, acc_off, mult_off; /* bytes into scratch */
 } lstm__convq_state;
 
