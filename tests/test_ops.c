@@ -994,6 +994,84 @@ static void resize_refusals(void **state)
     free(big);
 }
 
+/* Einsum refuses malformed equations and operands that do not fit them, naming the node. */
+static tb_model *einsum_model(const char *eq, const char *ins, int n, const int *dtypes)
+{
+    tb_model *m = one_at(12, "Einsum", ins, n, dtypes);
+    if (eq) tb_attr_s(m, tb_graph(m)->node[0], "equation", eq);
+    return m;
+}
+
+static void einsum_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24}, b23 = {"B", F32, 2, {2, 3}, x6, 24};
+    const feed a6 = {"A", F32, 1, {6}, x6, 24};
+    static const struct {
+        const char *eq, *ins, *needle;
+        int n, code;
+    } bad[] = {
+        {NULL, "A", "node 'op' (Einsum, opset 12): attribute 'equation' (a string) is required", 1,
+         LSTM_EMODEL},
+        {"ij,jk->ik", "A", "equation 'ij,jk->ik' has more terms than the node's 1 inputs", 1,
+         LSTM_EMODEL},
+        {"ij->ij", "A,B", "equation 'ij->ij' has 1 terms for 2 inputs", 2, LSTM_EMODEL},
+        {"ij->ii", "A",
+         "node 'op' (Einsum, opset 12): equation 'ij->ii': output repeats the "
+         "letter 'i'",
+         1, LSTM_EMODEL},
+        {"i1->i", "A", "equation: operand 0 has the character '1'", 1, LSTM_EMODEL},
+        {"i.j->ij", "A", "equation: operand 0 has a '.' outside '...'", 1, LSTM_EMODEL},
+        {"...i...->i", "A", "equation: operand 0 has more than one '...'", 1, LSTM_EMODEL},
+        {"ij->k", "A", "equation 'ij->k': output letter 'k' is in no operand", 1, LSTM_EMODEL},
+        {"ij->i->j", "A", "has more than one '->'", 1, LSTM_EMODEL},
+        {"ij->...i", "A", "output has '...', no operand has", 1, LSTM_EMODEL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        m = einsum_model(bad[i].eq, bad[i].ins, bad[i].n, (int[]){F32, F32});
+        rc = run1(m, (feed[]){a23, b23}, bad[i].n, msg, NULL, 0);
+        expect(rc, msg, bad[i].code, bad[i].needle);
+        tb_free(m);
+    }
+    /* operands that do not fit the equation */
+    m = einsum_model("ij->i", "A", 1, (int[]){F32});
+    rc = run1(m, &a6, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Einsum, opset 12): operand 0 has shape [6], its term has 2 letters");
+    tb_free(m);
+    m = einsum_model("...ij->i", "A", 1, (int[]){F32});
+    rc = run1(m, &a6, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "operand 0 has shape [6], its term has 2 letters and '...'");
+    tb_free(m);
+    m = einsum_model("ij,jk->ik", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Einsum, opset 12): letter 'j' has size 2 in operand 1, 3 elsewhere");
+    tb_free(m);
+    m = einsum_model("...j->j", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "the operands' '...' has 1 axes, the output has no '...'");
+    tb_free(m);
+    const feed a33 = {"A", F32, 2, {3, 2}, x6, 24}, b43 = {"B", F32, 2, {4, 2}, x12, 32};
+    m = einsum_model("...j,...j->...", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a33, b43}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "operand 1's '...' axis 0 has 4, another operand's has 3");
+    tb_free(m);
+    const int64_t i6[6] = {1, 2, 3, 4, 5, 6};
+    m = einsum_model("ij,ij->ij", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 2, {2, 3}, i6, 48}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "operand 1 is int64, operand 0 is float32");
+    tb_free(m);
+    const uint8_t b6[6] = {1, 0, 1, 0, 1, 1};
+    m = einsum_model("ij->j", "A", 1, (int[]){LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 2, {2, 3}, b6, 6}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (Einsum, opset 12): unsupported type bool");
+    tb_free(m);
+}
+
 /* Pad, TopK, ArgMax, CumSum, the scatters and the variadic / math ops refuse what they cannot
 ** do, naming the node, the attribute or input, and what was expected. */
 static void misc_refusals(void **state)
@@ -1958,6 +2036,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(einsum_refusals),
         cmocka_unit_test(signal_refusals),
         cmocka_unit_test(logic_refusals),
         cmocka_unit_test(reduce_norm_refusals),

@@ -6,6 +6,7 @@
 #include "ops/misc_types.h"
 #include "ops/quant.h"
 #include "ops/conv.h"
+#include "ops/einsum.h"
 #include "ops/logic_types.h"
 #include "ops/reduce.h"
 #include "ops/resize.h"

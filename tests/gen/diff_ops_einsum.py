@@ -1,0 +1,106 @@
+"""Differential entries of Einsum (12, the only version) for make_diff_cases.py (which imports
+this module): matrix and batched products, transposes, traces and diagonals, outer products,
+sums, ellipsis broadcasting, three and more operands, scalars, empty axes, every numeric type.
+The references are NumPy's einsum (floats in float64) checked against onnxruntime."""
+import numpy as np
+
+from diff_case import NUMERIC, SUITE_TOL, In, op
+
+F32 = "float32"
+
+# (tag, equation, operand shapes, what)
+EQUATIONS = [
+    ("matmul", "ij,jk->ik", [(3, 4), (4, 5)], "matrix product"),
+    ("matmul_implicit", "ij,jk", [(2, 3), (3, 4)], "matrix product, implicit output"),
+    ("matmul_bt", "ik,jk->ij", [(3, 4), (5, 4)], "A B^T"),
+    ("bmm", "bij,bjk->bik", [(2, 3, 4), (2, 4, 5)], "batched matrix product"),
+    ("bmm_ell", "...ij,...jk->...ik", [(2, 1, 3, 4), (1, 3, 4, 2)], "ellipsis batch, broadcast"),
+    ("transpose", "ij->ji", [(3, 4)], "transpose"),
+    ("transpose_implicit", "ba", [(3, 4)], "implicit output sorts letters (transpose)"),
+    ("permute", "abc->cab", [(2, 3, 4)], "3-D permutation"),
+    ("trace", "ii", [(4, 4)], "trace (implicit scalar)"),
+    ("trace_explicit", "ii->", [(3, 3)], "trace, explicit scalar output"),
+    ("diagonal", "ii->i", [(4, 4)], "diagonal"),
+    ("diag3", "iii->i", [(3, 3, 3)], "diagonal of a cube"),
+    ("batch_diag", "...ii->...i", [(2, 3, 3)], "batched diagonal"),
+    ("batch_trace", "bii->b", [(2, 4, 4)], "batched trace"),
+    ("partial_diag", "iji->ij", [(3, 2, 3)], "repeated letter, kept in output"),
+    ("outer", "i,j->ij", [(3,), (4,)], "outer product"),
+    ("outer_implicit", "i,j", [(2,), (5,)], "outer product, implicit"),
+    ("dot", "i,i->", [(5,)] * 2, "dot product"),
+    ("dot_implicit", "i,i", [(6,)] * 2, "dot product, implicit"),
+    ("sum_all", "ij->", [(3, 4)], "sum of all elements"),
+    ("sum_rows", "ij->i", [(3, 4)], "sum over j"),
+    ("sum_cols", "ij->j", [(3, 4)], "sum over i"),
+    ("hadamard", "ij,ij->ij", [(3, 4)] * 2, "elementwise product"),
+    ("matvec", "ij,j->i", [(3, 4), (4,)], "matrix-vector product"),
+    ("bilinear", "bn,anm,bm->ba", [(2, 3), (4, 3, 5), (2, 5)], "bilinear form, 3 operands"),
+    ("chain3", "ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)], "chain of three products"),
+    ("four", "a,b,c,d->abcd", [(2,), (3,), (2,), (2,)], "four operands, outer"),
+    ("four_sum", "ab,bc,cd,da->", [(2, 3), (3, 2), (2, 4), (4, 2)], "four operands, ring trace"),
+    ("scalar_mul", ",ij->ij", [(), (3, 4)], "scalar operand times matrix"),
+    ("scalars", ",->", [(), ()], "two scalars"),
+    ("ell_sum", "...i->...", [(2, 3, 4)], "ellipsis kept, last axis summed"),
+    ("ell_mid", "a...b->b...a", [(2, 3, 4, 5)], "ellipsis in the middle"),
+    ("ell_implicit", "...ij,...jk", [(2, 3, 4), (2, 4, 2)], "ellipsis, implicit output"),
+    ("ell_empty", "...ij->...ji", [(3, 4)], "ellipsis of no axes"),
+    ("ell_bcast_one", "...i,...i->...", [(3, 1, 4), (1, 2, 4)], "ellipsis broadcast of 1s"),
+    ("upper", "Ab,bC->AC", [(2, 3), (3, 2)], "uppercase letters"),
+    ("mixed_case", "aA", [(3, 2)], "implicit: uppercase sorts first"),
+    ("attention", "bhqd,bhkd->bhqk", [(1, 2, 3, 4), (1, 2, 5, 4)], "attention scores"),
+    ("attn_v", "bhqk,bhkd->bqhd", [(1, 2, 3, 5), (1, 2, 5, 4)], "attention values, permuted"),
+    ("empty_out", "ij,jk->ik", [(0, 3), (3, 2)], "empty output"),
+    ("empty_sum", "ij,jk->ik", [(2, 0), (0, 3)], "empty summed axis: zeros"),
+    ("ell_ranks", "...ij,...jk->...ik", [(2, 1, 3, 4), (3, 4, 2)],
+     "ellipses of different ranks broadcast (numpy)"),
+    ("spaces", "ij, jk -> ik", [(2, 3), (3, 2)], "spaces in the equation"),
+]
+
+# The spec broadcasts "..." as numpy does; ONNX's shape inference (so onnxruntime) requires
+# every "..." to stand for the same number of axes.
+# Its implicit-output inference counts lowercase letters only.
+NOT_ORT = {
+    "ell_ranks": "ONNX shape inference refuses '...' of different ranks",
+    "mixed_case": "ONNX shape inference of implicit outputs ignores uppercase letters",
+}
+
+
+def ref_of(eq):
+    return lambda *xs: np.einsum(eq.replace(" ", ""), *xs)
+
+
+@op("Einsum", types=NUMERIC)
+def einsum(g):
+    for tag, eq, shapes, what in EQUATIONS:
+        xs = [g.rand(F32, s) for s in shapes]
+        c = g.case(tag, "%s: '%s'" % (what, eq), F32,
+                   [In("x%d" % i, F32, x) for i, x in enumerate(xs)],
+                   attrs={"equation": eq}, ref=ref_of(eq),
+                   **({"ort": False, "why": NOT_ORT[tag]} if tag in NOT_ORT else {}))
+        c.infer = tag not in NOT_ORT  # the checker's shape inference refuses them too
+        yield c
+    for dt in g.types(sweep=True):
+        for tag, eq, shapes in [("mm", "ij,jk->ik", [(3, 4), (4, 2)]),
+                                ("bmm_trace", "bij,bjk,bkk->bi", [(2, 2, 3), (2, 3, 2), (2, 2, 2)]),
+                                ("diag", "ii->i", [(3, 3)])]:
+            xs = [g.rand(dt, s) for s in shapes]
+            exact = dt not in ("float32", "float64", "float16", "bfloat16")
+            yield g.case("%s_%s" % (dt, tag), "%s '%s'" % (dt, eq), dt,
+                         [In("x%d" % i, dt, x) for i, x in enumerate(xs)],
+                         attrs={"equation": eq}, ref=ref_of(eq),
+                         tol=SUITE_TOL if exact else None)
+    # 1 + 2^-11 + 2^-40 rounds up in float16 when rounded once from double (through float32
+    # it would land on the tie 1 + 2^-11 and round to even, 1)
+    a = np.array([1, 2.0 ** -11, 2.0 ** -20], np.float16)
+    b = np.array([1, 1, 2.0 ** -20], np.float16)
+    yield g.case("float16_round_once", "float16 dot rounded once from double", "float16",
+                 [In("a", "float16", a), In("b", "float16", b)], attrs={"equation": "i,i->"},
+                 ref=ref_of("i,i->"), tol=SUITE_TOL, ort=False,
+                 why="onnxruntime adds float16 in float32: this case checks the single rounding")
+    # integers wrap: products past the type's range
+    for dt, v in (("int8", 100), ("uint8", 200), ("int32", 2 ** 30), ("int16", 300)):
+        x = np.full((2, 3), v, {"int8": np.int8, "uint8": np.uint8, "int32": np.int32,
+                                "int16": np.int16}[dt])
+        y = np.full((3, 2), 3, x.dtype)
+        yield g.case("%s_wrap" % dt, "%s products wrap" % dt, dt, [In("a", dt, x), In("b", dt, y)],
+                     attrs={"equation": "ij,jk->ik"}, ref=ref_of("ij,jk->ik"), tol=SUITE_TOL)
