@@ -994,7 +994,8 @@ static void resize_refusals(void **state)
     free(big);
 }
 
-/* Einsum refuses malformed equations and operands that do not fit them, naming the node. */
+/* Einsum refuses malformed equations and operands that do not fit them, Hardmax bad axes and
+** types, naming the node. */
 static tb_model *einsum_model(const char *eq, const char *ins, int n, const int *dtypes)
 {
     tb_model *m = one_at(12, "Einsum", ins, n, dtypes);
@@ -1002,7 +1003,7 @@ static tb_model *einsum_model(const char *eq, const char *ins, int n, const int 
     return m;
 }
 
-static void einsum_refusals(void **state)
+static void einsum_hardmax_refusals(void **state)
 {
     (void)state;
     char msg[512];
@@ -1069,6 +1070,33 @@ static void einsum_refusals(void **state)
     m = einsum_model("ij->j", "A", 1, (int[]){LSTM_DT_BOOL});
     rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 2, {2, 3}, b6, 6}}, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (Einsum, opset 12): unsupported type bool");
+    tb_free(m);
+
+    /* Hardmax */
+    m = one_at(13, "Hardmax", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Hardmax, opset 13): axis 2 is outside [-2, 1]");
+    tb_free(m);
+    m = one_at(11, "Hardmax", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Hardmax, opset 11): axis -3 is outside [-2, 1]");
+    tb_free(m);
+    m = one_at(13, "Hardmax", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "keepdims", 1);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'keepdims' for Hardmax version 13");
+    tb_free(m);
+    const uint16_t h6[6] = {0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0, 0x40c0};
+    m = one_typed(11, "Hardmax", "A", 1, (int[]){LSTM_DT_BFLOAT16}, LSTM_DT_BFLOAT16);
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BFLOAT16, 2, {2, 3}, h6, 12}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Hardmax, opset 11): unsupported type bfloat16 (bfloat16 from opset 13)");
+    tb_free(m);
+    m = one_typed(13, "Hardmax", "A", 1, (int[]){I64}, I64);
+    rc = run1(m, (feed[]){{"A", I64, 2, {2, 3}, i6, 48}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type int64");
     tb_free(m);
 }
 
@@ -2036,7 +2064,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
-        cmocka_unit_test(einsum_refusals),
+        cmocka_unit_test(einsum_hardmax_refusals),
         cmocka_unit_test(signal_refusals),
         cmocka_unit_test(logic_refusals),
         cmocka_unit_test(reduce_norm_refusals),

@@ -85,6 +85,10 @@ typedef struct lstm__softmax_params {
     int log;
 } lstm__softmax_params;
 
+/* Softmax's outer x len x inner view of input 0 at params' axis (the 2-D coercion before
+** version 13): shared with Hardmax. */
+int lstm__softmax_view(lstm__kctx *k, size_t *outer, size_t *len, size_t *inner);
+
 typedef struct lstm__reduce_params {
     int op;
     int64_t keepdims, noop_empty;

@@ -1,10 +1,12 @@
-"""Differential entries of Einsum (12, the only version) for make_diff_cases.py (which imports
-this module): matrix and batched products, transposes, traces and diagonals, outer products,
-sums, ellipsis broadcasting, three and more operands, scalars, empty axes, every numeric type.
-The references are NumPy's einsum (floats in float64) checked against onnxruntime."""
+"""Differential entries of Einsum (12, the only version) and Hardmax (1, 11, 13) for
+make_diff_cases.py (which imports this module). Einsum: matrix and batched products,
+transposes, traces and diagonals, outer products, sums, ellipsis broadcasting, three and more
+operands, scalars, empty axes, every numeric type; NumPy's einsum (floats in float64) is the
+reference, checked against onnxruntime. Hardmax: every axis, the 2-D coercion before 13, ties,
+infinities, NaN, empty tensors; NumPy's argmax as in ONNX's reference implementation."""
 import numpy as np
 
-from diff_case import NUMERIC, SUITE_TOL, In, op
+from diff_case import FLOATS, NUMERIC, SUITE_TOL, In, op
 
 F32 = "float32"
 
@@ -104,3 +106,49 @@ def einsum(g):
         y = np.full((3, 2), 3, x.dtype)
         yield g.case("%s_wrap" % dt, "%s products wrap" % dt, dt, [In("a", dt, x), In("b", dt, y)],
                      attrs={"equation": "ij,jk->ik"}, ref=ref_of("ij,jk->ik"), tol=SUITE_TOL)
+
+
+# ---------------------------------------------------------------- Hardmax
+def hardmax_ref(axis, v):
+    def f(x):
+        a = axis + x.ndim if axis < 0 else axis
+        if v < 13:  # rows of the 2-D coercion at axis
+            rows = x.reshape(int(np.prod(x.shape[:a], dtype=np.int64)),
+                             int(np.prod(x.shape[a:], dtype=np.int64)))
+            y = np.zeros_like(rows)
+            if rows.shape[1] and rows.shape[0]:
+                y[np.arange(rows.shape[0]), np.argmax(rows, axis=1)] = 1
+            return y.reshape(x.shape)
+        y = np.zeros_like(x)
+        if x.shape[a] and x.size:
+            np.put_along_axis(y, np.expand_dims(np.argmax(x, axis=a), a), 1, axis=a)
+        return y
+    return f
+
+
+@op("Hardmax", types=FLOATS, exact=True)
+def hardmax(g):
+    default = -1 if g.v >= 13 else 1
+    for dt in g.types():
+        x = g.rand(dt, (3, 4, 5))
+        yield g.case(dt + "_default", "%s, default axis %d" % (dt, default), dt, [In("x", dt, x)],
+                     ref=hardmax_ref(default, g.v))
+    for shape, axis in [((3, 4, 5), 0), ((3, 4, 5), 1), ((3, 4, 5), 2), ((3, 4, 5), -1),
+                        ((3, 4, 5), -3), ((2, 3, 2, 3), -2), ((6,), 0), ((2, 0, 3), 1),
+                        ((2, 3, 0), 1), ((0, 3), -1)]:
+        x = g.rand(F32, shape)
+        tag = "s%s_a%d" % ("x".join(map(str, shape)), axis)
+        yield g.case(tag.replace("-", "m"), "shape %s axis %d" % (shape, axis), F32,
+                     [In("x", F32, x)], attrs={"axis": axis}, ref=hardmax_ref(axis, g.v))
+    ties = np.array([[1, 3, 3, 2], [5, 5, 5, 5], [-1, -2, -1, -3]], np.float32)
+    yield g.case("ties", "ties: the first maximum wins", F32, [In("x", F32, ties)],
+                 attrs={"axis": -1}, ref=hardmax_ref(-1, g.v))
+    inf = np.array([[1, np.inf, 2, np.inf], [-np.inf, -np.inf, -np.inf, -5]], np.float32)
+    yield g.case("inf", "infinities", F32, [In("x", F32, inf)], attrs={"axis": -1},
+                 ref=hardmax_ref(-1, g.v))
+    nan = np.array([[np.nan, 1, 2, 0], [3, np.nan, 3, 1], [np.nan, np.nan, np.nan, np.nan]],
+                   np.float32)
+    yield g.case("nan", "NaN is the maximum, the first one wins (numpy argmax)", F32,
+                 [In("x", F32, nan)], attrs={"axis": -1}, ref=hardmax_ref(-1, g.v), ort=False,
+                 why="onnxruntime leaves a row with a leading NaN all 0 (ONNX's reference: "
+                     "numpy argmax, where the first NaN wins)")
