@@ -994,8 +994,9 @@ static void resize_refusals(void **state)
     free(big);
 }
 
-/* Einsum refuses malformed equations and operands that do not fit them, Hardmax bad axes and
-** types, naming the node. */
+/* Einsum refuses malformed equations and operands that do not fit them, Hardmax and Compress
+** bad axes, types and conditions, naming the node; Compress reads a condition computed at run
+** time. */
 static tb_model *einsum_model(const char *eq, const char *ins, int n, const int *dtypes)
 {
     tb_model *m = one_at(12, "Einsum", ins, n, dtypes);
@@ -1003,7 +1004,7 @@ static tb_model *einsum_model(const char *eq, const char *ins, int n, const int 
     return m;
 }
 
-static void einsum_hardmax_refusals(void **state)
+static void einsum_hardmax_compress(void **state)
 {
     (void)state;
     char msg[512];
@@ -1097,6 +1098,46 @@ static void einsum_hardmax_refusals(void **state)
     m = one_typed(13, "Hardmax", "A", 1, (int[]){I64}, I64);
     rc = run1(m, (feed[]){{"A", I64, 2, {2, 3}, i6, 48}}, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type int64");
+    tb_free(m);
+
+    /* Compress */
+    const uint8_t c3[3] = {1, 0, 1};
+    const feed cond3 = {"B", LSTM_DT_BOOL, 1, {3}, c3, 3};
+    m = one_at(9, "Compress", "A,B", 2, (int[]){F32, LSTM_DT_BOOL});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -1);
+    rc = run1(m, (feed[]){a23, cond3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Compress, opset 9): axis -1 is negative (allowed from opset 11)");
+    tb_free(m);
+    m = one_at(11, "Compress", "A,B", 2, (int[]){F32, LSTM_DT_BOOL});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(m, (feed[]){a23, cond3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Compress, opset 11): axis 2 is outside [-2, 1]");
+    tb_free(m);
+    m = one_at(11, "Compress", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {3}, i6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Compress, opset 11): condition is int64 [3], expected a 1-D bool tensor");
+    tb_free(m);
+    m = one_at(11, "Compress", "A,B", 2, (int[]){F32, LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){a23, {"B", LSTM_DT_BOOL, 2, {2, 3}, b6, 6}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "condition is bool [2,3], expected a 1-D bool tensor");
+    tb_free(m);
+    /* the condition computed at run time: Compress(A, B > C, axis 1) */
+    const float th[3] = {0, 5, 1}, zero[3] = {0, 0, 0};
+    m = tb_new(8, 11);
+    tb_input(m, "A", F32, -1, NULL, NULL);
+    tb_input(m, "B", F32, -1, NULL, NULL);
+    tb_input(m, "C", F32, -1, NULL, NULL);
+    tb_node(m, "Greater", "gt", "B,C", "K");
+    tb_attr_i(m, tb_node(m, "Compress", "op", "A,K", "Y"), "axis", 1);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    float got[4] = {0};
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {3}, th, 12}, {"C", F32, 1, {3}, zero, 12}}, 3, msg,
+              got, 4);
+    expect(rc, msg, LSTM_OK, "");
+    /* B > 0 keeps columns 1 and 2 of [[1,2,3],[4,5,6]] */
+    assert_true(got[0] == 2 && got[1] == 3 && got[2] == 5 && got[3] == 6);
     tb_free(m);
 }
 
@@ -2064,7 +2105,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
-        cmocka_unit_test(einsum_hardmax_refusals),
+        cmocka_unit_test(einsum_hardmax_compress),
         cmocka_unit_test(signal_refusals),
         cmocka_unit_test(logic_refusals),
         cmocka_unit_test(reduce_norm_refusals),

@@ -5,6 +5,7 @@
 #include "kernel.h"
 #include "ops/misc_types.h"
 #include "ops/quant.h"
+#include "ops/compress.h"
 #include "ops/conv.h"
 #include "ops/einsum.h"
 #include "ops/logic_types.h"

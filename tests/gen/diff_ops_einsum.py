@@ -1,14 +1,17 @@
-"""Differential entries of Einsum (12, the only version) and Hardmax (1, 11, 13) for
-make_diff_cases.py (which imports this module). Einsum: matrix and batched products,
+"""Differential entries of Einsum (12, the only version), Hardmax (1, 11, 13) and Compress
+(9, 11) for make_diff_cases.py (which imports this module). Einsum: matrix and batched products,
 transposes, traces and diagonals, outer products, sums, ellipsis broadcasting, three and more
 operands, scalars, empty axes, every numeric type; NumPy's einsum (floats in float64) is the
 reference, checked against onnxruntime. Hardmax: every axis, the 2-D coercion before 13, ties,
-infinities, NaN, empty tensors; NumPy's argmax as in ONNX's reference implementation."""
+infinities, NaN, empty tensors; NumPy's argmax as in ONNX's reference implementation.
+Compress: every type, each axis (negative from 11), no axis (flattened), conditions shorter
+and longer than the axis (entries past it ignored, as onnxruntime does), empty tensors."""
 import numpy as np
 
-from diff_case import FLOATS, NUMERIC, SUITE_TOL, In, op
+from diff_case import ALL, FLOATS, NUMERIC, SUITE_TOL, In, op
 
 F32 = "float32"
+B = "bool"
 
 # (tag, equation, operand shapes, what)
 EQUATIONS = [
@@ -152,3 +155,43 @@ def hardmax(g):
                  [In("x", F32, nan)], attrs={"axis": -1}, ref=hardmax_ref(-1, g.v), ort=False,
                  why="onnxruntime leaves a row with a leading NaN all 0 (ONNX's reference: "
                      "numpy argmax, where the first NaN wins)")
+
+
+# ---------------------------------------------------------------- Compress
+def compress_ref(axis):
+    """onnxruntime's reading: condition entries past the axis's length are ignored."""
+    def f(x, c):
+        n = x.size if axis is None else x.shape[axis]
+        return np.compress(c[:n], x, axis=axis)
+    return f
+
+
+@op("Compress", types=ALL, exact=True)
+def compress(g):
+    def cond(n):
+        return g.rng.integers(0, 2, n).astype(np.bool_)
+    for dt in g.types():
+        x = g.rand(dt, (3, 4))
+        yield g.case(dt + "_axis1", "%s, axis 1" % dt, dt, [In("x", dt, x), In("c", B, cond(4))],
+                     attrs={"axis": 1}, ref=compress_ref(1))
+    neg = [-1, -3] if g.v >= 11 else []
+    for shape, axis, n in [((3, 4, 5), 0, 3), ((3, 4, 5), 1, 4), ((3, 4, 5), 2, 5),
+                           ((3, 4, 5), 1, 2), ((3, 4, 5), 2, 7), ((3, 4, 5), None, 60),
+                           ((3, 4, 5), None, 10), ((3, 4), None, 15), ((6,), 0, 6),
+                           ((2, 0, 3), 2, 3), ((2, 0, 3), 1, 0), ((2, 3), 0, 0),
+                           ((3, 4, 5), -1, 5), ((3, 4, 5), -3, 2)]:
+        if axis is not None and axis < 0 and axis not in neg:
+            continue
+        x = g.rand(F32, shape)
+        tag = "s%s_%s_c%d" % ("x".join(map(str, shape)),
+                              "flat" if axis is None else "a%d" % axis, n)
+        yield g.case(tag.replace("-", "m"), "shape %s, %s, condition of %d" % (
+            shape, "flattened" if axis is None else "axis %d" % axis, n), F32,
+            [In("x", F32, x), In("c", B, cond(n))],
+            attrs={} if axis is None else {"axis": axis}, ref=compress_ref(axis))
+    x = g.rand(F32, (3, 4))
+    for tag, c, what in [("all_false", np.zeros(4, np.bool_), "no slice selected"),
+                         ("all_true", np.ones(4, np.bool_), "every slice selected"),
+                         ("long_true", np.ones(6, np.bool_), "longer condition, true past the end")]:
+        yield g.case(tag, what, F32, [In("x", F32, x), In("c", B, c)], attrs={"axis": 1},
+                     ref=compress_ref(1))
