@@ -22,9 +22,13 @@ typedef struct lstm__einsum_params {
     lstm__einsum_term out; /* explicit output */
 } lstm__einsum_params;
 
-/* Indices 0..nout-1 are the output's axes in order, nout..nidx-1 the summed ones. */
+/* Indices 0..nout-1 are the output's axes in order, nout..nidx-1 the summed ones. gemm: a
+** float32 (batched) matrix product, batch x [M,K] x [K,N] (ta, tb: the operands hold [K,M],
+** [N,K]), done by the BLAS. */
 typedef struct lstm__einsum_state {
     int nidx, nout;
+    int gemm, ta, tb;
+    int64_t gb, gm, gn, gk;
     int64_t size[LSTM__EINSUM_MAX_IDX];
     int64_t st[LSTM__EINSUM_MAX_IN][LSTM__EINSUM_MAX_IDX]; /* element strides per operand */
 } lstm__einsum_state;

@@ -3,12 +3,15 @@
 ** the ellipsis axes, then the letters used once, in ASCII order). A letter repeated within a
 ** term walks a diagonal; letters absent from the output are summed; "..." axes broadcast as
 ** numpy does. One loop over the output's indices and the summed ones; floats multiply and add
-** in double and round once; integers in 64 bits, wrapping to the type.
+** in double and round once; integers in 64 bits, wrapping to the type. A float32 equation that
+** is a plain (batched) matrix product goes to the BLAS instead (float accumulation).
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
 #include "dtype.h"
+#include "blas.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,6 +121,89 @@ static int supported(int dt)
     return dt == LSTM_DT_FLOAT || dt == LSTM_DT_DOUBLE || dt == LSTM_DT_FLOAT16 || lstm__is_int(dt);
 }
 
+/* Whether seq[0..n) equals the concatenation of a[0..na) and b[0..nb). */
+static int is_cat(const int *seq, int n, const int *a, int na, const int *b, int nb)
+{
+    if (n != na + nb) return 0;
+    for (int i = 0; i < na; i++)
+        if (seq[i] != a[i]) return 0;
+    for (int i = 0; i < nb; i++)
+        if (seq[na + i] != b[i]) return 0;
+    return 1;
+}
+
+/* A float32 product of two operands whose indices split into batch (output, both operands),
+** M (output, A), N (output, B) and K (summed, both), laid out as batch-M-N in the output,
+** batch-M-K or batch-K-M in A, batch-K-N or batch-N-K in B, with no diagonal, no broadcast
+** and no empty axis: set st->gemm. ids[i][ax]: the index of operand i's axis ax. */
+static void find_gemm(lstm__kctx *k, lstm__einsum_state *st, int ids[2][LSTM__MAX_RANK])
+{
+    const lstm__rt *a = k->in[0], *b = k->in[1];
+    int in[2][LSTM__EINSUM_MAX_IDX] = {{0}}, out[LSTM__EINSUM_MAX_IDX];
+    int bat[LSTM__MAX_RANK], m[LSTM__MAX_RANK], n[LSTM__MAX_RANK], kk[LSTM__MAX_RANK];
+    int nb = 0, nm = 0, nn = 0, nk = 0;
+    int64_t size[4] = {1, 1, 1, 1};
+    st->gemm = 0;
+    if (k->n->n_in != 2 || a->dtype != LSTM_DT_FLOAT) return;
+    for (int i = 0; i < 2; i++)
+        for (int ax = 0; ax < k->in[i]->rank; ax++) {
+            int j = ids[i][ax];
+            if (in[i][j] || k->in[i]->dims[ax] != st->size[j]) return; /* diagonal, broadcast */
+            in[i][j] = 1;
+        }
+    for (int j = 0; j < st->nidx; j++) {
+        if (st->size[j] <= 0 || st->size[j] > INT_MAX) return;
+        out[j] = j < st->nout;
+        int *list = NULL, *cnt = NULL;
+        if (out[j] && in[0][j] && in[1][j])
+            list = bat, cnt = &nb, size[0] *= st->size[j];
+        else if (out[j] && in[0][j])
+            list = m, cnt = &nm, size[1] *= st->size[j];
+        else if (out[j] && in[1][j])
+            list = n, cnt = &nn, size[2] *= st->size[j];
+        else if (!out[j] && in[0][j] && in[1][j])
+            list = kk, cnt = &nk, size[3] *= st->size[j];
+        else
+            return; /* summed within one operand, or an output axis of neither */
+        if (*cnt == LSTM__MAX_RANK) return;
+        list[(*cnt)++] = j;
+    }
+    for (int q = 0; q < 4; q++)
+        if (size[q] > INT_MAX) return;
+    if (size[1] * size[2] * size[3] < 16) return; /* elementwise-like: the loop is cheaper */
+    if (size[1] * size[3] > INT_MAX || size[3] * size[2] > INT_MAX || size[1] * size[2] > INT_MAX)
+        return;
+    /* K in A's order (kk is in index order: reorder by A) */
+    int ka[LSTM__MAX_RANK], nka = 0;
+    for (int ax = 0; ax < a->rank; ax++)
+        if (!out[ids[0][ax]]) ka[nka++] = ids[0][ax];
+    int seq[LSTM__EINSUM_MAX_IDX], mn[2 * LSTM__MAX_RANK];
+    for (int j = 0; j < st->nout; j++) seq[j] = j;
+    memcpy(mn, m, sizeof(int) * (size_t)nm);
+    memcpy(mn + nm, n, sizeof(int) * (size_t)nn);
+    if (!is_cat(seq, st->nout, bat, nb, mn, nm + nn)) return;
+    int tail[2 * LSTM__MAX_RANK];
+    int ta = -1, tb = -1;
+    for (int t = 0; t < 2 && ta < 0; t++) {
+        memcpy(tail, t ? ka : m, sizeof(int) * (size_t)(t ? nka : nm));
+        memcpy(tail + (t ? nka : nm), t ? m : ka, sizeof(int) * (size_t)(t ? nm : nka));
+        if (is_cat(ids[0], a->rank, bat, nb, tail, nm + nka)) ta = t;
+    }
+    for (int t = 0; t < 2 && tb < 0; t++) {
+        memcpy(tail, t ? n : ka, sizeof(int) * (size_t)(t ? nn : nka));
+        memcpy(tail + (t ? nn : nka), t ? ka : n, sizeof(int) * (size_t)(t ? nka : nn));
+        if (is_cat(ids[1], b->rank, bat, nb, tail, nn + nka)) tb = t;
+    }
+    if (ta < 0 || tb < 0) return;
+    st->gemm = 1;
+    st->ta = ta;
+    st->tb = tb;
+    st->gb = size[0];
+    st->gm = size[1];
+    st->gn = size[2];
+    st->gk = size[3];
+}
+
 int lstm__einsum_prepare(lstm__kctx *k)
 {
     const lstm__einsum_params *p = k->params;
@@ -125,6 +211,7 @@ int lstm__einsum_prepare(lstm__kctx *k)
     char sb[64];
     int dt = k->in[0]->dtype, E = 0, count[LSTM__EINSUM_LETTERS] = {0};
     int id[LSTM__EINSUM_LETTERS]; /* letter -> index, -1 unused */
+    int ids[2][LSTM__MAX_RANK];   /* operands 0 and 1: each axis's index */
     if (!supported(dt))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(dt));
@@ -187,6 +274,7 @@ int lstm__einsum_prepare(lstm__kctx *k)
                                       lstm__klabel(k), i, ax, (long long)dim,
                                       (long long)st->size[j]);
                 if (dim != 1) st->st[i][j] += stride;
+                if (i < 2) ids[i][ax] = j;
             } else {
                 int l = t->lab[q], j = id[l];
                 if (st->size[j] >= 0 && st->size[j] != dim)
@@ -196,6 +284,7 @@ int lstm__einsum_prepare(lstm__kctx *k)
                                       (long long)dim, i, (long long)st->size[j]);
                 st->size[j] = dim;
                 st->st[i][j] += stride;
+                if (i < 2) ids[i][ax] = j;
             }
             stride *= dim;
         }
@@ -208,6 +297,7 @@ int lstm__einsum_prepare(lstm__kctx *k)
                               lstm__klabel(k), LSTM__MAX_RANK);
         od[j] = st->size[j];
     }
+    find_gemm(k, st, ids);
     return lstm__rt_set(k, k->out[0], dt, st->nout, od);
 }
 
@@ -237,6 +327,16 @@ int lstm__einsum_run(lstm__kctx *k)
     int nin = p->nin, nout = st->nout, nidx = st->nidx, fl = lstm__is_float(y->dtype);
     int64_t ctr[LSTM__EINSUM_MAX_IDX] = {0};
     size_t base[LSTM__EINSUM_MAX_IN] = {0}, off[LSTM__EINSUM_MAX_IN];
+    if (st->gemm) {
+        const float *a = k->in[0]->data, *b = k->in[1]->data;
+        float *c = y->data;
+        int m = (int)st->gm, n = (int)st->gn, kk = (int)st->gk;
+        for (int64_t q = 0; q < st->gb; q++)
+            lstm__sgemm_mt(k->workers, st->ta, st->tb, m, n, kk, 1.0f, a + q * m * kk,
+                           st->ta ? m : kk, b + q * kk * n, st->tb ? kk : n, 0.0f, c + q * m * n,
+                           n);
+        return LSTM_OK;
+    }
     int64_t inner = 1;
     for (int j = nout; j < nidx; j++) inner *= st->size[j];
     for (size_t o = 0; o < y->nelem; o++) {
