@@ -1,9 +1,9 @@
 """Differential entries of Einsum (12, the only version), Hardmax (1, 11, 13) and Compress
-(9, 11) for make_diff_cases.py (which imports this module). Einsum: matrix and batched products,
-transposes, traces and diagonals, outer products, sums, ellipsis broadcasting, three and more
-operands, scalars, empty axes, every numeric type, products the BLAS takes; NumPy's einsum (floats in float64) is the
-reference, checked against onnxruntime. Hardmax: every axis, the 2-D coercion before 13, ties,
-infinities, NaN, empty tensors; NumPy's argmax as in ONNX's reference implementation.
+(9, 11) for make_diff_cases.py (which imports this module). Einsum: matrix and batched
+products (those the BLAS takes too), transposes, traces and diagonals, outer products, sums,
+ellipsis broadcasting, three and more operands, scalars, empty axes, every numeric type;
+NumPy's einsum (floats in float64) is the reference, checked against onnxruntime. Hardmax:
+every axis, the 2-D coercion before 13, ties, infinities, NaN, empty tensors; NumPy's argmax as in ONNX's reference implementation.
 Compress: every type, each axis (negative from 11), no axis (flattened), conditions shorter
 and longer than the axis (entries past it ignored, as onnxruntime does), empty tensors."""
 import numpy as np
@@ -197,6 +197,7 @@ def compress(g):
     x = g.rand(F32, (3, 4))
     for tag, c, what in [("all_false", np.zeros(4, np.bool_), "no slice selected"),
                          ("all_true", np.ones(4, np.bool_), "every slice selected"),
-                         ("long_true", np.ones(6, np.bool_), "longer condition, true past the end")]:
+                         ("long_true", np.ones(6, np.bool_),
+                          "longer condition, true past the end")]:
         yield g.case(tag, what, F32, [In("x", F32, x), In("c", B, c)], attrs={"axis": 1},
                      ref=compress_ref(1))
