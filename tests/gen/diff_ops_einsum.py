@@ -3,8 +3,8 @@
 products (those the BLAS takes too), transposes, traces and diagonals, outer products, sums,
 ellipsis broadcasting, three and more operands, scalars, empty axes, every numeric type;
 NumPy's einsum (floats in float64) is the reference, checked against onnxruntime. Hardmax:
-every axis, the 2-D coercion before 13, ties, infinities, NaN, empty tensors; NumPy's argmax as in ONNX's reference implementation.
-Compress: every type, each axis (negative from 11), no axis (flattened), conditions shorter
+every axis, the 2-D coercion before 13, ties, infinities, NaN, empty tensors; NumPy's argmax
+as in ONNX's reference implementation. Compress: every type, each axis (negative from 11), no axis (flattened), conditions shorter
 and longer than the axis (entries past it ignored, as onnxruntime does), empty tensors."""
 import numpy as np
 
