@@ -4,8 +4,9 @@ products (those the BLAS takes too), transposes, traces and diagonals, outer pro
 ellipsis broadcasting, three and more operands, scalars, empty axes, every numeric type;
 NumPy's einsum (floats in float64) is the reference, checked against onnxruntime. Hardmax:
 every axis, the 2-D coercion before 13, ties, infinities, NaN, empty tensors; NumPy's argmax
-as in ONNX's reference implementation. Compress: every type, each axis (negative from 11), no axis (flattened), conditions shorter
-and longer than the axis (entries past it ignored, as onnxruntime does), empty tensors."""
+as in ONNX's reference implementation. Compress: every type, each axis (negative from 11),
+no axis (flattened), conditions shorter and longer than the axis (entries past it ignored, as
+onnxruntime does), empty tensors."""
 import numpy as np
 
 from diff_case import ALL, FLOATS, NUMERIC, SUITE_TOL, In, op
