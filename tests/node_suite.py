@@ -26,6 +26,7 @@ Asin Acos Atan Asinh Acosh Atanh QuantizeLinear DequantizeLinear DynamicQuantize
 MatMulInteger DFT STFT HannWindow HammingWindow BlackmanWindow MelWeightMatrix""".split())
 OPS |= set("""And Or Xor BitShift Mod CastLike Trilu EyeLike OneHot GatherND DepthToSpace
 SpaceToDepth""".split())
+OPS |= set("Einsum Hardmax Compress".split())
 EXOTIC = ("string", "bfloat16", "sequence", "optional")
 # bfloat16 cases whose ONNX 1.12 test data cannot be met; the reason is printed, they are not
 # counted as passed.

@@ -1161,6 +1161,153 @@ static void resize_refusals(void **state)
     free(big);
 }
 
+/* Einsum refuses malformed equations and operands that do not fit them, Hardmax and Compress
+** bad axes, types and conditions, naming the node; Compress reads a condition computed at run
+** time. */
+static tb_model *einsum_model(const char *eq, const char *ins, int n, const int *dtypes)
+{
+    tb_model *m = one_at(12, "Einsum", ins, n, dtypes);
+    if (eq) tb_attr_s(m, tb_graph(m)->node[0], "equation", eq);
+    return m;
+}
+
+static void einsum_hardmax_compress(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24}, b23 = {"B", F32, 2, {2, 3}, x6, 24};
+    const feed a6 = {"A", F32, 1, {6}, x6, 24};
+    static const struct {
+        const char *eq, *ins, *needle;
+        int n, code;
+    } bad[] = {
+        {NULL, "A", "node 'op' (Einsum, opset 12): attribute 'equation' (a string) is required", 1,
+         LSTM_EMODEL},
+        {"ij,jk->ik", "A", "equation 'ij,jk->ik' has more terms than the node's 1 inputs", 1,
+         LSTM_EMODEL},
+        {"ij->ij", "A,B", "equation 'ij->ij' has 1 terms for 2 inputs", 2, LSTM_EMODEL},
+        {"ij->ii", "A",
+         "node 'op' (Einsum, opset 12): equation 'ij->ii': output repeats the "
+         "letter 'i'",
+         1, LSTM_EMODEL},
+        {"i1->i", "A", "equation: operand 0 has the character '1'", 1, LSTM_EMODEL},
+        {"i.j->ij", "A", "equation: operand 0 has a '.' outside '...'", 1, LSTM_EMODEL},
+        {"...i...->i", "A", "equation: operand 0 has more than one '...'", 1, LSTM_EMODEL},
+        {"ij->k", "A", "equation 'ij->k': output letter 'k' is in no operand", 1, LSTM_EMODEL},
+        {"ij->i->j", "A", "has more than one '->'", 1, LSTM_EMODEL},
+        {"ij->...i", "A", "output has '...', no operand has", 1, LSTM_EMODEL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        m = einsum_model(bad[i].eq, bad[i].ins, bad[i].n, (int[]){F32, F32});
+        rc = run1(m, (feed[]){a23, b23}, bad[i].n, msg, NULL, 0);
+        expect(rc, msg, bad[i].code, bad[i].needle);
+        tb_free(m);
+    }
+    /* operands that do not fit the equation */
+    m = einsum_model("ij->i", "A", 1, (int[]){F32});
+    rc = run1(m, &a6, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Einsum, opset 12): operand 0 has shape [6], its term has 2 letters");
+    tb_free(m);
+    m = einsum_model("...ij->i", "A", 1, (int[]){F32});
+    rc = run1(m, &a6, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "operand 0 has shape [6], its term has 2 letters and '...'");
+    tb_free(m);
+    m = einsum_model("ij,jk->ik", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Einsum, opset 12): letter 'j' has size 2 in operand 1, 3 elsewhere");
+    tb_free(m);
+    m = einsum_model("...j->j", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "the operands' '...' has 1 axes, the output has no '...'");
+    tb_free(m);
+    const feed a33 = {"A", F32, 2, {3, 2}, x6, 24}, b43 = {"B", F32, 2, {4, 2}, x12, 32};
+    m = einsum_model("...j,...j->...", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a33, b43}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "operand 1's '...' axis 0 has 4, another operand's has 3");
+    tb_free(m);
+    const int64_t i6[6] = {1, 2, 3, 4, 5, 6};
+    m = einsum_model("ij,ij->ij", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 2, {2, 3}, i6, 48}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "operand 1 is int64, operand 0 is float32");
+    tb_free(m);
+    const uint8_t b6[6] = {1, 0, 1, 0, 1, 1};
+    m = einsum_model("ij->j", "A", 1, (int[]){LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 2, {2, 3}, b6, 6}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (Einsum, opset 12): unsupported type bool");
+    tb_free(m);
+
+    /* Hardmax */
+    m = one_at(13, "Hardmax", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Hardmax, opset 13): axis 2 is outside [-2, 1]");
+    tb_free(m);
+    m = one_at(11, "Hardmax", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Hardmax, opset 11): axis -3 is outside [-2, 1]");
+    tb_free(m);
+    m = one_at(13, "Hardmax", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "keepdims", 1);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'keepdims' for Hardmax version 13");
+    tb_free(m);
+    const uint16_t h6[6] = {0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0, 0x40c0};
+    m = one_typed(11, "Hardmax", "A", 1, (int[]){LSTM_DT_BFLOAT16}, LSTM_DT_BFLOAT16);
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BFLOAT16, 2, {2, 3}, h6, 12}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Hardmax, opset 11): unsupported type bfloat16 (bfloat16 from opset 13)");
+    tb_free(m);
+    m = one_typed(13, "Hardmax", "A", 1, (int[]){I64}, I64);
+    rc = run1(m, (feed[]){{"A", I64, 2, {2, 3}, i6, 48}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type int64");
+    tb_free(m);
+
+    /* Compress */
+    const uint8_t c3[3] = {1, 0, 1};
+    const feed cond3 = {"B", LSTM_DT_BOOL, 1, {3}, c3, 3};
+    m = one_at(9, "Compress", "A,B", 2, (int[]){F32, LSTM_DT_BOOL});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -1);
+    rc = run1(m, (feed[]){a23, cond3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Compress, opset 9): axis -1 is negative (allowed from opset 11)");
+    tb_free(m);
+    m = one_at(11, "Compress", "A,B", 2, (int[]){F32, LSTM_DT_BOOL});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(m, (feed[]){a23, cond3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Compress, opset 11): axis 2 is outside [-2, 1]");
+    tb_free(m);
+    m = one_at(11, "Compress", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {3}, i6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Compress, opset 11): condition is int64 [3], expected a 1-D bool tensor");
+    tb_free(m);
+    m = one_at(11, "Compress", "A,B", 2, (int[]){F32, LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){a23, {"B", LSTM_DT_BOOL, 2, {2, 3}, b6, 6}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "condition is bool [2,3], expected a 1-D bool tensor");
+    tb_free(m);
+    /* the condition computed at run time: Compress(A, B > C, axis 1) */
+    const float th[3] = {0, 5, 1}, zero[3] = {0, 0, 0};
+    m = tb_new(8, 11);
+    tb_input(m, "A", F32, -1, NULL, NULL);
+    tb_input(m, "B", F32, -1, NULL, NULL);
+    tb_input(m, "C", F32, -1, NULL, NULL);
+    tb_node(m, "Greater", "gt", "B,C", "K");
+    tb_attr_i(m, tb_node(m, "Compress", "op", "A,K", "Y"), "axis", 1);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    float got[4] = {0};
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {3}, th, 12}, {"C", F32, 1, {3}, zero, 12}}, 3, msg,
+              got, 4);
+    expect(rc, msg, LSTM_OK, "");
+    /* B > 0 keeps columns 1 and 2 of [[1,2,3],[4,5,6]] */
+    assert_true(got[0] == 2 && got[1] == 3 && got[2] == 5 && got[3] == 6);
+    tb_free(m);
+}
+
 /* Pad, TopK, ArgMax, CumSum, the scatters and the variadic / math ops refuse what they cannot
 ** do, naming the node, the attribute or input, and what was expected. */
 static void misc_refusals(void **state)
@@ -2125,6 +2272,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(einsum_hardmax_compress),
         cmocka_unit_test(signal_refusals),
         cmocka_unit_test(logic_refusals),
         cmocka_unit_test(reduce_norm_refusals),

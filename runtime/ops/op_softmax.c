@@ -34,7 +34,7 @@ int lstm__logsoftmax_parse(const lstm__graph *g, const lstm__node *n, int since,
 }
 
 /* outer x len x inner view of the input for the normalised axis (or the flattened rows). */
-static int view(lstm__kctx *k, size_t *outer, size_t *len, size_t *inner)
+int lstm__softmax_view(lstm__kctx *k, size_t *outer, size_t *len, size_t *inner)
 {
     const lstm__softmax_params *p = k->params;
     const lstm__rt *x = k->in[0];
@@ -65,7 +65,7 @@ static int prepare(lstm__kctx *k)
     if (!lstm__is_float(x->dtype))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
-    if (view(k, &o, &l, &i)) return k->d->code;
+    if (lstm__softmax_view(k, &o, &l, &i)) return k->d->code;
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
 
@@ -75,7 +75,7 @@ static int run(lstm__kctx *k)
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
     size_t outer, len, inner;
-    view(k, &outer, &len, &inner);
+    lstm__softmax_view(k, &outer, &len, &inner);
     for (size_t o = 0; o < outer; o++)
         for (size_t in = 0; in < inner; in++) {
             size_t base = o * len * inner + in;

@@ -6,7 +6,9 @@
 #include "ops/misc_types.h"
 #include "ops/quant.h"
 #include "ops/qlinear.h"
+#include "ops/compress.h"
 #include "ops/conv.h"
+#include "ops/einsum.h"
 #include "ops/logic_types.h"
 #include "ops/reduce.h"
 #include "ops/resize.h"
@@ -84,6 +86,10 @@ typedef struct lstm__softmax_params {
     int64_t axis;
     int log;
 } lstm__softmax_params;
+
+/* Softmax's outer x len x inner view of input 0 at params' axis (the 2-D coercion before
+** version 13): shared with Hardmax. */
+int lstm__softmax_view(lstm__kctx *k, size_t *outer, size_t *len, size_t *inner);
 
 typedef struct lstm__reduce_params {
     int op;

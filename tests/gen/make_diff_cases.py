@@ -74,6 +74,7 @@ from diff_io import (OrtForm, cast_value, gather, shapes_of, tensor_proto, value
                      value_proto)
 import diff_ops  # noqa: E402,F401  (registers the entries)
 import diff_ops_conv  # noqa: E402,F401
+import diff_ops_einsum  # noqa: E402,F401
 import diff_ops_flow  # noqa: E402,F401
 import diff_ops_logic  # noqa: E402,F401
 import diff_ops_misc  # noqa: E402,F401
