@@ -23,7 +23,8 @@ InstanceNormalization PRelu Pad Size Max Min Sum Mean TopK ScatterElements Scatt
 ArgMax ArgMin Abs Erf Floor Ceil Round Sin Cos CumSum ReduceProd Resize Upsample Reciprocal Sign
 Elu Selu Celu Softplus Softsign HardSwish ThresholdedRelu Shrink Mish Gelu IsNaN IsInf Tan Sinh Cosh
 Asin Acos Atan Asinh Acosh Atanh QuantizeLinear DequantizeLinear DynamicQuantizeLinear
-MatMulInteger DFT STFT HannWindow HammingWindow BlackmanWindow MelWeightMatrix""".split())
+MatMulInteger DFT STFT HannWindow HammingWindow BlackmanWindow MelWeightMatrix QLinearMatMul
+ConvInteger QLinearConv""".split())
 OPS |= set("""And Or Xor BitShift Mod CastLike Trilu EyeLike OneHot GatherND DepthToSpace
 SpaceToDepth""".split())
 OPS |= set("Einsum Hardmax Compress".split())
