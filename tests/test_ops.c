@@ -1000,7 +1000,7 @@ static void qlinear_refusals(void **state)
     m = ql_model(10, "ConvInteger", "A,B", 2, (int[]){U8, U8}, LSTM_DT_INT32);
     tb_attr_i(m, tb_graph(m)->node[0], "group", 3);
     rc = run1(m, (feed[]){cx, cw}, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EINVAL, "x has 3 channels, w expects 3 x group 3");
+    expect(rc, msg, LSTM_EINVAL, "X has 3 channels, W expects 3 x group 3");
     tb_free(m);
 
     /* QLinearConv: float32 scales, bias int32 [M]; no channels_last (a Microsoft-domain form). */

@@ -96,13 +96,20 @@ int lstm__conv_shapes(lstm__kctx *k, int64_t group, int transpose, int64_t *N, i
                       int64_t *M, int64_t *Cg, int64_t *Mg, int64_t kernel[LSTM__SP_MAX])
 {
     const lstm__rt *X = k->in[0], *W = k->in[1], *B = k->n->n_in > 2 ? k->in[2] : NULL;
-    const lstm__conv_params *p = k->params;
-    char s1[96], s2[96];
     if (!lstm__is_float(X->dtype) || W->dtype != X->dtype || (B && B->dtype != X->dtype))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED,
                           "%s: X, W and B must share one float type (got %s, %s%s%s)",
                           lstm__klabel(k), lstm__dtype_name(X->dtype), lstm__dtype_name(W->dtype),
                           B ? ", " : "", B ? lstm__dtype_name(B->dtype) : "");
+    return lstm__conv_geometry(k, X, W, B, group, transpose, N, C, M, Cg, Mg, kernel);
+}
+
+int lstm__conv_geometry(lstm__kctx *k, const lstm__rt *X, const lstm__rt *W, const lstm__rt *B,
+                        int64_t group, int transpose, int64_t *N, int64_t *C, int64_t *M,
+                        int64_t *Cg, int64_t *Mg, int64_t kernel[LSTM__SP_MAX])
+{
+    const lstm__conv_params *p = k->params;
+    char s1[96], s2[96];
     if (X->rank < 3)
         return lstm__errf(k->d, LSTM_EINVAL,
                           "%s: X has shape %s, expected [N, C, D1, ...] (rank 3 or more)",

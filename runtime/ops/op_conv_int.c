@@ -53,23 +53,6 @@ static const lstm__rt *opt_in(const lstm__kctx *k, int idx)
     return idx < k->n->n_in ? k->in[idx] : NULL;
 }
 
-/* Input idx is int8 or uint8 (like >= 0: the type of input like, named like_what). */
-static int check_q(lstm__kctx *k, int idx, const char *what, int like, const char *like_what)
-{
-    const lstm__rt *t = k->in[idx];
-    if (!lstm__dtype_storable(t->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: %s is %s, a type this runtime cannot hold",
-                          lstm__klabel(k), what, lstm__dtype_name(t->dtype));
-    if (like >= 0 && t->dtype != k->in[like]->dtype)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected %s like %s", lstm__klabel(k),
-                          what, lstm__dtype_name(t->dtype), lstm__dtype_name(k->in[like]->dtype),
-                          like_what);
-    if (t->dtype != LSTM_DT_INT8 && t->dtype != LSTM_DT_UINT8)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: %s is %s, expected int8 or uint8",
-                          lstm__klabel(k), what, lstm__dtype_name(t->dtype));
-    return LSTM_OK;
-}
-
 /* Input idx holds one value, or (per_m > 0) one per output channel [per_m]. */
 static int check_count(lstm__kctx *k, int idx, const char *what, int64_t per_m)
 {
@@ -105,45 +88,12 @@ static int shapes(lstm__kctx *k, int xi, int wi, int ydt, lstm__convq_state *st)
 {
     const lstm__conv_params *p = k->params;
     const lstm__rt *X = k->in[xi], *W = k->in[wi];
-    char s1[96], s2[96];
     int64_t kernel[LSTM__SP_MAX];
-    if (X->rank < 3)
-        return lstm__errf(k->d, LSTM_EINVAL,
-                          "%s: x has shape %s, expected [N, C, D1, ...] (rank 3 or more)",
-                          lstm__klabel(k), lstm__dims_str(s1, sizeof s1, X->rank, X->dims));
-    if (W->rank != X->rank)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: w has shape %s, expected rank %d like x %s",
-                          lstm__klabel(k), lstm__dims_str(s1, sizeof s1, W->rank, W->dims), X->rank,
-                          lstm__dims_str(s2, sizeof s2, X->rank, X->dims));
-    for (int i = 0; i < W->rank; i++)
-        if (W->dims[i] < 1)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: w has shape %s, an empty dimension",
-                              lstm__klabel(k), lstm__dims_str(s1, sizeof s1, W->rank, W->dims));
-    int sp = X->rank - 2;
-    st->N = X->dims[0];
-    st->C = X->dims[1];
-    st->M = W->dims[0];
-    st->Cg = W->dims[1];
+    if (lstm__conv_geometry(k, X, W, NULL, p->group, 0, &st->N, &st->C, &st->M, &st->Cg, &st->Mg,
+                            kernel))
+        return k->d->code;
+    const int sp = X->rank - 2;
     st->G = p->group;
-    if (st->Cg * st->G != st->C)
-        return lstm__errf(k->d, LSTM_EINVAL,
-                          "%s: x has %lld channels, w expects %lld x group %lld (w %s)",
-                          lstm__klabel(k), (long long)st->C, (long long)st->Cg, (long long)st->G,
-                          lstm__dims_str(s1, sizeof s1, W->rank, W->dims));
-    if (st->M % st->G)
-        return lstm__errf(k->d, LSTM_EINVAL,
-                          "%s: w has %lld output channels, not a multiple of group %lld",
-                          lstm__klabel(k), (long long)st->M, (long long)st->G);
-    st->Mg = st->M / st->G;
-    for (int i = 0; i < sp; i++) kernel[i] = W->dims[2 + i];
-    if (p->w.nk >= 0) {
-        int same = p->w.nk == sp;
-        for (int i = 0; same && i < sp; i++) same = p->w.kernel[i] == kernel[i];
-        if (!same)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: kernel_shape %s differs from w's %s",
-                              lstm__klabel(k), lstm__dims_str(s1, sizeof s1, p->w.nk, p->w.kernel),
-                              lstm__dims_str(s2, sizeof s2, sp, kernel));
-    }
     if (lstm__win_forward(k, &p->w, sp, X->dims + 2, kernel, &st->w)) return k->d->code;
     st->K = st->Cg * st->w.kk;
     if (st->K > INT_MAX || st->w.pix_out > INT_MAX || st->M > INT_MAX)
@@ -164,9 +114,9 @@ int lstm__conv_int_prepare(lstm__kctx *k)
 {
     lstm__convq_state *st = k->state;
     memset(st, 0, sizeof *st);
-    if (check_q(k, 0, "x", -1, NULL) || check_q(k, 1, "w", -1, NULL) ||
-        (opt_in(k, 2) && check_q(k, 2, "x_zero_point", 0, "x")) ||
-        (opt_in(k, 3) && check_q(k, 3, "w_zero_point", 1, "w")) ||
+    if (lstm__qlin_input(k, 0, "x", -1, NULL) || lstm__qlin_input(k, 1, "w", -1, NULL) ||
+        (opt_in(k, 2) && lstm__qlin_input(k, 2, "x_zero_point", 0, "x")) ||
+        (opt_in(k, 3) && lstm__qlin_input(k, 3, "w_zero_point", 1, "w")) ||
         shapes(k, 0, 1, LSTM_DT_INT32, st) ||
         (opt_in(k, 2) && check_count(k, 2, "x_zero_point", 0)) ||
         (opt_in(k, 3) && check_count(k, 3, "w_zero_point", st->M)))
@@ -180,9 +130,10 @@ int lstm__qlinear_conv_prepare(lstm__kctx *k)
     const lstm__rt *B = opt_in(k, 8);
     char b1[96];
     memset(st, 0, sizeof *st);
-    if (check_q(k, 0, "x", -1, NULL) || check_q(k, 3, "w", -1, NULL) ||
-        check_q(k, 2, "x_zero_point", 0, "x") || check_q(k, 5, "w_zero_point", 3, "w") ||
-        check_q(k, 7, "y_zero_point", -1, NULL) || check_f32(k, 1, "x_scale") ||
+    if (lstm__qlin_input(k, 0, "x", -1, NULL) || lstm__qlin_input(k, 3, "w", -1, NULL) ||
+        lstm__qlin_input(k, 2, "x_zero_point", 0, "x") ||
+        lstm__qlin_input(k, 5, "w_zero_point", 3, "w") ||
+        lstm__qlin_input(k, 7, "y_zero_point", -1, NULL) || check_f32(k, 1, "x_scale") ||
         check_f32(k, 4, "w_scale") || check_f32(k, 6, "y_scale") ||
         shapes(k, 0, 3, k->in[7]->dtype, st) || check_count(k, 1, "x_scale", 0) ||
         check_count(k, 2, "x_zero_point", 0) || check_count(k, 4, "w_scale", st->M) ||

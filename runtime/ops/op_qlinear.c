@@ -31,8 +31,7 @@ static int is_8bit(int t)
     return t == LSTM_DT_INT8 || t == LSTM_DT_UINT8;
 }
 
-/* Input idx is int8 or uint8 (like: the input whose type it must share, or -1). */
-static int check_q(lstm__kctx *k, int idx, const char *what, int like, const char *like_what)
+int lstm__qlin_input(lstm__kctx *k, int idx, const char *what, int like, const char *like_what)
 {
     const lstm__rt *t = k->in[idx];
     if (!lstm__dtype_storable(t->dtype))
@@ -122,9 +121,10 @@ int lstm__qlinear_matmul_prepare(lstm__kctx *k)
         if (!k->in[i])
             return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is absent, every input is required",
                               lstm__klabel(k), i);
-    if (check_q(k, 0, "a", -1, NULL) || check_q(k, 3, "b", -1, NULL) ||
-        check_q(k, 2, "a_zero_point", 0, "a") || check_q(k, 5, "b_zero_point", 3, "b") ||
-        check_q(k, 7, "y_zero_point", -1, NULL) || check_scale(k, 1, "a_scale") ||
+    if (lstm__qlin_input(k, 0, "a", -1, NULL) || lstm__qlin_input(k, 3, "b", -1, NULL) ||
+        lstm__qlin_input(k, 2, "a_zero_point", 0, "a") ||
+        lstm__qlin_input(k, 5, "b_zero_point", 3, "b") ||
+        lstm__qlin_input(k, 7, "y_zero_point", -1, NULL) || check_scale(k, 1, "a_scale") ||
         check_scale(k, 4, "b_scale") || check_scale(k, 6, "y_scale"))
         return k->d->code;
     /* lstm__mm_shape_of reads inputs 0 and 1: show it b in place of a_scale. */

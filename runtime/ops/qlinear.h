@@ -14,6 +14,10 @@ typedef struct lstm__qlmm_state {
     int64_t abst[LSTM__MAX_RANK], bbst[LSTM__MAX_RANK];
 } lstm__qlmm_state;
 
+/* Input idx is int8 or uint8 (like: the input whose type it must share, named like_what, or -1);
+** errors name the node and the input (what). */
+int lstm__qlin_input(lstm__kctx *k, int idx, const char *what, int like, const char *like_what);
+
 /* y[M, N] = a[M, K] x b[K, N] on values less their zero points (int16), sums modulo 2^32. */
 void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
                        int64_t N);
