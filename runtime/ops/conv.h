@@ -67,6 +67,10 @@ typedef struct lstm__conv_params {
 ** [C, M/group, k...]), B [M], one float type, kernel_shape equal to W's when given. */
 int lstm__conv_shapes(lstm__kctx *k, int64_t group, int transpose, int64_t *N, int64_t *C,
                       int64_t *M, int64_t *Cg, int64_t *Mg, int64_t kernel[LSTM__SP_MAX]);
+/* Conv's attributes (auto_pad, dilations, group, kernel_shape, pads, strides) for a node of
+** min_in..max_in inputs (Conv, ConvInteger, QLinearConv). */
+int lstm__conv_parse_io(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                        int min_in, int max_in, lstm__diag *d);
 /* The same checks on X, W and B (or NULL) of any element type (the integer convolutions). */
 int lstm__conv_geometry(lstm__kctx *k, const lstm__rt *X, const lstm__rt *W, const lstm__rt *B,
                         int64_t group, int transpose, int64_t *N, int64_t *C, int64_t *M,

@@ -31,11 +31,17 @@
 int lstm__conv_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                      lstm__diag *d)
 {
+    return lstm__conv_parse_io(g, n, since, params, 2, 3, d);
+}
+
+int lstm__conv_parse_io(const lstm__graph *g, const lstm__node *n, int since, void *params,
+                        int min_in, int max_in, lstm__diag *d)
+{
     lstm__conv_params *p = params;
     static const char *const names[] = {"auto_pad", "dilations", "group", "kernel_shape",
                                         "pads",     "strides",   NULL};
     memset(p, 0, sizeof *p);
-    if (lstm__arity(g, n, 2, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
+    if (lstm__arity(g, n, min_in, max_in, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__win_parse(g, n, LSTM__WIN_DILATIONS, &p->w, d) ||
         lstm__attr_int(g, n, "group", 1, &p->group, d))
         return d->code;

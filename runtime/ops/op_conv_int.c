@@ -16,36 +16,16 @@
 #include <limits.h>
 #include <string.h>
 
-static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int lo, int hi,
-                 lstm__diag *d)
-{
-    lstm__conv_params *p = params;
-    static const char *const names[] = {"auto_pad", "dilations", "group", "kernel_shape",
-                                        "pads",     "strides",   NULL};
-    memset(p, 0, sizeof *p);
-    if (lstm__arity(g, n, lo, hi, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__win_parse(g, n, LSTM__WIN_DILATIONS, &p->w, d) ||
-        lstm__attr_int(g, n, "group", 1, &p->group, d))
-        return d->code;
-    p->nop = p->nos = -1;
-    if (p->group < 1 || p->group > INT_MAX) {
-        char b[LSTM__LABEL_MAX];
-        return lstm__errf(d, LSTM_EMODEL, "%s: group %lld must be positive",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->group);
-    }
-    return LSTM_OK;
-}
-
 int lstm__conv_int_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                          lstm__diag *d)
 {
-    return parse(g, n, since, params, 2, 4, d);
+    return lstm__conv_parse_io(g, n, since, params, 2, 4, d);
 }
 
 int lstm__qlinear_conv_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                              lstm__diag *d)
 {
-    return parse(g, n, since, params, 8, 9, d);
+    return lstm__conv_parse_io(g, n, since, params, 8, 9, d);
 }
 
 static const lstm__rt *opt_in(const lstm__kctx *k, int idx)
