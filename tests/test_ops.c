@@ -1205,6 +1205,19 @@ static void einsum_hardmax_compress(void **state)
         expect(rc, msg, bad[i].code, bad[i].needle);
         tb_free(m);
     }
+    /* summed letters spanning 2^64 combinations (four operands of 2^16): refused, where the
+    ** count used to wrap and the walk read before the operands */
+    static float big[4][1 << 16];
+    const int64_t n16 = 1 << 16;
+    m = einsum_model("a,b,c,d->", "A,B,C,D", 4, (int[]){F32, F32, F32, F32});
+    rc = run1(m,
+              (feed[]){{"A", F32, 1, {n16}, big[0], sizeof big[0]},
+                       {"B", F32, 1, {n16}, big[1], sizeof big[1]},
+                       {"C", F32, 1, {n16}, big[2], sizeof big[2]},
+                       {"D", F32, 1, {n16}, big[3], sizeof big[3]}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_ELIMIT, "the letters summed over span more than 2^63 combinations");
+    tb_free(m);
     /* operands that do not fit the equation */
     m = einsum_model("ij->i", "A", 1, (int[]){F32});
     rc = run1(m, &a6, 1, msg, NULL, 0);
@@ -2192,6 +2205,15 @@ static void signal_refusals(void **state)
     rc = run1(m, (feed[]){{"A", I64, 0, {0}, &eight, 8}}, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED,
            "attribute 'output_datatype' is 9, expected a float or integer");
+    tb_free(m);
+
+    /* A prime transform length costs n^2: refused rather than running for hours. */
+    int64_t prime = 1000003;
+    m = one_at(17, "DFT", "A,B", 2, (int[]){F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    rc = run1(m, (feed[]){x3, {"B", I64, 0, {0}, &prime, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (DFT, opset 17): transform length 1000003 has the prime factor 1000003");
     tb_free(m);
 
     /* MelWeightMatrix: 9000 Hz maps past bin 32 of a 64-point DFT at 16 kHz. */

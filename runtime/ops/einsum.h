@@ -29,6 +29,7 @@ typedef struct lstm__einsum_state {
     int nidx, nout;
     int gemm, ta, tb;
     int64_t gb, gm, gn, gk;
+    int64_t inner; /* steps per output element: the product of the summed sizes */
     int64_t size[LSTM__EINSUM_MAX_IDX];
     int64_t st[LSTM__EINSUM_MAX_IN][LSTM__EINSUM_MAX_IDX]; /* element strides per operand */
 } lstm__einsum_state;

@@ -71,6 +71,7 @@ int lstm__compress_run(lstm__kctx *k)
     const char *src = x->data;
     char *dst = y->data;
     size_t slice = inner * es;
+    if (!y->nelem || !slice) return LSTM_OK;
     for (size_t o = 0; o < outer; o++)
         for (int64_t i = 0; i < st->len; i++)
             if (cond[i]) {

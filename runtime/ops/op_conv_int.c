@@ -79,15 +79,20 @@ static int shapes(lstm__kctx *k, int xi, int wi, int ydt, lstm__convq_state *st)
     if (st->K > INT_MAX || st->w.pix_out > INT_MAX || st->M > INT_MAX)
         return lstm__errf(k->d, LSTM_ELIMIT,
                           "%s: the convolution exceeds what one product can take", lstm__klabel(k));
-    size_t K = (size_t)st->K, P = (size_t)st->w.pix_out, M = (size_t)st->M;
+    int64_t dims[LSTM__MAX_RANK] = {st->N, st->M};
+    for (int i = 0; i < sp; i++) dims[2 + i] = st->w.out[i];
+    int rc = lstm__rt_set(k, k->out[0], ydt, X->rank, dims);
+    if (rc || !k->out[0]->nelem) return rc; /* (an empty output needs no scratch) */
+    size_t K = (size_t)st->K, P = (size_t)st->w.pix_out, M = (size_t)st->M, kp;
+    if (!lstm__mul_size(K, P, &kp) || kp > ((size_t)1 << 40))
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: the unfolded input (%zu x %zu) is too large",
+                          lstm__klabel(k), K, P);
     st->w_off = 0;
     st->col_off = align64(M * K * sizeof(int16_t));
     st->acc_off = st->col_off + align64(K * P * sizeof(int16_t));
     st->mult_off = st->acc_off + align64((size_t)st->Mg * P * sizeof(uint32_t));
     k->scratch_size = st->mult_off + M * (sizeof(float) + sizeof(int32_t));
-    int64_t dims[LSTM__MAX_RANK] = {st->N, st->M};
-    for (int i = 0; i < sp; i++) dims[2 + i] = st->w.out[i];
-    return lstm__rt_set(k, k->out[0], ydt, X->rank, dims);
+    return LSTM_OK;
 }
 
 int lstm__conv_int_prepare(lstm__kctx *k)

@@ -286,7 +286,7 @@ int lstm__einsum_prepare(lstm__kctx *k)
                 st->st[i][j] += stride;
                 if (i < 2) ids[i][ax] = j;
             }
-            stride *= dim;
+            if (!lstm__mul_i64(stride, dim, &stride)) stride = 0; /* x is empty: unused */
         }
     }
     int64_t od[LSTM__MAX_RANK];
@@ -297,8 +297,16 @@ int lstm__einsum_prepare(lstm__kctx *k)
                               lstm__klabel(k), LSTM__MAX_RANK);
         od[j] = st->size[j];
     }
+    int rc = lstm__rt_set(k, k->out[0], dt, st->nout, od);
+    if (rc || !k->out[0]->nelem) return rc;
+    st->inner = 1;
+    for (int j = st->nout; j < nidx; j++)
+        if (!lstm__mul_i64(st->inner, st->size[j], &st->inner))
+            return lstm__errf(k->d, LSTM_ELIMIT,
+                              "%s: the letters summed over span more than 2^63 combinations",
+                              lstm__klabel(k));
     find_gemm(k, st, ids);
-    return lstm__rt_set(k, k->out[0], dt, st->nout, od);
+    return LSTM_OK;
 }
 
 /* Operand values as double (floats) or as 64-bit integers. */
@@ -337,13 +345,21 @@ int lstm__einsum_run(lstm__kctx *k)
                            n);
         return LSTM_OK;
     }
-    int64_t inner = 1;
-    for (int j = nout; j < nidx; j++) inner *= st->size[j];
+    const int64_t inner = st->inner;
+    int64_t polled = 0;
     for (size_t o = 0; o < y->nelem; o++) {
         double sf = 0;
         uint64_t si = 0;
         for (int i = 0; i < nin; i++) off[i] = base[i];
+        for (int j = nout; j < nidx; j++) ctr[j] = 0;
         for (int64_t s = 0; s < inner; s++) {
+            /* Long sums are stoppable: the abort callback every 2^24 steps. */
+            if (++polled == (int64_t)1 << 24) {
+                polled = 0;
+                if (k->abort && k->abort(k->abort_ud))
+                    return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted at output element %zu",
+                                      lstm__klabel(k), o);
+            }
             if (fl) {
                 double v = 1;
                 for (int i = 0; i < nin; i++) v *= getf(k->in[i], off[i]);

@@ -40,6 +40,7 @@ int lstm__hardmax_run(lstm__kctx *k)
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
     size_t outer, len, inner;
+    if (!y->nelem) return LSTM_OK; /* (the loops below would walk empty rows) */
     lstm__softmax_view(k, &outer, &len, &inner);
     if (y->nbytes) memset(y->data, 0, y->nbytes);
     for (size_t o = 0; o < outer; o++)

@@ -154,11 +154,13 @@ int lstm__qlinear_matmul_prepare(lstm__kctx *k)
     if (sh->M > INT_MAX || sh->N > INT_MAX || sh->K > INT_MAX)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one product can take",
                           lstm__klabel(k));
+    rc = lstm__rt_set(k, k->out[0], k->in[7]->dtype, sh->out_rank, sh->out);
+    if (rc || !k->out[0]->nelem) return rc; /* (an empty output needs no scratch) */
     size_t M = (size_t)sh->M, N = (size_t)sh->N, K = (size_t)sh->K;
     /* a and b less their zero points (int16), the sums, zero points and scales per row / col. */
     k->scratch_size = (M * K + K * N) * sizeof(int16_t) + 64 + M * N * sizeof(uint32_t) +
                       (M + N) * (sizeof(int32_t) + sizeof(float)) + N * sizeof(float);
-    return lstm__rt_set(k, k->out[0], k->in[7]->dtype, sh->out_rank, sh->out);
+    return LSTM_OK;
 }
 
 void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,

@@ -217,6 +217,15 @@ static int set_scratch(lstm__kctx *k, int64_t n)
     if (n > ((int64_t)1 << 32))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: transform length %lld, at most 2^32",
                           lstm__klabel(k), (long long)n);
+    /* A prime factor p costs n x p multiply-adds per transform (no Bluestein FFT yet): refuse
+    ** what would run for minutes (a prime length near 10^5) rather than hang. */
+    int64_t p = 1;
+    for (int64_t m = n; m > 1; m /= p) p = smallest_factor(m);
+    if ((double)n * (double)p > 0x1p33)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: transform length %lld has the prime factor %lld: %.3g multiply-adds "
+                          "per transform, more than this runtime does (2^33)",
+                          lstm__klabel(k), (long long)n, (long long)p, (double)n * (double)p);
     k->scratch_size = (size_t)n * 8 * sizeof(double);
     return LSTM_OK;
 }
