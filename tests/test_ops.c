@@ -69,18 +69,26 @@ static int run1_bytes(tb_model *m, const feed *f, int nf, char *msg, void *out, 
     return rc;
 }
 
-static tb_model *one_at(int64_t opset, const char *op, const char *ins, int n_decl,
-                        const int *dtypes)
+/* A one-node model (IR version ir, opset v): inputs A, B, C... of the given types (an empty name
+** in ins is an absent input), output Y of type yt. */
+static tb_model *node_model(int64_t ir, int64_t v, const char *op, const char *ins, int n,
+                            const int *dtypes, int yt)
 {
-    tb_model *m = tb_new(8, opset);
-    char names[8][8];
-    for (int i = 0; i < n_decl; i++) {
+    tb_model *m = tb_new(ir, v);
+    char names[12][4];
+    for (int i = 0; i < n && i < 12; i++) {
         snprintf(names[i], sizeof names[i], "%c", 'A' + i);
         tb_input(m, names[i], dtypes[i], -1, NULL, NULL);
     }
     tb_node(m, op, "op", ins, "Y");
-    tb_output(m, "Y", F32, -1, NULL, NULL);
+    tb_output(m, "Y", yt, -1, NULL, NULL);
     return m;
+}
+
+static tb_model *one_at(int64_t opset, const char *op, const char *ins, int n_decl,
+                        const int *dtypes)
+{
+    return node_model(8, opset, op, ins, n_decl, dtypes, F32);
 }
 
 static tb_model *one(const char *op, const char *ins, int n_decl, const int *dtypes)
@@ -662,22 +670,6 @@ static void linear_packed_at_load(void **state)
     }
 }
 
-/* A one-node model at opset v: inputs A, B, C... of the given types (an empty name in ins is an
-** absent input), output Y of type yt. */
-static tb_model *q_model(int64_t v, const char *op, const char *ins, int n, const int *dtypes,
-                         int yt)
-{
-    tb_model *m = tb_new(10, v);
-    char names[4][4];
-    for (int i = 0; i < n; i++) {
-        snprintf(names[i], sizeof names[i], "%c", 'A' + i);
-        tb_input(m, names[i], dtypes[i], -1, NULL, NULL);
-    }
-    tb_node(m, op, "op", ins, "Y");
-    tb_output(m, "Y", yt, -1, NULL, NULL);
-    return m;
-}
-
 /* QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear and MatMulInteger refuse malformed
 ** scales and zero points, types their version does not allow and types this runtime cannot hold,
 ** naming the node and what was expected. */
@@ -695,19 +687,19 @@ static void quant_refusals(void **state)
     const uint8_t q6[6] = {1, 2, 3, 4, 5, 6};
 
     /* Per-axis scale of the wrong length; a 1-D scale before opset 13. */
-    m = q_model(13, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 13, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     rc = run1(m, (feed[]){x24, {"B", F32, 1, {3}, s3, 12}}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL,
            "node 'op' (QuantizeLinear, opset 13): scale has shape [3], expected a scalar or [4] "
            "(per-axis, axis 1 of x [2,4])");
     tb_free(m);
-    m = q_model(10, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 10, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     rc = run1(m, (feed[]){x24, {"B", F32, 1, {3}, s3, 12}}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "scale has shape [3], expected a scalar at opset 10");
     tb_free(m);
 
     /* Axis out of range; zero point shape and type. */
-    m = q_model(13, "DequantizeLinear", "A,B,C", 3, (int[]){U8, F32, U8}, F32);
+    m = node_model(10, 13, "DequantizeLinear", "A,B,C", 3, (int[]){U8, F32, U8}, F32);
     tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
     rc = run1(
         m,
@@ -721,16 +713,16 @@ static void quant_refusals(void **state)
         3, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "zero point has shape [3], expected a scalar like the scale");
     tb_free(m);
-    m = q_model(13, "DequantizeLinear", "A,B,C", 3, (int[]){U8, F32, I8}, F32);
+    m = node_model(10, 13, "DequantizeLinear", "A,B,C", 3, (int[]){U8, F32, I8}, F32);
     rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, sc, {"C", I8, 0, {0}, &z1, 1}}, 3, msg, NULL,
               0);
     expect(rc, msg, LSTM_EINVAL, "zero point is int8, expected uint8 at opset 13");
     tb_free(m);
-    m = q_model(13, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I16}, I16);
+    m = node_model(10, 13, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I16}, I16);
     rc = run1(m, (feed[]){x24, sc, {"C", I16, 0, {0}, &z16, 2}}, 3, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "zero point is int16, expected uint8 or int8 at opset 13");
     tb_free(m);
-    m = q_model(13, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I8}, I8);
+    m = node_model(10, 13, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I8}, I8);
     rc = run1(m, (feed[]){x24, {"B", F32, 1, {4}, x6, 16}, {"C", I8, 1, {3}, z3, 3}}, 3, msg, NULL,
               0);
     expect(rc, msg, LSTM_EINVAL, "zero point has shape [3], the scale [4]");
@@ -738,17 +730,17 @@ static void quant_refusals(void **state)
 
     /* Types by version: float16 x before 19, a scale of another type than x at 19 and 21. */
     uint16_t h4[8] = {0};
-    m = q_model(13, "QuantizeLinear", "A,B", 2, (int[]){F16, F32}, U8);
+    m = node_model(10, 13, "QuantizeLinear", "A,B", 2, (int[]){F16, F32}, U8);
     rc = run1(m, (feed[]){{"A", F16, 2, {2, 4}, h4, 16}, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "x is float16, expected float32 or int32 at opset 13");
     tb_free(m);
-    m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F16, F32}, U8);
+    m = node_model(10, 21, "QuantizeLinear", "A,B", 2, (int[]){F16, F32}, U8);
     rc = run1(m, (feed[]){{"A", F16, 2, {2, 4}, h4, 16}, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "scale is float32, expected float16 at opset 21");
     tb_free(m);
 
     /* Blocked: the scale's shape, block_size. */
-    m = q_model(21, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
+    m = node_model(10, 21, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
     tb_attr_i(m, tb_graph(m)->node[0], "block_size", 2);
     rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, {"B", F32, 2, {2, 1}, s3, 8}}, 2, msg, NULL,
               0);
@@ -756,7 +748,7 @@ static void quant_refusals(void **state)
            "scale has shape [2,1], expected [2,2] (x [2,3] in blocks of 2 along axis 1)");
     tb_free(m);
     /* A block_size past the axis is one block (ceil(D / block_size) overflowed int64). */
-    m = q_model(21, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
+    m = node_model(10, 21, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
     tb_attr_i(m, tb_graph(m)->node[0], "block_size", INT64_MAX);
     float dq[6];
     rc =
@@ -764,12 +756,12 @@ static void quant_refusals(void **state)
     expect(rc, msg, LSTM_OK, "");
     for (int i = 0; i < 6; i++) assert_true(dq[i] == (float)q6[i] * s3[i / 3]);
     tb_free(m);
-    m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "block_size", -1);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "attribute 'block_size' is -1, expected >= 0");
     tb_free(m);
-    m = q_model(19, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 19, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "block_size", 2);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "unknown attribute 'block_size' for QuantizeLinear version 19");
@@ -777,40 +769,40 @@ static void quant_refusals(void **state)
 
     /* output_dtype: types this runtime cannot hold, types that are not quantized types, a zero
     ** point of another type; saturate, precision. */
-    m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", F8);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED,
            "node 'op' (QuantizeLinear, opset 21): attribute 'output_dtype' is float8e4m3fn, a type "
            "this runtime cannot hold");
     tb_free(m);
-    m = q_model(25, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 25, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", INT4);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED, "attribute 'output_dtype' is int4, a type this runtime");
     tb_free(m);
-    m = q_model(21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 21, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", F32);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL,
            "attribute 'output_dtype' is 1 (float32), expected uint8, int8, uint16 or int16");
     tb_free(m);
-    m = q_model(21, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I8}, I8);
+    m = node_model(10, 21, "QuantizeLinear", "A,B,C", 3, (int[]){F32, F32, I8}, I8);
     tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", U8);
     rc = run1(m, (feed[]){x24, sc, {"C", I8, 0, {0}, &z1, 1}}, 3, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "zero point is int8 but attribute 'output_dtype' says uint8");
     tb_free(m);
-    m = q_model(23, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
+    m = node_model(10, 23, "DequantizeLinear", "A,B", 2, (int[]){U8, F32}, F32);
     tb_attr_i(m, tb_graph(m)->node[0], "output_dtype", U8);
     rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, q6, 6}, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "expected float32, float16 or bfloat16");
     tb_free(m);
-    m = q_model(19, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 19, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "saturate", 2);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "attribute 'saturate' is 2, expected 0 or 1");
     tb_free(m);
-    m = q_model(23, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
+    m = node_model(10, 23, "QuantizeLinear", "A,B", 2, (int[]){F32, F32}, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "precision", I32);
     rc = run1(m, (feed[]){x24, sc}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "attribute 'precision' is 6 (int32), expected float32");
@@ -819,13 +811,13 @@ static void quant_refusals(void **state)
     /* MatMulInteger: 8-bit operands, zero points of their operand's type and layout. */
     const uint8_t a6[6] = {1, 2, 3, 4, 5, 6}, z2[2] = {1, 2};
     const int16_t w6[6] = {0};
-    m = q_model(10, "MatMulInteger", "A,B", 2, (int[]){U8, I16}, I32);
+    m = node_model(10, 10, "MatMulInteger", "A,B", 2, (int[]){U8, I16}, I32);
     rc = run1(m, (feed[]){{"A", U8, 2, {2, 3}, a6, 6}, {"B", I16, 2, {3, 2}, w6, 12}}, 2, msg, NULL,
               0);
     expect(rc, msg, LSTM_EINVAL,
            "node 'op' (MatMulInteger, opset 10): A is uint8 and B int16, expected int8 or uint8");
     tb_free(m);
-    m = q_model(10, "MatMulInteger", "A,B,C,D", 4, (int[]){U8, U8, U8, I8}, I32);
+    m = node_model(10, 10, "MatMulInteger", "A,B,C,D", 4, (int[]){U8, U8, U8, I8}, I32);
     rc = run1(m,
               (feed[]){{"A", U8, 2, {2, 3}, a6, 6},
                        {"B", U8, 2, {3, 2}, a6, 6},
@@ -834,7 +826,7 @@ static void quant_refusals(void **state)
               4, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "b_zero_point is int8, expected uint8 like B");
     tb_free(m);
-    m = q_model(10, "MatMulInteger", "A,B,C", 3, (int[]){U8, U8, U8}, I32);
+    m = node_model(10, 10, "MatMulInteger", "A,B,C", 3, (int[]){U8, U8, U8}, I32);
     rc = run1(m,
               (feed[]){{"A", U8, 2, {2, 3}, a6, 6},
                        {"B", U8, 2, {3, 2}, a6, 6},
@@ -863,21 +855,6 @@ static void quant_refusals(void **state)
     tb_free(m);
 }
 
-/* A QLinear* node over inputs named A, B, ... (n of them, declared with dtypes), output type yt. */
-static tb_model *ql_model(int64_t v, const char *op, const char *ins, int n, const int *dtypes,
-                          int yt)
-{
-    tb_model *m = tb_new(12, v);
-    char names[12][4];
-    for (int i = 0; i < n; i++) {
-        snprintf(names[i], sizeof names[i], "%c", 'A' + i);
-        tb_input(m, names[i], dtypes[i], -1, NULL, NULL);
-    }
-    tb_node(m, op, "op", ins, "Y");
-    tb_output(m, "Y", yt, -1, NULL, NULL);
-    return m;
-}
-
 /* QLinearMatMul, ConvInteger and QLinearConv refuse types their version does not allow, zero
 ** points of another type than their operand, scales / zero points / bias of the wrong layout and
 ** unknown attributes, naming the node and what was expected. */
@@ -899,7 +876,7 @@ static void qlinear_refusals(void **state)
                sy = {"G", F32, 0, {0}, &s1, 4}, zy = {"H", U8, 0, {0}, &z1, 1};
     const int t8[8] = {U8, F32, U8, U8, F32, U8, F32, U8};
 
-    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, t8, U8);
+    m = node_model(12, 10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, t8, U8);
     rc = run1(m, (feed[]){a, sa, za, b, sb, zb, sy, zy}, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_OK, "");
     rc = run1(m, (feed[]){a, sa, za, b, {"E", F32, 1, {3}, s3, 12}, zb, sy, zy}, 8, msg, NULL, 0);
@@ -922,8 +899,8 @@ static void qlinear_refusals(void **state)
     expect(rc, msg, LSTM_EINVAL, "inner dimensions differ (3 and 2)");
     tb_free(m);
 
-    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
-                 (int[]){U8, F32, I8, I16, F32, I16, F32, U8}, U8);
+    m = node_model(12, 10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
+                   (int[]){U8, F32, I8, I16, F32, I16, F32, U8}, U8);
     rc = run1(m,
               (feed[]){a,
                        sa,
@@ -937,8 +914,8 @@ static void qlinear_refusals(void **state)
     expect(rc, msg, LSTM_EINVAL,
            "node 'op' (QLinearMatMul, opset 10): b is int16, expected int8 or uint8");
     tb_free(m);
-    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
-                 (int[]){U8, F32, I8, U8, F32, U8, F32, U8}, U8);
+    m = node_model(12, 10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
+                   (int[]){U8, F32, I8, U8, F32, U8, F32, U8}, U8);
     rc = run1(m, (feed[]){a, sa, {"C", I8, 0, {0}, &i1, 1}, b, sb, zb, sy, zy}, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "a_zero_point is int8, expected uint8 like a");
     tb_free(m);
@@ -947,31 +924,31 @@ static void qlinear_refusals(void **state)
     const int th[8] = {U8, F16, U8, U8, F16, U8, F16, U8};
     const feed hs[8] = {a,  {"B", F16, 0, {0}, &h1, 2}, za, b, {"E", F16, 0, {0}, &h1, 2},
                         zb, {"G", F16, 0, {0}, &h1, 2}, zy};
-    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, th, U8);
+    m = node_model(12, 10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, th, U8);
     rc = run1(m, hs, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "a_scale is float16, expected float32 at opset 10");
     tb_free(m);
-    m = ql_model(21, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, th, U8);
+    m = node_model(12, 21, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, th, U8);
     rc = run1(m, hs, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_OK, "");
     tb_free(m);
-    m = ql_model(21, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
-                 (int[]){U8, F16, U8, U8, F16, U8, F32, U8}, U8);
+    m = node_model(12, 21, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8,
+                   (int[]){U8, F16, U8, U8, F16, U8, F32, U8}, U8);
     rc = run1(m, (feed[]){hs[0], hs[1], hs[2], hs[3], hs[4], hs[5], sy, zy}, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "y_scale is float32, expected float16 like a_scale");
     tb_free(m);
 
     /* Every input is required; no attribute is known. */
-    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G", 7, t8, U8);
+    m = node_model(12, 10, "QLinearMatMul", "A,B,C,D,E,F,G", 7, t8, U8);
     rc = run1(m, (feed[]){a, sa, za, b, sb, zb, sy}, 7, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "node 'op' (QLinearMatMul, opset 10) has 7 inputs, expected 8");
     tb_free(m);
-    m = ql_model(10, "QLinearMatMul", "A,B,C,D,,F,G,H", 8, t8, U8);
+    m = node_model(12, 10, "QLinearMatMul", "A,B,C,D,,F,G,H", 8, t8, U8);
     rc = run1(m, (feed[]){a, sa, za, b, zb, sy, zy}, 7, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL,
            "node 'op' (QLinearMatMul, opset 10): required input 4 is missing");
     tb_free(m);
-    m = ql_model(10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, t8, U8);
+    m = node_model(12, 10, "QLinearMatMul", "A,B,C,D,E,F,G,H", 8, t8, U8);
     tb_attr_i(m, tb_graph(m)->node[0], "axis", 0);
     rc = run1(m, (feed[]){a, sa, za, b, sb, zb, sy, zy}, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axis'");
@@ -980,7 +957,7 @@ static void qlinear_refusals(void **state)
     /* ConvInteger: 8-bit x and w, zero points one value (w: or one per output channel). */
     const uint8_t x12[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, z3[3] = {0, 1, 2};
     const feed cx = {"A", U8, 3, {1, 3, 4}, x12, 12}, cw = {"B", U8, 3, {2, 3, 2}, x12, 12};
-    m = ql_model(10, "ConvInteger", "A,B,C,D", 4, (int[]){U8, U8, U8, U8}, LSTM_DT_INT32);
+    m = node_model(12, 10, "ConvInteger", "A,B,C,D", 4, (int[]){U8, U8, U8, U8}, LSTM_DT_INT32);
     rc = run1(m, (feed[]){cx, cw, {"C", U8, 0, {0}, &z1, 1}, {"D", U8, 1, {2}, z2, 2}}, 4, msg,
               NULL, 0);
     expect(rc, msg, LSTM_OK, "");
@@ -993,11 +970,11 @@ static void qlinear_refusals(void **state)
               NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "x_zero_point has shape [2], expected one value");
     tb_free(m);
-    m = ql_model(10, "ConvInteger", "A,B", 2, (int[]){I16, U8}, LSTM_DT_INT32);
+    m = node_model(12, 10, "ConvInteger", "A,B", 2, (int[]){I16, U8}, LSTM_DT_INT32);
     rc = run1(m, (feed[]){{"A", I16, 3, {1, 3, 2}, w6, 12}, cw}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "x is int16, expected int8 or uint8");
     tb_free(m);
-    m = ql_model(10, "ConvInteger", "A,B", 2, (int[]){U8, U8}, LSTM_DT_INT32);
+    m = node_model(12, 10, "ConvInteger", "A,B", 2, (int[]){U8, U8}, LSTM_DT_INT32);
     tb_attr_i(m, tb_graph(m)->node[0], "group", 3);
     rc = run1(m, (feed[]){cx, cw}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "X has 3 channels, W expects 3 x group 3");
@@ -1008,12 +985,12 @@ static void qlinear_refusals(void **state)
     const int tc[9] = {U8, F32, U8, U8, F32, U8, F32, U8, LSTM_DT_INT32};
     const feed qc[9] = {cx, sa, za, {"D", U8, 3, {2, 3, 2}, x12, 12},    sb,
                         zb, sy, zy, {"I", LSTM_DT_INT32, 1, {3}, b3, 12}};
-    m = ql_model(10, "QLinearConv", "A,B,C,D,E,F,G,H,I", 9, tc, U8);
+    m = node_model(12, 10, "QLinearConv", "A,B,C,D,E,F,G,H,I", 9, tc, U8);
     rc = run1(m, qc, 9, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL,
            "node 'op' (QLinearConv, opset 10): B is int32 [3], expected int32 [2]");
     tb_free(m);
-    m = ql_model(10, "QLinearConv", "A,B,C,D,E,F,G,H", 8, tc, U8);
+    m = node_model(12, 10, "QLinearConv", "A,B,C,D,E,F,G,H", 8, tc, U8);
     rc = run1(m, qc, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_OK, "");
     rc = run1(m, (feed[]){cx, sa, za, qc[3], {"E", F32, 1, {3}, s3, 12}, zb, sy, zy}, 8, msg, NULL,
@@ -1024,7 +1001,7 @@ static void qlinear_refusals(void **state)
     rc = run1(m, qc, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "unknown attribute 'channels_last'");
     tb_free(m);
-    m = ql_model(10, "QLinearConv", "A,B,C,D,E,F,G,H", 8, th, U8);
+    m = node_model(12, 10, "QLinearConv", "A,B,C,D,E,F,G,H", 8, th, U8);
     rc = run1(m, (feed[]){cx, hs[1], za, qc[3], hs[4], zb, hs[6], zy}, 8, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "x_scale is float16, expected float32");
     tb_free(m);
