@@ -1,6 +1,7 @@
 /* test_simd.c — one kernel set (simd.h), named on the command line (test_simd NAME; meson runs
 ** it once per set built): the packed GEMM against a double-precision product (random shapes,
-** edges included), exp / sigmoid / tanh against libm, and the fused cells against their
+** edges included), the integer product against an exact one, exp / sigmoid / tanh against libm, and
+*the fused cells against their
 ** equations in double, all within the same bounds for every set. A set this CPU cannot run
 ** (or not built for this architecture) is skipped: exit code 77. */
 #include "test_util.h"
@@ -66,6 +67,47 @@ static void gemm_agrees(void **state)
                 }
         }
         free(A), free(W), free(Bp), free(ref), free(got);
+    }
+}
+
+/* The integer product (lstm__mm_i16) against an exact one: every tile height and remainder,
+** partial panels, odd and even K (K = 0 too); values of 8-bit data less zero points, then
+** +-32767 with K large enough that the sums wrap modulo 2^32. C's guard columns stay. */
+static void mm_i16_exact(void **state)
+{
+    (void)state;
+    unsigned seed = 7;
+    static const int shapes[][4] = {{1, 16, 2, 255},    {1, 1, 1, 255},       {7, 33, 9, 255},
+                                    {6, 16, 64, 255},   {13, 47, 301, 255},   {5, 31, 0, 255},
+                                    {12, 100, 27, 255}, {3, 17, 40000, 32767}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2], lim = shapes[s][3];
+        const int ldc = N + 3;
+        int16_t *A = malloc(sizeof(int16_t) * (size_t)(M * K + 1)),
+                *B = malloc(sizeof(int16_t) * (size_t)(K * N + 1)),
+                *Bp = malloc(sizeof(int16_t) * (lstm__pack_i16_count(K, N) + 1));
+        uint32_t *C = malloc(sizeof(uint32_t) * (size_t)(M * ldc));
+        for (int i = 0; i < M * K; i++) A[i] = (int16_t)(frand(&seed) * (float)lim);
+        for (int i = 0; i < K * N; i++) B[i] = (int16_t)(frand(&seed) * (float)lim);
+        if (lim > 255) A[0] = B[0] = -32767, A[1] = B[N] = 32767;
+        lstm__pack_i16(Bp, B, K, N);
+        for (int i = 0; i < M * ldc; i++) C[i] = 0xdeadbeefu;
+        lstm__mm_i16(isa, M, N, K, A, K, Bp, C, ldc);
+        for (int m = 0; m < M; m++)
+            for (int n = 0; n < ldc; n++) {
+                uint32_t want = 0xdeadbeefu;
+                if (n < N) {
+                    int64_t acc = 0;
+                    for (int k = 0; k < K; k++) acc += (int64_t)A[m * K + k] * B[k * N + n];
+                    want = (uint32_t)(uint64_t)acc;
+                }
+                if (C[m * ldc + n] != want) {
+                    print_error("%s M=%d N=%d K=%d at [%d, %d]: %u vs %u\n", lstm__isa_name(isa), M,
+                                N, K, m, n, C[m * ldc + n], want);
+                    fail();
+                }
+            }
+        free(A), free(B), free(Bp), free(C);
     }
 }
 
@@ -312,13 +354,10 @@ int main(int argc, char **argv)
         return 77;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(gemm_agrees),
-        cmocka_unit_test(conv_rows_agrees),
-        cmocka_unit_test(activations_accurate),
-        cmocka_unit_test(exp_accurate),
-        cmocka_unit_test(lstm_cell_agrees),
-        cmocka_unit_test(gru_cell_agrees),
-        cmocka_unit_test(choice_follows_the_cap),
+        cmocka_unit_test(gemm_agrees),     cmocka_unit_test(conv_rows_agrees),
+        cmocka_unit_test(mm_i16_exact),    cmocka_unit_test(activations_accurate),
+        cmocka_unit_test(exp_accurate),    cmocka_unit_test(lstm_cell_agrees),
+        cmocka_unit_test(gru_cell_agrees), cmocka_unit_test(choice_follows_the_cap),
     };
     return cmocka_run_group_tests_name(lstm__isa_name(isa), tests, NULL, NULL);
 }

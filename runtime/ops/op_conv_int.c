@@ -12,6 +12,7 @@
 #include "ops/op_util.h"
 #include "ops/ops.h"
 #include "dtype.h"
+#include "simd/simd.h"
 
 #include <limits.h>
 #include <string.h>
@@ -89,7 +90,8 @@ static int shapes(lstm__kctx *k, int xi, int wi, int ydt, lstm__convq_state *st)
                           lstm__klabel(k), K, P);
     st->w_off = 0;
     st->col_off = align64(M * K * sizeof(int16_t));
-    st->acc_off = st->col_off + align64(K * P * sizeof(int16_t));
+    st->pack_off = st->col_off + align64(K * P * sizeof(int16_t));
+    st->acc_off = st->pack_off + align64(lstm__pack_i16_count((int)K, (int)P) * sizeof(int16_t));
     st->mult_off = st->acc_off + align64((size_t)st->Mg * P * sizeof(uint32_t));
     k->scratch_size = st->mult_off + M * (sizeof(float) + sizeof(int32_t));
     return LSTM_OK;
@@ -186,7 +188,8 @@ static void run_groups(lstm__kctx *k, int xi, int wi, int xzi, int wzi, uint32_t
     const lstm__convq_state *st = k->state;
     const lstm__rt *X = k->in[xi], *xz = opt_in(k, xzi), *wz = opt_in(k, wzi);
     char *s = k->scratch;
-    int16_t *w16 = (int16_t *)(s + st->w_off), *col = (int16_t *)(s + st->col_off);
+    int16_t *w16 = (int16_t *)(s + st->w_off), *col = (int16_t *)(s + st->col_off),
+            *pack = (int16_t *)(s + st->pack_off);
     uint32_t *acc = (uint32_t *)(s + st->acc_off);
     const int64_t P = st->w.pix_out;
     int32_t xzv = xz ? q_at(xz, 0) : 0;
@@ -195,7 +198,7 @@ static void run_groups(lstm__kctx *k, int xi, int wi, int xzi, int wzi, uint32_t
         for (int64_t g = 0; g < st->G; g++) {
             im2col(X, (size_t)((n * st->C + g * st->Cg) * st->w.pix_in), st->Cg, &st->w, xzv, col);
             uint32_t *out = y ? y + (n * st->M + g * st->Mg) * P : acc;
-            lstm__qlin_mm_i16(w16 + g * st->Mg * st->K, col, out, st->Mg, st->K, P);
+            lstm__qlin_mm_i16(w16 + g * st->Mg * st->K, col, out, st->Mg, st->K, P, pack);
             if (!y) done(k, n, g, acc);
         }
 }

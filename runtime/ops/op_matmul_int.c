@@ -7,8 +7,11 @@
 #include "ops/op_util.h"
 #include "ops/ops.h"
 #include "dtype.h"
+#include "ops/qlinear.h"
+#include "simd/simd.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 int lstm__matmul_int_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -73,29 +76,12 @@ int lstm__matmul_int_prepare(lstm__kctx *k)
     if (sh->M > INT_MAX || sh->N > INT_MAX || sh->K > INT_MAX)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one product can take",
                           lstm__klabel(k));
-    k->scratch_size = (size_t)(sh->M + sh->N) * sizeof(int32_t);
+    /* Zero points per row and column, A and B less them (int16), B packed (simd.h). */
+    const size_t M = (size_t)sh->M, N = (size_t)sh->N, K = (size_t)sh->K;
+    k->scratch_size = (M + N) * sizeof(int32_t) + (M * K + K * N) * sizeof(int16_t) + 64 +
+                      lstm__pack_i16_count((int)K, (int)N) * sizeof(int16_t);
     return lstm__rt_set(k, k->out[0], LSTM_DT_INT32, sh->out_rank, sh->out);
 }
-
-/* One product: y[M, N] = (a - az) x (b - bz), az per row, bz per column, sums modulo 2^32. */
-#define MMI_KERNEL(NAME, TA, TB)                                                                   \
-    static void NAME(const TA *a, const TB *b, uint32_t *y, int64_t M, int64_t K, int64_t N,       \
-                     const int32_t *az, const int32_t *bz)                                         \
-    {                                                                                              \
-        for (int64_t i = 0; i < M; i++) {                                                          \
-            uint32_t *yr = y + i * N;                                                              \
-            memset(yr, 0, (size_t)N * sizeof *yr);                                                 \
-            for (int64_t q = 0; q < K; q++) {                                                      \
-                uint32_t av = (uint32_t)((int32_t)a[i * K + q] - az[i]);                           \
-                const TB *br = b + q * N;                                                          \
-                for (int64_t j = 0; j < N; j++) yr[j] += av * (uint32_t)((int32_t)br[j] - bz[j]);  \
-            }                                                                                      \
-        }                                                                                          \
-    }
-MMI_KERNEL(mmi_ss, int8_t, int8_t)
-MMI_KERNEL(mmi_su, int8_t, uint8_t)
-MMI_KERNEL(mmi_us, uint8_t, int8_t)
-MMI_KERNEL(mmi_uu, uint8_t, uint8_t)
 
 /* Zero points of one batch into out (n values): none, one value or from offset off. */
 static void zp_fill(const lstm__rt *z, int layout, int64_t off, int32_t *out, int64_t n)
@@ -117,8 +103,9 @@ int lstm__matmul_int_run(lstm__kctx *k)
         return LSTM_OK;
     }
     int32_t *azv = k->scratch, *bzv = azv + m->M;
+    int16_t *a16 = (int16_t *)(bzv + m->N), *b16 = a16 + m->M * m->K;
+    int16_t *bpack = (int16_t *)(((uintptr_t)(b16 + m->K * m->N) + 63) & ~(uintptr_t)63);
     int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
-    int sa = A->dtype == LSTM_DT_INT8, sb = B->dtype == LSTM_DT_INT8;
     for (int64_t bt = 0; bt < batches; bt++) {
         int64_t ao = 0, bo = 0;
         for (int d = 0; d < m->brank; d++) ao += idx[d] * m->ast[d], bo += idx[d] * m->bst[d];
@@ -126,15 +113,9 @@ int lstm__matmul_int_run(lstm__kctx *k)
         zp_fill(az, st->azp, ao / (m->M * m->K) * m->M, azv, m->M);
         zp_fill(bz, st->bzp, bo / (m->K * m->N) * m->N, bzv, m->N);
         uint32_t *y = (uint32_t *)Y->data + bt * m->M * m->N;
-        const char *a = (const char *)A->data + ao, *b = (const char *)B->data + bo;
-        if (sa && sb)
-            mmi_ss((const int8_t *)a, (const int8_t *)b, y, m->M, m->K, m->N, azv, bzv);
-        else if (sa)
-            mmi_su((const int8_t *)a, (const uint8_t *)b, y, m->M, m->K, m->N, azv, bzv);
-        else if (sb)
-            mmi_us((const uint8_t *)a, (const int8_t *)b, y, m->M, m->K, m->N, azv, bzv);
-        else
-            mmi_uu((const uint8_t *)a, (const uint8_t *)b, y, m->M, m->K, m->N, azv, bzv);
+        lstm__qlin_less_zp(A, (size_t)ao, (size_t)m->M, (size_t)m->K, azv, 1, a16);
+        lstm__qlin_less_zp(B, (size_t)bo, (size_t)m->K, (size_t)m->N, bzv, 0, b16);
+        lstm__qlin_mm_i16(a16, b16, y, m->M, m->K, m->N, bpack);
         for (int d = m->brank - 1; d >= 0; d--) {
             if (++idx[d] < m->bdims[d]) break;
             idx[d] = 0;

@@ -12,8 +12,10 @@
 #include "ops/op_util.h"
 #include "ops/ops.h"
 #include "dtype.h"
+#include "simd/simd.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <string.h>
 
@@ -157,30 +159,23 @@ int lstm__qlinear_matmul_prepare(lstm__kctx *k)
     rc = lstm__rt_set(k, k->out[0], k->in[7]->dtype, sh->out_rank, sh->out);
     if (rc || !k->out[0]->nelem) return rc; /* (an empty output needs no scratch) */
     size_t M = (size_t)sh->M, N = (size_t)sh->N, K = (size_t)sh->K;
-    /* a and b less their zero points (int16), the sums, zero points and scales per row / col. */
+    /* a and b less their zero points (int16), the sums, zero points and scales per row / col,
+    ** then b packed (simd.h). */
     k->scratch_size = (M * K + K * N) * sizeof(int16_t) + 64 + M * N * sizeof(uint32_t) +
-                      (M + N) * (sizeof(int32_t) + sizeof(float)) + N * sizeof(float);
+                      (M + N) * (sizeof(int32_t) + sizeof(float)) + N * sizeof(float) + 64 +
+                      lstm__pack_i16_count((int)K, (int)N) * sizeof(int16_t);
     return LSTM_OK;
 }
 
 void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
-                       int64_t N)
+                       int64_t N, int16_t *bpack)
 {
-    for (int64_t i = 0; i < M; i++) {
-        uint32_t *yr = y + i * N;
-        memset(yr, 0, (size_t)N * sizeof *yr);
-        for (int64_t q = 0; q < K; q++) {
-            int32_t av = a[i * K + q];
-            const int16_t *br = b + q * N;
-            for (int64_t j = 0; j < N; j++) yr[j] += (uint32_t)(av * br[j]);
-        }
-    }
+    lstm__pack_i16(bpack, b, (int)K, (int)N);
+    lstm__mm_i16(lstm__isa(), (int)M, (int)N, (int)K, a, (int)K, bpack, y, (int)N);
 }
 
-/* The matrix x[rows, cols] (int8 or uint8, from element off) less its zero points (zp[row] when
-** per_row, else zp[col]) into out. */
-static void sub_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols, const int32_t *zp,
-                   int per_row, int16_t *out)
+void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols, const int32_t *zp,
+                        int per_row, int16_t *out)
 {
     const int8_t *s8 = (const int8_t *)x->data + off;
     const uint8_t *u8 = (const uint8_t *)x->data + off;
@@ -228,6 +223,7 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
         (uint32_t *)((char *)k->scratch + ((M * K + K * N) * sizeof(int16_t) + 63) / 64 * 64);
     int32_t *azv = (int32_t *)(acc + M * N), *bzv = azv + M;
     float *asv = (float *)(bzv + N), *bsv = asv + M, *mult = bsv + N;
+    int16_t *bpack = (int16_t *)(((uintptr_t)(mult + N) + 63) & ~(uintptr_t)63);
     float ys = scale_at(k->in[6], 0);
     int32_t yz = (int32_t)lstm__get_i(k->in[7], 0);
     int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
@@ -249,9 +245,9 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
             bzv[j] = (int32_t)lstm__get_i(bz, p);
             bsv[j] = scale_at(bs, p);
         }
-        sub_zp(A, (size_t)ao, M, K, azv, 1, a16);
-        sub_zp(B, (size_t)bo, K, N, bzv, 0, b16);
-        lstm__qlin_mm_i16(a16, b16, acc, m->M, m->K, m->N);
+        lstm__qlin_less_zp(A, (size_t)ao, M, K, azv, 1, a16);
+        lstm__qlin_less_zp(B, (size_t)bo, K, N, bzv, 0, b16);
+        lstm__qlin_mm_i16(a16, b16, acc, m->M, m->K, m->N, bpack);
         char *y = (char *)Y->data + (size_t)bt * M * N;
         for (size_t i = 0; i < M; i++) {
             for (size_t j = 0; j < N; j++) mult[j] = asv[i] * bsv[j] / ys;

@@ -18,16 +18,22 @@ typedef struct lstm__qlmm_state {
 ** errors name the node and the input (what). */
 int lstm__qlin_input(lstm__kctx *k, int idx, const char *what, int like, const char *like_what);
 
-/* y[M, N] = a[M, K] x b[K, N] on values less their zero points (int16), sums modulo 2^32. */
+/* The matrix x[rows, cols] (int8 or uint8, from element off) less its zero points (zp[row] when
+** per_row, else zp[col]) into out. */
+void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols, const int32_t *zp,
+                        int per_row, int16_t *out);
+
+/* y[M, N] = a[M, K] x b[K, N] on values less their zero points (int16), sums modulo 2^32;
+** bpack: scratch of lstm__pack_i16_count(K, N) int16 (simd.h). */
 void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
-                       int64_t N);
+                       int64_t N, int16_t *bpack);
 
 /* ConvInteger (10) and QLinearConv (10): the window geometry (conv.h), channels and the scratch
 ** slices. */
 typedef struct lstm__convq_state {
     lstm__win w;
-    int64_t N, C, M, G, Cg, Mg, K;            /* K: Cg x kernel elements, the GEMM's inner size */
-    size_t w_off, col_off, acc_off, mult_off; /* bytes into scratch */
+    int64_t N, C, M, G, Cg, Mg, K; /* K: Cg x kernel elements, the GEMM's inner size */
+    size_t w_off, col_off, pack_off, acc_off, mult_off; /* bytes into scratch */
 } lstm__convq_state;
 
 /* y[i] = saturate(round_half_even(float(acc[i]) * mult[per_elem ? i : 0]) + zp) into int8 or

@@ -64,6 +64,7 @@ static inline float v_hsum(vf v)
     return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
 }
 
+#include "simd/mm_i16_x86.h"
 #include "simd/kernels.h"
 #else
 const lstm__kernels lstm__kernels_avx2 = {.name = "avx2"}; /* not built for this target */

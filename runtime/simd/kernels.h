@@ -591,6 +591,9 @@ const lstm__kernels KS_CAT(lstm__kernels_, KS_NAME) = {
     .lstm_cell = k_lstm_cell,
     .gru_cell = k_gru_cell,
     .conv_rows = k_conv_rows,
+#ifdef KS_MM_I16
+    .mm_i16 = KS_MM_I16,
+#endif
     .fma_peak = k_fma_peak,
 };
 

@@ -178,6 +178,53 @@ void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, co
     sets[isa]->gemm(M, N, K, A, lda, Bp, C, ldc, accumulate);
 }
 
+size_t lstm__pack_i16_count(int K, int N)
+{
+    size_t panels = ((size_t)N + LSTM__I16_NR - 1) / LSTM__I16_NR, pairs = ((size_t)K + 1) / 2;
+    return panels * pairs * 2 * LSTM__I16_NR;
+}
+
+void lstm__pack_i16(int16_t *dst, const int16_t *B, int K, int N)
+{
+    const int panels = (N + LSTM__I16_NR - 1) / LSTM__I16_NR, pairs = (K + 1) / 2;
+    for (int p = 0; p < panels; p++)
+        for (int q = 0; q < pairs; q++, dst += 2 * LSTM__I16_NR)
+            for (int j = 0; j < LSTM__I16_NR; j++) {
+                const int n = p * LSTM__I16_NR + j, k = 2 * q;
+                dst[2 * j] = n < N ? B[(size_t)k * (size_t)N + (size_t)n] : 0;
+                dst[2 * j + 1] =
+                    n < N && k + 1 < K ? B[(size_t)(k + 1) * (size_t)N + (size_t)n] : 0;
+            }
+}
+
+void lstm__mm_i16(int isa, int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp,
+                  uint32_t *C, int ldc)
+{
+    const lstm__kernels *ks = sets[isa];
+    if (ks->mm_i16) {
+        ks->mm_i16(M, N, K, A, lda, Bp, C, ldc);
+        return;
+    }
+    /* Portable: a panel's 16 sums of one row at a time (pairs of A against pairs of B). */
+    const int pairs = (K + 1) / 2, panels = (N + LSTM__I16_NR - 1) / LSTM__I16_NR;
+    for (int p = 0; p < panels; p++) {
+        const int16_t *b = Bp + (size_t)p * (size_t)pairs * 2 * LSTM__I16_NR;
+        const int cols = N - p * LSTM__I16_NR < LSTM__I16_NR ? N - p * LSTM__I16_NR : LSTM__I16_NR;
+        for (int i = 0; i < M; i++) {
+            const int16_t *a = A + (size_t)i * (size_t)lda;
+            uint32_t acc[LSTM__I16_NR] = {0};
+            for (int q = 0; q < pairs; q++) {
+                const int32_t a0 = a[2 * q], a1 = 2 * q + 1 < K ? a[2 * q + 1] : 0;
+                const int16_t *bq = b + (size_t)q * 2 * LSTM__I16_NR;
+                for (int j = 0; j < LSTM__I16_NR; j++)
+                    acc[j] += (uint32_t)(a0 * bq[2 * j] + a1 * bq[2 * j + 1]);
+            }
+            memcpy(C + (size_t)i * (size_t)ldc + (size_t)p * LSTM__I16_NR, acc,
+                   (size_t)cols * sizeof *acc);
+        }
+    }
+}
+
 void lstm__vexp(int isa, float *x, int n)
 {
     sets[isa]->vexp(x, n);

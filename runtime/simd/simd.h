@@ -15,6 +15,7 @@
 #define LSTM_SIMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What the fused cells take besides one row's pre-activations. The cells compute units 0 to
 ** n - 1 of each gate block (n <= H; a thread's share of the units starts its pointers there). */
@@ -65,6 +66,10 @@ typedef struct lstm__kernels {
     void (*conv_rows)(int M, int n, int K, const float *A, int lda, const float *base,
                       const int *off, float *C, int ldc, const float *bias,
                       const lstm__conv_act *act);
+    /* C[M x N] = A[M x K] * B on int16 values, int32 sums modulo 2^32, B packed by
+    ** lstm__pack_i16; NULL: the portable loop (lstm__mm_i16). */
+    void (*mm_i16)(int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp, uint32_t *C,
+                   int ldc);
     /* Runs `iters` rounds of independent FMA chains and returns the FLOPs done (the kernel
     ** benchmark's peak). */
     double (*fma_peak)(long iters);
@@ -116,6 +121,16 @@ struct lstm__workers;
 void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
                           const float *A, int lda, const float *Bp, float *C, int ldc,
                           int accumulate);
+
+/* Integer products (QLinearMatMul, MatMulInteger, ConvInteger, QLinearConv): B [K x N] int16
+** (row-major, values within +-32767) packed in panels of LSTM__I16_NR columns, its rows in
+** pairs (panel p, pair q: the 2 x NR values B[2q][pNR + j], B[2q + 1][pNR + j] interleaved by
+** column, zeros past N and K); C [M x N] = A [M x K] * B, int32 sums modulo 2^32 (exact). */
+#define LSTM__I16_NR 16
+size_t lstm__pack_i16_count(int K, int N);
+void lstm__pack_i16(int16_t *dst, const int16_t *B, int K, int N);
+void lstm__mm_i16(int isa, int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp,
+                  uint32_t *C, int ldc);
 
 /* In place, n elements. Max abs error against libm: 2e-7 (sigmoid), 4e-7 (tanh); exp: relative
 ** 3e-7 on [-87, 88.7], +inf above, 0 below -87.3 (where e^x is no longer a normal float). */
