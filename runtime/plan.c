@@ -441,6 +441,34 @@ static int carry_reserve(lstm__plan *p, lstm__kctx *k)
     return LSTM_OK;
 }
 
+/* The arena of `total` bytes passes max_run_bytes (or its size overflowed: SIZE_MAX): the
+** message names its largest block, a node's output or scratch. */
+static int plan_refused(lstm__plan *p, const lstm__block *b, const int *slot, int nb, size_t total)
+{
+    lstm_session *s = p->s;
+    const lstm__graph *g = p->g;
+    char path[512], more[80] = "", sz[32] = "more than SIZE_MAX", big[800] = "";
+    if (s->held)
+        snprintf(more, sizeof more, " and the session holds %llu more",
+                 (unsigned long long)s->held);
+    if (total != SIZE_MAX) snprintf(sz, sizeof sz, "%zu", total);
+    int m = 0;
+    for (int k = 1; k < nb; k++)
+        if (b[k].size > b[m].size) m = k;
+    if (nb) {
+        int v = slot[m], i = v < 0 ? -1 - v : g->values[v].producer;
+        char node[320];
+        snprintf(big, sizeof big, "; the largest block is %s%.200s%s of %s, %zu bytes",
+                 v < 0 ? "the scratch" : "output '", v < 0 ? "" : g->values[v].name,
+                 v < 0 ? "" : "'", lstm__node_label_opset(g, &g->nodes[i], node, sizeof node),
+                 b[m].size);
+    }
+    return lstm__errf(&s->diag, LSTM_ELIMIT,
+                      "%sthe memory plan needs %s bytes%s, the limit is %llu%s",
+                      lstm__graph_path(g, path, sizeof path), sz, more,
+                      (unsigned long long)s->m->limits.max_run_bytes, big);
+}
+
 /* Lay the dynamic values and every dynamic node's scratch out in one arena from their
 ** lifetimes: a value lives from its producer to its last reader (graph outputs to the end),
 ** scratch only during its node. Graph outputs therefore never share memory. Nodes flagged
@@ -498,9 +526,7 @@ static int place(lstm__plan *p)
     lstm__free(&s->alloc, scratch);
     if (rc == LSTM_EABORTED) return lstm__errf(&s->diag, rc, "aborted while planning memory");
     if (rc || !may_hold(s, 0, total)) /* total is SIZE_MAX on overflow */
-        return lstm__errf(&s->diag, LSTM_ELIMIT,
-                          "the memory plan needs %zu bytes, the limit is %llu", total,
-                          (unsigned long long)s->m->limits.max_run_bytes);
+        return plan_refused(p, b, slot, nb, total);
     p->arena = total ? lstm__malloc(&s->alloc, total + 64) : NULL;
     if (total && !p->arena)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes", total);

@@ -631,6 +631,10 @@ static void run_memory_limit(void **state)
     assert_int_equal(lstm_session_run(s), LSTM_ELIMIT);
     assert_non_null(strstr(lstm_session_errmsg(s), "the memory plan needs"));
     assert_non_null(strstr(lstm_session_errmsg(s), "the limit is 4096"));
+    /* The largest block is the RNN's: its 3200-byte output Y or its scratch (h0 is computed
+    ** while planning, outside the arena). */
+    assert_non_null(strstr(lstm_session_errmsg(s), "; the largest block is "));
+    assert_non_null(strstr(lstm_session_errmsg(s), " of node 'rnn' (RNN, opset 14), "));
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 48), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     lstm_session_close(s);
@@ -797,8 +801,8 @@ static void run_memory_limit_late(void **state)
         expect_late_limit(s, "node 'big' (Expand, opset 14): output 'A' needs 400000 bytes", "");
         assert_int_equal(late_limit_run(s, 2, 3, 4, 5, 1, 3), LSTM_OK);
     }
-    /* The same inside the If's branches: late in then_branch (its path named), planned in
-    ** else_branch. */
+    /* The same inside the If's branches, their path named: late in then_branch, planned in
+    ** else_branch (the memory plan names its largest block). */
     for (int r = 0; r < 2; r++) {
         assert_int_equal(late_limit_run(s, 2, 3, 1000, 100, 1, 3), LSTM_ELIMIT);
         expect_late_limit(s,
@@ -807,7 +811,9 @@ static void run_memory_limit_late(void **state)
                           "");
         assert_int_equal(late_limit_run(s, 2, 3, 4, 5, 1, 3), LSTM_OK);
         assert_int_equal(late_limit_run(s, 2, 3, 1000, 100, 0, 3), LSTM_ELIMIT);
-        expect_late_limit(s, "the memory plan needs 400000 bytes", "");
+        expect_late_limit(s, "node 'if' else_branch: the memory plan needs 400000 bytes",
+                          "; the largest block is output 'e_out' of node 'e' (Neg, opset 14), "
+                          "400000 bytes");
         assert_int_equal(late_limit_run(s, 2, 3, 4, 5, 0, 3), LSTM_OK);
     }
     /* The Loop's scan output grows with its trip count. */
