@@ -37,6 +37,19 @@ void lstm__sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, con
                 trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+void lstm__dgemm(int trans_a, int trans_b, int m, int n, int k, const double *a, int lda,
+                 const double *b, int ldb, double *c, int ldc)
+{
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        for (int i = 0; i < m; i++) memset(c + (size_t)i * (size_t)ldc, 0, (size_t)n * sizeof *c);
+        return;
+    }
+    lstm__blas_single();
+    cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+                trans_b ? CblasTrans : CblasNoTrans, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
+}
+
 typedef struct job {
     int ta, tb, m, n, k, lda, ldb, ldc, by_rows;
     float alpha, beta;

@@ -11,6 +11,9 @@ struct lstm__workers;
 
 void lstm__sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
                  int lda, const float *b, int ldb, float beta, float *c, int ldc);
+/* C = op(A)op(B) in double (alpha 1, beta 0). */
+void lstm__dgemm(int trans_a, int trans_b, int m, int n, int k, const double *a, int lda,
+                 const double *b, int ldb, double *c, int ldc);
 /* The same, split by rows or columns of C over w's threads when m*n*k >= LSTM__BLAS_SPLIT
 ** (w may be NULL). Every element is computed as lstm__sgemm computes it alone. */
 void lstm__sgemm_mt(struct lstm__workers *w, int trans_a, int trans_b, int m, int n, int k,

@@ -349,31 +349,125 @@ static void empty_sizes_and_zero_lengths(void **state)
     tb_free(m);
 }
 
-static void float64_refused(void **state)
+/* A float64 LSTM (peepholes, sequence_lens) with X, B, initial_h as inputs and W, R, P
+** initializers, on d's data converted to double. */
+static tb_model *lstm64_model(const data *d)
+{
+    tb_model *m = tb_new(8, 14);
+    tb_input(m, "X", 11, -1, NULL, NULL);
+    tb_input(m, "B", 11, -1, NULL, NULL);
+    tb_input(m, "seq", I32, -1, NULL, NULL);
+    double w[4 * H * I], r[4 * H * H], pp[3 * H];
+    for (int i = 0; i < 4 * H * I; i++) w[i] = d->W[i];
+    for (int i = 0; i < 4 * H * H; i++) r[i] = d->R[i];
+    for (int i = 0; i < 3 * H; i++) pp[i] = d->Bias[i] * 0.5;
+    const char *names[] = {"W", "R", "P"};
+    const int64_t dims[3][3] = {{1, 4 * H, I}, {1, 4 * H, H}, {1, 3 * H, 0}};
+    const void *src[] = {w, r, pp};
+    const size_t bytes[] = {sizeof w, sizeof r, sizeof pp};
+    for (int k = 0; k < 3; k++) {
+        Onnx__TensorProto *t = tb_tensor(m, names[k], 11, k == 2 ? 2 : 3, dims[k]);
+        tb_tensor_raw(m, t, src[k], bytes[k]);
+        tb_add_initializer(m, t);
+    }
+    tb_node(m, "LSTM", "l64", "X,W,R,B,seq,,,P", "Y,Y_h,Y_c");
+    for (int k = 0; k < 3; k++)
+        tb_output(m, k ? (k == 1 ? "Y_h" : "Y_c") : "Y", 11, -1, NULL, NULL);
+    return m;
+}
+
+static int gates_seen;
+static void count_gate(void *ud, const char *node, const char *op, const char *gate,
+                       const int64_t dims[4], const float *v)
+{
+    (void)ud, (void)op, (void)v;
+    if (!strcmp(node, "l64") && dims[0] == T && dims[3] == H && strchr("ifogch", gate[0]))
+        gates_seen++;
+}
+
+/* Runs X rows t0 .. t0 + n - 1 (all batch rows, lengths n) of the float64 model; Y into y. */
+static int run64(lstm_session *s, const data *d, int t0, int n, double *y)
+{
+    double x[T * B * I], bias[8 * H];
+    for (int i = 0; i < n * B * I; i++) x[i] = d->X[t0 * B * I + i];
+    for (int i = 0; i < 8 * H; i++) bias[i] = d->Bias[i];
+    const int32_t seq[B] = {n, n, n};
+    int rc = lstm_session_set_input(s, "X", LSTM_DT_DOUBLE, 3, D3(n, B, I), x,
+                                    sizeof(double) * (size_t)(n * B * I));
+    if (!rc)
+        rc = lstm_session_set_input(s, "B", LSTM_DT_DOUBLE, 2, (int64_t[]){1, 8 * H}, bias,
+                                    sizeof bias);
+    if (!rc) rc = lstm_session_set_input(s, "seq", LSTM_DT_INT32, 1, D1(B), seq, sizeof seq);
+    if (!rc) rc = lstm_session_run(s);
+    if (!rc) rc = lstm_session_output_copy(s, "Y", y, sizeof(double) * (size_t)(n * B * H));
+    return rc;
+}
+
+/* float64 is computed in double (rnn_f64.c): it agrees with the float32 path on the same data to
+** float rounding, a run fed in two chunks with streaming on gives the whole run's Y, and the
+** trace sees every gate. The exact values are checked against onnxruntime by tests/data/ort. */
+static void float64_lstm(void **state)
 {
     (void)state;
-    tb_model *m = tb_new(8, 14);
-    tb_input(m, "X", 11, 3, D3(2, 1, 2), NULL);
-    Onnx__TensorProto *w = tb_tensor(m, "W", 11, 3, D3(1, 1, 2));
-    tb_tensor_raw(m, w, NULL, 16);
-    tb_add_initializer(m, w);
-    Onnx__TensorProto *rr = tb_tensor(m, "R", 11, 3, D3(1, 1, 1));
-    tb_tensor_raw(m, rr, NULL, 8);
-    tb_add_initializer(m, rr);
-    tb_node(m, "RNN", "r64", "X,W,R", "Y");
-    tb_output(m, "Y", 11, -1, NULL, NULL);
+    data d;
+    fill(&d);
+    tb_model *m = lstm64_model(&d);
     size_t len;
     const uint8_t *buf = tb_pack(m, &len);
     lstm_model *md;
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
     assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
-    double x[4] = {1, 2, 3, 4};
-    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_DOUBLE, 3, D3(2, 1, 2), x, sizeof x),
+    assert_int_equal(lstm_session_set_trace(s, count_gate, NULL), LSTM_OK);
+    double whole[T * B * H], part[T * B * H];
+    assert_int_equal(run64(s, &d, 0, T, whole), LSTM_OK);
+    assert_int_equal(gates_seen, 6);
+
+    /* The same LSTM in float32 (P as an initializer too, the other inputs fed). */
+    tb_model *m32 = tb_new(8, 14);
+    tb_input(m32, "X", F32, -1, NULL, NULL);
+    tb_input(m32, "B", F32, -1, NULL, NULL);
+    tb_input(m32, "seq", I32, -1, NULL, NULL);
+    float pp[3 * H];
+    for (int i = 0; i < 3 * H; i++) pp[i] = d.Bias[i] * 0.5f;
+    tb_init_f32(m32, "W", 3, D3(1, 4 * H, I), d.W);
+    tb_init_f32(m32, "R", 3, D3(1, 4 * H, H), d.R);
+    tb_init_f32(m32, "P", 2, (int64_t[]){1, 3 * H}, pp);
+    tb_node(m32, "LSTM", "l32", "X,W,R,B,seq,,,P", "Y");
+    tb_output(m32, "Y", F32, -1, NULL, NULL);
+    buf = tb_pack(m32, &len);
+    lstm_model *md32;
+    lstm_session *s32;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md32), LSTM_OK);
+    assert_int_equal(lstm_session_open(md32, &s32), LSTM_OK);
+    const int32_t seq[B] = {T, T, T};
+    assert_int_equal(
+        lstm_session_set_input(s32, "X", LSTM_DT_FLOAT, 3, D3(T, B, I), d.X, sizeof d.X), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s32, "B", LSTM_DT_FLOAT, 2, (int64_t[]){1, 8 * H},
+                                            d.Bias, sizeof(float) * 8 * H),
                      LSTM_OK);
-    assert_int_equal(lstm_session_run(s), LSTM_EUNSUPPORTED);
-    assert_non_null(strstr(lstm_session_errmsg(s), "node 'r64' (RNN, opset 14): float64 is not "
-                                                   "supported"));
+    assert_int_equal(lstm_session_set_input(s32, "seq", LSTM_DT_INT32, 1, D1(B), seq, sizeof seq),
+                     LSTM_OK);
+    assert_int_equal(lstm_session_run(s32), LSTM_OK);
+    float y32[T * B * H];
+    assert_int_equal(lstm_session_output_copy(s32, "Y", y32, sizeof y32), LSTM_OK);
+    double worst = 0;
+    for (int i = 0; i < T * B * H; i++) worst = fmax(worst, fabs(whole[i] - (double)y32[i]));
+    if (worst > 1e-5) print_error("float64 vs float32: %g\n", worst);
+    assert_true(worst <= 1e-5);
+    assert_true(worst > 0); /* computed in double, not through float32 */
+
+    /* Streaming: steps 0..1, then 2..3. */
+    assert_int_equal(lstm_session_set_streaming(s, 1), LSTM_OK);
+    assert_int_equal(run64(s, &d, 0, 2, part), LSTM_OK);
+    assert_int_equal(run64(s, &d, 2, T - 2, part + 2 * B * H), LSTM_OK);
+    worst = 0;
+    for (int i = 0; i < T * B * H; i++) worst = fmax(worst, fabs(whole[i] - part[i]));
+    if (worst > 1e-13) print_error("streamed vs whole: %g\n", worst);
+    assert_true(worst <= 1e-13);
+    lstm_session_close(s32);
+    lstm_model_close(md32);
+    tb_free(m32);
     lstm_session_close(s);
     lstm_model_close(md);
     tb_free(m);
@@ -458,7 +552,7 @@ int main(void)
         cmocka_unit_test(runtime_refusals),
         cmocka_unit_test(sequence_lens_names_tensor),
         cmocka_unit_test(empty_sizes_and_zero_lengths),
-        cmocka_unit_test(float64_refused),
+        cmocka_unit_test(float64_lstm),
         cmocka_unit_test(float16_io),
         cmocka_unit_test(half_conversions),
     };

@@ -10,7 +10,7 @@
 ** GEMM and one fused pass (rnn_cells.c). Padded steps (t >= sequence_lens[b]) give Y = 0; Y_h
 ** and Y_c hold the state after the last valid step, 0 when the length is 0; a reverse pass
 ** consumes the first sequence_lens[b] steps backwards and writes Y in original time order.
-** float16 / bfloat16 are computed in float32; float64 is refused.
+** float16 / bfloat16 are computed in float32, float64 in double (rnn_f64.c).
 */
 #include "ops/rnn.h"
 #include "dtype.h"
@@ -149,11 +149,8 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
                               lstm__dtype_name(pl->dtype));
         }
     }
-    if (pl->dtype == LSTM_DT_DOUBLE)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
-                          "%s: float64 is not supported (convert the model to float32)",
-                          lstm__klabel(k));
-    if (pl->dtype != LSTM_DT_FLOAT && pl->dtype != LSTM_DT_FLOAT16 && pl->dtype != LSTM_DT_BFLOAT16)
+    if (pl->dtype != LSTM_DT_FLOAT && pl->dtype != LSTM_DT_FLOAT16 &&
+        pl->dtype != LSTM_DT_BFLOAT16 && pl->dtype != LSTM_DT_DOUBLE)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: X is %s, expected a float type", lstm__klabel(k),
                           lstm__dtype_name(pl->dtype));
 
@@ -162,6 +159,12 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
     if (!lstm__mul_i64(T, B, &TB) || TB > INT_MAX || GH > INT_MAX / 4 || z->I > INT_MAX)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: sizes exceed what one GEMM can take",
                           lstm__klabel(k));
+    if (pl->dtype == LSTM_DT_DOUBLE) {
+        const char *const *names;
+        if (lstm__rnn_f64_plan(pl, k->trace ? lstm__rnn_trace_gates(p->cell, &names) : 0))
+            return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", lstm__klabel(k));
+        return 0;
+    }
 
     /* Scratch in floats per slot; conversions only for float16/bfloat16. */
     int conv = pl->dtype != LSTM_DT_FLOAT;
@@ -264,7 +267,9 @@ int lstm__rnn_op_prepare(lstm__kctx *k)
                               "%s: the streamed state has batch %lld, this run has batch %lld "
                               "(reset the state to change the batch size)",
                               lstm__klabel(k), (long long)st->shape[0], (long long)z->B);
-        st->need = 2 * (size_t)(z->B * z->H) * sizeof(float); /* h, then c */
+        st->need = 2 * (size_t)(z->B * z->H) *
+                   lstm__dtype_size(pl.dtype == LSTM_DT_DOUBLE ? LSTM_DT_DOUBLE
+                                                               : LSTM_DT_FLOAT); /* h, c */
         if (!st->valid) {
             st->shape[0] = z->B;
             st->shape[1] = z->H;
@@ -485,6 +490,39 @@ static void dir_part(void *ctx, int part, int parts)
     if (part < 2) c->rc[part] = run_dir(c, part);
 }
 
+/* sequence_lens (or T for every row) into lens, validated; *steps the largest. */
+static int read_lens(lstm__kctx *k, int64_t T, int64_t B, int32_t *lens, int64_t *steps)
+{
+    const lstm__rt *seq = k->n->n_in > RNN_IN_SEQ ? k->in[RNN_IN_SEQ] : NULL;
+    *steps = 0;
+    for (int64_t b = 0; b < B; b++) {
+        int32_t l = seq ? ((const int32_t *)seq->data)[b] : (int32_t)T;
+        if (l < 0 || l > T)
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: sequence_lens[%lld] (tensor '%s') is %d, expected 0..%lld (the "
+                              "sequence length of X)",
+                              lstm__klabel(k), (long long)b, k->n->in_names[RNN_IN_SEQ], (int)l,
+                              (long long)T);
+        lens[b] = l;
+        if (l > *steps) *steps = l;
+    }
+    return LSTM_OK;
+}
+
+/* Hand the trace slot ([gates, T, D, B, H]) to the trace callback, gate by gate. */
+static void emit_trace(lstm__kctx *k, const lstm__rnn_dims *z, const float *trace)
+{
+    if (!k->trace) return;
+    const lstm__rnn_params *p = k->params;
+    const char *const *gate_names;
+    const int n_gates = lstm__rnn_trace_gates(p->cell, &gate_names);
+    const int64_t dims[4] = {z->T, z->D, z->B, z->H};
+    const char *name = lstm__kname(k);
+    for (int g = 0; g < n_gates; g++)
+        k->trace(k->trace_ud, name, k->n->op_type, gate_names[g], dims,
+                 trace + (size_t)g * (size_t)(z->T * z->D * z->B * z->H));
+}
+
 int lstm__rnn_op_run(lstm__kctx *k)
 {
     const lstm__rnn_params *p = k->params;
@@ -499,6 +537,17 @@ int lstm__rnn_op_run(lstm__kctx *k)
                           lstm__klabel(k), k->scratch_size, pl.off[RNN_S_COUNT]);
     run_ctx c = {.k = k, .pl = &pl};
 #define SLOT(i) slot(&c, i, 0)
+    int32_t *lens = (int32_t *)SLOT(RNN_S_LENS);
+    int rc = read_lens(k, T, B, lens, &c.steps);
+    if (rc) return rc;
+    const char *const *gate_names;
+    const int n_gates = lstm__rnn_trace_gates(p->cell, &gate_names);
+    if (k->trace) memset(SLOT(RNN_S_TRACE), 0, (size_t)(n_gates * T * D * B * H) * sizeof(float));
+    if (pl.dtype == LSTM_DT_DOUBLE) {
+        rc = lstm__rnn_f64_run(k, &pl, lens, c.steps, k->trace ? SLOT(RNN_S_TRACE) : NULL);
+        if (!rc) emit_trace(k, z, SLOT(RNN_S_TRACE));
+        return rc;
+    }
     int dt = pl.dtype;
     lstm__rt **in = k->in;
     c.X = as_f32(in[RNN_IN_X], SLOT(RNN_S_X), dt);
@@ -518,28 +567,11 @@ int lstm__rnn_op_run(lstm__kctx *k)
     c.Yh = oYh ? (dt == LSTM_DT_FLOAT ? oYh->data : SLOT(RNN_S_YH)) : NULL;
     c.Yc = oYc ? (dt == LSTM_DT_FLOAT ? oYc->data : SLOT(RNN_S_YC)) : NULL;
 
-    /* sequence_lens: validated before use. */
-    int32_t *lens = (int32_t *)SLOT(RNN_S_LENS);
-    const lstm__rt *seq = k->n->n_in > RNN_IN_SEQ ? in[RNN_IN_SEQ] : NULL;
-    for (int64_t b = 0; b < B; b++) {
-        int32_t l = seq ? ((const int32_t *)seq->data)[b] : (int32_t)T;
-        if (l < 0 || l > T)
-            return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: sequence_lens[%lld] (tensor '%s') is %d, expected 0..%lld (the "
-                              "sequence length of X)",
-                              lstm__klabel(k), (long long)b, k->n->in_names[RNN_IN_SEQ], (int)l,
-                              (long long)T);
-        lens[b] = l;
-        if (l > c.steps) c.steps = l;
-    }
     c.lens = lens;
     /* Padded steps of Y are 0: clear Y only when some sequence is shorter than T. */
     int ragged = 0;
     for (int64_t b = 0; b < B; b++) ragged |= lens[b] < T;
     if (c.Y && ragged) memset(c.Y, 0, (size_t)(T * D * B * H) * sizeof(float));
-    const char *const *gate_names;
-    int n_gates = lstm__rnn_trace_gates(p->cell, &gate_names);
-    if (k->trace) memset(SLOT(RNN_S_TRACE), 0, (size_t)(n_gates * T * D * B * H) * sizeof(float));
 
     atomic_init(&c.stop, 0);
     if (pl.par == RNN_PAR_DIRS) {
@@ -548,20 +580,14 @@ int lstm__rnn_op_run(lstm__kctx *k)
         if (c.rc[1]) return lstm__errf(k->d, LSTM_EABORTED, "%s: aborted", lstm__klabel(k));
     } else {
         for (int64_t d = 0; d < D; d++) {
-            int rc = run_dir(&c, d);
+            rc = run_dir(&c, d);
             if (rc) return rc;
         }
     }
     from_f32(oY, c.Y, dt);
     from_f32(oYh, c.Yh, dt);
     from_f32(oYc, c.Yc, dt);
-    if (k->trace) {
-        const int64_t dims[4] = {T, D, B, H};
-        const char *name = lstm__kname(k);
-        for (int g = 0; g < n_gates; g++)
-            k->trace(k->trace_ud, name, k->n->op_type, gate_names[g], dims,
-                     SLOT(RNN_S_TRACE) + (size_t)g * (size_t)(T * D * B * H));
-    }
+    emit_trace(k, z, SLOT(RNN_S_TRACE));
 #undef SLOT
     return LSTM_OK;
 }

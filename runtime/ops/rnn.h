@@ -143,6 +143,13 @@ static inline const float *lstm__rnn_xw(const lstm__rnn_dir *r, int64_t s, int64
     return r->xw + ((s - r->s0) * r->nb + b) * r->z->G * r->z->H;
 }
 
+/* float64 (rnn_f64.c): the scratch layout of pl's dims in pl->off (-1 when its size overflows),
+** and a run with sequence_lens validated in lens (steps: the largest) and the trace slot or
+** NULL. */
+int lstm__rnn_f64_plan(lstm__rnn_state *pl, int trace_gates);
+int lstm__rnn_f64_run(lstm__kctx *k, const lstm__rnn_state *pl, const int32_t *lens, int64_t steps,
+                      float *trace);
+
 /* Registry hooks (also lstm__rnn_op_pack above). The streamed inputs: initial_h and initial_c. */
 #define LSTM__RNN_STREAM ((1u << RNN_IN_H0) | (1u << RNN_IN_C0))
 int lstm__rnn_op_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,

@@ -3,7 +3,8 @@
 slot with and without alpha/beta, clip, input_forget, peepholes, reverse, bidirectional with
 different activations per direction, ragged sequence_lens (0 and T included), GRU
 linear_before_reset 0/1, optional inputs and outputs absent via "", hidden_size absent,
-layout=1, weights as initializers or inputs, float16 and bfloat16.
+layout=1, weights as initializers or inputs, float16, bfloat16 and float64 (every activation, the
+attributes and layouts again, computed in double: tolerance.txt asks for 1e-9).
 
 Expected outputs come from onnxruntime (npm onnxruntime-node, CPU), each cross-checked against
 the independent float64 NumPy oracle rnn_ref.py. Where onnxruntime cannot be the oracle the case
@@ -13,7 +14,10 @@ says so in reference.txt and the NumPy oracle provides the outputs:
   - hidden_size absent (onnxruntime requires it): onnxruntime runs the same model with it;
   - Affine / ThresholdedRelu / ScaledTanh without alpha/beta: onnxruntime uses 0 where the
     spec's operator defaults are 1.0 (Affine beta 0.0): the oracle gives the expected values;
-  - float16 / bfloat16: no onnxruntime CPU kernel; the oracle on the rounded inputs.
+  - float16 / bfloat16: no onnxruntime CPU kernel; the oracle on the rounded inputs;
+  - float64: onnxruntime 1.30 has no float64 LSTM / GRU / RNN kernel (it loads the model and
+    refuses to run it): the oracle gives the expected values, cross-checked against onnxruntime's
+    float32 kernel on the inputs rounded to float32 (same attributes, float32 tolerance).
 
     cd tests/gen && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-package-lock
     /usr/bin/python3 tests/gen/make_ort_cases.py [OUT_DIR]     (default tests/data/ort)
@@ -91,15 +95,15 @@ def node_for(c, layout, with_hidden):
 
 def elem_type(dtype):
     return {"float32": TensorProto.FLOAT, "float16": TensorProto.FLOAT16,
-            "bfloat16": TensorProto.BFLOAT16}[dtype]
+            "bfloat16": TensorProto.BFLOAT16, "float64": TensorProto.DOUBLE}[dtype]
 
 
 def to_tensor(name, a, dtype):
     """numpy array -> TensorProto of the case's float type (bfloat16 by rounding bits)."""
     if a.dtype == np.int32:
         return numpy_helper.from_array(np.ascontiguousarray(a), name)
-    if dtype == "float32":
-        return numpy_helper.from_array(np.ascontiguousarray(a.astype(np.float32)), name)
+    if dtype in ("float32", "float64"):
+        return numpy_helper.from_array(np.ascontiguousarray(a.astype(dtype)), name)
     if dtype == "float16":
         return numpy_helper.from_array(np.ascontiguousarray(a.astype(np.float16)), name)
     bits = np.ascontiguousarray(a.astype(np.float32)).view(np.uint32)
@@ -149,15 +153,19 @@ def build_model(c, feeds, layout, with_hidden, dtype):
 def oracle(c, v):
     a = {k: round_like(x.astype(np.float64), c.dtype) if k != "sequence_lens" else x for k, x in v.items()}
     attrs = dict(c.attrs)
-    attrs["alpha"] = attrs.pop("activation_alpha", None)
-    attrs["beta"] = attrs.pop("activation_beta", None)
+    # The model holds float attributes: the oracle takes their float32 values.
+    f32 = lambda xs: None if xs is None else [float(np.float32(x)) for x in xs]  # noqa: E731
+    attrs["alpha"] = f32(attrs.pop("activation_alpha", None))
+    attrs["beta"] = f32(attrs.pop("activation_beta", None))
+    if "clip" in attrs:
+        attrs["clip"] = float(np.float32(attrs["clip"]))
     return rnn_ref.run(c.op, a["X"], a["W"], a["R"], B=a.get("B"), seq=a.get("sequence_lens"),
                        h0=a.get("initial_h"), c0=a.get("initial_c"), P=a.get("P"),
                        layout=c.layout, hidden_size=c.H, **attrs)
 
 
 def cases():
-    out = []
+    out, f64 = [], []
     # Every activation in every slot, with and without alpha/beta.
     for op in ("LSTM", "GRU", "RNN"):
         for slot in range(PER[op]):
@@ -211,6 +219,24 @@ def cases():
             Case(lo + "_fp16", op, inputs=st, dtype="float16", seq=[4, 2, 3]),
             Case(lo + "_bf16", op, inputs=st, dtype="bfloat16"),
         ]
+        f64.append(Case(lo + "_f64", op, inputs=st, dtype="float64", seq=[4, 2, 3]))
+        f64.append(Case(lo + "_f64_bidi_acts_clip", op, inputs=st, dtype="float64", B=4,
+                        seq=[3, 0, 4, 1], direction="bidirectional", activations=bidi_acts[op],
+                        clip=0.9))
+        f64.append(Case(lo + "_f64_layout1_rev", op, inputs=st, dtype="float64", layout=1,
+                        direction="reverse", weights_init=True))
+        f64.append(Case(lo + "_f64_long", op, dtype="float64", T=120, B=2, I=8, H=16))
+        # Every activation function in double (the first slot; LSTM's h and GRU's g below).
+        for fn in FUNCS:
+            acts = list(DEFAULT_ACTS[op])
+            acts[0] = fn
+            extra = {}
+            if fn in PARAMS:
+                extra["activation_alpha"], extra["activation_beta"] = PARAMS[fn]
+                if not extra["activation_beta"]:
+                    del extra["activation_beta"]
+            f64.append(Case("%s_f64_act0_%s" % (lo, fn.lower()), op, dtype="float64",
+                            inputs=("X", "W", "R", "B", "initial_h"), activations=acts, **extra))
     lstm_all = ("X", "W", "R", "B", "initial_h", "initial_c", "P")
     out += [
         Case("lstm_peephole", "LSTM", inputs=lstm_all),
@@ -244,12 +270,26 @@ def cases():
         Case("gru_units_lbr1_clip", "GRU", linear_before_reset=1, inputs=("X", "W", "R", "B", "initial_h"),
              T=5, B=10, I=9, H=96, clip=0.9),
     ]
+    f64 += [
+        Case("lstm_f64_peephole_forget_seq", "LSTM", inputs=lstm_all, dtype="float64", B=4,
+             seq=[4, 0, 1, 3], input_forget=1, outputs=("Y", "Y_h", "Y_c")),
+        Case("lstm_f64_peephole_bidi", "LSTM", inputs=lstm_all, dtype="float64",
+             direction="bidirectional", outputs=("Y", "Y_h", "Y_c")),
+        Case("lstm_f64_act2_softplus", "LSTM", dtype="float64", activations=["Sigmoid", "Tanh", "Softplus"]),
+        Case("gru_f64_act1_hardsigmoid", "GRU", dtype="float64", activations=["Sigmoid", "HardSigmoid"],
+             activation_alpha=[0.3], activation_beta=[0.6]),
+        Case("gru_f64_lbr1_seq", "GRU", linear_before_reset=1, dtype="float64",
+             inputs=("X", "W", "R", "B", "initial_h"), B=4, seq=[3, 0, 4, 1]),
+        Case("gru_f64_lbr1_bidi_layout1", "GRU", linear_before_reset=1, dtype="float64", layout=1,
+             direction="bidirectional", inputs=("X", "W", "R", "B", "initial_h")),
+    ]
+    out += f64  # last: the cases before keep their random inputs
     for c in out:
         if c.layout:
             c.why_not_ort = "layout=1: onnxruntime ran the layout=0 model on transposed inputs"
         if c.omit_hidden:
             c.why_not_ort = "hidden_size absent: onnxruntime ran the model with it"
-        if c.dtype != "float32":
+        if c.dtype in ("float16", "bfloat16"):
             c.ort, c.why_not_ort = False, "%s: onnxruntime has no CPU kernel" % c.dtype
         if c.op == "RNN" and c.name == "rnn_leakyrelu_bidi":
             pass  # onnxruntime indexes RNN alpha by direction: the same numbers here
@@ -265,6 +305,8 @@ def main():
     for c in cases():
         D = 2 if c.attrs.get("direction") == "bidirectional" else 1
         v = make_inputs(rng, c.op, c.T, c.B, c.I, c.H, D, set(c.inputs))
+        if c.dtype == "float64":  # values float32 cannot hold
+            v = {k: a.astype(np.float64) * (1 + 1e-3 * rng.standard_normal(a.shape)) for k, a in v.items()}
         if c.seq is not None:
             v["sequence_lens"] = np.array(c.seq, np.int32)
         feeds = dict(v)
@@ -284,7 +326,7 @@ def main():
             fl = []
             for n in ort_model.graph.input:
                 fn = os.path.join(d, n.name + ".bin")
-                v[n.name].tofile(fn)
+                v[n.name].astype(np.int32 if n.name == "sequence_lens" else np.float32).tofile(fn)
                 fl.append({"name": n.name, "dtype": "int32" if n.name == "sequence_lens" else "float32",
                            "dims": list(v[n.name].shape), "file": fn})
             jobs.append({"model": os.path.join(d, "model.onnx"), "feeds": fl, "out_dir": os.path.join(d, "out")})
@@ -313,8 +355,11 @@ def main():
                     print("  %s %s: |onnxruntime - oracle| = %.3g (max |value| %.3g)" % (
                         c.name, n, diff, float(np.max(np.abs(refs[n]), initial=0))))
                 worst = max(worst, diff)
-                expected[n] = np.ascontiguousarray(a)
+                expected[n] = np.ascontiguousarray(a if c.dtype != "float64" else refs[n])
             note = "%s; cross-checked with the NumPy float64 oracle (tests/gen/rnn_ref.py)" % ort_version
+            if c.dtype == "float64":
+                note = ("NumPy float64 oracle (tests/gen/rnn_ref.py), cross-checked against %s in "
+                        "float32 on the inputs rounded to float32 (it has no float64 kernel)" % ort_version)
             if c.why_not_ort:
                 note += "; " + c.why_not_ort
         else:
@@ -322,7 +367,10 @@ def main():
                 expected[n] = refs[n]
             note = "NumPy float64 oracle (tests/gen/rnn_ref.py): " + c.why_not_ort
         in_pairs = [(gi.name, feeds[gi.name]) for gi in model.graph.input]
-        d = write_case(root, c.name, model, [], [], {"reference.txt": note + "\n"})
+        extra = {"reference.txt": note + "\n"}
+        if c.dtype == "float64":  # computed in double: float32 arithmetic would miss by ~1e-7
+            extra["tolerance.txt"] = "rtol 1e-09 atol 1e-12\n"
+        d = write_case(root, c.name, model, [], [], extra)
         ts = os.path.join(d, "test_data_set_0")
         for k, (n, a) in enumerate(in_pairs):
             with open(os.path.join(ts, "input_%d.pb" % k), "wb") as f:

@@ -41,6 +41,9 @@ def resolve_acts(names, alphas, betas):
             a = alphas.pop(0)
         if n in TAKES_BETA and betas:
             b = betas.pop(0)
+        # ONNX attributes (and their defaults) are float32 values.
+        a = None if a is None else float(np.float32(a))
+        b = None if b is None else float(np.float32(b))
         out.append(act(nm, a, b))
     assert not alphas and not betas, "alpha/beta values left over"
     return out
