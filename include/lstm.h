@@ -102,7 +102,8 @@ typedef enum lstm_dtype {
 
 typedef struct lstm_model lstm_model;
 
-/* Resource limits applied while loading. Zero fields take the documented defaults. */
+/* Resource limits applied while loading and running. Zero fields take the documented
+** defaults. */
 typedef struct lstm_limits {
     uint64_t max_file_bytes;   /* default 2 GiB */
     uint32_t max_depth;        /* protobuf message nesting, default 64 */
@@ -111,7 +112,15 @@ typedef struct lstm_limits {
     uint64_t max_weight_bytes; /* all initializers together, default 4 GiB */
     uint32_t max_nodes;        /* default 1,000,000 */
     uint32_t max_name_bytes;   /* any name or string attribute, default 4096 */
-    uint64_t max_run_bytes;    /* memory one session plans (arena, computed shapes), 8 GiB */
+    /* Memory one session holds for planning and running, default 8 GiB, counted as the bytes
+    ** asked for: every plan's arena and planning memory (values computed while planning, the
+    ** planner's tables), for the model's graph and each subgraph; and the buffers that grow
+    ** with run-time shapes (values and scratch of nodes prepared at run time, buffers of
+    ** control-flow operators, sequences, streamed and carried state, the copies of inputs
+    ** that planning read). Not counted: tables sized by the model, the caller's inputs (and
+    ** the item table of a sequence input). A run refused for it frees the buffers of values,
+    ** scratch, control-flow operators and sequences, so a smaller run after it can fit. */
+    uint64_t max_run_bytes;
 } lstm_limits;
 
 /* Options for opening a model (NULL means defaults). Start from lstm_options_init(&opt), or in

@@ -61,7 +61,8 @@ int lstm__carry_keep(lstm_session *s)
         if (t->kind != LSTM__VAL_TENSOR || t->none)
             return lstm__errf(&s->diag, LSTM_EINVAL, "carry: output '%s' is not a tensor",
                               s->m->g->outputs[c->out].name);
-        int rc = lstm__buf_reserve(s->root, &c->buf, t->nbytes);
+        int rc = lstm__buf_reserve(s->root, &c->buf, t->nbytes, NULL, "the carried output",
+                                   s->m->g->outputs[c->out].name);
         if (rc) return rc;
         c->value = *t;
         c->value.known = 0;

@@ -135,10 +135,12 @@ int lstm__out_take(lstm__kctx *k, int idx, int in);
 /* Item i of sequence q becomes a copy of tensor t (counted in the session's seq_copied). */
 int lstm__seq_put(lstm__kctx *k, lstm__seq *q, int i, const lstm__rt *t);
 /* n buffers the plan keeps for this node until the session closes (made on first call; the
-** same n each time). NULL when out of memory (k->d says so). */
+** same n each time), for use within one run: a run refused for max_run_bytes empties them.
+** NULL when out of memory (k->d says so). */
 lstm__buf *lstm__node_bufs(lstm__kctx *k, int n);
-/* Make b hold n bytes, keeping its contents; allocates only when it grows. */
-int lstm__buf_grow(lstm__kctx *k, lstm__buf *b, size_t n);
+/* Make b hold n bytes, keeping its contents; allocates only when it grows. Its bytes count
+** against max_run_bytes: past it, LSTM_ELIMIT naming the node and what b holds. */
+int lstm__buf_grow(lstm__kctx *k, lstm__buf *b, size_t n, const char *what);
 
 /* Element count of dims; returns -1 on overflow or a negative dim. */
 int64_t lstm__dims_count(int rank, const int64_t *dims);

@@ -143,9 +143,52 @@ lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *pa
     return p;
 }
 
+/* ---- memory held (max_run_bytes) ----
+** s->held counts what the session holds for planning and running: every plan's arena and
+** plan_pool, and the buffers that grow at run time (lstm__buf_reserve / lstm__buf_grow, the
+** sequences' tables and tensors, the streamed state), each as the bytes asked for. */
+
+/* Whether one place may go from `had` to `want` bytes within the limit. */
+static int may_hold(const lstm_session *s, uint64_t had, uint64_t want)
+{
+    uint64_t lim = s->m->limits.max_run_bytes, other = s->held - had;
+    return want <= had || (want <= lim && other <= lim - want);
+}
+
+/* LSTM_ELIMIT for `want` bytes (instead of `had`) that the session cannot hold: "<node or
+** graph>: <what> '<name>' needs N bytes and the session holds M more, the limit is L". */
+static int refuse(lstm__plan *p, lstm__kctx *k, const char *what, const char *name, uint64_t had,
+                  uint64_t want)
+{
+    lstm_session *s = p->s;
+    char path[512], more[80] = "";
+    uint64_t other = s->held - had;
+    if (other)
+        snprintf(more, sizeof more, " and the session holds %llu more", (unsigned long long)other);
+    return lstm__errf(&s->diag, LSTM_ELIMIT, "%s%s%s%s%s%s needs %llu bytes%s, the limit is %llu",
+                      k ? lstm__klabel(k) : lstm__graph_path(p->g, path, sizeof path),
+                      k ? ": " : "", what, name ? " '" : "", name ? name : "", name ? "'" : "",
+                      (unsigned long long)want, more,
+                      (unsigned long long)s->m->limits.max_run_bytes);
+}
+
+/* A place held goes from `had` to `now` bytes. */
+static void hold(lstm_session *s, size_t had, size_t now)
+{
+    s->held = s->held - had + now;
+}
+
+/* Plan memory allocated since the last count joins what the session holds. */
+static void count_pool(lstm__plan *p)
+{
+    hold(p->s, p->pool_held, p->plan_pool.used_total);
+    p->pool_held = p->plan_pool.used_total;
+}
+
 static void buf_free(lstm_session *s, lstm__buf *b)
 {
     lstm__free(&s->alloc, b->p);
+    hold(s, b->cap, 0);
     b->p = NULL;
     b->cap = 0;
 }
@@ -154,46 +197,83 @@ static void free_memory(lstm__plan *p)
 {
     lstm_session *s = p->s;
     lstm__free(&s->alloc, p->arena);
+    hold(s, p->arena_size + p->pool_held, 0);
     p->arena = NULL;
     p->arena_size = 0;
+    p->pool_held = 0;
     lstm__pool_free(&p->plan_pool);
     lstm__pool_init(&p->plan_pool, &s->alloc);
+}
+
+/* Plan p's buffers that grow at run time and hold nothing from one run to the next. */
+static void release_run_buffers(lstm__plan *p)
+{
+    lstm_session *s = p->s;
+    for (int v = 0; v < p->n_vals; v++) {
+        buf_free(s, &p->vbuf[v]);
+        lstm__seq *q = p->seqs[v];
+        if (!q) continue;
+        for (int i = 0; i < q->cap; i++) {
+            lstm__free(&s->alloc, q->items[i].data);
+            hold(s, q->item_cap[i], 0);
+        }
+        lstm__free(&s->alloc, q->items);
+        lstm__free(&s->alloc, q->item_cap);
+        hold(s, (size_t)q->cap * (sizeof *q->items + sizeof *q->item_cap), 0);
+        memset(q, 0, sizeof *q);
+    }
+    for (int i = 0; i < p->g->n_nodes; i++) {
+        for (int j = 0; j < p->n_nbufs[i]; j++) buf_free(s, &p->nbufs[i][j]);
+        buf_free(s, &p->late_scratch[i]);
+    }
+}
+
+void lstm__plans_release(lstm_session *s)
+{
+    for (lstm__plan *p = s->plans; p; p = p->next) release_run_buffers(p);
 }
 
 void lstm__plan_free(lstm__plan *p)
 {
     if (!p) return;
     lstm_session *s = p->s;
-    const lstm__graph *g = p->g;
     free_memory(p);
-    for (int v = 0; v < p->n_vals; v++) {
-        buf_free(s, &p->vbuf[v]);
-        lstm__seq *q = p->seqs[v];
-        if (!q) continue;
-        for (int i = 0; i < q->cap; i++) lstm__free(&s->alloc, q->items[i].data);
-        lstm__free(&s->alloc, q->items);
-        lstm__free(&s->alloc, q->item_cap);
-    }
+    release_run_buffers(p);
     for (int i = 0; i < p->n_bind; i++) buf_free(s, &p->dep_copy[i]);
-    for (int i = 0; i < g->n_nodes; i++) {
-        for (int j = 0; j < p->n_nbufs[i]; j++) buf_free(s, &p->nbufs[i][j]);
-        buf_free(s, &p->late_scratch[i]);
-        if (p->carry[i]) lstm__free(&s->alloc, p->carry[i]->buf);
-    }
+    for (int i = 0; i < p->g->n_nodes; i++)
+        if (p->carry[i]) {
+            lstm__free(&s->alloc, p->carry[i]->buf);
+            hold(s, p->carry[i]->cap, 0);
+        }
 }
 
-int lstm__buf_reserve(lstm__plan *p, lstm__buf *b, size_t n)
+static int buf_alloc(lstm_session *s, lstm__buf *b, size_t n)
 {
-    if (n <= b->cap && (b->p || !n)) return LSTM_OK;
-    lstm_session *s = p->s;
-    size_t cap = n + 64;
-    void *q = lstm__malloc(&s->alloc, cap);
+    void *q = lstm__malloc(&s->alloc, n + 64);
     if (!q) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: a buffer of %zu bytes", n);
     lstm__free(&s->alloc, b->p);
     b->p = q;
     b->cap = n;
     s->allocs++;
     return LSTM_OK;
+}
+
+int lstm__buf_reserve(lstm__plan *p, lstm__buf *b, size_t n, lstm__kctx *k, const char *what,
+                      const char *name)
+{
+    if (n <= b->cap && (b->p || !n)) return LSTM_OK;
+    lstm_session *s = p->s;
+    size_t had = b->cap;
+    if (!may_hold(s, had, n)) return refuse(p, k, what, name, had, n);
+    int rc = buf_alloc(s, b, n);
+    if (!rc) hold(s, had, n);
+    return rc;
+}
+
+int lstm__buf_table(lstm_session *s, lstm__buf *b, size_t n)
+{
+    if (n <= b->cap && (b->p || !n)) return LSTM_OK;
+    return buf_alloc(s, b, n);
 }
 
 lstm__buf *lstm__node_bufs(lstm__kctx *k, int n)
@@ -212,15 +292,17 @@ lstm__buf *lstm__node_bufs(lstm__kctx *k, int n)
     return p->nbufs[i];
 }
 
-int lstm__buf_grow(lstm__kctx *k, lstm__buf *b, size_t n)
+int lstm__buf_grow(lstm__kctx *k, lstm__buf *b, size_t n, const char *what)
 {
     if (n <= b->cap && (b->p || !n)) return LSTM_OK;
     lstm_session *s = k->plan->s;
-    size_t cap = b->cap * 2 > n ? b->cap * 2 : n;
+    size_t cap = b->cap * 2 > n && may_hold(s, b->cap, b->cap * 2) ? b->cap * 2 : n;
+    if (!may_hold(s, b->cap, cap)) return refuse(k->plan, k, what, NULL, b->cap, cap);
     void *q = lstm__malloc(&s->alloc, cap + 64);
     if (!q) return lstm__errf(k->d, LSTM_ENOMEM, "out of memory: a buffer of %zu bytes", n);
     if (b->cap) memcpy(q, b->p, b->cap);
     lstm__free(&s->alloc, b->p);
+    hold(s, b->cap, cap);
     b->p = q;
     b->cap = cap;
     s->allocs++;
@@ -347,13 +429,44 @@ static int carry_reserve(lstm__plan *p, lstm__kctx *k)
     lstm__carry *c = k->carry;
     if (!c || c->cap >= c->need) return LSTM_OK;
     /* Grows only when the batch or hidden size grows; session lifetime. */
+    if (!may_hold(p->s, c->cap, c->need))
+        return refuse(p, k, "the streamed state", NULL, c->cap, c->need);
     void *b = lstm__malloc(&p->s->alloc, c->need);
     if (!b) return lstm__errf(k->d, LSTM_ENOMEM, "out of memory for the streamed state");
     lstm__free(&p->s->alloc, c->buf);
+    hold(p->s, c->cap, c->need);
     c->buf = b;
     c->cap = c->need;
     c->valid = 0;
     return LSTM_OK;
+}
+
+/* The arena of `total` bytes passes max_run_bytes (or its size overflowed: SIZE_MAX): the
+** message names its largest block, a node's output or scratch. */
+static int plan_refused(lstm__plan *p, const lstm__block *b, const int *slot, int nb, size_t total)
+{
+    lstm_session *s = p->s;
+    const lstm__graph *g = p->g;
+    char path[512], more[80] = "", sz[32] = "more than SIZE_MAX", big[800] = "";
+    if (s->held)
+        snprintf(more, sizeof more, " and the session holds %llu more",
+                 (unsigned long long)s->held);
+    if (total != SIZE_MAX) snprintf(sz, sizeof sz, "%zu", total);
+    int m = 0;
+    for (int k = 1; k < nb; k++)
+        if (b[k].size > b[m].size) m = k;
+    if (nb) {
+        int v = slot[m], i = v < 0 ? -1 - v : g->values[v].producer;
+        char node[320];
+        snprintf(big, sizeof big, "; the largest block is %s%.200s%s of %s, %zu bytes",
+                 v < 0 ? "the scratch" : "output '", v < 0 ? "" : g->values[v].name,
+                 v < 0 ? "" : "'", lstm__node_label_opset(g, &g->nodes[i], node, sizeof node),
+                 b[m].size);
+    }
+    return lstm__errf(&s->diag, LSTM_ELIMIT,
+                      "%sthe memory plan needs %s bytes%s, the limit is %llu%s",
+                      lstm__graph_path(g, path, sizeof path), sz, more,
+                      (unsigned long long)s->m->limits.max_run_bytes, big);
 }
 
 /* Lay the dynamic values and every dynamic node's scratch out in one arena from their
@@ -370,6 +483,7 @@ static int place(lstm__plan *p)
     int *last = lstm__pool_array(&p->plan_pool, (size_t)g->n_values + 1, sizeof(int));
     int *slot = lstm__pool_array(&p->plan_pool, cap, sizeof(int));
     int *blk = lstm__pool_array(&p->plan_pool, (size_t)g->n_values + 1, sizeof(int));
+    count_pool(p);
     if (!b || !last || !slot || !blk)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
     for (int v = 0; v < g->n_values; v++) {
@@ -411,14 +525,13 @@ static int place(lstm__plan *p)
     int rc = lstm__arena_plan(b, nb, scratch, s->m->abort, s->m->abort_ud, &total);
     lstm__free(&s->alloc, scratch);
     if (rc == LSTM_EABORTED) return lstm__errf(&s->diag, rc, "aborted while planning memory");
-    if (rc || total > s->m->limits.max_run_bytes) /* total is SIZE_MAX on overflow */
-        return lstm__errf(&s->diag, LSTM_ELIMIT,
-                          "the memory plan needs %zu bytes, the limit is %llu", total,
-                          (unsigned long long)s->m->limits.max_run_bytes);
+    if (rc || !may_hold(s, 0, total)) /* total is SIZE_MAX on overflow */
+        return plan_refused(p, b, slot, nb, total);
     p->arena = total ? lstm__malloc(&s->alloc, total + 64) : NULL;
     if (total && !p->arena)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes", total);
     p->arena_size = total;
+    hold(s, 0, total);
     uintptr_t base = ((uintptr_t)p->arena + 63) & ~(uintptr_t)63;
     for (int v = 0; v < g->n_values; v++)
         if (blk[v] >= 0) p->vals[v].data = (void *)(base + b[blk[v]].offset);
@@ -502,10 +615,8 @@ static int plan_node(lstm__plan *p, int i)
     /* Every input known: compute it now, once per plan. */
     uint64_t need = k.scratch_size;
     for (int j = 0; j < n->n_out; j++) need += k.out[j] ? k.out[j]->nbytes : 0;
-    if (p->plan_pool.used_total + need > s->m->limits.max_run_bytes)
-        return lstm__errf(&s->diag, LSTM_ELIMIT,
-                          "%s: planning needs more than the limit of %llu bytes", lstm__klabel(&k),
-                          (unsigned long long)s->m->limits.max_run_bytes);
+    if (!may_hold(s, 0, need))
+        return refuse(p, &k, "planning its outputs and scratch", NULL, 0, need);
     for (int j = 0; j < n->n_out; j++) {
         if (!k.out[j]) continue;
         k.out[j]->data = lstm__pool_alloc(&p->plan_pool, k.out[j]->nbytes);
@@ -515,6 +626,7 @@ static int plan_node(lstm__plan *p, int i)
         p->vclass[n->out[j]] = LSTM__VC_KNOWN;
     }
     k.scratch = lstm__pool_alloc(&p->plan_pool, k.scratch_size);
+    count_pool(p);
     if (!k.scratch)
         return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning %s", lstm__klabel(&k));
     k.planning = 0;
@@ -589,7 +701,10 @@ static int plan(lstm__plan *p)
     for (int i = 0; i < p->n_bind; i++) {
         if (!p->value_deps[i]) continue;
         const lstm__rt *b = &p->bind[i];
-        if ((rc = lstm__buf_reserve(p, &p->dep_copy[i], b->nbytes))) return rc;
+        int v = i < g->n_inputs ? g->input_values[i] : g->outer_values[i - g->n_inputs];
+        rc = lstm__buf_reserve(p, &p->dep_copy[i], b->nbytes, NULL, "the copy planning keeps of",
+                               g->values[v].name);
+        if (rc) return rc;
         if (b->nbytes) memcpy(p->dep_copy[i].p, b->data, b->nbytes);
     }
     p->planned = 1;
@@ -626,19 +741,29 @@ static void bind_outer(lstm__plan *p)
     }
 }
 
+/* The memory of node k's output j, a value of this plan (what and name for messages). */
+static int out_reserve(lstm__plan *p, lstm__kctx *k, int j, size_t n)
+{
+    int v = p->outv[p->kout_off[k->n - p->g->nodes] + j];
+    char what[32];
+    snprintf(what, sizeof what, "output %d", j);
+    int named = v < p->g->n_values && p->g->values[v].name[0];
+    return lstm__buf_reserve(p, &p->vbuf[v], n, k, named ? "output" : what,
+                             named ? p->g->values[v].name : NULL);
+}
+
 static int late_outputs(lstm__plan *p, lstm__kctx *k)
 {
     const lstm__node *n = k->n;
     for (int j = 0; j < n->n_out; j++) {
         lstm__rt *t = k->out[j];
         if (!t || !t->dtype || t->kind != LSTM__VAL_TENSOR) continue;
-        lstm__buf *b = &p->vbuf[p->outv[p->kout_off[k->n - p->g->nodes] + j]];
-        int rc = lstm__buf_reserve(p, b, t->nbytes);
+        int rc = out_reserve(p, k, j, t->nbytes);
         if (rc) return rc;
-        t->data = b->p;
+        t->data = p->vbuf[p->outv[p->kout_off[k->n - p->g->nodes] + j]].p;
     }
     lstm__buf *sb = &p->late_scratch[k->n - p->g->nodes];
-    int rc = lstm__buf_reserve(p, sb, k->scratch_size);
+    int rc = lstm__buf_reserve(p, sb, k->scratch_size, k, "its scratch", NULL);
     if (rc) return rc;
     k->scratch = sb->p;
     return carry_reserve(p, k);
@@ -744,9 +869,8 @@ int lstm__out_alloc(lstm__kctx *k, int idx, int dtype, int rank, const int64_t *
     int rc = lstm__rt_set(k, t, dtype, rank, dims);
     if (rc) return rc;
     lstm__plan *p = k->plan;
-    lstm__buf *b = &p->vbuf[p->outv[p->kout_off[k->n - p->g->nodes] + idx]];
-    if ((rc = lstm__buf_reserve(k->plan, b, t->nbytes))) return rc;
-    t->data = b->p;
+    if ((rc = out_reserve(p, k, idx, t->nbytes))) return rc;
+    t->data = p->vbuf[p->outv[p->kout_off[k->n - p->g->nodes] + idx]].p;
     return LSTM_OK;
 }
 
@@ -779,6 +903,12 @@ lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
     }
     if (n > q->cap) {
         int cap = q->cap * 2 > n ? q->cap * 2 : n < 4 ? 4 : n;
+        const size_t per = sizeof *q->items + sizeof *q->item_cap;
+        if (!may_hold(p->s, (size_t)q->cap * per, (size_t)cap * per)) {
+            char what[64];
+            snprintf(what, sizeof what, "a sequence of %d tensors", n);
+            return refuse(p, k, what, NULL, (size_t)q->cap * per, (size_t)cap * per), NULL;
+        }
         lstm__rt *items = lstm__calloc(&p->s->alloc, (size_t)cap, sizeof *items);
         size_t *ic = lstm__calloc(&p->s->alloc, (size_t)cap, sizeof *ic);
         if (!items || !ic) {
@@ -793,6 +923,7 @@ lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
         }
         lstm__free(&p->s->alloc, q->items);
         lstm__free(&p->s->alloc, q->item_cap);
+        hold(p->s, (size_t)q->cap * per, (size_t)cap * per);
         q->items = items;
         q->item_cap = ic;
         q->cap = cap;
@@ -805,6 +936,14 @@ lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
     return q;
 }
 
+/* A sequence item whose memory could not grow: an empty tensor (its buffer stays). */
+static void seq_item_empty(lstm__rt *t)
+{
+    t->rank = 1;
+    t->dims[0] = 0;
+    t->nelem = t->nbytes = 0;
+}
+
 lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *q, int i, int dtype, int rank,
                          const int64_t *dims)
 {
@@ -814,12 +953,21 @@ lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *q, int i, int dtype, int rank
     t->data = data;
     if (lstm__rt_set(k, t, dtype, rank, dims)) return NULL;
     if (q->item_cap[i] < t->nbytes || !t->data) {
+        if (!may_hold(k->plan->s, q->item_cap[i], t->nbytes)) {
+            char what[48];
+            snprintf(what, sizeof what, "tensor %d of a sequence", i);
+            refuse(k->plan, k, what, NULL, q->item_cap[i], t->nbytes);
+            seq_item_empty(t);
+            return NULL;
+        }
         void *b = lstm__malloc(&k->plan->s->alloc, t->nbytes + 64);
         if (!b) {
             lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a tensor of %zu bytes", t->nbytes);
+            seq_item_empty(t);
             return NULL;
         }
         lstm__free(&k->plan->s->alloc, t->data);
+        hold(k->plan->s, q->item_cap[i], t->nbytes);
         t->data = b;
         q->item_cap[i] = t->nbytes;
         k->plan->s->allocs++;

@@ -66,7 +66,9 @@ struct lstm__plan {
     lstm__rt **kin, **kout; /* argument arrays, sliced per node */
     int *kin_off, *kout_off;
     /* Memory of the plan. */
-    lstm__pool plan_pool; /* known values and the scratch used to compute them */
+    lstm__pool plan_pool; /* known values, the scratch used to compute them, the planner's
+                          ** tables */
+    size_t pool_held;     /* plan_pool's bytes counted in the session's held */
     void *arena;          /* dynamic values and scratch, placed by lifetime (arena.c) */
     size_t arena_size;
     lstm__buf *vbuf;  /* per value: memory of late tensors */
@@ -79,6 +81,11 @@ enum { LSTM__NODE_SKIP = 0, LSTM__NODE_STATIC, LSTM__NODE_LATE };
 lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *parent, int streams);
 /* Free what the plan allocated outside the session pool. */
 void lstm__plan_free(lstm__plan *p);
+
+/* Free every plan's buffers that grow at run time and hold nothing from one run to the next
+** (values and scratch of nodes prepared at run time, operators' buffers, sequences): after a
+** run refused for max_run_bytes, the next run counts from the plans and the carried state. */
+void lstm__plans_release(lstm_session *s);
 
 /* Bind the graph's input i (or, for i >= g->n_inputs, nothing: outer values are bound from
 ** the parent by lstm__plan_exec). The value's data must stay valid during the run. */
@@ -114,7 +121,12 @@ lstm__plan *lstm__subplan(lstm__kctx *k, int j, int streams);
 const lstm__rt *lstm__plan_output(const lstm__plan *p, int i);
 
 /* Make buf hold at least n bytes (contents are not kept); counts as an allocation only when
-** it grows. */
-int lstm__buf_reserve(lstm__plan *p, lstm__buf *b, size_t n);
+** it grows. The bytes count against max_run_bytes: past it, LSTM_ELIMIT with a message naming
+** k's node (or, when k is NULL, p's graph) and what the buffer holds (what, then 'name' when
+** name is not NULL). */
+int lstm__buf_reserve(lstm__plan *p, lstm__buf *b, size_t n, lstm__kctx *k, const char *what,
+                      const char *name);
+/* The same for tables sized by the model, which do not count (lstm_session's own). */
+int lstm__buf_table(lstm_session *s, lstm__buf *b, size_t n);
 
 #endif

@@ -41,7 +41,7 @@ int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void 
     lstm__diag_clear(&s->diag);
     size_t cap = 0;
     for (lstm__plan *p = s->plans; p; p = p->next) cap += (size_t)p->g->n_nodes;
-    if (lstm__buf_reserve(s->root, &s->prof_sorted, (cap + 1) * sizeof(lstm__prof_entry)))
+    if (lstm__buf_table(s, &s->prof_sorted, (cap + 1) * sizeof(lstm__prof_entry)))
         return s->diag.code;
     lstm__prof_entry *e = s->prof_sorted.p;
     int n = 0;

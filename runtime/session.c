@@ -305,7 +305,7 @@ static int check_symbols(lstm_session *s)
     size_t n = 0;
     for (int i = 0; i < g->n_inputs; i++)
         if (s->in_bound[i] && g->inputs[i].type.rank > 0) n += (size_t)g->inputs[i].type.rank;
-    if (lstm__buf_reserve(s->root, &s->sym_scratch, n * sizeof(sym_use))) return s->diag.code;
+    if (lstm__buf_table(s, &s->sym_scratch, n * sizeof(sym_use))) return s->diag.code;
     sym_use *u = s->sym_scratch.p;
     n = 0;
     for (int i = 0; i < g->n_inputs; i++) {
@@ -346,7 +346,10 @@ int lstm_session_run(lstm_session *s)
         if (!(g->values[g->input_values[i]].flags & LSTM__V_INIT))
             return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' is not bound", g->inputs[i].name);
     }
-    if ((rc = lstm__plan_exec(s->root)) || (rc = lstm__carry_keep(s))) return rc;
+    if ((rc = lstm__plan_exec(s->root)) || (rc = lstm__carry_keep(s))) {
+        if (rc == LSTM_ELIMIT) lstm__plans_release(s); /* a smaller run can then still fit */
+        return rc;
+    }
     memset(s->in_fresh, 0, (size_t)g->n_inputs);
     s->prof_runs += s->profiling;
     s->ran = 1;

@@ -53,6 +53,7 @@ struct lstm_session {
     uint64_t prof_runs;
     lstm__buf prof_sorted; /* lstm_session_profile's scratch */
     uint64_t allocs;       /* allocations made by runs (grow-only buffers growing) */
+    uint64_t held;         /* bytes counted against max_run_bytes (plan.c, "memory held") */
     uint64_t seq_copied;   /* tensor bytes copied into sequence items (tests check that a
                            ** growing sequence copies each tensor once) */
 };

@@ -263,6 +263,20 @@ with open(os.path.join(bad, "test_data_set_0", "output_0.pb"), "wb") as f:
     f.write(body)
 rc, out, err = lstm_run("--test", bad)
 check("mismatch detected", rc == 1 and "1 of 16 differ; worst at 3" in out and "0 passed, 1 failed" in out, out)
+# An expected NaN or infinity that the output misses is the worst element, before the larger
+# finite difference at 3 (its tolerance ratio was NaN, so the report named 3).
+for special in ("nan", "inf"):
+    sp = os.path.join(tmp, "case_" + special)
+    shutil.copytree(bad, sp)
+    vs = list(vals)
+    vs[10] = vs[12] = float(special)
+    with open(os.path.join(sp, "test_data_set_0", "output_0.pb"), "wb") as f:
+        f.write(b"".join(b"\x08" + vi(d) for d in dims2) + b"\x10\x01" + b"\x42\x05probs" + b"\x4a"
+                + vi(4 * len(vs)) + struct.pack("<%df" % len(vs), *vs))
+    rc, out, err = lstm_run("--test", sp)
+    check("expected %s missed: the worst" % special,
+          rc == 1 and ("3 of 16 differ; worst at 10: expected %s, got " % special) in out
+          and "no tolerance passes 2 NaN or infinite mismatches" in out, out)
 # A case's tolerance.txt replaces the command line's tolerances.
 with open(os.path.join(bad, "tolerance.txt"), "w") as f:
     f.write("rtol 0 atol 0.6\n")

@@ -631,6 +631,10 @@ static void run_memory_limit(void **state)
     assert_int_equal(lstm_session_run(s), LSTM_ELIMIT);
     assert_non_null(strstr(lstm_session_errmsg(s), "the memory plan needs"));
     assert_non_null(strstr(lstm_session_errmsg(s), "the limit is 4096"));
+    /* The largest block is the RNN's: its 3200-byte output Y or its scratch (h0 is computed
+    ** while planning, outside the arena). */
+    assert_non_null(strstr(lstm_session_errmsg(s), "; the largest block is "));
+    assert_non_null(strstr(lstm_session_errmsg(s), " of node 'rnn' (RNN, opset 14), "));
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(2, 2, 3), x, 48), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     lstm_session_close(s);
@@ -699,6 +703,143 @@ static int node_mode(const lstm_session *s, const char *name)
         if (!strcmp(p->g->nodes[i].name, name)) return p->mode[i];
     fail_msg("no node %s", name);
     return -1;
+}
+
+/* Buffers sized at run time count against max_run_bytes with the plans, for the whole session
+** (robustness.md J): X[1] expanded to shape Abs(S) at the top (Expand "big", late: its shape is
+** computed by the run), to shape Abs(T) in If "if"'s then branch (Expand "inner", late too)
+** and Neg(Z) in its else branch (node "e", planned: Z has the shape T), and stacked M times by
+** Loop "loop" (a scan output of X). A run asking for more is refused naming the node; the
+** session stays usable. */
+static tb_model *late_limit_model(void)
+{
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 1, D1(1), NULL);
+    tb_input(b, "S", I64, 1, D1(2), NULL);
+    tb_input(b, "T", I64, 1, D1(2), NULL);
+    tb_input(b, "Z", F32, 2, D2(-1, -1), NULL);
+    tb_input(b, "cond", 9, 0, NULL, NULL);
+    tb_input(b, "M", I64, 0, NULL, NULL);
+    tb_node(b, "Abs", "abs_s", "S", "sa");
+    tb_node(b, "Expand", "big", "X,sa", "A");
+    tb_node(b, "Abs", "abs_t", "T", "ta");
+    tb_node(b, "Expand", "inner", "X,ta", "inner_out");
+    Onnx__GraphProto *t = take_body(b, 2, 0, NULL, 1, (const char *const[]){"inner_out"});
+    tb_node(b, "Neg", "e", "Z", "e_out");
+    Onnx__GraphProto *e = take_body(b, 1, 0, NULL, 1, (const char *const[]){"e_out"});
+    Onnx__NodeProto *n = tb_node(b, "If", "if", "cond", "B");
+    attach(b, n, "then_branch", t);
+    attach(b, n, "else_branch", e);
+    tb_node(b, "Identity", "keep", "c_in", "c_out");
+    tb_node(b, "Identity", "x", "X", "xs");
+    Onnx__GraphProto *body = take_body(b, 2, 2, (const char *const[]){"i", "c_in"}, 2,
+                                       (const char *const[]){"c_out", "xs"});
+    n = tb_node(b, "Loop", "loop", "M,", "C");
+    attach(b, n, "body", body);
+    tb_output(b, "A", F32, -1, NULL, NULL);
+    tb_output(b, "B", F32, -1, NULL, NULL);
+    tb_output(b, "C", F32, -1, NULL, NULL);
+    return b;
+}
+
+/* One run of late_limit_model: A = 1.5 over S, B = 1.5 over T (Z = -1.5 over T), C = M x [1.5].
+** Returns the status; on success checks every output against that. */
+static int late_limit_run(lstm_session *s, int64_t s0, int64_t s1, int64_t t0, int64_t t1, int cond,
+                          int64_t M)
+{
+    static const float x = 1.5f;
+    const int64_t S[2] = {s0, -s1}, T[2] = {t0, t1}; /* Abs(S) is {s0, s1} */
+    const unsigned char c = (unsigned char)cond;
+    static float z[1000 * 100];
+    for (int64_t i = 0; i < t0 * t1; i++) z[i] = -x;
+    assert_int_equal(lstm_session_set_input(s, "X", F32, 1, D1(1), &x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "S", I64, 1, D1(2), S, sizeof S), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "T", I64, 1, D1(2), T, sizeof T), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "Z", F32, 2, D2(t0, t1), z, (size_t)(t0 * t1) * 4),
+                     LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "cond", 9, 0, NULL, &c, 1), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "M", I64, 0, NULL, &M, sizeof M), LSTM_OK);
+    int rc = lstm_session_run(s);
+    if (rc) return rc;
+    const int64_t want[3][2] = {{s0, s1}, {t0, t1}, {M, 1}};
+    const char *names[3] = {"A", "B", "C"};
+    for (int o = 0; o < 3; o++) {
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, names[o], &v), LSTM_OK);
+        assert_int_equal(v.rank, 2);
+        assert_int_equal(v.dims[0], want[o][0]);
+        assert_int_equal(v.dims[1], want[o][1]);
+        assert_int_equal(v.nbytes, (size_t)(want[o][0] * want[o][1]) * 4);
+        for (size_t i = 0; i < v.nbytes / 4; i++) assert_true(((const float *)v.data)[i] == x);
+    }
+    return rc;
+}
+
+static void expect_late_limit(lstm_session *s, const char *who, const char *what)
+{
+    const char *msg = lstm_session_errmsg(s);
+    if (!strstr(msg, who) || !strstr(msg, what) || !strstr(msg, "the limit is 65536"))
+        fail_msg("expected '%s' and '%s' in: %s", who, what, msg);
+}
+
+static void run_memory_limit_late(void **state)
+{
+    (void)state;
+    tb_model *b = late_limit_model();
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.size = sizeof(lstm_options), .limits.max_run_bytes = 65536};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    assert_int_equal(late_limit_run(s, 2, 3, 4, 5, 1, 3), LSTM_OK);
+    assert_int_equal(node_mode(s, "big"), LSTM__NODE_LATE);
+    /* 1000 x 100 floats at the top. */
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(late_limit_run(s, 1000, 100, 4, 5, 1, 3), LSTM_ELIMIT);
+        expect_late_limit(s, "node 'big' (Expand, opset 14): output 'A' needs 400000 bytes", "");
+        assert_int_equal(late_limit_run(s, 2, 3, 4, 5, 1, 3), LSTM_OK);
+    }
+    /* The same inside the If's branches, their path named: late in then_branch, planned in
+    ** else_branch (the memory plan names its largest block). */
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(late_limit_run(s, 2, 3, 1000, 100, 1, 3), LSTM_ELIMIT);
+        expect_late_limit(s,
+                          "node 'if' then_branch: node 'inner' (Expand, opset 14): output "
+                          "'inner_out' needs 400000 bytes",
+                          "");
+        assert_int_equal(late_limit_run(s, 2, 3, 4, 5, 1, 3), LSTM_OK);
+        assert_int_equal(late_limit_run(s, 2, 3, 1000, 100, 0, 3), LSTM_ELIMIT);
+        expect_late_limit(s, "node 'if' else_branch: the memory plan needs 400000 bytes",
+                          "; the largest block is output 'e_out' of node 'e' (Neg, opset 14), "
+                          "400000 bytes");
+        assert_int_equal(late_limit_run(s, 2, 3, 4, 5, 0, 3), LSTM_OK);
+    }
+    /* The Loop's scan output grows with its trip count. */
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(late_limit_run(s, 2, 3, 4, 5, 1, 100000), LSTM_ELIMIT);
+        expect_late_limit(s, "node 'loop' (Loop, opset 14): the buffer of its scan outputs needs ",
+                          "");
+        int rc = late_limit_run(s, 2, 3, 4, 5, 1, 1000);
+        if (rc) print_error("%s\n", lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+    }
+    /* The limit is the session's: the branch's 20,000-byte output and the If's copy of it stay
+    ** held (buffers only grow), so 32,000 bytes more at the top pass it, though each alone
+    ** fits. The refusal released the buffers of the run, so the same run then fits. */
+    assert_int_equal(late_limit_run(s, 2, 3, 50, 100, 1, 3), LSTM_OK);
+    assert_int_equal(late_limit_run(s, 80, 100, 4, 5, 0, 3), LSTM_ELIMIT);
+    expect_late_limit(s, "node 'big' (Expand, opset 14): output 'A' needs 32000 bytes",
+                      "and the session holds ");
+    assert_int_equal(late_limit_run(s, 80, 100, 4, 5, 0, 3), LSTM_OK);
+    /* With 32,000 bytes held at the top, the branch's output fits, the If's copy does not. */
+    assert_int_equal(late_limit_run(s, 80, 100, 50, 100, 1, 3), LSTM_ELIMIT);
+    expect_late_limit(s, "node 'if' (If, opset 14): output 'B' needs 20000 bytes",
+                      "and the session holds ");
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
 }
 
 /* An If whose condition is computed while planning chooses its branch then (If "by_rows":
@@ -1149,6 +1290,7 @@ int main(void)
         cmocka_unit_test(streaming),
         cmocka_unit_test(run_allocation_failures),
         cmocka_unit_test(run_memory_limit),
+        cmocka_unit_test(run_memory_limit_late),
         cmocka_unit_test(abort_and_log),
         cmocka_unit_test(profiling),
         cmocka_unit_test(profile_product_path),

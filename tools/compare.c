@@ -1,8 +1,9 @@
 /* compare.c — output comparison for `lstm-run --test`:
 ** floating-point elements pass when |got - expected| <= atol + rtol * |expected| (NaN matches
 ** NaN, equal infinities match); integer and bool elements must be equal. The report names the
-** worst element (flat index, expected, got, diff), how many differ, and the smallest tolerances
-** that would pass (Polygraphy style). */
+** worst element (flat index, expected, got, diff: the first NaN or infinity that differs, else
+** the largest diff against its tolerance), how many differ, and the smallest tolerances that
+** would pass (Polygraphy style). */
 #include "run.h"
 
 #include <math.h>
@@ -103,7 +104,7 @@ int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_t
         return 0;
     }
     size_t es = lstm_dtype_size(want->dtype), n = es ? want->nbytes / es : 0;
-    size_t bad = 0, worst = 0;
+    size_t bad = 0, worst = 0, nonfinite = 0;
     double worst_ratio = -1, max_abs = 0, max_rel = 0;
     int exact = !is_float_type(want->dtype);
     for (size_t i = 0; i < n; i++) {
@@ -116,19 +117,19 @@ int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_t
             diff = ok ? 0 : fabs(g - e) > 0 ? fabs(g - e) : 1; /* 1: equal as doubles only */
             if (diff > max_abs) max_abs = diff;
             if (e != 0 && diff / fabs(e) > max_rel) max_rel = diff / fabs(e);
-        } else if (isnan(e) || isnan(g)) {
-            ok = isnan(e) && isnan(g);
+        } else if (isnan(e) || isnan(g) || isinf(e) || isinf(g)) {
+            ok = isnan(e) ? isnan(g) : e == g;
             diff = ok ? 0 : INFINITY;
-        } else if (isinf(e) || isinf(g)) {
-            ok = e == g;
-            diff = ok ? 0 : INFINITY;
+            nonfinite += !ok;
         } else {
             diff = fabs(g - e);
             ok = diff <= o->atol + o->rtol * fabs(e);
             if (diff > max_abs) max_abs = diff;
             if (e != 0 && diff / fabs(e) > max_rel) max_rel = diff / fabs(e);
         }
-        double ratio = exact ? diff : diff / (o->atol + o->rtol * fabs(e) + 1e-300);
+        /* No tolerance passes a NaN or infinity that differs (its ratio would be NaN for an
+        ** expected NaN or infinity): the first such element stays the worst. */
+        double ratio = exact || isinf(diff) ? diff : diff / (o->atol + o->rtol * fabs(e) + 1e-300);
         if (!ok) bad++;
         if (ratio > worst_ratio) {
             worst_ratio = ratio;
@@ -147,7 +148,10 @@ int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_t
         double g = elem_as_double(got->dtype, got->data, worst);
         fprintf(f, "; worst at %zu: expected %.9g, got %.9g, diff %.3g", worst, e, g,
                 isnan(e) || isnan(g) ? (double)NAN : fabs(g - e));
-        fprintf(f, "; needs atol %.3g or rtol %.3g", max_abs, max_rel);
+        if (nonfinite)
+            fprintf(f, "; no tolerance passes %zu NaN or infinite mismatches", nonfinite);
+        else
+            fprintf(f, "; needs atol %.3g or rtol %.3g", max_abs, max_rel);
     }
     fprintf(f, " -> %s\n", bad ? "FAIL" : "ok");
     return bad == 0;

@@ -294,7 +294,8 @@ static int carry_back(lstm__kctx *k, lstm__plan *sub, lstm__buf *stash, lstm__rt
             *x->seq = tmp;
             aside[s].seq = h;
         } else if (!x->none) {
-            if ((rc = lstm__buf_grow(k, &stash[s], x->nbytes))) return rc;
+            if ((rc = lstm__buf_grow(k, &stash[s], x->nbytes, "a carried value set aside")))
+                return rc;
             if (x->nbytes) memcpy(stash[s].p, x->data, x->nbytes);
             aside[s].data = stash[s].p;
         }
@@ -338,7 +339,9 @@ int lstm__loop_run(lstm__kctx *k)
     ** each carried tensor. */
     lstm__buf *acc = lstm__node_bufs(k, K + 1 + N);
     if (!sub || !acc) return k->d->code;
-    if ((rc = lstm__buf_grow(k, &acc[K], (size_t)(K + 1 + N) * sizeof(lstm__rt)))) return rc;
+    if ((rc = lstm__buf_grow(k, &acc[K], (size_t)(K + 1 + N) * sizeof(lstm__rt),
+                             "the buffer of its tables")))
+        return rc;
     lstm__rt *shape = acc[K].p, *aside = shape + K + 1;
     const lstm__graph *body = sub->g;
     for (int j = 0; j < N; j++) /* an initial sequence that dies here is moved in */
@@ -369,7 +372,9 @@ int lstm__loop_run(lstm__kctx *k)
                 shape[s] = *t;
             else if (!same_shape(&shape[s], t))
                 return scan_output_error(k, s, &shape[s], t, it);
-            if ((rc = lstm__buf_grow(k, &acc[s], (size_t)(it + 1) * t->nbytes))) return rc;
+            if ((rc = lstm__buf_grow(k, &acc[s], (size_t)(it + 1) * t->nbytes,
+                                     "the buffer of its scan outputs")))
+                return rc;
             if (t->nbytes) memcpy((char *)acc[s].p + (size_t)it * t->nbytes, t->data, t->nbytes);
         }
         /* After the scan outputs, which may read a carried input. */
@@ -485,7 +490,7 @@ static int slice(lstm__kctx *k, const lstm__rt *x, int a, int64_t t, lstm__buf *
         out->data = (void *)src;
         return LSTM_OK;
     }
-    int rc = lstm__buf_grow(k, buf, out->nbytes);
+    int rc = lstm__buf_grow(k, buf, out->nbytes, "a slice of a scan input");
     if (rc) return rc;
     for (size_t o = 0; o < outer; o++)
         memcpy((char *)buf->p + o * inner, src + o * len * inner, inner);
@@ -592,7 +597,7 @@ static int scan_steps(lstm__kctx *k, lstm__plan *sub, lstm__buf *bufs, scan_io *
             for (int q = 0; q < N; q++)
                 if (q != j && v->data == io->st[q].data) {
                     lstm__buf *b = &bufs[M + 1 + q];
-                    if ((rc = lstm__buf_grow(k, b, v->nbytes))) return rc;
+                    if ((rc = lstm__buf_grow(k, b, v->nbytes, "a state set aside"))) return rc;
                     if (v->nbytes && b->p != v->data) memcpy(b->p, v->data, v->nbytes);
                     stashed[j] = b->p;
                 }
@@ -617,7 +622,7 @@ int lstm__scan_run(lstm__kctx *k)
     /* Per-run tables in buffer M: xs[M], st[N], ys[K], stash[N], then ax[M], oax[K]. */
     size_t tab = (size_t)(M + N + K) * sizeof(lstm__rt) + (size_t)N * sizeof(void *) +
                  (size_t)(M + K + 2) * sizeof(int);
-    int rc = lstm__buf_grow(k, &bufs[M], tab);
+    int rc = lstm__buf_grow(k, &bufs[M], tab, "the buffer of its tables");
     if (rc) return rc;
     lstm__rt *xs = bufs[M].p, *st = xs + M, *ys = st + N;
     const void **stash = (const void **)(ys + K);
