@@ -17,6 +17,7 @@
 ** usage: bench_kernels [--rounds N] [--quick] [--json FILE]
 */
 #define _GNU_SOURCE
+#include "core.h"
 #include "simd/simd.h"
 
 #include <cblas.h>
@@ -138,7 +139,14 @@ static int operands(int isa, int M, int N, int K, float **A, float **W, float **
 {
     *A = malloc(sizeof(float) * (size_t)M * K);
     *W = malloc(sizeof(float) * (size_t)N * K);
-    *Bp = malloc(sizeof(float) * lstm__pack_floats_isa(isa, K, N));
+    /* Placed as the library places packed weights (core.h: LSTM__HUGE). */
+    const size_t bbytes = sizeof(float) * lstm__pack_floats_isa(isa, K, N);
+    if (bbytes >= LSTM__HUGE) {
+        *Bp = aligned_alloc(LSTM__HUGE, (bbytes + LSTM__HUGE - 1) & ~(LSTM__HUGE - 1));
+        if (*Bp) lstm__advise_huge(*Bp, bbytes);
+    } else {
+        *Bp = malloc(bbytes);
+    }
     *C = malloc(sizeof(float) * (size_t)M * N);
     if (!*A || !*W || !*Bp || !*C) {
         free(*A), free(*W), free(*Bp), free(*C);

@@ -1,9 +1,14 @@
 /* core.c — error slots, allocator hooks and the pool. */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "core.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 int lstm__errf(lstm__diag *d, int code, const char *fmt, ...)
 {
@@ -85,16 +90,29 @@ void lstm__pool_init(lstm__pool *p, const lstm__alloc *a)
     p->used_total = 0;
 }
 
+void lstm__advise_huge(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    uintptr_t lo = ((uintptr_t)p + LSTM__HUGE - 1) & ~(uintptr_t)(LSTM__HUGE - 1),
+              hi = ((uintptr_t)p + n) & ~(uintptr_t)(LSTM__HUGE - 1);
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p, (void)n;
+#endif
+}
+
 static lstm__pool_chunk *chunk_new(lstm__pool *p, size_t need)
 {
     size_t cap = need > POOL_CHUNK ? need : POOL_CHUNK;
-    size_t bytes = sizeof(lstm__pool_chunk) + POOL_ALIGN + cap;
+    const size_t align = cap >= LSTM__HUGE ? LSTM__HUGE : POOL_ALIGN;
+    size_t bytes = sizeof(lstm__pool_chunk) + align + cap;
     if (bytes < cap) return NULL;
     lstm__pool_chunk *c = lstm__malloc(p->a, bytes);
     if (!c) return NULL;
     uintptr_t start = (uintptr_t)(c + 1);
-    start = (start + POOL_ALIGN - 1) & ~(uintptr_t)(POOL_ALIGN - 1);
+    start = (start + align - 1) & ~(uintptr_t)(align - 1);
     c->base = (unsigned char *)start;
+    if (align == LSTM__HUGE) lstm__advise_huge(c->base, cap);
     c->cap = cap;
     c->used = 0;
     return c;

@@ -54,6 +54,11 @@ static void pool_alignment_and_failure(void **state)
     void *big = lstm__pool_alloc(&p, 1 << 20);
     assert_non_null(big);
     assert_non_null(lstm__pool_alloc(&p, 16)); /* the head chunk still has room */
+    /* Weights of LSTM__HUGE bytes and more start on an LSTM__HUGE boundary, zeroed. */
+    unsigned char *huge = lstm__pool_alloc(&p, LSTM__HUGE + 100);
+    assert_non_null(huge);
+    assert_int_equal((uintptr_t)huge % LSTM__HUGE, 0);
+    for (size_t k = 0; k < LSTM__HUGE + 100; k += 4093) assert_int_equal(huge[k], 0);
     assert_null(lstm__pool_array(&p, SIZE_MAX / 2, 4));
     char *s = lstm__pool_strndup(&p, "hello", 3);
     assert_string_equal(s, "hel");
