@@ -78,8 +78,9 @@ int lstm__matmul_int_prepare(lstm__kctx *k)
                           lstm__klabel(k));
     /* Zero points per row and column, A and B less them (int16), B packed (simd.h). */
     const size_t M = (size_t)sh->M, N = (size_t)sh->N, K = (size_t)sh->K;
-    k->scratch_size = (M + N) * sizeof(int32_t) + (M * K + K * N) * sizeof(int16_t) + 64 +
-                      lstm__pack_i16_count((int)K, (int)N) * sizeof(int16_t);
+    const size_t kn = k->packed ? 0 : K * N; /* B packed at load: none of it here */
+    k->scratch_size = (M + N) * sizeof(int32_t) + (M * K + kn) * sizeof(int16_t) + 64 +
+                      (kn ? lstm__pack_i16_count((int)K, (int)N) * sizeof(int16_t) : 0);
     return lstm__rt_set(k, k->out[0], LSTM_DT_INT32, sh->out_rank, sh->out);
 }
 
@@ -114,8 +115,13 @@ int lstm__matmul_int_run(lstm__kctx *k)
         zp_fill(bz, st->bzp, bo / (m->K * m->N) * m->N, bzv, m->N);
         uint32_t *y = (uint32_t *)Y->data + bt * m->M * m->N;
         lstm__qlin_less_zp(A, (size_t)ao, (size_t)m->M, (size_t)m->K, azv, 1, a16);
-        lstm__qlin_less_zp(B, (size_t)bo, (size_t)m->K, (size_t)m->N, bzv, 0, b16);
-        lstm__qlin_mm_i16(a16, b16, y, m->M, m->K, m->N, bpack);
+        if (k->packed) { /* B and its zero point constants, packed at load */
+            lstm__mm_i16(lstm__isa(), (int)m->M, (int)m->N, (int)m->K, a16, (int)m->K,
+                         ((const lstm__qpack *)k->packed)->data, y, (int)m->N);
+        } else {
+            lstm__qlin_less_zp(B, (size_t)bo, (size_t)m->K, (size_t)m->N, bzv, 0, b16);
+            lstm__qlin_mm_i16(a16, b16, y, m->M, m->K, m->N, bpack);
+        }
         for (int d = m->brank - 1; d >= 0; d--) {
             if (++idx[d] < m->bdims[d]) break;
             idx[d] = 0;

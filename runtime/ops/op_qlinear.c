@@ -161,9 +161,10 @@ int lstm__qlinear_matmul_prepare(lstm__kctx *k)
     size_t M = (size_t)sh->M, N = (size_t)sh->N, K = (size_t)sh->K;
     /* a and b less their zero points (int16), the sums, zero points and scales per row / col,
     ** then b packed (simd.h). */
-    k->scratch_size = (M * K + K * N) * sizeof(int16_t) + 64 + M * N * sizeof(uint32_t) +
+    const size_t kn = k->packed ? 0 : K * N; /* b packed at load: none of it here */
+    k->scratch_size = (M * K + kn) * sizeof(int16_t) + 64 + M * N * sizeof(uint32_t) +
                       (M + N) * (sizeof(int32_t) + sizeof(float)) + N * sizeof(float) + 64 +
-                      lstm__pack_i16_count((int)K, (int)N) * sizeof(int16_t);
+                      (kn ? lstm__pack_i16_count((int)K, (int)N) * sizeof(int16_t) : 0);
     return LSTM_OK;
 }
 
@@ -185,6 +186,60 @@ void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols,
             size_t i = r * cols + c;
             out[i] = (int16_t)((sgn ? (int32_t)s8[i] : (int32_t)u8[i]) - zp[per_row ? r : c]);
         }
+}
+
+static int pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag *err)
+{
+    const lstm__value *bv = lstm__node_input(g, n, bi), *zv = lstm__node_input(g, n, zi);
+    if (!bv || !bv->init || (bv->flags & LSTM__V_INPUT)) return LSTM_OK;
+    const lstm__tensor *B = bv->init, *Z = NULL;
+    if (!is_8bit(B->dtype) || B->rank != 2 || B->dims[0] < 1 || B->dims[1] < 1 ||
+        B->dims[0] > INT_MAX / 2 || B->dims[1] > INT_MAX / 2)
+        return LSTM_OK;
+    const int K = (int)B->dims[0], N = (int)B->dims[1];
+    if (zv) {
+        if (!zv->init || (zv->flags & LSTM__V_INPUT)) return LSTM_OK;
+        Z = zv->init;
+        int one = Z->nelem == 1 && Z->rank <= 1, cols = Z->rank == 1 && Z->dims[0] == N;
+        if (Z->dtype != B->dtype || !(one || cols)) return LSTM_OK; /* prepare reports it */
+    }
+    size_t n16 = 0;
+    lstm__qpack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
+    int16_t *dst = lstm__pool_array(g->mem, lstm__pack_i16_count(K, N), sizeof(int16_t));
+    int16_t *tmp = pk && dst && lstm__mul_size((size_t)K * (size_t)N, sizeof(int16_t), &n16)
+                       ? lstm__malloc(g->mem->a, n16)
+                       : NULL;
+    int32_t *zp = tmp ? lstm__malloc(g->mem->a, (size_t)N * sizeof(int32_t)) : NULL;
+    if (!zp) {
+        lstm__free(g->mem->a, tmp);
+        return lstm__errf(err, LSTM_ENOMEM, "out of memory packing %s weights", n->op_type);
+    }
+    for (int j = 0; j < N; j++) {
+        size_t at = Z && Z->nelem > 1 ? (size_t)j : 0;
+        zp[j] = !Z                         ? 0
+                : Z->dtype == LSTM_DT_INT8 ? ((const int8_t *)Z->data)[at]
+                                           : ((const uint8_t *)Z->data)[at];
+    }
+    lstm__rt b = {.dtype = B->dtype, .data = B->data};
+    lstm__qlin_less_zp(&b, 0, (size_t)K, (size_t)N, zp, 0, tmp);
+    lstm__pack_i16(dst, tmp, K, N);
+    lstm__free(g->mem->a, tmp);
+    lstm__free(g->mem->a, zp);
+    pk->K = K;
+    pk->N = N;
+    pk->data = dst;
+    n->packed = pk;
+    return LSTM_OK;
+}
+
+int lstm__matmul_int_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d)
+{
+    return pack_b(g, n, 1, 3, d);
+}
+
+int lstm__qlinear_matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d)
+{
+    return pack_b(g, n, 3, 5, d);
 }
 
 void lstm__qlin_requant(const uint32_t *acc, size_t n, const float *mult, int per_elem,
@@ -218,9 +273,10 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
     lstm__rt *Y = k->out[0];
     if (!Y->nelem) return LSTM_OK;
     size_t M = (size_t)m->M, N = (size_t)m->N, K = (size_t)m->K;
+    const size_t kn = k->packed ? 0 : K * N;
     int16_t *a16 = k->scratch, *b16 = a16 + M * K;
     uint32_t *acc =
-        (uint32_t *)((char *)k->scratch + ((M * K + K * N) * sizeof(int16_t) + 63) / 64 * 64);
+        (uint32_t *)((char *)k->scratch + ((M * K + kn) * sizeof(int16_t) + 63) / 64 * 64);
     int32_t *azv = (int32_t *)(acc + M * N), *bzv = azv + M;
     float *asv = (float *)(bzv + N), *bsv = asv + M, *mult = bsv + N;
     int16_t *bpack = (int16_t *)(((uintptr_t)(mult + N) + 63) & ~(uintptr_t)63);
@@ -246,8 +302,13 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
             bsv[j] = scale_at(bs, p);
         }
         lstm__qlin_less_zp(A, (size_t)ao, M, K, azv, 1, a16);
-        lstm__qlin_less_zp(B, (size_t)bo, K, N, bzv, 0, b16);
-        lstm__qlin_mm_i16(a16, b16, acc, m->M, m->K, m->N, bpack);
+        if (k->packed) { /* b and its zero point constants, packed at load */
+            lstm__mm_i16(lstm__isa(), (int)M, (int)N, (int)K, a16, (int)K,
+                         ((const lstm__qpack *)k->packed)->data, acc, (int)N);
+        } else {
+            lstm__qlin_less_zp(B, (size_t)bo, K, N, bzv, 0, b16);
+            lstm__qlin_mm_i16(a16, b16, acc, m->M, m->K, m->N, bpack);
+        }
         char *y = (char *)Y->data + (size_t)bt * M * N;
         for (size_t i = 0; i < M; i++) {
             for (size_t j = 0; j < N; j++) mult[j] = asv[i] * bsv[j] / ys;

@@ -28,12 +28,23 @@ void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols,
 void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
                        int64_t N, int16_t *bpack);
 
+/* A constant 2-D int8 / uint8 B less its constant zero point (absent, one value or one per
+** column), packed at load for lstm__mm_i16 (n->packed). */
+typedef struct lstm__qpack {
+    int K, N;
+    const int16_t *data;
+} lstm__qpack;
+/* Pack hooks: MatMulInteger's B (input 1, zero point 3), QLinearMatMul's b (3, zero point 5).
+** Nodes whose B or zero point is not such a constant are left to the run. LSTM_ENOMEM only. */
+int lstm__matmul_int_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
+int lstm__qlinear_matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
+
 /* ConvInteger (10) and QLinearConv (10): the window geometry (conv.h), channels and the scratch
 ** slices. */
 typedef struct lstm__convq_state {
     lstm__win w;
-    int64_t N, C, M, G, Cg, Mg, K; /* K: Cg x kernel elements, the GEMM's inner size */
-    size_t w_off, col_off, pack_off, acc_off, mult_off; /* bytes into scratch */
+    int64_t N, C, M, G, Cg, Mg, K;            /* K: Cg x kernel elements, the GEMM's inner size */
+    size_t w_off, col_off, acc_off, mult_off; /* bytes into scratch (col: packed, simd.h) */
 } lstm__convq_state;
 
 /* y[i] = saturate(round_half_even(float(acc[i]) * mult[per_elem ? i : 0]) + zp) into int8 or
