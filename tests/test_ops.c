@@ -1907,6 +1907,27 @@ static void reduce_norm_refusals(void **state)
     rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 2, {2, 3}, b6, 6}}, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED, "(ReduceMin, opset 18): type bool is allowed from opset 20");
     tb_free(m);
+    /* the older reductions alike: int8 for ReduceMax from 12, bool from 20, never for Sum */
+    m = one_at(11, "ReduceMax", "A", 1, (int[]){LSTM_DT_INT8});
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (ReduceMax, opset 11): type int8 is allowed from opset 12");
+    tb_free(m);
+    m = one_at(18, "ReduceMax", "A", 1, (int[]){LSTM_DT_BOOL});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BOOL, 2, {2, 3}, b6, 6}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "(ReduceMax, opset 18): type bool is allowed from opset 20");
+    tb_free(m);
+    m = one_at(13, "ReduceSum", "A", 1, (int[]){LSTM_DT_INT8});
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (ReduceSum, opset 13): unsupported type int8 (expected float32, float64, "
+           "float16, bfloat16, int32, int64, uint32 or uint64)");
+    tb_free(m);
+    m = one_at(12, "ReduceMean", "A", 1, (int[]){LSTM_DT_BFLOAT16});
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BFLOAT16, 2, {2, 3}, x6, 12}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "(ReduceMean, opset 12): type bfloat16 is allowed from opset 13");
+    tb_free(m);
     m = one_at(18, "ReduceL1", "A", 1, (int[]){LSTM_DT_INT8});
     rc = run1(m, &c23, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED,

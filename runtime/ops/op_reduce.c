@@ -1,8 +1,9 @@
 /*
 ** op_reduce.c — ReduceSum (1: axes attribute; 13: axes input), ReduceMean, ReduceMax and
 ** ReduceProd (1: attribute; 18: input), with keepdims and noop_with_empty_axes (13 / 18). No
-** axes reduces every axis unless noop_with_empty_axes is 1. Accumulates in double (64-bit integers
-*for
+** axes reduces every axis unless noop_with_empty_axes is 1. Types per the model's opset: float32,
+** float64, float16, int32, int64, uint32, uint64; bfloat16 from 13; int8 / uint8 for ReduceMax
+** from 12; bool for ReduceMax from 20 (False < True). Accumulates in double (64-bit integers for
 ** integer types) and rounds each output once.
 */
 #include "ops/op_util.h"
@@ -63,14 +64,46 @@ int lstm__reduce_plan(lstm__kctx *k, int *red, int64_t *dims, int *rank)
     return LSTM_OK;
 }
 
+/* The first opset whose schema allows dtype for op; 0: never. */
+static int first_opset(int op, int dtype)
+{
+    switch (dtype) {
+    case LSTM_DT_FLOAT:
+    case LSTM_DT_DOUBLE:
+    case LSTM_DT_FLOAT16:
+    case LSTM_DT_INT32:
+    case LSTM_DT_INT64:
+    case LSTM_DT_UINT32:
+    case LSTM_DT_UINT64:
+        return 1;
+    case LSTM_DT_BFLOAT16:
+        return 13;
+    case LSTM_DT_INT8:
+    case LSTM_DT_UINT8:
+        return op == R_MAX ? 12 : 0;
+    case LSTM_DT_BOOL:
+        return op == R_MAX ? 20 : 0;
+    default:
+        return 0;
+    }
+}
+
 static int prepare(lstm__kctx *k)
 {
+    const lstm__reduce_params *p = k->params;
     const lstm__rt *x = k->in[0];
-    int red[LSTM__MAX_RANK], rank;
+    int red[LSTM__MAX_RANK], rank, from = first_opset(p->op, x->dtype);
     int64_t dims[LSTM__MAX_RANK];
-    if (!lstm__is_float(x->dtype) && !lstm__is_int(x->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
-                          lstm__dtype_name(x->dtype));
+    if (!from)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s (expected %s)",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype),
+                          p->op == R_MAX ? "float32, float64, float16, bfloat16, int8, uint8, "
+                                           "int32, int64, uint32, uint64 or bool"
+                                         : "float32, float64, float16, bfloat16, int32, int64, "
+                                           "uint32 or uint64");
+    if (k->n->opset < from)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: type %s is allowed from opset %d",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype), from);
     if (lstm__reduce_plan(k, red, dims, &rank)) return k->d->code;
     return lstm__rt_set(k, k->out[0], x->dtype, rank, dims);
 }

@@ -965,7 +965,7 @@ def reduce_ref(kind, axes, keepdims, noop=False):
             return x.sum(axis=ax, keepdims=kd) if x.dtype.kind == "f" else x.sum(axis=ax, keepdims=kd, dtype=x.dtype)
         if kind == "max":
             if x.size == 0:
-                low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+                low = -np.inf if x.dtype.kind == "f" else False if x.dtype == np.bool_ else np.iinfo(x.dtype).min
                 return np.full([1 if i in ax else d for i, d in enumerate(x.shape)] if kd else
                                [d for i, d in enumerate(x.shape) if i not in ax], low, dtype=x.dtype)
             return x.max(axis=ax, keepdims=kd)
@@ -1013,6 +1013,10 @@ def reductions(g, kind, input_since):
         yield mk("axes_input", "axes from a graph input", F32, g.rand(F32, (2, 3, 2)), [0, 2], 1, graph_input=True)
     if "int32" in g.types():
         yield mk("int32_ax", "int32 over axis 1", "int32", g.rand("int32", (3, 4)), [1], 0)
+    if kind == "max" and "bool" in g.types():
+        x = np.array([[False, True, False], [False, False, False]])
+        yield mk("bool_rows", "bool (False < True) over axis 1", "bool", x, [1], 0)
+        yield mk("bool_empty", "bool [0,2] over the empty axis: false", "bool", np.zeros((0, 2), np.bool_), [0], 0)
 
 
 @op("ReduceSum", types=NUMERIC)
@@ -1025,7 +1029,7 @@ def reduce_mean(g):
     yield from reductions(g, "mean", 18)
 
 
-@op("ReduceMax", types=NUMERIC, exact=True)
+@op("ReduceMax", types=NUMERIC + ["bool"], exact=True)
 def reduce_max(g):
     yield from reductions(g, "max", 18)
 
