@@ -70,7 +70,7 @@ def main():
     for name in silero:
         silero[name] = os.path.join(ROOT, "build", "silero", silero[name])
         if not os.path.exists(silero[name]):
-            raise SystemExit("missing %s (scripts/fetch-silero build/silero jjhbw)" % silero[name])
+            raise SystemExit("missing %s (scripts/fetch-models build/silero jjhbw)" % silero[name])
     env = dict(os.environ, NODE_PATH=silero_bench.node_modules())
     work = tempfile.mkdtemp(prefix="packed_mm_")
     samples = os.path.join(work, "audio16000.f32")

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Silero VAD per-frame latency side by side with onnxruntime (issue 14): the models as shipped
-(scripts/fetch-silero: v5 and v4 from @ricky0123/vad-web 0.0.31), one frame per run (512
+(scripts/fetch-models: v5 and v4 from @ricky0123/vad-web 0.0.31), one frame per run (512
 samples at 16 kHz, 256 at 8 kHz; v5 frames carry 64 / 32 samples of context before them),
 batch 1, one thread, the state output fed back as the next frame's state input.
 This library: bench/silero_ours.c on the public API (lstm_session_carry); onnxruntime:
@@ -19,7 +19,7 @@ The run is kept in bench/frontends.json and its table written into bench/README.
 (bench/frontends.py) unless --no-record.
 
 Needs a build in build/ (bench/silero_ours, examples/lstm-vad), the models in build/silero
-(scripts/fetch-silero build/silero) and onnxruntime-node in bench/node_modules or
+(scripts/fetch-models build/silero) and onnxruntime-node in bench/node_modules or
 tests/gen/node_modules.
 """
 import argparse
@@ -117,7 +117,7 @@ def main():
     v4 = os.path.join(MODELS, "silero_vad_legacy.onnx")
     for p in (OURS, VAD, v5, v4):
         if not os.path.exists(p):
-            raise SystemExit("missing %s (build, and scripts/fetch-silero build/silero)" % p)
+            raise SystemExit("missing %s (build, and scripts/fetch-models build/silero)" % p)
     env = dict(os.environ, NODE_PATH=node_modules())
     work = tempfile.mkdtemp(prefix="silero_bench_")
     samples = {}

