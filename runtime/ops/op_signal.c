@@ -10,7 +10,9 @@
 ** by window when given, and transforms them: [batch, frames, bins, 2]. dft_length, axis,
 ** frame_step and frame_length are read in prepare. Sums run in double over a table of the roots
 ** of unity: a radix-2 FFT for power-of-two lengths, a mixed-radix FFT (smallest prime factor
-** first) for other composite lengths, the direct sum for prime lengths.
+** first) for other lengths whose prime factors are all small (the direct sum for a small prime),
+** and Bluestein's algorithm (the DFT as a convolution done with radix-2 FFTs) for lengths with
+** a prime factor above BLUE_P, so that every length takes O(n log n).
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -122,17 +124,117 @@ static void fft_mixed(const double *x, int64_t s, double *y, int64_t n, const do
     }
 }
 
-/* y[k] = sum_j x[j] w[jk mod n] for k < keep (all n of them when n is not prime); t holds 2 n
-** doubles. */
-static void transform(const double *x, double *y, int64_t n, int64_t keep, const double *w,
-                      double *t)
+/* Lengths with a prime factor above BLUE_P go through Bluestein's algorithm. */
+#define BLUE_P 64
+
+static int64_t largest_factor(int64_t n)
 {
+    int64_t p = 1;
+    for (int64_t m = n; m > 1; m /= p) p = smallest_factor(m);
+    return p;
+}
+
+/* The power of two Bluestein's convolution takes for length n (0: the other algorithms). */
+static int64_t blue_size(int64_t n)
+{
+    if (largest_factor(n) <= BLUE_P) return 0;
+    int64_t M = 1;
+    while (M < 2 * n - 1) M *= 2;
+    return M;
+}
+
+/* One run's tables: the n roots of unity w, 2 n doubles t for the mixed-radix butterflies, and
+** for Bluestein (M > 0) the chirp c[j] = exp(-+ pi i j^2 / n), the M-point FFT of the
+** convolution's kernel conj(c) (wrapped to negative offsets), the roots of M forward and
+** inverse and two M-point work vectors. */
+typedef struct plan {
+    int64_t n, M;
+    double *w, *t, *chirp, *kern, *wm, *wmi, *a, *fa;
+} plan;
+
+/* Doubles of scratch a plan of length n takes, beyond the 4 n of the caller's line buffers. */
+static size_t plan_doubles(int64_t n)
+{
+    int64_t M = blue_size(n);
+    return (size_t)(4 * n) + (M ? (size_t)(2 * n + 12 * M) : 0);
+}
+
+static plan plan_make(double *mem, int64_t n, int inverse)
+{
+    plan p = {.n = n, .M = blue_size(n), .w = mem, .t = mem + 2 * n};
+    roots(p.w, n, inverse);
+    if (!p.M) return p;
+    const int64_t M = p.M;
+    p.chirp = p.t + 2 * n;
+    p.kern = p.chirp + 2 * n;
+    p.wm = p.kern + 2 * M;
+    p.wmi = p.wm + 2 * M;
+    p.a = p.wmi + 2 * M;
+    p.fa = p.a + 2 * M;
+    /* j^2 mod 2n, kept exact: the angle pi (j^2 mod 2n) / n. */
+    for (int64_t j = 0, q = 0; j < n; j++) {
+        double ang = (double)q / (double)n * (TWO_PI / 2);
+        p.chirp[2 * j] = cos(ang);
+        p.chirp[2 * j + 1] = inverse ? sin(ang) : -sin(ang);
+        q += 2 * j + 1;
+        while (q >= 2 * n) q -= 2 * n;
+    }
+    roots(p.wm, M, 0);
+    roots(p.wmi, M, 1);
+    memset(p.a, 0, (size_t)(2 * M) * sizeof(double));
+    for (int64_t j = 0; j < n; j++) { /* kernel conj(c[|m|]) at m and M - m */
+        p.a[2 * j] = p.chirp[2 * j];
+        p.a[2 * j + 1] = -p.chirp[2 * j + 1];
+        if (j) {
+            p.a[2 * (M - j)] = p.chirp[2 * j];
+            p.a[2 * (M - j) + 1] = -p.chirp[2 * j + 1];
+        }
+    }
+    fft2(p.a, p.kern, M, p.wm);
+    return p;
+}
+
+/* Bluestein: y[k] = c[k] sum_j (x[j] c[j]) conj(c[k - j]), the sum a cyclic convolution of
+** length M done as FFT, product with the kernel's FFT, inverse FFT / M. */
+static void bluestein(const plan *p, const double *x, double *y, int64_t keep)
+{
+    const int64_t n = p->n, M = p->M;
+    memset(p->a, 0, (size_t)(2 * M) * sizeof(double));
+    for (int64_t j = 0; j < n; j++) {
+        const double *c = p->chirp + 2 * j;
+        p->a[2 * j] = x[2 * j] * c[0] - x[2 * j + 1] * c[1];
+        p->a[2 * j + 1] = x[2 * j] * c[1] + x[2 * j + 1] * c[0];
+    }
+    fft2(p->a, p->fa, M, p->wm);
+    for (int64_t i = 0; i < M; i++) {
+        const double *k = p->kern + 2 * i;
+        double re = p->fa[2 * i] * k[0] - p->fa[2 * i + 1] * k[1];
+        p->fa[2 * i + 1] = p->fa[2 * i] * k[1] + p->fa[2 * i + 1] * k[0];
+        p->fa[2 * i] = re;
+    }
+    fft2(p->fa, p->a, M, p->wmi);
+    for (int64_t k = 0; k < keep; k++) {
+        const double *c = p->chirp + 2 * k, *v = p->a + 2 * k;
+        y[2 * k] = (v[0] * c[0] - v[1] * c[1]) / (double)M;
+        y[2 * k + 1] = (v[0] * c[1] + v[1] * c[0]) / (double)M;
+    }
+}
+
+/* y[k] = sum_j x[j] w[jk mod n] for k < keep (all n of them unless n is a small prime). */
+static void transform(const plan *pl, const double *x, double *y, int64_t keep)
+{
+    const int64_t n = pl->n;
+    const double *w = pl->w;
     if ((n & (n - 1)) == 0) {
         fft2(x, y, n, w);
         return;
     }
+    if (pl->M) {
+        bluestein(pl, x, y, keep);
+        return;
+    }
     if (smallest_factor(n) < n) {
-        fft_mixed(x, 1, y, n, w, 1, t);
+        fft_mixed(x, 1, y, n, w, 1, pl->t);
         return;
     }
     for (int64_t k = 0; k < keep; k++) {
@@ -217,16 +319,8 @@ static int set_scratch(lstm__kctx *k, int64_t n)
     if (n > ((int64_t)1 << 32))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: transform length %lld, at most 2^32",
                           lstm__klabel(k), (long long)n);
-    /* A prime factor p costs n x p multiply-adds per transform (no Bluestein FFT yet): refuse
-    ** what would run for minutes (a prime length near 10^5) rather than hang. */
-    int64_t p = 1;
-    for (int64_t m = n; m > 1; m /= p) p = smallest_factor(m);
-    if ((double)n * (double)p > 0x1p33)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
-                          "%s: transform length %lld has the prime factor %lld: %.3g multiply-adds "
-                          "per transform, more than this runtime does (2^33)",
-                          lstm__klabel(k), (long long)n, (long long)p, (double)n * (double)p);
-    k->scratch_size = (size_t)n * 8 * sizeof(double);
+    /* Two line buffers of 2 n doubles, then the plan (plan_make). */
+    k->scratch_size = ((size_t)(4 * n) + plan_doubles(n)) * sizeof(double);
     return LSTM_OK;
 }
 
@@ -273,10 +367,10 @@ static int dft_run(lstm__kctx *k)
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
     int64_t n = s->n, m = s->len < n ? s->len : n, c = s->cplx ? 2 : 1;
-    double *buf = k->scratch, *out = buf + 2 * n, *w = out + 2 * n;
+    double *buf = k->scratch, *out = buf + 2 * n;
     double scale = p->inverse ? 1.0 / (double)n : 1.0;
     if (!y->nelem) return LSTM_OK;
-    roots(w, n, (int)p->inverse);
+    const plan pl = plan_make(out + 2 * n, n, (int)p->inverse);
     memset(buf, 0, (size_t)(2 * n) * sizeof(double));
     for (int64_t o = 0; o < s->outer; o++)
         for (int64_t j = 0; j < s->inner; j++) {
@@ -286,7 +380,7 @@ static int dft_run(lstm__kctx *k)
                 buf[2 * i] = ld(x, at);
                 buf[2 * i + 1] = c == 2 ? ld(x, at + 1) : 0.0;
             }
-            transform(buf, out, n, s->keep, w, w + 2 * n);
+            transform(&pl, buf, out, s->keep);
             size_t ob = (size_t)((o * s->keep * s->inner + j) * 2);
             for (int64_t i = 0; i < s->keep; i++) {
                 size_t at = ob + (size_t)(i * s->inner * 2);
@@ -353,9 +447,9 @@ static int stft_run(lstm__kctx *k)
     const lstm__rt *x = k->in[0], *win = s->window ? k->in[2] : NULL;
     lstm__rt *y = k->out[0];
     int64_t n = s->n, c = s->cplx ? 2 : 1;
-    double *buf = k->scratch, *out = buf + 2 * n, *w = out + 2 * n;
+    double *buf = k->scratch, *out = buf + 2 * n;
     if (!y->nelem) return LSTM_OK;
-    roots(w, n, 0);
+    const plan pl = plan_make(out + 2 * n, n, 0);
     for (int64_t b = 0; b < s->outer; b++)
         for (int64_t f = 0; f < s->frames; f++) {
             size_t base = (size_t)((b * s->len + f * s->step) * c);
@@ -364,7 +458,7 @@ static int stft_run(lstm__kctx *k)
                 buf[2 * i] = ld(x, base + (size_t)(i * c)) * g;
                 buf[2 * i + 1] = c == 2 ? ld(x, base + (size_t)(i * c) + 1) * g : 0.0;
             }
-            transform(buf, out, n, s->keep, w, w + 2 * n);
+            transform(&pl, buf, out, s->keep);
             size_t ob = (size_t)((b * s->frames + f) * s->keep * 2);
             for (int64_t i = 0; i < 2 * s->keep; i++) st(y, ob + (size_t)i, out[i]);
         }

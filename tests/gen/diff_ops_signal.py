@@ -234,6 +234,11 @@ def dft(g):
         yield case("f64_n%d" % n, "float64 complex [2, 100, 2], dft_length %d (mixed-radix FFT)" % n, F64,
                    g.rand(F64, (2, 100, 2)), n)
     yield case("f64_1024", "float64 complex [1, 1024, 2], inverse", F64, g.rand(F64, (1, 1024, 2)), inverse=1)
+    # Lengths with a prime factor above 64 take Bluestein's algorithm.
+    yield case("bluestein_1009", "float64 real [1, 1009, 1], onesided: prime length (Bluestein)", F64,
+               g.rand(F64, (1, 1009, 1)), onesided=1)
+    yield case("bluestein_inv_262", "complex [2, 262, 2], inverse: 2 x 131 (Bluestein)", F32,
+               g.rand(F32, (2, 262, 2)), inverse=1, tol=LONG_TOL, ort=False, why=F32_SUMS)
     # No inf / NaN case: where a sum meets inf * 0 depends on the algorithm (numpy's FFT skips
     # trivial twiddles, a direct sum does not), so no reference is authoritative.
 
@@ -283,3 +288,5 @@ def stft(g):
                window=g.rand(F32, (6,)), step_dt=I32, step_init=False, ort=False, why=F32_SUMS)
     yield case("empty_batch", "batch 0", F32, np.zeros((0, 20, 1), np.float32), 4, length=8)
     yield case("f64", "float64, no window, onesided 0", F64, g.rand(F64, (2, 20, 1)), 5, length=8, onesided=0)
+    yield case("bluestein", "float64 frames of 67 (a prime: Bluestein), Hann window", F64,
+               g.rand(F64, (1, 300, 1)), 50, window=window_ref("HannWindow")(67))
