@@ -64,8 +64,8 @@ int lstm__reduce_plan(lstm__kctx *k, int *red, int64_t *dims, int *rank)
     return LSTM_OK;
 }
 
-/* The first opset whose schema allows dtype for op; 0: never. */
-static int first_opset(int op, int dtype)
+/* The first opset whose schema allows dtype; 0: never. */
+static int first_opset(int minmax, int dtype)
 {
     switch (dtype) {
     case LSTM_DT_FLOAT:
@@ -80,30 +80,38 @@ static int first_opset(int op, int dtype)
         return 13;
     case LSTM_DT_INT8:
     case LSTM_DT_UINT8:
-        return op == R_MAX ? 12 : 0;
+        return minmax ? 12 : 0;
     case LSTM_DT_BOOL:
-        return op == R_MAX ? 20 : 0;
+        return minmax ? 20 : 0;
     default:
         return 0;
     }
+}
+
+int lstm__reduce_check_type(lstm__kctx *k, int minmax)
+{
+    const lstm__rt *x = k->in[0];
+    const int from = first_opset(minmax, x->dtype);
+    if (!from)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s (expected %s)",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype),
+                          minmax ? "float32, float64, float16, bfloat16, int8, uint8, "
+                                   "int32, int64, uint32, uint64 or bool"
+                                 : "float32, float64, float16, bfloat16, int32, int64, "
+                                   "uint32 or uint64");
+    if (k->n->opset < from)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: type %s is allowed from opset %d",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype), from);
+    return LSTM_OK;
 }
 
 static int prepare(lstm__kctx *k)
 {
     const lstm__reduce_params *p = k->params;
     const lstm__rt *x = k->in[0];
-    int red[LSTM__MAX_RANK], rank, from = first_opset(p->op, x->dtype);
+    int red[LSTM__MAX_RANK], rank;
     int64_t dims[LSTM__MAX_RANK];
-    if (!from)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s (expected %s)",
-                          lstm__klabel(k), lstm__dtype_name(x->dtype),
-                          p->op == R_MAX ? "float32, float64, float16, bfloat16, int8, uint8, "
-                                           "int32, int64, uint32, uint64 or bool"
-                                         : "float32, float64, float16, bfloat16, int32, int64, "
-                                           "uint32 or uint64");
-    if (k->n->opset < from)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: type %s is allowed from opset %d",
-                          lstm__klabel(k), lstm__dtype_name(x->dtype), from);
+    if (lstm__reduce_check_type(k, p->op == R_MAX)) return k->d->code;
     if (lstm__reduce_plan(k, red, dims, &rank)) return k->d->code;
     return lstm__rt_set(k, k->out[0], x->dtype, rank, dims);
 }

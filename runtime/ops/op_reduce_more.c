@@ -25,46 +25,13 @@
 enum { M_MIN, M_L1, M_L2, M_SUMSQ, M_LOGSUM, M_LOGSUMEXP };
 enum { S_PLAIN, S_ABS, S_SQUARE }; /* what is summed */
 
-/* The first opset whose schema allows dtype for op; 0: never. */
-static int first_opset(int op, int dtype)
-{
-    switch (dtype) {
-    case LSTM_DT_FLOAT:
-    case LSTM_DT_DOUBLE:
-    case LSTM_DT_FLOAT16:
-    case LSTM_DT_INT32:
-    case LSTM_DT_INT64:
-    case LSTM_DT_UINT32:
-    case LSTM_DT_UINT64:
-        return 1;
-    case LSTM_DT_BFLOAT16:
-        return 13;
-    case LSTM_DT_INT8:
-    case LSTM_DT_UINT8:
-        return op == M_MIN ? 12 : 0;
-    case LSTM_DT_BOOL:
-        return op == M_MIN ? 20 : 0;
-    default:
-        return 0;
-    }
-}
-
 static int prepare(lstm__kctx *k)
 {
     const lstm__reduce_params *p = k->params;
     const lstm__rt *x = k->in[0];
-    int red[LSTM__MAX_RANK], rank, from = first_opset(p->op, x->dtype);
+    int red[LSTM__MAX_RANK], rank;
     int64_t dims[LSTM__MAX_RANK];
-    if (!from)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s (expected %s)",
-                          lstm__klabel(k), lstm__dtype_name(x->dtype),
-                          p->op == M_MIN ? "float32, float64, float16, bfloat16, int8, uint8, "
-                                           "int32, int64, uint32, uint64 or bool"
-                                         : "float32, float64, float16, bfloat16, int32, int64, "
-                                           "uint32 or uint64");
-    if (k->n->opset < from)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: type %s is allowed from opset %d",
-                          lstm__klabel(k), lstm__dtype_name(x->dtype), from);
+    if (lstm__reduce_check_type(k, p->op == M_MIN)) return k->d->code;
     if (lstm__reduce_plan(k, red, dims, &rank)) return k->d->code;
     lstm__rwalk_init(k->state, x, red);
     return lstm__rt_set(k, k->out[0], x->dtype, rank, dims);

@@ -12,6 +12,10 @@
 ** before version input_since, the axes input from it, keepdims, noop_with_empty_axes. */
 int lstm__reduce_parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int op,
                        int input_since, lstm__diag *d);
+/* Input 0's type against the model's opset: float32, float64, float16, int32, int64, uint32,
+** uint64; bfloat16 from 13; for ReduceMax / ReduceMin (minmax) int8 / uint8 from 12 and bool from
+** 20. The message names the node and the types expected. */
+int lstm__reduce_check_type(lstm__kctx *k, int minmax);
 /* Which axes of input 0 are reduced (red[i] = 1; every axis when none are given, unless
 ** noop_with_empty_axes) and the output shape (dims, rank). Reads the axes input. */
 int lstm__reduce_plan(lstm__kctx *k, int *red, int64_t *dims, int *rank);
