@@ -532,6 +532,49 @@ static void float16_io(void **state)
     tb_free(m);
 }
 
+/* An empty sequence (T = 0) with batch sizes whose scratch passes 2^63 elements: 2 x batch x
+** hidden_size (an RNN's G x H is H), batch x H, and the largest batch. Refused as too large in
+** float32 and float64, the sizes computed without overflow (the sanitizer build checks it). */
+static void huge_batch_refused(void **state)
+{
+    (void)state;
+    const int64_t bigs[] = {((int64_t)1 << 62) / H + 1, (int64_t)1 << 62, INT64_MAX};
+    static const float w[H * I], r[H * H];
+    static const double w64[H * I], r64[H * H];
+    for (int c = 0; c < 6; c++) {
+        const int f64 = c & 1;
+        const int64_t big = bigs[c / 2];
+        const int dt = f64 ? LSTM_DT_DOUBLE : LSTM_DT_FLOAT;
+        tb_model *m = tb_new(8, 14);
+        const char *names[] = {"X", "W", "R"};
+        for (int i = 0; i < 3; i++) tb_input(m, names[i], f64 ? 11 : F32, -1, NULL, NULL);
+        tb_node(m, "RNN", "cell", "X,W,R", "Y,Y_h");
+        tb_output(m, "Y", f64 ? 11 : F32, -1, NULL, NULL);
+        tb_output(m, "Y_h", f64 ? 11 : F32, -1, NULL, NULL);
+        size_t len;
+        const uint8_t *buf = tb_pack(m, &len);
+        lstm_model *md;
+        lstm_session *s;
+        assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+        assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+        const size_t es = f64 ? sizeof(double) : sizeof(float);
+        assert_int_equal(lstm_session_set_input(s, "X", dt, 3, D3(0, big, I), w, 0), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "W", dt, 3, D3(1, H, I),
+                                                f64 ? (const void *)w64 : w, es * H * I),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "R", dt, 3, D3(1, H, H),
+                                                f64 ? (const void *)r64 : r, es * H * H),
+                         LSTM_OK);
+        int rc = lstm_session_run(s);
+        if (rc != LSTM_ELIMIT) print_error("%d: %s\n", rc, lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_ELIMIT);
+        assert_non_null(strstr(lstm_session_errmsg(s), "cell"));
+        lstm_session_close(s);
+        lstm_model_close(md);
+        tb_free(m);
+    }
+}
+
 static void half_conversions(void **state)
 {
     (void)state;
@@ -561,6 +604,7 @@ int main(void)
         cmocka_unit_test(empty_sizes_and_zero_lengths),
         cmocka_unit_test(float64_lstm),
         cmocka_unit_test(float16_io),
+        cmocka_unit_test(huge_batch_refused),
         cmocka_unit_test(half_conversions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -176,15 +176,18 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
     ** 13 MiB less scratch); 128 KiB to 4 MiB chunks within noise of each other. */
     int64_t rows = (int64_t)1024 * 1024 / (4 * GH);
     if (rows < 64) rows = 64;
-    pl->chunk = B > 0 ? (rows + B - 1) / B : 1;
+    pl->chunk = B > 0 ? (rows - 1) / B + 1 : 1;
     if (pl->chunk > T) pl->chunk = T;
     if (pl->chunk < 1) pl->chunk = 1;
-    int ok = lstm__mul_i64(pl->chunk * B, GH, &n[RNN_S_XW]) &&
-             lstm__mul_i64(pl->chunk * B, z->I, &n[RNN_S_XG]);
+    /* T = 0 leaves B unbounded: every product of B checked (B x GH within chunk x B x GH). */
+    if (!lstm__mul_i64(pl->chunk * B, GH, &n[RNN_S_XW]) ||
+        !lstm__mul_i64(pl->chunk * B, z->I, &n[RNN_S_XG]) ||
+        !lstm__mul_i64(B, 2 * H, &n[RNN_S_TMP2]))
+        return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", lstm__klabel(k));
+    int ok = 1;
     n[RNN_S_RG] = B * GH;
     n[RNN_S_TMP] = B * GH;
-    n[RNN_S_TMP2] = 2 * B * H;
-    n[RNN_S_H] = 2 * B * H; /* h, and the next h when threads split the units */
+    n[RNN_S_H] = n[RNN_S_TMP2]; /* h, and the next h when threads split the units */
     n[RNN_S_C] = B * H;
     n[RNN_S_BIAS] = GH;
     n[RNN_S_LENS] = B; /* int32, same size as float */
@@ -227,11 +230,12 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
     for (int i = 0; i < RNN_S_COUNT; i++) {
         pl->off[i] = off;
         size_t bytes;
-        if (!ok || n[i] < 0 || !lstm__mul_size((size_t)n[i], 4, &bytes) || off + bytes < off)
+        if (!ok || n[i] < 0 || !lstm__mul_size((size_t)n[i], 4, &bytes) || off + bytes < off ||
+            off + bytes + 63 < off)
             return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", lstm__klabel(k));
         bytes = (bytes + 63) & ~(size_t)63;
         pl->dir_step[i] = pl->par == RNN_PAR_DIRS && per_dir(i) ? bytes : 0;
-        if (pl->dir_step[i] && off + 2 * bytes < off)
+        if (pl->dir_step[i] && (bytes > SIZE_MAX / 2 || off + 2 * bytes < off))
             return lstm__errf(k->d, LSTM_ELIMIT, "%s: scratch size overflows", lstm__klabel(k));
         off += pl->dir_step[i] ? 2 * bytes : bytes;
     }

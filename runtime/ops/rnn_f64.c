@@ -62,11 +62,13 @@ int lstm__rnn_f64_plan(lstm__rnn_state *pl, int trace_gates)
     const int64_t B = z->B, H = z->H, GH = z->G * H;
     int64_t n[RNN_S_COUNT] = {0}, TB;
     size_t sz[RNN_S_COUNT] = {0};
-    int ok = lstm__mul_i64(z->T, B, &TB) && lstm__mul_i64(TB, GH, &n[RNN_S_XW]) &&
-             lstm__mul_i64(B, GH, &n[RNN_S_RG]) &&
-             lstm__mul_i64(TB * z->D * H, trace_gates, &n[RNN_S_TRACE]);
-    n[RNN_S_TMP] = B * GH;
-    n[RNN_S_TMP2] = 2 * B * H; /* GRU lbr=0: r.H_prev and its product with Rh^T */
+    /* T = 0 leaves B unbounded: every product of B checked (B x H within B x GH). TMP2: GRU
+    ** lbr=0's r.H_prev and its product with Rh^T. */
+    if (!lstm__mul_i64(z->T, B, &TB) || !lstm__mul_i64(TB, GH, &n[RNN_S_XW]) ||
+        !lstm__mul_i64(B, GH, &n[RNN_S_RG]) || !lstm__mul_i64(B, 2 * H, &n[RNN_S_TMP2]) ||
+        !lstm__mul_i64(TB * z->D * H, trace_gates, &n[RNN_S_TRACE]))
+        return -1;
+    n[RNN_S_TMP] = n[RNN_S_RG];
     n[RNN_S_H] = n[RNN_S_C] = B * H;
     n[RNN_S_BIAS] = GH;
     n[RNN_S_LENS] = B;
@@ -78,7 +80,7 @@ int lstm__rnn_f64_plan(lstm__rnn_state *pl, int trace_gates)
     for (int i = 0; i < RNN_S_COUNT; i++) {
         size_t bytes;
         pl->off[i] = off;
-        if (!ok || n[i] < 0 || !lstm__mul_size((size_t)n[i], sz[i], &bytes) || off + bytes < off ||
+        if (n[i] < 0 || !lstm__mul_size((size_t)n[i], sz[i], &bytes) || off + bytes < off ||
             off + bytes + 63 < off)
             return -1;
         off += (bytes + 63) & ~(size_t)63;
