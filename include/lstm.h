@@ -308,7 +308,8 @@ LSTM_API int lstm_session_output_copy(lstm_session *s, const char *name, void *d
 
 /* Streaming (off by default): every LSTM / GRU / RNN node whose initial_h / initial_c the caller
 ** does not feed carries its final state into the next run, so a sequence fed in chunks gives
-** the outputs of one run over the whole sequence. Reverse and bidirectional nodes cannot
+** the outputs of one run over the whole sequence; a run that fails leaves the state as the last
+** successful run left it. Reverse and bidirectional nodes cannot
 ** stream: the run is refused with a message naming the node. The batch size must stay the
 ** same between runs until lstm_session_reset_state. Nodes inside If branches stream (each
 ** node keeps its own state, whichever branch runs); nodes inside Loop and Scan bodies never

@@ -50,13 +50,17 @@ struct lstm__seq {
 };
 
 /* A node's state carried from one run to the next when the session streams (ops whose row
-** names stream inputs): the op keeps what it needs in buf (prepare says how much: need). */
+** names stream inputs): the op reads the state it starts from in buf (when valid) and writes
+** the state it ends with in next (prepare says how much: need), then sets staged. Only a
+** successful run of the whole session makes next the state (lstm__plans_commit): a run that
+** fails after the node ran leaves the state as it was. */
 typedef struct lstm__carry {
     int active;       /* the node streams in the current plan */
     int valid;        /* buf holds the state left by the previous run */
+    int staged;       /* next holds this run's final state */
     int64_t shape[2]; /* what the op recorded about it (LSTM: batch, hidden) */
-    size_t need, cap; /* bytes prepare asks for / bytes allocated */
-    void *buf;
+    size_t need, cap; /* bytes prepare asks for / bytes allocated, each of buf and next */
+    void *buf, *next;
 } lstm__carry;
 
 /* A buffer that only grows. */

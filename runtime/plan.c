@@ -233,6 +233,22 @@ void lstm__plans_release(lstm_session *s)
     for (lstm__plan *p = s->plans; p; p = p->next) release_run_buffers(p);
 }
 
+void lstm__plans_commit(lstm_session *s, int ok)
+{
+    for (lstm__plan *p = s->plans; p; p = p->next)
+        for (int i = 0; i < p->g->n_nodes; i++) {
+            lstm__carry *c = p->carry[i];
+            if (!c || !c->staged) continue;
+            if (ok) {
+                void *t = c->buf;
+                c->buf = c->next;
+                c->next = t;
+                c->valid = 1;
+            }
+            c->staged = 0;
+        }
+}
+
 void lstm__plan_free(lstm__plan *p)
 {
     if (!p) return;
@@ -243,7 +259,8 @@ void lstm__plan_free(lstm__plan *p)
     for (int i = 0; i < p->g->n_nodes; i++)
         if (p->carry[i]) {
             lstm__free(&s->alloc, p->carry[i]->buf);
-            hold(s, p->carry[i]->cap, 0);
+            lstm__free(&s->alloc, p->carry[i]->next);
+            hold(s, 2 * p->carry[i]->cap, 0);
         }
 }
 
@@ -429,15 +446,21 @@ static int carry_reserve(lstm__plan *p, lstm__kctx *k)
     lstm__carry *c = k->carry;
     if (!c || c->cap >= c->need) return LSTM_OK;
     /* Grows only when the batch or hidden size grows; session lifetime. */
-    if (!may_hold(p->s, c->cap, c->need))
+    if (!may_hold(p->s, 2 * c->cap, 2 * c->need))
         return refuse(p, k, "the streamed state", NULL, c->cap, c->need);
-    void *b = lstm__malloc(&p->s->alloc, c->need);
-    if (!b) return lstm__errf(k->d, LSTM_ENOMEM, "out of memory for the streamed state");
+    void *b = lstm__malloc(&p->s->alloc, c->need),
+         *n = b ? lstm__malloc(&p->s->alloc, c->need) : NULL;
+    if (!n) {
+        lstm__free(&p->s->alloc, b);
+        return lstm__errf(k->d, LSTM_ENOMEM, "out of memory for the streamed state");
+    }
     lstm__free(&p->s->alloc, c->buf);
-    hold(p->s, c->cap, c->need);
+    lstm__free(&p->s->alloc, c->next);
+    hold(p->s, 2 * c->cap, 2 * c->need);
     c->buf = b;
+    c->next = n;
     c->cap = c->need;
-    c->valid = 0;
+    c->valid = c->staged = 0;
     return LSTM_OK;
 }
 

@@ -87,6 +87,10 @@ void lstm__plan_free(lstm__plan *p);
 ** run refused for max_run_bytes, the next run counts from the plans and the carried state. */
 void lstm__plans_release(lstm_session *s);
 
+/* The end of a run: the streamed states the nodes staged become the state (ok) or are dropped
+** (the run failed: the state stays as the last successful run left it). */
+void lstm__plans_commit(lstm_session *s, int ok);
+
 /* Bind the graph's input i (or, for i >= g->n_inputs, nothing: outer values are bound from
 ** the parent by lstm__plan_exec). The value's data must stay valid during the run. */
 void lstm__plan_bind(lstm__plan *p, int i, const lstm__rt *v);

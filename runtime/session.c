@@ -347,9 +347,11 @@ int lstm_session_run(lstm_session *s)
             return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' is not bound", g->inputs[i].name);
     }
     if ((rc = lstm__plan_exec(s->root)) || (rc = lstm__carry_keep(s))) {
+        lstm__plans_commit(s, 0);
         if (rc == LSTM_ELIMIT) lstm__plans_release(s); /* a smaller run can then still fit */
         return rc;
     }
+    lstm__plans_commit(s, 1);
     memset(s->in_fresh, 0, (size_t)g->n_inputs);
     s->prof_runs += s->profiling;
     s->ran = 1;
@@ -465,7 +467,7 @@ int lstm_session_reset_state(lstm_session *s)
     lstm__carry_reset(s);
     for (lstm__plan *p = s->plans; p; p = p->next)
         for (int i = 0; i < p->g->n_nodes; i++)
-            if (p->carry[i]) p->carry[i]->valid = 0;
+            if (p->carry[i]) p->carry[i]->valid = p->carry[i]->staged = 0;
     return LSTM_OK;
 }
 

@@ -406,6 +406,67 @@ static void streaming(void **state)
     tb_free(b);
 }
 
+/* Runs X rows t0 .. t0 + n - 1 (batch 2) with Gather's index scale; Y into y when it succeeds. */
+static int run_stream_chunk(lstm_session *s, const float *x, int t0, int n, float scale, float *y)
+{
+    int rc = lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(n, 2, 3), x + t0 * 6,
+                                    sizeof(float) * (size_t)(n * 6));
+    if (!rc) rc = lstm_session_set_input(s, "scale", LSTM_DT_FLOAT, 1, D1(1), &scale, sizeof scale);
+    if (!rc) rc = lstm_session_run(s);
+    if (!rc) rc = lstm_session_output_copy(s, "Y", y, sizeof(float) * (size_t)(n * 8));
+    return rc;
+}
+
+/* A streaming run that fails after the recurrent node ran (Gather's index, computed from Y as
+** int(max(Y) * scale), out of range) leaves the streamed state as the last successful run left
+** it: the same chunk run again continues the sequence as one whole run does. */
+static void streaming_failed_run_keeps_state(void **state)
+{
+    (void)state;
+    /* An RNN whose output depends on its state (expand_model's R is 0). */
+    float wr[4 * 3 + 4 * 4];
+    for (int i = 0; i < 28; i++) wr[i] = (float)((i * 3) % 5) * 0.25f - 0.5f;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 3, D3(-1, 2, 3), "T");
+    tb_init_f32(b, "W", 3, D3(1, 4, 3), wr);
+    tb_init_f32(b, "R", 3, D3(1, 4, 4), wr + 12);
+    tb_attr_i(b, tb_node(b, "RNN", "rnn", "X,W,R", "Y"), "hidden_size", 4);
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    tb_input(b, "scale", F32, 1, D1(1), NULL);
+    tb_attr_i(b, tb_node(b, "ReduceMax", "top", "Y", "ym"), "keepdims", 0);
+    tb_node(b, "Mul", "times", "ym,scale", "yms");
+    tb_attr_i(b, tb_node(b, "Cast", "to_int", "yms", "idx"), "to", LSTM_DT_INT64);
+    tb_attr_i(b, tb_node(b, "Gather", "pick", "Y,idx", "G"), "axis", 0);
+    tb_output(b, "G", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *whole, *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &whole), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[4 * 2 * 3], y[4 * 2 * 4], part[4 * 2 * 4];
+    for (int i = 0; i < 24; i++) x[i] = (float)((i * 5) % 7) * 0.3f - 0.9f;
+    assert_int_equal(run_stream_chunk(whole, x, 0, 4, 0.0f, y), LSTM_OK);
+    assert_int_equal(lstm_session_set_streaming(s, 1), LSTM_OK);
+    assert_int_equal(run_stream_chunk(s, x, 0, 2, 0.0f, part), LSTM_OK);
+    int rc = run_stream_chunk(s, x, 2, 2, 1e4f, part + 16); /* Y computed, then Gather fails */
+    if (rc != LSTM_EINVAL || !strstr(lstm_session_errmsg(s), "pick"))
+        print_error("got %d '%s'\n", rc, lstm_session_errmsg(s));
+    assert_int_equal(rc, LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "node 'pick' (Gather"));
+    assert_int_equal(run_stream_chunk(s, x, 2, 2, 0.0f, part + 16), LSTM_OK);
+    for (int i = 0; i < 32; i++) {
+        if (fabsf(part[i] - y[i]) > 1e-6f)
+            print_error("Y[%d]: %g, whole run %g\n", i, part[i], y[i]);
+        assert_true(fabsf(part[i] - y[i]) <= 1e-6f);
+    }
+    lstm_session_close(s);
+    lstm_session_close(whole);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 static char prof_text[4096];
 static void prof_write(void *ud, const char *data, size_t len)
 {
@@ -1288,6 +1349,7 @@ int main(void)
         cmocka_unit_test(malformed_subgraphs),
         cmocka_unit_test(if_planned),
         cmocka_unit_test(streaming),
+        cmocka_unit_test(streaming_failed_run_keeps_state),
         cmocka_unit_test(run_allocation_failures),
         cmocka_unit_test(run_memory_limit),
         cmocka_unit_test(run_memory_limit_late),

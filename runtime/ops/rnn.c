@@ -473,15 +473,15 @@ static int run_dir(run_ctx *c, int64_t d)
         lstm__workers_run(k->workers, rows_part, c);
         rc = c->rc[0];
     }
-    /* Streaming (one forward direction): keep the state of a complete run (a row of length 0
-    ** keeps the state it came with). */
+    /* Streaming (one forward direction): stage the state of a complete run (a row of length
+    ** 0 keeps the state it came with); the session commits it when the whole run succeeds. */
     if (!rc && k->carry) {
         if (B * H > 0) { /* a batch of 0 has an empty state and no buffer */
-            float *ch = k->carry->buf, *cc = ch + B * H;
+            float *ch = k->carry->next, *cc = ch + B * H;
             memcpy(ch, r.h, (size_t)(B * H) * sizeof(float));
             memcpy(cc, r.c, (size_t)(B * H) * sizeof(float));
         }
-        k->carry->valid = 1;
+        k->carry->staged = 1;
     }
     return rc;
 }

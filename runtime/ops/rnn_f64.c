@@ -279,13 +279,13 @@ static int run_dir(f64_run *r, int64_t d)
             if (r->Yc) r->Yc[dst + j] = r->lens[b] ? r->c[b * H + j] : 0.0;
         }
     }
-    if (k->carry) { /* one forward direction (prepare checked): keep the state */
+    if (k->carry) { /* one forward direction (prepare checked): stage the state (rnn.c) */
         if (B * H > 0) {
-            double *ch = k->carry->buf;
+            double *ch = k->carry->next;
             memcpy(ch, r->h, (size_t)(B * H) * sizeof(double));
             memcpy(ch + B * H, r->c, (size_t)(B * H) * sizeof(double));
         }
-        k->carry->valid = 1;
+        k->carry->staged = 1;
     }
     return LSTM_OK;
 }
