@@ -25,6 +25,9 @@ static void count_free(void *ud, void *p)
 ** PyTorch exports a zero initial state for a dynamic batch: evaluated while planning. */
 static const float w[12] = {0.1f, 0.2f,  0.3f, -0.1f, 0.5f, 0.1f,
                             0.2f, -0.3f, 0.4f, 0.0f,  0.1f, 0.2f};
+/* R: not zero, so that outputs depend on the state a chunk starts from (streaming tests). */
+static const float r[16] = {0.3f,  -0.2f, 0.1f, 0.4f,  0.0f, 0.5f,  -0.1f, 0.2f,
+                            -0.3f, 0.1f,  0.2f, -0.4f, 0.1f, -0.2f, 0.3f,  0.1f};
 
 static void add_i64(tb_model *m, const char *name, int rank, int64_t v)
 {
@@ -38,7 +41,7 @@ static tb_model *expand_model(void)
     tb_model *m = tb_new(8, 14);
     tb_input(m, "X", F32, 3, D3(-1, -1, 3), "T")->type->tensor_type->shape->dim[1]->dim_param = "B";
     tb_init_f32(m, "W", 3, D3(1, 4, 3), w);
-    tb_init_f32(m, "R", 3, D3(1, 4, 4), NULL);
+    tb_init_f32(m, "R", 3, D3(1, 4, 4), r);
     tb_init_f32(m, "zero", 3, D3(1, 1, 4), NULL);
     add_i64(m, "index1", 0, 1);
     add_i64(m, "axis0", 1, 0);
