@@ -107,6 +107,7 @@ int lstm__matmul_int_run(lstm__kctx *k)
     int16_t *a16 = (int16_t *)(bzv + m->N), *b16 = a16 + m->M * m->K;
     int16_t *bpack = (int16_t *)(((uintptr_t)(b16 + m->K * m->N) + 63) & ~(uintptr_t)63);
     int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
+    int64_t packed_bo = -1;
     for (int64_t bt = 0; bt < batches; bt++) {
         int64_t ao = 0, bo = 0;
         for (int d = 0; d < m->brank; d++) ao += idx[d] * m->ast[d], bo += idx[d] * m->bst[d];
@@ -115,13 +116,14 @@ int lstm__matmul_int_run(lstm__kctx *k)
         zp_fill(bz, st->bzp, bo / (m->K * m->N) * m->N, bzv, m->N);
         uint32_t *y = (uint32_t *)Y->data + bt * m->M * m->N;
         lstm__qlin_less_zp(A, (size_t)ao, (size_t)m->M, (size_t)m->K, azv, 1, a16);
-        if (k->packed) { /* B and its zero point constants, packed at load */
-            lstm__mm_i16(lstm__isa(), (int)m->M, (int)m->N, (int)m->K, a16, (int)m->K,
-                         ((const lstm__qpack *)k->packed)->data, y, (int)m->N);
-        } else {
+        /* B: packed at load (a constant), else packed here once per matrix of B. */
+        if (!k->packed && bo != packed_bo) {
             lstm__qlin_less_zp(B, (size_t)bo, (size_t)m->K, (size_t)m->N, bzv, 0, b16);
-            lstm__qlin_mm_i16(a16, b16, y, m->M, m->K, m->N, bpack);
+            lstm__pack_i16(bpack, b16, (int)m->K, (int)m->N);
+            packed_bo = bo;
         }
+        lstm__mm_i16(lstm__isa(), (int)m->M, (int)m->N, (int)m->K, a16, (int)m->K,
+                     k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, y, (int)m->N);
         for (int d = m->brank - 1; d >= 0; d--) {
             if (++idx[d] < m->bdims[d]) break;
             idx[d] = 0;

@@ -168,13 +168,6 @@ int lstm__qlinear_matmul_prepare(lstm__kctx *k)
     return LSTM_OK;
 }
 
-void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
-                       int64_t N, int16_t *bpack)
-{
-    lstm__pack_i16(bpack, b, (int)K, (int)N);
-    lstm__mm_i16(lstm__isa(), (int)M, (int)N, (int)K, a, (int)K, bpack, y, (int)N);
-}
-
 void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols, const int32_t *zp,
                         int per_row, int16_t *out)
 {
@@ -283,6 +276,7 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
     float ys = scale_at(k->in[6], 0);
     int32_t yz = (int32_t)lstm__get_i(k->in[7], 0);
     int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
+    int64_t packed_bo = -1;
     for (int64_t bt = 0; bt < batches; bt++) {
         int64_t ao = 0, bo = 0, ab = 0, bb = 0;
         for (int d = 0; d < m->brank; d++) {
@@ -302,13 +296,15 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
             bsv[j] = scale_at(bs, p);
         }
         lstm__qlin_less_zp(A, (size_t)ao, M, K, azv, 1, a16);
-        if (k->packed) { /* b and its zero point constants, packed at load */
-            lstm__mm_i16(lstm__isa(), (int)M, (int)N, (int)K, a16, (int)K,
-                         ((const lstm__qpack *)k->packed)->data, acc, (int)N);
-        } else {
+        /* b: packed at load (a constant), else packed here once per matrix of b (batches that
+        ** broadcast one b reuse it). */
+        if (!k->packed && bo != packed_bo) {
             lstm__qlin_less_zp(B, (size_t)bo, K, N, bzv, 0, b16);
-            lstm__qlin_mm_i16(a16, b16, acc, m->M, m->K, m->N, bpack);
+            lstm__pack_i16(bpack, b16, (int)K, (int)N);
+            packed_bo = bo;
         }
+        lstm__mm_i16(lstm__isa(), (int)M, (int)N, (int)K, a16, (int)K,
+                     k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, acc, (int)N);
         char *y = (char *)Y->data + (size_t)bt * M * N;
         for (size_t i = 0; i < M; i++) {
             for (size_t j = 0; j < N; j++) mult[j] = asv[i] * bsv[j] / ys;

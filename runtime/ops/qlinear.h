@@ -23,11 +23,6 @@ int lstm__qlin_input(lstm__kctx *k, int idx, const char *what, int like, const c
 void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols, const int32_t *zp,
                         int per_row, int16_t *out);
 
-/* y[M, N] = a[M, K] x b[K, N] on values less their zero points (int16), sums modulo 2^32;
-** bpack: scratch of lstm__pack_i16_count(K, N) int16 (simd.h). */
-void lstm__qlin_mm_i16(const int16_t *a, const int16_t *b, uint32_t *y, int64_t M, int64_t K,
-                       int64_t N, int16_t *bpack);
-
 /* A constant 2-D int8 / uint8 B less its constant zero point (absent, one value or one per
 ** column), packed at load for lstm__mm_i16 (n->packed). */
 typedef struct lstm__qpack {
