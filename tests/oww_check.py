@@ -9,11 +9,12 @@ keyword below (the check asserts that premise too), so agreeing with them is det
 word. Exit 77 (SKIP) when the models cannot be fetched. Standard library only.
 usage: oww_check.py LSTM_RUN FETCH_SCRIPT MODEL_DIR DATA_DIR"""
 import os
-import re
 import struct
 import subprocess
 import sys
 import tempfile
+
+from npy import read_npy, write_npy
 
 run, fetch, models, data = sys.argv[1:5]
 r = subprocess.run([fetch, models, "oww"], capture_output=True, text=True)
@@ -27,24 +28,6 @@ if r.returncode:
 PHRASES = ["hey_jarvis", "alexa", "weather", "timer", "cat"]
 KEYWORDS = {"hey_jarvis": 16, "alexa": 16, "timer": 34, "weather": 22}  # embeddings per window
 RTOL, ATOL = 1e-3, 1e-4
-
-
-def read_npy(path):
-    b = open(path, "rb").read()
-    hl = struct.unpack("<H", b[8:10])[0]
-    h = b[10:10 + hl].decode()
-    shape = [int(x) for x in re.search(r"\(([^)]*)\)", h).group(1).replace(",", " ").split()]
-    fmt = {"<f4": "f", "<i2": "h"}[re.search(r"'descr': '([^']*)'", h).group(1)]
-    raw = b[10 + hl:]
-    return shape, list(struct.unpack("<%d%s" % (len(raw) // struct.calcsize(fmt), fmt), raw))
-
-
-def write_npy(path, shape, vals):
-    h = "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }" % "".join("%d, " % d for d in shape)
-    h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
-    with open(path, "wb") as f:
-        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode())
-        f.write(struct.pack("<%df" % len(vals), *vals))
 
 
 def varint(v):
@@ -92,7 +75,7 @@ for ph in PHRASES:
     d = os.path.join(work, ph)
     os.makedirs(d)
     shape, audio = read_npy(os.path.join(data, ph + "_audio.npy"))
-    write_npy(os.path.join(d, "audio.npy"), [1, shape[0]], [float(a) for a in audio])
+    write_npy(os.path.join(d, "audio.npy"), "<f4", [1, shape[0]], [float(a) for a in audio])
     lstm_run(M("melspectrogram.onnx"), [("input", os.path.join(d, "audio.npy"))], d + "/mel")
     mshape, mel = read_npy(os.path.join(d, "mel", "output.npy"))
     mel = [v / 10 + 2 for v in mel]
@@ -100,7 +83,7 @@ for ph in PHRASES:
     worst = [agree(ph + " mel", mel, read_npy(os.path.join(data, ph + "_mel.npy"))[1])]
     W = (F - 76) // 8 + 1
     wins = [v for i in range(W) for v in mel[8 * i * 32:(8 * i + 76) * 32]]
-    write_npy(os.path.join(d, "wins.npy"), [W, 76, 32, 1], wins)
+    write_npy(os.path.join(d, "wins.npy"), "<f4", [W, 76, 32, 1], wins)
     lstm_run(M("embedding_model.onnx"), [("input_1", os.path.join(d, "wins.npy"))], d + "/emb")
     _, emb = read_npy(os.path.join(d, "emb", "conv2d_19.npy"))
     worst.append(agree(ph + " embeddings", emb, read_npy(os.path.join(data, ph + "_emb.npy"))[1]))

@@ -11,6 +11,8 @@ import sys
 import tempfile
 import zipfile
 
+from npy import npy_bytes, read_raw
+
 run, root = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp()
 failures = []
@@ -106,19 +108,9 @@ def read_pb(path):
     return dims, dt, raw
 
 
-def npy_bytes(descr, shape, raw):
-    h = "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }" % (
-        descr, "".join("%d, " % d for d in shape))
-    h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
-    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + raw
-
-
 def read_npy(path):
-    b = open(path, "rb").read()
-    hl = struct.unpack("<H", b[8:10])[0]
-    h = b[10:10 + hl].decode()
-    shape = [int(x) for x in re.search(r"\(([^)]*)\)", h).group(1).replace(",", " ").split()]
-    return shape, b[10 + hl:]
+    shape, _, raw = read_raw(path)
+    return shape, raw
 
 
 def floats(raw):

@@ -8,11 +8,11 @@ builds, the cases of tests/gen/make_silero_refs.py's JJHBW.
 Exit 77 (SKIP) when the models cannot be fetched. Standard library only.
 usage: silero_check.py LSTM_RUN FETCH_SCRIPT MODEL_DIR DATA_DIR [SET]"""
 import os
-import re
-import struct
 import subprocess
 import sys
 import tempfile
+
+from npy import read_npy, write_npy
 
 run, fetch, models, data = sys.argv[1:5]
 which = sys.argv[5] if len(sys.argv) > 5 else "vad-web"
@@ -23,27 +23,6 @@ if r.returncode == 3:
 if r.returncode:
     print("FAIL: " + r.stderr.strip())
     sys.exit(1)
-
-
-def read_npy(path):
-    b = open(path, "rb").read()
-    hl = struct.unpack("<H", b[8:10])[0]
-    h = b[10:10 + hl].decode()
-    shape = [int(x) for x in re.search(r"\(([^)]*)\)", h).group(1).replace(",", " ").split()]
-    descr = re.search(r"'descr': '([^']*)'", h).group(1)
-    raw = b[10 + hl:]
-    fmt = {"<f4": "f", "<i2": "h", "<i8": "q"}[descr]
-    return shape, list(struct.unpack("<%d%s" % (len(raw) // struct.calcsize(fmt), fmt), raw))
-
-
-def write_npy(path, descr, shape, vals):
-    fmt = {"<f4": "f", "<i8": "q"}[descr]
-    h = "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }" % (
-        descr, "".join("%d, " % d for d in shape))
-    h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
-    with open(path, "wb") as f:
-        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode())
-        f.write(struct.pack("<%d%s" % (len(vals), fmt), *vals))
 
 
 # (case name, model file, state inputs -> outputs, hidden size, has an sr input)

@@ -8,25 +8,16 @@ Standard library only (the references are committed). Fails when DATA_DIR is mis
 case, or a case has no expected gates.  usage: trace_check.py LSTM_RUN DATA_DIR"""
 import glob
 import os
-import re
 import struct
 import subprocess
 import sys
 import tempfile
 import zlib
 
+from npy import read_npy
+
 run, root = sys.argv[1], sys.argv[2]
 failures = checks = 0
-
-
-def read_npy(path):
-    b = open(path, "rb").read()
-    hl = struct.unpack("<H", b[8:10])[0]
-    h = b[10:10 + hl].decode()
-    assert "'<f4'" in h, path
-    shape = tuple(int(x) for x in re.search(r"\(([^)]*)\)", h).group(1).replace(",", " ").split())
-    data = b[10 + hl:]
-    return shape, struct.unpack("<%df" % (len(data) // 4), data)
 
 
 def png_size(path):
