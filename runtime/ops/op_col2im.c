@@ -147,31 +147,47 @@ static int prepare(lstm__kctx *k)
     return LSTM_OK;
 }
 
-/* Per block element and position: the pixel's offset in one image plane, or -1 in the padding;
-** calls add(ctx, column index, pixel offset) for every value that lands inside. */
-static void each(const lstm__col2im_state *st, void (*add)(void *, int64_t, int64_t), void *ctx)
+/* One run of values that land in one image row: columns col + j and pixels px + j * step for
+** j = 0..n-1 (the last axis's positions that fall inside the image). */
+typedef struct run_ {
+    int64_t col, px, step, n;
+} run_;
+
+/* Calls row(ctx, r) for every run of one image plane's values: per block element, per block
+** position of the axes before the last (skipped when their pixel is in the padding), the
+** positions along the last axis whose pixel is inside the image. */
+static void each_row(const lstm__col2im_state *st, void (*row)(void *, const run_ *), void *ctx)
 {
-    const int sp = st->sp;
+    const int sp = st->sp, a = sp - 1;
+    const int64_t cl = st->cnt[a], s = st->s[a];
     int64_t e[LSTM__SP_MAX] = {0};
     for (int64_t ei = 0; ei < st->kk; ei++) {
-        int64_t pos[LSTM__SP_MAX] = {0};
-        for (int64_t l = 0; l < st->L; l++) {
+        /* the last axis: position j lands on j * s + first; inside for j in [lo, hi) */
+        const int64_t first = e[a] * st->d[a] - st->pb[a];
+        int64_t lo = first >= 0 ? 0 : (-first + s - 1) / s;
+        int64_t hi = st->img[a] - 1 - first < 0 ? 0 : (st->img[a] - 1 - first) / s + 1;
+        if (hi > cl) hi = cl;
+        int64_t pos[LSTM__SP_MAX] = {0}, outer = st->L / cl;
+        for (int64_t l = 0; l < outer && lo < hi; l++) {
             int64_t off = 0;
             int in = 1;
-            for (int a = 0; a < sp && in; a++) {
-                int64_t px = pos[a] * st->s[a] - st->pb[a] + e[a] * st->d[a];
-                in = px >= 0 && px < st->img[a];
-                off = off * st->img[a] + px;
+            for (int b = 0; b < a && in; b++) {
+                int64_t px = pos[b] * st->s[b] - st->pb[b] + e[b] * st->d[b];
+                in = px >= 0 && px < st->img[b];
+                off = off * st->img[b] + px;
             }
-            if (in) add(ctx, ei * st->L + l, off);
-            for (int a = sp - 1; a >= 0; a--) {
-                if (++pos[a] < st->cnt[a]) break;
-                pos[a] = 0;
+            if (in) {
+                run_ r = {ei * st->L + l * cl + lo, off * st->img[a] + lo * s + first, s, hi - lo};
+                row(ctx, &r);
+            }
+            for (int b = a - 1; b >= 0; b--) {
+                if (++pos[b] < st->cnt[b]) break;
+                pos[b] = 0;
             }
         }
-        for (int a = sp - 1; a >= 0; a--) {
-            if (++e[a] < st->blk[a]) break;
-            e[a] = 0;
+        for (int b = sp - 1; b >= 0; b--) {
+            if (++e[b] < st->blk[b]) break;
+            e[b] = 0;
         }
     }
 }
@@ -185,24 +201,29 @@ typedef struct plane {
     int64_t *yi; /* integers and bool */
 } plane;
 
-static void add_f32(void *ctx, int64_t col, int64_t off)
+static void row_f32(void *ctx, const run_ *r)
 {
     plane *p = ctx;
-    p->yf[off] += p->xf[p->xbase + col];
+    const float *x = p->xf + p->xbase + r->col;
+    float *y = p->yf + r->px;
+    for (int64_t j = 0; j < r->n; j++) y[j * r->step] += x[j];
 }
 
-static void add_f64(void *ctx, int64_t col, int64_t off)
+static void row_f64(void *ctx, const run_ *r)
 {
     plane *p = ctx;
-    p->yd[off] += lstm__get_f(p->X, (size_t)(p->xbase + col));
+    for (int64_t j = 0; j < r->n; j++)
+        p->yd[r->px + j * r->step] += lstm__get_f(p->X, (size_t)(p->xbase + r->col + j));
 }
 
-static void add_int(void *ctx, int64_t col, int64_t off)
+static void row_int(void *ctx, const run_ *r)
 {
     plane *p = ctx;
-    /* unsigned: wraps as the narrower type's sum does once truncated */
-    p->yi[off] =
-        (int64_t)((uint64_t)p->yi[off] + (uint64_t)lstm__get_i(p->X, (size_t)(p->xbase + col)));
+    for (int64_t j = 0; j < r->n; j++) {
+        int64_t *y = p->yi + r->px + j * r->step; /* wraps in uint64, then in the type */
+        *y = (int64_t)((uint64_t)*y +
+                       (uint64_t)lstm__get_i(p->X, (size_t)(p->xbase + r->col + j)));
+    }
 }
 
 static int run(lstm__kctx *k)
@@ -219,7 +240,11 @@ static int run(lstm__kctx *k)
         memset(k->scratch, 0, Y->nelem * 8);
     for (int64_t pl = 0; pl < st->N * st->C; pl++) {
         p.xbase = pl * st->kk * st->L;
-        each(st, t == LSTM_DT_FLOAT ? add_f32 : fl ? add_f64 : add_int, &p);
+        each_row(st,
+                 t == LSTM_DT_FLOAT ? row_f32
+                 : fl               ? row_f64
+                                    : row_int,
+                 &p);
         if (t == LSTM_DT_FLOAT)
             p.yf += st->pix;
         else

@@ -117,7 +117,10 @@ static void global_run(lstm__kctx *k, const lstm__lppool_params *p, const lstm__
         } else {
             for (int64_t i = 0; i < S; i++) sum += powp(lstm__get_f(X, (size_t)(pl * S + i)), p->p);
         }
-        lstm__put_f(Y, (size_t)pl, root(sum, p->p));
+        if (X->dtype == LSTM_DT_FLOAT)
+            ((float *)Y->data)[pl] = (float)root(sum, p->p);
+        else
+            lstm__put_f(Y, (size_t)pl, root(sum, p->p));
     }
 }
 
@@ -153,7 +156,10 @@ static void window_run(lstm__kctx *k, const lstm__lppool_params *p, const lstm__
                 }
                 if (a < 0) break;
             }
-            lstm__put_f(Y, e, root(sum, p->p));
+            if (f32)
+                ((float *)Y->data)[e] = (float)root(sum, p->p);
+            else
+                lstm__put_f(Y, e, root(sum, p->p));
             for (int a = sp - 1; a >= 0; a--) {
                 if (++o[a] < w->out[a]) break;
                 o[a] = 0;

@@ -140,6 +140,25 @@ def lp_pool(g):
         attrs = {"kernel_shape": [3], "strides": [3], "ceil_mode": 1, "auto_pad": "VALID"}
         yield g.case("ceil_valid", "1-D VALID with ceil_mode: a last window past the end", F32,
                      [In("x", F32, x)], attrs=attrs, ref=lp_pool_ref([3], 2, **attrs))
+    x = g.rand(F32, (1, 1, 4, 5))
+    attrs = {"kernel_shape": [2, 2], "pads": [2, 0, 0, 2]}
+    yield g.case("pads_kernel", "pads as large as the kernel: windows wholly in the padding", F32,
+                 [In("x", F32, x)], attrs=attrs, ref=lp_pool_ref([2, 2], 2, **attrs))
+    for k in range(3):
+        sp = int(g.rng.integers(1, 4))
+        kernel = [int(g.rng.integers(1, 4)) for _ in range(sp)]
+        attrs = {"kernel_shape": kernel,
+                 "strides": [int(g.rng.integers(1, 4)) for _ in range(sp)],
+                 "pads": [int(g.rng.integers(0, kk)) for kk in kernel * 2], **p_attr(g, 1 + k)}
+        if v >= 18:
+            attrs["dilations"] = [int(g.rng.integers(1, 3)) for _ in range(sp)]
+            attrs["ceil_mode"] = int(g.rng.integers(0, 2))
+        ext = [attrs.get("dilations", [1] * sp)[a] * (kernel[a] - 1) + 1 for a in range(sp)]
+        shp = (int(g.rng.integers(1, 3)), int(g.rng.integers(1, 4))) + tuple(
+            e + int(g.rng.integers(0, 5)) for e in ext)
+        x = g.rand(F32, shp)
+        yield g.case("random%d" % k, "random geometry %s, shape %s" % (attrs, shp), F32,
+                     [In("x", F32, x)], attrs=attrs, ref=lp_pool_ref(kernel, 1 + k, **attrs))
     x = g.rand(F32, (1, 2, 3, 4))
     x[0, 1, 1, 2] = np.nan
     x[0, 0, 0, 0] = np.inf
@@ -169,6 +188,8 @@ def global_lp_pool(g):
     yield g.case("nan", "a NaN in one channel", F32, [In("x", F32, x)], ref=global_lp_ref(2))
     yield g.case("empty", "empty batch [0, 3, 2]", F32,
                  [In("x", F32, np.zeros((0, 3, 2), np.float32))], ref=global_lp_ref(2))
+    yield g.case("empty_spatial", "no spatial element [1, 2, 0]: 0", F32,
+                 [In("x", F32, np.zeros((1, 2, 0), np.float32))], ref=global_lp_ref(2))
 
 
 # ---------------------------------------------------------------- LRN
@@ -200,6 +221,9 @@ def lrn(g):
     x = g.rand(F32, (2, 4, 5))
     yield g.case("rank3", "3-D X [2, 4, 5], size 2", F32, [In("x", F32, x)],
                  attrs={"size": 2, "alpha": 0.3}, ref=lrn_ref(2, 0.3))
+    x = g.rand(F32, (3, 3, 4))
+    yield g.case("rank3_odd", "3-D X [3, 3, 4], size 3", F32, [In("x", F32, x)],
+                 attrs={"size": 3, "bias": 0.5}, ref=lrn_ref(3, bias=0.5))
     x = g.rand(F32, (1, 3, 2, 2, 2))
     yield g.case("rank5", "5-D X, size 3, beta 1", F32, [In("x", F32, x)],
                  attrs={"size": 3, "beta": 1.0}, ref=lrn_ref(3, beta=1.0))
@@ -295,6 +319,15 @@ def max_unpool(g):
                   {"strides": [2, 2], "pads": [1, 1, 0, 1]}, True)
     yield chained(g, "pool_overlap", "overlapping windows (stride 1): an index may repeat", F32,
                   (1, 1, 4, 4), [2, 2], {}, {}, False)
+    for k in range(2):
+        sp = int(g.rng.integers(1, 4))
+        kernel = [int(g.rng.integers(1, 4)) for _ in range(sp)]
+        strides = [int(g.rng.integers(1, 4)) for _ in range(sp)]
+        shp = (int(g.rng.integers(1, 3)), int(g.rng.integers(1, 4))) + tuple(
+            kk + int(g.rng.integers(0, 4)) for kk in kernel)
+        yield chained(g, "pool_random%d" % k, "MaxPool then MaxUnpool, random: kernel %s, strides "
+                      "%s, X %s, output_shape X's" % (kernel, strides, shp), F32, shp, kernel,
+                      {"strides": strides}, {"strides": strides}, True)
     yield chained(g, "pool_1d", "1-D MaxPool kernel 3 stride 3, output_shape", F32, (2, 2, 10),
                   [3], {"strides": [3]}, {"strides": [3]}, True)
     yield g.case("empty", "empty batch", F32, [In("x", F32, np.zeros((0, 2, 2, 2), np.float32)),
@@ -359,6 +392,18 @@ def col2im(g):
                F32, 1, 2, [5, 4], [3, 2], {"strides": [1, 2]}, shapes_init=False)
     yield case("block1", "block [1, 1]: a reshape", F32, 2, 3, [3, 2], [1, 1])
     yield case("empty", "empty batch", F32, 0, 2, [4, 4], [2, 2])
+    for k in range(4):
+        sp = int(g.rng.integers(1, 4))
+        block = [int(g.rng.integers(1, 4)) for _ in range(sp)]
+        attrs = {"dilations": [int(g.rng.integers(1, 3)) for _ in range(sp)],
+                 "strides": [int(g.rng.integers(1, 4)) for _ in range(sp)],
+                 "pads": [int(g.rng.integers(0, 3)) for _ in range(2 * sp)]}
+        ext = [attrs["dilations"][a] * (block[a] - 1) + 1 for a in range(sp)]
+        image = [max(1, ext[a] - attrs["pads"][a] - attrs["pads"][sp + a]) +
+                 int(g.rng.integers(0, 5)) for a in range(sp)]
+        N, C = int(g.rng.integers(1, 3)), int(g.rng.integers(1, 4))
+        yield case("random%d" % k, "random: N %d, C %d, image %s, block %s, %s" % (
+            N, C, image, block, attrs), F32, N, C, image, block, attrs)
     f, L = col2im_ref([3, 3], [2, 2])
     x = g.rand(F32, (1, 4, L))
     x[0, 1, 2] = np.nan
