@@ -1915,6 +1915,44 @@ static void pool_more_refusals(void **state)
     rc = run1(m, (feed[]){x23, {"B", I64, 1, {1}, s1, 8}}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "axis 2 is outside [-2, 1] for rank 2");
     tb_free(m);
+
+    /* Col2Im whose image_shape and block_shape are computed while running (the node is
+    ** prepared just before it runs), the shapes changing from run to run in one session:
+    ** 1-D overlap-add of block [2], y[p] = row0[p] + row1[p - 1]. */
+    m = tb_new(8, 18);
+    tb_input(m, "A", F32, -1, NULL, NULL);
+    tb_input(m, "I", I64, -1, NULL, NULL);
+    tb_input(m, "K", I64, -1, NULL, NULL);
+    tb_node(m, "Abs", "abs_i", "I", "Ia");
+    tb_node(m, "Abs", "abs_k", "K", "Ka");
+    tb_node(m, "Col2Im", "op", "A,Ia,Ka", "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+    const float cols[2][6] = {{1, 2, 3, 4, 5, 6}, {1, 2, 3, 4}};
+    const float want[2][4] = {{1, 6, 8, 6}, {1, 5, 4}};
+    const int64_t L[2] = {3, 2}, image[2] = {-4, 3}, block = -2, one1[1] = {1};
+    for (int r = 0; r < 2; r++) {
+        const int64_t xd[3] = {1, 2, L[r]};
+        assert_int_equal(lstm_session_set_input(s, "A", F32, 3, xd, cols[r], (size_t)L[r] * 8),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "I", I64, 1, one1, &image[r], 8), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "K", I64, 1, one1, &block, 8), LSTM_OK);
+        rc = lstm_session_run(s);
+        if (rc) print_error("%s\n", lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+        assert_int_equal(v.nbytes, (size_t)(L[r] + 1) * 4);
+        for (int64_t i = 0; i <= L[r]; i++) assert_true(((const float *)v.data)[i] == want[r][i]);
+    }
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
 }
 
 static void pad_late_values(void **state)

@@ -221,8 +221,7 @@ static void row_int(void *ctx, const run_ *r)
     plane *p = ctx;
     for (int64_t j = 0; j < r->n; j++) {
         int64_t *y = p->yi + r->px + j * r->step; /* wraps in uint64, then in the type */
-        *y = (int64_t)((uint64_t)*y +
-                       (uint64_t)lstm__get_i(p->X, (size_t)(p->xbase + r->col + j)));
+        *y = (int64_t)((uint64_t)*y + (uint64_t)lstm__get_i(p->X, (size_t)(p->xbase + r->col + j)));
     }
 }
 
@@ -240,11 +239,7 @@ static int run(lstm__kctx *k)
         memset(k->scratch, 0, Y->nelem * 8);
     for (int64_t pl = 0; pl < st->N * st->C; pl++) {
         p.xbase = pl * st->kk * st->L;
-        each_row(st,
-                 t == LSTM_DT_FLOAT ? row_f32
-                 : fl               ? row_f64
-                                    : row_int,
-                 &p);
+        each_row(st, t == LSTM_DT_FLOAT ? row_f32 : fl ? row_f64 : row_int, &p);
         if (t == LSTM_DT_FLOAT)
             p.yf += st->pix;
         else
