@@ -1848,6 +1848,23 @@ static void pool_more_refusals(void **state)
     expect(rc, msg, LSTM_EINVAL, "spatial axis 0 of 2 elements unpools to 0 elements");
     tb_free(m);
 
+    /* An empty X may have huge dims: no overflow, no scratch for them. */
+    const int64_t huge = (int64_t)1 << 35;
+    m = one_at(11, "MaxUnpool", "A,B", 2, (int[]){F32, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D1(2), 1);
+    tb_attr_ints(m, tb_graph(m)->node[0], "strides", D1((int64_t)1 << 30), 1);
+    rc =
+        run1(m, (feed[]){{"A", F32, 3, {0, 1, huge}, x16, 0}, {"B", I64, 3, {0, 1, huge}, idx4, 0}},
+             2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "spatial axis 0 of 34359738368 elements unpools to");
+    tb_free(m);
+    m = one_at(13, "LRN", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "size", 3);
+    rc = run1(m, (feed[]){{"A", F32, 4, {0, 3, huge, huge}, x16, 0}}, 1, msg, NULL, 0);
+    if (rc) print_error("%s\n", msg);
+    assert_int_equal(rc, LSTM_OK);
+    tb_free(m);
+
     /* Col2Im: input [1, 4, L] of 2x2 blocks in a 3x3 image: L = 4 */
     int64_t img[2] = {3, 3}, blk[2] = {2, 2}, blk3[3] = {2, 2, 1}, big[2] = {4, 1};
     m = one_at(18, "Col2Im", "A,B,C", 3, (int[]){F32, I64, I64});
@@ -1878,6 +1895,13 @@ static void pool_more_refusals(void **state)
               3, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL,
            "spatial axis 0: image 3 with pads 0 + 0 is smaller than the block's extent 4");
+    int64_t wide[2] = {(int64_t)1 << 20, (int64_t)1 << 20}, ones[2] = {1, 1};
+    rc = run1(m,
+              (feed[]){{"A", F32, 3, {0, 1, (int64_t)1 << 40}, x16, 0},
+                       {"B", I64, 1, {2}, wide, 16},
+                       {"C", I64, 1, {2}, ones, 16}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_ELIMIT, "(Col2Im, opset 18): block or image sizes exceed");
     tb_free(m);
     m = one_at(18, "Col2Im", "A,B,C", 3, (int[]){F32, I64, I64});
     tb_attr_ints(m, tb_graph(m)->node[0], "pads", (const int64_t[]){1, 1}, 2);

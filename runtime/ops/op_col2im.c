@@ -115,10 +115,11 @@ static int prepare(lstm__kctx *k)
         st->d[a] = d;
         st->s[a] = s;
         st->pb[a] = pb;
+        /* factors below 2^34, products so far at most 2^31 (kk) or 2^30: no overflow */
         st->kk *= blk[a];
         st->L *= st->cnt[a];
         st->pix *= img[a];
-        if (st->kk > BIG || st->L > ((int64_t)1 << 40) || st->pix > ((int64_t)1 << 40))
+        if (st->kk > BIG || st->L > ((int64_t)1 << 30) || st->pix > ((int64_t)1 << 30))
             return lstm__errf(k->d, LSTM_ELIMIT,
                               "%s: block or image sizes exceed what this "
                               "runtime takes",

@@ -53,9 +53,9 @@ static int prepare(lstm__kctx *k)
                           lstm__klabel(k), lstm__dims_str(s1, sizeof s1, X->rank, X->dims));
     st->N = X->dims[0];
     st->C = X->dims[1];
-    st->S = 1;
-    for (int i = 2; i < X->rank; i++) st->S *= X->dims[i];
-    k->scratch_size = (size_t)(st->S > 0 ? st->S : 1) * sizeof(double);
+    st->S = 1; /* an empty X may have huge dims: its S is not used */
+    for (int i = 2; X->nelem && i < X->rank; i++) st->S *= X->dims[i];
+    k->scratch_size = X->nelem ? (size_t)st->S * sizeof(double) : 0;
     return lstm__rt_set(k, k->out[0], t, X->rank, X->dims);
 }
 

@@ -55,8 +55,10 @@ static int prepare(lstm__kctx *k)
     for (int i = 0; i < sp; i++) {
         int64_t s = p->w.ns >= 0 ? p->w.strides[i] : 1;
         int64_t pads = p->w.np >= 0 ? p->w.pads[i] + p->w.pads[sp + i] : 0;
-        int64_t v = (X->dims[2 + i] - 1) * s + p->w.kernel[i] - pads;
-        if (X->dims[2 + i] > ((int64_t)1 << 40) || v <= 0)
+        /* every term below 2^31 (spatial.c's bound on the attributes): no overflow */
+        int64_t in = X->dims[2 + i] < ((int64_t)1 << 31) ? X->dims[2 + i] : ((int64_t)1 << 31);
+        int64_t v = (in - 1) * s + p->w.kernel[i] - pads;
+        if (X->dims[2 + i] >= ((int64_t)1 << 31) || v <= 0)
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: spatial axis %d of %lld elements unpools to %lld elements "
                               "(kernel %lld, stride %lld, pads %lld)",
