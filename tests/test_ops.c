@@ -1840,6 +1840,10 @@ static void pool_more_refusals(void **state)
     rc = run1(m, (feed[]){xu, {"B", I64, 4, {1, 1, 2, 2}, idx4, 32}, {"C", I64, 1, {3}, shp3, 24}},
               3, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "output_shape has 3 values, expected 4 (X's rank)");
+    shp[2] = -9;
+    rc = run1(m, (feed[]){xu, {"B", I64, 4, {1, 1, 2, 2}, idx4, 32}, {"C", I64, 1, {4}, shp, 32}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "output_shape [1,1,-9,3] has a size out of range");
     tb_free(m);
     m = one_at(9, "MaxUnpool", "A,B", 2, (int[]){F32, I64});
     tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(1, 1), 2);

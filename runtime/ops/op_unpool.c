@@ -74,6 +74,10 @@ static int prepare(lstm__kctx *k)
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: output_shape has %d values, expected %d (X's rank)",
                               lstm__klabel(k), n, X->rank);
+        for (int i = 0; i < n; i++)
+            if (given[i] < 0 || given[i] > ((int64_t)1 << 40))
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: output_shape %s has a size out of range",
+                                  lstm__klabel(k), lstm__dims_str(s1, sizeof s1, n, given));
         int64_t want = lstm__dims_count(X->rank, dims), have = lstm__dims_count(n, given);
         if (have < 0 || have < want)
             return lstm__errf(k->d, LSTM_EINVAL,
