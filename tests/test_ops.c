@@ -1983,6 +1983,74 @@ static void pool_more_refusals(void **state)
     tb_free(m);
 }
 
+/* GroupNormalization, RMSNormalization, Swish, RotaryEmbedding: refused attributes and inputs. */
+static void norm_more_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const feed x46 = {"A", F32, 3, {1, 4, 3}, x12, 48};
+    const feed s4 = {"B", F32, 1, {4}, x12, 16}, b4 = {"C", F32, 1, {4}, x12, 16};
+
+    /* GroupNormalization */
+    m = one_at(21, "GroupNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    rc = run1(m, (feed[]){x46, s4, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (GroupNormalization, opset 21): attribute 'num_groups' is required");
+    tb_free(m);
+    m = one_at(21, "GroupNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "num_groups", 3);
+    rc = run1(m, (feed[]){x46, s4, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (GroupNormalization, opset 21): num_groups 3 does not divide the 4 channels "
+           "of X [1,4,3]");
+    tb_free(m);
+    m = one_at(21, "GroupNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "num_groups", 2);
+    rc = run1(m, (feed[]){x46, {"B", F32, 1, {2}, x12, 8}, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(GroupNormalization, opset 21): input scale is float32 [2], expected float32 [4] (one "
+           "per channel)");
+    tb_free(m);
+    m = one_at(18, "GroupNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "num_groups", 2);
+    rc = run1(m, (feed[]){x46, s4, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(GroupNormalization, opset 18): input scale is float32 [4], expected float32 [2] (one "
+           "per group)");
+    tb_attr_i(m, tb_graph(m)->node[0], "stash_type", 1);
+    rc = run1(m, (feed[]){x46, s4, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "(GroupNormalization, opset 18): unknown attribute 'stash_type' for "
+           "GroupNormalization version 18");
+    tb_free(m);
+    m = one_at(21, "GroupNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "num_groups", 2);
+    tb_attr_i(m, tb_graph(m)->node[0], "stash_type", 10);
+    rc = run1(m, (feed[]){x46, s4, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (GroupNormalization, opset 21): stash_type 10 (float16) is not supported; 1 "
+           "(float32) and 11 (double) are");
+    tb_free(m);
+    m = one_at(21, "GroupNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "num_groups", 0);
+    rc = run1(m, (feed[]){x46, s4, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "num_groups is 0, expected 1 or more");
+    tb_free(m);
+    m = one_at(21, "GroupNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "num_groups", 2);
+    rc = run1(m, (feed[]){{"A", F32, 1, {4}, x12, 16}, s4, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "X has shape [4], expected [N, C, D1, ...]");
+    tb_free(m);
+    m = one_at(21, "GroupNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "num_groups", 2);
+    tb_attr_i(m, tb_graph(m)->node[0], "stash_type", 7);
+    rc = run1(m, (feed[]){x46, s4, b4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "stash_type 7 is not a float type");
+    tb_free(m);
+}
+
 static void pad_late_values(void **state)
 {
     (void)state;
@@ -2562,6 +2630,7 @@ int main(void)
         cmocka_unit_test(qlinear_refusals),
         cmocka_unit_test(pad_late_values),
         cmocka_unit_test(pool_more_refusals),
+        cmocka_unit_test(norm_more_refusals),
         cmocka_unit_test(version_forms),
         cmocka_unit_test(unary_refusals),
         cmocka_unit_test(conv_refusals),

@@ -10,6 +10,7 @@
 #include "ops/conv.h"
 #include "ops/einsum.h"
 #include "ops/logic_types.h"
+#include "ops/norm_more.h"
 #include "ops/pool_more.h"
 #include "ops/reduce.h"
 #include "ops/resize.h"

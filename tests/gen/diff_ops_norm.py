@@ -1,0 +1,142 @@
+"""Differential entries of GroupNormalization (18, 21), RMSNormalization (23), Swish (24) and
+RotaryEmbedding (23) for make_diff_cases.py (which imports this module). None of them is known
+to the Debian onnx 1.12: their versions go to diff_case.LATER_VERSIONS here and each gets a
+stand-in schema (type constraints and attribute names from ONNX's onnx/defs/nn/defs.cc,
+nn/old.cc and the Swish operator page; none changes at 24-26 per onnxscript's opset files).
+
+The NumPy references follow the operator text and its function body: stage one (statistics,
+normalised values) in the precision stash_type names, rounded to X's type, then the scale (and
+bias) in X's type."""
+import numpy as np
+
+import diff_case
+from diff_case import FLOATS, In, op, to_dtype
+
+F32 = "float32"
+F64 = "float64"
+I64 = "int64"
+F16_TOL = (4e-3, 4e-3)   # a float16 step or two on values of a few units
+BF16_TOL = (3e-2, 3e-2)  # the same in bfloat16
+F64_STASH1_TOL = (1e-4, 1e-5)  # float64 X through float32 statistics
+F64_TOL = (1e-9, 1e-10)  # float64 X with stage one in double
+
+diff_case.LATER_VERSIONS.update({"GroupNormalization": [18, 21], "RMSNormalization": [23],
+                                 "Swish": [24], "RotaryEmbedding": [23]})
+
+
+class _Constraint:
+    def __init__(self, name, types):
+        self.type_param_str, self.allowed_type_strs = name, types
+
+
+class _Schema:
+    """What diff_case.G reads of a schema (type constraints, attribute names)."""
+
+    def __init__(self, constraints, attributes):
+        self.type_constraints = [_Constraint(n, t) for n, t in constraints]
+        self.attributes = {a: None for a in attributes}
+
+
+_FLOAT_T = ["tensor(float16)", "tensor(float)", "tensor(double)", "tensor(bfloat16)"]
+diff_case._HISTORY.setdefault("GroupNormalization", {
+    18: _Schema([("T", _FLOAT_T)], ["epsilon", "num_groups"]),
+    21: _Schema([("T", _FLOAT_T)], ["epsilon", "num_groups", "stash_type"])})
+diff_case._HISTORY.setdefault("RMSNormalization", {
+    23: _Schema([("T", _FLOAT_T), ("V", _FLOAT_T)], ["axis", "epsilon", "stash_type"])})
+diff_case._HISTORY.setdefault("Swish", {24: _Schema([("T", _FLOAT_T)], ["alpha"])})
+diff_case._HISTORY.setdefault("RotaryEmbedding", {23: _Schema(
+    [("T", ["tensor(float)", "tensor(float16)", "tensor(bfloat16)"]), ("M", ["tensor(int64)"])],
+    ["interleaved", "rotary_embedding_dim", "num_heads"])})
+
+
+def tol_of(dt, default=None):
+    return BF16_TOL if dt == "bfloat16" else F16_TOL if dt == "float16" else default
+
+
+def rnd(a, dt):
+    """float64 values rounded to element type dt, as float64."""
+    return np.asarray(to_dtype(a, dt), np.float64)
+
+
+def f32(a):
+    return np.asarray(a, np.float64).astype(np.float32).astype(np.float64)
+
+
+# ---------------------------------------------------------------- GroupNormalization
+def gn_ref(groups, dt, eps=1e-5, per_group=False, stash=1):
+    def f(x, s, b):
+        if x.size == 0:
+            return x.copy()
+        xs = f32(x) if stash == 1 else x
+        N, C = x.shape[:2]
+        xr = xs.reshape(N, groups, -1)
+        mean = xr.mean(axis=-1, keepdims=True)
+        var = ((xr - mean) ** 2).mean(axis=-1, keepdims=True)
+        nrm = ((xr - mean) / np.sqrt(var + np.float64(np.float32(eps)))).reshape(x.shape)
+        if stash == 1:
+            nrm = f32(nrm)
+        nrm = rnd(nrm, dt)
+        if per_group:
+            s, b = np.repeat(s, C // groups), np.repeat(b, C // groups)
+        shp = (1, C) + (1,) * (x.ndim - 2)
+        return rnd(rnd(s.reshape(shp) * nrm, dt) + b.reshape(shp), dt)
+    return f
+
+
+@op("GroupNormalization", types=FLOATS)
+def group_normalization(g):
+    per_group = g.v < 21
+
+    def case(tag, what, dt, x, groups, attrs=None, tol=None, stash=1, numpy=True, **kw):
+        """numpy False: onnxruntime alone (its float32 or float16 arithmetic of stage one is
+        not reproduced closer than the generator's cross-check tolerance of the type)."""
+        C = x.shape[1]
+        if per_group and dt == F64:
+            stash = 11  # version 18: stage one in X's type
+        if dt == F64 and stash == 1 or per_group and dt == "float16":
+            numpy = False
+        if dt == F64 and stash == 11 and tol is None:
+            tol = F64_TOL
+        n = groups if per_group else C
+        s, b = g.rand(dt, (n,)), g.rand(dt, (n,))
+        a = {"num_groups": groups}
+        a.update(attrs or {})
+        return g.case(tag, what, dt, [In("x", dt, x), In("scale", dt, s), In("bias", dt, b)],
+                      attrs=a,
+                      ref=gn_ref(groups, dt, a.get("epsilon", 1e-5), per_group, stash) if numpy
+                      else None,
+                      tol=tol if tol is not None else tol_of(dt), **kw)
+
+    for dt in g.types():
+        G = int(g.rng.integers(1, 4))
+        shape = (2, G * int(g.rng.integers(1, 4))) + g.shape(int(g.rng.integers(1, 3)))
+        yield case("rand_" + dt, "random shape %s, %d groups" % (shape, G), dt,
+                   g.rand(dt, shape), G)
+    x = g.rand(F32, (2, 6, 5))
+    yield case("one_group", "num_groups 1 (LayerNormalization over C and time)", F32, x, 1)
+    yield case("per_channel", "num_groups = C (InstanceNormalization)", F32,
+               g.rand(F32, (2, 6, 5)), 6)
+    yield case("eps", "epsilon 0.5, 3-D [1, 8, 7] in 4 groups", F32, g.rand(F32, (1, 8, 7)), 4,
+               {"epsilon": 0.5})
+    yield case("rank2", "2-D X [3, 4] (no spatial axis)", F32, g.rand(F32, (3, 4)), 2)
+    yield case("rank5", "5-D X [1, 4, 2, 3, 2], 2 groups", F32, g.rand(F32, (1, 4, 2, 3, 2)), 2)
+    x = g.rand(F32, (2, 4, 3))
+    x[0, 1, 2] = np.nan
+    x[1, 3, 0] = np.inf
+    yield case("nan_inf", "a NaN and an inf: their groups become NaN, the others do not", F32,
+               x, 2)
+    yield case("empty_spatial", "empty spatial axis [2, 4, 0, 3]", F32,
+               np.zeros((2, 4, 0, 3), np.float32), 2)
+    yield case("empty_batch", "empty batch [0, 6, 3]", F32, np.zeros((0, 6, 3), np.float32), 3)
+    if not per_group:
+        yield case("stash11_f32", "stash_type 11: float32 X, statistics in double", F32,
+                   g.rand(F32, (2, 4, 6)), 2, {"stash_type": 11}, stash=11)
+        yield case("stash1_f64", "stash_type 1 (default) with float64 X: statistics in float32",
+                   F64, g.rand(F64, (2, 4, 6)), 2, tol=F64_STASH1_TOL)
+        yield case("stash11_f64", "stash_type 11 with float64 X", F64, g.rand(F64, (2, 6, 3)), 3,
+                   {"stash_type": 11}, stash=11)
+        yield case("stash11_f16", "stash_type 11 with float16 X", "float16",
+                   g.rand("float16", (1, 4, 5)), 2, {"stash_type": 11}, stash=11)
+    else:
+        yield case("f64_conv_tasnet", "float64, [1, 8, 16] in 1 group (Conv-TasNet's gLN)", F64,
+                   g.rand(F64, (1, 8, 16)), 1)
