@@ -2049,6 +2049,38 @@ static void norm_more_refusals(void **state)
     rc = run1(m, (feed[]){x46, s4, b4}, 3, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "stash_type 7 is not a float type");
     tb_free(m);
+
+    /* RMSNormalization */
+    const feed x34 = {"A", F32, 2, {3, 4}, x12, 48};
+    m = one_at(23, "RMSNormalization", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 2);
+    rc = run1(m, (feed[]){x34, s4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (RMSNormalization, opset 23): axis 2 is outside");
+    tb_free(m);
+    m = one_at(23, "RMSNormalization", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){x34, {"B", F32, 1, {3}, x12, 12}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (RMSNormalization, opset 23): scale has shape [3], which does not broadcast "
+           "to X [3,4]");
+    rc = run1(m, (feed[]){x34, {"B", F32, 3, {1, 3, 4}, x12, 48}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "scale has shape [1,3,4], which does not broadcast to X [3,4]");
+    tb_free(m);
+    m = one_at(23, "RMSNormalization", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "stash_type", 16);
+    rc = run1(m, (feed[]){x34, s4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (RMSNormalization, opset 23): stash_type 16 (bfloat16) is not supported");
+    tb_free(m);
+    m = one_at(23, "RMSNormalization", "A,B", 2, (int[]){F32, F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "epsilon", -1.0f);
+    rc = run1(m, (feed[]){x34, s4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(RMSNormalization, opset 23): epsilon must not be negative");
+    tb_free(m);
+    m = one_at(23, "RMSNormalization", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axes", 1);
+    rc = run1(m, (feed[]){x34, s4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axes' for RMSNormalization version 23");
+    tb_free(m);
 }
 
 static void pad_late_values(void **state)

@@ -45,6 +45,8 @@ typedef struct lstm__rope_state {
 ** honoured (*stash64 set for 11); 10 and 16 (float16, bfloat16) are refused by name, other
 ** values are not in the spec. Errors name the node. */
 int lstm__norm_stash(const lstm__graph *g, const lstm__node *n, int *stash64, lstm__diag *d);
+/* Element i of X as stage one reads it: rounded to float32 unless stash64. */
+double lstm__norm_get(const lstm__rt *X, size_t i, int stash64);
 /* v rounded to float32 (stage one's precision when !stash64), then to float type dtype. */
 double lstm__norm_round(double v, int stash64, int dtype);
 

@@ -29,3 +29,9 @@ double lstm__norm_round(double v, int stash64, int dtype)
     if (dtype == LSTM_DT_BFLOAT16) return lstm__bf16_to_f32(lstm__f32_to_bf16((float)v));
     return v;
 }
+
+double lstm__norm_get(const lstm__rt *X, size_t i, int stash64)
+{
+    double v = lstm__get_f(X, i);
+    return stash64 ? v : (double)(float)v;
+}

@@ -82,13 +82,6 @@ int lstm__groupnorm_prepare(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], X->dtype, X->rank, X->dims);
 }
 
-/* x as stage one reads it: rounded to float32 for stash_type 1. */
-static double stash_get(const lstm__rt *X, size_t i, int stash64)
-{
-    double v = lstm__get_f(X, i);
-    return stash64 ? v : (double)(float)v;
-}
-
 int lstm__groupnorm_run(lstm__kctx *k)
 {
     const lstm__gn_params *p = k->params;
@@ -108,10 +101,11 @@ int lstm__groupnorm_run(lstm__kctx *k)
                 mean /= (double)L;
                 for (int64_t i = 0; i < L; i++) var += (x[i] - mean) * (x[i] - mean);
             } else {
-                for (int64_t i = 0; i < L; i++) mean += stash_get(X, base + (size_t)i, st->stash64);
+                for (int64_t i = 0; i < L; i++)
+                    mean += lstm__norm_get(X, base + (size_t)i, st->stash64);
                 mean /= (double)L;
                 for (int64_t i = 0; i < L; i++) {
-                    double v = stash_get(X, base + (size_t)i, st->stash64) - mean;
+                    double v = lstm__norm_get(X, base + (size_t)i, st->stash64) - mean;
                     var += v * v;
                 }
             }
@@ -130,7 +124,7 @@ int lstm__groupnorm_run(lstm__kctx *k)
                     const double s = lstm__get_f(Sc, si), b = lstm__get_f(Bi, si);
                     for (int64_t i = 0; i < st->S; i++) {
                         const size_t e = cb + (size_t)i;
-                        double v = (stash_get(X, e, st->stash64) - mean) * inv;
+                        double v = (lstm__norm_get(X, e, st->stash64) - mean) * inv;
                         lstm__put_f(Y, e, s * lstm__norm_round(v, st->stash64, X->dtype) + b);
                     }
                 }

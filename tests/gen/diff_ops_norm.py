@@ -140,3 +140,75 @@ def group_normalization(g):
     else:
         yield case("f64_conv_tasnet", "float64, [1, 8, 16] in 1 group (Conv-TasNet's gLN)", F64,
                    g.rand(F64, (1, 8, 16)), 1)
+
+
+# ---------------------------------------------------------------- RMSNormalization
+def rms_ref(axis, dt, eps=1e-5, stash=1):
+    def f(x, s):
+        if x.size == 0:
+            return (x * s).copy()
+        xs = f32(x) if stash == 1 else x
+        ax = tuple(range(axis % x.ndim, x.ndim))
+        rms = np.sqrt((xs * xs).mean(axis=ax, keepdims=True) + np.float64(np.float32(eps)))
+        if stash == 1:
+            rms = f32(rms)
+        nrm = xs / rms
+        if stash == 1:
+            nrm = f32(nrm)
+        return rnd(nrm, dt) * s
+    return f
+
+
+@op("RMSNormalization", types=FLOATS)
+def rms_normalization(g):
+    def case(tag, what, dt, x, s, axis=-1, attrs=None, sdt=None, tol=None, stash=1, numpy=True,
+             **kw):
+        sdt = sdt or dt
+        a = dict(attrs or {})
+        if axis != -1:
+            a["axis"] = axis
+        if dt == F64 and stash == 1:
+            numpy = False  # onnxruntime's float32 statistics: compared at F64_STASH1_TOL
+            tol = tol or F64_STASH1_TOL
+        if dt == F64 and sdt == F64 and stash == 11 and tol is None:
+            tol = F64_TOL
+        return g.case(tag, what, dt, [In("x", dt, x), In("scale", sdt, s)], out_types=[sdt],
+                      attrs=a, ref=rms_ref(axis, dt, a.get("epsilon", 1e-5), stash) if numpy
+                      else None, tol=tol if tol is not None else tol_of(sdt, tol_of(dt)), **kw)
+
+    for dt in g.types():
+        shape = g.shape(int(g.rng.integers(1, 4)), lo=2, hi=5)
+        yield case("rand_" + dt, "random shape %s, axis -1, scale [%d]" % (shape, shape[-1]), dt,
+                   g.rand(dt, shape), g.rand(dt, shape[-1:]))
+    for sdt in ("float16", F64):
+        yield case("scale_" + sdt, "float32 X, %s scale and Y" % sdt, F32, g.rand(F32, (3, 5)),
+                   g.rand(sdt, (5,)), sdt=sdt)
+    x = g.rand(F32, (2, 3, 4))
+    yield case("axis1", "axis 1 over [3, 4], scale [3, 4]", F32, x, g.rand(F32, (3, 4)), 1)
+    yield case("axis_neg2", "axis -2 over [3, 4], scale [4] broadcast over the 3", F32,
+               g.rand(F32, (2, 3, 4)), g.rand(F32, (4,)), -2)
+    yield case("axis0", "axis 0: the whole [2, 3, 4], scale [3, 1]", F32,
+               g.rand(F32, (2, 3, 4)), g.rand(F32, (3, 1)), 0)
+    yield case("axis_neg3", "axis -3 (= 0), scale [1]", F32, g.rand(F32, (2, 3, 4)),
+               g.rand(F32, (1,)), -3)
+    yield case("scale_wide", "axis -1, scale [3, 4] (broadcasts to X, wider than the row)", F32,
+               g.rand(F32, (2, 3, 4)), g.rand(F32, (3, 4)))
+    yield case("eps", "epsilon 0.5, rank 1", F32, g.rand(F32, (6,)), g.rand(F32, (6,)),
+               attrs={"epsilon": 0.5})
+    yield case("stash11", "stash_type 11: float32 X, statistics in double", F32,
+               g.rand(F32, (3, 7)), g.rand(F32, (7,)), attrs={"stash_type": 11}, stash=11)
+    yield case("stash11_f64", "stash_type 11 with float64 X", F64, g.rand(F64, (2, 5)),
+               g.rand(F64, (5,)), attrs={"stash_type": 11}, stash=11)
+    yield case("stash11_f16", "stash_type 11 with float16 X", "float16",
+               g.rand("float16", (2, 6)), g.rand("float16", (6,)), attrs={"stash_type": 11},
+               stash=11)
+    x = g.rand(F32, (3, 4))
+    x[0, 1], x[1, 2] = np.nan, np.inf
+    x[2] = 0
+    yield case("nan_inf_zero", "rows with a NaN, an inf (inf / inf is NaN, the rest 0) and all "
+               "zeros, epsilon 0 (0 / 0 is NaN)", F32, x, g.rand(F32, (4,)),
+               attrs={"epsilon": 0.0})
+    yield case("empty_row", "empty normalised axis [2, 0] (axis -1)", F32,
+               np.zeros((2, 0), np.float32), np.zeros((0,), np.float32))
+    yield case("empty_outer", "empty outer axis [0, 4]", F32, np.zeros((0, 4), np.float32),
+               g.rand(F32, (4,)))
