@@ -2081,6 +2081,28 @@ static void norm_more_refusals(void **state)
     rc = run1(m, (feed[]){x34, s4}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axes' for RMSNormalization version 23");
     tb_free(m);
+
+    /* Swish */
+    m = one_at(24, "Swish", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "alpha", 2);
+    rc = run1(m, (feed[]){x34}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Swish, opset 24): attribute 'alpha'");
+    tb_free(m);
+    m = one_at(24, "Swish", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "beta", 2.0f);
+    rc = run1(m, (feed[]){x34}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'beta' for Swish version 24");
+    tb_free(m);
+    m = one_at(23, "Swish", "A", 1, (int[]){F32});
+    rc = run1(m, (feed[]){x34}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Swish at opset 23 uses an operator version before 24");
+    tb_free(m);
+    m = node_model(10, 24, "Swish", "A", 1, (int[]){I64}, I64);
+    rc = run1(m, (feed[]){{"A", I64, 1, {2}, (int64_t[]){1, 2}, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Swish, opset 24): unsupported type int64 (Swish takes float32, float64, "
+           "float16 or bfloat16)");
+    tb_free(m);
 }
 
 static void pad_late_values(void **state)

@@ -10,6 +10,7 @@ bias) in X's type."""
 import numpy as np
 
 import diff_case
+import diff_ops_unary
 from diff_case import FLOATS, In, op, to_dtype
 
 F32 = "float32"
@@ -212,3 +213,21 @@ def rms_normalization(g):
                np.zeros((2, 0), np.float32), np.zeros((0,), np.float32))
     yield case("empty_outer", "empty outer axis [0, 4]", F32, np.zeros((0, 4), np.float32),
                g.rand(F32, (4,)))
+
+
+# ---------------------------------------------------------------- Swish
+def swish_ref(a):
+    a = float(np.float32(a))
+    return lambda x: x * (1.0 / (1.0 + np.exp(-(a * x))))
+
+
+@op("Swish", types=FLOATS)
+def swish(g):
+    yield from diff_ops_unary.cases(g, swish_ref(1.0), diff_ops_unary.COMMON + [-100.0, 100.0])
+    yield from diff_ops_unary.long_halves(g, swish_ref(1.0))
+    for a in (1.702, 0.5, -1.25, 0.0):
+        yield from diff_ops_unary.cases(g, swish_ref(a), None, attrs={"alpha": a},
+                                        tag="alpha%g_" % a, full=False)
+    x = diff_case.to_dtype(np.array(diff_ops_unary.COMMON, np.float64), F32)
+    yield g.case("alpha0_special", "alpha 0 (x / 2; 0 * inf is NaN) on special values", F32,
+                 [In("x", F32, x)], attrs={"alpha": 0.0}, ref=swish_ref(0.0))
