@@ -2103,6 +2103,68 @@ static void norm_more_refusals(void **state)
            "node 'op' (Swish, opset 24): unsupported type int64 (Swish takes float32, float64, "
            "float16 or bfloat16)");
     tb_free(m);
+
+    /* RotaryEmbedding: X [1, 1, 2, 4] or [1, 2, 4], caches [3, 2], position_ids [1, 2] */
+    static const float x8[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    const feed rx = {"A", F32, 4, {1, 1, 2, 4}, x8, 32}, rc_ = {"B", F32, 2, {3, 2}, x6, 24},
+               rs = {"C", F32, 2, {3, 2}, x6, 24};
+    int64_t pos_bad[2] = {0, 3}, pos_ok[2] = {0, 2};
+    const feed rp = {"D", I64, 2, {1, 2}, pos_ok, 16};
+    m = one_at(23, "RotaryEmbedding", "A,B,C,D", 4, (int[]){F32, F32, F32, I64});
+    rc = run1(m, (feed[]){rx, rc_, rs, {"D", I64, 2, {1, 2}, pos_bad, 16}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (RotaryEmbedding, opset 23): position_ids[0][1] is 3, outside [-3, 3) (the "
+           "rows of cos_cache)");
+    rc = run1(m, (feed[]){rx, {"B", F32, 2, {3, 1}, x6, 12}, {"C", F32, 2, {3, 1}, x6, 12}, rp}, 4,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "cos_cache [3,1] and sin_cache [3,1], expected both [max_position_id + 1, n] "
+           "(position_ids given) with a last dimension of at least 2");
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 4}, x8, 32}, rc_, rs, rp}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "X has shape [2,4], expected [batch, heads, sequence, head size] or [batch, sequence, "
+           "hidden]");
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 4}, x8, 32}, rc_, rs, rp}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "attribute num_heads is required");
+    tb_free(m);
+    m = one_at(23, "RotaryEmbedding", "A,B,C,D", 4, (int[]){F32, F32, F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "num_heads", 3);
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 4}, x8, 32}, rc_, rs, rp}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "hidden size 4 of X is not a multiple of num_heads 3");
+    rc = run1(m, (feed[]){rx, rc_, rs, rp}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "num_heads is 3 but X [1,1,2,4] (4-D) has 1 heads");
+    tb_free(m);
+    m = one_at(23, "RotaryEmbedding", "A,B,C,D", 4, (int[]){F32, F32, F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "rotary_embedding_dim", 3);
+    rc = run1(m, (feed[]){rx, rc_, rs, rp}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "(RotaryEmbedding, opset 23): rotary_embedding_dim is 3, expected 0 (the head size) or "
+           "a positive even number");
+    tb_free(m);
+    m = one_at(23, "RotaryEmbedding", "A,B,C,D", 4, (int[]){F32, F32, F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "rotary_embedding_dim", 6);
+    rc = run1(m, (feed[]){rx, rc_, rs, rp}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "rotary_embedding_dim 6 does not fit the head size 4");
+    tb_free(m);
+    m = one_at(23, "RotaryEmbedding", "A,B,C,D", 4, (int[]){F32, F32, F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "interleaved", 2);
+    rc = run1(m, (feed[]){rx, rc_, rs, rp}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "interleaved is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(23, "RotaryEmbedding", "A,B,C", 3, (int[]){F32, F32, F32});
+    rc = run1(m, (feed[]){rx, rc_, rs}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "expected both [batch, sequence, n] (no position_ids)");
+    tb_free(m);
+    enum { F64 = 11 };
+    m = one_at(23, "RotaryEmbedding", "A,B,C,D", 4, (int[]){F64, F64, F64, I64});
+    rc = run1(m,
+              (feed[]){{"A", F64, 4, {1, 1, 1, 2}, x8, 16},
+                       {"B", F64, 2, {1, 1}, x8, 8},
+                       {"C", F64, 2, {1, 1}, x8, 8},
+                       {"D", I64, 2, {1, 1}, pos_ok, 8}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "X is float64, expected float32, float16 or bfloat16");
+    tb_free(m);
 }
 
 static void pad_late_values(void **state)

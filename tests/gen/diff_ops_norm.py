@@ -231,3 +231,102 @@ def swish(g):
     x = diff_case.to_dtype(np.array(diff_ops_unary.COMMON, np.float64), F32)
     yield g.case("alpha0_special", "alpha 0 (x / 2; 0 * inf is NaN) on special values", F32,
                  [In("x", F32, x)], attrs={"alpha": 0.0}, ref=swish_ref(0.0))
+
+
+# ---------------------------------------------------------------- RotaryEmbedding
+def rope_ref(interleaved=0, rot_dim=0, num_heads=0):
+    """The operator text's algorithm (cos / sin rows picked by position_ids, else read directly;
+    a batch of 1 broadcasts)."""
+    def f(x, cos, sin, pos=None):
+        if x.ndim == 4:
+            xi = x.transpose(0, 2, 1, 3)
+        else:
+            xi = x.reshape(x.shape[0], x.shape[1], num_heads, x.shape[2] // num_heads)
+        D = xi.shape[3]
+        rot = rot_dim or D
+        half = rot // 2
+        if pos is not None:
+            cos, sin = cos[pos], sin[pos]
+        c, s = cos[:, :, None, :half], sin[:, :, None, :half]
+        xr = xi[..., :rot]
+        x1, x2 = (xr[..., 0::2], xr[..., 1::2]) if interleaved else (xr[..., :half], xr[..., half:])
+        out = np.array(np.broadcast_to(xi, np.broadcast_shapes(xi.shape, c.shape[:2] + xi.shape[2:])))
+        if interleaved:
+            out[..., 0:rot:2], out[..., 1:rot:2] = c * x1 - s * x2, s * x1 + c * x2
+        else:
+            out[..., :half], out[..., half:rot] = c * x1 - s * x2, s * x1 + c * x2
+        return out.transpose(0, 2, 1, 3) if x.ndim == 4 else out.reshape(x.shape)
+    return f
+
+
+def caches(g, dt, rows, n, batch=None):
+    """cos / sin of random angles: [rows, n], or [batch, rows, n] when batch is given."""
+    shape = (rows, n) if batch is None else (batch, rows, n)
+    ang = g.rng.uniform(-4.0, 4.0, shape)
+    return to_dtype(np.cos(ang), dt), to_dtype(np.sin(ang), dt)
+
+
+@op("RotaryEmbedding", types=FLOATS)
+def rotary_embedding(g):
+    def case(tag, what, dt, x, cos, sin, pos=None, attrs=None, **kw):
+        a = dict(attrs or {})
+        ins = [In("x", dt, x), In("cos_cache", dt, cos), In("sin_cache", dt, sin)]
+        if pos is not None:
+            ins.append(In("position_ids", I64, np.asarray(pos, np.int64)))
+        return g.case(tag, what, dt, ins, attrs=a,
+                      ref=rope_ref(a.get("interleaved", 0), a.get("rotary_embedding_dim", 0),
+                                   a.get("num_heads", 0)),
+                      tol=tol_of(dt), **kw)
+
+    def pos_of(B, S, rows):
+        return g.rng.integers(0, rows, (B, S))
+
+    for dt in g.types(param="T"):
+        B, H, S, D = 2, int(g.rng.integers(1, 4)), int(g.rng.integers(1, 5)), 2 * int(g.rng.integers(1, 5))
+        cos, sin = caches(g, dt, 8, D // 2)
+        yield case("4d_" + dt, "4-D X [%d, %d, %d, %d], position_ids" % (B, H, S, D), dt,
+                   g.rand(dt, (B, H, S, D)), cos, sin, pos_of(B, S, 8))
+        cos, sin = caches(g, dt, 6, 3)
+        yield case("3d_" + dt, "3-D X [2, 3, 12], num_heads 2 (head size 6), position_ids", dt,
+                   g.rand(dt, (2, 3, 12)), cos, sin, pos_of(2, 3, 6), {"num_heads": 2})
+    cos, sin = caches(g, F32, 10, 4)
+    yield case("interleaved_4d", "interleaved, 4-D [1, 2, 5, 8]", F32, g.rand(F32, (1, 2, 5, 8)),
+               cos, sin, pos_of(1, 5, 10), {"interleaved": 1})
+    yield case("interleaved_3d", "interleaved, 3-D [2, 4, 16], num_heads 2", F32,
+               g.rand(F32, (2, 4, 16)), cos, sin, pos_of(2, 4, 10),
+               {"interleaved": 1, "num_heads": 2})
+    cos, sin = caches(g, F32, 7, 2)
+    yield case("partial_3d", "rotary_embedding_dim 4 of head size 10, 3-D, num_heads 3", F32,
+               g.rand(F32, (2, 3, 30)), cos, sin, pos_of(2, 3, 7),
+               {"rotary_embedding_dim": 4, "num_heads": 3})
+    yield case("partial_interleaved", "rotary_embedding_dim 4 of 6, interleaved, 4-D", F32,
+               g.rand(F32, (1, 3, 2, 6)), cos, sin, pos_of(1, 2, 7),
+               {"rotary_embedding_dim": 4, "interleaved": 1})
+    cos, sin = caches(g, F32, 7, 5)
+    yield case("partial_wide_cache", "rotary_embedding_dim 4 with caches of 5 columns (the "
+               "first 2 used)", F32, g.rand(F32, (1, 2, 3, 8)), cos, sin, pos_of(1, 3, 7),
+               {"rotary_embedding_dim": 4})
+    cos, sin = caches(g, F32, 3, 3, batch=2)
+    yield case("no_pos_4d", "no position_ids: caches [2, 3, 3] read directly, 4-D", F32,
+               g.rand(F32, (2, 2, 3, 6)), cos, sin)
+    yield case("no_pos_3d_interleaved", "no position_ids, 3-D, interleaved", F32,
+               g.rand(F32, (2, 3, 12)), cos, sin, attrs={"num_heads": 2, "interleaved": 1})
+    cos, sin = caches(g, F32, 4, 2, batch=1)
+    yield case("no_pos_batch1", "no position_ids, caches [1, 4, 2] broadcast over batch 3", F32,
+               g.rand(F32, (3, 1, 4, 4)), cos, sin)
+    cos, sin = caches(g, F32, 9, 2)
+    yield case("pos_batch1", "position_ids [1, 4] broadcast over batch 2", F32,
+               g.rand(F32, (2, 2, 4, 4)), cos, sin, pos_of(1, 4, 9))
+    yield case("pos_negative", "negative position ids (from the end, as Gather)", F32,
+               g.rand(F32, (1, 1, 4, 4)), cos, sin, [[-1, -9, 0, 8]])
+    yield case("num_heads_4d", "num_heads 2 given with a 4-D X of 2 heads", F32,
+               g.rand(F32, (1, 2, 3, 4)), cos, sin, pos_of(1, 3, 9), {"num_heads": 2})
+    x = g.rand(F32, (1, 1, 2, 4))
+    x[0, 0, 0, 0], x[0, 0, 1, 3] = np.nan, np.inf
+    yield case("nan_inf", "a NaN and an inf reach both values of their pairs", F32, x, cos, sin,
+               [[1, 2]])
+    yield case("empty_seq", "empty sequence [2, 2, 0, 4]", F32,
+               np.zeros((2, 2, 0, 4), np.float32), cos, sin, np.zeros((2, 0), np.int64))
+    yield case("empty_batch", "empty batch [0, 3, 8], num_heads 2", F32,
+               np.zeros((0, 3, 8), np.float32), cos, sin, np.zeros((0, 3), np.int64),
+               {"num_heads": 2})
