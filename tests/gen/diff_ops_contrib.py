@@ -216,7 +216,7 @@ def lstm_inputs(g, T, B, I, H, D, wt, per_col, w_init=True):
 def dq_lstm_case(g, tag, what, T, B, I, H, direction="forward", wt="int8", per_col=False,
                  seq=None, h0=False, c0=False, P=False, bias=True, attrs=None,
                  outputs=("Y", "Y_h", "Y_c"), w_init=True, weights=None, tol=LSTM_TOL,
-                 row_scale=None):
+                 row_scale=None, bias_value=None):
     D = 2 if direction == "bidirectional" else 1
     if weights is None:
         x, (wq, ws, wz, wi), (rq, rs, rz, ri) = lstm_inputs(g, T, B, I, H, D, wt, per_col, w_init)
@@ -225,7 +225,8 @@ def dq_lstm_case(g, tag, what, T, B, I, H, direction="forward", wt="int8", per_c
     if row_scale is not None:  # batch rows of very different magnitude
         x = (x * np.asarray(row_scale, np.float32)[None, :, None]).astype(np.float32)
     ins = [In("X", "float32", x), In("W", wt, wq, init=wi), In("R", wt, rq, init=ri),
-           In("B", "float32", g.rand("float32", (D, 8 * H), lo=-0.5, hi=0.5), init=True) if bias else None,
+           In("B", "float32", bias_value if bias_value is not None else
+              g.rand("float32", (D, 8 * H), lo=-0.5, hi=0.5), init=True) if bias else None,
            In("sequence_lens", "int32", np.asarray(seq, np.int32)) if seq is not None else None,
            In("initial_h", "float32", g.rand("float32", (D, B, H), lo=-1, hi=1)) if h0 else None,
            In("initial_c", "float32", g.rand("float32", (D, B, H), lo=-1, hi=1)) if c0 else None,
@@ -249,6 +250,44 @@ def from_float_lstm(g, T, B, I, H):
     wq, ws, wz = quant_weights(np.transpose(w, (0, 2, 1)), "int8", False)
     rq, rs, rz = quant_weights(np.transpose(r, (0, 2, 1)), "int8", False)
     return x, (wq, ws, wz, True), (rq, rs, rz, True)
+
+
+def quantize_dynamic_lstm(w, r):
+    """W [D, 4H, I] and R [D, 4H, H] of a float LSTM as quantize_dynamic writes them (its
+    LSTMQuant, per_channel off): int8, symmetric, one scale per direction, then transposed to
+    [D, I, 4H] / [D, H, 4H]."""
+    out = []
+    for a in (w, r):
+        scale = (np.maximum(np.abs(a).reshape(a.shape[0], -1).max(axis=1), 1e-8) / 127.0).astype(np.float32)
+        q = np.clip(np.rint(a / scale[:, None, None]), -127, 127).astype(np.int8)
+        out.append((np.ascontiguousarray(np.transpose(q, (0, 2, 1))), scale, np.zeros(scale.shape, np.int8)))
+    return out
+
+
+def from_pytorch_lstm(g, T, B, I, H):
+    """nn.LSTM(I, H, bidirectional=True) exported by torch.onnx.export, its LSTM node's W, R and B
+    taken from the exported model and quantized as quantize_dynamic does. None without torch."""
+    try:
+        import io
+        import onnx
+        import torch
+        from onnx import numpy_helper
+    except ImportError:
+        return None
+    torch.manual_seed(20240)
+    m = torch.nn.LSTM(I, H, bidirectional=True)
+    f = io.BytesIO()
+    torch.onnx.export(m, (torch.zeros(T, B, I),), f, opset_version=14, input_names=["x"])
+    model = onnx.load_from_string(f.getvalue())
+    vals = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    for n in model.graph.node:  # weights given as Constant nodes
+        if n.op_type == "Constant":
+            vals[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    node = next(n for n in model.graph.node if n.op_type == "LSTM")
+    w, r, b = (vals[node.input[k]].astype(np.float32) for k in (1, 2, 3))
+    (wq, ws, wz), (rq, rs, rz) = quantize_dynamic_lstm(w, r)
+    x = g.rand("float32", (T, B, I), lo=-1, hi=1)
+    return x, (wq, ws, wz, True), (rq, rs, rz, True), b
 
 
 @op("DynamicQuantizeLSTM", types=["float32"], domain=MS)
@@ -290,3 +329,9 @@ def dq_lstm(g):
     yield dq_lstm_case(g, "from_float", "a float LSTM (PyTorch initialisation) converted as "
                        "quantize_dynamic does: transposed, int8 per tensor", 20, 2, 10, 16,
                        weights=from_float_lstm(g, 20, 2, 10, 16))
+    pt = from_pytorch_lstm(g, 12, 3, 8, 10)
+    if pt is not None:
+        yield dq_lstm_case(g, "from_pytorch", "PyTorch nn.LSTM(8, 10, bidirectional) exported by "
+                           "torch.onnx.export, its weights quantized as quantize_dynamic does "
+                           "(int8 symmetric, one scale per direction, transposed)", 12, 3, 8, 10,
+                           direction="bidirectional", weights=pt[:3], bias_value=pt[3])
