@@ -2332,7 +2332,7 @@ static tb_model *ms_model(const char *op, const char *ins, int n, const int *dty
 static void quant_contrib_refusals(void **state)
 {
     (void)state;
-    enum { U8 = 2, I8 = 3, F16 = 10 };
+    enum { U8 = 2, I8 = 3, F16 = 10, F64 = 11 };
     char msg[512];
     int rc;
     tb_model *m;
@@ -2460,9 +2460,13 @@ static void quant_contrib_refusals(void **state)
     tb_free(m);
     m = ms_model("MatMulIntegerToFloat", "A,B,C,D", 4, (int[]){U8, I8, F16, F32});
     rc = run1(m, (feed[]){UA, B, {"C", F16, 0, {0}, &h1, 2}, BS2}, 4, msg, NULL, 0);
-    expect(rc, msg, LSTM_EINVAL,
-           "a_scale is float16, expected float32 (float16 scales are not "
-           "implemented)");
+    expect(rc, msg, LSTM_EINVAL, "b_scale is float32, expected float16 like a_scale (type T3)");
+    tb_free(m);
+    static const double d1 = 0.5;
+    m = ms_model("MatMulIntegerToFloat", "A,B,C,D", 4, (int[]){U8, I8, F64, F64});
+    rc = run1(m, (feed[]){UA, B, {"C", F64, 0, {0}, &d1, 8}, {"D", F64, 0, {0}, &d1, 8}}, 4, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "a_scale is float64, expected float32 or float16");
     tb_free(m);
     m = ms_model("MatMulIntegerToFloat", "A,B,C,D", 4, (int[]){F32, I8, F32, F32});
     rc = run1(m, (feed[]){A, B, AS, BS2}, 4, msg, NULL, 0);

@@ -12,7 +12,9 @@
 ** a scale of any other shape multiplies Y afterwards, broadcast onto it (after the bias);
 ** a_zero_point holds one value; bias is [N]. MatMulIntegerToFloat first swaps a_scale and
 ** b_scale when a_scale looks per column (rank 1 or a last dimension other than 1) or b_scale
-** per row (a second-last dimension other than 1), as onnxruntime does.
+** per row (a second-last dimension other than 1), as onnxruntime does. Its scales, bias and Y
+** may be float16: computed in float32, Y rounded to float16 once at the end (onnxruntime 1.30's
+** CPU kernel for uint8 A gives the same; it has none for int8 A with float16).
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -109,11 +111,15 @@ static int prepare(lstm__kctx *k, int kind)
     if (B->dtype != LSTM_DT_INT8 && B->dtype != LSTM_DT_UINT8)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: B is %s, expected int8 or uint8", lstm__klabel(k),
                           lstm__dtype_name(B->dtype));
+    /* T3 (MatMulIntegerToFloat): float32 or float16 scales, bias and Y; T1: float32. */
+    const int t3 = k->in[2]->dtype;
+    if (kind == KIND_ITF && t3 != LSTM_DT_FLOAT && t3 != LSTM_DT_FLOAT16)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: a_scale is %s, expected float32 or float16",
+                          lstm__klabel(k), lstm__dtype_name(t3));
     for (int i = 2; i < req; i++)
-        if (type_is(k, kind, i, LSTM_DT_FLOAT,
-                    kind == KIND_ITF ? " (float16 scales are not implemented)" : ""))
+        if (type_is(k, kind, i, t3, kind == KIND_ITF ? " like a_scale (type T3)" : ""))
             return k->d->code;
-    if (type_is(k, kind, bzi, B->dtype, " like B") || type_is(k, kind, biasi, LSTM_DT_FLOAT, "") ||
+    if (type_is(k, kind, bzi, B->dtype, " like B") || type_is(k, kind, biasi, t3, "") ||
         (kind == KIND_ITF && type_is(k, kind, 4, A->dtype, " like A")))
         return k->d->code;
     if (lstm__mm_shape_of(k, &st->s)) return k->d->code;
@@ -121,7 +127,7 @@ static int prepare(lstm__kctx *k, int kind)
     if (sh->M > INT_MAX || sh->N > INT_MAX || sh->K > INT_MAX)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: dimensions exceed what one product can take",
                           lstm__klabel(k));
-    int rc = lstm__rt_set(k, k->out[0], LSTM_DT_FLOAT, sh->out_rank, sh->out);
+    int rc = lstm__rt_set(k, k->out[0], t3, sh->out_rank, sh->out);
     if (rc) return rc;
     const lstm__rt *Y = k->out[0];
     char b1[96], b2[96];
@@ -172,14 +178,22 @@ static int prepare(lstm__kctx *k, int kind)
     const size_t M = (size_t)sh->M, N = (size_t)sh->N, K = (size_t)sh->K;
     const size_t kn = k->packed ? 0 : K * N;
     size_t a16 = (A->nelem * sizeof(int16_t) + 63) & ~(size_t)63;
-    k->scratch_size = a16 + M * N * sizeof(uint32_t) + N * (sizeof(int32_t) + sizeof(float)) +
+    size_t y32 = t3 == LSTM_DT_FLOAT ? 0 : (Y->nelem * sizeof(float) + 63) & ~(size_t)63;
+    k->scratch_size = y32 + a16 + M * N * sizeof(uint32_t) + N * (sizeof(int32_t) + sizeof(float)) +
                       kn * sizeof(int16_t) + 64 +
                       (kn ? lstm__pack_i16_count((int)K, (int)N) * sizeof(int16_t) : 0);
     return LSTM_OK;
 }
 
-/* Y *= s broadcast onto Y's shape. */
-static void mul_onto(lstm__rt *Y, const lstm__rt *s)
+/* Element i of a float32 or float16 tensor. */
+static float fval(const lstm__rt *t, size_t i)
+{
+    return t->dtype == LSTM_DT_FLOAT ? ((const float *)t->data)[i]
+                                     : lstm__f16_to_f32(((const uint16_t *)t->data)[i]);
+}
+
+/* y (Y's shape) *= s broadcast onto it. */
+static void mul_onto(const lstm__rt *Y, float *y, const lstm__rt *s)
 {
     int64_t st[LSTM__MAX_RANK] = {0}, idx[LSTM__MAX_RANK] = {0}, stride = 1;
     const int r = Y->rank, off = Y->rank - s->rank;
@@ -187,11 +201,9 @@ static void mul_onto(lstm__rt *Y, const lstm__rt *s)
         st[i + off] = s->dims[i] == 1 ? 0 : stride;
         stride *= s->dims[i];
     }
-    float *y = Y->data;
-    const float *sv = s->data;
     size_t at = 0;
     for (size_t o = 0; o < Y->nelem; o++) {
-        y[o] *= sv[at];
+        y[o] *= fval(s, at);
         for (int d = r - 1; d >= 0; d--) {
             at += (size_t)st[d];
             if (++idx[d] < Y->dims[d]) break;
@@ -212,9 +224,12 @@ static int run(lstm__kctx *k, int kind)
     const lstm__rt *bz = in(k, bzi), *biasr = in(k, bzi + 1), *bsc = k->in[st->b_in];
     const size_t M = (size_t)m->M, N = (size_t)m->N, K = (size_t)m->K;
     const size_t kn = k->packed ? 0 : K * N;
-    int16_t *a16 = k->scratch;
-    uint32_t *acc =
-        (uint32_t *)((char *)k->scratch + ((A->nelem * sizeof(int16_t) + 63) & ~(size_t)63));
+    /* float16 Y: computed in float32 (y32), rounded to float16 at the end. */
+    const int f16 = Y->dtype == LSTM_DT_FLOAT16;
+    float *y32 = f16 ? k->scratch : Y->data;
+    char *base = (char *)k->scratch + (f16 ? (Y->nelem * sizeof(float) + 63) & ~(size_t)63 : 0);
+    int16_t *a16 = (int16_t *)base;
+    uint32_t *acc = (uint32_t *)(base + ((A->nelem * sizeof(int16_t) + 63) & ~(size_t)63));
     int32_t *bzv = (int32_t *)(acc + M * N);
     float *mult = (float *)(bzv + N);
     int16_t *b16 = (int16_t *)(mult + N);
@@ -229,9 +244,8 @@ static int run(lstm__kctx *k, int kind)
         const lstm__rt *az = in(k, 4), *a = k->in[st->a_in];
         const int32_t zp = az ? (int32_t)lstm__get_i(az, 0) : 0;
         for (size_t i = 0; i < A->nelem; i++) a16[i] = (int16_t)(lstm__get_i(A, i) - zp);
-        as = st->as == LSTM__DQS_ONE ? ((const float *)a->data)[0] : 1.0f;
+        as = st->as == LSTM__DQS_ONE ? fval(a, 0) : 1.0f;
     }
-    const float *bias = biasr ? biasr->data : NULL, *bs = bsc->data;
     int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
     int64_t packed_bo = -1;
     for (int64_t bt = 0; bt < batches; bt++) {
@@ -244,8 +258,8 @@ static int run(lstm__kctx *k, int kind)
             bzv[j] = st->bz == LSTM__DQS_COL ? (int32_t)lstm__get_i(bz, c)
                      : st->bz                ? (int32_t)lstm__get_i(bz, 0)
                                              : 0;
-            mult[j] = st->bs == LSTM__DQS_COL   ? as * bs[c]
-                      : st->bs == LSTM__DQS_ONE ? as * bs[0]
+            mult[j] = st->bs == LSTM__DQS_COL   ? as * fval(bsc, c)
+                      : st->bs == LSTM__DQS_ONE ? as * fval(bsc, 0)
                                                 : as;
         }
         if (!k->packed && bo != packed_bo) {
@@ -258,19 +272,21 @@ static int run(lstm__kctx *k, int kind)
                          k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, acc, (int)N);
         else
             memset(acc, 0, M * N * sizeof(uint32_t));
-        float *y = (float *)Y->data + (size_t)bt * M * N;
+        float *y = y32 + (size_t)bt * M * N;
         for (size_t i = 0; i < M; i++)
             for (size_t j = 0; j < N; j++) {
                 float v = (float)(int32_t)acc[i * N + j] * mult[j];
-                y[i * N + j] = bias ? v + bias[j] : v;
+                y[i * N + j] = biasr ? v + fval(biasr, j) : v;
             }
         for (int d = m->brank - 1; d >= 0; d--) {
             if (++idx[d] < m->bdims[d]) break;
             idx[d] = 0;
         }
     }
-    if (kind == KIND_ITF && st->as == LSTM__DQS_BCAST) mul_onto(Y, k->in[st->a_in]);
-    if (st->bs == LSTM__DQS_BCAST) mul_onto(Y, bsc);
+    if (kind == KIND_ITF && st->as == LSTM__DQS_BCAST) mul_onto(Y, y32, k->in[st->a_in]);
+    if (st->bs == LSTM__DQS_BCAST) mul_onto(Y, y32, bsc);
+    if (f16)
+        for (size_t i = 0; i < Y->nelem; i++) ((uint16_t *)Y->data)[i] = lstm__f32_to_f16(y32[i]);
     return LSTM_OK;
 }
 

@@ -142,25 +142,26 @@ def dq_matmul(g):
 
 # ---- MatMulIntegerToFloat ----
 
-@op("MatMulIntegerToFloat", types=["float32"], exact=True, domain=MS)
+@op("MatMulIntegerToFloat", types=["float32", "float16"], exact=True, domain=MS)
 def itf(g):
     def case(tag, what, a_shape, b_shape, at, bt, as_shape=(), bs_shape=(), az=False,
-             bz_shape=None, bias=False, b_init=False):
+             bz_shape=None, bias=False, b_init=False, t3="float32"):
         def r8(dt, shape):
             return np.asarray(g.rng.integers(-128 if dt == "int8" else 0,
                                              128 if dt == "int8" else 256, shape), NPT[dt])
         a, b = r8(at, a_shape), r8(bt, b_shape)
-        as_ = np.asarray(g.rng.uniform(0.002, 0.03, as_shape), np.float32)
-        bs = np.asarray(g.rng.uniform(0.002, 0.03, bs_shape), np.float32)
+        npt3 = np.float16 if t3 == "float16" else np.float32
+        as_ = np.asarray(g.rng.uniform(0.002, 0.03, as_shape), npt3)
+        bs = np.asarray(g.rng.uniform(0.002, 0.03, bs_shape), npt3)
         azv = np.asarray(g.rng.integers(0, 5) + (128 if at == "uint8" else 0), NPT[at]) if az else None
         bzv = (np.asarray(g.rng.integers(-4, 5, bz_shape) + (128 if bt == "uint8" else 0), NPT[bt])
                if bz_shape is not None else None)
         N = b_shape[-1]
-        bias_v = g.rand("float32", (N,)) if bias else None
-        ins = [In("A", at, a), In("B", bt, b, init=b_init), In("a_scale", "float32", as_),
-               In("b_scale", "float32", bs), In("a_zero_point", at, azv) if az else None,
+        bias_v = g.rand(t3, (N,)) if bias else None
+        ins = [In("A", at, a), In("B", bt, b, init=b_init), In("a_scale", t3, as_),
+               In("b_scale", t3, bs), In("a_zero_point", at, azv) if az else None,
                In("b_zero_point", bt, bzv, init=b_init) if bzv is not None else None,
-               In("bias", "float32", bias_v) if bias else None]
+               In("bias", t3, bias_v) if bias else None]
 
         def ref(a, b, as_, bs, *rest):
             rest = list(rest)
@@ -185,7 +186,7 @@ def itf(g):
                 extra.append(sb)
             aq = np.asarray(a, np.int64) - np.int64(np.asarray(az_v).reshape(()))
             return itf_ref(aq, b, bz_v, ma, bcol, bias_r, extra)
-        return g.case(tag, what, "float32", ins, outputs=("Y",), out_types=["float32"], ref=ref)
+        return g.case(tag, what, t3, ins, outputs=("Y",), out_types=[t3], ref=ref)
 
     yield case("u8_s8", "uint8 A, int8 B, one scale each", (3, 4), (4, 5), "uint8", "int8")
     yield case("u8_u8_zps_bias", "uint8 A and B, both zero points, bias", (2, 6), (6, 3), "uint8",
@@ -200,6 +201,12 @@ def itf(g):
     yield case("swapped", "a_scale [N] and b_scale one value: swapped as onnxruntime does",
                (2, 3), (3, 4), "uint8", "int8", as_shape=(4,))
     yield case("vec_a", "1-D A", (6,), (6, 2), "uint8", "uint8", bz_shape=())
+    # float16 T3: onnxruntime 1.30 has a CPU kernel for uint8 A only (NumPy stands in for int8
+    # A); the NumPy reference computes in float32 and rounds Y to float16 once.
+    yield case("f16", "float16 scales, bias and Y, per-column b_scale", (3, 4), (4, 5), "uint8",
+               "int8", bs_shape=(5,), bz_shape=(5,), bias=True, t3="float16")
+    yield case("f16_bcast", "float16, a_scale [M,1] multiplied onto Y", (2, 3), (3, 2), "int8",
+               "uint8", as_shape=(2, 1), az=True, t3="float16")
 
 
 # ---- DynamicQuantizeLSTM ----
