@@ -2328,6 +2328,22 @@ static tb_model *ms_model(const char *op, const char *ins, int n, const int *dty
     return m;
 }
 
+/* Gate tracing of a DynamicQuantizeLSTM: the "h" gate is Y. */
+typedef struct h_trace {
+    int calls;
+    float h[4];
+} h_trace;
+
+static void keep_h(void *ud, const char *node, const char *op, const char *gate,
+                   const int64_t dims[4], const float *v)
+{
+    h_trace *t = ud;
+    (void)node;
+    t->calls += strcmp(op, "DynamicQuantizeLSTM") == 0;
+    if (strcmp(gate, "h") == 0 && dims[0] * dims[1] * dims[2] * dims[3] == 4)
+        memcpy(t->h, v, sizeof t->h);
+}
+
 /* DynamicQuantizeLSTM, DynamicQuantizeMatMul, MatMulIntegerToFloat (com.microsoft 1). */
 static void quant_contrib_refusals(void **state)
 {
@@ -2350,8 +2366,31 @@ static void quant_contrib_refusals(void **state)
     const char *ins = "A,B,C,,,,,,I,J,K,L";
     m = ms_model("DynamicQuantizeLSTM", ins, 12, t12);
     tb_attr_i(m, tb_graph(m)->node[0], "hidden_size", 2);
-    rc = run1(m, (feed[]){X, W, R, WS, WZ, RS, RZ}, 7, msg, NULL, 0);
+    float y4[4];
+    rc = run1(m, (feed[]){X, W, R, WS, WZ, RS, RZ}, 7, msg, y4, 4);
     expect(rc, msg, LSTM_OK, "");
+    {
+        /* Traced, the gates take the unfused path: its "h" is Y (6 gates reported). */
+        size_t len;
+        const uint8_t *buf = tb_pack(m, &len);
+        lstm_model *md = NULL;
+        lstm_session *s = NULL;
+        h_trace t = {0};
+        assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+        assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+        assert_int_equal(lstm_session_set_trace(s, keep_h, &t), LSTM_OK);
+        const feed f[7] = {X, W, R, WS, WZ, RS, RZ};
+        for (int i = 0; i < 7; i++)
+            assert_int_equal(lstm_session_set_input(s, f[i].name, f[i].dtype, f[i].rank, f[i].dims,
+                                                    f[i].data, f[i].bytes),
+                             LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        assert_int_equal(t.calls, 6);
+        for (int i = 0; i < 4; i++) assert_float_equal(t.h[i], y4[i], 1e-6);
+        assert_true(y4[0] != 0.0f || y4[1] != 0.0f);
+        lstm_session_close(s);
+        lstm_model_close(md);
+    }
     /* ONNX LSTM's W layout [D, 4H, I] instead of the transposed one. */
     rc = run1(m, (feed[]){X, {"B", I8, 3, {1, 8, 3}, w24, 24}, R, WS, WZ, RS, RZ}, 7, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL,

@@ -32,6 +32,7 @@ enum {
     DQ_S_RP,
     DQ_S_T16,
     DQ_S_ZP,
+    DQ_S_TRACE,
     DQ_S_COUNT
 };
 

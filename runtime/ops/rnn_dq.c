@@ -15,7 +15,7 @@
 ** Integer products are exact (lstm__mm_i16); W and R less their zero points are packed once at
 ** load when they and their zero points are constants. onnxruntime refuses per-column zero
 ** points that are not all equal (not 0 for int8); they are implemented here as given.
-** One thread; streaming carries h and c like LSTM's.
+** One thread; streaming carries h and c, and tracing gives the gates, like LSTM's.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
@@ -196,11 +196,15 @@ static int plan(lstm__kctx *k, lstm__dqlstm_state *st)
         ok = ok && lstm__mul_i64(I > H ? I : H, GH, &n[DQ_S_T16]);
         n[DQ_S_ZP] = GH;
     }
+    if (k->trace) { /* [6 gates, T, D, B, H] */
+        int64_t TB;
+        ok = ok && lstm__mul_i64(T, B, &TB) && lstm__mul_i64(TB, 6 * D * H, &n[DQ_S_TRACE]);
+    }
     static const unsigned char esz[DQ_S_COUNT] = {
-        [DQ_S_LENS] = 4, [DQ_S_XG] = 2,   [DQ_S_ACC] = 4, [DQ_S_XW] = 4,
-        [DQ_S_HQ] = 2,   [DQ_S_RG] = 4,   [DQ_S_TMP] = 4, [DQ_S_H] = 4,
-        [DQ_S_C] = 4,    [DQ_S_BIAS] = 4, [DQ_S_MW] = 4,  [DQ_S_MR] = 4,
-        [DQ_S_WP] = 2,   [DQ_S_RP] = 2,   [DQ_S_T16] = 2, [DQ_S_ZP] = 4};
+        [DQ_S_LENS] = 4, [DQ_S_XG] = 2,   [DQ_S_ACC] = 4, [DQ_S_XW] = 4, [DQ_S_HQ] = 2,
+        [DQ_S_RG] = 4,   [DQ_S_TMP] = 4,  [DQ_S_H] = 4,   [DQ_S_C] = 4,  [DQ_S_BIAS] = 4,
+        [DQ_S_MW] = 4,   [DQ_S_MR] = 4,   [DQ_S_WP] = 2,  [DQ_S_RP] = 2, [DQ_S_T16] = 2,
+        [DQ_S_ZP] = 4,   [DQ_S_TRACE] = 4};
     size_t off = 0;
     for (int i = 0; i < DQ_S_COUNT; i++) {
         size_t bytes;
@@ -434,6 +438,7 @@ static int run_dir(dq_run *c, int64_t d)
         .tmp = slot(c, DQ_S_TMP),
         .h = h,
         .c = cs,
+        .trace = k->trace ? slot(c, DQ_S_TRACE) : NULL,
     };
     int16_t *xg = slot(c, DQ_S_XG), *hq = slot(c, DQ_S_HQ);
     uint32_t *acc = slot(c, DQ_S_ACC);
@@ -539,9 +544,19 @@ int lstm__dqlstm_run(lstm__kctx *k)
     if (c.Y && ragged) memset(c.Y, 0, k->out[0]->nbytes);
     /* X's range: every row of the steps that run (padded ones too, as onnxruntime). */
     lstm__dq_params(c.X, (size_t)(c.steps * B * z->I), &c.xs, &c.xz);
+    const size_t per = (size_t)(T * z->D * B * z->H);
+    if (k->trace) memset(slot(&c, DQ_S_TRACE), 0, 6 * per * sizeof(float));
     for (int64_t d = 0; d < z->D; d++) {
         int rc = run_dir(&c, d);
         if (rc) return rc;
+    }
+    if (k->trace) { /* the gates as LSTM's (rnn.c) */
+        const char *const *names;
+        const int n = lstm__rnn_trace_gates(LSTM__CELL_LSTM, &names);
+        const int64_t dims[4] = {T, z->D, B, z->H};
+        const float *tr = slot(&c, DQ_S_TRACE);
+        for (int g = 0; g < n; g++)
+            k->trace(k->trace_ud, lstm__kname(k), k->n->op_type, names[g], dims, tr + g * per);
     }
     return LSTM_OK;
 }

@@ -333,6 +333,10 @@ def dq_lstm(g):
                        w_init=False)
     yield dq_lstm_case(g, "long", "T = 40, batch 2, input 16, hidden 32", 40, 2, 16, 32,
                        h0=True, c0=True)
+    yield dq_lstm_case(g, "big_bidir", "bidirectional, hidden 64, input 32, T = 24, batch 4, "
+                       "uint8 per column, sequence_lens, initial states, peepholes", 24, 4, 32, 64,
+                       direction="bidirectional", wt="uint8", per_col=True, seq=[24, 17, 1, 20],
+                       h0=True, c0=True, P=True)
     yield dq_lstm_case(g, "from_float", "a float LSTM (PyTorch initialisation) converted as "
                        "quantize_dynamic does: transposed, int8 per tensor", 20, 2, 10, 16,
                        weights=from_float_lstm(g, 20, 2, 10, 16))
