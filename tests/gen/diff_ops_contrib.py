@@ -78,14 +78,6 @@ def itf_ref(a_int, b, bz, mult_a, bs, bias, extra):
     return y.astype(np.float32)
 
 
-def col_param(p, b_shape):
-    """A per-column scale / zero point shaped to broadcast against matmul's output."""
-    p = np.asarray(p)
-    if p.size == 1:
-        return p.reshape(())
-    return p if len(b_shape) == 2 else p  # [N] or B's shape with K = 1: broadcasts as is
-
-
 # ---- DynamicQuantizeMatMul ----
 
 @op("DynamicQuantizeMatMul", types=["float32"], exact=True, domain=MS)

@@ -27,7 +27,9 @@ convolutional front end, on conv_entries.py), diff_ops_resize.py (Resize, Upsamp
 diff_ops_unary.py (activations, trigonometric, sign and class), diff_ops_reduce2.py (ReduceMin,
 the norm reductions, LpNormalization, MeanVarianceNormalization), diff_ops_logic.py (bitwise,
 Mod, CastLike, diagonals, OneHot, GatherND, depth / space), diff_ops_quant.py (quantization) or
-diff_ops_misc.py (Pad, TopK, the scatters, variadic and unary math operators...):
+diff_ops_misc.py (Pad, TopK, the scatters, variadic and unary math operators...);
+com.microsoft operators go in diff_ops_contrib.py with @op(..., domain="com.microsoft") (their
+one version is 1; their models import ai.onnx 17 too):
 
     @op("Neg", types=SIGNED + FLOATS)          # the types the runtime supports
     def neg(g):                                  # called once per schema version g.v
