@@ -2447,6 +2447,7 @@ static void quant_contrib_refusals(void **state)
     tb_free(m);
 
     /* DynamicQuantizeMatMul: A [2,3] float, B [3,4] int8. */
+    static const uint16_t h1 = 0x3800; /* 0.5 */
     static const float a6[6] = {1, 2, 3, -1, 0, 2}, s1 = 0.5f, bias3[3] = {0};
     static const int8_t b12[12] = {1, 2, 3, 4, -5, 6, 7, 8, 9, 10, 11, -12}, z4[4] = {0};
     const feed A = {"A", F32, 2, {2, 3}, a6, 24}, B = {"B", I8, 2, {3, 4}, b12, 12},
@@ -2474,6 +2475,10 @@ static void quant_contrib_refusals(void **state)
            "b_scale has shape [3], expected one value, one per column of B, or a shape that "
            "broadcasts onto Y [2,4]");
     tb_free(m);
+    m = ms_model("DynamicQuantizeMatMul", "A,B,C", 3, (int[]){F32, I8, F16});
+    rc = run1(m, (feed[]){A, B, {"C", F16, 0, {0}, &h1, 2}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "b_scale is float16, expected float32");
+    tb_free(m);
     m = ms_model("DynamicQuantizeMatMul", "A,B,C", 3, (int[]){I8, I8, F32});
     rc = run1(m, (feed[]){{"A", I8, 2, {2, 3}, b12, 6}, B, BS}, 3, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "A is int8, expected float32");
@@ -2486,7 +2491,6 @@ static void quant_contrib_refusals(void **state)
 
     /* MatMulIntegerToFloat: A [2,3] uint8, B [3,4] int8. */
     static const uint8_t ua6[6] = {1, 2, 3, 4, 5, 6}, uz2[2] = {0};
-    static const uint16_t h1 = 0x3800;
     const feed UA = {"A", U8, 2, {2, 3}, ua6, 6}, AS = {"C", F32, 0, {0}, &s1, 4},
                BS2 = {"D", F32, 0, {0}, &s1, 4};
     m = ms_model("MatMulIntegerToFloat", "A,B,C,D,E", 5, (int[]){U8, I8, F32, F32, U8});

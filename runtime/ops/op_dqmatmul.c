@@ -112,7 +112,7 @@ static int prepare(lstm__kctx *k, int kind)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: B is %s, expected int8 or uint8", lstm__klabel(k),
                           lstm__dtype_name(B->dtype));
     /* T3 (MatMulIntegerToFloat): float32 or float16 scales, bias and Y; T1: float32. */
-    const int t3 = k->in[2]->dtype;
+    const int t3 = kind == KIND_DQ ? LSTM_DT_FLOAT : k->in[2]->dtype;
     if (kind == KIND_ITF && t3 != LSTM_DT_FLOAT && t3 != LSTM_DT_FLOAT16)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: a_scale is %s, expected float32 or float16",
                           lstm__klabel(k), lstm__dtype_name(t3));
