@@ -125,6 +125,7 @@ def dq_matmul(g):
     yield case("batched_a", "3-D A [2,3,K] against 2-D B, bias", (2, 3, 6), (6, 4), "uint8",
                bz_shape=(1,), bias=True)
     yield case("vec_a", "1-D A (promoted)", (5,), (5, 3), "int8", bs_shape=(1,))
+    yield case("vec_b", "1-D B (promoted, N dropped)", (2, 4), (4,), "uint8", bz_shape=())
     yield case("bcast_scale", "b_scale [M,1] (not per column): multiplied onto Y after the bias",
                (3, 4), (4, 2), "int8", bs_shape=(3, 1), bias=True)
     yield case("zero_a", "A all zeros (scale 1, zero point 0)", (2, 3), (3, 3), "int8", bz0=True,
