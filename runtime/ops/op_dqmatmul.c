@@ -268,8 +268,9 @@ static int run(lstm__kctx *k, int kind)
             packed_bo = bo;
         }
         if (K)
-            lstm__mm_i16(lstm__isa(), (int)M, (int)N, (int)K, a16 + ao, (int)K,
-                         k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, acc, (int)N);
+            lstm__mm_i16_mt(
+                k->workers, LSTM__SPLIT_ONCE, lstm__isa(), (int)M, (int)N, (int)K, a16 + ao, (int)K,
+                k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, acc, (int)N);
         else
             memset(acc, 0, M * N * sizeof(uint32_t));
         float *y = y32 + (size_t)bt * M * N;

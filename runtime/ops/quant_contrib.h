@@ -14,6 +14,12 @@ void lstm__dq_params(const float *x, size_t n, float *scale, int32_t *zp);
 /* q = clamp(round_half_even(x / scale) + zp, 0, 255) less zp, as int16, for n floats. */
 void lstm__dq_less_zp(const float *x, size_t n, float scale, int32_t zp, int16_t *out);
 
+/* lstm__mm_i16 (simd.h) split by column panels over a session's threads when M*N*K reaches
+** min_work (LSTM__SPLIT_ONCE or _STEP); w may be NULL. Exact either way. */
+struct lstm__workers;
+void lstm__mm_i16_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
+                     const int16_t *A, int lda, const int16_t *Bp, uint32_t *C, int ldc);
+
 /* DynamicQuantizeLSTM: scratch slots. */
 enum {
     DQ_S_LENS,

@@ -15,12 +15,15 @@
 ** Integer products are exact (lstm__mm_i16); W and R less their zero points are packed once at
 ** load when they and their zero points are constants. onnxruntime refuses per-column zero
 ** points that are not all equal (not 0 for int8); they are implemented here as given.
-** One thread; streaming carries h and c, and tracing gives the gates, like LSTM's.
+** The integer products are split by columns over the session's threads when large enough
+** (lstm__mm_i16_mt; the numbers do not change); streaming carries h and c, and tracing gives
+** the gates, like LSTM's.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
 #include "dtype.h"
 #include "simd/simd.h"
+#include "workers.h"
 
 #include <limits.h>
 #include <math.h>
@@ -52,6 +55,34 @@ void lstm__dq_less_zp(const float *x, size_t n, float scale, int32_t zp, int16_t
         v = v <= hi ? v : hi;
         out[i] = (int16_t)nearbyintf(v);
     }
+}
+
+typedef struct mm_job {
+    int isa, M, N, K, lda, ldc;
+    const int16_t *A, *Bp;
+    uint32_t *C;
+} mm_job;
+
+static void mm_part(void *ctx, int part, int parts)
+{
+    const mm_job *j = ctx;
+    const int panels = (j->N + LSTM__I16_NR - 1) / LSTM__I16_NR, pairs = (j->K + 1) / 2;
+    const int p0 = panels * part / parts, p1 = panels * (part + 1) / parts;
+    if (p0 >= p1) return;
+    const int n0 = p0 * LSTM__I16_NR, n1 = p1 * LSTM__I16_NR < j->N ? p1 * LSTM__I16_NR : j->N;
+    lstm__mm_i16(j->isa, j->M, n1 - n0, j->K, j->A, j->lda,
+                 j->Bp + (size_t)p0 * (size_t)pairs * 2 * LSTM__I16_NR, j->C + n0, j->ldc);
+}
+
+void lstm__mm_i16_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
+                     const int16_t *A, int lda, const int16_t *Bp, uint32_t *C, int ldc)
+{
+    if (!w || lstm__workers_count(w) < 2 || (double)M * N * K < min_work || N <= LSTM__I16_NR) {
+        lstm__mm_i16(isa, M, N, K, A, lda, Bp, C, ldc);
+        return;
+    }
+    mm_job j = {isa, M, N, K, lda, ldc, A, Bp, C};
+    lstm__workers_run(w, mm_part, &j);
 }
 
 int lstm__dqlstm_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
@@ -459,7 +490,8 @@ static int run_dir(dq_run *c, int64_t d)
                     lstm__dq_less_zp(c->X + (t * B + b) * I, (size_t)I, c->xs, c->xz, dst);
                 }
             if (I)
-                lstm__mm_i16(isa, (int)(n * B), (int)GH, (int)I, xg, (int)I, Wp, acc, (int)GH);
+                lstm__mm_i16_mt(k->workers, LSTM__SPLIT_ONCE, isa, (int)(n * B), (int)GH, (int)I,
+                                xg, (int)I, Wp, acc, (int)GH);
             else
                 memset(acc, 0, (size_t)(n * B * GH) * sizeof(uint32_t));
             scale_rows(acc, mw, n * B, GH, r.xw);
@@ -478,7 +510,8 @@ static int run_dir(dq_run *c, int64_t d)
                 memset(hq + b * H, 0, (size_t)H * sizeof(int16_t));
         }
         for (int64_t j = 0; j < GH; j++) mr[j] = hs * rsv[st->rs_per ? d * GH + j : d];
-        lstm__mm_i16(isa, (int)B, (int)GH, (int)H, hq, (int)H, Rp, acc, (int)GH);
+        lstm__mm_i16_mt(k->workers, LSTM__SPLIT_STEP, isa, (int)B, (int)GH, (int)H, hq, (int)H, Rp,
+                        acc, (int)GH);
         scale_rows(acc, mr, B, GH, r.rg);
         lstm__lstm_gates(&r, s, c->lens);
         if (!c->Y) continue;
