@@ -46,14 +46,17 @@ void lstm__dq_params(const float *x, size_t n, float *scale, int32_t *zp)
     *zp = (int32_t)nearbyintf(z);
 }
 
-void lstm__dq_less_zp(const float *x, size_t n, float scale, int32_t zp, int16_t *out)
+void lstm__dq_less_zp(const float *restrict x, size_t n, float scale, int32_t zp,
+                      int16_t *restrict out)
 {
-    const float lo = (float)-zp, hi = (float)(255 - zp);
+    /* Adding and taking away 1.5 * 2^23 rounds |v| <= 255 to the nearest integer, ties to even
+    ** (nearbyintf in the default rounding mode, without a call: the loop vectorizes). */
+    const float lo = (float)-zp, hi = (float)(255 - zp), magic = 12582912.0f;
     for (size_t i = 0; i < n; i++) {
         float v = x[i] / scale;
         v = v >= lo ? v : lo; /* NaN -> the minimum */
         v = v <= hi ? v : hi;
-        out[i] = (int16_t)nearbyintf(v);
+        out[i] = (int16_t)((v + magic) - magic);
     }
 }
 
@@ -379,7 +382,8 @@ static void *slot(const dq_run *c, int i)
 }
 
 /* out[j] = acc[j] * mult[j % n] for rows x n values. */
-static void scale_rows(const uint32_t *acc, const float *mult, int64_t rows, int64_t n, float *out)
+static void scale_rows(const uint32_t *restrict acc, const float *restrict mult, int64_t rows,
+                       int64_t n, float *restrict out)
 {
     for (int64_t r = 0; r < rows; r++)
         for (int64_t j = 0; j < n; j++) out[r * n + j] = (float)(int32_t)acc[r * n + j] * mult[j];
