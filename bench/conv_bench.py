@@ -22,9 +22,7 @@ installs it) or tests/gen/node_modules.
 """
 import argparse
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 
@@ -35,6 +33,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import frontends  # noqa: E402
+from frontends import cpu, node_modules, run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -44,13 +43,6 @@ _ap.add_argument("rounds", type=int, nargs="?", default=7)
 _ap.add_argument("--no-record", action="store_true", help="leave frontends.json and README alone")
 _ARGS = _ap.parse_args()
 ROUNDS, RECORD = _ARGS.rounds, not _ARGS.no_record
-
-
-def node_dir():
-    for d in (HERE, os.path.join(ROOT, "tests", "gen")):
-        if os.path.isdir(os.path.join(d, "node_modules", "onnxruntime-node")):
-            return d
-    raise SystemExit("onnxruntime-node not found (run bench/run.py once, or npm install in tests/gen)")
 
 
 def crnn_front(work, case):
@@ -91,21 +83,8 @@ def silero_like(work):
     return out
 
 
-def run(cmd, node_modules=None):
-    env = dict(os.environ, NODE_PATH=node_modules) if node_modules else None
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
-    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", out)}
-
-
-def cpu():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
-
-
 def main():
-    nd = node_dir()
+    ort_env = dict(os.environ, NODE_PATH=node_modules())
     work = tempfile.mkdtemp(prefix="conv_bench_")
     front = crnn_front(work, "crnn_opset17")  # BatchNormalization kept
     folded = crnn_front(work, "crnn_bnfolded_opset17")  # the default export: BN in the Conv
@@ -128,7 +107,7 @@ def main():
                     got = run([OURS, model, inp, shape, str(runs), "1"])
                 else:
                     got = run(["node", os.path.join(HERE, "bench_ort.js"), model, inp, shape,
-                               str(runs), "1", e], os.path.join(nd, "node_modules"))
+                               str(runs), "1", e], ort_env)
                 rounds[e].append(got["median_ms"])
         med = {e: statistics.median(v) for e, v in rounds.items()}
         ratios = sorted(a / o for a, o in zip(rounds["all"], rounds["ours"]))

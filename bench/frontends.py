@@ -1,11 +1,14 @@
 """The real-model front-end benchmarks' record (bench/silero_bench.py, bench/conv_bench.py):
 each keeps its last run in bench/frontends.json (with the machine) and rewrites its part of
 bench/README.md, between the markers below; bench/run.py puts the same section into the README
-it writes, so neither erases the other's results."""
+it writes, so neither erases the other's results. It also holds what those scripts (and
+bench/quant_bench.py) share: the CPU's name, where onnxruntime-node is, running an engine."""
 import datetime
 import json
 import os
 import platform
+import re
+import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RECORD = os.path.join(HERE, "frontends.json")
@@ -18,6 +21,20 @@ def cpu():
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return platform.processor() or "unknown CPU"
+
+
+def node_modules():
+    for d in (HERE, os.path.join(os.path.dirname(HERE), "tests", "gen")):
+        if os.path.isdir(os.path.join(d, "node_modules", "onnxruntime-node")):
+            return os.path.join(d, "node_modules")
+    raise SystemExit("onnxruntime-node not found (bench/run.py installs it, or npm install in "
+                     "tests/gen)")
+
+
+def run(cmd, env=None):
+    """Runs an engine; its key=value numbers as a dict."""
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return {k: float(v) for k, v in re.findall(r"(\w+)=(-?[\d.]+)", out)}
 
 
 def machine():

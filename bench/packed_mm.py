@@ -20,7 +20,6 @@ Printed per case: the median of the round medians per engine, after / before and
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 

@@ -37,6 +37,7 @@ from onnx import TensorProto, helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import frontends  # noqa: E402
+from frontends import cpu, node_modules, run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -45,21 +46,6 @@ OURS = os.path.join(BUILD, "bench", "silero_ours")
 VAD = os.path.join(BUILD, "examples", "lstm-vad")
 MODELS = os.path.join(BUILD, "silero")
 RTF_SECONDS = 60  # lstm-vad's audio: long enough that the first frame's planning is noise
-
-
-def node_modules():
-    for d in (HERE, os.path.join(ROOT, "tests", "gen")):
-        if os.path.isdir(os.path.join(d, "node_modules", "onnxruntime-node")):
-            return os.path.join(d, "node_modules")
-    raise SystemExit("onnxruntime-node not found (bench/run.py installs it, or npm install in "
-                     "tests/gen)")
-
-
-def cpu():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def audio(rate, seconds=10):
@@ -87,11 +73,6 @@ def trivial_model(path):
          helper.make_tensor_value_info("stateN", TensorProto.FLOAT, [2, 1, 128]),
          helper.make_tensor_value_info("sr_out", TensorProto.INT64, [])])
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 16)]), path)
-
-
-def run(cmd, env=None):
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
-    return {k: float(v) for k, v in re.findall(r"(\w+)=(-?[\d.]+)", out)}
 
 
 def rtf(model, wav_path, times=5):

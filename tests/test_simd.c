@@ -77,9 +77,9 @@ static void mm_i16_exact(void **state)
 {
     (void)state;
     unsigned seed = 7;
-    static const int shapes[][4] = {{1, 16, 2, 255},    {1, 1, 1, 255},       {7, 33, 9, 255},
-                                    {6, 16, 64, 255},   {13, 47, 301, 255},   {5, 31, 0, 255},
-                                    {12, 100, 27, 255}, {3, 17, 40000, 32767}};
+    static const int shapes[][4] = {{1, 16, 2, 255},    {1, 1, 1, 255},     {7, 33, 9, 255},
+                                    {6, 16, 64, 255},   {13, 47, 301, 255}, {5, 31, 0, 255},
+                                    {12, 100, 27, 255}, {17, 64, 33, 255},  {3, 17, 40000, 32767}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2], lim = shapes[s][3];
         const int ldc = N + 3;
@@ -90,7 +90,7 @@ static void mm_i16_exact(void **state)
         for (int i = 0; i < M * K; i++) A[i] = (int16_t)(frand(&seed) * (float)lim);
         for (int i = 0; i < K * N; i++) B[i] = (int16_t)(frand(&seed) * (float)lim);
         if (lim > 255) A[0] = B[0] = -32767, A[1] = B[N] = 32767;
-        lstm__pack_i16(Bp, B, K, N);
+        lstm__pack_i16_isa(isa, Bp, (size_t)((K + 1) / 2) * 2 * LSTM__I16_NR, B, (size_t)N, K, N);
         for (int i = 0; i < M * ldc; i++) C[i] = 0xdeadbeefu;
         lstm__mm_i16(isa, M, N, K, A, K, Bp, C, ldc);
         for (int m = 0; m < M; m++)
@@ -109,6 +109,98 @@ static void mm_i16_exact(void **state)
             }
         free(A), free(B), free(Bp), free(C);
     }
+}
+
+/* The 8-bit conversions against their definitions: requantization and quantization (round
+** half to even in double, saturation, NaN to the lowest value; requantization with one
+** multiplier and with one per element; quantization of infinities, halves and huge values),
+** both signs, zero points, every length to 40 (vector bodies and tails); dequantization and
+** widening less a zero point. The byte past n stays as it is. */
+static void quant8_exact(void **state)
+{
+    (void)state;
+    unsigned seed = 11;
+    uint32_t acc[41];
+    float mult[41];
+    uint8_t y[42], x8[41];
+    int16_t w[42];
+    for (int n = 0; n <= 40; n++)
+        for (int sgn = 0; sgn <= 1; sgn++)
+            for (int per = 0; per <= 1; per++) {
+                const int32_t zp =
+                    sgn ? (int32_t)(frand(&seed) * 100) : 128 + (int32_t)(frand(&seed) * 100);
+                for (int i = 0; i < n; i++) {
+                    acc[i] = (uint32_t)(int32_t)(frand(&seed) * 3000.0f);
+                    mult[i] = 0.05f + 0.2f * frand(&seed);
+                    x8[i] = (uint8_t)(frand(&seed) * 128.0f + 128.0f);
+                }
+                if (n > 3) acc[1] = (uint32_t)(sgn ? 0x80000000u : 0x7fffffffu), acc[2] = 10;
+                if (n > 3) mult[2] = per ? NAN : mult[2];
+                if (n > 5) acc[4] = 5, mult[4] = 0.5f, acc[5] = 7, mult[5] = 0.5f; /* halves */
+                y[n] = 0xa5;
+                lstm__requant8(isa, acc, (size_t)n, mult, per, sgn, zp, y);
+                for (int i = 0; i <= n; i++) {
+                    int want = 0xa5, got = y[i];
+                    if (i < n) {
+                        float v = (float)(int32_t)acc[i] * mult[per ? i : 0];
+                        double lo = sgn ? -128 : 0, hi = sgn ? 127 : 255;
+                        double r = isnan(v) ? lo : nearbyint((double)v) + zp;
+                        r = r < lo ? lo : r > hi ? hi : r;
+                        want = (int)r;
+                        got = sgn ? (int8_t)y[i] : y[i];
+                    }
+                    if (got != want) {
+                        print_error("%s requant8 n=%d sgn=%d per=%d at %d: %d vs %d\n",
+                                    lstm__isa_name(isa), n, sgn, per, i, got, want);
+                        fail();
+                    }
+                }
+                /* quantization of floats: NaN, infinities, halves, beyond the range */
+                float xf[41];
+                const float scale = 0.5f + frand(&seed) * 0.25f;
+                for (int i = 0; i < n; i++) xf[i] = frand(&seed) * 300.0f * scale;
+                if (n > 8) xf[3] = NAN, xf[6] = INFINITY, xf[7] = -INFINITY, xf[8] = 1e30f;
+                if (n > 10) xf[9] = 2.5f * scale, xf[10] = -3.5f * scale;
+                y[n] = 0xa5;
+                lstm__quant8(isa, xf, (size_t)n, scale, zp, sgn, y);
+                for (int i = 0; i <= n; i++) {
+                    int want = 0xa5, got = y[i];
+                    if (i < n) {
+                        float v = xf[i] / scale;
+                        double lo = sgn ? -128 : 0, hi = sgn ? 127 : 255;
+                        double r = isnan(v) ? lo : nearbyint((double)v) + zp;
+                        want = (int)(r < lo ? lo : r > hi ? hi : r);
+                        got = sgn ? (int8_t)y[i] : y[i];
+                    }
+                    if (got != want) {
+                        print_error("%s quant8 n=%d sgn=%d at %d: %d vs %d\n", lstm__isa_name(isa),
+                                    n, sgn, i, got, want);
+                        fail();
+                    }
+                }
+                float df[42];
+                df[n] = 99.0f;
+                lstm__dequant8(isa, x8, (size_t)n, sgn, zp, scale, df);
+                for (int i = 0; i <= n; i++) {
+                    float want =
+                        i < n ? ((float)(sgn ? (int8_t)x8[i] : x8[i]) - (float)zp) * scale : 99.0f;
+                    if (df[i] != want) {
+                        print_error("%s dequant8 n=%d sgn=%d at %d: %g vs %g\n",
+                                    lstm__isa_name(isa), n, sgn, i, (double)df[i], (double)want);
+                        fail();
+                    }
+                }
+                w[n] = 0x5a5;
+                lstm__widen8(isa, x8, (size_t)n, sgn, zp, w);
+                for (int i = 0; i <= n; i++) {
+                    int want = i < n ? (sgn ? (int8_t)x8[i] : x8[i]) - zp : 0x5a5;
+                    if (w[i] != want) {
+                        print_error("%s widen8 n=%d sgn=%d at %d: %d vs %d\n", lstm__isa_name(isa),
+                                    n, sgn, i, w[i], want);
+                        fail();
+                    }
+                }
+            }
 }
 
 /* Direct convolution rows against a double-precision sum: every tile height and remainder,
@@ -354,10 +446,15 @@ int main(int argc, char **argv)
         return 77;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(gemm_agrees),     cmocka_unit_test(conv_rows_agrees),
-        cmocka_unit_test(mm_i16_exact),    cmocka_unit_test(activations_accurate),
-        cmocka_unit_test(exp_accurate),    cmocka_unit_test(lstm_cell_agrees),
-        cmocka_unit_test(gru_cell_agrees), cmocka_unit_test(choice_follows_the_cap),
+        cmocka_unit_test(gemm_agrees),
+        cmocka_unit_test(conv_rows_agrees),
+        cmocka_unit_test(mm_i16_exact),
+        cmocka_unit_test(quant8_exact),
+        cmocka_unit_test(activations_accurate),
+        cmocka_unit_test(exp_accurate),
+        cmocka_unit_test(lstm_cell_agrees),
+        cmocka_unit_test(gru_cell_agrees),
+        cmocka_unit_test(choice_follows_the_cap),
     };
     return cmocka_run_group_tests_name(lstm__isa_name(isa), tests, NULL, NULL);
 }

@@ -91,7 +91,8 @@ static int shapes(lstm__kctx *k, int xi, int wi, int ydt, lstm__convq_state *st)
     st->w_off = 0;
     st->col_off = align64(M * K * sizeof(int16_t));
     st->acc_off = st->col_off + align64(lstm__pack_i16_count((int)K, (int)P) * sizeof(int16_t));
-    st->mult_off = st->acc_off + align64((size_t)st->Mg * P * sizeof(uint32_t));
+    st->rows_off = st->acc_off + align64((size_t)st->Mg * P * sizeof(uint32_t));
+    st->mult_off = st->rows_off + align64(2 * P * sizeof(int16_t));
     k->scratch_size = st->mult_off + M * (sizeof(float) + sizeof(int32_t));
     return LSTM_OK;
 }
@@ -148,73 +149,68 @@ static void weights(const lstm__rt *W, const lstm__rt *wz, int64_t M, int64_t K,
     }
 }
 
-/* n values src[0], src[sL], ... (int8 when sgn, else uint8) less xz into the packed row from
-** column p on (its pairs' slot: row + (p / 16) panel + (p % 16) 2). */
-static void put_run(int16_t *row, int64_t panel, uint64_t p, const void *src, int sgn, int64_t sL,
-                    int64_t n, int32_t xz)
+/* Row kr of the unfolded input (tap kr % kernel of channel kr / kernel of the Cg channels from
+** element off, at every output pixel), less the zero point xz, into dst [P]; taps in the padding
+** are 0. Along the last spatial axis a row of taps is a strided run of the input: its range
+** inside the input is found once per row. */
+static void unfold_row(const lstm__rt *X, size_t off, const lstm__win *w, int32_t xz, int64_t kr,
+                       int16_t *dst)
 {
-    int16_t *dst = row + (p / LSTM__I16_NR) * (uint64_t)panel + (p % LSTM__I16_NR) * 2;
-    unsigned q = (unsigned)(p % LSTM__I16_NR);
-    const int8_t *s8 = src;
-    const uint8_t *u8 = src;
-    for (int64_t j = 0; j < n; j++) {
-        *dst = (int16_t)((sgn ? (int32_t)s8[j * sL] : (int32_t)u8[j * sL]) - xz);
-        dst += 2;
-        if (++q == LSTM__I16_NR) q = 0, dst += panel - 2 * LSTM__I16_NR;
+    const int L = w->sp - 1, isa = lstm__isa(), sgn = X->dtype == LSTM_DT_INT8;
+    const int64_t P = w->pix_out, OL = w->out[L], IL = w->in[L], sL = w->s[L];
+    const int64_t c = kr / w->kk, t = kr % w->kk;
+    const uint8_t *plane = (const uint8_t *)X->data + off + (size_t)(c * w->pix_in);
+    int64_t kc[LSTM__SP_MAX], o[LSTM__SP_MAX] = {0}, r = t;
+    for (int i = L; i >= 0; i--) kc[i] = r % w->k[i], r /= w->k[i];
+    const int64_t shift = kc[L] * w->d[L] - w->pb[L]; /* ic = j sL + shift */
+    /* Output columns j0 .. j1-1 read inside the input. */
+    int64_t j0 = shift >= 0 ? 0 : (-shift + sL - 1) / sL, j1 = OL;
+    if (IL - 1 - shift < 0)
+        j1 = 0;
+    else if ((IL - 1 - shift) / sL + 1 < OL)
+        j1 = (IL - 1 - shift) / sL + 1;
+    if (j0 > j1) j0 = j1;
+    for (int64_t p0 = 0; p0 < P; p0 += OL) {
+        int64_t idx = 0;
+        int in = j0 < j1;
+        for (int i = 0; i < L && in; i++) {
+            int64_t ic = o[i] * w->s[i] - w->pb[i] + kc[i] * w->d[i];
+            in = ic >= 0 && ic < w->in[i];
+            idx = idx * w->in[i] + ic;
+        }
+        int16_t *d = dst + p0;
+        if (!in) {
+            memset(d, 0, (size_t)OL * sizeof *d);
+        } else {
+            const uint8_t *src = plane + (size_t)(idx * IL + shift + j0 * sL);
+            memset(d, 0, (size_t)j0 * sizeof *d);
+            if (sL == 1)
+                lstm__widen8(isa, src, (size_t)(j1 - j0), sgn, xz, d + j0);
+            else
+                for (int64_t j = 0; j < j1 - j0; j++)
+                    d[j0 + j] = (int16_t)((sgn ? (int32_t)(int8_t)src[j * sL] : src[j * sL]) - xz);
+            memset(d + j1, 0, (size_t)(OL - j1) * sizeof *d);
+        }
+        for (int i = L - 1; i >= 0; i--) {
+            if (++o[i] < w->out[i]) break;
+            o[i] = 0;
+        }
     }
 }
 
 /* The windows of Cg channels of x from element off, less the zero point xz: the int16 matrix
-** [Cg x kernel, output pixels] packed for lstm__mm_i16 (simd.h) into col, zeroed first (taps in
-** the padding stay 0). Along the last spatial axis a row of taps is a strided run of the input:
-** its range inside the input is found once per row. */
+** [Cg x kernel, output pixels] packed for lstm__mm_i16 (simd.h) into col, two rows at a time
+** through rows [2 x P]. */
 static void im2col(const lstm__rt *X, size_t off, int64_t Cg, const lstm__win *w, int32_t xz,
-                   int16_t *col)
+                   int16_t *rows, int16_t *col)
 {
-    const int64_t K = Cg * w->kk, panel = (K + 1) / 2 * 2 * LSTM__I16_NR;
-    memset(col, 0, lstm__pack_i16_count((int)K, (int)w->pix_out) * sizeof *col);
-    const int L = w->sp - 1;
-    const int64_t P = w->pix_out, OL = w->out[L], IL = w->in[L], sL = w->s[L];
-    const int sgn = X->dtype == LSTM_DT_INT8;
-    const int8_t *s8 = X->data;
-    const uint8_t *u8 = X->data;
-    for (int64_t c = 0; c < Cg; c++) {
-        const size_t plane = off + (size_t)(c * w->pix_in);
-        for (int64_t t = 0; t < w->kk; t++) {
-            /* Row kr of the matrix: element (kr, p) at pair kr / 2, slot kr % 2 of p's column. */
-            const int64_t kr = c * w->kk + t;
-            int16_t *row = col + kr / 2 * 2 * LSTM__I16_NR + kr % 2;
-            int64_t kc[LSTM__SP_MAX], o[LSTM__SP_MAX] = {0}, r = t;
-            for (int i = L; i >= 0; i--) kc[i] = r % w->k[i], r /= w->k[i];
-            const int64_t shift = kc[L] * w->d[L] - w->pb[L]; /* ic = j sL + shift */
-            /* Output columns j0 .. j1-1 read inside the input. */
-            int64_t j0 = shift >= 0 ? 0 : (-shift + sL - 1) / sL, j1 = OL;
-            if (IL - 1 - shift < 0)
-                j1 = 0;
-            else if ((IL - 1 - shift) / sL + 1 < OL)
-                j1 = (IL - 1 - shift) / sL + 1;
-            if (j0 > j1) j0 = j1;
-            for (int64_t p0 = 0; p0 < P; p0 += OL) {
-                int64_t idx = 0;
-                int in = 1;
-                for (int i = 0; i < L && in; i++) {
-                    int64_t ic = o[i] * w->s[i] - w->pb[i] + kc[i] * w->d[i];
-                    in = ic >= 0 && ic < w->in[i];
-                    idx = idx * w->in[i] + ic;
-                }
-                if (in && j0 < j1) {
-                    const size_t e = plane + (size_t)(idx * IL + shift + j0 * sL);
-                    if (sgn)
-                        put_run(row, panel, (uint64_t)(p0 + j0), s8 + e, 1, sL, j1 - j0, xz);
-                    else
-                        put_run(row, panel, (uint64_t)(p0 + j0), u8 + e, 0, sL, j1 - j0, xz);
-                }
-                for (int i = L - 1; i >= 0; i--) {
-                    if (++o[i] < w->out[i]) break;
-                    o[i] = 0;
-                }
-            }
-        }
+    const int64_t K = Cg * w->kk, P = w->pix_out;
+    const size_t panel = (size_t)(K + 1) / 2 * 2 * LSTM__I16_NR;
+    for (int64_t kr = 0; kr < K; kr += 2) {
+        const int n = K - kr < 2 ? 1 : 2;
+        for (int i = 0; i < n; i++) unfold_row(X, off, w, xz, kr + i, rows + i * P);
+        lstm__pack_i16_isa(lstm__isa(), col + kr / 2 * 2 * LSTM__I16_NR, panel, rows, (size_t)P, n,
+                           (int)P);
     }
 }
 
@@ -233,7 +229,8 @@ static void run_groups(lstm__kctx *k, int xi, int wi, int xzi, int wzi, uint32_t
     weights(k->in[wi], wz, st->M, st->K, w16);
     for (int64_t n = 0; n < st->N; n++)
         for (int64_t g = 0; g < st->G; g++) {
-            im2col(X, (size_t)((n * st->C + g * st->Cg) * st->w.pix_in), st->Cg, &st->w, xzv, col);
+            im2col(X, (size_t)((n * st->C + g * st->Cg) * st->w.pix_in), st->Cg, &st->w, xzv,
+                   (int16_t *)(s + st->rows_off), col);
             uint32_t *out = y ? y + (n * st->M + g * st->Mg) * P : acc;
             lstm__mm_i16(lstm__isa(), (int)st->Mg, (int)P, (int)st->K, w16 + g * st->Mg * st->K,
                          (int)st->K, col, out, (int)P);

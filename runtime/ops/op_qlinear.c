@@ -171,14 +171,18 @@ int lstm__qlinear_matmul_prepare(lstm__kctx *k)
 void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols, const int32_t *zp,
                         int per_row, int16_t *out)
 {
+    const int sgn = x->dtype == LSTM_DT_INT8, isa = lstm__isa();
     const int8_t *s8 = (const int8_t *)x->data + off;
     const uint8_t *u8 = (const uint8_t *)x->data + off;
-    int sgn = x->dtype == LSTM_DT_INT8;
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) {
-            size_t i = r * cols + c;
-            out[i] = (int16_t)((sgn ? (int32_t)s8[i] : (int32_t)u8[i]) - zp[per_row ? r : c]);
-        }
+    if (per_row) {
+        for (size_t r = 0; r < rows; r++)
+            lstm__widen8(isa, u8 + r * cols, cols, sgn, zp[r], out + r * cols);
+        return;
+    }
+    for (size_t r = 0; r < rows; r++, out += cols) /* (b, once per matrix: no vector path) */
+        for (size_t c = 0; c < cols; c++)
+            out[c] =
+                (int16_t)((sgn ? (int32_t)s8[r * cols + c] : (int32_t)u8[r * cols + c]) - zp[c]);
 }
 
 int lstm__qlin_pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag *err)
@@ -238,18 +242,7 @@ int lstm__qlinear_matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d)
 void lstm__qlin_requant(const uint32_t *acc, size_t n, const float *mult, int per_elem,
                         int out_dtype, int32_t zp, void *y)
 {
-    int sgn = out_dtype == LSTM_DT_INT8;
-    float lo = (float)((sgn ? -128 : 0) - zp), hi = (float)((sgn ? 127 : 255) - zp);
-    for (size_t i = 0; i < n; i++) {
-        float v = (float)(int32_t)acc[i] * mult[per_elem ? i : 0];
-        if (!(v >= lo)) v = lo; /* NaN too, as onnxruntime's vector code */
-        if (v > hi) v = hi;
-        int32_t q = (int32_t)nearbyintf(v) + zp;
-        if (sgn)
-            ((int8_t *)y)[i] = (int8_t)q;
-        else
-            ((uint8_t *)y)[i] = (uint8_t)q;
-    }
+    lstm__requant8(lstm__isa(), acc, n, mult, per_elem, out_dtype == LSTM_DT_INT8, zp, y);
 }
 
 static float scale_at(const lstm__rt *s, size_t i)
@@ -307,7 +300,9 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
                      k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, acc, (int)N);
         char *y = (char *)Y->data + (size_t)bt * M * N;
         for (size_t i = 0; i < M; i++) {
-            for (size_t j = 0; j < N; j++) mult[j] = asv[i] * bsv[j] / ys;
+            /* a's scale per row: the multipliers of each row (else those of row 0 serve all) */
+            if (i == 0 || st->ap == 2)
+                for (size_t j = 0; j < N; j++) mult[j] = asv[i] * bsv[j] / ys;
             lstm__qlin_requant(acc + i * N, N, mult, 1, Y->dtype, yz, y + i * N);
         }
         for (int d = m->brank - 1; d >= 0; d--) {

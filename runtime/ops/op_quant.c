@@ -19,6 +19,7 @@
 ** empty), zero point = round(clamp(-min / scale, 0, 255)).
 */
 #include "ops/op_util.h"
+#include "simd/simd.h"
 #include "ops/ops.h"
 #include "dtype.h"
 
@@ -276,12 +277,13 @@ static double quotient(int calc, double x, double s)
     return to_calc(calc, (float)x / (float)s);
 }
 
-/* round_half_even(q) + zp saturated to [lo, hi]; NaN gives lo. */
+/* round_half_even(q) + zp saturated to [lo, hi]; NaN gives lo. Clamped before rounding (the
+** same: the bounds are integers and rounding is monotonic), which keeps it call-free. */
 static inline float qround_f(float q, float zp, float lo, float hi)
 {
-    float r = nearbyintf(q) + zp;
-    r = r >= lo ? r : lo;
-    return r <= hi ? r : hi;
+    q = q >= lo - zp ? q : lo - zp;
+    q = q <= hi - zp ? q : hi - zp;
+    return lstm__round_small(q) + zp;
 }
 
 static inline double qround_d(double q, double zp, double lo, double hi)
@@ -311,6 +313,10 @@ Q_F32_ROW(uint16_t)
 static void q_f32_row(int out, const float *x, void *y, size_t n, const float *sf, const float *zf,
                       size_t step, float lo, float hi)
 {
+    if (!step && (out == LSTM_DT_INT8 || out == LSTM_DT_UINT8)) { /* (lo, hi: the type's) */
+        lstm__quant8(lstm__isa(), x, n, sf[0], (int32_t)zf[0], out == LSTM_DT_INT8, y);
+        return;
+    }
     switch (out) {
     case LSTM_DT_INT8:
         q_f32_int8_t(x, y, n, sf, zf, step, lo, hi);
@@ -398,14 +404,8 @@ static int run_dequant(lstm__kctx *k)
             size_t sb, step, base = row_at(st, o, j, &sb, &step);
             float *yf = (float *)y->data + base;
             if (fast && !step) {
-                float sc = sf[sb], zp = (float)zi[sb];
-                if (x->dtype == LSTM_DT_INT8) {
-                    const int8_t *xi = (const int8_t *)x->data + base;
-                    for (size_t i = 0; i < st->inner; i++) yf[i] = ((float)xi[i] - zp) * sc;
-                } else {
-                    const uint8_t *xu = (const uint8_t *)x->data + base;
-                    for (size_t i = 0; i < st->inner; i++) yf[i] = ((float)xu[i] - zp) * sc;
-                }
+                lstm__dequant8(lstm__isa(), (const uint8_t *)x->data + base, st->inner,
+                               x->dtype == LSTM_DT_INT8, (int32_t)zi[sb], sf[sb], yf);
                 continue;
             }
             for (size_t i = 0; i < st->inner; i++) {
@@ -469,6 +469,6 @@ int lstm__dynquant_run(lstm__kctx *k)
     if (k->out[1]) *(float *)k->out[1]->data = scale;
     if (k->out[2]) *(uint8_t *)k->out[2]->data = (uint8_t)zf;
     if (k->out[0] && x->nelem)
-        q_f32_uint8_t(xf, k->out[0]->data, x->nelem, &scale, &zf, 0, 0.0f, 255.0f);
+        lstm__quant8(lstm__isa(), xf, x->nelem, scale, (int32_t)zf, 0, k->out[0]->data);
     return LSTM_OK;
 }

@@ -40,8 +40,9 @@ int lstm__qlinear_matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
 ** slices. */
 typedef struct lstm__convq_state {
     lstm__win w;
-    int64_t N, C, M, G, Cg, Mg, K;            /* K: Cg x kernel elements, the GEMM's inner size */
-    size_t w_off, col_off, acc_off, mult_off; /* bytes into scratch (col: packed, simd.h) */
+    int64_t N, C, M, G, Cg, Mg, K; /* K: Cg x kernel elements, the GEMM's inner size */
+    /* bytes into scratch (col: packed, simd.h; rows: two unfolded rows on their way there) */
+    size_t w_off, col_off, acc_off, rows_off, mult_off;
 } lstm__convq_state;
 
 /* y[i] = saturate(round_half_even(float(acc[i]) * mult[per_elem ? i : 0]) + zp) into int8 or

@@ -65,6 +65,7 @@ static inline float v_hsum(vf v)
 }
 
 #include "simd/mm_i16_x86.h"
+#include "simd/quant_x86.h"
 #include "simd/kernels.h"
 #else
 const lstm__kernels lstm__kernels_avx2 = {.name = "avx2"}; /* not built for this target */

@@ -52,7 +52,9 @@ static inline vf sign_bit(void)
     return _mm512_castsi512_ps(_mm512_set1_epi32((int)0x80000000u));
 }
 
+#define I16_VNNI
 #include "simd/mm_i16_x86.h"
+#include "simd/quant_x86.h"
 #include "simd/kernels.h"
 #else
 const lstm__kernels lstm__kernels_avx512 = {.name = "avx512"}; /* not built for this target */

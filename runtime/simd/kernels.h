@@ -594,6 +594,13 @@ const lstm__kernels KS_CAT(lstm__kernels_, KS_NAME) = {
 #ifdef KS_MM_I16
     .mm_i16 = KS_MM_I16,
 #endif
+#ifdef KS_REQUANT8
+    .requant8 = KS_REQUANT8,
+    .widen8 = KS_WIDEN8,
+    .quant8 = KS_QUANT8,
+    .dequant8 = KS_DEQUANT8,
+    .pack_i16 = KS_PACK_I16,
+#endif
     .fma_peak = k_fma_peak,
 };
 

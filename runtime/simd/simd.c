@@ -39,6 +39,8 @@ static unsigned detect_features(void)
     if (__builtin_cpu_supports("fma")) f |= LSTM__CPU_FMA;
     if (__builtin_cpu_supports("avx512f")) f |= LSTM__CPU_AVX512F;
     if (__builtin_cpu_supports("avx512dq")) f |= LSTM__CPU_AVX512DQ;
+    if (__builtin_cpu_supports("avx512bw")) f |= LSTM__CPU_AVX512BW;
+    if (__builtin_cpu_supports("avx512vnni")) f |= LSTM__CPU_AVX512VNNI;
 #elif defined(__aarch64__) && defined(__linux__)
     if (getauxval(AT_HWCAP) & HWCAP_ASIMD) f |= LSTM__CPU_ASIMD;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
@@ -184,17 +186,93 @@ size_t lstm__pack_i16_count(int K, int N)
     return panels * pairs * 2 * LSTM__I16_NR;
 }
 
-void lstm__pack_i16(int16_t *dst, const int16_t *B, int K, int N)
+void lstm__pack_i16_isa(int isa, int16_t *dst, size_t panel, const int16_t *B, size_t ldb, int K,
+                        int N)
 {
+    const lstm__kernels *ks = sets[isa];
+    if (ks->pack_i16) {
+        ks->pack_i16(dst, panel, B, ldb, K, N);
+        return;
+    }
     const int panels = (N + LSTM__I16_NR - 1) / LSTM__I16_NR, pairs = (K + 1) / 2;
     for (int p = 0; p < panels; p++)
-        for (int q = 0; q < pairs; q++, dst += 2 * LSTM__I16_NR)
+        for (int q = 0; q < pairs; q++) {
+            int16_t *d = dst + (size_t)p * panel + (size_t)q * 2 * LSTM__I16_NR;
             for (int j = 0; j < LSTM__I16_NR; j++) {
                 const int n = p * LSTM__I16_NR + j, k = 2 * q;
-                dst[2 * j] = n < N ? B[(size_t)k * (size_t)N + (size_t)n] : 0;
-                dst[2 * j + 1] =
-                    n < N && k + 1 < K ? B[(size_t)(k + 1) * (size_t)N + (size_t)n] : 0;
+                d[2 * j] = n < N ? B[(size_t)k * ldb + (size_t)n] : 0;
+                d[2 * j + 1] = n < N && k + 1 < K ? B[(size_t)(k + 1) * ldb + (size_t)n] : 0;
             }
+        }
+}
+
+void lstm__pack_i16(int16_t *dst, const int16_t *B, int K, int N)
+{
+    lstm__pack_i16_isa(lstm__isa(), dst, (size_t)((K + 1) / 2) * 2 * LSTM__I16_NR, B, (size_t)N, K,
+                       N);
+}
+
+/* y[i] = round(v) + zp saturated to int8 (sgn) or uint8; NaN gives the lowest value. Clamped
+** before rounding (the same: the bounds are integers and rounding is monotonic). */
+static inline void put8(void *y, size_t i, float v, int sgn, int32_t zp)
+{
+    const float lo = (float)((sgn ? -128 : 0) - zp), hi = (float)((sgn ? 127 : 255) - zp);
+    v = v >= lo ? v : lo; /* NaN too, as onnxruntime's vector code */
+    v = v <= hi ? v : hi;
+    int32_t q = (int32_t)lstm__round_small(v) + zp;
+    if (sgn)
+        ((int8_t *)y)[i] = (int8_t)q;
+    else
+        ((uint8_t *)y)[i] = (uint8_t)q;
+}
+
+void lstm__requant8(int isa, const uint32_t *acc, size_t n, const float *mult, int per_elem,
+                    int sgn, int32_t zp, void *y)
+{
+    const lstm__kernels *ks = sets[isa];
+    if (ks->requant8) {
+        ks->requant8(acc, n, mult, per_elem, sgn, zp, y);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        put8(y, i, (float)(int32_t)acc[i] * mult[per_elem ? i : 0], sgn, zp);
+}
+
+void lstm__quant8(int isa, const float *x, size_t n, float scale, int32_t zp, int sgn, void *y)
+{
+    const lstm__kernels *ks = sets[isa];
+    if (ks->quant8) {
+        ks->quant8(x, n, scale, zp, sgn, y);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) put8(y, i, x[i] / scale, sgn, zp);
+}
+
+void lstm__dequant8(int isa, const void *x, size_t n, int sgn, int32_t zp, float scale, float *y)
+{
+    const lstm__kernels *ks = sets[isa];
+    if (ks->dequant8) {
+        ks->dequant8(x, n, sgn, zp, scale, y);
+        return;
+    }
+    const float z = (float)zp;
+    if (sgn)
+        for (size_t i = 0; i < n; i++) y[i] = ((float)((const int8_t *)x)[i] - z) * scale;
+    else
+        for (size_t i = 0; i < n; i++) y[i] = ((float)((const uint8_t *)x)[i] - z) * scale;
+}
+
+void lstm__widen8(int isa, const void *x, size_t n, int sgn, int32_t zp, int16_t *out)
+{
+    const lstm__kernels *ks = sets[isa];
+    if (ks->widen8) {
+        ks->widen8(x, n, sgn, zp, out);
+        return;
+    }
+    if (sgn)
+        for (size_t i = 0; i < n; i++) out[i] = (int16_t)(((const int8_t *)x)[i] - zp);
+    else
+        for (size_t i = 0; i < n; i++) out[i] = (int16_t)(((const uint8_t *)x)[i] - zp);
 }
 
 void lstm__mm_i16(int isa, int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp,

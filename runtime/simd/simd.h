@@ -42,6 +42,8 @@ enum {
     LSTM__CPU_AVX512F = 1 << 2,
     LSTM__CPU_AVX512DQ = 1 << 3,
     LSTM__CPU_ASIMD = 1 << 4, /* aarch64 Advanced SIMD (NEON) */
+    LSTM__CPU_AVX512BW = 1 << 5,
+    LSTM__CPU_AVX512VNNI = 1 << 6, /* (used inside a set: the integer product) */
 };
 
 /* One row of the kernel table. A row whose file was not built for this architecture has only
@@ -70,6 +72,14 @@ typedef struct lstm__kernels {
     ** lstm__pack_i16; NULL: the portable loop (lstm__mm_i16). */
     void (*mm_i16)(int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp, uint32_t *C,
                    int ldc);
+    /* lstm__requant8, lstm__widen8, lstm__quant8, lstm__dequant8 and lstm__pack_i16_isa; NULL:
+    ** the portable loops. */
+    void (*requant8)(const uint32_t *acc, size_t n, const float *mult, int per_elem, int sgn,
+                     int32_t zp, void *y);
+    void (*widen8)(const void *x, size_t n, int sgn, int32_t zp, int16_t *out);
+    void (*quant8)(const float *x, size_t n, float scale, int32_t zp, int sgn, void *y);
+    void (*dequant8)(const void *x, size_t n, int sgn, int32_t zp, float scale, float *y);
+    void (*pack_i16)(int16_t *dst, size_t panel, const int16_t *B, size_t ldb, int K, int N);
     /* Runs `iters` rounds of independent FMA chains and returns the FLOPs done (the kernel
     ** benchmark's peak). */
     double (*fma_peak)(long iters);
@@ -129,8 +139,35 @@ void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int
 #define LSTM__I16_NR 16
 size_t lstm__pack_i16_count(int K, int N);
 void lstm__pack_i16(int16_t *dst, const int16_t *B, int K, int N);
+/* The same for set isa from K rows of B (ldb apart) into the pairs from dst on, panel p at
+** dst + p panel: lstm__pack_i16 is panel = ceil(K / 2) 2 NR, ldb = N; a caller packing a matrix
+** two rows at a time gives each pair its own dst (+ 2 NR per pair) and the whole's panel. */
+void lstm__pack_i16_isa(int isa, int16_t *dst, size_t panel, const int16_t *B, size_t ldb, int K,
+                        int N);
 void lstm__mm_i16(int isa, int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp,
                   uint32_t *C, int ldc);
+
+/* v rounded to the nearest integer, halves to even, for |v| <= 2^22: as nearbyintf in the
+** default rounding mode, without a call (1.5 2^23 + v has a spacing of 1; the project never
+** builds with -ffast-math, which would fold it). */
+static inline float lstm__round_small(float v)
+{
+    const float m = 12582912.0f;
+    return (v + m) - m;
+}
+
+/* Requantization: y[i] = round(acc[i] (as int32) x mult[per_elem ? i : 0]) + zp, halves to
+** even, saturated to int8 (sgn) or uint8 (NaN: the lowest value). */
+void lstm__requant8(int isa, const uint32_t *acc, size_t n, const float *mult, int per_elem,
+                    int sgn, int32_t zp, void *y);
+/* Quantization (QuantizeLinear's): y[i] = round(x[i] / scale) + zp, halves to even, saturated
+** to int8 (sgn) or uint8 (NaN: the lowest value). */
+void lstm__quant8(int isa, const float *x, size_t n, float scale, int32_t zp, int sgn, void *y);
+/* Dequantization (DequantizeLinear's): y[i] = (x[i] - zp) scale in float32, for n int8 (sgn) or
+** uint8 values x. */
+void lstm__dequant8(int isa, const void *x, size_t n, int sgn, int32_t zp, float scale, float *y);
+/* out[i] = x[i] - zp for n int8 (sgn) or uint8 values x. */
+void lstm__widen8(int isa, const void *x, size_t n, int sgn, int32_t zp, int16_t *out);
 
 /* In place, n elements. Max abs error against libm: 2e-7 (sigmoid), 4e-7 (tanh); exp: relative
 ** 3e-7 on [-87, 88.7], +inf above, 0 below -87.3 (where e^x is no longer a normal float). */
