@@ -28,6 +28,7 @@ ConvInteger QLinearConv""".split())
 OPS |= set("""And Or Xor BitShift Mod CastLike Trilu EyeLike OneHot GatherND DepthToSpace
 SpaceToDepth""".split())
 OPS |= set("Einsum Hardmax Compress".split())
+OPS |= set("LpPool GlobalLpPool LRN MaxUnpool Col2Im CenterCropPad".split())
 EXOTIC = ("string", "bfloat16", "sequence", "optional")
 # bfloat16 cases whose ONNX 1.12 test data cannot be met; the reason is printed, they are not
 # counted as passed.
@@ -52,6 +53,9 @@ ORT_READS = {
         "elements: the data divides by the unrounded length 2.4 - 1, onnxruntime by the output "
         "size 2 - 1",
     "test_resize_downsample_scales_cubic_align_corners": "the same (scale 0.8 on 4 elements)",
+    "test_maxunpool_export_with_output_shape": "the data reads the indices in the unpooled "
+        "shape [4,4] and pads the result to output_shape [5,5]; onnxruntime (and PyTorch's "
+        "max_unpool) read them as flat indices into output_shape, as MaxPool gives them",
 }
 
 dump, run, root = sys.argv[1:4]

@@ -1737,6 +1737,252 @@ static void logic_refusals(void **state)
 
 /* A late node (pads computed from data: Abs of an input) in one session, run with pads that
 ** grow, shrink and grow again: the output follows each time (its buffer grows as needed). */
+/* LpPool, GlobalLpPool, LRN, MaxUnpool, Col2Im and CenterCropPad refusals. */
+static void pool_more_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    float x16[16] = {0};
+    uint16_t h16[16] = {0};
+    const feed x4 = {"A", F32, 4, {1, 1, 4, 4}, x16, 64};
+
+    /* LpPool */
+    m = one_at(11, "LpPool", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(2, 2), 2);
+    tb_attr_ints(m, tb_graph(m)->node[0], "dilations", D2(2, 2), 2);
+    rc = run1(m, &x4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (LpPool, opset 11)");
+    assert_non_null(strstr(msg, "dilations"));
+    tb_free(m);
+    m = one_at(18, "LpPool", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(2, 2), 2);
+    tb_attr_i(m, tb_graph(m)->node[0], "p", 0);
+    rc = run1(m, &x4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (LpPool, opset 18): attribute 'p' is 0, expected a positive order");
+    tb_free(m);
+    m = one_at(1, "LpPool", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(2, 2), 2);
+    tb_attr_i(m, tb_graph(m)->node[0], "p", 2); /* a float at opset 1 */
+    rc = run1(m, &x4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (LpPool, opset 1): attribute 'p' must be a float");
+    tb_free(m);
+    m = one_at(11, "LpPool", "A", 1, (int[]){F32});
+    rc = run1(m, &x4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (LpPool, opset 11): attribute 'kernel_shape' is required");
+    tb_free(m);
+    m = one_typed(18, "LpPool", "A", 1, (int[]){LSTM_DT_BFLOAT16}, LSTM_DT_BFLOAT16);
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(2, 2), 2);
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BFLOAT16, 4, {1, 1, 4, 4}, h16, 32}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (LpPool, opset 18): unsupported type bfloat16, expected float32, float64, "
+           "float16 (bfloat16 from opset 22)");
+    tb_free(m);
+    m = one_at(18, "LpPool", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(5, 2), 2);
+    rc = run1(m, &x4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "fewer than the kernel's extent 5");
+    tb_free(m);
+    m = one_at(2, "GlobalLpPool", "A", 1, (int[]){F32});
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x16, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (GlobalLpPool, opset 2): X has shape [2,3], expected [N, C, D1, ...]");
+    tb_free(m);
+
+    /* LRN */
+    m = one_at(13, "LRN", "A", 1, (int[]){F32});
+    rc = run1(m, &x4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (LRN, opset 13): attribute 'size' is required");
+    tb_free(m);
+    m = one_at(13, "LRN", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "size", 0);
+    rc = run1(m, &x4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (LRN, opset 13): attribute 'size' is 0, expected 1");
+    tb_free(m);
+    m = one_typed(1, "LRN", "A", 1, (int[]){LSTM_DT_BFLOAT16}, LSTM_DT_BFLOAT16);
+    tb_attr_i(m, tb_graph(m)->node[0], "size", 3);
+    rc = run1(m, (feed[]){{"A", LSTM_DT_BFLOAT16, 4, {1, 1, 4, 4}, h16, 32}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "unsupported type bfloat16, expected float32, float64, "
+           "float16 (bfloat16 from opset 13)");
+    tb_free(m);
+    m = one_typed(13, "LRN", "A", 1, (int[]){I32}, I32);
+    tb_attr_i(m, tb_graph(m)->node[0], "size", 3);
+    rc = run1(m, (feed[]){{"A", I32, 4, {1, 1, 2, 2}, x16, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (LRN, opset 13): unsupported type int32");
+    tb_free(m);
+
+    /* MaxUnpool */
+    int64_t idx4[4] = {0, 5, 99, 15}, idx3[3] = {0, 1, 2}, shp[4] = {1, 1, 3, 3},
+            shp3[3] = {1, 1, 4};
+    const feed xu = {"A", F32, 4, {1, 1, 2, 2}, x16, 16};
+    m = one_at(11, "MaxUnpool", "A,B", 2, (int[]){F32, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(2, 2), 2);
+    tb_attr_ints(m, tb_graph(m)->node[0], "strides", D2(2, 2), 2);
+    rc = run1(m, (feed[]){xu, {"B", I64, 4, {1, 1, 2, 2}, idx4, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (MaxUnpool, opset 11): index 99 at position 2 of I is outside the "
+           "output's 16 elements");
+    rc = run1(m, (feed[]){xu, {"B", I64, 3, {1, 1, 3}, idx3, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "I has shape [1,1,3], expected X's shape [1,1,2,2]");
+    tb_free(m);
+    m = one_at(11, "MaxUnpool", "A,B,C", 3, (int[]){F32, I64, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(2, 2), 2);
+    tb_attr_ints(m, tb_graph(m)->node[0], "strides", D2(2, 2), 2);
+    idx4[2] = 2;
+    rc = run1(m, (feed[]){xu, {"B", I64, 4, {1, 1, 2, 2}, idx4, 32}, {"C", I64, 1, {4}, shp, 32}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "output_shape [1,1,3,3] holds fewer elements than the unpooled shape [1,1,4,4]");
+    rc = run1(m, (feed[]){xu, {"B", I64, 4, {1, 1, 2, 2}, idx4, 32}, {"C", I64, 1, {3}, shp3, 24}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "output_shape has 3 values, expected 4 (X's rank)");
+    shp[2] = -9;
+    rc = run1(m, (feed[]){xu, {"B", I64, 4, {1, 1, 2, 2}, idx4, 32}, {"C", I64, 1, {4}, shp, 32}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "output_shape [1,1,-9,3] has a size out of range");
+    tb_free(m);
+    m = one_at(9, "MaxUnpool", "A,B", 2, (int[]){F32, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D2(1, 1), 2);
+    tb_attr_ints(m, tb_graph(m)->node[0], "pads", (const int64_t[]){1, 0, 1, 0}, 4);
+    rc = run1(m, (feed[]){xu, {"B", I64, 4, {1, 1, 2, 2}, idx4, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "spatial axis 0 of 2 elements unpools to 0 elements");
+    tb_free(m);
+
+    /* An empty X may have huge dims: no overflow, no scratch for them. */
+    const int64_t huge = (int64_t)1 << 35;
+    m = one_at(11, "MaxUnpool", "A,B", 2, (int[]){F32, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", D1(2), 1);
+    tb_attr_ints(m, tb_graph(m)->node[0], "strides", D1((int64_t)1 << 30), 1);
+    rc =
+        run1(m, (feed[]){{"A", F32, 3, {0, 1, huge}, x16, 0}, {"B", I64, 3, {0, 1, huge}, idx4, 0}},
+             2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "spatial axis 0 of 34359738368 elements unpools to");
+    tb_free(m);
+    m = one_at(13, "LRN", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "size", 3);
+    rc = run1(m, (feed[]){{"A", F32, 4, {0, 3, huge, huge}, x16, 0}}, 1, msg, NULL, 0);
+    if (rc) print_error("%s\n", msg);
+    assert_int_equal(rc, LSTM_OK);
+    tb_free(m);
+
+    /* Col2Im: input [1, 4, L] of 2x2 blocks in a 3x3 image: L = 4 */
+    int64_t img[2] = {3, 3}, blk[2] = {2, 2}, blk3[3] = {2, 2, 1}, big[2] = {4, 1};
+    m = one_at(18, "Col2Im", "A,B,C", 3, (int[]){F32, I64, I64});
+    rc = run1(m,
+              (feed[]){{"A", F32, 3, {1, 4, 5}, x16, 80},
+                       {"B", I64, 1, {2}, img, 16},
+                       {"C", I64, 1, {2}, blk, 16}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Col2Im, opset 18): input has 5 columns, expected 4: the block positions "
+           "of block_shape [2,2] in image_shape [3,3]");
+    rc = run1(m,
+              (feed[]){{"A", F32, 3, {1, 3, 4}, x16, 48},
+                       {"B", I64, 1, {2}, img, 16},
+                       {"C", I64, 1, {2}, blk, 16}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input has 3 rows, not a multiple of the block's 4 elements");
+    rc = run1(m,
+              (feed[]){{"A", F32, 3, {1, 4, 4}, x16, 64},
+                       {"B", I64, 1, {2}, img, 16},
+                       {"C", I64, 1, {3}, blk3, 24}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "image_shape has 2 values and block_shape 3");
+    rc = run1(m,
+              (feed[]){{"A", F32, 3, {1, 4, 4}, x16, 64},
+                       {"B", I64, 1, {2}, img, 16},
+                       {"C", I64, 1, {2}, big, 16}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "spatial axis 0: image 3 with pads 0 + 0 is smaller than the block's extent 4");
+    int64_t wide[2] = {(int64_t)1 << 20, (int64_t)1 << 20}, ones[2] = {1, 1};
+    rc = run1(m,
+              (feed[]){{"A", F32, 3, {0, 1, (int64_t)1 << 40}, x16, 0},
+                       {"B", I64, 1, {2}, wide, 16},
+                       {"C", I64, 1, {2}, ones, 16}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_ELIMIT, "(Col2Im, opset 18): block or image sizes exceed");
+    tb_free(m);
+    m = one_at(18, "Col2Im", "A,B,C", 3, (int[]){F32, I64, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "pads", (const int64_t[]){1, 1}, 2);
+    rc = run1(m,
+              (feed[]){{"A", F32, 3, {1, 4, 4}, x16, 64},
+                       {"B", I64, 1, {2}, img, 16},
+                       {"C", I64, 1, {2}, blk, 16}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "attribute 'pads' has 2 values, expected 4 (image_shape has 2)");
+    tb_free(m);
+    m = one_at(18, "Col2Im", "A,B,C", 3, (int[]){F32, I64, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "strides", (const int64_t[]){0, 1}, 2);
+    rc = run1(m, &x4, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'strides' has value 0, expected 1 to");
+    tb_free(m);
+
+    /* CenterCropPad */
+    int64_t s2[2] = {2, 2}, s1[1] = {2}, neg[2] = {-1, 2};
+    const feed x23 = {"A", F32, 2, {2, 3}, x16, 24};
+    m = one_at(18, "CenterCropPad", "A,B", 2, (int[]){F32, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "axes", D2(1, -1), 2);
+    rc = run1(m, (feed[]){x23, {"B", I64, 1, {2}, s2, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (CenterCropPad, opset 18): axes name axis 1 twice");
+    rc = run1(m, (feed[]){x23, {"B", I64, 1, {1}, s1, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "shape has 1 values, expected 2 (one per axis in axes)");
+    tb_free(m);
+    m = one_at(18, "CenterCropPad", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){x23, {"B", I64, 1, {2}, neg, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "shape gives axis 0 the length -1");
+    rc = run1(m, (feed[]){x23, {"B", I64, 1, {1}, s1, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "shape has 1 values, expected 2 (X's rank)");
+    tb_free(m);
+    m = one_at(18, "CenterCropPad", "A,B", 2, (int[]){F32, I64});
+    tb_attr_ints(m, tb_graph(m)->node[0], "axes", D1(2), 1);
+    rc = run1(m, (feed[]){x23, {"B", I64, 1, {1}, s1, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis 2 is outside [-2, 1] for rank 2");
+    tb_free(m);
+
+    /* Col2Im whose image_shape and block_shape are computed while running (the node is
+    ** prepared just before it runs), the shapes changing from run to run in one session:
+    ** 1-D overlap-add of block [2], y[p] = row0[p] + row1[p - 1]. */
+    m = tb_new(8, 18);
+    tb_input(m, "A", F32, -1, NULL, NULL);
+    tb_input(m, "I", I64, -1, NULL, NULL);
+    tb_input(m, "K", I64, -1, NULL, NULL);
+    tb_node(m, "Abs", "abs_i", "I", "Ia");
+    tb_node(m, "Abs", "abs_k", "K", "Ka");
+    tb_node(m, "Col2Im", "op", "A,Ia,Ka", "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+    const float cols[2][6] = {{1, 2, 3, 4, 5, 6}, {1, 2, 3, 4}};
+    const float want[2][4] = {{1, 6, 8, 6}, {1, 5, 4}};
+    const int64_t L[2] = {3, 2}, image[2] = {-4, 3}, block = -2, one1[1] = {1};
+    for (int r = 0; r < 2; r++) {
+        const int64_t xd[3] = {1, 2, L[r]};
+        assert_int_equal(lstm_session_set_input(s, "A", F32, 3, xd, cols[r], (size_t)L[r] * 8),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "I", I64, 1, one1, &image[r], 8), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "K", I64, 1, one1, &block, 8), LSTM_OK);
+        rc = lstm_session_run(s);
+        if (rc) print_error("%s\n", lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+        assert_int_equal(v.nbytes, (size_t)(L[r] + 1) * 4);
+        for (int64_t i = 0; i <= L[r]; i++) assert_true(((const float *)v.data)[i] == want[r][i]);
+    }
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
+}
+
 static void pad_late_values(void **state)
 {
     (void)state;
@@ -2533,6 +2779,7 @@ int main(void)
         cmocka_unit_test(quant_refusals),
         cmocka_unit_test(qlinear_refusals),
         cmocka_unit_test(pad_late_values),
+        cmocka_unit_test(pool_more_refusals),
         cmocka_unit_test(version_forms),
         cmocka_unit_test(unary_refusals),
         cmocka_unit_test(conv_refusals),

@@ -114,8 +114,9 @@ static void mm_i16_exact(void **state)
 /* The 8-bit conversions against their definitions: requantization and quantization (round
 ** half to even in double, saturation, NaN to the lowest value; requantization with one
 ** multiplier and with one per element; quantization of infinities, halves and huge values),
-** both signs, zero points, every length to 40 (vector bodies and tails); dequantization and
-** widening less a zero point. The byte past n stays as it is. */
+** both signs, zero points, every length to 40 (vector bodies and tails); dequantization,
+** widening less a zero point, and the range of floats with NaNs and infinities among them. The byte
+*past n stays as it is. */
 static void quant8_exact(void **state)
 {
     (void)state;
@@ -177,6 +178,17 @@ static void quant8_exact(void **state)
                                     n, sgn, i, got, want);
                         fail();
                     }
+                }
+                float rlo = 0.0f, rhi = 0.0f, wlo = 0.0f, whi = 0.0f;
+                lstm__range(isa, xf, (size_t)n, &rlo, &rhi);
+                for (int i = 0; i < n; i++) {
+                    if (xf[i] < wlo) wlo = xf[i];
+                    if (xf[i] > whi) whi = xf[i];
+                }
+                if (rlo != wlo || rhi != whi) {
+                    print_error("%s range n=%d: [%g, %g] vs [%g, %g]\n", lstm__isa_name(isa), n,
+                                (double)rlo, (double)rhi, (double)wlo, (double)whi);
+                    fail();
                 }
                 float df[42];
                 df[n] = 99.0f;

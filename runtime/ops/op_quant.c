@@ -456,11 +456,7 @@ int lstm__dynquant_run(lstm__kctx *k)
     const lstm__rt *x = k->in[0];
     const float *xf = x->data;
     float lo = 0.0f, hi = 0.0f; /* the range always holds 0 */
-    for (size_t i = 0; i < x->nelem; i++) {
-        float v = xf[i];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-    }
+    lstm__range(lstm__isa(), xf, x->nelem, &lo, &hi);
     float scale = hi == lo ? 1.0f : (hi - lo) / 255.0f;
     float zf = 0.0f - lo / scale;
     zf = zf < 255.0f ? zf : 255.0f; /* NaN -> 255, as onnxruntime's std::min / std::max */

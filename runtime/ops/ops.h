@@ -11,6 +11,7 @@
 #include "ops/conv.h"
 #include "ops/einsum.h"
 #include "ops/logic_types.h"
+#include "ops/pool_more.h"
 #include "ops/reduce.h"
 #include "ops/resize.h"
 #include "ops/rnn.h"

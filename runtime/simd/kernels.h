@@ -599,6 +599,7 @@ const lstm__kernels KS_CAT(lstm__kernels_, KS_NAME) = {
     .widen8 = KS_WIDEN8,
     .quant8 = KS_QUANT8,
     .dequant8 = KS_DEQUANT8,
+    .range = KS_RANGE,
     .pack_i16 = KS_PACK_I16,
 #endif
     .fma_peak = k_fma_peak,

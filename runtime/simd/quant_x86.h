@@ -1,6 +1,6 @@
 /*
 ** quant_x86.h — the 8-bit conversions (simd.h: lstm__requant8, lstm__quant8, lstm__dequant8,
-** lstm__widen8) and
+** lstm__widen8), the range dynamic quantization takes (lstm__range) and
 ** the integer product's packing (lstm__pack_i16_isa) with AVX2, included by the x86 kernel sets.
 ** Rounding is cvtps2dq's: to nearest, halves to even, in the default rounding mode (as
 ** nearbyintf).
@@ -80,6 +80,30 @@ static void k_dequant8(const void *x, size_t n, int sgn, int32_t zp, float scale
         y[i] = ((float)(sgn ? (int32_t)(int8_t)p[i] : (int32_t)p[i]) - (float)zp) * scale;
 }
 
+static void k_range(const float *x, size_t n, float *lo, float *hi)
+{
+    /* min / max return their second operand when either is NaN: NaNs are passed over, as the
+    ** portable loop's comparisons pass them over. */
+    __m256 a = _mm256_set1_ps(*lo), b = _mm256_set1_ps(*hi);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        a = _mm256_min_ps(v, a);
+        b = _mm256_max_ps(v, b);
+    }
+    float la[8], hb[8];
+    _mm256_storeu_ps(la, a);
+    _mm256_storeu_ps(hb, b);
+    for (int j = 0; j < 8; j++) {
+        if (la[j] < *lo) *lo = la[j];
+        if (hb[j] > *hi) *hi = hb[j];
+    }
+    for (; i < n; i++) {
+        if (x[i] < *lo) *lo = x[i];
+        if (x[i] > *hi) *hi = x[i];
+    }
+}
+
 static void k_widen8(const void *x, size_t n, int sgn, int32_t zp, int16_t *out)
 {
     const uint8_t *p = x;
@@ -123,5 +147,6 @@ static void k_pack_i16(int16_t *dst, size_t panel, const int16_t *B, size_t ldb,
 #define KS_WIDEN8   k_widen8
 #define KS_QUANT8   k_quant8
 #define KS_DEQUANT8 k_dequant8
+#define KS_RANGE    k_range
 
 #endif

@@ -262,6 +262,19 @@ void lstm__dequant8(int isa, const void *x, size_t n, int sgn, int32_t zp, float
         for (size_t i = 0; i < n; i++) y[i] = ((float)((const uint8_t *)x)[i] - z) * scale;
 }
 
+void lstm__range(int isa, const float *x, size_t n, float *lo, float *hi)
+{
+    const lstm__kernels *ks = sets[isa];
+    if (ks->range) {
+        ks->range(x, n, lo, hi);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] < *lo) *lo = x[i];
+        if (x[i] > *hi) *hi = x[i];
+    }
+}
+
 void lstm__widen8(int isa, const void *x, size_t n, int sgn, int32_t zp, int16_t *out)
 {
     const lstm__kernels *ks = sets[isa];

@@ -72,13 +72,14 @@ typedef struct lstm__kernels {
     ** lstm__pack_i16; NULL: the portable loop (lstm__mm_i16). */
     void (*mm_i16)(int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp, uint32_t *C,
                    int ldc);
-    /* lstm__requant8, lstm__widen8, lstm__quant8, lstm__dequant8 and lstm__pack_i16_isa; NULL:
-    ** the portable loops. */
+    /* lstm__requant8, lstm__widen8, lstm__quant8, lstm__dequant8, lstm__range and
+    ** lstm__pack_i16_isa; NULL: the portable loops. */
     void (*requant8)(const uint32_t *acc, size_t n, const float *mult, int per_elem, int sgn,
                      int32_t zp, void *y);
     void (*widen8)(const void *x, size_t n, int sgn, int32_t zp, int16_t *out);
     void (*quant8)(const float *x, size_t n, float scale, int32_t zp, int sgn, void *y);
     void (*dequant8)(const void *x, size_t n, int sgn, int32_t zp, float scale, float *y);
+    void (*range)(const float *x, size_t n, float *lo, float *hi);
     void (*pack_i16)(int16_t *dst, size_t panel, const int16_t *B, size_t ldb, int K, int N);
     /* Runs `iters` rounds of independent FMA chains and returns the FLOPs done (the kernel
     ** benchmark's peak). */
@@ -166,6 +167,8 @@ void lstm__quant8(int isa, const float *x, size_t n, float scale, int32_t zp, in
 /* Dequantization (DequantizeLinear's): y[i] = (x[i] - zp) scale in float32, for n int8 (sgn) or
 ** uint8 values x. */
 void lstm__dequant8(int isa, const void *x, size_t n, int sgn, int32_t zp, float scale, float *y);
+/* *lo = min(*lo, x[i]...), *hi = max(*hi, x[i]...) over n floats; NaNs are passed over. */
+void lstm__range(int isa, const float *x, size_t n, float *lo, float *hi);
 /* out[i] = x[i] - zp for n int8 (sgn) or uint8 values x. */
 void lstm__widen8(int isa, const void *x, size_t n, int sgn, int32_t zp, int16_t *out);
 

@@ -88,6 +88,7 @@ import diff_ops_signal  # noqa: E402,F401
 import diff_ops_resize  # noqa: E402,F401
 import diff_ops_unary  # noqa: E402,F401
 import diff_ops_contrib  # noqa: E402,F401
+import diff_ops_pool  # noqa: E402,F401
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
 CHECK_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-12), "float16": (2e-3, 1e-3),
@@ -138,6 +139,11 @@ def present_outputs(c):
     return [o for o in c.outputs if o]
 
 
+def made_by_pre(c):
+    """Names the case's pre_nodes (nodes before the case's node) make: not graph inputs."""
+    return {o for n in getattr(c, "pre_nodes", []) for o in n.output}
+
+
 def build_model(c, out_vals=None, ort=None):
     """The case's model. out_vals: the expected outputs (declares tensor outputs' shapes).
     ort: an OrtForm to fill for onnxruntime (non-tensor and bfloat16 graph I/O rewritten; it
@@ -148,6 +154,7 @@ def build_model(c, out_vals=None, ort=None):
     outs = [o if o else "" for o in c.outputs]
     nodes, g_in, inits, g_out = [], [], [], []
     seen = set()
+    seen |= made_by_pre(c)
     for i in c.inputs + c.outer:
         if i is None or i.name in seen:
             continue
@@ -179,6 +186,7 @@ def build_model(c, out_vals=None, ort=None):
             if ort is not None:
                 ort.fetch.append(("tensor", o))
     nodes = [node]
+    nodes = list(getattr(c, "pre_nodes", [])) + nodes
     if ort is not None:
         nodes = ort.pre + nodes + ort.post
         g_in += ort.g_in
@@ -306,6 +314,7 @@ def write(c, expected, root):
         f.write(model.SerializeToString())
     k = 0
     seen = set()
+    seen |= made_by_pre(c)
     for i in c.inputs + c.outer:
         if i is None or i.init or i.name in seen:
             continue
