@@ -33,11 +33,8 @@ enum { DQ_IN_WS = 8, DQ_IN_WZ, DQ_IN_RS, DQ_IN_RZ };
 
 void lstm__dq_params(const float *x, size_t n, float *scale, int32_t *zp)
 {
-    float lo = 0.0f, hi = 0.0f; /* the range always holds 0 */
-    for (size_t i = 0; i < n; i++) {
-        if (x[i] < lo) lo = x[i];
-        if (x[i] > hi) hi = x[i];
-    }
+    float lo = 0.0f, hi = 0.0f; /* the range always holds 0; NaNs are passed over */
+    lstm__range(lstm__isa(), x, n, &lo, &hi);
     float s = hi == lo ? 1.0f : (hi - lo) / 255.0f;
     float z = 0.0f - lo / s;
     z = z < 255.0f ? z : 255.0f; /* NaN -> 255, as onnxruntime's std::min / std::max */
@@ -49,14 +46,13 @@ void lstm__dq_params(const float *x, size_t n, float *scale, int32_t *zp)
 void lstm__dq_less_zp(const float *restrict x, size_t n, float scale, int32_t zp,
                       int16_t *restrict out)
 {
-    /* Adding and taking away 1.5 * 2^23 rounds |v| <= 255 to the nearest integer, ties to even
-    ** (nearbyintf in the default rounding mode, without a call: the loop vectorizes). */
-    const float lo = (float)-zp, hi = (float)(255 - zp), magic = 12582912.0f;
+    /* |v| <= 255: lstm__round_small is nearbyintf without a call (the loop vectorizes). */
+    const float lo = (float)-zp, hi = (float)(255 - zp);
     for (size_t i = 0; i < n; i++) {
         float v = x[i] / scale;
         v = v >= lo ? v : lo; /* NaN -> the minimum */
         v = v <= hi ? v : hi;
-        out[i] = (int16_t)((v + magic) - magic);
+        out[i] = (int16_t)lstm__round_small(v);
     }
 }
 
@@ -396,11 +392,7 @@ static void h_params(const dq_run *c, const float *h, int64_t s, float *scale, i
     float lo = 0.0f, hi = 0.0f;
     for (int64_t b = 0; b < B; b++) {
         if (s > 0 && c->lens[b] < s && c->Y) continue; /* ended: a zero row */
-        for (int64_t j = 0; j < H; j++) {
-            float v = h[b * H + j];
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-        }
+        lstm__range(lstm__isa(), h + b * H, (size_t)H, &lo, &hi);
     }
     float two[2] = {lo, hi};
     lstm__dq_params(two, 2, scale, zp);
