@@ -243,7 +243,7 @@ static int run(lstm__kctx *k, int kind)
     } else {
         const lstm__rt *az = in(k, 4), *a = k->in[st->a_in];
         const int32_t zp = az ? (int32_t)lstm__get_i(az, 0) : 0;
-        for (size_t i = 0; i < A->nelem; i++) a16[i] = (int16_t)(lstm__get_i(A, i) - zp);
+        lstm__widen8(lstm__isa(), A->data, A->nelem, A->dtype == LSTM_DT_INT8, zp, a16);
         as = st->as == LSTM__DQS_ONE ? fval(a, 0) : 1.0f;
     }
     int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
