@@ -9,7 +9,10 @@ one thread, side by side in one run (optionally against an older build of this l
 - MatMulInteger 16 x 1024 x 1024 as onnxruntime's quantize_dynamic writes a MatMul:
   DynamicQuantizeLinear -> MatMulInteger (int8 weights) -> Cast -> Mul by the scales.
 
-    /usr/bin/python3 bench/quant_bench.py [--rounds N] [--before BUILD_DIR]
+    /usr/bin/python3 bench/quant_bench.py [--rounds N] [--before BUILD_DIR] [--as-avx2]
+
+--as-avx2 runs every engine as on an AVX2-only CPU, as bench/run.py --as-avx2 does (AVX-512,
+AVX-VNNI and AMX hidden from CPUID; onnxruntime then takes its AVX2 u8s8 kernels).
 
 Each round runs every engine once, one process each (bench/bench_ours.c, bench/bench_ort.js), in
 rotating order; per engine the median of its round medians, and the ratios
@@ -84,14 +87,19 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--before", help="build directory of another version of this library")
+    ap.add_argument("--as-avx2", action="store_true", help="hide AVX-512 from every engine")
     a = ap.parse_args()
+    if a.as_avx2:
+        import run as side_by_side  # bench/run.py
+        side_by_side.as_avx2()
     ort_env = dict(os.environ, NODE_PATH=node_modules())
     work = tempfile.mkdtemp(prefix="quant_bench_")
     engines = {"ours": os.path.join(ROOT, "build", "bench", "bench_ours")}
     if a.before:
         engines["before"] = os.path.join(os.path.abspath(a.before), "bench", "bench_ours")
-    print("CPU: %s; kernels as the library picks them (LSTM_ISA=%s); one thread; %d rounds; "
-          "load average %.2f" % (cpu(), os.environ.get("LSTM_ISA", "not set"), a.rounds,
+    print("CPU: %s%s; kernels as the library picks them (LSTM_ISA=%s); one thread; %d rounds; "
+          "load average %.2f" % (cpu(), " seen as AVX2-only" if a.as_avx2 else "",
+                                 os.environ.get("LSTM_ISA", "not set"), a.rounds,
                                  os.getloadavg()[0]))
     for name, model, inp, shape, runs in models(work):
         names = list(engines) + ["ort"]

@@ -1,0 +1,2 @@
+
+ByJXERG G[FËFpF
