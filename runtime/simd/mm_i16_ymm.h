@@ -9,24 +9,39 @@ static inline __attribute__((always_inline)) I16_ATTR void
 I16_CAT(I16_NAME, _tile)(const int h, int K, const int16_t *A, int lda, const int16_t *B,
                          uint32_t *C, int ldc, int ncols)
 {
-    __m256i c[I16_MR][2];
+    const int ku = I16_KU(h);
+    __m256i c[4][I16_MR][2];
+#pragma GCC unroll 4
+    for (int u = 0; u < ku; u++)
 #pragma GCC unroll 6
-    for (int i = 0; i < h; i++) c[i][0] = c[i][1] = _mm256_setzero_si256();
+        for (int i = 0; i < h; i++) c[u][i][0] = c[u][i][1] = _mm256_setzero_si256();
     int k = 0;
+    for (; k + 2 * ku <= K; k += 2 * ku)
+#pragma GCC unroll 4
+        for (int u = 0; u < ku; u++)
+            I16_STEP(I16_DOT, u,
+                     _mm256_set1_epi32(i16_pair(A + (size_t)i * (size_t)lda + k + 2 * u)));
     for (; k + 1 < K; k += 2)
-        I16_STEP(I16_DOT, _mm256_set1_epi32(i16_pair(A + (size_t)i * (size_t)lda + k)));
+        I16_STEP(I16_DOT, 0, _mm256_set1_epi32(i16_pair(A + (size_t)i * (size_t)lda + k)));
     if (k < K) /* an odd K's last row pairs with the packing's zeros */
-        I16_STEP(I16_DOT, _mm256_set1_epi32((int32_t)(uint16_t)A[(size_t)i * (size_t)lda + k]));
+        I16_STEP(I16_DOT, 0, _mm256_set1_epi32((int32_t)(uint16_t)A[(size_t)i * (size_t)lda + k]));
+#pragma GCC unroll 4
+    for (int u = 1; u < ku; u++)
+#pragma GCC unroll 6
+        for (int i = 0; i < h; i++) {
+            c[0][i][0] = _mm256_add_epi32(c[0][i][0], c[u][i][0]);
+            c[0][i][1] = _mm256_add_epi32(c[0][i][1], c[u][i][1]);
+        }
 #pragma GCC unroll 6
     for (int i = 0; i < h; i++) {
         uint32_t *o = C + (size_t)i * (size_t)ldc;
         if (ncols == LSTM__I16_NR) {
-            _mm256_storeu_si256((__m256i *)o, c[i][0]);
-            _mm256_storeu_si256((__m256i *)(o + 8), c[i][1]);
+            _mm256_storeu_si256((__m256i *)o, c[0][i][0]);
+            _mm256_storeu_si256((__m256i *)(o + 8), c[0][i][1]);
         } else {
             uint32_t t[LSTM__I16_NR];
-            _mm256_storeu_si256((__m256i *)t, c[i][0]);
-            _mm256_storeu_si256((__m256i *)(t + 8), c[i][1]);
+            _mm256_storeu_si256((__m256i *)t, c[0][i][0]);
+            _mm256_storeu_si256((__m256i *)(t + 8), c[0][i][1]);
             memcpy(o, t, (size_t)ncols * sizeof *t);
         }
     }
