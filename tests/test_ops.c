@@ -2729,6 +2729,224 @@ static void signal_refusals(void **state)
     tb_free(m);
 }
 
+/* A one-node com.microsoft model (ai.onnx 17 and com.microsoft 1): the node's inputs ins
+** (comma-separated, empty for absent) declared with dtypes[position], output Y float32. */
+static tb_model *ms_model(const char *op, const char *ins, int n, const int *dtypes)
+{
+    tb_model *m = tb_new(8, 17);
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", ins);
+    int i = 0;
+    for (char *p = buf, *e; p && i < n; p = e ? e + 1 : NULL, i++) {
+        e = strchr(p, ',');
+        if (e) *e = 0;
+        if (*p) tb_input(m, p, dtypes[i], -1, NULL, NULL);
+    }
+    tb_node(m, op, "op", ins, "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    Onnx__ModelProto *mp = tb_proto(m);
+    Onnx__OperatorSetIdProto *o = tb_alloc(m, sizeof *o), **ops;
+    onnx__operator_set_id_proto__init(o);
+    o->domain = "com.microsoft";
+    o->has_version = 1;
+    o->version = 1;
+    ops = tb_alloc(m, (mp->n_opset_import + 1) * sizeof *ops);
+    memcpy(ops, mp->opset_import, mp->n_opset_import * sizeof *ops);
+    ops[mp->n_opset_import++] = o;
+    mp->opset_import = ops;
+    tb_graph(m)->node[0]->domain = "com.microsoft";
+    return m;
+}
+
+/* Gate tracing of a DynamicQuantizeLSTM: the "h" gate is Y. */
+typedef struct h_trace {
+    int calls;
+    float h[4];
+} h_trace;
+
+static void keep_h(void *ud, const char *node, const char *op, const char *gate,
+                   const int64_t dims[4], const float *v)
+{
+    h_trace *t = ud;
+    (void)node;
+    t->calls += strcmp(op, "DynamicQuantizeLSTM") == 0;
+    if (strcmp(gate, "h") == 0 && dims[0] * dims[1] * dims[2] * dims[3] == 4)
+        memcpy(t->h, v, sizeof t->h);
+}
+
+/* DynamicQuantizeLSTM, DynamicQuantizeMatMul, MatMulIntegerToFloat (com.microsoft 1). */
+static void quant_contrib_refusals(void **state)
+{
+    (void)state;
+    enum { U8 = 2, I8 = 3, F16 = 10, F64 = 11 };
+    char msg[512];
+    int rc;
+    tb_model *m;
+    /* DynamicQuantizeLSTM, hidden 2 (4H = 8), input 3, T 2, batch 1. */
+    static const float x6[6] = {0.5f, -1, 0.25f, 1, 0, -0.5f}, ws1 = 0.01f, s8[8] = {0};
+    static const int8_t w24[24] = {1, -2, 3, 4, 5, -6, 7, 8, 9, 10, -11, 12}, r16[16] = {3, -1},
+                        z1 = 0, z8[8] = {0};
+    static const uint8_t u16[16] = {0};
+    static const int32_t lens_bad = 3;
+    const feed X = {"A", F32, 3, {2, 1, 3}, x6, 24}, W = {"B", I8, 3, {1, 3, 8}, w24, 24},
+               R = {"C", I8, 3, {1, 2, 8}, r16, 16}, WS = {"I", F32, 1, {1}, &ws1, 4},
+               WZ = {"J", I8, 1, {1}, &z1, 1}, RS = {"K", F32, 1, {1}, &ws1, 4},
+               RZ = {"L", I8, 1, {1}, &z1, 1};
+    const int t12[12] = {F32, I8, I8, F32, I32, F32, F32, F32, F32, I8, F32, I8};
+    const char *ins = "A,B,C,,,,,,I,J,K,L";
+    m = ms_model("DynamicQuantizeLSTM", ins, 12, t12);
+    tb_attr_i(m, tb_graph(m)->node[0], "hidden_size", 2);
+    float y4[4];
+    rc = run1(m, (feed[]){X, W, R, WS, WZ, RS, RZ}, 7, msg, y4, 4);
+    expect(rc, msg, LSTM_OK, "");
+    {
+        /* Traced, the gates take the unfused path: its "h" is Y (6 gates reported). */
+        size_t len;
+        const uint8_t *buf = tb_pack(m, &len);
+        lstm_model *md = NULL;
+        lstm_session *s = NULL;
+        h_trace t = {0};
+        assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+        assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+        assert_int_equal(lstm_session_set_trace(s, keep_h, &t), LSTM_OK);
+        const feed f[7] = {X, W, R, WS, WZ, RS, RZ};
+        for (int i = 0; i < 7; i++)
+            assert_int_equal(lstm_session_set_input(s, f[i].name, f[i].dtype, f[i].rank, f[i].dims,
+                                                    f[i].data, f[i].bytes),
+                             LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        assert_int_equal(t.calls, 6);
+        for (int i = 0; i < 4; i++) assert_float_equal(t.h[i], y4[i], 1e-6);
+        assert_true(y4[0] != 0.0f || y4[1] != 0.0f);
+        lstm_session_close(s);
+        lstm_model_close(md);
+    }
+    /* ONNX LSTM's W layout [D, 4H, I] instead of the transposed one. */
+    rc = run1(m, (feed[]){X, {"B", I8, 3, {1, 8, 3}, w24, 24}, R, WS, WZ, RS, RZ}, 7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (DynamicQuantizeLSTM, opset 1): input W has shape [1,8,3], expected [1,3,8] "
+           "(num_directions, input_size, 4*hidden_size)");
+    rc = run1(m, (feed[]){X, W, R, {"I", F32, 2, {1, 3}, s8, 12}, WZ, RS, RZ}, 7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "input W_scale has shape [1,3], expected [1] (per tensor) or [1,8] (per column: "
+           "num_directions, 4*hidden_size)");
+    tb_free(m);
+    int tw[12];
+    memcpy(tw, t12, sizeof tw);
+    tw[1] = F32;
+    m = ms_model("DynamicQuantizeLSTM", ins, 12, tw);
+    rc = run1(m, (feed[]){X, {"B", F32, 3, {1, 3, 8}, s8, 96}, R, WS, WZ, RS, RZ}, 7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input W is float32, expected int8 or uint8");
+    tb_free(m);
+    tw[1] = I8;
+    tw[2] = U8;
+    m = ms_model("DynamicQuantizeLSTM", ins, 12, tw);
+    rc = run1(m, (feed[]){X, W, {"C", U8, 3, {1, 2, 8}, u16, 16}, WS, WZ, RS, RZ}, 7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input R is uint8, expected int8 like W (type T2)");
+    tb_free(m);
+    tw[2] = I8;
+    tw[11] = U8;
+    m = ms_model("DynamicQuantizeLSTM", ins, 12, tw);
+    rc = run1(m, (feed[]){X, W, R, WS, {"J", I8, 2, {1, 8}, z8, 8}, RS, {"L", U8, 1, {1}, u16, 1}},
+              7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input R_zero_point is uint8, expected int8 like W (type T2)");
+    tb_free(m);
+    m = ms_model("DynamicQuantizeLSTM", "A,B,C,,E,,,,I,J,K,L", 12, t12);
+    rc = run1(m, (feed[]){X, W, R, {"E", I32, 1, {1}, &lens_bad, 4}, WS, WZ, RS, RZ}, 8, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EINVAL, "sequence_lens[0] (tensor 'E') is 3, expected 0..2");
+    tb_free(m);
+    /* LSTM's layout (ai.onnx 14+) is not an attribute of the contrib schema. */
+    m = ms_model("DynamicQuantizeLSTM", ins, 12, t12);
+    tb_attr_i(m, tb_graph(m)->node[0], "layout", 0);
+    rc = run1(m, (feed[]){X, W, R, WS, WZ, RS, RZ}, 7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'layout' for DynamicQuantizeLSTM version 1");
+    tb_free(m);
+    m = ms_model("DynamicQuantizeLSTM", ins, 12, t12);
+    tb_attr_s(m, tb_graph(m)->node[0], "direction", "sideways");
+    rc = run1(m, (feed[]){X, W, R, WS, WZ, RS, RZ}, 7, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'direction' is 'sideways'");
+    tb_free(m);
+    m = ms_model("DynamicQuantizeLSTM", "A,B,C,,,,,,,J,K,L", 12, t12);
+    rc = run1(m, (feed[]){X, W, R, WZ, RS, RZ}, 6, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "required input W_scale (input 8) is missing");
+    tb_free(m);
+    m = ms_model("DynamicQuantizeLSTM", "A,B,C,,,,,,I,J,K", 11, t12);
+    rc = run1(m, (feed[]){X, W, R, WS, WZ, RS}, 6, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "has 11 inputs and 1 outputs, expected 12 and 0 to 3");
+    tb_free(m);
+
+    /* DynamicQuantizeMatMul: A [2,3] float, B [3,4] int8. */
+    static const uint16_t h1 = 0x3800; /* 0.5 */
+    static const float a6[6] = {1, 2, 3, -1, 0, 2}, s1 = 0.5f, bias3[3] = {0};
+    static const int8_t b12[12] = {1, 2, 3, 4, -5, 6, 7, 8, 9, 10, 11, -12}, z4[4] = {0};
+    const feed A = {"A", F32, 2, {2, 3}, a6, 24}, B = {"B", I8, 2, {3, 4}, b12, 12},
+               BS = {"C", F32, 0, {0}, &s1, 4};
+    m = ms_model("DynamicQuantizeMatMul", "A,B,C,D,E", 5, (int[]){F32, I8, F32, I8, F32});
+    rc = run1(m, (feed[]){A, B, BS, {"D", I8, 0, {0}, z4, 1}, {"E", F32, 1, {4}, s8, 16}}, 5, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    rc = run1(m, (feed[]){A, B, BS, {"D", I8, 2, {2, 2}, z4, 4}, {"E", F32, 1, {4}, s8, 16}}, 5,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (DynamicQuantizeMatMul, opset 1): b_zero_point has shape [2,2], expected "
+           "one value or one per column of B [3,4]");
+    rc = run1(m, (feed[]){A, B, BS, {"D", I8, 0, {0}, z4, 1}, {"E", F32, 1, {3}, bias3, 12}}, 5,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "bias has shape [3], expected [4] (B's columns)");
+    rc = run1(m,
+              (feed[]){A,
+                       B,
+                       {"C", F32, 1, {3}, bias3, 12},
+                       {"D", I8, 0, {0}, z4, 1},
+                       {"E", F32, 1, {4}, s8, 16}},
+              5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "b_scale has shape [3], expected one value, one per column of B, or a shape that "
+           "broadcasts onto Y [2,4]");
+    tb_free(m);
+    m = ms_model("DynamicQuantizeMatMul", "A,B,C", 3, (int[]){F32, I8, F16});
+    rc = run1(m, (feed[]){A, B, {"C", F16, 0, {0}, &h1, 2}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "b_scale is float16, expected float32");
+    tb_free(m);
+    m = ms_model("DynamicQuantizeMatMul", "A,B,C", 3, (int[]){I8, I8, F32});
+    rc = run1(m, (feed[]){{"A", I8, 2, {2, 3}, b12, 6}, B, BS}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "A is int8, expected float32");
+    tb_free(m);
+    m = ms_model("DynamicQuantizeMatMul", "A,B,C", 3, (int[]){F32, I8, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "transB", 1);
+    rc = run1(m, (feed[]){A, B, BS}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "transB");
+    tb_free(m);
+
+    /* MatMulIntegerToFloat: A [2,3] uint8, B [3,4] int8. */
+    static const uint8_t ua6[6] = {1, 2, 3, 4, 5, 6}, uz2[2] = {0};
+    const feed UA = {"A", U8, 2, {2, 3}, ua6, 6}, AS = {"C", F32, 0, {0}, &s1, 4},
+               BS2 = {"D", F32, 0, {0}, &s1, 4};
+    m = ms_model("MatMulIntegerToFloat", "A,B,C,D,E", 5, (int[]){U8, I8, F32, F32, U8});
+    rc = run1(m, (feed[]){UA, B, AS, BS2, {"E", U8, 0, {0}, uz2, 1}}, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    rc = run1(m, (feed[]){UA, B, AS, BS2, {"E", U8, 1, {2}, uz2, 2}}, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (MatMulIntegerToFloat, opset 1): a_zero_point has shape [2], expected one "
+           "value");
+    tb_free(m);
+    m = ms_model("MatMulIntegerToFloat", "A,B,C,D", 4, (int[]){U8, I8, F16, F32});
+    rc = run1(m, (feed[]){UA, B, {"C", F16, 0, {0}, &h1, 2}, BS2}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "b_scale is float32, expected float16 like a_scale (type T3)");
+    tb_free(m);
+    static const double d1 = 0.5;
+    m = ms_model("MatMulIntegerToFloat", "A,B,C,D", 4, (int[]){U8, I8, F64, F64});
+    rc = run1(m, (feed[]){UA, B, {"C", F64, 0, {0}, &d1, 8}, {"D", F64, 0, {0}, &d1, 8}}, 4, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "a_scale is float64, expected float32 or float16");
+    tb_free(m);
+    m = ms_model("MatMulIntegerToFloat", "A,B,C,D", 4, (int[]){F32, I8, F32, F32});
+    rc = run1(m, (feed[]){A, B, AS, BS2}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "A is float32, expected int8 or uint8");
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2753,6 +2971,7 @@ int main(void)
         cmocka_unit_test(conv_weights_packed_at_load),
         cmocka_unit_test(conv_paths_no_alloc),
         cmocka_unit_test(linear_packed_at_load),
+        cmocka_unit_test(quant_contrib_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

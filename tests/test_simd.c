@@ -73,9 +73,8 @@ static void gemm_agrees(void **state)
 /* The integer product (lstm__mm_i16) against an exact one: every tile height and remainder,
 ** partial panels, odd and even K (K = 0 too); values of 8-bit data less zero points, then
 ** +-32767 with K large enough that the sums wrap modulo 2^32. C's guard columns stay. */
-static void mm_i16_exact(void **state)
+static void mm_i16_check(void)
 {
-    (void)state;
     unsigned seed = 7;
     static const int shapes[][4] = {{1, 16, 2, 255},    {1, 1, 1, 255},     {7, 33, 9, 255},
                                     {6, 16, 64, 255},   {13, 47, 301, 255}, {5, 31, 0, 255},
@@ -109,6 +108,20 @@ static void mm_i16_exact(void **state)
             }
         free(A), free(B), free(Bp), free(C);
     }
+}
+
+/* Every variant of the set's integer product this CPU can run: all features, then without
+** AVX-512 VNNI (AVX-VNNI or the plain path), then without either. */
+static void mm_i16_exact(void **state)
+{
+    (void)state;
+    const unsigned masks[] = {~0u, ~(unsigned)LSTM__CPU_AVX512VNNI,
+                              ~(unsigned)(LSTM__CPU_AVX512VNNI | LSTM__CPU_AVXVNNI)};
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+        lstm__cpu_features_keep(masks[i]);
+        mm_i16_check();
+    }
+    lstm__cpu_features_keep(~0u);
 }
 
 /* The 8-bit conversions against their definitions: requantization and quantization (round

@@ -185,7 +185,7 @@ void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols,
                 (int16_t)((sgn ? (int32_t)s8[r * cols + c] : (int32_t)u8[r * cols + c]) - zp[c]);
 }
 
-static int pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag *err)
+int lstm__qlin_pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag *err)
 {
     const lstm__value *bv = lstm__node_input(g, n, bi), *zv = lstm__node_input(g, n, zi);
     if (!bv || !bv->init || (bv->flags & LSTM__V_INPUT)) return LSTM_OK;
@@ -231,12 +231,12 @@ static int pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag *err
 
 int lstm__matmul_int_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d)
 {
-    return pack_b(g, n, 1, 3, d);
+    return lstm__qlin_pack_b(g, n, 1, 3, d);
 }
 
 int lstm__qlinear_matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d)
 {
-    return pack_b(g, n, 3, 5, d);
+    return lstm__qlin_pack_b(g, n, 3, 5, d);
 }
 
 void lstm__qlin_requant(const uint32_t *acc, size_t n, const float *mult, int per_elem,

@@ -6,6 +6,7 @@
 #include "ops/misc_types.h"
 #include "ops/quant.h"
 #include "ops/qlinear.h"
+#include "ops/quant_contrib.h"
 #include "ops/compress.h"
 #include "ops/conv.h"
 #include "ops/einsum.h"

@@ -32,6 +32,8 @@ typedef struct lstm__qpack {
 /* Pack hooks: MatMulInteger's B (input 1, zero point 3), QLinearMatMul's b (3, zero point 5).
 ** Nodes whose B or zero point is not such a constant are left to the run. LSTM_ENOMEM only. */
 int lstm__matmul_int_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
+/* The same for B at input bi with its zero point at input zi. */
+int lstm__qlin_pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag *d);
 int lstm__qlinear_matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
 
 /* ConvInteger (10) and QLinearConv (10): the window geometry (conv.h), channels and the scratch

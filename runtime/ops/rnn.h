@@ -113,6 +113,10 @@ typedef struct lstm__rnn_dir {
 int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
+/* The LSTM step after its recurrent product: the gates of the active rows from r->xw and the
+** product H_prev * R^T already in r->rg (lstm__lstm_step computes it, DynamicQuantizeLSTM
+** computes it in integers), updating r->c and r->h. */
+void lstm__lstm_gates(const lstm__rnn_dir *r, int64_t s, const int32_t *lens);
 
 /* xw = xg * W^T for `rows` rows of X gathered in xg (the chunk's steps), split over the threads
 ** like the steps that use it. */

@@ -199,17 +199,17 @@ static int leftovers(ctx *c, const lstm__rnn_params *p, const lstm__attr *v, siz
     return 0;
 }
 
-int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__rnn_params *p,
-                    lstm__diag *d)
+int lstm__rnn_parse_attrs(const lstm__graph *g, const lstm__node *n, int since, int cell,
+                          lstm__rnn_params *p, lstm__diag *d)
 {
     ctx c = {g, n, d, {0}};
     lstm__node_label_opset(g, n, c.label, sizeof c.label);
 
     memset(p, 0, sizeof *p);
     p->version = since;
-    if (strcmp(n->op_type, "LSTM") == 0)
+    if (cell == LSTM__CELL_LSTM)
         p->cell = LSTM__CELL_LSTM, p->gates = 4, p->acts_per_dir = 3;
-    else if (strcmp(n->op_type, "GRU") == 0)
+    else if (cell == LSTM__CELL_GRU)
         p->cell = LSTM__CELL_GRU, p->gates = 3, p->acts_per_dir = 2;
     else
         p->cell = LSTM__CELL_RNN, p->gates = 1, p->acts_per_dir = 1;
@@ -281,7 +281,18 @@ int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__
                               c.label, an, n->op_type, since);
         }
     }
-    if (parse_acts(&c, p, names, alpha, beta)) return d->code;
+    return parse_acts(&c, p, names, alpha, beta) ? d->code : 0;
+}
+
+int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__rnn_params *p,
+                    lstm__diag *d)
+{
+    const int cell = strcmp(n->op_type, "LSTM") == 0  ? LSTM__CELL_LSTM
+                     : strcmp(n->op_type, "GRU") == 0 ? LSTM__CELL_GRU
+                                                      : LSTM__CELL_RNN;
+    if (lstm__rnn_parse_attrs(g, n, since, cell, p, d)) return d->code;
+    ctx c = {g, n, d, {0}};
+    lstm__node_label_opset(g, n, c.label, sizeof c.label);
 
     /* Arity. */
     int max_in = p->cell == LSTM__CELL_LSTM ? 8 : 6, max_out = p->cell == LSTM__CELL_LSTM ? 3 : 2;

@@ -62,6 +62,11 @@ typedef struct lstm__rnn_params {
 int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__rnn_params *p,
                     lstm__diag *d);
 
+/* The attributes only (cell: LSTM__CELL_*), for operators with LSTM's attributes and other
+** inputs (com.microsoft DynamicQuantizeLSTM); lstm__rnn_parse calls it. */
+int lstm__rnn_parse_attrs(const lstm__graph *g, const lstm__node *n, int since, int cell,
+                          lstm__rnn_params *p, lstm__diag *d);
+
 const char *lstm__act_name(int kind);
 int lstm__act_takes_alpha(int kind);
 int lstm__act_takes_beta(int kind);

@@ -164,7 +164,7 @@ static void recur_gemm(const lstm__rnn_dir *r, int gates)
 int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
     const lstm__rnn_params *p = r->p;
-    const int64_t H = r->z->H, GH = 4 * H, B = r->nb;
+    const int64_t H = r->z->H;
     const int fused = !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
                       r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH;
     const lstm__cell_args a = {.H = (int)H,
@@ -175,6 +175,22 @@ int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
                                .coupled = p->input_forget};
     if (fused && unit_step(r, s, lens, &a)) return 1;
     recur_gemm(r, 4);
+    lstm__lstm_gates(r, s, lens);
+    return 0;
+}
+
+void lstm__lstm_gates(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
+{
+    const lstm__rnn_params *p = r->p;
+    const int64_t H = r->z->H, GH = 4 * H, B = r->nb;
+    const int fused = !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
+                      r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH;
+    const lstm__cell_args a = {.H = (int)H,
+                               .n = (int)H,
+                               .bias = r->bias,
+                               .P = r->P,
+                               .clip = p->has_clip ? p->clip : 0.0f,
+                               .coupled = p->input_forget};
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
     if (fused) {
         /* The default activations: one fused pass per row (the set's lstm_cell, simd.h). */
@@ -183,7 +199,7 @@ int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         for (int64_t b = 0; b < B; b++)
             if (s < lens[b])
                 cell(&a, lstm__rnn_xw(r, s, b), r->rg + b * GH, r->c + b * H, r->h + b * H);
-        return 0;
+        return;
     }
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
@@ -224,7 +240,6 @@ int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         lstm__trace_put(r, 4, t, b, c);
         lstm__trace_put(r, 5, t, b, h);
     }
-    return 0;
 }
 
 int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)

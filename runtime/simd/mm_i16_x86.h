@@ -1,8 +1,9 @@
 /*
-** mm_i16_x86.h — the integer product of simd.h (lstm__mm_i16) with AVX2 vpmaddwd, included by the
-** x86 kernel sets (isa_avx2.c, isa_avx512.c). Tile 6 rows x 16 columns: 12 accumulators of 8
-** int32, the panel's pair row (2 ymm) and one broadcast A pair. vpmaddwd adds two int16 products
-** into an int32 (exact for values within +-32767), vpaddd sums modulo 2^32.
+** mm_i16_x86.h — the integer product of simd.h (lstm__mm_i16) on x86, included by the kernel
+** sets isa_avx2.c and isa_avx512.c. Tile 6 rows x 16 columns on ymm (mm_i16_ymm.h): 12
+** accumulators of 8 int32, the panel's pair row (2 ymm) and one broadcast A pair; the pair
+** products (exact for values within +-32767) by AVX2 vpmaddwd + vpaddd or AVX-VNNI vpdpwssd,
+** and with AVX-512 VNNI (isa_avx512.c) an 8 x 32 tile on zmm. Sums wrap modulo 2^32.
 */
 #ifndef LSTM_MM_I16_X86_H
 #define LSTM_MM_I16_X86_H
@@ -12,20 +13,27 @@
 
 #define I16_MR 6
 
-/* One pair row of the panel (B) against the pairs of the h rows of A at k (va: the pair of row i
-** in every 32-bit lane). */
-#define I16_STEP(va_of_i)                                                                          \
+/* One pair row of the panel (B) against the pairs of the h rows of A, into accumulator set U
+** (va: the pair of row i in every 32-bit lane); DOT(c, a, b) adds the pair products of a and b to
+** c. */
+#define I16_STEP(DOT, U, va_of_i)                                                                  \
     do {                                                                                           \
         const __m256i b0 = _mm256_loadu_si256((const __m256i *)B),                                 \
                       b1 = _mm256_loadu_si256((const __m256i *)(B + 16));                          \
         _Pragma("GCC unroll 6") for (int i = 0; i < h; i++)                                        \
         {                                                                                          \
             const __m256i va = va_of_i;                                                            \
-            c[i][0] = _mm256_add_epi32(c[i][0], _mm256_madd_epi16(va, b0));                        \
-            c[i][1] = _mm256_add_epi32(c[i][1], _mm256_madd_epi16(va, b1));                        \
+            c[U][i][0] = DOT(c[U][i][0], va, b0);                                                  \
+            c[U][i][1] = DOT(c[U][i][1], va, b1);                                                  \
         }                                                                                          \
         B += 2 * LSTM__I16_NR;                                                                     \
     } while (0)
+/* Accumulator sets of an h-row tile: few rows give too few independent chains to hide the
+** latency of the pair products (5 cycles, 2 a cycle), so up to 4 sets take alternate pairs of k
+** (integer sums: the same result in any order); at most 12 accumulators (16 ymm). */
+#define I16_KU(h)      ((h) == 1 ? 4 : (h) <= 3 ? 6 / (h) : 1)
+#define I16_CAT2(a, b) a##b
+#define I16_CAT(a, b)  I16_CAT2(a, b)
 
 static inline int32_t i16_pair(const int16_t *a)
 {
@@ -34,68 +42,24 @@ static inline int32_t i16_pair(const int16_t *a)
     return v;
 }
 
-/* C[h rows, ncols] = A[h rows, K] x one panel; lane j of c[i][0] / c[i][1] is column j / 8 + j. */
-static inline __attribute__((always_inline)) void i16_tile(const int h, int K, const int16_t *A,
-                                                           int lda, const int16_t *B, uint32_t *C,
-                                                           int ldc, int ncols)
-{
-    __m256i c[I16_MR][2];
-#pragma GCC unroll 6
-    for (int i = 0; i < h; i++) c[i][0] = c[i][1] = _mm256_setzero_si256();
-    int k = 0;
-    for (; k + 1 < K; k += 2)
-        I16_STEP(_mm256_set1_epi32(i16_pair(A + (size_t)i * (size_t)lda + k)));
-    if (k < K) /* an odd K's last row pairs with the packing's zeros */
-        I16_STEP(_mm256_set1_epi32((int32_t)(uint16_t)A[(size_t)i * (size_t)lda + k]));
-#pragma GCC unroll 6
-    for (int i = 0; i < h; i++) {
-        uint32_t *o = C + (size_t)i * (size_t)ldc;
-        if (ncols == LSTM__I16_NR) {
-            _mm256_storeu_si256((__m256i *)o, c[i][0]);
-            _mm256_storeu_si256((__m256i *)(o + 8), c[i][1]);
-        } else {
-            uint32_t t[LSTM__I16_NR];
-            _mm256_storeu_si256((__m256i *)t, c[i][0]);
-            _mm256_storeu_si256((__m256i *)(t + 8), c[i][1]);
-            memcpy(o, t, (size_t)ncols * sizeof *t);
-        }
-    }
-}
+/* vpmaddwd adds the two int16 products of a pair into an int32, vpaddd sums modulo 2^32. */
+#define I16_NAME k_mm_i16
+#define I16_ATTR
+#define I16_DOT(c, a, b) _mm256_add_epi32(c, _mm256_madd_epi16(a, b))
+#include "simd/mm_i16_ymm.h"
+#undef I16_NAME
+#undef I16_ATTR
+#undef I16_DOT
 
-static void k_mm_i16(int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp, uint32_t *C,
-                     int ldc)
-{
-    const int panels = (N + LSTM__I16_NR - 1) / LSTM__I16_NR;
-    const size_t panel = (size_t)((K + 1) / 2) * 2 * LSTM__I16_NR;
-    for (int p = 0; p < panels; p++) {
-        const int16_t *B = Bp + (size_t)p * panel;
-        const int ncols = N - p * LSTM__I16_NR < LSTM__I16_NR ? N - p * LSTM__I16_NR : LSTM__I16_NR;
-        for (int i = 0; i < M; i += I16_MR) {
-            const int16_t *a = A + (size_t)i * (size_t)lda;
-            uint32_t *c = C + (size_t)i * (size_t)ldc + (size_t)p * LSTM__I16_NR;
-            switch (M - i) { /* each height its own unrolled copy */
-            case 1:
-                i16_tile(1, K, a, lda, B, c, ldc, ncols);
-                break;
-            case 2:
-                i16_tile(2, K, a, lda, B, c, ldc, ncols);
-                break;
-            case 3:
-                i16_tile(3, K, a, lda, B, c, ldc, ncols);
-                break;
-            case 4:
-                i16_tile(4, K, a, lda, B, c, ldc, ncols);
-                break;
-            case 5:
-                i16_tile(5, K, a, lda, B, c, ldc, ncols);
-                break;
-            default:
-                i16_tile(I16_MR, K, a, lda, B, c, ldc, ncols);
-                break;
-            }
-        }
-    }
-}
+/* AVX-VNNI (Intel client CPUs from Alder Lake; checked at run time): vpdpwssd does both in one
+** instruction, with the same sums. */
+#define I16_NAME         k_mm_i16_avxvnni
+#define I16_ATTR         __attribute__((target("avxvnni")))
+#define I16_DOT(c, a, b) _mm256_dpwssd_avx_epi32(c, a, b)
+#include "simd/mm_i16_ymm.h"
+#undef I16_NAME
+#undef I16_ATTR
+#undef I16_DOT
 
 #ifdef I16_VNNI
 /* With AVX-512 BW and VNNI (checked at run time: the set itself needs only F and DQ): vpdpwssd
@@ -105,32 +69,49 @@ static void k_mm_i16(int M, int N, int K, const int16_t *A, int lda, const int16
 #define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni")))
 #define VNNI_MR     8
 
-/* The pair row at k of both panels against the pairs of the h rows of A. */
-#define VNNI_STEP(pair_of_i)                                                                       \
+/* The pair row at kk of both panels against the pairs of the h rows of A, into set U. */
+#define VNNI_STEP(U, kk, pair_of_i)                                                                \
     do {                                                                                           \
-        const __m512i b0 = _mm512_loadu_si512(B0 + (size_t)k * LSTM__I16_NR);                      \
-        const __m512i b1 = np > 1 ? _mm512_loadu_si512(B1 + (size_t)k * LSTM__I16_NR) : b0;        \
+        const __m512i b0 = _mm512_loadu_si512(B0 + (size_t)(kk)*LSTM__I16_NR);                     \
+        const __m512i b1 = np > 1 ? _mm512_loadu_si512(B1 + (size_t)(kk)*LSTM__I16_NR) : b0;       \
         _Pragma("GCC unroll 8") for (int i = 0; i < h; i++)                                        \
         {                                                                                          \
             const __m512i va = _mm512_set1_epi32(pair_of_i);                                       \
-            c[i][0] = _mm512_dpwssd_epi32(c[i][0], va, b0);                                        \
-            if (np > 1) c[i][1] = _mm512_dpwssd_epi32(c[i][1], va, b1);                            \
+            c[U][i][0] = _mm512_dpwssd_epi32(c[U][i][0], va, b0);                                  \
+            if (np > 1) c[U][i][1] = _mm512_dpwssd_epi32(c[U][i][1], va, b1);                      \
         }                                                                                          \
     } while (0)
+/* Accumulator sets (as I16_KU): up to 4 taking alternate pairs of k while h x np chains are too
+** few to hide vpdpwssd's latency; at most 16 accumulators. */
+#define VNNI_KU(h, np) ((h) * (np) >= 8 ? 1 : (h) * (np) >= 4 ? 2 : 4)
 
 /* C[h rows, ncols] = A[h rows, K] x np (1 or 2) panels from B0, `panel` int16 apart. */
 static inline __attribute__((always_inline)) VNNI_TARGET void
 vnni_tile(const int h, const int np, int K, const int16_t *A, int lda, const int16_t *B0,
           size_t panel, uint32_t *C, int ldc, int ncols)
 {
-    __m512i c[VNNI_MR][2];
+    const int ku = VNNI_KU(h, np);
+    __m512i c[4][VNNI_MR][2];
     const int16_t *B1 = B0 + panel;
+#pragma GCC unroll 4
+    for (int u = 0; u < ku; u++)
 #pragma GCC unroll 8
-    for (int i = 0; i < h; i++) c[i][0] = c[i][1] = _mm512_setzero_si512();
+        for (int i = 0; i < h; i++) c[u][i][0] = c[u][i][1] = _mm512_setzero_si512();
     int k = 0;
-    for (; k + 1 < K; k += 2) VNNI_STEP(i16_pair(A + (size_t)i * (size_t)lda + k));
+    for (; k + 2 * ku <= K; k += 2 * ku)
+#pragma GCC unroll 4
+        for (int u = 0; u < ku; u++)
+            VNNI_STEP(u, k + 2 * u, i16_pair(A + (size_t)i * (size_t)lda + k + 2 * u));
+    for (; k + 1 < K; k += 2) VNNI_STEP(0, k, i16_pair(A + (size_t)i * (size_t)lda + k));
     if (k < K) /* an odd K's last row pairs with the packing's zeros */
-        VNNI_STEP((int32_t)(uint16_t)A[(size_t)i * (size_t)lda + k]);
+        VNNI_STEP(0, k, (int32_t)(uint16_t)A[(size_t)i * (size_t)lda + k]);
+#pragma GCC unroll 4
+    for (int u = 1; u < ku; u++)
+#pragma GCC unroll 8
+        for (int i = 0; i < h; i++) {
+            c[0][i][0] = _mm512_add_epi32(c[0][i][0], c[u][i][0]);
+            c[0][i][1] = _mm512_add_epi32(c[0][i][1], c[u][i][1]);
+        }
 #pragma GCC unroll 8
     for (int i = 0; i < h; i++)
 #pragma GCC unroll 2
@@ -138,9 +119,9 @@ vnni_tile(const int h, const int np, int K, const int16_t *A, int lda, const int
             const int n = ncols - q * LSTM__I16_NR;
             uint32_t *o = C + (size_t)i * (size_t)ldc + q * LSTM__I16_NR;
             if (n >= LSTM__I16_NR)
-                _mm512_storeu_si512(o, c[i][q]);
+                _mm512_storeu_si512(o, c[0][i][q]);
             else
-                _mm512_mask_storeu_epi32(o, (__mmask16)((1u << n) - 1), c[i][q]);
+                _mm512_mask_storeu_epi32(o, (__mmask16)((1u << n) - 1), c[0][i][q]);
         }
 }
 
@@ -199,12 +180,21 @@ static void k_mm_i16_any(int M, int N, int K, const int16_t *A, int lda, const i
     const unsigned need = LSTM__CPU_AVX512BW | LSTM__CPU_AVX512VNNI;
     if ((lstm__cpu_features() & need) == need)
         k_mm_i16_vnni(M, N, K, A, lda, Bp, C, ldc);
+    else if (lstm__cpu_features() & LSTM__CPU_AVXVNNI)
+        k_mm_i16_avxvnni(M, N, K, A, lda, Bp, C, ldc);
     else
         k_mm_i16(M, N, K, A, lda, Bp, C, ldc);
 }
-#define KS_MM_I16 k_mm_i16_any
 #else
-#define KS_MM_I16 k_mm_i16
+static void k_mm_i16_any(int M, int N, int K, const int16_t *A, int lda, const int16_t *Bp,
+                         uint32_t *C, int ldc)
+{
+    if (lstm__cpu_features() & LSTM__CPU_AVXVNNI)
+        k_mm_i16_avxvnni(M, N, K, A, lda, Bp, C, ldc);
+    else
+        k_mm_i16(M, N, K, A, lda, Bp, C, ldc);
+}
 #endif
+#define KS_MM_I16 k_mm_i16_any
 
 #endif

@@ -41,6 +41,7 @@ static unsigned detect_features(void)
     if (__builtin_cpu_supports("avx512dq")) f |= LSTM__CPU_AVX512DQ;
     if (__builtin_cpu_supports("avx512bw")) f |= LSTM__CPU_AVX512BW;
     if (__builtin_cpu_supports("avx512vnni")) f |= LSTM__CPU_AVX512VNNI;
+    if (__builtin_cpu_supports("avxvnni")) f |= LSTM__CPU_AVXVNNI;
 #elif defined(__aarch64__) && defined(__linux__)
     if (getauxval(AT_HWCAP) & HWCAP_ASIMD) f |= LSTM__CPU_ASIMD;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
@@ -48,6 +49,8 @@ static unsigned detect_features(void)
 #endif
     return f;
 }
+
+static atomic_uint kept = ~0u; /* lstm__cpu_features_keep */
 
 unsigned lstm__cpu_features(void)
 {
@@ -57,7 +60,12 @@ unsigned lstm__cpu_features(void)
         f = detect_features() | 1u << 31;
         atomic_store_explicit(&cached, f, memory_order_relaxed);
     }
-    return f & ~(1u << 31);
+    return f & ~(1u << 31) & atomic_load_explicit(&kept, memory_order_relaxed);
+}
+
+void lstm__cpu_features_keep(unsigned keep)
+{
+    atomic_store_explicit(&kept, keep, memory_order_relaxed);
 }
 
 int lstm__isa_count(void)

@@ -43,7 +43,8 @@ enum {
     LSTM__CPU_AVX512DQ = 1 << 3,
     LSTM__CPU_ASIMD = 1 << 4, /* aarch64 Advanced SIMD (NEON) */
     LSTM__CPU_AVX512BW = 1 << 5,
-    LSTM__CPU_AVX512VNNI = 1 << 6, /* (used inside a set: the integer product) */
+    LSTM__CPU_AVX512VNNI = 1 << 6, /* (these three: variants inside a set, the integer product) */
+    LSTM__CPU_AVXVNNI = 1 << 7,
 };
 
 /* One row of the kernel table. A row whose file was not built for this architecture has only
@@ -98,8 +99,11 @@ const char *lstm__isa_name(int isa);
 int lstm__isa_find(const char *name);
 /* 1 when set isa is built for this architecture and this CPU has what it needs. */
 int lstm__isa_available(int isa);
-/* The features this CPU has (LSTM__CPU_*), detected once. */
+/* The features this CPU has (LSTM__CPU_*), detected once, less those a test has masked. */
 unsigned lstm__cpu_features(void);
+/* For tests: lstm__cpu_features() reports only the features in keep from now on (~0u: all),
+** which selects the variants inside a set (the set itself is chosen once per process). */
+void lstm__cpu_features_keep(unsigned keep);
 
 /* Cache sizes the driver blocks for (sysconf, with defaults where the system does not say). */
 typedef struct lstm__caches {

@@ -73,8 +73,16 @@ for _s in onnx.defs.get_all_schemas_with_history():
         _HISTORY.setdefault(_s.name, {})[_s.since_version] = _s
 
 
+# Operators of another domain (com.microsoft): op_type -> domain (@op(..., domain=...)). Their
+# one version is 1; their models import ai.onnx at CONTRIB_ONNX_OPSET too.
+DOMAINS = {}
+CONTRIB_ONNX_OPSET = 17
+
+
 def schema_versions(op):
     """Every ai.onnx version of op: onnx.defs, plus LATER_VERSIONS beyond what it knows."""
+    if op in DOMAINS:
+        return [1]
     vs = set(_HISTORY.get(op, {}))
     vs |= {v for v in LATER_VERSIONS.get(op, []) if v > ONNX_PY_NEWEST}
     return sorted(vs)
@@ -168,7 +176,7 @@ SUITE_TOL = (0.0, 0.0)  # meson runs the suite with --rtol 0 --atol 0
 INEXACT_TOL = (1e-3, 1e-5)
 
 
-def op(name, types=ALL, exact=False):
+def op(name, types=ALL, exact=False, domain=""):
     """Register the case generator of an operator: fn(g) yields Case objects for version g.v.
     types: the element types the runtime supports for it (intersected with the schema's).
     exact: its results are exact (moves, casts, one correctly rounded operation): its cases
@@ -176,6 +184,8 @@ def op(name, types=ALL, exact=False):
     atol 1e-5 (written to their tolerance.txt); a case's own tol overrides either."""
     def deco(fn):
         REGISTRY[name] = (fn, list(types), exact)
+        if domain:
+            DOMAINS[name] = domain
         return fn
     return deco
 
@@ -188,13 +198,16 @@ class G:
         """covered: every version of the operator the registry's rows cover."""
         self.op, self.v = op_name, v
         self.rng = np.random.default_rng(zlib.crc32(("%s-%d" % (op_name, v)).encode()))
-        self.schema = schema(op_name, v)
+        self.schema = None if op_name in DOMAINS else schema(op_name, v)  # onnx knows ai.onnx
         self.runtime_types = REGISTRY[op_name][1]
         # The full type sweep runs where the version's type lists change, and at the newest
         # version; other versions get float32 and int64 (or their first type).
         vs = sorted(covered)
         prev = [u for u in vs if u < v]
         self.sweep = v == vs[-1] or not prev or self._type_lists(v) != self._type_lists(prev[-1])
+
+    def _contrib_types(self):
+        return [t for t in ALL if t in self.runtime_types]
 
     def _type_lists(self, v):
         sch = schema(self.op, v)
@@ -207,6 +220,8 @@ class G:
         """Types the schema allows for the type parameter (the first one when None) that the
         runtime supports, in a fixed order; only float32 / int64 when this version does not
         sweep (sweep=True forces the full list)."""
+        if self.schema is None:
+            return self._contrib_types()
         tcs = self._type_lists(self.v)
         allowed = tcs[param] if param else next(iter(tcs.values()))
         names = set()
@@ -221,7 +236,7 @@ class G:
         return few or full[:1]
 
     def has_attr(self, name):
-        return name in self.schema.attributes
+        return self.schema is not None and name in self.schema.attributes
 
     # ---- shapes and values ----
     def shape(self, rank=None, lo=1, hi=4):

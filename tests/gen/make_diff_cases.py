@@ -27,7 +27,9 @@ convolutional front end, on conv_entries.py), diff_ops_resize.py (Resize, Upsamp
 diff_ops_unary.py (activations, trigonometric, sign and class), diff_ops_reduce2.py (ReduceMin,
 the norm reductions, LpNormalization, MeanVarianceNormalization), diff_ops_logic.py (bitwise,
 Mod, CastLike, diagonals, OneHot, GatherND, depth / space), diff_ops_quant.py (quantization) or
-diff_ops_misc.py (Pad, TopK, the scatters, variadic and unary math operators...):
+diff_ops_misc.py (Pad, TopK, the scatters, variadic and unary math operators...);
+com.microsoft operators go in diff_ops_contrib.py with @op(..., domain="com.microsoft") (their
+one version is 1; their models import ai.onnx 17 too):
 
     @op("Neg", types=SIGNED + FLOATS)          # the types the runtime supports
     def neg(g):                                  # called once per schema version g.v
@@ -70,6 +72,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 from diff_case import (DTYPES, FLOATS, INTS, NEWEST_OPSET, REGISTRY, SUITE_TOL, G,  # noqa: E402
                        as_compute, schema_versions)
+from diff_case import CONTRIB_ONNX_OPSET, DOMAINS  # noqa: E402
 from diff_io import (OrtForm, cast_value, gather, shapes_of, tensor_proto, value_info,  # noqa: E402
                      value_proto)
 import diff_ops  # noqa: E402,F401  (registers the entries)
@@ -84,6 +87,7 @@ import diff_ops_reduce2  # noqa: E402,F401
 import diff_ops_signal  # noqa: E402,F401
 import diff_ops_resize  # noqa: E402,F401
 import diff_ops_unary  # noqa: E402,F401
+import diff_ops_contrib  # noqa: E402,F401
 import diff_ops_pool  # noqa: E402,F401
 import diff_ops_norm  # noqa: E402,F401
 
@@ -101,7 +105,7 @@ def registry_rows():
         for line in f:
             m = re.match(r'\s*X\("([^"]*)",\s*"([^"]+)",\s*(\d+),', line)
             if m:
-                if m.group(1) not in ("", "ai.onnx"):
+                if m.group(1) not in ("", "ai.onnx", "com.microsoft"):
                     raise SystemExit("ops.def: domain '%s' is not handled here" % m.group(1))
                 rows.append((m.group(2), int(m.group(3))))
     return rows
@@ -158,7 +162,8 @@ def build_model(c, out_vals=None, ort=None):
         seen.add(i.name)
         if i.init:
             inits.append(tensor_proto(i.name, i.dtype, i.value))
-            if ir_version(c.v) < 4:  # IR 3: every initializer is a graph input too
+            if ir_version(CONTRIB_ONNX_OPSET if c.op in DOMAINS else c.v) < 4:  # IR 3: every
+                # initializer is a graph input too
                 g_in.append(value_info(i.name, "tensor", i.dtype, list(i.value.shape)))
         elif ort is not None and (i.kind != "tensor" or i.dtype == "bfloat16"):
             ort.feed(i.name, i.kind, i.dtype, i.value)
@@ -167,7 +172,7 @@ def build_model(c, out_vals=None, ort=None):
             if ort is not None:
                 ort.feeds.append((i.name, i.dtype, i.value))
     attrs = {k: attr_value(v) for k, v in c.attrs.items()}
-    node = helper.make_node(c.op, ins, outs, name="node", **attrs)
+    node = helper.make_node(c.op, ins, outs, name="node", domain=DOMAINS.get(c.op), **attrs)
     for k, (o, dt, kind) in enumerate(zip(present_outputs(c), c.out_types, c.out_kinds)):
         v = out_vals[k] if out_vals is not None else None
         if ort is not None and (kind != "tensor" or dt == "bfloat16"):
@@ -189,9 +194,11 @@ def build_model(c, out_vals=None, ort=None):
         g_out += ort.g_out
         inits += ort.inits
     graph = helper.make_graph(nodes, c.name, g_in, g_out, initializer=inits)
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", c.v)],
-                          producer_name="tests/gen/make_diff_cases.py")
-    m.ir_version = ir_version(c.v)
+    opsets = [helper.make_opsetid("", c.v)]
+    if c.op in DOMAINS:  # com.microsoft version c.v, with ai.onnx for the inserted casts
+        opsets = [helper.make_opsetid("", CONTRIB_ONNX_OPSET), helper.make_opsetid(DOMAINS[c.op], c.v)]
+    m = helper.make_model(graph, opset_imports=opsets, producer_name="tests/gen/make_diff_cases.py")
+    m.ir_version = ir_version(CONTRIB_ONNX_OPSET if c.op in DOMAINS else c.v)
     return m
 
 
