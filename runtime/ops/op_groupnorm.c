@@ -8,7 +8,7 @@
 **       float16 / bfloat16 refused (norm_stash.c).
 ** Statistics are two-pass sums in double over the group's values (as float32 for stash_type
 ** 1); the normalised value is rounded to float32 (stash_type 1) and to X's type before the
-** scale and bias of stage two. float32 has a direct loop; float16, bfloat16 and float64 go
+** scale and bias of stage two. float32 with stash_type 1 has a direct loop; the other cases go
 ** through double. Empty groups (a zero spatial size, N or C) leave an empty Y.
 */
 #include "ops/op_util.h"
@@ -88,9 +88,9 @@ int lstm__groupnorm_run(lstm__kctx *k)
     const lstm__gn_state *st = k->state;
     const lstm__rt *X = k->in[0], *Sc = k->in[1], *Bi = k->in[2];
     lstm__rt *Y = k->out[0];
-    const int64_t L = st->cpg * st->S; /* values per group */
-    const int f32 = X->dtype == LSTM_DT_FLOAT;
-    if (L == 0) return LSTM_OK; /* X and Y are empty */
+    const int64_t L = st->cpg * st->S;                         /* values per group */
+    const int f32 = X->dtype == LSTM_DT_FLOAT && !st->stash64; /* stage one in float */
+    if (L == 0) return LSTM_OK;                                /* X and Y are empty */
     for (int64_t n = 0; n < st->N; n++)
         for (int64_t gr = 0; gr < p->groups; gr++) {
             const size_t base = (size_t)((n * p->groups + gr) * L);
