@@ -46,13 +46,14 @@ void lstm__dq_params(const float *x, size_t n, float *scale, int32_t *zp)
 void lstm__dq_less_zp(const float *restrict x, size_t n, float scale, int32_t zp,
                       int16_t *restrict out)
 {
-    /* |v| <= 255: lstm__round_small is nearbyintf without a call (the loop vectorizes). */
-    const float lo = (float)-zp, hi = (float)(255 - zp);
-    for (size_t i = 0; i < n; i++) {
-        float v = x[i] / scale;
-        v = v >= lo ? v : lo; /* NaN -> the minimum */
-        v = v <= hi ? v : hi;
-        out[i] = (int16_t)lstm__round_small(v);
+    /* Quantized to uint8, then widened less the zero point: both the kernel set's vector loops
+    ** (round(x / scale) clamped to [-zp, 255 - zp], NaN to -zp). */
+    uint8_t q[256];
+    const int isa = lstm__isa();
+    for (size_t i = 0; i < n; i += sizeof q) {
+        const size_t m = n - i < sizeof q ? n - i : sizeof q;
+        lstm__quant8(isa, x + i, m, scale, zp, 0, q);
+        lstm__widen8(isa, q, m, 0, zp, out + i);
     }
 }
 

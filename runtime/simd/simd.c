@@ -2,6 +2,10 @@
 ** and the entry points the runtime calls (simd.h). */
 #define _GNU_SOURCE /* sysconf(_SC_LEVEL1_DCACHE_SIZE) */
 #include "simd/simd.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#endif
 #include "lstm.h"
 #include "workers.h"
 
@@ -41,7 +45,11 @@ static unsigned detect_features(void)
     if (__builtin_cpu_supports("avx512dq")) f |= LSTM__CPU_AVX512DQ;
     if (__builtin_cpu_supports("avx512bw")) f |= LSTM__CPU_AVX512BW;
     if (__builtin_cpu_supports("avx512vnni")) f |= LSTM__CPU_AVX512VNNI;
-    if (__builtin_cpu_supports("avxvnni")) f |= LSTM__CPU_AVXVNNI;
+    /* AVX-VNNI: CPUID leaf 7, subleaf 1, EAX bit 4 (clang 14 has no name for it); its ymm
+    ** state is AVX2's, checked above. */
+    unsigned a, b, c, d;
+    if ((f & LSTM__CPU_AVX2) && __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a >> 4 & 1))
+        f |= LSTM__CPU_AVXVNNI;
 #elif defined(__aarch64__) && defined(__linux__)
     if (getauxval(AT_HWCAP) & HWCAP_ASIMD) f |= LSTM__CPU_ASIMD;
 #elif defined(__aarch64__) && defined(__ARM_NEON)
