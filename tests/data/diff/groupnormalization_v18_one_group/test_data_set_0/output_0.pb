@@ -1,0 +1,2 @@
+ByJðÜfDÀ¿JHÀ/‹KÀë‰LÀ½<IÀîXLÀ‰ÅAÀQkQÀ¬ÛFÀî9JÀÁÕJÀFDÀLCÀlíBÀl·=Àì¯EÀÖgBÀ§ðAÀïÈGÀ]IJÀ'GÀ"“FÀ¦ºDÀocOÀÙÍFÀoGÀ\ªIÀ*WHÀ
+KÀv¬EÀÊ¹MÀLÀ•MÀ"éGÀEíFÀI\GÀ]ŠGÀŸÛBÀXúBÀTDÀÂHÀHÀylDÀ=JÀ=EÀ–ÕEÀ×ÌAÀü;IÀEŽDÀWEÀqFDÀL¯LÀHCÀû^GÀÕ®MÀ‡ëOÀ(	<À‚œIÀ1|HÀgKÀ

@@ -1,0 +1,2 @@
+
+ByJ Dà;«@FßFFpFèB)FAAÿDwBG¤Fò@¯I

@@ -1,0 +1,1 @@
+BscaleJlvc??pW@Û€ ?¶B?

@@ -1,0 +1,1 @@
+B	cos_cacheJ@|2M?Ž=|pg¿ZµG½±%T?ÃK¿€’{¿Ñ	R¿ÇD?èL–¾å:ü¾'No¿¼>?PVb¿gcr¿dS¾
