@@ -259,25 +259,30 @@ int lstm__rnn_op_prepare(lstm__kctx *k)
         if (rc) return rc;
     }
     k->scratch_size = pl.off[RNN_S_COUNT];
-    if (k->carry) {
-        lstm__carry *st = k->carry;
-        if (p->num_dirs != 1 || p->direction != LSTM__DIR_FORWARD)
-            return lstm__errf(k->d, LSTM_EUNSUPPORTED,
-                              "%s: a %s node cannot stream (its state depends on the future of "
-                              "the sequence); turn streaming off",
-                              lstm__klabel(k), lstm__rnn_direction_name(p->direction));
-        if (st->valid && (st->shape[0] != z->B || st->shape[1] != z->H))
-            return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: the streamed state has batch %lld, this run has batch %lld "
-                              "(reset the state to change the batch size)",
-                              lstm__klabel(k), (long long)st->shape[0], (long long)z->B);
-        st->need = 2 * (size_t)(z->B * z->H) *
-                   lstm__dtype_size(pl.dtype == LSTM_DT_DOUBLE ? LSTM_DT_DOUBLE
-                                                               : LSTM_DT_FLOAT); /* h, c */
-        if (!st->valid) {
-            st->shape[0] = z->B;
-            st->shape[1] = z->H;
-        }
+    return lstm__rnn_carry_prepare(
+        k, p, z->B, z->H,
+        lstm__dtype_size(pl.dtype == LSTM_DT_DOUBLE ? LSTM_DT_DOUBLE : LSTM_DT_FLOAT));
+}
+
+int lstm__rnn_carry_prepare(lstm__kctx *k, const lstm__rnn_params *p, int64_t B, int64_t H,
+                            size_t elem)
+{
+    lstm__carry *st = k->carry;
+    if (!st) return LSTM_OK;
+    if (p->num_dirs != 1 || p->direction != LSTM__DIR_FORWARD)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: a %s node cannot stream (its state depends on the future of "
+                          "the sequence); turn streaming off",
+                          lstm__klabel(k), lstm__rnn_direction_name(p->direction));
+    if (st->valid && (st->shape[0] != B || st->shape[1] != H))
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: the streamed state has batch %lld, this run has batch %lld "
+                          "(reset the state to change the batch size)",
+                          lstm__klabel(k), (long long)st->shape[0], (long long)B);
+    st->need = 2 * (size_t)(B * H) * elem; /* h, c */
+    if (!st->valid) {
+        st->shape[0] = B;
+        st->shape[1] = H;
     }
     return LSTM_OK;
 }

@@ -159,6 +159,11 @@ int lstm__rnn_f64_run(lstm__kctx *k, const lstm__rnn_state *pl, const int32_t *l
 int lstm__rnn_op_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                        lstm__diag *d);
 int lstm__rnn_op_prepare(lstm__kctx *k);
+/* The streamed state of a recurrent node (k->carry, when the session streams): refused unless
+** the node runs forward only, checked against batch B, sized for h and c of B x H elements of
+** elem bytes. */
+int lstm__rnn_carry_prepare(lstm__kctx *k, const lstm__rnn_params *p, int64_t B, int64_t H,
+                            size_t elem);
 int lstm__rnn_op_run(lstm__kctx *k);
 
 #endif

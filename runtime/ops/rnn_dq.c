@@ -261,25 +261,7 @@ int lstm__dqlstm_prepare(lstm__kctx *k)
         if (k->out[o] && lstm__rt_set(k, k->out[o], LSTM_DT_FLOAT, o ? 3 : 4, o ? s : y))
             return k->d->code;
     k->scratch_size = st->off[DQ_S_COUNT];
-    lstm__carry *cy = k->carry;
-    if (cy) {
-        if (p->num_dirs != 1 || p->direction != LSTM__DIR_FORWARD)
-            return lstm__errf(k->d, LSTM_EUNSUPPORTED,
-                              "%s: a %s node cannot stream (its state depends on the future of "
-                              "the sequence); turn streaming off",
-                              lstm__klabel(k), lstm__rnn_direction_name(p->direction));
-        if (cy->valid && (cy->shape[0] != z->B || cy->shape[1] != z->H))
-            return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: the streamed state has batch %lld, this run has batch %lld "
-                              "(reset the state to change the batch size)",
-                              lstm__klabel(k), (long long)cy->shape[0], (long long)z->B);
-        cy->need = 2 * (size_t)(z->B * z->H) * sizeof(float); /* h, c */
-        if (!cy->valid) {
-            cy->shape[0] = z->B;
-            cy->shape[1] = z->H;
-        }
-    }
-    return LSTM_OK;
+    return lstm__rnn_carry_prepare(k, p, z->B, z->H, sizeof(float));
 }
 
 /* Zero point of column j (per column or one value) as an int. */
