@@ -499,8 +499,7 @@ static void dir_part(void *ctx, int part, int parts)
     if (part < 2) c->rc[part] = run_dir(c, part);
 }
 
-/* sequence_lens (or T for every row) into lens, validated; *steps the largest. */
-static int read_lens(lstm__kctx *k, int64_t T, int64_t B, int32_t *lens, int64_t *steps)
+int lstm__rnn_read_lens(lstm__kctx *k, int64_t T, int64_t B, int32_t *lens, int64_t *steps)
 {
     const lstm__rt *seq = k->n->n_in > RNN_IN_SEQ ? k->in[RNN_IN_SEQ] : NULL;
     *steps = 0;
@@ -547,7 +546,7 @@ int lstm__rnn_op_run(lstm__kctx *k)
     run_ctx c = {.k = k, .pl = &pl};
 #define SLOT(i) slot(&c, i, 0)
     int32_t *lens = (int32_t *)SLOT(RNN_S_LENS);
-    int rc = read_lens(k, T, B, lens, &c.steps);
+    int rc = lstm__rnn_read_lens(k, T, B, lens, &c.steps);
     if (rc) return rc;
     const char *const *gate_names;
     const int n_gates = lstm__rnn_trace_gates(p->cell, &gate_names);

@@ -159,6 +159,8 @@ int lstm__rnn_f64_run(lstm__kctx *k, const lstm__rnn_state *pl, const int32_t *l
 int lstm__rnn_op_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                        lstm__diag *d);
 int lstm__rnn_op_prepare(lstm__kctx *k);
+/* sequence_lens (input 4, or T for every row) into lens, validated; *steps the largest. */
+int lstm__rnn_read_lens(lstm__kctx *k, int64_t T, int64_t B, int32_t *lens, int64_t *steps);
 /* The streamed state of a recurrent node (k->carry, when the session streams): refused unless
 ** the node runs forward only, checked against batch B, sized for h and c of B x H elements of
 ** elem bytes. */

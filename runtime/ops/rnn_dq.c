@@ -529,18 +529,7 @@ int lstm__dqlstm_run(lstm__kctx *k)
                           lstm__klabel(k), k->scratch_size, st->off[DQ_S_COUNT]);
     dq_run c = {.k = k, .st = st};
     int32_t *lens = slot(&c, DQ_S_LENS);
-    const lstm__rt *seq = in(k, RNN_IN_SEQ);
-    for (int64_t b = 0; b < B; b++) {
-        int32_t l = seq ? ((const int32_t *)seq->data)[b] : (int32_t)T;
-        if (l < 0 || l > T)
-            return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: sequence_lens[%lld] (tensor '%s') is %d, expected 0..%lld (the "
-                              "sequence length of X)",
-                              lstm__klabel(k), (long long)b, k->n->in_names[RNN_IN_SEQ], (int)l,
-                              (long long)T);
-        lens[b] = l;
-        if (l > c.steps) c.steps = l;
-    }
+    if (lstm__rnn_read_lens(k, T, B, lens, &c.steps)) return k->d->code;
     c.lens = lens;
     const lstm__rt *t;
     c.X = k->in[0]->data;
