@@ -161,18 +161,25 @@ static void recur_gemm(const lstm__rnn_dir *r, int gates)
     product(r, &m, LSTM__SPLIT_STEP);
 }
 
-int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
+/* The fused LSTM cell's arguments for r, and whether r takes it (the default activations, no
+** trace). */
+static int lstm_cell_args(const lstm__rnn_dir *r, lstm__cell_args *a)
 {
     const lstm__rnn_params *p = r->p;
-    const int64_t H = r->z->H;
-    const int fused = !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
-                      r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH;
-    const lstm__cell_args a = {.H = (int)H,
-                               .n = (int)H,
-                               .bias = r->bias,
-                               .P = r->P,
-                               .clip = p->has_clip ? p->clip : 0.0f,
-                               .coupled = p->input_forget};
+    *a = (lstm__cell_args){.H = (int)r->z->H,
+                           .n = (int)r->z->H,
+                           .bias = r->bias,
+                           .P = r->P,
+                           .clip = p->has_clip ? p->clip : 0.0f,
+                           .coupled = p->input_forget};
+    return !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH &&
+           r->act[2].kind == LSTM__ACT_TANH;
+}
+
+int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
+{
+    lstm__cell_args a;
+    const int fused = lstm_cell_args(r, &a);
     if (fused && unit_step(r, s, lens, &a)) return 1;
     recur_gemm(r, 4);
     lstm__lstm_gates(r, s, lens);
@@ -183,14 +190,8 @@ void lstm__lstm_gates(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
     const lstm__rnn_params *p = r->p;
     const int64_t H = r->z->H, GH = 4 * H, B = r->nb;
-    const int fused = !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
-                      r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH;
-    const lstm__cell_args a = {.H = (int)H,
-                               .n = (int)H,
-                               .bias = r->bias,
-                               .P = r->P,
-                               .clip = p->has_clip ? p->clip : 0.0f,
-                               .coupled = p->input_forget};
+    lstm__cell_args a;
+    const int fused = lstm_cell_args(r, &a);
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
     if (fused) {
         /* The default activations: one fused pass per row (the set's lstm_cell, simd.h). */
