@@ -301,6 +301,23 @@ Onnx__GraphProto *tb_take_graph(tb_model *m, const char *name, int k, const char
     return sg;
 }
 
+void tb_domain(tb_model *m, Onnx__NodeProto *n, const char *domain, int64_t version)
+{
+    Onnx__ModelProto *mp = tb_proto(m);
+    n->domain = tb_strdup(m, domain);
+    for (size_t i = 0; i < mp->n_opset_import; i++)
+        if (mp->opset_import[i]->domain && strcmp(mp->opset_import[i]->domain, domain) == 0) return;
+    Onnx__OperatorSetIdProto *o = tb_alloc(m, sizeof *o), **ops;
+    onnx__operator_set_id_proto__init(o);
+    o->domain = n->domain;
+    o->has_version = 1;
+    o->version = version;
+    ops = tb_alloc(m, (mp->n_opset_import + 1) * sizeof *ops);
+    memcpy(ops, mp->opset_import, mp->n_opset_import * sizeof *ops);
+    ops[mp->n_opset_import++] = o;
+    mp->opset_import = ops;
+}
+
 Onnx__AttributeProto *tb_attr_graph(tb_model *m, Onnx__NodeProto *n, const char *name,
                                     Onnx__GraphProto *g)
 {

@@ -31,6 +31,8 @@ void tb_add_initializer(tb_model *m, Onnx__TensorProto *t);
 /* inputs/outputs: comma-separated names; an empty entry is an absent optional ("X,,R"). */
 Onnx__NodeProto *tb_node(tb_model *m, const char *op, const char *name, const char *inputs,
                          const char *outputs);
+/* Puts node n in `domain` and imports that domain at `version` (once). */
+void tb_domain(tb_model *m, Onnx__NodeProto *n, const char *domain, int64_t version);
 Onnx__AttributeProto *tb_attr_i(tb_model *m, Onnx__NodeProto *n, const char *name, int64_t v);
 Onnx__AttributeProto *tb_attr_f(tb_model *m, Onnx__NodeProto *n, const char *name, float v);
 Onnx__AttributeProto *tb_attr_s(tb_model *m, Onnx__NodeProto *n, const char *name, const char *v);

@@ -1,6 +1,7 @@
 /* test_describe.c — lstm_model_describe and lstm_model_explain: the explained cell for models
 ** with and without peepholes and coupled gates, each conversion warning, and recurrent nodes
-** inside subgraphs (found, named by their qualified name, weights read from the outer scope). */
+** inside subgraphs (found, named by their qualified name, weights read from the outer scope);
+** com.microsoft DynamicQuantizeLSTM's dequantized weights and multiply-adds. */
 #include "test_util.h"
 
 #include <stdlib.h>
@@ -277,6 +278,61 @@ static void describe_subgraphs(void **state)
     tb_free(m);
 }
 
+/* com.microsoft DynamicQuantizeLSTM (hidden 3, input 2): explained with the statistics of its
+** dequantized weights, (w - zp) scale: W int8 per direction (scale 0.5, zero point 1; block i
+** all 3, so 1.0; the others 1, 3, 5 along the columns, so 0, 1, 2: mean 1, std sqrt(2/3)), R
+** int8 with per-column scales 0.1 (c + 1) and zero points 0 (all 2: block i 0.2, 0.4, 0.6);
+** and its multiply-adds counted from W [D, input, 4H] and R [D, H, 4H]. */
+static void dynamic_quantize_lstm(void **state)
+{
+    (void)state;
+    tb_model *m = tb_new(8, 17);
+    tb_input(m, "X", F32, 3, D3(4, 2, 2), NULL);
+    int8_t w[2 * 12], r[3 * 12], wz = 1, rz[12] = {0};
+    float ws = 0.5f, rs[12];
+    for (int i = 0; i < 2; i++)
+        for (int c = 0; c < 12; c++) w[i * 12 + c] = (int8_t)(c < 3 ? 3 : 1 + 2 * (c % 3));
+    for (int i = 0; i < 36; i++) r[i] = 2;
+    for (int c = 0; c < 12; c++) rs[c] = 0.1f * (float)(c + 1);
+    struct {
+        const char *name;
+        int dtype, rank;
+        const int64_t *dims;
+        const void *data;
+        size_t bytes;
+    } init[] = {{"W", I8, 3, D3(1, 2, 12), w, sizeof w},  {"R", I8, 3, D3(1, 3, 12), r, sizeof r},
+                {"WS", F32, 1, D2(1, 0), &ws, 4},         {"WZ", I8, 1, D2(1, 0), &wz, 1},
+                {"RS", F32, 2, D2(1, 12), rs, sizeof rs}, {"RZ", I8, 2, D2(1, 12), rz, sizeof rz}};
+    for (int i = 0; i < 6; i++) {
+        Onnx__TensorProto *t =
+            tb_tensor(m, init[i].name, init[i].dtype, init[i].rank, init[i].dims);
+        tb_tensor_raw(m, t, init[i].data, init[i].bytes);
+        tb_add_initializer(m, t);
+    }
+    Onnx__NodeProto *n = tb_node(m, "DynamicQuantizeLSTM", "dq", "X,W,R,,,,,,WS,WZ,RS,RZ", "Y");
+    tb_domain(m, n, "com.microsoft", 1);
+    tb_attr_i(m, n, "hidden_size", 3);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    assert_int_equal(explain(m, NULL), LSTM_OK);
+    has("== node 'dq' (DynamicQuantizeLSTM), operator version 1");
+    has("hidden_size 3, input_size 2");
+    has("quantized (com.microsoft): W int8 [D, input, 4H] and R int8 [D, H, 4H], scales of W per "
+        "direction, of R per column;");
+    has("    i        |   1.0000   0.0000   1.0000   1.0000 |   0.4000   0.1633   0.2000   0.6000 "
+        "|");
+    has("    o        |   1.0000   0.8165   0.0000   2.0000 |   1.0000   0.1633   0.8000   1.2000 "
+        "|");
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    text[0] = 0;
+    assert_int_equal(lstm_model_describe(md, LSTM_DESCRIBE_TEXT, capture, NULL), LSTM_OK);
+    has("        multiply-adds: 480\n"); /* T 4 x batch 2 x 4 gates x H 3 x (input 2 + H 3) */
+    lstm_model_close(md);
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +343,7 @@ int main(void)
         cmocka_unit_test(describe_api),
         cmocka_unit_test(explain_in_subgraph),
         cmocka_unit_test(describe_subgraphs),
+        cmocka_unit_test(dynamic_quantize_lstm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2742,19 +2742,8 @@ static tb_model *ms_model(const char *op, const char *ins, int n, const int *dty
         if (e) *e = 0;
         if (*p) tb_input(m, p, dtypes[i], -1, NULL, NULL);
     }
-    tb_node(m, op, "op", ins, "Y");
+    tb_domain(m, tb_node(m, op, "op", ins, "Y"), "com.microsoft", 1);
     tb_output(m, "Y", F32, -1, NULL, NULL);
-    Onnx__ModelProto *mp = tb_proto(m);
-    Onnx__OperatorSetIdProto *o = tb_alloc(m, sizeof *o), **ops;
-    onnx__operator_set_id_proto__init(o);
-    o->domain = "com.microsoft";
-    o->has_version = 1;
-    o->version = 1;
-    ops = tb_alloc(m, (mp->n_opset_import + 1) * sizeof *ops);
-    memcpy(ops, mp->opset_import, mp->n_opset_import * sizeof *ops);
-    ops[mp->n_opset_import++] = o;
-    mp->opset_import = ops;
-    tb_graph(m)->node[0]->domain = "com.microsoft";
     return m;
 }
 

@@ -291,7 +291,7 @@ static void abort_parallel_directions(void **state)
 static void dq_lstm_split_same_results(void **state)
 {
     (void)state;
-    enum { T = 8, I = 256, H = 256, INT8 = 3 };
+    enum { T = 8, I = 256, H = 256 };
     static int8_t w[I * 4 * H], r[H * 4 * H];
     static float x[T * I], one[T * H], two[T * H];
     for (int i = 0; i < I * 4 * H; i++) w[i] = (int8_t)((i * 37) % 255 - 127);
@@ -300,16 +300,6 @@ static void dq_lstm_split_same_results(void **state)
     const float ws = 0.002f, rs = 0.001f;
     const int8_t z = 0;
     tb_model *m = tb_new(8, 17);
-    Onnx__OperatorSetIdProto *o = tb_alloc(m, sizeof *o), **ops;
-    onnx__operator_set_id_proto__init(o);
-    o->domain = "com.microsoft";
-    o->has_version = 1;
-    o->version = 1;
-    Onnx__ModelProto *mp = tb_proto(m);
-    ops = tb_alloc(m, (mp->n_opset_import + 1) * sizeof *ops);
-    memcpy(ops, mp->opset_import, mp->n_opset_import * sizeof *ops);
-    ops[mp->n_opset_import++] = o;
-    mp->opset_import = ops;
     tb_input(m, "X", F32, 3, D3(T, 1, I), NULL);
     struct {
         const char *name;
@@ -317,12 +307,10 @@ static void dq_lstm_split_same_results(void **state)
         const int64_t *dims;
         const void *data;
         size_t bytes;
-    } init[] = {{"W", INT8, 3, D3(1, I, 4 * H), w, sizeof w},
-                {"R", INT8, 3, D3(1, H, 4 * H), r, sizeof r},
-                {"WS", F32, 1, D2(1, 0), &ws, 4},
-                {"WZ", INT8, 1, D2(1, 0), &z, 1},
-                {"RS", F32, 1, D2(1, 0), &rs, 4},
-                {"RZ", INT8, 1, D2(1, 0), &z, 1}};
+    } init[] = {
+        {"W", I8, 3, D3(1, I, 4 * H), w, sizeof w}, {"R", I8, 3, D3(1, H, 4 * H), r, sizeof r},
+        {"WS", F32, 1, D2(1, 0), &ws, 4},           {"WZ", I8, 1, D2(1, 0), &z, 1},
+        {"RS", F32, 1, D2(1, 0), &rs, 4},           {"RZ", I8, 1, D2(1, 0), &z, 1}};
     for (int i = 0; i < 6; i++) {
         Onnx__TensorProto *t =
             tb_tensor(m, init[i].name, init[i].dtype, init[i].rank, init[i].dims);
@@ -330,7 +318,7 @@ static void dq_lstm_split_same_results(void **state)
         tb_add_initializer(m, t);
     }
     Onnx__NodeProto *n = tb_node(m, "DynamicQuantizeLSTM", "dq", "X,W,R,,,,,,WS,WZ,RS,RZ", "Y");
-    n->domain = "com.microsoft";
+    tb_domain(m, n, "com.microsoft", 1);
     tb_attr_i(m, n, "hidden_size", H);
     tb_output(m, "Y", F32, -1, NULL, NULL);
     size_t len;

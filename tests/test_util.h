@@ -42,6 +42,6 @@ static inline int tu_import(tb_model *m, const char *dir, lstm__graph **g, lstm_
 #define D2(a, b)    ((const int64_t[]){a, b})
 #define D1(a)       ((const int64_t[]){a})
 
-enum { F32 = 1, I32 = 6, I64 = 7 };
+enum { F32 = 1, I8 = 3, I32 = 6, I64 = 7 };
 
 #endif

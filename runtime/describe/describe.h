@@ -44,6 +44,8 @@ uint64_t lstm__du_total_params(const lstm__graph *g);
 /* Declared input i also has an initializer (a weight with a default, not a true input). */
 int lstm__du_input_is_weight(const lstm__graph *g, int i);
 int lstm__du_is_recurrent(const lstm__node *n);
+/* com.microsoft DynamicQuantizeLSTM: W [D, input, 4H] and R [D, H, 4H], 8-bit with scales. */
+int lstm__du_is_dqlstm(const lstm__node *n);
 
 /* Subgraphs. A value read from an enclosing graph (LSTM__V_OUTER) comes from the value that
 ** defines it: returned, with its graph in *g (v itself and *g unchanged for a local value). */

@@ -4,6 +4,7 @@
 ** warnings for common conversion mistakes.
 */
 #include "describe/describe.h"
+#include "dtype.h"
 #include "model.h"
 #include "ops/registry.h"
 
@@ -44,6 +45,43 @@ static stats block_stats(const lstm__tensor *t, size_t off, size_t n)
     }
     s.mean = sum / (double)n;
     s.sd = sqrt(fmax(sq / (double)n - s.mean * s.mean, 0));
+    s.ok = 1;
+    return s;
+}
+
+/* The same over gate block k of direction d of an 8-bit W or R of DynamicQuantizeLSTM
+** ([D, rows, G*H]: columns k*H to k*H + H - 1 of every row), dequantized: (w - zp[c]) scale[c]
+** with one scale / zero point per direction ([D]) or per column ([D, G*H]); zp may be absent. */
+static stats qblock_stats(const lstm__tensor *t, const lstm__tensor *sc, const lstm__tensor *zp,
+                          int64_t d, int64_t k, int64_t H, int64_t G)
+{
+    stats s = {0, 0, INFINITY, -INFINITY, 0};
+    if (!t || !sc || t->rank != 3 || (t->dtype != LSTM_DT_INT8 && t->dtype != LSTM_DT_UINT8) ||
+        sc->dtype != LSTM_DT_FLOAT || t->dims[2] != G * H || d >= t->dims[0] || H <= 0 ||
+        t->dims[1] <= 0)
+        return s;
+    const int64_t rows = t->dims[1], GH = G * H;
+    const int per = sc->nelem == (size_t)(t->dims[0] * GH);
+    if (!per && sc->nelem != (size_t)t->dims[0]) return s;
+    if (zp && (zp->nelem != sc->nelem || zp->dtype != t->dtype)) return s;
+    double sum = 0, sq = 0;
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t c = k * H; c < (k + 1) * H; c++) {
+            const size_t e = (size_t)((d * rows + i) * GH + c), q = (size_t)(per ? d * GH + c : d);
+            const int32_t w = t->dtype == LSTM_DT_INT8 ? ((const int8_t *)t->data)[e]
+                                                       : ((const uint8_t *)t->data)[e];
+            const int32_t z = !zp                         ? 0
+                              : zp->dtype == LSTM_DT_INT8 ? ((const int8_t *)zp->data)[q]
+                                                          : ((const uint8_t *)zp->data)[q];
+            const double v = (double)(w - z) * ((const float *)sc->data)[q];
+            sum += v;
+            sq += v * v;
+            s.lo = v < s.lo ? v : s.lo;
+            s.hi = v > s.hi ? v : s.hi;
+        }
+    const double n = (double)(rows * H);
+    s.mean = sum / n;
+    s.sd = sqrt(fmax(sq / n - s.mean * s.mean, 0));
     s.ok = 1;
     return s;
 }
@@ -145,10 +183,12 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__graph *g
     const lstm__tensor *W = const_input(g, n, RNN_IN_W), *R = const_input(g, n, RNN_IN_R),
                        *Bt = const_input(g, n, RNN_IN_B);
     int64_t wdims[LSTM__MAX_RANK];
-    int64_t I = W && W->rank == 3 ? W->dims[2]
-                : lstm__value_shape(lstm__node_input(g, n, RNN_IN_W), wdims) == 3 && wdims[2] >= 0
-                    ? wdims[2]
-                    : -1;
+    const int dq = lstm__du_is_dqlstm(n), last = dq ? 1 : 2; /* W's input_size axis */
+    int64_t I =
+        W && W->rank == 3 ? W->dims[last]
+        : lstm__value_shape(lstm__node_input(g, n, RNN_IN_W), wdims) == 3 && wdims[last] >= 0
+            ? wdims[last]
+            : -1;
     char isz[64];
     if (I >= 0)
         snprintf(isz, sizeof isz, "%lld", (long long)I);
@@ -167,6 +207,21 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__graph *g
         lstm__outf(f, "peepholes %s; input_forget %d; ", peep ? "present (P: i, o, f)" : "absent",
                    p.input_forget);
     lstm__outf(f, "clip %s\n", p.has_clip ? "on" : "none");
+    const lstm__tensor *q[4] = {NULL}; /* W_scale, W_zero_point, R_scale, R_zero_point */
+    if (dq) {
+        for (int i = 0; i < 4; i++) q[i] = n->n_in > 8 + i ? const_input(g, n, 8 + i) : NULL;
+        lstm__outf(f,
+                   "  quantized (com.microsoft): W %s [D, input, 4H] and R %s [D, H, 4H], scales "
+                   "of W %s, of R %s; X and H are quantized to uint8 at run time; the "
+                   "statistics below are of the dequantized weights\n",
+                   W ? lstm__dtype_name(W->dtype) : "?", R ? lstm__dtype_name(R->dtype) : "?",
+                   !q[0]                     ? "not constant"
+                   : q[0]->nelem > (size_t)D ? "per column"
+                                             : "per direction",
+                   !q[2]                     ? "not constant"
+                   : q[2]->nelem > (size_t)D ? "per column"
+                                             : "per direction");
+    }
     for (int64_t dir = 0; dir < D; dir++) {
         const lstm__act *a = p.acts + dir * p.acts_per_dir;
         if (D > 1) lstm__outf(f, "  %s direction:\n", dir ? "backward" : "forward");
@@ -188,8 +243,13 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__graph *g
     for (int64_t dir = 0; dir < D && H > 0; dir++)
         for (int64_t k = 0; k < G; k++) {
             lstm__outf(f, "    %-4s %-4s|", gn[k], D > 1 ? (dir ? "bw" : "fw") : "");
-            stat_cell(f, block_stats(W, (size_t)((dir * G + k) * H * I), (size_t)(H * I)));
-            stat_cell(f, block_stats(R, (size_t)((dir * G + k) * H * H), (size_t)(H * H)));
+            if (dq) {
+                stat_cell(f, qblock_stats(W, q[0], q[1], dir, k, H, G));
+                stat_cell(f, qblock_stats(R, q[2], q[3], dir, k, H, G));
+            } else {
+                stat_cell(f, block_stats(W, (size_t)((dir * G + k) * H * I), (size_t)(H * I)));
+                stat_cell(f, block_stats(R, (size_t)((dir * G + k) * H * H), (size_t)(H * H)));
+            }
             stats wb = block_stats(Bt, (size_t)(dir * 2 * G * H + k * H), (size_t)H);
             stats rb = block_stats(Bt, (size_t)(dir * 2 * G * H + (G + k) * H), (size_t)H);
             if (Bt || !b_absent) {

@@ -1,7 +1,8 @@
 /*
 ** describe_macs.c — multiply-adds of the nodes that do most of the arithmetic (Conv,
-** ConvTranspose, Gemm, MatMul, LSTM, GRU, RNN), from the shapes the model states: weights,
-** declared inputs and outputs, value_info. A dimension the model leaves symbolic or unknown is
+** ConvTranspose, Gemm, MatMul, LSTM, GRU, RNN, com.microsoft DynamicQuantizeLSTM), from the
+** shapes the model states: weights, declared inputs and outputs, value_info. A dimension the model
+*leaves symbolic or unknown is
 ** taken as 1 and named in the count ("x T x batch"), so a count is exact once those are known.
 */
 #include "describe/describe.h"
@@ -63,10 +64,11 @@ static int recurrent(const lstm__graph *g, const lstm__node *n, lstm__macs *m)
 {
     const lstm__rnn_params *p = n->params;
     dims x = shape_of(g, n, RNN_IN_X), w = shape_of(g, n, RNN_IN_W), r = shape_of(g, n, RNN_IN_R);
-    if (!p || w.rank != 3 || r.rank != 3 || w.d[2] < 0 || r.d[2] < 0) return 0;
+    const int last = lstm__du_is_dqlstm(n) ? 1 : 2; /* where W and R hold input_size and H */
+    if (!p || w.rank != 3 || r.rank != 3 || w.d[last] < 0 || r.d[last] < 0) return 0;
     if (x.rank != 3) x.rank = -1; /* unstated: steps and batch are free */
     uint64_t T = use(m, &x, p->layout ? 1 : 0, "T"), B = use(m, &x, p->layout ? 0 : 1, "batch");
-    uint64_t I = (uint64_t)w.d[2], H = (uint64_t)r.d[2], D = (uint64_t)p->num_dirs;
+    uint64_t I = (uint64_t)w.d[last], H = (uint64_t)r.d[last], D = (uint64_t)p->num_dirs;
     uint64_t step = (uint64_t)p->gates * H * (I + H);
     if (p->cell == LSTM__CELL_LSTM && n->n_in > RNN_IN_P && n->in[RNN_IN_P] >= 0) step += 3 * H;
     m->count = T * B * D * step;
@@ -150,9 +152,10 @@ static int conv(const lstm__graph *g, const lstm__node *n, lstm__macs *m, int tr
 int lstm__du_node_macs(const lstm__graph *g, const lstm__node *n, lstm__macs *m)
 {
     memset(m, 0, sizeof *m);
-    if (n->domain[0] || !g->values) return 0;
+    if (!g->values) return 0;
+    if (lstm__du_is_recurrent(n)) return recurrent(g, n, m); /* (DynamicQuantizeLSTM too) */
+    if (n->domain[0]) return 0;
     const char *t = n->op_type;
-    if (lstm__du_is_recurrent(n)) return recurrent(g, n, m);
     if (!strcmp(t, "Gemm")) return gemm(g, n, m);
     if (!strcmp(t, "MatMul")) return matmul(g, n, m);
     if (!strcmp(t, "Conv")) return conv(g, n, m, 0);

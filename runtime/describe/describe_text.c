@@ -255,10 +255,11 @@ static void print_totals(lstm__out *f, const lstm__graph *g)
     if (t.macs) {
         char mb[64];
         lstm__macs m = {.count = t.macs};
-        lstm__outf(
-            f, "    multiply-adds: %s (Conv, ConvTranspose, Gemm, MatMul, LSTM, GRU, RNN%s%s)\n",
-            lstm__du_macs_text(&m, mb, sizeof mb), sub ? "; every branch counted" : "",
-            t.macs_free ? "; symbolic or unknown dimensions taken as 1" : "");
+        lstm__outf(f,
+                   "    multiply-adds: %s (Conv, ConvTranspose, Gemm, MatMul, LSTM, GRU, RNN, "
+                   "DynamicQuantizeLSTM%s%s)\n",
+                   lstm__du_macs_text(&m, mb, sizeof mb), sub ? "; every branch counted" : "",
+                   t.macs_free ? "; symbolic or unknown dimensions taken as 1" : "");
     }
     if (sub)
         lstm__outf(f, "    nodes: %lld (%d in the main graph, %lld in subgraphs)\n",

@@ -298,6 +298,12 @@ int lstm__du_is_recurrent(const lstm__node *n)
             strcmp(n->op_type, "RNN") == 0);
 }
 
+int lstm__du_is_dqlstm(const lstm__node *n)
+{
+    return strcmp(n->domain, "com.microsoft") == 0 &&
+           strcmp(n->op_type, "DynamicQuantizeLSTM") == 0;
+}
+
 static int histogram(const lstm__graph *g, const char **ops, int *counts, int cap, int k)
 {
     for (int i = 0; i < g->n_nodes; i++) {

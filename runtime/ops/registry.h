@@ -13,7 +13,8 @@
 /* Row flags. */
 enum {
     LSTM__OPF_SHAPE_ONLY = 1, /* outputs depend only on input shapes (Shape, Size) */
-    LSTM__OPF_RECURRENT = 2,  /* LSTM / GRU / RNN: described, explained and traced as such */
+    LSTM__OPF_RECURRENT = 2,  /* LSTM / GRU / RNN and com.microsoft DynamicQuantizeLSTM:
+                              ** described, explained and traced as such */
     LSTM__OPF_ALIAS = 4,      /* output 0 may share input 0's memory (Reshape, Squeeze...) */
     LSTM__OPF_RUN_SHAPES = 8, /* output shapes are known only while running (control flow,
                               ** sequences): prepared and run at run time, never folded */
