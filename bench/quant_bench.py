@@ -7,7 +7,10 @@ one thread, side by side in one run (optionally against an older build of this l
 - QLinearConv 1 x 32 x 56 x 56, 32 filters 3 x 3, pads 1, per-channel weight scales and a bias,
   between QuantizeLinear and DequantizeLinear;
 - MatMulInteger 16 x 1024 x 1024 as onnxruntime's quantize_dynamic writes a MatMul:
-  DynamicQuantizeLinear -> MatMulInteger (int8 weights) -> Cast -> Mul by the scales.
+  DynamicQuantizeLinear -> MatMulInteger (int8 weights) -> Cast -> Mul by the scales;
+- com.microsoft DynamicQuantizeLSTM, what quantize_dynamic makes of an LSTM: input 128, hidden
+  256, T = 100, batch 1, int8 weights with one scale per direction (an older build without the
+  operator is left out of that row).
 
     /usr/bin/python3 bench/quant_bench.py [--rounds N] [--before BUILD_DIR] [--as-avx2]
 
@@ -21,6 +24,7 @@ onnxruntime / ours and before / ours (> 1: ours is faster).
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 
@@ -80,7 +84,27 @@ def models(work):
              helper.make_node("Mul", ["accf", "sc"], ["y"])]
     out.append(("MatMulInteger 16x1024x1024 (dynamic)", save(work, "matmul_integer", nodes,
                 [helper.make_tensor_value_info("x", f32, [16, 1024])], inits), "x", "16,1024", 200))
+    # DynamicQuantizeLSTM
+    H, I = 256, 128
+    inits = [t("W", w8((1, I, 4 * H))), t("R", w8((1, H, 4 * H))),
+             t("B", (rng.standard_normal((1, 8 * H)) * 0.1).astype(np.float32)),
+             t("ws", np.array([0.01], np.float32)), t("wz", np.zeros(1, np.int8)),
+             t("rs", np.array([0.01], np.float32)), t("rz", np.zeros(1, np.int8))]
+    nodes = [helper.make_node("DynamicQuantizeLSTM", ["x", "W", "R", "B", "", "", "", "", "ws", "wz",
+                                                      "rs", "rz"], ["y"], domain="com.microsoft",
+                              hidden_size=H)]
+    g = helper.make_graph(nodes, "dq_lstm", [helper.make_tensor_value_info("x", f32, [100, 1, I])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    path = os.path.join(work, "dq_lstm.onnx")
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17),
+                                                  helper.make_opsetid("com.microsoft", 1)]), path)
+    out.append(("DynamicQuantizeLSTM 128->256, T=100, b1", path, "x", "100,1,128", 200))
     return out
+
+
+def takes(engine, model, inp, shape):
+    """Whether a build runs the model (an older one may lack an operator)."""
+    return subprocess.run([engine, model, inp, shape, "1", "1"], capture_output=True).returncode == 0
 
 
 def main():
@@ -102,7 +126,7 @@ def main():
                                  os.environ.get("LSTM_ISA", "not set"), a.rounds,
                                  os.getloadavg()[0]))
     for name, model, inp, shape, runs in models(work):
-        names = list(engines) + ["ort"]
+        names = [e for e in engines if e == "ours" or takes(engines[e], model, inp, shape)] + ["ort"]
         rounds = {e: [] for e in names}
         for r in range(a.rounds):
             for e in names[r % len(names):] + names[:r % len(names)]:
