@@ -124,6 +124,64 @@ static void mm_i16_exact(void **state)
     lstm__cpu_features_keep(~0u);
 }
 
+/* The 8-bit product (lstm__mm8), where the set has one and the CPU runs it, against an exact
+** sum of (a - za)(b - zb): int8 and uint8 B, zero points across each type's range, every tile
+** height and remainder, partial panels, K from 0 to 301 (quads and their tails), the columns
+** in two calls split at a panel boundary, and sums that wrap (K = 40000). */
+static void mm8_exact(void **state)
+{
+    (void)state;
+    if (!lstm__mm8_available(isa)) {
+        print_message("  %s: no 8-bit product on this set or CPU\n", lstm__isa_name(isa));
+        return;
+    }
+    unsigned seed = 5;
+    static const int shapes[][3] = {{1, 16, 4},   {1, 1, 1},     {7, 33, 9},
+                                    {8, 32, 64},  {13, 47, 301}, {5, 31, 0},
+                                    {17, 64, 33}, {2, 100, 258}, {3, 17, 40000}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int b_signed = 0; b_signed <= 1; b_signed++) {
+            const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2], ldc = N + 3;
+            uint8_t *A = malloc((size_t)(M * K + 1)), *B = malloc((size_t)(K * N + 1));
+            int8_t *Bp = malloc(lstm__pack8_bytes(K, N) + 1);
+            int32_t *zb = malloc(sizeof(int32_t) * (size_t)N),
+                    *cs = malloc(sizeof(int32_t) * (size_t)N),
+                    *zq = malloc(sizeof(int32_t) * (size_t)N);
+            uint32_t *C = malloc(sizeof(uint32_t) * (size_t)(M * ldc));
+            for (int i = 0; i < M * K; i++) A[i] = (uint8_t)(frand(&seed) * 128.0f + 128.0f);
+            for (int i = 0; i < K * N; i++) B[i] = (uint8_t)(frand(&seed) * 128.0f + 128.0f);
+            if (K > 2 && N > 1) A[0] = B[0] = 255, A[1] = B[N] = 0, B[1] = 128, B[N + 1] = 127;
+            for (int n = 0; n < N; n++)
+                zb[n] = b_signed ? (int32_t)(frand(&seed) * 128.0f)
+                                 : (int32_t)(frand(&seed) * 128.0f + 128.0f);
+            const int32_t za = (int32_t)(frand(&seed) * 128.0f + 128.0f);
+            lstm__pack8(Bp, cs, zq, B, b_signed, (size_t)N, K, N, zb);
+            for (int i = 0; i < M * ldc; i++) C[i] = 0xdeadbeefu;
+            const int half = N > LSTM__I8_NR ? LSTM__I8_NR : N;
+            lstm__mm8(isa, M, N, K, A, K, za, Bp, cs, zq, C, ldc, 0, half);
+            lstm__mm8(isa, M, N, K, A, K, za, Bp, cs, zq, C, ldc, half, N);
+            for (int m = 0; m < M; m++)
+                for (int n = 0; n < ldc; n++) {
+                    uint32_t want = 0xdeadbeefu;
+                    if (n < N) {
+                        int64_t acc = 0;
+                        for (int k = 0; k < K; k++) {
+                            int b = b_signed ? (int8_t)B[k * N + n] : B[k * N + n];
+                            acc += (int64_t)(A[m * K + k] - za) * (b - zb[n]);
+                        }
+                        want = (uint32_t)(uint64_t)acc;
+                    }
+                    if (C[m * ldc + n] != want) {
+                        print_error("%s mm8 M=%d N=%d K=%d %s at [%d, %d]: %u vs %u\n",
+                                    lstm__isa_name(isa), M, N, K, b_signed ? "int8" : "uint8", m, n,
+                                    C[m * ldc + n], want);
+                        fail();
+                    }
+                }
+            free(A), free(B), free(Bp), free(zb), free(cs), free(zq), free(C);
+        }
+}
+
 /* The 8-bit conversions against their definitions: requantization and quantization (round
 ** half to even in double, saturation, NaN to the lowest value; requantization with one
 ** multiplier and with one per element; quantization of infinities, halves and huge values),
@@ -471,15 +529,11 @@ int main(int argc, char **argv)
         return 77;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(gemm_agrees),
-        cmocka_unit_test(conv_rows_agrees),
-        cmocka_unit_test(mm_i16_exact),
-        cmocka_unit_test(quant8_exact),
-        cmocka_unit_test(activations_accurate),
-        cmocka_unit_test(exp_accurate),
-        cmocka_unit_test(lstm_cell_agrees),
-        cmocka_unit_test(gru_cell_agrees),
-        cmocka_unit_test(choice_follows_the_cap),
+        cmocka_unit_test(gemm_agrees),     cmocka_unit_test(conv_rows_agrees),
+        cmocka_unit_test(mm_i16_exact),    cmocka_unit_test(mm8_exact),
+        cmocka_unit_test(quant8_exact),    cmocka_unit_test(activations_accurate),
+        cmocka_unit_test(exp_accurate),    cmocka_unit_test(lstm_cell_agrees),
+        cmocka_unit_test(gru_cell_agrees), cmocka_unit_test(choice_follows_the_cap),
     };
     return cmocka_run_group_tests_name(lstm__isa_name(isa), tests, NULL, NULL);
 }

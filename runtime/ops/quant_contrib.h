@@ -20,6 +20,11 @@ struct lstm__workers;
 void lstm__mm_i16_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
                      const int16_t *A, int lda, const int16_t *Bp, uint32_t *C, int ldc);
 
+/* lstm__mm8 (simd.h) over every column, split by column panels as lstm__mm_i16_mt. */
+void lstm__mm8_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
+                  const uint8_t *A, int lda, int32_t za, const int8_t *Bp, const int32_t *ct,
+                  const int32_t *zb, uint32_t *C, int ldc);
+
 /* DynamicQuantizeLSTM: scratch slots. */
 enum {
     DQ_S_LENS,
@@ -54,6 +59,10 @@ typedef struct lstm__dqlstm_state {
 typedef struct lstm__dqlstm_pack {
     const int16_t *w[2]; /* K = input_size, N = 4 * hidden_size */
     const int16_t *r[2]; /* K = hidden_size */
+    /* eight: packed for the 8-bit product instead (lstm__pack8) */
+    int eight;
+    const int8_t *w8[2], *r8[2];
+    const int32_t *wct[2], *wzp[2], *rct[2], *rzp[2]; /* lstm__pack8's ct and zb_out */
 } lstm__dqlstm_pack;
 
 int lstm__dqlstm_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);

@@ -85,6 +85,35 @@ void lstm__mm_i16_mt(struct lstm__workers *w, double min_work, int isa, int M, i
     lstm__workers_run(w, mm_part, &j);
 }
 
+typedef struct mm8_job {
+    int isa, M, N, K, lda, ldc;
+    int32_t za;
+    const uint8_t *A;
+    const int8_t *Bp;
+    const int32_t *ct, *zb;
+    uint32_t *C;
+} mm8_job;
+
+static void mm8_part(void *ctx, int part, int parts)
+{
+    const mm8_job *j = ctx;
+    const int panels = (j->N + LSTM__I8_NR - 1) / LSTM__I8_NR;
+    const int p0 = panels * part / parts, p1 = panels * (part + 1) / parts;
+    lstm__mm8(j->isa, j->M, j->N, j->K, j->A, j->lda, j->za, j->Bp, j->ct, j->zb, j->C, j->ldc,
+              p0 * LSTM__I8_NR, p1 * LSTM__I8_NR);
+}
+
+void lstm__mm8_mt(struct lstm__workers *w, double min_work, int isa, int M, int N, int K,
+                  const uint8_t *A, int lda, int32_t za, const int8_t *Bp, const int32_t *ct,
+                  const int32_t *zb, uint32_t *C, int ldc)
+{
+    mm8_job j = {isa, M, N, K, lda, ldc, za, A, Bp, ct, zb, C};
+    if (!w || lstm__workers_count(w) < 2 || (double)M * N * K < min_work || N <= LSTM__I8_NR)
+        mm8_part(&j, 0, 1);
+    else
+        lstm__workers_run(w, mm8_part, &j);
+}
+
 int lstm__dqlstm_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                        lstm__diag *d)
 {
@@ -285,6 +314,41 @@ static void pack_weights(const void *w, int dtype, int K, int N, const int32_t *
     lstm__pack_i16(dst, tmp, K, N);
 }
 
+/* W and R (t[0], t[1]; zero points t[2], t[3], per column where per[i]) packed for the 8-bit
+** product. */
+static int pack8(lstm__graph *g, lstm__node *n, const lstm__tensor *const *t, int64_t D, int64_t I,
+                 int64_t H, const int *per, lstm__diag *err)
+{
+    const int64_t GH = 4 * H;
+    lstm__dqlstm_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
+    int32_t *zp = pk ? lstm__malloc(g->mem->a, (size_t)GH * sizeof(int32_t)) : NULL;
+    if (!zp) return lstm__errf(err, LSTM_ENOMEM, "out of memory packing %s weights", n->op_type);
+    memset(pk, 0, sizeof *pk);
+    pk->eight = 1;
+    for (int64_t d = 0; d < D; d++)
+        for (int i = 0; i < 2; i++) {
+            const int64_t K = i ? H : I;
+            int8_t *b = lstm__pool_alloc(g->mem, lstm__pack8_bytes((int)K, (int)GH));
+            int32_t *sum = lstm__pool_array(g->mem, (size_t)GH, sizeof(int32_t)),
+                    *zb = lstm__pool_array(g->mem, (size_t)GH, sizeof(int32_t));
+            if (!b || !sum || !zb) {
+                lstm__free(g->mem->a, zp);
+                return lstm__errf(err, LSTM_ENOMEM, "out of memory packing %s weights", n->op_type);
+            }
+            lstm__rt zr = {.dtype = t[2 + i]->dtype, .data = t[2 + i]->data};
+            for (int64_t j = 0; j < GH; j++) zp[j] = zp_at(&zr, per[i], d, GH, j);
+            lstm__pack8(b, sum, zb, (const char *)t[i]->data + (size_t)(d * K * GH),
+                        t[i]->dtype == LSTM_DT_INT8, (size_t)GH, (int)K, (int)GH, zp);
+            if (i)
+                pk->r8[d] = b, pk->rct[d] = sum, pk->rzp[d] = zb;
+            else
+                pk->w8[d] = b, pk->wct[d] = sum, pk->wzp[d] = zb;
+        }
+    lstm__free(g->mem->a, zp);
+    n->packed = pk;
+    return LSTM_OK;
+}
+
 int lstm__dqlstm_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
 {
     const lstm__rnn_params *p = n->params;
@@ -313,6 +377,7 @@ int lstm__dqlstm_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
         per[i] = zt->rank == 2 && zt->dims[0] == D && zt->dims[1] == GH;
         if (zt->dtype != W->dtype || !(one || per[i])) return LSTM_OK;
     }
+    if (lstm__mm8_available(lstm__isa())) return pack8(g, n, t, D, I, H, per, err);
     const size_t wn = lstm__pack_i16_count((int)I, (int)GH),
                  rn = lstm__pack_i16_count((int)H, (int)GH);
     lstm__dqlstm_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
@@ -392,9 +457,9 @@ static int run_dir(dq_run *c, int64_t d)
     const lstm__rt *ws = k->in[DQ_IN_WS], *rs = k->in[DQ_IN_RS];
     const int isa = lstm__isa();
     /* W and R less their zero points, packed at load or now. */
-    const int16_t *Wp, *Rp;
-    if (k->packed) {
-        const lstm__dqlstm_pack *pk = k->packed;
+    const int16_t *Wp = NULL, *Rp = NULL;
+    const lstm__dqlstm_pack *pk = k->packed, *p8 = pk && pk->eight ? pk : NULL;
+    if (pk) {
         Wp = pk->w[d];
         Rp = pk->r[d];
     } else {
@@ -451,6 +516,7 @@ static int run_dir(dq_run *c, int64_t d)
         .trace = k->trace ? slot(c, DQ_S_TRACE) : NULL,
     };
     int16_t *xg = slot(c, DQ_S_XG), *hq = slot(c, DQ_S_HQ);
+    uint8_t *xg8 = (uint8_t *)xg, *hq8 = (uint8_t *)hq; /* (the 8-bit product's: half the room) */
     uint32_t *acc = slot(c, DQ_S_ACC);
     const int64_t chunk = st->chunk;
     for (int64_t s = 0; s < c->steps; s++) {
@@ -460,15 +526,25 @@ static int run_dir(dq_run *c, int64_t d)
             r.s0 = s;
             for (int64_t i = 0; i < n; i++)
                 for (int64_t b = 0; b < B; b++) {
-                    int16_t *dst = xg + (i * B + b) * I;
-                    if (s + i >= c->lens[b]) {
-                        memset(dst, 0, (size_t)I * sizeof(int16_t));
+                    const int64_t row = (i * B + b) * I;
+                    if (s + i >= c->lens[b]) { /* padding: 0 (8-bit: the zero point) */
+                        if (p8)
+                            memset(xg8 + row, (int)c->xz, (size_t)I);
+                        else
+                            memset(xg + row, 0, (size_t)I * sizeof(int16_t));
                         continue;
                     }
                     const int64_t t = lstm__rnn_time(&r, s + i, c->lens[b]);
-                    lstm__dq_less_zp(c->X + (t * B + b) * I, (size_t)I, c->xs, c->xz, dst);
+                    const float *x = c->X + (t * B + b) * I;
+                    if (p8)
+                        lstm__quant8(isa, x, (size_t)I, c->xs, c->xz, 0, xg8 + row);
+                    else
+                        lstm__dq_less_zp(x, (size_t)I, c->xs, c->xz, xg + row);
                 }
-            if (I)
+            if (I && p8)
+                lstm__mm8_mt(k->workers, LSTM__SPLIT_ONCE, isa, (int)(n * B), (int)GH, (int)I, xg8,
+                             (int)I, c->xz, p8->w8[d], p8->wct[d], p8->wzp[d], acc, (int)GH);
+            else if (I)
                 lstm__mm_i16_mt(k->workers, LSTM__SPLIT_ONCE, isa, (int)(n * B), (int)GH, (int)I,
                                 xg, (int)I, Wp, acc, (int)GH);
             else
@@ -483,14 +559,22 @@ static int run_dir(dq_run *c, int64_t d)
         int32_t hz;
         h_params(c, h, s, &hs, &hz);
         for (int64_t b = 0; b < B; b++) {
-            if (s < c->lens[b])
+            if (p8 && s < c->lens[b])
+                lstm__quant8(isa, h + b * H, (size_t)H, hs, hz, 0, hq8 + b * H);
+            else if (p8)
+                memset(hq8 + b * H, (int)hz, (size_t)H);
+            else if (s < c->lens[b])
                 lstm__dq_less_zp(h + b * H, (size_t)H, hs, hz, hq + b * H);
             else
                 memset(hq + b * H, 0, (size_t)H * sizeof(int16_t));
         }
         for (int64_t j = 0; j < GH; j++) mr[j] = hs * rsv[st->rs_per ? d * GH + j : d];
-        lstm__mm_i16_mt(k->workers, LSTM__SPLIT_STEP, isa, (int)B, (int)GH, (int)H, hq, (int)H, Rp,
-                        acc, (int)GH);
+        if (p8)
+            lstm__mm8_mt(k->workers, LSTM__SPLIT_STEP, isa, (int)B, (int)GH, (int)H, hq8, (int)H,
+                         hz, p8->r8[d], p8->rct[d], p8->rzp[d], acc, (int)GH);
+        else
+            lstm__mm_i16_mt(k->workers, LSTM__SPLIT_STEP, isa, (int)B, (int)GH, (int)H, hq, (int)H,
+                            Rp, acc, (int)GH);
         scale_rows(acc, mr, B, GH, r.rg);
         lstm__lstm_gates(&r, s, c->lens);
         if (!c->Y) continue;

@@ -54,6 +54,7 @@ static inline vf sign_bit(void)
 
 #define I16_VNNI
 #include "simd/mm_i16_x86.h"
+#include "simd/mm8_x86.h"
 #include "simd/quant_x86.h"
 #include "simd/kernels.h"
 #else

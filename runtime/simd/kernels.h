@@ -594,6 +594,10 @@ const lstm__kernels KS_CAT(lstm__kernels_, KS_NAME) = {
 #ifdef KS_MM_I16
     .mm_i16 = KS_MM_I16,
 #endif
+#ifdef KS_MM8
+    .mm8 = KS_MM8,
+    .mm8_ok = KS_MM8_OK,
+#endif
 #ifdef KS_REQUANT8
     .requant8 = KS_REQUANT8,
     .widen8 = KS_WIDEN8,

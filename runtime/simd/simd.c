@@ -228,6 +228,55 @@ void lstm__pack_i16(int16_t *dst, const int16_t *B, int K, int N)
                        N);
 }
 
+int lstm__mm8_available(int isa)
+{
+    return isa >= 0 && isa < NSETS && sets[isa]->mm8 && sets[isa]->mm8_ok();
+}
+
+size_t lstm__pack8_bytes(int K, int N)
+{
+    size_t panels = ((size_t)N + LSTM__I8_NR - 1) / LSTM__I8_NR, quads = ((size_t)K + 3) / 4;
+    return panels * quads * 4 * LSTM__I8_NR;
+}
+
+void lstm__pack8(int8_t *dst, int32_t *ct, int32_t *zb_out, const void *B, int b_signed, size_t ldb,
+                 int K, int N, const int32_t *zb)
+{
+    const int panels = (N + LSTM__I8_NR - 1) / LSTM__I8_NR, quads = (K + 3) / 4;
+    const int shift = b_signed ? 0 : 128; /* uint8 less 128 is int8 */
+    for (int p = 0; p < panels; p++)
+        for (int q = 0; q < quads; q++, dst += 4 * LSTM__I8_NR)
+            for (int j = 0; j < LSTM__I8_NR; j++)
+                for (int r = 0; r < 4; r++) {
+                    const int n = p * LSTM__I8_NR + j, k = 4 * q + r;
+                    const size_t e = (size_t)k * ldb + (size_t)n;
+                    int v = 0;
+                    if (n < N && k < K)
+                        v = (b_signed ? ((const int8_t *)B)[e] : ((const uint8_t *)B)[e]) - shift;
+                    dst[4 * j + r] = (int8_t)v;
+                }
+    for (int n = 0; n < N; n++) {
+        uint32_t s = 0;
+        for (int k = 0; k < K; k++) {
+            const size_t e = (size_t)k * ldb + (size_t)n;
+            s += (uint32_t)((b_signed ? ((const int8_t *)B)[e] : ((const uint8_t *)B)[e]) - shift);
+        }
+        zb_out[n] = (zb ? zb[n] : 0) - shift;
+        ct[n] = (int32_t)((uint32_t)K * (uint32_t)zb_out[n] - s); /* modulo 2^32 */
+    }
+}
+
+void lstm__mm8(int isa, int M, int N, int K, const uint8_t *A, int lda, int32_t za,
+               const int8_t *Bp, const int32_t *ct, const int32_t *zb, uint32_t *C, int ldc, int n0,
+               int n1)
+{
+    if (n1 > N) n1 = N;
+    if (M <= 0 || n0 >= n1) return;
+    sets[isa]->mm8(M, n1 - n0, K, A, lda, za,
+                   Bp + (size_t)(n0 / LSTM__I8_NR) * lstm__pack8_bytes(K, LSTM__I8_NR), ct + n0,
+                   zb + n0, C + n0, ldc);
+}
+
 /* y[i] = round(v) + zp saturated to int8 (sgn) or uint8; NaN gives the lowest value. Clamped
 ** before rounding (the same: the bounds are integers and rounding is monotonic). */
 static inline void put8(void *y, size_t i, float v, int sgn, int32_t zp)
