@@ -125,7 +125,8 @@ static void mm_i16_exact(void **state)
 }
 
 /* The 8-bit product (lstm__mm8), where the set has one and the CPU runs it, against an exact
-** sum of (a - za)(b - zb): int8 and uint8 B, zero points across each type's range, every tile
+** sum of (a - za)(b - zb): int8 and uint8 B, zero points across each type's range (A's one for
+** all rows or one per row, in alternate shapes), every tile
 ** height and remainder, partial panels, K from 0 to 301 (quads and their tails), the columns
 ** in two calls split at a panel boundary, and sums that wrap (K = 40000). */
 static void mm8_exact(void **state)
@@ -154,12 +155,16 @@ static void mm8_exact(void **state)
             for (int n = 0; n < N; n++)
                 zb[n] = b_signed ? (int32_t)(frand(&seed) * 128.0f)
                                  : (int32_t)(frand(&seed) * 128.0f + 128.0f);
-            const int32_t za = (int32_t)(frand(&seed) * 128.0f + 128.0f);
+            /* one zero point for A (the first call), one per row (the second) */
+            int32_t *za = malloc(sizeof(int32_t) * (size_t)(M + 1));
+            for (int m = 0; m < M; m++) za[m] = (int32_t)(frand(&seed) * 128.0f + 128.0f);
+            if (s % 2)
+                for (int m = 1; m < M; m++) za[m] = za[0];
             lstm__pack8(Bp, cs, zq, B, b_signed, (size_t)N, K, N, zb);
             for (int i = 0; i < M * ldc; i++) C[i] = 0xdeadbeefu;
             const int half = N > LSTM__I8_NR ? LSTM__I8_NR : N;
-            lstm__mm8(isa, M, N, K, A, K, za, Bp, cs, zq, C, ldc, 0, half);
-            lstm__mm8(isa, M, N, K, A, K, za, Bp, cs, zq, C, ldc, half, N);
+            lstm__mm8(isa, M, N, K, A, K, za, s % 2 ? 0 : 1, Bp, cs, zq, C, ldc, 0, half);
+            lstm__mm8(isa, M, N, K, A, K, za, s % 2 ? 0 : 1, Bp, cs, zq, C, ldc, half, N);
             for (int m = 0; m < M; m++)
                 for (int n = 0; n < ldc; n++) {
                     uint32_t want = 0xdeadbeefu;
@@ -167,7 +172,7 @@ static void mm8_exact(void **state)
                         int64_t acc = 0;
                         for (int k = 0; k < K; k++) {
                             int b = b_signed ? (int8_t)B[k * N + n] : B[k * N + n];
-                            acc += (int64_t)(A[m * K + k] - za) * (b - zb[n]);
+                            acc += (int64_t)(A[m * K + k] - za[m]) * (b - zb[n]);
                         }
                         want = (uint32_t)(uint64_t)acc;
                     }
@@ -178,7 +183,7 @@ static void mm8_exact(void **state)
                         fail();
                     }
                 }
-            free(A), free(B), free(Bp), free(zb), free(cs), free(zq), free(C);
+            free(A), free(B), free(Bp), free(zb), free(cs), free(zq), free(C), free(za);
         }
 }
 

@@ -99,7 +99,7 @@ static void mm8_part(void *ctx, int part, int parts)
     const mm8_job *j = ctx;
     const int panels = (j->N + LSTM__I8_NR - 1) / LSTM__I8_NR;
     const int p0 = panels * part / parts, p1 = panels * (part + 1) / parts;
-    lstm__mm8(j->isa, j->M, j->N, j->K, j->A, j->lda, j->za, j->Bp, j->ct, j->zb, j->C, j->ldc,
+    lstm__mm8(j->isa, j->M, j->N, j->K, j->A, j->lda, &j->za, 0, j->Bp, j->ct, j->zb, j->C, j->ldc,
               p0 * LSTM__I8_NR, p1 * LSTM__I8_NR);
 }
 

@@ -30,11 +30,12 @@ static inline int32_t q8_quad(const uint8_t *p, int n)
     return (int32_t)v;
 }
 
-/* C[h rows, ncols] = (A - za)(B - zb) for h rows of A (bytes; ra: their sums) and np (1 or 2)
+/* C[h rows, ncols] = (A - za)(B - zb) for h rows of A (bytes; ra, za: their sums and zero
+** points) and np (1 or 2)
 ** panels from B0, `panel` bytes apart (ct, zb: their columns' terms, simd.h: lstm__pack8). */
 static inline __attribute__((always_inline)) VNNI_TARGET void
 q8_tile(const int h, const int np, int K, const uint8_t *A, int lda, const int8_t *B0, size_t panel,
-        uint32_t *C, int ldc, int ncols, const int32_t *ra, int32_t za, const int32_t *ct,
+        uint32_t *C, int ldc, int ncols, const int32_t *ra, const int32_t *za, const int32_t *ct,
         const int32_t *zb)
 {
     const int ku = VNNI_KU(h, np);
@@ -58,25 +59,25 @@ q8_tile(const int h, const int np, int K, const uint8_t *A, int lda, const int8_
             c[0][i][0] = _mm512_add_epi32(c[0][i][0], c[u][i][0]);
             c[0][i][1] = _mm512_add_epi32(c[0][i][1], c[u][i][1]);
         }
-    /* + za ct[n] - ra[i] zb[n], modulo 2^32 (vpmulld keeps the low 32 bits) */
+    /* + za[i] ct[n] - ra[i] zb[n], modulo 2^32 (vpmulld keeps the low 32 bits) */
     __mmask16 mk[2];
-    __m512i zct[2], vzb[2];
+    __m512i vct[2], vzb[2];
 #pragma GCC unroll 2
     for (int q = 0; q < np; q++) {
         const int n = ncols - q * LSTM__I8_NR;
         mk[q] = n >= LSTM__I8_NR ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
-        zct[q] = _mm512_mullo_epi32(_mm512_set1_epi32(za),
-                                    _mm512_maskz_loadu_epi32(mk[q], ct + q * LSTM__I8_NR));
+        vct[q] = _mm512_maskz_loadu_epi32(mk[q], ct + q * LSTM__I8_NR);
         vzb[q] = _mm512_maskz_loadu_epi32(mk[q], zb + q * LSTM__I8_NR);
     }
 #pragma GCC unroll 8
     for (int i = 0; i < h; i++)
 #pragma GCC unroll 2
         for (int q = 0; q < np; q++) {
-            const __m512i v =
-                _mm512_sub_epi32(_mm512_add_epi32(c[0][i][q], zct[q]),
+            const __m512i t =
+                _mm512_sub_epi32(_mm512_mullo_epi32(_mm512_set1_epi32(za[i]), vct[q]),
                                  _mm512_mullo_epi32(_mm512_set1_epi32(ra[i]), vzb[q]));
-            _mm512_mask_storeu_epi32(C + (size_t)i * (size_t)ldc + q * LSTM__I8_NR, mk[q], v);
+            _mm512_mask_storeu_epi32(C + (size_t)i * (size_t)ldc + q * LSTM__I8_NR, mk[q],
+                                     _mm512_add_epi32(c[0][i][q], t));
         }
 }
 
@@ -97,44 +98,46 @@ static inline VNNI_TARGET int32_t q8_row_sum(const uint8_t *a, int K)
 #define Q8_ROWS(np)                                                                                \
     switch (M - i < VNNI_MR ? M - i : VNNI_MR) { /* each height its own unrolled copy */           \
     case 1:                                                                                        \
-        q8_tile(1, np, K, a, lda, B, panel, c, ldc, ncols, ra, za, ct + n0, zb + n0);              \
+        q8_tile(1, np, K, a, lda, B, panel, c, ldc, ncols, ra, zr, ct + n0, zb + n0);              \
         break;                                                                                     \
     case 2:                                                                                        \
-        q8_tile(2, np, K, a, lda, B, panel, c, ldc, ncols, ra, za, ct + n0, zb + n0);              \
+        q8_tile(2, np, K, a, lda, B, panel, c, ldc, ncols, ra, zr, ct + n0, zb + n0);              \
         break;                                                                                     \
     case 3:                                                                                        \
-        q8_tile(3, np, K, a, lda, B, panel, c, ldc, ncols, ra, za, ct + n0, zb + n0);              \
+        q8_tile(3, np, K, a, lda, B, panel, c, ldc, ncols, ra, zr, ct + n0, zb + n0);              \
         break;                                                                                     \
     case 4:                                                                                        \
-        q8_tile(4, np, K, a, lda, B, panel, c, ldc, ncols, ra, za, ct + n0, zb + n0);              \
+        q8_tile(4, np, K, a, lda, B, panel, c, ldc, ncols, ra, zr, ct + n0, zb + n0);              \
         break;                                                                                     \
     case 5:                                                                                        \
-        q8_tile(5, np, K, a, lda, B, panel, c, ldc, ncols, ra, za, ct + n0, zb + n0);              \
+        q8_tile(5, np, K, a, lda, B, panel, c, ldc, ncols, ra, zr, ct + n0, zb + n0);              \
         break;                                                                                     \
     case 6:                                                                                        \
-        q8_tile(6, np, K, a, lda, B, panel, c, ldc, ncols, ra, za, ct + n0, zb + n0);              \
+        q8_tile(6, np, K, a, lda, B, panel, c, ldc, ncols, ra, zr, ct + n0, zb + n0);              \
         break;                                                                                     \
     case 7:                                                                                        \
-        q8_tile(7, np, K, a, lda, B, panel, c, ldc, ncols, ra, za, ct + n0, zb + n0);              \
+        q8_tile(7, np, K, a, lda, B, panel, c, ldc, ncols, ra, zr, ct + n0, zb + n0);              \
         break;                                                                                     \
     default:                                                                                       \
-        q8_tile(VNNI_MR, np, K, a, lda, B, panel, c, ldc, ncols, ra, za, ct + n0, zb + n0);        \
+        q8_tile(VNNI_MR, np, K, a, lda, B, panel, c, ldc, ncols, ra, zr, ct + n0, zb + n0);        \
         break;                                                                                     \
     }
 
 /* C[M x N] = (A - za)(B - zb) (simd.h: lstm__mm8; Bp, ct, zb from the first column on). Rows in
 ** blocks of VNNI_MR, their sums taken once, against every panel. */
-static VNNI_TARGET void k_mm8_vnni(int M, int N, int K, const uint8_t *A, int lda, int32_t za,
-                                   const int8_t *Bp, const int32_t *ct, const int32_t *zb,
-                                   uint32_t *C, int ldc)
+static VNNI_TARGET void k_mm8_vnni(int M, int N, int K, const uint8_t *A, int lda,
+                                   const int32_t *za, int za_step, const int8_t *Bp,
+                                   const int32_t *ct, const int32_t *zb, uint32_t *C, int ldc)
 {
     const int panels = (N + LSTM__I8_NR - 1) / LSTM__I8_NR;
     const size_t panel = (size_t)((K + 3) / 4) * 4 * LSTM__I8_NR;
     for (int i = 0; i < M; i += VNNI_MR) {
         const uint8_t *a = A + (size_t)i * (size_t)lda;
-        int32_t ra[VNNI_MR];
-        for (int r = 0; r < VNNI_MR && i + r < M; r++)
+        int32_t ra[VNNI_MR], zr[VNNI_MR];
+        for (int r = 0; r < VNNI_MR && i + r < M; r++) {
             ra[r] = q8_row_sum(a + (size_t)r * (size_t)lda, K);
+            zr[r] = za[(size_t)(i + r) * (size_t)za_step];
+        }
         for (int p = 0; p < panels; p += 2) {
             const int8_t *B = Bp + (size_t)p * panel;
             const int n0 = p * LSTM__I8_NR;

@@ -266,13 +266,13 @@ void lstm__pack8(int8_t *dst, int32_t *ct, int32_t *zb_out, const void *B, int b
     }
 }
 
-void lstm__mm8(int isa, int M, int N, int K, const uint8_t *A, int lda, int32_t za,
-               const int8_t *Bp, const int32_t *ct, const int32_t *zb, uint32_t *C, int ldc, int n0,
-               int n1)
+void lstm__mm8(int isa, int M, int N, int K, const uint8_t *A, int lda, const int32_t *za,
+               int za_step, const int8_t *Bp, const int32_t *ct, const int32_t *zb, uint32_t *C,
+               int ldc, int n0, int n1)
 {
     if (n1 > N) n1 = N;
     if (M <= 0 || n0 >= n1) return;
-    sets[isa]->mm8(M, n1 - n0, K, A, lda, za,
+    sets[isa]->mm8(M, n1 - n0, K, A, lda, za, za_step,
                    Bp + (size_t)(n0 / LSTM__I8_NR) * lstm__pack8_bytes(K, LSTM__I8_NR), ct + n0,
                    zb + n0, C + n0, ldc);
 }

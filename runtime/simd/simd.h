@@ -75,8 +75,8 @@ typedef struct lstm__kernels {
                    int ldc);
     /* lstm__mm8 over columns 0 to N - 1 of Bp, ct and zb, and whether this CPU runs it; NULL:
     ** the set has no 8-bit product. */
-    void (*mm8)(int M, int N, int K, const uint8_t *A, int lda, int32_t za, const int8_t *Bp,
-                const int32_t *ct, const int32_t *zb, uint32_t *C, int ldc);
+    void (*mm8)(int M, int N, int K, const uint8_t *A, int lda, const int32_t *za, int za_step,
+                const int8_t *Bp, const int32_t *ct, const int32_t *zb, uint32_t *C, int ldc);
     int (*mm8_ok)(void);
     /* lstm__requant8, lstm__widen8, lstm__quant8, lstm__dequant8, lstm__range and
     ** lstm__pack_i16_isa; NULL: the portable loops. */
@@ -167,7 +167,8 @@ static inline float lstm__round_small(float v)
 }
 
 /* The 8-bit product, where a set has one (AVX-512 VNNI): C [M x N] = (A - za) (B - zb), int32
-** sums modulo 2^32 (exact), A uint8 [M x K] (lda apart) with one zero point za, B [K x N] int8
+** sums modulo 2^32 (exact), A uint8 [M x K] (lda apart) with row m's zero point
+** za[m za_step], B [K x N] int8
 ** or uint8 (ldb apart) with a zero point per column. lstm__pack8 stores B as int8 (uint8 less
 ** 128, its zero points too) in panels of LSTM__I8_NR columns by quads of k (panel p, quad q:
 ** the 4 x NR values B[4q + r][p NR + j] at 4 j + r, zeros past N and K), each column's zero
@@ -179,9 +180,9 @@ int lstm__mm8_available(int isa);
 size_t lstm__pack8_bytes(int K, int N);
 void lstm__pack8(int8_t *dst, int32_t *ct, int32_t *zb_out, const void *B, int b_signed, size_t ldb,
                  int K, int N, const int32_t *zb);
-void lstm__mm8(int isa, int M, int N, int K, const uint8_t *A, int lda, int32_t za,
-               const int8_t *Bp, const int32_t *ct, const int32_t *zb, uint32_t *C, int ldc, int n0,
-               int n1);
+void lstm__mm8(int isa, int M, int N, int K, const uint8_t *A, int lda, const int32_t *za,
+               int za_step, const int8_t *Bp, const int32_t *ct, const int32_t *zb, uint32_t *C,
+               int ldc, int n0, int n1);
 
 /* Requantization: y[i] = round(acc[i] (as int32) x mult[per_elem ? i : 0]) + zp, halves to
 ** even, saturated to int8 (sgn) or uint8 (NaN: the lowest value). */
