@@ -234,16 +234,31 @@ static int run(lstm__kctx *k, int kind)
     float *mult = (float *)(bzv + N);
     int16_t *b16 = (int16_t *)(mult + N);
     int16_t *bpack = (int16_t *)(((uintptr_t)(b16 + kn) + 63) & ~(uintptr_t)63);
-    /* A less its zero point, and the scale that goes with it. */
+    /* A less its zero point, and the scale that goes with it; for B packed for the 8-bit product
+    ** (pk8), A as uint8 in a16's bytes with its zero point za. */
+    const lstm__qpack *pk8 = k->packed && ((const lstm__qpack *)k->packed)->b8 ? k->packed : NULL;
+    const uint8_t *a8 = (const uint8_t *)a16;
     float as;
+    int32_t za = 0;
     if (kind == KIND_DQ) {
-        int32_t az;
-        lstm__dq_params(A->data, A->nelem, &as, &az);
-        lstm__dq_less_zp(A->data, A->nelem, as, az, a16);
+        lstm__dq_params(A->data, A->nelem, &as, &za);
+        if (pk8)
+            lstm__quant8(lstm__isa(), A->data, A->nelem, as, za, 0, (uint8_t *)a16);
+        else
+            lstm__dq_less_zp(A->data, A->nelem, as, za, a16);
     } else {
         const lstm__rt *az = in(k, 4), *a = k->in[st->a_in];
-        const int32_t zp = az ? (int32_t)lstm__get_i(az, 0) : 0;
-        lstm__widen8(lstm__isa(), A->data, A->nelem, A->dtype == LSTM_DT_INT8, zp, a16);
+        za = az ? (int32_t)lstm__get_i(az, 0) : 0;
+        const int sgn = A->dtype == LSTM_DT_INT8;
+        if (pk8 && sgn) { /* int8 + 128 is uint8, its zero point too */
+            for (size_t i = 0; i < A->nelem; i++)
+                ((uint8_t *)a16)[i] = (uint8_t)(((const uint8_t *)A->data)[i] ^ 0x80u);
+            za += 128;
+        } else if (pk8) {
+            a8 = A->data;
+        } else {
+            lstm__widen8(lstm__isa(), A->data, A->nelem, sgn, za, a16);
+        }
         as = st->as == LSTM__DQS_ONE ? fval(a, 0) : 1.0f;
     }
     int64_t batches = lstm__dims_count(m->brank, m->bdims), idx[LSTM__MAX_RANK] = {0};
@@ -267,7 +282,10 @@ static int run(lstm__kctx *k, int kind)
             lstm__pack_i16(bpack, b16, (int)K, (int)N);
             packed_bo = bo;
         }
-        if (K)
+        if (K && pk8)
+            lstm__mm8_mt(k->workers, LSTM__SPLIT_ONCE, lstm__isa(), (int)M, (int)N, (int)K, a8 + ao,
+                         (int)K, za, pk8->b8, pk8->ct, pk8->zb, acc, (int)N);
+        else if (K)
             lstm__mm_i16_mt(
                 k->workers, LSTM__SPLIT_ONCE, lstm__isa(), (int)M, (int)N, (int)K, a16 + ao, (int)K,
                 k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, acc, (int)N);

@@ -115,15 +115,14 @@ int lstm__matmul_int_run(lstm__kctx *k)
         zp_fill(az, st->azp, ao / (m->M * m->K) * m->M, azv, m->M);
         zp_fill(bz, st->bzp, bo / (m->K * m->N) * m->N, bzv, m->N);
         uint32_t *y = (uint32_t *)Y->data + bt * m->M * m->N;
-        lstm__qlin_less_zp(A, (size_t)ao, (size_t)m->M, (size_t)m->K, azv, 1, a16);
         /* B: packed at load (a constant), else packed here once per matrix of B. */
         if (!k->packed && bo != packed_bo) {
             lstm__qlin_less_zp(B, (size_t)bo, (size_t)m->K, (size_t)m->N, bzv, 0, b16);
             lstm__pack_i16(bpack, b16, (int)m->K, (int)m->N);
             packed_bo = bo;
         }
-        lstm__mm_i16(lstm__isa(), (int)m->M, (int)m->N, (int)m->K, a16, (int)m->K,
-                     k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, y, (int)m->N);
+        lstm__qlin_product((const int8_t *)A->data + ao, A->dtype == LSTM_DT_INT8, (int)m->M,
+                           (int)m->N, (int)m->K, azv, k->packed, bpack, a16, y);
         for (int d = m->brank - 1; d >= 0; d--) {
             if (++idx[d] < m->bdims[d]) break;
             idx[d] = 0;

@@ -185,6 +185,49 @@ void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols,
                 (int16_t)((sgn ? (int32_t)s8[r * cols + c] : (int32_t)u8[r * cols + c]) - zp[c]);
 }
 
+/* B [K x N] (zero points Z: NULL, one, or one per column) packed for the 8-bit product. */
+static int pack_b8(lstm__graph *g, lstm__node *n, const lstm__tensor *B, const lstm__tensor *Z,
+                   lstm__qpack *pk, lstm__diag *err)
+{
+    const int K = (int)B->dims[0], N = (int)B->dims[1];
+    int8_t *b8 = lstm__pool_alloc(g->mem, lstm__pack8_bytes(K, N));
+    int32_t *ct = lstm__pool_array(g->mem, (size_t)N, sizeof(int32_t)),
+            *zb = lstm__pool_array(g->mem, (size_t)N, sizeof(int32_t));
+    int32_t *zp = b8 && ct && zb ? lstm__malloc(g->mem->a, (size_t)N * sizeof(int32_t)) : NULL;
+    if (!zp) return lstm__errf(err, LSTM_ENOMEM, "out of memory packing %s weights", n->op_type);
+    for (int j = 0; j < N; j++) {
+        size_t at = Z && Z->nelem > 1 ? (size_t)j : 0;
+        zp[j] = !Z                         ? 0
+                : Z->dtype == LSTM_DT_INT8 ? ((const int8_t *)Z->data)[at]
+                                           : ((const uint8_t *)Z->data)[at];
+    }
+    lstm__pack8(b8, ct, zb, B->data, B->dtype == LSTM_DT_INT8, (size_t)N, K, N, zp);
+    lstm__free(g->mem->a, zp);
+    *pk = (lstm__qpack){.K = K, .N = N, .b8 = b8, .ct = ct, .zb = zb};
+    n->packed = pk;
+    return LSTM_OK;
+}
+
+void lstm__qlin_product(const void *a, int a_signed, int M, int N, int K, int32_t *za,
+                        const lstm__qpack *pk, const int16_t *bp, int16_t *a16, uint32_t *acc)
+{
+    const int isa = lstm__isa();
+    if (pk && pk->b8) {
+        const uint8_t *au = a;
+        if (a_signed) { /* int8 + 128 is uint8, its zero points too */
+            uint8_t *t = (uint8_t *)a16;
+            for (size_t i = 0; i < (size_t)M * (size_t)K; i++) t[i] = (uint8_t)(au[i] ^ 0x80u);
+            for (int m = 0; m < M; m++) za[m] += 128;
+            au = t;
+        }
+        lstm__mm8(isa, M, N, K, au, K, za, 1, pk->b8, pk->ct, pk->zb, acc, N, 0, N);
+        return;
+    }
+    lstm__rt at = {.dtype = a_signed ? LSTM_DT_INT8 : LSTM_DT_UINT8, .data = (void *)a};
+    lstm__qlin_less_zp(&at, 0, (size_t)M, (size_t)K, za, 1, a16);
+    lstm__mm_i16(isa, M, N, K, a16, K, pk ? pk->data : bp, acc, N);
+}
+
 int lstm__qlin_pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag *err)
 {
     const lstm__value *bv = lstm__node_input(g, n, bi), *zv = lstm__node_input(g, n, zi);
@@ -202,6 +245,7 @@ int lstm__qlin_pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag 
     }
     size_t n16 = 0;
     lstm__qpack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
+    if (pk && lstm__mm8_available(lstm__isa())) return pack_b8(g, n, B, Z, pk, err);
     int16_t *dst = lstm__pool_array(g->mem, lstm__pack_i16_count(K, N), sizeof(int16_t));
     int16_t *tmp = pk && dst && lstm__mul_size((size_t)K * (size_t)N, sizeof(int16_t), &n16)
                        ? lstm__malloc(g->mem->a, n16)
@@ -222,9 +266,7 @@ int lstm__qlin_pack_b(lstm__graph *g, lstm__node *n, int bi, int zi, lstm__diag 
     lstm__pack_i16(dst, tmp, K, N);
     lstm__free(g->mem->a, tmp);
     lstm__free(g->mem->a, zp);
-    pk->K = K;
-    pk->N = N;
-    pk->data = dst;
+    *pk = (lstm__qpack){.K = K, .N = N, .data = dst};
     n->packed = pk;
     return LSTM_OK;
 }
@@ -288,7 +330,6 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
             bzv[j] = (int32_t)lstm__get_i(bz, p);
             bsv[j] = scale_at(bs, p);
         }
-        lstm__qlin_less_zp(A, (size_t)ao, M, K, azv, 1, a16);
         /* b: packed at load (a constant), else packed here once per matrix of b (batches that
         ** broadcast one b reuse it). */
         if (!k->packed && bo != packed_bo) {
@@ -296,8 +337,8 @@ int lstm__qlinear_matmul_run(lstm__kctx *k)
             lstm__pack_i16(bpack, b16, (int)K, (int)N);
             packed_bo = bo;
         }
-        lstm__mm_i16(lstm__isa(), (int)M, (int)N, (int)K, a16, (int)K,
-                     k->packed ? ((const lstm__qpack *)k->packed)->data : bpack, acc, (int)N);
+        lstm__qlin_product((const int8_t *)A->data + ao, A->dtype == LSTM_DT_INT8, (int)M, (int)N,
+                           (int)K, azv, k->packed, bpack, a16, acc);
         char *y = (char *)Y->data + (size_t)bt * M * N;
         for (size_t i = 0; i < M; i++) {
             /* a's scale per row: the multipliers of each row (else those of row 0 serve all) */

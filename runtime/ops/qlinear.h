@@ -28,7 +28,16 @@ void lstm__qlin_less_zp(const lstm__rt *x, size_t off, size_t rows, size_t cols,
 typedef struct lstm__qpack {
     int K, N;
     const int16_t *data;
+    /* Where the set has an 8-bit product (lstm__mm8_available): B packed for it instead (data
+    ** NULL), with its columns' terms and zero points (simd.h: lstm__pack8). */
+    const int8_t *b8;
+    const int32_t *ct, *zb;
 } lstm__qpack;
+/* acc [M x N] = (A - za[row]) (B - zb) for the M rows of K 8-bit values at a (int8 when
+** a_signed, else uint8; lda = K), B packed at load (pk) or, when pk is NULL, as int16 in bp;
+** za: M values, changed here. a16: M x K int16 of scratch (the 8-bit product uses its bytes). */
+void lstm__qlin_product(const void *a, int a_signed, int M, int N, int K, int32_t *za,
+                        const lstm__qpack *pk, const int16_t *bp, int16_t *a16, uint32_t *acc);
 /* Pack hooks: MatMulInteger's B (input 1, zero point 3), QLinearMatMul's b (3, zero point 5).
 ** Nodes whose B or zero point is not such a constant are left to the run. LSTM_ENOMEM only. */
 int lstm__matmul_int_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);

@@ -187,6 +187,12 @@ def itf(g):
     yield case("s8_s8", "int8 A and B", (4, 3), (3, 2), "int8", "int8", az=True, bz_shape=(1,))
     yield case("percol", "per-column b_scale / b_zero_point [N], B initializer", (3, 5), (5, 4),
                "uint8", "int8", bs_shape=(4,), bz_shape=(4,), bias=True, b_init=True)
+    yield case("s8_s8_init", "int8 A with its zero point, int8 B initializer with per-column "
+               "zero points (the 8-bit product where the CPU has one: A moved to uint8)",
+               (9, 70), (70, 37), "int8", "int8", az=True, bs_shape=(37,), bz_shape=(37,),
+               b_init=True)
+    yield case("u8_u8_init", "uint8 A and B initializer, zero points, K not a multiple of 4",
+               (3, 13), (13, 20), "uint8", "uint8", az=True, bz_shape=(), b_init=True)
     yield case("batched", "3-D B with per-column params [2,1,N]", (3, 4), (2, 4, 3), "uint8",
                "uint8", bs_shape=(2, 1, 3), bz_shape=(2, 1, 3))
     yield case("a_scale_rows", "a_scale [M,1]: multiplied onto Y", (3, 4), (4, 2), "uint8", "int8",

@@ -1,1 +1,1 @@
-Bb_scaleJr;
+Bb_scaleJ†x/<

@@ -1,1 +1,1 @@
-Ba_scaleJ";
+Ba_scaleJnd]<

@@ -1,2 +1,2 @@
 
-Ba_scaleJ¡%
+Ba_scaleJD'

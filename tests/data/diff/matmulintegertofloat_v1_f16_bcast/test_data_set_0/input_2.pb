@@ -1,2 +1,2 @@
 
-Ba_scaleJÒ &%
+Ba_scaleJ½%e#

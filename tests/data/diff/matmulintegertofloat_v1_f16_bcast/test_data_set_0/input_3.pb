@@ -1,2 +1,2 @@
 
-Bb_scaleJ&
+Bb_scaleJµ 

@@ -1,1 +1,1 @@
-Bb_scaleJFæ¡;
+Bb_scaleJF/<

@@ -1,1 +1,1 @@
-Ba_scaleJõ§<
+Ba_scaleJZ2È;

@@ -1,1 +1,1 @@
-Bb_scaleJWân<
+Bb_scaleJ	M¢<
