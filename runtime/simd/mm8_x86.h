@@ -10,17 +10,7 @@
 #define LSTM_MM8_X86_H
 
 /* The quad row at kk (bytes of K) of both panels against the quads of the h rows of A. */
-#define Q8_STEP(U, kk, quad_of_i)                                                                  \
-    do {                                                                                           \
-        const __m512i b0 = _mm512_loadu_si512(B0 + (size_t)(kk)*LSTM__I8_NR);                      \
-        const __m512i b1 = np > 1 ? _mm512_loadu_si512(B1 + (size_t)(kk)*LSTM__I8_NR) : b0;        \
-        _Pragma("GCC unroll 8") for (int i = 0; i < h; i++)                                        \
-        {                                                                                          \
-            const __m512i va = _mm512_set1_epi32(quad_of_i);                                       \
-            c[U][i][0] = _mm512_dpbusd_epi32(c[U][i][0], va, b0);                                  \
-            if (np > 1) c[U][i][1] = _mm512_dpbusd_epi32(c[U][i][1], va, b1);                      \
-        }                                                                                          \
-    } while (0)
+#define Q8_STEP(U, kk, quad_of_i) VNNI_STEP_OF(_mm512_dpbusd_epi32, U, kk, quad_of_i)
 
 /* The n < 4 bytes at p as the low bytes of a lane (the others 0: the packing's zeros meet 0). */
 static inline int32_t q8_quad(const uint8_t *p, int n)

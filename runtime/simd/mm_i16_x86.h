@@ -69,18 +69,21 @@ static inline int32_t i16_pair(const int16_t *a)
 #define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni")))
 #define VNNI_MR     8
 
-/* The pair row at kk of both panels against the pairs of the h rows of A, into set U. */
-#define VNNI_STEP(U, kk, pair_of_i)                                                                \
+/* The k-group at kk (a pair of int16 rows, or with mm8_x86.h a quad of int8 rows: 64 bytes of a
+** 16-column panel either way) of both panels against the groups of the h rows of A, into set U:
+** DOT is vpdpwssd or vpdpbusd. */
+#define VNNI_STEP_OF(DOT, U, kk, group_of_i)                                                       \
     do {                                                                                           \
-        const __m512i b0 = _mm512_loadu_si512(B0 + (size_t)(kk)*LSTM__I16_NR);                     \
-        const __m512i b1 = np > 1 ? _mm512_loadu_si512(B1 + (size_t)(kk)*LSTM__I16_NR) : b0;       \
+        const __m512i b0 = _mm512_loadu_si512(B0 + (size_t)(kk)*16);                               \
+        const __m512i b1 = np > 1 ? _mm512_loadu_si512(B1 + (size_t)(kk)*16) : b0;                 \
         _Pragma("GCC unroll 8") for (int i = 0; i < h; i++)                                        \
         {                                                                                          \
-            const __m512i va = _mm512_set1_epi32(pair_of_i);                                       \
-            c[U][i][0] = _mm512_dpwssd_epi32(c[U][i][0], va, b0);                                  \
-            if (np > 1) c[U][i][1] = _mm512_dpwssd_epi32(c[U][i][1], va, b1);                      \
+            const __m512i va = _mm512_set1_epi32(group_of_i);                                      \
+            c[U][i][0] = DOT(c[U][i][0], va, b0);                                                  \
+            if (np > 1) c[U][i][1] = DOT(c[U][i][1], va, b1);                                      \
         }                                                                                          \
     } while (0)
+#define VNNI_STEP(U, kk, pair_of_i) VNNI_STEP_OF(_mm512_dpwssd_epi32, U, kk, pair_of_i)
 /* Accumulator sets (as I16_KU): up to 4 taking alternate pairs of k while h x np chains are too
 ** few to hide vpdpwssd's latency; at most 16 accumulators. */
 #define VNNI_KU(h, np) ((h) * (np) >= 8 ? 1 : (h) * (np) >= 4 ? 2 : 4)
