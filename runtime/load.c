@@ -134,6 +134,87 @@ static int fold_and_pack(lstm_model *m, lstm__graph *g, uint64_t *budget)
     return rc;
 }
 
+/* The value a use of v reads: v itself, or for an outer value the one it reads above. */
+static lstm__value *origin(lstm__graph **g, int v)
+{
+    lstm__value *u = &(*g)->values[v];
+    while ((u->flags & LSTM__V_OUTER) && (*g)->parent && u->outer >= 0) {
+        *g = (*g)->parent;
+        u = &(*g)->values[u->outer];
+    }
+    return u;
+}
+
+/* Mark (in need[], one flag per value of the main graph, then of each graph after it in the
+** walk order) every constant some run may read: a graph output, an input of a node that is
+** neither folded nor packed in its place. Fused nodes keep theirs. */
+static void mark_needed(lstm__graph *g, unsigned char **need_of, int n_graphs, lstm__graph **gs)
+{
+    for (int i = 0; i < g->n_outputs; i++) {
+        lstm__graph *og = g;
+        lstm__value *u = origin(&og, g->output_values[i]);
+        for (int k = 0; k < n_graphs; k++)
+            if (gs[k] == og) need_of[k][u - og->values] = 1;
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++)
+            mark_needed(sg, need_of, n_graphs, gs);
+        if (n->folded) continue;
+        for (int j = 0; j < n->n_in; j++) {
+            if (n->in[j] < 0 || (n->packed && j < 32 && (n->pack_replaces >> j & 1))) continue;
+            lstm__graph *og = g;
+            lstm__value *u = origin(&og, n->in[j]);
+            for (int k = 0; k < n_graphs; k++)
+                if (gs[k] == og) need_of[k][u - og->values] = 1;
+        }
+    }
+}
+
+static int list_graphs(lstm__graph *g, lstm__graph **gs, int n, int cap)
+{
+    if (n < cap) gs[n] = g;
+    n++;
+    for (int i = 0; i < g->n_nodes; i++) {
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(&g->nodes[i], k, NULL)); k++)
+            n = list_graphs(sg, gs, n, cap);
+    }
+    return n;
+}
+
+/* Free the unpacked copy of every constant that only packed forms are read from (weights held
+** once, not twice). Blocks of 64 KiB or less share chunks and stay. */
+static int release_packed(lstm_model *m)
+{
+    lstm__graph *g = m->g;
+    const int n_graphs = list_graphs(g, NULL, 0, 0);
+    lstm__graph **gs = lstm__calloc(&m->alloc, (size_t)n_graphs, sizeof *gs);
+    unsigned char **need = lstm__calloc(&m->alloc, (size_t)n_graphs, sizeof *need);
+    int rc = gs && need ? LSTM_OK : LSTM_ENOMEM;
+    if (!rc) list_graphs(g, gs, 0, n_graphs);
+    for (int k = 0; !rc && k < n_graphs; k++)
+        if (!(need[k] = lstm__calloc(&m->alloc, (size_t)gs[k]->n_values + 1, 1))) rc = LSTM_ENOMEM;
+    if (!rc) mark_needed(g, need, n_graphs, gs);
+    for (int k = 0; !rc && k < n_graphs; k++) {
+        lstm__graph *sg = gs[k];
+        for (int v = 0; v < sg->n_values; v++) {
+            lstm__value *u = &sg->values[v];
+            if (need[k][v] || !u->init || (u->flags & (LSTM__V_INPUT | LSTM__V_OUTER))) continue;
+            lstm__tensor *t = (lstm__tensor *)u->init;
+            if (t->released || !t->data || !lstm__pool_release(g->mem, t->data)) continue;
+            t->data = NULL;
+            t->released = 1;
+            m->freed_bytes += t->nbytes;
+        }
+    }
+    for (int k = 0; need && k < n_graphs; k++) lstm__free(&m->alloc, need[k]);
+    lstm__free(&m->alloc, need);
+    lstm__free(&m->alloc, gs);
+    return rc ? lstm__errf(&m->diag, rc, "out of memory freeing packed weights") : LSTM_OK;
+}
+
 int lstm__model_load(lstm_model *m)
 {
     lstm__graph *g = m->g;
@@ -143,7 +224,8 @@ int lstm__model_load(lstm_model *m)
     uint64_t budget = m->limits.max_weight_bytes > g->weight_bytes
                           ? m->limits.max_weight_bytes - g->weight_bytes
                           : 0;
-    return fold_and_pack(m, g, &budget);
+    rc = fold_and_pack(m, g, &budget);
+    return rc || m->keep_weights ? rc : release_packed(m);
 }
 
 static void count(const lstm__graph *g, int *nodes, int *folded, int *fused, int *unsupported)
