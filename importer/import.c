@@ -338,6 +338,7 @@ static int import_bytes(const void *buf, size_t len, void *owned, const lstm_opt
     lstm__pool_init(&g->pool, &g->alloc);
     g->mem = &g->pool;
     im.g = g;
+    im.pa = &pb.pa;
     rc = imp_model(&im, mp);
     onnx__model_proto__free_unpacked(mp, &pb.pa);
     if (!rc) lstm__imp_opset_warn(g, opt);
