@@ -2764,6 +2764,114 @@ static void keep_h(void *ud, const char *node, const char *op, const char *gate,
 }
 
 /* DynamicQuantizeLSTM, DynamicQuantizeMatMul, MatMulIntegerToFloat (com.microsoft 1). */
+/* GridSample, AffineGrid, Unique and Det: attributes and shapes refused by name. */
+static void grid_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    static const float g8[8] = {0}, x36[36] = {0};
+    const feed x4 = {"A", F32, 4, {1, 1, 2, 3}, x6, 24}, g4 = {"B", F32, 4, {1, 2, 2, 2}, g8, 32};
+
+    /* GridSample: mode names by version, padding_mode, align_corners, ranks, types */
+    m = one_at(16, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "linear");
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (GridSample, opset 16): attribute 'mode' is 'linear', expected bilinear, "
+           "nearest or bicubic");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "bicubic");
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "attribute 'mode' is 'bicubic', expected linear, nearest or cubic");
+    tb_free(m);
+    m = one_at(22, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "padding_mode", "wrap");
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "attribute 'padding_mode' is 'wrap', expected zeros, border or reflection");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "align_corners", 2);
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(GridSample, opset 20): align_corners is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "antialias", 1);
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'antialias' for GridSample version 20");
+    tb_free(m);
+    m = one_at(16, "GridSample", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 3}, x6, 24}, {"B", F32, 3, {1, 4, 1}, g8, 16}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(GridSample, opset 16): X is [1,2,3], expected rank 4 (N, C, H, W; other ranks from "
+           "opset 20)");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){x4, {"B", F32, 4, {1, 2, 1, 3}, g8, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "grid is [1,2,1,3] for X [1,1,2,3], expected [1, ..., 2]");
+    rc = run1(m, (feed[]){x4, {"B", F32, 4, {2, 1, 2, 2}, g8, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "grid is [2,1,2,2] for X [1,1,2,3], expected [1, ..., 2]");
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 1, 0, 3}, x6, 0}, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "X is [1,1,0,3]: an empty spatial axis has nothing to sample");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, I32});
+    rc = run1(m, (feed[]){x4, {"B", I32, 4, {1, 2, 2, 2}, g8, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "grid is int32, expected float16, float32 or float64 (bfloat16 from opset 22)");
+    tb_free(m);
+
+    /* AffineGrid */
+    const int64_t sz4[4] = {1, 1, 2, 3}, sz3[3] = {1, 2, 3}, szn[4] = {2, 1, 2, 3};
+    const feed th = {"A", F32, 3, {1, 2, 3}, x6, 24};
+    m = one_at(20, "AffineGrid", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){th, {"B", I64, 1, {3}, sz3, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (AffineGrid, opset 20): size is int64 [3], expected int64 [4] (N, C, H, W) "
+           "or [5] (N, C, D, H, W)");
+    rc = run1(m, (feed[]){th, {"B", I64, 1, {4}, szn, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "theta is [1,2,3], expected [2, 2, 3] for size's 2-D grid");
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 3, 4}, x36, 48}, {"B", I64, 1, {4}, sz4, 32}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "theta is [1,3,4], expected [1, 2, 3] for size's 2-D grid");
+    tb_free(m);
+    m = one_at(20, "AffineGrid", "A,B", 2, (int[]){F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "align_corners", -1);
+    rc = run1(m, (feed[]){th, {"B", I64, 1, {4}, sz4, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(AffineGrid, opset 20): align_corners is -1, expected 0 or 1");
+    tb_free(m);
+
+    /* Unique */
+    m = one_at(11, "Unique", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "sorted", 2);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Unique, opset 11): sorted is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(11, "Unique", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(Unique, opset 11): axis -3 is outside [-2, 1] for rank 2");
+    tb_free(m);
+
+    /* Det */
+    m = one_at(11, "Det", "A", 1, (int[]){F32});
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Det, opset 11): X is [2,3], expected [*, M, M]");
+    rc = run1(m, (feed[]){{"A", F32, 1, {4}, x6, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "X is [4], expected [*, M, M]");
+    tb_free(m);
+    m = one_typed(22, "Det", "A", 1, (int[]){I32}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 2, {2, 2}, x6, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "(Det, opset 22): X is int32, expected float16, float32 or float64 (bfloat16 from opset "
+           "22)");
+    tb_free(m);
+}
+
 static void quant_contrib_refusals(void **state)
 {
     (void)state;
@@ -2961,6 +3069,7 @@ int main(void)
         cmocka_unit_test(conv_paths_no_alloc),
         cmocka_unit_test(linear_packed_at_load),
         cmocka_unit_test(quant_contrib_refusals),
+        cmocka_unit_test(grid_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include "ops/rnn.h"
 #include "ops/signal.h"
 #include "ops/unary.h"
+#include "ops/grid_types.h"
 
 typedef struct lstm__no_params {
     int unused;
