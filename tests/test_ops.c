@@ -2167,6 +2167,144 @@ static void norm_more_refusals(void **state)
     tb_free(m);
 }
 
+/* Attention refuses attribute values outside the spec, inconsistent shapes and types, and the
+** input combinations the text forbids, naming the node and what was expected. */
+static void attention_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    enum { F16 = 10, F64 = 11, BOOL = 9 };
+    static const float z16[16] = {0};
+    static const unsigned char b9[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const feed q4 = {"A", F32, 4, {1, 2, 2, 2}, z16, 32}, k4 = {"B", F32, 4, {1, 2, 2, 2}, z16, 32},
+               v4 = {"C", F32, 4, {1, 2, 2, 2}, z16, 32};
+    const feed q3 = {"A", F32, 3, {1, 2, 4}, z16, 32}, k3 = {"B", F32, 3, {1, 2, 4}, z16, 32},
+               v3 = {"C", F32, 3, {1, 2, 4}, z16, 32};
+    const int f3[3] = {F32, F32, F32};
+
+    /* attributes */
+    static const struct {
+        const char *name;
+        int64_t v;
+        const char *needle;
+    } ints[] = {
+        {"is_causal", 2, "node 'op' (Attention, opset 24): is_causal is 2, expected 0 or 1"},
+        {"qk_matmul_output_mode", 4, "qk_matmul_output_mode is 4, expected 0 to 3"},
+        {"softmax_precision", 7, "softmax_precision is 7, expected 1 (float), 10 (float16)"},
+        {"q_num_heads", 0, "q_num_heads is 0 and kv_num_heads 0, expected 1 or more"},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        m = one_at(24, "Attention", "A,B,C", 3, f3);
+        tb_attr_i(m, tb_graph(m)->node[0], ints[i].name, ints[i].v);
+        rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+        expect(rc, msg, LSTM_EMODEL, ints[i].needle);
+        tb_free(m);
+    }
+    m = one_at(23, "Attention", "A,B,C", 3, f3);
+    tb_attr_f(m, tb_graph(m)->node[0], "scale", -1.0f);
+    rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Attention, opset 23): scale is -1, expected a finite value >= 0");
+    tb_free(m);
+    m = one_at(23, "Attention", "A,B,C", 3, f3);
+    tb_attr_f(m, tb_graph(m)->node[0], "softcap", INFINITY);
+    rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "softcap is inf, expected a finite value");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C", 3, f3);
+    tb_attr_i(m, tb_graph(m)->node[0], "window", 2);
+    rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'window' for Attention version 24");
+    tb_free(m);
+
+    /* head counts and shapes */
+    m = one_at(24, "Attention", "A,B,C", 3, f3);
+    tb_attr_i(m, tb_graph(m)->node[0], "q_num_heads", 2);
+    rc = run1(m, (feed[]){q3, k3, v3}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Attention, opset 24): Q, K and V are 3-D: attributes q_num_heads and "
+           "kv_num_heads are required");
+    tb_attr_i(m, tb_graph(m)->node[0], "kv_num_heads", 3);
+    rc = run1(m, (feed[]){q3, k3, v3}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "hidden sizes of Q [1,2,4], K [1,2,4] and V [1,2,4] are not multiples of q_num_heads "
+           "2 and kv_num_heads 3");
+    rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "q_num_heads 2 / kv_num_heads 3 contradict the 4-D Q [1,2,2,2] and K [1,2,2,2]");
+    rc = run1(m, (feed[]){q3, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "expected all 4-D [batch, heads, sequence, size] or all 3-D");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C", 3, f3);
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 3, 1, 2}, z16, 24}, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "3 query heads are not a multiple of 2 key / value heads");
+    rc = run1(m, (feed[]){q4, {"B", F32, 4, {1, 2, 2, 3}, z16, 48}, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "Q [1,2,2,2], K [1,2,2,3] and V [1,2,2,2] disagree (batch, key / value lengths and "
+           "heads, Q and K head sizes must match)");
+    tb_free(m);
+
+    /* types */
+    m = one_at(24, "Attention", "A,B,C", 3, (int[]){F32, F32, F16});
+    rc = run1(m, (feed[]){q4, k4, {"C", F16, 4, {1, 2, 2, 2}, z16, 16}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "K is float32 and V float16, expected float32 as Q");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C", 3, (int[]){I64, I64, I64});
+    rc = run1(m,
+              (feed[]){{"A", I64, 4, {1, 1, 1, 1}, z16, 8},
+                       {"B", I64, 4, {1, 1, 1, 1}, z16, 8},
+                       {"C", I64, 4, {1, 1, 1, 1}, z16, 8}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "Q is int64, expected float32, float64, float16 or bfloat16");
+    tb_free(m);
+
+    /* masks */
+    m = one_at(24, "Attention", "A,B,C,D", 4, (int[]){F32, F32, F32, BOOL});
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", BOOL, 2, {3, 3}, b9, 9}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "attn_mask [3,3] does not broadcast to [1, 2, 2, <= 2] (batch, q_num_heads, "
+           "q_sequence_length, total_sequence_length)");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C,D", 4, (int[]){F32, F32, F32, F64});
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", F64, 2, {2, 2}, z16, 32}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "attn_mask is float64, expected bool or float32 (Q's type)");
+    tb_free(m);
+
+    /* past and nonpad_kv_seqlen */
+    m = one_at(24, "Attention", "A,B,C,,D", 4, (int[]){F32, F32, F32, F32});
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", F32, 4, {1, 2, 1, 2}, z16, 16}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "past_key and past_value must be given together");
+    tb_free(m);
+    const feed pk = {"D", F32, 4, {1, 2, 1, 2}, z16, 16}, pv = {"E", F32, 4, {1, 2, 1, 2}, z16, 16};
+    m = one_at(24, "Attention", "A,B,C,,D,E,F", 6, (int[]){F32, F32, F32, F32, F32, I64});
+    int64_t np2[1] = {2};
+    rc = run1(m, (feed[]){q4, k4, v4, pk, pv, {"F", I64, 1, {1}, np2, 8}}, 6, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "nonpad_kv_seqlen cannot be used with past_key / past_value");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C,,D,E", 5, (int[]){F32, F32, F32, F32, F32});
+    rc = run1(m, (feed[]){q4, k4, v4, pk, {"E", F32, 4, {1, 2, 1, 3}, z16, 24}}, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "past_key [1,2,1,2] and past_value [1,2,1,3], expected [1, 2, past, 2] and [1, 2, "
+           "past, 2]");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C,,,,D", 4, (int[]){F32, F32, F32, I64});
+    int64_t np3[1] = {3};
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", I64, 1, {1}, np3, 8}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Attention, opset 24): nonpad_kv_seqlen[0] is 3, outside [0, 2] (the key "
+           "length)");
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", I64, 1, {2}, (int64_t[]){1, 1}, 16}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "nonpad_kv_seqlen is int64 [2], expected int64 [1]");
+    tb_free(m);
+    m = one_at(23, "Attention", "A,B,C,,,,D", 4, (int[]){F32, F32, F32, I64});
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", I64, 1, {1}, np2, 8}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Attention, opset 23)");
+    tb_free(m);
+}
+
 static void pad_late_values(void **state)
 {
     (void)state;
@@ -3052,6 +3190,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(attention_refusals),
         cmocka_unit_test(einsum_hardmax_compress),
         cmocka_unit_test(signal_refusals),
         cmocka_unit_test(logic_refusals),

@@ -11,6 +11,7 @@
 #include "ops/conv.h"
 #include "ops/einsum.h"
 #include "ops/logic_types.h"
+#include "ops/attention.h"
 #include "ops/norm_more.h"
 #include "ops/pool_more.h"
 #include "ops/reduce.h"

@@ -90,6 +90,7 @@ import diff_ops_unary  # noqa: E402,F401
 import diff_ops_contrib  # noqa: E402,F401
 import diff_ops_pool  # noqa: E402,F401
 import diff_ops_norm  # noqa: E402,F401
+import diff_ops_attention  # noqa: E402,F401
 import diff_ops_grid  # noqa: E402,F401
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
