@@ -4,7 +4,8 @@ present inputs' values (floats as float64) and return the outputs."""
 import numpy as np
 
 import rnn_ref
-from diff_case import ALL, FLOATS, INTS, NUMERIC, SIGNED, In, op, reduce_inputs
+from diff_case import (ALL, FLOATS, INTS, NUMERIC, SIGNED, In, as_compute, op, reduce_inputs,
+                       to_dtype)
 
 # Shape pairs for broadcasting: different ranks, size-1 dims, scalars and empty dims.
 BCAST = [((2, 3, 4), (4,)), ((3, 1), (2, 1, 4)), ((), (2, 3)), ((1, 1), (3,)), ((0, 3), (1, 3)),
@@ -268,9 +269,10 @@ def clip(g):
         lo, hi = (-0.5, 0.8) if dt in FLOATS else (-3, 4)
         if dt.startswith("uint"):
             lo = 2
+        mn, mx = (to_dtype(np.array(v), dt).reshape(()) for v in (lo, hi))  # 0.8: no bfloat16
         yield g.case("both_" + dt, "min and max inputs", dt,
-                     [In("x", dt, x), In("min", dt, np.array(lo, x.dtype)), In("max", dt, np.array(hi, x.dtype))],
-                     ref=ref(lo, hi))
+                     [In("x", dt, x), In("min", dt, mn), In("max", dt, mx)],
+                     ref=ref(as_compute(mn, dt), as_compute(mx, dt)))
     x = g.rand(F32, (2, 5))
     yield g.case("none", "no min, no max", F32, [In("x", F32, x)], ref=ref(-np.inf, np.inf))
     yield g.case("min_only", "min only (max omitted)", F32,
