@@ -265,14 +265,15 @@ def run_ref(c):
         return [cast_value(kind, dt, a) for a, dt, kind in zip(r, c.out_types, c.out_kinds)]
 
 
-def agree(a, b, dt):
-    """onnxruntime's output a against the NumPy reference b (same dtype and kind)."""
+def agree(a, b, dt, check=None):
+    """onnxruntime's output a against the NumPy reference b (same dtype and kind). check: the
+    case's own (rtol, atol) for this check (c.check_tol), else CHECK_TOL of the type."""
     if isinstance(b, list) or isinstance(a, list):
         if not isinstance(a, list) or not isinstance(b, list) or len(a) != len(b):
             return False, "sequences of %s and %s items" % (len(a) if isinstance(a, list) else a,
                                                             len(b) if isinstance(b, list) else b)
         for k, (x, y) in enumerate(zip(a, b)):
-            ok, why = agree(x, y, dt) if x is not None else (False, "missing")
+            ok, why = agree(x, y, dt, check) if x is not None else (False, "missing")
             if not ok:
                 return False, "item %d: %s" % (k, why)
         return True, ""
@@ -285,7 +286,7 @@ def agree(a, b, dt):
         bad = int(np.sum(a != b))
         return bad == 0, "%d elements differ" % bad
     x, y = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    rtol, atol = CHECK_TOL[dt]
+    rtol, atol = check or CHECK_TOL[dt]
     both_nan = np.isnan(x) & np.isnan(y)
     same_inf = np.isinf(x) & (x == y)
     with np.errstate(invalid="ignore"):
@@ -427,7 +428,7 @@ def main():
                 entry["reference"] = ort_name
                 if ref is not None:
                     for k, (a, b, dt) in enumerate(zip(expected, ref, c.out_types)):
-                        ok, why = agree(a, b, dt)
+                        ok, why = agree(a, b, dt, getattr(c, "check_tol", None))
                         if not ok:
                             disagreements.append("%s output %d (%s): %s" % (c.name, k, dt, why))
                     entry["reference"] += ", cross-checked with NumPy"
