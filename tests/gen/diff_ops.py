@@ -263,6 +263,7 @@ def clip(g):
                 x = g.rand(dt, g.shape(3))
                 yield g.case("%s_%s" % (tag, dt), "attributes %s" % attrs, dt, [In("x", dt, x)], attrs=attrs,
                              ref=ref(attrs.get("min", -np.inf), attrs.get("max", np.inf)))
+        yield from clip_unbounded(g, ref)
         return
     for dt in g.types():
         x = g.rand(dt, g.shape(3))
@@ -296,6 +297,22 @@ def clip(g):
                  [In("x", F32, np.array([np.nan, INF, -INF, 0.3], np.float32)),
                   In("min", F32, np.array(-1, np.float32)), In("max", F32, np.array(1, np.float32))],
                  ref=ref(-1, 1))
+    yield from clip_unbounded(g, ref)
+
+
+def clip_unbounded(g, ref):
+    """Infinities where a bound is absent: it is numeric_limits::lowest() / max() (11+), the
+    attributes' defaults -+FLT_MAX (6), so -inf and inf become finite."""
+    big = float(np.finfo(np.float32).max)
+    x = np.array([-INF, -2.5, 0.0, 1.5, INF, np.nan], np.float32)
+    yield g.case("inf_no_bounds", "-inf and inf, no min, no max: -+FLT_MAX", F32, [In("x", F32, x)],
+                 ref=ref(-big, big))
+    if g.v < 11:
+        yield g.case("inf_min_only", "-inf and inf, min -0.5 only: inf -> FLT_MAX", F32, [In("x", F32, x)],
+                     attrs={"min": -0.5}, ref=ref(-0.5, big))
+    else:
+        yield g.case("inf_max_only", "-inf and inf, max 0.5 only: -inf -> -FLT_MAX", F32,
+                     [In("x", F32, x), None, In("max", F32, np.array(0.5, np.float32))], ref=ref(-big, 0.5))
 
 
 # ---------------------------------------------------------------- softmax
