@@ -38,6 +38,7 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
     lstm__diag_clear(&m->diag);
     lstm__blas_single(); /* the session's threads share the products out (blas.h) */
     m->num_threads = opt && opt->num_threads > 0 ? opt->num_threads : 1;
+    m->keep_weights = opt && opt->keep_weights;
     lstm__limits_resolve(&m->limits, opt ? &opt->limits : NULL);
     int rc = path ? lstm__import_file(path, opt, &m->g, &m->diag)
                   : lstm__import_buffer(buf, len, opt, opt ? opt->external_data_dir : NULL, &m->g,
@@ -56,9 +57,10 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
                           m->g->nodes[i].name, m->g->nodes[i].op_type, m->g->nodes[i].support);
         lstm__log(m, LSTM_LOG_INFO,
                   "loaded %s: %d nodes%s (%d folded at load, %d fused, %d unsupported), %llu "
-                  "weight bytes",
+                  "weight bytes (%llu freed once packed)",
                   nm, nodes, nodes != m->g->n_nodes ? " counting subgraphs" : "", folded, fused,
-                  unsupported, (unsigned long long)m->g->weight_bytes);
+                  unsupported, (unsigned long long)m->g->weight_bytes,
+                  (unsigned long long)m->freed_bytes);
     }
     m->path = lstm__malloc(&m->alloc, strlen(nm) + 1);
     if (m->path) memcpy(m->path, nm, strlen(nm) + 1);

@@ -7,14 +7,18 @@
 #include <string.h>
 
 #define END_OF(field) (offsetof(lstm_options, field) + sizeof(((lstm_options *)0)->field))
+/* The struct's size when `field` was its last: END_OF rounded up to the struct's alignment. */
+#define SIZE_TO(field)                                                                             \
+    ((END_OF(field) + _Alignof(lstm_options) - 1) / _Alignof(lstm_options) * _Alignof(lstm_options))
 
 /* sizeof(lstm_options) in every lstm.h that had `size`, oldest first. A new field goes at the
 ** end of the struct, and its size here (the assertion below asks for it). */
 static const size_t known[] = {
-    END_OF(abort_ud), /* 0.2.0 */
+    SIZE_TO(abort_ud),     /* 0.2.0 */
+    SIZE_TO(keep_weights), /* 0.3.0 */
 };
 #define NKNOWN (sizeof known / sizeof known[0])
-_Static_assert(sizeof(lstm_options) == END_OF(abort_ud),
+_Static_assert(sizeof(lstm_options) == SIZE_TO(keep_weights),
                "lstm_options changed: append its new size to known[] in options.c");
 
 int lstm__options_check(const lstm_options *in, lstm_options *out, lstm__diag *d)

@@ -287,8 +287,10 @@ int lstm__imp_graph(lstm__imp *im, const Onnx__GraphProto *gp, lstm__graph *g)
     return LSTM_OK;
 }
 
-int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, const char *base_dir,
-                        lstm__graph **out, lstm__diag *d)
+/* The model in buf; owned (non-NULL: buf itself, allocated with opt's allocator) is freed as
+** soon as protobuf-c has decoded it, before the graph takes its own copy of the weights. */
+static int import_bytes(const void *buf, size_t len, void *owned, const lstm_options *opt,
+                        const char *base_dir, lstm__graph **out, lstm__diag *d)
 {
     *out = NULL;
     lstm__imp im = {.d = d,
@@ -299,18 +301,25 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
     lstm__limits_resolve(&im.lim, opt ? &opt->limits : NULL);
     lstm__alloc a;
     lstm__alloc_init(&a, opt);
-    if (!buf && len) return lstm__errf(d, LSTM_EINVAL, "model buffer is NULL");
-    if (len > im.lim.max_file_bytes)
-        return lstm__errf(d, LSTM_ELIMIT, "model is %zu bytes, the limit is %llu", len,
-                          (unsigned long long)im.lim.max_file_bytes);
-    int rc = lstm__wire_scan(buf, len, &onnx__model_proto__descriptor, im.lim.max_depth, &a, d);
-    if (rc) return rc;
+    int rc = LSTM_OK;
+    if (!buf && len)
+        rc = lstm__errf(d, LSTM_EINVAL, "model buffer is NULL");
+    else if (len > im.lim.max_file_bytes)
+        rc = lstm__errf(d, LSTM_ELIMIT, "model is %zu bytes, the limit is %llu", len,
+                        (unsigned long long)im.lim.max_file_bytes);
+    else
+        rc = lstm__wire_scan(buf, len, &onnx__model_proto__descriptor, im.lim.max_depth, &a, d);
+    if (rc) {
+        if (owned) lstm__free(&a, owned);
+        return rc;
+    }
 
     uint64_t budget = im.lim.max_decode_bytes;
     if (!budget) budget = 64 * (uint64_t)len + (64u << 20);
     lstm__pb_budget pb;
     lstm__pb_budget_init(&pb, &a, budget);
     Onnx__ModelProto *mp = onnx__model_proto__unpack(&pb.pa, len, buf);
+    if (owned) lstm__free(&a, owned);
     if (!mp) {
         if (pb.oom) return lstm__errf(d, LSTM_ENOMEM, "out of memory decoding the model");
         if (pb.exhausted)
@@ -329,6 +338,7 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
     lstm__pool_init(&g->pool, &g->alloc);
     g->mem = &g->pool;
     im.g = g;
+    im.pa = &pb.pa;
     rc = imp_model(&im, mp);
     onnx__model_proto__free_unpacked(mp, &pb.pa);
     if (!rc) lstm__imp_opset_warn(g, opt);
@@ -340,6 +350,12 @@ int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, co
     }
     *out = g;
     return rc;
+}
+
+int lstm__import_buffer(const void *buf, size_t len, const lstm_options *opt, const char *base_dir,
+                        lstm__graph **out, lstm__diag *d)
+{
+    return import_bytes(buf, len, NULL, opt, base_dir, out, d);
 }
 
 int lstm__import_file(const char *path, const lstm_options *opt, lstm__graph **out, lstm__diag *d)
@@ -389,7 +405,5 @@ int lstm__import_file(const char *path, const lstm_options *opt, lstm__graph **o
         snprintf(dir, sizeof dir, "/");
     else
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    int rc = lstm__import_buffer(buf, len, opt, dir, out, d);
-    lstm__free(&a, buf);
-    return rc;
+    return import_bytes(buf, len, buf, opt, dir, out, d);
 }

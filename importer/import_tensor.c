@@ -155,6 +155,12 @@ int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t
     if (tp->has_raw_data && tp->raw_data.len > 0) {
         memcpy(t->data, tp->raw_data.data, t->nbytes);
         swap_if_big_endian(t);
+        if (im->pa) { /* the decoded copy is not read again: the model is held once */
+            Onnx__TensorProto *w = (Onnx__TensorProto *)tp;
+            im->pa->free(im->pa->allocator_data, w->raw_data.data);
+            w->raw_data.data = NULL;
+            w->raw_data.len = 0;
+        }
         return LSTM_OK;
     }
     switch (field) {

@@ -14,6 +14,7 @@ typedef struct lstm__imp {
     uint64_t total_nodes;   /* nodes imported so far, counting every subgraph */
     int (*abort)(void *ud); /* lstm_options.abort, polled while importing nodes */
     void *abort_ud;
+    ProtobufCAllocator *pa; /* the decoder's: raw_data is freed once copied (or NULL) */
 } lstm__imp;
 
 /* A GraphProto into g (the main graph or a subgraph whose parent, owner, attr_name, depth and

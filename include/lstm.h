@@ -157,6 +157,11 @@ typedef struct lstm_options {
     ** stops the run with LSTM_EABORTED. Called from the thread that runs the session. */
     int (*abort)(void *ud);
     void *abort_ud;
+    /* Constant weights the operators pack at load (LSTM/GRU/RNN W and R, MatMul and Gemm B, the
+    ** quantized LSTM's) are held once: the unpacked copy of each one that nothing else reads
+    ** is freed once packed. Non-zero keeps them (lstm_model_explain's weight statistics read
+    ** them; without them it says the weights were freed). Added in 0.3.0. */
+    int keep_weights;
 } lstm_options;
 
 /* Zero *opt (defaults) and set opt->size. Inline, so the size is that of the program's lstm.h. */

@@ -159,6 +159,20 @@ char *lstm__pool_strndup(lstm__pool *p, const char *s, size_t n)
     return r;
 }
 
+int lstm__pool_release(lstm__pool *pool, void *p)
+{
+    for (lstm__pool_chunk **pc = &pool->head; *pc; pc = &(*pc)->next) {
+        lstm__pool_chunk *c = *pc;
+        if (c->base != p) continue;
+        if (c->cap <= POOL_CHUNK || c->used != c->cap) return 0; /* shared with other blocks */
+        *pc = c->next;
+        pool->used_total -= c->used;
+        lstm__free(pool->a, c);
+        return 1;
+    }
+    return 0;
+}
+
 void lstm__pool_free(lstm__pool *p)
 {
     lstm__pool_chunk *c = p->head;

@@ -67,6 +67,8 @@ void lstm__pool_init(lstm__pool *p, const lstm__alloc *a);
 void *lstm__pool_alloc(lstm__pool *p, size_t size);
 void *lstm__pool_array(lstm__pool *p, size_t n, size_t elem);
 char *lstm__pool_strndup(lstm__pool *p, const char *s, size_t n);
+/* Free block p now when it has a chunk of its own (more than 64 KiB); returns whether it did. */
+int lstm__pool_release(lstm__pool *pool, void *p);
 void lstm__pool_free(lstm__pool *p);
 
 /* Overflow-checked products; return false on overflow. */

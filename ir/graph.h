@@ -24,9 +24,11 @@ typedef struct lstm__tensor {
     int64_t dims[LSTM__MAX_RANK]; /* ONNX order, each >= 0 */
     size_t nelem;                 /* product of dims (1 for a scalar) */
     size_t nbytes;                /* nelem * element size */
-    void *data;                   /* 64-byte aligned, little-endian host order, never NULL */
+    void *data;                   /* 64-byte aligned, little-endian host order; NULL only when
+                                  ** released */
     const char *ext_location;     /* external data file relative to the model, or NULL */
     int64_t ext_offset;           /* offset in that file */
+    int released;                 /* data freed at load: only packed forms of it are read */
 } lstm__tensor;
 
 /* What kind of value a declared type describes. */
@@ -130,6 +132,7 @@ typedef struct lstm__node {
     const struct lstm__op *op; /* resolved implementation or NULL (see support) */
     const void *params;        /* attributes parsed once at load, or NULL (see support) */
     const void *packed;        /* constant weights packed once at load, or NULL */
+    unsigned pack_replaces;    /* with packed: inputs (bit k, input k) whose data no run reads */
     int folded;                /* computed at load from constants (outputs have init) */
     int fused;                 /* computed by the node before it, which absorbed it at load
                                ** (runtime/fuse.c): runs as a copy of its input 0 */

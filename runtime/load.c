@@ -106,9 +106,87 @@ done:
     return rc;
 }
 
+/* Who may still read each constant's unpacked data: per value of every graph, the node inputs
+** reading it that are not done (counted before folding; a node folded at load is done with its
+** inputs, a node packed with those its packed form replaces); a graph output holds it for
+** good. */
+typedef struct readers {
+    int n;
+    lstm__graph **gs;
+    int **left;
+} readers;
+
+enum { FOREVER = 1 << 30 };
+
+static int list_graphs(lstm__graph *g, lstm__graph **gs, int n, int cap)
+{
+    if (n < cap) gs[n] = g;
+    n++;
+    for (int i = 0; i < g->n_nodes; i++) {
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(&g->nodes[i], k, NULL)); k++)
+            n = list_graphs(sg, gs, n, cap);
+    }
+    return n;
+}
+
+/* The value use v of g reads (itself, or for an outer value the one it reads above) and its
+** reader count. */
+static int *reader_count(const readers *r, lstm__graph *g, int v, lstm__value **out)
+{
+    lstm__value *u = &g->values[v];
+    while ((u->flags & LSTM__V_OUTER) && g->parent && u->outer >= 0) {
+        g = g->parent;
+        u = &g->values[u->outer];
+    }
+    *out = u;
+    for (int k = 0; k < r->n; k++)
+        if (r->gs[k] == g) return &r->left[k][u - g->values];
+    return NULL;
+}
+
+static void count_readers(const readers *r, lstm__graph *g)
+{
+    lstm__value *u;
+    int *c;
+    for (int i = 0; i < g->n_outputs; i++)
+        if ((c = reader_count(r, g, g->output_values[i], &u))) *c = FOREVER;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const lstm__node *n = &g->nodes[i];
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(n, k, NULL)); k++) count_readers(r, sg);
+        for (int j = 0; j < n->n_in; j++)
+            if (n->in[j] >= 0 && (c = reader_count(r, g, n->in[j], &u)) && *c < FOREVER) ++*c;
+    }
+}
+
+/* Free u's data when it is a constant in a block of its own. */
+static void release(lstm_model *m, lstm__value *u)
+{
+    if (!u->init || (u->flags & (LSTM__V_INPUT | LSTM__V_OUTER))) return;
+    lstm__tensor *t = (lstm__tensor *)u->init;
+    if (t->released || !t->data || !lstm__pool_release(m->g->mem, t->data)) return;
+    t->data = NULL;
+    t->released = 1;
+    m->freed_bytes += t->nbytes;
+}
+
+/* Inputs j of n (those with bit j in mask) are read no more: free the constants no one else
+** reads. */
+static void done_reading(lstm_model *m, const readers *r, lstm__graph *g, const lstm__node *n,
+                         unsigned mask)
+{
+    lstm__value *u;
+    int *c;
+    for (int j = 0; r && j < n->n_in && j < 32; j++)
+        if ((mask >> j & 1) && n->in[j] >= 0 && (c = reader_count(r, g, n->in[j], &u)) &&
+            *c < FOREVER && --*c == 0)
+            release(m, u);
+}
+
 /* Fold every node of g, then its subgraphs (which see all of g's constants), then fuse
-** (fuse.c), then pack: packing sees the weights fusion folded. */
-static int fold_and_pack(lstm_model *m, lstm__graph *g, uint64_t *budget)
+** (fuse.c). A folded node's inputs are read no more. */
+static int fold_and_fuse(lstm_model *m, lstm__graph *g, uint64_t *budget, const readers *r)
 {
     if (g->parent) refresh_outer(g);
     for (int i = 0; i < g->n_nodes; i++) {
@@ -116,22 +194,63 @@ static int fold_and_pack(lstm_model *m, lstm__graph *g, uint64_t *budget)
             return lstm__errf(&m->diag, LSTM_EABORTED, "loading aborted while folding constants");
         if (fold_node(m, g, &g->nodes[i], budget) != LSTM_OK)
             return lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory folding constants");
+        if (g->nodes[i].folded) done_reading(m, r, g, &g->nodes[i], ~0u);
     }
     for (int i = 0; i < g->n_nodes; i++) {
         lstm__graph *sg;
         for (int k = 0; (sg = lstm__node_subgraph(&g->nodes[i], k, NULL)); k++) {
-            int rc = fold_and_pack(m, sg, budget);
+            int rc = fold_and_fuse(m, sg, budget, r);
             if (rc) return rc;
         }
     }
-    int rc = lstm__fuse_graph(m, g);
-    g->threads = m->num_threads;
-    for (int i = 0; !rc && i < g->n_nodes; i++) {
-        lstm__node *n = &g->nodes[i];
-        if (n->op && n->params && n->op->pack && !n->folded && !n->fused)
-            rc = n->op->pack(g, n, &m->diag);
+    return lstm__fuse_graph(m, g);
+}
+
+/* Pack the nodes of g's subgraphs, then g's. With readers r, an input a node's packed form
+** replaces stops counting as read, and a constant no one reads any more is freed at once: each
+** weight is held twice only while its own node packs. */
+static int pack_all(lstm_model *m, lstm__graph *g, const readers *r)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        lstm__graph *sg;
+        for (int k = 0; (sg = lstm__node_subgraph(&g->nodes[i], k, NULL)); k++) {
+            int rc = pack_all(m, sg, r);
+            if (rc) return rc;
+        }
     }
-    return rc;
+    g->threads = m->num_threads;
+    for (int i = 0; i < g->n_nodes; i++) {
+        lstm__node *n = &g->nodes[i];
+        if (!n->op || !n->params || !n->op->pack || n->folded || n->fused) continue;
+        int rc = n->op->pack(g, n, &m->diag);
+        if (rc) return rc;
+        if (n->packed) done_reading(m, r, g, n, n->pack_replaces);
+    }
+    return LSTM_OK;
+}
+
+/* Unless keep_weights, each constant's data is freed as soon as nothing reads it but packed
+** forms: weights held once, not twice (and PyTorch's reordered weights not three times). Blocks
+** of 64 KiB or less share chunks and stay. */
+static int readers_init(lstm_model *m, readers *r)
+{
+    r->n = list_graphs(m->g, NULL, 0, 0);
+    r->gs = lstm__calloc(&m->alloc, (size_t)r->n, sizeof *r->gs);
+    r->left = lstm__calloc(&m->alloc, (size_t)r->n, sizeof *r->left);
+    if (!r->gs || !r->left) return LSTM_ENOMEM;
+    list_graphs(m->g, r->gs, 0, r->n);
+    for (int k = 0; k < r->n; k++)
+        if (!(r->left[k] = lstm__calloc(&m->alloc, (size_t)r->gs[k]->n_values + 1, sizeof(int))))
+            return LSTM_ENOMEM;
+    count_readers(r, m->g);
+    return LSTM_OK;
+}
+
+static void readers_free(lstm_model *m, readers *r)
+{
+    for (int k = 0; r->left && k < r->n; k++) lstm__free(&m->alloc, r->left[k]);
+    lstm__free(&m->alloc, r->left);
+    lstm__free(&m->alloc, r->gs);
 }
 
 int lstm__model_load(lstm_model *m)
@@ -143,7 +262,19 @@ int lstm__model_load(lstm_model *m)
     uint64_t budget = m->limits.max_weight_bytes > g->weight_bytes
                           ? m->limits.max_weight_bytes - g->weight_bytes
                           : 0;
-    return fold_and_pack(m, g, &budget);
+    readers r = {0};
+    if (!m->keep_weights && readers_init(m, &r)) {
+        readers_free(m, &r);
+        return lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory counting the weights' readers");
+    }
+    const readers *rp = m->keep_weights ? NULL : &r;
+    rc = fold_and_fuse(m, g, &budget, rp);
+    for (int k = 0; !rc && rp && k < r.n; k++) /* unused, or read by folded nodes only */
+        for (int v = 0; v < r.gs[k]->n_values; v++)
+            if (!r.left[k][v]) release(m, &r.gs[k]->values[v]);
+    if (!rc) rc = pack_all(m, g, rp);
+    readers_free(m, &r);
+    return rc;
 }
 
 static void count(const lstm__graph *g, int *nodes, int *folded, int *fused, int *unsupported)

@@ -632,12 +632,12 @@ def invalid(folder):
 
 def invalid_node(folder):
     """Valid protobuf, linked graph, but an LSTM whose direction ONNX does not define, after a
-    node this runtime lacks (Det): the model is invalid, not merely unsupported."""
+    node this runtime lacks (StringNormalizer): the model is invalid, not merely unsupported."""
     H, I = 3, 2
     w = numpy_helper.from_array(np.zeros((1, 4 * H, I), np.float32), "W")
     r = numpy_helper.from_array(np.zeros((1, 4 * H, H), np.float32), "R")
     g = helper.make_graph(
-        [helper.make_node("Det", ["X"], ["C"], name="det"),
+        [helper.make_node("StringNormalizer", ["X"], ["C"], name="det"),
          helper.make_node("LSTM", ["X", "W", "R"], ["Y"], name="cell", direction="sideways")],
         "bad node", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [5, 2, I])],
         [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None),

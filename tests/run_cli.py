@@ -337,6 +337,31 @@ for carry in (True, False):
               same and "5 chunks of 5 steps along axis 0 (23 steps)" in out, out + err)
     else:
         check("--chunk without --carry restarts the state (y differs)", rc == 0 and not same, out + err)
+# Implicit state: char_lstm's LSTM starts from zeros it makes itself. Fed in chunks of 5
+# steps it carries its state on (lstm_session_set_streaming) and gives the one-run outputs;
+# with --stateless each chunk restarts. A bidirectional node cannot stream: a message that
+# names --stateless, which runs it.
+cl = os.path.join(root, "models", "char_lstm")
+tok = "tokens=" + os.path.join(cl, "test_data_set_0", "input_0.pb")
+outs = {}
+for mode in ("whole", "chunked", "stateless"):
+    od = os.path.join(tmp, "cl_" + mode)
+    extra = [] if mode == "whole" else ["--chunk", "5"] + (["--stateless"] if mode == "stateless" else [])
+    rc, out, err = lstm_run(os.path.join(cl, "model.onnx"), "--input", tok, "--output-dir", od, *extra)
+    check("char_lstm %s runs" % mode, rc == 0, err)
+    outs[mode] = floats(read_npy(os.path.join(od, "log_probs.npy"))[1]) if rc == 0 else ()
+check("--chunk 5 carries the LSTM's state: the one-run outputs",
+      len(outs["whole"]) == 24 * 25 and close(outs["chunked"], outs["whole"], 1e-5, 1e-5))
+check("--chunk 5 --stateless restarts the state at every chunk",
+      len(outs["stateless"]) == 24 * 25 and not close(outs["stateless"], outs["whole"]))
+bg = os.path.join(root, "models", "bigru_tagger")
+btok = "tokens=" + os.path.join(bg, "test_data_set_0", "input_0.pb")
+rc, out, err = lstm_run(os.path.join(bg, "model.onnx"), "--input", btok, "--chunk", "4", "--time-axis", "1")
+check("--chunk on a bidirectional GRU: refused, --stateless named",
+      rc == 1 and "cannot stream" in err and "--stateless runs each chunk" in err, err)
+rc, out, err = lstm_run(os.path.join(bg, "model.onnx"), "--input", btok, "--chunk", "4", "--time-axis", "1",
+                        "--stateless")
+check("--chunk --stateless on a bidirectional GRU runs", rc == 0, err)
 rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--carry", "hn=h0")
 check("--carry without --chunk is a usage error", rc == 2 and "go with --chunk" in err, err)
 rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--inputs", os.path.join(sio, "state_io.npz"),

@@ -87,7 +87,7 @@ static void dtypes_and_status(void **state)
         assert_string_not_equal(lstm_errstr(s), "unknown status");
     }
     assert_string_equal(lstm_errstr(-3), "unknown status");
-    assert_string_equal(lstm_version(), "0.2.0");
+    assert_string_equal(lstm_version(), "0.3.0");
 }
 
 static void checked_products(void **state)

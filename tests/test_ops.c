@@ -2167,6 +2167,144 @@ static void norm_more_refusals(void **state)
     tb_free(m);
 }
 
+/* Attention refuses attribute values outside the spec, inconsistent shapes and types, and the
+** input combinations the text forbids, naming the node and what was expected. */
+static void attention_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    enum { F16 = 10, F64 = 11, BOOL = 9 };
+    static const float z16[16] = {0};
+    static const unsigned char b9[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const feed q4 = {"A", F32, 4, {1, 2, 2, 2}, z16, 32}, k4 = {"B", F32, 4, {1, 2, 2, 2}, z16, 32},
+               v4 = {"C", F32, 4, {1, 2, 2, 2}, z16, 32};
+    const feed q3 = {"A", F32, 3, {1, 2, 4}, z16, 32}, k3 = {"B", F32, 3, {1, 2, 4}, z16, 32},
+               v3 = {"C", F32, 3, {1, 2, 4}, z16, 32};
+    const int f3[3] = {F32, F32, F32};
+
+    /* attributes */
+    static const struct {
+        const char *name;
+        int64_t v;
+        const char *needle;
+    } ints[] = {
+        {"is_causal", 2, "node 'op' (Attention, opset 24): is_causal is 2, expected 0 or 1"},
+        {"qk_matmul_output_mode", 4, "qk_matmul_output_mode is 4, expected 0 to 3"},
+        {"softmax_precision", 7, "softmax_precision is 7, expected 1 (float), 10 (float16)"},
+        {"q_num_heads", 0, "q_num_heads is 0 and kv_num_heads 0, expected 1 or more"},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        m = one_at(24, "Attention", "A,B,C", 3, f3);
+        tb_attr_i(m, tb_graph(m)->node[0], ints[i].name, ints[i].v);
+        rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+        expect(rc, msg, LSTM_EMODEL, ints[i].needle);
+        tb_free(m);
+    }
+    m = one_at(23, "Attention", "A,B,C", 3, f3);
+    tb_attr_f(m, tb_graph(m)->node[0], "scale", -1.0f);
+    rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Attention, opset 23): scale is -1, expected a finite value >= 0");
+    tb_free(m);
+    m = one_at(23, "Attention", "A,B,C", 3, f3);
+    tb_attr_f(m, tb_graph(m)->node[0], "softcap", INFINITY);
+    rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "softcap is inf, expected a finite value");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C", 3, f3);
+    tb_attr_i(m, tb_graph(m)->node[0], "window", 2);
+    rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'window' for Attention version 24");
+    tb_free(m);
+
+    /* head counts and shapes */
+    m = one_at(24, "Attention", "A,B,C", 3, f3);
+    tb_attr_i(m, tb_graph(m)->node[0], "q_num_heads", 2);
+    rc = run1(m, (feed[]){q3, k3, v3}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Attention, opset 24): Q, K and V are 3-D: attributes q_num_heads and "
+           "kv_num_heads are required");
+    tb_attr_i(m, tb_graph(m)->node[0], "kv_num_heads", 3);
+    rc = run1(m, (feed[]){q3, k3, v3}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "hidden sizes of Q [1,2,4], K [1,2,4] and V [1,2,4] are not multiples of q_num_heads "
+           "2 and kv_num_heads 3");
+    rc = run1(m, (feed[]){q4, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "q_num_heads 2 / kv_num_heads 3 contradict the 4-D Q [1,2,2,2] and K [1,2,2,2]");
+    rc = run1(m, (feed[]){q3, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "expected all 4-D [batch, heads, sequence, size] or all 3-D");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C", 3, f3);
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 3, 1, 2}, z16, 24}, k4, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "3 query heads are not a multiple of 2 key / value heads");
+    rc = run1(m, (feed[]){q4, {"B", F32, 4, {1, 2, 2, 3}, z16, 48}, v4}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "Q [1,2,2,2], K [1,2,2,3] and V [1,2,2,2] disagree (batch, key / value lengths and "
+           "heads, Q and K head sizes must match)");
+    tb_free(m);
+
+    /* types */
+    m = one_at(24, "Attention", "A,B,C", 3, (int[]){F32, F32, F16});
+    rc = run1(m, (feed[]){q4, k4, {"C", F16, 4, {1, 2, 2, 2}, z16, 16}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "K is float32 and V float16, expected float32 as Q");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C", 3, (int[]){I64, I64, I64});
+    rc = run1(m,
+              (feed[]){{"A", I64, 4, {1, 1, 1, 1}, z16, 8},
+                       {"B", I64, 4, {1, 1, 1, 1}, z16, 8},
+                       {"C", I64, 4, {1, 1, 1, 1}, z16, 8}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "Q is int64, expected float32, float64, float16 or bfloat16");
+    tb_free(m);
+
+    /* masks */
+    m = one_at(24, "Attention", "A,B,C,D", 4, (int[]){F32, F32, F32, BOOL});
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", BOOL, 2, {3, 3}, b9, 9}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "attn_mask [3,3] does not broadcast to [1, 2, 2, <= 2] (batch, q_num_heads, "
+           "q_sequence_length, total_sequence_length)");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C,D", 4, (int[]){F32, F32, F32, F64});
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", F64, 2, {2, 2}, z16, 32}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "attn_mask is float64, expected bool or float32 (Q's type)");
+    tb_free(m);
+
+    /* past and nonpad_kv_seqlen */
+    m = one_at(24, "Attention", "A,B,C,,D", 4, (int[]){F32, F32, F32, F32});
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", F32, 4, {1, 2, 1, 2}, z16, 16}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "past_key and past_value must be given together");
+    tb_free(m);
+    const feed pk = {"D", F32, 4, {1, 2, 1, 2}, z16, 16}, pv = {"E", F32, 4, {1, 2, 1, 2}, z16, 16};
+    m = one_at(24, "Attention", "A,B,C,,D,E,F", 6, (int[]){F32, F32, F32, F32, F32, I64});
+    int64_t np2[1] = {2};
+    rc = run1(m, (feed[]){q4, k4, v4, pk, pv, {"F", I64, 1, {1}, np2, 8}}, 6, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "nonpad_kv_seqlen cannot be used with past_key / past_value");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C,,D,E", 5, (int[]){F32, F32, F32, F32, F32});
+    rc = run1(m, (feed[]){q4, k4, v4, pk, {"E", F32, 4, {1, 2, 1, 3}, z16, 24}}, 5, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "past_key [1,2,1,2] and past_value [1,2,1,3], expected [1, 2, past, 2] and [1, 2, "
+           "past, 2]");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C,,,,D", 4, (int[]){F32, F32, F32, I64});
+    int64_t np3[1] = {3};
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", I64, 1, {1}, np3, 8}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Attention, opset 24): nonpad_kv_seqlen[0] is 3, outside [0, 2] (the key "
+           "length)");
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", I64, 1, {2}, (int64_t[]){1, 1}, 16}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "nonpad_kv_seqlen is int64 [2], expected int64 [1]");
+    tb_free(m);
+    m = one_at(23, "Attention", "A,B,C,,,,D", 4, (int[]){F32, F32, F32, I64});
+    rc = run1(m, (feed[]){q4, k4, v4, {"D", I64, 1, {1}, np2, 8}}, 4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Attention, opset 23)");
+    tb_free(m);
+}
+
 static void pad_late_values(void **state)
 {
     (void)state;
@@ -2764,6 +2902,114 @@ static void keep_h(void *ud, const char *node, const char *op, const char *gate,
 }
 
 /* DynamicQuantizeLSTM, DynamicQuantizeMatMul, MatMulIntegerToFloat (com.microsoft 1). */
+/* GridSample, AffineGrid, Unique and Det: attributes and shapes refused by name. */
+static void grid_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    static const float g8[8] = {0}, x36[36] = {0};
+    const feed x4 = {"A", F32, 4, {1, 1, 2, 3}, x6, 24}, g4 = {"B", F32, 4, {1, 2, 2, 2}, g8, 32};
+
+    /* GridSample: mode names by version, padding_mode, align_corners, ranks, types */
+    m = one_at(16, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "linear");
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (GridSample, opset 16): attribute 'mode' is 'linear', expected bilinear, "
+           "nearest or bicubic");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "bicubic");
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "attribute 'mode' is 'bicubic', expected linear, nearest or cubic");
+    tb_free(m);
+    m = one_at(22, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "padding_mode", "wrap");
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "attribute 'padding_mode' is 'wrap', expected zeros, border or reflection");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "align_corners", 2);
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(GridSample, opset 20): align_corners is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "antialias", 1);
+    rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'antialias' for GridSample version 20");
+    tb_free(m);
+    m = one_at(16, "GridSample", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 3}, x6, 24}, {"B", F32, 3, {1, 4, 1}, g8, 16}}, 2,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(GridSample, opset 16): X is [1,2,3], expected rank 4 (N, C, H, W; other ranks from "
+           "opset 20)");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){x4, {"B", F32, 4, {1, 2, 1, 3}, g8, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "grid is [1,2,1,3] for X [1,1,2,3], expected [1, ..., 2]");
+    rc = run1(m, (feed[]){x4, {"B", F32, 4, {2, 1, 2, 2}, g8, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "grid is [2,1,2,2] for X [1,1,2,3], expected [1, ..., 2]");
+    rc = run1(m, (feed[]){{"A", F32, 4, {1, 1, 0, 3}, x6, 0}, g4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "X is [1,1,0,3]: an empty spatial axis has nothing to sample");
+    tb_free(m);
+    m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, I32});
+    rc = run1(m, (feed[]){x4, {"B", I32, 4, {1, 2, 2, 2}, g8, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "grid is int32, expected float16, float32 or float64 (bfloat16 from opset 22)");
+    tb_free(m);
+
+    /* AffineGrid */
+    const int64_t sz4[4] = {1, 1, 2, 3}, sz3[3] = {1, 2, 3}, szn[4] = {2, 1, 2, 3};
+    const feed th = {"A", F32, 3, {1, 2, 3}, x6, 24};
+    m = one_at(20, "AffineGrid", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){th, {"B", I64, 1, {3}, sz3, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (AffineGrid, opset 20): size is int64 [3], expected int64 [4] (N, C, H, W) "
+           "or [5] (N, C, D, H, W)");
+    rc = run1(m, (feed[]){th, {"B", I64, 1, {4}, szn, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "theta is [1,2,3], expected [2, 2, 3] for size's 2-D grid");
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 3, 4}, x36, 48}, {"B", I64, 1, {4}, sz4, 32}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "theta is [1,3,4], expected [1, 2, 3] for size's 2-D grid");
+    tb_free(m);
+    m = one_at(20, "AffineGrid", "A,B", 2, (int[]){F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "align_corners", -1);
+    rc = run1(m, (feed[]){th, {"B", I64, 1, {4}, sz4, 32}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(AffineGrid, opset 20): align_corners is -1, expected 0 or 1");
+    tb_free(m);
+
+    /* Unique */
+    m = one_at(11, "Unique", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "sorted", 2);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Unique, opset 11): sorted is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(11, "Unique", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(Unique, opset 11): axis -3 is outside [-2, 1] for rank 2");
+    tb_free(m);
+
+    /* Det */
+    m = one_at(11, "Det", "A", 1, (int[]){F32});
+    rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Det, opset 11): X is [2,3], expected [*, M, M]");
+    rc = run1(m, (feed[]){{"A", F32, 1, {4}, x6, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "X is [4], expected [*, M, M]");
+    tb_free(m);
+    m = one_typed(22, "Det", "A", 1, (int[]){I32}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 2, {2, 2}, x6, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "(Det, opset 22): X is int32, expected float16, float32 or float64 (bfloat16 from opset "
+           "22)");
+    tb_free(m);
+}
+
 static void quant_contrib_refusals(void **state)
 {
     (void)state;
@@ -2944,6 +3190,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(attention_refusals),
         cmocka_unit_test(einsum_hardmax_compress),
         cmocka_unit_test(signal_refusals),
         cmocka_unit_test(logic_refusals),
@@ -2961,6 +3208,7 @@ int main(void)
         cmocka_unit_test(conv_paths_no_alloc),
         cmocka_unit_test(linear_packed_at_load),
         cmocka_unit_test(quant_contrib_refusals),
+        cmocka_unit_test(grid_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 
 #include "../api/options.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 static int logged;
@@ -90,7 +91,7 @@ static void refused_sizes(void **state)
     /* Garbage: smaller than any version, or between versions. */
     opt.size = 7;
     open_with(&opt, LSTM_EINVAL, "lstm_options.size is 7 bytes, the size of no lstm_options");
-    opt.size = sizeof(lstm_options) - sizeof(void *);
+    opt.size = offsetof(lstm_options, keep_weights) + 4; /* between 0.2.0's and 0.3.0's */
     open_with(&opt, LSTM_EINVAL, "the size of no lstm_options this library knows");
     opt.size = (size_t)-1;
     open_with(&opt, LSTM_EINVAL, "larger than this library's");
@@ -123,6 +124,14 @@ static void check_copies(void **state)
     in.size = 1;
     assert_int_equal(lstm__options_check(&in, &out, &d), LSTM_EINVAL);
     assert_int_equal(out.num_threads, 0);
+    assert_int_equal(out.size, sizeof out);
+    /* 0.2.0's struct ended before keep_weights: what follows it in memory is not read. */
+    in.size = offsetof(lstm_options, keep_weights);
+    in.keep_weights = 1;
+    lstm__diag_clear(&d);
+    assert_int_equal(lstm__options_check(&in, &out, &d), LSTM_OK);
+    assert_int_equal(out.num_threads, 3);
+    assert_int_equal(out.keep_weights, 0);
     assert_int_equal(out.size, sizeof out);
     lstm__diag_clear(&d);
     assert_int_equal(lstm__options_check(NULL, &out, &d), LSTM_OK);

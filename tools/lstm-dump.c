@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 {
     int fmt = LSTM_DESCRIBE_TEXT, explain = 0;
     const char *path = NULL, *node = NULL;
-    lstm_options opt = {.size = sizeof(lstm_options)};
+    lstm_options opt = {.size = sizeof(lstm_options), .keep_weights = 1}; /* for --explain */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
             if (parse_limit(argv[++i], &opt.limits)) return 2;

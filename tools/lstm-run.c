@@ -47,7 +47,10 @@ static void usage(FILE *f)
                "                       (explicit state, e.g. stateN=state; repeatable); IN starts\n"
                "                       at zeros unless given with --input\n"
                "  --context C          with --chunk: each chunk starts with the C steps before it\n"
-               "  --pad-last           with --chunk: pad the last chunk with zeros to K steps\n");
+               "  --pad-last           with --chunk: pad the last chunk with zeros to K steps\n"
+               "  --stateless          with --chunk: every chunk starts each LSTM/GRU/RNN node\n"
+               "                       from its initial state (by default a node whose initial\n"
+               "                       state is not an input carries its state on)\n");
     fputs(limits_help, f);
     fprintf(f,
             "test options:\n"
@@ -195,6 +198,8 @@ int main(int argc, char **argv)
             *(ch ? &c.chunk : &c.context) = (int)v;
         } else if (strcmp(a, "--pad-last") == 0) {
             c.pad_last = 1;
+        } else if (strcmp(a, "--stateless") == 0) {
+            c.stateless = 1;
         } else if (strcmp(a, "--profile-json") == 0 && i + 1 < argc) {
             c.profile_json = argv[++i];
         } else if (a[0] != '-' && !c.model) {
@@ -241,8 +246,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "lstm-run: give a MODEL or --test DIR, not both\n");
         return 2;
     }
-    if ((c.n_carry || c.context || c.pad_last) && !c.chunk) {
-        fprintf(stderr, "lstm-run: --carry, --context and --pad-last go with --chunk K\n");
+    if ((c.n_carry || c.context || c.pad_last || c.stateless) && !c.chunk) {
+        fprintf(stderr,
+                "lstm-run: --carry, --context, --pad-last and --stateless go with --chunk K\n");
         return 2;
     }
     lstm_options topt = {.size = sizeof(lstm_options),

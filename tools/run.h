@@ -46,6 +46,7 @@ typedef struct run_cfg {
     int chunk;     /* --chunk K: feed the time axis K steps at a time */
     int context;   /* --context C: each chunk preceded by the C steps before it */
     int pad_last;  /* --pad-last: the last chunk padded with zeros to K steps */
+    int stateless; /* --stateless: no lstm_session_set_streaming for the chunks */
     int time_axis; /* --time-axis A */
 } run_cfg;
 

@@ -28,13 +28,13 @@ static const char *act_str(char *buf, size_t n, const lstm__act *a)
 
 typedef struct stats {
     double mean, sd, lo, hi;
-    int ok;
+    int ok, freed; /* freed: the tensor's data was freed once packed (lstm_options.keep_weights) */
 } stats;
 
 static stats block_stats(const lstm__tensor *t, size_t off, size_t n)
 {
-    stats s = {0, 0, INFINITY, -INFINITY, 0};
-    if (!t || t->dtype != LSTM_DT_FLOAT || off + n > t->nelem || n == 0) return s;
+    stats s = {0, 0, INFINITY, -INFINITY, 0, t && t->released};
+    if (!t || t->released || t->dtype != LSTM_DT_FLOAT || off + n > t->nelem || n == 0) return s;
     const float *v = (const float *)t->data + off;
     double sum = 0, sq = 0;
     for (size_t i = 0; i < n; i++) {
@@ -55,10 +55,10 @@ static stats block_stats(const lstm__tensor *t, size_t off, size_t n)
 static stats qblock_stats(const lstm__tensor *t, const lstm__tensor *sc, const lstm__tensor *zp,
                           int64_t d, int64_t k, int64_t H, int64_t G)
 {
-    stats s = {0, 0, INFINITY, -INFINITY, 0};
-    if (!t || !sc || t->rank != 3 || (t->dtype != LSTM_DT_INT8 && t->dtype != LSTM_DT_UINT8) ||
-        sc->dtype != LSTM_DT_FLOAT || t->dims[2] != G * H || d >= t->dims[0] || H <= 0 ||
-        t->dims[1] <= 0)
+    stats s = {0, 0, INFINITY, -INFINITY, 0, t && t->released};
+    if (!t || t->released || !sc || t->rank != 3 ||
+        (t->dtype != LSTM_DT_INT8 && t->dtype != LSTM_DT_UINT8) || sc->dtype != LSTM_DT_FLOAT ||
+        t->dims[2] != G * H || d >= t->dims[0] || H <= 0 || t->dims[1] <= 0)
         return s;
     const int64_t rows = t->dims[1], GH = G * H;
     const int per = sc->nelem == (size_t)(t->dims[0] * GH);
@@ -90,6 +90,8 @@ static void stat_cell(lstm__out *f, stats s)
 {
     if (s.ok)
         lstm__outf(f, " %8.4f %8.4f %8.4f %8.4f |", s.mean, s.sd, s.lo, s.hi);
+    else if (s.freed)
+        lstm__outf(f, " %35s |", "(freed once packed)");
     else
         lstm__outf(f, " %35s |", "(not a constant)");
 }
@@ -261,6 +263,9 @@ static void explain_node(lstm__out *f, const lstm_model *m, const lstm__graph *g
             lstm__outf(f, "\n");
             if (wb.ok && rb.ok) bias_mean[dir][k] = wb.mean + rb.mean;
         }
+    if ((W && W->released) || (R && R->released))
+        lstm__outf(f, "  (weights freed once packed; lstm_options.keep_weights keeps them, as "
+                      "lstm-dump does)\n");
     /* Warnings. */
     int warned = 0;
     if (p.cell == LSTM__CELL_LSTM && have_bias) {

@@ -44,6 +44,7 @@ static int pack_b(lstm__graph *g, lstm__node *n, int tb, lstm__diag *err)
     pk->N = (int)N;
     pk->data = dst;
     n->packed = pk;
+    n->pack_replaces = 1u << 1; /* float32 runs read only pk (Gemm packs only when !transA) */
     return LSTM_OK;
 }
 
@@ -243,8 +244,11 @@ int lstm__matmul_run(lstm__kctx *k)
         return LSTM_OK;
     }
     /* B [K, N] packed: the rows of A's batches follow one another, one product takes them. */
-    if (Y->dtype == LSTM_DT_FLOAT && k->packed && batches * m.M <= INT_MAX) {
-        packed_product(k, batches * m.M, A->data, Y->data);
+    if (Y->dtype == LSTM_DT_FLOAT && k->packed) {
+        const int64_t rows = batches * m.M, step = INT_MAX / 2;
+        for (int64_t r = 0; r < rows; r += step)
+            packed_product(k, rows - r < step ? rows - r : step, (const float *)A->data + r * m.K,
+                           (float *)Y->data + r * m.N);
         return LSTM_OK;
     }
     int fl = lstm__is_float(Y->dtype);

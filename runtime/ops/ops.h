@@ -11,6 +11,7 @@
 #include "ops/conv.h"
 #include "ops/einsum.h"
 #include "ops/logic_types.h"
+#include "ops/attention.h"
 #include "ops/norm_more.h"
 #include "ops/pool_more.h"
 #include "ops/reduce.h"
@@ -18,6 +19,7 @@
 #include "ops/rnn.h"
 #include "ops/signal.h"
 #include "ops/unary.h"
+#include "ops/grid_types.h"
 
 typedef struct lstm__no_params {
     int unused;

@@ -680,5 +680,6 @@ int lstm__rnn_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
                            (const float *)R->data + dd * GH * H, I, H, gp, dst + (size_t)dd * per,
                            pk, (int)dd);
     n->packed = pk;
+    n->pack_replaces = 1u << RNN_IN_W | 1u << RNN_IN_R; /* run_dir reads only pk */
     return LSTM_OK;
 }

@@ -346,6 +346,7 @@ static int pack8(lstm__graph *g, lstm__node *n, const lstm__tensor *const *t, in
         }
     lstm__free(g->mem->a, zp);
     n->packed = pk;
+    n->pack_replaces = 1u << 1 | 1u << 2; /* W and R: the run reads only pk */
     return LSTM_OK;
 }
 
@@ -405,6 +406,7 @@ int lstm__dqlstm_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
     lstm__free(g->mem->a, tmp);
     lstm__free(g->mem->a, zp);
     n->packed = pk;
+    n->pack_replaces = 1u << 1 | 1u << 2; /* W and R: the run reads only pk */
     return LSTM_OK;
 }
 
