@@ -17,6 +17,7 @@
 #include "ops/ops.h"
 #include "ops/registry.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,7 @@ static int activation(const lstm__graph *g, const lstm__node *a, lstm__conv_act 
         *act = (lstm__conv_act){p->alpha, p->beta};
         return 1;
     }
-    float lo = -INFINITY, hi = INFINITY;
+    float lo = -FLT_MAX, hi = FLT_MAX; /* absent: float's lowest / max, as op_eltwise.c */
     for (int k = 1; k < a->n_in && k < 3; k++) {
         if (a->in[k] < 0) continue;
         const lstm__tensor *t = const_f32(g, a, k, 1);

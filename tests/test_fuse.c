@@ -3,10 +3,11 @@
 ** it opens) and the outputs must agree to float rounding (the unfused operators are checked
 ** against onnxruntime by the conformance suites); the load log counts the fused nodes; nodes
 ** that another node reads, graph outputs and non-constant parameters are left alone; the model
-** is described as written. */
+** is described as written; a Clip without bounds clips infinities to -+FLT_MAX either way. */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include "test_util.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ static void log_cb(void *ud, int level, const char *msg)
     snprintf(logged + n, sizeof logged - n, "%d:%s\n", level, msg);
 }
 
+static const float *given_x; /* run() feeds X these values when set, else random ones */
 static unsigned seed = 11;
 static float frand(void)
 {
@@ -93,7 +95,7 @@ static void run(tb_model *b, int fuse, int xrank, const int64_t *xdims, run_out 
     static float x[4096];
     unsigned keep = seed;
     seed = 5;
-    for (int64_t i = 0; i < n; i++) x[i] = frand();
+    for (int64_t i = 0; i < n; i++) x[i] = given_x ? given_x[i] : frand();
     seed = keep;
     assert_int_equal(lstm_session_set_input(s, "X", F32, xrank, xdims, x, (size_t)n * 4), LSTM_OK);
     for (int r = 0; r < 2; r++) { /* twice: the second run reuses the plan */
@@ -268,11 +270,52 @@ static void left_alone(void **state)
     tb_free(b);
 }
 
+/* A Clip bound that is absent is float's lowest / max (the spec's numeric_limits defaults; at
+** opset 10 the attributes' defaults -+FLT_MAX): infinities from the Conv become finite, fused as
+** unfused. A 1x1 Conv of weight 2: one product per output. */
+static void clip_unbounded(void **state)
+{
+    (void)state;
+    static const float x[6] = {-INFINITY, -1, 0, 1, INFINITY, 3e38f};
+    static const float none[6] = {-FLT_MAX, -2, 0, 2, FLT_MAX, FLT_MAX},
+                       min_only[6] = {-1, -1, 0, 2, FLT_MAX, FLT_MAX};
+    const struct {
+        int64_t opset;
+        const char *ins;
+        const float *want;
+    } c[] = {{10, "c", none}, {13, "c", none}, {13, "c,lo", min_only}};
+    given_x = x;
+    for (int k = 0; k < 3; k++) {
+        tb_model *b = tb_new(8, c[k].opset);
+        tb_input(b, "X", F32, 3, (int64_t[]){1, 1, 6}, NULL);
+        tb_init_f32(b, "W", 3, (int64_t[]){1, 1, 1}, (const float[]){2.0f});
+        tb_init_f32(b, "lo", 0, NULL, (const float[]){-1.0f});
+        tb_node(b, "Conv", "conv", "X,W", "c");
+        tb_node(b, "Clip", "clip", c[k].ins, "Y");
+        tb_output(b, "Y", F32, -1, NULL, NULL);
+        for (int fuse = 1; fuse >= 0; fuse--) {
+            static run_out o;
+            run(b, fuse, 3, (int64_t[]){1, 1, 6}, &o);
+            assert_int_equal(o.fused, fuse);
+            assert_int_equal(o.n, 6);
+            for (int i = 0; i < 6; i++)
+                if (o.y[i] != c[k].want[i])
+                    print_error("opset %d Clip(%s), fused %d: [%d] %g, expected %g\n",
+                                (int)c[k].opset, c[k].ins, fuse, i, (double)o.y[i],
+                                (double)c[k].want[i]);
+            assert_memory_equal(o.y, c[k].want, sizeof none);
+        }
+        tb_free(b);
+    }
+    given_x = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conv_bn_relu),
         cmocka_unit_test(left_alone),
+        cmocka_unit_test(clip_unbounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "simd/simd.h"
 #include "dtype.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -561,7 +562,9 @@ int lstm__hsig_run(lstm__kctx *k)
 }
 
 /* ---- Clip: y = min(max(x, min), max), so min > max gives max everywhere (the spec's 11+
-** reading, onnxruntime's; used for version 6 too) ---- */
+** reading, onnxruntime's; used for version 6 too). An absent bound is the type's lowest / largest
+** finite value (11+: numeric_limits::lowest() / max(); 6: the attributes' defaults -+FLT_MAX),
+** so the spec clips -inf and inf to finite values. ---- */
 int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,
                      lstm__diag *d)
 {
@@ -572,8 +575,23 @@ int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     if (since >= 11)
         return lstm__arity(g, n, 1, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, v11, d);
     return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, v6, d) ||
-           lstm__attr_float(g, n, "min", -INFINITY, &p->alpha, d) ||
-           lstm__attr_float(g, n, "max", INFINITY, &p->beta, d);
+           lstm__attr_float(g, n, "min", -FLT_MAX, &p->alpha, d) ||
+           lstm__attr_float(g, n, "max", FLT_MAX, &p->beta, d);
+}
+
+/* The largest finite value of a floating type. */
+static double max_finite(int dtype)
+{
+    switch (dtype) {
+    case LSTM_DT_DOUBLE:
+        return DBL_MAX;
+    case LSTM_DT_FLOAT16:
+        return 65504.0;
+    case LSTM_DT_BFLOAT16:
+        return 0x1.fep127; /* 0x7F7F */
+    default:
+        return FLT_MAX;
+    }
 }
 
 int lstm__clip_prepare(lstm__kctx *k)
@@ -595,8 +613,9 @@ int lstm__clip_run(lstm__kctx *k)
     lstm__rt *y = k->out[0];
     const lstm__rt *mn = k->n->n_in > 1 ? k->in[1] : NULL, *mx = k->n->n_in > 2 ? k->in[2] : NULL;
     if (lstm__is_float(x->dtype)) {
-        double lo = k->since >= 11 ? (mn ? lstm__get_f(mn, 0) : -INFINITY) : p->alpha;
-        double hi = k->since >= 11 ? (mx ? lstm__get_f(mx, 0) : INFINITY) : p->beta;
+        const double big = max_finite(x->dtype);
+        double lo = k->since >= 11 ? (mn ? lstm__get_f(mn, 0) : -big) : p->alpha;
+        double hi = k->since >= 11 ? (mx ? lstm__get_f(mx, 0) : big) : p->beta;
         for (size_t i = 0; i < y->nelem; i++) {
             double v = lstm__get_f(x, i);
             v = v < lo ? lo : v;

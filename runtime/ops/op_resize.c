@@ -6,9 +6,10 @@
 ** coordinates in float32, nearest's ties taken within 1e-6 of k + 0.5 (9 / 1.2f = 7.4999995 is
 ** one), Resize 10 / Upsample nearest rounding up on shrinking axes and down otherwise, linear
 ** coordinates clamped into the input, an axis of scale 1 and unchanged size copied whatever the
-** coordinate mode (tf_half_pixel_for_nn would shift it by half an element, tf_crop_and_resize
-** crop it). Unlike onnxruntime, an output of the input's shape is interpolated when its scales
-** are not 1 (as the spec and PyTorch do; onnxruntime returns the input).
+** coordinate mode (tf_half_pixel_for_nn would shift it by half an element) except that
+** tf_crop_and_resize crops it when its roi is not [0, 1], as the spec does (onnxruntime copies
+** it). Unlike onnxruntime, an output of the input's shape is interpolated when its scales are not
+** 1 (as the spec and PyTorch do; onnxruntime returns the input).
 ** Separable: one pass per axis that changes, each output index reading 1, 2 or 4 input indices
 ** (nearest, linear, cubic; antialias: the filter's window, stretched by 1 / scale when an axis
 ** shrinks) with weights from a table built per run. Nearest copies elements of any type; linear
@@ -325,15 +326,25 @@ static int64_t clamp(int64_t i, int64_t n)
     return i < 0 ? 0 : i >= n ? n - 1 : i;
 }
 
+/* Whether axis a is copied as it is. As onnxruntime: no coordinate transformation at scale 1,
+** except tf_crop_and_resize with a roi other than [0, 1] on the axis, which the spec crops (and
+** onnxruntime copies). A scale of 1 from sizes can still change the axis (float32 rounds 2^24 + 1
+** to 2^24): then the taps are built. */
+static int copied(const lstm__resize_params *p, const lstm__resize_state *st, int a, int64_t in,
+                  int64_t out)
+{
+    if (p->coord == LSTM__RS_TF_CROP_AND_RESIZE && (st->roi_lo[a] != 0.0f || st->roi_hi[a] != 1.0f))
+        return 0;
+    return st->scale[a] == 1.0f && in == out;
+}
+
 /* The taps of every output index of axis a (in -> out elements); returns whether the axis maps
 ** each index onto itself (then it needs no pass). */
 static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st, int a, int64_t in,
                      int64_t out, tap *t)
 {
     const int nt = p->mode == LSTM__RS_NEAREST ? 1 : p->mode == LSTM__RS_LINEAR ? 2 : 4;
-    /* As onnxruntime: no coordinate transformation at scale 1. A scale of 1 from sizes can still
-    ** change the axis (float32 rounds 2^24 + 1 to 2^24): then the taps are built. */
-    if (st->scale[a] == 1.0f && in == out) return 1;
+    if (copied(p, st, a, in, out)) return 1;
     const float fin = (float)in, fout = (float)out;
     int same = in == out;
     for (int64_t o = 0; o < out; o++, t += nt) {
@@ -373,11 +384,11 @@ static int make_taps(const lstm__resize_params *p, const lstm__resize_state *st,
 /* Antialias: the linear (triangle) or cubic filter over a window of input indices around the
 ** source coordinate, stretched by 1 / scale on a shrinking axis, its weights normalized to sum
 ** 1 (float32, as onnxruntime computes them; indices outside the input read the edge unless
-** exclude_outside drops them). nt is the window (window()). As make_taps at scale 1. */
+** exclude_outside drops them). nt is the window (window()). Copies as make_taps (copied()). */
 static int make_taps_aa(const lstm__resize_params *p, const lstm__resize_state *st, int a,
                         int64_t in, int64_t out, int nt, tap *t)
 {
-    if (st->scale[a] == 1.0f && in == out) return 1;
+    if (copied(p, st, a, in, out)) return 1;
     const float rs = st->scale[a], sc = 1.0f / rs, fin = (float)in, fout = (float)out;
     const float half = p->mode == LSTM__RS_LINEAR ? 1.0f : 2.0f;
     const float support = sc >= 1.0f ? half * sc : half, inv = sc >= 1.0f ? 1.0f / sc : 1.0f;

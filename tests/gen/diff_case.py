@@ -3,6 +3,7 @@ the @op registry, the per-version helper G handed to each entry, and Case.
 
 Values are held as NumPy arrays in their own type, except bfloat16, held as float32 arrays
 whose values are exact bfloat16 numbers (NumPy has no bfloat16)."""
+import os
 import zlib
 
 import numpy as np
@@ -66,6 +67,14 @@ LATER_TYPES = {("ConstantOfShape", 20): ["bfloat16"], ("HardSigmoid", 22): ["bfl
                ("Sin", 22): ["bfloat16"], ("Cos", 22): ["bfloat16"], ("TopK", 24): ["bfloat16"]}
 NEWEST_OPSET = 26  # onnxruntime 1.30 supports ai.onnx up to 26
 ONNX_PY_NEWEST = onnx.defs.onnx_opset_version()
+# DIFF_SALT=N (N > 0) changes every per-operator/version seed: other shapes, values and randomly
+# chosen attributes, for a held-out run of the entries; 0 (default) gives the committed corpus.
+SALT = int(os.environ.get("DIFF_SALT", "0"))
+
+
+def seed_of(key):
+    """The seed for key ("op-version"), changed by DIFF_SALT."""
+    return zlib.crc32((key if SALT == 0 else "%s-salt%d" % (key, SALT)).encode())
 
 _HISTORY = {}
 for _s in onnx.defs.get_all_schemas_with_history():
@@ -197,7 +206,7 @@ class G:
     def __init__(self, op_name, v, covered):
         """covered: every version of the operator the registry's rows cover."""
         self.op, self.v = op_name, v
-        self.rng = np.random.default_rng(zlib.crc32(("%s-%d" % (op_name, v)).encode()))
+        self.rng = np.random.default_rng(seed_of("%s-%d" % (op_name, v)))
         self.schema = None if op_name in DOMAINS else schema(op_name, v)  # onnx knows ai.onnx
         self.runtime_types = REGISTRY[op_name][1]
         # The full type sweep runs where the version's type lists change, and at the newest

@@ -21,7 +21,10 @@ def tensor_proto(name, dt, a):
     a = np.array(a, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
     t.dims.extend(a.shape)
     if dt == "bfloat16":
-        t.raw_data = (a.astype(np.float32).view(np.uint32) >> 16).astype(np.uint16).tobytes()
+        bits = a.astype(np.float32).view(np.uint32)
+        if np.any(bits & 0xFFFF):  # held bfloat16 values are exact (diff_case.to_dtype)
+            raise SystemExit("%s: bfloat16 values that are not bfloat16 numbers" % name)
+        t.raw_data = (bits >> 16).astype(np.uint16).tobytes()
     else:
         t.raw_data = a.astype(DTYPES[dt][1]).tobytes()
     return t

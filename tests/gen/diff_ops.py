@@ -4,7 +4,8 @@ present inputs' values (floats as float64) and return the outputs."""
 import numpy as np
 
 import rnn_ref
-from diff_case import ALL, FLOATS, INTS, NUMERIC, SIGNED, In, op, reduce_inputs
+from diff_case import (ALL, FLOATS, INTS, NUMERIC, SIGNED, In, as_compute, op, reduce_inputs,
+                       to_dtype)
 
 # Shape pairs for broadcasting: different ranks, size-1 dims, scalars and empty dims.
 BCAST = [((2, 3, 4), (4,)), ((3, 1), (2, 1, 4)), ((), (2, 3)), ((1, 1), (3,)), ((0, 3), (1, 3)),
@@ -262,15 +263,17 @@ def clip(g):
                 x = g.rand(dt, g.shape(3))
                 yield g.case("%s_%s" % (tag, dt), "attributes %s" % attrs, dt, [In("x", dt, x)], attrs=attrs,
                              ref=ref(attrs.get("min", -np.inf), attrs.get("max", np.inf)))
+        yield from clip_unbounded(g, ref)
         return
     for dt in g.types():
         x = g.rand(dt, g.shape(3))
         lo, hi = (-0.5, 0.8) if dt in FLOATS else (-3, 4)
         if dt.startswith("uint"):
             lo = 2
+        mn, mx = (to_dtype(np.array(v), dt).reshape(()) for v in (lo, hi))  # 0.8: no bfloat16
         yield g.case("both_" + dt, "min and max inputs", dt,
-                     [In("x", dt, x), In("min", dt, np.array(lo, x.dtype)), In("max", dt, np.array(hi, x.dtype))],
-                     ref=ref(lo, hi))
+                     [In("x", dt, x), In("min", dt, mn), In("max", dt, mx)],
+                     ref=ref(as_compute(mn, dt), as_compute(mx, dt)))
     x = g.rand(F32, (2, 5))
     yield g.case("none", "no min, no max", F32, [In("x", F32, x)], ref=ref(-np.inf, np.inf))
     yield g.case("min_only", "min only (max omitted)", F32,
@@ -294,6 +297,22 @@ def clip(g):
                  [In("x", F32, np.array([np.nan, INF, -INF, 0.3], np.float32)),
                   In("min", F32, np.array(-1, np.float32)), In("max", F32, np.array(1, np.float32))],
                  ref=ref(-1, 1))
+    yield from clip_unbounded(g, ref)
+
+
+def clip_unbounded(g, ref):
+    """Infinities where a bound is absent: it is numeric_limits::lowest() / max() (11+), the
+    attributes' defaults -+FLT_MAX (6), so -inf and inf become finite."""
+    big = float(np.finfo(np.float32).max)
+    x = np.array([-INF, -2.5, 0.0, 1.5, INF, np.nan], np.float32)
+    yield g.case("inf_no_bounds", "-inf and inf, no min, no max: -+FLT_MAX", F32, [In("x", F32, x)],
+                 ref=ref(-big, big))
+    if g.v < 11:
+        yield g.case("inf_min_only", "-inf and inf, min -0.5 only: inf -> FLT_MAX", F32, [In("x", F32, x)],
+                     attrs={"min": -0.5}, ref=ref(-0.5, big))
+    else:
+        yield g.case("inf_max_only", "-inf and inf, max 0.5 only: -inf -> -FLT_MAX", F32,
+                     [In("x", F32, x), None, In("max", F32, np.array(0.5, np.float32))], ref=ref(-big, 0.5))
 
 
 # ---------------------------------------------------------------- softmax

@@ -16,7 +16,7 @@ quantize_dynamic converts a float LSTM (W, R transposed to [D, input, 4H] and qu
 per tensor, symmetric)."""
 import numpy as np
 
-from diff_case import In, op
+from diff_case import SALT, In, op
 
 MS = "com.microsoft"
 NPT = {"int8": np.int8, "uint8": np.uint8}
@@ -280,7 +280,7 @@ def from_pytorch_lstm(g, T, B, I, H):
         from onnx import numpy_helper
     except ImportError:
         return None
-    torch.manual_seed(20240)
+    torch.manual_seed(20240 + SALT)
     m = torch.nn.LSTM(I, H, bidirectional=True)
     f = io.BytesIO()
     torch.onnx.export(m, (torch.zeros(T, B, I),), f, opset_version=14, input_names=["x"])

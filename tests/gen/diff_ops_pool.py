@@ -337,6 +337,12 @@ def max_unpool(g):
 
 
 # ---------------------------------------------------------------- Col2Im
+# Checked against torch (conv_transpose with one-hot kernels, grouped per channel, pads cropped):
+# the NumPy reference agrees, onnxruntime does not (it is right on every 2-D image, and on 3-D
+# ones dilated on the middle axis only). microsoft/onnxruntime#18156 reports its N-D Col2Im.
+COL2IM_ND_DIL = "onnxruntime 1.30's Col2Im is wrong on 1-D and 3-D images with dilations"
+
+
 def col2im_ref(image, block, dilations=None, pads=None, strides=None, dt=F32):
     sp = len(image)
     dil = dilations or [1] * sp
@@ -373,8 +379,10 @@ def col2im(g):
         ins = [In("x", dt, x), In("image_shape", ints_dt, ints(image, ints_dt), init=shapes_init),
                In("block_shape", ints_dt, ints(block, ints_dt), init=shapes_init)]
         exact = dt not in FLOATS
+        ort_wrong = len(image) != 2 and any(d > 1 for d in attrs.get("dilations", []))
         return g.case(tag, what, dt, ins, attrs=attrs, ref=f,
-                      tol=(0.0, 0.0) if exact else tol if tol is not None else tol_of(dt))
+                      tol=(0.0, 0.0) if exact else tol if tol is not None else tol_of(dt),
+                      ort=not ort_wrong, why=COL2IM_ND_DIL)
 
     for dt in g.types():
         yield case(dt, "image [4, 5], block [2, 2] (torch Fold)", dt, 1, 2, [4, 5], [2, 2])
@@ -411,6 +419,11 @@ def col2im(g):
     yield g.case("nan", "a NaN and a -inf add into their pixels", F32,
                  [In("x", F32, x), In("image_shape", I64, ints([3, 3]), init=True),
                   In("block_shape", I64, ints([2, 2]), init=True)], ref=f)
+    yield case("dil_1d", "1-D image [7], block [3], dilations [2], strides [2], pads [1, 1]", F32, 1,
+               3, [7], [3], {"dilations": [2], "strides": [2], "pads": [1, 1]})
+    yield case("dil_3d", "3-D image [5, 4, 6], block [2, 3, 3], dilations [2, 2, 2], strides "
+               "[1, 1, 2], pads [1, 0, 0, 2, 1, 1]", F32, 2, 2, [5, 4, 6], [2, 3, 3],
+               {"dilations": [2, 2, 2], "strides": [1, 1, 2], "pads": [1, 0, 0, 2, 1, 1]})
 
 
 # ---------------------------------------------------------------- CenterCropPad

@@ -23,7 +23,8 @@ Per axis of input length n, output length m and scale s (float32):
   antialias (18+, linear / cubic): see antialias_matrix (onnxruntime's Pillow-style filter).
 onnxruntime's rules beyond these formulas (measured on onnxruntime-node 1.30, followed here):
   an axis of scale 1 is copied (x_orig = x whatever the mode: tf_half_pixel_for_nn does not
-    shift it, tf_crop_and_resize neither crops it nor extrapolates on it);
+    shift it), except under tf_crop_and_resize, which crops it as the spec does (onnxruntime
+    copies it whatever its roi: those cases take the NumPy reference, ort_departure);
   round_prefer_floor / round_prefer_ceil take x_orig within 1e-6 of k + 0.5 for a tie (so
     9/1.2f = 7.4999995 rounds up with round_prefer_ceil); floor and ceil have no such zone;
   tf_crop_and_resize with m == 1 and half_pixel_symmetric end in double arithmetic (0.5 is a
@@ -207,6 +208,22 @@ def full_roi(r, roi, axes):
 # interpolate with the given scale. Those cases take the NumPy reference.
 SAME_SHAPE = ("onnxruntime copies an output of the input's shape whatever the scales (antialias: an "
               "axis of unchanged length); the spec and PyTorch interpolate")
+# onnxruntime 1.30 also copies an axis of scale 1 under tf_crop_and_resize, ignoring its roi;
+# the spec (and ONNX's reference implementation) crops it, as this runtime does.
+CROP_SCALE1 = "onnxruntime copies a tf_crop_and_resize axis of scale 1 whatever its roi; the spec crops it"
+
+
+def ort_departure(shape, ctm, scales, sizes, roi, axes, policy, antialias):
+    """Why onnxruntime cannot be the reference of a modern Resize case (its copies above), or
+    None. Antialias cases name their own."""
+    out, s = plan(shape, scales, sizes, axes, policy or "stretch")
+    if ctm == "tf_crop_and_resize":
+        rois = full_roi(len(shape), roi, axes)
+        if any(s[d] == 1 and out[d] == shape[d] > 1 and tuple(rois[d]) != (0.0, 1.0) for d in range(len(shape))):
+            return CROP_SCALE1
+    if not antialias and list(out) == list(shape) and any(v != 1 for v in s):
+        return SAME_SHAPE
+    return None
 
 
 def resize_ref(mode="nearest", ctm="half_pixel", nm="round_prefer_floor", scales=None, sizes=None,
@@ -218,7 +235,7 @@ def resize_ref(mode="nearest", ctm="half_pixel", nm="round_prefer_floor", scales
         y = x if mode == "nearest" else np.asarray(x, np.float64)
         mask = np.zeros([1] * x.ndim, bool)
         for d in range(x.ndim):
-            if s[d] == 1:  # onnxruntime: an axis of scale 1 is copied (x_orig = x)
+            if s[d] == 1 and ctm != "tf_crop_and_resize":  # as onnxruntime: a copy (x_orig = x)
                 continue
             shp = [1] * x.ndim
             shp[d] = out[d]
@@ -294,6 +311,10 @@ def rcase(g, tag, what, dt, x, mode=None, ctm=None, nm=None, scales=None, sizes=
     if antialias is not None:
         attrs["antialias"] = antialias
     modern = g.op == "Resize" and g.v >= 11
+    if ort and (sizes is not None or scales is not None) and len(x.shape):
+        why = ort_departure(x.shape, (ctm or "half_pixel") if modern else "asymmetric", scales, sizes,
+                            roi, axes, policy, antialias)
+        ort = why is None
     ref = resize_ref(mode or "nearest",
                      (ctm or "half_pixel") if modern else "asymmetric",
                      (nm or "round_prefer_floor") if modern else "simple",
@@ -402,14 +423,15 @@ def modern_cases(g):
                 yield rcase(g, "%s_%s_sizes" % (mode, ctm), "%s %s sizes [1, 1, 7, 2]" % (mode, ctm), F32, x,
                             mode, ctm=ctm, sizes=[1, 1, 7, 2], roi=roi)
     # onnxruntime's rules beyond the formulas: an axis of scale 1 is copied (x_orig = x, so
-    # tf_half_pixel_for_nn does not shift it and tf_crop_and_resize ignores its roi); an output of
+    # tf_half_pixel_for_nn does not shift it; tf_crop_and_resize crops it by the spec, onnxruntime
+    # ignores its roi: NumPy stands in); an output of
     # the input's shape is a copy (whatever the scales); x_orig within 1e-6 of k + 0.5 is a tie
     x = rand_x(g, F32, (3, 5))
     for mode in ("nearest", "linear", "cubic"):
         yield rcase(g, "scale1_nn_%s" % mode, "%s tf_half_pixel_for_nn scales [1, 2.5]: axis 0 copied" % mode, F32, x,
                     mode, ctm="tf_half_pixel_for_nn", nm="ceil" if mode == "nearest" else None, scales=[1, 2.5])
         yield rcase(g, "scale1_crop_%s" % mode, "%s tf_crop_and_resize roi [0.2, -0.2, 0.7, 1.3] sizes [3, 7]: "
-                    "axis 0 (scale 1) copied, its roi unused" % mode, F32, x, mode, ctm="tf_crop_and_resize",
+                    "axis 0 (scale 1) cropped to its roi" % mode, F32, x, mode, ctm="tf_crop_and_resize",
                     roi=[0.2, -0.2, 0.7, 1.3], sizes=[3, 7], extrapolation=-3.0)
         yield rcase(g, "same_shape_%s" % mode, "%s half_pixel scales [1.2, 1.1] on [3, 5] (output [3, 5]): "
                     "interpolated" % mode, F32, x, mode, scales=[1.2, 1.1], ort=False, why=SAME_SHAPE)

@@ -21,6 +21,17 @@ LONG_TOL = (1e-3, 2e-3)  # frames of 400-512 samples: sums of that many terms of
 # Where onnxruntime's float32 sums drift beyond the generator's agreement check (1e-5 absolute),
 # the NumPy reference (float64, exact to the float32 output) stands in.
 F32_SUMS = "onnxruntime sums in float32: off by up to ~5e-5 here, beyond the 1e-5 agreement check"
+# The agreement check of transforms where onnxruntime is the reference: its float32 sums are off
+# by ~1e-5-3e-5 near zero, its float64 sums of 1009 terms by ~6e-12 (held-out seeds, DIFF_SALT,
+# found 1.4e-5 to 2.4e-5 and 6.4e-12).
+F32_CHECK = (1e-4, 1e-4)
+
+
+def checked(c):
+    """A case whose agreement check allows rounded sums (F32_CHECK; float64: F64_TOL)."""
+    if c.dtype in (F32, F64):
+        c.check_tol = F32_CHECK if c.dtype == F32 else F64_TOL
+    return c
 
 
 def scalar(v, dt=I64):
@@ -197,8 +208,8 @@ def dft(g):
         while ins[-1] is None:
             ins.pop()
         eff = axis if axis is not None else (1 if v < 20 else -2)
-        return g.case(tag, what, dt, ins, attrs=attrs, tol=F64_TOL if dt == F64 else tol, ort=ort, why=why,
-                      ref=dft_ref(n, eff, inverse, onesided))
+        return checked(g.case(tag, what, dt, ins, attrs=attrs, tol=F64_TOL if dt == F64 else tol, ort=ort,
+                              why=why, ref=dft_ref(n, eff, inverse, onesided)))
 
     for dt in g.types():
         yield case("real_" + dt, "real [2, 8, 1]", dt, g.rand(dt, (2, 8, 1)))
@@ -257,8 +268,9 @@ def stft(g):
             ins.pop()
         attrs = {} if onesided is None else {"onesided": onesided}
         flen = length if length is not None else len(window)
-        return g.case(tag, what, dt, ins, attrs=attrs, tol=F64_TOL if dt == F64 else tol, ort=ort, why=why,
-                      ref=stft_ref(step, flen, 1 if onesided is None else onesided, window is not None))
+        return checked(g.case(tag, what, dt, ins, attrs=attrs, tol=F64_TOL if dt == F64 else tol, ort=ort,
+                              why=why, ref=stft_ref(step, flen, 1 if onesided is None else onesided,
+                                                    window is not None)))
 
     hann16 = window_ref("HannWindow")(16)
     for dt in g.types():
