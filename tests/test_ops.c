@@ -584,6 +584,15 @@ static void conv_paths_no_alloc(void **state)
         "diff/trilu_v14_bool_lower",
         "diff/mod_v13_bcast0_int32", /* broadcast walk */
         "diff/depthtospace_v13_bool_crd",
+        "diff/attention_v24_past_float32",   /* past / present key and value */
+        "diff/attention_v24_3d_gqa_float16", /* 3-D, grouped heads, float16 via float32 */
+        "diff/attention_v24_nonpad_causal",
+        "diff/attention_v24_big",
+        "diff/gridsample_v22_cubic_border_ac1",
+        "diff/gridsample_v22_3d_linear_border",
+        "diff/affinegrid_v20_3d_ac1",
+        "diff/unique_v11_axis1", /* run-shaped: buffers that only grow */
+        "diff/det_v22_batch2",
     };
     static unsigned char buf[1 << 20];
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {

@@ -1,1 +1,1 @@
-BmaxJL?
+BmaxJM?

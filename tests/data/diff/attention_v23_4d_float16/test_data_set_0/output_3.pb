@@ -1,0 +1,2 @@
+
+Bqk_matmul_outputJY@Ù@©&8:Á5¾ÄA

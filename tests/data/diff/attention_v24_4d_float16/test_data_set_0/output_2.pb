@@ -1,0 +1,2 @@
+
+Bpresent_valueJ«4R<÷@9
