@@ -29,6 +29,7 @@ OPS |= set("""And Or Xor BitShift Mod CastLike Trilu EyeLike OneHot GatherND Dep
 SpaceToDepth""".split())
 OPS |= set("Einsum Hardmax Compress".split())
 OPS |= set("LpPool GlobalLpPool LRN MaxUnpool Col2Im CenterCropPad".split())
+OPS |= set("GridSample AffineGrid Unique Det Attention".split())
 EXOTIC = ("string", "bfloat16", "sequence", "optional")
 # bfloat16 cases whose ONNX 1.12 test data cannot be met; the reason is printed, they are not
 # counted as passed.
