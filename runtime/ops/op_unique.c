@@ -136,7 +136,9 @@ int lstm__unique_run(lstm__kctx *k)
     if (!b) return k->d->code;
     if (L > SIZE_MAX / (5 * sizeof(int64_t)))
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: X has too many slices", lstm__klabel(k));
-    if ((rc = lstm__buf_grow(k, b, 5 * L * sizeof(int64_t), "the slices it sorts"))) return rc;
+    /* One slot at least: with no slices the buffer would stay NULL, and NULL + 0 is undefined. */
+    if ((rc = lstm__buf_grow(k, b, 5 * (L ? L : 1) * sizeof(int64_t), "the slices it sorts")))
+        return rc;
     int64_t *perm = b->p, *grp = perm + L, *first = grp + L, *count = first + L, *place = count + L;
     for (size_t i = 0; i < L; i++) perm[i] = (int64_t)i;
     sort_slices(&v, perm, grp, L);
