@@ -2991,6 +2991,28 @@ static void grid_refusals(void **state)
     rc = run1(m, (feed[]){th, {"B", I64, 1, {4}, sz4, 32}}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "(AffineGrid, opset 20): align_corners is -1, expected 0 or 1");
     tb_free(m);
+    /* N = 0 with spatial sizes whose product overflows int64 (fuzz_load): an empty Y. */
+    const int64_t szh[4] = {0, 1, (int64_t)1 << 40, (int64_t)1 << 40};
+    m = one_at(20, "AffineGrid", "A,B", 2, (int[]){F32, I64});
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    lstm_view v = {0};
+    rc = lstm_model_open_buffer(buf, len, NULL, &md);
+    if (!rc) rc = lstm_session_open(md, &s);
+    if (!rc) rc = lstm_session_set_input(s, "A", F32, 3, (int64_t[]){0, 2, 3}, x6, 0);
+    if (!rc) rc = lstm_session_set_input(s, "B", I64, 1, (int64_t[]){4}, szh, 32);
+    if (!rc) rc = lstm_session_run(s);
+    if (!rc) rc = lstm_session_output(s, "Y", &v);
+    if (rc) print_error("%s\n", s ? lstm_session_errmsg(s) : lstm_model_errmsg(md));
+    assert_int_equal(rc, LSTM_OK);
+    assert_int_equal(v.rank, 4);
+    assert_true(v.dims[0] == 0 && v.dims[1] == szh[2] && v.dims[2] == szh[3] && v.dims[3] == 2);
+    assert_int_equal(v.nbytes, 0);
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
 
     /* Unique */
     m = one_at(11, "Unique", "A", 1, (int[]){F32});

@@ -349,6 +349,7 @@ int lstm__affine_grid_run(lstm__kctx *k)
     const lstm__affine_grid_state *st = k->state;
     const lstm__rt *theta = k->in[0];
     lstm__rt *y = k->out[0];
+    if (!y->nelem) return LSTM_OK; /* N = 0: the spatial sizes may overflow a product */
     const int r = st->r;
     const int64_t N = theta->dims[0];
     int64_t P = 1;
