@@ -2312,6 +2312,51 @@ static void attention_refusals(void **state)
     rc = run1(m, (feed[]){q4, k4, v4, {"D", I64, 1, {1}, np2, 8}}, 4, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "node 'op' (Attention, opset 23)");
     tb_free(m);
+
+    /* Empty Q, K and V with huge dims (products of them overflowed int64; a batch of 2^40 heads
+    ** with nothing to compute was looped over). */
+    const int64_t e40 = (int64_t)1 << 40, e62 = (int64_t)1 << 62;
+    m = one_at(24, "Attention", "A,B,C", 3, f3);
+    tb_attr_i(m, tb_graph(m)->node[0], "q_num_heads", e62);
+    tb_attr_i(m, tb_graph(m)->node[0], "kv_num_heads", e62);
+    const feed q0 = {"A", F32, 3, {2, 3, 0}, z16, 0}, k0 = {"B", F32, 3, {2, 3, 0}, z16, 0},
+               v0 = {"C", F32, 3, {2, 3, 0}, z16, 0};
+    rc = run1(m, (feed[]){q0, k0, v0}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "sequence lengths, head counts or head sizes too large");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C,D", 4, (int[]){F32, F32, F32, BOOL});
+    rc = run1(m,
+              (feed[]){{"A", F32, 4, {0, e40, e40, 1}, z16, 0},
+                       {"B", F32, 4, {0, e40, 3, 1}, z16, 0},
+                       {"C", F32, 4, {0, e40, 3, 1}, z16, 0},
+                       {"D", BOOL, 4, {0, e40, e40, 3}, b9, 0}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "sequence lengths, head counts or head sizes too large");
+    tb_free(m);
+    m = one_at(24, "Attention", "A,B,C", 3, f3);
+    tb_attr_i(m, tb_graph(m)->node[0], "q_num_heads", 1);
+    tb_attr_i(m, tb_graph(m)->node[0], "kv_num_heads", 1);
+    const feed qe = {"A", F32, 3, {e40, 1, 0}, z16, 0}, ke = {"B", F32, 3, {e40, 1, 0}, z16, 0},
+               ve = {"C", F32, 3, {e40, 1, 0}, z16, 0};
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    lstm_view y = {0};
+    rc = lstm_model_open_buffer(buf, len, NULL, &md);
+    if (!rc) rc = lstm_session_open(md, &s);
+    for (int i = 0; !rc && i < 3; i++) {
+        const feed *f = i == 0 ? &qe : i == 1 ? &ke : &ve;
+        rc = lstm_session_set_input(s, f->name, F32, 3, f->dims, f->data, 0);
+    }
+    if (!rc) rc = lstm_session_run(s);
+    if (!rc) rc = lstm_session_output(s, "Y", &y);
+    if (rc) print_error("%s\n", s ? lstm_session_errmsg(s) : lstm_model_errmsg(md));
+    assert_int_equal(rc, LSTM_OK);
+    assert_true(y.rank == 3 && y.dims[0] == e40 && y.dims[1] == 1 && y.dims[2] == 0);
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
 }
 
 static void pad_late_values(void **state)

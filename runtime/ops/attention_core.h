@@ -24,6 +24,7 @@ static inline AC_REAL AC_(sp)(const lstm__attn_state *st, AC_REAL v)
 static void AC_(gather)(const lstm__rt *X, int three_d, int64_t B, int64_t H, int64_t rows,
                         int64_t size, AC_REAL *dst, int64_t total, int64_t at)
 {
+    if (!X->nelem) return; /* nothing to copy (its other dims may be huge) */
     for (int64_t b = 0; b < B; b++)
         for (int64_t h = 0; h < H; h++) {
             AC_REAL *o = dst + ((b * H + h) * total + at) * size;
@@ -154,10 +155,11 @@ static void AC_(run)(lstm__kctx *k, const lstm__attn_state *st, const lstm__attn
     }
     AC_(gather)(k->in[1], st->three_d, st->B, st->Hkv, st->Tn, st->D, ks, st->T, st->P);
     AC_(gather)(k->in[2], st->three_d, st->B, st->Hkv, st->Tn, st->Dv, vs, st->T, st->P);
-    if (k->n->n_out > 1 && k->out[1])
-        AC_STORE(k->out[1], 0, ks, (size_t)(st->B * st->Hkv * st->T * st->D));
-    if (k->n->n_out > 2 && k->out[2])
-        AC_STORE(k->out[2], 0, vs, (size_t)(st->B * st->Hkv * st->T * st->Dv));
+    if (k->n->n_out > 1 && k->out[1]) AC_STORE(k->out[1], 0, ks, k->out[1]->nelem);
+    if (k->n->n_out > 2 && k->out[2]) AC_STORE(k->out[2], 0, vs, k->out[2]->nelem);
+    /* With Y and the scores empty (or absent) no head has work, and B * Hq may be huge. */
+    const lstm__rt *QK = k->n->n_out > 3 ? k->out[3] : NULL;
+    if (!k->out[0]->nelem && !(QK && QK->nelem)) return;
     for (int64_t b = 0; b < st->B; b++)
         for (int64_t h = 0; h < st->Hq; h++) AC_(head)(k, st, p, b, h);
 }

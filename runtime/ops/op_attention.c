@@ -121,7 +121,7 @@ static int mask_shape(lstm__kctx *k, lstm__attn_state *st, const lstm__rt *M)
         const int64_t dim = r >= 0 ? M->dims[r] : 1;
         if (i < 3 && dim != 1 && dim != want[i]) ok = 0;
         st->mst[i] = dim == 1 && i < 3 ? 0 : stride;
-        stride *= dim;
+        stride = M->nelem ? stride * dim : 0; /* empty: the outer dims' product may overflow */
     }
     if (!ok)
         return lstm__errf(k->d, LSTM_EINVAL,
@@ -240,6 +240,22 @@ static size_t align64(size_t n)
     return (n + 63) & ~(size_t)63;
 }
 
+/* Places a block of a * b * c * d elements of es bytes at *off (its offset in *at); 0 when the
+** size overflows (the dims of an empty Q, K or V may be huge). */
+static int block(size_t *off, size_t *at, int64_t a, int64_t b, int64_t c, int64_t d, size_t es)
+{
+    size_t n = es;
+    if (!a || !b || !c || !d)
+        n = 0;
+    else if (!lstm__mul_size(n, (size_t)a, &n) || !lstm__mul_size(n, (size_t)b, &n) ||
+             !lstm__mul_size(n, (size_t)c, &n) || !lstm__mul_size(n, (size_t)d, &n) ||
+             n > SIZE_MAX / 2 - *off)
+        return 0;
+    *at = *off;
+    *off += align64(n);
+    return 1;
+}
+
 int lstm__attention_prepare(lstm__kctx *k)
 {
     const lstm__attn_params *p = k->params;
@@ -268,8 +284,9 @@ int lstm__attention_prepare(lstm__kctx *k)
         if ((rc = mask_shape(k, st, M))) return rc;
     }
     if (st->S > INT_MAX || st->T > INT_MAX || st->D > INT_MAX || st->Dv > INT_MAX ||
-        st->S * st->T > INT_MAX)
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: sequence lengths or head sizes too large",
+        st->Hq > INT_MAX || st->S * st->T > INT_MAX)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: sequence lengths, head counts or head sizes too large",
                           lstm__klabel(k));
     st->dbl = dt == LSTM_DT_DOUBLE;
     /* as the function body: the scale in float32, Q and K each times its square root */
@@ -283,12 +300,17 @@ int lstm__attention_prepare(lstm__kctx *k)
 
     const size_t es = st->dbl ? sizeof(double) : sizeof(float);
     size_t off = 0;
-    st->q_off = off, off += align64((size_t)(st->B * st->Hq * st->S * st->D) * es);
-    st->k_off = off, off += align64((size_t)(st->B * st->Hkv * st->T * st->D) * es);
-    st->v_off = off, off += align64((size_t)(st->B * st->Hkv * st->T * st->Dv) * es);
-    st->sc_off = off, off += align64((size_t)(st->S * st->T) * es);
-    st->y_off = off, off += align64((size_t)(st->S * st->Dv) * es);
-    st->full_off = off, off += align64((size_t)st->S);
+    if (!block(&off, &st->q_off, st->B, st->Hq, st->S, st->D, es) ||
+        !block(&off, &st->k_off, st->B, st->Hkv, st->T, st->D, es) ||
+        !block(&off, &st->v_off, st->B, st->Hkv, st->T, st->Dv, es) ||
+        !block(&off, &st->sc_off, 1, 1, st->S, st->T, es) ||
+        !block(&off, &st->y_off, 1, 1, st->S, st->Dv, es) ||
+        !block(&off, &st->full_off, 1, 1, 1, st->S, 1))
+        return lstm__errf(k->d, LSTM_ELIMIT,
+                          "%s: %lld x %lld heads of Q [%lld, %lld] and K / V [%lld, %lld / %lld] "
+                          "need more scratch than memory holds",
+                          lstm__klabel(k), (long long)st->B, (long long)st->Hq, (long long)st->S,
+                          (long long)st->D, (long long)st->T, (long long)st->D, (long long)st->Dv);
     k->scratch_size = off;
 
     int64_t dims[4] = {st->B, st->Hq, st->S, st->Dv};
