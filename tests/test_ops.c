@@ -3070,6 +3070,42 @@ static void grid_refusals(void **state)
     rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "(Unique, opset 11): axis -3 is outside [-2, 1] for rank 2");
     tb_free(m);
+    /* An empty X [2^40, 3, 0] along axis 1: three empty slices, all equal (NumPy's
+    ** np.unique(np.zeros((2, 3, 0)), axis=1, ...) gives Y (2, 1, 0), indices [0], inverse
+    ** [0, 0, 0], counts [3]); its 2^40 rows were walked at every comparison (fuzz_load). */
+    {
+        m = tb_new(8, 11);
+        tb_input(m, "A", F32, -1, NULL, NULL);
+        tb_attr_i(m, tb_node(m, "Unique", "op", "A", "Y,I,V,C"), "axis", 1);
+        tb_output(m, "Y", F32, -1, NULL, NULL);
+        tb_output(m, "I", I64, -1, NULL, NULL);
+        tb_output(m, "V", I64, -1, NULL, NULL);
+        tb_output(m, "C", I64, -1, NULL, NULL);
+        size_t len;
+        const uint8_t *buf = tb_pack(m, &len);
+        lstm_model *md = NULL;
+        lstm_session *s = NULL;
+        lstm_view y = {0}, o[3];
+        rc = lstm_model_open_buffer(buf, len, NULL, &md);
+        if (!rc) rc = lstm_session_open(md, &s);
+        if (!rc)
+            rc = lstm_session_set_input(s, "A", F32, 3, (int64_t[]){(int64_t)1 << 40, 3, 0}, x6, 0);
+        if (!rc) rc = lstm_session_run(s);
+        if (!rc) rc = lstm_session_output(s, "Y", &y);
+        for (int i = 0; !rc && i < 3; i++)
+            rc = lstm_session_output(s, (const char *[]){"I", "V", "C"}[i], &o[i]);
+        if (rc) print_error("%s\n", s ? lstm_session_errmsg(s) : lstm_model_errmsg(md));
+        assert_int_equal(rc, LSTM_OK);
+        assert_true(y.rank == 3 && y.dims[0] == (int64_t)1 << 40 && y.dims[1] == 1 &&
+                    y.dims[2] == 0);
+        assert_true(o[0].rank == 1 && o[0].dims[0] == 1 && ((const int64_t *)o[0].data)[0] == 0);
+        assert_true(o[1].rank == 1 && o[1].dims[0] == 3);
+        for (int i = 0; i < 3; i++) assert_int_equal(((const int64_t *)o[1].data)[i], 0);
+        assert_true(o[2].rank == 1 && o[2].dims[0] == 1 && ((const int64_t *)o[2].data)[0] == 3);
+        lstm_session_close(s);
+        lstm_model_close(md);
+        tb_free(m);
+    }
 
     /* Det */
     m = one_at(11, "Det", "A", 1, (int[]){F32});

@@ -54,6 +54,10 @@ static int setup(lstm__kctx *k, view *v)
     int a;
     if (lstm__axis(k, p->axis, x->rank, &a, "axis")) return k->d->code;
     v->len = (size_t)x->dims[a];
+    if (!x->nelem) { /* the slices are empty, all equal: no element to compare or copy */
+        v->outer = v->inner = 0;
+        return LSTM_OK;
+    }
     for (int i = 0; i < a; i++) v->outer *= (size_t)x->dims[i];
     for (int i = a + 1; i < x->rank; i++) v->inner *= (size_t)x->dims[i];
     return LSTM_OK;
