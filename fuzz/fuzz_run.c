@@ -16,6 +16,10 @@
 ** picks them): bidirectional nodes then run their directions in parallel, batches of 16 or
 ** more split their rows. Bit 0 turns streaming on. The abort callback stops a run after a
 ** budget of polls (a trip count of 2^62 is valid ONNX: it must only be stoppable).
+** Built with FUZZ_OPS it is fuzz_ops, the same over other models (a list of its own, so that
+** fuzz_run's first bytes keep naming the same models): Attention, GridSample, AffineGrid,
+** Unique and Det, and models whose weights (over 64 KiB, folded from small initializers by
+** Tile) are freed at load once packed, in If, Loop and Scan bodies too (fuzz/models/).
 */
 #include "lstm.h"
 
@@ -29,6 +33,61 @@
 #endif
 
 /* '@' stands for libonnx-testdata's node tests. */
+#ifdef FUZZ_OPS
+static const char *const paths[] = {
+    "tests/data/diff/attention_v24_3d_gqa_float32/model.onnx",
+    "tests/data/diff/attention_v24_4d_float32/model.onnx",
+    "tests/data/diff/attention_v24_4d_float16/model.onnx",
+    "tests/data/diff/attention_v24_3d_mha_past/model.onnx",
+    "tests/data/diff/attention_v24_mask_b_2x3x4x5/model.onnx",
+    "tests/data/diff/attention_v24_mask_f_causal_past/model.onnx",
+    "tests/data/diff/attention_v24_causal_past_gqa_3d/model.onnx",
+    "tests/data/diff/attention_v24_nonpad_mask/model.onnx",
+    "tests/data/diff/attention_v24_softcap_mode3/model.onnx",
+    "tests/data/diff/attention_v24_mode1/model.onnx",
+    "tests/data/diff/attention_v23_sp_half/model.onnx",
+    "tests/data/diff/gridsample_v16_cubic_border_ac0/model.onnx",
+    "tests/data/diff/gridsample_v16_linear_reflection_ac1/model.onnx",
+    "tests/data/diff/gridsample_v16_nearest_zeros_ac0/model.onnx",
+    "tests/data/diff/gridsample_v20_1d_cubic/model.onnx",
+    "tests/data/diff/gridsample_v20_3d_cubic_reflection/model.onnx",
+    "tests/data/diff/gridsample_v20_3d_nearest_border/model.onnx",
+    "tests/data/diff/gridsample_v22_4d_linear/model.onnx",
+    "tests/data/diff/gridsample_v22_x_int8_cubic/model.onnx",
+    "tests/data/diff/gridsample_v22_grid_float16/model.onnx",
+    "tests/data/diff/affinegrid_v20_2d_float32_ac0/model.onnx",
+    "tests/data/diff/affinegrid_v20_3d_ac1/model.onnx",
+    "tests/data/diff/affinegrid_v20_2d_float16_ac1/model.onnx",
+    "tests/data/diff/affinegrid_v20_size_input/model.onnx",
+    "tests/data/diff/unique_v11_float32_unsorted/model.onnx",
+    "tests/data/diff/unique_v11_axis1/model.onnx",
+    "tests/data/diff/unique_v11_axis_neg/model.onnx",
+    "tests/data/diff/unique_v11_nan_s1/model.onnx",
+    "tests/data/diff/unique_v11_y_inverse/model.onnx",
+    "tests/data/diff/unique_v11_bool/model.onnx",
+    "tests/data/diff/det_v11_float32/model.onnx",
+    "tests/data/diff/det_v22_float64/model.onnx",
+    "tests/data/diff/det_v22_batch2/model.onnx",
+    "tests/data/diff/det_v11_m8/model.onnx",
+    "tests/data/diff/det_v22_float16/model.onnx",
+    "fuzz/models/lstm_folded.onnx",
+    "fuzz/models/gru_folded.onnx",
+    "fuzz/models/matmul_folded.onnx",
+    "fuzz/models/matmul_folded_batched.onnx",
+    "fuzz/models/gemm_folded_tb.onnx",
+    "fuzz/models/gemm_shared_unpacked.onnx",
+    "fuzz/models/lstm_w_shared.onnx",
+    "fuzz/models/lstm_chain.onnx",
+    "fuzz/models/lstm_bidi_seq.onnx",
+    "fuzz/models/dqlstm_folded.onnx",
+    "fuzz/models/if_lstm_outer.onnx",
+    "fuzz/models/if_lstm_vs_unpacked.onnx",
+    "fuzz/models/loop_lstm_outer.onnx",
+    "fuzz/models/loop_lstm_shared.onnx",
+    "fuzz/models/loop_matmul_outer.onnx",
+    "fuzz/models/scan_lstm_outer.onnx",
+};
+#else
 static const char *const paths[] = {
     "tests/data/ort/lstm_seq_bidi/model.onnx",
     "models/char_lstm/model.onnx",
@@ -67,6 +126,7 @@ static const char *const paths[] = {
     "tests/data/diff/resize_v19_scales_input/model.onnx",
     "tests/data/diff/upsample_v9_linear_scales_input/model.onnx",
 };
+#endif
 #define NMODELS (int)(sizeof paths / sizeof paths[0])
 static lstm_model *models[2][NMODELS];
 static lstm_session *sessions[2][NMODELS];
@@ -171,7 +231,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lstm_model *m = models[data[1] >> 1 & 1][which];
     lstm_session *s = sessions[data[1] >> 1 & 1][which];
     if (!m || !s) return 0;
+#ifdef FUZZ_OPS
+    lstm_session_set_streaming(s, data[1] & 1);
+#else
     lstm_session_set_streaming(s, data[1] & 1 && which != 0 && which != 2 && which != 3);
+#endif
     src in = {data, size, 2};
     int count = lstm_model_input_count(m);
     for (int i = 0; i < count && i < 8; i++) {

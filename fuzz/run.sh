@@ -12,33 +12,40 @@ if [ ! -f build-fuzz/build.ninja ]; then
         -Db_sanitize=address,undefined -Dbuildtype=debugoptimized > /dev/null
 fi
 ninja -C build-fuzz > /dev/null
-mkdir -p fuzz/corpus-load fuzz/corpus-run fuzz/findings
+mkdir -p fuzz/corpus-load fuzz/corpus-run fuzz/corpus-ops fuzz/findings
 i=0
 # control flow (If, Loop, Scan, sequences, optionals) from libonnx-testdata as well
 td=/usr/share/libonnx-testdata/data/node
 for m in tests/data/*/*/model.onnx models/*/model.onnx $td/test_if*/model.onnx \
          $td/test_loop*/model.onnx $td/test_scan*/model.onnx $td/test_sequence_*/model.onnx \
-         $td/test_optional_*/model.onnx $td/test_range_*_expanded/model.onnx; do
+         $td/test_optional_*/model.onnx $td/test_range_*_expanded/model.onnx fuzz/models/*.onnx; do
     [ -f "$m" ] || continue
     i=$((i + 1))
     [ -f "fuzz/corpus-load/seed$i" ] || cp "$m" "fuzz/corpus-load/seed$i"
 done
-# one seed per fuzz_run model (the first byte picks it: fuzz/fuzz_run.c's paths)
-nmodels=$(grep -c '^    "[^"]*model.onnx",$' fuzz/fuzz_run.c)
-for k in $(seq 0 $((nmodels - 1))); do
-    [ -f "fuzz/corpus-run/seed$k" ] || printf "\\$(printf '%03o' $k)\\001\\002\\003\\004\\005\\006\\007" > "fuzz/corpus-run/seed$k"
-    # the same on the two-thread sessions, with a batch of 17 where the batch is free
-    [ -f "fuzz/corpus-run/seed2t$k" ] || printf "\\$(printf '%03o' $k)\\003\\217\\217\\217\\005\\006\\007" > "fuzz/corpus-run/seed2t$k"
+# one seed per fuzz_run / fuzz_ops model (the first byte picks it: fuzz/fuzz_run.c's paths, the
+# FUZZ_OPS list for fuzz_ops)
+for f in run ops; do
+    if [ $f = ops ]; then
+        nmodels=$(sed -n '/^#ifdef FUZZ_OPS/,/^#else/p' fuzz/fuzz_run.c | grep -c '^    "[^"]*\.onnx",$')
+    else
+        nmodels=$(sed '/^#ifdef FUZZ_OPS/,/^#else/d' fuzz/fuzz_run.c | grep -c '^    "[^"]*\.onnx",$')
+    fi
+    for k in $(seq 0 $((nmodels - 1))); do
+        [ -f "fuzz/corpus-$f/seed$k" ] || printf "\\$(printf '%03o' $k)\\001\\002\\003\\004\\005\\006\\007" > "fuzz/corpus-$f/seed$k"
+        # the same on the two-thread sessions, with a batch of 17 where the batch is free
+        [ -f "fuzz/corpus-$f/seed2t$k" ] || printf "\\$(printf '%03o' $k)\\003\\217\\217\\217\\005\\006\\007" > "fuzz/corpus-$f/seed2t$k"
+    done
 done
 # the committed findings and the minimized run corpus (tests/data/fuzz/) seed the corpora too
-for f in load run; do
+for f in load run ops; do
     cp -n tests/data/fuzz/$f/* fuzz/corpus-$f/ 2> /dev/null || true
 done
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export OPENBLAS_NUM_THREADS=1
 status=0
-for f in load run; do
+for f in load run ops; do
     echo "== fuzz_$f for $secs s"
     par=""
     [ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"
