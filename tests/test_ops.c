@@ -3019,6 +3019,36 @@ static void grid_refusals(void **state)
     tb_free(m);
 }
 
+/* Empty outputs whose other axes are huge: nothing to compute, so nothing to refuse (the
+** scratch of one matrix / one head is not planned; AffineGrid's grid size is not multiplied
+** out, which overflowed int64: the sanitizer build stopped there). */
+static void empty_with_huge_axes(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    static const float x1[1] = {0};
+    const int64_t big = (int64_t)1 << 40, sz[4] = {0, 1, big, big};
+    m = one_at(20, "AffineGrid", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){{"A", F32, 3, {0, 2, 3}, x1, 0}, {"B", I64, 1, {4}, sz, 32}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    tb_free(m);
+    m = one_at(11, "Det", "A", 1, (int[]){F32});
+    rc = run1(m, (feed[]){{"A", F32, 3, {0, 40000, 40000}, x1, 0}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    tb_free(m);
+    m = one_at(23, "Attention", "A,B,C", 3, (int[]){F32, F32, F32});
+    rc = run1(m,
+              (feed[]){{"A", F32, 4, {0, 1, 2000000000, 0}, x1, 0},
+                       {"B", F32, 4, {0, 1, 0, 0}, x1, 0},
+                       {"C", F32, 4, {0, 1, 0, 2000000000}, x1, 0}},
+              3, msg, NULL, 0);
+    expect(rc, msg, LSTM_OK, "");
+    tb_free(m);
+}
+
 static void quant_contrib_refusals(void **state)
 {
     (void)state;
@@ -3218,6 +3248,7 @@ int main(void)
         cmocka_unit_test(linear_packed_at_load),
         cmocka_unit_test(quant_contrib_refusals),
         cmocka_unit_test(grid_refusals),
+        cmocka_unit_test(empty_with_huge_axes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,9 +286,11 @@ int lstm__attention_prepare(lstm__kctx *k)
     st->q_off = off, off += align64((size_t)(st->B * st->Hq * st->S * st->D) * es);
     st->k_off = off, off += align64((size_t)(st->B * st->Hkv * st->T * st->D) * es);
     st->v_off = off, off += align64((size_t)(st->B * st->Hkv * st->T * st->Dv) * es);
-    st->sc_off = off, off += align64((size_t)(st->S * st->T) * es);
-    st->y_off = off, off += align64((size_t)(st->S * st->Dv) * es);
-    st->full_off = off, off += align64((size_t)st->S);
+    /* One head's scores and Y: none when no head runs (then S and Dv may be any size). */
+    const size_t heads = st->B > 0 && st->Hq > 0;
+    st->sc_off = off, off += align64(heads * (size_t)(st->S * st->T) * es);
+    st->y_off = off, off += align64(heads * (size_t)(st->S * st->Dv) * es);
+    st->full_off = off, off += align64(heads * (size_t)st->S);
     k->scratch_size = off;
 
     int64_t dims[4] = {st->B, st->Hq, st->S, st->Dv};

@@ -349,6 +349,7 @@ int lstm__affine_grid_run(lstm__kctx *k)
     const lstm__affine_grid_state *st = k->state;
     const lstm__rt *theta = k->in[0];
     lstm__rt *y = k->out[0];
+    if (!y->nelem) return LSTM_OK; /* N or a spatial axis is 0: the others may be any size */
     const int r = st->r;
     const int64_t N = theta->dims[0];
     int64_t P = 1;
