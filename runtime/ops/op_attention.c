@@ -307,6 +307,7 @@ int lstm__attention_prepare(lstm__kctx *k)
 /* ---- element runs between tensors and the compute types ---- */
 static void load_f(const lstm__rt *t, size_t off, float *dst, size_t n)
 {
+    if (n == 0) return; /* an empty tensor's data may be NULL */
     if (t->dtype == LSTM_DT_FLOAT) {
         memcpy(dst, (const float *)t->data + off, n * sizeof(float));
         return;
@@ -318,6 +319,7 @@ static void load_f(const lstm__rt *t, size_t off, float *dst, size_t n)
 
 static void store_f(lstm__rt *t, size_t off, const float *src, size_t n)
 {
+    if (n == 0) return; /* an empty tensor's data may be NULL */
     if (t->dtype == LSTM_DT_FLOAT) {
         memcpy((float *)t->data + off, src, n * sizeof(float));
         return;
@@ -336,11 +338,13 @@ static float mask_f(const lstm__rt *M, size_t i)
 
 static void load_d(const lstm__rt *t, size_t off, double *dst, size_t n)
 {
+    if (n == 0) return; /* an empty tensor's data may be NULL */
     memcpy(dst, (const double *)t->data + off, n * sizeof(double));
 }
 
 static void store_d(lstm__rt *t, size_t off, const double *src, size_t n)
 {
+    if (n == 0) return; /* an empty tensor's data may be NULL */
     memcpy((double *)t->data + off, src, n * sizeof(double));
 }
 
