@@ -222,8 +222,9 @@ LSTM_API int lstm_model_describe(const lstm_model *m, int format, lstm_write_fn 
 /* Explain the recurrent nodes of a usable model, those inside subgraphs (If branches, Loop and
 ** Scan bodies) included, or only the one named `node` (its name, or inside a subgraph its
 ** qualified name "If_1/then_branch/lstm" as the trace and profile give it): the cell's
-** equations with the node's attributes put in, weight statistics per gate block, and warnings
-** for common conversion mistakes. LSTM_EINVAL when there is no such node. */
+** equations with the node's attributes put in, weight statistics per gate block (weights
+** freed once packed say so: open with lstm_options.keep_weights to see them), and warnings for
+** common conversion mistakes. LSTM_EINVAL when there is no such node. */
 LSTM_API int lstm_model_explain(const lstm_model *m, const char *node, lstm_write_fn write,
                                 void *ud);
 /* Status of loading m (LSTM_OK for a usable model). */

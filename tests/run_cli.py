@@ -354,6 +354,25 @@ check("--chunk 5 carries the LSTM's state: the one-run outputs",
       len(outs["whole"]) == 24 * 25 and close(outs["chunked"], outs["whole"], 1e-5, 1e-5))
 check("--chunk 5 --stateless restarts the state at every chunk",
       len(outs["stateless"]) == 24 * 25 and not close(outs["stateless"], outs["whole"]))
+# With --context each chunk feeds again the C steps before it: a carried state has seen them,
+# so every chunk starts from the initial state. Chunk 1 of --chunk 5 --context 2 (steps 3..9)
+# gives what one run of the model on those 7 tokens gives.
+dims, dt, raw = read_pb(os.path.join(cl, "test_data_set_0", "input_0.pb"))
+win = os.path.join(tmp, "cl_window.npy")
+hdr = "{'descr': '<i8', 'fortran_order': False, 'shape': (7, 1), }"
+hdr += " " * (63 - (10 + len(hdr)) % 64) + "\n"
+with open(win, "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() + raw[3 * 8:10 * 8])
+od = os.path.join(tmp, "cl_window")
+rc, out, err = lstm_run(os.path.join(cl, "model.onnx"), "--input", "tokens=" + win, "--output-dir", od)
+want = floats(read_npy(os.path.join(od, "log_probs.npy"))[1]) if rc == 0 else ()
+od = os.path.join(tmp, "cl_context")
+rc, out, err = lstm_run(os.path.join(cl, "model.onnx"), "--input", tok, "--output-dir", od, "--chunk", "5",
+                        "--context", "2")
+got = floats(read_npy(os.path.join(od, "log_probs.npy"))[1]) if rc == 0 else ()
+check("--chunk 5 --context 2: chunk 1 is the model run on steps 3..9 from its initial state",
+      len(want) == 7 * 25 and len(got) == 34 * 25 and close(got[7 * 25:14 * 25], want, 1e-5, 1e-5),
+      err)
 bg = os.path.join(root, "models", "bigru_tagger")
 btok = "tokens=" + os.path.join(bg, "test_data_set_0", "input_0.pb")
 rc, out, err = lstm_run(os.path.join(bg, "model.onnx"), "--input", btok, "--chunk", "4", "--time-axis", "1")

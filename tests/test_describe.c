@@ -102,6 +102,48 @@ static void input_size_of_computed_w(void **state)
     tb_free(m);
 }
 
+/* Weight statistics of float16, bfloat16 and float64 weights (read in their own type): gate
+** block i of W is [0.5, 1.5], the others [2, 2]. */
+static void half_and_double_weights(void **state)
+{
+    (void)state;
+    const float w[8] = {0.5f, 1.5f, 2, 2, 2, 2, 2, 2}, r[4] = {1, 1, 1, 1};
+    const int dts[3] = {LSTM_DT_FLOAT16, LSTM_DT_BFLOAT16, LSTM_DT_DOUBLE};
+    for (int k = 0; k < 3; k++) {
+        const int dt = dts[k];
+        tb_model *m = tb_new(8, 14);
+        tb_input(m, "X", dt, 3, D3(1, 1, 2), NULL);
+        const char *names[2] = {"W", "R"};
+        const float *src[2] = {w, r};
+        const int64_t *dims[2] = {D3(1, 4, 2), D3(1, 4, 1)};
+        for (int i = 0; i < 2; i++) {
+            unsigned char raw[64];
+            const int n = i ? 4 : 8, es = dt == LSTM_DT_DOUBLE ? 8 : 2;
+            for (int j = 0; j < n; j++) {
+                if (dt == LSTM_DT_DOUBLE) {
+                    double v = src[i][j];
+                    memcpy(raw + 8 * j, &v, 8);
+                } else {
+                    uint16_t v = dt == LSTM_DT_FLOAT16 ? lstm__f32_to_f16(src[i][j])
+                                                       : lstm__f32_to_bf16(src[i][j]);
+                    memcpy(raw + 2 * j, &v, 2);
+                }
+            }
+            Onnx__TensorProto *t = tb_tensor(m, names[i], dt, 3, dims[i]);
+            tb_tensor_raw(m, t, raw, (size_t)(n * es));
+            tb_add_initializer(m, t);
+        }
+        tb_node(m, "LSTM", "cell", "X,W,R", "Y");
+        tb_output(m, "Y", dt, -1, NULL, NULL);
+        assert_int_equal(explain(m, NULL), LSTM_OK);
+        has("    i        |   1.0000   0.5000   0.5000   1.5000 |   1.0000   0.0000   1.0000   "
+            "1.0000 |");
+        has("    c        |   2.0000   0.0000   2.0000   2.0000 |");
+        hasnt("(not a constant)");
+        tb_free(m);
+    }
+}
+
 static void peepholes_and_coupled_gates(void **state)
 {
     (void)state;
@@ -337,6 +379,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_lstm),
+        cmocka_unit_test(half_and_double_weights),
         cmocka_unit_test(input_size_of_computed_w),
         cmocka_unit_test(peepholes_and_coupled_gates),
         cmocka_unit_test(warnings),

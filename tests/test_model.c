@@ -139,9 +139,8 @@ static size_t open_counted(const uint8_t *buf, size_t len, int keep, const float
 }
 
 /* Weights only packed forms read are held once: W and R of the LSTM and MatMul's B are freed
-** once packed (S also feeds a node folded at load); Q, a graph output too, is kept. Results are the
-*same bit for bit, and the
-** explanation says what was freed. */
+** once packed (S also feeds a node folded at load); Q, a graph output too, is kept. Results
+** are the same bit for bit, and the explanation says what was freed. */
 static void weights_freed_once_packed(void **state)
 {
     (void)state;

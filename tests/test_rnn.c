@@ -4,6 +4,8 @@
 ** onnxruntime and the ONNX node tests is checked by the conformance suites. */
 #include "test_util.h"
 
+#include "model.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -532,6 +534,77 @@ static void float16_io(void **state)
     tb_free(m);
 }
 
+/* Run an LSTM over float16 or bfloat16 X with W, R and B either graph inputs (widened and
+** packed by each run) or initializers (widened and packed once at load); Y's bytes. */
+static void half_lstm(const data *d, int dt, int as_init, uint16_t *y, size_t yn)
+{
+    uint16_t (*conv)(float) = dt == LSTM_DT_FLOAT16 ? lstm__f32_to_f16 : lstm__f32_to_bf16;
+    const char *names[] = {"X", "W", "R", "B"};
+    const float *src[4] = {d->X, d->W, d->R, d->Bias};
+    int64_t dims[4][3] = {{T, B, I}, {1, 4 * H, I}, {1, 4 * H, H}, {1, 8 * H, 0}};
+    int ranks[4] = {3, 3, 3, 2};
+    uint16_t *h[4];
+    size_t cnt[4];
+    for (int i = 0; i < 4; i++) {
+        cnt[i] = (size_t)lstm__dims_count(ranks[i], dims[i]);
+        h[i] = malloc(cnt[i] * 2);
+        for (size_t j = 0; j < cnt[i]; j++) h[i][j] = conv(src[i][j]);
+    }
+    tb_model *m = tb_new(8, 14);
+    for (int i = 0; i < 4; i++) {
+        if (i == 0 || !as_init) {
+            tb_input(m, names[i], dt, -1, NULL, NULL);
+        } else {
+            Onnx__TensorProto *t = tb_tensor(m, names[i], dt, ranks[i], dims[i]);
+            tb_tensor_raw(m, t, h[i], cnt[i] * 2);
+            tb_add_initializer(m, t);
+        }
+    }
+    Onnx__NodeProto *n = tb_node(m, "LSTM", "cell", "X,W,R,B", "Y");
+    tb_attr_i(m, n, "hidden_size", H);
+    tb_output(m, "Y", dt, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+    const lstm__node *node = &md->g->nodes[md->g->n_nodes - 1];
+    assert_true((node->packed != NULL) == as_init); /* packed at load only as initializers */
+    assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+    for (int i = 0; i < (as_init ? 1 : 4); i++)
+        assert_int_equal(
+            lstm_session_set_input(s, names[i], dt, ranks[i], dims[i], h[i], cnt[i] * 2), LSTM_OK);
+    for (int run = 0; run < 2; run++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+    lstm_view v;
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.nbytes, yn * 2);
+    memcpy(y, v.data, yn * 2);
+    for (int i = 0; i < 4; i++) free(h[i]);
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
+}
+
+/* float16 and bfloat16 weights that are initializers are widened and packed once at load and
+** give the bits of the same weights bound at run time (widened and packed by every run). */
+static void half_weights_packed(void **state)
+{
+    (void)state;
+    data d;
+    fill(&d);
+    const size_t yn = (size_t)T * B * H;
+    uint16_t a[T * B * H], b[T * B * H];
+    const int dts[2] = {LSTM_DT_FLOAT16, LSTM_DT_BFLOAT16};
+    for (int k = 0; k < 2; k++) {
+        half_lstm(&d, dts[k], 0, a, yn);
+        half_lstm(&d, dts[k], 1, b, yn);
+        assert_memory_equal(a, b, sizeof a);
+        int nonzero = 0;
+        for (size_t j = 0; j < yn; j++) nonzero += (a[j] & 0x7fff) != 0;
+        assert_true(nonzero > (int)yn / 2);
+    }
+}
+
 /* An empty sequence (T = 0) with batch sizes whose scratch passes 2^63 elements: 2 x batch x
 ** hidden_size (an RNN's G x H is H), batch x H, and the largest batch. Refused as too large in
 ** float32 and float64, the sizes computed without overflow (the sanitizer build checks it). */
@@ -604,6 +677,7 @@ int main(void)
         cmocka_unit_test(empty_sizes_and_zero_lengths),
         cmocka_unit_test(float64_lstm),
         cmocka_unit_test(float16_io),
+        cmocka_unit_test(half_weights_packed),
         cmocka_unit_test(huge_batch_refused),
         cmocka_unit_test(half_conversions),
     };

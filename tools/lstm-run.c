@@ -47,6 +47,8 @@ static void usage(FILE *f)
                "                       (explicit state, e.g. stateN=state; repeatable); IN starts\n"
                "                       at zeros unless given with --input\n"
                "  --context C          with --chunk: each chunk starts with the C steps before it\n"
+               "                       (and every LSTM/GRU/RNN node from its initial state, as\n"
+               "                       with --stateless: a carried state has seen those steps)\n"
                "  --pad-last           with --chunk: pad the last chunk with zeros to K steps\n"
                "  --stateless          with --chunk: every chunk starts each LSTM/GRU/RNN node\n"
                "                       from its initial state (by default a node whose initial\n"

@@ -7,7 +7,8 @@
 ** whole. Each --carry OUT=IN feeds output OUT of a run back as input IN of the next
 ** (lstm_session_carry); a carried input the command line does not give starts at zeros. The
 ** recurrent nodes whose initial state is not an input carry their state from chunk to chunk
-** (lstm_session_set_streaming) unless --stateless. The other outputs of the chunks are put
+** (lstm_session_set_streaming) unless --stateless or --context. The other outputs of the chunks are
+*put
 ** together along the time axis. Public API only.
 */
 #include "run.h"
@@ -118,8 +119,10 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
         }
     }
     /* Recurrent nodes whose initial state is not an input carry it on, as an application
-    ** streaming with lstm_session_set_streaming does. */
-    if (!c->stateless && lstm_session_set_streaming(s, 1)) {
+    ** streaming with lstm_session_set_streaming does; not with --context, whose chunks feed
+    ** again the C steps such a state has seen. */
+    const int stream = !c->stateless && !C;
+    if (stream && lstm_session_set_streaming(s, 1)) {
         fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
         goto done;
     }
@@ -176,7 +179,7 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
             fprintf(stderr, "lstm-run: chunk %lld (steps %lld..%lld): %s: %s\n", (long long)chunks,
                     (long long)t0, (long long)(t0 + n - 1), lstm_errstr(rc),
                     lstm_session_errmsg(s));
-            if (!c->stateless && strstr(lstm_session_errmsg(s), "stream"))
+            if (stream && strstr(lstm_session_errmsg(s), "stream"))
                 fprintf(stderr, "lstm-run: (--stateless runs each chunk from the initial state)\n");
             goto done;
         }

@@ -4,6 +4,7 @@
 ** warnings for common conversion mistakes.
 */
 #include "describe/describe.h"
+#include "kernel.h"
 #include "dtype.h"
 #include "model.h"
 #include "ops/registry.h"
@@ -34,14 +35,22 @@ typedef struct stats {
 static stats block_stats(const lstm__tensor *t, size_t off, size_t n)
 {
     stats s = {0, 0, INFINITY, -INFINITY, 0, t && t->released};
-    if (!t || t->released || t->dtype != LSTM_DT_FLOAT || off + n > t->nelem || n == 0) return s;
-    const float *v = (const float *)t->data + off;
+    const int dt = t ? t->dtype : LSTM_DT_UNDEFINED;
+    if (!t || t->released || off + n > t->nelem || n == 0 ||
+        (dt != LSTM_DT_FLOAT && dt != LSTM_DT_FLOAT16 && dt != LSTM_DT_BFLOAT16 &&
+         dt != LSTM_DT_DOUBLE))
+        return s;
     double sum = 0, sq = 0;
-    for (size_t i = 0; i < n; i++) {
-        sum += v[i];
-        sq += (double)v[i] * v[i];
-        s.lo = v[i] < s.lo ? v[i] : s.lo;
-        s.hi = v[i] > s.hi ? v[i] : s.hi;
+    for (size_t i = off; i < off + n; i++) {
+        const double v = dt == LSTM_DT_FLOAT    ? ((const float *)t->data)[i]
+                         : dt == LSTM_DT_DOUBLE ? ((const double *)t->data)[i]
+                         : dt == LSTM_DT_FLOAT16
+                             ? lstm__f16_to_f32(((const uint16_t *)t->data)[i])
+                             : lstm__bf16_to_f32(((const uint16_t *)t->data)[i]);
+        sum += v;
+        sq += v * v;
+        s.lo = v < s.lo ? v : s.lo;
+        s.hi = v > s.hi ? v : s.hi;
     }
     s.mean = sum / (double)n;
     s.sd = sqrt(fmax(sq / (double)n - s.mean * s.mean, 0));

@@ -300,12 +300,14 @@ int lstm__attention_prepare(lstm__kctx *k)
 
     const size_t es = st->dbl ? sizeof(double) : sizeof(float);
     size_t off = 0;
+    /* One head's scores and Y: none when no head runs (then S and Dv may be any size). */
+    const int64_t heads = st->B > 0 && st->Hq > 0;
     if (!block(&off, &st->q_off, st->B, st->Hq, st->S, st->D, es) ||
         !block(&off, &st->k_off, st->B, st->Hkv, st->T, st->D, es) ||
         !block(&off, &st->v_off, st->B, st->Hkv, st->T, st->Dv, es) ||
-        !block(&off, &st->sc_off, 1, 1, st->S, st->T, es) ||
-        !block(&off, &st->y_off, 1, 1, st->S, st->Dv, es) ||
-        !block(&off, &st->full_off, 1, 1, 1, st->S, 1))
+        !block(&off, &st->sc_off, 1, heads, st->S, st->T, es) ||
+        !block(&off, &st->y_off, 1, heads, st->S, st->Dv, es) ||
+        !block(&off, &st->full_off, 1, 1, heads, st->S, 1))
         return lstm__errf(k->d, LSTM_ELIMIT,
                           "%s: %lld x %lld heads of Q [%lld, %lld] and K / V [%lld, %lld / %lld] "
                           "need more scratch than memory holds",
@@ -327,6 +329,7 @@ int lstm__attention_prepare(lstm__kctx *k)
 /* ---- element runs between tensors and the compute types ---- */
 static void load_f(const lstm__rt *t, size_t off, float *dst, size_t n)
 {
+    if (n == 0) return; /* an empty tensor's data may be NULL */
     if (t->dtype == LSTM_DT_FLOAT) {
         memcpy(dst, (const float *)t->data + off, n * sizeof(float));
         return;
@@ -338,6 +341,7 @@ static void load_f(const lstm__rt *t, size_t off, float *dst, size_t n)
 
 static void store_f(lstm__rt *t, size_t off, const float *src, size_t n)
 {
+    if (n == 0) return; /* an empty tensor's data may be NULL */
     if (t->dtype == LSTM_DT_FLOAT) {
         memcpy((float *)t->data + off, src, n * sizeof(float));
         return;
@@ -356,11 +360,13 @@ static float mask_f(const lstm__rt *M, size_t i)
 
 static void load_d(const lstm__rt *t, size_t off, double *dst, size_t n)
 {
+    if (n == 0) return; /* an empty tensor's data may be NULL */
     memcpy(dst, (const double *)t->data + off, n * sizeof(double));
 }
 
 static void store_d(lstm__rt *t, size_t off, const double *src, size_t n)
 {
+    if (n == 0) return; /* an empty tensor's data may be NULL */
     memcpy((double *)t->data + off, src, n * sizeof(double));
 }
 

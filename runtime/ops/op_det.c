@@ -36,7 +36,8 @@ int lstm__det_prepare(lstm__kctx *k)
     if (M > 46340)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: matrices of %lld x %lld are too large",
                           lstm__klabel(k), (long long)M, (long long)M);
-    k->scratch_size = (size_t)(M * M) * sizeof(double);
+    /* One matrix at a time; none when the batch is empty (M may then be any size). */
+    k->scratch_size = lstm__dims_count(x->rank - 2, x->dims) ? (size_t)(M * M) * sizeof(double) : 0;
     return lstm__rt_set(k, k->out[0], dt, x->rank - 2, x->dims);
 }
 

@@ -25,26 +25,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int pick(const lstm__graph *g, const lstm__node *n, const char *name,
-                const char *const *names, int count, int *out, lstm__diag *d)
-{
-    const lstm__attr *a = lstm__attr_find(n, name);
-    if (!a) return LSTM_OK;
-    char b[LSTM__LABEL_MAX], list[128] = "";
-    for (int i = 0; i < count; i++) {
-        if (a->type == LSTM__A_STRING && strcmp(a->s, names[i]) == 0) {
-            *out = i;
-            return LSTM_OK;
-        }
-        size_t len = strlen(list);
-        snprintf(list + len, sizeof list - len, "%s%s", i ? (i + 1 < count ? ", " : " or ") : "",
-                 names[i]);
-    }
-    return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' is '%.40s', expected %s",
-                      lstm__node_ctx(g, n, b, sizeof b), name,
-                      a->type == LSTM__A_STRING ? a->s : "(not a string)", list);
-}
-
 static int align_attr(const lstm__graph *g, const lstm__node *n, int *out, lstm__diag *d)
 {
     int64_t v;
@@ -70,8 +50,9 @@ int lstm__gridsample_parse(const lstm__graph *g, const lstm__node *n, int since,
                              *const pads[] = {"zeros", "border", "reflection"};
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        pick(g, n, "mode", since < 20 ? v16 : v20, 3, &p->mode, d) ||
-        pick(g, n, "padding_mode", pads, 3, &p->padding, d) || align_attr(g, n, &p->align, d))
+        lstm__attr_choice(g, n, "mode", since < 20 ? v16 : v20, 3, &p->mode, d) ||
+        lstm__attr_choice(g, n, "padding_mode", pads, 3, &p->padding, d) ||
+        align_attr(g, n, &p->align, d))
         return d->code;
     return LSTM_OK;
 }
@@ -349,7 +330,7 @@ int lstm__affine_grid_run(lstm__kctx *k)
     const lstm__affine_grid_state *st = k->state;
     const lstm__rt *theta = k->in[0];
     lstm__rt *y = k->out[0];
-    if (!y->nelem) return LSTM_OK; /* N = 0: the spatial sizes may overflow a product */
+    if (!y->nelem) return LSTM_OK; /* N or a spatial axis is 0: the others may be any size */
     const int r = st->r;
     const int64_t N = theta->dims[0];
     int64_t P = 1;

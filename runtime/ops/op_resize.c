@@ -29,26 +29,6 @@ typedef struct tap {
     double w;
 } tap;
 
-static int pick(const lstm__graph *g, const lstm__node *n, const char *name,
-                const char *const *names, int count, int *out, lstm__diag *d)
-{
-    const lstm__attr *a = lstm__attr_find(n, name);
-    if (!a) return LSTM_OK;
-    char b[LSTM__LABEL_MAX], list[256] = "";
-    for (int i = 0; i < count; i++) {
-        if (a->type == LSTM__A_STRING && strcmp(a->s, names[i]) == 0) {
-            *out = i;
-            return LSTM_OK;
-        }
-        size_t len = strlen(list);
-        snprintf(list + len, sizeof list - len, "%s%s", i ? (i + 1 < count ? ", " : " or ") : "",
-                 names[i]);
-    }
-    return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' is '%.40s', expected %s",
-                      lstm__node_ctx(g, n, b, sizeof b), name,
-                      a->type == LSTM__A_STRING ? a->s : "(not a string)", list);
-}
-
 static int parse(const lstm__graph *g, const lstm__node *n, int since, void *params, int upsample,
                  lstm__diag *d)
 {
@@ -99,7 +79,7 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
     int min_in = upsample ? (since < 9 ? 1 : 2) : since < 11 ? 2 : since < 13 ? 3 : 1;
     if (lstm__arity(g, n, min_in, max_in, 1, 1, d) ||
         lstm__attrs_allowed(g, n, since, allowed, d) ||
-        pick(g, n, "mode", modes, upsample || since < 11 ? 2 : 3, &p->mode, d))
+        lstm__attr_choice(g, n, "mode", modes, upsample || since < 11 ? 2 : 3, &p->mode, d))
         return d->code;
     if (upsample && since < 9) {
         const lstm__attr *a = lstm__attr_find(n, "scales");
@@ -115,8 +95,9 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
     }
     if (upsample || since < 11) return LSTM_OK;
     int64_t excl = 0, anti = 0;
-    if (pick(g, n, "coordinate_transformation_mode", coords, since >= 19 ? 7 : 6, &p->coord, d) ||
-        pick(g, n, "nearest_mode", nearests, 4, &p->nearest, d) ||
+    if (lstm__attr_choice(g, n, "coordinate_transformation_mode", coords, since >= 19 ? 7 : 6,
+                          &p->coord, d) ||
+        lstm__attr_choice(g, n, "nearest_mode", nearests, 4, &p->nearest, d) ||
         lstm__attr_float(g, n, "cubic_coeff_a", -0.75f, &p->cubic_a, d) ||
         lstm__attr_float(g, n, "extrapolation_value", 0.0f, &p->extrapolation, d) ||
         lstm__attr_int(g, n, "exclude_outside", 0, &excl, d))
@@ -124,7 +105,7 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
     if (lstm__attr_find(n, "nearest_mode")) p->nearest++; /* the list starts at PREFER_FLOOR */
     p->exclude_outside = excl != 0;
     if (since < 18) return LSTM_OK;
-    if (pick(g, n, "keep_aspect_ratio_policy", policies, 3, &p->policy, d) ||
+    if (lstm__attr_choice(g, n, "keep_aspect_ratio_policy", policies, 3, &p->policy, d) ||
         lstm__attr_int(g, n, "antialias", 0, &anti, d) ||
         lstm__attr_ints(g, n, "axes", p->axes, LSTM__MAX_RANK, &p->n_axes, d))
         return d->code;

@@ -379,3 +379,23 @@ int lstm__mm_shape_of(lstm__kctx *k, lstm__mm_shape *m)
     if (br > 1) m->out[m->out_rank++] = m->N;
     return LSTM_OK;
 }
+
+int lstm__attr_choice(const lstm__graph *g, const lstm__node *n, const char *name,
+                      const char *const *names, int count, int *out, lstm__diag *d)
+{
+    const lstm__attr *a = lstm__attr_find(n, name);
+    if (!a) return LSTM_OK;
+    char b[LSTM__LABEL_MAX], list[256] = "";
+    for (int i = 0; i < count; i++) {
+        if (a->type == LSTM__A_STRING && strcmp(a->s, names[i]) == 0) {
+            *out = i;
+            return LSTM_OK;
+        }
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", i ? (i + 1 < count ? ", " : " or ") : "",
+                 names[i]);
+    }
+    return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' is '%.40s', expected %s",
+                      lstm__node_ctx(g, n, b, sizeof b), name,
+                      a->type == LSTM__A_STRING ? a->s : "(not a string)", list);
+}

@@ -39,6 +39,10 @@ int lstm__attr_float(const lstm__graph *g, const lstm__node *n, const char *name
                      float *out, lstm__diag *d);
 int lstm__attr_ints(const lstm__graph *g, const lstm__node *n, const char *name, int64_t *out,
                     int cap, int *count, lstm__diag *d);
+/* String attribute `name` as the index of its value in names[count] (*out unchanged when
+** absent); another value or type is refused with the list of those allowed. */
+int lstm__attr_choice(const lstm__graph *g, const lstm__node *n, const char *name,
+                      const char *const *names, int count, int *out, lstm__diag *d);
 /* Refuse any attribute not in the NULL-terminated list. */
 int lstm__attrs_allowed(const lstm__graph *g, const lstm__node *n, int since,
                         const char *const *names, lstm__diag *d);

@@ -200,8 +200,10 @@ static int make_plan(lstm__kctx *k, lstm__rnn_state *pl)
     }
     if (conv) {
         ok = ok && lstm__mul_i64(TB, z->I, &n[RNN_S_X]);
-        ok = ok && lstm__mul_i64(D * GH, z->I, &n[RNN_S_W]);
-        n[RNN_S_R] = D * GH * H;
+        if (!k->packed) { /* W and R packed at load need no conversion */
+            ok = ok && lstm__mul_i64(D * GH, z->I, &n[RNN_S_W]);
+            n[RNN_S_R] = D * GH * H;
+        }
         n[RNN_S_B] = D * 2 * GH;
         n[RNN_S_H0] = n[RNN_S_C0] = n[RNN_S_YH] = n[RNN_S_YC] = D * B * H;
         n[RNN_S_P] = D * 3 * H;
@@ -559,8 +561,8 @@ int lstm__rnn_op_run(lstm__kctx *k)
     int dt = pl.dtype;
     lstm__rt **in = k->in;
     c.X = as_f32(in[RNN_IN_X], SLOT(RNN_S_X), dt);
-    c.W = as_f32(in[RNN_IN_W], SLOT(RNN_S_W), dt);
-    c.R = as_f32(in[RNN_IN_R], SLOT(RNN_S_R), dt);
+    c.W = k->packed ? NULL : as_f32(in[RNN_IN_W], SLOT(RNN_S_W), dt);
+    c.R = k->packed ? NULL : as_f32(in[RNN_IN_R], SLOT(RNN_S_R), dt);
     c.Bi = k->n->n_in > RNN_IN_B ? as_f32(in[RNN_IN_B], SLOT(RNN_S_B), dt) : NULL;
     c.H0 = k->n->n_in > RNN_IN_H0 ? as_f32(in[RNN_IN_H0], SLOT(RNN_S_H0), dt) : NULL;
     c.C0 = k->n->n_in > RNN_IN_C0 && p->cell == LSTM__CELL_LSTM
@@ -664,8 +666,10 @@ int lstm__rnn_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
         (rv->flags & LSTM__V_INPUT))
         return LSTM_OK; /* weights bound at run time: packed by each run */
     const lstm__tensor *W = wv->init, *R = rv->init;
-    if (W->dtype != LSTM_DT_FLOAT || R->dtype != LSTM_DT_FLOAT || W->rank != 3 || R->rank != 3)
-        return LSTM_OK;
+    const int dt = W->dtype;
+    if ((dt != LSTM_DT_FLOAT && dt != LSTM_DT_FLOAT16 && dt != LSTM_DT_BFLOAT16) ||
+        R->dtype != dt || W->rank != 3 || R->rank != 3)
+        return LSTM_OK; /* float64 reads W and R as given (rnn_f64.c) */
     int64_t D = p.num_dirs, H = R->dims[2], I = W->dims[2], GH = p.gates * H;
     if (H < 1 || H > (1 << 24) || I > (1 << 24) || W->dims[0] != D || R->dims[0] != D ||
         W->dims[1] != GH || R->dims[1] != GH || (p.hidden_given && p.hidden_size != H))
@@ -674,11 +678,34 @@ int lstm__rnn_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *err)
     size_t per = lstm__rnn_pack_floats(&p, I, H, gp);
     lstm__rnn_pack *pk = lstm__pool_alloc(g->mem, sizeof *pk);
     float *dst = lstm__pool_array(g->mem, per * (size_t)D, sizeof(float));
-    if (!pk || !dst) return lstm__errf(err, LSTM_ENOMEM, "out of memory packing weights");
-    for (int64_t dd = 0; dd < D; dd++)
-        lstm__rnn_pack_dir(&p, (const float *)W->data + dd * GH * I,
-                           (const float *)R->data + dd * GH * H, I, H, gp, dst + (size_t)dd * per,
-                           pk, (int)dd);
+    /* float16 / bfloat16: one direction's W and R widened to float32 first. */
+    float *wide = dt == LSTM_DT_FLOAT
+                      ? NULL
+                      : lstm__malloc(g->mem->a, (size_t)(GH * (I + H)) * sizeof(float));
+    if (!pk || !dst || (dt != LSTM_DT_FLOAT && !wide)) {
+        lstm__free(g->mem->a, wide);
+        return lstm__errf(err, LSTM_ENOMEM, "out of memory packing weights");
+    }
+    for (int64_t dd = 0; dd < D; dd++) {
+        const float *w, *r;
+        if (!wide) {
+            w = (const float *)W->data + dd * GH * I;
+            r = (const float *)R->data + dd * GH * H;
+        } else {
+            const uint16_t *w16 = (const uint16_t *)W->data + dd * GH * I,
+                           *r16 = (const uint16_t *)R->data + dd * GH * H;
+            for (int64_t i = 0; i < GH * I; i++)
+                wide[i] =
+                    dt == LSTM_DT_FLOAT16 ? lstm__f16_to_f32(w16[i]) : lstm__bf16_to_f32(w16[i]);
+            for (int64_t i = 0; i < GH * H; i++)
+                wide[GH * I + i] =
+                    dt == LSTM_DT_FLOAT16 ? lstm__f16_to_f32(r16[i]) : lstm__bf16_to_f32(r16[i]);
+            w = wide;
+            r = wide + GH * I;
+        }
+        lstm__rnn_pack_dir(&p, w, r, I, H, gp, dst + (size_t)dd * per, pk, (int)dd);
+    }
+    lstm__free(g->mem->a, wide);
     n->packed = pk;
     n->pack_replaces = 1u << RNN_IN_W | 1u << RNN_IN_R; /* run_dir reads only pk */
     return LSTM_OK;

@@ -82,6 +82,25 @@ for _s in onnx.defs.get_all_schemas_with_history():
         _HISTORY.setdefault(_s.name, {})[_s.since_version] = _s
 
 
+class _Constraint:
+    def __init__(self, name, types):
+        self.type_param_str, self.allowed_type_strs = name, types
+
+
+class Schema:
+    """What G reads of a schema (type constraints, attribute names), for versions the Debian
+    onnx does not know: add_schema(op, {version: Schema([(param, types)], [attributes])})."""
+
+    def __init__(self, constraints, attributes):
+        self.type_constraints = [_Constraint(n, t) for n, t in constraints]
+        self.attributes = {a: None for a in attributes}
+
+
+def add_schema(op_type, versions):
+    """Versions of op_type the installed onnx lacks (those it knows are kept)."""
+    _HISTORY.setdefault(op_type, versions)
+
+
 # Operators of another domain (com.microsoft): op_type -> domain (@op(..., domain=...)). Their
 # one version is 1; their models import ai.onnx at CONTRIB_ONNX_OPSET too.
 DOMAINS = {}

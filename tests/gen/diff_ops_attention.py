@@ -23,23 +23,12 @@ DT_CODE = {1: F32, 10: F16, 11: F64, 16: BF16}
 diff_case.LATER_VERSIONS.update({"Attention": [23, 24]})
 
 
-class _Constraint:
-    def __init__(self, name, types):
-        self.type_param_str, self.allowed_type_strs = name, types
-
-
-class _Schema:
-    def __init__(self, constraints, attributes):
-        self.type_constraints = [_Constraint(n, t) for n, t in constraints]
-        self.attributes = {a: None for a in attributes}
-
-
 _FLOAT_T = ["tensor(float16)", "tensor(float)", "tensor(double)", "tensor(bfloat16)"]
 _U = _FLOAT_T + ["tensor(%s)" % t for t in diff_case.INTS] + ["tensor(bool)"]
 _ATTRS = ["is_causal", "kv_num_heads", "q_num_heads", "qk_matmul_output_mode", "scale",
           "softcap", "softmax_precision"]
-diff_case._HISTORY.setdefault("Attention", {
-    v: _Schema([("T1", _FLOAT_T), ("T2", _FLOAT_T), ("U", _U)], _ATTRS) for v in (23, 24)})
+diff_case.add_schema("Attention", {
+    v: diff_case.Schema([("T1", _FLOAT_T), ("T2", _FLOAT_T), ("U", _U)], _ATTRS) for v in (23, 24)})
 
 
 def rnd(a, dt):

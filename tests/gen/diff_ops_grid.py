@@ -30,18 +30,7 @@ diff_case.LATER_VERSIONS.update({"GridSample": [20, 22], "Det": [22], "AffineGri
 diff_case.LATER_TYPES.update({("GridSample", 22): ["bfloat16"], ("Det", 22): ["bfloat16"]})
 
 
-class _Constraint:
-    def __init__(self, name, types):
-        self.type_param_str, self.allowed_type_strs = name, types
-
-
-class _Schema:
-    def __init__(self, constraints, attributes):
-        self.type_constraints = [_Constraint(n, t) for n, t in constraints]
-        self.attributes = {a: None for a in attributes}
-
-
-diff_case._HISTORY.setdefault("AffineGrid", {20: _Schema(
+diff_case.add_schema("AffineGrid", {20: diff_case.Schema(
     [("T1", ["tensor(bfloat16)", "tensor(float16)", "tensor(float)", "tensor(double)"]),
      ("T2", ["tensor(int64)"])], ["align_corners"])})
 

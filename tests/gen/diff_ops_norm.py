@@ -25,27 +25,14 @@ diff_case.LATER_VERSIONS.update({"GroupNormalization": [18, 21], "RMSNormalizati
                                  "Swish": [24], "RotaryEmbedding": [23]})
 
 
-class _Constraint:
-    def __init__(self, name, types):
-        self.type_param_str, self.allowed_type_strs = name, types
-
-
-class _Schema:
-    """What diff_case.G reads of a schema (type constraints, attribute names)."""
-
-    def __init__(self, constraints, attributes):
-        self.type_constraints = [_Constraint(n, t) for n, t in constraints]
-        self.attributes = {a: None for a in attributes}
-
-
 _FLOAT_T = ["tensor(float16)", "tensor(float)", "tensor(double)", "tensor(bfloat16)"]
-diff_case._HISTORY.setdefault("GroupNormalization", {
-    18: _Schema([("T", _FLOAT_T)], ["epsilon", "num_groups"]),
-    21: _Schema([("T", _FLOAT_T)], ["epsilon", "num_groups", "stash_type"])})
-diff_case._HISTORY.setdefault("RMSNormalization", {
-    23: _Schema([("T", _FLOAT_T), ("V", _FLOAT_T)], ["axis", "epsilon", "stash_type"])})
-diff_case._HISTORY.setdefault("Swish", {24: _Schema([("T", _FLOAT_T)], ["alpha"])})
-diff_case._HISTORY.setdefault("RotaryEmbedding", {23: _Schema(
+diff_case.add_schema("GroupNormalization", {
+    18: diff_case.Schema([("T", _FLOAT_T)], ["epsilon", "num_groups"]),
+    21: diff_case.Schema([("T", _FLOAT_T)], ["epsilon", "num_groups", "stash_type"])})
+diff_case.add_schema("RMSNormalization", {
+    23: diff_case.Schema([("T", _FLOAT_T), ("V", _FLOAT_T)], ["axis", "epsilon", "stash_type"])})
+diff_case.add_schema("Swish", {24: diff_case.Schema([("T", _FLOAT_T)], ["alpha"])})
+diff_case.add_schema("RotaryEmbedding", {23: diff_case.Schema(
     [("T", ["tensor(float)", "tensor(float16)", "tensor(bfloat16)"]), ("M", ["tensor(int64)"])],
     ["interleaved", "rotary_embedding_dim", "num_heads"])})
 

@@ -31,26 +31,13 @@ diff_case.LATER_TYPES.update({("LpPool", 22): ["bfloat16"], ("GlobalLpPool", 22)
                               ("MaxUnpool", 22): ["bfloat16"]})
 
 
-class _Constraint:
-    def __init__(self, name, types):
-        self.type_param_str, self.allowed_type_strs = name, types
-
-
-class _Schema:
-    """What diff_case.G reads of a schema (type constraints, attribute names)."""
-
-    def __init__(self, constraints, attributes):
-        self.type_constraints = [_Constraint(n, t) for n, t in constraints]
-        self.attributes = {a: None for a in attributes}
-
-
 _ALL_TENSORS = ["tensor(%s)" % t for t in ("float", "double", "float16", "bfloat16", "int8",
                                             "int16", "int32", "int64", "uint8", "uint16",
                                             "uint32", "uint64", "bool", "string", "complex64",
                                             "complex128")]
-diff_case._HISTORY.setdefault("Col2Im", {18: _Schema([("T", _ALL_TENSORS)],
+diff_case.add_schema("Col2Im", {18: diff_case.Schema([("T", _ALL_TENSORS)],
                                                      ["dilations", "pads", "strides"])})
-diff_case._HISTORY.setdefault("CenterCropPad", {18: _Schema(
+diff_case.add_schema("CenterCropPad", {18: diff_case.Schema(
     [("T", _ALL_TENSORS), ("Tind", ["tensor(int32)", "tensor(int64)"])], ["axes"])})
 
 
