@@ -86,6 +86,7 @@ static const char *const paths[] = {
     "fuzz/models/loop_lstm_shared.onnx",
     "fuzz/models/loop_matmul_outer.onnx",
     "fuzz/models/scan_lstm_outer.onnx",
+    "fuzz/models/lstm_folded_f16.onnx",
 };
 #else
 static const char *const paths[] = {

@@ -185,3 +185,11 @@ inits = [init("Wq_s", Wq), init("Rq_s", Rq), init("rep", np.array([1, 8, 8], np.
          init("ws", np.array([0.01], np.float32)), init("wz", np.array([0], np.int8)),
          init("rs", np.array([0.02], np.float32)), init("rz", np.array([0], np.int8))]
 save("dqlstm_folded", nodes, [h.make_tensor_value_info("X", F, [3, 2, 136])], [Y()], inits, extra_opsets=[ms])
+
+# float16 LSTM weights (widened and packed at load, then freed): 4H x I halves = 136 KiB
+Wh = (rng.standard_normal((1, 4 * 128 // 8, 136 // 8)) * 0.1).astype(np.float16)
+Rh = (rng.standard_normal((1, 4 * 128 // 8, 128 // 8)) * 0.1).astype(np.float16)
+save("lstm_folded_f16", [h.make_node("Tile", ["Wh_s", "rep"], ["Wh"]), h.make_node("Tile", ["Rh_s", "rep"], ["Rh"]),
+                         h.make_node("LSTM", ["X", "Wh", "Rh"], ["Y"], hidden_size=128)],
+     [h.make_tensor_value_info("X", T.FLOAT16, [3, 2, 136])], [Y()],
+     [init("Wh_s", Wh), init("Rh_s", Rh), init("rep", np.array([1, 8, 8], np.int64))])
