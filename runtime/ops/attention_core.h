@@ -146,6 +146,7 @@ static void AC_(head)(lstm__kctx *k, const lstm__attn_state *st, const lstm__att
 static void AC_(run)(lstm__kctx *k, const lstm__attn_state *st, const lstm__attn_params *p)
 {
     unsigned char *sbase = k->scratch;
+    if (!sbase) return; /* no scratch: Q, K, V and every output are empty */
     AC_REAL *qs = (AC_REAL *)(sbase + st->q_off), *ks = (AC_REAL *)(sbase + st->k_off),
             *vs = (AC_REAL *)(sbase + st->v_off);
     AC_(gather)(k->in[0], st->three_d, st->B, st->Hq, st->S, st->D, qs, st->S, 0);
