@@ -1170,11 +1170,17 @@ def recurrent(g, kind):
     yield mk("alpha_per_act", "activation_alpha with one entry per activation (zeros unused)",
              direction="bidirectional" if kind == "RNN" else "forward", activations=per[0],
              activation_alpha=per[1], ref_alpha=[x for x in per[1] if x != 0.0])
-    extra = {"LSTM": {"input_forget": 1}, "GRU": {"linear_before_reset": 1}, "RNN": {}}[kind]
+    extra = {"LSTM": {"input_forget": 1}, "GRU": {"linear_before_reset": 1} if g.v >= 3 else {},
+             "RNN": {}}[kind]
     yield mk("clip", "clip 0.5 %s" % extra, clip=0.5, present=state, **extra)
     if layout_ok:
         yield mk("layout1", "layout 1 (batch-major)", layout=1, present=state, seq=[2, 3])
     yield mk("no_hidden_size", "hidden_size absent (inferred from R)", hidden=False)
+    if g.v < 7:  # versions 1-6: output_sequence says whether Y may be left out
+        yield mk("output_sequence1", "output_sequence 1, every output", output_sequence=1,
+                 direction="bidirectional", present=state, seq=[3, 2])
+        yield mk("output_sequence0_yh", "output_sequence 0, only Y_h", output_sequence=0,
+                 outputs=["Y_h"])
     yield mk("float16", "float16", dt="float16", present=state, seq=[3, 2])
     if g.v >= 22:
         yield mk("bfloat16", "bfloat16", dt="bfloat16", present=state)
