@@ -492,6 +492,15 @@ def concat(g):
     yield g.case("rank1", "rank 1 with an initializer", F32,
                  [In("a", F32, g.rand(F32, (3,))), In("b", F32, g.rand(F32, (2,)), init=True)], attrs={"axis": 0},
                  ref=lambda a, b: np.concatenate([a, b]))
+    # PyTorch's exporter writes torch.cat of an empty one-dimensional tensor with 3-D ones (the
+    # Emformer RNN-T); torch.cat skips it, as the runtime does.
+    c = g.case("empty_rank1", "a one-dimensional empty input among 3-D ones (skipped, as torch.cat)", F32,
+               [In("a", F32, g.rand(F32, (2, 3, 2))), In("e", F32, np.zeros((0,), np.float32)),
+                In("b", F32, g.rand(F32, (2, 1, 2)))], attrs={"axis": -2 if neg else 1},
+               ref=lambda a, e, b: np.concatenate([a, b], 1), ort=False,
+               why="onnxruntime refuses inputs of unequal ranks (and aborts when it meets them at run time)")
+    c.infer = False  # the checker's shape inference wants equal ranks too
+    yield c
 
 
 @op("Gather", types=ALL, exact=True)
