@@ -1,8 +1,9 @@
 """torchaudio's speech models (Debian's python3-torchaudio 0.13) for make_export_sweep.py, small
 configurations with fixed seeds: DeepSpeech (bidirectional ReLU RNN), WaveRNN (two GRUs behind
 an upsampling network), Tacotron2's encoder (convolutions and a bidirectional LSTM on packed
-lengths), the Emformer RNN-T's predictor (LSTM layers with layer norm, unrolled) and transcriber
-(Emformer attention), and, as front ends, Conformer, ConvTasNet, Wav2Letter and wav2vec 2.0.
+lengths) and decoder step, the Emformer RNN-T's predictor (LSTM layers with layer norm,
+unrolled) and transcriber (Emformer attention), whole and one streaming step at a time, and, as
+front ends, Conformer, ConvTasNet, Wav2Letter and wav2vec 2.0.
 HDemucs is left out: the exporter has no STFT before opset 17 and refuses torch.stft at 17."""
 import torch
 
@@ -84,6 +85,26 @@ def audio_cases():
     sets = [(ids(20, 3, 7), torch.tensor([7, 5, 2])), (ids(20, 3, 4), torch.tensor([4, 4, 1]))]
     yield ("ta_tacotron2_encoder", enc, sets, ["tokens", "lengths"], ["enc"],
            {"tokens": {1: "T"}}, (11, 13, 17), {})
+    # Tacotron2's autoregressive decoder, one frame: the attention LSTMCell, location-sensitive
+    # attention (a convolution over the previous and cumulated weights, masked softmax), the
+    # decoder LSTMCell and the projections; states from PyTorch after 0-3 frames of its own.
+    dec = t.decoder.eval()
+    names = ["attention_hidden", "attention_cell", "decoder_hidden", "decoder_cell",
+             "attention_weights", "attention_weights_cum", "attention_context"]
+    with torch.no_grad():
+        lens = torch.tensor([7, 5, 2])
+        memory = t.encoder(t.embedding(ids(20, 3, 7)).transpose(1, 2), lens)
+        st = list(dec._initialize_decoder_states(memory))
+        processed, st = st[7], st[:7]
+        mask = torch.arange(7)[None, :] >= lens[:, None]  # True where padded, as torchaudio's
+        sets = []
+        for _ in range(4):
+            x = r(3, 8)
+            sets.append(tuple([x] + [v.clone() for v in st] + [memory, processed, mask]))
+            st = list(dec.decode(x, *[v.clone() for v in st], memory, processed, mask)[2:])
+    yield ("ta_tacotron2_decoder_step", Call(dec, lambda m, x, *a: m.decode(x, *[v.clone() for v in a[:7]], *a[7:])),
+           sets, ["prenet_out"] + names + ["memory", "processed_memory", "mask"],
+           ["mel_frame", "gate"] + ["new_" + n for n in names], {}, (11, 13, 17), {})
     torch.manual_seed(4)
     rn = M.emformer_rnnt_model(
         input_dim=8, encoding_dim=16, num_symbols=10, segment_length=4, right_context_length=2,
