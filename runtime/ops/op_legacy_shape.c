@@ -123,6 +123,7 @@ int lstm__pad_v1_parse(const lstm__graph *g, const lstm__node *n, int since, voi
         return refuse(g, n, d, LSTM_EMODEL, "attribute 'paddings' is required");
     lstm__attr a[3];
     int c = 0;
+    if (n->n_attr > 3) return refuse(g, n, d, LSTM_EMODEL, "an attribute is given twice");
     for (int i = 0; i < n->n_attr; i++) {
         a[c] = n->attrs[i];
         if (!strcmp(a[c].name, "paddings")) a[c].name = "pads";
