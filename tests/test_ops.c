@@ -432,11 +432,11 @@ static void conv_refusals(void **state)
            "node 'op' (PRelu, opset 17): slope has shape [3], which does not broadcast to X [3,4]");
     tb_free(m);
     m = one_v("PRelu", 6, "A,B", "Y", 2, (int[]){F32, F32});
-    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {4}, x12, 16}}, 2, msg,
-              NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {2}, x12, 8}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL,
-           "node 'op' (PRelu, opset 6): slope has shape [4]; before version 7 it must have one "
-           "element or X's shape [3,4]");
+           "node 'op' (PRelu, opset 6): slope has shape [2]; before version 7 it must have one "
+           "element, X's shape [3,4] or one per channel (X's dim 1)");
     tb_free(m);
 }
 
@@ -1111,9 +1111,10 @@ static void resize_refusals(void **state)
     rc = run1(m, &a23, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "attribute 'scales' (floats) is required");
     tb_free(m);
-    m = one_at(6, "Upsample", "A", 1, (int[]){F32});
+    m = one_at(6, "Upsample", "A", 1, (int[]){F32}); /* version 1: height_scale, width_scale */
     rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Upsample at opset 6 uses an operator version before 7");
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Upsample, opset 6): attribute 'height_scale' (a float >= 1) is required");
     tb_free(m);
 
     /* Sizes 2^24 + 1 -> 2^24 give a float32 scale of 1: the axis still changes (it was skipped,
@@ -1379,10 +1380,11 @@ static void misc_refusals(void **state)
     rc = run1(m, &a23, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "node 'op' (Pad, opset 7): attribute 'pads' is required");
     tb_free(m);
-    m = one_at(1, "Pad", "A", 1, (int[]){F32});
-    tb_attr_ints(m, tb_graph(m)->node[0], "paddings", p4, 4);
+    m = one_at(1, "Pad", "A", 1, (int[]){F32}); /* version 1 (op_legacy_shape.c): paddings */
+    tb_attr_ints(m, tb_graph(m)->node[0], "pads", p4, 4);
     rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Pad at opset 1 uses an operator version before 2");
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Pad, opset 1): unknown attribute 'pads' for Pad version 1");
     tb_free(m);
 
     /* TopK */
@@ -1494,9 +1496,10 @@ static void misc_refusals(void **state)
     rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}}, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type int32 (Erf takes floating types)");
     tb_free(m);
-    m = one_at(5, "Abs", "A", 1, (int[]){F32});
-    rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Abs at opset 5 uses an operator version before 6");
+    m = one_at(5, "Abs", "A", 1, (int[]){I32}); /* version 1 (op_legacy.c): float types only */
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Abs, opset 5): input 0 is int32; version 1 takes float32, float16, float64");
     tb_free(m);
 }
 
@@ -2623,6 +2626,195 @@ static void reduce_norm_refusals(void **state)
     tb_free(m);
 }
 
+/* The versions before opset 7 (op_legacy.c, op_legacy_shape.c): legacy broadcasting, Gemm's C,
+** the attributes each version had, its types; every refusal names the node. And two that run. */
+static void legacy_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    Onnx__NodeProto *n;
+    float out[6];
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24}, b3 = {"B", F32, 1, {3}, x6, 12};
+    const feed b21 = {"B", F32, 2, {2, 1}, x6, 8}, b4 = {"B", F32, 1, {4}, x6, 16};
+    const feed b23 = {"B", F32, 2, {2, 3}, x6, 24};
+
+    /* Add: without broadcast=1 the shapes are equal; with it B is a run of A's dims (or 1s). */
+    m = one_at(1, "Add", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Add, opset 1): A has shape [2,3] and B [3]; without broadcast=1 they must "
+           "be equal (version 1)");
+    tb_free(m);
+    m = one_at(6, "Add", "A,B", 2, (int[]){F32, F32});
+    n = tb_graph(m)->node[0];
+    tb_attr_i(m, n, "broadcast", 1);
+    rc = run1(m, (feed[]){a23, b4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Add, opset 6): B of shape [4] does not match A of shape [2,3] from axis 1");
+    rc = run1(m, (feed[]){a23, b21}, 2, msg, out, 6); /* B [2, 1] repeats along A's axis 1 */
+    expect(rc, msg, LSTM_OK, "");
+    assert_true(out[0] == 2 && out[2] == 4 && out[3] == 6 && out[5] == 8);
+    tb_attr_i(m, n, "axis", 1);
+    rc = run1(m, (feed[]){a23, b21}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Add, opset 6): B of shape [2,1] does not fit in A of shape [2,3] from axis "
+           "1");
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, out, 6);
+    expect(rc, msg, LSTM_OK, "");
+    assert_true(out[0] == 2 && out[2] == 6 && out[3] == 5);
+    tb_free(m);
+    m = one_at(6, "Sub", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "broadcast", 1);
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -1);
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Sub, opset 6): attribute 'axis' is -1; before opset 7 the broadcast axis");
+    tb_free(m);
+    m = one_at(6, "Mul", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 0);
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Mul, opset 6): attribute 'axis' is given without broadcast=1");
+    tb_free(m);
+    m = one_at(1, "Div", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "broadcast", 2);
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Div, opset 1): attribute 'broadcast' is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(1, "Add", "A,B", 2, (int[]){F32, F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "consumed_inputs", 0.0f);
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Add, opset 1): attribute 'consumed_inputs' must be a list of ints");
+    tb_free(m);
+    m = one_at(6, "Pow", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "consumed_inputs", 0);
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Pow, opset 6): unknown attribute 'consumed_inputs' for Pow version 1");
+    tb_free(m);
+    int32_t i6[6] = {1, 2, 3, 4, 5, 6};
+    m = one_at(6, "Greater", "A,B", 2, (int[]){I32, I32});
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I32, 1, {6}, i6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Greater, opset 6): input 0 is int32; version 1 takes float32, float16, "
+           "float64");
+    tb_free(m);
+    m = one_at(6, "Equal", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Equal, opset 6): input 0 is float32; version 1 takes int32, int64, bool");
+    tb_free(m);
+    m = one_at(1, "Max", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Max, opset 1): input 1 has shape [3], input 0 [2,3]");
+    tb_free(m);
+
+    /* Gemm: C required; [M, N] unless broadcast=1. */
+    m = one_at(6, "Gemm", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 2, {3, 2}, x6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Gemm, opset 6): Gemm before version 7 takes 3 inputs (C required)");
+    tb_free(m);
+    m = one_at(1, "Gemm", "A,B,C", 3, (int[]){F32, F32, F32});
+    const feed gemm[3] = {a23, {"B", F32, 2, {3, 2}, x6, 24}, {"C", F32, 1, {2}, x6, 8}};
+    rc = run1(m, gemm, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Gemm, opset 1): C has shape [2]; without broadcast=1 it must be [M, N] = "
+           "[2,2]");
+    tb_attr_i(m, tb_graph(m)->node[0], "broadcast", 1);
+    rc = run1(m, gemm, 3, msg, out, 4); /* [1,2,3;4,5,6] x [1,2;3,4;5,6] + [1,2] */
+    expect(rc, msg, LSTM_OK, "");
+    assert_true(out[0] == 23 && out[1] == 30 && out[2] == 50 && out[3] == 66);
+    tb_free(m);
+
+    /* Cast 1: `to` is a type's name. */
+    m = one_at(5, "Cast", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "to", 7);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Cast, opset 5): attribute 'to' (a string: the type's name, e.g. \"FLOAT\") "
+           "is required in version 1");
+    tb_free(m);
+    m = one_at(5, "Cast", "A", 1, (int[]){F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "to", "BFLOAT16");
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (Cast, opset 5): attribute 'to' is \"BFLOAT16\"");
+    tb_free(m);
+
+    /* Dropout 1 / 6: training (is_test 0) is refused. */
+    m = one_at(6, "Dropout", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Dropout, opset 6): is_test is 0 (training: random dropout with ratio 0.5)");
+    tb_free(m);
+
+    /* Concat, Reshape, Split, Tile, Upsample 1. */
+    m = one_at(3, "Concat", "A,A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -1);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Concat, opset 3): attribute 'axis' is -1; version 1 counts from 0");
+    tb_free(m);
+    m = one_at(4, "Reshape", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Reshape, opset 4): attribute 'shape' is required");
+    tb_free(m);
+    int64_t sh[2] = {4, -1}, sp[2] = {1, 2};
+    m = one_at(4, "Reshape", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "shape", sh, 2);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Reshape, opset 4): cannot infer the -1 of the shape: 6 elements are not a "
+           "multiple of 4");
+    tb_free(m);
+    m = one_at(1, "Split", "A,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "split", sp, 2);
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Split, opset 1): the sizes are given twice: attribute 'split' and input "
+           "'split'");
+    tb_free(m);
+    m = one_at(1, "Split", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    const float half[2] = {1.5f, 1.5f};
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, half, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Split, opset 1): split size 1.5 (input 'split'[0]) is not a whole number");
+    tb_free(m);
+    const float neg1 = -1.0f, one1 = 1.0f;
+    m = one_at(5, "Tile", "A,B,C", 3, (int[]){F32, F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 0, {0}, &neg1, 4}, {"C", F32, 0, {0}, &one1, 4}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Tile, opset 5): input 'tiles' must be one whole number >= 0");
+    rc = run1(m, (feed[]){a23, {"B", F32, 0, {0}, &one1, 4}, {"C", F32, 0, {0}, &one1, 4}}, 3, msg,
+              out, 6);
+    expect(rc, msg, LSTM_OK, "");
+    tb_free(m);
+    m = one_at(6, "Upsample", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "height_scale", 0.5f);
+    tb_attr_f(m, tb_graph(m)->node[0], "width_scale", 2.0f);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Upsample, opset 6): attribute 'height_scale' (a float >= 1) is required: it "
+           "is below 1");
+    tb_free(m);
+    m = one_at(6, "Upsample", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "height_scale", 2.0f);
+    tb_attr_f(m, tb_graph(m)->node[0], "width_scale", 2.0f);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Upsample, opset 6): X has rank 2; version 1 takes 4-D [N, C, H, W]");
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "linear");
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Upsample, opset 6): attribute 'mode' is 'linear'");
+    tb_free(m);
+}
+
 static void version_forms(void **state)
 {
     (void)state;
@@ -2733,7 +2925,7 @@ static void unary_refusals(void **state)
     tb_free(m);
     m = one_at(5, "Selu", "A", 1, (int[]){F32});
     rc = run1(m, &f4, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Selu at opset 5 uses an operator version before 6");
+    expect(rc, msg, LSTM_OK, ""); /* version 1 (op_legacy.c) */
     tb_free(m);
     m = one_at(6, "Selu", "A", 1, (int[]){F32});
     tb_attr_f(m, tb_graph(m)->node[0], "lambd", 1.0f);
@@ -3529,6 +3721,7 @@ int main(void)
         cmocka_unit_test(pool_more_refusals),
         cmocka_unit_test(norm_more_refusals),
         cmocka_unit_test(version_forms),
+        cmocka_unit_test(legacy_refusals),
         cmocka_unit_test(unary_refusals),
         cmocka_unit_test(conv_refusals),
         cmocka_unit_test(conv_weights_packed_at_load),

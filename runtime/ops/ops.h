@@ -159,6 +159,8 @@ typedef struct lstm__seq_map_params {
     int body;
 } lstm__seq_map_params;
 
+#include "ops/legacy.h"
+
 int lstm__gemm_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
 int lstm__matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
 
