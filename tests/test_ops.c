@@ -3302,6 +3302,65 @@ static void quant_contrib_refusals(void **state)
     tb_free(m);
 }
 
+/* Bitwise*, TensorScatter, the losses: refusals naming the node. */
+static void newop_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const int32_t i6[6] = {1, 2, 3, 4, 5, 6};
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24};
+
+    /* Bitwise* */
+    m = one_at(18, "BitwiseAnd", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 2, {2, 3}, x6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BitwiseAnd, opset 18): input is float32, expected an integer type");
+    tb_free(m);
+    m = one_typed(18, "BitwiseXor", "A,B", 2, (int[]){I32, I64}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I64, 1, {1}, i6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(BitwiseXor, opset 18): inputs are int32 and int64");
+    tb_free(m);
+    m = one_typed(18, "BitwiseOr", "A,B", 2, (int[]){I32, I32}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I32, 1, {4}, i6, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(BitwiseOr, opset 18): shapes [6] and [4] cannot be broadcast");
+    tb_free(m);
+    m = one_typed(18, "BitwiseNot", "A", 1, (int[]){I32}, I32);
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axis' for BitwiseNot version 18");
+    tb_free(m);
+
+    /* TensorScatter */
+    const float c24[24] = {0};
+    const int64_t w2[2] = {1, 3}, w3[3] = {0, 0, 0};
+    const feed cache = {"A", F32, 3, {2, 4, 3}, c24, 96}, upd = {"B", F32, 3, {2, 2, 3}, x12, 48};
+    m = one_at(24, "TensorScatter", "A,B,C", 3, (int[]){F32, F32, I64});
+    rc = run1(m, (feed[]){cache, upd, {"C", I64, 1, {2}, w2, 16}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (TensorScatter, opset 24): write_indices[1] is 3: mode linear writes 2 "
+           "rows from it, past the 4 of axis 1 (use mode circular to wrap)");
+    rc = run1(m, (feed[]){cache, upd, {"C", I64, 1, {3}, w3, 24}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "write_indices is [3], expected [2] (one per batch entry)");
+    rc = run1(m, (feed[]){cache, {"B", F32, 3, {2, 5, 3}, c24, 120}, {"C", I64, 1, {2}, w2, 16}}, 3,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "update [2,5,3] must match past_cache [2,4,3] except on axis 1, where it must be no "
+           "longer");
+    tb_free(m);
+    m = one_at(24, "TensorScatter", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, (feed[]){cache, upd}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis -3 is the batch axis 0, expected a sequence axis in [1, 2]");
+    tb_free(m);
+    m = one_at(24, "TensorScatter", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "ring");
+    rc = run1(m, (feed[]){cache, upd}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'mode'");
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3310,6 +3369,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(newop_refusals),
         cmocka_unit_test(attention_refusals),
         cmocka_unit_test(einsum_hardmax_compress),
         cmocka_unit_test(signal_refusals),

@@ -1,0 +1,26 @@
+/* newop_types.h — parameters and node state of TensorScatter (op_tensor_scatter.c),
+** NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (op_loss.c). */
+#ifndef LSTM_NEWOP_TYPES_H
+#define LSTM_NEWOP_TYPES_H
+
+#include "kernel.h"
+
+typedef struct lstm__tscatter_params {
+    int64_t axis;
+    int circular; /* mode "circular" (else "linear") */
+} lstm__tscatter_params;
+
+typedef struct lstm__tscatter_state {
+    int axis; /* normalised */
+} lstm__tscatter_state;
+
+enum { LSTM__LOSS_NONE, LSTM__LOSS_SUM, LSTM__LOSS_MEAN };
+
+typedef struct lstm__loss_params {
+    int softmax;   /* SoftmaxCrossEntropyLoss (else NegativeLogLikelihoodLoss) */
+    int reduction; /* LSTM__LOSS_* */
+    int has_ignore;
+    int64_t ignore_index;
+} lstm__loss_params;
+
+#endif
