@@ -3359,6 +3359,34 @@ static void newop_refusals(void **state)
     rc = run1(m, (feed[]){cache, upd}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "attribute 'mode'");
     tb_free(m);
+
+    /* NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss */
+    const int64_t t2[2] = {1, 3}, t3[3] = {0, 1, 2};
+    const float cw3[3] = {1, 1, 1};
+    m = one_at(13, "NegativeLogLikelihoodLoss", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {2}, t2, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (NegativeLogLikelihoodLoss, opset 13): target element 1 is 3, outside the 3 "
+           "classes [0, 3)");
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {3}, t3, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "target is [3], expected input's shape without axis 1 ([2,3])");
+    tb_free(m);
+    m = one_at(13, "NegativeLogLikelihoodLoss", "A,B,C", 3, (int[]){F32, I64, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "ignore_index", 3);
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {2}, t2, 16}, {"C", F32, 1, {2}, cw3, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "weight is [2], expected [3] (one per class)");
+    tb_free(m);
+    m = one_at(13, "SoftmaxCrossEntropyLoss", "A,B", 2, (int[]){F32, I32});
+    tb_attr_s(m, tb_graph(m)->node[0], "reduction", "max");
+    rc = run1(m, (feed[]){a23, {"B", I32, 1, {2}, i6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'reduction'");
+    tb_free(m);
+    m = one_at(12, "SoftmaxCrossEntropyLoss", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, x6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(SoftmaxCrossEntropyLoss, opset 12): labels is float32, expected int32 or int64");
+    tb_free(m);
 }
 
 int main(void)
