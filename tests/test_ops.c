@@ -3387,6 +3387,43 @@ static void newop_refusals(void **state)
     expect(rc, msg, LSTM_EINVAL,
            "(SoftmaxCrossEntropyLoss, opset 12): labels is float32, expected int32 or int64");
     tb_free(m);
+
+    /* RoiAlign, MaxRoiPool */
+    const float box4[4] = {0, 0, 1, 1}, box5[5] = {2, 0, 0, 1, 1};
+    const int64_t bi1 = 1;
+    const feed x1 = {"A", F32, 4, {1, 1, 2, 3}, x6, 24};
+    m = one_at(16, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (RoiAlign, opset 16): roi 0 names batch entry 1, expected an integer in "
+           "[0, 1)");
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 3}, box4, 12}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "rois is [1,3], expected (num_rois, 4)");
+    tb_free(m);
+    m = one_at(10, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    tb_attr_s(m, tb_graph(m)->node[0], "coordinate_transformation_mode", "half_pixel");
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "unknown attribute 'coordinate_transformation_mode' for RoiAlign version 10");
+    tb_free(m);
+    m = one_at(16, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "output_height", 0);
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "output_height 0, output_width 1, sampling_ratio 0");
+    tb_free(m);
+    m = one_at(22, "MaxRoiPool", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 5}, box5, 20}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "(MaxRoiPool, opset 22): attribute 'pooled_shape' must be two values >= 1 (height, "
+           "width); it is required");
+    tb_attr_ints(m, tb_graph(m)->node[0], "pooled_shape", (int64_t[]){1, 1}, 2);
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 5}, box5, 20}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "roi 0 names batch entry 2, expected an integer in [0, 1)");
+    tb_free(m);
 }
 
 int main(void)

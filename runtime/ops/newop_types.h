@@ -1,5 +1,6 @@
 /* newop_types.h — parameters and node state of TensorScatter (op_tensor_scatter.c),
-** NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (op_loss.c). */
+** NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (op_loss.c), RoiAlign and MaxRoiPool
+** (op_roi.c). */
 #ifndef LSTM_NEWOP_TYPES_H
 #define LSTM_NEWOP_TYPES_H
 
@@ -22,5 +23,14 @@ typedef struct lstm__loss_params {
     int has_ignore;
     int64_t ignore_index;
 } lstm__loss_params;
+
+typedef struct lstm__roi_params {
+    int max_roi_pool;     /* MaxRoiPool (else RoiAlign) */
+    int max;              /* RoiAlign mode "max" (else "avg") */
+    int half_pixel;       /* RoiAlign coordinate_transformation_mode half_pixel (16's default) */
+    int64_t out_h, out_w; /* output_height / output_width, or pooled_shape */
+    int64_t sampling_ratio;
+    float spatial_scale;
+} lstm__roi_params;
 
 #endif
