@@ -3424,6 +3424,36 @@ static void newop_refusals(void **state)
     rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 5}, box5, 20}}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "roi 0 names batch entry 2, expected an integer in [0, 1)");
     tb_free(m);
+
+    /* NonMaxSuppression */
+    const float bx8[8] = {0, 0, 1, 1, 0, 0.5f, 1, 1.5f}, sc2[2] = {0.9f, 0.8f}, iou2 = 2;
+    const int64_t mo = 2;
+    const feed bxs = {"A", F32, 3, {1, 2, 4}, bx8, 32}, scs = {"B", F32, 3, {1, 1, 2}, sc2, 8};
+    m = one_typed(11, "NonMaxSuppression", "A,B,C,D", 4, (int[]){F32, F32, I64, F32}, I64);
+    rc = run1(m, (feed[]){bxs, scs, {"C", I64, 0, {0}, &mo, 8}, {"D", F32, 0, {0}, &iou2, 4}}, 4,
+              msg, NULL, 0);
+    expect(
+        rc, msg, LSTM_EINVAL,
+        "node 'op' (NonMaxSuppression, opset 11): iou_threshold is 2, expected a value in [0, 1]");
+    rc = run1(m,
+              (feed[]){bxs,
+                       {"B", F32, 3, {1, 2, 1}, sc2, 8},
+                       {"C", I64, 0, {0}, &mo, 8},
+                       {"D", F32, 0, {0}, &iou2, 4}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "boxes [1,2,4] and scores [1,2,1], expected [num_batches, spatial_dimension, 4] and "
+           "[num_batches, num_classes, spatial_dimension]");
+    rc = run1(m, (feed[]){bxs, scs, {"C", I64, 1, {2}, bx8, 16}, {"D", F32, 0, {0}, &iou2, 4}}, 4,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "max_output_boxes_per_class is int64 [2], expected one int64 value");
+    tb_free(m);
+    m = one_typed(10, "NonMaxSuppression", "A,B", 2, (int[]){F32, F32}, I64);
+    tb_attr_i(m, tb_graph(m)->node[0], "center_point_box", 2);
+    rc = run1(m, (feed[]){bxs, scs}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'center_point_box' is 2, expected 0 or 1");
+    tb_free(m);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 /* newop_types.h — parameters and node state of TensorScatter (op_tensor_scatter.c),
 ** NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (op_loss.c), RoiAlign and MaxRoiPool
-** (op_roi.c). */
+** (op_roi.c), NonMaxSuppression (op_nms.c). */
 #ifndef LSTM_NEWOP_TYPES_H
 #define LSTM_NEWOP_TYPES_H
 
@@ -32,5 +32,9 @@ typedef struct lstm__roi_params {
     int64_t sampling_ratio;
     float spatial_scale;
 } lstm__roi_params;
+
+typedef struct lstm__nms_params {
+    int64_t center; /* center_point_box */
+} lstm__nms_params;
 
 #endif
