@@ -3454,6 +3454,31 @@ static void newop_refusals(void **state)
     rc = run1(m, (feed[]){bxs, scs}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "attribute 'center_point_box' is 2, expected 0 or 1");
     tb_free(m);
+
+    /* BitCast, CumProd (26) */
+    m = one_typed(26, "BitCast", "A", 1, (int[]){F32}, I64);
+    tb_attr_i(m, tb_graph(m)->node[0], "to", LSTM_DT_INT64);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (BitCast, opset 26): input is float32 (32 bits), 'to' is int64 (64 bits): "
+           "the widths must be equal");
+    tb_free(m);
+    m = one_typed(26, "BitCast", "A", 1, (int[]){F32}, I32);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(BitCast, opset 26): attribute 'to' is required");
+    tb_attr_i(m, tb_graph(m)->node[0], "to", LSTM_DT_STRING);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type: bit cast to string");
+    tb_free(m);
+    const int8_t i8[6] = {1, 2, 3, 4, 5, 6};
+    const int64_t ax1 = 1;
+    m = one_typed(26, "CumProd", "A,B", 2, (int[]){I8, I64}, I8);
+    rc = run1(m, (feed[]){{"A", I8, 2, {2, 3}, i8, 6}, {"B", I64, 0, {0}, &ax1, 8}}, 2, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (CumProd, opset 26): x is int8, expected float32, float64, float16, "
+           "bfloat16, int32, int64, uint32 or uint64");
+    tb_free(m);
 }
 
 int main(void)
