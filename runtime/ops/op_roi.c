@@ -167,7 +167,8 @@ static void st(lstm__rt *t, size_t i, double v)
                             R xx = x0 + (R)pw * bw + ((R)ix + (R)0.5) * bw / (R)gw;                \
                             R w[4] = {0, 0, 0, 0};                                                 \
                             size_t pos[4] = {0, 0, 0, 0};                                          \
-                            if (yy >= (R)-1 && yy <= (R)H && xx >= (R)-1 && xx <= (R)W) {          \
+                            if (H > 0 && W > 0 && yy >= (R)-1 && yy <= (R)H && xx >= (R)-1 &&      \
+                                xx <= (R)W) {                                                      \
                                 R sy = yy <= 0 ? (R)0 : yy, sx = xx <= 0 ? (R)0 : xx;              \
                                 int64_t yl = (int64_t)sy, xl = (int64_t)sx, yh, xh;                \
                                 if (yl >= H - 1) {                                                 \

@@ -25,7 +25,7 @@ TOL = {"float16": (4e-3, 4e-3), "bfloat16": (3e-2, 3e-2)}
 def _sample(img, y, x):
     """Weights and values of the four corners of a bilinear sample (zeros outside)."""
     H, W = img.shape
-    if y < -1.0 or y > H or x < -1.0 or x > W:
+    if H == 0 or W == 0 or y < -1.0 or y > H or x < -1.0 or x > W:
         return [0.0] * 4, [0.0] * 4
     y, x = max(y, 0.0), max(x, 0.0)
     yl, xl = int(y), int(x)
@@ -115,11 +115,12 @@ def rois_in(g, n, H, W, lo=-1.0, hi=None):
 def roi_align(g):
     hp = g.v >= 16
 
-    def case(tag, what, dt, X, rois, bi, ref_kw, attrs=None):
+    def case(tag, what, dt, X, rois, bi, ref_kw, attrs=None, ort=True, why=None):
         attrs = dict(attrs or {})
         return g.case(tag, what, dt, [In("x", dt, X), In("rois", dt, diff_case.to_dtype(rois, dt)),
                                       In("bi", I64, np.asarray(bi, np.int64))],
-                      attrs=attrs, tol=TOL.get(dt), ref=roi_align_ref(half_pixel=hp, **ref_kw))
+                      attrs=attrs, tol=TOL.get(dt), ref=roi_align_ref(half_pixel=hp, **ref_kw),
+                      ort=ort, why=why)
 
     for dt in g.types():
         X = g.rand(dt, (2, 3, 6, 5))
@@ -147,6 +148,9 @@ def roi_align(g):
                dict(oh=2, ow=2, mode="max"), {"output_height": 2, "output_width": 2, "mode": "max"})
     yield case("no_rois", "num_rois 0", f, X, np.zeros((0, 4)), [], dict(oh=2, ow=2),
                {"output_height": 2, "output_width": 2})
+    yield case("empty_x", "X of height 0: every sample outside", f, np.zeros((1, 2, 0, 3), np.float32),
+               np.array([[0.0, 0.0, 1.0, 1.0]]), [0], dict(oh=2, ow=2), {"output_height": 2, "output_width": 2},
+               ort=False, why="onnxruntime-node 1.30 crashes (SIGSEGV) on an X without pixels")
     if g.v >= 16:
         for m, h in (("half_pixel", True), ("output_half_pixel", False)):
             for mode in ("avg", "max"):
@@ -185,3 +189,5 @@ def max_roi_pool(g):
     yield case("scale", "spatial_scale 0.5: corners at .5 round away from zero", f, X,
                with_batch(odd, [0, 1, 1]), (2, 3), scale=0.5)
     yield case("no_rois", "num_rois 0", f, X, np.zeros((0, 5)), (2, 2))
+    yield case("empty_x", "X of width 0: every bin empty", f, np.zeros((1, 2, 3, 0), np.float32),
+               np.array([[0.0, 0.0, 0.0, 1.0, 1.0]]), (2, 2))
