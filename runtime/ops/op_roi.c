@@ -7,7 +7,8 @@
 **               the scaled roi by -0.5; output_half_pixel (and version 10, which has no
 **               attribute) does not, but makes each roi at least 1 x 1. As onnxruntime (and
 **               ONNX's reference implementation): a sample further than one pixel outside X is
-**               0; mode max takes, per sample, the largest of the four weighted corner values
+**               0 (they multiply X's first pixel by 0, NaN when it is not finite: this reads no
+**               pixel); mode max takes, per sample, the largest of the four weighted corner values
 **               w_i * v_i, not the interpolated value. Coordinates in float32 (in float64 for
 **               float64 data), as onnxruntime computes them in the data's type.
 **   MaxRoiPool  1, 22: rois (num_rois, 5) as batch index, x1, y1, x2, y2; pooled_shape
@@ -167,8 +168,9 @@ static void st(lstm__rt *t, size_t i, double v)
                             R xx = x0 + (R)pw * bw + ((R)ix + (R)0.5) * bw / (R)gw;                \
                             R w[4] = {0, 0, 0, 0};                                                 \
                             size_t pos[4] = {0, 0, 0, 0};                                          \
-                            if (H > 0 && W > 0 && yy >= (R)-1 && yy <= (R)H && xx >= (R)-1 &&      \
-                                xx <= (R)W) {                                                      \
+                            int in = H > 0 && W > 0 && yy >= (R)-1 && yy <= (R)H && xx >= (R)-1 && \
+                                     xx <= (R)W;                                                   \
+                            if (in) {                                                              \
                                 R sy = yy <= 0 ? (R)0 : yy, sx = xx <= 0 ? (R)0 : xx;              \
                                 int64_t yl = (int64_t)sy, xl = (int64_t)sx, yh, xh;                \
                                 if (yl >= H - 1) {                                                 \
@@ -189,15 +191,16 @@ static void st(lstm__rt *t, size_t i, double v)
                                 pos[2] = (size_t)(yh * W + xl), pos[3] = (size_t)(yh * W + xh);    \
                             }                                                                      \
                             if (p->max) {                                                          \
-                                R v = w[0] * (R)ld(x, xo + pos[0]);                                \
-                                for (int q = 1; q < 4; q++) {                                      \
+                                R v = 0; /* a sample outside X is 0 (X is not read) */             \
+                                for (int q = 0; in && q < 4; q++) {                                \
                                     R u = w[q] * (R)ld(x, xo + pos[q]);                            \
-                                    if (u > v) v = u;                                              \
+                                    if (q == 0 || u > v) v = u;                                    \
                                 }                                                                  \
                                 if (first || v > acc) acc = v;                                     \
                                 first = 0;                                                         \
                             } else {                                                               \
-                                for (int q = 0; q < 4; q++) acc += w[q] * (R)ld(x, xo + pos[q]);   \
+                                for (int q = 0; in && q < 4; q++)                                  \
+                                    acc += w[q] * (R)ld(x, xo + pos[q]);                           \
                             }                                                                      \
                         }                                                                          \
                     }                                                                              \
