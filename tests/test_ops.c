@@ -3302,7 +3302,8 @@ static void quant_contrib_refusals(void **state)
     tb_free(m);
 }
 
-/* Bitwise*, TensorScatter, the losses: refusals naming the node. */
+/* Bitwise*, TensorScatter, the losses, RoiAlign, MaxRoiPool, NonMaxSuppression, BitCast,
+** CumProd: refusals naming the node; NonMaxSuppression on scores computed at run time. */
 static void newop_refusals(void **state)
 {
     (void)state;
@@ -3478,6 +3479,55 @@ static void newop_refusals(void **state)
     expect(rc, msg, LSTM_EUNSUPPORTED,
            "node 'op' (CumProd, opset 26): x is int8, expected float32, float64, float16, "
            "bfloat16, int32, int64, uint32 or uint64");
+    tb_free(m);
+
+    /* NonMaxSuppression whose scores come from two Neg nodes: prepared at run time, its output
+    ** length following the values; repeated runs allocate nothing. b1 overlaps b0 (IoU
+    ** 0.9 / 1.1 > 0.5); max 3 per class, scores above 0.35. */
+    const float boxes[16] = {0, 0, 1, 1, 0, 0.1f, 1, 1.1f, 0, 10, 1, 11, 0, 20, 1, 21};
+    const float sa[4] = {0.9f, 0.8f, 0.7f, 0.6f}, sb[4] = {0.5f, 0.9f, 0.4f, 0.3f};
+    const int64_t want_a[9] = {0, 0, 0, 0, 0, 2, 0, 0, 3}, want_b[6] = {0, 0, 1, 0, 0, 2};
+    const int64_t max3 = 3;
+    const float half = 0.5f, thr = 0.35f;
+    m = tb_new(8, 11);
+    tb_input(m, "B", F32, -1, NULL, NULL);
+    tb_input(m, "S", F32, -1, NULL, NULL);
+    Onnx__TensorProto *tm = tb_tensor(m, "M", I64, 0, NULL);
+    tb_tensor_raw(m, tm, &max3, 8);
+    tb_add_initializer(m, tm);
+    tb_init_f32(m, "I", 0, NULL, &half);
+    tb_init_f32(m, "T", 0, NULL, &thr);
+    tb_node(m, "Neg", "n1", "S", "S1");
+    tb_node(m, "Neg", "n2", "S1", "S2");
+    tb_node(m, "NonMaxSuppression", "nms", "B,S2,M,I,T", "Y");
+    tb_output(m, "Y", I64, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_options opt = {.size = sizeof opt, .alloc = count_alloc, .free = count_free};
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    lstm_view v;
+    int orc = lstm_model_open_buffer(buf, len, &opt, &md);
+    if (orc) print_error("%s\n", lstm_model_errmsg(md));
+    assert_int_equal(orc, LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+    const int64_t bd[3] = {1, 4, 4}, sd[3] = {1, 1, 4};
+    assert_int_equal(lstm_session_set_input(s, "B", F32, 3, bd, boxes, 64), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "S", F32, 3, sd, sa, 16), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.nbytes, sizeof want_a);
+    assert_memory_equal(v.data, want_a, sizeof want_a);
+    allocs = 0;
+    for (int r = 0; r < 3; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(allocs, 0);
+    assert_int_equal(lstm_session_set_input(s, "S", F32, 3, sd, sb, 16), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.nbytes, sizeof want_b);
+    assert_memory_equal(v.data, want_b, sizeof want_b);
+    lstm_session_close(s);
+    lstm_model_close(md);
     tb_free(m);
 }
 
