@@ -721,6 +721,15 @@ def reshape(g):
     yield mk("empty", "empty [2,0,3] to [0,-1,3] (0 copies, -1 is 0)", F32, np.zeros((2, 0, 3), np.float32),
              [0, -1, 3])
     yield mk("graph_input", "shape from a graph input", F32, g.rand(F32, (6,)), [3, 2], graph_input=True)
+    # PyTorch's exporter writes a view of an empty tensor whose computed sizes include 0 as a plain
+    # Reshape (torchaudio's streaming Emformer): a 0 past the input's rank stays 0 when the input is
+    # empty (it has no dim to copy); onnxruntime refuses it.
+    c = g.case("empty_zero_past_rank", "empty [0] to [1,0] (allowzero 0: the 0 past the rank stays 0)", F32,
+               [In("x", F32, np.zeros((0,), np.float32)), In("shape", "int64", g.ints([1, 0]), True)],
+               ref=lambda x, s: x.reshape(1, 0), ort=False,
+               why="onnxruntime refuses a 0 past the input's rank (it has no dim to copy)")
+    c.infer = False  # the checker's shape inference refuses it too
+    yield c
     if allowzero:
         yield mk("allowzero", "allowzero 1: a 0 is a zero dim", F32, np.zeros((0, 3), np.float32), [3, 0],
                  attrs={"allowzero": 1})

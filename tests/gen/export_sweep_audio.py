@@ -1,8 +1,9 @@
 """torchaudio's speech models (Debian's python3-torchaudio 0.13) for make_export_sweep.py, small
 configurations with fixed seeds: DeepSpeech (bidirectional ReLU RNN), WaveRNN (two GRUs behind
 an upsampling network), Tacotron2's encoder (convolutions and a bidirectional LSTM on packed
-lengths), the Emformer RNN-T's predictor (LSTM layers with layer norm, unrolled) and transcriber
-(Emformer attention), and, as front ends, Conformer, ConvTasNet, Wav2Letter and wav2vec 2.0.
+lengths) and decoder step, the Emformer RNN-T's predictor (LSTM layers with layer norm,
+unrolled) and transcriber (Emformer attention), whole and one streaming step at a time, and, as
+front ends, Conformer, ConvTasNet, Wav2Letter and wav2vec 2.0.
 HDemucs is left out: the exporter has no STFT before opset 17 and refuses torch.stft at 17."""
 import torch
 
@@ -21,6 +22,34 @@ class Call(torch.nn.Module):
 
     def forward(self, *a):
         return self.fn(self.mod, *a)
+
+
+class Streaming(torch.nn.Module):
+    """One step of a streaming method fn(mod, x, lengths, states) -> (out, lengths, states), the
+    states (a list of lists of tensors) flattened into inputs and outputs, n per layer."""
+
+    def __init__(self, mod, fn, n):
+        super().__init__()
+        self.mod, self.fn, self.n = mod, fn, n
+
+    def forward(self, x, lengths, *flat):
+        states = [list(flat[i:i + self.n]) for i in range(0, len(flat), self.n)]
+        out, out_lengths, states = self.fn(self.mod, x, lengths, states)
+        return (out, out_lengths) + tuple(t for layer in states for t in layer)
+
+
+def stream_sets(fn, mod, inputs, carry=True):
+    """Data sets for Streaming: inputs[0] starts (states None), each later one gets the states
+    PyTorch gave after the one before (carry), or all get those after inputs[0]."""
+    sets = []
+    with torch.no_grad():
+        _, _, states = fn(mod, *inputs[0], None)
+        first = [list(layer) for layer in states]  # the methods replace entries in place
+        for x, lengths in inputs[1:]:
+            flat = tuple(t for layer in (states if carry else first) for t in layer)
+            sets.append((x, lengths) + flat)
+            _, _, states = fn(mod, x, lengths, states)
+    return sets, len(first[0]), len(flat)
 
 
 def audio_cases():
@@ -56,6 +85,26 @@ def audio_cases():
     sets = [(ids(20, 3, 7), torch.tensor([7, 5, 2])), (ids(20, 3, 4), torch.tensor([4, 4, 1]))]
     yield ("ta_tacotron2_encoder", enc, sets, ["tokens", "lengths"], ["enc"],
            {"tokens": {1: "T"}}, (11, 13, 17), {})
+    # Tacotron2's autoregressive decoder, one frame: the attention LSTMCell, location-sensitive
+    # attention (a convolution over the previous and cumulated weights, masked softmax), the
+    # decoder LSTMCell and the projections; states from PyTorch after 0-3 frames of its own.
+    dec = t.decoder.eval()
+    names = ["attention_hidden", "attention_cell", "decoder_hidden", "decoder_cell",
+             "attention_weights", "attention_weights_cum", "attention_context"]
+    with torch.no_grad():
+        lens = torch.tensor([7, 5, 2])
+        memory = t.encoder(t.embedding(ids(20, 3, 7)).transpose(1, 2), lens)
+        st = list(dec._initialize_decoder_states(memory))
+        processed, st = st[7], st[:7]
+        mask = torch.arange(7)[None, :] >= lens[:, None]  # True where padded, as torchaudio's
+        sets = []
+        for _ in range(4):
+            x = r(3, 8)
+            sets.append(tuple([x] + [v.clone() for v in st] + [memory, processed, mask]))
+            st = list(dec.decode(x, *[v.clone() for v in st], memory, processed, mask)[2:])
+    yield ("ta_tacotron2_decoder_step", Call(dec, lambda m, x, *a: m.decode(x, *[v.clone() for v in a[:7]], *a[7:])),
+           sets, ["prenet_out"] + names + ["memory", "processed_memory", "mask"],
+           ["mel_frame", "gate"] + ["new_" + n for n in names], {}, (11, 13, 17), {})
     torch.manual_seed(4)
     rn = M.emformer_rnnt_model(
         input_dim=8, encoding_dim=16, num_symbols=10, segment_length=4, right_context_length=2,
@@ -94,6 +143,24 @@ def audio_cases():
         encoder_layer_drop=0.0, aux_num_out=6)
     yield ("ta_wav2vec2", Call(wv, lambda m, x: m(x)[0]), [(r(2, 400),), (r(1, 250),)], ["audio"],
            ["logits"], {"audio": {0: "batch", 1: "S"}}, (13, 17), {})
+    # Streaming RNN-T: the transcriber's Emformer one segment at a time (4 frames after time
+    # reduction plus 2 of right context) and the predictor one token at a time, states carried
+    # in and out as PyTorch gives them. The transcriber's step concatenates and reshapes an empty
+    # memory (max_memory_size 0, as torchaudio's pretrained RNN-T): onnxruntime refuses it. Its
+    # export holds the frame count its states had (Emformer reads it with .item(), which the
+    # tracer keeps as a constant), so its data sets all start from the states after one segment.
+    seg = [(r(2, 6, 8), torch.tensor([6, 6])) for _ in range(4)]
+    tfn = lambda mod, x, l, st: mod.transcribe_streaming(x, l, st)  # noqa: E731
+    sets, n, k = stream_sets(tfn, rn, seg, carry=False)
+    yield ("ta_rnnt_transcriber_step", Streaming(rn, tfn, n), sets,
+           ["x", "lengths"] + ["state%d" % i for i in range(k)],
+           ["enc", "enc_lengths"] + ["new_state%d" % i for i in range(k)], {}, (13, 17), {})
+    tok = [(ids(10, 2, 1), torch.tensor([1, 1])) for _ in range(4)]
+    pfn = lambda mod, y, l, st: mod.predict(y, l, st)  # noqa: E731
+    sets, n, k = stream_sets(pfn, rn, tok)
+    yield ("ta_rnnt_predictor_step", Streaming(rn, pfn, n), sets,
+           ["token", "lengths"] + ["state%d" % i for i in range(k)],
+           ["out", "out_lengths"] + ["new_state%d" % i for i in range(k)], {}, (13, 17), {})
     # Last: onnxruntime-node 1.30 aborts on it (std::terminate), which ends its run of the
     # sweep's remaining models. The transcriber's traced graph keeps the export's length (14 frames) in its shape arithmetic;
     # other batch sizes run. With transformer_max_memory_size=0 it concatenates an empty
