@@ -3103,6 +3103,213 @@ static void grid_refusals(void **state)
 /* Empty outputs whose other axes are huge: nothing to compute, so nothing to refuse (the
 ** scratch of one matrix / one head is not planned; AffineGrid's grid size is not multiplied
 ** out, which overflowed int64: the sanitizer build stopped there). */
+/* ---- random operators ---- */
+
+/* Open the model, run it `runs` times (input X: n floats of xv, or none) and copy n floats of
+** output Y of each run into out[run * n ...]. */
+static int run_random(tb_model *m, const float *xv, int64_t nx, int runs, float *out, size_t n,
+                      char *msg)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    int rc = lstm_model_open_buffer(buf, len, NULL, &md);
+    if (!rc) rc = lstm_session_open(md, &s);
+    if (!rc && xv) rc = lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 1, &nx, xv, nx * 4);
+    for (int r = 0; !rc && r < runs; r++) {
+        lstm_view v;
+        rc = lstm_session_run(s);
+        if (!rc) rc = lstm_session_output(s, "Y", &v);
+        if (!rc && v.nbytes != n * 4) rc = LSTM_EINVAL;
+        if (!rc) memcpy(out + r * n, v.data, n * 4);
+    }
+    snprintf(msg, 512, "%s", s ? lstm_session_errmsg(s) : lstm_model_errmsg(md));
+    lstm_session_close(s);
+    lstm_model_close(md);
+    return rc;
+}
+
+static tb_model *random_model(const char *op, int64_t n, int seeded, float seed)
+{
+    tb_model *m = tb_new(8, 22);
+    Onnx__NodeProto *node;
+    if (strstr(op, "Like") || strcmp(op, "Bernoulli") == 0) {
+        tb_input(m, "X", F32, 1, (int64_t[]){n}, NULL);
+        node = tb_node(m, op, "r", "X", "Y");
+    } else {
+        node = tb_node(m, op, "r", NULL, "Y");
+        tb_attr_ints(m, node, "shape", (int64_t[]){n}, 1);
+    }
+    if (seeded) tb_attr_f(m, node, "seed", seed);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    return m;
+}
+
+/* Mean and standard deviation of n values. */
+static void moments(const float *v, size_t n, double *mean, double *sd)
+{
+    double s = 0, q = 0;
+    for (size_t i = 0; i < n; i++) s += v[i];
+    *mean = s / (double)n;
+    for (size_t i = 0; i < n; i++) q += (v[i] - *mean) * (v[i] - *mean);
+    *sd = sqrt(q / (double)(n - 1));
+}
+
+/* Distributions (bounds at 5 standard errors, so an honest generator fails about once in two
+** million runs), seeds, fresh values at every run (never folded), and refusals. */
+static void random_ops(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    float *a = malloc(3 * N * sizeof *a), *b = malloc(N * sizeof *b);
+    char msg[512];
+    assert_non_null(a);
+    assert_non_null(b);
+    double mean, sd;
+    int rc;
+
+    tb_model *m = random_model("RandomNormal", N, 1, 3.0f);
+    Onnx__NodeProto *node = tb_graph(m)->node[0];
+    tb_attr_f(m, node, "mean", 1.5f);
+    tb_attr_f(m, node, "scale", 2.0f);
+    rc = run_random(m, NULL, 0, 2, a, N, msg);
+    if (rc) print_error("%s\n", msg);
+    assert_int_equal(rc, LSTM_OK);
+    assert_int_equal(run_random(m, NULL, 0, 1, b, N, msg), LSTM_OK);
+    tb_free(m);
+    assert_memory_equal(a, b, N * sizeof *a);          /* same seed, new session: the same values */
+    assert_true(memcmp(a, a + N, N * sizeof *a) != 0); /* the next run: new values */
+    moments(a, N, &mean, &sd);
+    assert_true(fabs(mean - 1.5) < 5 * 2.0 / sqrt(N));
+    assert_true(fabs(sd - 2.0) < 5 * 2.0 / sqrt(2.0 * N));
+    size_t in1 = 0; /* within one standard deviation: 68.27% */
+    for (size_t i = 0; i < N; i++) in1 += fabs(a[i] - 1.5) < 2.0;
+    assert_true(fabs((double)in1 / N - 0.682689) < 5 * sqrt(0.6827 * 0.3173 / N));
+
+    m = random_model("RandomUniform", N, 1, 7.0f);
+    node = tb_graph(m)->node[0];
+    tb_attr_f(m, node, "low", -1.0f);
+    tb_attr_f(m, node, "high", 3.0f);
+    assert_int_equal(run_random(m, NULL, 0, 1, a, N, msg), LSTM_OK);
+    tb_free(m);
+    size_t bins[8] = {0};
+    for (size_t i = 0; i < N; i++) {
+        assert_true(a[i] >= -1.0f && a[i] <= 3.0f);
+        bins[(int)((a[i] + 1.0f) * 2.0f) & 7]++;
+    }
+    for (int i = 0; i < 8; i++) /* N/8 each, binomial spread */
+        assert_true(fabs((double)bins[i] - N / 8.0) < 5 * sqrt(N / 8.0 * 7.0 / 8.0));
+
+    /* Unseeded: two sessions differ. On a constant input the Like form is still drawn anew at
+       every run (not folded at load nor computed once while planning). */
+    m = random_model("RandomNormal", 64, 0, 0);
+    assert_int_equal(run_random(m, NULL, 0, 1, a, 64, msg), LSTM_OK);
+    assert_int_equal(run_random(m, NULL, 0, 1, b, 64, msg), LSTM_OK);
+    tb_free(m);
+    assert_true(memcmp(a, b, 64 * sizeof *a) != 0);
+    m = tb_new(8, 22);
+    tb_init_f32(m, "C", 1, (int64_t[]){64}, NULL);
+    tb_node(m, "RandomUniformLike", "r", "C", "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    assert_int_equal(run_random(m, NULL, 0, 2, a, 64, msg), LSTM_OK);
+    tb_free(m);
+    assert_true(memcmp(a, a + 64, 64 * sizeof *a) != 0);
+
+    /* Bernoulli: each element 1 with its own probability. */
+    for (size_t i = 0; i < N; i++) b[i] = i % 2 ? 0.3f : 0.9f;
+    m = random_model("Bernoulli", N, 1, 1.0f);
+    assert_int_equal(run_random(m, b, N, 1, a, N, msg), LSTM_OK);
+    tb_free(m);
+    double ones[2] = {0, 0};
+    for (size_t i = 0; i < N; i++) {
+        assert_true(a[i] == 0.0f || a[i] == 1.0f);
+        ones[i % 2] += a[i];
+    }
+    assert_true(fabs(ones[1] / (N / 2) - 0.3) < 5 * sqrt(0.21 / (N / 2)));
+    assert_true(fabs(ones[0] / (N / 2) - 0.9) < 5 * sqrt(0.09 / (N / 2)));
+
+    /* Multinomial: frequencies of softmax([log .2, log .5, log .3, -inf]). */
+    m = tb_new(8, 22);
+    float logits[4] = {logf(0.2f), logf(0.5f), logf(0.3f), -INFINITY};
+    Onnx__TensorProto *t = tb_tensor(m, "L", LSTM_DT_FLOAT, 2, (int64_t[]){1, 4});
+    tb_tensor_raw(m, t, logits, sizeof logits);
+    tb_add_initializer(m, t);
+    node = tb_node(m, "Multinomial", "r", "L", "Y");
+    tb_attr_i(m, node, "sample_size", N);
+    tb_attr_i(m, node, "dtype", LSTM_DT_INT64);
+    tb_attr_f(m, node, "seed", 5.0f);
+    tb_output(m, "Y", LSTM_DT_INT64, -1, NULL, NULL);
+    int64_t *idx = (int64_t *)a; /* N int64 fit in 2N floats */
+    assert_int_equal(run_random(m, NULL, 0, 1, (float *)idx, 2 * N, msg), LSTM_OK);
+    tb_free(m);
+    double count[4] = {0}, want[4] = {0.2, 0.5, 0.3, 0};
+    for (size_t i = 0; i < N; i++) {
+        assert_true(idx[i] >= 0 && idx[i] < 3); /* never the -inf class */
+        count[idx[i]]++;
+    }
+    for (int c = 0; c < 3; c++)
+        assert_true(fabs(count[c] / N - want[c]) < 5 * sqrt(want[c] * (1 - want[c]) / N));
+
+    /* Refusals. */
+    m = tb_new(8, 22);
+    tb_node(m, "RandomNormal", "r", NULL, "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    rc = run1(m, NULL, 0, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'r' (RandomNormal, opset 22): attribute 'shape' is required");
+    tb_free(m);
+    m = random_model("RandomUniform", 4, 0, 0);
+    tb_attr_i(m, tb_graph(m)->node[0], "dtype", LSTM_DT_INT32);
+    rc = run1(m, NULL, 0, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "attribute 'dtype' is 6 (int32), which RandomUniform 22 does not produce");
+    tb_free(m);
+    m = tb_new(8, 21);
+    node = tb_node(m, "RandomNormal", "r", NULL, "Y");
+    tb_attr_ints(m, node, "shape", (int64_t[]){2}, 1);
+    tb_attr_i(m, node, "dtype", LSTM_DT_BFLOAT16);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    rc = run1(m, NULL, 0, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "(bfloat16), which RandomNormal 1 does not produce");
+    tb_free(m);
+    m = tb_new(8, 22);
+    tb_input(m, "X", LSTM_DT_INT32, 1, (int64_t[]){2}, NULL);
+    tb_node(m, "RandomNormalLike", "r", "X", "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    int32_t xi[2] = {1, 2};
+    rc = run1(m, (feed[]){{"X", LSTM_DT_INT32, 1, {2}, xi, 8}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "input is int32 and attribute 'dtype' is absent: the output would be int32");
+    tb_free(m);
+    m = tb_new(8, 22);
+    tb_input(m, "X", F32, 2, (int64_t[]){1, 2}, NULL);
+    node = tb_node(m, "Multinomial", "r", "X", "Y");
+    tb_attr_i(m, node, "sample_size", -1);
+    tb_output(m, "Y", LSTM_DT_INT32, -1, NULL, NULL);
+    rc = run1(m, NULL, 0, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'sample_size' is -1, expected >= 0");
+    tb_free(m);
+    m = tb_new(8, 22);
+    tb_input(m, "X", F32, 2, (int64_t[]){2, 2}, NULL);
+    tb_node(m, "Multinomial", "r", "X", "Y");
+    tb_output(m, "Y", LSTM_DT_INT32, -1, NULL, NULL);
+    float rows[4] = {0.0f, 1.0f, -INFINITY, -INFINITY};
+    rc = run1(m, (feed[]){{"X", F32, 2, {2, 2}, rows, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "row 1 of the input has no finite log-probability");
+    tb_free(m);
+    m = tb_new(8, 22);
+    tb_input(m, "X", F32, 1, (int64_t[]){2}, NULL);
+    tb_node(m, "Multinomial", "r", "X", "Y");
+    tb_output(m, "Y", LSTM_DT_INT32, -1, NULL, NULL);
+    float flat[2] = {0.0f, 1.0f};
+    rc = run1(m, (feed[]){{"X", F32, 1, {2}, flat, 8}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input has rank 1, expected 2 [batch, classes]");
+    tb_free(m);
+    free(a);
+    free(b);
+}
+
 static void empty_with_huge_axes(void **state)
 {
     (void)state;
@@ -3560,6 +3767,7 @@ int main(void)
         cmocka_unit_test(quant_contrib_refusals),
         cmocka_unit_test(grid_refusals),
         cmocka_unit_test(empty_with_huge_axes),
+        cmocka_unit_test(random_ops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

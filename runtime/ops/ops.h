@@ -4,6 +4,7 @@
 
 #include "kernel.h"
 #include "ops/misc_types.h"
+#include "ops/random_types.h"
 #include "ops/quant.h"
 #include "ops/qlinear.h"
 #include "ops/quant_contrib.h"

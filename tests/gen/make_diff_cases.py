@@ -108,6 +108,7 @@ import diff_ops_loss  # noqa: E402,F401
 import diff_ops_roi  # noqa: E402,F401
 import diff_ops_nms  # noqa: E402,F401
 import diff_ops_opset26  # noqa: E402,F401
+import diff_ops_random  # noqa: E402,F401
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
 CHECK_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-12), "float16": (2e-3, 1e-3),
