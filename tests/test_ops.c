@@ -3701,6 +3701,235 @@ static void quant_contrib_refusals(void **state)
     tb_free(m);
 }
 
+/* Bitwise*, TensorScatter, the losses, RoiAlign, MaxRoiPool, NonMaxSuppression, BitCast,
+** CumProd: refusals naming the node; NonMaxSuppression on scores computed at run time. */
+static void newop_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const int32_t i6[6] = {1, 2, 3, 4, 5, 6};
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24};
+
+    /* Bitwise* */
+    m = one_at(18, "BitwiseAnd", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 2, {2, 3}, x6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BitwiseAnd, opset 18): input is float32, expected an integer type");
+    tb_free(m);
+    m = one_typed(18, "BitwiseXor", "A,B", 2, (int[]){I32, I64}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I64, 1, {1}, i6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(BitwiseXor, opset 18): inputs are int32 and int64");
+    tb_free(m);
+    m = one_typed(18, "BitwiseOr", "A,B", 2, (int[]){I32, I32}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I32, 1, {4}, i6, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(BitwiseOr, opset 18): shapes [6] and [4] cannot be broadcast");
+    tb_free(m);
+    m = one_typed(18, "BitwiseNot", "A", 1, (int[]){I32}, I32);
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axis' for BitwiseNot version 18");
+    tb_free(m);
+
+    /* TensorScatter */
+    const float c24[24] = {0};
+    const int64_t w2[2] = {1, 3}, w3[3] = {0, 0, 0};
+    const feed cache = {"A", F32, 3, {2, 4, 3}, c24, 96}, upd = {"B", F32, 3, {2, 2, 3}, x12, 48};
+    m = one_at(24, "TensorScatter", "A,B,C", 3, (int[]){F32, F32, I64});
+    rc = run1(m, (feed[]){cache, upd, {"C", I64, 1, {2}, w2, 16}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (TensorScatter, opset 24): write_indices[1] is 3: mode linear writes 2 "
+           "rows from it, past the 4 of axis 1 (use mode circular to wrap)");
+    rc = run1(m, (feed[]){cache, upd, {"C", I64, 1, {3}, w3, 24}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "write_indices is [3], expected [2] (one per batch entry)");
+    rc = run1(m, (feed[]){cache, {"B", F32, 3, {2, 5, 3}, c24, 120}, {"C", I64, 1, {2}, w2, 16}}, 3,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "update [2,5,3] must match past_cache [2,4,3] except on axis 1, where it must be no "
+           "longer");
+    tb_free(m);
+    m = one_at(24, "TensorScatter", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, (feed[]){cache, upd}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis -3 is the batch axis 0, expected a sequence axis in [1, 2]");
+    tb_free(m);
+    m = one_at(24, "TensorScatter", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "ring");
+    rc = run1(m, (feed[]){cache, upd}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'mode'");
+    tb_free(m);
+
+    /* NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss */
+    const int64_t t2[2] = {1, 3}, t3[3] = {0, 1, 2};
+    const float cw3[3] = {1, 1, 1};
+    m = one_at(13, "NegativeLogLikelihoodLoss", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {2}, t2, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (NegativeLogLikelihoodLoss, opset 13): target element 1 is 3, outside the 3 "
+           "classes [0, 3)");
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {3}, t3, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "target is [3], expected input's shape without axis 1 ([2,3])");
+    tb_free(m);
+    m = one_at(13, "NegativeLogLikelihoodLoss", "A,B,C", 3, (int[]){F32, I64, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "ignore_index", 3);
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {2}, t2, 16}, {"C", F32, 1, {2}, cw3, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "weight is [2], expected [3] (one per class)");
+    tb_free(m);
+    m = one_at(13, "SoftmaxCrossEntropyLoss", "A,B", 2, (int[]){F32, I32});
+    tb_attr_s(m, tb_graph(m)->node[0], "reduction", "max");
+    rc = run1(m, (feed[]){a23, {"B", I32, 1, {2}, i6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'reduction'");
+    tb_free(m);
+    m = one_at(12, "SoftmaxCrossEntropyLoss", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, x6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(SoftmaxCrossEntropyLoss, opset 12): labels is float32, expected int32 or int64");
+    tb_free(m);
+
+    /* RoiAlign, MaxRoiPool */
+    const float box4[4] = {0, 0, 1, 1}, box5[5] = {2, 0, 0, 1, 1};
+    const int64_t bi1 = 1;
+    const feed x1 = {"A", F32, 4, {1, 1, 2, 3}, x6, 24};
+    m = one_at(16, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (RoiAlign, opset 16): roi 0 names batch entry 1, expected an integer in "
+           "[0, 1)");
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 3}, box4, 12}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "rois is [1,3], expected (num_rois, 4)");
+    tb_free(m);
+    m = one_at(10, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    tb_attr_s(m, tb_graph(m)->node[0], "coordinate_transformation_mode", "half_pixel");
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "unknown attribute 'coordinate_transformation_mode' for RoiAlign version 10");
+    tb_free(m);
+    m = one_at(16, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "output_height", 0);
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "output_height 0, output_width 1, sampling_ratio 0");
+    tb_free(m);
+    m = one_at(22, "MaxRoiPool", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 5}, box5, 20}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "(MaxRoiPool, opset 22): attribute 'pooled_shape' must be two values >= 1 (height, "
+           "width); it is required");
+    tb_attr_ints(m, tb_graph(m)->node[0], "pooled_shape", (int64_t[]){1, 1}, 2);
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 5}, box5, 20}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "roi 0 names batch entry 2, expected an integer in [0, 1)");
+    tb_free(m);
+
+    /* NonMaxSuppression */
+    const float bx8[8] = {0, 0, 1, 1, 0, 0.5f, 1, 1.5f}, sc2[2] = {0.9f, 0.8f}, iou2 = 2;
+    const int64_t mo = 2;
+    const feed bxs = {"A", F32, 3, {1, 2, 4}, bx8, 32}, scs = {"B", F32, 3, {1, 1, 2}, sc2, 8};
+    m = one_typed(11, "NonMaxSuppression", "A,B,C,D", 4, (int[]){F32, F32, I64, F32}, I64);
+    rc = run1(m, (feed[]){bxs, scs, {"C", I64, 0, {0}, &mo, 8}, {"D", F32, 0, {0}, &iou2, 4}}, 4,
+              msg, NULL, 0);
+    expect(
+        rc, msg, LSTM_EINVAL,
+        "node 'op' (NonMaxSuppression, opset 11): iou_threshold is 2, expected a value in [0, 1]");
+    rc = run1(m,
+              (feed[]){bxs,
+                       {"B", F32, 3, {1, 2, 1}, sc2, 8},
+                       {"C", I64, 0, {0}, &mo, 8},
+                       {"D", F32, 0, {0}, &iou2, 4}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "boxes [1,2,4] and scores [1,2,1], expected [num_batches, spatial_dimension, 4] and "
+           "[num_batches, num_classes, spatial_dimension]");
+    rc = run1(m, (feed[]){bxs, scs, {"C", I64, 1, {2}, bx8, 16}, {"D", F32, 0, {0}, &iou2, 4}}, 4,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "max_output_boxes_per_class is int64 [2], expected one int64 value");
+    tb_free(m);
+    m = one_typed(10, "NonMaxSuppression", "A,B", 2, (int[]){F32, F32}, I64);
+    tb_attr_i(m, tb_graph(m)->node[0], "center_point_box", 2);
+    rc = run1(m, (feed[]){bxs, scs}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'center_point_box' is 2, expected 0 or 1");
+    tb_free(m);
+
+    /* BitCast, CumProd (26) */
+    m = one_typed(26, "BitCast", "A", 1, (int[]){F32}, I64);
+    tb_attr_i(m, tb_graph(m)->node[0], "to", LSTM_DT_INT64);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (BitCast, opset 26): input is float32 (32 bits), 'to' is int64 (64 bits): "
+           "the widths must be equal");
+    tb_free(m);
+    m = one_typed(26, "BitCast", "A", 1, (int[]){F32}, I32);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(BitCast, opset 26): attribute 'to' is required");
+    tb_attr_i(m, tb_graph(m)->node[0], "to", LSTM_DT_STRING);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type: bit cast to string");
+    tb_free(m);
+    const int8_t i8[6] = {1, 2, 3, 4, 5, 6};
+    const int64_t ax1 = 1;
+    m = one_typed(26, "CumProd", "A,B", 2, (int[]){I8, I64}, I8);
+    rc = run1(m, (feed[]){{"A", I8, 2, {2, 3}, i8, 6}, {"B", I64, 0, {0}, &ax1, 8}}, 2, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (CumProd, opset 26): x is int8, expected float32, float64, float16, "
+           "bfloat16, int32, int64, uint32 or uint64");
+    tb_free(m);
+
+    /* NonMaxSuppression whose scores come from two Neg nodes: prepared at run time, its output
+    ** length following the values; repeated runs allocate nothing. b1 overlaps b0 (IoU
+    ** 0.9 / 1.1 > 0.5); max 3 per class, scores above 0.35. */
+    const float boxes[16] = {0, 0, 1, 1, 0, 0.1f, 1, 1.1f, 0, 10, 1, 11, 0, 20, 1, 21};
+    const float sa[4] = {0.9f, 0.8f, 0.7f, 0.6f}, sb[4] = {0.5f, 0.9f, 0.4f, 0.3f};
+    const int64_t want_a[9] = {0, 0, 0, 0, 0, 2, 0, 0, 3}, want_b[6] = {0, 0, 1, 0, 0, 2};
+    const int64_t max3 = 3;
+    const float half = 0.5f, thr = 0.35f;
+    m = tb_new(8, 11);
+    tb_input(m, "B", F32, -1, NULL, NULL);
+    tb_input(m, "S", F32, -1, NULL, NULL);
+    Onnx__TensorProto *tm = tb_tensor(m, "M", I64, 0, NULL);
+    tb_tensor_raw(m, tm, &max3, 8);
+    tb_add_initializer(m, tm);
+    tb_init_f32(m, "I", 0, NULL, &half);
+    tb_init_f32(m, "T", 0, NULL, &thr);
+    tb_node(m, "Neg", "n1", "S", "S1");
+    tb_node(m, "Neg", "n2", "S1", "S2");
+    tb_node(m, "NonMaxSuppression", "nms", "B,S2,M,I,T", "Y");
+    tb_output(m, "Y", I64, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_options opt = {.size = sizeof opt, .alloc = count_alloc, .free = count_free};
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    lstm_view v;
+    int orc = lstm_model_open_buffer(buf, len, &opt, &md);
+    if (orc) print_error("%s\n", lstm_model_errmsg(md));
+    assert_int_equal(orc, LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+    const int64_t bd[3] = {1, 4, 4}, sd[3] = {1, 1, 4};
+    assert_int_equal(lstm_session_set_input(s, "B", F32, 3, bd, boxes, 64), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "S", F32, 3, sd, sa, 16), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.nbytes, sizeof want_a);
+    assert_memory_equal(v.data, want_a, sizeof want_a);
+    allocs = 0;
+    for (int r = 0; r < 3; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(allocs, 0);
+    assert_int_equal(lstm_session_set_input(s, "S", F32, 3, sd, sb, 16), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.nbytes, sizeof want_b);
+    assert_memory_equal(v.data, want_b, sizeof want_b);
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3709,6 +3938,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(newop_refusals),
         cmocka_unit_test(attention_refusals),
         cmocka_unit_test(einsum_hardmax_compress),
         cmocka_unit_test(signal_refusals),

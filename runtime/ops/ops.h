@@ -21,6 +21,7 @@
 #include "ops/signal.h"
 #include "ops/unary.h"
 #include "ops/grid_types.h"
+#include "ops/newop_types.h"
 
 typedef struct lstm__no_params {
     int unused;

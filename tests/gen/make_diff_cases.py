@@ -102,6 +102,12 @@ import diff_ops_pool  # noqa: E402,F401
 import diff_ops_norm  # noqa: E402,F401
 import diff_ops_attention  # noqa: E402,F401
 import diff_ops_grid  # noqa: E402,F401
+import diff_ops_bitwise  # noqa: E402,F401
+import diff_ops_tscatter  # noqa: E402,F401
+import diff_ops_loss  # noqa: E402,F401
+import diff_ops_roi  # noqa: E402,F401
+import diff_ops_nms  # noqa: E402,F401
+import diff_ops_opset26  # noqa: E402,F401
 import diff_ops_random  # noqa: E402,F401
 import diff_ops_legacy  # noqa: E402,F401  (after the others: it wraps their entries)
 
