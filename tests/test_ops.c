@@ -2107,7 +2107,7 @@ static void norm_more_refusals(void **state)
     tb_free(m);
     m = one_at(23, "Swish", "A", 1, (int[]){F32});
     rc = run1(m, (feed[]){x34}, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Swish at opset 23 uses an operator version before 24");
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Swish at opset 23: the operator first appears at opset 24");
     tb_free(m);
     m = node_model(10, 24, "Swish", "A", 1, (int[]){I64}, I64);
     rc = run1(m, (feed[]){{"A", I64, 1, {2}, (int64_t[]){1, 2}, 16}}, 1, msg, NULL, 0);
@@ -2897,7 +2897,7 @@ static void unary_refusals(void **state)
     tb_free(m);
     m = one_at(19, "Gelu", "A", 1, (int[]){F32});
     rc = run1(m, &f4, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Gelu at opset 19 uses an operator version before 20");
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Gelu at opset 19: the operator first appears at opset 20");
     tb_free(m);
 
     m = one_at(12, "Celu", "A", 1, (int[]){F32});

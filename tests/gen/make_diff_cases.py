@@ -358,6 +358,13 @@ def main():
     only = os.environ.get("DIFF_ONLY")  # development: OP,OP,... (writes an incomplete corpus)
     if only:
         rows = [r for r in rows if r[0] in only.split(",")]
+    # Every version: an operator's first row is its first schema version.
+    early = sorted("%s %s" % (op, [v for v in schema_versions(op) if v < since])
+                   for op, since, _, _ in rows if op not in DOMAINS and
+                   since == min(s for o, s, _, _ in rows if o == op) and
+                   any(v < since for v in schema_versions(op)))
+    if early:
+        raise SystemExit("versions before the registry's first row: " + ", ".join(early))
     missing = sorted({op for op, _, _, _ in rows if op not in REGISTRY})
     if missing:
         raise SystemExit("no diff_ops.py entry for: " + ", ".join(missing))
