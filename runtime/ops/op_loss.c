@@ -84,19 +84,6 @@ static int prepare(lstm__kctx *k)
     return LSTM_OK;
 }
 
-static double ld(const lstm__rt *t, size_t i)
-{
-    return t->dtype == LSTM_DT_FLOAT ? (double)((const float *)t->data)[i] : lstm__get_f(t, i);
-}
-
-static void st(lstm__rt *t, size_t i, double v)
-{
-    if (t->dtype == LSTM_DT_FLOAT)
-        ((float *)t->data)[i] = (float)v;
-    else
-        lstm__put_f(t, i, v);
-}
-
 /* log_softmax over axis 1 of x (N, C, D) into lp. */
 static void log_softmax(const lstm__rt *x, int64_t N, int64_t C, int64_t D, double *lp)
 {
@@ -105,14 +92,14 @@ static void log_softmax(const lstm__rt *x, int64_t N, int64_t C, int64_t D, doub
             size_t base = (size_t)(n * C * D + d);
             double m = -INFINITY, s = 0;
             for (int64_t c = 0; c < C; c++) {
-                double v = ld(x, base + (size_t)(c * D));
+                double v = lstm__ld(x, base + (size_t)(c * D));
                 if (v > m || isnan(v)) m = v;
             }
-            for (int64_t c = 0; c < C; c++) s += exp(ld(x, base + (size_t)(c * D)) - m);
+            for (int64_t c = 0; c < C; c++) s += exp(lstm__ld(x, base + (size_t)(c * D)) - m);
             double ls = log(s);
             for (int64_t c = 0; c < C; c++) {
                 size_t i = base + (size_t)(c * D);
-                lp[i] = ld(x, i) - m - ls;
+                lp[i] = lstm__ld(x, i) - m - ls;
             }
         }
 }
@@ -129,7 +116,7 @@ static int run(lstm__kctx *k)
         lp = k->scratch;
         log_softmax(x, N, C, D, lp);
         if (lpo)
-            for (size_t i = 0; i < x->nelem; i++) st(lpo, i, lp[i]);
+            for (size_t i = 0; i < x->nelem; i++) lstm__st(lpo, i, lp[i]);
     }
     double sum = 0, wsum = 0;
     for (int64_t n = 0; n < N; n++)
@@ -146,17 +133,17 @@ static int run(lstm__kctx *k)
                                       (long long)c, (long long)C, (long long)C,
                                       p->has_ignore ? " and not ignore_index" : "");
                 size_t i = (size_t)((n * C + c) * D + d);
-                double wt = w ? ld(w, (size_t)c) : 1.0;
-                l = -(lp ? lp[i] : ld(x, i)) * wt;
+                double wt = w ? lstm__ld(w, (size_t)c) : 1.0;
+                l = -(lp ? lp[i] : lstm__ld(x, i)) * wt;
                 wsum += wt;
             }
             if (p->reduction == LSTM__LOSS_NONE)
-                st(y, j, l);
+                lstm__st(y, j, l);
             else
                 sum += l;
         }
-    if (p->reduction == LSTM__LOSS_SUM) st(y, 0, sum);
-    if (p->reduction == LSTM__LOSS_MEAN) st(y, 0, sum / wsum);
+    if (p->reduction == LSTM__LOSS_SUM) lstm__st(y, 0, sum);
+    if (p->reduction == LSTM__LOSS_MEAN) lstm__st(y, 0, sum / wsum);
     return LSTM_OK;
 }
 

@@ -116,19 +116,6 @@ static int prepare(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], dt, 4, dims);
 }
 
-static double ld(const lstm__rt *t, size_t i)
-{
-    return t->dtype == LSTM_DT_FLOAT ? (double)((const float *)t->data)[i] : lstm__get_f(t, i);
-}
-
-static void st(lstm__rt *t, size_t i, double v)
-{
-    if (t->dtype == LSTM_DT_FLOAT)
-        ((float *)t->data)[i] = (float)v;
-    else
-        lstm__put_f(t, i, v);
-}
-
 /* The most bilinear samples per output cell (sampling_ratio squared, or the roi's size when the
 ** ratio is 0): a larger roi is refused rather than run for hours. */
 #define MAX_SAMPLES (1 << 20)
@@ -193,19 +180,19 @@ static void st(lstm__rt *t, size_t i, double v)
                             if (p->max) {                                                          \
                                 R v = 0; /* a sample outside X is 0 (X is not read) */             \
                                 for (int q = 0; in && q < 4; q++) {                                \
-                                    R u = w[q] * (R)ld(x, xo + pos[q]);                            \
+                                    R u = w[q] * (R)lstm__ld(x, xo + pos[q]);                      \
                                     if (q == 0 || u > v) v = u;                                    \
                                 }                                                                  \
                                 if (first || v > acc) acc = v;                                     \
                                 first = 0;                                                         \
                             } else {                                                               \
                                 for (int q = 0; in && q < 4; q++)                                  \
-                                    acc += w[q] * (R)ld(x, xo + pos[q]);                           \
+                                    acc += w[q] * (R)lstm__ld(x, xo + pos[q]);                     \
                             }                                                                      \
                         }                                                                          \
                     }                                                                              \
-                    st(y, yo + (size_t)((c * p->out_h + ph) * p->out_w + pw),                      \
-                       p->max ? (double)acc : (double)(acc / count));                              \
+                    lstm__st(y, yo + (size_t)((c * p->out_h + ph) * p->out_w + pw),                \
+                             p->max ? (double)acc : (double)(acc / count));                        \
                 }                                                                                  \
         }                                                                                          \
         return 0;                                                                                  \
@@ -250,11 +237,11 @@ static void max_roi_pool(const lstm__roi_params *p, const lstm__rt *x, lstm__rt 
                     m = -DBL_MAX;
                     for (int64_t h = hs; h < he; h++)
                         for (int64_t w = ws; w < we; w++) {
-                            double v = ld(x, xo + (size_t)(h * W + w));
+                            double v = lstm__ld(x, xo + (size_t)(h * W + w));
                             if (v > m) m = v;
                         }
                 }
-                st(y, yo + (size_t)((c * p->out_h + ph) * p->out_w + pw), m);
+                lstm__st(y, yo + (size_t)((c * p->out_h + ph) * p->out_w + pw), m);
             }
     }
 }
@@ -269,7 +256,7 @@ static int run(lstm__kctx *k)
     for (int64_t i = 0; i < n_rois; i++) {
         double box[5];
         int cols = p->max_roi_pool ? 5 : 4;
-        for (int j = 0; j < cols; j++) box[j] = ld(r, (size_t)(i * cols + j));
+        for (int j = 0; j < cols; j++) box[j] = lstm__ld(r, (size_t)(i * cols + j));
         double bd = p->max_roi_pool ? box[0] : (double)((const int64_t *)k->in[2]->data)[i];
         if (!(bd >= 0 && bd < (double)N) || bd != floor(bd))
             return lstm__errf(k->d, LSTM_EINVAL,
