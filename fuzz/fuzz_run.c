@@ -18,8 +18,10 @@
 ** budget of polls (a trip count of 2^62 is valid ONNX: it must only be stoppable).
 ** Built with FUZZ_OPS it is fuzz_ops, the same over other models (a list of its own, so that
 ** fuzz_run's first bytes keep naming the same models): Attention, GridSample, AffineGrid,
-** Unique and Det, and models whose weights (over 64 KiB, folded from small initializers by
-** Tile) are freed at load once packed, in If, Loop and Scan bodies too (fuzz/models/).
+** Unique and Det, models whose weights (over 64 KiB, folded from small initializers by
+** Tile) are freed at load once packed, in If, Loop and Scan bodies too (fuzz/models/), and
+** cases of the random operators, of versions before opset 7 and of the ninth session's
+** operators.
 */
 #include "lstm.h"
 
@@ -87,6 +89,27 @@ static const char *const paths[] = {
     "fuzz/models/loop_matmul_outer.onnx",
     "fuzz/models/scan_lstm_outer.onnx",
     "fuzz/models/lstm_folded_f16.onnx",
+    /* ninth session: random values, versions before opset 7, the new operators */
+    "tests/data/diff/multinomial_v22_float32/model.onnx",
+    "tests/data/diff/randomnormallike_v22_in_bfloat16/model.onnx",
+    "tests/data/diff/randomuniform_v22_float16/model.onnx",
+    "tests/data/diff/bernoulli_v22_float32_to_bool/model.onnx",
+    "tests/data/diff/gemm_v6_bcast1/model.onnx",
+    "tests/data/diff/upsample_v1_absent_h1.25_w3.5/model.onnx",
+    "tests/data/diff/tile_v1_float32/model.onnx",
+    "tests/data/diff/split_v1_equal_axis1/model.onnx",
+    "tests/data/diff/pad_v1_constant1/model.onnx",
+    "tests/data/diff/add_v1_bcast3_float32/model.onnx",
+    "tests/data/diff/nonmaxsuppression_v11_center/model.onnx",
+    "tests/data/diff/roialign_v16_ctm_half_pixel_max/model.onnx",
+    "tests/data/diff/tensorscatter_v24_axis2_r4/model.onnx",
+    "tests/data/diff/negativeloglikelihoodloss_v22_all_ignored_mean/model.onnx",
+    "tests/data/diff/softmaxcrossentropyloss_v13_bfloat16_mean/model.onnx",
+    "tests/data/diff/maxroipool_v22_basic_float32/model.onnx",
+    "tests/data/diff/bitcast_v26_float32_to_int32/model.onnx",
+    "tests/data/diff/cumprod_v26_float32_e1_r1/model.onnx",
+    "tests/data/diff/concat_v13_empty_rank1/model.onnx",
+    "tests/data/diff/reshape_v23_empty_zero_past_rank/model.onnx",
 };
 #else
 static const char *const paths[] = {
