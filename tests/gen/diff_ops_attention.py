@@ -80,7 +80,8 @@ def attention_ref(Q, K, V, mask=None, past_k=None, past_v=None, nonpad=None, dt=
     spt = DT_CODE.get(sp) if sp else dt
     narrow = spt in (F16, BF16) or (spt == F32 and dt == F64)
     x = rnd(wb, spt) if narrow else wb
-    full = np.all(np.isneginf(x), -1, keepdims=True)
+    # fully masked: every key's bias -inf (the errata's guard reads the bias, not the scores)
+    full = np.all(np.isneginf(bias), -1, keepdims=True)
     with np.errstate(all="ignore"):
         e = np.exp(x - (np.max(x, -1, keepdims=True) if T else 0))
         p = e / np.sum(e, -1, keepdims=True)
@@ -291,3 +292,17 @@ def attention(g):
     V[0, 0, 1, 0] = np.nan
     Q[0, 0, 1, 1] = np.inf
     yield case("nan_inf", "a NaN in V and an inf in Q", F32, Q, K, V, outs=1)
+    # The errata's fully-masked guard reads the bias, not the scores (held-out salt 8: an inf
+    # in Q made a row's every score -inf; it was taken for a masked row and gave 0)
+    Q, K, V = qkv4(F32, 1, 1, 1, 3, 3, 2)
+    Q[0, 0, 1] = [0.5, np.inf]
+    Q[0, 0, 2] = [np.inf, -0.25]
+    K[0, 0, :, 1] = -np.abs(K[0, 0, :, 1]) - 0.5
+    K[0, 0, :, 0] = np.abs(K[0, 0, :, 0]) + 0.5
+    yield case("inf_scores", "an inf in Q: query 1's every score -inf, unmasked (Softmax gives "
+               "NaN, so Y is NaN)", F32, Q, K, V, outs=1)
+    mask = g.rand(F32, (3, 3))
+    mask[2] = -np.inf
+    yield case("inf_scores_masked", "query 2's scores +inf and its additive mask all -inf: "
+               "fully masked (the bias decides; its NaN scores do not), Y 0", F32, Q, K, V, mask,
+               outs=1)
