@@ -391,9 +391,14 @@ def matmul(g):
     for tag, sa, sb in (("m1", (1, K), (K, N)), ("vec", (K,), (K, N)), ("rows", (19, K), (K, N)),
                         ("batched", (2, 3, 5, K), (K, N)), ("empty_m", (2, 0, K), (K, N)),
                         ("empty_k", (3, 0), (0, 4)), ("empty_n", (3, 4), (4, 0))):
-        yield g.case("b_init_" + tag, "%s x %s, B an initializer" % (sa, sb), F32,
-                     [In("a", F32, g.rand(F32, sa)), In("b", F32, g.rand(F32, sb), init=True)],
-                     ref=matmul_ref)
+        c = g.case("b_init_" + tag, "%s x %s, B an initializer" % (sa, sb), F32,
+                   [In("a", F32, g.rand(F32, sa)), In("b", F32, g.rand(F32, sb), init=True)],
+                   ref=matmul_ref)
+        # onnxruntime's float32 sums of 70 terms of magnitude ~4 are off by up to ~1e-5 near
+        # zero (held-out salt 9: 1.1e-5 on an element of 0.0023 whose terms sum to 205 in
+        # magnitude), the generator's default agreement check
+        c.check_tol = (1e-4, 5e-5)
+        yield c
 
 
 def gemm_ref(alpha=1.0, beta=1.0, ta=0, tb=0):

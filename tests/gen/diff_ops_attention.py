@@ -131,8 +131,13 @@ def attention(g):
                               a.get("qk_matmul_output_mode", 0), a.get("softmax_precision"))
             out = tuple(r[k] for k in which)
             return out if len(out) > 1 else out[0]
-        return g.case(tag, what, dt, ins, outputs=keep, attrs=a, ref=ref,
-                      tol=tol or TOL[dt], **kw)
+        c = g.case(tag, what, dt, ins, outputs=keep, attrs=a, ref=ref, tol=tol or TOL[dt], **kw)
+        if dt == F16:
+            # onnxruntime rounds the scores and the probabilities to float16 (the function
+            # body's steps in T), the NumPy reference only where the softmax precision says:
+            # 8 float16 steps apart on held-out salt 8 (0.0078 at 1.52), within TOL[F16]
+            c.check_tol = TOL[F16]
+        return c
 
     def qkv4(dt, B, Hq, Hkv, S, T, D, Dv=None):
         return (g.rand(dt, (B, Hq, S, D)), g.rand(dt, (B, Hkv, T, D)),
