@@ -258,6 +258,52 @@ static void refusals(void **state)
     assert_parse_fails(m, LSTM_EMODEL, "input 0 ('X') is int32, expected a float type");
 }
 
+/* Versions 1-6: output_sequence accepted there only; GRU 1 has no linear_before_reset and
+   needs Y_h. */
+static void legacy_versions(void **state)
+{
+    (void)state;
+    Onnx__NodeProto *n;
+    lstm__rnn_params p;
+    lstm__diag d;
+    tb_model *m = rnn("GRU", 3, 1, &n);
+    tb_attr_i(m, n, "output_sequence", 1);
+    tb_attr_i(m, n, "linear_before_reset", 1);
+    assert_int_equal(parse(m, &p, &d), LSTM_OK);
+    assert_int_equal(p.version, 3);
+    assert_int_equal(p.linear_before_reset, 1);
+    tb_free(m);
+
+    m = rnn("LSTM", 6, 2, &n);
+    tb_attr_i(m, n, "output_sequence", 0);
+    assert_int_equal(parse(m, &p, &d), LSTM_OK);
+    assert_int_equal(p.version, 1);
+    assert_int_equal(p.num_dirs, 2);
+    tb_free(m);
+
+    m = rnn("RNN", 1, 1, &n);
+    tb_attr_i(m, n, "output_sequence", 2);
+    assert_parse_fails(m, LSTM_EMODEL,
+                       "node 'cell' (RNN, opset 1): attribute 'output_sequence' is 2, expected 0 "
+                       "or 1");
+
+    m = rnn("LSTM", 7, 1, &n);
+    tb_attr_i(m, n, "output_sequence", 1);
+    assert_parse_fails(m, LSTM_EMODEL, "unknown attribute 'output_sequence' for LSTM version 7");
+
+    m = rnn("GRU", 2, 1, &n);
+    tb_attr_i(m, n, "linear_before_reset", 1);
+    assert_parse_fails(m, LSTM_EMODEL, "unknown attribute 'linear_before_reset' for GRU version 1");
+
+    m = tb_new(8, 1);
+    tb_input(m, "X", F32, 3, D3(5, 2, 3), NULL);
+    tb_init_f32(m, "W", 3, D3(1, 12, 3), NULL);
+    tb_init_f32(m, "R", 3, D3(1, 12, 4), NULL);
+    tb_node(m, "GRU", "cell", "X,W,R", "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    assert_parse_fails(m, LSTM_EMODEL, "output Y_h is required at GRU version 1");
+}
+
 static void layout_one_shapes(void **state)
 {
     (void)state;
@@ -278,9 +324,8 @@ static void layout_one_shapes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(attributes_resolved),
-        cmocka_unit_test(refusals),
+        cmocka_unit_test(defaults),          cmocka_unit_test(attributes_resolved),
+        cmocka_unit_test(refusals),          cmocka_unit_test(legacy_versions),
         cmocka_unit_test(layout_one_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -104,31 +104,45 @@ int lstm__concat_parse(const lstm__graph *g, const lstm__node *n, int since, voi
     return LSTM_OK;
 }
 
+/* A one-dimensional empty input among inputs of higher rank: skipped, as PyTorch's torch.cat
+   skips it (its exporter writes such Concats; the ONNX text wants equal ranks). */
+static int concat_skips(const lstm__rt *x, int rank)
+{
+    return x->rank == 1 && x->dims[0] == 0 && rank > 1;
+}
+
 int lstm__concat_prepare(lstm__kctx *k)
 {
     const lstm__axis_params *p = k->params;
+    int a, rank = 0;
+    for (int i = 0; i < k->n->n_in; i++) {
+        if (!k->in[i])
+            return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is absent", lstm__klabel(k), i);
+        if (k->in[i]->rank > rank) rank = k->in[i]->rank;
+    }
     const lstm__rt *x0 = k->in[0];
-    int a;
-    if (!x0) return lstm__errf(k->d, LSTM_EINVAL, "%s: input 0 is absent", lstm__klabel(k));
+    int i0 = 0;
+    while (concat_skips(k->in[i0], rank)) i0++; /* stops: some input has that rank */
+    x0 = k->in[i0];
     if (lstm__axis(k, p->axis, x0->rank, &a, "axis")) return k->d->code;
     int64_t dims[LSTM__MAX_RANK];
     memcpy(dims, x0->dims, sizeof dims);
     dims[a] = 0;
     for (int i = 0; i < k->n->n_in; i++) {
         const lstm__rt *x = k->in[i];
-        if (!x) return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d is absent", lstm__klabel(k), i);
+        if (concat_skips(x, rank) && x->dtype == x0->dtype) continue;
         if (x->dtype != x0->dtype || x->rank != x0->rank)
             return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: input %d is %s of rank %d, input 0 %s of "
+                              "%s: input %d is %s of rank %d, input %d %s of "
                               "rank %d",
-                              lstm__klabel(k), i, lstm__dtype_name(x->dtype), x->rank,
+                              lstm__klabel(k), i, lstm__dtype_name(x->dtype), x->rank, i0,
                               lstm__dtype_name(x0->dtype), x0->rank);
         for (int j = 0; j < x->rank; j++)
             if (j != a && x->dims[j] != x0->dims[j]) {
                 char s1[96], s2[96];
-                return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d has shape %s, input 0 %s",
+                return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d has shape %s, input %d %s",
                                   lstm__klabel(k), i,
-                                  lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
+                                  lstm__dims_str(s1, sizeof s1, x->rank, x->dims), i0,
                                   lstm__dims_str(s2, sizeof s2, x0->rank, x0->dims));
             }
         if (!lstm__mul_i64(1, dims[a] + x->dims[a], &dims[a]))
@@ -151,6 +165,7 @@ int lstm__concat_run(lstm__kctx *k)
     size_t ystride = (size_t)y->dims[a] * inner, yoff = 0;
     for (int i = 0; i < k->n->n_in; i++) {
         const lstm__rt *x = k->in[i];
+        if (concat_skips(x, y->rank)) continue;
         size_t chunk = (size_t)x->dims[a] * inner;
         for (size_t o = 0; o < outer && chunk; o++)
             memcpy((char *)y->data + o * ystride + yoff, (const char *)x->data + o * chunk, chunk);

@@ -124,13 +124,13 @@ int lstm__reshape_prepare(lstm__kctx *k)
             infer_at = i;
             continue;
         }
-        if (sh[i] == 0 && !p->allowzero) {
-            if (i >= x->rank)
-                return lstm__errf(k->d, LSTM_EINVAL,
-                                  "%s: shape[%d] is 0 (copy) but the input has rank %d",
-                                  lstm__klabel(k), i, x->rank);
+        if (sh[i] == 0 && !p->allowzero && i < x->rank) {
             sh[i] = x->dims[i];
-        }
+        } else if (sh[i] == 0 && !p->allowzero && x->nelem) {
+            return lstm__errf(k->d, LSTM_EINVAL,
+                              "%s: shape[%d] is 0 (copy) but the input has rank %d",
+                              lstm__klabel(k), i, x->rank);
+        } /* else: an empty input, whose computed size 0 PyTorch's exporter passes: it stays 0 */
         if (sh[i] < 0)
             return lstm__errf(k->d, LSTM_EINVAL, "%s: shape[%d] is %lld", lstm__klabel(k), i,
                               (long long)sh[i]);

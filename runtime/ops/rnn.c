@@ -1,5 +1,6 @@
 /*
-** rnn.c — LSTM / GRU / RNN (ai.onnx versions 7, 14, 22): run-time shape checks, scratch plan and
+** rnn.c — LSTM / GRU / RNN (ai.onnx versions 1, 3 (GRU), 7, 14, 22): run-time shape checks, scratch
+*plan and
 ** the driver around the cells in rnn_cells.c.
 ** Spec: https://onnx.ai/onnx/operators/onnx__LSTM.html (GRU, RNN alike)
 **

@@ -215,6 +215,7 @@ int lstm__rnn_parse_attrs(const lstm__graph *g, const lstm__node *n, int since, 
         p->cell = LSTM__CELL_RNN, p->gates = 1, p->acts_per_dir = 1;
 
     const lstm__attr *names = NULL, *alpha = NULL, *beta = NULL;
+    const int legacy = !n->domain[0] && since < 7; /* ai.onnx 1-6 (GRU 1 and 3) */
     p->num_dirs = 1;
     for (int i = 0; i < n->n_attr; i++) {
         const lstm__attr *a = &n->attrs[i];
@@ -269,7 +270,16 @@ int lstm__rnn_parse_attrs(const lstm__graph *g, const lstm__node *n, int since, 
                                   "%s: attribute 'input_forget' is %lld, expected 0 or 1", c.label,
                                   (long long)a->i);
             p->input_forget = (int)a->i;
-        } else if (strcmp(an, "linear_before_reset") == 0 && p->cell == LSTM__CELL_GRU) {
+        } else if (strcmp(an, "output_sequence") == 0 && legacy) {
+            /* Versions 1-6: 0 says Y may be left out, which the node's outputs already say;
+               Y is computed when the node names it, either way (version 7 dropped it). */
+            if (attr_type(&c, a, LSTM__A_INT, "an int")) return d->code;
+            if (a->i != 0 && a->i != 1)
+                return lstm__errf(d, LSTM_EMODEL,
+                                  "%s: attribute 'output_sequence' is %lld, expected 0 or 1",
+                                  c.label, (long long)a->i);
+        } else if (strcmp(an, "linear_before_reset") == 0 && p->cell == LSTM__CELL_GRU &&
+                   since >= 3) {
             if (attr_type(&c, a, LSTM__A_INT, "an int")) return d->code;
             if (a->i != 0 && a->i != 1)
                 return lstm__errf(d, LSTM_EMODEL,
@@ -302,6 +312,8 @@ int lstm__rnn_parse(const lstm__graph *g, const lstm__node *n, int since, lstm__
     if (n->n_out > max_out)
         return lstm__errf(d, LSTM_EMODEL, "%s has %d outputs, expected at most %d", c.label,
                           n->n_out, max_out);
+    if (p->cell == LSTM__CELL_GRU && since < 3 && (n->n_out < 2 || !n->out_names[1][0]))
+        return lstm__errf(d, LSTM_EMODEL, "%s: output Y_h is required at GRU version 1", c.label);
     static const char *const in_names[] = {"X", "W", "R"};
     for (int k = 0; k < 3; k++)
         if (!n->in_names[k][0])

@@ -503,6 +503,15 @@ def concat(g):
     yield g.case("rank1", "rank 1 with an initializer", F32,
                  [In("a", F32, g.rand(F32, (3,))), In("b", F32, g.rand(F32, (2,)), init=True)], attrs={"axis": 0},
                  ref=lambda a, b: np.concatenate([a, b]))
+    # PyTorch's exporter writes torch.cat of an empty one-dimensional tensor with 3-D ones (the
+    # Emformer RNN-T); torch.cat skips it, as the runtime does.
+    c = g.case("empty_rank1", "a one-dimensional empty input among 3-D ones (skipped, as torch.cat)", F32,
+               [In("a", F32, g.rand(F32, (2, 3, 2))), In("e", F32, np.zeros((0,), np.float32)),
+                In("b", F32, g.rand(F32, (2, 1, 2)))], attrs={"axis": -2 if neg else 1},
+               ref=lambda a, e, b: np.concatenate([a, b], 1), ort=False,
+               why="onnxruntime refuses inputs of unequal ranks (and aborts when it meets them at run time)")
+    c.infer = False  # the checker's shape inference wants equal ranks too
+    yield c
 
 
 @op("Gather", types=ALL, exact=True)
@@ -723,6 +732,15 @@ def reshape(g):
     yield mk("empty", "empty [2,0,3] to [0,-1,3] (0 copies, -1 is 0)", F32, np.zeros((2, 0, 3), np.float32),
              [0, -1, 3])
     yield mk("graph_input", "shape from a graph input", F32, g.rand(F32, (6,)), [3, 2], graph_input=True)
+    # PyTorch's exporter writes a view of an empty tensor whose computed sizes include 0 as a plain
+    # Reshape (torchaudio's streaming Emformer): a 0 past the input's rank stays 0 when the input is
+    # empty (it has no dim to copy); onnxruntime refuses it.
+    c = g.case("empty_zero_past_rank", "empty [0] to [1,0] (allowzero 0: the 0 past the rank stays 0)", F32,
+               [In("x", F32, np.zeros((0,), np.float32)), In("shape", "int64", g.ints([1, 0]), True)],
+               ref=lambda x, s: x.reshape(1, 0), ort=False,
+               why="onnxruntime refuses a 0 past the input's rank (it has no dim to copy)")
+    c.infer = False  # the checker's shape inference refuses it too
+    yield c
     if allowzero:
         yield mk("allowzero", "allowzero 1: a 0 is a zero dim", F32, np.zeros((0, 3), np.float32), [3, 0],
                  attrs={"allowzero": 1})
@@ -1181,11 +1199,17 @@ def recurrent(g, kind):
     yield mk("alpha_per_act", "activation_alpha with one entry per activation (zeros unused)",
              direction="bidirectional" if kind == "RNN" else "forward", activations=per[0],
              activation_alpha=per[1], ref_alpha=[x for x in per[1] if x != 0.0])
-    extra = {"LSTM": {"input_forget": 1}, "GRU": {"linear_before_reset": 1}, "RNN": {}}[kind]
+    extra = {"LSTM": {"input_forget": 1}, "GRU": {"linear_before_reset": 1} if g.v >= 3 else {},
+             "RNN": {}}[kind]
     yield mk("clip", "clip 0.5 %s" % extra, clip=0.5, present=state, **extra)
     if layout_ok:
         yield mk("layout1", "layout 1 (batch-major)", layout=1, present=state, seq=[2, 3])
     yield mk("no_hidden_size", "hidden_size absent (inferred from R)", hidden=False)
+    if g.v < 7:  # versions 1-6: output_sequence says whether Y may be left out
+        yield mk("output_sequence1", "output_sequence 1, every output", output_sequence=1,
+                 direction="bidirectional", present=state, seq=[3, 2])
+        yield mk("output_sequence0_yh", "output_sequence 0, only Y_h", output_sequence=0,
+                 outputs=["Y_h"])
     yield mk("float16", "float16", dt="float16", present=state, seq=[3, 2])
     if g.v >= 22:
         yield mk("bfloat16", "bfloat16", dt="bfloat16", present=state)

@@ -14,7 +14,8 @@ of lstm-run against onnxruntime. lstm-run runs every data set at 1 and 2 threads
 OK; FAIL (lstm-run refuses a data set onnxruntime runs, or differs from PyTorch); BOTH-REFUSE
 (lstm-run refuses only data sets onnxruntime refuses too); ORT-DIFFERS (onnxruntime refuses
 or differs, lstm-run agrees with PyTorch); EXPORT-REFUSED. Needs torch and onnx (Debian's
-python3-torch) and onnxruntime-node in tests/gen/node_modules. Exit 1 on any FAIL.
+python3-torch) and onnxruntime-node in tests/gen/node_modules; torchaudio's speech models
+(export_sweep_audio.py) join when python3-torchaudio is installed. Exit 1 on any FAIL.
 """
 import argparse
 import io
@@ -30,6 +31,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from onnx_case import write_case  # noqa: E402
+from export_sweep_audio import audio_cases  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -517,6 +519,7 @@ def cases():
         sets = [(rnd(6, 3, I),), (rnd(2, 5, I),)]
         yield ("%s_inits_as_inputs" % kind, mod, sets, ["X"], outs, {"X": {0: "T", 1: "batch"}},
                (9, 14, 17), {"keep_inits": True})
+    yield from audio_cases()
 
 
 def export_one(mod, sets, in_names, out_names, dyn, opset, kw):
@@ -639,6 +642,10 @@ def main():
                     m = meta[n]
                     dt = {"float32": np.float32, "int64": np.int64, "float64": np.float64}[m["type"]]
                     ort_out[n] = np.fromfile(os.path.join(od2, n + ".bin"), dtype=dt).reshape(m["dims"])
+            else:  # neither outputs nor an error: onnxruntime's process died
+                row.setdefault("ort_refused", set()).add(si)
+                if row["ort"] == "ok":
+                    row["ort"] = "set %d: no result (onnxruntime's process ended)" % si
             if static.get(case) and si > 0 and ort_out is None:
                 lstm_outs = lstm_outs[1:]  # torch's numbers at another shape are not this model's
             for key, a_out, b_out in [("lstm_vs_torch", o, dict(outs)) for o in lstm_outs] + [
