@@ -2179,7 +2179,8 @@ static void norm_more_refusals(void **state)
 /* Attention's fully-masked guard reads the bias, not the scores (ONNX errata onnx#8068): a
 ** query whose every score is -inf from an infinite Q, with no key masked, gets Softmax's NaN;
 ** one whose every key the mask removes gets zeros though its scores are +inf (NaN once
-** masked). The other query: softmax([0, -1] / sqrt(2)) times V, in double. */
+** masked). The other query: softmax([0, -1] / sqrt(2)) times V, in double. The mask is added
+** to the scores as in the function body: a NaN score at a masked key stays NaN. */
 static void attention_inf_scores(void **state)
 {
     (void)state;
@@ -2207,6 +2208,18 @@ static void attention_inf_scores(void **state)
         LSTM_OK);
     assert_true(got[0] == 0 && got[1] == 0);
     for (int i = 0; i < 2; i++) assert_float_equal(got[2 + i], y1[i], 1e-6);
+    tb_free(m);
+
+    /* is_causal with a NaN in K's key 1: query 0's masked score is NaN + -inf, still NaN */
+    const float kn[4] = {1, -1, NAN, -3}, qc[4] = {1, 1, 1, 1};
+    m = one_at(24, "Attention", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "is_causal", 1);
+    assert_int_equal(
+        run1(m,
+             (feed[]){{"A", F32, 4, {1, 1, 2, 2}, qc, 16}, {"B", F32, 4, {1, 1, 2, 2}, kn, 16}, V},
+             3, msg, got, 4),
+        LSTM_OK);
+    for (int i = 0; i < 4; i++) assert_true(isnan(got[i]));
     tb_free(m);
 }
 

@@ -66,7 +66,8 @@ static void AC_(head)(lstm__kctx *k, const lstm__attn_state *st, const lstm__att
     }
     if (QK && p->mode == 1) AC_STORE(QK, qk_at, sc, (size_t)(S * T));
 
-    /* The bias: the mask (bool: false is -inf; additive: added, -inf past its last
+    /* The bias, added to the scores as in the function body (a NaN or +inf score at a masked
+    ** key gives NaN): the mask (bool: false is -inf; additive: added, -inf past its last
     ** dimension), the causal frontier t <= s + offset, the keys past nonpad_kv_seqlen[b].
     ** A row is fully masked when its every key's bias is -inf (the errata's guard reads the
     ** bias, not the scores: a row of -inf scores from an infinite Q or K is not masked). */
@@ -82,18 +83,18 @@ static void AC_(head)(lstm__kctx *k, const lstm__attn_state *st, const lstm__att
         if (p->is_causal && s + off + 1 < last) last = s + off + 1 < 0 ? 0 : s + off + 1;
         for (int64_t t = 0; t < T; t++) {
             if (t >= last) {
-                row[t] = neg_inf;
+                row[t] += neg_inf;
             } else if (!M) {
                 all_masked = 0;
             } else if (t >= st->mask_t) {
-                row[t] = neg_inf;
+                row[t] += neg_inf;
             } else {
                 const size_t mi = (size_t)(mrow + t * st->mst[3]);
                 if (st->mask == 1) {
                     if (((const unsigned char *)M->data)[mi])
                         all_masked = 0;
                     else
-                        row[t] = neg_inf;
+                        row[t] += neg_inf;
                 } else {
                     const AC_REAL bias = AC_MASK(M, mi);
                     if (bias != neg_inf) all_masked = 0;

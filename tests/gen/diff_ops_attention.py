@@ -311,3 +311,17 @@ def attention(g):
     yield case("inf_scores_masked", "query 2's scores +inf and its additive mask all -inf: "
                "fully masked (the bias decides; its NaN scores do not), Y 0", F32, Q, K, V, mask,
                outs=1)
+    # The bias is added to the scores, as in the function body: a NaN score at a masked key
+    # stays NaN (-inf added) and takes its row with it; this runtime replaced it by -inf
+    Q, K, V = qkv4(F32, 1, 1, 1, 3, 3, 2)
+    K[0, 0, 2, 0] = np.nan
+    yield case("nan_masked_key_causal", "is_causal, a NaN in K at key 2, masked for queries 0 "
+               "and 1: every row NaN", F32, Q, K, V, attrs={"is_causal": 1}, outs=1)
+    Q, K, V = qkv4(F32, 1, 1, 1, 3, 3, 2)
+    K[0, 0, 1, 1] = np.nan
+    bm = np.ones((3, 3), bool)
+    bm[:, 1] = False
+    bm[2] = False
+    yield case("nan_masked_key_bool", "a bool mask removing key 1 (a NaN in K) from every query "
+               "and every key from query 2: rows 0, 1 NaN, row 2 fully masked (0)", F32, Q, K, V,
+               bm, outs=1)
