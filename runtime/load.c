@@ -45,7 +45,7 @@ static int fold_node(lstm_model *m, lstm__graph *g, lstm__node *n, uint64_t *bud
 {
     lstm__rt in[64], out[8], *pin[64], *pout[8];
     if (!n->op || !n->params || n->n_in > 64 || n->n_out > 8 || n->n_subgraphs) return LSTM_OK;
-    if (n->op->flags & LSTM__OPF_RUN_SHAPES) return LSTM_OK;
+    if (n->op->flags & (LSTM__OPF_RUN_SHAPES | LSTM__OPF_RANDOM)) return LSTM_OK;
     for (int j = 0; j < n->n_in; j++) {
         pin[j] = NULL;
         if (n->in[j] < 0) continue;

@@ -592,7 +592,8 @@ static int plan_node(lstm__plan *p, int i)
     }
     int rc = carry_setup(p, i);
     if (rc) return rc;
-    int late = (n->op->flags & LSTM__OPF_RUN_SHAPES) != 0, known = !late;
+    int late = (n->op->flags & LSTM__OPF_RUN_SHAPES) != 0;
+    int known = !late && !(n->op->flags & LSTM__OPF_RANDOM);
     for (int j = 0; j < n->n_in + n->n_implicit; j++) {
         int v = j < n->n_in ? n->in[j] : n->implicit[j - n->n_in];
         if (v < 0) continue;

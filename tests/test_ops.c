@@ -432,11 +432,11 @@ static void conv_refusals(void **state)
            "node 'op' (PRelu, opset 17): slope has shape [3], which does not broadcast to X [3,4]");
     tb_free(m);
     m = one_v("PRelu", 6, "A,B", "Y", 2, (int[]){F32, F32});
-    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {4}, x12, 16}}, 2, msg,
-              NULL, 0);
+    rc = run1(m, (feed[]){{"A", F32, 2, {3, 4}, x12, 48}, {"B", F32, 1, {2}, x12, 8}}, 2, msg, NULL,
+              0);
     expect(rc, msg, LSTM_EINVAL,
-           "node 'op' (PRelu, opset 6): slope has shape [4]; before version 7 it must have one "
-           "element or X's shape [3,4]");
+           "node 'op' (PRelu, opset 6): slope has shape [2]; before version 7 it must have one "
+           "element, X's shape [3,4] or one per channel (X's dim 1)");
     tb_free(m);
 }
 
@@ -1111,9 +1111,10 @@ static void resize_refusals(void **state)
     rc = run1(m, &a23, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "attribute 'scales' (floats) is required");
     tb_free(m);
-    m = one_at(6, "Upsample", "A", 1, (int[]){F32});
+    m = one_at(6, "Upsample", "A", 1, (int[]){F32}); /* version 1: height_scale, width_scale */
     rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Upsample at opset 6 uses an operator version before 7");
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Upsample, opset 6): attribute 'height_scale' (a float >= 1) is required");
     tb_free(m);
 
     /* Sizes 2^24 + 1 -> 2^24 give a float32 scale of 1: the axis still changes (it was skipped,
@@ -1379,10 +1380,11 @@ static void misc_refusals(void **state)
     rc = run1(m, &a23, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "node 'op' (Pad, opset 7): attribute 'pads' is required");
     tb_free(m);
-    m = one_at(1, "Pad", "A", 1, (int[]){F32});
-    tb_attr_ints(m, tb_graph(m)->node[0], "paddings", p4, 4);
+    m = one_at(1, "Pad", "A", 1, (int[]){F32}); /* version 1 (op_legacy_shape.c): paddings */
+    tb_attr_ints(m, tb_graph(m)->node[0], "pads", p4, 4);
     rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Pad at opset 1 uses an operator version before 2");
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Pad, opset 1): unknown attribute 'pads' for Pad version 1");
     tb_free(m);
 
     /* TopK */
@@ -1494,9 +1496,10 @@ static void misc_refusals(void **state)
     rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}}, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type int32 (Erf takes floating types)");
     tb_free(m);
-    m = one_at(5, "Abs", "A", 1, (int[]){F32});
-    rc = run1(m, &a23, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Abs at opset 5 uses an operator version before 6");
+    m = one_at(5, "Abs", "A", 1, (int[]){I32}); /* version 1 (op_legacy.c): float types only */
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Abs, opset 5): input 0 is int32; version 1 takes float32, float16, float64");
     tb_free(m);
 }
 
@@ -2104,7 +2107,7 @@ static void norm_more_refusals(void **state)
     tb_free(m);
     m = one_at(23, "Swish", "A", 1, (int[]){F32});
     rc = run1(m, (feed[]){x34}, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Swish at opset 23 uses an operator version before 24");
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Swish at opset 23: the operator first appears at opset 24");
     tb_free(m);
     m = node_model(10, 24, "Swish", "A", 1, (int[]){I64}, I64);
     rc = run1(m, (feed[]){{"A", I64, 1, {2}, (int64_t[]){1, 2}, 16}}, 1, msg, NULL, 0);
@@ -2670,6 +2673,195 @@ static void reduce_norm_refusals(void **state)
     tb_free(m);
 }
 
+/* The versions before opset 7 (op_legacy.c, op_legacy_shape.c): legacy broadcasting, Gemm's C,
+** the attributes each version had, its types; every refusal names the node. And two that run. */
+static void legacy_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    Onnx__NodeProto *n;
+    float out[6];
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24}, b3 = {"B", F32, 1, {3}, x6, 12};
+    const feed b21 = {"B", F32, 2, {2, 1}, x6, 8}, b4 = {"B", F32, 1, {4}, x6, 16};
+    const feed b23 = {"B", F32, 2, {2, 3}, x6, 24};
+
+    /* Add: without broadcast=1 the shapes are equal; with it B is a run of A's dims (or 1s). */
+    m = one_at(1, "Add", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Add, opset 1): A has shape [2,3] and B [3]; without broadcast=1 they must "
+           "be equal (version 1)");
+    tb_free(m);
+    m = one_at(6, "Add", "A,B", 2, (int[]){F32, F32});
+    n = tb_graph(m)->node[0];
+    tb_attr_i(m, n, "broadcast", 1);
+    rc = run1(m, (feed[]){a23, b4}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Add, opset 6): B of shape [4] does not match A of shape [2,3] from axis 1");
+    rc = run1(m, (feed[]){a23, b21}, 2, msg, out, 6); /* B [2, 1] repeats along A's axis 1 */
+    expect(rc, msg, LSTM_OK, "");
+    assert_true(out[0] == 2 && out[2] == 4 && out[3] == 6 && out[5] == 8);
+    tb_attr_i(m, n, "axis", 1);
+    rc = run1(m, (feed[]){a23, b21}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Add, opset 6): B of shape [2,1] does not fit in A of shape [2,3] from axis "
+           "1");
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, out, 6);
+    expect(rc, msg, LSTM_OK, "");
+    assert_true(out[0] == 2 && out[2] == 6 && out[3] == 5);
+    tb_free(m);
+    m = one_at(6, "Sub", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "broadcast", 1);
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -1);
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Sub, opset 6): attribute 'axis' is -1; before opset 7 the broadcast axis");
+    tb_free(m);
+    m = one_at(6, "Mul", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 0);
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Mul, opset 6): attribute 'axis' is given without broadcast=1");
+    tb_free(m);
+    m = one_at(1, "Div", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "broadcast", 2);
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Div, opset 1): attribute 'broadcast' is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(1, "Add", "A,B", 2, (int[]){F32, F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "consumed_inputs", 0.0f);
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Add, opset 1): attribute 'consumed_inputs' must be a list of ints");
+    tb_free(m);
+    m = one_at(6, "Pow", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "consumed_inputs", 0);
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Pow, opset 6): unknown attribute 'consumed_inputs' for Pow version 1");
+    tb_free(m);
+    int32_t i6[6] = {1, 2, 3, 4, 5, 6};
+    m = one_at(6, "Greater", "A,B", 2, (int[]){I32, I32});
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I32, 1, {6}, i6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Greater, opset 6): input 0 is int32; version 1 takes float32, float16, "
+           "float64");
+    tb_free(m);
+    m = one_at(6, "Equal", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, b23}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Equal, opset 6): input 0 is float32; version 1 takes int32, int64, bool");
+    tb_free(m);
+    m = one_at(1, "Max", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Max, opset 1): input 1 has shape [3], input 0 [2,3]");
+    tb_free(m);
+
+    /* Gemm: C required; [M, N] unless broadcast=1. */
+    m = one_at(6, "Gemm", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 2, {3, 2}, x6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Gemm, opset 6): Gemm before version 7 takes 3 inputs (C required)");
+    tb_free(m);
+    m = one_at(1, "Gemm", "A,B,C", 3, (int[]){F32, F32, F32});
+    const feed gemm[3] = {a23, {"B", F32, 2, {3, 2}, x6, 24}, {"C", F32, 1, {2}, x6, 8}};
+    rc = run1(m, gemm, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Gemm, opset 1): C has shape [2]; without broadcast=1 it must be [M, N] = "
+           "[2,2]");
+    tb_attr_i(m, tb_graph(m)->node[0], "broadcast", 1);
+    rc = run1(m, gemm, 3, msg, out, 4); /* [1,2,3;4,5,6] x [1,2;3,4;5,6] + [1,2] */
+    expect(rc, msg, LSTM_OK, "");
+    assert_true(out[0] == 23 && out[1] == 30 && out[2] == 50 && out[3] == 66);
+    tb_free(m);
+
+    /* Cast 1: `to` is a type's name. */
+    m = one_at(5, "Cast", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "to", 7);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Cast, opset 5): attribute 'to' (a string: the type's name, e.g. \"FLOAT\") "
+           "is required in version 1");
+    tb_free(m);
+    m = one_at(5, "Cast", "A", 1, (int[]){F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "to", "BFLOAT16");
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "node 'op' (Cast, opset 5): attribute 'to' is \"BFLOAT16\"");
+    tb_free(m);
+
+    /* Dropout 1 / 6: training (is_test 0) is refused. */
+    m = one_at(6, "Dropout", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (Dropout, opset 6): is_test is 0 (training: random dropout with ratio 0.5)");
+    tb_free(m);
+
+    /* Concat, Reshape, Split, Tile, Upsample 1. */
+    m = one_at(3, "Concat", "A,A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -1);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Concat, opset 3): attribute 'axis' is -1; version 1 counts from 0");
+    tb_free(m);
+    m = one_at(4, "Reshape", "A", 1, (int[]){F32});
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Reshape, opset 4): attribute 'shape' is required");
+    tb_free(m);
+    int64_t sh[2] = {4, -1}, sp[2] = {1, 2};
+    m = one_at(4, "Reshape", "A", 1, (int[]){F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "shape", sh, 2);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Reshape, opset 4): cannot infer the -1 of the shape: 6 elements are not a "
+           "multiple of 4");
+    tb_free(m);
+    m = one_at(1, "Split", "A,B", 2, (int[]){F32, F32});
+    tb_attr_ints(m, tb_graph(m)->node[0], "split", sp, 2);
+    rc = run1(m, (feed[]){a23, b3}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Split, opset 1): the sizes are given twice: attribute 'split' and input "
+           "'split'");
+    tb_free(m);
+    m = one_at(1, "Split", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    const float half[2] = {1.5f, 1.5f};
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, half, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Split, opset 1): split size 1.5 (input 'split'[0]) is not a whole number");
+    tb_free(m);
+    const float neg1 = -1.0f, one1 = 1.0f;
+    m = one_at(5, "Tile", "A,B,C", 3, (int[]){F32, F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 0, {0}, &neg1, 4}, {"C", F32, 0, {0}, &one1, 4}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Tile, opset 5): input 'tiles' must be one whole number >= 0");
+    rc = run1(m, (feed[]){a23, {"B", F32, 0, {0}, &one1, 4}, {"C", F32, 0, {0}, &one1, 4}}, 3, msg,
+              out, 6);
+    expect(rc, msg, LSTM_OK, "");
+    tb_free(m);
+    m = one_at(6, "Upsample", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "height_scale", 0.5f);
+    tb_attr_f(m, tb_graph(m)->node[0], "width_scale", 2.0f);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Upsample, opset 6): attribute 'height_scale' (a float >= 1) is required: it "
+           "is below 1");
+    tb_free(m);
+    m = one_at(6, "Upsample", "A", 1, (int[]){F32});
+    tb_attr_f(m, tb_graph(m)->node[0], "height_scale", 2.0f);
+    tb_attr_f(m, tb_graph(m)->node[0], "width_scale", 2.0f);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (Upsample, opset 6): X has rank 2; version 1 takes 4-D [N, C, H, W]");
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "linear");
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "node 'op' (Upsample, opset 6): attribute 'mode' is 'linear'");
+    tb_free(m);
+}
+
 static void version_forms(void **state)
 {
     (void)state;
@@ -2752,7 +2944,7 @@ static void unary_refusals(void **state)
     tb_free(m);
     m = one_at(19, "Gelu", "A", 1, (int[]){F32});
     rc = run1(m, &f4, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Gelu at opset 19 uses an operator version before 20");
+    expect(rc, msg, LSTM_EUNSUPPORTED, "Gelu at opset 19: the operator first appears at opset 20");
     tb_free(m);
 
     m = one_at(12, "Celu", "A", 1, (int[]){F32});
@@ -2780,7 +2972,7 @@ static void unary_refusals(void **state)
     tb_free(m);
     m = one_at(5, "Selu", "A", 1, (int[]){F32});
     rc = run1(m, &f4, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "Selu at opset 5 uses an operator version before 6");
+    expect(rc, msg, LSTM_OK, ""); /* version 1 (op_legacy.c) */
     tb_free(m);
     m = one_at(6, "Selu", "A", 1, (int[]){F32});
     tb_attr_f(m, tb_graph(m)->node[0], "lambd", 1.0f);
@@ -3150,6 +3342,213 @@ static void grid_refusals(void **state)
 /* Empty outputs whose other axes are huge: nothing to compute, so nothing to refuse (the
 ** scratch of one matrix / one head is not planned; AffineGrid's grid size is not multiplied
 ** out, which overflowed int64: the sanitizer build stopped there). */
+/* ---- random operators ---- */
+
+/* Open the model, run it `runs` times (input X: n floats of xv, or none) and copy n floats of
+** output Y of each run into out[run * n ...]. */
+static int run_random(tb_model *m, const float *xv, int64_t nx, int runs, float *out, size_t n,
+                      char *msg)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    int rc = lstm_model_open_buffer(buf, len, NULL, &md);
+    if (!rc) rc = lstm_session_open(md, &s);
+    if (!rc && xv) rc = lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 1, &nx, xv, nx * 4);
+    for (int r = 0; !rc && r < runs; r++) {
+        lstm_view v;
+        rc = lstm_session_run(s);
+        if (!rc) rc = lstm_session_output(s, "Y", &v);
+        if (!rc && v.nbytes != n * 4) rc = LSTM_EINVAL;
+        if (!rc) memcpy(out + r * n, v.data, n * 4);
+    }
+    snprintf(msg, 512, "%s", s ? lstm_session_errmsg(s) : lstm_model_errmsg(md));
+    lstm_session_close(s);
+    lstm_model_close(md);
+    return rc;
+}
+
+static tb_model *random_model(const char *op, int64_t n, int seeded, float seed)
+{
+    tb_model *m = tb_new(8, 22);
+    Onnx__NodeProto *node;
+    if (strstr(op, "Like") || strcmp(op, "Bernoulli") == 0) {
+        tb_input(m, "X", F32, 1, (int64_t[]){n}, NULL);
+        node = tb_node(m, op, "r", "X", "Y");
+    } else {
+        node = tb_node(m, op, "r", NULL, "Y");
+        tb_attr_ints(m, node, "shape", (int64_t[]){n}, 1);
+    }
+    if (seeded) tb_attr_f(m, node, "seed", seed);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    return m;
+}
+
+/* Mean and standard deviation of n values. */
+static void moments(const float *v, size_t n, double *mean, double *sd)
+{
+    double s = 0, q = 0;
+    for (size_t i = 0; i < n; i++) s += v[i];
+    *mean = s / (double)n;
+    for (size_t i = 0; i < n; i++) q += (v[i] - *mean) * (v[i] - *mean);
+    *sd = sqrt(q / (double)(n - 1));
+}
+
+/* Distributions (bounds at 5 standard errors, so an honest generator fails about once in two
+** million runs), seeds, fresh values at every run (never folded), and refusals. */
+static void random_ops(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    float *a = malloc(3 * N * sizeof *a), *b = malloc(N * sizeof *b);
+    char msg[512];
+    assert_non_null(a);
+    assert_non_null(b);
+    double mean, sd;
+    int rc;
+
+    tb_model *m = random_model("RandomNormal", N, 1, 3.0f);
+    Onnx__NodeProto *node = tb_graph(m)->node[0];
+    tb_attr_f(m, node, "mean", 1.5f);
+    tb_attr_f(m, node, "scale", 2.0f);
+    rc = run_random(m, NULL, 0, 2, a, N, msg);
+    if (rc) print_error("%s\n", msg);
+    assert_int_equal(rc, LSTM_OK);
+    assert_int_equal(run_random(m, NULL, 0, 1, b, N, msg), LSTM_OK);
+    tb_free(m);
+    assert_memory_equal(a, b, N * sizeof *a);          /* same seed, new session: the same values */
+    assert_true(memcmp(a, a + N, N * sizeof *a) != 0); /* the next run: new values */
+    moments(a, N, &mean, &sd);
+    assert_true(fabs(mean - 1.5) < 5 * 2.0 / sqrt(N));
+    assert_true(fabs(sd - 2.0) < 5 * 2.0 / sqrt(2.0 * N));
+    size_t in1 = 0; /* within one standard deviation: 68.27% */
+    for (size_t i = 0; i < N; i++) in1 += fabs(a[i] - 1.5) < 2.0;
+    assert_true(fabs((double)in1 / N - 0.682689) < 5 * sqrt(0.6827 * 0.3173 / N));
+
+    m = random_model("RandomUniform", N, 1, 7.0f);
+    node = tb_graph(m)->node[0];
+    tb_attr_f(m, node, "low", -1.0f);
+    tb_attr_f(m, node, "high", 3.0f);
+    assert_int_equal(run_random(m, NULL, 0, 1, a, N, msg), LSTM_OK);
+    tb_free(m);
+    size_t bins[8] = {0};
+    for (size_t i = 0; i < N; i++) {
+        assert_true(a[i] >= -1.0f && a[i] <= 3.0f);
+        bins[(int)((a[i] + 1.0f) * 2.0f) & 7]++;
+    }
+    for (int i = 0; i < 8; i++) /* N/8 each, binomial spread */
+        assert_true(fabs((double)bins[i] - N / 8.0) < 5 * sqrt(N / 8.0 * 7.0 / 8.0));
+
+    /* Unseeded: two sessions differ. On a constant input the Like form is still drawn anew at
+       every run (not folded at load nor computed once while planning). */
+    m = random_model("RandomNormal", 64, 0, 0);
+    assert_int_equal(run_random(m, NULL, 0, 1, a, 64, msg), LSTM_OK);
+    assert_int_equal(run_random(m, NULL, 0, 1, b, 64, msg), LSTM_OK);
+    tb_free(m);
+    assert_true(memcmp(a, b, 64 * sizeof *a) != 0);
+    m = tb_new(8, 22);
+    tb_init_f32(m, "C", 1, (int64_t[]){64}, NULL);
+    tb_node(m, "RandomUniformLike", "r", "C", "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    assert_int_equal(run_random(m, NULL, 0, 2, a, 64, msg), LSTM_OK);
+    tb_free(m);
+    assert_true(memcmp(a, a + 64, 64 * sizeof *a) != 0);
+
+    /* Bernoulli: each element 1 with its own probability. */
+    for (size_t i = 0; i < N; i++) b[i] = i % 2 ? 0.3f : 0.9f;
+    m = random_model("Bernoulli", N, 1, 1.0f);
+    assert_int_equal(run_random(m, b, N, 1, a, N, msg), LSTM_OK);
+    tb_free(m);
+    double ones[2] = {0, 0};
+    for (size_t i = 0; i < N; i++) {
+        assert_true(a[i] == 0.0f || a[i] == 1.0f);
+        ones[i % 2] += a[i];
+    }
+    assert_true(fabs(ones[1] / (N / 2) - 0.3) < 5 * sqrt(0.21 / (N / 2)));
+    assert_true(fabs(ones[0] / (N / 2) - 0.9) < 5 * sqrt(0.09 / (N / 2)));
+
+    /* Multinomial: frequencies of softmax([log .2, log .5, log .3, -inf]). */
+    m = tb_new(8, 22);
+    float logits[4] = {logf(0.2f), logf(0.5f), logf(0.3f), -INFINITY};
+    Onnx__TensorProto *t = tb_tensor(m, "L", LSTM_DT_FLOAT, 2, (int64_t[]){1, 4});
+    tb_tensor_raw(m, t, logits, sizeof logits);
+    tb_add_initializer(m, t);
+    node = tb_node(m, "Multinomial", "r", "L", "Y");
+    tb_attr_i(m, node, "sample_size", N);
+    tb_attr_i(m, node, "dtype", LSTM_DT_INT64);
+    tb_attr_f(m, node, "seed", 5.0f);
+    tb_output(m, "Y", LSTM_DT_INT64, -1, NULL, NULL);
+    int64_t *idx = (int64_t *)a; /* N int64 fit in 2N floats */
+    assert_int_equal(run_random(m, NULL, 0, 1, (float *)idx, 2 * N, msg), LSTM_OK);
+    tb_free(m);
+    double count[4] = {0}, want[4] = {0.2, 0.5, 0.3, 0};
+    for (size_t i = 0; i < N; i++) {
+        assert_true(idx[i] >= 0 && idx[i] < 3); /* never the -inf class */
+        count[idx[i]]++;
+    }
+    for (int c = 0; c < 3; c++)
+        assert_true(fabs(count[c] / N - want[c]) < 5 * sqrt(want[c] * (1 - want[c]) / N));
+
+    /* Refusals. */
+    m = tb_new(8, 22);
+    tb_node(m, "RandomNormal", "r", NULL, "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    rc = run1(m, NULL, 0, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'r' (RandomNormal, opset 22): attribute 'shape' is required");
+    tb_free(m);
+    m = random_model("RandomUniform", 4, 0, 0);
+    tb_attr_i(m, tb_graph(m)->node[0], "dtype", LSTM_DT_INT32);
+    rc = run1(m, NULL, 0, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "attribute 'dtype' is 6 (int32), which RandomUniform 22 does not produce");
+    tb_free(m);
+    m = tb_new(8, 21);
+    node = tb_node(m, "RandomNormal", "r", NULL, "Y");
+    tb_attr_ints(m, node, "shape", (int64_t[]){2}, 1);
+    tb_attr_i(m, node, "dtype", LSTM_DT_BFLOAT16);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    rc = run1(m, NULL, 0, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "(bfloat16), which RandomNormal 1 does not produce");
+    tb_free(m);
+    m = tb_new(8, 22);
+    tb_input(m, "X", LSTM_DT_INT32, 1, (int64_t[]){2}, NULL);
+    tb_node(m, "RandomNormalLike", "r", "X", "Y");
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    int32_t xi[2] = {1, 2};
+    rc = run1(m, (feed[]){{"X", LSTM_DT_INT32, 1, {2}, xi, 8}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "input is int32 and attribute 'dtype' is absent: the output would be int32");
+    tb_free(m);
+    m = tb_new(8, 22);
+    tb_input(m, "X", F32, 2, (int64_t[]){1, 2}, NULL);
+    node = tb_node(m, "Multinomial", "r", "X", "Y");
+    tb_attr_i(m, node, "sample_size", -1);
+    tb_output(m, "Y", LSTM_DT_INT32, -1, NULL, NULL);
+    rc = run1(m, NULL, 0, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'sample_size' is -1, expected >= 0");
+    tb_free(m);
+    m = tb_new(8, 22);
+    tb_input(m, "X", F32, 2, (int64_t[]){2, 2}, NULL);
+    tb_node(m, "Multinomial", "r", "X", "Y");
+    tb_output(m, "Y", LSTM_DT_INT32, -1, NULL, NULL);
+    float rows[4] = {0.0f, 1.0f, -INFINITY, -INFINITY};
+    rc = run1(m, (feed[]){{"X", F32, 2, {2, 2}, rows, 16}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "row 1 of the input has no finite log-probability");
+    tb_free(m);
+    m = tb_new(8, 22);
+    tb_input(m, "X", F32, 1, (int64_t[]){2}, NULL);
+    tb_node(m, "Multinomial", "r", "X", "Y");
+    tb_output(m, "Y", LSTM_DT_INT32, -1, NULL, NULL);
+    float flat[2] = {0.0f, 1.0f};
+    rc = run1(m, (feed[]){{"X", F32, 1, {2}, flat, 8}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "input has rank 1, expected 2 [batch, classes]");
+    tb_free(m);
+    free(a);
+    free(b);
+}
+
 static void empty_with_huge_axes(void **state)
 {
     (void)state;
@@ -3349,6 +3748,235 @@ static void quant_contrib_refusals(void **state)
     tb_free(m);
 }
 
+/* Bitwise*, TensorScatter, the losses, RoiAlign, MaxRoiPool, NonMaxSuppression, BitCast,
+** CumProd: refusals naming the node; NonMaxSuppression on scores computed at run time. */
+static void newop_refusals(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    const int32_t i6[6] = {1, 2, 3, 4, 5, 6};
+    const feed a23 = {"A", F32, 2, {2, 3}, x6, 24};
+
+    /* Bitwise* */
+    m = one_at(18, "BitwiseAnd", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 2, {2, 3}, x6, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (BitwiseAnd, opset 18): input is float32, expected an integer type");
+    tb_free(m);
+    m = one_typed(18, "BitwiseXor", "A,B", 2, (int[]){I32, I64}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I64, 1, {1}, i6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(BitwiseXor, opset 18): inputs are int32 and int64");
+    tb_free(m);
+    m = one_typed(18, "BitwiseOr", "A,B", 2, (int[]){I32, I32}, I32);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}, {"B", I32, 1, {4}, i6, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "(BitwiseOr, opset 18): shapes [6] and [4] cannot be broadcast");
+    tb_free(m);
+    m = one_typed(18, "BitwiseNot", "A", 1, (int[]){I32}, I32);
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    rc = run1(m, (feed[]){{"A", I32, 1, {6}, i6, 24}}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "unknown attribute 'axis' for BitwiseNot version 18");
+    tb_free(m);
+
+    /* TensorScatter */
+    const float c24[24] = {0};
+    const int64_t w2[2] = {1, 3}, w3[3] = {0, 0, 0};
+    const feed cache = {"A", F32, 3, {2, 4, 3}, c24, 96}, upd = {"B", F32, 3, {2, 2, 3}, x12, 48};
+    m = one_at(24, "TensorScatter", "A,B,C", 3, (int[]){F32, F32, I64});
+    rc = run1(m, (feed[]){cache, upd, {"C", I64, 1, {2}, w2, 16}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (TensorScatter, opset 24): write_indices[1] is 3: mode linear writes 2 "
+           "rows from it, past the 4 of axis 1 (use mode circular to wrap)");
+    rc = run1(m, (feed[]){cache, upd, {"C", I64, 1, {3}, w3, 24}}, 3, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "write_indices is [3], expected [2] (one per batch entry)");
+    rc = run1(m, (feed[]){cache, {"B", F32, 3, {2, 5, 3}, c24, 120}, {"C", I64, 1, {2}, w2, 16}}, 3,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "update [2,5,3] must match past_cache [2,4,3] except on axis 1, where it must be no "
+           "longer");
+    tb_free(m);
+    m = one_at(24, "TensorScatter", "A,B", 2, (int[]){F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);
+    rc = run1(m, (feed[]){cache, upd}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "axis -3 is the batch axis 0, expected a sequence axis in [1, 2]");
+    tb_free(m);
+    m = one_at(24, "TensorScatter", "A,B", 2, (int[]){F32, F32});
+    tb_attr_s(m, tb_graph(m)->node[0], "mode", "ring");
+    rc = run1(m, (feed[]){cache, upd}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'mode'");
+    tb_free(m);
+
+    /* NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss */
+    const int64_t t2[2] = {1, 3}, t3[3] = {0, 1, 2};
+    const float cw3[3] = {1, 1, 1};
+    m = one_at(13, "NegativeLogLikelihoodLoss", "A,B", 2, (int[]){F32, I64});
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {2}, t2, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (NegativeLogLikelihoodLoss, opset 13): target element 1 is 3, outside the 3 "
+           "classes [0, 3)");
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {3}, t3, 24}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "target is [3], expected input's shape without axis 1 ([2,3])");
+    tb_free(m);
+    m = one_at(13, "NegativeLogLikelihoodLoss", "A,B,C", 3, (int[]){F32, I64, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "ignore_index", 3);
+    rc = run1(m, (feed[]){a23, {"B", I64, 1, {2}, t2, 16}, {"C", F32, 1, {2}, cw3, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "weight is [2], expected [3] (one per class)");
+    tb_free(m);
+    m = one_at(13, "SoftmaxCrossEntropyLoss", "A,B", 2, (int[]){F32, I32});
+    tb_attr_s(m, tb_graph(m)->node[0], "reduction", "max");
+    rc = run1(m, (feed[]){a23, {"B", I32, 1, {2}, i6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'reduction'");
+    tb_free(m);
+    m = one_at(12, "SoftmaxCrossEntropyLoss", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){a23, {"B", F32, 1, {2}, x6, 8}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "(SoftmaxCrossEntropyLoss, opset 12): labels is float32, expected int32 or int64");
+    tb_free(m);
+
+    /* RoiAlign, MaxRoiPool */
+    const float box4[4] = {0, 0, 1, 1}, box5[5] = {2, 0, 0, 1, 1};
+    const int64_t bi1 = 1;
+    const feed x1 = {"A", F32, 4, {1, 1, 2, 3}, x6, 24};
+    m = one_at(16, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (RoiAlign, opset 16): roi 0 names batch entry 1, expected an integer in "
+           "[0, 1)");
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 3}, box4, 12}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "rois is [1,3], expected (num_rois, 4)");
+    tb_free(m);
+    m = one_at(10, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    tb_attr_s(m, tb_graph(m)->node[0], "coordinate_transformation_mode", "half_pixel");
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "unknown attribute 'coordinate_transformation_mode' for RoiAlign version 10");
+    tb_free(m);
+    m = one_at(16, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    tb_attr_i(m, tb_graph(m)->node[0], "output_height", 0);
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 4}, box4, 16}, {"C", I64, 1, {1}, &bi1, 8}}, 3, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "output_height 0, output_width 1, sampling_ratio 0");
+    tb_free(m);
+    m = one_at(22, "MaxRoiPool", "A,B", 2, (int[]){F32, F32});
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 5}, box5, 20}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "(MaxRoiPool, opset 22): attribute 'pooled_shape' must be two values >= 1 (height, "
+           "width); it is required");
+    tb_attr_ints(m, tb_graph(m)->node[0], "pooled_shape", (int64_t[]){1, 1}, 2);
+    rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 5}, box5, 20}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "roi 0 names batch entry 2, expected an integer in [0, 1)");
+    tb_free(m);
+
+    /* NonMaxSuppression */
+    const float bx8[8] = {0, 0, 1, 1, 0, 0.5f, 1, 1.5f}, sc2[2] = {0.9f, 0.8f}, iou2 = 2;
+    const int64_t mo = 2;
+    const feed bxs = {"A", F32, 3, {1, 2, 4}, bx8, 32}, scs = {"B", F32, 3, {1, 1, 2}, sc2, 8};
+    m = one_typed(11, "NonMaxSuppression", "A,B,C,D", 4, (int[]){F32, F32, I64, F32}, I64);
+    rc = run1(m, (feed[]){bxs, scs, {"C", I64, 0, {0}, &mo, 8}, {"D", F32, 0, {0}, &iou2, 4}}, 4,
+              msg, NULL, 0);
+    expect(
+        rc, msg, LSTM_EINVAL,
+        "node 'op' (NonMaxSuppression, opset 11): iou_threshold is 2, expected a value in [0, 1]");
+    rc = run1(m,
+              (feed[]){bxs,
+                       {"B", F32, 3, {1, 2, 1}, sc2, 8},
+                       {"C", I64, 0, {0}, &mo, 8},
+                       {"D", F32, 0, {0}, &iou2, 4}},
+              4, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "boxes [1,2,4] and scores [1,2,1], expected [num_batches, spatial_dimension, 4] and "
+           "[num_batches, num_classes, spatial_dimension]");
+    rc = run1(m, (feed[]){bxs, scs, {"C", I64, 1, {2}, bx8, 16}, {"D", F32, 0, {0}, &iou2, 4}}, 4,
+              msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "max_output_boxes_per_class is int64 [2], expected one int64 value");
+    tb_free(m);
+    m = one_typed(10, "NonMaxSuppression", "A,B", 2, (int[]){F32, F32}, I64);
+    tb_attr_i(m, tb_graph(m)->node[0], "center_point_box", 2);
+    rc = run1(m, (feed[]){bxs, scs}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'center_point_box' is 2, expected 0 or 1");
+    tb_free(m);
+
+    /* BitCast, CumProd (26) */
+    m = one_typed(26, "BitCast", "A", 1, (int[]){F32}, I64);
+    tb_attr_i(m, tb_graph(m)->node[0], "to", LSTM_DT_INT64);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EINVAL,
+           "node 'op' (BitCast, opset 26): input is float32 (32 bits), 'to' is int64 (64 bits): "
+           "the widths must be equal");
+    tb_free(m);
+    m = one_typed(26, "BitCast", "A", 1, (int[]){F32}, I32);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "(BitCast, opset 26): attribute 'to' is required");
+    tb_attr_i(m, tb_graph(m)->node[0], "to", LSTM_DT_STRING);
+    rc = run1(m, (feed[]){a23}, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type: bit cast to string");
+    tb_free(m);
+    const int8_t i8[6] = {1, 2, 3, 4, 5, 6};
+    const int64_t ax1 = 1;
+    m = one_typed(26, "CumProd", "A,B", 2, (int[]){I8, I64}, I8);
+    rc = run1(m, (feed[]){{"A", I8, 2, {2, 3}, i8, 6}, {"B", I64, 0, {0}, &ax1, 8}}, 2, msg, NULL,
+              0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "node 'op' (CumProd, opset 26): x is int8, expected float32, float64, float16, "
+           "bfloat16, int32, int64, uint32 or uint64");
+    tb_free(m);
+
+    /* NonMaxSuppression whose scores come from two Neg nodes: prepared at run time, its output
+    ** length following the values; repeated runs allocate nothing. b1 overlaps b0 (IoU
+    ** 0.9 / 1.1 > 0.5); max 3 per class, scores above 0.35. */
+    const float boxes[16] = {0, 0, 1, 1, 0, 0.1f, 1, 1.1f, 0, 10, 1, 11, 0, 20, 1, 21};
+    const float sa[4] = {0.9f, 0.8f, 0.7f, 0.6f}, sb[4] = {0.5f, 0.9f, 0.4f, 0.3f};
+    const int64_t want_a[9] = {0, 0, 0, 0, 0, 2, 0, 0, 3}, want_b[6] = {0, 0, 1, 0, 0, 2};
+    const int64_t max3 = 3;
+    const float half = 0.5f, thr = 0.35f;
+    m = tb_new(8, 11);
+    tb_input(m, "B", F32, -1, NULL, NULL);
+    tb_input(m, "S", F32, -1, NULL, NULL);
+    Onnx__TensorProto *tm = tb_tensor(m, "M", I64, 0, NULL);
+    tb_tensor_raw(m, tm, &max3, 8);
+    tb_add_initializer(m, tm);
+    tb_init_f32(m, "I", 0, NULL, &half);
+    tb_init_f32(m, "T", 0, NULL, &thr);
+    tb_node(m, "Neg", "n1", "S", "S1");
+    tb_node(m, "Neg", "n2", "S1", "S2");
+    tb_node(m, "NonMaxSuppression", "nms", "B,S2,M,I,T", "Y");
+    tb_output(m, "Y", I64, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_options opt = {.size = sizeof opt, .alloc = count_alloc, .free = count_free};
+    lstm_model *md = NULL;
+    lstm_session *s = NULL;
+    lstm_view v;
+    int orc = lstm_model_open_buffer(buf, len, &opt, &md);
+    if (orc) print_error("%s\n", lstm_model_errmsg(md));
+    assert_int_equal(orc, LSTM_OK);
+    assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+    const int64_t bd[3] = {1, 4, 4}, sd[3] = {1, 1, 4};
+    assert_int_equal(lstm_session_set_input(s, "B", F32, 3, bd, boxes, 64), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "S", F32, 3, sd, sa, 16), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.nbytes, sizeof want_a);
+    assert_memory_equal(v.data, want_a, sizeof want_a);
+    allocs = 0;
+    for (int r = 0; r < 3; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(allocs, 0);
+    assert_int_equal(lstm_session_set_input(s, "S", F32, 3, sd, sb, 16), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "Y", &v), LSTM_OK);
+    assert_int_equal(v.nbytes, sizeof want_b);
+    assert_memory_equal(v.data, want_b, sizeof want_b);
+    lstm_session_close(s);
+    lstm_model_close(md);
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3357,6 +3985,7 @@ int main(void)
         cmocka_unit_test(scalar_operands),
         cmocka_unit_test(split_sizes_overflow),
         cmocka_unit_test(misc_refusals),
+        cmocka_unit_test(newop_refusals),
         cmocka_unit_test(attention_refusals),
         cmocka_unit_test(attention_inf_scores),
         cmocka_unit_test(einsum_hardmax_compress),
@@ -3370,6 +3999,7 @@ int main(void)
         cmocka_unit_test(pool_more_refusals),
         cmocka_unit_test(norm_more_refusals),
         cmocka_unit_test(version_forms),
+        cmocka_unit_test(legacy_refusals),
         cmocka_unit_test(unary_refusals),
         cmocka_unit_test(conv_refusals),
         cmocka_unit_test(conv_weights_packed_at_load),
@@ -3378,6 +4008,7 @@ int main(void)
         cmocka_unit_test(quant_contrib_refusals),
         cmocka_unit_test(grid_refusals),
         cmocka_unit_test(empty_with_huge_axes),
+        cmocka_unit_test(random_ops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

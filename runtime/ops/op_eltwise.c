@@ -5,8 +5,8 @@
 **           Where (9), Not (1)
 **   unary   Neg Exp Log Sqrt Relu Sigmoid Tanh (6), LeakyRelu HardSigmoid (6), Clip (6: min/max
 **           attributes; 11: inputs), Dropout (7, 10, 12: inference, the output is the input)
-** Floating types compute in double and round to the tensor's type (float32 has direct paths:
-** same shapes, a scalar operand, a row repeated along the leading axes as a bias [N] on [M, N]);
+** Floating types compute in double and round to the tensor's type (float32 Add, Sub, Mul and
+** Div have direct paths: same shapes, a scalar operand, and any broadcasting);
 ** integers compute in int64 with wrap-around; integer division by zero is an error.
 */
 #include "ops/conv_vec.h"
@@ -237,53 +237,77 @@ static int scalar_right(int op, const float *x, const lstm__rt *b, float *o, siz
     return 1;
 }
 
-/* The length of the rows `row` repeats along when it broadcasts over y's leading axes only
-** (a bias [N] against [M, N]: its dims, past leading 1s, are y's last ones), else 0. */
-static size_t row_of(const lstm__rt *row, const lstm__rt *y)
+/* One float32 operation over n outputs, operands stepping by sa / sb (0: repeated). */
+static void f32_span(int op, const float *x, size_t sa, const float *z, size_t sb, float *o,
+                     size_t n)
 {
-    int r = 0;
-    while (r < row->rank && row->dims[r] == 1) r++;
-    if (row->nelem == 0 || row->rank - r > y->rank) return 0;
-    for (int d = r; d < row->rank; d++)
-        if (row->dims[d] != y->dims[y->rank - row->rank + d]) return 0;
-    return row->nelem;
+    if (sa == 1 && sb == 1) {
+        for (size_t j = 0; j < n; j++)
+            o[j] = op == E_ADD   ? x[j] + z[j]
+                   : op == E_SUB ? x[j] - z[j]
+                   : op == E_MUL ? x[j] * z[j]
+                                 : x[j] / z[j];
+    } else if (sa == 1 && sb == 0) {
+        const float v = *z;
+        for (size_t j = 0; j < n; j++)
+            o[j] = op == E_ADD   ? x[j] + v
+                   : op == E_SUB ? x[j] - v
+                   : op == E_MUL ? x[j] * v
+                                 : x[j] / v;
+    } else if (sa == 0 && sb == 1) {
+        const float v = *x;
+        for (size_t j = 0; j < n; j++)
+            o[j] = op == E_ADD   ? v + z[j]
+                   : op == E_SUB ? v - z[j]
+                   : op == E_MUL ? v * z[j]
+                                 : v / z[j];
+    } else {
+        for (size_t j = 0; j < n; j++) {
+            const float u = x[j * sa], v = z[j * sb];
+            o[j] = op == E_ADD ? u + v : op == E_SUB ? u - v : op == E_MUL ? u * v : u / v;
+        }
+    }
 }
 
-/* float32 x (op) z where one operand is y's size and the other a row repeated along y's leading
-** axes (row_left: the row is the left operand); 0 when this path does not apply. */
-static int rows_run(int op, const lstm__rt *a, const lstm__rt *b, lstm__rt *y)
+/* float32 Add / Sub / Mul / Div under any broadcasting (a bias [N] on [M, N], a per-channel
+** [C, 1, 1] on [N, C, H, W], ...): y's axes with their element steps in a and b (0 where the
+** operand repeats), adjacent axes merged where both operands step through them alike, then
+** spans of the innermost axis. The same floats as the double path (one rounding of an exact
+** result either way). 0 when this path does not apply. */
+static int f32_bcast_run(int op, const lstm__rt *a, const lstm__rt *b, lstm__rt *y)
 {
     if (op > E_DIV || a->dtype != LSTM_DT_FLOAT || b->dtype != LSTM_DT_FLOAT ||
         y->dtype != LSTM_DT_FLOAT || y->nelem == 0)
         return 0;
-    const int row_left = a->nelem != y->nelem;
-    const lstm__rt *full = row_left ? b : a, *row = row_left ? a : b;
-    size_t n = full->nelem == y->nelem ? row_of(row, y) : 0;
-    if (!n) return 0;
-    const float *f = full->data, *z = row->data;
+    int64_t dim[LSTM__MAX_RANK], sa[LSTM__MAX_RANK], sb[LSTM__MAX_RANK];
+    int r = 0;
+    int64_t pa = 1, pb = 1; /* steps, innermost axis first */
+    for (int i = y->rank - 1; i >= 0; i--) {
+        const int ia = i - (y->rank - a->rank), ib = i - (y->rank - b->rank);
+        const int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
+        const int64_t n = y->dims[i], ta = da == 1 ? 0 : pa, tb = db == 1 ? 0 : pb;
+        pa *= da;
+        pb *= db;
+        if (n == 1) continue;
+        if (r && sa[r - 1] * dim[r - 1] == ta && sb[r - 1] * dim[r - 1] == tb) {
+            dim[r - 1] *= n; /* merged with the axis inside it */
+            continue;
+        }
+        dim[r] = n, sa[r] = ta, sb[r] = tb, r++;
+    }
+    if (!r) dim[0] = 1, sa[0] = sb[0] = 0, r = 1;
+    /* Axes now innermost first: walk the outer ones with a counter. */
+    const float *x = a->data, *z = b->data;
     float *o = y->data;
-    for (size_t i0 = 0; i0 < y->nelem; i0 += n) {
-        const float *x = f + i0;
-        float *q = o + i0;
-        switch (op) {
-        case E_ADD:
-            for (size_t j = 0; j < n; j++) q[j] = x[j] + z[j];
-            break;
-        case E_SUB:
-            if (row_left)
-                for (size_t j = 0; j < n; j++) q[j] = z[j] - x[j];
-            else
-                for (size_t j = 0; j < n; j++) q[j] = x[j] - z[j];
-            break;
-        case E_MUL:
-            for (size_t j = 0; j < n; j++) q[j] = x[j] * z[j];
-            break;
-        default:
-            if (row_left)
-                for (size_t j = 0; j < n; j++) q[j] = z[j] / x[j];
-            else
-                for (size_t j = 0; j < n; j++) q[j] = x[j] / z[j];
-            break;
+    const size_t n0 = (size_t)dim[0], outer = y->nelem / n0;
+    int64_t idx[LSTM__MAX_RANK] = {0}, oa = 0, ob = 0;
+    for (size_t t = 0; t < outer; t++) {
+        f32_span(op, x + oa, (size_t)sa[0], z + ob, (size_t)sb[0], o + t * n0, n0);
+        for (int d = 1; d < r; d++) {
+            oa += sa[d], ob += sb[d];
+            if (++idx[d] < dim[d]) break;
+            oa -= sa[d] * dim[d], ob -= sb[d] * dim[d];
+            idx[d] = 0;
         }
     }
     return 1;
@@ -330,7 +354,7 @@ static int binary_run(lstm__kctx *k)
                                     : s / z[i];
         return LSTM_OK;
     }
-    if (rows_run(p->op, a, b, y)) return LSTM_OK;
+    if (f32_bcast_run(p->op, a, b, y)) return LSTM_OK;
     lstm__bcast bc;
     lstm__bcast_init(k, &bc, (const lstm__rt *[]){a, b}, 2);
     bin_ctx c = {a, b, y, p->op, 0};

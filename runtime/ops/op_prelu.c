@@ -40,12 +40,23 @@ int lstm__prelu_prepare(lstm__kctx *k)
                           lstm__klabel(k), lstm__dtype_name(X->dtype), lstm__dtype_name(S->dtype));
     int same =
         S->rank == X->rank && memcmp(S->dims, X->dims, sizeof(int64_t) * (size_t)X->rank) == 0;
-    if (k->since < 7 && S->nelem != 1 && !same)
+    /* Before 7, a slope of X.shape[1] elements is per channel (the text allows one element or
+    ** X's shape; PyTorch's and Caffe2's exports at opset 6 meant this, and the ONNX test data
+    ** test_PReLU_*_multiparam, PyTorch's outputs, says so). */
+    const int chan = k->since < 7 && S->nelem != 1 && !same && S->rank == 1 && X->rank >= 2 &&
+                     S->dims[0] == X->dims[1];
+    if (k->since < 7 && S->nelem != 1 && !same && !chan)
         return lstm__errf(k->d, LSTM_EINVAL,
-                          "%s: slope has shape %s; before version 7 it must have one element or "
-                          "X's shape %s",
+                          "%s: slope has shape %s; before version 7 it must have one element, "
+                          "X's shape %s or one per channel (X's dim 1)",
                           lstm__klabel(k), lstm__dims_str(s1, sizeof s1, S->rank, S->dims),
                           lstm__dims_str(s2, sizeof s2, X->rank, X->dims));
+    if (chan) {
+        st->st[1] = 1; /* the others stay 0 */
+        st->rank = X->rank;
+        memcpy(st->dims, X->dims, sizeof st->dims);
+        return lstm__rt_set(k, k->out[0], X->dtype, X->rank, X->dims);
+    }
     /* Unidirectional broadcasting: slope's dims, aligned right, are 1 or X's. */
     int off = X->rank - S->rank, ok = off >= 0;
     int64_t s = 1;

@@ -29,23 +29,6 @@ static int float_type(int dt)
            dt == LSTM_DT_BFLOAT16;
 }
 
-static double ld(const lstm__rt *t, size_t i)
-{
-    if (t->dtype == LSTM_DT_FLOAT) return ((const float *)t->data)[i];
-    if (t->dtype == LSTM_DT_DOUBLE) return ((const double *)t->data)[i];
-    return lstm__get_f(t, i);
-}
-
-static void st(lstm__rt *t, size_t i, double v)
-{
-    if (t->dtype == LSTM_DT_FLOAT)
-        ((float *)t->data)[i] = (float)v;
-    else if (t->dtype == LSTM_DT_DOUBLE)
-        ((double *)t->data)[i] = v;
-    else
-        lstm__put_f(t, i, v);
-}
-
 /* w[j] = exp(-+2 pi i j / n) for j < n (interleaved re, im); + for the inverse. */
 static void roots(double *w, int64_t n, int inverse)
 {
@@ -377,15 +360,15 @@ static int dft_run(lstm__kctx *k)
             size_t base = (size_t)((o * s->len * s->inner + j) * c);
             for (int64_t i = 0; i < m; i++) {
                 size_t at = base + (size_t)(i * s->inner * c);
-                buf[2 * i] = ld(x, at);
-                buf[2 * i + 1] = c == 2 ? ld(x, at + 1) : 0.0;
+                buf[2 * i] = lstm__ld(x, at);
+                buf[2 * i + 1] = c == 2 ? lstm__ld(x, at + 1) : 0.0;
             }
             transform(&pl, buf, out, s->keep);
             size_t ob = (size_t)((o * s->keep * s->inner + j) * 2);
             for (int64_t i = 0; i < s->keep; i++) {
                 size_t at = ob + (size_t)(i * s->inner * 2);
-                st(y, at, out[2 * i] * scale);
-                st(y, at + 1, out[2 * i + 1] * scale);
+                lstm__st(y, at, out[2 * i] * scale);
+                lstm__st(y, at + 1, out[2 * i + 1] * scale);
             }
         }
     return LSTM_OK;
@@ -454,13 +437,13 @@ static int stft_run(lstm__kctx *k)
         for (int64_t f = 0; f < s->frames; f++) {
             size_t base = (size_t)((b * s->len + f * s->step) * c);
             for (int64_t i = 0; i < n; i++) {
-                double g = win ? ld(win, (size_t)i) : 1.0;
-                buf[2 * i] = ld(x, base + (size_t)(i * c)) * g;
-                buf[2 * i + 1] = c == 2 ? ld(x, base + (size_t)(i * c) + 1) * g : 0.0;
+                double g = win ? lstm__ld(win, (size_t)i) : 1.0;
+                buf[2 * i] = lstm__ld(x, base + (size_t)(i * c)) * g;
+                buf[2 * i + 1] = c == 2 ? lstm__ld(x, base + (size_t)(i * c) + 1) * g : 0.0;
             }
             transform(&pl, buf, out, s->keep);
             size_t ob = (size_t)((b * s->frames + f) * s->keep * 2);
-            for (int64_t i = 0; i < 2 * s->keep; i++) st(y, ob + (size_t)i, out[i]);
+            for (int64_t i = 0; i < 2 * s->keep; i++) lstm__st(y, ob + (size_t)i, out[i]);
         }
     return LSTM_OK;
 }

@@ -69,6 +69,22 @@ void lstm__put_f(lstm__rt *t, size_t i, double v);
 void lstm__put_i(lstm__rt *t, size_t i, int64_t v);
 /* The smallest / largest value of an integer type (bool: 0 / 1) as 64 bits: uint64's largest is
 ** -1, its bits. */
+/* lstm__get_f / lstm__put_f with float32 and float64 read and written directly. */
+static inline double lstm__ld(const lstm__rt *t, size_t i)
+{
+    if (t->dtype == LSTM_DT_FLOAT) return ((const float *)t->data)[i];
+    if (t->dtype == LSTM_DT_DOUBLE) return ((const double *)t->data)[i];
+    return lstm__get_f(t, i);
+}
+static inline void lstm__st(lstm__rt *t, size_t i, double v)
+{
+    if (t->dtype == LSTM_DT_FLOAT)
+        ((float *)t->data)[i] = (float)v;
+    else if (t->dtype == LSTM_DT_DOUBLE)
+        ((double *)t->data)[i] = v;
+    else
+        lstm__put_f(t, i, v);
+}
 int64_t lstm__int_lowest(int dtype);
 int64_t lstm__int_highest(int dtype);
 

@@ -4,6 +4,7 @@
 
 #include "kernel.h"
 #include "ops/misc_types.h"
+#include "ops/random_types.h"
 #include "ops/quant.h"
 #include "ops/qlinear.h"
 #include "ops/quant_contrib.h"
@@ -20,6 +21,7 @@
 #include "ops/signal.h"
 #include "ops/unary.h"
 #include "ops/grid_types.h"
+#include "ops/newop_types.h"
 
 typedef struct lstm__no_params {
     int unused;
@@ -157,6 +159,8 @@ typedef struct lstm__split_seq_params {
 typedef struct lstm__seq_map_params {
     int body;
 } lstm__seq_map_params;
+
+#include "ops/legacy.h"
 
 int lstm__gemm_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);
 int lstm__matmul_op_pack(lstm__graph *g, lstm__node *n, lstm__diag *d);

@@ -52,9 +52,10 @@ const lstm__op *lstm__registry_find(const char *domain, const char *op_type, int
                    domain[0] ? "." : "", op_type);
     else
         lstm__errf(d, LSTM_EUNSUPPORTED,
-                   "%s at opset %lld uses an operator version before %d; this runtime implements "
-                   "%s from version %d (re-export with opset >= %d)",
-                   op_type, (long long)opset, first, op_type, first, first);
+                   "%s at opset %lld: the operator first appears at opset %d (every version "
+                   "from there is implemented; the model's opset import is older than its "
+                   "operator)",
+                   op_type, (long long)opset, first);
     return NULL;
 }
 

@@ -18,9 +18,11 @@ enum {
     LSTM__OPF_ALIAS = 4,      /* output 0 may share input 0's memory (Reshape, Squeeze...) */
     LSTM__OPF_RUN_SHAPES = 8, /* output shapes are known only while running (control flow,
                               ** sequences): prepared and run at run time, never folded */
-    LSTM__OPF_PLANNABLE = 16  /* a RUN_SHAPES op whose prepare may give its outputs' shapes
+    LSTM__OPF_PLANNABLE = 16, /* a RUN_SHAPES op whose prepare may give its outputs' shapes
                               ** while planning (If on a condition known then); it returns
                               ** LSTM__DEFER when it cannot, and the node runs late */
+    LSTM__OPF_RANDOM = 32     /* new values at every run (RandomNormal...): never folded at load
+                              ** nor computed once while planning, whatever its inputs */
 };
 
 typedef struct lstm__op {

@@ -177,12 +177,14 @@ def reduce_inputs(g, by_input, dt, x, axes, keepdims, noop, graph_input):
 
 
 def round_bf16(a):
-    """float values -> the nearest bfloat16 numbers (ties to even), held as float32."""
+    """float values -> the nearest bfloat16 numbers (ties to even), held as float32 (a 0-d array
+    stays 0-d: np.ascontiguousarray would make it 1-d)."""
+    shape = np.shape(a)
     bits = np.ascontiguousarray(np.asarray(a, np.float32)).view(np.uint32).astype(np.uint64)
     nan = np.isnan(np.asarray(a, np.float32))
     bits = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
     out = bits.astype(np.uint32).view(np.float32)
-    return np.where(nan, np.float32(np.nan), out).astype(np.float32)
+    return np.where(nan, np.float32(np.nan), out).astype(np.float32).reshape(shape)
 
 
 def to_dtype(a, dt):

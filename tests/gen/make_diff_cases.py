@@ -102,6 +102,14 @@ import diff_ops_pool  # noqa: E402,F401
 import diff_ops_norm  # noqa: E402,F401
 import diff_ops_attention  # noqa: E402,F401
 import diff_ops_grid  # noqa: E402,F401
+import diff_ops_bitwise  # noqa: E402,F401
+import diff_ops_tscatter  # noqa: E402,F401
+import diff_ops_loss  # noqa: E402,F401
+import diff_ops_roi  # noqa: E402,F401
+import diff_ops_nms  # noqa: E402,F401
+import diff_ops_opset26  # noqa: E402,F401
+import diff_ops_random  # noqa: E402,F401
+import diff_ops_legacy  # noqa: E402,F401  (after the others: it wraps their entries)
 
 OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "diff"))
 CHECK_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-12), "float16": (2e-3, 1e-3),
@@ -350,6 +358,13 @@ def main():
     only = os.environ.get("DIFF_ONLY")  # development: OP,OP,... (writes an incomplete corpus)
     if only:
         rows = [r for r in rows if r[0] in only.split(",")]
+    # Every version: an operator's first row is its first schema version.
+    early = sorted("%s %s" % (op, [v for v in schema_versions(op) if v < since])
+                   for op, since, _, _ in rows if op not in DOMAINS and
+                   since == min(s for o, s, _, _ in rows if o == op) and
+                   any(v < since for v in schema_versions(op)))
+    if early:
+        raise SystemExit("versions before the registry's first row: " + ", ".join(early))
     missing = sorted({op for op, _, _, _ in rows if op not in REGISTRY})
     if missing:
         raise SystemExit("no diff_ops.py entry for: " + ", ".join(missing))

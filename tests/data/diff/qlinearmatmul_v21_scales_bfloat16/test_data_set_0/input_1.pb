@@ -1,1 +1,1 @@
-Ba_scaleJA=
+Ba_scaleJA=

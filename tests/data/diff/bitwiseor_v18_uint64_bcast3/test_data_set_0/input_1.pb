@@ -1,0 +1,1 @@
+BbJéxX‚cs.ÊLøNñ£XYwõ<1Fw¦
