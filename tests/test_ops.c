@@ -2179,6 +2179,53 @@ static void norm_more_refusals(void **state)
     tb_free(m);
 }
 
+/* Attention's fully-masked guard reads the bias, not the scores (ONNX errata onnx#8068): a
+** query whose every score is -inf from an infinite Q, with no key masked, gets Softmax's NaN;
+** one whose every key the mask removes gets zeros though its scores are +inf (NaN once
+** masked). The other query: softmax([0, -1] / sqrt(2)) times V, in double. The mask is added
+** to the scores as in the function body: a NaN score at a masked key stays NaN. */
+static void attention_inf_scores(void **state)
+{
+    (void)state;
+    char msg[512];
+    float got[4];
+    const float k[4] = {1, -1, 2, -3}, v[4] = {1, 2, 3, 4};
+    const float qa[4] = {0.5f, INFINITY, 1, 1}, qb[4] = {-0.5f, -INFINITY, 1, 1};
+    const float mask[4] = {-INFINITY, -INFINITY, 0, 0};
+    const double e = exp(-1 / sqrt(2.0)), p0 = 1 / (1 + e), p1 = e / (1 + e);
+    const double y1[2] = {p0 * 1 + p1 * 3, p0 * 2 + p1 * 4};
+    const feed K = {"B", F32, 4, {1, 1, 2, 2}, k, 16}, V = {"C", F32, 4, {1, 1, 2, 2}, v, 16};
+
+    tb_model *m = one_at(24, "Attention", "A,B,C", 3, (int[]){F32, F32, F32});
+    assert_int_equal(run1(m, (feed[]){{"A", F32, 4, {1, 1, 2, 2}, qa, 16}, K, V}, 3, msg, got, 4),
+                     LSTM_OK);
+    assert_true(isnan(got[0]) && isnan(got[1]));
+    for (int i = 0; i < 2; i++) assert_float_equal(got[2 + i], y1[i], 1e-6);
+    tb_free(m);
+
+    m = one_at(24, "Attention", "A,B,C,D", 4, (int[]){F32, F32, F32, F32});
+    assert_int_equal(
+        run1(m,
+             (feed[]){{"A", F32, 4, {1, 1, 2, 2}, qb, 16}, K, V, {"D", F32, 2, {2, 2}, mask, 16}},
+             4, msg, got, 4),
+        LSTM_OK);
+    assert_true(got[0] == 0 && got[1] == 0);
+    for (int i = 0; i < 2; i++) assert_float_equal(got[2 + i], y1[i], 1e-6);
+    tb_free(m);
+
+    /* is_causal with a NaN in K's key 1: query 0's masked score is NaN + -inf, still NaN */
+    const float kn[4] = {1, -1, NAN, -3}, qc[4] = {1, 1, 1, 1};
+    m = one_at(24, "Attention", "A,B,C", 3, (int[]){F32, F32, F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "is_causal", 1);
+    assert_int_equal(
+        run1(m,
+             (feed[]){{"A", F32, 4, {1, 1, 2, 2}, qc, 16}, {"B", F32, 4, {1, 1, 2, 2}, kn, 16}, V},
+             3, msg, got, 4),
+        LSTM_OK);
+    for (int i = 0; i < 4; i++) assert_true(isnan(got[i]));
+    tb_free(m);
+}
+
 /* Attention refuses attribute values outside the spec, inconsistent shapes and types, and the
 ** input combinations the text forbids, naming the node and what was expected. */
 static void attention_refusals(void **state)
@@ -3940,6 +3987,7 @@ int main(void)
         cmocka_unit_test(misc_refusals),
         cmocka_unit_test(newop_refusals),
         cmocka_unit_test(attention_refusals),
+        cmocka_unit_test(attention_inf_scores),
         cmocka_unit_test(einsum_hardmax_compress),
         cmocka_unit_test(signal_refusals),
         cmocka_unit_test(logic_refusals),

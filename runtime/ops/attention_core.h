@@ -66,8 +66,11 @@ static void AC_(head)(lstm__kctx *k, const lstm__attn_state *st, const lstm__att
     }
     if (QK && p->mode == 1) AC_STORE(QK, qk_at, sc, (size_t)(S * T));
 
-    /* The bias: the mask (bool: false is -inf; additive: added, -inf past its last
-    ** dimension), the causal frontier t <= s + offset, the keys past nonpad_kv_seqlen[b]. */
+    /* The bias, added to the scores as in the function body (a NaN or +inf score at a masked
+    ** key gives NaN): the mask (bool: false is -inf; additive: added, -inf past its last
+    ** dimension), the causal frontier t <= s + offset, the keys past nonpad_kv_seqlen[b].
+    ** A row is fully masked when its every key's bias is -inf (the errata's guard reads the
+    ** bias, not the scores: a row of -inf scores from an infinite Q or K is not masked). */
     const lstm__rt *M = st->mask ? k->in[3] : NULL;
     const lstm__rt *NP = k->n->n_in > 6 ? k->in[6] : NULL;
     const int64_t valid = NP ? ((const int64_t *)NP->data)[b] : T;
@@ -76,39 +79,45 @@ static void AC_(head)(lstm__kctx *k, const lstm__attn_state *st, const lstm__att
         AC_REAL *row = sc + s * T;
         const int64_t mrow = b * st->mst[0] + h * st->mst[1] + s * st->mst[2];
         int64_t last = valid; /* keys at or past it are masked */
+        int all_masked = 1;
         if (p->is_causal && s + off + 1 < last) last = s + off + 1 < 0 ? 0 : s + off + 1;
         for (int64_t t = 0; t < T; t++) {
             if (t >= last) {
-                row[t] = neg_inf;
-            } else if (M) {
-                if (t >= st->mask_t) {
-                    row[t] = neg_inf;
-                } else {
-                    const size_t mi = (size_t)(mrow + t * st->mst[3]);
-                    if (st->mask == 1)
-                        row[t] = ((const unsigned char *)M->data)[mi] ? row[t] : neg_inf;
+                row[t] += neg_inf;
+            } else if (!M) {
+                all_masked = 0;
+            } else if (t >= st->mask_t) {
+                row[t] += neg_inf;
+            } else {
+                const size_t mi = (size_t)(mrow + t * st->mst[3]);
+                if (st->mask == 1) {
+                    if (((const unsigned char *)M->data)[mi])
+                        all_masked = 0;
                     else
-                        row[t] += AC_MASK(M, mi);
+                        row[t] += neg_inf;
+                } else {
+                    const AC_REAL bias = AC_MASK(M, mi);
+                    if (bias != neg_inf) all_masked = 0;
+                    row[t] += bias;
                 }
             }
         }
+        full[s] = (unsigned char)all_masked;
     }
     if (QK && p->mode == 2) AC_STORE(QK, qk_at, sc, (size_t)(S * T));
 
-    /* Softmax per row (in st->sp_round's precision when narrower; double when asked). A row
-    ** whose every key is masked is fully masked: qk_matmul_output mode 3 keeps the NaN the
-    ** softmax gives it, Y gets zeros (the errata of Attention 23 and 24). */
+    /* Softmax per row (in st->sp_round's precision when narrower; double when asked). A
+    ** fully masked row: qk_matmul_output mode 3 keeps the NaN the softmax gives it, Y gets
+    ** zeros (the errata of Attention 23 and 24). A row of -inf scores that is not masked
+    ** gives NaN, as Softmax does. */
     for (int64_t s = 0; s < S; s++) {
         AC_REAL *row = sc + s * T;
         AC_REAL mx = neg_inf;
-        int all_masked = 1;
         for (int64_t t = 0; t < T; t++) {
             row[t] = AC_(sp)(st, row[t]);
-            if (row[t] != neg_inf) all_masked = 0;
             if (row[t] > mx || row[t] != row[t]) mx = row[t];
         }
-        full[s] = (unsigned char)all_masked;
-        if (all_masked) {
+        if (full[s]) {
             for (int64_t t = 0; t < T; t++) row[t] = (AC_REAL)NAN;
             continue;
         }

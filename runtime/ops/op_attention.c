@@ -31,6 +31,10 @@
 **   onnxruntime.
 ** - Fully masked rows (errata onnx#8068): Y is 0, not NaN; qk_matmul_output mode 3 keeps NaN
 **   (the errata exempts it). onnxruntime writes 0 there: its cases use the NumPy reference.
+**   A row is fully masked when every key's bias is -inf (the guard reads the bias, not the
+**   scores): -inf scores from an infinite Q or K in an unmasked row give Softmax's NaN.
+** - Masked keys: the bias is added (the body's Add, as onnxruntime and ONNX's reference do), so
+**   a NaN or +inf score at a masked key is NaN and takes its row with it (not replaced).
 ** - qk_matmul_output mode 2 holds -inf at masked keys (Where(mask, 0, -inf) in the body);
 **   onnxruntime writes the lowest float: those cases use the NumPy reference.
 ** - A negative softcap: the body applies it whenever it is non-zero (c tanh(x / c) is even in

@@ -373,6 +373,15 @@ def matmul_ref(a, b):
     return np.matmul(a, b)
 
 
+def k70(c):
+    """A float32 product with K = 70 (terms of magnitude ~4): its agreement check at atol 5e-5.
+    onnxruntime's float32 sums are off by up to ~2e-5 near zero (held-out salts 9 and 11: 1.1e-5
+    on a MatMul element of 0.0023 whose terms sum to 205 in magnitude, 2.2e-5 on a Gemm one
+    with alpha 2), beyond the default check's 1e-5."""
+    c.check_tol = (1e-4, 5e-5)
+    return c
+
+
 @op("MatMul", types=NUMERIC)
 def matmul(g):
     for dt in g.types():
@@ -391,9 +400,9 @@ def matmul(g):
     for tag, sa, sb in (("m1", (1, K), (K, N)), ("vec", (K,), (K, N)), ("rows", (19, K), (K, N)),
                         ("batched", (2, 3, 5, K), (K, N)), ("empty_m", (2, 0, K), (K, N)),
                         ("empty_k", (3, 0), (0, 4)), ("empty_n", (3, 4), (4, 0))):
-        yield g.case("b_init_" + tag, "%s x %s, B an initializer" % (sa, sb), F32,
-                     [In("a", F32, g.rand(F32, sa)), In("b", F32, g.rand(F32, sb), init=True)],
-                     ref=matmul_ref)
+        yield k70(g.case("b_init_" + tag, "%s x %s, B an initializer" % (sa, sb), F32,
+                         [In("a", F32, g.rand(F32, sa)), In("b", F32, g.rand(F32, sb), init=True)],
+                         ref=matmul_ref))
 
 
 def gemm_ref(alpha=1.0, beta=1.0, ta=0, tb=0):
@@ -455,19 +464,21 @@ def gemm(g):
         cs = tuple(rows if d == M else d for d in cs)
         attrs = {"transB": tb} if k < 2 else {"transB": tb, "alpha": 0.5, "beta": -1.5}
         ref = gemm_ref(tb=tb) if k < 2 else gemm_ref(0.5, -1.5, tb=tb)
-        yield g.case("binit_c%d" % k, "A [%d,%d], B an initializer, transB %d, C %s" % (rows, K, tb, cs), F32,
-                     [In("a", F32, a), In("b", F32, b, init=True), In("c", F32, g.rand(F32, cs))],
-                     attrs=attrs, ref=ref)
-    yield g.case("binit_ta", "transA 1, B an initializer", F32,
-                 [In("a", F32, g.rand(F32, (K, M))), In("b", F32, g.rand(F32, (K, N)), init=True),
-                  In("c", F32, g.rand(F32, (N,)))], attrs={"transA": 1}, ref=gemm_ref(ta=1))
+        yield k70(g.case("binit_c%d" % k, "A [%d,%d], B an initializer, transB %d, C %s"
+                         % (rows, K, tb, cs), F32,
+                         [In("a", F32, a), In("b", F32, b, init=True),
+                          In("c", F32, g.rand(F32, cs))], attrs=attrs, ref=ref))
+    yield k70(g.case("binit_ta", "transA 1, B an initializer", F32,
+                     [In("a", F32, g.rand(F32, (K, M))), In("b", F32, g.rand(F32, (K, N)), init=True),
+                      In("c", F32, g.rand(F32, (N,)))], attrs={"transA": 1}, ref=gemm_ref(ta=1)))
     yield g.case("binit_m0", "A [0,K], B an initializer", F32,
                  [In("a", F32, g.rand(F32, (0, K))), In("b", F32, g.rand(F32, (N, K)), init=True),
                   In("c", F32, g.rand(F32, (N,)))], attrs={"transB": 1}, ref=gemm_ref(tb=1))
     if c_optional:
-        yield g.case("binit_no_c", "C absent, alpha 2, B an initializer", F32,
-                     [In("a", F32, g.rand(F32, (M, K))), In("b", F32, g.rand(F32, (K, N)), init=True)],
-                     attrs={"alpha": 2.0}, ref=gemm_ref(2.0))
+        yield k70(g.case("binit_no_c", "C absent, alpha 2, B an initializer", F32,
+                         [In("a", F32, g.rand(F32, (M, K))),
+                          In("b", F32, g.rand(F32, (K, N)), init=True)],
+                         attrs={"alpha": 2.0}, ref=gemm_ref(2.0)))
 
 
 # ---------------------------------------------------------------- data movement

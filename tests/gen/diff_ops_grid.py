@@ -406,8 +406,12 @@ def det_tol(x, dt):
 @op("Det", types=FLOATS)
 def det(g):
     def case(tag, what, dt, x, ort=True, why=None):
-        return g.case(tag, what, dt, [In("x", dt, x)], ref=det_ref, tol=det_tol(x, dt), ort=ort,
-                      why=why)
+        c = g.case(tag, what, dt, [In("x", dt, x)], ref=det_ref, tol=det_tol(x, dt), ort=ort,
+                   why=why)
+        # onnxruntime's float32 elimination is off by the scale det_tol gives, not by the
+        # default check's 1e-4 relative (held-out salt 10, m8: 0.0045 on 38.97, its atol 1.09)
+        c.check_tol = det_tol(x, dt)
+        return c
 
     for dt in g.types():
         yield case(dt, "%s [2, 3, 3]" % dt, dt, g.rand(dt, (2, 3, 3)))
