@@ -2502,6 +2502,29 @@ static void nan_inputs(void **state)
     assert_int_equal(run1(m, (feed[]){{"A", F32, 1, {3}, x, 12}}, 1, msg, got, 3), LSTM_OK);
     assert_true(isnan(got[0]));
     tb_free(m);
+    /* Softmax / LogSoftmax on float32 rows (the vectorised path): a row with a NaN or +inf is
+       NaN throughout (as in double and in onnxruntime); -inf gives 0 (log: -inf); the others
+       within 1e-6 of libm's double. */
+    float rows[12] = {NAN, -1, 2, INFINITY, 1, 0, -INFINITY, 1, 2, 0.5f, -3, 40}, out[12];
+    for (int lg = 0; lg < 2; lg++) {
+        m = one(lg ? "LogSoftmax" : "Softmax", "A", 1, (int[]){F32});
+        assert_int_equal(run1(m, (feed[]){{"A", F32, 2, {4, 3}, rows, 48}}, 1, msg, out, 12),
+                         LSTM_OK);
+        for (int i = 0; i < 6; i++) assert_true(isnan(out[i]));
+        assert_true(lg ? out[6] == -INFINITY : out[6] == 0.0f);
+        for (int r = 2; r < 4; r++) {
+            double mx = -INFINITY, sum = 0;
+            for (int j = 0; j < 3; j++) mx = fmax(mx, rows[3 * r + j]);
+            for (int j = 0; j < 3; j++) sum += exp(rows[3 * r + j] - mx);
+            for (int j = 0; j < 3; j++) {
+                const double v = rows[3 * r + j] - mx;
+                if (!isfinite(v)) continue;
+                const double want = lg ? v - log(sum) : exp(v) / sum;
+                assert_true(fabs(out[3 * r + j] - want) <= 1e-6 * fmax(1.0, fabs(want)));
+            }
+        }
+        tb_free(m);
+    }
 }
 
 /* float32 with one scalar operand (rank 0 or [1], either side) and Pow with a scalar exponent
