@@ -5,8 +5,9 @@
 **           Where (9), Not (1)
 **   unary   Neg Exp Log Sqrt Relu Sigmoid Tanh (6), LeakyRelu HardSigmoid (6), Clip (6: min/max
 **           attributes; 11: inputs), Dropout (7, 10, 12: inference, the output is the input)
-** Floating types compute in double and round to the tensor's type (float32 Add, Sub, Mul and
-** Div have direct paths: same shapes, a scalar operand, and any broadcasting);
+** Floating types compute in double and round to the tensor's type (float32 operands have direct
+** paths for Add, Sub, Mul, Div and the comparisons under any broadcasting, in spans of the
+** merged innermost axes; Where selects in such spans for every type);
 ** integers compute in int64 with wrap-around; integer division by zero is an error.
 */
 #include "ops/conv_vec.h"
@@ -237,80 +238,60 @@ static int scalar_right(int op, const float *x, const lstm__rt *b, float *o, siz
     return 1;
 }
 
-/* One float32 operation over n outputs, operands stepping by sa / sb (0: repeated). */
-static void f32_span(int op, const float *x, size_t sa, const float *z, size_t sb, float *o,
-                     size_t n)
+/* float32 operands, any broadcasting, in spans (lstm__bcast_spans): Add / Sub / Mul / Div into
+** float32 (the same floats as the double path: one rounding of an exact result either way) and
+** the comparisons into bool. */
+typedef struct f32_ctx {
+    int op;
+    const float *x, *z;
+    void *o;
+} f32_ctx;
+
+static void f32_span(void *vc, size_t o0, const size_t *off, const size_t *step, size_t n)
 {
+    const f32_ctx *c = vc;
+    const float *x = c->x + off[0], *z = c->z + off[1];
+    const size_t sa = step[0], sb = step[1];
+    if (c->op > E_DIV) {
+        uint8_t *q = (uint8_t *)c->o + o0;
+        for (size_t j = 0; j < n; j++) {
+            const float u = x[j * sa], v = z[j * sb];
+            q[j] = c->op == E_EQ   ? u == v
+                   : c->op == E_LT ? u < v
+                   : c->op == E_GT ? u > v
+                   : c->op == E_LE ? u <= v
+                                   : u >= v;
+        }
+        return;
+    }
+    float *q = (float *)c->o + o0;
+    const int op = c->op;
     if (sa == 1 && sb == 1) {
         for (size_t j = 0; j < n; j++)
-            o[j] = op == E_ADD   ? x[j] + z[j]
+            q[j] = op == E_ADD   ? x[j] + z[j]
                    : op == E_SUB ? x[j] - z[j]
                    : op == E_MUL ? x[j] * z[j]
                                  : x[j] / z[j];
     } else if (sa == 1 && sb == 0) {
         const float v = *z;
         for (size_t j = 0; j < n; j++)
-            o[j] = op == E_ADD   ? x[j] + v
+            q[j] = op == E_ADD   ? x[j] + v
                    : op == E_SUB ? x[j] - v
                    : op == E_MUL ? x[j] * v
                                  : x[j] / v;
     } else if (sa == 0 && sb == 1) {
         const float v = *x;
         for (size_t j = 0; j < n; j++)
-            o[j] = op == E_ADD   ? v + z[j]
+            q[j] = op == E_ADD   ? v + z[j]
                    : op == E_SUB ? v - z[j]
                    : op == E_MUL ? v * z[j]
                                  : v / z[j];
     } else {
         for (size_t j = 0; j < n; j++) {
             const float u = x[j * sa], v = z[j * sb];
-            o[j] = op == E_ADD ? u + v : op == E_SUB ? u - v : op == E_MUL ? u * v : u / v;
+            q[j] = op == E_ADD ? u + v : op == E_SUB ? u - v : op == E_MUL ? u * v : u / v;
         }
     }
-}
-
-/* float32 Add / Sub / Mul / Div under any broadcasting (a bias [N] on [M, N], a per-channel
-** [C, 1, 1] on [N, C, H, W], ...): y's axes with their element steps in a and b (0 where the
-** operand repeats), adjacent axes merged where both operands step through them alike, then
-** spans of the innermost axis. The same floats as the double path (one rounding of an exact
-** result either way). 0 when this path does not apply. */
-static int f32_bcast_run(int op, const lstm__rt *a, const lstm__rt *b, lstm__rt *y)
-{
-    if (op > E_DIV || a->dtype != LSTM_DT_FLOAT || b->dtype != LSTM_DT_FLOAT ||
-        y->dtype != LSTM_DT_FLOAT || y->nelem == 0)
-        return 0;
-    int64_t dim[LSTM__MAX_RANK], sa[LSTM__MAX_RANK], sb[LSTM__MAX_RANK];
-    int r = 0;
-    int64_t pa = 1, pb = 1; /* steps, innermost axis first */
-    for (int i = y->rank - 1; i >= 0; i--) {
-        const int ia = i - (y->rank - a->rank), ib = i - (y->rank - b->rank);
-        const int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
-        const int64_t n = y->dims[i], ta = da == 1 ? 0 : pa, tb = db == 1 ? 0 : pb;
-        pa *= da;
-        pb *= db;
-        if (n == 1) continue;
-        if (r && sa[r - 1] * dim[r - 1] == ta && sb[r - 1] * dim[r - 1] == tb) {
-            dim[r - 1] *= n; /* merged with the axis inside it */
-            continue;
-        }
-        dim[r] = n, sa[r] = ta, sb[r] = tb, r++;
-    }
-    if (!r) dim[0] = 1, sa[0] = sb[0] = 0, r = 1;
-    /* Axes now innermost first: walk the outer ones with a counter. */
-    const float *x = a->data, *z = b->data;
-    float *o = y->data;
-    const size_t n0 = (size_t)dim[0], outer = y->nelem / n0;
-    int64_t idx[LSTM__MAX_RANK] = {0}, oa = 0, ob = 0;
-    for (size_t t = 0; t < outer; t++) {
-        f32_span(op, x + oa, (size_t)sa[0], z + ob, (size_t)sb[0], o + t * n0, n0);
-        for (int d = 1; d < r; d++) {
-            oa += sa[d], ob += sb[d];
-            if (++idx[d] < dim[d]) break;
-            oa -= sa[d] * dim[d], ob -= sb[d] * dim[d];
-            idx[d] = 0;
-        }
-    }
-    return 1;
 }
 
 static int binary_run(lstm__kctx *k)
@@ -354,9 +335,13 @@ static int binary_run(lstm__kctx *k)
                                     : s / z[i];
         return LSTM_OK;
     }
-    if (f32_bcast_run(p->op, a, b, y)) return LSTM_OK;
     lstm__bcast bc;
     lstm__bcast_init(k, &bc, (const lstm__rt *[]){a, b}, 2);
+    if (a->dtype == LSTM_DT_FLOAT && b->dtype == LSTM_DT_FLOAT && p->op != E_POW) {
+        f32_ctx fc = {p->op, a->data, b->data, y->data};
+        lstm__bcast_spans(&bc, f32_span, &fc);
+        return LSTM_OK;
+    }
     bin_ctx c = {a, b, y, p->op, 0};
     lstm__bcast_each(&bc, bin_one, &c);
     if (c.err)
@@ -405,12 +390,27 @@ typedef struct where_ctx {
     size_t es;
 } where_ctx;
 
-static void where_one(void *vc, size_t o, const size_t *off)
+/* A span of Where: each output from x or y by its condition byte. */
+static void where_span(void *vc, size_t o0, const size_t *off, const size_t *step, size_t n)
 {
-    where_ctx *w = vc;
-    const lstm__rt *src = ((const uint8_t *)w->c->data)[off[0]] ? w->x : w->y;
-    size_t so = src == w->x ? off[1] : off[2];
-    memcpy((char *)w->o->data + o * w->es, (const char *)src->data + so * w->es, w->es);
+    const where_ctx *w = vc;
+    const uint8_t *c = (const uint8_t *)w->c->data + off[0];
+    const size_t es = w->es;
+    const char *x = (const char *)w->x->data + off[1] * es,
+               *y = (const char *)w->y->data + off[2] * es;
+    char *o = (char *)w->o->data + o0 * es;
+    if (es == 4) { /* a mask, not a branch: conditions from data are unpredictable */
+        for (size_t j = 0; j < n; j++) {
+            uint32_t u, v;
+            memcpy(&u, x + 4 * j * step[1], 4);
+            memcpy(&v, y + 4 * j * step[2], 4);
+            const uint32_t m = 0u - (uint32_t)(c[j * step[0]] != 0), r = (u & m) | (v & ~m);
+            memcpy(o + 4 * j, &r, 4);
+        }
+        return;
+    }
+    for (size_t j = 0; j < n; j++)
+        memcpy(o + es * j, c[j * step[0]] ? x + es * j * step[1] : y + es * j * step[2], es);
 }
 
 int lstm__where_run(lstm__kctx *k)
@@ -418,7 +418,7 @@ int lstm__where_run(lstm__kctx *k)
     lstm__bcast bc;
     lstm__bcast_init(k, &bc, (const lstm__rt *[]){k->in[0], k->in[1], k->in[2]}, 3);
     where_ctx w = {k->in[0], k->in[1], k->in[2], k->out[0], lstm__dtype_size(k->in[1]->dtype)};
-    lstm__bcast_each(&bc, where_one, &w);
+    lstm__bcast_spans(&bc, where_span, &w);
     return LSTM_OK;
 }
 

@@ -344,6 +344,46 @@ void lstm__bcast_each(const lstm__bcast *b, void (*fn)(void *ctx, size_t o, cons
     }
 }
 
+void lstm__bcast_spans(const lstm__bcast *b,
+                       void (*fn)(void *ctx, size_t o, const size_t *off, const size_t *step,
+                                  size_t n),
+                       void *ctx)
+{
+    const int64_t total = lstm__dims_count(b->rank, b->dims);
+    int64_t dim[LSTM__MAX_RANK], st[4][LSTM__MAX_RANK], idx[LSTM__MAX_RANK] = {0};
+    int r = 0;
+    if (total <= 0) return;
+    for (int d = b->rank - 1; d >= 0; d--) { /* innermost first */
+        if (b->dims[d] == 1) continue;
+        int merge = r > 0;
+        for (int i = 0; merge && i < b->n; i++) merge = st[i][r - 1] * dim[r - 1] == b->st[i][d];
+        if (merge) {
+            dim[r - 1] *= b->dims[d];
+            continue;
+        }
+        dim[r] = b->dims[d];
+        for (int i = 0; i < b->n; i++) st[i][r] = b->st[i][d];
+        r++;
+    }
+    if (!r) {
+        dim[0] = 1;
+        for (int i = 0; i < b->n; i++) st[i][0] = 0;
+        r = 1;
+    }
+    size_t off[4] = {0}, step[4] = {0};
+    for (int i = 0; i < b->n; i++) step[i] = (size_t)st[i][0];
+    const size_t n0 = (size_t)dim[0];
+    for (size_t o = 0; o < (size_t)total; o += n0) {
+        fn(ctx, o, off, step, n0);
+        for (int d = 1; d < r; d++) {
+            for (int i = 0; i < b->n; i++) off[i] += (size_t)st[i][d];
+            if (++idx[d] < dim[d]) break;
+            for (int i = 0; i < b->n; i++) off[i] -= (size_t)(st[i][d] * dim[d]);
+            idx[d] = 0;
+        }
+    }
+}
+
 int lstm__mm_shape_of(lstm__kctx *k, lstm__mm_shape *m)
 {
     const lstm__rt *A = k->in[0], *B = k->in[1];

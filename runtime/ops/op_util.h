@@ -101,6 +101,13 @@ int lstm__bcast_init(lstm__kctx *k, lstm__bcast *b, const lstm__rt *const *in, i
 /* Visit every output element: fn(ctx, out_index, in_offsets). */
 void lstm__bcast_each(const lstm__bcast *b, void (*fn)(void *ctx, size_t o, const size_t *off),
                       void *ctx);
+/* Visit the output in spans: fn(ctx, o, off, step, n) covers outputs o .. o + n - 1, input i
+** at offsets off[i] + j * step[i] (step 0: repeated). Adjacent axes through which every input
+** steps alike are merged first, so that spans are as long as the layouts allow. */
+void lstm__bcast_spans(const lstm__bcast *b,
+                       void (*fn)(void *ctx, size_t o, const size_t *off, const size_t *step,
+                                  size_t n),
+                       void *ctx);
 
 /* numpy matmul shapes: [..., M, K] x [..., K, N], a 1-D operand promoted (A to [1, K], B to
 ** [K, 1], the added axis dropped from the output), the batch axes broadcast. */
