@@ -91,8 +91,8 @@ uint16_t lstm__f32_to_f16(float f)
         return (uint16_t)(sign | half);
     }
     uint32_t h = ((absx - 0x38000000u) >> 13), rem = absx & 0x1fff;
-    if (rem > 0x1000 || (rem == 0x1000 && (h & 1))) h++;
-    return (uint16_t)(sign | h);
+    h += (uint32_t)(rem > 0x1000) | ((uint32_t)(rem == 0x1000) & h); /* to nearest even, */
+    return (uint16_t)(sign | h); /* without a branch on the data's low bits */
 }
 
 float lstm__bf16_to_f32(uint16_t h)

@@ -308,12 +308,33 @@ static int cast_direct(const lstm__rt *x, lstm__rt *y)
         case LSTM_DT_DOUBLE:
             CAST_LOOP(double, float);
             return 1;
+        case LSTM_DT_FLOAT16:
+        case LSTM_DT_BFLOAT16: {
+            const uint16_t *a = x->data;
+            float *b = y->data;
+            const int bf = x->dtype == LSTM_DT_BFLOAT16;
+            for (size_t i = 0; i < x->nelem; i++)
+                b[i] = bf ? lstm__bf16_to_f32(a[i]) : lstm__f16_to_f32(a[i]);
+            return 1;
+        }
         default:
             return 0;
         }
     }
     if (y->dtype == LSTM_DT_DOUBLE && x->dtype == LSTM_DT_FLOAT) {
         CAST_LOOP(float, double);
+        return 1;
+    }
+    /* float32 <-> float16 / bfloat16 (half-precision models' boundaries): one rounding to the
+       nearest even one way, exact the other, as the general loop. */
+    const int half = y->dtype == LSTM_DT_FLOAT16 || y->dtype == LSTM_DT_BFLOAT16;
+    if (x->dtype == LSTM_DT_FLOAT && half) {
+        const float *a = x->data;
+        uint16_t *b = y->data;
+        if (y->dtype == LSTM_DT_FLOAT16)
+            for (size_t i = 0; i < x->nelem; i++) b[i] = lstm__f32_to_f16(a[i]);
+        else
+            for (size_t i = 0; i < x->nelem; i++) b[i] = lstm__f32_to_bf16(a[i]);
         return 1;
     }
     return 0;
