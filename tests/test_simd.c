@@ -404,6 +404,30 @@ static void exp_accurate(void **state)
                 isinf(ep[4]) && ep[5] == 0.0f);
 }
 
+/* erf against libm in ulps of the result over [-6, 6] (both pieces, the switch at |x| = 1 and
+** the clamp at 4), and the edges. */
+static void erf_accurate(void **state)
+{
+    (void)state;
+    enum { N = 24001 };
+    static float x[N], e[N];
+    double worst = 0;
+    for (int i = 0; i < N; i++) x[i] = e[i] = -6.0f + 12.0f * (float)i / (N - 1);
+    lstm__verf(isa, e, N);
+    for (int i = 0; i < N; i++) {
+        const double r = erf((double)x[i]),
+                     ulp = fmax(nextafterf((float)fabs(r), 1e30f) - (float)fabs(r), 1e-45);
+        worst = fmax(worst, fabs(e[i] - r) / ulp);
+    }
+    print_message("  %s: max |erf - libm| %.2f ulp\n", lstm__isa_name(isa), worst);
+    assert_true(worst <= 3.0);
+    float ep[7] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 1e-30f, 3.95f};
+    lstm__verf(isa, ep, 7);
+    assert_true(isnan(ep[0]) && ep[1] == 1.0f && ep[2] == -1.0f && ep[3] == 0.0f &&
+                signbit(ep[4]) && ep[4] == 0.0f && fabsf(ep[5] - 1.1283792e-30f) < 1e-36f &&
+                ep[6] == 1.0f);
+}
+
 /* The fused LSTM cell against the equations in double, every H from 1 to 40 (tails of 8 and 16
 ** lanes), with and without clip, peepholes and coupled gates, whole or as two shares of the units
 ** (as threads run it); inputs span the saturated range. */
@@ -534,11 +558,17 @@ int main(int argc, char **argv)
         return 77;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(gemm_agrees),     cmocka_unit_test(conv_rows_agrees),
-        cmocka_unit_test(mm_i16_exact),    cmocka_unit_test(mm8_exact),
-        cmocka_unit_test(quant8_exact),    cmocka_unit_test(activations_accurate),
-        cmocka_unit_test(exp_accurate),    cmocka_unit_test(lstm_cell_agrees),
-        cmocka_unit_test(gru_cell_agrees), cmocka_unit_test(choice_follows_the_cap),
+        cmocka_unit_test(gemm_agrees),
+        cmocka_unit_test(conv_rows_agrees),
+        cmocka_unit_test(mm_i16_exact),
+        cmocka_unit_test(mm8_exact),
+        cmocka_unit_test(quant8_exact),
+        cmocka_unit_test(activations_accurate),
+        cmocka_unit_test(exp_accurate),
+        cmocka_unit_test(erf_accurate),
+        cmocka_unit_test(lstm_cell_agrees),
+        cmocka_unit_test(gru_cell_agrees),
+        cmocka_unit_test(choice_follows_the_cap),
     };
     return cmocka_run_group_tests_name(lstm__isa_name(isa), tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
+#include "simd/simd.h"
 #include "dtype.h"
 
 #include <math.h>
@@ -76,12 +77,23 @@ static double f64(int op, double x)
     }
 }
 
+/* Erf on float32: the vectorised erf (within 3 ulp; libm's erff took 55 ns an element here). */
+static void erf_f32(const float *x, float *y, size_t n)
+{
+    const int isa = lstm__isa();
+    if (n && y != x) memcpy(y, x, n * sizeof *y);
+    for (size_t i0 = 0; i0 < n; i0 += 1 << 20)
+        lstm__verf(isa, y + i0, (int)(n - i0 < (1u << 20) ? n - i0 : 1u << 20));
+}
+
 static int run(lstm__kctx *k)
 {
     const lstm__elt_params *p = k->params;
     const lstm__rt *x = k->in[0];
     lstm__rt *y = k->out[0];
-    if (x->dtype == LSTM_DT_FLOAT) {
+    if (x->dtype == LSTM_DT_FLOAT && p->op == M_ERF) {
+        erf_f32(x->data, y->data, y->nelem);
+    } else if (x->dtype == LSTM_DT_FLOAT) {
         const float *a = x->data;
         float *o = y->data;
         for (size_t i = 0; i < y->nelem; i++) o[i] = f32(p->op, a[i]);

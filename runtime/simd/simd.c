@@ -386,6 +386,11 @@ void lstm__vexp(int isa, float *x, int n)
     sets[isa]->vexp(x, n);
 }
 
+void lstm__verf(int isa, float *x, int n)
+{
+    sets[isa]->verf(x, n);
+}
+
 void lstm__vsigmoid(int isa, float *x, int n)
 {
     sets[isa]->vsigmoid(x, n);
