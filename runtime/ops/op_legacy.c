@@ -90,7 +90,6 @@ typedef struct kind {
     int isince;               /* the version whose parse reads the attributes kept */
     unsigned types;           /* the legacy schema's types for input 0 */
     const char *const *names; /* the legacy version's attributes */
-    int arith;                /* Add, Sub, Mul, Div: 1-4 (a direct float32 path), else 0 */
 } kind;
 
 /* Handled here, never passed on. */
@@ -237,62 +236,17 @@ static int legacy_prepare(lstm__kctx *k, const kind *kd)
     return LSTM_OK;
 }
 
-/* float32 A (op) B where B's dims are A's dims [start, start + rank(B)): for each of A's outer
-** indices, B's elements in turn, each against `inner` consecutive elements of A. */
-static void rows_f32(int arith, const float *a, const float *b, float *y, size_t outer, size_t mid,
-                     size_t inner)
-{
-    for (size_t o = 0; o < outer; o++)
-        for (size_t j = 0; j < mid; j++, a += inner, y += inner) {
-            const float s = b[j];
-            switch (arith) {
-            case 1:
-                for (size_t i = 0; i < inner; i++) y[i] = a[i] + s;
-                break;
-            case 2:
-                for (size_t i = 0; i < inner; i++) y[i] = a[i] - s;
-                break;
-            case 3:
-                for (size_t i = 0; i < inner; i++) y[i] = a[i] * s;
-                break;
-            default:
-                for (size_t i = 0; i < inner; i++) y[i] = a[i] / s;
-                break;
-            }
-        }
-}
-
 static int legacy_run(lstm__kctx *k, const kind *kd)
 {
-    const lstm__legacy_params *p = k->params;
     if (kd->form != F_BINARY) return kd->run(k);
-    lstm__rt v;
+    lstm__rt v; /* B in A's rank: the kernel's float32 spans take a channel bias directly */
     if (bview(k, &v)) return k->d->code;
-    const lstm__rt *a = k->in[0], *b = k->in[1];
-    lstm__rt *y = k->out[0];
-    /* B placed within A (the bias over channels of PyTorch's opset-6 exports: axis 1): the
-    ** general broadcasting path goes through double per element; this is one loop. */
-    if (kd->arith && p->bcast && a->dtype == LSTM_DT_FLOAT && b->dtype == LSTM_DT_FLOAT && v.rank &&
-        y->nelem && b->nelem > 1) {
-        const int start = p->has_axis ? (int)p->axis : a->rank - b->rank;
-        int full = 1; /* no size-1 dim of B expands */
-        for (int i = 0; i < b->rank; i++) full &= b->dims[i] == a->dims[start + i];
-        size_t outer = 1, inner = 1;
-        for (int i = 0; i < start; i++) outer *= (size_t)a->dims[i];
-        for (int i = start + b->rank; i < a->rank; i++) inner *= (size_t)a->dims[i];
-        if (full && inner > 1) { /* inner 1: B a suffix, which the kernel has a loop for */
-            rows_f32(kd->arith, a->data, b->data, y->data, outer, b->nelem, inner);
-            return LSTM_OK;
-        }
-    }
     return with_b(k, kd->run, &v);
 }
 
 #define LEGACY(pfx, inner, form, isince, types, names)                                             \
-    LEGACY_ARITH(pfx, inner, form, isince, types, names, 0)
-#define LEGACY_ARITH(pfx, inner, form, isince, types, names, arith)                                \
-    static const kind pfx##_kind = {form,   inner##_parse, inner##_prepare, inner##_run,           \
-                                    isince, types,         names,           arith};                \
+    static const kind pfx##_kind = {form,  inner##_parse, inner##_prepare, inner##_run, isince,    \
+                                    types, names};                                                 \
     int pfx##_parse(const lstm__graph *g, const lstm__node *n, int since, void *params,            \
                     lstm__diag *d)                                                                 \
     {                                                                                              \
@@ -347,14 +301,14 @@ LEGACY(lstm__max_v1, lstm__max, F_VARIADIC, 6, FL, a_ci)
 LEGACY(lstm__min_v1, lstm__min, F_VARIADIC, 6, FL, a_ci)
 LEGACY(lstm__sum_v1, lstm__sum, F_VARIADIC, 6, FL, a_ci)
 LEGACY(lstm__mean_v1, lstm__mean, F_VARIADIC, 6, FL, a_ci)
-LEGACY_ARITH(lstm__add_v1, lstm__add, F_BINARY, 7, FL, a_bin1, 1)
-LEGACY_ARITH(lstm__add_v6, lstm__add, F_BINARY, 7, FL_INT, a_bin6, 1)
-LEGACY_ARITH(lstm__sub_v1, lstm__sub, F_BINARY, 7, FL, a_bin1, 2)
-LEGACY_ARITH(lstm__sub_v6, lstm__sub, F_BINARY, 7, FL_INT, a_bin6, 2)
-LEGACY_ARITH(lstm__mul_v1, lstm__mul, F_BINARY, 7, FL, a_bin1, 3)
-LEGACY_ARITH(lstm__mul_v6, lstm__mul, F_BINARY, 7, FL_INT, a_bin6, 3)
-LEGACY_ARITH(lstm__div_v1, lstm__div, F_BINARY, 7, FL, a_bin1, 4)
-LEGACY_ARITH(lstm__div_v6, lstm__div, F_BINARY, 7, FL_INT, a_bin6, 4)
+LEGACY(lstm__add_v1, lstm__add, F_BINARY, 7, FL, a_bin1)
+LEGACY(lstm__add_v6, lstm__add, F_BINARY, 7, FL_INT, a_bin6)
+LEGACY(lstm__sub_v1, lstm__sub, F_BINARY, 7, FL, a_bin1)
+LEGACY(lstm__sub_v6, lstm__sub, F_BINARY, 7, FL_INT, a_bin6)
+LEGACY(lstm__mul_v1, lstm__mul, F_BINARY, 7, FL, a_bin1)
+LEGACY(lstm__mul_v6, lstm__mul, F_BINARY, 7, FL_INT, a_bin6)
+LEGACY(lstm__div_v1, lstm__div, F_BINARY, 7, FL, a_bin1)
+LEGACY(lstm__div_v6, lstm__div, F_BINARY, 7, FL_INT, a_bin6)
 LEGACY(lstm__pow_v1, lstm__pow, F_BINARY, 7, FL, a_bin6)
 LEGACY(lstm__equal_v1, lstm__equal, F_BINARY, 7, EQ_TYPES, a_bin6)
 LEGACY(lstm__greater_v1, lstm__greater, F_BINARY, 7, FL, a_bin6)
