@@ -165,7 +165,6 @@ int lstm__reshape_v1_prepare(lstm__kctx *k)
     const lstm__rt *x = k->in[0];
     int64_t sh[LSTM__MAX_RANK], known = 1;
     int infer = -1;
-    char s1[96], s2[96];
     if (lstm__legacy_type(k, x, "data")) return k->d->code;
     for (int i = 0; i < p->n_shape; i++) {
         sh[i] = p->shape[i];
@@ -182,27 +181,12 @@ int lstm__reshape_v1_prepare(lstm__kctx *k)
         if (!lstm__mul_i64(known, sh[i], &known))
             return lstm__errf(k->d, LSTM_EINVAL, "%s: shape overflows", lstm__klabel(k));
     }
-    if (infer >= 0) {
-        if (known == 0 || (int64_t)x->nelem % known != 0)
-            return lstm__errf(k->d, LSTM_EINVAL,
-                              "%s: cannot infer the -1 of the shape: %zu elements are not a "
-                              "multiple of %lld",
-                              lstm__klabel(k), x->nelem, (long long)known);
-        sh[infer] = (int64_t)x->nelem / known;
-        known *= sh[infer];
-    }
-    if ((uint64_t)known != x->nelem)
-        return lstm__errf(k->d, LSTM_EINVAL, "%s: cannot reshape %s (%zu elements) into %s",
-                          lstm__klabel(k), lstm__dims_str(s1, sizeof s1, x->rank, x->dims),
-                          x->nelem, lstm__dims_str(s2, sizeof s2, p->n_shape, sh));
-    return lstm__rt_set(k, k->out[0], x->dtype, p->n_shape, sh);
+    return lstm__reshape_finish(k, x, sh, p->n_shape, infer, known);
 }
 
 int lstm__reshape_v1_run(lstm__kctx *k)
 {
-    lstm__rt *y = k->out[0];
-    if (y->nbytes && y->data != k->in[0]->data) memcpy(y->data, k->in[0]->data, y->nbytes);
-    return LSTM_OK;
+    return lstm__reshape_run(k);
 }
 
 /* ---- Split 1: sizes from the split attribute or the second input, else equal parts ---- */

@@ -137,10 +137,16 @@ int lstm__reshape_prepare(lstm__kctx *k)
         if (!lstm__mul_i64(known, sh[i], &known))
             return lstm__errf(k->d, LSTM_EINVAL, "%s: shape overflows", lstm__klabel(k));
     }
+    if (infer_at >= 0 && p->allowzero && known == 0)
+        return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has both 0 and -1 with allowzero=1",
+                          lstm__klabel(k));
+    return lstm__reshape_finish(k, x, sh, n, infer_at, known);
+}
+
+int lstm__reshape_finish(lstm__kctx *k, const lstm__rt *x, int64_t *sh, int n, int infer_at,
+                         int64_t known)
+{
     if (infer_at >= 0) {
-        if (p->allowzero && known == 0)
-            return lstm__errf(k->d, LSTM_EINVAL, "%s: shape has both 0 and -1 with allowzero=1",
-                              lstm__klabel(k));
         if (known == 0 || (int64_t)x->nelem % known != 0)
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: cannot infer the -1 of the shape: %zu elements are not a "

@@ -39,6 +39,12 @@ typedef struct lstm__reshape_params {
     int64_t allowzero;
 } lstm__reshape_params;
 
+/* Reshape's end, shared by its versions: sh[n] with every entry resolved but the -1 at infer_at
+** (or none: -1), known the product of the others; infers it, checks the element count and sets
+** the output (messages name the node). */
+int lstm__reshape_finish(lstm__kctx *k, const lstm__rt *x, int64_t *sh, int n, int infer_at,
+                         int64_t known);
+
 typedef struct lstm__axes_params {
     int n; /* -1 when the attribute is absent */
     int64_t axes[LSTM__MAX_RANK];
