@@ -1,13 +1,19 @@
 #!/usr/bin/python3
 """Times the PyTorch module a benchmark model was exported from: a warm-up run, then RUNS timed
-runs under torch.no_grad(). usage: bench_torch.py CONFIG_JSON RUNS THREADS
+runs under torch.no_grad(). usage: bench_torch.py CONFIG_JSON RUNS THREADS [BLAS_THREADS]
+THREADS is torch's intra-op thread count; BLAS_THREADS (default THREADS) that of the BLAS under
+it (Debian's torch calls OpenBLAS, whose pool is sized when it loads and would otherwise take
+every core: a "1-thread" run on 2 cores used both).
 prints: median_ms=… min_ms=… peak_rss_kb=… threads=…"""
 import json
+import os
 import resource
 import sys
 import time
 
-import torch
+BLAS = sys.argv[4] if len(sys.argv) > 4 else sys.argv[3]
+os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = BLAS
+import torch  # noqa: E402 (after the BLAS's thread count is set)
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from configs import build  # noqa: E402

@@ -233,13 +233,14 @@ static void k_pack(float *dst, const float *W, int N, int K)
 typedef struct pf_lines {
     const char *p, *end;
     int every, count;
+    int ahead; /* k rows a tile of up to 4 rows prefetches into L1 (0: none; lstm__caches) */
 } pf_lines;
 
-/* Call t of n on a panel of `bytes` whose k loop runs `iters` iterations. */
-KS_INLINE pf_lines pf_share(const float *next, size_t bytes, int iters, int t, int n)
+/* Call t of n on a panel of `bytes` whose k loop runs `iters` iterations; next NULL: none. */
+KS_INLINE pf_lines pf_share(const float *next, size_t bytes, int iters, int t, int n, int ahead)
 {
-    pf_lines f = {0, 0, 1, 1};
-    if (n < 1 || iters < 1) return f;
+    pf_lines f = {0, 0, 1, 1, ahead};
+    if (!next || n < 1 || iters < 1) return f;
     size_t lines = bytes / 64, per = (lines + (size_t)n - 1) / (size_t)n;
     size_t lo = per * (size_t)t, hi = lo + per < lines ? lo + per : lines;
     if (lo >= hi) return f;
@@ -281,12 +282,14 @@ KS_INLINE void tile(const int h, int valid, int K, const float *A, int lda, cons
     int k = 0;
     for (; k + ku <= K; k += ku) {
         pf_tick(&pf);
-        /* Few rows read the panel faster than the L2 hands it over: its rows 16 k ahead into
-        ** L1 (weights in L2, batch 1: 68 -> 88 GB/s on M = 1, N = 512, K = 256). */
-        if (h <= 4)
+        /* Few rows read the panel faster than the L2 hands it over: its rows `ahead` k ahead
+        ** into L1 where that helps (lstm__caches: Intel, weights in L2, batch 1: 68 -> 88 GB/s
+        ** on M = 1, N = 512, K = 256; AMD Zen 4 streams faster without: 36 -> 47 GFLOP/s on
+        ** M = 1, N = 2048, K = 512). */
+        if (h <= 4 && pf.ahead)
 #pragma GCC unroll 4
             for (int u = 0; u < ku; u++) {
-                const char *q = (const char *)(B + (size_t)(k + u + 16) * NR);
+                const char *q = (const char *)(B + (size_t)(k + u + pf.ahead) * NR);
                 __builtin_prefetch(q, 0, 3);
                 if (NR * 4 > 64) __builtin_prefetch(q + 64, 0, 3);
             }
@@ -377,15 +380,14 @@ KS_INLINE void tile_rows(int rows, int K, const float *A, int lda, const float *
 ** general case costs 10% of it). The weights stream through once; with pf, each panel
 ** prefetches the next. */
 KS_INLINE void every_panel(const int h, int M, int N, int K, const float *A, int lda,
-                           const float *Bp, float *C, int ldc, int accumulate, int pf)
+                           const float *Bp, float *C, int ldc, int accumulate, int pf, int ahead)
 {
     const int panels = (N + NR - 1) / NR;
     const size_t panel_floats = (size_t)K * NR;
     for (int p = 0; p < panels; p++) {
         const float *B = Bp + (size_t)p * panel_floats;
-        pf_lines f = {0, 0, 1, 1};
-        if (pf && p + 1 < panels)
-            f = pf_share(B + panel_floats, panel_floats * sizeof(float), K / KU_OF(h), 0, 1);
+        const pf_lines f = pf_share(pf && p + 1 < panels ? B + panel_floats : NULL,
+                                    panel_floats * sizeof(float), K / KU_OF(h), 0, 1, ahead);
         tile(h, M, K, A, lda, B, C + (size_t)p * NR, ldc, N - p * NR < NR ? N - p * NR : NR,
              accumulate, f);
     }
@@ -393,26 +395,26 @@ KS_INLINE void every_panel(const int h, int M, int N, int K, const float *A, int
 
 static __attribute__((noinline)) void one_tile(int M, int N, int K, const float *A, int lda,
                                                const float *Bp, float *C, int ldc, int accumulate,
-                                               int pf)
+                                               int pf, int ahead)
 {
-    if (M >= MR) every_panel(MR, MR, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+    if (M >= MR) every_panel(MR, MR, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
 #if MR > 1
     else if (M == 1)
-        every_panel(1, 1, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+        every_panel(1, 1, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
 #endif
 #if MR > 2
     else if (M == 2)
-        every_panel(2, 2, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+        every_panel(2, 2, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
 #endif
 #if MR > 3
     else if (M == 3)
-        every_panel(3, 3, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+        every_panel(3, 3, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
 #endif
 #if MR > 4
     else if (M == 4)
-        every_panel(4, 4, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+        every_panel(4, 4, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
     else
-        every_panel(MR, M, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+        every_panel(MR, M, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
 #endif
 }
 
@@ -432,7 +434,7 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
     ** prefetches cost more than they save (M = 8, N = 1024, K = 256: 173 -> 162 GFLOP/s). */
     const int pf = panel_floats * (size_t)panels * sizeof(float) > cs.l2 / 2;
     if (M <= MR) {
-        one_tile(M, N, K, A, lda, Bp, C, ldc, accumulate, pf);
+        one_tile(M, N, K, A, lda, Bp, C, ldc, accumulate, pf, cs.l1_ahead);
         return;
     }
     int mc = M, nkb = 1, kc = K;
@@ -458,10 +460,9 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
                 const int k0 = kb * kc, kn = K - k0 < kc ? K - k0 : kc;
                 for (int t = 0; t < tiles; t++) {
                     const int m = m0 + t * MR, rows = mb - t * MR < MR ? mb - t * MR : MR;
-                    pf_lines f = {0, 0, 1, 1};
-                    if (next) /* (the divisions only when prefetching) */
-                        f = pf_share(next, panel_floats * sizeof(float), kn / KU_OF(rows),
-                                     kb * tiles + t, nkb * tiles);
+                    const pf_lines f =
+                        pf_share(next, panel_floats * sizeof(float), kn / KU_OF(rows),
+                                 kb * tiles + t, nkb * tiles, cs.l1_ahead);
                     tile_rows(rows, kn, A + (size_t)m * (size_t)lda + (size_t)k0, lda,
                               B + (size_t)k0 * NR, C + (size_t)m * (size_t)ldc + (size_t)p * NR,
                               ldc, ncols, kb ? 1 : accumulate, f);
