@@ -251,10 +251,10 @@ def main():
         print("bench/sweeps.png not redrawn: python3-matplotlib is not installed", file=sys.stderr)
 
 
-KIND_TITLES = {"avx512": "AVX-512 machine",
-               "avx512+LSTM_ISA=avx2": "AVX-512 machine, this library on its AVX2 kernels "
+KIND_TITLES = {"avx512": "AVX-512 machine, Intel",
+               "avx512+LSTM_ISA=avx2": "AVX-512 machine, Intel, this library on its AVX2 kernels "
                                        "(LSTM_ISA=avx2; onnxruntime and PyTorch on AVX-512)",
-               "avx512-as-avx2": "AVX-512 machine seen as AVX2-only (run.py --as-avx2: AVX-512 "
+               "avx512-as-avx2": "AVX-512 machine, Intel, seen as AVX2-only (run.py --as-avx2: AVX-512 "
                                  "hidden from CPUID; every engine on its AVX2 kernels)",
                "avx2": "AVX2-only machine",
                "avx512-amd": "AVX-512 machine, AMD (Zen 4: 512-bit operations on 256-bit units)",
@@ -362,7 +362,9 @@ onnxruntime and this library alike, while a register-only FMA loop keeps its spe
 shared with other tenants, it seems); more rounds (`--rounds`) steady the medians.
 `bench/threads.py` compares this library's 1 and 2 threads within one process
 (`bench/bench_pair.c`), pair by pair. Each kind of machine keeps its own results; a run
-replaces those of the kind it runs on.
+replaces those of the kind it runs on (the kind is the instruction set, "-amd" on AMD CPUs, and
+how the run capped it). The PyTorch columns of runs before 2026-12-01 (the Intel kinds) let
+OpenBLAS under PyTorch use both cores in its "1-thread" runs.
 
 ## onnxruntime / ours, every kind of machine
 

@@ -138,9 +138,16 @@ static size_t clamp_size(long v, size_t lo, size_t hi, size_t dflt)
 
 /* Software prefetch into L1 for GEMM tiles of few rows: Intel's cores hand weights over from
 ** L2 faster with it (68 -> 88 GB/s at batch 1), AMD's Zen 4 slower (47 -> 36 GFLOP/s at
-** M = 1, N = 2048, K = 512; every batch-1 to 4 shape measured lost 3-45%). */
+** M = 1, N = 2048, K = 512; every batch-1 to 4 shape measured lost 3-45%).
+** LSTM_L1_AHEAD=N (0 to 64 k rows) overrides the choice, to measure it on other CPUs. */
 static int l1_prefetch_ahead(void)
 {
+    const char *e = getenv("LSTM_L1_AHEAD");
+    if (e && *e) {
+        char *end;
+        long v = strtol(e, &end, 10);
+        if (!*end && v >= 0 && v <= 64) return (int)v;
+    }
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
     if (__builtin_cpu_is("amd")) return 0;
