@@ -2527,34 +2527,71 @@ static void nan_inputs(void **state)
     }
 }
 
-/* Mish and Gelu "tanh" on float32 (the vectorised exp, in blocks of 256 and a tail): within
-** 1e-6 relative of double over [-80, 30] (Gelu: of the float32 argument of its exp, as computed
-** before), and NaN, +-inf and 0 as the formula gives them. */
+/* The activations built on the vectorised exp, float32 (blocks of 256 and a tail): within 1e-6
+** relative of double over [-80, 30] and near 0 (Gelu "tanh": of the float32 argument of its exp, as
+** computed before; below 1e-30 absolute counts as agreeing), at non-default alphas too, and
+** NaN, -inf, +inf and 0 as the formula gives them. */
+static double act_ref(int op, double al, double be, float v)
+{
+    switch (op) {
+    case 0:
+        return v * tanh(log1p(exp(v)));
+    case 1: {
+        const float a = -2.0f * (0.7978845608028654f * (v + 0.044715f * v * v * v));
+        return v / (1.0 + exp((double)a));
+    }
+    case 2:
+        return v < 0 ? al * expm1(v) : v;
+    case 3:
+        return v > 0 ? be * v : be * al * expm1(v);
+    case 4:
+        return v > 0 ? v : al * expm1(v / al);
+    default:
+        return v > 0 ? v + log1p(exp(-(double)v)) : log1p(exp(v));
+    }
+}
+
 static void activations_f32(void **state)
 {
     (void)state;
     enum { N = 4099 };
     static float x[N], got[N];
+    static const char *const ops[] = {"Mish", "Gelu", "Elu", "Selu", "Celu", "Softplus"};
+    static const float specials[][4] = {
+        /* f(NaN), f(-inf), f(+inf), f(0) (alpha 0.5, -2) */
+        {NAN, NAN, INFINITY, 0},   {NAN, NAN, INFINITY, 0},       {NAN, -0.5f, INFINITY, 0},
+        {NAN, -1.0f, INFINITY, 0}, {NAN, -INFINITY, INFINITY, 0}, {NAN, 0, INFINITY, 0.6931472f}};
     char msg[512];
-    for (int i = 0; i < N - 4; i++) x[i] = -80.0f + 110.0f * (float)i / (N - 5);
+    for (int i = 0; i < N - 104; i++) x[i] = -80.0f + 110.0f * (float)i / (N - 105);
+    for (int k = 0; k < 100; k++) /* +-2^-1 to 2^-50: no cancellation near 0 */
+        x[N - 104 + k] = ldexpf(k & 1 ? -1.0f : 1.0f, -1 - k / 2);
     x[N - 4] = NAN, x[N - 3] = -INFINITY, x[N - 2] = INFINITY, x[N - 1] = 0.0f;
-    for (int op = 0; op < 2; op++) {
-        tb_model *m = one_at(20, op ? "Gelu" : "Mish", "A", 1, (int[]){F32});
-        if (op) tb_attr_s(m, tb_graph(m)->node[0], "approximate", "tanh");
+    for (int op = 0; op < 6; op++) {
+        tb_model *m = one_at(20, ops[op], "A", 1, (int[]){F32});
+        Onnx__NodeProto *nd = tb_graph(m)->node[0];
+        const float al = op == 2 ? 0.5f : op == 3 ? 2.0f : op == 4 ? -2.0f : 0, be = 0.5f;
+        if (op == 1) tb_attr_s(m, nd, "approximate", "tanh");
+        if (op >= 2 && op <= 4) tb_attr_f(m, nd, "alpha", al);
+        if (op == 3) tb_attr_f(m, nd, "gamma", be);
         assert_int_equal(run1(m, (feed[]){{"A", F32, 1, {N}, x, sizeof x}}, 1, msg, got, N),
                          LSTM_OK);
         double worst = 0;
         for (int i = 0; i < N - 4; i++) {
-            const float v = x[i], a = -2.0f * (0.7978845608028654f * (v + 0.044715f * v * v * v));
-            const double want =
-                op ? (double)v / (1.0 + exp((double)a)) : (double)v * tanh(log1p(exp((double)v)));
-            const double err = fabs(got[i] - want);
+            const double want = act_ref(op, al, be, x[i]), err = fabs(got[i] - want);
             if (err > 1e-30) worst = fmax(worst, err / fabs(want));
         }
-        print_message("  %s: max relative error %.2g\n", op ? "Gelu tanh" : "Mish", worst);
+        print_message("  %s: max relative error %.2g\n", ops[op], worst);
         assert_true(worst <= 1e-6);
-        assert_true(isnan(got[N - 4]) && isnan(got[N - 3]));
-        assert_true(got[N - 2] == INFINITY && got[N - 1] == 0.0f);
+        for (int k = 0; k < 4; k++) {
+            const float w = specials[op][k], g = got[N - 4 + k];
+            if (isnan(w)) {
+                assert_true(isnan(g));
+            } else {
+                const int ok = isinf(w) ? g == w : fabsf(g - w) <= 1e-6f * fabsf(w);
+                if (!ok) print_error("%s special %d: %g, expected %g\n", ops[op], k, g, w);
+                assert_true(ok);
+            }
+        }
         tb_free(m);
     }
 }

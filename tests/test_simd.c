@@ -1,6 +1,7 @@
 /* test_simd.c — one kernel set (simd.h), named on the command line (test_simd NAME; meson runs
 ** it once per set built): the packed GEMM against a double-precision product (random shapes,
-** edges included), the integer product against an exact one, exp / sigmoid / tanh against libm, and
+** edges included), the integer product against an exact one, exp / sigmoid / tanh / erf / Elu /
+** softplus against libm, and
 *the fused cells against their
 ** equations in double, all within the same bounds for every set. A set this CPU cannot run
 ** (or not built for this architecture) is skipped: exit code 77. */
@@ -404,6 +405,56 @@ static void exp_accurate(void **state)
                 isinf(ep[4]) && ep[5] == 0.0f);
 }
 
+/* Elu / Selu / Celu (lstm__velu) and softplus against libm's double: relative error over
+** [-90, 90] and near 0 (+-2^-1 .. 2^-60, where e^x - 1 would cancel), with a tail of lanes, and
+** the edges (NaN, +-inf, 0). */
+static double elu_ref(double x, double al, double sc, double dv)
+{
+    return sc * (x > 0 ? x : al * expm1(x / dv));
+}
+
+static void elu_softplus(void **state)
+{
+    (void)state;
+    enum { N = 4099 };
+    static float x[N], y[N];
+    static const float forms[][3] = {{1.0f, 1.0f, 1.0f},
+                                     {0.5f, 1.0f, 1.0f},
+                                     {1.6732632f, 1.0507010f, 1.0f},
+                                     {-2.0f, 1.0f, -2.0f}};
+    for (int i = 0; i < N - 120; i++) x[i] = -90.0f + 180.0f * (float)i / (N - 121);
+    for (int k = 0; k < 120; k++) x[N - 120 + k] = ldexpf(k & 1 ? -1.0f : 1.0f, -1 - k / 2);
+    double worst = 0, worst_sp = 0;
+    for (int f = 0; f < 4; f++) {
+        lstm__velu(isa, x, y, N, forms[f][0], forms[f][1], forms[f][2]);
+        for (int i = 0; i < N; i++) {
+            const double r = elu_ref(x[i], forms[f][0], forms[f][1], forms[f][2]);
+            if (isinf(r)) {
+                assert_true(y[i] == (float)r);
+                continue;
+            }
+            const double err = fabs(y[i] - r);
+            if (err > 1e-37) worst = fmax(worst, err / fabs(r));
+        }
+    }
+    memcpy(y, x, sizeof y);
+    lstm__vsoftplus(isa, y, N);
+    for (int i = 0; i < N; i++) {
+        const double v = x[i], r = v > 0 ? v + log1p(exp(-v)) : log1p(exp(v));
+        const double err = fabs(y[i] - r);
+        if (err > 1e-37) worst_sp = fmax(worst_sp, err / r);
+    }
+    print_message("  %s: max relative error elu %.2g, softplus %.2g\n", lstm__isa_name(isa), worst,
+                  worst_sp);
+    assert_true(worst <= 1e-6 && worst_sp <= 1e-6);
+    float e[4] = {NAN, -INFINITY, INFINITY, 0.0f}, o[4];
+    lstm__velu(isa, e, o, 4, 0.5f, 2.0f, 1.0f);
+    assert_true(isnan(o[0]) && o[1] == -1.0f && o[2] == INFINITY && o[3] == 0.0f);
+    lstm__vsoftplus(isa, e, 4);
+    assert_true(isnan(e[0]) && e[1] == 0.0f && e[2] == INFINITY &&
+                fabsf(e[3] - 0.6931472f) < 1e-7f);
+}
+
 /* erf against libm in ulps of the result over [-6, 6] (both pieces, the switch at |x| = 1 and
 ** the clamp at 4), and the edges. */
 static void erf_accurate(void **state)
@@ -558,17 +609,12 @@ int main(int argc, char **argv)
         return 77;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(gemm_agrees),
-        cmocka_unit_test(conv_rows_agrees),
-        cmocka_unit_test(mm_i16_exact),
-        cmocka_unit_test(mm8_exact),
-        cmocka_unit_test(quant8_exact),
-        cmocka_unit_test(activations_accurate),
-        cmocka_unit_test(exp_accurate),
-        cmocka_unit_test(erf_accurate),
-        cmocka_unit_test(lstm_cell_agrees),
-        cmocka_unit_test(gru_cell_agrees),
-        cmocka_unit_test(choice_follows_the_cap),
+        cmocka_unit_test(gemm_agrees),     cmocka_unit_test(conv_rows_agrees),
+        cmocka_unit_test(mm_i16_exact),    cmocka_unit_test(mm8_exact),
+        cmocka_unit_test(quant8_exact),    cmocka_unit_test(activations_accurate),
+        cmocka_unit_test(exp_accurate),    cmocka_unit_test(elu_softplus),
+        cmocka_unit_test(erf_accurate),    cmocka_unit_test(lstm_cell_agrees),
+        cmocka_unit_test(gru_cell_agrees), cmocka_unit_test(choice_follows_the_cap),
     };
     return cmocka_run_group_tests_name(lstm__isa_name(isa), tests, NULL, NULL);
 }

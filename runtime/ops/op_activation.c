@@ -3,9 +3,10 @@
 ** float32 only), Softplus, Softsign (1; 22), HardSwish (14; 22), ThresholdedRelu (10; 22), Mish
 ** (18; 22), Gelu (20; approximate "none" or "tanh") and Shrink (9; every numeric type). Versions
 ** 1 of Elu and Selu (consumed_inputs) are refused by the registry. float32, float16 and
-** bfloat16 compute in float with the C library (halves rounded back; Mish and Gelu "tanh" with
-** the kernels' vectorised exp, within 1e-6 relative of double), float64 in double; Shrink
-** of integers is exact. Where the spec's formula meets an infinity it is followed as written:
+** bfloat16 compute in float (halves rounded back; Elu, Selu, Celu, Softplus, Mish and Gelu
+** "tanh" with the kernels' vectorised exp, within 1e-6 relative of double; the others with the
+** C library), float64 in double; Shrink of integers is exact. Where the spec's formula meets an
+*infinity it is followed as written:
 ** HardSwish, Mish and Gelu of -inf and Softsign of +-inf are NaN, as in onnxruntime.
 */
 #include "ops/op_util.h"
@@ -91,49 +92,53 @@ static int prepare(lstm__kctx *k)
     return lstm__unary_prepare(k, names[p->op], p->op == A_SHRINK, p->op == A_CELU);
 }
 
-static float softplusf(float x)
-{
-    return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x));
-}
-
 static double softplus(double x)
 {
     return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
 }
 
-/* Mish as x * v / (v + 2) with v = e (e + 2), e = exp(x): tanh(log(1 + e)) = ((1 + e)^2 - 1) /
-** ((1 + e)^2 + 1), without a log or a cancellation. The exponent stops at 20, where the ratio
-** is 1 in float32 and v still finite; a NaN x gives NaN, -inf gives -inf * 0 = NaN as the
-** formula does. Gelu "tanh" as x / (1 + exp(-2u)). In blocks: x may be y. */
+/* Mish and Gelu "tanh" on float32 through the kernels' vectorised exp, in blocks (x may be y):
+** each block's exponents, one call, then the formula. Within 1e-6 relative of double
+** (activations_f32); NaN and infinities as the formula gives them.
+** - Mish as x v / (v + 2) with v = e (e + 2), e = e^x: tanh(log(1 + e)) = ((1 + e)^2 - 1) /
+**   ((1 + e)^2 + 1), without a log or a cancellation; the exponent stops at 20, where the
+**   ratio is 1 in float32 and v still finite (-inf gives -inf * 0 = NaN, as the formula).
+** - Gelu "tanh" as x / (1 + exp(-2u)).
+** Elu, Selu, Celu and Softplus are kernels of their own (lstm__velu, lstm__vsoftplus). */
 enum { VBLOCK = 256 };
 
-static void mish_f32(const float *x, float *y, size_t n)
+static void exp_block(int mish, const float *x, float *y, int m, float *e)
 {
-    const int isa = lstm__isa();
-    float e[VBLOCK];
-    for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-        const int m = n - i0 < VBLOCK ? (int)(n - i0) : VBLOCK;
-        for (int j = 0; j < m; j++) e[j] = x[i0 + j] < 20.0f ? x[i0 + j] : 20.0f;
-        lstm__vexp(isa, e, m);
-        for (int j = 0; j < m; j++) {
+    int j;
+    if (mish)
+        for (j = 0; j < m; j++) e[j] = x[j] < 20.0f ? x[j] : 20.0f;
+    else
+        for (j = 0; j < m; j++)
+            e[j] = -2.0f * (0.7978845608028654f * (x[j] + 0.044715f * x[j] * x[j] * x[j]));
+    lstm__vexp(lstm__isa(), e, m);
+    if (mish)
+        for (j = 0; j < m; j++) {
             const float v = e[j] * (e[j] + 2.0f);
-            y[i0 + j] = x[i0 + j] * (v / (v + 2.0f));
+            y[j] = x[j] * (v / (v + 2.0f));
         }
-    }
+    else
+        for (j = 0; j < m; j++) y[j] = x[j] / (1.0f + e[j]);
 }
 
-static void gelu_tanh_f32(const float *x, float *y, size_t n)
+/* float32 in pieces below INT_MAX elements for the kernels' int counts. */
+static void exp_kernels(const lstm__unary_params *p, const float *x, float *y, size_t n)
 {
+    enum { PIECE = 1 << 20 };
     const int isa = lstm__isa();
-    float e[VBLOCK];
-    for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-        const int m = n - i0 < VBLOCK ? (int)(n - i0) : VBLOCK;
-        for (int j = 0; j < m; j++) {
-            const float v = x[i0 + j];
-            e[j] = -2.0f * (0.7978845608028654f * (v + 0.044715f * v * v * v));
+    for (size_t i = 0; i < n; i += PIECE) {
+        const int m = n - i < PIECE ? (int)(n - i) : PIECE;
+        if (p->op == A_SOFTPLUS) {
+            if (y != x) memcpy(y + i, x + i, sizeof *y * (size_t)m);
+            lstm__vsoftplus(isa, y + i, m);
+        } else {
+            const float scale = p->op == A_SELU ? p->beta : 1.0f;
+            lstm__velu(isa, x + i, y + i, m, p->alpha, scale, p->op == A_CELU ? p->alpha : 1.0f);
         }
-        lstm__vexp(isa, e, m);
-        for (int j = 0; j < m; j++) y[i0 + j] = x[i0 + j] / (1.0f + e[j]);
     }
 }
 
@@ -142,19 +147,17 @@ static void act_f32(const lstm__unary_params *p, const float *x, float *y, size_
 {
     const float al = p->alpha, be = p->beta;
     size_t i;
+    if (p->op == A_MISH || (p->op == A_GELU && p->tanh)) {
+        float e[VBLOCK];
+        for (i = 0; i < n; i += VBLOCK)
+            exp_block(p->op == A_MISH, x + i, y + i, n - i < VBLOCK ? (int)(n - i) : VBLOCK, e);
+        return;
+    }
+    if (p->op == A_ELU || p->op == A_SELU || p->op == A_CELU || p->op == A_SOFTPLUS) {
+        exp_kernels(p, x, y, n);
+        return;
+    }
     switch (p->op) {
-    case A_ELU:
-        for (i = 0; i < n; i++) y[i] = x[i] < 0 ? al * expm1f(x[i]) : x[i];
-        break;
-    case A_SELU:
-        for (i = 0; i < n; i++) y[i] = x[i] > 0 ? be * x[i] : be * (al * expm1f(x[i]));
-        break;
-    case A_CELU: /* max(0, x) + min(0, alpha (exp(x / alpha) - 1)), for any alpha != 0 */
-        for (i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : al * expm1f(x[i] / al);
-        break;
-    case A_SOFTPLUS:
-        for (i = 0; i < n; i++) y[i] = softplusf(x[i]);
-        break;
     case A_SOFTSIGN:
         for (i = 0; i < n; i++) y[i] = x[i] / (1.0f + fabsf(x[i]));
         break;
@@ -167,15 +170,8 @@ static void act_f32(const lstm__unary_params *p, const float *x, float *y, size_
     case A_THRESH:
         for (i = 0; i < n; i++) y[i] = x[i] > al ? x[i] : 0.0f;
         break;
-    case A_MISH:
-        mish_f32(x, y, n);
-        break;
-    case A_GELU:
-        if (p->tanh) { /* 0.5 x (1 + tanh(u)) as x / (1 + exp(-2u)) */
-            gelu_tanh_f32(x, y, n);
-        } else { /* 1 + erf(x / sqrt 2) as erfc(-x / sqrt 2), without cancellation */
-            for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * erfcf(x[i] * -0.70710678118654752f);
-        }
+    case A_GELU: /* 1 + erf(x / sqrt 2) as erfc(-x / sqrt 2), without cancellation */
+        for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * erfcf(x[i] * -0.70710678118654752f);
         break;
     default: /* Shrink */
         for (i = 0; i < n; i++) y[i] = x[i] < -al ? x[i] + be : x[i] > al ? x[i] - be : 0.0f;

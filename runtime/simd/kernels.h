@@ -137,6 +137,52 @@ KS_INLINE vf k_erf(vf x)
     return v_copysign(v_select(v_lt(a, v_set1(1.0f)), v_mul(a, p), big), x);
 }
 
+/* e^x - 1: below |x| = 1 the Taylor polynomial to x^11 / 11! (within 3e-9 relative there, where
+** e^x - 1 would cancel), above it e^x less 1. NaN passes. */
+KS_INLINE vf k_expm1(vf x)
+{
+    static const float c[] = {
+        1.0f / 3628800.0f, 1.0f / 362880.0f, 1.0f / 40320.0f, 1.0f / 5040.0f, 1.0f / 720.0f,
+        1.0f / 120.0f,     1.0f / 24.0f,     1.0f / 6.0f,     0.5f,           1.0f};
+    vf p = v_set1(1.0f / 39916800.0f);
+#pragma GCC unroll 10
+    for (int k = 0; k < 10; k++) p = v_fma(p, x, v_set1(c[k]));
+    vf big = v_sub(k_exp_full(x), v_set1(1.0f));
+    return v_select(v_lt(v_abs(x), v_set1(1.0f)), v_mul(p, x), big);
+}
+
+/* log(1 + e^x) = max(x, 0) + log1p(u), u = e^-|x| in [0, 1]: log1p(u) as 2 atanh(t),
+** t = u / (2 + u) <= 1/3, the odd series to t^17 (within 1e-9 relative). No overflow and no
+** cancellation; NaN passes, -inf gives 0, +inf gives +inf. */
+KS_INLINE vf k_softplus(vf x)
+{
+    static const float c[] = {1.0f / 15.0f, 1.0f / 13.0f, 1.0f / 11.0f, 1.0f / 9.0f,
+                              1.0f / 7.0f,  1.0f / 5.0f,  1.0f / 3.0f,  1.0f};
+    vf u = k_exp_full(v_sub(v_zero(), v_abs(x)));
+    vf t = v_div(u, v_add(v_set1(2.0f), u)), q = v_mul(t, t);
+    vf s = v_set1(1.0f / 17.0f);
+#pragma GCC unroll 8
+    for (int k = 0; k < 8; k++) s = v_fma(s, q, v_set1(c[k]));
+    return v_add(v_max(x, v_zero()), v_mul(v_add(t, t), s));
+}
+
+/* y = scale (max(x, 0) + alpha (e^(min(x, 0) / div) - 1)): Elu (scale 1, div 1), Selu (scale
+** gamma), Celu (div alpha). No branch on the sign; NaN passes (v_min / v_max keep it). */
+static void k_velu(const float *x, float *y, int n, float alpha, float scale, float div)
+{
+    const vf al = v_set1(alpha), sc = v_set1(scale), dv = v_set1(div);
+    for (int i = 0; i < n; i += VL) {
+        const vf v = ld(x + i, n - i);
+        const vf e = k_expm1(v_div(v_min(v, v_zero()), dv));
+        st(y + i, v_mul(sc, v_fma(al, e, v_max(v, v_zero()))), n - i);
+    }
+}
+
+static void k_vsoftplus(float *x, int n)
+{
+    for (int i = 0; i < n; i += VL) st(x + i, k_softplus(ld(x + i, n - i)), n - i);
+}
+
 static void k_verf(float *x, int n)
 {
     for (int i = 0; i < n; i += VL) st(x + i, k_erf(ld(x + i, n - i)), n - i);
@@ -621,6 +667,8 @@ const lstm__kernels KS_CAT(lstm__kernels_, KS_NAME) = {
     .gemm = k_gemm,
     .vexp = k_vexp,
     .verf = k_verf,
+    .velu = k_velu,
+    .vsoftplus = k_vsoftplus,
     .vsigmoid = k_vsigmoid,
     .vtanh = k_vtanh,
     .lstm_cell = k_lstm_cell,

@@ -414,6 +414,16 @@ void lstm__verf(int isa, float *x, int n)
     sets[isa]->verf(x, n);
 }
 
+void lstm__velu(int isa, const float *x, float *y, int n, float alpha, float scale, float div)
+{
+    sets[isa]->velu(x, y, n, alpha, scale, div);
+}
+
+void lstm__vsoftplus(int isa, float *x, int n)
+{
+    sets[isa]->vsoftplus(x, n);
+}
+
 void lstm__vsigmoid(int isa, float *x, int n)
 {
     sets[isa]->vsigmoid(x, n);

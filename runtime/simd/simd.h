@@ -61,6 +61,8 @@ typedef struct lstm__kernels {
                  int accumulate);
     void (*vexp)(float *x, int n);
     void (*verf)(float *x, int n);
+    void (*velu)(const float *x, float *y, int n, float alpha, float scale, float div);
+    void (*vsoftplus)(float *x, int n);
     void (*vsigmoid)(float *x, int n);
     void (*vtanh)(float *x, int n);
     void (*lstm_cell)(const lstm__cell_args *a, const float *x, const float *q, float *c, float *h);
@@ -206,6 +208,11 @@ void lstm__widen8(int isa, const void *x, size_t n, int sgn, int32_t zp, int16_t
 void lstm__vexp(int isa, float *x, int n);
 /* erf in place: within 3 ulp (1.3e-7) of erf; NaN passes. */
 void lstm__verf(int isa, float *x, int n);
+/* y = scale (max(x, 0) + alpha (e^(min(x, 0) / div) - 1)) (Elu, Selu, Celu; x may be y), and
+** log(1 + e^x) in place: within 1e-6 relative of libm's double (e^x - 1 without cancellation
+** near 0, no overflow), NaN passes (test_simd elu_softplus). */
+void lstm__velu(int isa, const float *x, float *y, int n, float alpha, float scale, float div);
+void lstm__vsoftplus(int isa, float *x, int n);
 void lstm__vsigmoid(int isa, float *x, int n);
 void lstm__vtanh(int isa, float *x, int n);
 
