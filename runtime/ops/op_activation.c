@@ -6,8 +6,8 @@
 ** bfloat16 compute in float (halves rounded back; Elu, Selu, Celu, Softplus, Mish and Gelu
 ** "tanh" with the kernels' vectorised exp, within 1e-6 relative of double; the others with the
 ** C library), float64 in double; Shrink of integers is exact. Where the spec's formula meets an
-*infinity it is followed as written:
-** HardSwish, Mish and Gelu of -inf and Softsign of +-inf are NaN, as in onnxruntime.
+** infinity it is followed as written: HardSwish, Mish and Gelu of -inf and Softsign of +-inf are
+** NaN, as in onnxruntime.
 */
 #include "ops/op_util.h"
 #include "ops/ops.h"
