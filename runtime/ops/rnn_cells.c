@@ -39,15 +39,18 @@ typedef struct gated {
     float *C;
 } gated;
 
-/* Units u0 .. u1-1 of every gate (u0 on a panel boundary). */
-static void gated_gemm(const lstm__rnn_dir *r, const gated *m, int64_t u0, int64_t u1)
+/* Units u0 .. u1-1 of every gate (u0 on a panel boundary); rev (LSTM__GEMM_REVERSE): the gates
+** and their panels last to first. */
+static void gated_gemm(const lstm__rnn_dir *r, const gated *m, int64_t u0, int64_t u1, int rev)
 {
     const int64_t H = r->z->H, nr = lstm__kernels_get(r->isa)->nr;
     const size_t gate = (size_t)(r->gate_panels * nr) * (size_t)m->K;
-    for (int g = 0; g < m->gates; g++)
+    for (int i = 0; i < m->gates; i++) {
+        const int g = rev ? m->gates - 1 - i : i;
         lstm__gemm_packed(r->isa, m->M, (int)(u1 - u0), m->K, m->A, m->lda,
                           m->Bp + g * gate + (size_t)u0 * (size_t)m->K, m->C + g * H + u0, m->ldc,
-                          0);
+                          rev);
+    }
 }
 
 /* The threads share a step, or a chunk's input projection, by units: each takes whole panels of
@@ -71,7 +74,7 @@ static void unit_part(void *ctx, int part, int parts)
     const int64_t u0 = r->gate_panels * part / parts * nr,
                   e = r->gate_panels * (part + 1) / parts * nr, u1 = e < H ? e : H;
     if (u0 >= u1) return;
-    gated_gemm(r, &j->m, u0, u1);
+    gated_gemm(r, &j->m, u0, u1, 0);
     if (!j->a) return;
     lstm__cell_args a = *j->a;
     a.n = (int)(u1 - u0);
@@ -101,18 +104,19 @@ static int by_units(const lstm__rnn_dir *r, const gated *m, double min_work)
            (double)m->M * (double)(m->gates * r->z->H) * (double)m->K >= min_work;
 }
 
-/* C = A * B, B packed whole (simd.h) or gate by gate (r->gate_panels). */
-static void product(const lstm__rnn_dir *r, const gated *m, double min_work)
+/* C = A * B, B packed whole (simd.h) or gate by gate (r->gate_panels); rev: 0 or
+** LSTM__GEMM_REVERSE (not when the threads share it by units). */
+static void product(const lstm__rnn_dir *r, const gated *m, double min_work, int rev)
 {
     const int64_t H = r->z->H;
     if (by_units(r, m, min_work)) {
         unit_job j = {.r = r, .m = *m};
         lstm__workers_run(r->wk, unit_part, &j);
     } else if (r->gate_panels && H % lstm__kernels_get(r->isa)->nr) {
-        gated_gemm(r, m, 0, H);
+        gated_gemm(r, m, 0, H, rev);
     } else {
         lstm__gemm_packed_mt(r->wk, min_work, r->isa, m->M, (int)(m->gates * H), m->K, m->A, m->lda,
-                             m->Bp, m->C, m->ldc, 0);
+                             m->Bp, m->C, m->ldc, rev);
     }
 }
 
@@ -141,7 +145,7 @@ void lstm__rnn_project(const lstm__rnn_dir *r, int rows, const float *xg)
                      .A = xg,
                      .Bp = r->Wp,
                      .C = r->xw};
-    product(r, &m, LSTM__SPLIT_ONCE);
+    product(r, &m, LSTM__SPLIT_ONCE, 0);
 }
 
 /* A step with the fused cell split by units, or 0 when the threads do not share it so. */
@@ -155,10 +159,12 @@ static int unit_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens,
     return 1;
 }
 
-static void recur_gemm(const lstm__rnn_dir *r, int gates)
+/* Step s's recurrent product, odd steps with the panels in reverse (LSTM__GEMM_REVERSE): each
+** step starts where the last one ended, on weights still in L2. */
+static void recur_gemm(const lstm__rnn_dir *r, int gates, int64_t s)
 {
     const gated m = recurrent(r, gates);
-    product(r, &m, LSTM__SPLIT_STEP);
+    product(r, &m, LSTM__SPLIT_STEP, s & 1 ? LSTM__GEMM_REVERSE : 0);
 }
 
 /* The fused LSTM cell's arguments for r, and whether r takes it (the default activations, no
@@ -181,7 +187,7 @@ int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     lstm__cell_args a;
     const int fused = lstm_cell_args(r, &a);
     if (fused && unit_step(r, s, lens, &a)) return 1;
-    recur_gemm(r, 4);
+    recur_gemm(r, 4, s);
     lstm__lstm_gates(r, s, lens);
     return 0;
 }
@@ -256,7 +262,7 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
                                .rbh = r->Rb,
                                .clip = p->has_clip ? p->clip : 0.0f};
     if (fused && unit_step(r, s, lens, &a)) return 1;
-    recur_gemm(r, lbr ? 3 : 2);
+    recur_gemm(r, lbr ? 3 : 2, s);
     if (fused) {
         /* PyTorch's GRU: one fused pass per row (the set's gru_cell, simd.h). */
         void (*cell)(const lstm__cell_args *, const float *, const float *, const float *,
@@ -289,7 +295,7 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     }
     if (!lbr)
         lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, (int)B, (int)H, (int)H, rh, (int)H,
-                             r->Rhp, hh, (int)H, 0);
+                             r->Rhp, hh, (int)H, s & 1 ? LSTM__GEMM_REVERSE : 0);
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         float *gz = r->tmp + b * GH, *gh = gz + 2 * H, *h = r->h + b * H;
@@ -316,7 +322,7 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 void lstm__rnn_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
 {
     const int64_t H = r->z->H, B = r->nb;
-    recur_gemm(r, 1);
+    recur_gemm(r, 1, s);
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         const float *x = lstm__rnn_xw(r, s, b);

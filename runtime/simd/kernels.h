@@ -428,12 +428,16 @@ KS_INLINE void tile_rows(int rows, int K, const float *A, int lda, const float *
 KS_INLINE void every_panel(const int h, int M, int N, int K, const float *A, int lda,
                            const float *Bp, float *C, int ldc, int accumulate, int pf, int ahead)
 {
-    const int panels = (N + NR - 1) / NR;
+    const int panels = (N + NR - 1) / NR, rev = accumulate & LSTM__GEMM_REVERSE;
     const size_t panel_floats = (size_t)K * NR;
-    for (int p = 0; p < panels; p++) {
+    accumulate &= 1;
+    for (int i = 0; i < panels; i++) {
+        const int p = rev ? panels - 1 - i : i;
         const float *B = Bp + (size_t)p * panel_floats;
-        const pf_lines f = pf_share(pf && p + 1 < panels ? B + panel_floats : NULL,
-                                    panel_floats * sizeof(float), K / KU_OF(h), 0, 1, ahead);
+        const float *next = !pf || i + 1 == panels ? NULL
+                            : rev                  ? B - panel_floats
+                                                   : B + panel_floats;
+        const pf_lines f = pf_share(next, panel_floats * sizeof(float), K / KU_OF(h), 0, 1, ahead);
         tile(h, M, K, A, lda, B, C + (size_t)p * NR, ldc, N - p * NR < NR ? N - p * NR : NR,
              accumulate, f);
     }
@@ -483,6 +487,7 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
         one_tile(M, N, K, A, lda, Bp, C, ldc, accumulate, pf, cs.l1_ahead);
         return;
     }
+    accumulate &= 1; /* (LSTM__GEMM_REVERSE: for products of up to MR rows) */
     int mc = M, nkb = 1, kc = K;
     if (K > 0) {
         size_t mcz = cs.l2 / 4 / (sizeof(float) * (size_t)K);

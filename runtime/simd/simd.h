@@ -130,7 +130,11 @@ void lstm__pack_wt_isa(int isa, float *dst, const float *W, int N, int K);
 ** transB = 0). */
 void lstm__pack_b(float *dst, const float *B, int K, int N);
 
-/* C[M x N] (= or +=) A[M x K] * B, B packed for set isa. lda / ldc in floats. */
+/* C[M x N] (= or +=) A[M x K] * B, B packed for set isa. lda / ldc in floats. accumulate: 1 for
+** +=, or'd with LSTM__GEMM_REVERSE to take the panels last to first (products of up to the
+** set's mr rows; the same sums, bit for bit): a recurrent product that alternates the order
+** step by step starts on the panels the step before read last, still in L2. */
+#define LSTM__GEMM_REVERSE 2
 void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, const float *Bp,
                        float *C, int ldc, int accumulate);
 
