@@ -115,7 +115,7 @@ static void exp_block(int mish, const float *x, float *y, int m, float *e)
     else
         for (j = 0; j < m; j++)
             e[j] = -2.0f * (0.7978845608028654f * (x[j] + 0.044715f * x[j] * x[j] * x[j]));
-    lstm__vexp(lstm__isa(), e, m);
+    lstm__vexp(lstm__isa(), e, (size_t)m);
     if (mish)
         for (j = 0; j < m; j++) {
             const float v = e[j] * (e[j] + 2.0f);
@@ -125,20 +125,16 @@ static void exp_block(int mish, const float *x, float *y, int m, float *e)
         for (j = 0; j < m; j++) y[j] = x[j] / (1.0f + e[j]);
 }
 
-/* float32 in pieces below INT_MAX elements for the kernels' int counts. */
+/* Elu, Selu, Celu and Softplus through their kernels (x may be y). */
 static void exp_kernels(const lstm__unary_params *p, const float *x, float *y, size_t n)
 {
-    enum { PIECE = 1 << 20 };
     const int isa = lstm__isa();
-    for (size_t i = 0; i < n; i += PIECE) {
-        const int m = n - i < PIECE ? (int)(n - i) : PIECE;
-        if (p->op == A_SOFTPLUS) {
-            if (y != x) memcpy(y + i, x + i, sizeof *y * (size_t)m);
-            lstm__vsoftplus(isa, y + i, m);
-        } else {
-            const float scale = p->op == A_SELU ? p->beta : 1.0f;
-            lstm__velu(isa, x + i, y + i, m, p->alpha, scale, p->op == A_CELU ? p->alpha : 1.0f);
-        }
+    if (p->op == A_SOFTPLUS) {
+        if (y != x && n) memcpy(y, x, sizeof *y * n);
+        lstm__vsoftplus(isa, y, n);
+    } else {
+        lstm__velu(isa, x, y, n, p->alpha, p->op == A_SELU ? p->beta : 1.0f,
+                   p->op == A_CELU ? p->alpha : 1.0f);
     }
 }
 

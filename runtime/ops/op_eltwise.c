@@ -513,17 +513,17 @@ static int unary_run(lstm__kctx *k)
             break;
         }
     } else if (x->dtype == LSTM_DT_FLOAT &&
-               (p->op == E_SIGMOID || p->op == E_TANH || p->op == E_EXP) && y->nelem <= INT_MAX) {
+               (p->op == E_SIGMOID || p->op == E_TANH || p->op == E_EXP)) {
         /* The recurrent cells' vector kernels (within 2e-7 / 4e-7 of libm, exp 3e-7 relative;
         ** a cell written out as Gemm / Sigmoid / Tanh / Mul, Silero at opset 18: 2-3 -> 0.1 us
         ** per node; Exp 4.7 -> 0.3 ns an element). */
         if (y->data != x->data && y->nelem) memcpy(y->data, x->data, y->nelem * sizeof(float));
         if (p->op == E_SIGMOID)
-            lstm__vsigmoid(lstm__isa(), y->data, (int)y->nelem);
+            lstm__vsigmoid(lstm__isa(), y->data, y->nelem);
         else if (p->op == E_TANH)
-            lstm__vtanh(lstm__isa(), y->data, (int)y->nelem);
+            lstm__vtanh(lstm__isa(), y->data, y->nelem);
         else
-            lstm__vexp(lstm__isa(), y->data, (int)y->nelem);
+            lstm__vexp(lstm__isa(), y->data, y->nelem);
     } else if (x->dtype == LSTM_DT_FLOAT) {
         const float *a = x->data;
         float *o = y->data;

@@ -105,7 +105,7 @@ static int row_f32(const float *xr, float *yr, size_t len, int lg, double *e, in
     for (size_t j = 0; j < len; j++) yr[j] = xr[j] - mx;
     if (lg)
         for (size_t j = 0; j < len; j++) e[j] = yr[j];
-    lstm__vexp(isa, yr, (int)len);
+    lstm__vexp(isa, yr, len);
     double sum = 0;
     for (size_t j = 0; j < len; j++) sum += yr[j];
     const double ls = log(sum), inv = 1.0 / sum;

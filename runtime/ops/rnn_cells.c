@@ -159,12 +159,17 @@ static int unit_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens,
     return 1;
 }
 
-/* Step s's recurrent product, odd steps with the panels in reverse (LSTM__GEMM_REVERSE): each
-** step starts where the last one ended, on weights still in L2. */
+/* Step s's panel order: odd steps in reverse (LSTM__GEMM_REVERSE), so that each step starts
+** where the last one ended, on weights still in L2. */
+static int step_order(int64_t s)
+{
+    return s & 1 ? LSTM__GEMM_REVERSE : 0;
+}
+
 static void recur_gemm(const lstm__rnn_dir *r, int gates, int64_t s)
 {
     const gated m = recurrent(r, gates);
-    product(r, &m, LSTM__SPLIT_STEP, s & 1 ? LSTM__GEMM_REVERSE : 0);
+    product(r, &m, LSTM__SPLIT_STEP, step_order(s));
 }
 
 /* The fused LSTM cell's arguments for r, and whether r takes it (the default activations, no
@@ -295,7 +300,7 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     }
     if (!lbr)
         lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, (int)B, (int)H, (int)H, rh, (int)H,
-                             r->Rhp, hh, (int)H, s & 1 ? LSTM__GEMM_REVERSE : 0);
+                             r->Rhp, hh, (int)H, step_order(s));
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         float *gz = r->tmp + b * GH, *gh = gz + 2 * H, *h = r->h + b * H;

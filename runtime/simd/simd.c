@@ -404,34 +404,43 @@ void lstm__mm_i16(int isa, int M, int N, int K, const int16_t *A, int lda, const
     }
 }
 
-void lstm__vexp(int isa, float *x, int n)
+/* The element-wise kernels count in int: pieces of at most 2^20 elements. */
+enum { VPIECE = 1 << 20 };
+
+static int piece(size_t n, size_t i)
 {
-    sets[isa]->vexp(x, n);
+    return n - i < VPIECE ? (int)(n - i) : VPIECE;
 }
 
-void lstm__verf(int isa, float *x, int n)
+void lstm__vexp(int isa, float *x, size_t n)
 {
-    sets[isa]->verf(x, n);
+    for (size_t i = 0; i < n; i += VPIECE) sets[isa]->vexp(x + i, piece(n, i));
 }
 
-void lstm__velu(int isa, const float *x, float *y, int n, float alpha, float scale, float div)
+void lstm__verf(int isa, float *x, size_t n)
 {
-    sets[isa]->velu(x, y, n, alpha, scale, div);
+    for (size_t i = 0; i < n; i += VPIECE) sets[isa]->verf(x + i, piece(n, i));
 }
 
-void lstm__vsoftplus(int isa, float *x, int n)
+void lstm__velu(int isa, const float *x, float *y, size_t n, float alpha, float scale, float div)
 {
-    sets[isa]->vsoftplus(x, n);
+    for (size_t i = 0; i < n; i += VPIECE)
+        sets[isa]->velu(x + i, y + i, piece(n, i), alpha, scale, div);
 }
 
-void lstm__vsigmoid(int isa, float *x, int n)
+void lstm__vsoftplus(int isa, float *x, size_t n)
 {
-    sets[isa]->vsigmoid(x, n);
+    for (size_t i = 0; i < n; i += VPIECE) sets[isa]->vsoftplus(x + i, piece(n, i));
 }
 
-void lstm__vtanh(int isa, float *x, int n)
+void lstm__vsigmoid(int isa, float *x, size_t n)
 {
-    sets[isa]->vtanh(x, n);
+    for (size_t i = 0; i < n; i += VPIECE) sets[isa]->vsigmoid(x + i, piece(n, i));
+}
+
+void lstm__vtanh(int isa, float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i += VPIECE) sets[isa]->vtanh(x + i, piece(n, i));
 }
 
 void lstm__lstm_cell(int isa, const lstm__cell_args *a, const float *x, const float *q, float *c,

@@ -207,18 +207,19 @@ void lstm__range(int isa, const float *x, size_t n, float *lo, float *hi);
 /* out[i] = x[i] - zp for n int8 (sgn) or uint8 values x. */
 void lstm__widen8(int isa, const void *x, size_t n, int sgn, int32_t zp, int16_t *out);
 
-/* In place, n elements. Max abs error against libm: 2e-7 (sigmoid), 4e-7 (tanh); exp: relative
-** 3e-7 on [-87, 88.7], +inf above, 0 below -87.3 (where e^x is no longer a normal float). */
-void lstm__vexp(int isa, float *x, int n);
+/* In place, n elements (any count: the entry points split it for the kernels). Max abs error
+ *against libm: 2e-7 (sigmoid), 4e-7 (tanh); exp: relative
+ ** 3e-7 on [-87, 88.7], +inf above, 0 below -87.3 (where e^x is no longer a normal float). */
+void lstm__vexp(int isa, float *x, size_t n);
 /* erf in place: within 3 ulp (1.3e-7) of erf; NaN passes. */
-void lstm__verf(int isa, float *x, int n);
+void lstm__verf(int isa, float *x, size_t n);
 /* y = scale (max(x, 0) + alpha (e^(min(x, 0) / div) - 1)) (Elu, Selu, Celu; x may be y), and
 ** log(1 + e^x) in place: within 1e-6 relative of libm's double (e^x - 1 without cancellation
 ** near 0, no overflow), NaN passes (test_simd elu_softplus). */
-void lstm__velu(int isa, const float *x, float *y, int n, float alpha, float scale, float div);
-void lstm__vsoftplus(int isa, float *x, int n);
-void lstm__vsigmoid(int isa, float *x, int n);
-void lstm__vtanh(int isa, float *x, int n);
+void lstm__velu(int isa, const float *x, float *y, size_t n, float alpha, float scale, float div);
+void lstm__vsoftplus(int isa, float *x, size_t n);
+void lstm__vsigmoid(int isa, float *x, size_t n);
+void lstm__vtanh(int isa, float *x, size_t n);
 
 /* One batch row of the LSTM cell with the default activations (sigmoid, tanh, tanh) in one
 ** pass: a = x + q + bias (blocks i, o, f, c of H each); i = f(a_i + P_i.c), f = f(a_f + P_f.c)
