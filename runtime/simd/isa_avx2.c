@@ -19,6 +19,7 @@
 typedef __m256 vf;
 typedef __m256 vm;
 
+#define v_keep(v)          __asm__("" : "+x"(v))
 #define v_zero()           _mm256_setzero_ps()
 #define v_set1(s)          _mm256_set1_ps(s)
 #define v_bcast(p)         _mm256_broadcast_ss(p)

@@ -19,6 +19,7 @@
 typedef __m512 vf;
 typedef __mmask16 vm;
 
+#define v_keep(v)          __asm__("" : "+v"(v))
 #define v_zero()           _mm512_setzero_ps()
 #define v_set1(s)          _mm512_set1_ps(s)
 #define v_bcast(p)         _mm512_set1_ps(*(p))
