@@ -10,13 +10,13 @@
 ** - the caller waits for parts in progress spinning for up to 2x its own part's time (at most
 **   SPIN_MAX_NS), then sleeps;
 ** - when a helper falls behind (its part was still unclaimed when the caller finished its own,
-**   or the caller waited longer than its own part's time for it, losing what the helper saved:
-**   the helper's core is busy with other work), the jobs of the next 1 ms run on the caller
-**   alone while the helpers sleep; each time it happens again the time doubles (up to 0.5 s),
-**   and every 16 jobs in a row that a helper keeps up with halve it (down to 1 ms). A single
-**   miss after 256 jobs in a row kept up with is a hiccup (an interrupt, a page fault): it only
-**   restarts the count. The first 16 jobs after a time alone are not judged: the helpers'
-**   caches are cold then.
+**   4 jobs in a row, or the caller waited longer than its own part's time for it, losing what
+**   the helper saved: the helper's core is busy with other work), the jobs of the next 1 ms
+**   run on the caller alone while the helpers sleep; each time it happens again the time
+**   doubles (up to 0.5 s), and every 16 jobs in a row that a helper keeps up with halve it
+**   (down to 1 ms). A single miss after 256 jobs in a row kept up with is a hiccup (an
+**   interrupt, a page fault): it only restarts the count. The first 16 jobs after a time
+**   alone are not judged: the helpers' caches are cold then.
 **   Jobs are judged when the helpers were awake or should have been (the job came within their
 **   spin time), or when parts are long (1 ms or more) enough for a wake-up not to matter.
 **   Recurrent nodes plan for one thread meanwhile (lstm__workers_solo);
@@ -39,6 +39,7 @@ enum {
     WAKE_WORTH_NS = 200000,  /* parts this long are worth waking a sleeping helper for */
     KEPT_UP = 16,            /* jobs in a row a helper keeps up with to halve the time */
     STEADY = 256,            /* jobs in a row kept up with after which one miss is forgiven */
+    STOLEN_RUN = 4,          /* jobs in a row whose helper parts the caller ran: behind */
 };
 
 static inline void cpu_relax(void)
@@ -78,6 +79,7 @@ struct lstm__workers {
     int kept_up; /* judged jobs in a row that a helper kept up with */
     int steady;  /* the same, not reset by halving (up to STEADY) */
     int warm;    /* jobs after a time alone still to go unjudged */
+    int stolen;  /* judged jobs in a row whose helper parts the caller ran itself */
 };
 
 /* Run the parts this thread can claim in the current job. */
@@ -254,18 +256,25 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
         pthread_mutex_unlock(&w->mu);
     }
     if (!w->patient && (!asleep || late || own >= LONG_PART_NS)) {
-        int64_t t2 = stole ? t1 : now_ns();
-        int behind = stole || t2 - t1 > own;
-        if (w->warm) {
+        /* Behind: the caller waited longer than its own part for a part a helper had claimed,
+        ** or ran the helpers' parts itself STOLEN_RUN jobs in a row. A part taken over once
+        ** costs no more than going alone, and with parts of a few microseconds any hiccup of
+        ** the helper's core (an interrupt) causes one. */
+        const int64_t t2 = stole ? t1 : now_ns();
+        w->stolen = stole ? w->stolen + 1 : 0;
+        const int behind = stole ? w->stolen >= STOLEN_RUN : t2 - t1 > own;
+        if (stole && !behind) {
+            if (w->warm) w->warm--; /* neither behind nor kept up */
+        } else if (w->warm) {
             w->warm--; /* just back from a time alone: the helpers' caches are cold */
         } else if (behind && w->steady >= STEADY) {
-            w->steady = w->kept_up = 0; /* a hiccup: the next miss counts */
+            w->steady = w->kept_up = w->stolen = 0; /* a hiccup: the next miss counts */
         } else if (behind) {
             w->solo_until = t2 + w->backoff_ns;
             w->warm = KEPT_UP;
             w->wake_sent = 0; /* the helpers sleep from now on, and are woken afresh after */
             w->backoff_ns = w->backoff_ns < SOLO_MAX_NS / 2 ? 2 * w->backoff_ns : SOLO_MAX_NS;
-            w->steady = w->kept_up = 0;
+            w->steady = w->kept_up = w->stolen = 0;
         } else {
             if (w->steady < STEADY) w->steady++;
             if (++w->kept_up == KEPT_UP && w->backoff_ns > SOLO_MIN_NS) {
