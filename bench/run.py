@@ -165,12 +165,25 @@ def kernels():
     return isa, "CPU flags and LSTM_ISA"
 
 
+def amd_core(flags):
+    """AMD's core generation from the CPU family (25: Zen 3 without AVX-512, Zen 4 with it; 26:
+    Zen 5), which decides how wide the FMA units are; "amd" for the others."""
+    family = 0
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("cpu family"):
+            family = int(line.split(":", 1)[1])
+            break
+    if family == 25:
+        return "zen4" if "avx512f" in flags else "zen3"
+    return {26: "zen5"}.get(family, "amd")
+
+
 def machine_kind(info):
     flags = cpu_flags()
     kind = ("avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else
             platform.machine())
     if cpu_vendor() == "AuthenticAMD":
-        kind += "-amd"
+        kind += "-" + amd_core(flags)
     if info.get("cpuid"):
         return kind + "-as-avx2"
     if info["LSTM_ISA"]:
@@ -257,10 +270,15 @@ KIND_TITLES = {"avx512": "AVX-512 machine, Intel",
                "avx512-as-avx2": "AVX-512 machine, Intel, seen as AVX2-only (run.py --as-avx2: AVX-512 "
                                  "hidden from CPUID; every engine on its AVX2 kernels)",
                "avx2": "AVX2-only machine",
-               "avx512-amd": "AVX-512 machine, AMD (Zen 4: 512-bit operations on 256-bit units)",
-               "avx512-amd+LSTM_ISA=avx2": "AVX-512 machine, AMD, this library on its AVX2 "
-                                           "kernels (LSTM_ISA=avx2; onnxruntime and PyTorch "
-                                           "on AVX-512)",
+               "avx512-zen4": "AVX-512 machine, AMD Zen 4 (512-bit operations on 256-bit units)",
+               "avx512-zen4+LSTM_ISA=avx2": "AVX-512 machine, AMD Zen 4, this library on its AVX2 "
+                                            "kernels (LSTM_ISA=avx2; onnxruntime and PyTorch "
+                                            "on AVX-512)",
+               "avx512-zen5": "AVX-512 machine, AMD Zen 5 (512-bit FMA units: twice the AVX2 peak)",
+               "avx512-zen5+LSTM_ISA=avx2": "AVX-512 machine, AMD Zen 5, this library on its AVX2 "
+                                            "kernels (LSTM_ISA=avx2; onnxruntime and PyTorch "
+                                            "on AVX-512, twice the FLOPs)",
+               "avx2-zen3": "AVX2-only machine, AMD Zen 3",
                "avx2-amd": "AVX2-only machine, AMD"}
 
 
@@ -362,9 +380,9 @@ onnxruntime and this library alike, while a register-only FMA loop keeps its spe
 shared with other tenants, it seems); more rounds (`--rounds`) steady the medians.
 `bench/threads.py` compares this library's 1 and 2 threads within one process
 (`bench/bench_pair.c`), pair by pair. Each kind of machine keeps its own results; a run
-replaces those of the kind it runs on (the kind is the instruction set, "-amd" on AMD CPUs, and
-how the run capped it). The PyTorch columns of runs before 2026-12-01 (the Intel kinds) let
-OpenBLAS under PyTorch use both cores in its "1-thread" runs.
+replaces those of the kind it runs on (the kind is the instruction set, the core generation on
+AMD CPUs, "-zen4", and how the run capped it). The PyTorch columns of runs before 2026-12-01
+(the Intel kinds) let OpenBLAS under PyTorch use both cores in its "1-thread" runs.
 
 ## onnxruntime / ours, every kind of machine
 
@@ -383,7 +401,8 @@ front-ends: their section above, and the README's Speed section).
 
 def missing_kinds(kinds):
     """A line under the side-by-side table naming the x86 kinds with no results yet."""
-    absent = [k for k in ("avx512", "avx2") if k not in kinds and k + "-amd" not in kinds]
+    absent = [k for k in ("avx512", "avx2") if not any(n.split("+")[0].split("-")[0] == k
+                                                        and "-as-" not in n for n in kinds)]
     if not absent:
         return ""
     return ("\n\nNo results yet from a machine of kind %s: run `bench/run.py` on one (the "

@@ -138,7 +138,9 @@ static size_t clamp_size(long v, size_t lo, size_t hi, size_t dflt)
 
 /* Software prefetch into L1 for GEMM tiles of few rows: Intel's cores hand weights over from
 ** L2 faster with it (68 -> 88 GB/s at batch 1), AMD's Zen 4 slower (47 -> 36 GFLOP/s at
-** M = 1, N = 2048, K = 512; every batch-1 to 4 shape measured lost 3-45%).
+** M = 1, N = 2048, K = 512; every batch-1 to 4 shape measured lost 3-45%). On Zen 5 the GEMM
+** alone gains 4-12% with it, but whole LSTMs at batch 1-2 lose 3-7% (H = 256-1024), so it
+** stays off on every AMD CPU.
 ** LSTM_L1_AHEAD=N (0 to 64 k rows) overrides the choice, to measure it on other CPUs. */
 static int l1_prefetch_ahead(void)
 {
