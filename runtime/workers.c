@@ -22,7 +22,9 @@
 **   Recurrent nodes plan for one thread meanwhile (lstm__workers_solo);
 ** - jobs that come further apart than SPIN_MAX_NS, with parts shorter than WAKE_WORTH_NS (a
 **   running mean), run on the caller alone when the helpers sleep: waking one would cost more
-**   than its part. */
+**   than its part. lstm__workers_wake (a recurrent node's run begins with enough work) wakes
+**   them ahead and has the next job handed out: each run's first product, the input
+**   projection, had run alone when runs came more than SPIN_MAX_NS apart. */
 #define _POSIX_C_SOURCE 200809L
 #include "workers.h"
 
@@ -70,12 +72,14 @@ struct lstm__workers {
     atomic_int finished;     /* parts 1.. finished in the current job */
     atomic_int stop;         /* helpers exit */
     atomic_int sleepers;     /* helpers waiting on `go` */
+    atomic_ulong pokes;      /* lstm__workers_wake: helpers leave `go` and spin for a job */
     atomic_llong spin_ns;    /* how long a helper spins for the next job */
     atomic_ulong helper_ran; /* parts run on helper threads, ever (tests) */
     void (*fn)(void *ctx, int part, int parts);
     void *ctx;
     /* The caller's side only. */
     int64_t last_job, interval_ns, own_ns, solo_until, backoff_ns, wake_sent;
+    int poked;   /* lstm__workers_wake since the last job */
     int kept_up; /* judged jobs in a row that a helper kept up with */
     int steady;  /* the same, not reset by halving (up to STEADY) */
     int warm;    /* jobs after a time alone still to go unjudged */
@@ -107,8 +111,13 @@ static void *helper(void *arg)
     /* Generation 0 is the pool's start: a helper that starts after the first job was handed
     ** out must still see that job as new. */
     unsigned long seen = 0;
+    int poked = 0;
     for (;;) {
-        int64_t t0 = now_ns(), limit = atomic_load_explicit(&w->spin_ns, memory_order_relaxed);
+        /* Poked (lstm__workers_wake): spin as long as any helper does, for the job coming. */
+        int64_t t0 = now_ns(),
+                limit =
+                    poked ? SPIN_MAX_NS : atomic_load_explicit(&w->spin_ns, memory_order_relaxed);
+        poked = 0;
         for (int i = 1; atomic_load(&w->gen) == seen && !atomic_load(&w->stop); i++) {
             cpu_relax();
             if (i % 64 == 0 && now_ns() - t0 >= limit) break;
@@ -116,10 +125,16 @@ static void *helper(void *arg)
         if (atomic_load(&w->gen) == seen && !atomic_load(&w->stop)) {
             pthread_mutex_lock(&w->mu);
             atomic_fetch_add(&w->sleepers, 1);
-            while (!atomic_load(&w->stop) && atomic_load(&w->gen) == seen)
+            const unsigned long poke = atomic_load(&w->pokes);
+            while (!atomic_load(&w->stop) && atomic_load(&w->gen) == seen &&
+                   atomic_load(&w->pokes) == poke)
                 pthread_cond_wait(&w->go, &w->mu);
             atomic_fetch_sub(&w->sleepers, 1);
             pthread_mutex_unlock(&w->mu);
+            if (atomic_load(&w->gen) == seen && !atomic_load(&w->stop)) {
+                poked = 1;
+                continue;
+            }
         }
         if (atomic_load(&w->stop)) return NULL;
         seen = atomic_load(&w->gen);
@@ -191,6 +206,16 @@ unsigned long lstm__workers_helper_parts(const lstm__workers *w)
     return w ? atomic_load(&((lstm__workers *)w)->helper_ran) : 0;
 }
 
+void lstm__workers_wake(lstm__workers *w)
+{
+    if (!w || w->patient || atomic_load(&w->sleepers) == 0 || now_ns() < w->solo_until) return;
+    w->poked = 1;
+    pthread_mutex_lock(&w->mu);
+    atomic_fetch_add(&w->pokes, 1);
+    pthread_cond_broadcast(&w->go);
+    pthread_mutex_unlock(&w->mu);
+}
+
 /* Publish a job whose parts from `first` on are to be claimed, and wake sleeping helpers. */
 static void hand_out(lstm__workers *w, void (*fn)(void *, int, int), void *ctx, int first)
 {
@@ -230,8 +255,10 @@ void lstm__workers_run(lstm__workers *w, void (*fn)(void *ctx, int part, int par
     w->last_job = t0;
     /* Alone: while helpers are behind, and for jobs that come seldom with short parts when the
     ** helpers sleep (waking one takes longer than its part would). */
-    if (!w->patient && (t0 < w->solo_until ||
-                        (asleep && w->interval_ns > SPIN_MAX_NS && w->own_ns < WAKE_WORTH_NS))) {
+    const int coming = w->poked; /* lstm__workers_wake: hand this job out */
+    w->poked = 0;
+    if (!w->patient && (t0 < w->solo_until || (asleep && !coming && w->interval_ns > SPIN_MAX_NS &&
+                                               w->own_ns < WAKE_WORTH_NS))) {
         for (int p = 0; p < parts; p++) fn(ctx, p, parts);
         w->own_ns = (3 * w->own_ns + (now_ns() - t0) / parts) / 4;
         return;

@@ -22,6 +22,9 @@ int lstm__workers_count(const lstm__workers *w); /* 1 for NULL */
 /* Non-zero while the helpers fell behind and jobs run on the caller alone (workers.c): a
 ** recurrent node then plans for one thread. */
 int lstm__workers_solo(const lstm__workers *w);
+/* Jobs are coming (a node's run begins): sleeping helpers wake and spin for them, and the next
+** job is handed out although jobs had come seldom. Nothing when helpers spin or are behind. */
+void lstm__workers_wake(lstm__workers *w);
 /* Tests: the caller waits for the helpers to run their parts instead of running them itself
 ** (so a test proves the helpers' results even where threads barely run at once: valgrind). */
 void lstm__workers_set_patient(lstm__workers *w, int on);

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -385,6 +386,60 @@ static void blas_split_same_results(void **state)
     lstm__workers_stop(w);
 }
 
+/* Part 1 records its thread; part 0 of a `wait` job waits (up to 2 s) for part 1 to start. */
+typedef struct wake_job {
+    int wait;
+    atomic_int started;
+    pthread_t ran1;
+} wake_job;
+
+static void wake_part(void *ctx, int part, int parts)
+{
+    (void)parts;
+    wake_job *j = ctx;
+    if (part == 1) {
+        j->ran1 = pthread_self();
+        atomic_store(&j->started, 1);
+        return;
+    }
+    const struct timespec ms = {0, 1000000};
+    for (int i = 0; j->wait && i < 2000 && !atomic_load(&j->started); i++) nanosleep(&ms, NULL);
+}
+
+static int ran_alone(lstm__workers *w, int wait)
+{
+    wake_job j = {.wait = wait};
+    atomic_init(&j.started, 0);
+    lstm__workers_run(w, wake_part, &j);
+    return pthread_equal(j.ran1, pthread_self());
+}
+
+/* Jobs 2 ms apart with short parts run on the caller alone (waking a helper would cost more
+** than its part); after lstm__workers_wake the next one is handed out, and the helper, woken
+** ahead, takes its part. */
+static void wake_ahead_of_jobs(void **state)
+{
+    (void)state;
+    lstm__alloc a;
+    lstm__alloc_init(&a, NULL);
+    lstm__workers *w = lstm__workers_start(2, &a);
+    assert_non_null(w);
+    const struct timespec gap = {0, 2000000};
+    int alone = 0;
+    for (int i = 0; i < 40 && !alone; i++) { /* until jobs come seldom enough to run alone */
+        nanosleep(&gap, NULL);
+        alone = ran_alone(w, 0) && i >= 10;
+    }
+    if (!alone) { /* the premise: a helper asleep between seldom jobs */
+        lstm__workers_stop(w);
+        skip();
+    }
+    nanosleep(&gap, NULL);
+    lstm__workers_wake(w);
+    assert_false(ran_alone(w, 1));
+    lstm__workers_stop(w);
+}
+
 /* `test_threads openblas-pool` runs openblas_pool_stopped alone, first thing in a fresh process
 ** (meson test openblas_pool), and exits 77 when OpenBLAS has no pool to stop. */
 int main(int argc, char **argv)
@@ -401,6 +456,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(abort_parallel_directions),
         cmocka_unit_test(blas_split_same_results),
         cmocka_unit_test(dq_lstm_split_same_results),
+        cmocka_unit_test(wake_ahead_of_jobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
