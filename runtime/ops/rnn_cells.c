@@ -96,21 +96,15 @@ static void unit_part(void *ctx, int part, int parts)
     }
 }
 
-/* The helpers for a product of `work` multiply-adds: NULL below min_work (no clock read: a
-** step at H = 32 takes 0.2 us) and while they are behind and the session runs alone
-** (workers.c), when the products and cells take the one-thread path: a step's parts run one
-** after the other took 12.3 us against its 7.7 (Zen 5, H = 256 batch 1). */
-static lstm__workers *helpers(const lstm__rnn_dir *r, double work, double min_work)
-{
-    return r->wk && work >= min_work && !lstm__workers_solo(r->wk) ? r->wk : NULL;
-}
-
-/* Whether the threads share product m by units: B packed gate by gate, and M*N*K reaches
-** min_work (LSTM__SPLIT_ONCE or _STEP, simd.h). */
+/* Whether the threads share product m by units: B packed gate by gate, M*N*K reaches min_work
+** (LSTM__SPLIT_ONCE or _STEP, simd.h), and the helpers are not behind (workers.c; the step then
+** takes the one-thread path: its parts one after the other took 12.3 us against 7.7, Zen 5,
+** H = 256 batch 1). */
 static int by_units(const lstm__rnn_dir *r, const gated *m, double min_work)
 {
-    return r->gate_panels && lstm__workers_count(r->wk) > 1 &&
-           helpers(r, (double)m->M * (double)(m->gates * r->z->H) * (double)m->K, min_work);
+    return r->gate_panels && r->wk && lstm__workers_count(r->wk) > 1 &&
+           (double)m->M * (double)(m->gates * r->z->H) * (double)m->K >= min_work &&
+           !lstm__workers_solo(r->wk);
 }
 
 /* C = A * B, B packed whole (simd.h) or gate by gate (r->gate_panels); rev: 0 or
@@ -124,9 +118,8 @@ static void product(const lstm__rnn_dir *r, const gated *m, double min_work, int
     } else if (r->gate_panels && H % lstm__kernels_get(r->isa)->nr) {
         gated_gemm(r, m, 0, H, rev);
     } else {
-        const double work = (double)m->M * (double)(m->gates * H) * (double)m->K;
-        lstm__gemm_packed_mt(helpers(r, work, min_work), min_work, r->isa, m->M,
-                             (int)(m->gates * H), m->K, m->A, m->lda, m->Bp, m->C, m->ldc, rev);
+        lstm__gemm_packed_mt(r->wk, min_work, r->isa, m->M, (int)(m->gates * H), m->K, m->A, m->lda,
+                             m->Bp, m->C, m->ldc, rev);
     }
 }
 
@@ -309,9 +302,8 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         }
     }
     if (!lbr)
-        lstm__gemm_packed_mt(helpers(r, (double)(B * H) * (double)H, LSTM__SPLIT_STEP),
-                             LSTM__SPLIT_STEP, r->isa, (int)B, (int)H, (int)H, rh, (int)H, r->Rhp,
-                             hh, (int)H, step_order(s));
+        lstm__gemm_packed_mt(r->wk, LSTM__SPLIT_STEP, r->isa, (int)B, (int)H, (int)H, rh, (int)H,
+                             r->Rhp, hh, (int)H, step_order(s));
     for (int64_t b = 0; b < B; b++) {
         if (s >= lens[b]) continue;
         float *gz = r->tmp + b * GH, *gh = gz + 2 * H, *h = r->h + b * H;

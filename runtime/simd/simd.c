@@ -486,7 +486,9 @@ void lstm__gemm_packed_mt(struct lstm__workers *w, double min_work, int isa, int
                           const float *A, int lda, const float *Bp, float *C, int ldc,
                           int accumulate)
 {
-    if (!w || (double)M * N * K < min_work || N <= sets[isa]->nr) {
+    /* While the helpers are behind (workers.c), one call: the parts one after the other cost
+    ** more (and this comes last, as it reads the clock). */
+    if (!w || (double)M * N * K < min_work || N <= sets[isa]->nr || lstm__workers_solo(w)) {
         lstm__gemm_packed(isa, M, N, K, A, lda, Bp, C, ldc, accumulate);
         return;
     }

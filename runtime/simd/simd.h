@@ -139,10 +139,11 @@ void lstm__gemm_packed(int isa, int M, int N, int K, const float *A, int lda, co
                        float *C, int ldc, int accumulate);
 
 /* The same split by column panels over a session's threads when M*N*K reaches min_work
-** (w may be NULL). A one-off product wakes sleeping helpers (~0.1 ms on these machines):
-** LSTM__SPLIT_ONCE; the products of consecutive time steps find them spinning:
-** LSTM__SPLIT_STEP. Measured with lstm-run --bench at 2 threads: H = 512, batch 1 goes from
-** 19 to 8 ms with the step threshold; H = 32 loses 4x if its input projection is split. */
+** (w may be NULL) and the helpers are not behind (lstm__workers_solo). A one-off product
+** wakes sleeping helpers (~0.1 ms on these machines): LSTM__SPLIT_ONCE; the products of
+** consecutive time steps find them spinning: LSTM__SPLIT_STEP. Measured with lstm-run --bench
+** at 2 threads: H = 512, batch 1 goes from 19 to 8 ms with the step threshold; H = 32 loses 4x
+** if its input projection is split. */
 #define LSTM__SPLIT_ONCE 2e6
 #define LSTM__SPLIT_STEP 2.5e5
 struct lstm__workers;
