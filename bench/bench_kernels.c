@@ -228,9 +228,8 @@ int main(int argc, char **argv)
             }
     }
     const lstm__caches cs = lstm__cache_sizes();
-    printf("CPU: %s; flags:%s; L1d %zu KiB, L2 %zu KiB; tiles of 1-4 rows prefetch %d k rows "
-           "ahead into L1\n",
-           model[0] ? model : "(unknown)", have, cs.l1 >> 10, cs.l2 >> 10, cs.l1_ahead);
+    printf("CPU: %s; flags:%s; L1d %zu KiB, L2 %zu KiB\n", model[0] ? model : "(unknown)", have,
+           cs.l1 >> 10, cs.l2 >> 10);
     printf("kernels: %s (panels of %d columns, tiles of %d rows; LSTM_ISA=%s)\n"
            "OpenBLAS: %s; core %s, OPENBLAS_CORETYPE=%s, %d thread(s)\n",
            ks->name, ks->nr, ks->mr, getenv("LSTM_ISA") ? getenv("LSTM_ISA") : "(not set)",

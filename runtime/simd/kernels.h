@@ -282,17 +282,21 @@ static void k_pack(float *dst, const float *W, int N, int K)
 ** not fit there (LSTM H = 512: R is 4 MiB and every step streams it from L3). Each tile call
 ** of the panel takes its share of the lines, one line every `every` iterations of its k loop
 ** (at most one per iteration: more cost more than they save when the weights are in L2).
-** Measured with the 8 x 32 AVX-512 tile, M = 32, N = 2048, K = 512: 150 -> 167 GFLOP/s. */
+** Measured with the 8 x 32 AVX-512 tile, M = 32, N = 2048, K = 512: 150 -> 167 GFLOP/s.
+** Nothing is prefetched into L1: tiles of 1-4 rows fetching their panel 16 k rows ahead made the
+** GEMM alone faster on Intel and Zen 5, but whole LSTMs slower on every CPU measured (Intel Xeon
+** family 6 model 207, paired runs: avx512 H <= 256 batch 1-4 0.83-0.93x the time without,
+** avx2, whose 4-row tile is also the large products' tile, batch 1-32 0.81-0.91x; Zen 5 batch
+** 1-2 0.93-0.97x; Zen 4 lost 3-45% on the GEMM alone). */
 typedef struct pf_lines {
     const char *p, *end;
     int every, count;
-    int ahead; /* k rows a tile of up to 4 rows prefetches into L1 (0: none; lstm__caches) */
 } pf_lines;
 
 /* Call t of n on a panel of `bytes` whose k loop runs `iters` iterations; next NULL: none. */
-KS_INLINE pf_lines pf_share(const float *next, size_t bytes, int iters, int t, int n, int ahead)
+KS_INLINE pf_lines pf_share(const float *next, size_t bytes, int iters, int t, int n)
 {
-    pf_lines f = {0, 0, 1, 1, ahead};
+    pf_lines f = {0, 0, 1, 1};
     if (!next || n < 1 || iters < 1) return f;
     size_t lines = bytes / 64, per = (lines + (size_t)n - 1) / (size_t)n;
     size_t lo = per * (size_t)t, hi = lo + per < lines ? lo + per : lines;
@@ -339,17 +343,6 @@ KS_INLINE void tile(const int h, int valid, int K, const float *A, int lda, cons
     int k = 0;
     for (; k + ku <= K; k += ku) {
         pf_tick(&pf);
-        /* Few rows read the panel faster than the L2 hands it over: its rows `ahead` k ahead
-        ** into L1 where that helps (lstm__caches: Intel, weights in L2, batch 1: 68 -> 88 GB/s
-        ** on M = 1, N = 512, K = 256; AMD Zen 4 streams faster without: 36 -> 47 GFLOP/s on
-        ** M = 1, N = 2048, K = 512). */
-        if (h <= 4 && pf.ahead)
-#pragma GCC unroll 4
-            for (int u = 0; u < ku; u++) {
-                const char *q = (const char *)(B + (size_t)(k + u + pf.ahead) * NR);
-                __builtin_prefetch(q, 0, 3);
-                if (NR * 4 > 64) __builtin_prefetch(q + 64, 0, 3);
-            }
 #pragma GCC unroll 4
         for (int u = 0; u < ku; u++) {
             const float *b = B + (size_t)(k + u) * NR;
@@ -440,7 +433,7 @@ KS_INLINE void tile_rows(int rows, int K, const float *A, int lda, const float *
 ** general case costs 10% of it). The weights stream through once; with pf, each panel
 ** prefetches the next. */
 KS_INLINE void every_panel(const int h, int M, int N, int K, const float *A, int lda,
-                           const float *Bp, float *C, int ldc, int accumulate, int pf, int ahead)
+                           const float *Bp, float *C, int ldc, int accumulate, int pf)
 {
     const int panels = (N + NR - 1) / NR, rev = accumulate & LSTM__GEMM_REVERSE;
     const size_t panel_floats = (size_t)K * NR;
@@ -451,7 +444,7 @@ KS_INLINE void every_panel(const int h, int M, int N, int K, const float *A, int
         const float *next = !pf || i + 1 == panels ? NULL
                             : rev                  ? B - panel_floats
                                                    : B + panel_floats;
-        const pf_lines f = pf_share(next, panel_floats * sizeof(float), K / KU_OF(h), 0, 1, ahead);
+        const pf_lines f = pf_share(next, panel_floats * sizeof(float), K / KU_OF(h), 0, 1);
         tile(h, M, K, A, lda, B, C + (size_t)p * NR, ldc, N - p * NR < NR ? N - p * NR : NR,
              accumulate, f);
     }
@@ -459,34 +452,34 @@ KS_INLINE void every_panel(const int h, int M, int N, int K, const float *A, int
 
 static __attribute__((noinline)) void one_tile(int M, int N, int K, const float *A, int lda,
                                                const float *Bp, float *C, int ldc, int accumulate,
-                                               int pf, int ahead)
+                                               int pf)
 {
-    if (M >= MR) every_panel(MR, MR, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+    if (M >= MR) every_panel(MR, MR, N, K, A, lda, Bp, C, ldc, accumulate, pf);
 #if MR > 1
     else if (M == 1)
-        every_panel(1, 1, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+        every_panel(1, 1, N, K, A, lda, Bp, C, ldc, accumulate, pf);
 #endif
 #if MR > 2
     else if (M == 2)
-        every_panel(2, 2, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+        every_panel(2, 2, N, K, A, lda, Bp, C, ldc, accumulate, pf);
 #endif
 #if MR > 3
     else if (M == 3)
-        every_panel(3, 3, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+        every_panel(3, 3, N, K, A, lda, Bp, C, ldc, accumulate, pf);
 #endif
 #if MR > 4
     else if (M == 4)
-        every_panel(4, 4, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+        every_panel(4, 4, N, K, A, lda, Bp, C, ldc, accumulate, pf);
 #if MR == 8 /* exact heights: M = 5 as 8 rows ran at 80 GFLOP/s, as 5 at 116 (Zen 4) */
     else if (M == 5)
-        every_panel(5, 5, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+        every_panel(5, 5, N, K, A, lda, Bp, C, ldc, accumulate, pf);
     else if (M == 6)
-        every_panel(6, 6, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+        every_panel(6, 6, N, K, A, lda, Bp, C, ldc, accumulate, pf);
     else if (M == 7)
-        every_panel(7, 7, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+        every_panel(7, 7, N, K, A, lda, Bp, C, ldc, accumulate, pf);
 #endif
     else
-        every_panel(MR, M, N, K, A, lda, Bp, C, ldc, accumulate, pf, ahead);
+        every_panel(MR, M, N, K, A, lda, Bp, C, ldc, accumulate, pf);
 #endif
 }
 
@@ -506,7 +499,7 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
     ** prefetches cost more than they save (M = 8, N = 1024, K = 256: 173 -> 162 GFLOP/s). */
     const int pf = panel_floats * (size_t)panels * sizeof(float) > cs.l2 / 2;
     if (M <= MR) {
-        one_tile(M, N, K, A, lda, Bp, C, ldc, accumulate, pf, cs.l1_ahead);
+        one_tile(M, N, K, A, lda, Bp, C, ldc, accumulate, pf);
         return;
     }
     accumulate &= 1; /* (LSTM__GEMM_REVERSE: for products of up to MR rows) */
@@ -533,9 +526,8 @@ static void k_gemm(int M, int N, int K, const float *A, int lda, const float *Bp
                 const int k0 = kb * kc, kn = K - k0 < kc ? K - k0 : kc;
                 for (int t = 0; t < tiles; t++) {
                     const int m = m0 + t * MR, rows = mb - t * MR < MR ? mb - t * MR : MR;
-                    const pf_lines f =
-                        pf_share(next, panel_floats * sizeof(float), kn / KU_OF(rows),
-                                 kb * tiles + t, nkb * tiles, cs.l1_ahead);
+                    const pf_lines f = pf_share(next, panel_floats * sizeof(float),
+                                                kn / KU_OF(rows), kb * tiles + t, nkb * tiles);
                     tile_rows(rows, kn, A + (size_t)m * (size_t)lda + (size_t)k0, lda,
                               B + (size_t)k0 * NR, C + (size_t)m * (size_t)ldc + (size_t)p * NR,
                               ldc, ncols, kb ? 1 : accumulate, f);

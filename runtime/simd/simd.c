@@ -136,37 +136,12 @@ static size_t clamp_size(long v, size_t lo, size_t hi, size_t dflt)
     return (size_t)v < lo ? lo : (size_t)v > hi ? hi : (size_t)v;
 }
 
-/* Software prefetch into L1 for GEMM tiles of few rows: Intel's cores hand weights over from
-** L2 faster with it (68 -> 88 GB/s at batch 1), AMD's Zen 4 slower (47 -> 36 GFLOP/s at
-** M = 1, N = 2048, K = 512; every batch-1 to 4 shape measured lost 3-45%). On Zen 5 the GEMM
-** alone gains 4-12% with it, but whole LSTMs at batch 1-2 lose 3-7% (H = 256-1024), so it
-** stays off on every AMD CPU.
-** LSTM_L1_AHEAD=N (0 to 64 k rows) overrides the choice, to measure it on other CPUs. */
-static int l1_prefetch_ahead(void)
-{
-    const char *e = getenv("LSTM_L1_AHEAD");
-    if (e && *e) {
-        char *end;
-        long v = strtol(e, &end, 10);
-        if (!*end && v >= 0 && v <= 64) return (int)v;
-    }
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_is("amd")) return 0;
-#endif
-    return 16;
-}
-
 lstm__caches lstm__cache_sizes(void)
 {
     static atomic_size_t l1, l2; /* 0 until read; every thread computes the same values */
-    static atomic_int ahead;     /* l1_ahead + 1 once read */
     lstm__caches c = {atomic_load_explicit(&l1, memory_order_relaxed),
-                      atomic_load_explicit(&l2, memory_order_relaxed),
-                      atomic_load_explicit(&ahead, memory_order_relaxed) - 1};
-    if (!c.l1 || !c.l2 || c.l1_ahead < 0) {
-        c.l1_ahead = l1_prefetch_ahead();
-        atomic_store_explicit(&ahead, c.l1_ahead + 1, memory_order_relaxed);
+                      atomic_load_explicit(&l2, memory_order_relaxed)};
+    if (!c.l1 || !c.l2) {
         long v1 = -1, v2 = -1;
 #if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE)
         v1 = sysconf(_SC_LEVEL1_DCACHE_SIZE);

@@ -116,7 +116,6 @@ void lstm__cpu_features_keep(unsigned keep);
 /* Cache sizes the driver blocks for (sysconf, with defaults where the system does not say). */
 typedef struct lstm__caches {
     size_t l1, l2; /* bytes of L1 data cache and L2 per core */
-    int l1_ahead;  /* k rows ahead a GEMM tile of 1-4 rows prefetches into L1; 0: none (AMD) */
 } lstm__caches;
 lstm__caches lstm__cache_sizes(void);
 
