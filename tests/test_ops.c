@@ -159,7 +159,7 @@ static void h_rows(void **state)
               0);
     expect(rc, msg, LSTM_EINVAL, "is outside [-3, 2]");
     int64_t idx3[1] = {-3};
-    float got[2];
+    float got[2] = {0, 0};
     rc = run1(m, (feed[]){{"A", F32, 2, {3, 2}, x6, 24}, {"B", I64, 1, {1}, idx3, 8}}, 2, msg, got,
               2);
     assert_int_equal(rc, LSTM_OK);

@@ -15,12 +15,13 @@
 
 static int need_seq(lstm__kctx *k, int idx, const lstm__seq **out)
 {
+    static const lstm__seq empty = {0, 0, NULL, NULL};
     const lstm__rt *t = k->in[idx];
+    *out = &empty; /* set on failure too: callers read it only after success */
     if (!t || t->kind != LSTM__VAL_SEQUENCE || t->none)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: input %d ('%s') must be a sequence",
                           lstm__klabel(k), idx, k->n->in_names[idx]);
-    static const lstm__seq empty = {0, 0, NULL, NULL};
-    *out = t->seq ? t->seq : &empty;
+    if (t->seq) *out = t->seq;
     return LSTM_OK;
 }
 

@@ -42,14 +42,9 @@ int lstm__softmax_view(lstm__kctx *k, size_t *outer, size_t *len, size_t *inner)
     const lstm__softmax_params *p = k->params;
     const lstm__rt *x = k->in[0];
     int a;
-    if (x->rank == 0) {
-        *outer = *len = *inner = 1;
-        return LSTM_OK;
-    }
+    *outer = *len = *inner = 1;
+    if (x->rank == 0) return LSTM_OK;
     if (lstm__axis(k, p->axis, x->rank, &a, "axis")) return k->d->code;
-    *outer = 1;
-    *len = 1;
-    *inner = 1;
     if (k->since < 13) { /* rows of the 2-D coercion at axis */
         for (int i = 0; i < a; i++) *outer *= (size_t)x->dims[i];
         for (int i = a; i < x->rank; i++) *len *= (size_t)x->dims[i];

@@ -45,11 +45,11 @@ static int setup(lstm__kctx *k, view *v)
 {
     const lstm__unique_params *p = k->params;
     const lstm__rt *x = k->in[0];
+    v->x = x;
+    v->len = x->nelem, v->outer = 1, v->inner = 1;
     if (!lstm__dtype_size(x->dtype) || x->dtype == LSTM_DT_STRING)
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
-    v->x = x;
-    v->len = x->nelem, v->outer = 1, v->inner = 1;
     if (!p->has_axis) return LSTM_OK;
     int a;
     if (lstm__axis(k, p->axis, x->rank, &a, "axis")) return k->d->code;

@@ -123,7 +123,7 @@ static VNNI_TARGET void k_mm8_vnni(int M, int N, int K, const uint8_t *A, int ld
     const size_t panel = (size_t)((K + 3) / 4) * 4 * LSTM__I8_NR;
     for (int i = 0; i < M; i += VNNI_MR) {
         const uint8_t *a = A + (size_t)i * (size_t)lda;
-        int32_t ra[VNNI_MR], zr[VNNI_MR];
+        int32_t ra[VNNI_MR] = {0}, zr[VNNI_MR] = {0}; /* rows past M stay 0, unread */
         for (int r = 0; r < VNNI_MR && i + r < M; r++) {
             ra[r] = q8_row_sum(a + (size_t)r * (size_t)lda, K);
             zr[r] = za[(size_t)(i + r) * (size_t)za_step];
