@@ -227,6 +227,43 @@ static void describe_api(void **state)
     tb_free(m);
 }
 
+/* Conv's multiply-adds: X [1, 1, 8] * W [1, 1, 3] gives 6 outputs of 3; attributes beyond
+** the operator's bounds leave the node uncounted (they once overflowed int64 in the count). */
+static void conv_macs(void **state)
+{
+    (void)state;
+    static const int64_t max = INT64_MAX, quarter = (int64_t)1 << 62;
+    const struct {
+        const char *attr, *auto_pad;
+        int64_t v[2];
+        int nv;
+        const char *want;
+    } cases[] = {{NULL, NULL, {0}, 0, "\"macs\": {\"count\": 18,"},
+                 {"strides", "SAME_UPPER", {max}, 1, "\"macs\": null"},
+                 {"dilations", NULL, {quarter}, 1, "\"macs\": null"},
+                 {"pads", NULL, {quarter, quarter}, 2, "\"macs\": null"}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        tb_model *m = tb_new(8, 17);
+        const float w[3] = {1, 1, 1};
+        tb_input(m, "X", F32, 3, D3(1, 1, 8), NULL);
+        tb_init_f32(m, "W", 3, D3(1, 1, 3), w);
+        Onnx__NodeProto *n = tb_node(m, "Conv", "conv", "X,W", "Y");
+        if (cases[c].attr) tb_attr_ints(m, n, cases[c].attr, cases[c].v, cases[c].nv);
+        if (cases[c].auto_pad) tb_attr_s(m, n, "auto_pad", cases[c].auto_pad);
+        tb_output(m, "Y", F32, -1, NULL, NULL);
+        size_t len;
+        const uint8_t *buf = tb_pack(m, &len);
+        lstm_model *md = NULL;
+        lstm_model_open_buffer(buf, len, NULL, &md); /* refused but still described */
+        assert_non_null(md);
+        text[0] = 0;
+        assert_int_equal(lstm_model_describe(md, LSTM_DESCRIBE_JSON, capture, NULL), LSTM_OK);
+        has(cases[c].want);
+        lstm_model_close(md);
+        tb_free(m);
+    }
+}
+
 /* An LSTM "top" in the main graph and the same LSTM (the same weights, read from the main graph)
 ** inside an If's then_branch; the else_branch holds an operator this runtime lacks. */
 static tb_model *lstm_in_if(void)
@@ -384,6 +421,7 @@ int main(void)
         cmocka_unit_test(peepholes_and_coupled_gates),
         cmocka_unit_test(warnings),
         cmocka_unit_test(describe_api),
+        cmocka_unit_test(conv_macs),
         cmocka_unit_test(explain_in_subgraph),
         cmocka_unit_test(describe_subgraphs),
         cmocka_unit_test(dynamic_quantize_lstm),

@@ -209,6 +209,22 @@ static void h_rows(void **state)
                        {"E", I64, 1, {1}, sp, 8}},
               5, msg, NULL, 0);
     expect(rc, msg, LSTM_EINVAL, "node 'op' (Slice, opset 17): step is 0");
+    /* Steps of the int64 extremes take one element (NumPy: x[1::2**63-1], x[5::-2**63]); the
+    ** count once overflowed computing end - start + step - 1 (a fuzzer finding). */
+    const int64_t ext[2][3] = {{1, INT64_MAX, INT64_MAX}, {-1, INT64_MIN, INT64_MIN}};
+    const float want[2] = {2, 6};
+    for (int t = 0; t < 2; t++) {
+        float got[2] = {-1, -1};
+        rc = run1(m,
+                  (feed[]){{"A", F32, 1, {6}, x6, 24},
+                           {"B", I64, 1, {1}, &ext[t][0], 8},
+                           {"C", I64, 1, {1}, &ext[t][1], 8},
+                           {"D", I64, 1, {1}, ax, 8},
+                           {"E", I64, 1, {1}, &ext[t][2], 8}},
+                  5, msg, got, 2);
+        assert_int_equal(rc, LSTM_OK);
+        assert_true(got[0] == want[t] && got[1] == -1); /* one element */
+    }
     tb_free(m);
 
     int64_t sh[2] = {3, 3};

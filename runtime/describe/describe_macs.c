@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define BIG ((int64_t)1 << 31)
+
 typedef struct dims {
     int rank;                         /* -1: unknown */
     int64_t d[LSTM__MAX_RANK];        /* -1 where unknown */
@@ -135,14 +137,16 @@ static int conv(const lstm__graph *g, const lstm__node *n, lstm__macs *m, int tr
             continue;
         }
         int64_t s = attr_at(n, "strides", i, 1), dl = attr_at(n, "dilations", i, 1), out;
+        int64_t pb = attr_at(n, "pads", i, 0), pe = attr_at(n, "pads", sp + i, 0);
         if (s < 1) s = 1;
+        /* Beyond the operator's own bounds (spatial.c): not counted, and no overflow below. */
+        if (s > BIG || dl < 1 || dl > BIG || k > BIG || in > BIG || pb < -BIG || pb > BIG ||
+            pe < -BIG || pe > BIG)
+            return 0;
         if (!strcmp(pad, "SAME_UPPER") || !strcmp(pad, "SAME_LOWER"))
             out = (in + s - 1) / s;
         else
-            out =
-                (in + attr_at(n, "pads", i, 0) + attr_at(n, "pads", sp + i, 0) - dl * (k - 1) - 1) /
-                    s +
-                1;
+            out = (in + pb + pe - dl * (k - 1) - 1) / s + 1;
         c *= (uint64_t)(out > 0 ? out : 0);
     }
     m->count = c;

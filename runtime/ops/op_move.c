@@ -246,12 +246,12 @@ static int slice_plan(lstm__kctx *k, int64_t *start, int64_t *step, int64_t *dim
         if (s > 0) {
             if (b > dim) b = dim;
             if (e > dim) e = dim;
-            dims[a] = e > b ? (e - b + s - 1) / s : 0;
+            dims[a] = e > b ? (e - b - 1) / s + 1 : 0; /* s + e - b could overflow */
         } else {
             if (b > dim - 1) b = dim - 1;
             if (e > dim - 1) e = dim - 1;
             if (e < -1) e = -1;
-            dims[a] = b > e ? (b - e - s - 1) / -s : 0;
+            dims[a] = b > e ? 1 - (b - e - 1) / s : 0; /* -s overflows at INT64_MIN */
         }
         start[a] = b;
         step[a] = s;
