@@ -90,6 +90,10 @@ int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t
             return lstm__errf(im->d, LSTM_ELIMIT, "%s: element count overflows", what);
     }
     t->nelem = nelem;
+    if (!lstm__dims_addressable(t->rank, t->dims, 1)) /* [0, 2^62, 2^62]: no element */
+        return lstm__errf(im->d, LSTM_ELIMIT,
+                          "%s: too big to address (its nonzero dimensions multiply past 2^63)",
+                          what);
     if (!lstm__dtype_storable(t->dtype))
         return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%s has unsupported type %s (%d)", what,
                           lstm__dtype_onnx_name(t->dtype), t->dtype);

@@ -81,6 +81,18 @@ static inline bool lstm__mul_i64(int64_t a, int64_t b, int64_t *out)
     return !__builtin_mul_overflow(a, b, out);
 }
 
+/* Whether a tensor of these dims and element size es (> 0) is addressable: every dim >= 0 and
+** the product of the nonzero dims times es within int64. A tensor with a zero dim holds no
+** element, but the kernels still multiply its other dims (strides) and add them (Concat), so
+** [0, 2^62] is refused as NumPy refuses it ("array is too big"). */
+static inline bool lstm__dims_addressable(int rank, const int64_t *dims, size_t es)
+{
+    int64_t n = (int64_t)es;
+    for (int i = 0; i < rank; i++)
+        if (dims[i] < 0 || (dims[i] && __builtin_mul_overflow(n, dims[i], &n))) return false;
+    return es <= INT64_MAX;
+}
+
 /* lstm_limits with its defaults filled in where a field is 0 (in may be NULL). */
 void lstm__limits_resolve(lstm_limits *out, const lstm_limits *in);
 

@@ -32,15 +32,18 @@ int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t 
     int64_t n = lstm__dims_count(rank, dims);
     size_t es = lstm__dtype_size(dtype), bytes;
     uint64_t limit = k->max_tensor_bytes ? k->max_tensor_bytes : (uint64_t)1 << 40;
-    if (n < 0 || (uint64_t)n > SIZE_MAX || !lstm__mul_size((size_t)n, es, &bytes) ||
-        bytes > limit) {
-        char s[128];
+    char s[128];
+    if (n < 0 || (uint64_t)n > SIZE_MAX || !lstm__mul_size((size_t)n, es, &bytes) || bytes > limit)
         return lstm__errf(k->d, LSTM_ELIMIT,
                           "%s: an output of shape %s exceeds the tensor limit of "
                           "%llu bytes",
                           lstm__klabel(k), lstm__dims_str(s, sizeof s, rank, dims),
                           (unsigned long long)limit);
-    }
+    if (!lstm__dims_addressable(rank, dims, es ? es : 1))
+        return lstm__errf(k->d, LSTM_ELIMIT,
+                          "%s: an output of shape %s is too big to address (no element, but its "
+                          "nonzero dimensions times %zu bytes exceed 2^63)",
+                          lstm__klabel(k), lstm__dims_str(s, sizeof s, rank, dims), es);
     t->dtype = dtype;
     t->rank = rank;
     for (int i = 0; i < rank; i++) t->dims[i] = dims[i];

@@ -293,9 +293,19 @@ int lstm__buf_table(lstm_session *s, lstm__buf *b, size_t n)
     return buf_alloc(s, b, n);
 }
 
+/* Folding at load runs kernels without a plan (load.c): what needs a session's memory fails
+** there, and the node is left for the session to run. */
+static int no_plan(lstm__kctx *k)
+{
+    if (k->plan) return 0;
+    lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: not evaluated at load", lstm__klabel(k));
+    return 1;
+}
+
 lstm__buf *lstm__node_bufs(lstm__kctx *k, int n)
 {
     lstm__plan *p = k->plan;
+    if (no_plan(k)) return NULL;
     int i = (int)(k->n - p->g->nodes);
     if (!p->nbufs[i] && n > 0) {
         p->nbufs[i] = lstm__pool_array(&p->s->pool, (size_t)n, sizeof(lstm__buf));
@@ -871,6 +881,7 @@ int lstm__plan_exec(lstm__plan *p)
 lstm__plan *lstm__subplan(lstm__kctx *k, int j, int streams)
 {
     lstm__plan *p = k->plan;
+    if (no_plan(k)) return NULL;
     int i = (int)(k->n - p->g->nodes);
     if (!p->sub[i] || j < 0 || j >= k->n->n_subgraphs) return NULL;
     if (!p->sub[i][j]) {
@@ -891,7 +902,7 @@ int lstm__out_alloc(lstm__kctx *k, int idx, int dtype, int rank, const int64_t *
     memset(t, 0, sizeof *t);
     t->seq = q;
     int rc = lstm__rt_set(k, t, dtype, rank, dims);
-    if (rc) return rc;
+    if (rc || no_plan(k)) return k->d->code;
     lstm__plan *p = k->plan;
     if ((rc = out_reserve(p, k, idx, t->nbytes))) return rc;
     t->data = p->vbuf[p->outv[p->kout_off[k->n - p->g->nodes] + idx]].p;
@@ -919,7 +930,7 @@ lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
 {
     lstm__plan *p = k->plan;
     lstm__rt *t = k->out[idx];
-    if (!t) return NULL;
+    if (!t || no_plan(k)) return NULL;
     lstm__seq *q = lstm__plan_holder(p, p->outv[p->kout_off[k->n - p->g->nodes] + idx]);
     if (!q) {
         lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a sequence");
@@ -1040,7 +1051,7 @@ int lstm__in_movable(lstm__kctx *k, int idx)
 {
     const lstm__plan *p = k->plan;
     const lstm__rt *t = k->in[idx];
-    if (!t || t->kind != LSTM__VAL_SEQUENCE || t->none || !t->seq) return 0;
+    if (!p || !t || t->kind != LSTM__VAL_SEQUENCE || t->none || !t->seq) return 0;
     int i = (int)(k->n - p->g->nodes), m = p->in_move[p->kin_off[i] + idx];
     if (m == 1) return t->seq == p->seqs[k->n->in[idx]]; /* its storage is this plan's */
     return m >= 2 && p->bind_owned[m - 2] && t->seq == p->bind[m - 2].seq;

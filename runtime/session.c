@@ -177,6 +177,13 @@ static int check_tensor(lstm_session *s, const char *name, int item, int dtype, 
                               what, nbytes, lstm__dtype_name(dtype), want);
         return lstm__errf(&s->diag, LSTM_EINVAL, "%s: data is NULL", what);
     }
+    if (!lstm__dims_addressable(rank, dims, es)) {
+        char got[128];
+        return lstm__errf(&s->diag, LSTM_ELIMIT,
+                          "input '%s': shape %s is too big to address (its nonzero dimensions "
+                          "times %zu bytes exceed 2^63)",
+                          name, lstm__dims_str(got, sizeof got, rank, dims), es);
+    }
     memset(t, 0, sizeof *t);
     t->dtype = dtype;
     t->rank = rank;

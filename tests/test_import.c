@@ -177,6 +177,13 @@ static void tensor_refusals(void **state)
     assert_refused(m, LSTM_ELIMIT, "initializer 'W'");
     tb_free(m);
 
+    m = base_model(); /* no element, but 2^62 x 2^62 past int64 (NumPy: "array is too big") */
+    int64_t empty_big[3] = {0, (int64_t)1 << 62, (int64_t)1 << 62};
+    tb_graph(m)->initializer[0]->dims = empty_big;
+    tb_graph(m)->initializer[0]->raw_data.len = 0;
+    assert_refused(m, LSTM_ELIMIT, "initializer 'W': too big to address");
+    tb_free(m);
+
     m = base_model();
     Onnx__TensorProto *t = tb_graph(m)->initializer[2];
     t->has_raw_data = 0;

@@ -1892,7 +1892,8 @@ static void pool_more_refusals(void **state)
     tb_free(m);
     m = one_at(13, "LRN", "A", 1, (int[]){F32});
     tb_attr_i(m, tb_graph(m)->node[0], "size", 3);
-    rc = run1(m, (feed[]){{"A", F32, 4, {0, 3, huge, huge}, x16, 0}}, 1, msg, NULL, 0);
+    const int64_t plane = (int64_t)1 << 29; /* 3 x 2^58 floats: addressable */
+    rc = run1(m, (feed[]){{"A", F32, 4, {0, 3, plane, plane}, x16, 0}}, 1, msg, NULL, 0);
     if (rc) print_error("%s\n", msg);
     assert_int_equal(rc, LSTM_OK);
     tb_free(m);
@@ -2397,7 +2398,9 @@ static void attention_refusals(void **state)
                        {"C", F32, 4, {0, e40, 3, 1}, z16, 0},
                        {"D", BOOL, 4, {0, e40, e40, 3}, b9, 0}},
               4, msg, NULL, 0);
-    expect(rc, msg, LSTM_EUNSUPPORTED, "sequence lengths, head counts or head sizes too large");
+    /* such inputs no longer reach a kernel (NumPy refuses them too) */
+    expect(rc, msg, LSTM_ELIMIT,
+           "input 'A': shape [0,1099511627776,1099511627776,1] is too big to address");
     tb_free(m);
     m = one_at(24, "Attention", "A,B,C", 3, f3);
     tb_attr_i(m, tb_graph(m)->node[0], "q_num_heads", 1);
@@ -3664,11 +3667,19 @@ static void empty_with_huge_axes(void **state)
     int rc;
     tb_model *m;
     static const float x1[1] = {0};
-    const int64_t big = (int64_t)1 << 40, sz[4] = {0, 1, big, big};
+    const int64_t big = (int64_t)1 << 29, sz[4] = {0, 1, big, big};
     m = one_at(20, "AffineGrid", "A,B", 2, (int[]){F32, I64});
     rc = run1(m, (feed[]){{"A", F32, 3, {0, 2, 3}, x1, 0}, {"B", I64, 1, {4}, sz, 32}}, 2, msg,
               NULL, 0);
     expect(rc, msg, LSTM_OK, "");
+    /* A grid [0, 2^40, 2^40, 2]: no element, but its other dims multiply past 2^63 (NumPy
+    ** refuses such an array; Concat, Split, Tile, Expand and broadcasting overflowed int64). */
+    const int64_t sz40[4] = {0, 1, (int64_t)1 << 40, (int64_t)1 << 40};
+    rc = run1(m, (feed[]){{"A", F32, 3, {0, 2, 3}, x1, 0}, {"B", I64, 1, {4}, sz40, 32}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_ELIMIT,
+           "(AffineGrid, opset 20): an output of shape [0,1099511627776,1099511627776,2] is too "
+           "big to address");
     tb_free(m);
     m = one_at(11, "Det", "A", 1, (int[]){F32});
     rc = run1(m, (feed[]){{"A", F32, 3, {0, 40000, 40000}, x1, 0}}, 1, msg, NULL, 0);
@@ -3676,9 +3687,9 @@ static void empty_with_huge_axes(void **state)
     tb_free(m);
     m = one_at(23, "Attention", "A,B,C", 3, (int[]){F32, F32, F32});
     rc = run1(m,
-              (feed[]){{"A", F32, 4, {0, 1, 2000000000, 0}, x1, 0},
+              (feed[]){{"A", F32, 4, {0, 1, 1000000000, 0}, x1, 0},
                        {"B", F32, 4, {0, 1, 0, 0}, x1, 0},
-                       {"C", F32, 4, {0, 1, 0, 2000000000}, x1, 0}},
+                       {"C", F32, 4, {0, 1, 0, 1000000000}, x1, 0}},
               3, msg, NULL, 0);
     expect(rc, msg, LSTM_OK, "");
     tb_free(m);
@@ -4085,6 +4096,80 @@ static void newop_refusals(void **state)
     tb_free(m);
 }
 
+/* int64 values at the type's ends, checked exactly: Range counted its elements in double (start
+** 2^63 - 3 to 2^63 - 1 gave none; a count one too high overflowed start + i delta); integer
+** Gemm went through double (2^53 + 1 came back as 2^53, a sum past 2^63 was undefined); a Concat
+** of empty tensors added their axes without a check; NonMaxSuppression folded at load (all
+** inputs constant) dereferenced the session's missing plan. Each was found by a review with
+** UBSan, and each check below failed before its fix. */
+static void int64_extremes(void **state)
+{
+    (void)state;
+    char msg[512];
+    int rc;
+    tb_model *m;
+    /* Range: NumPy's arange values */
+    const int64_t r1[3] = {INT64_MAX - 2, INT64_MAX, 1}, want1[2] = {INT64_MAX - 2, INT64_MAX - 1};
+    const int64_t r2[3] = {9223372036854774073, -4611686018427388706, -4611686018427387593},
+                  want2[3] = {9223372036854774073, 4611686018427386480, -1113};
+    const int64_t *rs[2] = {r1, r2}, *wants[2] = {want1, want2};
+    const size_t nwant[2] = {2, 3};
+    for (int t = 0; t < 2; t++) {
+        int64_t got[4] = {0};
+        m = one_typed(11, "Range", "A,B,C", 3, (int[]){I64, I64, I64}, I64);
+        const feed f[3] = {{"A", I64, 0, {0}, &rs[t][0], 8},
+                           {"B", I64, 0, {0}, &rs[t][1], 8},
+                           {"C", I64, 0, {0}, &rs[t][2], 8}};
+        rc = run1_bytes(m, f, 3, msg, got, 0, nwant[t] * 8);
+        if (rc) print_error("%s\n", msg);
+        assert_int_equal(rc, LSTM_OK);
+        assert_memory_equal(got, wants[t], nwant[t] * 8);
+        assert_int_equal(run1_bytes(m, f, 3, msg, got, 0, nwant[t] * 8 + 8), LSTM_EINVAL);
+        tb_free(m);
+    }
+    /* Gemm on int64: alpha = beta = 1 wraps like MatMul (and NumPy's dot) */
+    const int64_t a2[2] = {INT64_MIN, INT64_MAX}, b2[2] = {-1, 2}, big = ((int64_t)1 << 53) + 1,
+                  one1 = 1;
+    int64_t y = 0;
+    m = one_typed(13, "Gemm", "A,B", 2, (int[]){I64, I64}, I64);
+    rc = run1_bytes(m, (feed[]){{"A", I64, 2, {1, 2}, a2, 16}, {"B", I64, 2, {2, 1}, b2, 16}}, 2,
+                    msg, &y, 0, 8);
+    assert_int_equal(rc, LSTM_OK);
+    assert_true(y == INT64_MAX - 1);
+    rc = run1_bytes(m, (feed[]){{"A", I64, 2, {1, 1}, &big, 8}, {"B", I64, 2, {1, 1}, &one1, 8}}, 2,
+                    msg, &y, 0, 8);
+    assert_int_equal(rc, LSTM_OK);
+    assert_true(y == big);
+    tb_free(m);
+    /* Concat of two empty uint8 [0, 2^62]: each addressable, their sum overflows */
+    const uint8_t u1 = 0;
+    const int64_t e62 = (int64_t)1 << 62;
+    m = one("Concat", "A,B", 2, (int[]){2, 2});
+    tb_attr_i(m, tb_graph(m)->node[0], "axis", 1);
+    rc = run1(m, (feed[]){{"A", 2, 2, {0, e62}, &u1, 0}, {"B", 2, 2, {0, e62}, &u1, 0}}, 2, msg,
+              NULL, 0);
+    expect(rc, msg, LSTM_EINVAL, "node 'op' (Concat, opset 17): size overflows");
+    tb_free(m);
+    /* NonMaxSuppression on constants: left to the session, which runs it */
+    const float boxes[8] = {0, 0, 1, 1, 0, 10, 1, 11}, scores[2] = {0.8f, 0.9f}, half = 0.5f;
+    const int64_t max1 = 1, want_nms[3] = {0, 0, 1};
+    int64_t sel[3] = {0};
+    m = tb_new(8, 11);
+    tb_init_f32(m, "B", 3, D3(1, 2, 4), boxes);
+    tb_init_f32(m, "S", 3, D3(1, 1, 2), scores);
+    Onnx__TensorProto *tm = tb_tensor(m, "M", I64, 0, NULL);
+    tb_tensor_raw(m, tm, &max1, 8);
+    tb_add_initializer(m, tm);
+    tb_init_f32(m, "I", 0, NULL, &half);
+    tb_node(m, "NonMaxSuppression", "nms", "B,S,M,I", "Y");
+    tb_output(m, "Y", I64, -1, NULL, NULL);
+    rc = run1_bytes(m, NULL, 0, msg, sel, 0, sizeof sel);
+    if (rc) print_error("%s\n", msg);
+    assert_int_equal(rc, LSTM_OK);
+    assert_memory_equal(sel, want_nms, sizeof sel);
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -4118,6 +4203,7 @@ int main(void)
         cmocka_unit_test(grid_refusals),
         cmocka_unit_test(empty_with_huge_axes),
         cmocka_unit_test(random_ops),
+        cmocka_unit_test(int64_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

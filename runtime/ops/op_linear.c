@@ -141,6 +141,18 @@ int lstm__gemm_prepare(lstm__kctx *k)
     return lstm__rt_set(k, k->out[0], A->dtype, 2, (int64_t[]){M, N});
 }
 
+/* Whether alpha or beta is an integer an int64 holds. */
+static int integral(double v)
+{
+    return v > -0x1p63 && v < 0x1p63 && v == (double)(int64_t)v;
+}
+
+/* v truncated to int64, saturated (NaN: 0). */
+static int64_t to_i64(double v)
+{
+    return v != v ? 0 : v >= 0x1p63 ? INT64_MAX : v <= -0x1p63 ? INT64_MIN : (int64_t)v;
+}
+
 int lstm__gemm_run(lstm__kctx *k)
 {
     const lstm__gemm_params *p = k->params;
@@ -170,7 +182,10 @@ int lstm__gemm_run(lstm__kctx *k)
                        (int)N);
         return LSTM_OK;
     }
-    int fl = lstm__is_float(Y->dtype);
+    /* Integer types: exact (modulo 2^64, then the type) when alpha and beta are integers */
+    const int fl = lstm__is_float(Y->dtype), exact = integral(p->alpha) && integral(p->beta);
+    const uint64_t ai = exact ? (uint64_t)(int64_t)p->alpha : 0,
+                   bi = exact ? (uint64_t)(int64_t)p->beta : 0;
     for (int64_t i = 0; i < M; i++)
         for (int64_t j = 0; j < N; j++) {
             double sf = 0;
@@ -187,10 +202,14 @@ int lstm__gemm_run(lstm__kctx *k)
             size_t o = (size_t)(i * N + j), co = (size_t)(i * cst[0] + j * cst[1]);
             if (fl)
                 lstm__put_f(Y, o, p->alpha * sf + (C ? p->beta * lstm__get_f(C, co) : 0));
+            else if (exact)
+                lstm__put_i(
+                    Y, o,
+                    (int64_t)(ai * (uint64_t)si + (C ? bi * (uint64_t)lstm__get_i(C, co) : 0)));
             else
-                lstm__put_i(Y, o,
-                            (int64_t)(p->alpha * (double)si +
-                                      (C ? p->beta * (double)lstm__get_i(C, co) : 0)));
+                lstm__put_i(
+                    Y, o,
+                    to_i64(p->alpha * (double)si + (C ? p->beta * (double)lstm__get_i(C, co) : 0)));
         }
     return LSTM_OK;
 }

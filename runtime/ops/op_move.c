@@ -145,7 +145,7 @@ int lstm__concat_prepare(lstm__kctx *k)
                                   lstm__dims_str(s1, sizeof s1, x->rank, x->dims), i0,
                                   lstm__dims_str(s2, sizeof s2, x0->rank, x0->dims));
             }
-        if (!lstm__mul_i64(1, dims[a] + x->dims[a], &dims[a]))
+        if (__builtin_add_overflow(dims[a], x->dims[a], &dims[a]))
             return lstm__errf(k->d, LSTM_EINVAL, "%s: size overflows", lstm__klabel(k));
     }
     if (!lstm__dtype_size(x0->dtype))

@@ -424,6 +424,12 @@ static int range_count(lstm__kctx *k, int64_t *n)
     double a = lstm__get_f(s, 0), b = lstm__get_f(l, 0), c = lstm__get_f(dl, 0);
     if (c == 0 || c != c) return lstm__errf(k->d, LSTM_EINVAL, "%s: delta is 0", lstm__klabel(k));
     double cnt = ceil((b - a) / c);
+    if (lstm__is_int(s->dtype)) { /* exactly: int64 values beyond 2^53 do not round */
+        const int64_t ia = lstm__get_i(s, 0), ib = lstm__get_i(l, 0), ic = lstm__get_i(dl, 0);
+        const uint64_t span = ic > 0 ? (uint64_t)ib - (uint64_t)ia : (uint64_t)ia - (uint64_t)ib,
+                       step = ic > 0 ? (uint64_t)ic : 0 - (uint64_t)ic;
+        cnt = (ic > 0 ? ib > ia : ia > ib) ? (double)((span - 1) / step + 1) : 0;
+    }
     if (cnt != cnt || cnt > 1e9)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: range too long", lstm__klabel(k));
     *n = cnt > 0 ? (int64_t)cnt : 0;
@@ -447,8 +453,10 @@ int lstm__range_run(lstm__kctx *k)
         double a = lstm__get_f(k->in[0], 0), c = lstm__get_f(k->in[2], 0);
         for (size_t i = 0; i < y->nelem; i++) lstm__put_f(y, i, a + (double)i * c);
     } else {
-        int64_t a = lstm__get_i(k->in[0], 0), c = lstm__get_i(k->in[2], 0);
-        for (size_t i = 0; i < y->nelem; i++) lstm__put_i(y, i, a + (int64_t)i * c);
+        /* a + i c lies between start and limit; the product alone may not fit */
+        const uint64_t a = (uint64_t)lstm__get_i(k->in[0], 0),
+                       c = (uint64_t)lstm__get_i(k->in[2], 0);
+        for (size_t i = 0; i < y->nelem; i++) lstm__put_i(y, i, (int64_t)(a + (uint64_t)i * c));
     }
     return LSTM_OK;
 }
