@@ -409,6 +409,11 @@ if os.path.isdir(optcase):
     rc, out, err = lstm_run(os.path.join(optcase, "model.onnx"))
     check("an optional input not given is bound to no value",
           rc == 0 and "bound to no value" in out and "output: bool []" in out, out + err)
+# int64 outputs print in full (a double rounds them): Range from 2^63 - 3 to 2^63 - 1
+rc, out, err = lstm_run(os.path.join(root, "tests", "data", "cli", "range_int64.onnx"))
+check("int64 values printed exactly",
+      rc == 0 and "y: int64 [2]  min 9223372036854775805  max 9223372036854775806" in out and
+      "[9223372036854775805, 9223372036854775806]" in out, out + err)
 shutil.rmtree(tmp)
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

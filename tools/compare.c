@@ -54,7 +54,7 @@ double elem_as_double(int dtype, const void *data, size_t i)
     }
 }
 
-static int is_float_type(int dtype)
+int is_float_type(int dtype)
 {
     return dtype == LSTM_DT_FLOAT || dtype == LSTM_DT_DOUBLE || dtype == LSTM_DT_FLOAT16 ||
            dtype == LSTM_DT_BFLOAT16;
@@ -69,8 +69,7 @@ static int int_equal(int dtype, const void *a, const void *b, size_t i)
            (dtype == LSTM_DT_BOOL && !((const uint8_t *)a)[i] == !((const uint8_t *)b)[i]);
 }
 
-/* An integer or bool element in full (int64 / uint64 do not fit a double). */
-static void int_str(char *buf, size_t n, int dtype, const void *data, size_t i)
+void int_str(char *buf, size_t n, int dtype, const void *data, size_t i)
 {
     if (dtype == LSTM_DT_UINT64)
         snprintf(buf, n, "%llu", (unsigned long long)((const uint64_t *)data)[i]);

@@ -63,8 +63,12 @@ int write_output(const run_cfg *c, const char *name, const lstm_view *v);
 int path_join(char *out, size_t n, const char *dir, const char *name);
 /* Read a whole file into a malloc'd buffer. NULL on failure (errno set). */
 void *read_file(const char *path, size_t *len);
-/* Element i of a tensor's data as double (float types converted; ints exact). */
+/* Element i of a tensor's data as double (float types converted; ints up to 32 bits exact). */
 double elem_as_double(int dtype, const void *data, size_t i);
+/* float32, float64, float16 or bfloat16 */
+int is_float_type(int dtype);
+/* An integer or bool element in full (int64 / uint64 do not fit a double). */
+void int_str(char *buf, size_t n, int dtype, const void *data, size_t i);
 /* Compare one output; prints the report line(s) and returns 1 when everything matches. */
 int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_tensor *want,
                    const run_opts *o);

@@ -92,6 +92,14 @@ static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed,
     return 0;
 }
 
+/* Whether element i is below element j, for the 64-bit integers a double rounds. */
+static int int_less(int dtype, const void *data, size_t i, size_t j)
+{
+    if (dtype == LSTM_DT_INT64) return ((const int64_t *)data)[i] < ((const int64_t *)data)[j];
+    if (dtype == LSTM_DT_UINT64) return ((const uint64_t *)data)[i] < ((const uint64_t *)data)[j];
+    return 0;
+}
+
 void print_output(const char *name, const lstm_view *v, const char *note)
 {
     size_t es = lstm_dtype_size(v->dtype), n = es ? v->nbytes / es : 0;
@@ -101,17 +109,30 @@ void print_output(const char *name, const lstm_view *v, const char *note)
         printf("%s: %s [", name, lstm_dtype_name(v->dtype));
     for (int i = 0; i < v->rank; i++) printf("%s%lld", i ? ", " : "", (long long)v->dims[i]);
     double mn = INFINITY, mx = -INFINITY, sum = 0;
+    size_t imn = 0, imx = 0;
     for (size_t i = 0; i < n; i++) {
         double x = elem_as_double(v->dtype, v->data, i);
-        if (x < mn) mn = x;
-        if (x > mx) mx = x;
+        if (x < mn || (x == mn && int_less(v->dtype, v->data, i, imn))) mn = x, imn = i;
+        if (x > mx || (x == mx && int_less(v->dtype, v->data, imx, i))) mx = x, imx = i;
         sum += x;
     }
     printf("]");
-    if (n) printf("  min %.6g  max %.6g  mean %.6g", mn, mx, sum / (double)n);
+    const int fl = is_float_type(v->dtype);
+    char a[32], b[32];
+    if (n && fl) printf("  min %.6g  max %.6g  mean %.6g", mn, mx, sum / (double)n);
+    if (n && !fl) { /* integers in full: int64 and uint64 do not fit a double */
+        int_str(a, sizeof a, v->dtype, v->data, imn);
+        int_str(b, sizeof b, v->dtype, v->data, imx);
+        printf("  min %s  max %s  mean %.6g", a, b, sum / (double)n);
+    }
     printf("\n  [");
-    for (size_t i = 0; i < n && i < 8; i++)
-        printf("%s%.6g", i ? ", " : "", elem_as_double(v->dtype, v->data, i));
+    for (size_t i = 0; i < n && i < 8; i++) {
+        if (fl)
+            snprintf(a, sizeof a, "%.6g", elem_as_double(v->dtype, v->data, i));
+        else
+            int_str(a, sizeof a, v->dtype, v->data, i);
+        printf("%s%s", i ? ", " : "", a);
+    }
     printf("%s]\n", n > 8 ? ", ..." : "");
 }
 
