@@ -39,7 +39,7 @@ int lstm__rt_set(lstm__kctx *k, lstm__rt *t, int dtype, int rank, const int64_t 
                           "%llu bytes",
                           lstm__klabel(k), lstm__dims_str(s, sizeof s, rank, dims),
                           (unsigned long long)limit);
-    if (!lstm__dims_addressable(rank, dims, es ? es : 1))
+    if (!n && !lstm__dims_addressable(rank, dims, es ? es : 1)) /* with elements: within limit */
         return lstm__errf(k->d, LSTM_ELIMIT,
                           "%s: an output of shape %s is too big to address (no element, but its "
                           "nonzero dimensions times %zu bytes exceed 2^63)",

@@ -92,12 +92,12 @@ static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed,
     return 0;
 }
 
-/* Whether element i is below element j, for the 64-bit integers a double rounds. */
+/* Whether integer element i is below element j (exactly: a double rounds 64-bit ones). */
 static int int_less(int dtype, const void *data, size_t i, size_t j)
 {
     if (dtype == LSTM_DT_INT64) return ((const int64_t *)data)[i] < ((const int64_t *)data)[j];
     if (dtype == LSTM_DT_UINT64) return ((const uint64_t *)data)[i] < ((const uint64_t *)data)[j];
-    return 0;
+    return elem_as_double(dtype, data, i) < elem_as_double(dtype, data, j);
 }
 
 void print_output(const char *name, const lstm_view *v, const char *note)
@@ -108,16 +108,21 @@ void print_output(const char *name, const lstm_view *v, const char *note)
     else
         printf("%s: %s [", name, lstm_dtype_name(v->dtype));
     for (int i = 0; i < v->rank; i++) printf("%s%lld", i ? ", " : "", (long long)v->dims[i]);
+    const int fl = is_float_type(v->dtype);
     double mn = INFINITY, mx = -INFINITY, sum = 0;
-    size_t imn = 0, imx = 0;
+    size_t imn = 0, imx = 0; /* integers: where the min and max are */
     for (size_t i = 0; i < n; i++) {
         double x = elem_as_double(v->dtype, v->data, i);
-        if (x < mn || (x == mn && int_less(v->dtype, v->data, i, imn))) mn = x, imn = i;
-        if (x > mx || (x == mx && int_less(v->dtype, v->data, imx, i))) mx = x, imx = i;
         sum += x;
+        if (fl) {
+            if (x < mn) mn = x;
+            if (x > mx) mx = x;
+        } else {
+            if (int_less(v->dtype, v->data, i, imn)) imn = i;
+            if (int_less(v->dtype, v->data, imx, i)) imx = i;
+        }
     }
     printf("]");
-    const int fl = is_float_type(v->dtype);
     char a[32], b[32];
     if (n && fl) printf("  min %.6g  max %.6g  mean %.6g", mn, mx, sum / (double)n);
     if (n && !fl) { /* integers in full: int64 and uint64 do not fit a double */

@@ -6,11 +6,10 @@
 ** taken as 1 and named in the count ("x T x batch"), so a count is exact once those are known.
 */
 #include "describe/describe.h"
+#include "ops/conv.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define BIG ((int64_t)1 << 31)
 
 typedef struct dims {
     int rank;                         /* -1: unknown */
@@ -140,8 +139,8 @@ static int conv(const lstm__graph *g, const lstm__node *n, lstm__macs *m, int tr
         int64_t pb = attr_at(n, "pads", i, 0), pe = attr_at(n, "pads", sp + i, 0);
         if (s < 1) s = 1;
         /* Beyond the operator's own bounds (spatial.c): not counted, and no overflow below. */
-        if (s > BIG || dl < 1 || dl > BIG || k > BIG || in > BIG || pb < -BIG || pb > BIG ||
-            pe < -BIG || pe > BIG)
+        const int64_t W = LSTM__WIN_MAX;
+        if (s > W || dl < 1 || dl > W || k > W || in > W || pb < -W || pb > W || pe < -W || pe > W)
             return 0;
         if (!strcmp(pad, "SAME_UPPER") || !strcmp(pad, "SAME_LOWER"))
             out = (in + s - 1) / s;

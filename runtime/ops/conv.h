@@ -11,6 +11,9 @@
 #include "simd/simd.h"
 
 #define LSTM__SP_MAX (LSTM__MAX_RANK - 2) /* spatial axes: rank minus batch and channels */
+/* Bound on kernel sizes, strides, dilations and pads (larger ones are refused): the window
+** arithmetic on them stays within int64. */
+#define LSTM__WIN_MAX ((int64_t)1 << 31)
 
 enum {
     LSTM__AUTOPAD_NOTSET = 0,

@@ -18,19 +18,17 @@
 
 #include <string.h>
 
-#define BIG ((int64_t)1 << 31)
-
 static int ints_attr(const lstm__graph *g, const lstm__node *n, const char *name, int64_t *out,
                      int cap, int *count, int64_t lo, lstm__diag *d)
 {
     char b[LSTM__LABEL_MAX];
     if (lstm__attr_ints(g, n, name, out, cap, count, d)) return d->code;
     for (int i = 0; i < *count; i++)
-        if (out[i] < lo || out[i] > BIG)
+        if (out[i] < lo || out[i] > LSTM__WIN_MAX)
             return lstm__errf(d, LSTM_EMODEL,
                               "%s: attribute '%s' has value %lld, expected %lld to %lld",
                               lstm__node_ctx(g, n, b, sizeof b), name, (long long)out[i],
-                              (long long)lo, (long long)BIG);
+                              (long long)lo, (long long)LSTM__WIN_MAX);
     return LSTM_OK;
 }
 
@@ -96,7 +94,7 @@ static int prepare(lstm__kctx *k)
     for (int a = 0; a < sp; a++) {
         int64_t d = p->nd >= 0 ? p->dilations[a] : 1, s = p->ns >= 0 ? p->strides[a] : 1;
         int64_t pb = p->np >= 0 ? p->pads[a] : 0, pe = p->np >= 0 ? p->pads[sp + a] : 0;
-        if (img[a] < 0 || img[a] > BIG || blk[a] < 1 || blk[a] > BIG)
+        if (img[a] < 0 || img[a] > LSTM__WIN_MAX || blk[a] < 1 || blk[a] > LSTM__WIN_MAX)
             return lstm__errf(k->d, LSTM_EINVAL,
                               "%s: image_shape %s and block_shape %s: expected sizes of 0 or "
                               "more and blocks of 1 or more",
@@ -119,7 +117,7 @@ static int prepare(lstm__kctx *k)
         st->kk *= blk[a];
         st->L *= st->cnt[a];
         st->pix *= img[a];
-        if (st->kk > BIG || st->L > ((int64_t)1 << 30) || st->pix > ((int64_t)1 << 30))
+        if (st->kk > LSTM__WIN_MAX || st->L > ((int64_t)1 << 30) || st->pix > ((int64_t)1 << 30))
             return lstm__errf(k->d, LSTM_ELIMIT,
                               "%s: block or image sizes exceed what this "
                               "runtime takes",

@@ -421,14 +421,15 @@ static int range_count(lstm__kctx *k, int64_t *n)
                               "%s: start, limit and delta must be scalars of one type",
                               lstm__klabel(k));
     }
-    double a = lstm__get_f(s, 0), b = lstm__get_f(l, 0), c = lstm__get_f(dl, 0);
+    double a = lstm__get_f(s, 0), b = lstm__get_f(l, 0), c = lstm__get_f(dl, 0), cnt;
     if (c == 0 || c != c) return lstm__errf(k->d, LSTM_EINVAL, "%s: delta is 0", lstm__klabel(k));
-    double cnt = ceil((b - a) / c);
     if (lstm__is_int(s->dtype)) { /* exactly: int64 values beyond 2^53 do not round */
         const int64_t ia = lstm__get_i(s, 0), ib = lstm__get_i(l, 0), ic = lstm__get_i(dl, 0);
         const uint64_t span = ic > 0 ? (uint64_t)ib - (uint64_t)ia : (uint64_t)ia - (uint64_t)ib,
                        step = ic > 0 ? (uint64_t)ic : 0 - (uint64_t)ic;
         cnt = (ic > 0 ? ib > ia : ia > ib) ? (double)((span - 1) / step + 1) : 0;
+    } else {
+        cnt = ceil((b - a) / c);
     }
     if (cnt != cnt || cnt > 1e9)
         return lstm__errf(k->d, LSTM_ELIMIT, "%s: range too long", lstm__klabel(k));

@@ -29,8 +29,6 @@ static int ints_in(const lstm__graph *g, const lstm__node *n, const char *name, 
     return LSTM_OK;
 }
 
-#define BIG ((int64_t)1 << 31) /* bound on sizes, strides, dilations, pads: no overflow below */
-
 int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what, lstm__win_params *p,
                     lstm__diag *d)
 {
@@ -52,12 +50,12 @@ int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what, ls
                               "%s: auto_pad '%.40s' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID",
                               lstm__node_ctx(g, n, b, sizeof b), ap->s);
     }
-    if (ints_in(g, n, "kernel_shape", p->kernel, LSTM__SP_MAX, &p->nk, 1, BIG, d) ||
-        ints_in(g, n, "strides", p->strides, LSTM__SP_MAX, &p->ns, 1, BIG, d) ||
-        ints_in(g, n, "pads", p->pads, 2 * LSTM__SP_MAX, &p->np, 0, BIG, d))
+    if (ints_in(g, n, "kernel_shape", p->kernel, LSTM__SP_MAX, &p->nk, 1, LSTM__WIN_MAX, d) ||
+        ints_in(g, n, "strides", p->strides, LSTM__SP_MAX, &p->ns, 1, LSTM__WIN_MAX, d) ||
+        ints_in(g, n, "pads", p->pads, 2 * LSTM__SP_MAX, &p->np, 0, LSTM__WIN_MAX, d))
         return d->code;
     if ((what & LSTM__WIN_DILATIONS) &&
-        ints_in(g, n, "dilations", p->dilations, LSTM__SP_MAX, &p->nd, 1, BIG, d))
+        ints_in(g, n, "dilations", p->dilations, LSTM__SP_MAX, &p->nd, 1, LSTM__WIN_MAX, d))
         return d->code;
     if ((what & LSTM__WIN_CEIL) && lstm__attr_int(g, n, "ceil_mode", 0, &p->ceil_mode, d))
         return d->code;
@@ -115,7 +113,7 @@ int lstm__win_forward(lstm__kctx *k, const lstm__win_params *p, int sp, const in
     for (int i = 0; i < sp; i++) {
         int64_t kn = kernel[i], s = p->ns >= 0 ? p->strides[i] : 1,
                 dl = p->nd >= 0 ? p->dilations[i] : 1, x = in[i];
-        if (kn < 1 || kn > BIG || x > ((int64_t)1 << 40))
+        if (kn < 1 || kn > LSTM__WIN_MAX || x > ((int64_t)1 << 40))
             return lstm__errf(k->d, LSTM_EINVAL, "%s: kernel size %lld on spatial axis %d",
                               lstm__klabel(k), (long long)kn, i);
         int64_t e = dl * (kn - 1) + 1, pb = 0, pe = 0, out;
