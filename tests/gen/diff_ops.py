@@ -599,6 +599,13 @@ def slice_(g):
     yield g.case("int32_inputs", "int32 starts / ends from graph inputs", F32,
                  [In("x", F32, x), In("s", "int32", g.ints([1], "int32")), In("e", "int32", g.ints([4], "int32"))],
                  ref=lambda x, s, e: np_slice(x, [1], [4]))
+    # Steps of the int64 extremes take one element (end - start + step - 1 once overflowed).
+    for k, (st, en, sp) in enumerate((([1], [2 ** 63 - 1], [2 ** 63 - 1]), ([-1], [-2 ** 63], [-2 ** 63]))):
+        x = g.rand(F32, (3, 6))
+        yield g.case("step_extreme%d" % k, "starts %s ends %s axes [1] steps %s" % (st, en, sp), F32,
+                     [In("x", F32, x), In("s", "int64", g.ints(st), True), In("e", "int64", g.ints(en), True),
+                      In("ax", "int64", g.ints([1]), True), In("st", "int64", g.ints(sp), True)],
+                     ref=lambda x, *r, s=st, e=en, p=sp: np_slice(x, s, e, [1], p))
 
 
 @op("Split", types=ALL, exact=True)
@@ -997,6 +1004,12 @@ def range_(g):
             ins = [In(n, dt, np.array(cast(v)), k % 2 == 1) for n, v in (("start", s), ("limit", l), ("delta", d))]
             yield g.case("%s_%d" % (dt, k), "start %s limit %s delta %s%s" % (
                 s, l, d, " (initializers)" if k % 2 else ""), dt, ins, ref=ref_for(dt))
+    if "int64" in g.types():  # near 2^63: a count in double rounded these to none
+        ins = [In(n, "int64", np.array(np.int64(v))) for n, v in
+               (("start", 2 ** 63 - 3), ("limit", 2 ** 63 - 1), ("delta", 1))]
+        yield g.case("int64_top", "start 2^63-3 limit 2^63-1 delta 1", "int64", ins,
+                     ref=lambda s, l, d: np.arange(s, l, d, dtype=np.int64), ort=False,
+                     why="onnxruntime 1.30 counts in double and returns no element; NumPy's arange two")
 
 
 # ---------------------------------------------------------------- reductions
