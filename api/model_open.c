@@ -65,6 +65,8 @@ static int open_common(const void *buf, size_t len, const char *path, const lstm
     m->path = lstm__malloc(&m->alloc, strlen(nm) + 1);
     if (m->path) memcpy(m->path, nm, strlen(nm) + 1);
     if (rc == LSTM_ENOMEM || !m->path) {
+        if (!m->path && !rc)
+            lstm__errf(&m->diag, LSTM_ENOMEM, "out of memory keeping the model's name");
         lstm__graph_free(m->g);
         m->g = NULL;
         m->status = LSTM_ENOMEM;

@@ -115,7 +115,7 @@ static int imp_decls(lstm__imp *im, Onnx__ValueInfoProto **vi, size_t n, lstm__d
         char what[96];
         snprintf(what, sizeof what, "%s #%zu name", kind, i);
         lstm__decl *dc = &(*out)[i];
-        dc->name = lstm__imp_name(im, vi[i] ? vi[i]->name : NULL, what);
+        dc->name = lstm__imp_value(im, vi[i] ? vi[i]->name : NULL, what);
         if (!dc->name) return im->d->code;
         dc->doc = lstm__imp_doc(im, vi[i] ? vi[i]->doc_string : NULL);
         if (!dc->doc) return im->d->code;
@@ -133,8 +133,15 @@ static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, ls
     char label[160], path[512];
     lstm__graph_path(g, path, sizeof path);
     if (!np) return lstm__errf(im->d, LSTM_EMODEL, "%snode #%d is empty", path, idx);
-    if (!(n->name = lstm__imp_name(im, np->name, "a node name"))) return im->d->code;
     if (!(n->op_type = lstm__imp_name(im, np->op_type, "an op_type"))) return im->d->code;
+    /* A function's nodes take the call's prefix ("call/name", "call/Op_3" when unnamed). */
+    char unnamed[160];
+    const char *name = np->name;
+    if (im->call && (!name || !name[0])) {
+        snprintf(unnamed, sizeof unnamed, "%.120s_%d", n->op_type, idx);
+        name = unnamed;
+    }
+    if (!(n->name = lstm__imp_value(im, name, "a node name"))) return im->d->code;
     const char *dom = np->domain && strcmp(np->domain, "ai.onnx") != 0 ? np->domain : "";
     if (!(n->domain = lstm__imp_name(im, dom, "a domain"))) return im->d->code;
     if (!(n->doc = lstm__imp_doc(im, np->doc_string))) return im->d->code;
@@ -143,7 +150,7 @@ static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, ls
     lstm__node_label(g, n, label + o, sizeof label - o);
     if (!n->op_type[0])
         return lstm__errf(im->d, LSTM_EMODEL, "%snode #%d has no op_type", path, idx);
-    n->opset = lstm__graph_opset(g, n->domain);
+    n->opset = lstm__imp_opset(im, g, n->domain);
     if (n->opset == 0)
         return lstm__errf(im->d, LSTM_EMODEL, "%s: its domain '%s' is not in opset_import", label,
                           n->domain);
@@ -156,12 +163,34 @@ static int imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, ls
     if (!n->in_names || !n->out_names)
         return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing %s", label);
     for (int k = 0; k < n->n_in; k++)
-        if (!(n->in_names[k] = lstm__imp_name(im, np->input[k], "a node input name")))
+        if (!(n->in_names[k] = lstm__imp_value(im, np->input[k], "a node input name")))
             return im->d->code;
     for (int k = 0; k < n->n_out; k++)
-        if (!(n->out_names[k] = lstm__imp_name(im, np->output[k], "a node output name")))
+        if (!(n->out_names[k] = lstm__imp_value(im, np->output[k], "a node output name")))
             return im->d->code;
     return lstm__imp_attrs(im, np, g, n, label);
+}
+
+int lstm__imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, int *k, int idx)
+{
+    const lstm__imp_fn *fn = lstm__imp_find_fn(im, np);
+    if (!fn) {
+        g->n_nodes = *k + 1; /* the dump shows the nodes imported so far */
+        int rc = imp_node(im, np, g, &g->nodes[*k], idx);
+        if (rc)
+            g->n_nodes = *k;
+        else
+            ++*k;
+        return rc;
+    }
+    char label[700], path[512];
+    lstm__graph_path(g, path, sizeof path);
+    snprintf(label, sizeof label, "%snode '%.100s' (%.100s, a model-local function)", path,
+             np->name && np->name[0] ? np->name : "", np->op_type);
+    if (!np->name || !np->name[0])
+        snprintf(label, sizeof label, "%snode #%d (%.100s, a model-local function)", path, idx,
+                 np->op_type);
+    return lstm__imp_inline(im, np, fn, g, k, label);
 }
 
 static int imp_opsets(lstm__imp *im, const Onnx__ModelProto *mp)
@@ -213,6 +242,7 @@ static int imp_model(lstm__imp *im, const Onnx__ModelProto *mp)
         g->n_meta = (int)i + 1;
     }
     g->n_functions = (int)mp->n_functions;
+    if ((rc = lstm__imp_functions(im, mp->functions, mp->n_functions))) return rc;
     g->has_training_info = mp->n_training_info > 0;
 
     if (!mp->has_ir_version || mp->ir_version < 1)
@@ -240,11 +270,15 @@ int lstm__imp_graph(lstm__imp *im, const Onnx__GraphProto *gp, lstm__graph *g)
     if (gp->n_sparse_initializer)
         return lstm__errf(im->d, LSTM_EUNSUPPORTED, "%ssparse initializers are not supported",
                           path);
-    im->total_nodes += gp->n_node;
+    uint64_t count = 0; /* nodes once function calls are inlined */
+    if ((rc = lstm__imp_count_nodes(im, gp->node, gp->n_node, im->call ? im->call->depth : 0,
+                                    &count)))
+        return rc;
+    im->total_nodes += count;
     if (im->total_nodes > im->lim.max_nodes)
         return lstm__errf(im->d, LSTM_ELIMIT, "%sgraph has %llu nodes%s, the limit is %u", path,
                           (unsigned long long)im->total_nodes,
-                          g->parent || im->total_nodes != gp->n_node ? " counting subgraphs" : "",
+                          g->parent || im->total_nodes != count ? " counting subgraphs" : "",
                           im->lim.max_nodes);
     if ((rc = imp_decls(im, gp->input, gp->n_input, &g->inputs, &g->n_inputs, "graph input")) ||
         (rc =
@@ -258,7 +292,7 @@ int lstm__imp_graph(lstm__imp *im, const Onnx__GraphProto *gp, lstm__graph *g)
     for (size_t i = 0; i < gp->n_initializer; i++) {
         const Onnx__TensorProto *tp = gp->initializer[i];
         lstm__init *in = &g->inits[i];
-        if (!(in->name = lstm__imp_name(im, tp ? tp->name : NULL, "an initializer name")) ||
+        if (!(in->name = lstm__imp_value(im, tp ? tp->name : NULL, "an initializer name")) ||
             !(in->doc = lstm__imp_doc(im, tp ? tp->doc_string : NULL)))
             return im->d->code;
         char what[600];
@@ -273,14 +307,11 @@ int lstm__imp_graph(lstm__imp *im, const Onnx__GraphProto *gp, lstm__graph *g)
                               (unsigned long long)im->lim.max_weight_bytes, what);
     }
 
-    g->nodes = lstm__pool_array(g->mem, gp->n_node + 1, sizeof *g->nodes);
+    g->nodes = lstm__pool_array(g->mem, (size_t)count + 1, sizeof *g->nodes);
     if (!g->nodes) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory importing nodes");
+    int k = 0;
     for (size_t i = 0; i < gp->n_node; i++) {
-        g->n_nodes = (int)i + 1; /* the dump shows the nodes imported so far */
-        if ((rc = imp_node(im, gp->node[i], g, &g->nodes[i], (int)i))) {
-            g->n_nodes = (int)i;
-            return rc;
-        }
+        if ((rc = lstm__imp_node(im, gp->node[i], g, &k, (int)i))) return rc;
         if (im->abort && (i & 1023) == 1023 && im->abort(im->abort_ud))
             return lstm__errf(im->d, LSTM_EABORTED, "loading aborted at node #%zu", i);
     }
@@ -340,6 +371,7 @@ static int import_bytes(const void *buf, size_t len, void *owned, const lstm_opt
     im.g = g;
     im.pa = &pb.pa;
     rc = imp_model(&im, mp);
+    lstm__imp_functions_free(&im);
     onnx__model_proto__free_unpacked(mp, &pb.pa);
     if (!rc) lstm__imp_opset_warn(g, opt);
     if (!rc) rc = lstm__graph_link(g, d);

@@ -1,11 +1,15 @@
 /*
 ** import_attr.c — AttributeProto -> lstm__attr. The declared type must match the field that
-** carries the value; duplicate names, reference attributes and NUL bytes in strings are refused.
+** carries the value; duplicate names and NUL bytes in strings are refused; a reference attribute
+** (ref_attr_name) takes its value from the function call being inlined (import_func.c).
 */
 #include "importer.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* imp_attr's result for a function attribute reference the caller left unset: no attribute. */
+#define LSTM__ATTR_ABSENT (-1)
 
 static const char *type_name(int t)
 {
@@ -39,7 +43,7 @@ static int carried(const Onnx__AttributeProto *ap)
     return k == 1 ? kinds[0] : -1;
 }
 
-static const char *imp_bytes(lstm__imp *im, ProtobufCBinaryData b, const char *what)
+const char *lstm__imp_bytes(lstm__imp *im, ProtobufCBinaryData b, const char *what)
 {
     if (b.len > im->lim.max_name_bytes) {
         lstm__errf(im->d, LSTM_ELIMIT, "%s is %zu bytes long, the limit is %u", what, b.len,
@@ -85,10 +89,24 @@ static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__graph *
     if (!a->name[0])
         return lstm__errf(im->d, LSTM_EMODEL, "%s has an attribute without a name", label);
     snprintf(what, sizeof what, "%s: attribute '%s'", label, a->name);
-    if (ap->ref_attr_name && ap->ref_attr_name[0])
-        return lstm__errf(im->d, LSTM_EMODEL,
-                          "%s refers to function attribute '%s' outside a function", what,
-                          ap->ref_attr_name);
+    if (ap->ref_attr_name && ap->ref_attr_name[0]) {
+        /* Inside a function: the caller's value (or the default) under this node's name, read
+        ** in the names of the graph that wrote it. */
+        const Onnx__AttributeProto *val;
+        const lstm__imp_call *ctx, *self = im->call;
+        int rc = lstm__imp_attr_ref(im, ap, &val, &ctx, what);
+        if (rc || !val) return rc ? rc : LSTM__ATTR_ABSENT;
+        int declared = ap->has_type ? (int)ap->type : 0;
+        if (declared && val->has_type && (int)val->type != declared)
+            return lstm__errf(im->d, LSTM_EMODEL, "%s refers to '%s', which is %s, not %s", what,
+                              ap->ref_attr_name, type_name((int)val->type), type_name(declared));
+        const char *name = a->name;
+        im->call = ctx;
+        rc = imp_attr(im, val, g, n, a, label);
+        im->call = self;
+        a->name = name;
+        return rc;
+    }
     int c = carried(ap);
     if (c < 0) return lstm__errf(im->d, LSTM_EMODEL, "%s carries more than one value", what);
     a->type = ap->has_type ? (int)ap->type : c;
@@ -106,7 +124,7 @@ static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__graph *
         a->i = ap->i;
         break;
     case LSTM__A_STRING:
-        if (!(a->s = imp_bytes(im, ap->s, what))) return im->d->code;
+        if (!(a->s = lstm__imp_bytes(im, ap->s, what))) return im->d->code;
         break;
     case LSTM__A_FLOATS:
         a->n = ap->n_floats;
@@ -125,7 +143,7 @@ static int imp_attr(lstm__imp *im, const Onnx__AttributeProto *ap, lstm__graph *
         a->strings = lstm__pool_array(pool, a->n + 1, sizeof(char *));
         if (!a->strings) return lstm__errf(im->d, LSTM_ENOMEM, "out of memory for %s", what);
         for (size_t i = 0; i < a->n; i++)
-            if (!(a->strings[i] = imp_bytes(im, ap->strings[i], what))) return im->d->code;
+            if (!(a->strings[i] = lstm__imp_bytes(im, ap->strings[i], what))) return im->d->code;
         break;
     case LSTM__A_TENSOR:
         if (!ap->t) return lstm__errf(im->d, LSTM_EMODEL, "%s has no tensor", what);
@@ -176,13 +194,14 @@ int lstm__imp_attrs(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, ls
     for (int i = 0; i < (int)np->n_attribute; i++) {
         const Onnx__AttributeProto *ap = np->attribute[i];
         if (!ap) return lstm__errf(im->d, LSTM_EMODEL, "%s has an empty attribute", label);
-        int rc = imp_attr(im, ap, g, n, &n->attrs[i], label);
+        int k = n->n_attr, rc = imp_attr(im, ap, g, n, &n->attrs[k], label);
+        if (rc == LSTM__ATTR_ABSENT) continue; /* a reference the caller left unset */
         if (rc) return rc;
-        n->n_attr = i + 1;
-        for (int j = 0; j < i; j++)
-            if (strcmp(n->attrs[j].name, n->attrs[i].name) == 0)
+        n->n_attr = k + 1;
+        for (int j = 0; j < k; j++)
+            if (strcmp(n->attrs[j].name, n->attrs[k].name) == 0)
                 return lstm__errf(im->d, LSTM_EMODEL, "%s has attribute '%s' twice", label,
-                                  n->attrs[i].name);
+                                  n->attrs[k].name);
     }
     return LSTM_OK;
 }

@@ -159,7 +159,7 @@ int lstm__imp_tensor(lstm__imp *im, const Onnx__TensorProto *tp, lstm__tensor *t
     if (tp->has_raw_data && tp->raw_data.len > 0) {
         memcpy(t->data, tp->raw_data.data, t->nbytes);
         swap_if_big_endian(t);
-        if (im->pa) { /* the decoded copy is not read again: the model is held once */
+        if (im->pa && !im->inlining) { /* not read again (a function's may be, per call) */
             Onnx__TensorProto *w = (Onnx__TensorProto *)tp;
             im->pa->free(im->pa->allocator_data, w->raw_data.data);
             w->raw_data.data = NULL;

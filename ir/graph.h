@@ -177,7 +177,7 @@ struct lstm__graph {
     lstm__opset *opsets;
     int n_meta;
     lstm__kv *meta;
-    int n_functions;       /* model-local functions (not supported, reported by the dump) */
+    int n_functions;       /* model-local functions (inlined by the importer) */
     int has_training_info; /* training_info present (ignored for inference, reported) */
 
     /* Declarations as in the file. */

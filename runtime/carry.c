@@ -53,6 +53,13 @@ const lstm__rt *lstm__carried_input(lstm_session *s, int i)
     return s->in_bound[i] ? &s->in[i] : NULL;
 }
 
+/* All or nothing: a run that fails leaves every carried value as the last successful run left
+** it, so outputs that outgrew their buffer get a new one (spare) before any value is replaced. */
+static int outgrown(const lstm__buf *b, size_t n)
+{
+    return !(n <= b->cap && (b->p || !n));
+}
+
 int lstm__carry_keep(lstm_session *s)
 {
     for (int k = 0; k < s->n_carry; k++) {
@@ -61,9 +68,19 @@ int lstm__carry_keep(lstm_session *s)
         if (t->kind != LSTM__VAL_TENSOR || t->none)
             return lstm__errf(&s->diag, LSTM_EINVAL, "carry: output '%s' is not a tensor",
                               s->m->g->outputs[c->out].name);
-        int rc = lstm__buf_reserve(s->root, &c->buf, t->nbytes, NULL, "the carried output",
+        if (!outgrown(&c->buf, t->nbytes)) continue;
+        int rc = lstm__buf_reserve(s->root, &c->spare, t->nbytes, NULL, "the carried output",
                                    s->m->g->outputs[c->out].name);
         if (rc) return rc;
+    }
+    for (int k = 0; k < s->n_carry; k++) {
+        lstm__carried *c = &s->carry[k];
+        const lstm__rt *t = lstm__plan_output(s->root, c->out);
+        if (outgrown(&c->buf, t->nbytes)) {
+            lstm__buf old = c->buf;
+            c->buf = c->spare;
+            c->spare = old; /* the old state, reused or freed when it grows again */
+        }
         c->value = *t;
         c->value.known = 0;
         c->value.data = c->buf.p;

@@ -101,6 +101,7 @@ lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *pa
     p->prof_ns = lstm__pool_array(pool, nn, sizeof *p->prof_ns);
     p->kin_off = lstm__pool_array(pool, nn, sizeof(int));
     p->kout_off = lstm__pool_array(pool, nn, sizeof(int));
+    if (!p->kin_off || !p->kout_off) return NULL;
     size_t nin = 0, nout = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         p->kin_off[i] = (int)nin;

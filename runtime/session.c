@@ -112,7 +112,10 @@ void lstm_session_close(lstm_session *s)
         for (int i = 0; i < s->m->g->n_inputs; i++) lstm__free(&a, s->in_items[i].p);
     lstm__free(&a, s->prof_sorted.p);
     lstm__free(&a, s->sym_scratch.p);
-    for (int k = 0; k < s->n_carry; k++) lstm__free(&a, s->carry[k].buf.p);
+    for (int k = 0; k < s->n_carry; k++) {
+        lstm__free(&a, s->carry[k].buf.p);
+        lstm__free(&a, s->carry[k].spare.p);
+    }
     lstm__pool_free(&s->pool);
     lstm__free(&a, s);
 }

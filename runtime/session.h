@@ -25,6 +25,7 @@ typedef struct lstm__carried {
     int have;    /* value holds the output of the last run */
     lstm__rt value;
     lstm__buf buf;
+    lstm__buf spare; /* a larger buffer made before any value is replaced (carry_keep) */
 } lstm__carried;
 
 struct lstm_session {

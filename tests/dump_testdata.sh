@@ -5,6 +5,23 @@
 # subgraphs (If, Loop, Scan, SequenceMap: clusters) must render.
 # usage: dump_testdata.sh LSTM_DUMP TESTDATA_DIR
 set -u
+if [ "${1:-}" = --one ]; then
+    # One model (run by xargs below): prints "ok", "refused: MESSAGE" or "FAIL: ...".
+    dump=$2 m=$3 json=$4
+    "$dump" "$m" > "$json.out" 2> "$json.err"
+    rc=$?
+    "$dump" --json "$m" > "$json" 2> /dev/null
+    jrc=$?
+    if [ $rc -eq 0 ] && [ $jrc -eq 0 ]; then
+        echo ok
+    elif [ $rc -eq 1 ] && [ $jrc -eq 1 ] && [ -s "$json.err" ]; then
+        echo "refused: $(cat "$json.err")"
+    else
+        echo "FAIL: $m: exit $rc (json $jrc): $(head -c 300 "$json.err")"
+    fi
+    rm -f "$json.out" "$json.err"
+    exit 0
+fi
 dump=$1
 data=$2
 if [ ! -d "$data" ]; then
@@ -13,24 +30,18 @@ if [ ! -d "$data" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-total=0 ok=0 refused=0 bad=0
+# Two processes at a time (a CI machine's cores): the models are independent.
+total=0
 for m in "$data"/*/*/model.onnx; do
     total=$((total + 1))
-    n=$(printf '%05d' $total)
-    "$dump" "$m" > "$tmp/out" 2> "$tmp/err"
-    rc=$?
-    "$dump" --json "$m" > "$tmp/$n.json" 2> /dev/null
-    jrc=$?
-    if [ $rc -eq 0 ] && [ $jrc -eq 0 ]; then
-        ok=$((ok + 1))
-    elif [ $rc -eq 1 ] && [ $jrc -eq 1 ] && [ -s "$tmp/err" ]; then
-        refused=$((refused + 1))
-        echo "refused: $(cat "$tmp/err")"
-    else
-        bad=$((bad + 1))
-        echo "FAIL: $m: exit $rc (json $jrc): $(head -c 300 "$tmp/err")"
-    fi
-done
+    printf '%s\0%s/%05d.json\0' "$m" "$tmp" $total
+done > "$tmp/list"
+xargs -0 -n 2 -P 2 sh "$0" --one "$dump" < "$tmp/list" > "$tmp/results"
+ok=$(grep -c '^ok$' "$tmp/results")
+refused=$(grep -c '^refused: ' "$tmp/results")
+bad=$(grep -c '^FAIL: ' "$tmp/results")
+grep -v '^ok$' "$tmp/results"
+[ $((ok + refused + bad)) -eq $total ] || { echo "FAIL: $total models, $((ok + refused + bad)) results"; bad=$((bad + 1)); }
 python3 - "$tmp" <<'PY' || bad=$((bad + 1))
 import json, sys, glob
 files = sorted(glob.glob(sys.argv[1] + "/*.json"))

@@ -8,6 +8,7 @@ data neither onnxruntime nor this runtime meets. Prints every case and a summary
 Exits 77 (skipped) when NODE_DIR does not exist (libonnx-testdata not installed), 1 when it
 holds no case in scope: the suite never passes without having run anything.
 usage: node_suite.py LSTM_DUMP LSTM_RUN NODE_DIR"""
+import concurrent.futures
 import json
 import os
 import re
@@ -56,22 +57,34 @@ dump, run, root = sys.argv[1:4]
 if not os.path.isdir(root):
     print("SKIP: %s does not exist (apt-get install libonnx-testdata, or -Dtestdata=DIR)" % root)
     sys.exit(77)
-passed = failed = refused = training = stale = random = 0
-for name in sorted(os.listdir(root)):
+
+
+def probe(name):
+    """(exotic, lstm-run's result) for a case in scope, None for one out of it."""
     case = os.path.join(root, name)
     model = os.path.join(case, "model.onnx")
     if not os.path.isfile(model):
-        continue
+        return None
     r = subprocess.run([dump, "--json", model], capture_output=True, text=True)
     doc = json.loads(r.stdout)
     ops = {n["op_type"] for n in doc.get("nodes", [])}
     if not ops or not ops <= OPS:
-        continue
+        return None
     types = {v.get("dtype") or v.get("kind") for v in doc.get("inputs", []) + doc.get("outputs", [])}
     kinds = {v.get("kind") for v in doc.get("inputs", []) + doc.get("outputs", [])}
     exotic = bool(types & set(EXOTIC) or kinds & {"sequence", "optional"} or "BFLOAT16" in name.upper()
                   or "STRING" in name.upper())
-    r = subprocess.run([run, "--test", case], capture_output=True, text=True)
+    return exotic, subprocess.run([run, "--test", case], capture_output=True, text=True)
+
+
+passed = failed = refused = training = stale = random = 0
+# Two cases at a time (a CI machine's cores); printed in name order.
+with concurrent.futures.ThreadPoolExecutor(2) as pool:
+    results = list(pool.map(lambda n: (n, probe(n)), sorted(os.listdir(root))))
+for name, res in results:
+    if res is None:
+        continue
+    exotic, r = res
     out = r.stdout + r.stderr
     if r.returncode == 0:
         passed += 1

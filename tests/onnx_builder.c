@@ -345,3 +345,33 @@ void tb_free(tb_model *m)
     }
     free(m);
 }
+
+Onnx__FunctionProto *tb_take_function(tb_model *m, const char *domain, const char *name, int k,
+                                      const char *inputs, const char *outputs, const char *attrs)
+{
+    Onnx__ModelProto *mp = tb_proto(m);
+    Onnx__GraphProto *g = tb_graph(m);
+    Onnx__FunctionProto *f = tb_alloc(m, sizeof *f);
+    onnx__function_proto__init(f);
+    f->name = tb_strdup(m, name);
+    f->domain = tb_strdup(m, domain);
+    f->n_node = (size_t)k;
+    f->node = tb_alloc(m, (size_t)(k + 1) * sizeof *f->node);
+    for (int i = 0; i < k; i++) f->node[i] = g->node[g->n_node - (size_t)k + (size_t)i];
+    g->n_node -= (size_t)k;
+    split(m, inputs, &f->n_input, &f->input);
+    split(m, outputs, &f->n_output, &f->output);
+    if (attrs[0]) split(m, attrs, &f->n_attribute, &f->attribute);
+    f->n_opset_import = mp->n_opset_import;
+    f->opset_import = mp->opset_import;
+    PUSH(m, mp->n_functions, mp->functions, f);
+    return f;
+}
+
+Onnx__AttributeProto *tb_attr_ref(tb_model *m, Onnx__NodeProto *n, const char *name,
+                                  const char *ref, int type)
+{
+    Onnx__AttributeProto *a = attr(m, n, name, type);
+    a->ref_attr_name = tb_strdup(m, ref);
+    return a;
+}

@@ -49,6 +49,14 @@ Onnx__GraphProto *tb_take_graph(tb_model *m, const char *name, int k, const char
                                 const char *outputs);
 Onnx__AttributeProto *tb_attr_graph(tb_model *m, Onnx__NodeProto *n, const char *name,
                                     Onnx__GraphProto *g);
+/* A model-local function (domain, name) made of the last k nodes added to the main graph
+** (moved out of it), with comma-separated input, output and attribute names; it imports the
+** model's opsets. */
+Onnx__FunctionProto *tb_take_function(tb_model *m, const char *domain, const char *name, int k,
+                                      const char *inputs, const char *outputs, const char *attrs);
+/* An attribute of a function's node that refers to the function's attribute ref. */
+Onnx__AttributeProto *tb_attr_ref(tb_model *m, Onnx__NodeProto *n, const char *name,
+                                  const char *ref, int type);
 /* An arena allocation that lives as long as the model. */
 void *tb_alloc(tb_model *m, size_t size);
 char *tb_strdup(tb_model *m, const char *s);

@@ -414,6 +414,17 @@ rc, out, err = lstm_run(os.path.join(root, "tests", "data", "cli", "range_int64.
 check("int64 values printed exactly",
       rc == 0 and "y: int64 [2]  min 9223372036854775805  max 9223372036854775806" in out and
       "[9223372036854775805, 9223372036854775806]" in out, out + err)
+# An output with no element (a Loop of zero iterations) is written as .npy and .pb
+edge = os.path.join(root, "tests", "data", "control_edge", "loop0_known")
+for fmt in ("npy", "pb"):
+    od = os.path.join(tmp, "edge_" + fmt)
+    rc, out, err = lstm_run(os.path.join(edge, "model.onnx"), "--input",
+                            "M=" + os.path.join(edge, "test_data_set_0", "input_0.pb"), "--input",
+                            "v0=" + os.path.join(edge, "test_data_set_0", "input_1.pb"),
+                            "--output-dir", od, "--format", fmt)
+    written = (read_npy(os.path.join(od, "scans.npy"))[0] if fmt == "npy" else
+               read_pb(os.path.join(od, "scans.pb"))[0]) if rc == 0 else None
+    check("an empty output written as " + fmt, rc == 0 and written == [0, 2, 3], out + err)
 shutil.rmtree(tmp)
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

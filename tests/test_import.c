@@ -564,10 +564,10 @@ static void catalogue_more(void **state)
     lstm_model_close(md);
     tb_free(m);
 
-    /* Model-local functions: recorded; a node calling one cannot run. */
+    /* A node of a custom domain that no model-local function defines cannot run. */
     m = base_model();
     Onnx__FunctionProto fn = ONNX__FUNCTION_PROTO__INIT, *fnp = &fn;
-    fn.name = "MyCell";
+    fn.name = "OtherCell";
     fn.domain = "custom";
     tb_proto(m)->n_functions = 1;
     tb_proto(m)->functions = &fnp;
@@ -671,6 +671,154 @@ static void newer_opset_warns(void **state)
     tb_free(m);
 }
 
+/* my.F(a, b; alpha) -> (c, d): c = LeakyRelu(a + b, alpha), d = -c (node 'neg'). */
+static tb_model *function_model(void)
+{
+    tb_model *m = tb_new(8, 14);
+    tb_input(m, "X", F32, 1, D1(3), NULL);
+    tb_input(m, "Y", F32, 1, D1(3), NULL);
+    tb_node(m, "Add", NULL, "a,b", "t");
+    Onnx__NodeProto *lr = tb_node(m, "LeakyRelu", NULL, "t", "c");
+    tb_attr_ref(m, lr, "alpha", "alpha", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT);
+    tb_node(m, "Neg", "neg", "c", "d");
+    tb_take_function(m, "my", "F", 3, "a,b", "c,d", "alpha");
+    Onnx__NodeProto *call = tb_node(m, "F", "call", "X,Y", "Z");
+    tb_domain(m, call, "my", 1);
+    tb_attr_f(m, call, "alpha", 0.5f);
+    tb_domain(m, tb_node(m, "F", NULL, "Z,X", "W,V"), "my", 1);
+    tb_output(m, "V", F32, -1, NULL, NULL);
+    return m;
+}
+
+static void functions_inlined(void **state)
+{
+    (void)state;
+    tb_model *m = function_model();
+    lstm__graph *g;
+    lstm__diag d;
+    assert_int_equal(tu_import(m, NULL, &g, &d), LSTM_OK);
+    assert_int_equal(g->n_functions, 1);
+    assert_int_equal(g->n_nodes, 6);
+    const lstm__node *n = g->nodes;
+    assert_string_equal(n[0].name, "call/Add_0");
+    assert_string_equal(n[0].in_names[1], "Y");
+    assert_string_equal(n[0].out_names[0], "call/t");
+    assert_int_equal(n[0].opset, 14);
+    assert_int_equal(n[1].n_attr, 1);
+    assert_true(n[1].attrs[0].f == 0.5f);
+    assert_string_equal(n[1].out_names[0], "Z");
+    assert_string_equal(n[2].name, "call/neg");
+    assert_string_equal(n[2].out_names[0], "call/d"); /* the caller does not take it */
+    assert_string_equal(n[3].name, "F/Add_0");        /* unnamed: the function's name */
+    assert_string_equal(n[3].in_names[0], "Z");
+    assert_int_equal(n[4].n_attr, 0); /* alpha not given: LeakyRelu's own default */
+    assert_string_equal(n[5].out_names[0], "V");
+    lstm__graph_free(g);
+    tb_free(m);
+}
+
+static int fail_at = -1, count = 0;
+static void *flaky_alloc(void *ud, size_t n)
+{
+    (void)ud;
+    return count++ == fail_at ? NULL : malloc(n);
+}
+static void plain_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
+static void function_refusals(void **state)
+{
+    (void)state;
+    tb_model *m = function_model();
+    tb_attr_f(m, tb_graph(m)->node[0], "beta", 1);
+    assert_refused(m, LSTM_EMODEL,
+                   "node 'call' (F, a model-local function): function 'F' has "
+                   "no attribute 'beta'");
+    tb_free(m);
+
+    m = function_model();
+    tb_attr_i(m, tb_graph(m)->node[0], "alpha", 2)->has_type = 1;
+    tb_graph(m)->node[0]->n_attribute = 1;
+    tb_graph(m)->node[0]->attribute[0]->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT;
+    tb_graph(m)->node[0]->attribute[0]->has_i = 1;
+    tb_graph(m)->node[0]->attribute[0]->has_f = 0;
+    assert_refused(m, LSTM_EMODEL, "refers to 'alpha', which is INT, not FLOAT");
+    tb_free(m);
+
+    m = function_model();
+    tb_graph(m)->node[1]->n_input = 1;
+    tb_graph(m)->node[1]->n_output = 3;
+    tb_graph(m)->node[1]->output = (char *[]){"W", "V", "U"};
+    assert_refused(m, LSTM_EMODEL, "has 1 inputs and 3 outputs; function 'F' takes at most 2");
+    tb_free(m);
+
+    m = function_model();
+    tb_proto(m)->functions[0]->node[1]->attribute[0]->ref_attr_name = "gamma";
+    assert_refused(m, LSTM_EMODEL, "refers to attribute 'gamma', which function 'F' does not");
+    tb_free(m);
+
+    m = function_model();
+    Onnx__FunctionProto *f = tb_proto(m)->functions[0];
+    tb_proto(m)->n_functions = 2;
+    tb_proto(m)->functions = (Onnx__FunctionProto *[]){f, f};
+    assert_refused(m, LSTM_EMODEL, "function 'F' (domain 'my') is defined twice");
+    tb_free(m);
+
+    /* F calls itself. */
+    m = function_model();
+    f = tb_proto(m)->functions[0];
+    f->node[2]->op_type = "F";
+    f->node[2]->domain = "my";
+    assert_refused(m, LSTM_ELIMIT, "function calls nest more than 32 deep (function 'F')");
+    tb_free(m);
+
+    /* Twice as many nodes at each of 24 levels: refused by the node count, at once. */
+    m = tb_new(8, 14);
+    tb_input(m, "X", F32, 1, D1(3), NULL);
+    tb_node(m, "Neg", NULL, "a", "b");
+    tb_take_function(m, "my", "F0", 1, "a", "b", "");
+    char name[8], callee[8];
+    for (int k = 1; k <= 24; k++) {
+        snprintf(name, sizeof name, "F%d", k);
+        snprintf(callee, sizeof callee, "F%d", k - 1);
+        tb_domain(m, tb_node(m, callee, NULL, "a", "t"), "my", 1);
+        tb_domain(m, tb_node(m, callee, NULL, "t", "b"), "my", 1);
+        tb_take_function(m, "my", name, 2, "a", "b", "");
+    }
+    tb_domain(m, tb_node(m, "F24", NULL, "X", "Y"), "my", 1);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    assert_refused(m, LSTM_ELIMIT, "graph has 1000001 nodes, the limit is 1000000");
+    tb_free(m);
+
+    /* Every allocation of an import with functions fails in turn: an error, no leak (ASan). */
+    m = function_model();
+    size_t len;
+    const uint8_t *buf = tb_pack(m, &len);
+    lstm_options opt = {.size = sizeof opt, .alloc = flaky_alloc, .free = plain_free};
+    lstm__graph *g;
+    lstm__diag d;
+    fail_at = -1;
+    count = 0;
+    lstm__diag_clear(&d);
+    assert_int_equal(lstm__import_buffer(buf, len, &opt, NULL, &g, &d), LSTM_OK);
+    lstm__graph_free(g);
+    int total = count;
+    for (int k = 0; k < total; k++) {
+        fail_at = k;
+        count = 0;
+        lstm__diag_clear(&d);
+        int rc = lstm__import_buffer(buf, len, &opt, NULL, &g, &d);
+        if (rc != LSTM_ENOMEM) print_error("allocation %d of %d: %d %s\n", k, total, rc, d.msg);
+        assert_int_equal(rc, LSTM_ENOMEM);
+        lstm__graph_free(g);
+    }
+    fail_at = -1;
+    tb_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -686,6 +834,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(external_data, ext_setup, ext_teardown),
         cmocka_unit_test(catalogue_more),
         cmocka_unit_test(newer_opset_warns),
+        cmocka_unit_test(functions_inlined),
+        cmocka_unit_test(function_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,9 @@ static void allocation_failures(void **state)
         count = 0;
         int rc = lstm_model_open_buffer(buf, len, &opt, &m);
         assert_int_equal(rc, LSTM_ENOMEM);
+        if (m && !lstm_model_errmsg(m)[0])
+            print_error("allocation %d of %d: no message\n", k, total);
+        assert_true(!m || lstm_model_errmsg(m)[0]); /* a handle says what failed */
         lstm_model_close(m);
     }
     fail_at = -1;

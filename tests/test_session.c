@@ -1338,6 +1338,176 @@ static void loop_sequence_alloc_failures(void **state)
     assert_true(failed >= 7); /* the sequences grow from 3 items to 10 */
 }
 
+/* SequenceMap with an empty name for a body input that needs a value: refused when the model is
+** resolved, naming the node (it once dereferenced the missing input). */
+static void sequence_map_empty_input(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 17);
+    tb_input(b, "X", F32, 2, D2(2, 3), NULL);
+    tb_node(b, "Identity", NULL, "a", "o");
+    Onnx__GraphProto *body = tb_take_graph(b, "body", 1, "a,e", "o");
+    Onnx__NodeProto *split = tb_node(b, "SplitToSequence", NULL, "X", "S");
+    tb_attr_i(b, split, "axis", 0);
+    tb_attr_graph(b, tb_node(b, "SequenceMap", "map", "S,", "T"), "body", body);
+    tb_attr_i(b, tb_node(b, "ConcatFromSequence", NULL, "T", "Y"), "axis", 0);
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s = NULL;
+    int rc = lstm_model_open_buffer(buf, len, NULL, &m);
+    const char *msg = lstm_model_errmsg(m);
+    if (rc == LSTM_OK) {
+        rc = lstm_session_open(m, &s);
+        msg = lstm_session_errmsg(s);
+    }
+    assert_int_equal(rc, LSTM_EMODEL);
+    assert_non_null(strstr(msg, "node 'map' (SequenceMap"));
+    assert_non_null(strstr(msg, "input 1 is empty; body input 1 needs a value"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+/* SequenceInsert of a float tensor into an empty int64 sequence (SequenceEmpty's dtype) is
+** refused, as onnxruntime refuses it, not taken as the sequence's first item. */
+static void sequence_insert_into_empty_typed(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 17);
+    tb_input(b, "X", F32, 1, D1(3), NULL);
+    Onnx__NodeProto *empty = tb_node(b, "SequenceEmpty", NULL, "", "E");
+    empty->n_input = 0; /* (the builder reads "" as one empty name) */
+    tb_attr_i(b, empty, "dtype", I64);
+    tb_node(b, "SequenceInsert", "ins", "E,X", "S");
+    tb_attr_i(b, tb_node(b, "ConcatFromSequence", NULL, "S", "Y"), "axis", 0);
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[3] = {1, 2, 3};
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 1, D1(3), x, sizeof x), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "inserting float32 into a sequence of int64"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
+/* Two carried outputs that grow every run (a KV cache: k = Concat(k, x), v = Concat(v, 2x),
+** y = sum(k) + sum(v)). An allocation failing in turn in the second run: ENOMEM, and the retry
+** sees the state of the first run, both carries whole (one was once replaced before the other's
+** buffer failed). */
+static void carry_failure_all_or_nothing(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 13);
+    tb_input(b, "x", F32, 2, D2(1, 4), NULL);
+    tb_input(b, "k_in", F32, 2, D2(-1, 4), "n");
+    tb_input(b, "v_in", F32, 2, D2(-1, 4), "n");
+    static const float two = 2;
+    tb_init_f32(b, "two", 0, NULL, &two);
+    tb_attr_i(b, tb_node(b, "Concat", NULL, "k_in,x", "k_out"), "axis", 0);
+    tb_node(b, "Mul", NULL, "x,two", "x2");
+    tb_attr_i(b, tb_node(b, "Concat", NULL, "v_in,x2", "v_out"), "axis", 0);
+    tb_attr_i(b, tb_node(b, "ReduceSum", NULL, "k_out", "sk"), "keepdims", 0);
+    tb_attr_i(b, tb_node(b, "ReduceSum", NULL, "v_out", "sv"), "keepdims", 0);
+    tb_node(b, "Add", NULL, "sk,sv", "y");
+    tb_output(b, "y", F32, 0, NULL, NULL);
+    tb_output(b, "k_out", F32, 2, D2(-1, 4), "m");
+    tb_output(b, "v_out", F32, 2, D2(-1, 4), "m");
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = flaky_alloc, .free = count_free};
+    const float x1[4] = {1, 2, 3, 4}, x2[4] = {0.5f, -1, 0.25f, 2}, k0[4] = {1, 1, 1, 1};
+    const float want = 3 * (4 + 10 + 1.75f); /* k: k0, x1, x2; v: 2x of each */
+    int failed = 0;
+    for (int k = 0;; k++) {
+        lstm_model *m;
+        lstm_session *s;
+        fail_at = -1;
+        assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+        assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+        assert_int_equal(
+            lstm_session_set_input(s, "k_in", LSTM_DT_FLOAT, 2, D2(1, 4), k0, sizeof k0), LSTM_OK);
+        float v0[4] = {2, 2, 2, 2};
+        assert_int_equal(
+            lstm_session_set_input(s, "v_in", LSTM_DT_FLOAT, 2, D2(1, 4), v0, sizeof v0), LSTM_OK);
+        assert_int_equal(lstm_session_carry(s, "k_out", "k_in"), LSTM_OK);
+        assert_int_equal(lstm_session_carry(s, "v_out", "v_in"), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 2, D2(1, 4), x1, sizeof x1),
+                         LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 2, D2(1, 4), x2, sizeof x2),
+                         LSTM_OK);
+        allocs = 0;
+        fail_at = k;
+        int rc = lstm_session_run(s);
+        fail_at = -1;
+        if (rc == LSTM_OK) {
+            lstm_session_close(s);
+            lstm_model_close(m);
+            break;
+        }
+        assert_int_equal(rc, LSTM_ENOMEM);
+        failed++;
+        float y;
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        assert_int_equal(lstm_session_output_copy(s, "y", &y, sizeof y), LSTM_OK);
+        if (fabsf(y - want) > 1e-5f) print_error("allocation %d: y %g, expected %g\n", k, y, want);
+        assert_true(fabsf(y - want) <= 1e-5f);
+        assert_memory_equal(v0, ((float[4]){2, 2, 2, 2}), sizeof v0); /* the caller's, untouched */
+        lstm_session_close(s);
+        lstm_model_close(m);
+    }
+    assert_true(failed >= 2); /* both carried buffers grow in the second run */
+    tb_free(b);
+}
+
+/* A Loop's trip count as uint64 above 2^63 - 1 is that many iterations (the condition stops
+** this one after 4), not a negative count that runs none. */
+static void loop_uint64_trip_count(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 17);
+    tb_input(b, "M", 13, 0, NULL, NULL);
+    tb_input(b, "v0", F32, 1, D1(1), NULL);
+    static const int64_t three = 3;
+    static const float one = 1;
+    Onnx__TensorProto *t = tb_tensor(b, "three", I64, 0, NULL);
+    tb_tensor_raw(b, t, &three, sizeof three);
+    tb_add_initializer(b, t);
+    tb_init_f32(b, "one", 0, NULL, &one);
+    tb_node(b, "Less", NULL, "i,three", "cond_out");
+    tb_node(b, "Add", NULL, "v,one", "v_out");
+    Onnx__GraphProto *body = tb_take_graph(b, "body", 2, "i,cond_in,v", "cond_out,v_out");
+    tb_attr_graph(b, tb_node(b, "Loop", "loop", "M,,v0", "v"), "body", body);
+    tb_output(b, "v", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    static const uint64_t trips[] = {UINT64_MAX, (uint64_t)1 << 63, 2};
+    static const float want[] = {14, 14, 12};
+    for (int r = 0; r < 3; r++) {
+        float v0 = 10, v;
+        assert_int_equal(lstm_session_set_input(s, "M", 13, 0, NULL, &trips[r], 8), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "v0", LSTM_DT_FLOAT, 1, D1(1), &v0, 4), LSTM_OK);
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        assert_int_equal(lstm_session_output_copy(s, "v", &v, sizeof v), LSTM_OK);
+        assert_true(v == want[r]);
+    }
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1347,7 +1517,11 @@ int main(void)
         cmocka_unit_test(loop_sequence_caller_input),
         cmocka_unit_test(loop_sequence_alloc_failures),
         cmocka_unit_test(explicit_state_carry),
+        cmocka_unit_test(carry_failure_all_or_nothing),
         cmocka_unit_test(misuse),
+        cmocka_unit_test(sequence_map_empty_input),
+        cmocka_unit_test(sequence_insert_into_empty_typed),
+        cmocka_unit_test(loop_uint64_trip_count),
         cmocka_unit_test(unsupported_node),
         cmocka_unit_test(malformed_subgraphs),
         cmocka_unit_test(if_planned),

@@ -236,7 +236,7 @@ int tio_write_npy(const char *path, const lstm_view *v, char *err, size_t errlen
     unsigned char pre[10] = {
         0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(o & 0xff), (unsigned char)(o >> 8)};
     int ok = fwrite(pre, 1, 10, f) == 10 && fwrite(h, 1, (size_t)o, f) == (size_t)o &&
-             fwrite(v->data, 1, v->nbytes, f) == v->nbytes;
+             (!v->nbytes || fwrite(v->data, 1, v->nbytes, f) == v->nbytes);
     ok = (fclose(f) == 0) && ok;
     return ok ? 0 : fail(err, errlen, "cannot write '%s'%s", path, "");
 }
@@ -269,7 +269,9 @@ static size_t put_tensor(FILE *f, const char *name, const lstm_view *v)
     n += 1 + varint_len((uint64_t)v->dtype);
     if (f) fputc(8 << 3 | 2, f), put_varint(f, nl), fwrite(name, 1, nl, f); /* name */
     n += 1 + varint_len(nl) + nl;
-    if (f) fputc(9 << 3 | 2, f), put_varint(f, v->nbytes), fwrite(v->data, 1, v->nbytes, f);
+    if (f)
+        fputc(9 << 3 | 2, f), put_varint(f, v->nbytes),
+            (v->nbytes ? (void)fwrite(v->data, 1, v->nbytes, f) : (void)0);
     n += 1 + varint_len(v->nbytes) + v->nbytes; /* raw_data */
     return n;
 }

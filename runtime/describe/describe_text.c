@@ -27,7 +27,7 @@ static void print_header(lstm__out *f, const lstm__graph *g, const char *path)
     for (int i = 0; i < g->n_meta; i++)
         lstm__outf(f, "    metadata: %s = %.200s\n", g->meta[i].key, g->meta[i].value);
     if (g->n_functions)
-        lstm__outf(f, "    model-local functions: %d (not supported by this runtime)\n",
+        lstm__outf(f, "    model-local functions: %d (inlined where they are called)\n",
                    g->n_functions);
     if (g->has_training_info) lstm__outf(f, "    training_info present (ignored for inference)\n");
 }

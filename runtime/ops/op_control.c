@@ -184,23 +184,50 @@ static lstm__rt scalar(const lstm__graph *body, int input, int dtype, void *data
 }
 
 /* Shape of scan output s with no iteration: the body's declared element shape with 0 at the
-** scan axis when it is fully known, else [0]. */
+** scan axis (a dimension it leaves unknown is 0, as onnxruntime gives it) when its rank is
+** declared, else [0]. */
 static int empty_scan_output(lstm__kctx *k, int idx, const lstm__graph *body, int bout, int axis)
 {
     const lstm__type *ty = &body->outputs[bout].type;
     int64_t dims[LSTM__MAX_RANK] = {0};
     int rank = 1, dtype = ty->dtype ? ty->dtype : LSTM_DT_FLOAT;
     if (ty->kind == LSTM__VK_TENSOR && ty->rank >= 0 && ty->rank < LSTM__MAX_RANK) {
-        int known = 1;
-        for (int d = 0; d < ty->rank; d++) known &= ty->dims[d] >= 0;
-        if (known) {
-            if (axis < 0) axis += ty->rank + 1;
-            if (axis < 0 || axis > ty->rank) axis = 0;
-            rank = ty->rank + 1;
-            for (int d = 0, e = 0; d < rank; d++) dims[d] = d == axis ? 0 : ty->dims[e++];
-        }
+        if (axis < 0) axis += ty->rank + 1;
+        if (axis < 0 || axis > ty->rank) axis = 0;
+        rank = ty->rank + 1;
+        for (int d = 0, e = 0; d < rank; d++)
+            if (d != axis) {
+                dims[d] = ty->dims[e] < 0 ? 0 : ty->dims[e];
+                e++;
+            }
     }
     return lstm__out_alloc(k, idx, dtype, rank, dims);
+}
+
+/* Scan 8 output s when no batch row ran a step: [B, L, element...] (zeros), the element's shape
+** as the body declares it; undeclared, only an empty [B, L] is right whatever the rank. */
+static int empty_scan8_output(lstm__kctx *k, int s, const lstm__graph *body, int bout, int64_t B,
+                              int64_t L)
+{
+    const lstm__type *ty = &body->outputs[bout].type;
+    int64_t dims[LSTM__MAX_RANK] = {B, L};
+    int rank = 2, dtype = ty->dtype ? ty->dtype : LSTM_DT_FLOAT, known = 0;
+    if (ty->kind == LSTM__VK_TENSOR && ty->rank >= 0 && ty->rank + 2 <= LSTM__MAX_RANK) {
+        known = 1;
+        for (int d = 0; d < ty->rank; d++) known &= ty->dims[d] >= 0;
+        if (known) {
+            for (int d = 0; d < ty->rank; d++) dims[2 + d] = ty->dims[d];
+            rank += ty->rank;
+        }
+    }
+    if (!known && B && L)
+        return lstm__errf(k->d, LSTM_EINVAL,
+                          "%s: no sequence ran a step and the body does not declare the shape of "
+                          "scan output %d",
+                          lstm__klabel(k), s);
+    int rc = lstm__out_alloc(k, bout, dtype, rank, dims);
+    if (!rc && k->out[bout]->nbytes) memset(k->out[bout]->data, 0, k->out[bout]->nbytes);
+    return rc;
 }
 
 static int same_shape(const lstm__rt *a, const lstm__rt *b)
@@ -332,6 +359,7 @@ int lstm__loop_run(lstm__kctx *k)
             return lstm__errf(k->d, LSTM_EINVAL, "%s: the trip count M must be one integer",
                               lstm__klabel(k));
         trip = lstm__get_i(m, 0);
+        if (m->dtype == LSTM_DT_UINT64 && trip < 0) trip = INT64_MAX; /* above 2^63 - 1 */
     }
     if (k->in[1] && (rc = truth(k, k->in[1], "the condition", &cond))) return rc;
     lstm__plan *sub = lstm__subplan(k, p->body, 0);
@@ -688,12 +716,13 @@ int lstm__scan_run(lstm__kctx *k)
         for (int s = 0; s < K; s++) {
             lstm__rt *y = k->out[N + s];
             memset(&ys[s], 0, sizeof ys[s]);
-            if (y->data && y->dtype && (rc = slice(k, y, 0, b, &bufs[0], &ys[s]))) return rc;
+            if (y->dtype && (rc = slice(k, y, 0, b, &bufs[0], &ys[s]))) return rc;
         }
         scan_io io = {xs, ax, oax, st, ys, L, n, B, b, stash};
         if ((rc = scan_steps(k, sub, bufs, &io))) return rc;
     }
     for (int s = 0; s < K; s++)
-        if (!k->out[N + s]->data && (rc = empty_scan_output(k, N + s, sub->g, N + s, 0))) return rc;
+        if (!k->out[N + s]->dtype && (rc = empty_scan8_output(k, s, sub->g, N + s, B, L)))
+            return rc;
     return LSTM_OK;
 }

@@ -189,7 +189,7 @@ int lstm__seq_insert_run(lstm__kctx *k)
     if (!rc) rc = need_tensor(k, 1);
     if (!rc) rc = position(k, 2, s->n, 1, s->n, &at);
     if (rc) return rc;
-    if (s->n && k->in[0]->dtype && k->in[1]->dtype != k->in[0]->dtype)
+    if (k->in[0]->dtype && k->in[1]->dtype != k->in[0]->dtype)
         return lstm__errf(k->d, LSTM_EINVAL, "%s: inserting %s into a sequence of %s",
                           lstm__klabel(k), lstm__dtype_name(k->in[1]->dtype),
                           lstm__dtype_name(k->in[0]->dtype));
@@ -437,6 +437,10 @@ int lstm__seq_map_parse(const lstm__graph *g, const lstm__node *n, int since, vo
     lstm__graph *sg;
     for (int k = 0; (sg = lstm__node_subgraph(n, k, &at)); k++)
         if (at == a) p->body = k;
+    for (int i = 1; i < n->n_in; i++)
+        if (!n->in_names[i][0])
+            return lstm__errf(d, LSTM_EMODEL, "%s: input %d is empty; body input %d needs a value",
+                              lstm__node_ctx(g, n, b, sizeof b), i, i);
     if (a->g->n_inputs != n->n_in || a->g->n_outputs != n->n_out)
         return lstm__errf(d, LSTM_EMODEL,
                           "%s: body has %d inputs and %d outputs, expected %d and %d (one per "
