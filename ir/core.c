@@ -86,8 +86,8 @@ struct lstm__pool_chunk {
 void lstm__pool_init(lstm__pool *p, const lstm__alloc *a)
 {
     p->a = a;
-    p->head = NULL;
-    p->used_total = 0;
+    p->head = p->spare = NULL;
+    p->used_total = p->spare_total = 0;
 }
 
 void lstm__advise_huge(void *p, size_t n)
@@ -125,8 +125,17 @@ void *lstm__pool_alloc(lstm__pool *p, size_t size)
     if (need == 0) need = POOL_ALIGN;
     lstm__pool_chunk *c = p->head;
     if (!c || c->cap - c->used < need) {
-        c = chunk_new(p, need);
-        if (!c) return NULL;
+        /* The smallest chunk kept by lstm__pool_reset that is large enough, else a new one. */
+        lstm__pool_chunk **best = NULL;
+        for (lstm__pool_chunk **pc = &p->spare; *pc; pc = &(*pc)->next)
+            if ((*pc)->cap >= need && (!best || (*pc)->cap < (*best)->cap)) best = pc;
+        if (best) {
+            c = *best;
+            *best = c->next;
+            p->spare_total -= c->cap;
+        } else if (!(c = chunk_new(p, need))) {
+            return NULL;
+        }
         /* A big private chunk goes behind the head so the head keeps its free space. */
         if (p->head && need > POOL_CHUNK) {
             c->next = p->head->next;
@@ -173,16 +182,30 @@ int lstm__pool_release(lstm__pool *pool, void *p)
     return 0;
 }
 
+void lstm__pool_reset(lstm__pool *p)
+{
+    while (p->head) {
+        lstm__pool_chunk *c = p->head;
+        p->head = c->next;
+        c->used = 0;
+        c->next = p->spare;
+        p->spare = c;
+        p->spare_total += c->cap;
+    }
+    p->used_total = 0;
+}
+
 void lstm__pool_free(lstm__pool *p)
 {
-    lstm__pool_chunk *c = p->head;
+    lstm__pool_reset(p);
+    lstm__pool_chunk *c = p->spare;
     while (c) {
         lstm__pool_chunk *n = c->next;
         lstm__free(p->a, c);
         c = n;
     }
-    p->head = NULL;
-    p->used_total = 0;
+    p->spare = NULL;
+    p->spare_total = 0;
 }
 
 /* Defaults of lstm_limits (documented in lstm.h and the README). */

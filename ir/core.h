@@ -48,7 +48,9 @@ typedef struct lstm__pool_chunk lstm__pool_chunk;
 typedef struct lstm__pool {
     const lstm__alloc *a;
     lstm__pool_chunk *head;
-    size_t used_total; /* bytes handed out, for reporting */
+    lstm__pool_chunk *spare; /* chunks kept by lstm__pool_reset for the next blocks */
+    size_t used_total;       /* bytes handed out, for reporting */
+    size_t spare_total;      /* bytes of the spare chunks */
 } lstm__pool;
 
 /* Blocks of at least LSTM__HUGE bytes (model weights, packed or not) start on an LSTM__HUGE
@@ -69,6 +71,9 @@ void *lstm__pool_array(lstm__pool *p, size_t n, size_t elem);
 char *lstm__pool_strndup(lstm__pool *p, const char *s, size_t n);
 /* Free block p now when it has a chunk of its own (more than 64 KiB); returns whether it did. */
 int lstm__pool_release(lstm__pool *pool, void *p);
+/* Forget every block but keep the chunks: the next blocks reuse them (each chunk still holds
+** what it did, so blocks of the same sizes allocate nothing). */
+void lstm__pool_reset(lstm__pool *p);
 void lstm__pool_free(lstm__pool *p);
 
 /* Overflow-checked products; return false on overflow. */

@@ -194,9 +194,20 @@ static void buf_free(lstm_session *s, lstm__buf *b)
     b->cap = 0;
 }
 
+/* Before a plan is redone: its arena and planning pool stay for the new plan to reuse, so a
+** body replanned at every iteration allocates only for shapes larger than it has seen. */
+static void reset_memory(lstm__plan *p)
+{
+    lstm__pool_reset(&p->plan_pool);
+    count_pool(p);
+}
+
 static void free_memory(lstm__plan *p)
 {
     lstm_session *s = p->s;
+    lstm__free(&s->alloc, p->place_scratch);
+    p->place_scratch = NULL;
+    p->place_scratch_cap = 0;
     lstm__free(&s->alloc, p->arena);
     hold(s, p->arena_size + p->pool_held, 0);
     p->arena = NULL;
@@ -552,20 +563,30 @@ static int place(lstm__plan *p)
         b[nb] = (lstm__block){p->scratch_size[i], i, i, 0};
         slot[nb++] = -1 - i;
     }
-    /* The planner's scratch lives only while it runs. */
-    void *scratch = lstm__malloc(&s->alloc, LSTM__ARENA_SCRATCH(nb));
-    if (!scratch) return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+    /* The planner's scratch: kept for the next plan, which may need as much. */
+    if (LSTM__ARENA_SCRATCH(nb) > p->place_scratch_cap) {
+        lstm__free(&s->alloc, p->place_scratch);
+        p->place_scratch_cap = 0;
+        if (!(p->place_scratch = lstm__malloc(&s->alloc, LSTM__ARENA_SCRATCH(nb))))
+            return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory planning");
+        p->place_scratch_cap = LSTM__ARENA_SCRATCH(nb);
+    }
     size_t total;
-    int rc = lstm__arena_plan(b, nb, scratch, s->m->abort, s->m->abort_ud, &total);
-    lstm__free(&s->alloc, scratch);
+    int rc = lstm__arena_plan(b, nb, p->place_scratch, s->m->abort, s->m->abort_ud, &total);
     if (rc == LSTM_EABORTED) return lstm__errf(&s->diag, rc, "aborted while planning memory");
-    if (rc || !may_hold(s, 0, total)) /* total is SIZE_MAX on overflow */
+    if (rc || !may_hold(s, p->arena_size, total)) /* total is SIZE_MAX on overflow */
         return plan_refused(p, b, slot, nb, total);
-    p->arena = total ? lstm__malloc(&s->alloc, total + 64) : NULL;
-    if (total && !p->arena)
-        return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes", total);
-    p->arena_size = total;
-    hold(s, 0, total);
+    if (total > p->arena_size) { /* else the arena of an earlier plan serves */
+        lstm__free(&s->alloc, p->arena);
+        hold(s, p->arena_size, 0);
+        p->arena_size = 0;
+        p->arena = lstm__malloc(&s->alloc, total + 64);
+        if (!p->arena)
+            return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes",
+                              total);
+        p->arena_size = total;
+        hold(s, 0, total);
+    }
     uintptr_t base = ((uintptr_t)p->arena + 63) & ~(uintptr_t)63;
     for (int v = 0; v < g->n_values; v++)
         if (blk[v] >= 0) p->vals[v].data = (void *)(base + b[blk[v]].offset);
@@ -672,7 +693,7 @@ static int plan(lstm__plan *p)
 {
     lstm_session *s = p->s;
     const lstm__graph *g = p->g;
-    free_memory(p);
+    reset_memory(p);
     p->planned = 0;
     p->epoch++; /* before the nodes: subplans made while planning (If) belong to this plan */
     memset(p->vals, 0, sizeof *p->vals * (size_t)p->n_vals);
@@ -827,6 +848,7 @@ int lstm__plan_ready(lstm__plan *p)
     }
     if (!p->planned && (rc = plan(p))) {
         p->planned = 0;
+        free_memory(p); /* a refused plan keeps nothing */
         return rc;
     }
     return LSTM_OK;

@@ -70,7 +70,9 @@ struct lstm__plan {
                           ** tables */
     size_t pool_held;     /* plan_pool's bytes counted in the session's held */
     void *arena;          /* dynamic values and scratch, placed by lifetime (arena.c) */
-    size_t arena_size;
+    size_t arena_size;    /* kept from plan to plan while large enough */
+    void *place_scratch;  /* the arena planner's (not counted: it holds nothing after it) */
+    size_t place_scratch_cap;
     lstm__buf *vbuf;  /* per value: memory of late tensors */
     lstm__seq **seqs; /* per value: sequence holders (session pool, made on first use) */
 };

@@ -101,11 +101,45 @@ static void checked_products(void **state)
     assert_true(lstm__mul_i64(-3, 4, &i) && i == -12);
 }
 
+/* lstm__pool_reset keeps the chunks: the same blocks again allocate nothing and come zeroed;
+** a larger one still gets a chunk; lstm__pool_free frees the kept ones too (ASan). */
+static void pool_reset_reuses_chunks(void **state)
+{
+    (void)state;
+    lstm_options opt = {
+        .size = sizeof(lstm_options), .alloc = counting_alloc, .free = counting_free};
+    lstm__alloc a;
+    lstm__alloc_init(&a, &opt);
+    lstm__pool p;
+    lstm__pool_init(&p, &a);
+    static const size_t sizes[] = {100, 200000, 5000, 70000, 60000, 3};
+    for (int round = 0; round < 3; round++) {
+        int before = allocs;
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            unsigned char *b = lstm__pool_alloc(&p, sizes[i]);
+            assert_non_null(b);
+            assert_int_equal((uintptr_t)b % 64, 0);
+            for (size_t k = 0; k < sizes[i]; k += 97) assert_int_equal(b[k], 0);
+            memset(b, 0xcd, sizes[i]);
+        }
+        if (round > 0) assert_int_equal(allocs, before);
+        lstm__pool_reset(&p);
+        assert_int_equal(p.used_total, 0);
+        assert_true(p.spare_total >= 200000 + 70000);
+    }
+    int before = allocs;
+    assert_non_null(lstm__pool_alloc(&p, 300000));
+    assert_int_equal(allocs, before + 1);
+    lstm__pool_free(&p);
+    assert_null(p.spare);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(errf_first_wins_and_sanitizes),
         cmocka_unit_test(pool_alignment_and_failure),
+        cmocka_unit_test(pool_reset_reuses_chunks),
         cmocka_unit_test(dtypes_and_status),
         cmocka_unit_test(checked_products),
     };

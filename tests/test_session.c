@@ -182,6 +182,36 @@ static void control_flow_no_alloc(void **state)
     }
 }
 
+/* A Loop whose carried value doubles at every iteration (v = Concat(v, v),
+** tests/data/cli/loop_grow.onnx) replans its body at each one; runs of the same trip count after
+** the first keep the body's arena and planning memory, so they allocate nothing. */
+static void loop_growing_no_alloc(void **state)
+{
+    (void)state;
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open(TESTS_DATA_DIR "/cli/loop_grow.onnx", &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    const int64_t trips = 6;
+    const float v0[6] = {1, 2, 3, 4, 5, 6};
+    assert_int_equal(lstm_session_set_input(s, "M", LSTM_DT_INT64, 0, NULL, &trips, 8), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "v0", LSTM_DT_FLOAT, 2, D2(2, 3), v0, sizeof v0),
+                     LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    allocs = 0;
+    for (int r = 0; r < 3; r++) assert_int_equal(lstm_session_run(s), LSTM_OK);
+    if (allocs) print_error("%d allocations in three runs with the same shapes\n", allocs);
+    assert_int_equal(allocs, 0);
+    lstm_view v;
+    assert_int_equal(lstm_session_output(s, "vf", &v), LSTM_OK);
+    assert_int_equal(v.rank, 2);
+    assert_int_equal(v.dims[0], 128);
+    for (int i = 0; i < 128 * 3; i++) assert_true(((const float *)v.data)[i] == v0[i % 6]);
+    lstm_session_close(s);
+    lstm_model_close(m);
+}
+
 /* lstm_session_carry: a state-I/O LSTM (x, h0, c0) -> (y, hn, cn) fed in chunks with hn -> h0
 ** and cn -> c0 gives the outputs of one run; the caller's binding overrides the carried value;
 ** reset_state goes back to the caller's binding; steady chunks allocate nothing. */
@@ -1513,6 +1543,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_once_no_alloc_in_run),
         cmocka_unit_test(control_flow_no_alloc),
+        cmocka_unit_test(loop_growing_no_alloc),
         cmocka_unit_test(loop_sequence_linear),
         cmocka_unit_test(loop_sequence_caller_input),
         cmocka_unit_test(loop_sequence_alloc_failures),
