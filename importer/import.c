@@ -183,7 +183,7 @@ int lstm__imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, int
             ++*k;
         return rc;
     }
-    char label[700], path[512];
+    char label[800], path[512];
     lstm__graph_path(g, path, sizeof path);
     snprintf(label, sizeof label, "%snode '%.100s' (%.100s, a model-local function)", path,
              np->name && np->name[0] ? np->name : "", np->op_type);
