@@ -513,6 +513,7 @@ static int slice(lstm__kctx *k, const lstm__rt *x, int a, int64_t t, lstm__buf *
         if (d != a) out->dims[e++] = x->dims[d];
     out->nelem = inner / es * outer;
     out->nbytes = inner * outer;
+    if (!out->nbytes) return LSTM_OK; /* no element: no data to point into */
     const char *src = (const char *)x->data + (size_t)t * inner;
     if (outer == 1) {
         out->data = (void *)src;
@@ -571,7 +572,7 @@ static int scan_alloc(lstm__kctx *k, scan_io *io, int s, const lstm__rt *v, int 
         for (int d = 1; d < rank; d++) row.dims[d - 1] = y->dims[d];
         row.nelem = y->nelem / (size_t)io->B;
         row.nbytes = y->nbytes / (size_t)io->B;
-        row.data = (char *)y->data + (size_t)io->row * row.nbytes;
+        row.data = row.nbytes ? (char *)y->data + (size_t)io->row * row.nbytes : y->data;
         io->ys[s] = row;
     }
     return LSTM_OK;
