@@ -185,9 +185,10 @@ int lstm__imp_node(lstm__imp *im, const Onnx__NodeProto *np, lstm__graph *g, int
     }
     char label[800], path[512];
     lstm__graph_path(g, path, sizeof path);
-    snprintf(label, sizeof label, "%snode '%.100s' (%.100s, a model-local function)", path,
-             np->name && np->name[0] ? np->name : "", np->op_type);
-    if (!np->name || !np->name[0])
+    if (np->name && np->name[0])
+        snprintf(label, sizeof label, "%snode '%.100s' (%.100s, a model-local function)", path,
+                 np->name, np->op_type);
+    else
         snprintf(label, sizeof label, "%snode #%d (%.100s, a model-local function)", path, idx,
                  np->op_type);
     return lstm__imp_inline(im, np, fn, g, k, label);

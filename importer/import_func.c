@@ -360,10 +360,8 @@ int lstm__imp_attr_ref(lstm__imp *im, const Onnx__AttributeProto *ap,
         /* The caller is itself inside a function: follow its reference outwards. */
         ref = found->ref_attr_name;
         c = c->up;
-        if (!c)
-            return lstm__errf(im->d, LSTM_EMODEL,
-                              "%s refers to function attribute '%s' outside a function", what, ref);
     }
+    /* No call (left), or a reference in the main graph's caller. */
     return lstm__errf(im->d, LSTM_EMODEL, "%s refers to function attribute '%s' outside a function",
                       what, ref);
 }
