@@ -129,10 +129,7 @@ int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *src);
 ** (lstm__plan's in_move) and its storage belongs to the plan (or was handed over). */
 int lstm__in_movable(lstm__kctx *k, int idx);
 /* Output idx gets the value src: a sequence's storage is moved (swapped with the output's, in
-** O(1)) when movable, else copied as lstm__out_copy. With LSTM__MOVE_ROOM the items move into
-** the output's slots (buffers exchanged, no tensor copied) when it has room for them, else they
-** are copied: both sides keep their room, so repeated runs allocate nothing. */
-enum { LSTM__MOVE_SWAP = 1, LSTM__MOVE_ROOM = 2 };
+** O(1)) when movable, else copied as lstm__out_copy. */
 int lstm__out_move(lstm__kctx *k, int idx, const lstm__rt *src, int movable);
 /* Output idx gets input in's value, moved when lstm__in_movable. */
 int lstm__out_take(lstm__kctx *k, int idx, int in);

@@ -150,7 +150,7 @@ lstm__plan *lstm__plan_new(lstm_session *s, const lstm__graph *g, lstm__plan *pa
 ** sequences' tables and tensors, the streamed state), each as the bytes asked for. */
 
 /* Whether one place may go from `had` to `want` bytes within the limit. */
-static int may_hold(const lstm_session *s, uint64_t had, uint64_t want)
+int lstm__may_hold(const lstm_session *s, uint64_t had, uint64_t want)
 {
     uint64_t lim = s->m->limits.max_run_bytes, other = s->held - had;
     return want <= had || (want <= lim && other <= lim - want);
@@ -158,8 +158,8 @@ static int may_hold(const lstm_session *s, uint64_t had, uint64_t want)
 
 /* LSTM_ELIMIT for `want` bytes (instead of `had`) that the session cannot hold: "<node or
 ** graph>: <what> '<name>' needs N bytes and the session holds M more, the limit is L". */
-static int refuse(lstm__plan *p, lstm__kctx *k, const char *what, const char *name, uint64_t had,
-                  uint64_t want)
+int lstm__refuse(lstm__plan *p, lstm__kctx *k, const char *what, const char *name, uint64_t had,
+                 uint64_t want)
 {
     lstm_session *s = p->s;
     char path[512], more[80] = "";
@@ -174,7 +174,7 @@ static int refuse(lstm__plan *p, lstm__kctx *k, const char *what, const char *na
 }
 
 /* A place held goes from `had` to `now` bytes. */
-static void hold(lstm_session *s, size_t had, size_t now)
+void lstm__hold(lstm_session *s, size_t had, size_t now)
 {
     s->held = s->held - had + now;
 }
@@ -182,14 +182,14 @@ static void hold(lstm_session *s, size_t had, size_t now)
 /* Plan memory allocated since the last count joins what the session holds. */
 static void count_pool(lstm__plan *p)
 {
-    hold(p->s, p->pool_held, p->plan_pool.used_total);
+    lstm__hold(p->s, p->pool_held, p->plan_pool.used_total);
     p->pool_held = p->plan_pool.used_total;
 }
 
 static void buf_free(lstm_session *s, lstm__buf *b)
 {
     lstm__free(&s->alloc, b->p);
-    hold(s, b->cap, 0);
+    lstm__hold(s, b->cap, 0);
     b->p = NULL;
     b->cap = 0;
 }
@@ -209,7 +209,7 @@ static void free_memory(lstm__plan *p)
     p->place_scratch = NULL;
     p->place_scratch_cap = 0;
     lstm__free(&s->alloc, p->arena);
-    hold(s, p->arena_size + p->pool_held, 0);
+    lstm__hold(s, p->arena_size + p->pool_held, 0);
     p->arena = NULL;
     p->arena_size = 0;
     p->pool_held = 0;
@@ -223,16 +223,7 @@ static void release_run_buffers(lstm__plan *p)
     lstm_session *s = p->s;
     for (int v = 0; v < p->n_vals; v++) {
         buf_free(s, &p->vbuf[v]);
-        lstm__seq *q = p->seqs[v];
-        if (!q) continue;
-        for (int i = 0; i < q->cap; i++) {
-            lstm__free(&s->alloc, q->items[i].data);
-            hold(s, q->item_cap[i], 0);
-        }
-        lstm__free(&s->alloc, q->items);
-        lstm__free(&s->alloc, q->item_cap);
-        hold(s, (size_t)q->cap * (sizeof *q->items + sizeof *q->item_cap), 0);
-        memset(q, 0, sizeof *q);
+        if (p->seqs[v]) lstm__seq_holder_free(s, p->seqs[v]);
     }
     for (int i = 0; i < p->g->n_nodes; i++) {
         for (int j = 0; j < p->n_nbufs[i]; j++) buf_free(s, &p->nbufs[i][j]);
@@ -243,6 +234,7 @@ static void release_run_buffers(lstm__plan *p)
 void lstm__plans_release(lstm_session *s)
 {
     for (lstm__plan *p = s->plans; p; p = p->next) release_run_buffers(p);
+    lstm__seq_bin_free(s);
 }
 
 void lstm__plans_commit(lstm_session *s, int ok)
@@ -272,7 +264,7 @@ void lstm__plan_free(lstm__plan *p)
         if (p->carry[i]) {
             lstm__free(&s->alloc, p->carry[i]->buf);
             lstm__free(&s->alloc, p->carry[i]->next);
-            hold(s, 2 * p->carry[i]->cap, 0);
+            lstm__hold(s, 2 * p->carry[i]->cap, 0);
         }
 }
 
@@ -293,9 +285,9 @@ int lstm__buf_reserve(lstm__plan *p, lstm__buf *b, size_t n, lstm__kctx *k, cons
     if (n <= b->cap && (b->p || !n)) return LSTM_OK;
     lstm_session *s = p->s;
     size_t had = b->cap;
-    if (!may_hold(s, had, n)) return refuse(p, k, what, name, had, n);
+    if (!lstm__may_hold(s, had, n)) return lstm__refuse(p, k, what, name, had, n);
     int rc = buf_alloc(s, b, n);
-    if (!rc) hold(s, had, n);
+    if (!rc) lstm__hold(s, had, n);
     return rc;
 }
 
@@ -307,7 +299,7 @@ int lstm__buf_table(lstm_session *s, lstm__buf *b, size_t n)
 
 /* Folding at load runs kernels without a plan (load.c): what needs a session's memory fails
 ** there, and the node is left for the session to run. */
-static int no_plan(lstm__kctx *k)
+int lstm__no_plan(lstm__kctx *k)
 {
     if (k->plan) return 0;
     lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: not evaluated at load", lstm__klabel(k));
@@ -317,7 +309,7 @@ static int no_plan(lstm__kctx *k)
 lstm__buf *lstm__node_bufs(lstm__kctx *k, int n)
 {
     lstm__plan *p = k->plan;
-    if (no_plan(k)) return NULL;
+    if (lstm__no_plan(k)) return NULL;
     int i = (int)(k->n - p->g->nodes);
     if (!p->nbufs[i] && n > 0) {
         p->nbufs[i] = lstm__pool_array(&p->s->pool, (size_t)n, sizeof(lstm__buf));
@@ -335,13 +327,13 @@ int lstm__buf_grow(lstm__kctx *k, lstm__buf *b, size_t n, const char *what)
 {
     if (n <= b->cap && (b->p || !n)) return LSTM_OK;
     lstm_session *s = k->plan->s;
-    size_t cap = b->cap * 2 > n && may_hold(s, b->cap, b->cap * 2) ? b->cap * 2 : n;
-    if (!may_hold(s, b->cap, cap)) return refuse(k->plan, k, what, NULL, b->cap, cap);
+    size_t cap = b->cap * 2 > n && lstm__may_hold(s, b->cap, b->cap * 2) ? b->cap * 2 : n;
+    if (!lstm__may_hold(s, b->cap, cap)) return lstm__refuse(k->plan, k, what, NULL, b->cap, cap);
     void *q = lstm__malloc(&s->alloc, cap + 64);
     if (!q) return lstm__errf(k->d, LSTM_ENOMEM, "out of memory: a buffer of %zu bytes", n);
     if (b->cap) memcpy(q, b->p, b->cap);
     lstm__free(&s->alloc, b->p);
-    hold(s, b->cap, cap);
+    lstm__hold(s, b->cap, cap);
     b->p = q;
     b->cap = cap;
     s->allocs++;
@@ -468,8 +460,8 @@ static int carry_reserve(lstm__plan *p, lstm__kctx *k)
     lstm__carry *c = k->carry;
     if (!c || c->cap >= c->need) return LSTM_OK;
     /* Grows only when the batch or hidden size grows; session lifetime. */
-    if (!may_hold(p->s, 2 * c->cap, 2 * c->need))
-        return refuse(p, k, "the streamed state", NULL, c->cap, c->need);
+    if (!lstm__may_hold(p->s, 2 * c->cap, 2 * c->need))
+        return lstm__refuse(p, k, "the streamed state", NULL, c->cap, c->need);
     void *b = lstm__malloc(&p->s->alloc, c->need),
          *n = b ? lstm__malloc(&p->s->alloc, c->need) : NULL;
     if (!n) {
@@ -478,7 +470,7 @@ static int carry_reserve(lstm__plan *p, lstm__kctx *k)
     }
     lstm__free(&p->s->alloc, c->buf);
     lstm__free(&p->s->alloc, c->next);
-    hold(p->s, 2 * c->cap, 2 * c->need);
+    lstm__hold(p->s, 2 * c->cap, 2 * c->need);
     c->buf = b;
     c->next = n;
     c->cap = c->need;
@@ -574,18 +566,18 @@ static int place(lstm__plan *p)
     size_t total;
     int rc = lstm__arena_plan(b, nb, p->place_scratch, s->m->abort, s->m->abort_ud, &total);
     if (rc == LSTM_EABORTED) return lstm__errf(&s->diag, rc, "aborted while planning memory");
-    if (rc || !may_hold(s, p->arena_size, total)) /* total is SIZE_MAX on overflow */
+    if (rc || !lstm__may_hold(s, p->arena_size, total)) /* total is SIZE_MAX on overflow */
         return plan_refused(p, b, slot, nb, total);
     if (total > p->arena_size) { /* else the arena of an earlier plan serves */
         lstm__free(&s->alloc, p->arena);
-        hold(s, p->arena_size, 0);
+        lstm__hold(s, p->arena_size, 0);
         p->arena_size = 0;
         p->arena = lstm__malloc(&s->alloc, total + 64);
         if (!p->arena)
             return lstm__errf(&s->diag, LSTM_ENOMEM, "out of memory: the plan needs %zu bytes",
                               total);
         p->arena_size = total;
-        hold(s, 0, total);
+        lstm__hold(s, 0, total);
     }
     uintptr_t base = ((uintptr_t)p->arena + 63) & ~(uintptr_t)63;
     for (int v = 0; v < g->n_values; v++)
@@ -671,8 +663,8 @@ static int plan_node(lstm__plan *p, int i)
     /* Every input known: compute it now, once per plan. */
     uint64_t need = k.scratch_size;
     for (int j = 0; j < n->n_out; j++) need += k.out[j] ? k.out[j]->nbytes : 0;
-    if (!may_hold(s, 0, need))
-        return refuse(p, &k, "planning its outputs and scratch", NULL, 0, need);
+    if (!lstm__may_hold(s, 0, need))
+        return lstm__refuse(p, &k, "planning its outputs and scratch", NULL, 0, need);
     for (int j = 0; j < n->n_out; j++) {
         if (!k.out[j]) continue;
         k.out[j]->data = lstm__pool_alloc(&p->plan_pool, k.out[j]->nbytes);
@@ -869,6 +861,7 @@ int lstm__plan_exec(lstm__plan *p)
     int rc = lstm__plan_ready(p);
     if (rc) return rc;
     set_bound(p);
+    lstm__seq_recycle(p);
     for (int i = 0; i < g->n_nodes; i++) {
         if (p->mode[i] == LSTM__NODE_SKIP) continue;
         if (s->m->abort && s->m->abort(s->m->abort_ud)) {
@@ -904,7 +897,7 @@ int lstm__plan_exec(lstm__plan *p)
 lstm__plan *lstm__subplan(lstm__kctx *k, int j, int streams)
 {
     lstm__plan *p = k->plan;
-    if (no_plan(k)) return NULL;
+    if (lstm__no_plan(k)) return NULL;
     int i = (int)(k->n - p->g->nodes);
     if (!p->sub[i] || j < 0 || j >= k->n->n_subgraphs) return NULL;
     if (!p->sub[i][j]) {
@@ -925,7 +918,7 @@ int lstm__out_alloc(lstm__kctx *k, int idx, int dtype, int rank, const int64_t *
     memset(t, 0, sizeof *t);
     t->seq = q;
     int rc = lstm__rt_set(k, t, dtype, rank, dims);
-    if (rc || no_plan(k)) return k->d->code;
+    if (rc || lstm__no_plan(k)) return k->d->code;
     lstm__plan *p = k->plan;
     if ((rc = out_reserve(p, k, idx, t->nbytes))) return rc;
     t->data = p->vbuf[p->outv[p->kout_off[k->n - p->g->nodes] + idx]].p;
@@ -941,180 +934,4 @@ int lstm__out_none(lstm__kctx *k, int idx)
     t->seq = q;
     t->none = 1;
     return LSTM_OK;
-}
-
-lstm__seq *lstm__plan_holder(lstm__plan *p, int v)
-{
-    if (!p->seqs[v]) p->seqs[v] = lstm__pool_alloc(&p->s->pool, sizeof *p->seqs[v]);
-    return p->seqs[v];
-}
-
-lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
-{
-    lstm__plan *p = k->plan;
-    lstm__rt *t = k->out[idx];
-    if (!t || no_plan(k)) return NULL;
-    lstm__seq *q = lstm__plan_holder(p, p->outv[p->kout_off[k->n - p->g->nodes] + idx]);
-    if (!q) {
-        lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a sequence");
-        return NULL;
-    }
-    if (n > q->cap) {
-        int cap = q->cap * 2 > n ? q->cap * 2 : n < 4 ? 4 : n;
-        const size_t per = sizeof *q->items + sizeof *q->item_cap;
-        if (!may_hold(p->s, (size_t)q->cap * per, (size_t)cap * per)) {
-            char what[64];
-            snprintf(what, sizeof what, "a sequence of %d tensors", n);
-            return refuse(p, k, what, NULL, (size_t)q->cap * per, (size_t)cap * per), NULL;
-        }
-        lstm__rt *items = lstm__calloc(&p->s->alloc, (size_t)cap, sizeof *items);
-        size_t *ic = lstm__calloc(&p->s->alloc, (size_t)cap, sizeof *ic);
-        if (!items || !ic) {
-            lstm__free(&p->s->alloc, items);
-            lstm__free(&p->s->alloc, ic);
-            lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a sequence of %d tensors", n);
-            return NULL;
-        }
-        if (q->cap) { /* the items stay (a sequence edited in place keeps them) */
-            memcpy(items, q->items, (size_t)q->cap * sizeof *items);
-            memcpy(ic, q->item_cap, (size_t)q->cap * sizeof *ic);
-        }
-        lstm__free(&p->s->alloc, q->items);
-        lstm__free(&p->s->alloc, q->item_cap);
-        hold(p->s, (size_t)q->cap * per, (size_t)cap * per);
-        q->items = items;
-        q->item_cap = ic;
-        q->cap = cap;
-        p->s->allocs++;
-    }
-    q->n = n;
-    memset(t, 0, sizeof *t);
-    t->kind = LSTM__VAL_SEQUENCE;
-    t->seq = q;
-    return q;
-}
-
-/* A sequence item whose memory could not grow: an empty tensor (its buffer stays). */
-static void seq_item_empty(lstm__rt *t)
-{
-    t->rank = 1;
-    t->dims[0] = 0;
-    t->nelem = t->nbytes = 0;
-}
-
-lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *q, int i, int dtype, int rank,
-                         const int64_t *dims)
-{
-    lstm__rt *t = &q->items[i];
-    void *data = t->data;
-    memset(t, 0, sizeof *t);
-    t->data = data;
-    if (lstm__rt_set(k, t, dtype, rank, dims)) return NULL;
-    if (q->item_cap[i] < t->nbytes || !t->data) {
-        if (!may_hold(k->plan->s, q->item_cap[i], t->nbytes)) {
-            char what[48];
-            snprintf(what, sizeof what, "tensor %d of a sequence", i);
-            refuse(k->plan, k, what, NULL, q->item_cap[i], t->nbytes);
-            seq_item_empty(t);
-            return NULL;
-        }
-        void *b = lstm__malloc(&k->plan->s->alloc, t->nbytes + 64);
-        if (!b) {
-            lstm__errf(k->d, LSTM_ENOMEM, "out of memory for a tensor of %zu bytes", t->nbytes);
-            seq_item_empty(t);
-            return NULL;
-        }
-        lstm__free(&k->plan->s->alloc, t->data);
-        hold(k->plan->s, q->item_cap[i], t->nbytes);
-        t->data = b;
-        q->item_cap[i] = t->nbytes;
-        k->plan->s->allocs++;
-    }
-    return t;
-}
-
-int lstm__out_copy(lstm__kctx *k, int idx, const lstm__rt *from)
-{
-    lstm__rt *t = k->out[idx];
-    if (!t) return LSTM_OK;
-    if (t == from) return LSTM_OK;
-    const lstm__rt src = *from; /* the output is rewritten below */
-    if (src.none) return lstm__out_none(k, idx);
-    if (src.kind == LSTM__VAL_SEQUENCE) {
-        const lstm__seq *sq = src.seq;
-        int n = sq ? sq->n : 0;
-        lstm__seq *q = lstm__out_seq(k, idx, n);
-        if (!q) return k->d->code;
-        t->dtype = src.dtype;
-        if (q == sq) return LSTM_OK;
-        for (int i = 0; i < n; i++) {
-            int rc = lstm__seq_put(k, q, i, &sq->items[i]);
-            if (rc) return rc;
-        }
-        return LSTM_OK;
-    }
-    int rc = lstm__out_alloc(k, idx, src.dtype, src.rank, src.dims);
-    if (rc) return rc;
-    if (src.nbytes && t->data != src.data) memmove(t->data, src.data, src.nbytes);
-    return LSTM_OK;
-}
-
-int lstm__seq_put(lstm__kctx *k, lstm__seq *q, int i, const lstm__rt *t)
-{
-    lstm__rt *r = lstm__seq_item(k, q, i, t->dtype, t->rank, t->dims);
-    if (!r) return k->d->code;
-    if (t->nbytes) memcpy(r->data, t->data, t->nbytes);
-    k->plan->s->seq_copied += t->nbytes;
-    return LSTM_OK;
-}
-
-/* ---- handing sequences over ---- */
-
-int lstm__in_movable(lstm__kctx *k, int idx)
-{
-    const lstm__plan *p = k->plan;
-    const lstm__rt *t = k->in[idx];
-    if (!p || !t || t->kind != LSTM__VAL_SEQUENCE || t->none || !t->seq) return 0;
-    int i = (int)(k->n - p->g->nodes), m = p->in_move[p->kin_off[i] + idx];
-    if (m == 1) return t->seq == p->seqs[k->n->in[idx]]; /* its storage is this plan's */
-    return m >= 2 && p->bind_owned[m - 2] && t->seq == p->bind[m - 2].seq;
-}
-
-int lstm__out_move(lstm__kctx *k, int idx, const lstm__rt *src, int movable)
-{
-    lstm__rt *t = k->out[idx];
-    if (!t || t == src || !movable || src->kind != LSTM__VAL_SEQUENCE || src->none || !src->seq)
-        return lstm__out_copy(k, idx, src);
-    lstm__seq *from = src->seq;
-    int dtype = src->dtype;
-    if (movable == LSTM__MOVE_ROOM && (!t->seq || t->seq->cap < from->n))
-        return lstm__out_copy(k, idx, src);
-    lstm__seq *q = lstm__out_seq(k, idx, 0);
-    if (!q) return k->d->code;
-    if (q != from && (q->cap > from->cap || movable == LSTM__MOVE_ROOM)) {
-        /* The output has more room: it keeps its table and its spare item buffers, and the
-        ** items change places with its first slots (O(items), no tensor copied). So a Loop's
-        ** output keeps the room a long sequence left in it for the next run. */
-        for (int i = 0; i < from->n; i++) {
-            lstm__rt t0 = q->items[i];
-            size_t c0 = q->item_cap[i];
-            q->items[i] = from->items[i];
-            q->item_cap[i] = from->item_cap[i];
-            from->items[i] = t0;
-            from->item_cap[i] = c0;
-        }
-        q->n = from->n;
-        from->n = 0;
-    } else if (q != from) { /* swap the storages (O(1)): the dying input gets the old one */
-        lstm__seq tmp = *q;
-        *q = *from;
-        *from = tmp;
-    }
-    t->dtype = dtype;
-    return LSTM_OK;
-}
-
-int lstm__out_take(lstm__kctx *k, int idx, int in)
-{
-    return lstm__out_move(k, idx, k->in[in], lstm__in_movable(k, in));
 }

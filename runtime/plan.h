@@ -24,6 +24,13 @@ enum { LSTM__VC_NONE = 0, LSTM__VC_CONST, LSTM__VC_KNOWN, LSTM__VC_DYN, LSTM__VC
 
 typedef struct lstm__plan lstm__plan;
 
+/* Free sequence storage of a session, by size class (seq_store.c). */
+#define LSTM__BIN_CLASSES 256
+typedef struct lstm__seq_bin {
+    void *bufs[LSTM__BIN_CLASSES];   /* item buffers */
+    void *tables[LSTM__BIN_CLASSES]; /* item tables */
+} lstm__seq_bin;
+
 struct lstm__plan {
     lstm_session *s;
     const lstm__graph *g;
@@ -107,6 +114,24 @@ int lstm__plan_output_movable(const lstm__plan *p, int i);
 
 /* The holder of value v's sequence (made on first use); NULL when out of memory. */
 lstm__seq *lstm__plan_holder(lstm__plan *p, int v);
+
+/* Sequence storage (seq_store.c). At the start of each of p's runs its holders' tables and
+** item buffers go to the session's bin, where holders that need room look first. */
+void lstm__seq_recycle(lstm__plan *p);
+/* Free q's storage (the holder stays, empty). */
+void lstm__seq_holder_free(lstm_session *s, lstm__seq *q);
+/* Free the bin. */
+void lstm__seq_bin_free(lstm_session *s);
+
+/* The session's memory accounting (plan.c): whether the session may hold `want` bytes
+** instead of `had` under max_run_bytes; record that it does; LSTM_ELIMIT for k's node (or p's
+** graph when k is NULL) naming what needs the bytes. */
+int lstm__may_hold(const lstm_session *s, uint64_t had, uint64_t want);
+void lstm__hold(lstm_session *s, size_t had, size_t now);
+int lstm__refuse(lstm__plan *p, lstm__kctx *k, const char *what, const char *name, uint64_t had,
+                 uint64_t want);
+/* Whether k runs without a plan (folding at load), with the error set. */
+int lstm__no_plan(lstm__kctx *k);
 
 /* Plan when needed, then run every node. k is the node running this subgraph (NULL at the
 ** top): its plan's values are what outer values read. */

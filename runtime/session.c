@@ -107,6 +107,7 @@ void lstm_session_close(lstm_session *s)
     if (!s) return;
     lstm__workers_stop(s->workers);
     for (lstm__plan *p = s->plans; p; p = p->next) lstm__plan_free(p);
+    lstm__seq_bin_free(s);
     lstm__alloc a = s->alloc;
     if (s->in_items)
         for (int i = 0; i < s->m->g->n_inputs; i++) lstm__free(&a, s->in_items[i].p);

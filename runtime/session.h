@@ -55,6 +55,7 @@ struct lstm_session {
     lstm__buf prof_sorted; /* lstm_session_profile's scratch */
     uint64_t allocs;       /* allocations made by runs (grow-only buffers growing) */
     uint64_t held;         /* bytes counted against max_run_bytes (plan.c, "memory held") */
+    lstm__seq_bin bin;     /* free sequence storage (seq_store.c) */
     uint64_t seq_copied;   /* tensor bytes copied into sequence items (tests check that a
                            ** growing sequence copies each tensor once) */
 };

@@ -3,7 +3,7 @@
 **   lstm-run MODEL [--input NAME=FILE]... [--inputs FILE.npz] [--dim SYMBOL=VALUE]...
 **                  [--output-dir DIR [--format npy|pb]] [--threads N] [--seed S] [--bench N]
 **                  [--profile] [--profile-json FILE]
-**   lstm-run --test DIR [--rtol R] [--atol A]
+**   lstm-run --test DIR [--rtol R] [--atol A] [--check-allocs] [--fail-allocs]
 */
 #define _POSIX_C_SOURCE 200809L
 #include "limits.h"
@@ -65,6 +65,12 @@ static void usage(FILE *f)
             "  --stream K   feed the inputs' time axis in chunks of K steps, carrying the\n"
             "               recurrent state (outputs with the time axis are put together)\n"
             "  --time-axis A  the time axis of inputs and outputs (default 0)\n"
+            "  --check-allocs  run each data set twice and fail when the second run (same\n"
+            "               shapes) allocates through the library's allocator\n"
+            "  --fail-allocs  make each allocation of opening the model, a session and the\n"
+            "               first run fail in turn; each must be reported as ENOMEM with a\n"
+            "               message and the next run on that session must pass (and,\n"
+            "               with --check-allocs, the run after it allocate nothing)\n"
             "  --version    print the library version and the kernel set in use\n"
             "\n"
             "exit status: 0 success (every output matched), 1 an error or a mismatch, 2 usage\n");
@@ -228,6 +234,10 @@ int main(int argc, char **argv)
                 return 2;
             }
             o.time_axis = c.time_axis = (int)v;
+        } else if (strcmp(a, "--check-allocs") == 0) {
+            o.check_allocs = 1;
+        } else if (strcmp(a, "--fail-allocs") == 0) {
+            o.fail_allocs = 1;
         } else if (strcmp(a, "--rtol") == 0 && i + 1 < argc) {
             if (!parse_double(argv[++i], &o.rtol)) {
                 fprintf(stderr, "lstm-run: --rtol needs a number >= 0, got '%s'\n", argv[i]);
@@ -246,6 +256,10 @@ int main(int argc, char **argv)
     }
     if (test && c.model) {
         fprintf(stderr, "lstm-run: give a MODEL or --test DIR, not both\n");
+        return 2;
+    }
+    if (o.fail_allocs && o.stream) {
+        fprintf(stderr, "lstm-run: --fail-allocs does not go with --stream\n");
         return 2;
     }
     if ((c.n_carry || c.context || c.pad_last || c.stateless) && !c.chunk) {

@@ -4,6 +4,7 @@
 
 #include "lstm.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -13,6 +14,9 @@ typedef struct run_opts {
     int stream;              /* > 0: feed the time axis in chunks of this many steps */
     const lstm_options *opt; /* limits for loading */
     int time_axis;           /* the axis of inputs and outputs that is time (default 0) */
+    int check_allocs;        /* --check-allocs: a second run of each data set allocates nothing */
+    int fail_allocs;         /* --fail-allocs: fail each allocation up to the first run in turn */
+    FILE *out;               /* where a data set's report goes (NULL: stdout) */
 } run_opts;
 
 #define RUN_MAX_ARGS 64
@@ -72,6 +76,27 @@ void int_str(char *buf, size_t n, int dtype, const void *data, size_t i);
 /* Compare one output; prints the report line(s) and returns 1 when everything matches. */
 int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_tensor *want,
                    const run_opts *o);
+/* Run data set SETDIR (input_K.pb, output_K.pb) on s and compare; 1 when it passes. lib_rc
+** (may be NULL) receives the library's status of binding and running (0 when both worked). */
+int run_data_set(lstm_model *m, lstm_session *s, const char *setdir, const run_opts *o,
+                 int *lib_rc);
+
+/* Allocator hooks that count the library's allocations and can fail one of them (run_allocs.c). */
+typedef struct alloc_probe {
+    atomic_long count;   /* allocations while armed */
+    atomic_long fail_at; /* the allocation (from 1) that returns NULL; 0 for none */
+    atomic_int armed;
+} alloc_probe;
+/* opt (NULL: defaults) with the probe's hooks, written to *buf; the probe starts disarmed. */
+const lstm_options *probe_options(alloc_probe *p, const lstm_options *opt, lstm_options *buf);
+/* --check-allocs: run SETDIR again; 1 (and a report) when that run fails or allocates. */
+int rerun_allocates(lstm_model *m, lstm_session *s, const char *setdir, alloc_probe *p,
+                    const run_opts *o);
+/* --fail-allocs: for k = 1, 2, ... open DIR's model, a session and run data set SET with the
+** k-th allocation failing, until k passes the last allocation. Each failure must be reported
+** (status LSTM_ENOMEM and a message) and the next run on the session must pass. 1 on a fault. */
+int fail_allocs_sweep(const char *dir, const char *set, alloc_probe *p, const run_opts *o);
+
 /* Run one test-case folder (model.onnx + test_data_set_N, optionally tolerance.txt with the
 ** case's own "rtol R atol A"). Returns 0 pass, 1 fail. */
 int run_test_case(const char *dir, const run_opts *o, int *sets_passed, int *sets_total);

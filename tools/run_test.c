@@ -192,7 +192,7 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, in
     for (int i = 0; i < n_in && T < 0; i++)
         if (in[i].rank > a) T = in[i].dims[a];
     if (T < 0) {
-        printf("  --stream: no input has an axis %d\n", a);
+        fprintf(o->out, "  --stream: no input has an axis %d\n", a);
         return 0;
     }
     lstm_view got[64];
@@ -225,13 +225,13 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, in
                 data = bufs[i];
             }
             if (ok && lstm_session_set_input(s, names[i], t->dtype, t->rank, dims, data, bytes)) {
-                printf("  %s\n", lstm_session_errmsg(s));
+                fprintf(o->out, "  %s\n", lstm_session_errmsg(s));
                 ok = 0;
             }
         }
         if (ok && lstm_session_run(s)) {
-            printf("  run failed (steps %lld..%lld): %s\n", (long long)t0, (long long)(t0 + n - 1),
-                   lstm_session_errmsg(s));
+            fprintf(o->out, "  run failed (steps %lld..%lld): %s\n", (long long)t0,
+                    (long long)(t0 + n - 1), lstm_session_errmsg(s));
             ok = 0;
         }
         for (int k = 0; ok && k < n_out; k++) {
@@ -244,8 +244,8 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, in
             axis_split(want[k].dims, want[k].rank, a, es, &inner, &outer);
             if (got[k].rank != want[k].rank || got[k].dims[a] != n ||
                 got[k].dtype != want[k].dtype) {
-                printf("  output '%s' of a chunk does not have %lld steps on axis %d\n", outs[k],
-                       (long long)n, a);
+                fprintf(o->out, "  output '%s' of a chunk does not have %lld steps on axis %d\n",
+                        outs[k], (long long)n, a);
                 ok = 0;
                 break;
             }
@@ -263,7 +263,7 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, in
             v.data = acc[k];
             v.nbytes = want[k].nbytes;
         }
-        if (!compare_output(stdout, outs[k], &v, &want[k], o)) ok = 0;
+        if (!compare_output(o->out, outs[k], &v, &want[k], o)) ok = 0;
     }
     for (int k = 0; k < n_out; k++) free(acc[k]);
     return ok;
@@ -297,37 +297,38 @@ static int compare_value(lstm_session *s, const char *name, lstm_value *want, co
     int kind = lstm_session_output_kind(s, name);
     static const char *const kinds[] = {"a tensor", "a sequence", "an empty optional"};
     if (kind < 0 || kind != want->kind) {
-        printf("  output '%s': got %s, expected %s\n", name, kind < 0 ? "nothing" : kinds[kind],
-               kinds[want->kind]);
+        fprintf(o->out, "  output '%s': got %s, expected %s\n", name,
+                kind < 0 ? "nothing" : kinds[kind], kinds[want->kind]);
         return 0;
     }
     if (kind == LSTM_VALUE_NONE) {
-        printf("  output '%s': an empty optional -> ok\n", name);
+        fprintf(o->out, "  output '%s': an empty optional -> ok\n", name);
         return 1;
     }
     lstm_view got;
     if (kind == LSTM_VALUE_TENSOR) {
         if (lstm_session_output(s, name, &got)) return 0;
         bf16_quirk(&want->tensor, got.dtype, name);
-        return compare_output(stdout, name, &got, &want->tensor, o);
+        return compare_output(o->out, name, &got, &want->tensor, o);
     }
     int n = 0, ok = 1;
     lstm_session_output_sequence(s, name, &n);
     if (n != want->count) {
-        printf("  output '%s': a sequence of %d tensors, expected %d\n", name, n, want->count);
+        fprintf(o->out, "  output '%s': a sequence of %d tensors, expected %d\n", name, n,
+                want->count);
         return 0;
     }
     for (int i = 0; i < n; i++) {
         char item[300];
         snprintf(item, sizeof item, "%s[%d]", name, i);
         if (lstm_session_output_item(s, name, i, &got)) return 0;
-        ok &= compare_output(stdout, item, &got, &want->items[i], o);
+        ok &= compare_output(o->out, item, &got, &want->items[i], o);
     }
-    if (n == 0) printf("  output '%s': an empty sequence -> ok\n", name);
+    if (n == 0) fprintf(o->out, "  output '%s': an empty sequence -> ok\n", name);
     return ok;
 }
 
-static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run_opts *o)
+int run_data_set(lstm_model *m, lstm_session *s, const char *setdir, const run_opts *o, int *lib_rc)
 {
     char path[4096];
     lstm_tensor in[64];
@@ -355,7 +356,7 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
         const char *name =
             vals[n_in].name[0] && has_input(m, vals[n_in].name) ? vals[n_in].name : pos;
         if (!name) {
-            fprintf(stdout, "  input_%d.pb: the model has no input for it\n", n_in);
+            fprintf(o->out, "  input_%d.pb: the model has no input for it\n", n_in);
             ok = 0;
             n_in++;
             break;
@@ -381,7 +382,7 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
             }
             outs[n_out] = output_name(m, want[n_out].name, n_out);
             if (!outs[n_out]) {
-                printf("  output_%d.pb: no such output in the model\n", n_out);
+                fprintf(o->out, "  output_%d.pb: no such output in the model\n", n_out);
                 lstm_tensor_clear(&want[n_out]);
                 ok = 0;
                 break;
@@ -397,11 +398,12 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
         int rc = LSTM_OK;
         for (int i = 0; i < n_in && !rc; i++) {
             rc = bind_value(s, in_names[i], &vals[i]);
-            if (rc) printf("  %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
+            if (rc) fprintf(o->out, "  %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
         }
         if (!rc) rc = lstm_session_run(s);
+        if (lib_rc) *lib_rc = rc;
         if (rc) {
-            fprintf(stdout, "  run failed: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
+            fprintf(o->out, "  run failed: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
             ok = 0;
         }
     }
@@ -415,7 +417,7 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
                     : read_value(path, proto_of(decl_kind(m, 0, pos)), &want);
         if (r == -1) {
             if (k == 0) {
-                fprintf(stdout, "  no output_0.pb in %s\n", setdir);
+                fprintf(o->out, "  no output_0.pb in %s\n", setdir);
                 ok = 0;
             }
             break;
@@ -426,7 +428,7 @@ static int run_set(lstm_model *m, lstm_session *s, const char *setdir, const run
         }
         const char *name = output_name(m, want.name, k);
         if (!name || lstm_session_output_kind(s, name) < 0) {
-            fprintf(stdout, "  output_%d.pb ('%s'): no such output in the model\n", k, want.name);
+            fprintf(o->out, "  output_%d.pb ('%s'): no such output in the model\n", k, want.name);
             ok = 0;
         } else if (!compare_value(s, name, &want, o)) {
             ok = 0;
@@ -460,6 +462,7 @@ int run_test_case(const char *dir, const run_opts *o_in, int *sets_passed, int *
     char path[4096];
     run_opts case_o = *o_in;
     const run_opts *o = &case_o;
+    if (!case_o.out) case_o.out = stdout;
     printf("%s\n", dir);
     if (case_tolerance(dir, &case_o) < 0) {
         printf("  tolerance.txt: expected \"rtol R atol A\" with numbers >= 0\n");
@@ -471,13 +474,24 @@ int run_test_case(const char *dir, const run_opts *o_in, int *sets_passed, int *
         (*sets_total)++;
         return 1;
     }
+    char *sets[256];
+    int n = list_sets(dir, sets, 256), failed = 0;
+    alloc_probe probe;
+    lstm_options popt;
+    if (o->check_allocs || o->fail_allocs) case_o.opt = probe_options(&probe, o->opt, &popt);
+    if (o->fail_allocs && n > 0 && fail_allocs_sweep(dir, sets[0], &probe, o)) {
+        (*sets_total)++;
+        failed = 1;
+        goto done;
+    }
     lstm_model *m = NULL;
     int rc = lstm_model_open(path, o->opt, &m);
     if (rc) {
         printf("  cannot load model: %s: %s\n", lstm_errstr(rc), lstm_model_errmsg(m));
         lstm_model_close(m);
         (*sets_total)++;
-        return 1;
+        failed = 1;
+        goto done;
     }
     lstm_session *s = NULL;
     rc = lstm_session_open(m, &s);
@@ -486,10 +500,9 @@ int run_test_case(const char *dir, const run_opts *o_in, int *sets_passed, int *
         lstm_session_close(s);
         lstm_model_close(m);
         (*sets_total)++;
-        return 1;
+        failed = 1;
+        goto done;
     }
-    char *sets[256];
-    int n = list_sets(dir, sets, 256), failed = 0;
     if (n == 0) {
         printf("  no test_data_set_* folder\n");
         failed = 1;
@@ -497,14 +510,16 @@ int run_test_case(const char *dir, const run_opts *o_in, int *sets_passed, int *
     }
     for (int i = 0; i < n; i++) {
         printf(" %s\n", sets[i]);
-        int ok = !path_join(path, sizeof path, dir, sets[i]) && run_set(m, s, path, o);
+        int ok = !path_join(path, sizeof path, dir, sets[i]) && run_data_set(m, s, path, o, NULL);
+        if (ok && o->check_allocs) ok = !rerun_allocates(m, s, path, &probe, o);
         (*sets_total)++;
         *sets_passed += ok;
         failed |= !ok;
-        free(sets[i]);
     }
     lstm_session_close(s);
     lstm_model_close(m);
+done:
+    for (int i = 0; i < n; i++) free(sets[i]);
     printf("  %s\n", failed ? "FAIL" : "PASS");
     return failed;
 }

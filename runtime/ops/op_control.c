@@ -373,9 +373,7 @@ int lstm__loop_run(lstm__kctx *k)
     lstm__rt *shape = acc[K].p, *aside = shape + K + 1;
     const lstm__graph *body = sub->g;
     for (int j = 0; j < N; j++) /* an initial sequence that dies here is moved in */
-        if ((rc = lstm__out_move(k, j, k->in[2 + j],
-                                 lstm__in_movable(k, 2 + j) ? LSTM__MOVE_ROOM : 0)))
-            return rc;
+        if ((rc = lstm__out_take(k, j, 2 + j))) return rc;
     int64_t it = 0;
     for (; it < trip && cond; it++) {
         if (k->abort && k->abort(k->abort_ud))
