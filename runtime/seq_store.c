@@ -176,10 +176,11 @@ static int grow_table(lstm__kctx *k, lstm__seq *q, int n)
     lstm__plan *p = k->plan;
     lstm_session *s = p->s;
     const size_t per = sizeof *q->items + sizeof *q->item_cap;
-    size_t want = q->cap * 2 > n ? (size_t)q->cap * 2 : (size_t)n, sz;
+    size_t want = (size_t)q->cap * 2 > (size_t)n ? (size_t)q->cap * 2 : (size_t)n, sz;
+    if (want > INT32_MAX) want = INT32_MAX;
     lstm__rt *items;
     size_t *ic;
-    int cap = take_table(s, want > INT32_MAX ? n : (int)want, &items, &ic), fresh = !cap;
+    int cap = take_table(s, (int)want, &items, &ic), fresh = !cap;
     if (fresh) {
         if (size_class(want, &sz) < 0 || sz > INT32_MAX) sz = want;
         cap = (int)sz;
