@@ -308,35 +308,68 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const sym_use *)a)->name, ((const sym_use *)b)->name);
 }
 
-/* Symbolic dims: one value per name across the bound inputs (sorted, O(n log n)); checked when
-** a binding changed its shape. */
+/* The output carried into input i this run, or -1 (the caller's binding or nothing). */
+static int carried_from(lstm_session *s, int i)
+{
+    const lstm__rt *v = lstm__carried_input(s, i);
+    for (int k = 0; v && k < s->n_carry; k++)
+        if (s->carry[k].in == i && v == &s->carry[k].value) return s->carry[k].out;
+    return -1;
+}
+
+/* "input 'x'", or "input 'h0' (carried from output 'hn')" */
+static const char *input_label(lstm_session *s, int i, char *buf, size_t n)
+{
+    const lstm__graph *g = s->m->g;
+    int o = carried_from(s, i);
+    if (o < 0)
+        snprintf(buf, n, "input '%s'", g->inputs[i].name);
+    else
+        snprintf(buf, n, "input '%s' (carried from output '%s')", g->inputs[i].name,
+                 g->outputs[o].name);
+    return buf;
+}
+
+/* Symbolic dims: one value per name across the inputs as this run gets them (bound by the
+** caller or carried from an output; sorted, O(n log n)); checked when a binding changed its
+** shape, and at every run that carries values. */
 static int check_symbols(lstm_session *s)
 {
     const lstm__graph *g = s->m->g;
     size_t n = 0;
     for (int i = 0; i < g->n_inputs; i++)
-        if (s->in_bound[i] && g->inputs[i].type.rank > 0) n += (size_t)g->inputs[i].type.rank;
+        if (lstm__carried_input(s, i) && g->inputs[i].type.rank > 0)
+            n += (size_t)g->inputs[i].type.rank;
     if (lstm__buf_table(s, &s->sym_scratch, n * sizeof(sym_use))) return s->diag.code;
     sym_use *u = s->sym_scratch.p;
     n = 0;
     for (int i = 0; i < g->n_inputs; i++) {
         const lstm__type *t = &g->inputs[i].type;
-        if (!s->in_bound[i] || t->rank < 0 || s->in[i].kind != LSTM__VAL_TENSOR) continue;
-        for (int d = 0; d < t->rank && d < s->in[i].rank; d++)
-            if (t->dim_names[d]) u[n++] = (sym_use){t->dim_names[d], s->in[i].dims[d], i};
+        const lstm__rt *v = lstm__carried_input(s, i);
+        if (!v || t->rank < 0 || v->kind != LSTM__VAL_TENSOR) continue;
+        for (int d = 0; d < t->rank && d < v->rank; d++)
+            if (t->dim_names[d]) u[n++] = (sym_use){t->dim_names[d], v->dims[d], i};
     }
     if (n > 1) qsort(u, n, sizeof *u, by_name);
     for (size_t k = 1; k < n; k++)
         if (strcmp(u[k].name, u[k - 1].name) == 0 && u[k].value != u[k - 1].value) {
             const sym_use *a = u[k - 1].input < u[k].input ? &u[k] : &u[k - 1],
                           *b = a == &u[k] ? &u[k - 1] : &u[k];
-            return lstm__errf(&s->diag, LSTM_EINVAL,
-                              "dimension '%s' is %lld in input '%s' but %lld in input '%s'",
-                              a->name, (long long)a->value, g->inputs[a->input].name,
-                              (long long)b->value, g->inputs[b->input].name);
+            char la[600], lb[600];
+            return lstm__errf(&s->diag, LSTM_EINVAL, "dimension '%s' is %lld in %s but %lld in %s",
+                              a->name, (long long)a->value, input_label(s, a->input, la, sizeof la),
+                              (long long)b->value, input_label(s, b->input, lb, sizeof lb));
         }
     s->shapes_checked = 1;
     return LSTM_OK;
+}
+
+/* Whether this run takes a value carried from the last one (its shape may have changed). */
+static int carries_now(lstm_session *s)
+{
+    for (int k = 0; k < s->n_carry; k++)
+        if (s->carry[k].have && !s->in_fresh[s->carry[k].in]) return 1;
+    return 0;
 }
 
 int lstm_session_run(lstm_session *s)
@@ -345,7 +378,7 @@ int lstm_session_run(lstm_session *s)
     lstm__diag_clear(&s->diag);
     s->ran = 0;
     const lstm__graph *g = s->m->g;
-    int rc = s->shapes_checked ? LSTM_OK : check_symbols(s);
+    int rc = s->shapes_checked && !carries_now(s) ? LSTM_OK : check_symbols(s);
     if (rc) return rc;
     for (int i = 0; i < g->n_inputs; i++) {
         const lstm__rt *v = lstm__carried_input(s, i);

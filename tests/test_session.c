@@ -276,6 +276,49 @@ static void explicit_state_carry(void **state)
     lstm_model_close(m);
 }
 
+/* A value carried from an output is checked against the other inputs' symbolic dimensions,
+** not the caller's first binding of that input: past [P] grows by x each run (KV-cache style)
+** and pos [P], bound fresh each run, must match the carried length. */
+static void carried_input_symbols(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "past", F32, 1, D1(-1), "P");
+    tb_input(b, "pos", F32, 1, D1(-1), "P");
+    tb_input(b, "x", F32, 1, D1(-1), "T");
+    tb_attr_i(b, tb_node(b, "Concat", "cat", "past,x", "present"), "axis", 0);
+    tb_node(b, "Add", "add", "pos,past", "y");
+    tb_output(b, "present", F32, -1, NULL, NULL);
+    tb_output(b, "y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    const float past[2] = {1, 2}, pos[5] = {100, 200, 300, 400, 500}, x[3] = {3, 4, 5}, x1 = 6;
+    assert_int_equal(lstm_session_set_input(s, "past", LSTM_DT_FLOAT, 1, D1(2), past, 8), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "pos", LSTM_DT_FLOAT, 1, D1(2), pos, 8), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 1, D1(3), x, 12), LSTM_OK);
+    assert_int_equal(lstm_session_carry(s, "present", "past"), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "pos", LSTM_DT_FLOAT, 1, D1(5), pos, 20), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 1, D1(1), &x1, 4), LSTM_OK);
+    int rc = lstm_session_run(s);
+    if (rc) print_error("%s\n", lstm_session_errmsg(s));
+    assert_int_equal(rc, LSTM_OK);
+    float y[5];
+    assert_int_equal(lstm_session_output_copy(s, "y", y, sizeof y), LSTM_OK);
+    for (int i = 0; i < 5; i++) assert_true(y[i] == pos[i] + (float)(i + 1));
+    /* past is now [6] (carried); pos of 5 no longer matches it. */
+    assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "dimension 'P' is 5 in input 'pos' but 6 in "
+                                                   "input 'past' (carried from output 'present')"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 static void misuse(void **state)
 {
     (void)state;
@@ -1548,6 +1591,7 @@ int main(void)
         cmocka_unit_test(loop_sequence_alloc_failures),
         cmocka_unit_test(explicit_state_carry),
         cmocka_unit_test(carry_failure_all_or_nothing),
+        cmocka_unit_test(carried_input_symbols),
         cmocka_unit_test(misuse),
         cmocka_unit_test(sequence_map_empty_input),
         cmocka_unit_test(sequence_insert_into_empty_typed),
