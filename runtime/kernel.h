@@ -42,9 +42,9 @@ typedef struct lstm__rt {
     lstm__seq *seq; /* LSTM__VAL_SEQUENCE: its tensors */
 } lstm__rt;
 
-/* A sequence value: n tensors (each with its own data). */
+/* A sequence value: n tensors (each with its own data). Slots from `used` to cap are zero. */
 struct lstm__seq {
-    int n, cap;
+    int n, cap, used;
     lstm__rt *items;
     size_t *item_cap; /* bytes allocated behind each item's data */
 };

@@ -97,7 +97,7 @@ static void put_table(lstm_session *s, lstm__rt *items, size_t *ic, int cap)
     s->bin.tables[c] = f;
 }
 
-/* The smallest free table of at least n items, cleared, or 0. */
+/* The smallest free table of at least n items (its slots are zero), or 0. */
 static int take_table(lstm_session *s, int n, lstm__rt **items, size_t **ic)
 {
     size_t sz;
@@ -106,20 +106,36 @@ static int take_table(lstm_session *s, int n, lstm__rt **items, size_t **ic)
         free_block *f = s->bin.tables[c];
         if (!f) continue;
         s->bin.tables[c] = f->next;
-        int cap = (int)class_size(c);
         *items = (lstm__rt *)(void *)f;
         *ic = f->item_cap;
-        memset(*items, 0, (size_t)cap * sizeof **items);
-        memset(*ic, 0, (size_t)cap * sizeof **ic);
-        return cap;
+        memset(*items, 0, sizeof **items); /* the list's link */
+        return (int)class_size(c);
     }
     return 0;
 }
 
-/* q's table and item buffers go to the bin; q is left empty. */
+/* A miss: nothing in the bin fits class c. The bin's smaller blocks of that kind are freed
+** first, so sizes that grow step by step do not leave a block in every class they pass. */
+static void drop_below(lstm_session *s, void **lists, int c, int tables)
+{
+    for (int j = 0; j < c && j < LSTM__BIN_CLASSES; j++) {
+        size_t sz = lists[j] ? class_size(j) : 0;
+        for (free_block *f = lists[j], *nx; f; f = nx) {
+            nx = f->next;
+            if (tables) lstm__free(&s->alloc, f->item_cap);
+            lstm__free(&s->alloc, f);
+            lstm__hold(s, tables ? sz * (sizeof(lstm__rt) + sizeof(size_t)) : sz, 0);
+        }
+        lists[j] = NULL;
+    }
+}
+
+/* q's table and item buffers go to the bin (the used slots cleared); q is left empty. */
 static void holder_to_bin(lstm_session *s, lstm__seq *q)
 {
-    for (int i = 0; i < q->cap; i++) put_buf(s, q->items[i].data, q->item_cap[i]);
+    for (int i = 0; i < q->used; i++) put_buf(s, q->items[i].data, q->item_cap[i]);
+    memset(q->items, 0, (size_t)q->used * sizeof *q->items);
+    memset(q->item_cap, 0, (size_t)q->used * sizeof *q->item_cap);
     put_table(s, q->items, q->item_cap, q->cap);
     memset(q, 0, sizeof *q);
 }
@@ -144,22 +160,8 @@ void lstm__seq_holder_free(lstm_session *s, lstm__seq *q)
 
 void lstm__seq_bin_free(lstm_session *s)
 {
-    for (int c = 0; c < LSTM__BIN_CLASSES; c++) {
-        if (!s->bin.bufs[c] && !s->bin.tables[c]) continue;
-        size_t sz = class_size(c);
-        for (free_block *f = s->bin.bufs[c], *nx; f; f = nx) {
-            nx = f->next;
-            lstm__free(&s->alloc, f);
-            lstm__hold(s, sz, 0);
-        }
-        for (free_block *f = s->bin.tables[c], *nx; f; f = nx) {
-            nx = f->next;
-            lstm__free(&s->alloc, f->item_cap);
-            lstm__free(&s->alloc, f);
-            lstm__hold(s, sz * (sizeof(lstm__rt) + sizeof(size_t)), 0);
-        }
-    }
-    memset(&s->bin, 0, sizeof s->bin);
+    drop_below(s, s->bin.bufs, LSTM__BIN_CLASSES, 0);
+    drop_below(s, s->bin.tables, LSTM__BIN_CLASSES, 1);
 }
 
 /* ---- holders ---- */
@@ -182,7 +184,9 @@ static int grow_table(lstm__kctx *k, lstm__seq *q, int n)
     size_t *ic;
     int cap = take_table(s, (int)want, &items, &ic), fresh = !cap;
     if (fresh) {
-        if (size_class(want, &sz) < 0 || sz > INT32_MAX) sz = want;
+        int c = size_class(want, &sz);
+        drop_below(s, s->bin.tables, c < 0 ? LSTM__BIN_CLASSES : c, 1);
+        if (c < 0 || sz > INT32_MAX) sz = want;
         cap = (int)sz;
         if (!lstm__may_hold(s, (size_t)q->cap * per, (size_t)cap * per)) {
             char what[64];
@@ -198,16 +202,17 @@ static int grow_table(lstm__kctx *k, lstm__seq *q, int n)
         }
         s->allocs++;
     }
-    if (q->cap) { /* the items stay (a sequence edited in place keeps them) */
-        memcpy(items, q->items, (size_t)q->cap * sizeof *items);
-        memcpy(ic, q->item_cap, (size_t)q->cap * sizeof *ic);
+    if (q->used) { /* the items stay (a sequence edited in place keeps them) */
+        memcpy(items, q->items, (size_t)q->used * sizeof *items);
+        memcpy(ic, q->item_cap, (size_t)q->used * sizeof *ic);
     }
     if (fresh) {
         lstm__free(&s->alloc, q->items);
         lstm__free(&s->alloc, q->item_cap);
         lstm__hold(s, (size_t)q->cap * per, (size_t)cap * per);
     } else if (q->cap) { /* its item buffers now belong to the new table */
-        memset(q->items, 0, (size_t)q->cap * sizeof *q->items);
+        memset(q->items, 0, (size_t)q->used * sizeof *q->items);
+        memset(q->item_cap, 0, (size_t)q->used * sizeof *q->item_cap);
         put_table(s, q->items, q->item_cap, q->cap);
     }
     q->items = items;
@@ -228,6 +233,7 @@ lstm__seq *lstm__out_seq(lstm__kctx *k, int idx, int n)
     }
     if (n > q->cap && grow_table(k, q, n)) return NULL;
     q->n = n;
+    if (n > q->used) q->used = n;
     memset(t, 0, sizeof *t);
     t->kind = LSTM__VAL_SEQUENCE;
     t->seq = q;
@@ -257,7 +263,9 @@ lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *q, int i, int dtype, int rank
     if (b) { /* the smaller buffer goes to the bin */
         put_buf(s, t->data, q->item_cap[i]);
     } else {
-        if (size_class(t->nbytes, &cap) < 0) cap = t->nbytes;
+        int c = size_class(t->nbytes, &cap);
+        drop_below(s, s->bin.bufs, c < 0 ? LSTM__BIN_CLASSES : c, 0);
+        if (c < 0) cap = t->nbytes;
         if (!lstm__may_hold(s, q->item_cap[i], cap)) {
             char what[48];
             snprintf(what, sizeof what, "tensor %d of a sequence", i);
@@ -347,6 +355,7 @@ int lstm__out_move(lstm__kctx *k, int idx, const lstm__rt *src, int movable)
             from->item_cap[i] = c0;
         }
         q->n = from->n;
+        if (q->n > q->used) q->used = q->n;
         from->n = 0;
     } else if (q != from) { /* swap the storages (O(1)): the dying input gets the old one */
         lstm__seq tmp = *q;

@@ -330,9 +330,17 @@ static const char *input_label(lstm_session *s, int i, char *buf, size_t n)
     return buf;
 }
 
+/* Whether this run takes a value carried from the last one (its shape may have changed). */
+static int carries_now(lstm_session *s)
+{
+    for (int k = 0; k < s->n_carry; k++)
+        if (s->carry[k].have && !s->in_fresh[s->carry[k].in]) return 1;
+    return 0;
+}
+
 /* Symbolic dims: one value per name across the inputs as this run gets them (bound by the
 ** caller or carried from an output; sorted, O(n log n)); checked when a binding changed its
-** shape, and at every run that carries values. */
+** shape, at every run that carries values and at the first run after one. */
 static int check_symbols(lstm_session *s)
 {
     const lstm__graph *g = s->m->g;
@@ -360,16 +368,8 @@ static int check_symbols(lstm_session *s)
                               a->name, (long long)a->value, input_label(s, a->input, la, sizeof la),
                               (long long)b->value, input_label(s, b->input, lb, sizeof lb));
         }
-    s->shapes_checked = 1;
+    s->shapes_checked = !carries_now(s); /* carried shapes change without a binding */
     return LSTM_OK;
-}
-
-/* Whether this run takes a value carried from the last one (its shape may have changed). */
-static int carries_now(lstm_session *s)
-{
-    for (int k = 0; k < s->n_carry; k++)
-        if (s->carry[k].have && !s->in_fresh[s->carry[k].in]) return 1;
-    return 0;
 }
 
 int lstm_session_run(lstm_session *s)

@@ -296,24 +296,29 @@ static void carried_input_symbols(void **state)
     lstm_session *s;
     assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
     assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
-    const float past[2] = {1, 2}, pos[5] = {100, 200, 300, 400, 500}, x[3] = {3, 4, 5}, x1 = 6;
-    assert_int_equal(lstm_session_set_input(s, "past", LSTM_DT_FLOAT, 1, D1(2), past, 8), LSTM_OK);
-    assert_int_equal(lstm_session_set_input(s, "pos", LSTM_DT_FLOAT, 1, D1(2), pos, 8), LSTM_OK);
+    const float past = 1, pos[4] = {100, 200, 300, 400}, x[3] = {3, 4, 5}, x1 = 6;
+    assert_int_equal(lstm_session_set_input(s, "past", LSTM_DT_FLOAT, 1, D1(1), &past, 4), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "pos", LSTM_DT_FLOAT, 1, D1(1), pos, 4), LSTM_OK);
     assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 1, D1(3), x, 12), LSTM_OK);
     assert_int_equal(lstm_session_carry(s, "present", "past"), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
-    assert_int_equal(lstm_session_set_input(s, "pos", LSTM_DT_FLOAT, 1, D1(5), pos, 20), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "pos", LSTM_DT_FLOAT, 1, D1(4), pos, 16), LSTM_OK);
     assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 1, D1(1), &x1, 4), LSTM_OK);
     int rc = lstm_session_run(s);
     if (rc) print_error("%s\n", lstm_session_errmsg(s));
     assert_int_equal(rc, LSTM_OK);
-    float y[5];
+    float y[4];
     assert_int_equal(lstm_session_output_copy(s, "y", y, sizeof y), LSTM_OK);
-    for (int i = 0; i < 5; i++) assert_true(y[i] == pos[i] + (float)(i + 1));
-    /* past is now [6] (carried); pos of 5 no longer matches it. */
+    for (int i = 0; i < 4; i++) assert_true(y[i] == pos[i] + (i ? (float)(i + 2) : 1));
+    /* past is now [5] (carried); pos of 4 no longer matches it. */
     assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
-    assert_non_null(strstr(lstm_session_errmsg(s), "dimension 'P' is 5 in input 'pos' but 6 in "
+    assert_non_null(strstr(lstm_session_errmsg(s), "dimension 'P' is 4 in input 'pos' but 5 in "
                                                    "input 'past' (carried from output 'present')"));
+    /* Back to the caller's past [1]: checked again, not broadcast against pos [4]. */
+    assert_int_equal(lstm_session_reset_state(s), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
+    assert_non_null(
+        strstr(lstm_session_errmsg(s), "dimension 'P' is 4 in input 'pos' but 1 in input 'past'"));
     lstm_session_close(s);
     lstm_model_close(m);
     tb_free(b);
@@ -1580,6 +1585,66 @@ static void loop_uint64_trip_count(void **state)
     tb_free(b);
 }
 
+/* Free sequence blocks of the session's bin. */
+static int bin_blocks(const lstm_session *s)
+{
+    int n = 0;
+    for (int c = 0; c < LSTM__BIN_CLASSES; c++)
+        for (const void *f = s->bin.bufs[c]; f; f = *(void *const *)f) n++;
+    return n;
+}
+
+/* A Loop whose body puts its carried tensor, one element longer at each iteration, in a
+** sequence: its item needs a larger size class every few iterations. A miss frees the bin's
+** smaller blocks, so the bin does not keep a block per class passed (about 6 times the live
+** size); a second run of the same trip count allocates nothing. */
+static void sequence_bin_bounded(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 17);
+    tb_input(b, "M", I64, 0, NULL, NULL);
+    tb_input(b, "v0", F32, 1, D1(1), NULL);
+    static const int64_t zero = 0;
+    static const float one = 1;
+    Onnx__TensorProto *t = tb_tensor(b, "zero", I64, 0, NULL);
+    tb_tensor_raw(b, t, &zero, sizeof zero);
+    tb_add_initializer(b, t);
+    tb_init_f32(b, "one", 1, D1(1), &one);
+    tb_attr_i(b, tb_node(b, "Concat", NULL, "v,one", "v2"), "axis", 0);
+    tb_node(b, "SequenceConstruct", NULL, "v2", "S");
+    tb_node(b, "SequenceAt", NULL, "S,zero", "v_out");
+    tb_node(b, "Identity", NULL, "cond_in", "cond_out");
+    Onnx__GraphProto *body = tb_take_graph(b, "body", 4, "i,cond_in,v", "cond_out,v_out");
+    tb_attr_graph(b, tb_node(b, "Loop", "loop", "M,,v0", "v"), "body", body);
+    tb_output(b, "v", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    const int64_t trips = 300;
+    const float v0 = 5;
+    assert_int_equal(lstm_session_set_input(s, "M", LSTM_DT_INT64, 0, NULL, &trips, 8), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "v0", LSTM_DT_FLOAT, 1, D1(1), &v0, 4), LSTM_OK);
+    for (int r = 0; r < 2; r++) {
+        allocs = 0;
+        assert_int_equal(lstm_session_run(s), LSTM_OK);
+        if (r == 1) assert_int_equal(allocs, 0);
+        int blocks = bin_blocks(s);
+        if (blocks > 2) print_error("%d free blocks after run %d\n", blocks, r);
+        assert_true(blocks <= 2);
+        lstm_view v;
+        assert_int_equal(lstm_session_output(s, "v", &v), LSTM_OK);
+        assert_int_equal(v.dims[0], 301);
+        for (int i = 0; i < 301; i++) assert_true(((const float *)v.data)[i] == (i ? 1 : 5));
+    }
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1596,6 +1661,7 @@ int main(void)
         cmocka_unit_test(sequence_map_empty_input),
         cmocka_unit_test(sequence_insert_into_empty_typed),
         cmocka_unit_test(loop_uint64_trip_count),
+        cmocka_unit_test(sequence_bin_bounded),
         cmocka_unit_test(unsupported_node),
         cmocka_unit_test(malformed_subgraphs),
         cmocka_unit_test(if_planned),

@@ -77,7 +77,8 @@ void int_str(char *buf, size_t n, int dtype, const void *data, size_t i);
 int compare_output(FILE *f, const char *name, const lstm_view *got, const lstm_tensor *want,
                    const run_opts *o);
 /* Run data set SETDIR (input_K.pb, output_K.pb) on s and compare; 1 when it passes. lib_rc
-** (may be NULL) receives the library's status of binding and running (0 when both worked). */
+** (may be NULL) receives the library's status of binding and running (0 when both worked, -1
+** when the data set could not be read and nothing was run). */
 int run_data_set(lstm_model *m, lstm_session *s, const char *setdir, const run_opts *o,
                  int *lib_rc);
 

@@ -90,6 +90,13 @@ static int fail_one(const char *model, const char *setdir, long k, alloc_probe *
         rc = lib_rc;
         msg = lstm_session_errmsg(s);
     }
+    if (rc < 0) { /* the tool's own failure: not the library's */
+        atomic_store(&p->armed, 0);
+        fprintf(q->out, "  the data set could not be read\n");
+        lstm_session_close(s);
+        lstm_model_close(m);
+        return 1;
+    }
     int hit = atomic_load(&p->count) >= k, fault = 0;
     atomic_store(&p->armed, 0);
     if (!hit) {

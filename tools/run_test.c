@@ -335,6 +335,7 @@ int run_data_set(lstm_model *m, lstm_session *s, const char *setdir, const run_o
     lstm_value vals[64];
     const char *in_names[64];
     int n_in = 0, ok = 1;
+    if (lib_rc) *lib_rc = -1; /* not bound and run (the data set could not be read) */
     memset(in, 0, sizeof in);
     memset(vals, 0, sizeof vals);
     for (; n_in < 64; n_in++) {

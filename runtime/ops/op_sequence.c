@@ -15,7 +15,7 @@
 
 static int need_seq(lstm__kctx *k, int idx, const lstm__seq **out)
 {
-    static const lstm__seq empty = {0, 0, NULL, NULL};
+    static const lstm__seq empty = {0, 0, 0, NULL, NULL};
     const lstm__rt *t = k->in[idx];
     *out = &empty; /* set on failure too: callers read it only after success */
     if (!t || t->kind != LSTM__VAL_SEQUENCE || t->none)
