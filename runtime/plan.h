@@ -80,8 +80,9 @@ struct lstm__plan {
     size_t arena_size;    /* kept from plan to plan while large enough */
     void *place_scratch;  /* the arena planner's (not counted: it holds nothing after it) */
     size_t place_scratch_cap;
-    lstm__buf *vbuf;  /* per value: memory of late tensors */
-    lstm__seq **seqs; /* per value: sequence holders (session pool, made on first use) */
+    lstm__buf *vbuf;   /* per value: memory of late tensors */
+    lstm__seq **seqs;  /* per value: sequence holders (session pool, made on first use) */
+    uint64_t seq_runs; /* runs started (seq_store.c tags the storage each run recycles) */
 };
 
 enum { LSTM__NODE_SKIP = 0, LSTM__NODE_STATIC, LSTM__NODE_LATE };

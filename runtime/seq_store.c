@@ -17,10 +17,20 @@
 ** bin. Sizes are rounded up to classes (four per power of two, under 25% more); each class is
 ** a list through the free blocks themselves, so the bin itself never allocates. */
 
+/* A free block's header, written over its first bytes (a buffer has at least 16 + 64 bytes, a
+** table at least one item record): the plan whose run recycled it, and that run. */
 typedef struct free_block {
     struct free_block *next;
     size_t *item_cap; /* a table's second array */
+    const lstm__plan *plan;
+    uint64_t run;
 } free_block;
+
+static void tag(free_block *f, const lstm__plan *p)
+{
+    f->plan = p;
+    f->run = p ? p->seq_runs : 0;
+}
 
 /* The class of n bytes (or items) and its size; -1 when n is too large to round. */
 static int size_class(size_t n, size_t *size)
@@ -52,7 +62,7 @@ static int binnable(size_t cap, int *c)
     return *c >= 0 && sz == cap;
 }
 
-static void put_buf(lstm_session *s, void *b, size_t cap)
+static void put_buf(lstm_session *s, const lstm__plan *p, void *b, size_t cap)
 {
     int c;
     if (!b) return;
@@ -62,6 +72,7 @@ static void put_buf(lstm_session *s, void *b, size_t cap)
         return;
     }
     free_block *f = b;
+    tag(f, p);
     f->next = s->bin.bufs[c];
     s->bin.bufs[c] = f;
 }
@@ -81,7 +92,7 @@ static void *take_buf(lstm_session *s, size_t n, size_t *cap)
     return NULL;
 }
 
-static void put_table(lstm_session *s, lstm__rt *items, size_t *ic, int cap)
+static void put_table(lstm_session *s, const lstm__plan *p, lstm__rt *items, size_t *ic, int cap)
 {
     int c;
     if (!items) return;
@@ -92,6 +103,7 @@ static void put_table(lstm_session *s, lstm__rt *items, size_t *ic, int cap)
         return;
     }
     free_block *f = (free_block *)(void *)items;
+    tag(f, p);
     f->next = s->bin.tables[c];
     f->item_cap = ic;
     s->bin.tables[c] = f;
@@ -114,36 +126,42 @@ static int take_table(lstm_session *s, int n, lstm__rt **items, size_t **ic)
     return 0;
 }
 
-/* A miss: nothing in the bin fits class c. The bin's smaller blocks of that kind are freed
-** first, so sizes that grow step by step do not leave a block in every class they pass. */
-static void drop_below(lstm_session *s, void **lists, int c, int tables)
+/* A miss: nothing in the bin fits class c. The blocks of smaller classes that p's earlier runs
+** recycled and its later runs left unused are freed (all of them when p is NULL), so sizes that
+** grow from run to run of a Loop body do not leave a block in every class they pass; blocks
+** recycled by this run of p, or by other plans, stay for what may still ask for them. */
+static void drop_below(lstm_session *s, void **lists, int c, int tables, const lstm__plan *p)
 {
     for (int j = 0; j < c && j < LSTM__BIN_CLASSES; j++) {
         size_t sz = lists[j] ? class_size(j) : 0;
-        for (free_block *f = lists[j], *nx; f; f = nx) {
-            nx = f->next;
+        for (free_block **at = (free_block **)&lists[j], *f; (f = *at);) {
+            if (p && (f->plan != p || f->run >= p->seq_runs)) {
+                at = &f->next;
+                continue;
+            }
+            *at = f->next;
             if (tables) lstm__free(&s->alloc, f->item_cap);
             lstm__free(&s->alloc, f);
             lstm__hold(s, tables ? sz * (sizeof(lstm__rt) + sizeof(size_t)) : sz, 0);
         }
-        lists[j] = NULL;
     }
 }
 
 /* q's table and item buffers go to the bin (the used slots cleared); q is left empty. */
-static void holder_to_bin(lstm_session *s, lstm__seq *q)
+static void holder_to_bin(lstm_session *s, const lstm__plan *p, lstm__seq *q)
 {
-    for (int i = 0; i < q->used; i++) put_buf(s, q->items[i].data, q->item_cap[i]);
+    for (int i = 0; i < q->used; i++) put_buf(s, p, q->items[i].data, q->item_cap[i]);
     memset(q->items, 0, (size_t)q->used * sizeof *q->items);
     memset(q->item_cap, 0, (size_t)q->used * sizeof *q->item_cap);
-    put_table(s, q->items, q->item_cap, q->cap);
+    put_table(s, p, q->items, q->item_cap, q->cap);
     memset(q, 0, sizeof *q);
 }
 
 void lstm__seq_recycle(lstm__plan *p)
 {
+    p->seq_runs++;
     for (int v = 0; v < p->n_vals; v++)
-        if (p->seqs[v] && p->seqs[v]->cap) holder_to_bin(p->s, p->seqs[v]);
+        if (p->seqs[v] && p->seqs[v]->cap) holder_to_bin(p->s, p, p->seqs[v]);
 }
 
 void lstm__seq_holder_free(lstm_session *s, lstm__seq *q)
@@ -160,8 +178,8 @@ void lstm__seq_holder_free(lstm_session *s, lstm__seq *q)
 
 void lstm__seq_bin_free(lstm_session *s)
 {
-    drop_below(s, s->bin.bufs, LSTM__BIN_CLASSES, 0);
-    drop_below(s, s->bin.tables, LSTM__BIN_CLASSES, 1);
+    drop_below(s, s->bin.bufs, LSTM__BIN_CLASSES, 0, NULL);
+    drop_below(s, s->bin.tables, LSTM__BIN_CLASSES, 1, NULL);
 }
 
 /* ---- holders ---- */
@@ -185,9 +203,12 @@ static int grow_table(lstm__kctx *k, lstm__seq *q, int n)
     int cap = take_table(s, (int)want, &items, &ic), fresh = !cap;
     if (fresh) {
         int c = size_class(want, &sz);
-        drop_below(s, s->bin.tables, c < 0 ? LSTM__BIN_CLASSES : c, 1);
-        if (c < 0 || sz > INT32_MAX) sz = want;
+        c = c < 0 ? LSTM__BIN_CLASSES : c;
+        drop_below(s, s->bin.tables, c, 1, p);
+        if (c == LSTM__BIN_CLASSES || sz > INT32_MAX) sz = want;
         cap = (int)sz;
+        if (!lstm__may_hold(s, (size_t)q->cap * per, (size_t)cap * per))
+            drop_below(s, s->bin.tables, c, 1, NULL); /* under the limit: every smaller one */
         if (!lstm__may_hold(s, (size_t)q->cap * per, (size_t)cap * per)) {
             char what[64];
             snprintf(what, sizeof what, "a sequence of %d tensors", n);
@@ -213,7 +234,7 @@ static int grow_table(lstm__kctx *k, lstm__seq *q, int n)
     } else if (q->cap) { /* its item buffers now belong to the new table */
         memset(q->items, 0, (size_t)q->used * sizeof *q->items);
         memset(q->item_cap, 0, (size_t)q->used * sizeof *q->item_cap);
-        put_table(s, q->items, q->item_cap, q->cap);
+        put_table(s, p, q->items, q->item_cap, q->cap);
     }
     q->items = items;
     q->item_cap = ic;
@@ -261,11 +282,14 @@ lstm__rt *lstm__seq_item(lstm__kctx *k, lstm__seq *q, int i, int dtype, int rank
     size_t cap;
     void *b = take_buf(s, t->nbytes, &cap);
     if (b) { /* the smaller buffer goes to the bin */
-        put_buf(s, t->data, q->item_cap[i]);
+        put_buf(s, k->plan, t->data, q->item_cap[i]);
     } else {
         int c = size_class(t->nbytes, &cap);
-        drop_below(s, s->bin.bufs, c < 0 ? LSTM__BIN_CLASSES : c, 0);
         if (c < 0) cap = t->nbytes;
+        c = c < 0 ? LSTM__BIN_CLASSES : c;
+        drop_below(s, s->bin.bufs, c, 0, k->plan);
+        if (!lstm__may_hold(s, q->item_cap[i], cap))
+            drop_below(s, s->bin.bufs, c, 0, NULL); /* under the limit: every smaller one */
         if (!lstm__may_hold(s, q->item_cap[i], cap)) {
             char what[48];
             snprintf(what, sizeof what, "tensor %d of a sequence", i);

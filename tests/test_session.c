@@ -1645,6 +1645,67 @@ static void sequence_bin_bounded(void **state)
     tb_free(b);
 }
 
+/* Two one-item sequences per iteration whose sizes change class between iterations (A: 80 then
+** 200 bytes, B: 80 then 16): a miss in the second iteration must not free the blocks that
+** iteration recycled, which B and the next run's first iteration need; the second run
+** allocates nothing. */
+static void sequence_bin_steady(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 17);
+    tb_input(b, "M", I64, 0, NULL, NULL);
+    tb_input(b, "v0", F32, 0, NULL, NULL);
+    static const int64_t la[2] = {20, 50}, lb[2] = {20, 4}, zero = 0;
+    const char *names[3] = {"la", "lb", "zero"};
+    const void *data[3] = {la, lb, &zero};
+    for (int q = 0; q < 3; q++) {
+        Onnx__TensorProto *t = tb_tensor(b, names[q], I64, q < 2 ? 2 : 0, D2(2, 1));
+        tb_tensor_raw(b, t, data[q], q < 2 ? sizeof la : sizeof zero);
+        tb_add_initializer(b, t);
+    }
+    tb_node(b, "Gather", NULL, "la,i", "na");
+    tb_node(b, "Gather", NULL, "lb,i", "nb");
+    tb_node(b, "ConstantOfShape", NULL, "na", "ta");
+    tb_node(b, "ConstantOfShape", NULL, "nb", "tb");
+    tb_node(b, "SequenceConstruct", NULL, "ta", "sa");
+    tb_node(b, "SequenceConstruct", NULL, "tb", "sb");
+    tb_node(b, "SequenceAt", NULL, "sa,zero", "a");
+    tb_node(b, "SequenceAt", NULL, "sb,zero", "bb");
+    tb_attr_i(b, tb_node(b, "ReduceSum", NULL, "a", "ra"), "keepdims", 0);
+    tb_attr_i(b, tb_node(b, "ReduceSum", NULL, "bb", "rb"), "keepdims", 0);
+    tb_node(b, "Add", NULL, "ra,rb", "r");
+    tb_node(b, "Add", NULL, "v,r", "v_out");
+    tb_node(b, "Identity", NULL, "cond_in", "cond_out");
+    Onnx__GraphProto *body = tb_take_graph(b, "body", 13, "i,cond_in,v", "cond_out,v_out");
+    tb_attr_graph(b, tb_node(b, "Loop", "loop", "M,,v0", "v"), "body", body);
+    tb_output(b, "v", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    const int64_t trips = 2;
+    const float v0 = 3;
+    assert_int_equal(lstm_session_set_input(s, "M", LSTM_DT_INT64, 0, NULL, &trips, 8), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "v0", LSTM_DT_FLOAT, 0, NULL, &v0, 4), LSTM_OK);
+    for (int r = 0; r < 3; r++) {
+        allocs = 0;
+        int rc = lstm_session_run(s);
+        if (rc) print_error("%s\n", lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        if (r && allocs) print_error("run %d allocated %d times\n", r + 1, allocs);
+        if (r) assert_int_equal(allocs, 0);
+        float v;
+        assert_int_equal(lstm_session_output_copy(s, "v", &v, sizeof v), LSTM_OK);
+        assert_true(v == 3);
+    }
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1662,6 +1723,7 @@ int main(void)
         cmocka_unit_test(sequence_insert_into_empty_typed),
         cmocka_unit_test(loop_uint64_trip_count),
         cmocka_unit_test(sequence_bin_bounded),
+        cmocka_unit_test(sequence_bin_steady),
         cmocka_unit_test(unsupported_node),
         cmocka_unit_test(malformed_subgraphs),
         cmocka_unit_test(if_planned),
