@@ -116,6 +116,7 @@ static int run(lstm__kctx *k)
     size_t outer, len, inner;
     lstm__softmax_view(k, &outer, &len, &inner);
     double *e = k->scratch;
+    if (!x->nelem) return LSTM_OK; /* an empty tensor (its data may be NULL) */
     if (x->dtype == LSTM_DT_FLOAT && inner == 1 && len <= INT_MAX) {
         const int isa = lstm__isa();
         for (size_t o = 0; o < outer; o++)
