@@ -1585,6 +1585,20 @@ static void loop_uint64_trip_count(void **state)
     tb_free(b);
 }
 
+/* A Loop "M,,v0" -> "v" whose body is the last k nodes of b ((i, cond_in, v) -> (cond_out,
+** v_out)), opened with the counting allocator. */
+static void open_loop_counted(tb_model *b, int k, lstm_model **m, lstm_session **s)
+{
+    Onnx__GraphProto *body = tb_take_graph(b, "body", k, "i,cond_in,v", "cond_out,v_out");
+    tb_attr_graph(b, tb_node(b, "Loop", "loop", "M,,v0", "v"), "body", body);
+    tb_output(b, "v", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
+    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, m), LSTM_OK);
+    assert_int_equal(lstm_session_open(*m, s), LSTM_OK);
+}
+
 /* Free sequence blocks of the session's bin. */
 static int bin_blocks(const lstm_session *s)
 {
@@ -1614,16 +1628,9 @@ static void sequence_bin_bounded(void **state)
     tb_node(b, "SequenceConstruct", NULL, "v2", "S");
     tb_node(b, "SequenceAt", NULL, "S,zero", "v_out");
     tb_node(b, "Identity", NULL, "cond_in", "cond_out");
-    Onnx__GraphProto *body = tb_take_graph(b, "body", 4, "i,cond_in,v", "cond_out,v_out");
-    tb_attr_graph(b, tb_node(b, "Loop", "loop", "M,,v0", "v"), "body", body);
-    tb_output(b, "v", F32, -1, NULL, NULL);
-    size_t len;
-    const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
     lstm_model *m;
     lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    open_loop_counted(b, 4, &m, &s);
     const int64_t trips = 300;
     const float v0 = 5;
     assert_int_equal(lstm_session_set_input(s, "M", LSTM_DT_INT64, 0, NULL, &trips, 8), LSTM_OK);
@@ -1676,16 +1683,9 @@ static void sequence_bin_steady(void **state)
     tb_node(b, "Add", NULL, "ra,rb", "r");
     tb_node(b, "Add", NULL, "v,r", "v_out");
     tb_node(b, "Identity", NULL, "cond_in", "cond_out");
-    Onnx__GraphProto *body = tb_take_graph(b, "body", 13, "i,cond_in,v", "cond_out,v_out");
-    tb_attr_graph(b, tb_node(b, "Loop", "loop", "M,,v0", "v"), "body", body);
-    tb_output(b, "v", F32, -1, NULL, NULL);
-    size_t len;
-    const uint8_t *buf = tb_pack(b, &len);
-    lstm_options opt = {.size = sizeof(lstm_options), .alloc = count_alloc, .free = count_free};
     lstm_model *m;
     lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, &opt, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    open_loop_counted(b, 13, &m, &s);
     const int64_t trips = 2;
     const float v0 = 3;
     assert_int_equal(lstm_session_set_input(s, "M", LSTM_DT_INT64, 0, NULL, &trips, 8), LSTM_OK);
