@@ -77,19 +77,27 @@ static void put_buf(lstm_session *s, const lstm__plan *p, void *b, size_t cap)
     s->bin.bufs[c] = f;
 }
 
-/* The smallest free buffer of at least n bytes (its size in *cap), or NULL. */
-static void *take_buf(lstm_session *s, size_t n, size_t *cap)
+/* Unlinks the first block of the smallest class in `lists` that holds n; NULL when none does
+** (*c gets its class). */
+static free_block *take_fit(void **lists, size_t n, int *c)
 {
     size_t sz;
-    int c = size_class(n, &sz);
-    for (; c >= 0 && c < LSTM__BIN_CLASSES; c++) {
-        free_block *f = s->bin.bufs[c];
+    for (*c = size_class(n, &sz); *c >= 0 && *c < LSTM__BIN_CLASSES; (*c)++) {
+        free_block *f = lists[*c];
         if (!f) continue;
-        s->bin.bufs[c] = f->next;
-        *cap = class_size(c);
+        lists[*c] = f->next;
         return f;
     }
     return NULL;
+}
+
+/* The smallest free buffer of at least n bytes (its size in *cap), or NULL. */
+static void *take_buf(lstm_session *s, size_t n, size_t *cap)
+{
+    int c;
+    free_block *f = take_fit(s->bin.bufs, n, &c);
+    if (f) *cap = class_size(c);
+    return f;
 }
 
 static void put_table(lstm_session *s, const lstm__plan *p, lstm__rt *items, size_t *ic, int cap)
@@ -112,18 +120,13 @@ static void put_table(lstm_session *s, const lstm__plan *p, lstm__rt *items, siz
 /* The smallest free table of at least n items (its slots are zero), or 0. */
 static int take_table(lstm_session *s, int n, lstm__rt **items, size_t **ic)
 {
-    size_t sz;
-    int c = size_class((size_t)n, &sz);
-    for (; c >= 0 && c < LSTM__BIN_CLASSES; c++) {
-        free_block *f = s->bin.tables[c];
-        if (!f) continue;
-        s->bin.tables[c] = f->next;
-        *items = (lstm__rt *)(void *)f;
-        *ic = f->item_cap;
-        memset(*items, 0, sizeof **items); /* the list's link */
-        return (int)class_size(c);
-    }
-    return 0;
+    int c;
+    free_block *f = take_fit(s->bin.tables, (size_t)n, &c);
+    if (!f) return 0;
+    *items = (lstm__rt *)(void *)f;
+    *ic = f->item_cap;
+    memset(*items, 0, sizeof **items); /* the list's link */
+    return (int)class_size(c);
 }
 
 /* A miss: nothing in the bin fits class c. The blocks of smaller classes that p's earlier runs
