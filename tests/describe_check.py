@@ -767,6 +767,11 @@ check("--explain without a recurrent node: says so", "no LSTM, GRU or RNN node (
 r = subprocess.run([dump, "--explain", "nosuch", lstm_in_if], capture_output=True, text=True)
 check("--explain NODE not there: exit status", r.returncode, 1)
 check("--explain NODE not there: names it", "named 'nosuch'" in r.stderr, True)
+# Formats that cannot go together are refused, not ignored.
+for args in (["--json", "--dot"], ["--explain", "--json"], ["--dot", "--explain"]):
+    r = subprocess.run([dump] + args + [lstm_in_if], capture_output=True, text=True)
+    check("%s together: a usage error" % " ".join(args),
+          (r.returncode, "give one of --json, --dot and --explain" in r.stderr), (2, True))
 shutil.rmtree(tmp)
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

@@ -386,6 +386,19 @@ check("--carry without --chunk is a usage error", rc == 2 and "go with --chunk" 
 rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--inputs", os.path.join(sio, "state_io.npz"),
                         "--chunk", "4", "--carry", "nope=h0")
 check("--carry of an unknown output", rc == 1 and "the model has no output 'nope'" in err, err)
+# --test takes --carry with --stream only, and none of --chunk's options.
+sio_case = os.path.join(root, "tests", "data", "state_io", "lstm_2layer")
+rc, out, err = lstm_run("--test", sio_case, "--carry", "hn=h0")
+check("--test --carry without --stream is a usage error", rc == 2 and "goes with --stream" in err, err)
+rc, out, err = lstm_run("--test", sio_case, "--chunk", "2")
+check("--test --chunk is a usage error", rc == 2 and "--test feeds chunks with --stream" in err, err)
+# Options of the other mode are refused, not ignored.
+rc, out, err = lstm_run("--test", sio_case, "--output-dir", "/tmp/x")
+check("--test --output-dir is a usage error", rc == 2 and "--output-dir is for running a MODEL" in err, err)
+rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--rtol", "0.1")
+check("MODEL --rtol is a usage error", rc == 2 and "--rtol goes with --test" in err, err)
+rc, out, err = lstm_run("--test", sio_case, "--stream", "3", "--carry", "hn=nope")
+check("--test --carry of an unknown input", rc == 1 and "the model has no input 'nope'" in out, out)
 # Sequences: an input from a SequenceProto file, the output written as a SequenceProto
 # (libonnx-testdata's SequenceInsert at the back), read back field by field here.
 seqcase = "/usr/share/libonnx-testdata/data/node/test_sequence_insert_at_back"

@@ -34,7 +34,7 @@ static void to_stdout(void *ud, const char *data, size_t len)
 
 int main(int argc, char **argv)
 {
-    int fmt = LSTM_DESCRIBE_TEXT, explain = 0;
+    int fmt = LSTM_DESCRIBE_TEXT, explain = 0, formats = 0;
     const char *path = NULL, *node = NULL;
     lstm_options opt = {.size = sizeof(lstm_options), .keep_weights = 1}; /* for --explain */
     for (int i = 1; i < argc; i++) {
@@ -46,11 +46,10 @@ int main(int argc, char **argv)
             explain = 1;
             /* An optional node name follows when the model path comes after it. */
             if (i + 2 < argc && argv[i + 1][0] != '-') node = argv[++i];
-        } else if (strcmp(argv[i], "--json") == 0)
-            fmt = LSTM_DESCRIBE_JSON;
-        else if (strcmp(argv[i], "--dot") == 0)
-            fmt = LSTM_DESCRIBE_DOT;
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--dot") == 0) {
+            fmt = argv[i][2] == 'j' ? LSTM_DESCRIBE_JSON : LSTM_DESCRIBE_DOT;
+            formats++;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
@@ -69,6 +68,11 @@ int main(int argc, char **argv)
     }
     if (!path) {
         usage(stderr);
+        return 2;
+    }
+    if (formats > 1 || (formats && explain)) {
+        fprintf(stderr, "lstm-dump: give one of --json, --dot and --explain (--explain writes "
+                        "text)\n");
         return 2;
     }
     lstm_model *m = NULL;

@@ -3,7 +3,8 @@
 **   lstm-run MODEL [--input NAME=FILE]... [--inputs FILE.npz] [--dim SYMBOL=VALUE]...
 **                  [--output-dir DIR [--format npy|pb]] [--threads N] [--seed S] [--bench N]
 **                  [--profile] [--profile-json FILE]
-**   lstm-run --test DIR [--rtol R] [--atol A] [--check-allocs] [--fail-allocs]
+**   lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A] [--carry OUT=IN]...]
+**                       [--check-allocs] [--fail-allocs]
 */
 #define _POSIX_C_SOURCE 200809L
 #include "limits.h"
@@ -19,6 +20,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: lstm-run MODEL.onnx [options]     run a model and print its outputs\n"
                "       lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A]]\n"
+               "                [--carry OUT=IN]... [--check-allocs] [--fail-allocs]\n"
                "\n"
                "run options:\n"
                "  --input NAME=FILE    input NAME from FILE: .pb (TensorProto), .npy, or .npz\n"
@@ -65,12 +67,18 @@ static void usage(FILE *f)
             "  --stream K   feed the inputs' time axis in chunks of K steps, carrying the\n"
             "               recurrent state (outputs with the time axis are put together)\n"
             "  --time-axis A  the time axis of inputs and outputs (default 0)\n"
+            "  --carry OUT=IN  with --stream: output OUT of a chunk is input IN of the next\n"
+            "               (lstm_session_carry); the data set's IN is the first chunk's, its\n"
+            "               OUT is compared with the last chunk's\n"
             "  --check-allocs  run each data set twice and fail when the second run (same\n"
             "               shapes) allocates through the library's allocator\n"
             "  --fail-allocs  make each allocation of opening the model, a session and the\n"
             "               first run fail in turn; each must be reported as ENOMEM with a\n"
             "               message and the next run on that session must pass (and,\n"
-            "               with --check-allocs, the run after it allocate nothing)\n"
+            "               with --check-allocs, the run after it allocate nothing);\n"
+            "               with --stream, a chunk whose run ran out of memory is run again\n"
+            "               and the outputs must still match; the model is also opened from\n"
+            "               memory (lstm_model_open_buffer) with each allocation failing\n"
             "  --version    print the library version and the kernel set in use\n"
             "\n"
             "exit status: 0 success (every output matched), 1 an error or a mismatch, 2 usage\n");
@@ -112,15 +120,33 @@ static int parse_double(const char *s, double *out)
     return *s && !*end && *out >= 0;
 }
 
+/* Options of one mode only: given in the other, they are refused, not ignored. */
+static const char *const run_only[] = {
+    "--input",    "--dim",         "--inputs",       "--output-dir",
+    "--format",   "--seed",        "--bench",        "--profile",
+    "--trace",    "--trace-batch", "--chunk",        "--context",
+    "--pad-last", "--stateless",   "--profile-json", NULL};
+static const char *const test_only[] = {"--rtol",         "--atol",        "--stream",
+                                        "--check-allocs", "--fail-allocs", NULL};
+
+static const char *listed(const char *const *list, const char *a, const char *seen)
+{
+    for (; !seen && *list; list++)
+        if (strcmp(*list, a) == 0) return *list;
+    return seen;
+}
+
 int main(int argc, char **argv)
 {
-    const char *test = NULL;
+    const char *test = NULL, *seen_run = NULL, *seen_test = NULL;
     run_opts o = {.rtol = 1e-3, .atol = 1e-5};
     static run_cfg c;
     static char names[3][RUN_MAX_ARGS][256];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long long v;
+        seen_run = listed(run_only, a, seen_run);
+        seen_test = listed(test_only, a, seen_test);
         if ((strcmp(a, "--input") == 0 || strcmp(a, "--dim") == 0) && i + 1 < argc) {
             int is_dim = a[2] == 'd';
             int *cnt = is_dim ? &c.n_dims : &c.n_inputs;
@@ -258,11 +284,23 @@ int main(int argc, char **argv)
         fprintf(stderr, "lstm-run: give a MODEL or --test DIR, not both\n");
         return 2;
     }
-    if (o.fail_allocs && o.stream) {
-        fprintf(stderr, "lstm-run: --fail-allocs does not go with --stream\n");
+    if (test && seen_run) {
+        fprintf(stderr, "lstm-run: %s is for running a MODEL, not for --test%s\n", seen_run,
+                c.chunk ? " (--test feeds chunks with --stream K)" : "");
         return 2;
     }
-    if ((c.n_carry || c.context || c.pad_last || c.stateless) && !c.chunk) {
+    if (!test && seen_test) {
+        fprintf(stderr, "lstm-run: %s goes with --test DIR\n", seen_test);
+        return 2;
+    }
+    if (test && c.n_carry && !o.stream) {
+        fprintf(stderr, "lstm-run: --carry with --test goes with --stream K\n");
+        return 2;
+    }
+    o.carry_out = c.carry_out;
+    o.carry_in = c.carry_in;
+    o.n_carry = c.n_carry;
+    if (!test && (c.n_carry || c.context || c.pad_last || c.stateless) && !c.chunk) {
         fprintf(stderr,
                 "lstm-run: --carry, --context, --pad-last and --stateless go with --chunk K\n");
         return 2;

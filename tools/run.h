@@ -17,6 +17,10 @@ typedef struct run_opts {
     int check_allocs;        /* --check-allocs: a second run of each data set allocates nothing */
     int fail_allocs;         /* --fail-allocs: fail each allocation up to the first run in turn */
     FILE *out;               /* where a data set's report goes (NULL: stdout) */
+    const char *const *carry_out, *const *carry_in; /* --carry OUT=IN (with --stream) */
+    int n_carry;
+    long *nomem_retries; /* non-NULL: a streamed call that ran out of memory (with a message) is
+                         ** made again, and counted here (--fail-allocs with --stream) */
 } run_opts;
 
 #define RUN_MAX_ARGS 64
@@ -95,8 +99,13 @@ int rerun_allocates(lstm_model *m, lstm_session *s, const char *setdir, alloc_pr
                     const run_opts *o);
 /* --fail-allocs: for k = 1, 2, ... open DIR's model, a session and run data set SET with the
 ** k-th allocation failing, until k passes the last allocation. Each failure must be reported
-** (status LSTM_ENOMEM and a message) and the next run on the session must pass. 1 on a fault. */
+** (status LSTM_ENOMEM and a message) and the next run on the session must pass; streamed, the
+** failed call is made again and the outputs must match. Then the same for opening the model
+** with lstm_model_open_buffer. 1 on a fault. */
 int fail_allocs_sweep(const char *dir, const char *set, alloc_probe *p, const run_opts *o);
+
+/* Register o's --carry pairs on s; the library's status (the message printed to o->out). */
+int carry_all(lstm_session *s, const run_opts *o);
 
 /* Run one test-case folder (model.onnx + test_data_set_N, optionally tolerance.txt with the
 ** case's own "rtol R atol A"). Returns 0 pass, 1 fail. */

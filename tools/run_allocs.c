@@ -85,8 +85,16 @@ static int fail_one(const char *model, const char *setdir, long k, alloc_probe *
         msg = s ? lstm_session_errmsg(s) : NULL;
     }
     if (!rc) {
-        stage = "the first run";
+        stage = "registering carried values";
+        rc = carry_all(s, q);
+        msg = lstm_session_errmsg(s);
+    }
+    long retried = 0;
+    if (!rc) {
+        stage = q->stream ? "the streamed run" : "the first run";
+        q->nomem_retries = q->stream ? &retried : NULL;
         ok = run_data_set(m, s, setdir, q, &lib_rc);
+        q->nomem_retries = NULL;
         rc = lib_rc;
         msg = lstm_session_errmsg(s);
     }
@@ -109,7 +117,16 @@ static int fail_one(const char *model, const char *setdir, long k, alloc_probe *
                 k, stage, lstm_errstr(rc), msg ? msg : "");
         fault = 1;
     } else if (!rc && !ok) {
-        fprintf(q->out, "  allocation %ld failed in %s, which reported success\n", k, stage);
+        if (q->stream)
+            fprintf(q->out, "  allocation %ld failed in %s%s (above)\n", k, stage,
+                    retried ? ", and after the call was made again the outputs are wrong: a "
+                              "failed call changed the session"
+                            : "");
+        else
+            fprintf(q->out, "  allocation %ld failed in %s, which reported success\n", k, stage);
+        fault = 1;
+    } else if (!rc && q->stream && q->check_allocs && rerun_allocates(m, s, setdir, p, q)) {
+        fprintf(q->out, "  (after allocation %ld failed in %s)\n", k, stage);
         fault = 1;
     } else if (rc && lib_rc) { /* the first run failed: the session must still work */
         if (!run_data_set(m, s, setdir, q, NULL)) {
@@ -122,6 +139,67 @@ static int fail_one(const char *model, const char *setdir, long k, alloc_probe *
     }
     lstm_session_close(s);
     lstm_model_close(m);
+    return fault;
+}
+
+/* lstm_model_open_buffer on the bytes of `model` with each allocation failing in turn: each
+** failure must be ENOMEM with a message, and the model opened with none failing must run
+** data set `setdir`. Returns 1 on a fault (reported). */
+static int buffer_sweep(const char *dir, const char *model, const char *setdir, alloc_probe *p,
+                        const run_opts *o)
+{
+    size_t len = 0;
+    void *buf = read_file(model, &len);
+    if (!buf) {
+        printf("  cannot read %s\n", model);
+        return 1;
+    }
+    lstm_options bopt = *o->opt;
+    if (!bopt.external_data_dir) bopt.external_data_dir = dir;
+    int fault = 0;
+    for (long k = 1; !fault; k++) {
+        lstm_model *m = NULL;
+        probe_arm(p, k);
+        int rc = lstm_model_open_buffer(buf, len, &bopt, &m);
+        int hit = atomic_load(&p->count) >= k;
+        atomic_store(&p->armed, 0);
+        const char *msg = lstm_model_errmsg(m);
+        if (rc && (!hit || rc != LSTM_ENOMEM || !msg || !*msg)) {
+            printf("  lstm_model_open_buffer with allocation %ld failing gave %s: '%s'%s\n", k,
+                   lstm_errstr(rc), msg ? msg : "", hit ? "; expected ENOMEM and a message" : "");
+            fault = 1;
+        } else if (!rc) {
+            lstm_session *s = NULL;
+            char *report = NULL;
+            size_t rlen = 0;
+            run_opts q = *o;
+            if (!(q.out = open_memstream(&report, &rlen))) {
+                lstm_model_close(m);
+                fault = 1;
+                break;
+            }
+            if (lstm_session_open(m, &s) || carry_all(s, &q) ||
+                !run_data_set(m, s, setdir, &q, NULL)) {
+                fclose(q.out);
+                printf("%s  the model opened from memory%s does not run\n", report ? report : "",
+                       hit ? " after an allocation failed" : "");
+                fault = 1;
+            } else {
+                fclose(q.out);
+            }
+            free(report);
+            lstm_session_close(s);
+            if (!hit) {
+                lstm_model_close(m);
+                printf("  --fail-allocs: each of the %ld allocations of lstm_model_open_buffer "
+                       "failed in turn and was reported\n",
+                       k - 1);
+                break;
+            }
+        }
+        lstm_model_close(m);
+    }
+    free(buf);
     return fault;
 }
 
@@ -143,10 +221,12 @@ int fail_allocs_sweep(const char *dir, const char *set, alloc_probe *p, const ru
         if (fault > 0) printf("%s", report);
         free(report);
         if (fault < 0) {
-            printf("  --fail-allocs: each of the %ld allocations up to the end of the first run "
-                   "failed in turn; each was reported and the next run passed\n",
-                   k - 1);
-            return 0;
+            printf("  --fail-allocs: each of the %ld allocations up to the end of the %s run "
+                   "failed in turn; each was reported, and the %s\n",
+                   k - 1, o->stream ? "streamed" : "first",
+                   o->stream ? "failed call made again, and the outputs matched"
+                             : "next run passed");
+            return buffer_sweep(dir, model, setdir, p, o);
         }
         if (fault) return 1;
     }
