@@ -352,7 +352,8 @@ LSTM_API int lstm_session_profile(lstm_session *s, int format, lstm_write_fn wri
 ** bound it (or its default); binding `in` again overrides the carried value for the next run;
 ** lstm_session_reset_state goes back to the caller's binding. No allocation once the state's
 ** size is known. LSTM_EINVAL for unknown names, different declared types or an input already
-** carried. */
+** carried; a run whose carried value breaks the input's declared type or shape is refused like
+** a binding that does, its message naming the output the value came from. */
 LSTM_API int lstm_session_carry(lstm_session *s, const char *out, const char *in);
 /* Forget the carried state (streamed recurrent state and lstm_session_carry values): the next
 ** run starts from the model's initial state. */

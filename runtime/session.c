@@ -139,7 +139,8 @@ static int find_output(const lstm_session *s, const char *name)
     return v >= 0 ? s->output_of[v] : -1;
 }
 
-static int shape_error(lstm_session *s, const char *name, const lstm__type *t, int rank,
+/* A shape that breaks the declaration of the input `label` names ("input 'x'"). */
+static int shape_error(lstm_session *s, const char *label, const lstm__type *t, int rank,
                        const int64_t *dims)
 {
     char got[128], exp[128];
@@ -151,8 +152,17 @@ static int shape_error(lstm_session *s, const char *name, const lstm__type *t, i
                                                   (long long)t->dims[d])
                                : (size_t)snprintf(exp + o, sizeof exp - o, "%s?", d ? "," : "");
     if (o < sizeof exp) snprintf(exp + o, sizeof exp - o, "]");
-    return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' has shape %s, the model expects %s", name,
+    return lstm__errf(&s->diag, LSTM_EINVAL, "%s has shape %s, the model expects %s", label,
                       lstm__dims_str(got, sizeof got, rank, dims), exp);
+}
+
+/* Whether a tensor of this rank and dims breaks the fixed dims of declaration t. */
+static int breaks_shape(const lstm__type *t, int rank, const int64_t *dims)
+{
+    if (t->kind != LSTM__VK_TENSOR || t->rank < 0) return 0;
+    int bad = t->rank != rank;
+    for (int d = 0; !bad && d < rank; d++) bad = t->dims[d] >= 0 && t->dims[d] != dims[d];
+    return bad;
 }
 
 /* A tensor given by the caller, checked: the rt it becomes in *t. Messages name input 'NAME'
@@ -237,10 +247,10 @@ int lstm_session_set_input(lstm_session *s, const char *name, int dtype, int ran
     if (ty->kind == LSTM__VK_TENSOR && ty->dtype && ty->dtype != dtype)
         return lstm__errf(&s->diag, LSTM_EINVAL, "input '%s' is %s, the model expects %s", name,
                           lstm__dtype_name(dtype), lstm__dtype_name(ty->dtype));
-    if (ty->kind == LSTM__VK_TENSOR && ty->rank >= 0) {
-        int bad = ty->rank != rank;
-        for (int d = 0; !bad && d < rank; d++) bad = ty->dims[d] >= 0 && ty->dims[d] != dims[d];
-        if (bad) return shape_error(s, name, ty, rank, dims);
+    if (breaks_shape(ty, rank, dims)) {
+        char label[300];
+        snprintf(label, sizeof label, "input '%s'", name);
+        return shape_error(s, label, ty, rank, dims);
     }
     bind(s, i, &t);
     return LSTM_OK;
@@ -354,6 +364,15 @@ static int check_symbols(lstm_session *s)
     for (int i = 0; i < g->n_inputs; i++) {
         const lstm__type *t = &g->inputs[i].type;
         const lstm__rt *v = lstm__carried_input(s, i);
+        if (v && carried_from(s, i) >= 0) { /* the caller's bindings were checked when bound */
+            char label[600];
+            if (t->kind == LSTM__VK_TENSOR && t->dtype && v->dtype != t->dtype)
+                return lstm__errf(&s->diag, LSTM_EINVAL, "%s is %s, the model expects %s",
+                                  input_label(s, i, label, sizeof label),
+                                  lstm__dtype_name(v->dtype), lstm__dtype_name(t->dtype));
+            if (breaks_shape(t, v->rank, v->dims))
+                return shape_error(s, input_label(s, i, label, sizeof label), t, v->rank, v->dims);
+        }
         if (!v || t->rank < 0 || v->kind != LSTM__VAL_TENSOR) continue;
         for (int d = 0; d < t->rank && d < v->rank; d++)
             if (t->dim_names[d]) u[n++] = (sym_use){t->dim_names[d], v->dims[d], i};

@@ -324,6 +324,37 @@ static void carried_input_symbols(void **state)
     tb_free(b);
 }
 
+/* A value carried into an input is held to the input's declared shape, as a binding is. */
+static void carried_input_declared_shape(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "state", F32, 1, D1(2), NULL);
+    tb_input(b, "x", F32, 1, D1(-1), "T");
+    tb_attr_i(b, tb_node(b, "Concat", "cat", "state,x", "y"), "axis", 0);
+    tb_output(b, "y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    const float st[2] = {1, 2}, x = 3;
+    assert_int_equal(lstm_session_set_input(s, "state", LSTM_DT_FLOAT, 1, D1(2), st, 8), LSTM_OK);
+    assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 1, D1(1), &x, 4), LSTM_OK);
+    assert_int_equal(lstm_session_carry(s, "y", "state"), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    /* y [3] would now be state [2]. */
+    assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "input 'state' (carried from output 'y') has "
+                                                   "shape [3], the model expects [2]"));
+    assert_int_equal(lstm_session_reset_state(s), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 static void misuse(void **state)
 {
     (void)state;
@@ -1718,6 +1749,7 @@ int main(void)
         cmocka_unit_test(explicit_state_carry),
         cmocka_unit_test(carry_failure_all_or_nothing),
         cmocka_unit_test(carried_input_symbols),
+        cmocka_unit_test(carried_input_declared_shape),
         cmocka_unit_test(misuse),
         cmocka_unit_test(sequence_map_empty_input),
         cmocka_unit_test(sequence_insert_into_empty_typed),
