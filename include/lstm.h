@@ -197,8 +197,9 @@ LSTM_API int lstm_model_open_buffer(const void *buf, size_t len, const lstm_opti
                                     lstm_model **out);
 /* Free a model; NULL is a no-op. Sessions opened on it must be closed first. */
 LSTM_API void lstm_model_close(lstm_model *m);
-/* Message of the last failure on m ("" when none, static text for NULL). Owned by m,
-** valid until the next call on m. */
+/* Message of the failure that opening m met ("" when none, static text for NULL). Owned by m,
+** valid as long as it. The queries below take a const model, which sessions on other threads
+** may share: they return a status and leave this message alone. */
 LSTM_API const char *lstm_model_errmsg(const lstm_model *m);
 
 /* ---- Introspection ---------------------------------------------------------------------- */

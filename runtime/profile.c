@@ -36,9 +36,12 @@ static int slower_first(const void *a, const void *b)
 
 int lstm_session_profile(lstm_session *s, int format, lstm_write_fn write, void *ud)
 {
-    if (!s || !write || (format != LSTM_DESCRIBE_TEXT && format != LSTM_DESCRIBE_JSON))
-        return LSTM_EINVAL;
+    if (!s) return LSTM_EINVAL;
     lstm__diag_clear(&s->diag);
+    if (!write) return lstm__errf(&s->diag, LSTM_EINVAL, "profile: write is NULL");
+    if (format != LSTM_DESCRIBE_TEXT && format != LSTM_DESCRIBE_JSON)
+        return lstm__errf(&s->diag, LSTM_EINVAL,
+                          "profile: format %d (LSTM_DESCRIBE_TEXT or LSTM_DESCRIBE_JSON)", format);
     size_t cap = 0;
     for (lstm__plan *p = s->plans; p; p = p->next) cap += (size_t)p->g->n_nodes;
     if (lstm__buf_table(s, &s->prof_sorted, (cap + 1) * sizeof(lstm__prof_entry)))

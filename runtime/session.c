@@ -184,8 +184,16 @@ static int check_tensor(lstm_session *s, const char *name, int item, int dtype, 
         if (n == -2)
             return lstm__errf(&s->diag, LSTM_EINVAL, "%s: rank %d (dims %s)", what, rank,
                               dims ? "given" : "NULL");
+        if (!es) return lstm__errf(&s->diag, LSTM_EINVAL, "%s: invalid dtype %d", what, dtype);
+        for (int d = 0; !ok && d < rank; d++)
+            if (dims[d] < 0)
+                return lstm__errf(&s->diag, LSTM_EINVAL, "%s: dimension %d is %lld", what, d,
+                                  (long long)dims[d]);
+        char shape[128];
         if (!ok)
-            return lstm__errf(&s->diag, LSTM_EINVAL, "%s: invalid dtype %d or dims", what, dtype);
+            return lstm__errf(&s->diag, LSTM_EINVAL, "%s: %s shape %s is too large", what,
+                              lstm__dtype_name(dtype),
+                              lstm__dims_str(shape, sizeof shape, rank, dims));
         if (nbytes != want)
             return lstm__errf(&s->diag, LSTM_EINVAL, "%s: %zu bytes given, %s shape needs %zu",
                               what, nbytes, lstm__dtype_name(dtype), want);
@@ -459,7 +467,9 @@ int lstm_session_output_kind(lstm_session *s, const char *name)
 
 int lstm_session_output(lstm_session *s, const char *name, lstm_view *out)
 {
-    if (!s || !out) return LSTM_EINVAL;
+    if (!s) return LSTM_EINVAL;
+    if (!out)
+        return lstm__errf(&s->diag, LSTM_EINVAL, "output '%s': out is NULL", name ? name : "");
     const lstm__rt *t = output_value(s, name);
     if (!t) return s->diag.code;
     if (t->none || t->kind != LSTM__VAL_TENSOR)
@@ -471,7 +481,9 @@ int lstm_session_output(lstm_session *s, const char *name, lstm_view *out)
 
 int lstm_session_output_sequence(lstm_session *s, const char *name, int *count)
 {
-    if (!s || !count) return LSTM_EINVAL;
+    if (!s) return LSTM_EINVAL;
+    if (!count)
+        return lstm__errf(&s->diag, LSTM_EINVAL, "output '%s': count is NULL", name ? name : "");
     const lstm__rt *t = output_value(s, name);
     if (!t) return s->diag.code;
     if (t->none || t->kind != LSTM__VAL_SEQUENCE)
@@ -484,7 +496,9 @@ int lstm_session_output_sequence(lstm_session *s, const char *name, int *count)
 int lstm_session_output_item(lstm_session *s, const char *name, int i, lstm_view *out)
 {
     int n = 0;
-    if (!out) return LSTM_EINVAL;
+    if (!s) return LSTM_EINVAL;
+    if (!out)
+        return lstm__errf(&s->diag, LSTM_EINVAL, "output '%s': out is NULL", name ? name : "");
     int rc = lstm_session_output_sequence(s, name, &n);
     if (rc) return rc;
     if (i < 0 || i >= n)

@@ -767,6 +767,11 @@ check("--explain without a recurrent node: says so", "no LSTM, GRU or RNN node (
 r = subprocess.run([dump, "--explain", "nosuch", lstm_in_if], capture_output=True, text=True)
 check("--explain NODE not there: exit status", r.returncode, 1)
 check("--explain NODE not there: names it", "named 'nosuch'" in r.stderr, True)
+# An option after the model is not taken for a NODE name.
+r = subprocess.run([dump, "--explain", lstm_in_if, "--no-external-data"], capture_output=True,
+                   text=True)
+check("--explain MODEL --no-external-data", (r.returncode, "then_branch/LSTM_then" in r.stdout),
+      (0, True))
 # Formats that cannot go together are refused, not ignored.
 for args in (["--json", "--dot"], ["--explain", "--json"], ["--dot", "--explain"]):
     r = subprocess.run([dump] + args + [lstm_in_if], capture_output=True, text=True)

@@ -174,6 +174,35 @@ rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" 
 check("wrong dtype", rc == 1 and "input 'features' is int64, the model expects float32" in err, err)
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features")
 check("usage error", rc == 2 and "NAME=FILE" in err, err)
+cm = os.path.join(clf, "model.onnx")
+rc, out, err = lstm_run(cm, "--input", "features=" + os.path.join(tmp, "x.npy"), "--input",
+                        "features=" + os.path.join(tmp, "x.npy"))
+check("--input twice for one name", rc == 2 and "--input features is given twice" in err, err)
+rc, out, err = lstm_run(cm, "--dim", "batch=2", "--dim", "batch=3")
+check("--dim twice for one symbol", rc == 2 and "--dim batch is given twice" in err, err)
+rc, out, err = lstm_run(cm, "--dim", "Q=7")
+check("--dim for a symbol the model lacks",
+      rc == 1 and "no input of the model has a dimension named 'Q' (its symbols: batch, T)" in err, err)
+for args, what in ((["--time-axis", "1"], "--time-axis goes with --chunk K or --stream K"),
+                   (["--format", "pb"], "--format goes with --output-dir DIR"),
+                   (["--trace-batch", "1"], "--trace-batch goes with --trace DIR"),
+                   (["--chunk", "2", "--bench", "3"], "do not go with --chunk")):
+    rc, out, err = lstm_run(cm, *args)
+    check("%s alone is a usage error" % args[0], rc == 2 and what in err, err)
+rc, out, err = lstm_run(cm, "--inputs", os.path.join(tmp, "nope.npz"))
+check("--inputs that cannot be read", rc == 1 and "nope.npz': No such file" in err, err)
+with zipfile.ZipFile(os.path.join(tmp, "be.npz"), "w", zipfile.ZIP_STORED) as z:
+    z.writestr("features.npy", npy_bytes(">f4", dims, raw))
+    z.writestr("extra.npy", npy_bytes("<f4", [1], b"\0" * 4))
+rc, out, err = lstm_run(cm, "--inputs", os.path.join(tmp, "be.npz"))
+check("--inputs member that cannot be read",
+      rc == 1 and "unsupported .npy dtype '>f4' (" in err and "member 'extra' is neither" in err, err)
+with open(os.path.join(tmp, "empty.npy"), "wb") as f:
+    pass
+rc, out, err = lstm_run(cm, "--input", "features=" + os.path.join(tmp, "empty.npy"))
+check("an .npy file without the magic", rc == 1 and "not an .npy file" in err, err)
+rc, out, err = lstm_run(cm, "--input", "features=" + tmp)
+check("a directory as an input file", rc == 1 and "Is a directory" in err, err)
 
 # --bench
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--bench", "5")
@@ -392,6 +421,34 @@ rc, out, err = lstm_run("--test", sio_case, "--carry", "hn=h0")
 check("--test --carry without --stream is a usage error", rc == 2 and "goes with --stream" in err, err)
 rc, out, err = lstm_run("--test", sio_case, "--chunk", "2")
 check("--test --chunk is a usage error", rc == 2 and "--test feeds chunks with --stream" in err, err)
+# --chunk puts together what goes along time: per step (log_probs), one per chunk (h_n: the
+# model declares that axis 1); not an axis the model fixes to another size (probs' 4 classes);
+# and cuts no input whose time axis the model fixes (h0 [2, batch, 6] with T = 2).
+rc, out, err = lstm_run(os.path.join(cl, "model.onnx"), "--dim", "T=20", "--chunk", "5")
+check("--chunk: per-step and per-chunk outputs",
+      rc == 0 and "log_probs (the chunks' outputs put together): float32 [20, 1, 25]" in out and
+      "h_n (one per chunk, put together): float32 [4, 1, 64]" in out, out + err)
+rc, out, err = lstm_run(cm, "--dim", "batch=2", "--dim", "T=20", "--chunk", "5", "--time-axis", "1")
+check("--chunk: an axis of fixed size is the last chunk's",
+      rc == 0 and "probs (the last chunk's): float32 [2, 4]" in out, out + err)
+rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--dim", "T=2", "--chunk", "1")
+check("--chunk cuts no input of a fixed length", rc == 0 and "y (the chunks' outputs put together): "
+      "float32 [2, 1, 6]" in out, out + err)
+# A carried input from the --inputs bundle is the bundle's, not zeros.
+with zipfile.ZipFile(os.path.join(tmp, "sio.npz"), "w", zipfile.ZIP_STORED) as z:
+    z.writestr("x.npy", npy_bytes("<f4", [4, 1, 4], struct.pack("<16f", *[0.1 * i for i in range(16)])))
+    z.writestr("h0.npy", npy_bytes("<f4", [2, 1, 6], struct.pack("<12f", *[0.5] * 12)))
+rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--inputs", os.path.join(tmp, "sio.npz"),
+                        "--chunk", "2", "--carry", "hn=h0")
+check("--chunk --carry: a carried input from --inputs is kept",
+      rc == 0 and "carried input 'h0' starts at zeros" not in out, out + err)
+# --test: a gap in a data set's numbering is an error, not the end of the list.
+gap = os.path.join(tmp, "gap")
+shutil.copytree(os.path.join(root, "models", "char_lstm"), gap)
+os.remove(os.path.join(gap, "test_data_set_0", "output_1.pb"))
+rc, out, err = lstm_run("--test", gap)
+check("--test: a gap in the numbering", rc == 1 and "output_2.pb is there but output_1.pb is not" in out,
+      out[-600:])
 # Options of the other mode are refused, not ignored.
 rc, out, err = lstm_run("--test", sio_case, "--output-dir", "/tmp/x")
 check("--test --output-dir is a usage error", rc == 2 and "--output-dir is for running a MODEL" in err, err)

@@ -355,6 +355,34 @@ static void carried_input_declared_shape(void **state)
     tb_free(b);
 }
 
+/* Misuse that returns LSTM_EINVAL says what was wrong (found by a review: empty messages). */
+static void misuse_messages(void **state)
+{
+    (void)state;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 1, D1(-1), "T");
+    tb_node(b, "Identity", "id", "X", "Y");
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    lstm_model *m;
+    lstm_session *s;
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
+    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    float x[2] = {1, 2};
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 1, D1(-2), x, 8), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "input 'X': dimension 0 is -2"));
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 1, D1(2), x, 8), LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output(s, "Y", NULL), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "output 'Y': out is NULL"));
+    assert_int_equal(lstm_session_profile(s, 9, NULL, NULL), LSTM_EINVAL);
+    assert_non_null(strstr(lstm_session_errmsg(s), "profile: write is NULL"));
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 static void misuse(void **state)
 {
     (void)state;
@@ -1750,6 +1778,7 @@ int main(void)
         cmocka_unit_test(carry_failure_all_or_nothing),
         cmocka_unit_test(carried_input_symbols),
         cmocka_unit_test(carried_input_declared_shape),
+        cmocka_unit_test(misuse_messages),
         cmocka_unit_test(misuse),
         cmocka_unit_test(sequence_map_empty_input),
         cmocka_unit_test(sequence_insert_into_empty_typed),

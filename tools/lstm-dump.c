@@ -32,6 +32,18 @@ static void to_stdout(void *ud, const char *data, size_t len)
     fwrite(data, 1, len, stdout);
 }
 
+/* Whether argv[i..] holds an argument that is neither an option nor an option's value. */
+static int positional_after(int argc, char **argv, int i)
+{
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--limit") == 0)
+            i++;
+        else if (argv[i][0] != '-' || !argv[i][1])
+            return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int fmt = LSTM_DESCRIBE_TEXT, explain = 0, formats = 0;
@@ -45,7 +57,8 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--explain") == 0) {
             explain = 1;
             /* An optional node name follows when the model path comes after it. */
-            if (i + 2 < argc && argv[i + 1][0] != '-') node = argv[++i];
+            if (i + 1 < argc && argv[i + 1][0] != '-' && positional_after(argc, argv, i + 2))
+                node = argv[++i];
         } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--dot") == 0) {
             fmt = argv[i][2] == 'j' ? LSTM_DESCRIBE_JSON : LSTM_DESCRIBE_DOT;
             formats++;

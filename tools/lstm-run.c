@@ -139,6 +139,7 @@ static const char *listed(const char *const *list, const char *a, const char *se
 int main(int argc, char **argv)
 {
     const char *test = NULL, *seen_run = NULL, *seen_test = NULL;
+    int given_format = 0, given_time_axis = 0, given_trace_batch = 0;
     run_opts o = {.rtol = 1e-3, .atol = 1e-5};
     static run_cfg c;
     static char names[3][RUN_MAX_ARGS][256];
@@ -182,6 +183,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             c.trace_batch = (int)v;
+            given_trace_batch = 1;
         } else if (strcmp(a, "--inputs") == 0 && i + 1 < argc) {
             c.bundle = argv[++i];
         } else if (strcmp(a, "--output-dir") == 0 && i + 1 < argc) {
@@ -193,6 +195,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             c.format_pb = strcmp(f, "pb") == 0;
+            given_format = 1;
         } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
             if (!parse_int(argv[++i], 1, 1024, &v)) {
                 fprintf(stderr, "lstm-run: --threads needs 1..1024, got '%s'\n", argv[i]);
@@ -260,6 +263,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             o.time_axis = c.time_axis = (int)v;
+            given_time_axis = 1;
         } else if (strcmp(a, "--check-allocs") == 0) {
             o.check_allocs = 1;
         } else if (strcmp(a, "--fail-allocs") == 0) {
@@ -305,6 +309,31 @@ int main(int argc, char **argv)
                 "lstm-run: --carry, --context, --pad-last and --stateless go with --chunk K\n");
         return 2;
     }
+    /* An option that would do nothing is refused: it is a mistake, not a no-op. */
+    const char *alone = given_time_axis && !c.chunk && !o.stream
+                            ? "--time-axis goes with --chunk K or --stream K"
+                        : given_format && !c.output_dir     ? "--format goes with --output-dir DIR"
+                        : given_trace_batch && !c.trace_dir ? "--trace-batch goes with --trace DIR"
+                        : c.chunk && (c.trace_dir || c.bench || c.profile || c.profile_json)
+                            ? "--trace, --bench and --profile run the whole input; they do not go "
+                              "with --chunk"
+                            : NULL;
+    if (alone) {
+        fprintf(stderr, "lstm-run: %s\n", alone);
+        return 2;
+    }
+    for (int i = 0; i < c.n_inputs; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(c.input_names[i], c.input_names[j]) == 0) {
+                fprintf(stderr, "lstm-run: --input %s is given twice\n", c.input_names[i]);
+                return 2;
+            }
+    for (int i = 0; i < c.n_dims; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(c.dim_names[i], c.dim_names[j]) == 0) {
+                fprintf(stderr, "lstm-run: --dim %s is given twice\n", c.dim_names[i]);
+                return 2;
+            }
     lstm_options topt = {.size = sizeof(lstm_options),
                          .log = run_log,
                          .num_threads = c.threads,

@@ -59,9 +59,10 @@ typedef struct run_cfg {
 } run_cfg;
 
 int run_model(const run_cfg *c);
-/* --chunk: run the bound inputs chunk by chunk (run_chunks.c); names[i] is ts[i]'s input. */
+/* --chunk: run the bound inputs chunk by chunk (run_chunks.c); names[i] is ts[i]'s input,
+** generated[i] whether it was generated (not read from a file). */
 int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
-                const char **names, int nt);
+                const char **names, int nt, const unsigned char *generated);
 /* Print an output's type, shape, statistics and first values (note: NULL or a remark). */
 void print_output(const char *name, const lstm_view *v, const char *note);
 /* Write one output to --output-dir (created when missing) as NAME.npy or NAME.pb. */

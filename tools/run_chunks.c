@@ -58,16 +58,28 @@ static void cut(const lstm_tensor *x, int a, int64_t t0, int64_t len, int64_t en
 
 typedef struct joined {
     lstm_tensor t; /* the outputs of the chunks so far, along the time axis */
-    int ok;        /* every chunk gave a tensor with the time axis */
+    int ok;        /* every chunk gave a tensor that goes along the time axis */
+    int per_chunk; /* 1: one step per chunk (a frame's score); 0: one per step fed */
 } joined;
 
-/* Append chunk output v to j along axis a. */
-static int join(joined *j, const lstm_view *v, int a)
+/* Whether declared dim a of a model input or output is a fixed size (not a time axis). */
+static int fixed_dim(const lstm_value_info *vi, int a)
 {
-    if (v->rank <= a) {
+    return vi->kind == LSTM_VALUE_TENSOR && a < vi->rank && vi->dims[a] >= 0 && !vi->dim_names[a];
+}
+
+/* Append chunk output v (declared as vi) to j along axis a, when it goes along time: one step
+** per step fed (len), or one per chunk (a frame's score, a state after each chunk); never an
+** axis the model declares with a fixed size other than 1 (classes, directions). */
+static int join(joined *j, const lstm_view *v, const lstm_value_info *vi, int a, int64_t len)
+{
+    int per_chunk = v->rank > a && v->dims[a] == 1 && len != 1;
+    if (v->rank <= a || (v->dims[a] != len && !per_chunk) ||
+        (fixed_dim(vi, a) && vi->dims[a] != 1) || (j->t.data && per_chunk != j->per_chunk)) {
         j->ok = 0;
         return 0;
     }
+    j->per_chunk = per_chunk;
     size_t es = lstm_dtype_size(v->dtype), inner, outer, vinner, vouter;
     if (j->t.data) {
         int same = v->dtype == j->t.dtype && v->rank == j->t.rank;
@@ -104,7 +116,7 @@ static int join(joined *j, const lstm_view *v, int a)
 }
 
 int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
-                const char **names, int nt)
+                const char **names, int nt, const unsigned char *generated)
 {
     const int a = c->time_axis, K = c->chunk, C = c->context;
     int status = 1, n_out = lstm_model_output_count(m);
@@ -126,24 +138,33 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
         fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
         goto done;
     }
-    /* The length of the signal: the time axis of the first chunked input. */
+    /* The inputs that can be cut: not carried, with an axis a the model does not fix. */
+    unsigned char cuttable[64] = {0};
+    for (int i = 0; i < nt && i < 64; i++) {
+        lstm_value_info vi = {0};
+        for (int j = 0; j < lstm_model_input_count(m); j++)
+            if (!lstm_model_input_info(m, j, &vi) && strcmp(vi.name, names[i]) == 0) break;
+        cuttable[i] = !is_carried_input(c, names[i]) && ts[i].rank > a && !fixed_dim(&vi, a);
+    }
+    /* The length of the signal: the time axis of the first input that can be cut. */
     int64_t L = -1;
     for (int i = 0; i < nt; i++)
-        if (!is_carried_input(c, names[i]) && ts[i].rank > a && L < 0) L = ts[i].dims[a];
+        if (cuttable[i] && L < 0) L = ts[i].dims[a];
     if (L < 0) {
-        fprintf(stderr, "lstm-run: --chunk: no input has a time axis %d\n", a);
+        fprintf(stderr,
+                "lstm-run: --chunk: no input has a time axis %d (one the model does not fix "
+                "to a size)\n",
+                a);
         goto done;
     }
     for (int i = 0; i < nt; i++) {
         lstm_tensor *t = &ts[i];
         if (is_carried_input(c, names[i])) {
-            int given = 0;
-            for (int k = 0; k < c->n_inputs; k++) given |= strcmp(c->input_names[k], names[i]) == 0;
-            if (!given) { /* a state starts at zeros */
+            if (generated[i]) { /* a state starts at zeros */
                 memset(t->data, 0, t->nbytes);
                 printf("carried input '%s' starts at zeros\n", names[i]);
             }
-        } else if (t->rank > a && t->dims[a] == L) {
+        } else if (cuttable[i] && t->dims[a] == L) {
             size_t inner, outer;
             split(t->dims, t->rank, a, lstm_dtype_size(t->dtype), &inner, &outer);
             bufs[i] = malloc(inner * outer * (size_t)(K + C) + 1);
@@ -188,7 +209,7 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
             lstm_view v;
             lstm_model_output_info(m, i, &vi);
             if (is_carried_output(c, vi.name) || lstm_session_output(s, vi.name, &v)) continue;
-            if (outs[i].ok && join(&outs[i], &v, a)) goto done;
+            if (outs[i].ok && join(&outs[i], &v, &vi, a, len)) goto done;
         }
     }
     printf("%lld chunks of %d steps along axis %d (%lld steps%s%s)\n", (long long)chunks, K, a,
@@ -203,7 +224,9 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
                             .data = outs[i].t.data,
                             .nbytes = outs[i].t.nbytes};
             memcpy(v.dims, outs[i].t.dims, sizeof v.dims);
-            print_output(vi.name, &v, "the chunks' outputs put together");
+            print_output(vi.name, &v,
+                         outs[i].per_chunk ? "one per chunk, put together"
+                                           : "the chunks' outputs put together");
         } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK) {
             print_output(vi.name, &v,
                          is_carried_output(c, vi.name) ? "carried: the last chunk's"

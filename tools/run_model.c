@@ -200,11 +200,51 @@ static int64_t symbol_from_files(lstm_model *m, const lstm_tensor *ts, const cha
     return -1;
 }
 
-/* Bind every input: --input files (by name), an .npz bundle (keys = input names), else
-** generated (a symbolic dimension takes --dim, else its size in the inputs read from files,
-** else 1). Returns 0 on success. */
-static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
-                       const char **names, int *nt)
+static int has_name(char **list, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i], name) == 0) return 1;
+    return 0;
+}
+
+static int is_output(lstm_model *m, const char *name)
+{
+    lstm_value_info vi;
+    for (int j = 0; j < lstm_model_output_count(m); j++)
+        if (!lstm_model_output_info(m, j, &vi) && strcmp(vi.name, name) == 0) return 1;
+    return 0;
+}
+
+/* The members of the --inputs archive in *keys (NULL and 0 without one), checked: an archive
+** that cannot be read is an error; a member that is neither an input nor an output of the model
+** (reference outputs may ride along) gets a warning. Returns 0 on success. */
+static int bundle_keys(lstm_model *m, const run_cfg *c, char ***keys, int *n)
+{
+    char err[600];
+    *keys = NULL;
+    *n = 0;
+    if (!c->bundle) return 0;
+    if (tio_npz_keys(c->bundle, keys, n, err, sizeof err)) {
+        fprintf(stderr, "lstm-run: --inputs: %s\n", err);
+        return 1;
+    }
+    for (int k = 0; k < *n; k++) {
+        lstm_value_info vi;
+        int input = 0;
+        for (int j = 0; j < lstm_model_input_count(m); j++)
+            input |= !lstm_model_input_info(m, j, &vi) && strcmp(vi.name, (*keys)[k]) == 0;
+        if (!input && !is_output(m, (*keys)[k]))
+            fprintf(stderr,
+                    "lstm-run: warning: --inputs %s: member '%s' is neither an input nor an "
+                    "output of the model; ignored\n",
+                    c->bundle, (*keys)[k]);
+    }
+    return 0;
+}
+
+/* bind_inputs' work, with the archive's members in keys. */
+static int bind_all(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
+                    const char **names, int *nt, unsigned char *generated, char **keys, int n_keys)
 {
     uint64_t seed = c->seed;
     int count = lstm_model_input_count(m);
@@ -222,6 +262,40 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
             return 1;
         }
     }
+    for (int k = 0; k < c->n_dims; k++) { /* a --dim for no symbol is a mistake */
+        char syms[300] = "";
+        size_t o = 0;
+        int found = 0;
+        for (int j = 0; j < count && !found; j++) {
+            lstm_value_info vi;
+            if (lstm_model_input_info(m, j, &vi)) continue;
+            for (int d = 0; d < vi.rank && d < LSTM_MAX_RANK; d++) {
+                const char *nm = vi.dim_names[d];
+                if (!nm) continue;
+                found |= strcmp(nm, c->dim_names[k]) == 0;
+                char tok[300];
+                snprintf(tok, sizeof tok, "%s,", nm);
+                char all[310];
+                snprintf(all, sizeof all, "%s,", syms);
+                int listed = !strncmp(all, tok, strlen(tok));
+                snprintf(tok, sizeof tok, " %s,", nm);
+                listed |= strstr(all, tok) != NULL;
+                if (!listed && o < sizeof syms)
+                    o += (size_t)snprintf(syms + o, sizeof syms - o, "%s%s", o ? ", " : "", nm);
+            }
+        }
+        if (!found) {
+            fprintf(stderr,
+                    "lstm-run: --dim %s: no input of the model has a dimension named '%s' "
+                    "(%s%s)\n",
+                    c->dim_names[k], c->dim_names[k],
+                    o ? "its symbols: "
+                      : "it has no symbolic "
+                        "dimensions",
+                    syms);
+            return 1;
+        }
+    }
     for (int pass = 0; pass < 2; pass++)
         for (int j = 0; j < count; j++) {
             lstm_value_info vi;
@@ -236,7 +310,7 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
                 if (rc) return 1;
                 names[(*nt)] = vi.name;
                 memset(t, 0, sizeof *t);
-                (*nt)++;
+                generated[(*nt)++] = 0;
                 continue;
             }
             if (pass == 0) { /* the inputs from files */
@@ -247,9 +321,13 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
                         fprintf(stderr, "lstm-run: input '%s': %s\n", vi.name, err);
                         return 1;
                     }
-                } else if (!c->bundle || tio_read(c->bundle, vi.name, t, err, sizeof err)) {
+                } else if (!has_name(keys, n_keys, vi.name)) {
                     continue;
+                } else if (tio_read(c->bundle, vi.name, t, err, sizeof err)) {
+                    fprintf(stderr, "lstm-run: input '%s': %s\n", vi.name, err);
+                    return 1;
                 }
+                generated[*nt] = 0;
             } else { /* the others: generated */
                 int done = 0;
                 for (int i = 0; i < *nt; i++) done |= strcmp(names[i], vi.name) == 0;
@@ -260,6 +338,7 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
                            vi.name, vi.name);
                     if (lstm_session_set_input_none(s, vi.name)) return 1;
                     memset(t, 0, sizeof *t);
+                    generated[*nt] = 1;
                     names[(*nt)++] = vi.name;
                     continue;
                 }
@@ -284,7 +363,9 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
                 printf("generated input '%s': %s [", vi.name, lstm_dtype_name(t->dtype));
                 for (int d = 0; d < t->rank; d++)
                     printf("%s%lld", d ? ", " : "", (long long)t->dims[d]);
-                printf("] (seed %llu)\n", (unsigned long long)c->seed);
+                printf("] (seed %llu)%s\n", (unsigned long long)c->seed,
+                       c->bundle ? ", not in --inputs" : "");
+                generated[*nt] = 1;
             }
             names[(*nt)++] = vi.name;
             int rc =
@@ -295,6 +376,20 @@ static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_te
             }
         }
     return 0;
+}
+
+/* Bind every input: --input files (by name), an .npz bundle (keys = input names), else
+** generated (a symbolic dimension takes --dim, else its size in the inputs read from files,
+** else 1); generated[i] tells which of ts[i] were. Returns 0 on success. */
+static int bind_inputs(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
+                       const char **names, int *nt, unsigned char *generated)
+{
+    char **keys;
+    int n_keys, rc = bundle_keys(m, c, &keys, &n_keys);
+    if (!rc) rc = bind_all(m, s, c, ts, names, nt, generated, keys, n_keys);
+    for (int k = 0; k < n_keys; k++) free(keys[k]);
+    free(keys);
+    return rc;
 }
 
 int write_output(const run_cfg *c, const char *name, const lstm_view *v)
@@ -439,6 +534,7 @@ int run_model(const run_cfg *c)
     lstm_session *s = NULL;
     lstm_tensor ts[64];
     const char *names[64];
+    unsigned char generated[64];
     int nt = 0, status = 1, trace_failed = 0;
     trace_ctx tc = {.dir = c->trace_dir, .batch = c->trace_batch};
     double t0 = measure_now_ms();
@@ -456,9 +552,9 @@ int run_model(const run_cfg *c)
         fprintf(stderr, "lstm-run: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
         goto done;
     }
-    if (bind_inputs(m, s, c, ts, names, &nt)) goto done;
+    if (bind_inputs(m, s, c, ts, names, &nt, generated)) goto done;
     if (c->chunk > 0) {
-        status = run_chunked(m, s, c, ts, names, nt);
+        status = run_chunked(m, s, c, ts, names, nt, generated);
         goto done;
     }
     if (c->trace_dir) {

@@ -23,10 +23,11 @@ void *read_file(const char *path, size_t *len)
         if (!nb) free(buf);
         buf = nb;
     }
-    int err = ferror(f);
+    int err = ferror(f) ? (errno ? errno : EIO) : buf ? 0 : ENOMEM;
     fclose(f);
     if (err) {
         free(buf);
+        errno = err;
         return NULL;
     }
     *len = n;
@@ -44,11 +45,47 @@ int path_join(char *out, size_t n, const char *dir, const char *name)
     return 0;
 }
 
+/* read_file for a data set's file: -1 when it is not there (the end of the list), -2 (and a
+** report on f) when it cannot be read. */
+static void *read_set_file(const char *path, size_t *len, FILE *f, int *rc)
+{
+    void *buf = read_file(path, len);
+    *rc = buf ? 0 : errno == ENOENT ? -1 : -2;
+    if (*rc == -2) fprintf(f, "  cannot read %s: %s\n", path, strerror(errno));
+    return buf;
+}
+
+/* Files PREFIX_J.pb with J > k in setdir: after PREFIX_k.pb is missing, a gap (reported on f;
+** returns 1). */
+static int after_gap(const char *setdir, const char *prefix, int k, FILE *f)
+{
+    DIR *d = opendir(setdir);
+    if (!d) return 0;
+    struct dirent *e;
+    size_t pl = strlen(prefix);
+    int gap = 0;
+    while (!gap && (e = readdir(d))) {
+        char *end;
+        if (strncmp(e->d_name, prefix, pl) || e->d_name[pl] != '_') continue;
+        long j = strtol(e->d_name + pl + 1, &end, 10);
+        if (end != e->d_name + pl + 1 && strcmp(end, ".pb") == 0 && j > k) {
+            fprintf(f,
+                    "  %s/%s is there but %s_%d.pb is not: a data set's files are numbered "
+                    "from 0 without gaps\n",
+                    setdir, e->d_name, prefix, k);
+            gap = 1;
+        }
+    }
+    closedir(d);
+    return gap;
+}
+
 static int read_pb(const char *path, lstm_tensor *t)
 {
     size_t len;
-    void *buf = read_file(path, &len);
-    if (!buf) return -1;
+    int r;
+    void *buf = read_set_file(path, &len, stderr, &r);
+    if (!buf) return r;
     char err[512];
     int rc = lstm_tensor_read_pb(buf, len, t, err, sizeof err);
     free(buf);
@@ -60,8 +97,9 @@ static int read_pb(const char *path, lstm_tensor *t)
 static int read_value(const char *path, int proto, lstm_value *v)
 {
     size_t len;
-    void *buf = read_file(path, &len);
-    if (!buf) return -1;
+    int r;
+    void *buf = read_set_file(path, &len, stdout, &r);
+    if (!buf) return r;
     char err[512];
     int rc = lstm_value_read_pb(buf, len, proto, v, err, sizeof err);
     free(buf);
@@ -392,7 +430,10 @@ int run_data_set(lstm_model *m, lstm_session *s, const char *setdir, const run_o
                     ? -2
                     : read_value(path, o->stream ? LSTM_PB_TENSOR : proto_of(decl_kind(m, 1, pos)),
                                  &vals[n_in]);
-        if (r == -1) break;
+        if (r == -1) {
+            if (after_gap(setdir, "input", n_in, o->out)) ok = 0;
+            break;
+        }
         if (r) {
             ok = 0;
             break;
@@ -422,7 +463,10 @@ int run_data_set(lstm_model *m, lstm_session *s, const char *setdir, const run_o
             char fn[32];
             snprintf(fn, sizeof fn, "output_%d.pb", n_out);
             int r = path_join(path, sizeof path, setdir, fn) ? -2 : read_pb(path, &want[n_out]);
-            if (r == -1) break;
+            if (r == -1) {
+                if (after_gap(setdir, "output", n_out, o->out)) ok = 0;
+                break;
+            }
             if (r) {
                 ok = 0;
                 break;
@@ -466,6 +510,8 @@ int run_data_set(lstm_model *m, lstm_session *s, const char *setdir, const run_o
         if (r == -1) {
             if (k == 0) {
                 fprintf(o->out, "  no output_0.pb in %s\n", setdir);
+                ok = 0;
+            } else if (after_gap(setdir, "output", k, o->out)) {
                 ok = 0;
             }
             break;

@@ -3,6 +3,7 @@
 #include "tensor_io.h"
 #include "run.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,8 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
             t->dtype = npy_types[i].dtype;
     if (!t->dtype) {
         char dd[16] = {0};
-        snprintf(dd, sizeof dd, "%.8s", q + 1);
+        const char *e = strchr(q + 1, '\'');
+        snprintf(dd, sizeof dd, "%.*s", e && e - q - 1 < 15 ? (int)(e - q - 1) : 15, q + 1);
         return fail(err, errlen,
                     "%s: unsupported .npy dtype '%s' (little-endian numeric or bool "
                     "only)",
@@ -178,7 +180,7 @@ int tio_npz_keys(const char *path, char ***names, int *count, char *err, size_t 
 {
     size_t len;
     unsigned char *buf = read_file(path, &len);
-    if (!buf) return fail(err, errlen, "cannot read '%s'%s", path, "");
+    if (!buf) return fail(err, errlen, "cannot read '%s': %s", path, strerror(errno));
     find_ctx c = {.path = path, .err = err, .errlen = errlen, .names = calloc(256, sizeof(char *))};
     int r = c.names ? zip_walk(buf, len, find_cb, &c) : -1;
     free(buf);
@@ -193,7 +195,7 @@ int tio_read(const char *path, const char *key, lstm_tensor *out, char *err, siz
     size_t len;
     memset(out, 0, sizeof *out);
     unsigned char *buf = read_file(path, &len);
-    if (!buf) return fail(err, errlen, "cannot read '%s'%s", path, "");
+    if (!buf) return fail(err, errlen, "cannot read '%s': %s", path, strerror(errno));
     int rc;
     size_t pl = strlen(path);
     if (pl > 4 && strcmp(path + pl - 4, ".npz") == 0) {
@@ -207,6 +209,9 @@ int tio_read(const char *path, const char *key, lstm_tensor *out, char *err, siz
             rc = c.rc;
     } else if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0) {
         rc = parse_npy(buf, len, path, out, err, errlen);
+    } else if (pl > 4 && strcmp(path + pl - 4, ".npy") == 0) {
+        rc = fail(err, errlen, "%s: not an .npy file (it does not start with \\x93NUMPY)%s", path,
+                  "");
     } else {
         char e[512];
         rc = lstm_tensor_read_pb(buf, len, out, e, sizeof e);
