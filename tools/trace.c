@@ -116,7 +116,8 @@ void trace_gate(void *ud, const char *node, const char *op_type, const char *gat
     t->n++;
 }
 
-static int write_item(const trace_ctx *t, const trace_item *it)
+/* Write one gate's .npy and heatmap; prev is the item written before it (or NULL). */
+static int write_item(const trace_ctx *t, const trace_item *it, const trace_item *prev)
 {
     char base[400], fn[420], path[4096], err[600];
     if (it->part > 1)
@@ -132,9 +133,10 @@ static int write_item(const trace_ctx *t, const trace_item *it)
         fprintf(stderr, "lstm-run: --trace: %s\n", err);
         return 1;
     }
-    if (b >= B) {
-        fprintf(stderr, "lstm-run: --trace-batch %d: node '%s' has batch %lld\n", t->batch,
-                it->node, (long long)B);
+    if (b >= B) { /* said once per node, not once per gate */
+        if (!prev || strcmp(prev->node, it->node) != 0)
+            fprintf(stderr, "lstm-run: --trace-batch %d: node '%s' has batch %lld\n", t->batch,
+                    it->node, (long long)B);
         return 1;
     }
     float *m = malloc(sizeof(float) * (size_t)(T * D * H) + 1);
@@ -177,7 +179,7 @@ int trace_write(trace_ctx *t)
 {
     int rc = t->failed;
     if (t->failed) fprintf(stderr, "lstm-run: --trace: out of memory keeping the gates\n");
-    for (int i = 0; i < t->n; i++) rc |= write_item(t, &t->items[i]);
+    for (int i = 0; i < t->n; i++) rc |= write_item(t, &t->items[i], i ? &t->items[i - 1] : NULL);
     trace_free(t);
     t->failed = 0;
     return rc;
