@@ -428,6 +428,9 @@ rc, out, err = lstm_run(os.path.join(cl, "model.onnx"), "--dim", "T=20", "--chun
 check("--chunk: per-step and per-chunk outputs",
       rc == 0 and "log_probs (the chunks' outputs put together): float32 [20, 1, 25]" in out and
       "h_n (one per chunk, put together): float32 [4, 1, 64]" in out, out + err)
+rc, out, err = lstm_run(os.path.join(cl, "model.onnx"), "--dim", "T=5", "--chunk", "2")
+check("--chunk: a last chunk of one step keeps one per chunk",
+      rc == 0 and "h_n (one per chunk, put together): float32 [3, 1, 64]" in out, out + err)
 rc, out, err = lstm_run(cm, "--dim", "batch=2", "--dim", "T=20", "--chunk", "5", "--time-axis", "1")
 check("--chunk: an axis of fixed size is the last chunk's",
       rc == 0 and "probs (the last chunk's): float32 [2, 4]" in out, out + err)

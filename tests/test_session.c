@@ -348,6 +348,8 @@ static void carried_input_declared_shape(void **state)
     assert_int_equal(lstm_session_run(s), LSTM_EINVAL);
     assert_non_null(strstr(lstm_session_errmsg(s), "input 'state' (carried from output 'y') has "
                                                    "shape [3], the model expects [2]"));
+    assert_int_equal(lstm_session_run(s), LSTM_EINVAL); /* the refused run kept the state */
+    assert_non_null(strstr(lstm_session_errmsg(s), "(carried from output 'y') has shape [3]"));
     assert_int_equal(lstm_session_reset_state(s), LSTM_OK);
     assert_int_equal(lstm_session_run(s), LSTM_OK);
     lstm_session_close(s);

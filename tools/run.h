@@ -59,6 +59,11 @@ typedef struct run_cfg {
 } run_cfg;
 
 int run_model(const run_cfg *c);
+/* Whether the model declares dim a of vi with a fixed size (so it is no time axis). */
+int declared_fixed(const lstm_value_info *vi, int a);
+/* The declaration of input (input 1) or output `name` in *vi; 0 when found. */
+int find_decl(const lstm_model *m, int input, const char *name, lstm_value_info *vi);
+
 /* --chunk: run the bound inputs chunk by chunk (run_chunks.c); names[i] is ts[i]'s input,
 ** generated[i] whether it was generated (not read from a file). */
 int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,

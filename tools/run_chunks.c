@@ -59,27 +59,24 @@ static void cut(const lstm_tensor *x, int a, int64_t t0, int64_t len, int64_t en
 typedef struct joined {
     lstm_tensor t; /* the outputs of the chunks so far, along the time axis */
     int ok;        /* every chunk gave a tensor that goes along the time axis */
-    int per_chunk; /* 1: one step per chunk (a frame's score); 0: one per step fed */
+    int per_chunk; /* 1: one step per chunk (a frame's score); 0: one per step fed; -1: not
+                   ** told apart yet (chunks of one step) */
 } joined;
-
-/* Whether declared dim a of a model input or output is a fixed size (not a time axis). */
-static int fixed_dim(const lstm_value_info *vi, int a)
-{
-    return vi->kind == LSTM_VALUE_TENSOR && a < vi->rank && vi->dims[a] >= 0 && !vi->dim_names[a];
-}
 
 /* Append chunk output v (declared as vi) to j along axis a, when it goes along time: one step
 ** per step fed (len), or one per chunk (a frame's score, a state after each chunk); never an
-** axis the model declares with a fixed size other than 1 (classes, directions). */
+** axis the model declares with a fixed size other than 1 (classes, directions). A chunk of one
+** step is either. */
 static int join(joined *j, const lstm_view *v, const lstm_value_info *vi, int a, int64_t len)
 {
-    int per_chunk = v->rank > a && v->dims[a] == 1 && len != 1;
-    if (v->rank <= a || (v->dims[a] != len && !per_chunk) ||
-        (fixed_dim(vi, a) && vi->dims[a] != 1) || (j->t.data && per_chunk != j->per_chunk)) {
+    int per_chunk = len == 1 ? -1 : v->rank > a && v->dims[a] == 1;
+    if (v->rank <= a || (v->dims[a] != len && per_chunk != 1) ||
+        (declared_fixed(vi, a) && vi->dims[a] != 1) ||
+        (j->t.data && per_chunk >= 0 && j->per_chunk >= 0 && per_chunk != j->per_chunk)) {
         j->ok = 0;
         return 0;
     }
-    j->per_chunk = per_chunk;
+    if (per_chunk >= 0 || !j->t.data) j->per_chunk = per_chunk;
     size_t es = lstm_dtype_size(v->dtype), inner, outer, vinner, vouter;
     if (j->t.data) {
         int same = v->dtype == j->t.dtype && v->rank == j->t.rank;
@@ -141,10 +138,9 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
     /* The inputs that can be cut: not carried, with an axis a the model does not fix. */
     unsigned char cuttable[64] = {0};
     for (int i = 0; i < nt && i < 64; i++) {
-        lstm_value_info vi = {0};
-        for (int j = 0; j < lstm_model_input_count(m); j++)
-            if (!lstm_model_input_info(m, j, &vi) && strcmp(vi.name, names[i]) == 0) break;
-        cuttable[i] = !is_carried_input(c, names[i]) && ts[i].rank > a && !fixed_dim(&vi, a);
+        lstm_value_info vi;
+        find_decl(m, 1, names[i], &vi);
+        cuttable[i] = !is_carried_input(c, names[i]) && ts[i].rank > a && !declared_fixed(&vi, a);
     }
     /* The length of the signal: the time axis of the first input that can be cut. */
     int64_t L = -1;
@@ -225,8 +221,8 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
                             .nbytes = outs[i].t.nbytes};
             memcpy(v.dims, outs[i].t.dims, sizeof v.dims);
             print_output(vi.name, &v,
-                         outs[i].per_chunk ? "one per chunk, put together"
-                                           : "the chunks' outputs put together");
+                         outs[i].per_chunk == 1 ? "one per chunk, put together"
+                                                : "the chunks' outputs put together");
         } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK) {
             print_output(vi.name, &v,
                          is_carried_output(c, vi.name) ? "carried: the last chunk's"

@@ -220,6 +220,30 @@ static void slice_time(void *dst, const void *src, const int64_t *dims, int rank
                (const char *)src + (o * (size_t)T + (size_t)t0) * inner, (size_t)n * inner);
 }
 
+int declared_fixed(const lstm_value_info *vi, int a)
+{
+    return vi->kind == LSTM_VALUE_TENSOR && a < vi->rank && vi->dims[a] >= 0 && !vi->dim_names[a];
+}
+
+int find_decl(const lstm_model *m, int input, const char *name, lstm_value_info *vi)
+{
+    int n = input ? lstm_model_input_count(m) : lstm_model_output_count(m);
+    for (int i = 0; i < n; i++)
+        if (!(input ? lstm_model_input_info(m, i, vi) : lstm_model_output_info(m, i, vi)) &&
+            strcmp(vi->name, name) == 0)
+            return 0;
+    memset(vi, 0, sizeof *vi);
+    vi->rank = -1;
+    return -1;
+}
+
+/* Whether declared dim a of input (input 1) or output `name` is a fixed size: no time axis. */
+static int fixed_axis(const lstm_model *m, int input, const char *name, int a)
+{
+    lstm_value_info vi;
+    return !find_decl(m, input, name, &vi) && declared_fixed(&vi, a);
+}
+
 static int carried(const char *const *names, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -258,13 +282,18 @@ static int retry(lstm_session *s, int rc, const run_opts *o)
 ** chunk is one step, so that the second grows the shapes while state is carried); outputs
 ** with the time axis are put back together, the others come from the last chunk. Inputs that
 ** receive a carried output (--carry) are bound for the first chunk only. */
-static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, int n_in,
-                        lstm_tensor *want, const char **outs, int n_out, const run_opts *o)
+static int run_streamed(const lstm_model *m, lstm_session *s, lstm_tensor *in, const char **names,
+                        int n_in, lstm_tensor *want, const char **outs, int n_out,
+                        const run_opts *o)
 {
     int a = o->time_axis;
     int64_t T = -1;
-    for (int i = 0; i < n_in && T < 0; i++)
-        if (in[i].rank > a && !carried(o->carry_in, o->n_carry, names[i])) T = in[i].dims[a];
+    unsigned char cut[64];
+    for (int i = 0; i < n_in; i++) {
+        cut[i] = in[i].rank > a && !carried(o->carry_in, o->n_carry, names[i]) &&
+                 !fixed_axis(m, 1, names[i], a);
+        if (cut[i] && T < 0) T = in[i].dims[a];
+    }
     if (T < 0) {
         fprintf(o->out, "  --stream: no input has an axis %d\n", a);
         return 0;
@@ -275,7 +304,8 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, in
     if (lstm_session_set_streaming(s, 1)) return 0;
     for (int k = 0; k < n_out; k++)
         if (want[k].rank > a && want[k].dims[a] == T &&
-            !carried(o->carry_out, o->n_carry, outs[k]) && !(acc[k] = malloc(want[k].nbytes + 1)))
+            !carried(o->carry_out, o->n_carry, outs[k]) && !fixed_axis(m, 0, outs[k], a) &&
+            !(acc[k] = malloc(want[k].nbytes + 1)))
             ok = 0;
     int64_t t0 = 0;
     while (ok && t0 < T) {
@@ -285,9 +315,8 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, in
         for (int i = 0; i < n_in && ok; i++) {
             lstm_tensor *t = &in[i];
             size_t es = lstm_dtype_size(t->dtype);
-            int carry = carried(o->carry_in, o->n_carry, names[i]);
-            if (carry && t0 > 0) continue;
-            int chunked = !carry && t->rank > a && t->dims[a] == T;
+            if (carried(o->carry_in, o->n_carry, names[i]) && t0 > 0) continue;
+            int chunked = cut[i] && t->dims[a] == T;
             int64_t dims[LSTM_MAX_RANK];
             memcpy(dims, t->dims, sizeof dims);
             const void *data = t->data;
@@ -320,6 +349,7 @@ static int run_streamed(lstm_session *s, lstm_tensor *in, const char **names, in
         }
         for (int k = 0; ok && k < n_out; k++) {
             if (lstm_session_output(s, outs[k], &got[k])) {
+                fprintf(o->out, "  output '%s': %s\n", outs[k], lstm_session_errmsg(s));
                 ok = 0;
                 break;
             }
@@ -481,7 +511,7 @@ int run_data_set(lstm_model *m, lstm_session *s, const char *setdir, const run_o
             bf16_quirk(&want[n_out], want[n_out].dtype, outs[n_out]);
         }
         if (ok && lib_rc) *lib_rc = 0; /* read: a failure now is in the report */
-        if (ok) ok = run_streamed(s, in, in_names, n_in, want, outs, n_out, o);
+        if (ok) ok = run_streamed(m, s, in, in_names, n_in, want, outs, n_out, o);
         for (int k = 0; k < n_out; k++) lstm_tensor_clear(&want[k]);
         for (int i = 0; i < n_in; i++) lstm_value_clear(&vals[i]);
         return ok;
