@@ -4,7 +4,7 @@
 **                  [--output-dir DIR [--format npy|pb]] [--threads N] [--seed S] [--bench N]
 **                  [--profile] [--profile-json FILE]
 **   lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A] [--carry OUT=IN]...]
-**                       [--check-allocs] [--fail-allocs]
+**                       [--check-allocs] [--fail-allocs | --fail-allocs-buffer]
 */
 #define _POSIX_C_SOURCE 200809L
 #include "limits.h"
@@ -20,7 +20,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: lstm-run MODEL.onnx [options]     run a model and print its outputs\n"
                "       lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A]]\n"
-               "                [--carry OUT=IN]... [--check-allocs] [--fail-allocs]\n"
+               "                [--carry OUT=IN]... [--check-allocs] [--fail-allocs[-buffer]]\n"
                "\n"
                "run options:\n"
                "  --input NAME=FILE    input NAME from FILE: .pb (TensorProto), .npy, or .npz\n"
@@ -77,8 +77,9 @@ static void usage(FILE *f)
             "               message and the next run on that session must pass (and,\n"
             "               with --check-allocs, the run after it allocate nothing);\n"
             "               with --stream, a chunk whose run ran out of memory is run again\n"
-            "               and the outputs must still match; the model is also opened from\n"
-            "               memory (lstm_model_open_buffer) with each allocation failing\n"
+            "               and the outputs must still match\n"
+            "  --fail-allocs-buffer  --fail-allocs, then the model opened from memory\n"
+            "               (lstm_model_open_buffer) with each allocation failing in turn\n"
             "  --version    print the library version and the kernel set in use\n"
             "\n"
             "exit status: 0 success (every output matched), 1 an error or a mismatch, 2 usage\n");
@@ -126,8 +127,9 @@ static const char *const run_only[] = {
     "--format",   "--seed",        "--bench",        "--profile",
     "--trace",    "--trace-batch", "--chunk",        "--context",
     "--pad-last", "--stateless",   "--profile-json", NULL};
-static const char *const test_only[] = {"--rtol",         "--atol",        "--stream",
-                                        "--check-allocs", "--fail-allocs", NULL};
+static const char *const test_only[] = {
+    "--rtol", "--atol", "--stream", "--check-allocs", "--fail-allocs", "--fail-allocs-buffer",
+    NULL};
 
 static const char *listed(const char *const *list, const char *a, const char *seen)
 {
@@ -266,8 +268,8 @@ int main(int argc, char **argv)
             given_time_axis = 1;
         } else if (strcmp(a, "--check-allocs") == 0) {
             o.check_allocs = 1;
-        } else if (strcmp(a, "--fail-allocs") == 0) {
-            o.fail_allocs = 1;
+        } else if (strcmp(a, "--fail-allocs") == 0 || strcmp(a, "--fail-allocs-buffer") == 0) {
+            o.fail_allocs = a[13] ? 2 : 1;
         } else if (strcmp(a, "--rtol") == 0 && i + 1 < argc) {
             if (!parse_double(argv[++i], &o.rtol)) {
                 fprintf(stderr, "lstm-run: --rtol needs a number >= 0, got '%s'\n", argv[i]);

@@ -15,7 +15,8 @@ typedef struct run_opts {
     const lstm_options *opt; /* limits for loading */
     int time_axis;           /* the axis of inputs and outputs that is time (default 0) */
     int check_allocs;        /* --check-allocs: a second run of each data set allocates nothing */
-    int fail_allocs;         /* --fail-allocs: fail each allocation up to the first run in turn */
+    int fail_allocs;         /* --fail-allocs: fail each allocation up to the first run in turn;
+                             ** 2 (--fail-allocs-buffer): then each of lstm_model_open_buffer */
     FILE *out;               /* where a data set's report goes (NULL: stdout) */
     const char *const *carry_out, *const *carry_in; /* --carry OUT=IN (with --stream) */
     int n_carry;
@@ -106,8 +107,8 @@ int rerun_allocates(lstm_model *m, lstm_session *s, const char *setdir, alloc_pr
 /* --fail-allocs: for k = 1, 2, ... open DIR's model, a session and run data set SET with the
 ** k-th allocation failing, until k passes the last allocation. Each failure must be reported
 ** (status LSTM_ENOMEM and a message) and the next run on the session must pass; streamed, the
-** failed call is made again and the outputs must match. Then the same for opening the model
-** with lstm_model_open_buffer. 1 on a fault. */
+** failed call is made again and the outputs must match. With o->fail_allocs 2, then the same
+** for opening the model with lstm_model_open_buffer. 1 on a fault. */
 int fail_allocs_sweep(const char *dir, const char *set, alloc_probe *p, const run_opts *o);
 
 /* Register o's --carry pairs on s; the library's status (the message printed to o->out). */
