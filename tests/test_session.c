@@ -276,6 +276,15 @@ static void explicit_state_carry(void **state)
     lstm_model_close(m);
 }
 
+/* Open the model b describes and a session on it (both asserted). */
+static void open_built(tb_model *b, lstm_model **m, lstm_session **s)
+{
+    size_t len;
+    const uint8_t *buf = tb_pack(b, &len);
+    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, m), LSTM_OK);
+    assert_int_equal(lstm_session_open(*m, s), LSTM_OK);
+}
+
 /* A value carried from an output is checked against the other inputs' symbolic dimensions,
 ** not the caller's first binding of that input: past [P] grows by x each run (KV-cache style)
 ** and pos [P], bound fresh each run, must match the carried length. */
@@ -290,12 +299,9 @@ static void carried_input_symbols(void **state)
     tb_node(b, "Add", "add", "pos,past", "y");
     tb_output(b, "present", F32, -1, NULL, NULL);
     tb_output(b, "y", F32, -1, NULL, NULL);
-    size_t len;
-    const uint8_t *buf = tb_pack(b, &len);
     lstm_model *m;
     lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    open_built(b, &m, &s);
     const float past = 1, pos[4] = {100, 200, 300, 400}, x[3] = {3, 4, 5}, x1 = 6;
     assert_int_equal(lstm_session_set_input(s, "past", LSTM_DT_FLOAT, 1, D1(1), &past, 4), LSTM_OK);
     assert_int_equal(lstm_session_set_input(s, "pos", LSTM_DT_FLOAT, 1, D1(1), pos, 4), LSTM_OK);
@@ -333,12 +339,9 @@ static void carried_input_declared_shape(void **state)
     tb_input(b, "x", F32, 1, D1(-1), "T");
     tb_attr_i(b, tb_node(b, "Concat", "cat", "state,x", "y"), "axis", 0);
     tb_output(b, "y", F32, -1, NULL, NULL);
-    size_t len;
-    const uint8_t *buf = tb_pack(b, &len);
     lstm_model *m;
     lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    open_built(b, &m, &s);
     const float st[2] = {1, 2}, x = 3;
     assert_int_equal(lstm_session_set_input(s, "state", LSTM_DT_FLOAT, 1, D1(2), st, 8), LSTM_OK);
     assert_int_equal(lstm_session_set_input(s, "x", LSTM_DT_FLOAT, 1, D1(1), &x, 4), LSTM_OK);
@@ -365,12 +368,9 @@ static void misuse_messages(void **state)
     tb_input(b, "X", F32, 1, D1(-1), "T");
     tb_node(b, "Identity", "id", "X", "Y");
     tb_output(b, "Y", F32, -1, NULL, NULL);
-    size_t len;
-    const uint8_t *buf = tb_pack(b, &len);
     lstm_model *m;
     lstm_session *s;
-    assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &m), LSTM_OK);
-    assert_int_equal(lstm_session_open(m, &s), LSTM_OK);
+    open_built(b, &m, &s);
     float x[2] = {1, 2};
     assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 1, D1(-2), x, 8), LSTM_EINVAL);
     assert_non_null(strstr(lstm_session_errmsg(s), "input 'X': dimension 0 is -2"));

@@ -60,6 +60,8 @@ typedef struct run_cfg {
 } run_cfg;
 
 int run_model(const run_cfg *c);
+/* Whether name is one of the --carry names names[0..n). */
+int carried(const char *const *names, int n, const char *name);
 /* Whether the model declares dim a of vi with a fixed size (so it is no time axis). */
 int declared_fixed(const lstm_value_info *vi, int a);
 /* The declaration of input (input 1) or output `name` in *vi; 0 when found. */

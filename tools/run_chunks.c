@@ -25,20 +25,6 @@ static void split(const int64_t *dims, int rank, int a, size_t es, size_t *inner
     for (int d = 0; d < a; d++) *outer *= (size_t)dims[d];
 }
 
-static int is_carried_input(const run_cfg *c, const char *name)
-{
-    for (int k = 0; k < c->n_carry; k++)
-        if (strcmp(c->carry_in[k], name) == 0) return 1;
-    return 0;
-}
-
-static int is_carried_output(const run_cfg *c, const char *name)
-{
-    for (int k = 0; k < c->n_carry; k++)
-        if (strcmp(c->carry_out[k], name) == 0) return 1;
-    return 0;
-}
-
 /* Steps t0 .. t0 + len - 1 of x along axis a into dst (steps outside 0 .. end - 1 are 0). */
 static void cut(const lstm_tensor *x, int a, int64_t t0, int64_t len, int64_t end, void *dst)
 {
@@ -140,7 +126,8 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
     for (int i = 0; i < nt && i < 64; i++) {
         lstm_value_info vi;
         find_decl(m, 1, names[i], &vi);
-        cuttable[i] = !is_carried_input(c, names[i]) && ts[i].rank > a && !declared_fixed(&vi, a);
+        cuttable[i] = !carried(c->carry_in, c->n_carry, names[i]) && ts[i].rank > a &&
+                      !declared_fixed(&vi, a);
     }
     /* The length of the signal: the time axis of the first input that can be cut. */
     int64_t L = -1;
@@ -155,7 +142,7 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
     }
     for (int i = 0; i < nt; i++) {
         lstm_tensor *t = &ts[i];
-        if (is_carried_input(c, names[i])) {
+        if (carried(c->carry_in, c->n_carry, names[i])) {
             if (generated[i]) { /* a state starts at zeros */
                 memset(t->data, 0, t->nbytes);
                 printf("carried input '%s' starts at zeros\n", names[i]);
@@ -204,7 +191,8 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
             lstm_value_info vi;
             lstm_view v;
             lstm_model_output_info(m, i, &vi);
-            if (is_carried_output(c, vi.name) || lstm_session_output(s, vi.name, &v)) continue;
+            if (carried(c->carry_out, c->n_carry, vi.name) || lstm_session_output(s, vi.name, &v))
+                continue;
             if (outs[i].ok && join(&outs[i], &v, &vi, a, len)) goto done;
         }
     }
@@ -214,7 +202,7 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
         lstm_value_info vi;
         lstm_view v;
         lstm_model_output_info(m, i, &vi);
-        if (!is_carried_output(c, vi.name) && outs[i].ok && outs[i].t.data) {
+        if (!carried(c->carry_out, c->n_carry, vi.name) && outs[i].ok && outs[i].t.data) {
             v = (lstm_view){.dtype = outs[i].t.dtype,
                             .rank = outs[i].t.rank,
                             .data = outs[i].t.data,
@@ -225,11 +213,11 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
                                                 : "the chunks' outputs put together");
         } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK) {
             print_output(vi.name, &v,
-                         is_carried_output(c, vi.name) ? "carried: the last chunk's"
-                                                       : "the last chunk's");
+                         carried(c->carry_out, c->n_carry, vi.name) ? "carried: the last chunk's"
+                                                                    : "the last chunk's");
         }
         if (c->output_dir) {
-            if (!is_carried_output(c, vi.name) && outs[i].ok && outs[i].t.data) {
+            if (!carried(c->carry_out, c->n_carry, vi.name) && outs[i].ok && outs[i].t.data) {
                 if (write_output(c, vi.name, &v)) goto done;
             } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK &&
                        write_output(c, vi.name, &v)) {

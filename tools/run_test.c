@@ -244,7 +244,7 @@ static int fixed_axis(const lstm_model *m, int input, const char *name, int a)
     return !find_decl(m, input, name, &vi) && declared_fixed(&vi, a);
 }
 
-static int carried(const char *const *names, int n, const char *name)
+int carried(const char *const *names, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
         if (strcmp(names[i], name) == 0) return 1;
