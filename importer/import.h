@@ -1,6 +1,6 @@
 /*
 ** import.h — load ONNX bytes into the runtime graph. This header exposes no protobuf type;
-** only the importer sources include the generated onnx.pb-c.h.
+** only the importer sources include the generated onnx_pb.h.
 */
 #ifndef LSTM_IMPORT_H
 #define LSTM_IMPORT_H

@@ -3,7 +3,7 @@
 #define LSTM_IMPORTER_H
 
 #include "import.h"
-#include "onnx.pb-c.h"
+#include "onnx_pb.h"
 
 typedef struct lstm__imp_fn lstm__imp_fn;
 typedef struct lstm__imp_call lstm__imp_call;

@@ -167,7 +167,7 @@ typedef struct lstm_options {
 /* Zero *opt (defaults) and set opt->size. Inline, so the size is that of the program's lstm.h. */
 static inline void lstm_options_init(lstm_options *opt)
 {
-    lstm_options zero = {0};
+    static lstm_options zero; /* zeroed as any static object (no initializer list: C++ -Wextra) */
     *opt = zero;
     opt->size = sizeof *opt;
 }
@@ -179,8 +179,14 @@ LSTM_API int lstm_num_threads(void);
 
 /* Static description of a status code; never NULL. */
 LSTM_API const char *lstm_errstr(int status);
-/* Library version as "MAJOR.MINOR.PATCH"; static. */
+/* The library's version as "MAJOR.MINOR.PATCH"; static. LSTM_VERSION is this header's (the
+** version the program was built against). */
 LSTM_API const char *lstm_version(void);
+#define LSTM_VERSION "0.3.0"
+/* The same as numbers. */
+#define LSTM_VERSION_MAJOR 0
+#define LSTM_VERSION_MINOR 3
+#define LSTM_VERSION_PATCH 0
 /* The kernel set the recurrent operators run in this process: "avx512", "avx2", "neon" or
 ** "portable" (static). Chosen once, from the CPU's features, the first time it is needed;
 ** LSTM_ISA=NAME in the environment caps it (that set, or the best lesser one the CPU has). */

@@ -5,7 +5,7 @@
 #ifndef TB_ONNX_BUILDER_H
 #define TB_ONNX_BUILDER_H
 
-#include "onnx.pb-c.h"
+#include "onnx_pb.h"
 
 #include <stddef.h>
 #include <stdint.h>

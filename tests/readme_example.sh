@@ -1,7 +1,9 @@
 #!/bin/sh
 # The README's C example, exactly as written there: extract the first ```c block, install the
 # library into a scratch prefix (meson install --destdir), compile the example against it
-# through pkg-config, run it from the repository root, and check its answer.
+# through pkg-config, run it from the repository root, and check its answer. Then the installed
+# copy as other programs use it: lstm.h alone as C99, C11 and C++ (warnings as errors), and the
+# static library linked into a program that defines protobuf-c's ONNX names itself.
 # usage: readme_example.sh BUILD_DIR SOURCE_DIR [SANITIZERS]  (the build's b_sanitize)
 # A cross build sets CC (the cross compiler) and LSTM_EXE_WRAPPER (qemu-user) in the environment.
 set -eu
@@ -28,6 +30,49 @@ LD_LIBRARY_PATH="$libdir" ${LSTM_EXE_WRAPPER:-} "$tmp/example" | tee "$tmp/out"
 # The classifier must pick class 2 (the feature that dominates the sequence).
 best=$(sort -t: -k2 -n -r "$tmp/out" | head -n 1)
 case "$best" in
-"class 2:"*) echo "1 passed, 0 failed" ;;
+"class 2:"*) ;;
 *) echo "FAIL: expected class 2 to win, got '$best'"; exit 1 ;;
 esac
+inc=$(PKG_CONFIG_PATH="$pc" pkg-config --define-variable=prefix="$root" --variable=includedir lstm)
+printf '#include <lstm.h>\nint main(void) { lstm_options o; lstm_options_init(&o); return o.size == 0; }\n' \
+    > "$tmp/header.c"
+for std in c99 c11; do
+    ${CC:-cc} -std=$std -Wall -Wextra -pedantic -Werror -I"$inc" -c "$tmp/header.c" -o "$tmp/h.o" ||
+        { echo "FAIL: lstm.h as $std"; exit 1; }
+done
+if [ -n "${LSTM_EXE_WRAPPER:-}" ]; then
+    echo "lstm.h as C++: not checked in a cross build"
+elif command -v "${CXX:-c++}" > /dev/null; then
+    "${CXX:-c++}" -std=c++11 -Wall -Wextra -pedantic -Werror -I"$inc" -x c++ -c "$tmp/header.c" \
+        -o "$tmp/h.o" || { echo "FAIL: lstm.h as C++"; exit 1; }
+else
+    echo "FAIL: no C++ compiler (apt-get install g++) to compile lstm.h as C++"
+    exit 1
+fi
+# A program with protobuf-c code of its own for the ONNX schema defines the generated names.
+cat > "$tmp/clash.c" <<'C'
+#include <lstm.h>
+#include <string.h>
+void onnx__model_proto__init(void *m);
+void onnx__model_proto__init(void *m) { (void)m; }
+int main(void)
+{
+    lstm_model *m = NULL; /* the importer's objects are linked in */
+    int rc = lstm_model_open("/nonexistent/model.onnx", NULL, &m);
+    lstm_model_close(m);
+    return rc == LSTM_OK || strcmp(lstm_version(), LSTM_VERSION) != 0;
+}
+C
+if [ -n "${LSTM_EXE_WRAPPER:-}" ]; then
+    echo "liblstm.a: not linked in a cross build (the names are the same on every architecture)"
+elif [ -f "$libdir/liblstm.a" ]; then
+    static=$(PKG_CONFIG_PATH="$pc" pkg-config --define-variable=prefix="$root" --static --libs-only-other \
+        --libs-only-l lstm | sed 's/-llstm//')
+    # shellcheck disable=SC2086
+    ${CC:-cc} -std=c11 -Wall -Wextra -Werror $san -I"$inc" "$tmp/clash.c" "$libdir/liblstm.a" \
+        $static -o "$tmp/clash" || { echo "FAIL: liblstm.a clashes with a program's onnx__ names"; exit 1; }
+    "$tmp/clash" || { echo "FAIL: the static program: lstm_version() is not LSTM_VERSION"; exit 1; }
+else
+    echo "liblstm.a: not built (default_library=shared), not checked"
+fi
+echo "1 passed, 0 failed"
