@@ -33,7 +33,7 @@ typedef struct opts {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vad [options] MODEL.onnx FILE.wav\n"
+    fprintf(f, "usage: lstm-vad [options] MODEL.onnx FILE.wav\n"
                "  Speech segments of a mono 16-bit PCM WAV at 8 or 16 kHz, one 'start end' line\n"
                "  (seconds) each, found with a Silero VAD model (v4 or v5), then a '#' summary.\n"
                "options:\n"
@@ -68,25 +68,25 @@ static int read_wav(const char *path, wav *w)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "vad: cannot open '%s': %s\n", path, strerror(errno));
+        fprintf(stderr, "lstm-vad: cannot open '%s': %s\n", path, strerror(errno));
         return 1;
     }
     unsigned char hdr[12], ch[8], fmt[40];
     int have_fmt = 0, status = 1;
     memset(w, 0, sizeof *w);
     if (fread(hdr, 1, 12, f) != 12 || memcmp(hdr, "RIFF", 4) || memcmp(hdr + 8, "WAVE", 4)) {
-        fprintf(stderr, "vad: '%s' is not a WAV file (no RIFF/WAVE header)\n", path);
+        fprintf(stderr, "lstm-vad: '%s' is not a WAV file (no RIFF/WAVE header)\n", path);
         goto done;
     }
     for (;;) {
         if (fread(ch, 1, 8, f) != 8) {
-            fprintf(stderr, "vad: '%s' is truncated: no data chunk\n", path);
+            fprintf(stderr, "lstm-vad: '%s' is truncated: no data chunk\n", path);
             goto done;
         }
         uint32_t size = u32(ch + 4);
         if (!memcmp(ch, "fmt ", 4)) {
             if (size < 16 || size > sizeof fmt || fread(fmt, 1, size, f) != size) {
-                fprintf(stderr, "vad: '%s': malformed or truncated fmt chunk\n", path);
+                fprintf(stderr, "lstm-vad: '%s': malformed or truncated fmt chunk\n", path);
                 goto done;
             }
             if (size & 1) fgetc(f);
@@ -96,19 +96,20 @@ static int read_wav(const char *path, wav *w)
             w->rate = (int)u32(fmt + 4);
             if (format != 1 || bits != 16) {
                 fprintf(stderr,
-                        "vad: '%s' is not 16-bit PCM (format %d, %d bits); convert it, "
+                        "lstm-vad: '%s' is not 16-bit PCM (format %d, %d bits); convert it, "
                         "e.g. sox IN -b 16 -e signed OUT.wav\n",
                         path, format, bits);
                 goto done;
             }
             if (channels != 1) {
-                fprintf(stderr, "vad: '%s' has %d channels, expected mono (sox IN -c 1 OUT.wav)\n",
+                fprintf(stderr,
+                        "lstm-vad: '%s' has %d channels, expected mono (sox IN -c 1 OUT.wav)\n",
                         path, channels);
                 goto done;
             }
             if (w->rate != 8000 && w->rate != 16000) {
                 fprintf(stderr,
-                        "vad: '%s' is sampled at %d Hz; Silero VAD takes 8000 or 16000 "
+                        "lstm-vad: '%s' is sampled at %d Hz; Silero VAD takes 8000 or 16000 "
                         "(sox IN -r 16000 OUT.wav)\n",
                         path, w->rate);
                 goto done;
@@ -116,7 +117,8 @@ static int read_wav(const char *path, wav *w)
             have_fmt = 1;
         } else if (!memcmp(ch, "data", 4)) {
             if (!have_fmt) {
-                fprintf(stderr, "vad: '%s': the data chunk comes before the fmt chunk\n", path);
+                fprintf(stderr, "lstm-vad: '%s': the data chunk comes before the fmt chunk\n",
+                        path);
                 goto done;
             }
             size_t n = size / 2;
@@ -124,13 +126,13 @@ static int read_wav(const char *path, wav *w)
             w->samples = malloc(n * sizeof(float) + 4);
             if (!pcm || !w->samples) {
                 free(pcm);
-                fprintf(stderr, "vad: out of memory for %zu samples\n", n);
+                fprintf(stderr, "lstm-vad: out of memory for %zu samples\n", n);
                 goto done;
             }
             size_t got = fread(pcm, 2, n, f);
             if (got != n) {
                 fprintf(stderr,
-                        "vad: '%s' is truncated: the data chunk says %zu samples, the "
+                        "lstm-vad: '%s' is truncated: the data chunk says %zu samples, the "
                         "file has %zu\n",
                         path, n, got);
                 free(pcm);
@@ -145,7 +147,8 @@ static int read_wav(const char *path, wav *w)
             status = 0;
             goto done;
         } else if (fseek(f, (long)size + (size & 1), SEEK_CUR) != 0) {
-            fprintf(stderr, "vad: '%s' is truncated in chunk '%.4s'\n", path, (const char *)ch);
+            fprintf(stderr, "lstm-vad: '%s' is truncated in chunk '%.4s'\n", path,
+                    (const char *)ch);
             goto done;
         }
     }
@@ -226,7 +229,7 @@ static double now_s(void)
 
 static int fail(const char *what, int rc, const char *msg)
 {
-    fprintf(stderr, "vad: %s: %s: %s\n", what, lstm_errstr(rc), msg);
+    fprintf(stderr, "lstm-vad: %s: %s: %s\n", what, lstm_errstr(rc), msg);
     return 1;
 }
 
@@ -253,7 +256,7 @@ int main(int argc, char **argv)
         if (dst || !strcmp(a, "--threads")) {
             double hi = dst == &o.onset || dst == &o.offset ? 1 : 1e7;
             if (i + 1 >= argc || !parse_num(argv[++i], dst ? 0 : 1, dst ? hi : 64, &v)) {
-                fprintf(stderr, "vad: %s needs a number%s\n", a, hi == 1 ? " in [0, 1]" : "");
+                fprintf(stderr, "lstm-vad: %s needs a number%s\n", a, hi == 1 ? " in [0, 1]" : "");
                 return 2;
             }
             if (dst)
@@ -298,16 +301,17 @@ int main(int argc, char **argv)
     int has_sr = has_input(m, "sr");
     if ((!v5 && !v4) || !has_input(m, "input") || (v4 && !has_sr)) {
         fprintf(stderr,
-                "vad: '%s' is not a Silero VAD model (inputs input, sr and state, or h "
+                "lstm-vad: '%s' is not a Silero VAD model (inputs input, sr and state, or h "
                 "and c; sr may be absent beside state)\n",
                 model_path);
         goto done;
     }
     if (!has_sr && w.rate != 16000) {
-        fprintf(stderr,
-                "vad: '%s' has no sr input: it takes 16000 Hz only, and '%s' is sampled at %d Hz "
-                "(sox IN -r 16000 OUT.wav)\n",
-                model_path, wav_path, w.rate);
+        fprintf(
+            stderr,
+            "lstm-vad: '%s' has no sr input: it takes 16000 Hz only, and '%s' is sampled at %d Hz "
+            "(sox IN -r 16000 OUT.wav)\n",
+            model_path, wav_path, w.rate);
         goto done;
     }
     if ((rc = lstm_session_open(m, &s))) {
@@ -323,7 +327,7 @@ int main(int argc, char **argv)
     state = calloc((size_t)(4 * H), sizeof *state); /* zeros: one or two states */
     segs = calloc(frames + 1, sizeof *segs);
     if (!frame || !prob || !state || !segs) {
-        fprintf(stderr, "vad: out of memory\n");
+        fprintf(stderr, "lstm-vad: out of memory\n");
         goto done;
     }
     rc = has_sr ? lstm_session_set_input(s, "sr", LSTM_DT_INT64, 0, NULL, &sr, sizeof sr) : 0;
@@ -364,9 +368,9 @@ int main(int argc, char **argv)
     size_t k = segments(prob, frames, win, (long)w.n, w.rate, &o, segs);
     for (size_t i = 0; i < k; i++)
         printf("%.3f %.3f\n", (double)segs[i].start / w.rate, (double)segs[i].end / w.rate);
-    printf("# %zu frames of %ld samples at %d Hz, %.2f s of audio, %zu segments, %.3f s to "
+    printf("# %zu frames of %ld samples at %d Hz, %.2f s of audio, %zu segment%s, %.3f s to "
            "process (real-time factor %.4f, %.3f ms per frame)\n",
-           frames, win, w.rate, audio, k, took, audio > 0 ? took / audio : 0.0,
+           frames, win, w.rate, audio, k, k == 1 ? "" : "s", took, audio > 0 ? took / audio : 0.0,
            frames ? took * 1e3 / (double)frames : 0.0);
     status = 0;
 done:

@@ -521,10 +521,10 @@ int lstm_session_output_copy(lstm_session *s, const char *name, void *dst, size_
     return LSTM_OK;
 }
 
+/* The next run plans again; the last run's outputs stay readable until then. */
 static void replan_all(lstm_session *s)
 {
     for (lstm__plan *p = s->plans; p; p = p->next) p->planned = 0;
-    s->ran = 0;
 }
 
 int lstm_session_set_streaming(lstm_session *s, int on)

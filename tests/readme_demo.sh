@@ -9,8 +9,9 @@ cd "$2"
 fail=0
 for cell in rnn lstm; do
     cmd="\$ build/tools/lstm-run models/recall/$cell/model.onnx --inputs models/recall/inputs.npz"
-    # The README's line right after the command.
-    want=$(awk -v c="$cmd" 'f {print; exit} $0 == c {f = 1}' README.md)
+    # The README's accuracy line under the command (before the next command or the block's end).
+    want=$(awk -v c="$cmd" 'f && (/^\$ / || /^```/) {exit} f && /^accuracy:/ {print; exit}
+                           $0 == c {f = 1}' README.md)
     got=$("$run" "models/recall/$cell/model.onnx" --inputs models/recall/inputs.npz | grep '^accuracy:')
     if [ -z "$want" ]; then
         echo "FAIL $cell: README.md does not show the command '$cmd'"

@@ -240,6 +240,13 @@ check("profile marks the Gemm on packed weights",
       is not None, out)
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"), "--profile")
 check("profile of one run", rc == 0 and "profile: 1 run timed" in out and "probs: float32" in out, out + err)
+# --trace prints and writes the outputs too (turning tracing off after the run dropped them).
+td, od = os.path.join(tmp, "trace"), os.path.join(tmp, "trace_out")
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "x.npy"),
+                        "--trace", td, "--output-dir", od)
+check("--trace prints and writes the outputs", rc == 0 and "probs: float32" in out
+      and os.path.isfile(os.path.join(od, "probs.npy")) and os.path.isdir(td)
+      and any(f.endswith("_h.npy") for f in os.listdir(td)), out + err)
 # Nodes inside a subgraph (a Loop whose body runs an LSTM step): listed with their graph's path,
 # their time inside their owner's (the main graph's shares alone sum to 100%).
 lp = os.path.join(root, "tests", "data", "trace", "loop_lstm")

@@ -1256,6 +1256,58 @@ static void malformed_subgraphs(void **state)
     expect_load_refused(b, &deep, LSTM_ELIMIT, "subgraphs nest more than 32 deep");
 }
 
+static void count_gates(void *ud, const char *node, const char *op_type, const char *gate,
+                        const int64_t dims[4], const float *values)
+{
+    (void)node, (void)op_type, (void)gate, (void)dims, (void)values;
+    (*(int *)ud)++;
+}
+
+/* Settings that replan (gate tracing, streaming) leave the last run's outputs readable until
+** the next run, as the API says (lstm-run --trace printed and wrote none of its outputs). */
+static void settings_keep_outputs(void **state)
+{
+    (void)state;
+    enum { T = 2, I = 3, H = 3 };
+    float w[4 * H * I], r[4 * H * H], x[T * I], y0[T * H], y[T * H];
+    for (int i = 0; i < 4 * H * I; i++) w[i] = 0.05f * (float)(i % 7) - 0.1f;
+    for (int i = 0; i < 4 * H * H; i++) r[i] = 0.04f * (float)(i % 5) - 0.08f;
+    for (int i = 0; i < T * I; i++) x[i] = 0.3f * (float)i - 0.5f;
+    tb_model *b = tb_new(8, 14);
+    tb_input(b, "X", F32, 3, D3(T, 1, I), NULL);
+    tb_init_f32(b, "W", 3, D3(1, 4 * H, I), w);
+    tb_init_f32(b, "R", 3, D3(1, 4 * H, H), r);
+    tb_attr_i(b, tb_node(b, "LSTM", "cell", "X,W,R", "Y"), "hidden_size", H);
+    tb_output(b, "Y", F32, -1, NULL, NULL);
+    lstm_model *m;
+    lstm_session *s;
+    open_built(b, &m, &s);
+    assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(T, 1, I), x, sizeof x),
+                     LSTM_OK);
+    assert_int_equal(lstm_session_run(s), LSTM_OK);
+    assert_int_equal(lstm_session_output_copy(s, "Y", y0, sizeof y0), LSTM_OK);
+    assert_true(y0[0] != 0);
+    int gates = 0;
+    for (int k = 0; k < 4; k++) {
+        if (k == 0) assert_int_equal(lstm_session_set_trace(s, count_gates, &gates), LSTM_OK);
+        if (k == 1) assert_int_equal(lstm_session_run(s), LSTM_OK);
+        if (k == 2) assert_int_equal(lstm_session_set_trace(s, NULL, NULL), LSTM_OK);
+        if (k == 3) assert_int_equal(lstm_session_set_streaming(s, 1), LSTM_OK);
+        int rc = lstm_session_output_copy(s, "Y", y, sizeof y);
+        if (rc) print_error("step %d: %s\n", k, lstm_session_errmsg(s));
+        assert_int_equal(rc, LSTM_OK);
+        if (k == 1) { /* traced: the unfused gates, the same values to float32 rounding */
+            for (int i = 0; i < T * H; i++) assert_true(fabsf(y[i] - y0[i]) <= 1e-6f);
+            memcpy(y0, y, sizeof y);
+        }
+        assert_memory_equal(y, y0, sizeof y);
+    }
+    assert_int_equal(gates, 6);
+    lstm_session_close(s);
+    lstm_model_close(m);
+    tb_free(b);
+}
+
 /* A node that breaks the ONNX spec makes the model invalid: the session refuses it with
 ** LSTM_EMODEL naming it (once), even after a node this runtime merely lacks. */
 static void invalid_node_before_unsupported(void **state)
@@ -1800,6 +1852,7 @@ int main(void)
         cmocka_unit_test(profile_product_path),
         cmocka_unit_test(logging),
         cmocka_unit_test(invalid_node_before_unsupported),
+        cmocka_unit_test(settings_keep_outputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ static void usage(FILE *f)
                "                       (inputs not given are generated from --seed)\n"
                "  --output-dir DIR     write every output to DIR/NAME.npy (or .pb)\n"
                "  --format npy|pb      format for --output-dir (default npy)\n"
-               "  --threads N          threads for the recurrent products and OpenBLAS\n"
+               "  --threads N          threads of the session (OpenBLAS stays at 1)\n"
                "  --seed S             seed for generated inputs (default 0)\n"
                "  --bench N            time N runs after a warm-up run\n"
                "  --profile            print each node's share of the run time (of the --bench\n"

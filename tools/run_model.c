@@ -451,6 +451,13 @@ static int write_value(lstm_session *s, const run_cfg *c, const lstm_value_info 
     return rc;
 }
 
+/* An output that cannot be read after a successful run: the library's message, exit 1. */
+static int output_failed(lstm_session *s)
+{
+    fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
+    return 1;
+}
+
 static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
 {
     int n = lstm_model_output_count(m);
@@ -459,6 +466,7 @@ static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
         lstm_view v;
         lstm_model_output_info(m, i, &vi);
         int kind = lstm_session_output_kind(s, vi.name);
+        if (kind < 0) return output_failed(s);
         if (kind == LSTM_VALUE_TENSOR && !lstm_session_output(s, vi.name, &v) &&
             vi.kind == LSTM_VALUE_TENSOR) {
             if (write_output(c, vi.name, &v)) return 1;
@@ -615,18 +623,32 @@ int run_model(const run_cfg *c)
         lstm_view v;
         lstm_model_output_info(m, i, &vi);
         int kind = lstm_session_output_kind(s, vi.name), count = 0;
-        if (kind == LSTM_VALUE_TENSOR && lstm_session_output(s, vi.name, &v) == LSTM_OK) {
+        if (kind < 0) {
+            status = output_failed(s);
+            goto done;
+        }
+        if (kind == LSTM_VALUE_TENSOR) {
+            if (lstm_session_output(s, vi.name, &v)) {
+                status = output_failed(s);
+                goto done;
+            }
             print_output(vi.name, &v, NULL);
         } else if (kind == LSTM_VALUE_NONE) {
             printf("%s: an optional without value\n", vi.name);
         } else if (kind == LSTM_VALUE_SEQUENCE) {
-            lstm_session_output_sequence(s, vi.name, &count);
+            if (lstm_session_output_sequence(s, vi.name, &count)) {
+                status = output_failed(s);
+                goto done;
+            }
             printf("%s: a sequence of %d tensors\n", vi.name, count);
             for (int k = 0; k < count; k++) {
                 char item[300];
                 snprintf(item, sizeof item, "%s[%d]", vi.name, k);
-                if (lstm_session_output_item(s, vi.name, k, &v) == LSTM_OK)
-                    print_output(item, &v, NULL);
+                if (lstm_session_output_item(s, vi.name, k, &v)) {
+                    status = output_failed(s);
+                    goto done;
+                }
+                print_output(item, &v, NULL);
             }
         }
     }
