@@ -45,6 +45,8 @@ static void usage(FILE *f)
                "  --trace-batch B      the batch item of the heatmaps (default 0)\n"
                "  --chunk K            feed the inputs' time axis (--time-axis) K steps at a\n"
                "                       time, one run per chunk; the outputs are put together\n"
+               "  --time-axis A        with --chunk: the time axis of inputs and outputs\n"
+               "                       (default 0)\n"
                "  --carry OUT=IN       with --chunk: output OUT of a run is input IN of the next\n"
                "                       (explicit state, e.g. stateN=state; repeatable); IN starts\n"
                "                       at zeros unless given with --input\n"
