@@ -313,7 +313,8 @@ LSTM_API int lstm_session_output_sequence(lstm_session *s, const char *name, int
 LSTM_API int lstm_session_output_item(lstm_session *s, const char *name, int i, lstm_view *out);
 
 /* View output `name` after a successful run (LSTM_EMISUSE before one). out->data belongs to s
-** and stays valid until the next set_input, run, set_streaming or close on s. */
+** and stays valid until the next set_input, run or close on s (turning tracing, streaming or
+** profiling on or off leaves it). */
 LSTM_API int lstm_session_output(lstm_session *s, const char *name, lstm_view *out);
 /* Copy output `name` into dst (cap bytes); LSTM_EINVAL when it does not fit (the message gives
 ** the size needed). */

@@ -40,19 +40,20 @@ for std in c99 c11; do
     ${CC:-cc} -std=$std -Wall -Wextra -pedantic -Werror -I"$inc" -c "$tmp/header.c" -o "$tmp/h.o" ||
         { echo "FAIL: lstm.h as $std"; exit 1; }
 done
+cxx=${CXX:-c++} # may hold flags or a wrapper ("ccache g++")
+skip=""
 if [ -n "${LSTM_EXE_WRAPPER:-}" ]; then
     echo "lstm.h as C++: not checked in a cross build"
-elif command -v "${CXX:-c++}" > /dev/null; then
-    "${CXX:-c++}" -std=c++11 -Wall -Wextra -pedantic -Werror -I"$inc" -x c++ -c "$tmp/header.c" \
+elif command -v "${cxx%% *}" > /dev/null; then
+    # shellcheck disable=SC2086
+    $cxx -std=c++11 -Wall -Wextra -pedantic -Werror -I"$inc" -x c++ -c "$tmp/header.c" \
         -o "$tmp/h.o" || { echo "FAIL: lstm.h as C++"; exit 1; }
 else
-    echo "FAIL: no C++ compiler (apt-get install g++) to compile lstm.h as C++"
-    exit 1
+    skip="no C++ compiler ($cxx; apt-get install g++) to compile lstm.h as C++"
 fi
 # A program with protobuf-c code of its own for the ONNX schema defines the generated names.
 cat > "$tmp/clash.c" <<'C'
 #include <lstm.h>
-#include <string.h>
 void onnx__model_proto__init(void *m);
 void onnx__model_proto__init(void *m) { (void)m; }
 int main(void)
@@ -60,7 +61,7 @@ int main(void)
     lstm_model *m = NULL; /* the importer's objects are linked in */
     int rc = lstm_model_open("/nonexistent/model.onnx", NULL, &m);
     lstm_model_close(m);
-    return rc == LSTM_OK || strcmp(lstm_version(), LSTM_VERSION) != 0;
+    return rc != LSTM_EIO;
 }
 C
 if [ -n "${LSTM_EXE_WRAPPER:-}" ]; then
@@ -71,8 +72,9 @@ elif [ -f "$libdir/liblstm.a" ]; then
     # shellcheck disable=SC2086
     ${CC:-cc} -std=c11 -Wall -Wextra -Werror $san -I"$inc" "$tmp/clash.c" "$libdir/liblstm.a" \
         $static -o "$tmp/clash" || { echo "FAIL: liblstm.a clashes with a program's onnx__ names"; exit 1; }
-    "$tmp/clash" || { echo "FAIL: the static program: lstm_version() is not LSTM_VERSION"; exit 1; }
+    "$tmp/clash" || { echo "FAIL: the static program: opening a missing file did not give LSTM_EIO"; exit 1; }
 else
     echo "liblstm.a: not built (default_library=shared), not checked"
 fi
 echo "1 passed, 0 failed"
+[ -z "$skip" ] || { echo "SKIP: $skip"; exit 77; }

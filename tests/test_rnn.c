@@ -405,6 +405,86 @@ static int run64(lstm_session *s, const data *d, int t0, int n, double *y)
     return rc;
 }
 
+static void ignore_gate(void *ud, const char *node, const char *op_type, const char *gate,
+                        const int64_t dims[4], const float *values)
+{
+    (void)ud, (void)node, (void)op_type, (void)gate, (void)dims, (void)values;
+}
+
+/* Tracing only looks: a traced run takes the gates one by one, not the fused cell, but rounds
+** as the cell does, so its outputs are the untraced run's bit for bit (every kernel set: CI runs
+** this with LSTM_ISA=avx2 and portable too). Peepholes, clip, coupled gates, GRU with and without
+** linear_before_reset, both directions, unequal sequence lengths, H not a vector multiple. */
+static void trace_exact(void **state)
+{
+    (void)state;
+    enum { T = 5, B = 3, I = 4, H = 6 };
+    static const struct {
+        const char *op;
+        int gates, dirs, peep, lbr;
+        float clip;
+        int coupled;
+    } cfg[] = {{"LSTM", 4, 1, 0, 0, 0, 0},    {"LSTM", 4, 2, 1, 0, 0, 0},
+               {"LSTM", 4, 1, 1, 0, 0.4f, 1}, {"GRU", 3, 2, 0, 1, 0, 0},
+               {"GRU", 3, 1, 0, 1, 0.5f, 0},  {"GRU", 3, 1, 0, 0, 0, 0},
+               {"RNN", 1, 2, 0, 0, 0, 0}};
+    for (size_t k = 0; k < sizeof cfg / sizeof cfg[0]; k++) {
+        const int G = cfg[k].gates, D = cfg[k].dirs;
+        float w[2 * 4 * H * I], r[2 * 4 * H * H], bias[2 * 8 * H], p[2 * 3 * H], x[T * B * I];
+        for (int i = 0; i < D * G * H * I; i++) w[i] = 0.37f * sinf(1.3f * (float)i + (float)k);
+        for (int i = 0; i < D * G * H * H; i++) r[i] = 0.29f * cosf(0.7f * (float)i + (float)k);
+        for (int i = 0; i < D * 2 * G * H; i++) bias[i] = 0.21f * sinf(0.9f * (float)i);
+        for (int i = 0; i < D * 3 * H; i++) p[i] = 0.33f * cosf(1.1f * (float)i);
+        for (int i = 0; i < T * B * I; i++) x[i] = 1.7f * sinf(0.31f * (float)i + 0.2f);
+        const int32_t lens[B] = {T, 2, 4};
+        tb_model *m = tb_new(8, 14);
+        tb_input(m, "X", F32, 3, D3(T, B, I), NULL);
+        tb_init_f32(m, "W", 3, D3(D, G * H, I), w);
+        tb_init_f32(m, "R", 3, D3(D, G * H, H), r);
+        tb_init_f32(m, "B", 2, D2(D, 2 * G * H), bias);
+        tb_input(m, "seq", I32, 1, D1(B), NULL);
+        if (cfg[k].peep) tb_init_f32(m, "P", 2, D2(D, 3 * H), p);
+        Onnx__NodeProto *n =
+            tb_node(m, cfg[k].op, "rnn", cfg[k].peep ? "X,W,R,B,seq,,,P" : "X,W,R,B,seq", "Y,Yh");
+        tb_attr_i(m, n, "hidden_size", H);
+        if (D == 2) tb_attr_s(m, n, "direction", "bidirectional");
+        if (cfg[k].clip > 0) tb_attr_f(m, n, "clip", cfg[k].clip);
+        if (cfg[k].coupled) tb_attr_i(m, n, "input_forget", 1);
+        if (cfg[k].lbr) tb_attr_i(m, n, "linear_before_reset", 1);
+        tb_output(m, "Y", F32, -1, NULL, NULL);
+        tb_output(m, "Yh", F32, -1, NULL, NULL);
+        size_t len;
+        const uint8_t *buf = tb_pack(m, &len);
+        lstm_model *md;
+        lstm_session *s;
+        assert_int_equal(lstm_model_open_buffer(buf, len, NULL, &md), LSTM_OK);
+        assert_int_equal(lstm_session_open(md, &s), LSTM_OK);
+        assert_int_equal(lstm_session_set_input(s, "X", LSTM_DT_FLOAT, 3, D3(T, B, I), x, sizeof x),
+                         LSTM_OK);
+        assert_int_equal(
+            lstm_session_set_input(s, "seq", LSTM_DT_INT32, 1, D1(B), lens, sizeof lens), LSTM_OK);
+        float y[2][T * 2 * B * H], yh[2][2 * B * H];
+        for (int traced = 0; traced < 2; traced++) {
+            if (traced) assert_int_equal(lstm_session_set_trace(s, ignore_gate, NULL), LSTM_OK);
+            assert_int_equal(lstm_session_run(s), LSTM_OK);
+            assert_int_equal(
+                lstm_session_output_copy(s, "Y", y[traced], sizeof(float) * T * D * B * H),
+                LSTM_OK);
+            assert_int_equal(
+                lstm_session_output_copy(s, "Yh", yh[traced], sizeof(float) * D * B * H), LSTM_OK);
+        }
+        int same = !memcmp(y[0], y[1], sizeof(float) * T * D * B * H) &&
+                   !memcmp(yh[0], yh[1], sizeof(float) * D * B * H);
+        if (!same)
+            print_error("%s config %zu (kernels %s): traced outputs differ\n", cfg[k].op, k,
+                        lstm_kernels());
+        assert_true(same);
+        lstm_session_close(s);
+        lstm_model_close(md);
+        tb_free(m);
+    }
+}
+
 /* float64 is computed in double (rnn_f64.c): it agrees with the float32 path on the same data to
 ** float rounding, a run fed in two chunks with streaming on gives the whole run's Y, and the
 ** trace sees every gate. The exact values are checked against the NumPy float64 oracle and
@@ -686,6 +766,7 @@ int main(void)
         cmocka_unit_test(runtime_refusals),
         cmocka_unit_test(sequence_lens_names_tensor),
         cmocka_unit_test(empty_sizes_and_zero_lengths),
+        cmocka_unit_test(trace_exact),
         cmocka_unit_test(float64_lstm),
         cmocka_unit_test(float16_io),
         cmocka_unit_test(half_weights_packed),

@@ -414,16 +414,28 @@ int write_output(const run_cfg *c, const char *name, const lstm_view *v)
     return 0;
 }
 
+/* An output that cannot be read after a successful run: the library's message, exit 1. */
+static int output_failed(lstm_session *s)
+{
+    fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
+    return 1;
+}
+
 /* A sequence output, or an empty optional: a SequenceProto / OptionalProto with --format pb,
 ** else one NAME_i.npy per tensor (an empty optional: nothing to write). */
 static int write_value(lstm_session *s, const run_cfg *c, const lstm_value_info *vi, int kind)
 {
     char path[4096], fn[300], err[600];
     int count = 0;
-    if (kind == LSTM_VALUE_SEQUENCE) lstm_session_output_sequence(s, vi->name, &count);
+    if (kind == LSTM_VALUE_SEQUENCE && lstm_session_output_sequence(s, vi->name, &count))
+        return output_failed(s);
     lstm_view *items = calloc((size_t)count + 1, sizeof *items);
     if (!items) return 1;
-    for (int i = 0; i < count; i++) lstm_session_output_item(s, vi->name, i, &items[i]);
+    for (int i = 0; i < count; i++)
+        if (lstm_session_output_item(s, vi->name, i, &items[i])) {
+            free(items);
+            return output_failed(s);
+        }
     int rc = 0;
     size_t k = 0;
     for (const char *p = vi->name; *p && k < 200; p++)
@@ -449,13 +461,6 @@ static int write_value(lstm_session *s, const run_cfg *c, const lstm_value_info 
     if (rc) fprintf(stderr, "lstm-run: %s\n", err);
     free(items);
     return rc;
-}
-
-/* An output that cannot be read after a successful run: the library's message, exit 1. */
-static int output_failed(lstm_session *s)
-{
-    fprintf(stderr, "lstm-run: %s\n", lstm_session_errmsg(s));
-    return 1;
 }
 
 static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)

@@ -22,6 +22,7 @@
 #include "ops/rnn_act.h"
 #include "workers.h"
 
+#include <math.h>
 #include <string.h>
 
 static inline void clip_vec(const lstm__rnn_params *p, float *x, int64_t n)
@@ -175,6 +176,13 @@ static void recur_gemm(const lstm__rnn_dir *r, int gates, int64_t s)
     product(r, &m, LSTM__SPLIT_STEP, step_order(s));
 }
 
+/* a * b + c, rounded once when `once` (as the fused cells' v_fma on sets whose FMA fuses), else
+** twice. */
+static inline float madd(int once, float a, float b, float c)
+{
+    return once ? fmaf(a, b, c) : a * b + c;
+}
+
 /* The fused LSTM cell's arguments for r, and whether r takes it (the default activations, no
 ** trace). */
 static int lstm_cell_args(const lstm__rnn_dir *r, lstm__cell_args *a)
@@ -206,6 +214,11 @@ void lstm__lstm_gates(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const int64_t H = r->z->H, GH = 4 * H, B = r->nb;
     lstm__cell_args a;
     const int fused = lstm_cell_args(r, &a);
+    /* Traced, the default activations take the gates one by one, rounded as the fused cell
+    ** rounds them: a traced run's outputs are the untraced run's, bit for bit. */
+    const int once = r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
+                     r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH &&
+                     lstm__kernels_get(r->isa)->fma_fused;
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
     if (fused) {
         /* The default activations: one fused pass per row (the set's lstm_cell, simd.h). */
@@ -226,8 +239,8 @@ void lstm__lstm_gates(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         for (int64_t j = 0; j < GH; j++) gi[j] = x[j] + q[j] + bias[j];
         if (Pi)
             for (int64_t j = 0; j < H; j++) {
-                gi[j] += Pi[j] * c[j];
-                gf[j] += Pf[j] * c[j];
+                gi[j] = madd(once, Pi[j], c[j], gi[j]);
+                gf[j] = madd(once, Pf[j], c[j], gf[j]);
             }
         clip_vec(p, gi, H);
         lstm__act_apply_isa(r->isa, &r->act[0], gi, (int)H);
@@ -243,9 +256,9 @@ void lstm__lstm_gates(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         lstm__trace_put(r, 0, t, b, gi);
         lstm__trace_put(r, 1, t, b, gf);
         lstm__trace_put(r, 3, t, b, gc);
-        for (int64_t j = 0; j < H; j++) c[j] = gf[j] * c[j] + gi[j] * gc[j];
+        for (int64_t j = 0; j < H; j++) c[j] = madd(once, gf[j], c[j], gi[j] * gc[j]);
         if (Po)
-            for (int64_t j = 0; j < H; j++) go[j] += Po[j] * c[j];
+            for (int64_t j = 0; j < H; j++) go[j] = madd(once, Po[j], c[j], go[j]);
         clip_vec(p, go, H);
         lstm__act_apply_isa(r->isa, &r->act[0], go, (int)H);
         for (int64_t j = 0; j < H; j++) gc[j] = c[j]; /* h(C): no clip (onnxruntime's reading) */
@@ -264,6 +277,10 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const int lbr = p->linear_before_reset;
     const int fused =
         lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH;
+    /* Traced: the fused cell's formula, rounded as it rounds (see lstm__lstm_gates). */
+    const int as_fused =
+        lbr && r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH;
+    const int once = as_fused && lstm__kernels_get(r->isa)->fma_fused;
     const lstm__cell_args a = {.H = (int)H,
                                .n = (int)H,
                                .bias = r->bias,
@@ -294,9 +311,10 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         clip_vec(p, gz, 2 * H);
         lstm__act_apply_isa(r->isa, &r->act[0], gz, (int)(2 * H));
         if (lbr) {
-            for (int64_t j = 0; j < H; j++)
-                gh[j] = x[2 * H + j] + r->bias[2 * H + j] +
-                        gr[j] * (q[2 * H + j] + (r->Rb ? r->Rb[j] : 0.0f));
+            for (int64_t j = 0; j < H; j++) {
+                const float qh = r->Rb ? q[2 * H + j] + r->Rb[j] : q[2 * H + j];
+                gh[j] = madd(once, gr[j], qh, x[2 * H + j] + r->bias[2 * H + j]);
+            }
         } else {
             for (int64_t j = 0; j < H; j++) rh[b * H + j] = gr[j] * h[j];
         }
@@ -315,7 +333,10 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
         }
         clip_vec(p, gh, H);
         lstm__act_apply_isa(r->isa, &r->act[1], gh, (int)H);
-        for (int64_t j = 0; j < H; j++) h[j] = (1.0f - gz[j]) * gh[j] + gz[j] * h[j];
+        if (as_fused) /* the fused cell's g + z (h - g) */
+            for (int64_t j = 0; j < H; j++) h[j] = madd(once, gz[j], h[j] - gh[j], gh[j]);
+        else
+            for (int64_t j = 0; j < H; j++) h[j] = (1.0f - gz[j]) * gh[j] + gz[j] * h[j];
         if (r->trace) {
             int64_t t = lstm__rnn_time(r, s, lens[b]);
             lstm__trace_put(r, 0, t, b, gz);

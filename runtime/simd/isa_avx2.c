@@ -32,6 +32,7 @@ typedef __m256 vm;
 #define v_mul(a, b)        _mm256_mul_ps(a, b)
 #define v_div(a, b)        _mm256_div_ps(a, b)
 #define v_fma(a, b, c)     _mm256_fmadd_ps(a, b, c)
+#define KS_FMA_FUSED       1 /* v_fma rounds once */
 #define v_fnma(a, b, c)    _mm256_fnmadd_ps(a, b, c)
 #define v_max(x, y)        _mm256_max_ps(y, x) /* the second operand when either is NaN */
 #define v_min(x, y)        _mm256_min_ps(y, x)

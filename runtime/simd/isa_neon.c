@@ -31,6 +31,7 @@ typedef uint32x4_t vm;
 #define v_mul(a, b)       vmulq_f32(a, b)
 #define v_div(a, b)       vdivq_f32(a, b)
 #define v_fma(a, b, c)    vfmaq_f32(c, a, b)
+#define KS_FMA_FUSED      1 /* v_fma rounds once */
 #define v_fnma(a, b, c)   vfmsq_f32(c, a, b)
 #define v_max(x, y)       vmaxq_f32(x, y) /* NaN if either is */
 #define v_min(x, y)       vminq_f32(x, y)

@@ -27,6 +27,7 @@ typedef int vm __attribute__((vector_size(16)));
 #define v_mul(a, b)       ((a) * (b))
 #define v_div(a, b)       ((a) / (b))
 #define v_fma(a, b, c)    ((a) * (b) + (c))
+#define KS_FMA_FUSED      0 /* v_fma rounds twice (a * b, then + c) */
 #define v_fnma(a, b, c)   ((c) - (a) * (b))
 #define v_lt(a, b)        ((a) < (b))
 #define v_select(m, a, b) ((vf)(((m) & (vm)(a)) | (~(m) & (vm)(b))))

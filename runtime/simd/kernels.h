@@ -682,6 +682,7 @@ const lstm__kernels KS_CAT(lstm__kernels_, KS_NAME) = {
     .needs = KS_NEEDS,
     .nr = NR,
     .mr = MR,
+    .fma_fused = KS_FMA_FUSED,
     .pack = k_pack,
     .gemm = k_gemm,
     .vexp = k_vexp,

@@ -54,6 +54,7 @@ typedef struct lstm__kernels {
     unsigned needs; /* LSTM__CPU_* */
     int nr;         /* columns per packed panel */
     int mr;         /* rows of the GEMM register tile */
+    int fma_fused;  /* the set's fused multiply-add rounds once (the fused cells' rounding) */
     /* Pack B given as W (N x K, row-major: B = W^T, the ONNX weight layout) into dst. */
     void (*pack)(float *dst, const float *W, int N, int K);
     /* C[M x N] (= or +=) A[M x K] * B, B packed by this set's pack. */
