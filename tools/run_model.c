@@ -501,6 +501,35 @@ static int write_outputs(lstm_model *m, lstm_session *s, const run_cfg *c)
     return 0;
 }
 
+/* Print every output (run_model); 1 when one cannot be read. */
+static int print_outputs(lstm_model *m, lstm_session *s)
+{
+    int n = lstm_model_output_count(m);
+    for (int i = 0; i < n; i++) {
+        lstm_value_info vi;
+        lstm_view v;
+        lstm_model_output_info(m, i, &vi);
+        int kind = lstm_session_output_kind(s, vi.name), count = 0;
+        if (kind < 0) return output_failed(s);
+        if (kind == LSTM_VALUE_TENSOR) {
+            if (lstm_session_output(s, vi.name, &v)) return output_failed(s);
+            print_output(vi.name, &v, NULL);
+        } else if (kind == LSTM_VALUE_NONE) {
+            printf("%s: an optional without value\n", vi.name);
+        } else if (kind == LSTM_VALUE_SEQUENCE) {
+            if (lstm_session_output_sequence(s, vi.name, &count)) return output_failed(s);
+            printf("%s: a sequence of %d tensors\n", vi.name, count);
+            for (int k = 0; k < count; k++) {
+                char item[300];
+                snprintf(item, sizeof item, "%s[%d]", vi.name, k);
+                if (lstm_session_output_item(s, vi.name, k, &v)) return output_failed(s);
+                print_output(item, &v, NULL);
+            }
+        }
+    }
+    return 0;
+}
+
 static void write_stdout(void *ud, const char *data, size_t len)
 {
     (void)ud;
@@ -622,41 +651,7 @@ int run_model(const run_cfg *c)
         status = report_profile(s, c);
         goto done;
     }
-    int n = lstm_model_output_count(m);
-    for (int i = 0; i < n; i++) {
-        lstm_value_info vi;
-        lstm_view v;
-        lstm_model_output_info(m, i, &vi);
-        int kind = lstm_session_output_kind(s, vi.name), count = 0;
-        if (kind < 0) {
-            status = output_failed(s);
-            goto done;
-        }
-        if (kind == LSTM_VALUE_TENSOR) {
-            if (lstm_session_output(s, vi.name, &v)) {
-                status = output_failed(s);
-                goto done;
-            }
-            print_output(vi.name, &v, NULL);
-        } else if (kind == LSTM_VALUE_NONE) {
-            printf("%s: an optional without value\n", vi.name);
-        } else if (kind == LSTM_VALUE_SEQUENCE) {
-            if (lstm_session_output_sequence(s, vi.name, &count)) {
-                status = output_failed(s);
-                goto done;
-            }
-            printf("%s: a sequence of %d tensors\n", vi.name, count);
-            for (int k = 0; k < count; k++) {
-                char item[300];
-                snprintf(item, sizeof item, "%s[%d]", vi.name, k);
-                if (lstm_session_output_item(s, vi.name, k, &v)) {
-                    status = output_failed(s);
-                    goto done;
-                }
-                print_output(item, &v, NULL);
-            }
-        }
-    }
+    if (print_outputs(m, s)) goto done;
     status = c->output_dir ? write_outputs(m, s, c) : 0;
     if (report_profile(s, c)) status = 1;
 done:

@@ -183,6 +183,14 @@ static inline float madd(int once, float a, float b, float c)
     return once ? fmaf(a, b, c) : a * b + c;
 }
 
+/* Whether r's first n activations are the fused cells' (Sigmoid, then Tanh). */
+static int cell_acts(const lstm__rnn_dir *r, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (r->act[k].kind != (k ? LSTM__ACT_TANH : LSTM__ACT_SIGMOID)) return 0;
+    return 1;
+}
+
 /* The fused LSTM cell's arguments for r, and whether r takes it (the default activations, no
 ** trace). */
 static int lstm_cell_args(const lstm__rnn_dir *r, lstm__cell_args *a)
@@ -194,8 +202,7 @@ static int lstm_cell_args(const lstm__rnn_dir *r, lstm__cell_args *a)
                            .P = r->P,
                            .clip = p->has_clip ? p->clip : 0.0f,
                            .coupled = p->input_forget};
-    return !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH &&
-           r->act[2].kind == LSTM__ACT_TANH;
+    return !r->trace && cell_acts(r, 3);
 }
 
 int lstm__lstm_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
@@ -216,9 +223,7 @@ void lstm__lstm_gates(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const int fused = lstm_cell_args(r, &a);
     /* Traced, the default activations take the gates one by one, rounded as the fused cell
     ** rounds them: a traced run's outputs are the untraced run's, bit for bit. */
-    const int once = r->trace && r->act[0].kind == LSTM__ACT_SIGMOID &&
-                     r->act[1].kind == LSTM__ACT_TANH && r->act[2].kind == LSTM__ACT_TANH &&
-                     lstm__kernels_get(r->isa)->fma_fused;
+    const int once = r->trace && cell_acts(r, 3) && lstm__kernels_get(r->isa)->fma_fused;
     const float *Pi = r->P, *Po = r->P ? r->P + H : NULL, *Pf = r->P ? r->P + 2 * H : NULL;
     if (fused) {
         /* The default activations: one fused pass per row (the set's lstm_cell, simd.h). */
@@ -275,11 +280,9 @@ int lstm__gru_step(const lstm__rnn_dir *r, int64_t s, const int32_t *lens)
     const lstm__rnn_params *p = r->p;
     const int64_t H = r->z->H, GH = 3 * H, B = r->nb;
     const int lbr = p->linear_before_reset;
-    const int fused =
-        lbr && !r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH;
+    const int fused = lbr && !r->trace && cell_acts(r, 2);
     /* Traced: the fused cell's formula, rounded as it rounds (see lstm__lstm_gates). */
-    const int as_fused =
-        lbr && r->trace && r->act[0].kind == LSTM__ACT_SIGMOID && r->act[1].kind == LSTM__ACT_TANH;
+    const int as_fused = lbr && r->trace && cell_acts(r, 2);
     const int once = as_fused && lstm__kernels_get(r->isa)->fma_fused;
     const lstm__cell_args a = {.H = (int)H,
                                .n = (int)H,
