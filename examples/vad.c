@@ -43,7 +43,9 @@ static void usage(FILE *f)
                "  --min-silence MS    silence that ends a segment (default 100)\n"
                "  --pad MS            padding added around each segment (default 30)\n"
                "  --probs             also print each frame's time and probability\n"
-               "  --threads N         threads for the model (default 1)\n");
+               "  --threads N         threads for the model, 1 to 64 (default 1)\n"
+               "  --version           print the library version\n"
+               "exit status: 0 success, 1 an unreadable WAV or model or a failed run, 2 usage\n");
 }
 
 /* ---- WAV ---- */
@@ -256,7 +258,10 @@ int main(int argc, char **argv)
         if (dst || !strcmp(a, "--threads")) {
             double hi = dst == &o.onset || dst == &o.offset ? 1 : 1e7;
             if (i + 1 >= argc || !parse_num(argv[++i], dst ? 0 : 1, dst ? hi : 64, &v)) {
-                fprintf(stderr, "lstm-vad: %s needs a number%s\n", a, hi == 1 ? " in [0, 1]" : "");
+                fprintf(stderr, "lstm-vad: %s needs a number %s\n", a,
+                        !dst      ? "from 1 to 64"
+                        : hi == 1 ? "in [0, 1]"
+                                  : ">= 0");
                 return 2;
             }
             if (dst)
@@ -267,6 +272,9 @@ int main(int argc, char **argv)
             o.probs = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("lstm-vad %s\n", lstm_version());
             return 0;
         } else if (a[0] != '-' && !model_path) {
             model_path = a;

@@ -2,8 +2,9 @@
 # The README's C example, exactly as written there: extract the first ```c block, install the
 # library into a scratch prefix (meson install --destdir), compile the example against it
 # through pkg-config, run it from the repository root, and check its answer. Then the installed
-# copy as other programs use it: lstm.h alone as C99, C11 and C++ (warnings as errors), and the
-# static library linked into a program that defines protobuf-c's ONNX names itself.
+# copy as other programs use it: lstm.h alone as C99, C11 and C++ (warnings as errors), the shared
+# library's exports against lstm.h, and the static library linked into a program that defines
+# protobuf-c's ONNX names itself.
 # usage: readme_example.sh BUILD_DIR SOURCE_DIR [SANITIZERS]  (the build's b_sanitize)
 # A cross build sets CC (the cross compiler) and LSTM_EXE_WRAPPER (qemu-user) in the environment.
 set -eu
@@ -50,6 +51,21 @@ elif command -v "${cxx%% *}" > /dev/null; then
         -o "$tmp/h.o" || { echo "FAIL: lstm.h as C++"; exit 1; }
 else
     skip="no C++ compiler ($cxx; apt-get install g++) to compile lstm.h as C++"
+fi
+# The shared library exports exactly the functions lstm.h declares, each at version LSTM_1.
+so=$(find "$libdir" -name 'liblstm.so.*.*.*' | head -n 1)
+if [ -z "$so" ]; then
+    echo "liblstm.so: not built (default_library=static), exports not checked"
+elif ! command -v readelf > /dev/null; then
+    skip="no readelf (binutils) to read the exports of liblstm.so"
+else
+    sed -n 's/^LSTM_API [^(]*[ *]\(lstm_[a-z0-9_]*\)(.*/\1@@LSTM_1/p' "$inc/lstm.h" | sort > "$tmp/declared"
+    readelf --dyn-syms -W "$so" | awk '$7 != "UND" && $5 == "GLOBAL" && $8 != "LSTM_1" {print $8}' |
+        sort > "$tmp/exported"
+    [ -s "$tmp/declared" ] && diff "$tmp/declared" "$tmp/exported" > "$tmp/abi" ||
+        { echo "FAIL: liblstm.so's exports (>) are not lstm.h's functions at LSTM_1 (<):"
+          cat "$tmp/abi"; exit 1; }
+    echo "liblstm.so exports the $(wc -l < "$tmp/declared") functions of lstm.h at LSTM_1"
 fi
 # A program with protobuf-c code of its own for the ONNX schema defines the generated names.
 cat > "$tmp/clash.c" <<'C'

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """lstm-run's command line: inputs from .pb / .npy / .npz, generated inputs, --output-dir in
-both formats (checked against PyTorch's outputs), --bench's report, --test summaries, and the
-messages for wrong inputs. Standard library only.  usage: run_cli.py LSTM_RUN REPO_ROOT"""
+both formats (checked against PyTorch's outputs), --expect against PyTorch's outputs, --bench's
+report, --test summaries, and the messages for wrong inputs. Standard library only.  usage: run_cli.py LSTM_RUN REPO_ROOT"""
 import os
 import re
 import shutil
@@ -463,7 +463,68 @@ check("--test: a gap in the numbering", rc == 1 and "output_2.pb is there but ou
 rc, out, err = lstm_run("--test", sio_case, "--output-dir", "/tmp/x")
 check("--test --output-dir is a usage error", rc == 2 and "--output-dir is for running a MODEL" in err, err)
 rc, out, err = lstm_run(os.path.join(sio, "state_io.onnx"), "--rtol", "0.1")
-check("MODEL --rtol is a usage error", rc == 2 and "--rtol goes with --test" in err, err)
+check("MODEL --rtol without --expect is a usage error",
+      rc == 2 and "--rtol and --atol go with --test DIR or --expect" in err, err)
+# --expect: the outputs against PyTorch's, saved with NumPy in the archive that holds the inputs
+# (state_io.npz: x and PyTorch's y, hn, cn from a zero state; h0, c0 zeros added here); chunked
+# with the state carried, y put together and the last chunk's hn, cn are PyTorch's one-call
+# outputs; without --carry y differs.
+sm, snpz = os.path.join(sio, "state_io.onnx"), os.path.join(tmp, "io.npz")
+with zipfile.ZipFile(os.path.join(sio, "state_io.npz")) as zi, \
+        zipfile.ZipFile(snpz, "w", zipfile.ZIP_STORED) as z:
+    for k in ("x", "y", "hn", "cn"):
+        z.writestr(k + ".npy", zi.read(k + ".npy"))
+    for k in ("h0", "c0"):
+        z.writestr(k + ".npy", npy_bytes("<f4", ref["hn"][0], b"\0" * len(ref["hn"][1])))
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", snpz)
+check("--expect io.npz: PyTorch's outputs match",
+      rc == 0 and "3 of 3 outputs match" in out and out.count("-> ok") == 3 and not err, out + err)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", snpz, "--chunk", "5", "--carry", "hn=h0",
+                        "--carry", "cn=c0")
+check("--expect with --chunk --carry: the chunks' outputs match the one-call ones",
+      rc == 0 and "3 of 3 outputs match" in out, out + err)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", snpz, "--chunk", "5")
+check("--expect with --chunk, no --carry: y differs, exit 1",
+      rc == 1 and re.search(r"output 'y' float32 \[23,2,6\]: [1-9][0-9]* of 276 differ.*-> FAIL", out)
+      and "0 of 3 outputs match" in out, out + err)
+# One element of y moved by 1e-3: one differs (at its flat index); --atol 2e-3 passes it; a
+# NAME=FILE replaces the archive's member.
+y_shape, y_raw = ref["y"]
+moved = bytearray(y_raw)
+struct.pack_into("<f", moved, 4 * 7, struct.unpack_from("<f", y_raw, 4 * 7)[0] + 1e-3)
+with zipfile.ZipFile(os.path.join(tmp, "moved.npz"), "w", zipfile.ZIP_STORED) as z:
+    z.writestr("y.npy", npy_bytes("<f4", y_shape, bytes(moved)))
+    z.writestr("hn.npy", npy_bytes("<f4", ref["hn"][0], ref["hn"][1]))
+    z.writestr("other.npy", npy_bytes("<f4", [1], b"\0" * 4))
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", os.path.join(tmp, "moved.npz"))
+check("--expect: a moved element fails, the worst named",
+      rc == 1 and re.search(r"output 'y' float32 \[23,2,6\]: 1 of 276 differ; worst at 7:", out)
+      and "1 of 2 outputs match" in out and "output 'cn': not given with --expect" in out
+      and "member 'other' is neither an output nor an input" in err, out + err)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", os.path.join(tmp, "moved.npz"), "--atol", "2e-3")
+check("--expect --atol 2e-3 passes it", rc == 0 and "(rtol 0.001, atol 0.002)" in out, out + err)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", os.path.join(tmp, "moved.npz"),
+                        "--expect", "y=" + os.path.join(tmp, "ref_y.npy"))
+check("--expect NAME=FILE replaces the archive's member", rc == 0 and "2 of 2 outputs match" in out,
+      out + err)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", "y=" + os.path.join(tmp, "ref_hn.npy"))
+check("--expect of another shape fails", rc == 1 and "output 'y': shape [23,2,6], expected [2,2,6]" in out,
+      out + err)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", "x=" + os.path.join(tmp, "ref_y.npy"))
+check("--expect of an input is refused", rc == 1 and "the model has no output named 'x'" in err, err)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", os.path.join(root, "tests", "data", "cli",
+                                                                       "features.npz"))
+check("--expect with no output in the archive", rc == 1 and "no member is named like an output" in err, err)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", snpz, "--bench", "2", "--output-dir",
+                        os.path.join(tmp, "bench_out"))
+written = read_npy(os.path.join(tmp, "bench_out", "y.npy")) if rc == 0 else None
+check("--bench writes and compares the last run's outputs",
+      rc == 0 and "3 of 3 outputs match" in out and written is not None and written[0] == ref["y"][0]
+      and close(floats(written[1]), floats(ref["y"][1])), out + err)
+rc, out, err = lstm_run(sm, "--expect", "y=a.npy", "--expect", "y=b.npy")
+check("--expect NAME twice is a usage error", rc == 2 and "--expect y is given twice" in err, err)
+rc, out, err = lstm_run("--test", sio_case, "--expect", snpz)
+check("--test --expect is a usage error", rc == 2 and "--expect is for running a MODEL" in err, err)
 rc, out, err = lstm_run("--test", sio_case, "--stream", "3", "--carry", "hn=nope")
 check("--test --carry of an unknown input", rc == 1 and "the model has no input 'nope'" in out, out)
 # Sequences: an input from a SequenceProto file, the output written as a SequenceProto

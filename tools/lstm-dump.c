@@ -11,7 +11,8 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: lstm-dump [--json | --dot | --explain [NODE]] MODEL.onnx\n"
+    fprintf(f, "usage: lstm-dump [--json | --dot | --explain [NODE]] [--limit NAME=VALUE]...\n"
+               "                 [--no-external-data] MODEL.onnx\n"
                "\n"
                "  (default)  text view: header, inputs, weights, outputs, nodes, totals\n"
                "  --json     machine-readable view (schema: docs/dump-json.md)\n"
@@ -23,7 +24,8 @@ static void usage(FILE *f)
                "  --version  print the library version\n");
     fputs(limits_help, f);
     fprintf(f, "\n"
-               "exit status: 0 valid model, 1 malformed or invalid model, 2 usage error\n");
+               "exit status: 0 valid model, 1 malformed or invalid model (--explain: also no\n"
+               "LSTM/GRU/RNN node, or none named NODE), 2 usage error\n");
 }
 
 static void to_stdout(void *ud, const char *data, size_t len)

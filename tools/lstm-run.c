@@ -2,7 +2,8 @@
 ** lstm-run — run ONNX models (public API only).
 **   lstm-run MODEL [--input NAME=FILE]... [--inputs FILE.npz] [--dim SYMBOL=VALUE]...
 **                  [--output-dir DIR [--format npy|pb]] [--threads N] [--seed S] [--bench N]
-**                  [--profile] [--profile-json FILE]
+**                  [--profile] [--profile-json FILE] [--expect FILE.npz | NAME=FILE]...
+**                  [--rtol R] [--atol A] ...
 **   lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A] [--carry OUT=IN]...]
 **                       [--check-allocs] [--fail-allocs | --fail-allocs-buffer]
 */
@@ -28,6 +29,12 @@ static void usage(FILE *f)
                "  --inputs FILE.npz    every input found in the archive by name\n"
                "  --dim SYMBOL=VALUE   size of a symbolic dimension for generated inputs\n"
                "                       (inputs not given are generated from --seed)\n"
+               "  --expect FILE.npz    compare the outputs with the archive's members of the\n"
+               "                       same names (members named like inputs are skipped: one\n"
+               "                       archive can hold both, --inputs io.npz --expect io.npz)\n"
+               "  --expect NAME=FILE   compare output NAME with FILE (.npy, .pb, or .npz member\n"
+               "                       NAME); repeatable; tolerances --rtol and --atol as with\n"
+               "                       --test; exit 1 when an output differs\n"
                "  --output-dir DIR     write every output to DIR/NAME.npy (or .pb)\n"
                "  --format npy|pb      format for --output-dir (default npy)\n"
                "  --threads N          threads of the session (OpenBLAS stays at 1)\n"
@@ -49,7 +56,7 @@ static void usage(FILE *f)
                "                       (default 0)\n"
                "  --carry OUT=IN       with --chunk: output OUT of a run is input IN of the next\n"
                "                       (explicit state, e.g. stateN=state; repeatable); IN starts\n"
-               "                       at zeros unless given with --input\n"
+               "                       at zeros unless given with --input or --inputs\n"
                "  --context C          with --chunk: each chunk starts with the C steps before it\n"
                "                       (and every LSTM/GRU/RNN node from its initial state, as\n"
                "                       with --stateless: a carried state has seen those steps)\n"
@@ -63,7 +70,7 @@ static void usage(FILE *f)
             "  --test DIR   run an ONNX test case (model.onnx + test_data_set_N/) or every\n"
             "               test case in the folder DIR, and compare the outputs\n"
             "  --rtol R     relative tolerance of floating-point outputs (default 1e-3;\n"
-            "               integer and bool outputs must be equal)\n"
+            "               integer and bool outputs must be equal; also with --expect)\n"
             "  --atol A     absolute tolerance (default 1e-5); a case's tolerance.txt\n"
             "               (\"rtol R atol A\") replaces both for that case\n"
             "  --stream K   feed the inputs' time axis in chunks of K steps, carrying the\n"
@@ -82,6 +89,7 @@ static void usage(FILE *f)
             "               and the outputs must still match\n"
             "  --fail-allocs-buffer  --fail-allocs, then the model opened from memory\n"
             "               (lstm_model_open_buffer) with each allocation failing in turn\n"
+            "  (--threads, --limit and --no-external-data apply to --test as well)\n"
             "  --version    print the library version and the kernel set in use\n"
             "\n"
             "exit status: 0 success (every output matched), 1 an error or a mismatch, 2 usage\n");
@@ -125,13 +133,11 @@ static int parse_double(const char *s, double *out)
 
 /* Options of one mode only: given in the other, they are refused, not ignored. */
 static const char *const run_only[] = {
-    "--input",    "--dim",         "--inputs",       "--output-dir",
-    "--format",   "--seed",        "--bench",        "--profile",
-    "--trace",    "--trace-batch", "--chunk",        "--context",
-    "--pad-last", "--stateless",   "--profile-json", NULL};
-static const char *const test_only[] = {
-    "--rtol", "--atol", "--stream", "--check-allocs", "--fail-allocs", "--fail-allocs-buffer",
-    NULL};
+    "--input",    "--dim",       "--inputs",       "--output-dir",  "--format", "--seed",
+    "--bench",    "--profile",   "--trace",        "--trace-batch", "--chunk",  "--context",
+    "--pad-last", "--stateless", "--profile-json", "--expect",      NULL};
+static const char *const test_only[] = {"--stream", "--check-allocs", "--fail-allocs",
+                                        "--fail-allocs-buffer", NULL};
 
 static const char *listed(const char *const *list, const char *a, const char *seen)
 {
@@ -143,10 +149,10 @@ static const char *listed(const char *const *list, const char *a, const char *se
 int main(int argc, char **argv)
 {
     const char *test = NULL, *seen_run = NULL, *seen_test = NULL;
-    int given_format = 0, given_time_axis = 0, given_trace_batch = 0;
+    int given_format = 0, given_time_axis = 0, given_trace_batch = 0, given_tol = 0;
     run_opts o = {.rtol = 1e-3, .atol = 1e-5};
     static run_cfg c;
-    static char names[3][RUN_MAX_ARGS][256];
+    static char names[4][RUN_MAX_ARGS][256];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -188,6 +194,25 @@ int main(int argc, char **argv)
             }
             c.trace_batch = (int)v;
             given_trace_batch = 1;
+        } else if (strcmp(a, "--expect") == 0 && i + 1 < argc) {
+            const char *arg = argv[++i], *val = NULL;
+            if (strchr(arg, '=')) {
+                val = c.n_expect < RUN_MAX_ARGS
+                          ? split_eq(arg, names[3][c.n_expect], sizeof names[0][0])
+                          : NULL;
+                if (!val || !*val) {
+                    fprintf(stderr, "lstm-run: --expect needs FILE.npz or NAME=FILE, got '%s'\n",
+                            arg);
+                    return 2;
+                }
+                c.expect_names[c.n_expect] = names[3][c.n_expect];
+                c.expect_files[c.n_expect++] = val;
+            } else if (c.expect_bundle) {
+                fprintf(stderr, "lstm-run: --expect FILE.npz is given twice\n");
+                return 2;
+            } else {
+                c.expect_bundle = arg;
+            }
         } else if (strcmp(a, "--inputs") == 0 && i + 1 < argc) {
             c.bundle = argv[++i];
         } else if (strcmp(a, "--output-dir") == 0 && i + 1 < argc) {
@@ -277,11 +302,13 @@ int main(int argc, char **argv)
                 fprintf(stderr, "lstm-run: --rtol needs a number >= 0, got '%s'\n", argv[i]);
                 return 2;
             }
+            given_tol = 1;
         } else if (strcmp(a, "--atol") == 0 && i + 1 < argc) {
             if (!parse_double(argv[++i], &o.atol)) {
                 fprintf(stderr, "lstm-run: --atol needs a number >= 0, got '%s'\n", argv[i]);
                 return 2;
             }
+            given_tol = 1;
         } else {
             fprintf(stderr, "lstm-run: unknown or incomplete option '%s'\n", a);
             usage(stderr);
@@ -314,8 +341,12 @@ int main(int argc, char **argv)
         return 2;
     }
     /* An option that would do nothing is refused: it is a mistake, not a no-op. */
+    c.rtol = o.rtol;
+    c.atol = o.atol;
     const char *alone = given_time_axis && !c.chunk && !o.stream
                             ? "--time-axis goes with --chunk K or --stream K"
+                        : given_tol && !test && !c.n_expect && !c.expect_bundle
+                            ? "--rtol and --atol go with --test DIR or --expect"
                         : given_format && !c.output_dir     ? "--format goes with --output-dir DIR"
                         : given_trace_batch && !c.trace_dir ? "--trace-batch goes with --trace DIR"
                         : c.chunk && (c.trace_dir || c.bench || c.profile || c.profile_json)
@@ -336,6 +367,12 @@ int main(int argc, char **argv)
         for (int j = 0; j < i; j++)
             if (strcmp(c.dim_names[i], c.dim_names[j]) == 0) {
                 fprintf(stderr, "lstm-run: --dim %s is given twice\n", c.dim_names[i]);
+                return 2;
+            }
+    for (int i = 0; i < c.n_expect; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(c.expect_names[i], c.expect_names[j]) == 0) {
+                fprintf(stderr, "lstm-run: --expect %s is given twice\n", c.expect_names[i]);
                 return 2;
             }
     lstm_options topt = {.size = sizeof(lstm_options),

@@ -57,6 +57,10 @@ typedef struct run_cfg {
     int pad_last;  /* --pad-last: the last chunk padded with zeros to K steps */
     int stateless; /* --stateless: no lstm_session_set_streaming for the chunks */
     int time_axis; /* --time-axis A */
+    const char *expect_names[RUN_MAX_ARGS], *expect_files[RUN_MAX_ARGS]; /* --expect NAME=FILE */
+    int n_expect;
+    const char *expect_bundle; /* --expect FILE.npz */
+    double rtol, atol;         /* of --expect */
 } run_cfg;
 
 int run_model(const run_cfg *c);
@@ -67,10 +71,28 @@ int declared_fixed(const lstm_value_info *vi, int a);
 /* The declaration of input (input 1) or output `name` in *vi; 0 when found. */
 int find_decl(const lstm_model *m, int input, const char *name, lstm_value_info *vi);
 
+/* --expect: the reference tensors, read before the run (run_expect.c). */
+typedef struct expect_item {
+    const char *name; /* the model's output */
+    lstm_tensor want;
+} expect_item;
+typedef struct expect_list {
+    expect_item *items;
+    int n;
+} expect_list;
+/* The view of output `name` that --expect compares; 0 when there is one. */
+typedef int (*expect_get)(void *ud, const char *name, lstm_view *v);
+/* Read c's --expect files; 0 on success, else 1 with a message on stderr. */
+int expect_load(lstm_model *m, const run_cfg *c, expect_list *e);
+/* Compare each reference with get's view and print the report; 1 when one differs. */
+int expect_compare(const expect_list *e, lstm_model *m, const run_cfg *c, expect_get get, void *ud);
+void expect_free(expect_list *e);
+
 /* --chunk: run the bound inputs chunk by chunk (run_chunks.c); names[i] is ts[i]'s input,
 ** generated[i] whether it was generated (not read from a file). */
 int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
-                const char **names, int nt, const unsigned char *generated);
+                const char **names, int nt, const unsigned char *generated,
+                const expect_list *expect);
 /* Print an output's type, shape, statistics and first values (note: NULL or a remark). */
 void print_output(const char *name, const lstm_view *v, const char *note);
 /* Write one output to --output-dir (created when missing) as NAME.npy or NAME.pb. */

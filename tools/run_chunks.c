@@ -98,8 +98,47 @@ static int join(joined *j, const lstm_view *v, const lstm_value_info *vi, int a,
     return 0;
 }
 
+/* What a chunked run gives for each output: put together, or the last chunk's. */
+typedef struct chunk_out {
+    lstm_model *m;
+    lstm_session *s;
+    const run_cfg *c;
+    const joined *outs;
+} chunk_out;
+
+/* Output i's view and how it was made (NULL: the output cannot be read); 0 when there is one. */
+static int chunk_view(const chunk_out *o, int i, lstm_view *v, const char **note)
+{
+    lstm_value_info vi;
+    lstm_model_output_info(o->m, i, &vi);
+    const joined *j = &o->outs[i];
+    int kept = carried(o->c->carry_out, o->c->n_carry, vi.name);
+    if (!kept && j->ok && j->t.data) {
+        *v = (lstm_view){
+            .dtype = j->t.dtype, .rank = j->t.rank, .data = j->t.data, .nbytes = j->t.nbytes};
+        memcpy(v->dims, j->t.dims, sizeof v->dims);
+        *note =
+            j->per_chunk == 1 ? "one per chunk, put together" : "the chunks' outputs put together";
+        return 0;
+    }
+    *note = kept ? "carried: the last chunk's" : "the last chunk's";
+    return lstm_session_output(o->s, vi.name, v) != LSTM_OK;
+}
+
+/* expect_get over a chunked run's outputs. */
+static int chunk_get(void *ud, const char *name, lstm_view *v)
+{
+    const chunk_out *o = ud;
+    lstm_value_info vi;
+    const char *note;
+    int i = 0, n = lstm_model_output_count(o->m);
+    while (i < n && (lstm_model_output_info(o->m, i, &vi) || strcmp(vi.name, name) != 0)) i++;
+    return i == n || chunk_view(o, i, v, &note);
+}
+
 int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,
-                const char **names, int nt, const unsigned char *generated)
+                const char **names, int nt, const unsigned char *generated,
+                const expect_list *expect)
 {
     const int a = c->time_axis, K = c->chunk, C = c->context;
     int status = 1, n_out = lstm_model_output_count(m);
@@ -198,34 +237,17 @@ int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *t
     }
     printf("%lld chunks of %d steps along axis %d (%lld steps%s%s)\n", (long long)chunks, K, a,
            (long long)L, C ? ", with context" : "", c->pad_last ? ", the last one padded" : "");
+    const chunk_out co = {m, s, c, outs};
     for (int i = 0; i < n_out; i++) {
         lstm_value_info vi;
         lstm_view v;
+        const char *note;
         lstm_model_output_info(m, i, &vi);
-        if (!carried(c->carry_out, c->n_carry, vi.name) && outs[i].ok && outs[i].t.data) {
-            v = (lstm_view){.dtype = outs[i].t.dtype,
-                            .rank = outs[i].t.rank,
-                            .data = outs[i].t.data,
-                            .nbytes = outs[i].t.nbytes};
-            memcpy(v.dims, outs[i].t.dims, sizeof v.dims);
-            print_output(vi.name, &v,
-                         outs[i].per_chunk == 1 ? "one per chunk, put together"
-                                                : "the chunks' outputs put together");
-        } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK) {
-            print_output(vi.name, &v,
-                         carried(c->carry_out, c->n_carry, vi.name) ? "carried: the last chunk's"
-                                                                    : "the last chunk's");
-        }
-        if (c->output_dir) {
-            if (!carried(c->carry_out, c->n_carry, vi.name) && outs[i].ok && outs[i].t.data) {
-                if (write_output(c, vi.name, &v)) goto done;
-            } else if (lstm_session_output(s, vi.name, &v) == LSTM_OK &&
-                       write_output(c, vi.name, &v)) {
-                goto done;
-            }
-        }
+        if (chunk_view(&co, i, &v, &note)) continue;
+        print_output(vi.name, &v, note);
+        if (c->output_dir && write_output(c, vi.name, &v)) goto done;
     }
-    status = 0;
+    status = expect_compare(expect, m, c, chunk_get, (void *)&co);
 done:
     for (int i = 0; outs && i < n_out; i++) free(outs[i].t.data);
     for (int i = 0; bufs && i < nt; i++) free(bufs[i]);

@@ -559,6 +559,11 @@ static int report_profile(lstm_session *s, const run_cfg *c)
     return 0;
 }
 
+static int session_view(void *ud, const char *name, lstm_view *v)
+{
+    return lstm_session_output(ud, name, v) != LSTM_OK;
+}
+
 void run_log(void *ud, int level, const char *msg)
 {
     (void)ud;
@@ -579,6 +584,7 @@ int run_model(const run_cfg *c)
     unsigned char generated[64];
     int nt = 0, status = 1, trace_failed = 0;
     trace_ctx tc = {.dir = c->trace_dir, .batch = c->trace_batch};
+    expect_list ex = {0};
     double t0 = measure_now_ms();
     int rc = lstm_model_open(c->model, &opt, &m);
     double load_ms = measure_now_ms() - t0;
@@ -594,9 +600,9 @@ int run_model(const run_cfg *c)
         fprintf(stderr, "lstm-run: %s: %s\n", lstm_errstr(rc), lstm_session_errmsg(s));
         goto done;
     }
-    if (bind_inputs(m, s, c, ts, names, &nt, generated)) goto done;
+    if (expect_load(m, c, &ex) || bind_inputs(m, s, c, ts, names, &nt, generated)) goto done;
     if (c->chunk > 0) {
-        status = run_chunked(m, s, c, ts, names, nt, generated);
+        status = run_chunked(m, s, c, ts, names, nt, generated, &ex);
         goto done;
     }
     if (c->trace_dir) {
@@ -649,14 +655,19 @@ int run_model(const run_cfg *c)
                c->threads > 0 ? c->threads : 1, lstm_num_threads(), lstm_kernels());
         free(lat);
         status = report_profile(s, c);
+        /* The last run's outputs: written with --output-dir, compared with --expect. */
+        if (c->output_dir && write_outputs(m, s, c)) status = 1;
+        if (expect_compare(&ex, m, c, session_view, s)) status = 1;
         goto done;
     }
     if (print_outputs(m, s)) goto done;
     status = c->output_dir ? write_outputs(m, s, c) : 0;
     if (report_profile(s, c)) status = 1;
+    if (expect_compare(&ex, m, c, session_view, s)) status = 1;
 done:
     if (trace_failed) status = 1;
     trace_free(&tc);
+    expect_free(&ex);
     for (int i = 0; i < nt; i++) lstm_tensor_clear(&ts[i]);
     lstm_session_close(s);
     lstm_model_close(m);
