@@ -150,10 +150,44 @@ npz = os.path.join(root, "tests", "data", "cli", "features.npz")  # np.savez: ZI
 rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + npz,
                         "--output-dir", os.path.join(tmp, "outnp"))
 check("numpy-written npz", rc == 0 and close(floats(read_npy(os.path.join(tmp, "outnp", "probs.npy"))[1]), floats(want)), err)
-with zipfile.ZipFile(os.path.join(tmp, "c.npz"), "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("features.npy", npy_bytes("<f4", dims, raw))
-rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "c.npz"))
-check("compressed npz refused", rc == 1 and "compressed" in err, err)
+# Deflated members (np.savez_compressed; here Python's zlib at every level, 0 is stored blocks),
+# Fortran order (np.save of a transposed array) and big-endian elements read as the same tensor.
+for level in range(10):
+    with zipfile.ZipFile(os.path.join(tmp, "c.npz"), "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+        z.writestr("features.npy", npy_bytes("<f4", dims, raw))
+    od = os.path.join(tmp, "outc%d" % level)
+    rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--inputs", os.path.join(tmp, "c.npz"),
+                            "--output-dir", od)
+    check("deflated npz, zlib level %d" % level,
+          rc == 0 and close(floats(read_npy(os.path.join(od, "probs.npy"))[1]), floats(want)), err)
+n_el = len(raw) // 4
+cidx = [((i * dims[1]) + j) * dims[2] + k for k in range(dims[2]) for j in range(dims[1])
+        for i in range(dims[0])]  # C offsets in Fortran order: the first index fastest
+fraw = b"".join(raw[4 * c:4 * c + 4] for c in cidx)
+fortran = npy_bytes("<f4", dims, fraw).replace(b"'fortran_order': False", b"'fortran_order': True ")
+bigend = npy_bytes(">f4", dims, b"".join(raw[4 * i:4 * i + 4][::-1] for i in range(n_el)))
+for name, data in (("Fortran-order", fortran), ("big-endian", bigend)):
+    path = os.path.join(tmp, "layout.npy")
+    with open(path, "wb") as f:
+        f.write(data)
+    od = os.path.join(tmp, "out_layout")
+    rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + path,
+                            "--output-dir", od)
+    check("%s .npy" % name,
+          rc == 0 and close(floats(read_npy(os.path.join(od, "probs.npy"))[1]), floats(want)), err)
+# A damaged deflated member, a bad CRC, another compression method: messages, exit 1.
+with open(os.path.join(tmp, "c.npz"), "rb") as f:
+    good = f.read()
+at = good.index(b"features.npy") + len(b"features.npy") + 40
+for what, data, msg in (
+        ("damaged deflate data", good[:at] + bytes([good[at] ^ 0x55]) + good[at + 1:],
+         ("bad compressed data", "CRC-32 mismatch")),
+        ("bad CRC", good[:14] + bytes([good[14] ^ 1]) + good[15:], ("CRC-32 mismatch",)),
+        ("compression method 12", good[:8] + b"\x0c" + good[9:], ("compression method 12",))):
+    with open(os.path.join(tmp, "bad.npz"), "wb") as f:
+        f.write(data)
+    rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--inputs", os.path.join(tmp, "bad.npz"))
+    check("npz with %s: a message" % what, rc == 1 and any(m in err for m in msg), err)
 
 # generated inputs with --dim, --seed reproducible
 a = lstm_run(os.path.join(clf, "model.onnx"), "--dim", "batch=3", "--dim", "T=7", "--seed", "5")
@@ -192,11 +226,11 @@ for args, what in ((["--time-axis", "1"], "--time-axis goes with --chunk K or --
 rc, out, err = lstm_run(cm, "--inputs", os.path.join(tmp, "nope.npz"))
 check("--inputs that cannot be read", rc == 1 and "nope.npz': No such file" in err, err)
 with zipfile.ZipFile(os.path.join(tmp, "be.npz"), "w", zipfile.ZIP_STORED) as z:
-    z.writestr("features.npy", npy_bytes(">f4", dims, raw))
+    z.writestr("features.npy", npy_bytes("<c8", dims, raw + raw))
     z.writestr("extra.npy", npy_bytes("<f4", [1], b"\0" * 4))
 rc, out, err = lstm_run(cm, "--inputs", os.path.join(tmp, "be.npz"))
 check("--inputs member that cannot be read",
-      rc == 1 and "unsupported .npy dtype '>f4' (" in err and "member 'extra' is neither" in err, err)
+      rc == 1 and "unsupported .npy dtype '<c8' (" in err and "member 'extra' is neither" in err, err)
 with open(os.path.join(tmp, "empty.npy"), "wb") as f:
     pass
 rc, out, err = lstm_run(cm, "--input", "features=" + os.path.join(tmp, "empty.npy"))

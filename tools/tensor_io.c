@@ -1,6 +1,7 @@
 /* tensor_io.c — see tensor_io.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "tensor_io.h"
+#include "inflate.h"
 #include "run.h"
 
 #include <errno.h>
@@ -23,6 +24,26 @@ static int fail(char *err, size_t n, const char *fmt, const char *a, const char 
 {
     if (err && n) snprintf(err, n, fmt, a, b);
     return 1;
+}
+
+/* The elements of a Fortran-order (column-major) array in C order. */
+static void from_fortran(void *dst, const unsigned char *src, const int64_t *dims, int rank,
+                         size_t es)
+{
+    int64_t idx[LSTM_MAX_RANK] = {0}, cstride[LSTM_MAX_RANK];
+    cstride[rank - 1] = 1;
+    for (int a = rank - 1; a > 0; a--) cstride[a - 1] = cstride[a] * dims[a];
+    size_t n = 1, c = 0;
+    for (int a = 0; a < rank; a++) n *= (size_t)dims[a];
+    for (size_t f = 0; f < n; f++) { /* f walks the source, the first index fastest */
+        memcpy((char *)dst + c * es, src + f * es, es);
+        for (int a = 0; a < rank; a++) {
+            c += (size_t)cstride[a];
+            if (++idx[a] < dims[a]) break;
+            c -= (size_t)(cstride[a] * dims[a]);
+            idx[a] = 0;
+        }
+    }
 }
 
 /* Parse an .npy image (magic, header dict, data). */
@@ -52,25 +73,29 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
     const char *d = strstr(h, "'descr':"), *fo = strstr(h, "'fortran_order':"),
                *sh = strstr(h, "'shape':");
     if (!d || !fo || !sh) return fail(err, errlen, "%s: .npy header lacks descr/shape%s", what, "");
-    if (strncmp(fo + 16, " True", 5) == 0)
-        return fail(err, errlen,
-                    "%s: Fortran-order arrays are not supported (use "
-                    "np.ascontiguousarray)%s",
-                    what, "");
+    const int fortran = strncmp(fo + 16, " True", 5) == 0;
     const char *q = strchr(d + 8, '\'');
     if (!q) return fail(err, errlen, "%s: bad descr%s", what, "");
+    /* '<' little-endian, '>' big-endian (swapped here), '=' native (little on every target
+    ** built), '|' single bytes. */
+    char ds[4] = {q[1] == '>' || q[1] == '=' ? '<' : q[1], q[1] ? q[2] : 0,
+                  q[1] && q[2] ? q[3] : 0};
+    const int swap = q[1] == '>';
     t->dtype = 0;
     for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
-        if (strncmp(q + 1, npy_types[i].descr, 3) == 0 && q[4] == '\'')
+        if (ds[0] && strncmp(ds, npy_types[i].descr, 3) == 0 && q[4] == '\'')
             t->dtype = npy_types[i].dtype;
+    if (!t->dtype && ds[0] == '<' && ds[1] && ds[2] == '1') /* "<i1" for "|i1" */
+        for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
+            if (npy_types[i].descr[0] == '|' && !strncmp(ds + 1, npy_types[i].descr + 1, 2) &&
+                q[4] == '\'')
+                t->dtype = npy_types[i].dtype;
     if (!t->dtype) {
         char dd[16] = {0};
         const char *e = strchr(q + 1, '\'');
         snprintf(dd, sizeof dd, "%.*s", e && e - q - 1 < 15 ? (int)(e - q - 1) : 15, q + 1);
-        return fail(err, errlen,
-                    "%s: unsupported .npy dtype '%s' (little-endian numeric or bool "
-                    "only)",
-                    what, dd);
+        return fail(err, errlen, "%s: unsupported .npy dtype '%s' (numeric or bool only)", what,
+                    dd);
     }
     const char *p = strchr(sh, '(');
     if (!p) return fail(err, errlen, "%s: bad shape%s", what, "");
@@ -97,8 +122,20 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
         lstm_tensor_clear(t);
         return fail(err, errlen, "%s: out of memory%s", what, "");
     }
-    memcpy(t->data, buf + data, bytes);
     t->nbytes = bytes;
+    const size_t es = lstm_dtype_size(t->dtype);
+    if (fortran && t->rank > 1 && n > 0)
+        from_fortran(t->data, buf + data, t->dims, t->rank, es);
+    else
+        memcpy(t->data, buf + data, bytes);
+    if (swap)
+        for (size_t i = 0; i < n; i++) {
+            unsigned char *e = (unsigned char *)t->data + i * es;
+            for (size_t a = 0, b = es - 1; a < b; a++, b--) {
+                unsigned char x = e[a];
+                e[a] = e[b], e[b] = x;
+            }
+        }
     return 0;
 }
 
@@ -111,29 +148,52 @@ static uint16_t rd16(const unsigned char *p)
     return (uint16_t)(p[0] | p[1] << 8);
 }
 
+static uint64_t rd64(const unsigned char *p)
+{
+    return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* A member of a zip: its name, how it is stored (0 stored, 8 deflated), its bytes as stored,
+** and the size and CRC-32 of its contents. */
+typedef struct zip_member {
+    const char *name;
+    size_t nlen;
+    int method;
+    const unsigned char *data;
+    size_t size;
+    uint64_t usize;
+    uint32_t crc;
+} zip_member;
+
 /* Walk the local headers of a zip; cb returns non-zero to stop. */
-typedef int (*zip_cb)(void *ctx, const char *name, size_t nlen, int method,
-                      const unsigned char *data, size_t size);
+typedef int (*zip_cb)(void *ctx, const zip_member *m);
 
 static int zip_walk(const unsigned char *b, size_t len, zip_cb cb, void *ctx)
 {
     size_t p = 0;
     while (p + 30 <= len && rd32(b + p) == 0x04034b50) {
-        int flags = rd16(b + p + 6), method = rd16(b + p + 8);
-        size_t csize = rd32(b + p + 18), nlen = rd16(b + p + 26), xlen = rd16(b + p + 28);
+        int flags = rd16(b + p + 6);
+        uint64_t csize = rd32(b + p + 18);
+        zip_member m = {
+            .method = rd16(b + p + 8), .usize = rd32(b + p + 22), .crc = rd32(b + p + 14)};
+        size_t nlen = rd16(b + p + 26), xlen = rd16(b + p + 28);
         if (p + 30 + nlen + xlen > len) return -1;
         const unsigned char *name = b + p + 30, *x = name + nlen;
         /* numpy writes a ZIP64 extra field even for small members. */
         for (size_t q = 0; q + 4 <= xlen;) {
             size_t id = rd16(x + q), sz = rd16(x + q + 2);
-            if (id == 1 && sz >= 16 && q + 4 + 16 <= xlen) csize = (size_t)rd32(x + q + 12);
+            if (id == 1 && sz >= 16 && q + 4 + 16 <= xlen) {
+                m.usize = rd64(x + q + 4);
+                csize = rd64(x + q + 12);
+            }
             q += 4 + sz;
         }
         if (flags & 8) return -2; /* sizes after the data: not written by numpy */
         size_t dstart = p + 30 + nlen + xlen;
         if (csize > len - dstart) return -1;
-        if (cb(ctx, (const char *)name, nlen, method, b + dstart, csize)) return 1;
-        p = dstart + csize;
+        m.name = (const char *)name, m.nlen = nlen, m.data = b + dstart, m.size = (size_t)csize;
+        if (cb(ctx, &m)) return 1;
+        p = dstart + (size_t)csize;
     }
     return 0;
 }
@@ -148,12 +208,52 @@ typedef struct find_ctx {
     char **names;
 } find_ctx;
 
-static int find_cb(void *vc, const char *name, size_t nlen, int method, const unsigned char *data,
-                   size_t size)
+/* Member m's contents: its stored bytes, or (*owned, malloc'd) its deflated ones decoded; both
+** checked against the member's size and CRC-32. */
+static const unsigned char *member_bytes(const zip_member *m, const char *what,
+                                         unsigned char **owned, char *err, size_t errlen)
+{
+    *owned = NULL;
+    const unsigned char *d = m->data;
+    if (m->method == 8) {
+        /* DEFLATE expands at most 1032 times (258 bytes from about 2 bits). */
+        if (m->usize > (uint64_t)m->size * 1032 + 64 || m->usize > SIZE_MAX - 1) {
+            fail(err, errlen, "%s: the member's size is more than its data can hold%s", what, "");
+            return NULL;
+        }
+        *owned = malloc((size_t)m->usize + 1);
+        if (!*owned) {
+            fail(err, errlen, "%s: out of memory%s", what, "");
+            return NULL;
+        }
+        const char *e = inflate_raw(m->data, m->size, *owned, (size_t)m->usize);
+        if (e) {
+            fail(err, errlen, "%s: bad compressed data: %s", what, e);
+            return NULL;
+        }
+        d = *owned;
+    } else if (m->method != 0) {
+        char meth[16];
+        snprintf(meth, sizeof meth, "%d", m->method);
+        fail(err, errlen, "%s: compression method %s (only stored and deflated are read)", what,
+             meth);
+        return NULL;
+    } else if (m->usize != m->size) {
+        fail(err, errlen, "%s: a stored member whose two sizes differ%s", what, "");
+        return NULL;
+    }
+    if (crc32_of(d, (size_t)m->usize) != m->crc) {
+        fail(err, errlen, "%s: CRC-32 mismatch (a damaged archive)%s", what, "");
+        return NULL;
+    }
+    return d;
+}
+
+static int find_cb(void *vc, const zip_member *m)
 {
     find_ctx *c = vc;
     char nm[512];
-    snprintf(nm, sizeof nm, "%.*s", (int)nlen, name);
+    snprintf(nm, sizeof nm, "%.*s", (int)m->nlen, m->name);
     size_t l = strlen(nm);
     if (l > 4 && strcmp(nm + l - 4, ".npy") == 0) nm[l - 4] = 0;
     if (c->names) {
@@ -163,16 +263,12 @@ static int find_cb(void *vc, const char *name, size_t nlen, int method, const un
     c->count++;
     if (c->key && strcmp(nm, c->key) != 0) return 0;
     c->found = 1;
-    if (method != 0) {
-        c->rc = fail(c->err, c->errlen,
-                     "%s: member '%s' is compressed; save with np.savez "
-                     "(not savez_compressed)",
-                     c->path, nm);
-        return 1;
-    }
     char what[700];
     snprintf(what, sizeof what, "%s[%s]", c->path, nm);
-    c->rc = parse_npy(data, size, what, c->out, c->err, c->errlen);
+    unsigned char *owned;
+    const unsigned char *d = member_bytes(m, what, &owned, c->err, c->errlen);
+    c->rc = d ? parse_npy(d, (size_t)m->usize, what, c->out, c->err, c->errlen) : 1;
+    free(owned);
     return 1;
 }
 
