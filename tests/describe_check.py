@@ -767,6 +767,11 @@ check("--explain without a recurrent node: says so", "no LSTM, GRU or RNN node (
 r = subprocess.run([dump, "--explain", "nosuch", lstm_in_if], capture_output=True, text=True)
 check("--explain NODE not there: exit status", r.returncode, 1)
 check("--explain NODE not there: names it", "named 'nosuch'" in r.stderr, True)
+# NODE after the model (MODEL --explain NODE) as before it.
+r = subprocess.run([dump, lstm_in_if, "--explain", "If_branch/then_branch/LSTM_then"],
+                   capture_output=True, text=True)
+check("MODEL --explain NODE", (r.returncode, "then_branch/LSTM_then" in r.stdout,
+      "else_branch/LSTM_else" in r.stdout), (0, True, False))
 # An option after the model is not taken for a NODE name.
 r = subprocess.run([dump, "--explain", lstm_in_if, "--no-external-data"], capture_output=True,
                    text=True)

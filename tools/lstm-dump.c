@@ -58,8 +58,9 @@ int main(int argc, char **argv)
             opt.no_external_data = 1;
         } else if (strcmp(argv[i], "--explain") == 0) {
             explain = 1;
-            /* An optional node name follows when the model path comes after it. */
-            if (i + 1 < argc && argv[i + 1][0] != '-' && positional_after(argc, argv, i + 2))
+            /* An optional node name follows when the model path comes before or after it. */
+            if (i + 1 < argc && argv[i + 1][0] != '-' &&
+                (path || positional_after(argc, argv, i + 2)))
                 node = argv[++i];
         } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--dot") == 0) {
             fmt = argv[i][2] == 'j' ? LSTM_DESCRIBE_JSON : LSTM_DESCRIBE_DOT;
