@@ -12,7 +12,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
         -Db_sanitize=address,undefined -Dbuildtype=debugoptimized > /dev/null
 fi
 ninja -C build-fuzz > /dev/null
-mkdir -p fuzz/corpus-load fuzz/corpus-run fuzz/corpus-ops fuzz/corpus-inflate fuzz/findings
+mkdir -p fuzz/corpus-load fuzz/corpus-run fuzz/corpus-ops fuzz/corpus-npz fuzz/findings
 i=0
 # control flow (If, Loop, Scan, sequences, optionals) from libonnx-testdata as well
 td=/usr/share/libonnx-testdata/data/node
@@ -38,15 +38,15 @@ for f in run ops; do
     done
 done
 # the committed findings and the minimized run corpus (tests/data/fuzz/) seed the corpora too
-# (fuzz_inflate: DEFLATE streams zlib made, tests/data/fuzz/inflate)
-for f in load run ops inflate; do
+# (fuzz_npz: .npy, .npz and DEFLATE streams NumPy and zlib made, tests/data/fuzz/npz)
+for f in load run ops npz; do
     cp -n tests/data/fuzz/$f/* fuzz/corpus-$f/ 2> /dev/null || true
 done
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export OPENBLAS_NUM_THREADS=1
 status=0
-for f in load run ops inflate; do
+for f in load run ops npz; do
     echo "== fuzz_$f for $secs s"
     par=""
     [ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from zlib import crc32 as zlib_crc
 
 from npy import npy_bytes, read_raw
 
@@ -175,6 +176,24 @@ for name, data in (("Fortran-order", fortran), ("big-endian", bigend)):
                             "--output-dir", od)
     check("%s .npy" % name,
           rc == 0 and close(floats(read_npy(os.path.join(od, "probs.npy"))[1]), floats(want)), err)
+# Shapes whose size overflows, and a header without spaces (fortran_order:True).
+for name, descr, fo in (("big-endian", ">f4", False), ("Fortran-order", "<f4", True)):
+    data = npy_bytes(descr, [4611686018427387905, 1], b"\0" * 4)
+    if fo:
+        data = data.replace(b"'fortran_order': False", b"'fortran_order': True ")
+    with open(os.path.join(tmp, "ovf.npy"), "wb") as f:
+        f.write(data)
+    rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input",
+                            "features=" + os.path.join(tmp, "ovf.npy"))
+    check("%s .npy whose size overflows: a message" % name, rc == 1 and "overflows" in err, err)
+spaced = b"'descr': '<f4', 'fortran_order': True , "
+tight = fortran.replace(spaced, b"'descr':'<f4','fortran_order':True,".ljust(len(spaced)))
+with open(os.path.join(tmp, "tight.npy"), "wb") as f:
+    f.write(tight)
+rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--input", "features=" + os.path.join(tmp, "tight.npy"),
+                        "--output-dir", os.path.join(tmp, "out_tight"))
+check("fortran_order:True without spaces",
+      rc == 0 and close(floats(read_npy(os.path.join(tmp, "out_tight", "probs.npy"))[1]), floats(want)), err)
 # A damaged deflated member, a bad CRC, another compression method: messages, exit 1.
 with open(os.path.join(tmp, "c.npz"), "rb") as f:
     good = f.read()
@@ -183,7 +202,14 @@ for what, data, msg in (
         ("damaged deflate data", good[:at] + bytes([good[at] ^ 0x55]) + good[at + 1:],
          ("bad compressed data", "CRC-32 mismatch")),
         ("bad CRC", good[:14] + bytes([good[14] ^ 1]) + good[15:], ("CRC-32 mismatch",)),
-        ("compression method 12", good[:8] + b"\x0c" + good[9:], ("compression method 12",))):
+        ("compression method 12", good[:8] + b"\x0c" + good[9:], ("compression method 12",)),
+        # an incomplete literal/length code, which zlib refuses too, decoding to "A"
+        ("an incomplete Huffman code", None, ("a bad Huffman code",))):
+    if data is None:  # a local header for it, by hand
+        stream = bytes.fromhex("05e081080000008000b0ed2f7508")
+        hdr = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 8, 0, 0, zlib_crc(b"A"), len(stream), 1,
+                          len("features.npy"), 0)
+        data = hdr + b"features.npy" + stream
     with open(os.path.join(tmp, "bad.npz"), "wb") as f:
         f.write(data)
     rc, out, err = lstm_run(os.path.join(clf, "model.onnx"), "--inputs", os.path.join(tmp, "bad.npz"))
@@ -555,6 +581,25 @@ written = read_npy(os.path.join(tmp, "bench_out", "y.npy")) if rc == 0 else None
 check("--bench writes and compares the last run's outputs",
       rc == 0 and "3 of 3 outputs match" in out and written is not None and written[0] == ref["y"][0]
       and close(floats(written[1]), floats(ref["y"][1])), out + err)
+# Archives of more than 256 members are read whole; a path holding '=' is an archive.
+many = os.path.join(tmp, "lr=0.1.npz")
+with zipfile.ZipFile(snpz) as zi, zipfile.ZipFile(many, "w", zipfile.ZIP_STORED) as z:
+    for k in ("x", "h0", "c0", "hn", "cn"):
+        z.writestr(k + ".npy", zi.read(k + ".npy"))
+    for i in range(300):
+        z.writestr("pad%03d.npy" % i, npy_bytes("<f4", [1], b"\0" * 4))
+    z.writestr("y.npy", npy_bytes("<f4", y_shape, bytes(moved)))
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", many)
+check("--expect: the 306th member is compared; a path with '='",
+      rc == 1 and "output 'y' float32 [23,2,6]: 1 of 276 differ" in out and "2 of 3 outputs match" in out,
+      out[-400:] + err[-300:])
+with open(snpz, "rb") as f:
+    head = f.read(200)
+with open(os.path.join(tmp, "trunc.npz"), "wb") as f:
+    f.write(head)
+rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", os.path.join(tmp, "trunc.npz"))
+check("--expect a truncated archive: a message (and no leak under ASan)",
+      rc == 1 and "not a readable .npz archive" in err, err)
 rc, out, err = lstm_run(sm, "--expect", "y=a.npy", "--expect", "y=b.npy")
 check("--expect NAME twice is a usage error", rc == 2 and "--expect y is given twice" in err, err)
 rc, out, err = lstm_run("--test", sio_case, "--expect", snpz)

@@ -52,6 +52,14 @@ static int build(huff *h, const unsigned char *len, int n)
     return left;
 }
 
+/* A literal/length or distance code as zlib takes it: complete, empty, or one code of 1 bit. */
+static int usable(const huff *h, int left)
+{
+    int codes = 0;
+    for (int l = 1; l < 16; l++) codes += h->count[l];
+    return left == 0 || codes == 0 || (codes == 1 && h->count[1] == 1);
+}
+
 /* The next symbol; -1 at the end of the stream or for a code the table lacks. */
 static int decode(bits *b, const huff *h)
 {
@@ -153,7 +161,7 @@ static const char *dynamic(bits *b, out *o)
         len[order[i]] = (unsigned char)v;
     }
     huff lc, lit, dist;
-    if (build(&lc, len, 19) < 0) return "a bad code-length code";
+    if (build(&lc, len, 19) != 0) return "a bad code-length code";
     memset(len, 0, sizeof len);
     for (int i = 0; i < nlit + ndist;) {
         int s = decode(b, &lc);
@@ -171,10 +179,8 @@ static const char *dynamic(bits *b, out *o)
         while (rep--) len[i++] = v;
     }
     if (!len[256]) return "no end-of-block code";
-    /* Incomplete codes are taken (a lone distance code is one): their missing codes fail when
-    ** read. Over-subscribed ones are not codes. */
-    if (build(&lit, len, nlit) < 0 || build(&dist, len + nlit, ndist) < 0)
-        return "a bad Huffman code";
+    int ll = build(&lit, len, nlit), dl = build(&dist, len + nlit, ndist);
+    if (ll < 0 || dl < 0 || !usable(&lit, ll) || !usable(&dist, dl)) return "a bad Huffman code";
     return codes(b, o, &lit, &dist);
 }
 

@@ -2,7 +2,7 @@
 ** lstm-run — run ONNX models (public API only).
 **   lstm-run MODEL [--input NAME=FILE]... [--inputs FILE.npz] [--dim SYMBOL=VALUE]...
 **                  [--output-dir DIR [--format npy|pb]] [--threads N] [--seed S] [--bench N]
-**                  [--profile] [--profile-json FILE] [--expect FILE.npz | NAME=FILE]...
+**                  [--profile] [--profile-json FILE] [--expect FILE.npz] [--expect NAME=FILE]...
 **                  [--rtol R] [--atol A] ...
 **   lstm-run --test DIR [--rtol R] [--atol A] [--stream K [--time-axis A] [--carry OUT=IN]...]
 **                       [--check-allocs] [--fail-allocs | --fail-allocs-buffer]
@@ -196,13 +196,19 @@ int main(int argc, char **argv)
             given_trace_batch = 1;
         } else if (strcmp(a, "--expect") == 0 && i + 1 < argc) {
             const char *arg = argv[++i], *val = NULL;
-            if (strchr(arg, '=')) {
-                val = c.n_expect < RUN_MAX_ARGS
-                          ? split_eq(arg, names[3][c.n_expect], sizeof names[0][0])
-                          : NULL;
+            struct stat st;
+            /* NAME=FILE, unless the whole argument is a file (a path may hold '='). */
+            if (strchr(arg, '=') && stat(arg, &st) != 0) {
+                if (c.n_expect == RUN_MAX_ARGS) {
+                    fprintf(stderr, "lstm-run: more than %d --expect NAME=FILE\n", RUN_MAX_ARGS);
+                    return 2;
+                }
+                val = split_eq(arg, names[3][c.n_expect], sizeof names[0][0]);
                 if (!val || !*val) {
-                    fprintf(stderr, "lstm-run: --expect needs FILE.npz or NAME=FILE, got '%s'\n",
-                            arg);
+                    fprintf(stderr,
+                            "lstm-run: --expect needs FILE.npz or NAME=FILE (NAME under %zu "
+                            "bytes), got '%s'\n",
+                            sizeof names[0][0], arg);
                     return 2;
                 }
                 c.expect_names[c.n_expect] = names[3][c.n_expect];

@@ -7,9 +7,8 @@
 ** whole. Each --carry OUT=IN feeds output OUT of a run back as input IN of the next
 ** (lstm_session_carry); a carried input the command line does not give starts at zeros. The
 ** recurrent nodes whose initial state is not an input carry their state from chunk to chunk
-** (lstm_session_set_streaming) unless --stateless or --context. The other outputs of the chunks are
-*put
-** together along the time axis. Public API only.
+** (lstm_session_set_streaming) unless --stateless or --context. The other outputs of the chunks
+** are put together along the time axis. Public API only.
 */
 #include "run.h"
 

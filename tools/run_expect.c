@@ -1,7 +1,7 @@
 /*
-** run_expect.c — `lstm-run MODEL --expect FILE.npz | NAME=FILE`: compare the outputs of a run
-** with reference tensors (a PyTorch or Keras model's outputs saved with NumPy), as --test does
-** (compare.c). An archive's members named like outputs are compared, those named like inputs
+** run_expect.c — `lstm-run MODEL --expect FILE.npz --expect NAME=FILE`: compare the outputs of
+** a run with reference tensors (a PyTorch or Keras model's outputs saved with NumPy), as --test
+** does (compare.c). An archive's members named like outputs are compared, those named like inputs
 ** skipped (one archive may hold both), others warned about; NAME=FILE names one output and
 ** replaces the archive's member. The files are read before the model runs. Public API only.
 */
@@ -58,7 +58,7 @@ static int add_bundle(expect_list *e, lstm_model *m, const char *path)
 {
     char **keys = NULL, err[600];
     int n = 0, rc = 0, outputs = 0;
-    if (tio_npz_keys(path, &keys, &n, err, sizeof err)) {
+    if (tio_npz_keys(path, &keys, &n, err, sizeof err)) { /* (nothing to free) */
         fprintf(stderr, "lstm-run: --expect: %s\n", err);
         return 1;
     }

@@ -9,31 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (n < cap) break;
-        char *nb = realloc(buf, cap *= 2);
-        if (!nb) free(buf);
-        buf = nb;
-    }
-    int err = ferror(f) ? (errno ? errno : EIO) : buf ? 0 : ENOMEM;
-    fclose(f);
-    if (err) {
-        free(buf);
-        errno = err;
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 /* out = dir + "/" + name; -1 when it does not fit. */
 int path_join(char *out, size_t n, const char *dir, const char *name)
 {

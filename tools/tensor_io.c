@@ -26,6 +26,31 @@ static int fail(char *err, size_t n, const char *fmt, const char *a, const char 
     return 1;
 }
 
+void *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (n < cap) break;
+        char *nb = realloc(buf, cap *= 2);
+        if (!nb) free(buf);
+        buf = nb;
+    }
+    int err = ferror(f) ? (errno ? errno : EIO) : buf ? 0 : ENOMEM;
+    fclose(f);
+    if (err) {
+        free(buf);
+        errno = err;
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
 /* The elements of a Fortran-order (column-major) array in C order. */
 static void from_fortran(void *dst, const unsigned char *src, const int64_t *dims, int rank,
                          size_t es)
@@ -73,7 +98,9 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
     const char *d = strstr(h, "'descr':"), *fo = strstr(h, "'fortran_order':"),
                *sh = strstr(h, "'shape':");
     if (!d || !fo || !sh) return fail(err, errlen, "%s: .npy header lacks descr/shape%s", what, "");
-    const int fortran = strncmp(fo + 16, " True", 5) == 0;
+    const char *fv = fo + 16;
+    while (*fv == ' ') fv++;
+    const int fortran = strncmp(fv, "True", 4) == 0;
     const char *q = strchr(d + 8, '\'');
     if (!q) return fail(err, errlen, "%s: bad descr%s", what, "");
     /* '<' little-endian, '>' big-endian (swapped here), '=' native (little on every target
@@ -111,9 +138,13 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
         t->dims[t->rank++] = v;
         p = end;
     }
-    size_t n = 1;
-    for (int i = 0; i < t->rank; i++) n *= (size_t)t->dims[i];
-    size_t bytes = n * lstm_dtype_size(t->dtype), data = off + hl;
+    size_t n = 1, es = lstm_dtype_size(t->dtype);
+    for (int i = 0; i < t->rank; i++) {
+        if (t->dims[i] && n > SIZE_MAX / es / (uint64_t)t->dims[i])
+            return fail(err, errlen, "%s: the shape's size overflows%s", what, "");
+        n *= (size_t)t->dims[i];
+    }
+    size_t bytes = n * es, data = off + hl;
     if (bytes != len - data)
         return fail(err, errlen, "%s: .npy data size does not match its shape%s", what, "");
     t->data = malloc(bytes ? bytes : 1);
@@ -123,7 +154,6 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
         return fail(err, errlen, "%s: out of memory%s", what, "");
     }
     t->nbytes = bytes;
-    const size_t es = lstm_dtype_size(t->dtype);
     if (fortran && t->rank > 1 && n > 0)
         from_fortran(t->data, buf + data, t->dims, t->rank, es);
     else
@@ -205,6 +235,7 @@ typedef struct find_ctx {
     char *err;
     size_t errlen;
     int found, rc, count;
+    int listing; /* tio_npz_keys: collect every member's name in names */
     char **names;
 } find_ctx;
 
@@ -256,9 +287,13 @@ static int find_cb(void *vc, const zip_member *m)
     snprintf(nm, sizeof nm, "%.*s", (int)m->nlen, m->name);
     size_t l = strlen(nm);
     if (l > 4 && strcmp(nm + l - 4, ".npy") == 0) nm[l - 4] = 0;
-    if (c->names) {
-        c->names[c->count++] = strdup(nm);
-        return c->count >= 256;
+    if (c->listing) {
+        char **nn = realloc(c->names, sizeof *nn * (size_t)(c->count + 1));
+        if (nn) c->names = nn;
+        char *copy = nn ? strdup(nm) : NULL;
+        if (!copy) return c->rc = 1; /* out of memory */
+        c->names[c->count++] = copy;
+        return 0;
     }
     c->count++;
     if (c->key && strcmp(nm, c->key) != 0) return 0;
@@ -275,14 +310,30 @@ static int find_cb(void *vc, const zip_member *m)
 int tio_npz_keys(const char *path, char ***names, int *count, char *err, size_t errlen)
 {
     size_t len;
+    *names = NULL;
+    *count = 0;
     unsigned char *buf = read_file(path, &len);
     if (!buf) return fail(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-    find_ctx c = {.path = path, .err = err, .errlen = errlen, .names = calloc(256, sizeof(char *))};
-    int r = c.names ? zip_walk(buf, len, find_cb, &c) : -1;
+    int rc = tio_npz_keys_buffer(buf, len, path, names, count, err, errlen);
     free(buf);
+    return rc;
+}
+
+int tio_npz_keys_buffer(const unsigned char *buf, size_t len, const char *path, char ***names,
+                        int *count, char *err, size_t errlen)
+{
+    find_ctx c = {.path = path, .err = err, .errlen = errlen, .listing = 1};
+    int r = zip_walk(buf, len, find_cb, &c);
+    if (r < 0 || c.rc) {
+        for (int i = 0; i < c.count; i++) free(c.names[i]);
+        free(c.names);
+        *names = NULL;
+        *count = 0;
+        return r < 0 ? fail(err, errlen, "%s: not a readable .npz archive%s", path, "")
+                     : fail(err, errlen, "%s: out of memory%s", path, "");
+    }
     *names = c.names;
     *count = c.count;
-    if (r < 0) return fail(err, errlen, "%s: not a readable .npz archive%s", path, "");
     return 0;
 }
 
@@ -292,7 +343,16 @@ int tio_read(const char *path, const char *key, lstm_tensor *out, char *err, siz
     memset(out, 0, sizeof *out);
     unsigned char *buf = read_file(path, &len);
     if (!buf) return fail(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+    int rc = tio_read_buffer(buf, len, path, key, out, err, errlen);
+    free(buf);
+    return rc;
+}
+
+int tio_read_buffer(const unsigned char *buf, size_t len, const char *path, const char *key,
+                    lstm_tensor *out, char *err, size_t errlen)
+{
     int rc;
+    memset(out, 0, sizeof *out);
     size_t pl = strlen(path);
     if (pl > 4 && strcmp(path + pl - 4, ".npz") == 0) {
         find_ctx c = {.key = key, .path = path, .out = out, .err = err, .errlen = errlen};
@@ -313,7 +373,6 @@ int tio_read(const char *path, const char *key, lstm_tensor *out, char *err, siz
         rc = lstm_tensor_read_pb(buf, len, out, e, sizeof e);
         if (rc) fail(err, errlen, "%s: %s", path, e);
     }
-    free(buf);
     return rc;
 }
 

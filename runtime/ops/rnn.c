@@ -1,7 +1,6 @@
 /*
-** rnn.c — LSTM / GRU / RNN (ai.onnx versions 1, 3 (GRU), 7, 14, 22): run-time shape checks, scratch
-*plan and
-** the driver around the cells in rnn_cells.c.
+** rnn.c — LSTM / GRU / RNN (ai.onnx versions 1, 3 (GRU), 7, 14, 22): run-time shape checks,
+** scratch plan and the driver around the cells in rnn_cells.c.
 ** Spec: https://onnx.ai/onnx/operators/onnx__LSTM.html (GRU, RNN alike)
 **
 ** Inputs  X [T,B,I] (layout 0) | [B,T,I] (layout 1), W [D,G*H,I], R [D,G*H,H], B [D,2*G*H]?,
