@@ -108,15 +108,11 @@ static int parse_npy(const unsigned char *buf, size_t len, const char *what, lst
     char ds[4] = {q[1] == '>' || q[1] == '=' ? '<' : q[1], q[1] ? q[2] : 0,
                   q[1] && q[2] ? q[3] : 0};
     const int swap = q[1] == '>';
+    if (ds[0] == '<' && ds[1] && ds[2] == '1') ds[0] = '|'; /* one byte: no byte order */
     t->dtype = 0;
     for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
         if (ds[0] && strncmp(ds, npy_types[i].descr, 3) == 0 && q[4] == '\'')
             t->dtype = npy_types[i].dtype;
-    if (!t->dtype && ds[0] == '<' && ds[1] && ds[2] == '1') /* "<i1" for "|i1" */
-        for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
-            if (npy_types[i].descr[0] == '|' && !strncmp(ds + 1, npy_types[i].descr + 1, 2) &&
-                q[4] == '\'')
-                t->dtype = npy_types[i].dtype;
     if (!t->dtype) {
         char dd[16] = {0};
         const char *e = strchr(q + 1, '\'');
