@@ -4005,6 +4005,17 @@ static void newop_refusals(void **state)
               NULL, 0);
     expect(rc, msg, LSTM_EMODEL, "output_height 0, output_width 1, sampling_ratio 0");
     tb_free(m);
+    /* An empty roi (width 0 after half_pixel) whose height would take 2^68 samples per cell
+    ** has no samples at all: its output is 0 (a fuzzer found the float-to-int overflow). */
+    const float tall[4] = {0, 0, 0, 3e20f};
+    float out0 = -1;
+    m = one_at(16, "RoiAlign", "A,B,C", 3, (int[]){F32, F32, I64});
+    rc = run1(m,
+              (feed[]){x1, {"B", F32, 2, {1, 4}, tall, 16}, {"C", I64, 1, {1}, (int64_t[]){0}, 8}},
+              3, msg, &out0, 1);
+    assert_int_equal(rc, LSTM_OK);
+    assert_true(out0 == 0.0f);
+    tb_free(m);
     m = one_at(22, "MaxRoiPool", "A,B", 2, (int[]){F32, F32});
     rc = run1(m, (feed[]){x1, {"B", F32, 2, {1, 5}, box5, 20}}, 2, msg, NULL, 0);
     expect(rc, msg, LSTM_EMODEL,

@@ -139,6 +139,7 @@ static int prepare(lstm__kctx *k)
         double gw_ = p->sampling_ratio > 0 ? (double)p->sampling_ratio : ceil(rw / (R)p->out_w);   \
         gh_ = gh_ > 0 ? gh_ : 0; /* NaN too */                                                     \
         gw_ = gw_ > 0 ? gw_ : 0;                                                                   \
+        if (gh_ == 0 || gw_ == 0) gh_ = gw_ = 0; /* no samples, however tall or wide */            \
         if (gh_ * gw_ > MAX_SAMPLES) return gh_ * gw_ > 1e18 ? INT64_MAX : (int64_t)(gh_ * gw_);   \
         int64_t gh = (int64_t)gh_, gw = (int64_t)gw_;                                              \
         R count = (R)(gh * gw > 1 ? gh * gw : 1);                                                  \
