@@ -547,6 +547,21 @@ rc, out, err = lstm_run(sm, "--inputs", snpz, "--expect", snpz, "--chunk", "5")
 check("--expect with --chunk, no --carry: y differs, exit 1",
       rc == 1 and re.search(r"output 'y' float32 \[23,2,6\]: [1-9][0-9]* of 276 differ.*-> FAIL", out)
       and "0 of 3 outputs match" in out, out + err)
+# char_lstm's state is internal: chunked, h_n and c_n are put together one per chunk, and the
+# last chunk's is compared with PyTorch's one-call state; with --stateless it differs.
+ts0 = os.path.join(cl, "test_data_set_0")
+cl_expect = [os.path.join(cl, "model.onnx"), "--input", tok, "--chunk", "5"]
+for k, n in enumerate(("log_probs", "h_n", "c_n")):
+    cl_expect += ["--expect", "%s=%s" % (n, os.path.join(ts0, "output_%d.pb" % k))]
+rc, out, err = lstm_run(*cl_expect)
+check("--expect with --chunk: a state put together per chunk is compared as the last chunk's",
+      rc == 0 and "output 'h_n': the last chunk's, as the reference has one chunk's shape" in out
+      and "output 'c_n' float32 [1,1,64]: 0 of 64 differ" in out and "3 of 3 outputs match" in out,
+      out + err)
+rc, out, err = lstm_run(*cl_expect, "--stateless")
+check("--expect with --chunk --stateless: the last chunk's state differs, exit 1",
+      rc == 1 and "0 of 3 outputs match" in out and "output 'h_n' float32 [1,1,64]: 64 of 64" in out,
+      out + err)
 # One element of y moved by 1e-3: one differs (at its flat index); --atol 2e-3 passes it; a
 # NAME=FILE replaces the archive's member.
 y_shape, y_raw = ref["y"]

@@ -80,8 +80,8 @@ typedef struct expect_list {
     expect_item *items;
     int n;
 } expect_list;
-/* The view of output `name` that --expect compares; 0 when there is one. */
-typedef int (*expect_get)(void *ud, const char *name, lstm_view *v);
+/* The view of output `name` that --expect compares with want; 0 when there is one. */
+typedef int (*expect_get)(void *ud, const char *name, const lstm_tensor *want, lstm_view *v);
 /* Read c's --expect files; 0 on success, else 1 with a message on stderr. */
 int expect_load(lstm_model *m, const run_cfg *c, expect_list *e);
 /* Compare each reference with get's view and print the report; 1 when one differs. */

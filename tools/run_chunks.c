@@ -124,15 +124,29 @@ static int chunk_view(const chunk_out *o, int i, lstm_view *v, const char **note
     return lstm_session_output(o->s, vi.name, v) != LSTM_OK;
 }
 
-/* expect_get over a chunked run's outputs. */
-static int chunk_get(void *ud, const char *name, lstm_view *v)
+static int same_shape(const lstm_view *v, const lstm_tensor *t)
+{
+    return v->rank == t->rank && !memcmp(v->dims, t->dims, (size_t)t->rank * sizeof *t->dims);
+}
+
+/* expect_get over a chunked run's outputs. An output put together one per chunk (a state) is
+** compared as the last chunk's when that, not the whole, has the reference's shape: a one-call
+** reference holds the state after the whole signal. */
+static int chunk_get(void *ud, const char *name, const lstm_tensor *want, lstm_view *v)
 {
     const chunk_out *o = ud;
     lstm_value_info vi;
     const char *note;
     int i = 0, n = lstm_model_output_count(o->m);
     while (i < n && (lstm_model_output_info(o->m, i, &vi) || strcmp(vi.name, name) != 0)) i++;
-    return i == n || chunk_view(o, i, v, &note);
+    if (i == n || chunk_view(o, i, v, &note)) return 1;
+    lstm_view last;
+    if (o->outs[i].per_chunk == 1 && !same_shape(v, want) &&
+        lstm_session_output(o->s, vi.name, &last) == LSTM_OK && same_shape(&last, want)) {
+        printf("  output '%s': the last chunk's, as the reference has one chunk's shape\n", name);
+        *v = last;
+    }
+    return 0;
 }
 
 int run_chunked(lstm_model *m, lstm_session *s, const run_cfg *c, lstm_tensor *ts,

@@ -105,7 +105,7 @@ int expect_compare(const expect_list *e, lstm_model *m, const run_cfg *c, expect
     for (int i = 0; i < e->n; i++) {
         const expect_item *it = &e->items[i];
         lstm_view v;
-        if (get(ud, it->name, &v)) {
+        if (get(ud, it->name, &it->want, &v)) {
             printf("  output '%s': no tensor to compare -> FAIL\n", it->name);
             bad++;
             continue;

@@ -559,8 +559,9 @@ static int report_profile(lstm_session *s, const run_cfg *c)
     return 0;
 }
 
-static int session_view(void *ud, const char *name, lstm_view *v)
+static int session_view(void *ud, const char *name, const lstm_tensor *want, lstm_view *v)
 {
+    (void)want;
     return lstm_session_output(ud, name, v) != LSTM_OK;
 }
 
