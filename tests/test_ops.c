@@ -2782,6 +2782,25 @@ static void reduce_norm_refusals(void **state)
     expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type int8 (expected a float type)");
     tb_free(m);
 
+    /* Neg and Relu: signed integers only (Relu from opset 14); an unsigned value above the
+    ** signed range was negated or zeroed as if negative */
+    const uint8_t u8[6] = {0, 1, 127, 128, 200, 255};
+    const feed u23 = {"A", LSTM_DT_UINT8, 2, {2, 3}, u8, 6};
+    m = one_at(14, "Relu", "A", 1, (int[]){LSTM_DT_UINT8});
+    rc = run1(m, &u23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "(Relu, opset 14): unsupported type uint8 (Relu takes float types and signed integers)");
+    tb_free(m);
+    m = one_at(13, "Relu", "A", 1, (int[]){LSTM_DT_INT8});
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "unsupported type int8 (Relu takes float types; integers from opset 14)");
+    tb_free(m);
+    m = one_at(13, "Neg", "A", 1, (int[]){LSTM_DT_UINT8});
+    rc = run1(m, &u23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type uint8 (Neg takes float types and signed");
+    tb_free(m);
+
     /* MeanVarianceNormalization: the default axes need rank 4; ONNX attributes only */
     m = one_at(13, "MeanVarianceNormalization", "A", 1, (int[]){F32});
     rc = run1(m, (feed[]){{"A", F32, 3, {1, 2, 3}, x6, 24}}, 1, msg, NULL, 0);

@@ -54,6 +54,7 @@ static int simple_parse(const lstm__graph *g, const lstm__node *n, int since, ls
     static const char *const none[] = {NULL};
     memset(p, 0, sizeof *p);
     p->op = op;
+    p->opset = n->opset;
     return lstm__arity(g, n, nin, nin, 1, 1, d) ||
            lstm__attrs_allowed(g, n, since, attrs ? attrs : none, d);
 }
@@ -458,6 +459,14 @@ static int unary_prepare(lstm__kctx *k)
                           "%s: unsupported type %s (expected a float "
                           "type)",
                           lstm__klabel(k), lstm__dtype_name(x->dtype));
+    /* Neg (6) and Relu (14) take signed integers only: a negation or a "below zero" of an
+    ** unsigned value would read it as signed. */
+    if (p->op != E_CLIP && lstm__is_int(x->dtype) &&
+        (lstm__int_lowest(x->dtype) == 0 || (p->op == E_RELU && p->opset < 14)))
+        return lstm__errf(
+            k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s (%s takes float types%s)",
+            lstm__klabel(k), lstm__dtype_name(x->dtype), p->op == E_NEG ? "Neg" : "Relu",
+            p->op == E_NEG || p->opset >= 14 ? " and signed integers" : "; integers from opset 14");
     return lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
 

@@ -121,6 +121,7 @@ static double reflect(double x, double lo, double hi)
     if (x >= lo && x <= hi) return x;
     double dx = x < lo ? lo - x : x - hi;
     double whole = floor(dx / range), rest = dx - whole * range;
+    if (!(rest >= 0 && rest <= range)) return lo; /* |x| so large that rest lost all precision */
     int odd = fmod(whole, 2.0) != 0;
     if (x < lo) return odd ? hi - rest : lo + rest;
     return odd ? lo + rest : hi - rest;

@@ -82,6 +82,7 @@ typedef struct lstm__constant_params {
 typedef struct lstm__elt_params {
     int op;
     float alpha, beta; /* LeakyRelu alpha; HardSigmoid alpha, beta; Clip-6 min, max */
+    int64_t opset;     /* the node's (Relu takes integers from 14) */
 } lstm__elt_params;
 
 typedef struct lstm__gemm_params {
