@@ -644,6 +644,16 @@ if os.path.isdir(optcase):
     rc, out, err = lstm_run(os.path.join(optcase, "model.onnx"))
     check("an optional input not given is bound to no value",
           rc == 0 and "bound to no value" in out and "output: bool []" in out, out + err)
+# Generated inputs of every width: float16 / bfloat16 in [-1, 1], integers 0 or 1, the same on
+# each run (uint16, uint64 and the half floats were set in their first byte only, the rest left
+# as malloc gave it). gen_types.onnx: Identity of h (float16), bh (bfloat16), u16, u64, i16.
+gt = [lstm_run(os.path.join(root, "tests", "data", "cli", "gen_types.onnx"), "--seed", "3")
+      for _ in range(2)]
+ranges = re.findall(r"^y_(\w+): \w+ \[6\]  min (\S+)  max (\S+)", gt[0][1], re.M)
+check("generated inputs of 2 and 8 bytes: in range, reproducible",
+      gt[0][0] == 0 and gt[0][1] == gt[1][1] and len(ranges) == 5 and
+      all(-1 <= float(lo) <= float(hi) <= 1 and (n in ("h", "bh") or lo in "01" and hi in "01")
+          for n, lo, hi in ranges) and any(float(lo) < 0 for n, lo, hi in ranges), gt[0][1])
 # int64 outputs print in full (a double rounds them): Range from 2^63 - 3 to 2^63 - 1
 rc, out, err = lstm_run(os.path.join(root, "tests", "data", "cli", "range_int64.onnx"))
 check("int64 values printed exactly",

@@ -2800,6 +2800,28 @@ static void reduce_norm_refusals(void **state)
     rc = run1(m, &u23, 1, msg, NULL, 0);
     expect(rc, msg, LSTM_EUNSUPPORTED, "unsupported type uint8 (Neg takes float types and signed");
     tb_free(m);
+    /* Clip takes integers from opset 12 (Clip-6 left them unbounded); Pad from opset 11 (Pad-1
+    ** said "out of memory") */
+    m = one_at(6, "Clip", "A", 1, (int[]){LSTM_DT_INT8});
+    tb_attr_f(m, tb_graph(m)->node[0], "max", 0);
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "unsupported type int8 (Clip takes float types; integers from opset 12)");
+    tb_free(m);
+    m = one_at(11, "Clip", "A", 1, (int[]){LSTM_DT_INT8});
+    rc = run1(m, &c23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EUNSUPPORTED, "(Clip, opset 11): unsupported type int8 (Clip takes float");
+    tb_free(m);
+    for (int v = 1; v <= 2; v++) {
+        m = one_at(v, "Pad", "A", 1, (int[]){LSTM_DT_UINT8});
+        tb_attr_ints(m, tb_graph(m)->node[0], v == 1 ? "paddings" : "pads", (int64_t[]){0, 1, 0, 1},
+                     4);
+        rc = run1(m, &u23, 1, msg, NULL, 0);
+        expect(rc, msg, LSTM_EUNSUPPORTED,
+               v == 1 ? "(Pad, opset 1): data is uint8; version 1 takes float32, float16, float64"
+                      : "(Pad, opset 2): unsupported type uint8 (Pad takes float types before");
+        tb_free(m);
+    }
 
     /* MeanVarianceNormalization: the default axes need rank 4; ONNX attributes only */
     m = one_at(13, "MeanVarianceNormalization", "A", 1, (int[]){F32});
@@ -4194,6 +4216,29 @@ static void int64_extremes(void **state)
                     msg, &y, 0, 8);
     assert_int_equal(rc, LSTM_OK);
     assert_true(y == big);
+    tb_free(m);
+    /* Gemm on uint64 with alpha 0.5: the sum read unsigned (it was read as -2^62) */
+    const uint64_t ua = ((uint64_t)1 << 63) + ((uint64_t)1 << 62), ub = 1;
+    uint64_t uy = 0;
+    m = one_typed(13, "Gemm", "A,B", 2, (int[]){LSTM_DT_UINT64, LSTM_DT_UINT64}, LSTM_DT_UINT64);
+    tb_attr_f(m, tb_graph(m)->node[0], "alpha", 0.5f);
+    rc = run1_bytes(m,
+                    (feed[]){{"A", LSTM_DT_UINT64, 2, {1, 1}, &ua, 8},
+                             {"B", LSTM_DT_UINT64, 2, {1, 1}, &ub, 8}},
+                    2, msg, &uy, 0, 8);
+    assert_int_equal(rc, LSTM_OK);
+    assert_true(uy == ua / 2);
+    tb_free(m);
+    /* Range takes no unsigned type (its bounds compared signed) */
+    m = one_typed(11, "Range", "A,B,C", 3, (int[]){LSTM_DT_UINT64, LSTM_DT_UINT64, LSTM_DT_UINT64},
+                  LSTM_DT_UINT64);
+    rc = run1_bytes(m,
+                    (feed[]){{"A", LSTM_DT_UINT64, 0, {0}, &ub, 8},
+                             {"B", LSTM_DT_UINT64, 0, {0}, &ua, 8},
+                             {"C", LSTM_DT_UINT64, 0, {0}, &ua, 8}},
+                    3, msg, &uy, 0, 8);
+    expect(rc, msg, LSTM_EUNSUPPORTED,
+           "unsupported type uint64 (Range takes float, double, int16, int32 or int64)");
     tb_free(m);
     /* Concat of two empty uint8 [0, 2^62]: each addressable, their sum overflows */
     const uint8_t u1 = 0;

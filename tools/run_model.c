@@ -33,7 +33,19 @@ static int64_t dim_value(const run_cfg *c, const char *sym)
     return -1;
 }
 
-/* Generate a seeded random tensor for input vi: floats in [-1, 1], integers in {0, 1}, bools. */
+/* x (a multiple of 1/128 in [-1, 1]: exact in both) as float16 or bfloat16. */
+static uint16_t half_of(float x, int dtype)
+{
+    uint32_t b;
+    memcpy(&b, &x, sizeof b);
+    if (dtype == LSTM_DT_BFLOAT16) return (uint16_t)(b >> 16);
+    uint32_t sign = (b >> 16) & 0x8000u, e = (b >> 23) & 0xffu;
+    if (e == 0) return (uint16_t)sign; /* zero */
+    return (uint16_t)(sign | ((e - 127 + 15) << 10) | ((b >> 13) & 0x3ffu));
+}
+
+/* Generate a seeded random tensor for input vi: floats in [-1, 1] (float16 and bfloat16 in steps
+** of 1/128), integers in {0, 1}, bools. */
 static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed, lstm_tensor *t)
 {
     memset(t, 0, sizeof *t);
@@ -84,8 +96,23 @@ static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed,
         case LSTM_DT_INT32:
             ((int32_t *)t->data)[i] = u < 0.5 ? 0 : 1;
             break;
-        default:
-            memset((char *)t->data + i * es, u < 0.5 ? 0 : 1, 1);
+        case LSTM_DT_FLOAT16:
+        case LSTM_DT_BFLOAT16:
+            ((uint16_t *)t->data)[i] = half_of((float)floor(256 * u - 128) / 128, t->dtype);
+            break;
+        case LSTM_DT_UINT16:
+        case LSTM_DT_INT16:
+            ((uint16_t *)t->data)[i] = u < 0.5 ? 0 : 1;
+            break;
+        case LSTM_DT_UINT32:
+            ((uint32_t *)t->data)[i] = u < 0.5 ? 0 : 1;
+            break;
+        case LSTM_DT_UINT64:
+            ((uint64_t *)t->data)[i] = u < 0.5 ? 0 : 1;
+            break;
+        default: /* one-byte types: int8, uint8, bool */
+            memset((char *)t->data + i * es, 0, es);
+            if (es == 1) ((uint8_t *)t->data)[i] = u < 0.5 ? 0 : 1;
             break;
         }
     }

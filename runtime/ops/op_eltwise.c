@@ -459,8 +459,14 @@ static int unary_prepare(lstm__kctx *k)
                           "%s: unsupported type %s (expected a float "
                           "type)",
                           lstm__klabel(k), lstm__dtype_name(x->dtype));
-    /* Neg (6) and Relu (14) take signed integers only: a negation or a "below zero" of an
-    ** unsigned value would read it as signed. */
+    /* Clip takes integers from opset 12 (Clip-6's float attributes bound no integer); Neg (6)
+    ** and Relu (14) signed ones only: a negation or a "below zero" of an unsigned value would
+    ** read it as signed. */
+    if (p->op == E_CLIP && lstm__is_int(x->dtype) && p->opset < 12)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: unsupported type %s (Clip takes float types; integers from opset "
+                          "12)",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype));
     if (p->op != E_CLIP && lstm__is_int(x->dtype) &&
         (lstm__int_lowest(x->dtype) == 0 || (p->op == E_RELU && p->opset < 14)))
         return lstm__errf(
@@ -605,6 +611,7 @@ int lstm__clip_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     static const char *const v6[] = {"min", "max", NULL}, *const v11[] = {NULL};
     memset(p, 0, sizeof *p);
     p->op = E_CLIP;
+    p->opset = n->opset;
     if (since >= 11)
         return lstm__arity(g, n, 1, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, v11, d);
     return lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, v6, d) ||

@@ -77,7 +77,7 @@ int lstm__cast_v1_parse(const lstm__graph *g, const lstm__node *n, int since, vo
 
 int lstm__cast_v1_prepare(lstm__kctx *k)
 {
-    return lstm__legacy_type(k, k->in[0], "input") || lstm__cast_prepare(k);
+    return lstm__legacy_type(k, k->in[0], "input") ? k->d->code : lstm__cast_prepare(k);
 }
 
 int lstm__cast_v1_run(lstm__kctx *k)
@@ -134,7 +134,7 @@ int lstm__pad_v1_parse(const lstm__graph *g, const lstm__node *n, int since, voi
 
 int lstm__pad_v1_prepare(lstm__kctx *k)
 {
-    return lstm__legacy_type(k, k->in[0], "data") || lstm__pad_prepare(k);
+    return lstm__legacy_type(k, k->in[0], "data") ? k->d->code : lstm__pad_prepare(k);
 }
 
 int lstm__pad_v1_run(lstm__kctx *k)

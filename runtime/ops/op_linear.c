@@ -147,10 +147,18 @@ static int integral(double v)
     return v > -0x1p63 && v < 0x1p63 && v == (double)(int64_t)v;
 }
 
-/* v truncated to int64, saturated (NaN: 0). */
-static int64_t to_i64(double v)
+/* v truncated to int64, saturated (NaN: 0); for uint64 (uns), values from 2^63 up saturate at
+** 2^64 - 1 instead. */
+static int64_t to_i64(double v, int uns)
 {
+    if (uns && v >= 0x1p63) return v >= 0x1p64 ? (int64_t)UINT64_MAX : (int64_t)(uint64_t)v;
     return v != v ? 0 : v >= 0x1p63 ? INT64_MAX : v <= -0x1p63 ? INT64_MIN : (int64_t)v;
+}
+
+/* An int64 holding a value of type dtype, as a double (uint64 read unsigned). */
+static double as_real(int64_t v, int dtype)
+{
+    return dtype == LSTM_DT_UINT64 ? (double)(uint64_t)v : (double)v;
 }
 
 int lstm__gemm_run(lstm__kctx *k)
@@ -207,9 +215,10 @@ int lstm__gemm_run(lstm__kctx *k)
                     Y, o,
                     (int64_t)(ai * (uint64_t)si + (C ? bi * (uint64_t)lstm__get_i(C, co) : 0)));
             else
-                lstm__put_i(
-                    Y, o,
-                    to_i64(p->alpha * (double)si + (C ? p->beta * (double)lstm__get_i(C, co) : 0)));
+                lstm__put_i(Y, o,
+                            to_i64(p->alpha * as_real(si, Y->dtype) +
+                                       (C ? p->beta * as_real(lstm__get_i(C, co), Y->dtype) : 0),
+                                   Y->dtype == LSTM_DT_UINT64));
         }
     return LSTM_OK;
 }

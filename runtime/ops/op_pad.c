@@ -108,6 +108,10 @@ int lstm__pad_prepare(lstm__kctx *k)
     if (!lstm__dtype_size(x->dtype))
         return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
                           lstm__dtype_name(x->dtype));
+    if (k->since < 11 && !lstm__is_float(x->dtype)) /* its float `value` fills no integer */
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: unsupported type %s (Pad takes float types before opset 11)",
+                          lstm__klabel(k), lstm__dtype_name(x->dtype));
     if (cv && (cv->dtype != x->dtype || cv->nelem != 1))
         return lstm__errf(k->d, LSTM_EINVAL, "%s: constant_value must be one %s value",
                           lstm__klabel(k), lstm__dtype_name(x->dtype));

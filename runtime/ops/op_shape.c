@@ -40,7 +40,8 @@ int lstm__identity_prepare(lstm__kctx *k)
 {
     const lstm__rt *x = k->in[0];
     if (x->kind != LSTM__VAL_TENSOR || x->none) return LSTM_OK; /* a late value: run copies */
-    return need_storable(k, x) || lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
+    return need_storable(k, x) ? k->d->code
+                               : lstm__rt_set(k, k->out[0], x->dtype, x->rank, x->dims);
 }
 
 int lstm__identity_run(lstm__kctx *k)
@@ -440,10 +441,14 @@ static int range_count(lstm__kctx *k, int64_t *n)
 int lstm__range_prepare(lstm__kctx *k)
 {
     int64_t n;
+    const int t = k->in[0]->dtype; /* the spec's types (unsigned ones would compare signed) */
+    if (t != LSTM_DT_FLOAT && t != LSTM_DT_DOUBLE && t != LSTM_DT_INT16 && t != LSTM_DT_INT32 &&
+        t != LSTM_DT_INT64)
+        return lstm__errf(k->d, LSTM_EUNSUPPORTED,
+                          "%s: unsupported type %s (Range takes float, double, int16, int32 or "
+                          "int64)",
+                          lstm__klabel(k), lstm__dtype_name(t));
     if (range_count(k, &n)) return k->d->code;
-    if (!lstm__is_float(k->in[0]->dtype) && !lstm__is_int(k->in[0]->dtype))
-        return lstm__errf(k->d, LSTM_EUNSUPPORTED, "%s: unsupported type %s", lstm__klabel(k),
-                          lstm__dtype_name(k->in[0]->dtype));
     return lstm__rt_set(k, k->out[0], k->in[0]->dtype, 1, &n);
 }
 
