@@ -90,30 +90,18 @@ static int generate(const run_cfg *c, const lstm_value_info *vi, uint64_t *seed,
         case LSTM_DT_DOUBLE:
             ((double *)t->data)[i] = 2 * u - 1;
             break;
-        case LSTM_DT_INT64:
-            ((int64_t *)t->data)[i] = u < 0.5 ? 0 : 1;
-            break;
-        case LSTM_DT_INT32:
-            ((int32_t *)t->data)[i] = u < 0.5 ? 0 : 1;
-            break;
         case LSTM_DT_FLOAT16:
         case LSTM_DT_BFLOAT16:
             ((uint16_t *)t->data)[i] = half_of((float)floor(256 * u - 128) / 128, t->dtype);
             break;
-        case LSTM_DT_UINT16:
-        case LSTM_DT_INT16:
-            ((uint16_t *)t->data)[i] = u < 0.5 ? 0 : 1;
+        default: { /* integers of any width and bool: 0 or 1, the whole element */
+            const uint64_t v = u < 0.5 ? 0 : 1;
+            if (es == 8) ((uint64_t *)t->data)[i] = v;
+            if (es == 4) ((uint32_t *)t->data)[i] = (uint32_t)v;
+            if (es == 2) ((uint16_t *)t->data)[i] = (uint16_t)v;
+            if (es == 1) ((uint8_t *)t->data)[i] = (uint8_t)v;
             break;
-        case LSTM_DT_UINT32:
-            ((uint32_t *)t->data)[i] = u < 0.5 ? 0 : 1;
-            break;
-        case LSTM_DT_UINT64:
-            ((uint64_t *)t->data)[i] = u < 0.5 ? 0 : 1;
-            break;
-        default: /* one-byte types: int8, uint8, bool */
-            memset((char *)t->data + i * es, 0, es);
-            if (es == 1) ((uint8_t *)t->data)[i] = u < 0.5 ? 0 : 1;
-            break;
+        }
         }
     }
     return 0;
