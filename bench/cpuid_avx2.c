@@ -2,19 +2,23 @@
  *
  * With CPUID faulting (Linux arch_prctl ARCH_SET_CPUID, flag cpuid_fault in /proc/cpuinfo),
  * every CPUID instruction traps; the SIGSEGV handler runs the real CPUID, clears the AVX-512
- * and AMX feature bits and steps over the instruction. Code that reads CPUID after this
- * starts (onnxruntime's MLAS and cpuinfo, loaded by Node.js later; PyTorch's) then takes its
- * AVX2 + FMA paths. Libraries linked to the program, glibc included, may have read CPUID in
- * their own constructors before: cap them with their settings (LSTM_ISA, OPENBLAS_CORETYPE,
- * GLIBC_TUNABLES; bench/run.py --as-avx2 sets all three). The setting is per thread and
- * inherited by threads created later.
- * Other SIGSEGV handlers (V8's wasm trap handler) are kept and called for other faults.
- * x86-64 Linux only. */
+ * and AMX feature bits and steps over the instruction. Without faulting, LSTM_CPUID_PATCHED=DIR
+ * names a folder of copies made by bench/cpuid_patch.py, whose CPUIDs are UD2s: the SIGILL
+ * handler does the same for a UD2 in a file of DIR (and only there). The copies must be loaded
+ * in place of the originals: preloaded, a library's soname then matches its copy.
+ * Code that reads CPUID after this starts (onnxruntime's MLAS and cpuinfo, loaded by Node.js
+ * later; PyTorch's) then takes its AVX2 + FMA paths. Libraries linked to the program, glibc
+ * included, may have read CPUID in their own constructors before: cap them with their settings
+ * (LSTM_ISA, OPENBLAS_CORETYPE, GLIBC_TUNABLES, ATEN_CPU_CAPABILITY; bench/run.py --as-avx2
+ * sets them). Faulting is per thread and inherited by threads created later.
+ * Other handlers of the signal (V8's wasm trap handler for SIGSEGV) are kept and called for
+ * other faults. x86-64 Linux only. */
 #define _GNU_SOURCE
 #include <asm/prctl.h>
 #include <cpuid.h>
 #include <dlfcn.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -24,7 +28,9 @@
 typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
 static sigaction_fn real_sigaction;
-static struct sigaction app_segv; /* what the program asked for SIGSEGV */
+static struct sigaction app_sig; /* what the program asked for the signal we trap */
+static int trap_sig;             /* SIGSEGV (CPUID faulting) or SIGILL (patched copies) */
+static const char *patched;      /* LSTM_CPUID_PATCHED */
 static int active;
 
 /* POSIX's way to turn dlsym's object pointer into a function pointer. */
@@ -55,7 +61,7 @@ static void mask(uint32_t leaf, uint32_t sub, uint32_t r[4])
 
 static void forward(int sig, siginfo_t *info, void *ctx)
 {
-    struct sigaction a = app_segv;
+    struct sigaction a = app_sig;
     if (a.sa_flags & SA_SIGINFO) {
         a.sa_sigaction(sig, info, ctx);
     } else if (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN) {
@@ -64,23 +70,32 @@ static void forward(int sig, siginfo_t *info, void *ctx)
         struct sigaction d;
         memset(&d, 0, sizeof d);
         d.sa_handler = SIG_DFL;
-        real_sigaction(SIGSEGV, &d, NULL);
+        real_sigaction(sig, &d, NULL);
     }
 }
 
-static void on_segv(int sig, siginfo_t *info, void *ctx)
+/* Whether the trap at ip is a CPUID: faulting, or a UD2 in a patched copy. */
+static int is_cpuid(int sig, const siginfo_t *info, const unsigned char *ip)
+{
+    if (sig == SIGSEGV) return info->si_code == SI_KERNEL && ip[0] == 0x0f && ip[1] == 0xa2;
+    Dl_info where;
+    return info->si_code == ILL_ILLOPN && ip[0] == 0x0f && ip[1] == 0x0b && dladdr(ip, &where) &&
+           where.dli_fname && strncmp(where.dli_fname, patched, strlen(patched)) == 0;
+}
+
+static void on_trap(int sig, siginfo_t *info, void *ctx)
 {
     ucontext_t *uc = ctx;
     greg_t *g = uc->uc_mcontext.gregs;
     const unsigned char *ip = (const unsigned char *)g[REG_RIP];
-    if (info->si_code != SI_KERNEL || ip[0] != 0x0f || ip[1] != 0xa2) {
+    if (!is_cpuid(sig, info, ip)) {
         forward(sig, info, ctx);
         return;
     }
     uint32_t leaf = (uint32_t)g[REG_RAX], sub = (uint32_t)g[REG_RCX], r[4];
-    set_cpuid(1);
+    if (sig == SIGSEGV) set_cpuid(1);
     __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
-    set_cpuid(0);
+    if (sig == SIGSEGV) set_cpuid(0);
     mask(leaf, sub, r);
     g[REG_RAX] = r[0];
     g[REG_RBX] = r[1];
@@ -92,24 +107,39 @@ static void on_segv(int sig, siginfo_t *info, void *ctx)
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
     if (!real_sigaction) find_sigaction();
-    if (sig != SIGSEGV || !active) return real_sigaction(sig, act, old);
-    if (old) *old = app_segv;
-    if (act) app_segv = *act;
+    if (sig != trap_sig || !active) return real_sigaction(sig, act, old);
+    if (old) *old = app_sig;
+    if (act) app_sig = *act;
     return 0;
+}
+
+static void fail(const char *msg, size_t n, int code)
+{
+    if (write(2, msg, n) < 0) _exit(code);
+    _exit(code);
 }
 
 __attribute__((constructor)) static void start(void)
 {
     find_sigaction();
+    patched = getenv("LSTM_CPUID_PATCHED");
+    if (set_cpuid(0) == 0) {
+        trap_sig = SIGSEGV;
+    } else if (patched && *patched) {
+        trap_sig = SIGILL;
+    } else { /* a benchmark must not run as it was: the premise is missing (a test skips) */
+        static const char msg[] = "cpuid_avx2: this CPU or kernel has no CPUID faulting, and "
+                                  "LSTM_CPUID_PATCHED is not set\n";
+        fail(msg, sizeof msg - 1, 77);
+    }
     struct sigaction a;
     memset(&a, 0, sizeof a);
-    a.sa_sigaction = on_segv;
+    a.sa_sigaction = on_trap;
     a.sa_flags = SA_SIGINFO | SA_NODEFER;
-    if (!real_sigaction || real_sigaction(SIGSEGV, &a, &app_segv) != 0) _exit(3);
-    if (set_cpuid(0) != 0) { /* no CPUID faulting: a benchmark must not run as it was */
-        static const char msg[] = "cpuid_avx2: this CPU or kernel has no CPUID faulting\n";
-        if (write(2, msg, sizeof msg - 1) < 0) _exit(77);
-        _exit(77); /* the premise is missing: a test under the shim reports SKIP */
+    if (!real_sigaction || real_sigaction(trap_sig, &a, &app_sig) != 0) {
+        if (trap_sig == SIGSEGV) set_cpuid(1);
+        static const char msg[] = "cpuid_avx2: cannot install the signal handler\n";
+        fail(msg, sizeof msg - 1, 3);
     }
     active = 1;
 }

@@ -116,7 +116,9 @@ def main():
     if a.as_avx2:
         import run as side_by_side  # bench/run.py
         side_by_side.as_avx2()
-    ort_env = dict(os.environ, NODE_PATH=node_modules())
+        ort_env = dict(os.environ, NODE_PATH=node_modules(), **side_by_side.ORT_ENV)
+    else:
+        ort_env = dict(os.environ, NODE_PATH=node_modules())
     work = tempfile.mkdtemp(prefix="quant_bench_")
     engines = {"ours": os.path.join(ROOT, "build", "bench", "bench_ours")}
     if a.before:

@@ -10,12 +10,15 @@ with every kind side by side, and plots this run's sweeps to bench/sweeps.png.
 
     /usr/bin/python3 bench/run.py [--quick] [--as-avx2]
 
---as-avx2, on an AVX-512 machine with CPUID faulting (flag cpuid_fault): every engine runs as on
-an AVX2-only CPU. build/bench/libcpuid_avx2.so is preloaded into each process and hides
-AVX-512 from CPUID (onnxruntime's MLAS and PyTorch take their AVX2 kernels), LSTM_ISA=avx2
-caps this library, OPENBLAS_CORETYPE=Haswell OpenBLAS and GLIBC_TUNABLES glibc's string
-functions. Results are kept as kind "avx512-as-avx2": the same instruction set as an AVX2-only
-CPU, not its microarchitecture (caches, memory, clocks).
+--as-avx2, on an AVX-512 machine: every engine runs as on an AVX2-only CPU.
+build/bench/libcpuid_avx2.so is preloaded into each process and hides AVX-512 from CPUID
+(onnxruntime's MLAS and PyTorch take their AVX2 kernels), LSTM_ISA=avx2 caps this library,
+OPENBLAS_CORETYPE=Haswell OpenBLAS, GLIBC_TUNABLES glibc's string functions,
+ATEN_CPU_CAPABILITY and DNNL_MAX_CPU_ISA PyTorch. With CPUID faulting (flag cpuid_fault) every
+CPUID traps; without it, onnxruntime runs a copy of its library whose CPUID instructions are
+patched to trap (bench/cpuid_patch.py, in build/bench/cpuid-patched, preloaded in its place).
+Results are kept as kind "avx512-as-avx2" ("avx512-zen5-as-avx2", ...): the same instruction
+set as an AVX2-only CPU, not its microarchitecture (caches, memory, clocks).
 
 Needs: a build in build/ (meson setup build && ninja -C build), python3-torch, python3-onnx,
 python3-matplotlib, node + npm (onnxruntime-node is installed into bench/node_modules with
@@ -50,23 +53,49 @@ GLIBC_NO_AVX512 = "glibc.cpu.hwcaps=" + ",".join(
     "-AVX512" + f for f in ("F", "CD", "BW", "DQ", "VL", "ER", "PF"))
 
 
+ORT_ENV = {}  # what onnxruntime's processes add to the environment (as_avx2)
+PATCHED = os.path.join(ROOT, "build", "bench", "cpuid-patched")
+
+
 def as_avx2():
     """Makes every process started from here see an AVX2-only CPU (--as-avx2)."""
     flags = cpu_flags()
     if "avx512f" not in flags:
         sys.exit("--as-avx2: this CPU has no AVX-512 to hide; run without it")
-    if "cpuid_fault" not in flags:
-        sys.exit("--as-avx2: this CPU or hypervisor has no CPUID faulting (flag cpuid_fault)")
     if not os.path.exists(SHIM):
         sys.exit("--as-avx2: %s is missing (ninja -C build)" % SHIM)
     pre = os.environ.get("LD_PRELOAD")
-    os.environ.update({"LD_PRELOAD": SHIM + (" " + pre if pre else ""), "LSTM_ISA": "avx2",
+    pre = " " + pre if pre else ""
+    probe = os.path.join(ROOT, "build", "bench", "cpuid_probe")
+    how = "masked (no AVX-512)"
+    os.environ.update({"LD_PRELOAD": SHIM + pre, "LSTM_ISA": "avx2",
                        "OPENBLAS_CORETYPE": "Haswell", "GLIBC_TUNABLES": GLIBC_NO_AVX512,
-                       "LSTM_BENCH_CPUID": "masked (no AVX-512)"})
-    probe = subprocess.run([os.path.join(ROOT, "build", "bench", "cpuid_probe")],
-                           capture_output=True, text=True)
-    if probe.returncode != 0:
-        sys.exit("--as-avx2: the shim did not hide AVX-512: " + probe.stdout.strip())
+                       "ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2",
+                       "ONEDNN_MAX_CPU_ISA": "AVX2"})
+    if "cpuid_fault" not in flags:
+        # No CPUID faulting: onnxruntime runs a copy of its library whose CPUIDs trap (UD2).
+        import cpuid_patch
+        ort = ort_library()
+        for f in (ort, probe):
+            cpuid_patch.patch(f, PATCHED)
+        probe = os.path.join(PATCHED, os.path.basename(probe))
+        os.environ["LSTM_CPUID_PATCHED"] = PATCHED
+        ORT_ENV["LD_PRELOAD"] = SHIM + " " + os.path.join(PATCHED, os.path.basename(ort)) + pre
+        how += ", onnxruntime's CPUIDs patched; PyTorch by ATEN_CPU_CAPABILITY"
+    os.environ["LSTM_BENCH_CPUID"] = how
+    out = subprocess.run([probe], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("--as-avx2: the shim did not hide AVX-512: " + out.stdout.strip())
+
+
+def ort_library():
+    """onnxruntime-node's libonnxruntime.so.1 in bench/node_modules."""
+    bins = os.path.join(HERE, "node_modules", "onnxruntime-node", "bin")
+    for napi in sorted(os.listdir(bins), reverse=True):
+        path = os.path.join(bins, napi, "linux", "x64", "libonnxruntime.so.1")
+        if os.path.exists(path):
+            return path
+    sys.exit("--as-avx2: no libonnxruntime.so.1 for linux x64 under " + bins)
 
 
 def cpu_flags():
@@ -113,7 +142,7 @@ def measure(engine, cfg, path, threads):
         out = sh([OURS, path, "X", shape, runs, str(threads)])
     elif engine == "onnxruntime":
         out = sh(["node", os.path.join(HERE, "bench_ort.js"), path, "X", shape, runs,
-                  str(threads)], cwd=HERE)
+                  str(threads)], cwd=HERE, env=dict(os.environ, **ORT_ENV))
     else:
         return torch_best(cfg, runs, threads)
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", out)}
@@ -208,7 +237,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=9,
                     help="alternating rounds of this library and onnxruntime (default 9)")
     ap.add_argument("--as-avx2", action="store_true",
-                    help="hide AVX-512 from every engine (CPUID faulting; see above)")
+                    help="hide AVX-512 from every engine (see above)")
     args = ap.parse_args()
     QUICK = args.quick
     setup()
@@ -278,6 +307,11 @@ KIND_TITLES = {"avx512": "AVX-512 machine, Intel",
                "avx512-zen5+LSTM_ISA=avx2": "AVX-512 machine, AMD Zen 5, this library on its AVX2 "
                                             "kernels (LSTM_ISA=avx2; onnxruntime and PyTorch "
                                             "on AVX-512, twice the FLOPs)",
+               "avx512-zen4-as-avx2": "AVX-512 machine, AMD Zen 4, seen as AVX2-only (run.py "
+                                      "--as-avx2; every engine on its AVX2 kernels)",
+               "avx512-zen5-as-avx2": "AVX-512 machine, AMD Zen 5, seen as AVX2-only (run.py "
+                                      "--as-avx2: onnxruntime's CPUIDs patched, PyTorch and "
+                                      "OpenBLAS capped; every engine on its AVX2 kernels)",
                "avx2-zen3": "AVX2-only machine, AMD Zen 3",
                "avx2-amd": "AVX2-only machine, AMD"}
 
@@ -365,13 +399,18 @@ and the faster is kept: before, its 1-thread runs used both cores through OpenBL
 Ratios above 1 mean this library is faster. "Best rounds" compares each engine's fastest round
 median (the least disturbed by other load on the machine); every round's median is in
 `bench/results.json`.
-`--as-avx2` (on an AVX-512 machine whose kernel offers CPUID faulting, flag `cpuid_fault`)
-runs every engine as on an AVX2-only CPU: `build/bench/libcpuid_avx2.so` is preloaded into each
-process and hides AVX-512 and AMX from CPUID, so that onnxruntime's MLAS and PyTorch take their
-AVX2 kernels (checked under perf: onnxruntime's hot instructions turn from zmm to ymm, and its
-LSTM H = 512 batch 32 takes 1.5-1.9x as long); `LSTM_ISA=avx2`, `OPENBLAS_CORETYPE=Haswell`
-and `GLIBC_TUNABLES` do the same for this library, OpenBLAS and glibc, and
-`build/bench/cpuid_probe` checks the shim before the run. That is an AVX2-only CPU's
+`--as-avx2` (on an AVX-512 machine) runs every engine as on an AVX2-only CPU:
+`build/bench/libcpuid_avx2.so` is preloaded into each process and hides AVX-512 and AMX from
+CPUID, so that onnxruntime's MLAS takes its AVX2 kernels (checked under perf: onnxruntime's hot
+instructions turn from zmm to ymm, and its LSTM H = 512 batch 32 takes 1.5-1.9x as long);
+`LSTM_ISA=avx2`, `OPENBLAS_CORETYPE=Haswell`, `GLIBC_TUNABLES` and `ATEN_CPU_CAPABILITY=avx2`
+do the same for this library, OpenBLAS, glibc and PyTorch, and `build/bench/cpuid_probe`
+checks the shim before the run. Where the kernel offers CPUID faulting (flag `cpuid_fault`)
+every CPUID traps into the shim. Where it does not, onnxruntime runs a copy of its library
+whose CPUID instructions (found by `objdump -d`) are patched into traps, preloaded in place of
+the original (`bench/cpuid_patch.py`, into `build/bench/cpuid-patched/`; on AMD Zen 5 its
+LSTM H = 512 batch 32 then takes 1.65x as long, with the same output to the bit; its 25
+CPUIDs all trap as it starts, as many for 5 runs as for 200). That is an AVX2-only CPU's
 instruction set, not its caches, memory or clocks.
 Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
 noisy: compare ratios from one run, not absolute times across runs. On the shared VMs here a
