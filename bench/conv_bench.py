@@ -11,11 +11,13 @@ Conv+Relu fusion and its NCHWc blocked-layout convolution kernels) and at "exten
 fusions, no blocked layout). This library fuses Conv+BatchNorm+Relu at load too
 (runtime/fuse.c; LSTM_FUSE=0 turns it off).
 
-    /usr/bin/python3 bench/conv_bench.py [ROUNDS] [--no-record]
+    /usr/bin/python3 bench/conv_bench.py [ROUNDS] [--no-record] [--as-avx2]
 
 Each round runs the three in its own process, in alternating order; per engine the median of
 its round medians, the per-round ratios' range and the best rounds' ratio are printed, kept in
 bench/frontends.json and written into bench/README.md (bench/frontends.py) unless --no-record.
+--as-avx2 runs every engine as on an AVX2-only CPU, as bench/run.py --as-avx2 does (not
+recorded).
 
 Needs a build in build/ (bench_ours) and onnxruntime-node in bench/node_modules (bench/run.py
 installs it) or tests/gen/node_modules.
@@ -33,7 +35,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import frontends  # noqa: E402
-from frontends import cpu, node_modules, run  # noqa: E402
+from frontends import cpu, run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -41,8 +43,10 @@ OURS = os.path.join(ROOT, "build", "bench", "bench_ours")
 _ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 _ap.add_argument("rounds", type=int, nargs="?", default=7)
 _ap.add_argument("--no-record", action="store_true", help="leave frontends.json and README alone")
+_ap.add_argument("--as-avx2", action="store_true",
+                 help="every engine as on an AVX2-only CPU (bench/run.py --as-avx2; not recorded)")
 _ARGS = _ap.parse_args()
-ROUNDS, RECORD = _ARGS.rounds, not _ARGS.no_record
+ROUNDS, RECORD = _ARGS.rounds, not (_ARGS.no_record or _ARGS.as_avx2)
 
 
 def crnn_front(work, case):
@@ -84,7 +88,7 @@ def silero_like(work):
 
 
 def main():
-    ort_env = dict(os.environ, NODE_PATH=node_modules())
+    ort_env = frontends.ort_env(_ARGS.as_avx2)
     work = tempfile.mkdtemp(prefix="conv_bench_")
     front = crnn_front(work, "crnn_opset17")  # BatchNormalization kept
     folded = crnn_front(work, "crnn_bnfolded_opset17")  # the default export: BN in the Conv
@@ -95,8 +99,8 @@ def main():
                ("CRNN default export (BN folded), b1 32x128", folded, "image", "1,1,32,128", 300),
                ("CRNN default export (BN folded), b8 32x128", folded, "image", "8,1,32,128", 50),
                ("Silero-like 1-D front-end, one frame", sil, "x", "1,1,640", 2000)]
-    print("CPU: %s; one thread; %d rounds (each a median of its runs), load average %.2f"
-          % (cpu(), ROUNDS, os.getloadavg()[0]))
+    print("CPU: %s%s; one thread; %d rounds (each a median of its runs), load average %.2f"
+          % (cpu(), " seen as AVX2-only" if _ARGS.as_avx2 else "", ROUNDS, os.getloadavg()[0]))
     cases = []
     for name, model, inp, shape, runs in configs:
         rounds = {"ours": [], "all": [], "extended": []}

@@ -2,7 +2,8 @@
 each keeps its last run in bench/frontends.json (with the machine) and rewrites its part of
 bench/README.md, between the markers below; bench/run.py puts the same section into the README
 it writes, so neither erases the other's results. It also holds what those scripts (and
-bench/quant_bench.py) share: the CPU's name, where onnxruntime-node is, running an engine."""
+bench/quant_bench.py) share: the CPU's name, where onnxruntime-node is and its environment,
+running an engine."""
 import datetime
 import json
 import os
@@ -29,6 +30,18 @@ def node_modules():
             return os.path.join(d, "node_modules")
     raise SystemExit("onnxruntime-node not found (bench/run.py installs it, or npm install in "
                      "tests/gen)")
+
+
+def ort_env(as_avx2=False):
+    """The environment of onnxruntime-node's processes. With as_avx2, first makes every engine
+    see an AVX2-only CPU as bench/run.py --as-avx2 does (this process's environment, which this
+    library's processes inherit, and what onnxruntime's add)."""
+    extra = {}
+    if as_avx2:
+        import run as side_by_side  # bench/run.py
+        side_by_side.as_avx2()
+        extra = side_by_side.ORT_ENV
+    return dict(os.environ, NODE_PATH=node_modules(), **extra)
 
 
 def run(cmd, env=None):

@@ -70,7 +70,7 @@ def main():
         silero[name] = os.path.join(ROOT, "build", "silero", silero[name])
         if not os.path.exists(silero[name]):
             raise SystemExit("missing %s (scripts/fetch-models build/silero jjhbw)" % silero[name])
-    env = dict(os.environ, NODE_PATH=silero_bench.node_modules())
+    env = silero_bench.frontends.ort_env()
     work = tempfile.mkdtemp(prefix="packed_mm_")
     samples = os.path.join(work, "audio16000.f32")
     silero_bench.audio(16000).tofile(samples)

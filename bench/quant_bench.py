@@ -33,7 +33,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from frontends import cpu, node_modules, run  # noqa: E402
+import frontends  # noqa: E402
+from frontends import cpu, run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -113,12 +114,7 @@ def main():
     ap.add_argument("--before", help="build directory of another version of this library")
     ap.add_argument("--as-avx2", action="store_true", help="hide AVX-512 from every engine")
     a = ap.parse_args()
-    if a.as_avx2:
-        import run as side_by_side  # bench/run.py
-        side_by_side.as_avx2()
-        ort_env = dict(os.environ, NODE_PATH=node_modules(), **side_by_side.ORT_ENV)
-    else:
-        ort_env = dict(os.environ, NODE_PATH=node_modules())
+    ort_env = frontends.ort_env(a.as_avx2)
     work = tempfile.mkdtemp(prefix="quant_bench_")
     engines = {"ours": os.path.join(ROOT, "build", "bench", "bench_ours")}
     if a.before:

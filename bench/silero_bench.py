@@ -13,10 +13,11 @@ sum over the frames is compared). Also: onnxruntime-node on a trivial model with
 inputs and outputs (the cost of a call through Node and onnxruntime's session, no work), and
 lstm-vad's real-time factor on 60 s of the same kind of audio.
 
-    /usr/bin/python3 bench/silero_bench.py [--rounds N] [--frames F] [--no-record]
+    /usr/bin/python3 bench/silero_bench.py [--rounds N] [--frames F] [--no-record] [--as-avx2]
 
 The run is kept in bench/frontends.json and its table written into bench/README.md
-(bench/frontends.py) unless --no-record.
+(bench/frontends.py) unless --no-record. --as-avx2 runs every engine as on an AVX2-only CPU,
+as bench/run.py --as-avx2 does (not recorded).
 
 Needs a build in build/ (bench/silero_ours, examples/lstm-vad), the models in build/silero
 (scripts/fetch-models build/silero) and onnxruntime-node in bench/node_modules or
@@ -37,7 +38,7 @@ from onnx import TensorProto, helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import frontends  # noqa: E402
-from frontends import cpu, node_modules, run  # noqa: E402
+from frontends import cpu, run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -93,13 +94,15 @@ def main():
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--frames", type=int, default=2000)
     ap.add_argument("--no-record", action="store_true")
+    ap.add_argument("--as-avx2", action="store_true",
+                    help="every engine as on an AVX2-only CPU (bench/run.py --as-avx2; not recorded)")
     a = ap.parse_args()
     v5 = os.path.join(MODELS, "silero_vad_v5.onnx")
     v4 = os.path.join(MODELS, "silero_vad_legacy.onnx")
     for p in (OURS, VAD, v5, v4):
         if not os.path.exists(p):
             raise SystemExit("missing %s (build, and scripts/fetch-models build/silero)" % p)
-    env = dict(os.environ, NODE_PATH=node_modules())
+    env = frontends.ort_env(a.as_avx2)
     work = tempfile.mkdtemp(prefix="silero_bench_")
     samples = {}
     for rate in (16000, 8000):
@@ -115,8 +118,9 @@ def main():
     trivial_model(trivial)
     cases = [("v5, 16 kHz", v5, 16000), ("v5, 8 kHz", v5, 8000), ("v4, 16 kHz", v4, 16000),
              ("v4, 8 kHz", v4, 8000)]
-    print("CPU: %s, %d cores; one thread; %d rounds of %d frames per engine; load average "
-          "%s" % (cpu(), os.cpu_count(), a.rounds, a.frames, os.getloadavg()[0]), flush=True)
+    print("CPU: %s%s, %d cores; one thread; %d rounds of %d frames per engine; load average "
+          "%s" % (cpu(), " seen as AVX2-only" if a.as_avx2 else "", os.cpu_count(), a.rounds,
+                  a.frames, os.getloadavg()[0]), flush=True)
     results = {"cpu": cpu(), "rounds": a.rounds, "frames": a.frames, "rtf_seconds": RTF_SECONDS,
                "cases": {}}
     for name, model, rate in cases:
@@ -129,7 +133,7 @@ def main():
                 else:
                     cmd = ["node", os.path.join(HERE, "silero_ort.js"), model, str(rate),
                            samples[rate], str(a.frames)]
-                rounds[e].append(run(cmd, env))
+                rounds[e].append(run(cmd, env if e == "ort" else None))
         sums = [r["prob_sum"] for e in rounds for r in rounds[e]]
         if max(sums) - min(sums) > 1e-3 * a.frames:
             raise SystemExit("%s: the engines disagree (sums of probabilities %s)" % (name, sums))
@@ -160,7 +164,7 @@ def main():
                   "%.5f (lstm-vad: %.4f; median of 5 runs)" % (name, rate, RTF_SECONDS, ms,
                                                               ms / 32, f))
     print("load average after: %.2f" % os.getloadavg()[0])
-    if not a.no_record:
+    if not (a.no_record or a.as_avx2):
         frontends.save("silero", results)
     return results
 
