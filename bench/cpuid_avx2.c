@@ -2,12 +2,13 @@
  *
  * With CPUID faulting (Linux arch_prctl ARCH_SET_CPUID, flag cpuid_fault in /proc/cpuinfo),
  * every CPUID instruction traps; the SIGSEGV handler runs the real CPUID, clears the AVX-512
- * and AMX feature bits and steps over the instruction. Without faulting, LSTM_CPUID_PATCHED=DIR
+ * and AMX feature bits and steps over the instruction. Or (first, when set) LSTM_CPUID_PATCHED=DIR
  * names a folder of copies made by bench/cpuid_patch.py, whose CPUIDs are UD2s: the SIGILL
- * handler does the same for a UD2 in a file of DIR (and only there). The copies must be loaded
- * in place of the originals: preloaded, a library's soname then matches its copy.
- * Code that reads CPUID after this starts (onnxruntime's MLAS and cpuinfo, loaded by Node.js
- * later; PyTorch's) then takes its AVX2 + FMA paths. Libraries linked to the program, glibc
+ * handler does the same for a UD2 of a file in DIR that its FILE.cpuid lists (and only there).
+ * The copies must be loaded in place of the originals: preloaded, a library's soname then
+ * matches its copy, and listed before the shim, whose constructor then runs first.
+ * Code that reads CPUID after this starts (onnxruntime's MLAS and cpuinfo, PyTorch's) then
+ * takes its AVX2 + FMA paths. Libraries linked to the program, glibc
  * included, may have read CPUID in their own constructors before: cap them with their settings
  * (LSTM_ISA, OPENBLAS_CORETYPE, GLIBC_TUNABLES, ATEN_CPU_CAPABILITY; bench/run.py --as-avx2
  * sets them). Faulting is per thread and inherited by threads created later.
@@ -17,6 +18,8 @@
 #include <asm/prctl.h>
 #include <cpuid.h>
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <link.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -74,13 +77,48 @@ static void forward(int sig, siginfo_t *info, void *ctx)
     }
 }
 
-/* Whether the trap at ip is a CPUID: faulting, or a UD2 in a patched copy. */
+static unsigned hexval(char c)
+{
+    return c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' + 10);
+}
+
+/* Whether addr is listed in SO.cpuid (bench/cpuid_patch.py: a stamp line, then the address of
+ * each UD2 it wrote, in hexadecimal): the file's own UD2s (compilers' traps) are not CPUIDs. */
+static int listed(const char *so, uintptr_t addr)
+{
+    char path[4096], buf[512];
+    size_t n = strlen(so);
+    if (n + sizeof ".cpuid" > sizeof path) return 0;
+    memcpy(path, so, n);
+    memcpy(path + n, ".cpuid", sizeof ".cpuid");
+    int fd = open(path, O_RDONLY | O_CLOEXEC), line = 0, found = 0;
+    if (fd < 0) return 0;
+    uintptr_t v = 0;
+    ssize_t got;
+    while (!found && (got = read(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < got && !found; i++) {
+            if (buf[i] == '\n') {
+                found = line++ > 0 && v == addr;
+                v = 0;
+            } else if (line > 0) {
+                v = v << 4 | hexval(buf[i]);
+            }
+        }
+    }
+    close(fd);
+    return found;
+}
+
+/* Whether the trap at ip is a CPUID: faulting, or a listed UD2 in a patched copy. */
 static int is_cpuid(int sig, const siginfo_t *info, const unsigned char *ip)
 {
     if (sig == SIGSEGV) return info->si_code == SI_KERNEL && ip[0] == 0x0f && ip[1] == 0xa2;
     Dl_info where;
-    return info->si_code == ILL_ILLOPN && ip[0] == 0x0f && ip[1] == 0x0b && dladdr(ip, &where) &&
-           where.dli_fname && strncmp(where.dli_fname, patched, strlen(patched)) == 0;
+    struct link_map *map = NULL;
+    return info->si_code == ILL_ILLOPN && ip[0] == 0x0f && ip[1] == 0x0b &&
+           dladdr1(ip, &where, (void **)&map, RTLD_DL_LINKMAP) && map && where.dli_fname &&
+           strncmp(where.dli_fname, patched, strlen(patched)) == 0 &&
+           listed(where.dli_fname, (uintptr_t)ip - map->l_addr);
 }
 
 static void on_trap(int sig, siginfo_t *info, void *ctx)
@@ -123,10 +161,10 @@ __attribute__((constructor)) static void start(void)
 {
     find_sigaction();
     patched = getenv("LSTM_CPUID_PATCHED");
-    if (set_cpuid(0) == 0) {
-        trap_sig = SIGSEGV;
-    } else if (patched && *patched) {
+    if (patched && *patched) { /* patched copies, whether or not CPUID faulting works */
         trap_sig = SIGILL;
+    } else if (set_cpuid(0) == 0) {
+        trap_sig = SIGSEGV;
     } else { /* a benchmark must not run as it was: the premise is missing (a test skips) */
         static const char msg[] = "cpuid_avx2: this CPU or kernel has no CPUID faulting, and "
                                   "LSTM_CPUID_PATCHED is not set\n";

@@ -9,7 +9,8 @@ copy in DIR traps and is answered as a CPUID of an AVX2-only CPU.
                                                             it sees no AVX-512, 77 to skip
 
 The instructions are found by `objdump -d` (binutils) and checked byte by byte before they are
-replaced. A copy is remade only when its source is newer.
+replaced; their addresses are listed beside the copy (FILE.cpuid), for the shim. A copy is
+remade when its source or this script changed (path, size or mtime).
 """
 import os
 import shutil
@@ -46,27 +47,42 @@ def cpuid_addresses(path):
             yield int(head.strip(), 16)
 
 
+def stamp(src):
+    """What a copy was made from: the source and this script, by path, size and mtime."""
+    st, me = os.stat(src), os.stat(os.path.abspath(__file__))
+    return "source %s %d %d patcher %d %d" % (os.path.abspath(src), st.st_size, st.st_mtime_ns,
+                                              me.st_size, me.st_mtime_ns)
+
+
 def patch(src, dst_dir):
-    """Writes DIR/basename(src) with every CPUID turned into UD2; returns how many."""
+    """Writes DIR/basename(src) with every CPUID turned into UD2, and DIR/basename(src).cpuid:
+    a stamp line, then the address of each UD2 it wrote (hexadecimal, one a line: the shim
+    answers those and no other UD2). Returns how many, None if the copy was up to date."""
     dst = os.path.join(dst_dir, os.path.basename(src))
-    if os.path.exists(dst) and os.path.getmtime(dst) >= os.path.getmtime(src):
-        return None
+    listing = dst + ".cpuid"
+    try:
+        with open(listing) as f:
+            if f.readline().rstrip("\n") == stamp(src) and os.path.exists(dst):
+                return None
+    except OSError:
+        pass
     data = bytearray(open(src, "rb").read())
     segs = load_segments(data)
-    n = 0
-    for addr in cpuid_addresses(src):
+    addrs = list(cpuid_addresses(src))
+    for addr in addrs:
         off = next((o + addr - v for v, o, size in segs if v <= addr < v + size), None)
         if off is None or data[off:off + 2] != CPUID:
             raise ValueError("%s: no CPUID at address 0x%x" % (src, addr))
         data[off:off + 2] = UD2
-        n += 1
     os.makedirs(dst_dir, exist_ok=True)
-    tmp = dst + ".tmp"
-    with open(tmp, "wb") as f:
+    with open(dst + ".tmp", "wb") as f:
         f.write(data)
-    shutil.copymode(src, tmp)
-    os.replace(tmp, dst)
-    return n
+    shutil.copymode(src, dst + ".tmp")
+    with open(listing + ".tmp", "w") as f:
+        f.write(stamp(src) + "\n" + "".join("%x\n" % a for a in addrs))
+    os.replace(dst + ".tmp", dst)
+    os.replace(listing + ".tmp", listing)
+    return len(addrs)
 
 
 def test(shim, probe):

@@ -38,9 +38,9 @@ def ort_env(as_avx2=False):
     library's processes inherit, and what onnxruntime's add)."""
     extra = {}
     if as_avx2:
-        import run as side_by_side  # bench/run.py
-        side_by_side.as_avx2()
-        extra = side_by_side.ORT_ENV
+        import seen_as_avx2
+        seen_as_avx2.as_avx2()
+        extra = seen_as_avx2.ORT_ENV
     return dict(os.environ, NODE_PATH=node_modules(), **extra)
 
 

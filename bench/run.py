@@ -42,67 +42,11 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from configs import BATCH_SWEEP, FIVE, HIDDEN_SWEEP, build  # noqa: E402
 import frontends  # noqa: E402  (the front-end benchmarks' section of bench/README.md)
+from seen_as_avx2 import ORT_ENV, as_avx2, cpu_flags  # noqa: E402
 
 QUICK = False  # --quick: fewer runs (main)
 MODELS = os.path.join(HERE, "models")
 OURS = os.path.join(ROOT, "build", "bench", "bench_ours")
-
-
-SHIM = os.path.join(ROOT, "build", "bench", "libcpuid_avx2.so")
-GLIBC_NO_AVX512 = "glibc.cpu.hwcaps=" + ",".join(
-    "-AVX512" + f for f in ("F", "CD", "BW", "DQ", "VL", "ER", "PF"))
-
-
-ORT_ENV = {}  # what onnxruntime's processes add to the environment (as_avx2)
-PATCHED = os.path.join(ROOT, "build", "bench", "cpuid-patched")
-
-
-def as_avx2():
-    """Makes every process started from here see an AVX2-only CPU (--as-avx2)."""
-    flags = cpu_flags()
-    if "avx512f" not in flags:
-        sys.exit("--as-avx2: this CPU has no AVX-512 to hide; run without it")
-    if not os.path.exists(SHIM):
-        sys.exit("--as-avx2: %s is missing (ninja -C build)" % SHIM)
-    pre = os.environ.get("LD_PRELOAD")
-    pre = " " + pre if pre else ""
-    probe = os.path.join(ROOT, "build", "bench", "cpuid_probe")
-    how = "masked (no AVX-512)"
-    os.environ.update({"LD_PRELOAD": SHIM + pre, "LSTM_ISA": "avx2",
-                       "OPENBLAS_CORETYPE": "Haswell", "GLIBC_TUNABLES": GLIBC_NO_AVX512,
-                       "ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2",
-                       "ONEDNN_MAX_CPU_ISA": "AVX2"})
-    if "cpuid_fault" not in flags:
-        # No CPUID faulting: onnxruntime runs a copy of its library whose CPUIDs trap (UD2).
-        import cpuid_patch
-        ort = ort_library()
-        for f in (ort, probe):
-            cpuid_patch.patch(f, PATCHED)
-        probe = os.path.join(PATCHED, os.path.basename(probe))
-        os.environ["LSTM_CPUID_PATCHED"] = PATCHED
-        ORT_ENV["LD_PRELOAD"] = SHIM + " " + os.path.join(PATCHED, os.path.basename(ort)) + pre
-        how += ", onnxruntime's CPUIDs patched; PyTorch by ATEN_CPU_CAPABILITY"
-    os.environ["LSTM_BENCH_CPUID"] = how
-    out = subprocess.run([probe], capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit("--as-avx2: the shim did not hide AVX-512: " + out.stdout.strip())
-
-
-def ort_library():
-    """onnxruntime-node's libonnxruntime.so.1 in bench/node_modules."""
-    bins = os.path.join(HERE, "node_modules", "onnxruntime-node", "bin")
-    for napi in sorted(os.listdir(bins), reverse=True):
-        path = os.path.join(bins, napi, "linux", "x64", "libonnxruntime.so.1")
-        if os.path.exists(path):
-            return path
-    sys.exit("--as-avx2: no libonnxruntime.so.1 for linux x64 under " + bins)
-
-
-def cpu_flags():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith(("flags", "Features")):
-            return set(line.split(":", 1)[1].split())
-    return set()
 
 
 def sh(cmd, **kw):
@@ -409,9 +353,9 @@ checks the shim before the run. Where the kernel offers CPUID faulting (flag `cp
 every CPUID traps into the shim. Where it does not, onnxruntime runs a copy of its library
 whose CPUID instructions (found by `objdump -d`) are patched into traps, preloaded in place of
 the original (`bench/cpuid_patch.py`, into `build/bench/cpuid-patched/`; on AMD Zen 5 its
-LSTM H = 512 batch 32 then takes 1.65x as long, with the same output to the bit; its 25
-CPUIDs all trap as it starts, as many for 5 runs as for 200). That is an AVX2-only CPU's
-instruction set, not its caches, memory or clocks.
+LSTM H = 512 batch 32 then takes 1.65x as long, with the same output to the bit; of its 44
+CPUIDs, 25 trap per process, all as it starts, as many for 5 runs as for 200). That is an
+AVX2-only CPU's instruction set, not its caches, memory or clocks.
 Peak RSS is the whole process (Node.js and Python interpreters included). The machines are
 noisy: compare ratios from one run, not absolute times across runs. On the shared VMs here a
 whole process is often 1.3-1.5x slower than the next one of the same engine and model, for
