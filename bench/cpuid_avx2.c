@@ -153,7 +153,8 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 
 static void fail(const char *msg, size_t n, int code)
 {
-    if (write(2, msg, n) < 0) _exit(code);
+    ssize_t unused = write(2, msg, n);
+    (void)unused;
     _exit(code);
 }
 
@@ -175,7 +176,6 @@ __attribute__((constructor)) static void start(void)
     a.sa_sigaction = on_trap;
     a.sa_flags = SA_SIGINFO | SA_NODEFER;
     if (!real_sigaction || real_sigaction(trap_sig, &a, &app_sig) != 0) {
-        if (trap_sig == SIGSEGV) set_cpuid(1);
         static const char msg[] = "cpuid_avx2: cannot install the signal handler\n";
         fail(msg, sizeof msg - 1, 3);
     }

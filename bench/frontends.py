@@ -11,6 +11,8 @@ import platform
 import re
 import subprocess
 
+import seen_as_avx2
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RECORD = os.path.join(HERE, "frontends.json")
 README = os.path.join(HERE, "README.md")
@@ -38,7 +40,6 @@ def ort_env(as_avx2=False):
     library's processes inherit, and what onnxruntime's add)."""
     extra = {}
     if as_avx2:
-        import seen_as_avx2
         seen_as_avx2.as_avx2()
         extra = seen_as_avx2.ORT_ENV
     return dict(os.environ, NODE_PATH=node_modules(), **extra)
@@ -51,11 +52,7 @@ def run(cmd, env=None):
 
 
 def machine():
-    flags = set()
-    for line in open("/proc/cpuinfo"):
-        if line.startswith(("flags", "Features")):
-            flags = set(line.split(":", 1)[1].split())
-            break
+    flags = seen_as_avx2.cpu_flags()
     isa = ("AVX-512" if {"avx512f", "avx512dq"} <= flags else "AVX2" if {"avx2", "fma"} <= flags
            else platform.machine())
     return {"date": datetime.date.today().isoformat(), "cpu": cpu(), "cores": os.cpu_count(),

@@ -2,7 +2,10 @@
 conv_bench.py, silero_bench.py and quant_bench.py); no PyTorch import, so the scripts that do
 not run PyTorch need none."""
 import os
+import subprocess
 import sys
+
+import cpuid_patch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -39,7 +42,6 @@ def as_avx2():
     if "cpuid_fault" not in flags:
         # No CPUID faulting: onnxruntime runs a copy of its library whose CPUIDs trap (UD2),
         # listed before the shim, whose constructor then runs first.
-        import cpuid_patch
         ort = ort_library()
         for f in (ort, probe):
             cpuid_patch.patch(f, PATCHED)
@@ -48,7 +50,6 @@ def as_avx2():
         ORT_ENV["LD_PRELOAD"] = os.path.join(PATCHED, os.path.basename(ort)) + " " + SHIM + pre
         how += ", onnxruntime's CPUIDs patched; PyTorch by ATEN_CPU_CAPABILITY"
     os.environ["LSTM_BENCH_CPUID"] = how
-    import subprocess
     out = subprocess.run([probe], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit("--as-avx2: the shim did not hide AVX-512: " + out.stdout.strip())
