@@ -1,5 +1,6 @@
 /*
-** op_convt.c — ConvTranspose (1, 11, 22: the same semantics). Output size per spatial axis:
+** op_convt.c — ConvTranspose (1, 11, 22: the same semantics; version 1's text splits an odd
+** output_shape padding the other way, a slip 11 corrected, onnx/onnx#1609). Output size per axis:
 ** stride * (in - 1) + output_padding + dilation * (kernel - 1) + 1 - pad_begin - pad_end;
 ** output_shape (spatial, or N, C and spatial) fixes it instead and the padding follows, as
 ** auto_pad SAME_UPPER / SAME_LOWER do with an output of in * stride.

@@ -201,6 +201,12 @@ void lstm__put_f(lstm__rt *t, size_t i, double v)
     case LSTM_DT_BOOL:
         ((uint8_t *)t->data)[i] = v != 0;
         break;
+    case LSTM_DT_UINT64: /* [2^63, 2^64) does not pass through int64 */
+        if (v >= 0x1p63) {
+            ((uint64_t *)t->data)[i] = v < 0x1p64 ? (uint64_t)v : UINT64_MAX;
+            break;
+        }
+        /* fall through */
     default:
         lstm__put_i(t, i,
                     v != v         ? 0

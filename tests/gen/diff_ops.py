@@ -1226,6 +1226,10 @@ def recurrent(g, kind):
     yield mk("float16", "float16", dt="float16", present=state, seq=[3, 2])
     if g.v >= 22:
         yield mk("bfloat16", "bfloat16", dt="bfloat16", present=state)
+    if kind == "RNN":  # activation_beta: the acts case above has none for RNN
+        yield mk("acts_beta", "bidirectional ScaledTanh / Affine with activation_alpha and activation_beta",
+                 direction="bidirectional", activations=["ScaledTanh", "Affine"],
+                 activation_alpha=[0.8, 0.6], activation_beta=[1.3, 0.2])
 
 
 @op("LSTM", types=["float32", "float16", "bfloat16"])

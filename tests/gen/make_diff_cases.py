@@ -56,9 +56,10 @@ regenerate (this needs python3-onnx, python3-numpy, node and
 HELD-OUT RUNS: the fixed seeds give the same random shapes, values and attributes every time.
 DIFF_SALT=N (N > 0) changes every per-operator/version seed (diff_case.seed_of), so a run writes
 cases the committed corpus never had; DIFF_SALT=0 (the default) reproduces tests/data/diff byte
-for byte. DIFF_KEEP_GOING=1 writes the corpus even where onnxruntime and NumPy disagree (with
-onnxruntime's outputs, the disagreements listed in OUT_DIR/disagreements.txt): judge each one by
-the operator's ONNX text. Never commit a salted corpus:
+for byte (but for the last bits of some float64 NumPy references, whose products OpenBLAS
+computes with the CPU's own kernels: keep those files as committed). DIFF_KEEP_GOING=1 writes
+the corpus even where onnxruntime and NumPy disagree (with onnxruntime's outputs, the
+disagreements listed in OUT_DIR/disagreements.txt): judge each one by the operator's ONNX text. Never commit a salted corpus:
 
     DIFF_SALT=1 DIFF_KEEP_GOING=1 /usr/bin/python3 tests/gen/make_diff_cases.py /tmp/heldout_1
     build/tools/lstm-run --test /tmp/heldout_1 --rtol 0 --atol 0

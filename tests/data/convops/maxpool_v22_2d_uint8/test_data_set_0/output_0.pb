@@ -1,0 +1,1 @@
+ByJ`KM`ST^RaRVa_bb\bbccU\__
