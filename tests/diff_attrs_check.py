@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Every attribute an ai.onnx operator version defines is set, at a value other than its
 default, by at least one case of the differential corpus (tests/data/diff) at that version, or
-is listed below as refused by the runtime.
+is listed below as refused by the runtime; and every attribute or input whose text allows
+negative values (axes counted from the back, pads that crop, positions, steps) is negative in
+at least one case (inputs: where their values are in the model or its test data).
 
 The attributes and defaults of a version come from onnx.defs (Debian's python3-onnx 1.12 knows
 opsets up to 17). A later version is checked against the newest schema known here, less the
@@ -12,11 +14,13 @@ usage: diff_attrs_check.py CORPUS_DIR"""
 import collections
 import json
 import os
+import re
 import sys
 
 try:
+    import numpy as np
     import onnx
-    from onnx import defs, helper
+    from onnx import defs, helper, numpy_helper
 except ImportError:
     print("SKIP: python3-onnx is not installed")
     sys.exit(77)
@@ -30,6 +34,9 @@ LATER_INPUTS = {(op, 18): "axes" for op in ("ReduceL1", "ReduceL2", "ReduceLogSu
                                            "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
                                            "ReduceSumSquare")}
 LATER_INPUTS[("DFT", 20)] = "axis"
+# Texts that allow negative values ("detect_negative" of IsInf is a flag, not a value).
+NEGATIVE = re.compile(r"[Nn]egative value|if negative|from the back")
+NOT_VALUES = {"detect_negative"}
 
 
 def nodes(g):
@@ -52,11 +59,35 @@ def value(a):
     return v
 
 
+def known_values(case_dir, m):
+    """{name: array} of the initializers, Constant outputs and test inputs of a case."""
+    vals = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
+    for n in nodes(m.graph):
+        if n.op_type == "Constant" and n.attribute and n.attribute[0].name == "value":
+            vals[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    feeds = [i.name for i in m.graph.input if i.name not in vals]
+    for k, name in enumerate(feeds):
+        t = onnx.TensorProto()
+        try:
+            with open(os.path.join(case_dir, "test_data_set_0", "input_%d.pb" % k), "rb") as f:
+                t.ParseFromString(f.read())
+            vals[name] = numpy_helper.to_array(t)
+        except Exception:  # a sequence or optional input, or none
+            pass
+    return vals
+
+
+def schema(op, v):
+    try:
+        return defs.get_schema(op, min(v, defs.onnx_opset_version()), "")
+    except Exception:
+        return None
+
+
 def schema_attrs(op, v):
     """{name: default value or None} of op at opset v, or None when onnx.defs lacks the operator."""
-    try:
-        s = defs.get_schema(op, min(v, defs.onnx_opset_version()), "")
-    except Exception:
+    s = schema(op, v)
+    if s is None:
         return None
     out = {}
     for name, at in s.attributes.items():
@@ -75,14 +106,29 @@ if not os.path.isfile(manifest):
 with open(manifest) as f:
     cases = json.load(f)["cases"]
 seen = collections.defaultdict(lambda: collections.defaultdict(set))  # (op, version) -> name -> values
+negative = collections.defaultdict(dict)  # (op, version) -> name -> some case has a negative value
 for c in cases:
-    m = onnx.load(os.path.join(root, c["name"], "model.onnx"), load_external_data=False)
+    d = os.path.join(root, c["name"])
+    m = onnx.load(os.path.join(d, "model.onnx"), load_external_data=False)
     mine = [n for n in nodes(m.graph) if n.op_type == c["op"] and n.domain in ("", "ai.onnx")]
-    if mine:  # none: a com.microsoft operator's case
-        vals = seen[(c["op"], c["version"])]
-        for n in mine:
-            for a in n.attribute:
-                vals[a.name].add(value(a))
+    s = schema(c["op"], c["version"])
+    if not mine or s is None:  # a com.microsoft operator's case, or one onnx.defs lacks
+        continue
+    key = (c["op"], c["version"])
+    known = known_values(d, m)
+    for n in mine:
+        for a in n.attribute:
+            seen[key][a.name].add(value(a))
+            at = s.attributes.get(a.name)
+            if at is not None and a.name not in NOT_VALUES and NEGATIVE.search(at.description):
+                v = helper.get_attribute_value(a)
+                neg = isinstance(v, (int, list)) and bool((np.asarray(v) < 0).any())
+                negative[key][a.name] = negative[key].get(a.name, False) or neg
+        for i, name in enumerate(n.input):
+            if name in known and i < len(s.inputs) and NEGATIVE.search(s.inputs[i].description):
+                neg = bool((np.asarray(known[name]) < 0).any())
+                formal = s.inputs[i].name
+                negative[key][formal] = negative[key].get(formal, False) or neg
 bad = 0
 for (op, v), vals in sorted(seen.items()):
     want = schema_attrs(op, v)
@@ -95,7 +141,10 @@ for (op, v), vals in sorted(seen.items()):
         print("FAIL: %s-%d: no case sets %s" % (op, v, ", ".join(unset)))
     if at_default:
         print("FAIL: %s-%d: no case sets %s to other than the default" % (op, v, ", ".join(at_default)))
-    bad += bool(unset or at_default)
+    never = sorted(a for a, neg in negative[(op, v)].items() if not neg)
+    if never:
+        print("FAIL: %s-%d: no case gives %s a negative value" % (op, v, ", ".join(never)))
+    bad += bool(unset or at_default or never)
 print("%d operator versions checked, %d with an attribute no case sets (to other than its "
-      "default)" % (len(seen), bad))
+      "default, or negative where allowed)" % (len(seen), bad))
 sys.exit(1 if bad else 0)

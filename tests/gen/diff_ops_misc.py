@@ -585,6 +585,10 @@ def pad(g):
             x = g.rand(F32, (3, 4))
             ins, attrs = node(F32, x, [1, 2, 2, 1], mode=mode)
             yield g.case(mode, "mode %s" % mode, F32, ins, attrs=attrs, ref=pad_ref([1, 2, 2, 1], mode))
+        x = g.rand(F32, (4, 6))
+        ins, attrs = node(F32, x, [-2, 2, -1, -5])
+        yield g.case("crop_constant", "negative pads [-2, 2, -1, -5]", F32, ins, attrs=attrs,
+                     ref=pad_ref([-2, 2, -1, -5]))
         return
     for mode in modes:
         for k, (shp, pads) in enumerate((((3, 4), [1, 2, 2, 1]), ((2, 3, 4), [0, 1, 3, 1, 2, 0]), ((5,), [4, 3]),
@@ -603,18 +607,19 @@ def pad(g):
     ins, attrs = node(F32, np.zeros((0, 3), np.float32), [1, 0, 1, 1], value=2.0)
     yield g.case("empty", "an empty input padded (constant)", F32, ins, attrs=attrs,
                  ref=pad_ref([1, 0, 1, 1], value=2.0))
-    if v < 11:
-        return
-    ins, attrs = node(F32, np.array(2.5, np.float32), [])
-    yield g.case("scalar", "0-d input, no pads", F32, ins, attrs=attrs, ref=pad_ref([]))
-    # Negative pads crop, then the axis is padded from what is left.
-    for mode in modes:
+    # Negative pads crop, then the axis is padded from what is left (from version 2: Pad-1's
+    # paddings say nothing of negative values).
+    for mode in modes if v >= 2 else []:
         x = g.rand(F32, (4, 6))
         pads = ([-1, 3, 2, -2] if mode == "reflect" else [-1, 2, 2, -3] if mode == "wrap"
                 else [-1, 4, 2, -3] if mode == "edge" else [-2, 2, -1, -5])
         ins, attrs = node(F32, x, pads, mode=mode)
         yield g.case("crop_" + mode, "mode %s, negative pads %s" % (mode, pads), F32, ins, attrs=attrs,
                      ref=pad_ref(pads, mode))
+    if v < 11:
+        return
+    ins, attrs = node(F32, np.array(2.5, np.float32), [])
+    yield g.case("scalar", "0-d input, no pads", F32, ins, attrs=attrs, ref=pad_ref([]))
     x = g.rand(F32, (3, 5))
     ins, attrs = node(F32, x, [1, 2, 0, 1], pads_init=False)
     yield g.case("pads_input", "pads a graph input", F32, ins, attrs=attrs, ref=pad_ref([1, 2, 0, 1]))
@@ -680,6 +685,12 @@ def scatter(g):
     yield g.case("int32_idx", "int32 indices, rank 1 (a sort's inverse permutation)", F32,
                  [In("x", F32, x), In("i", "int32", np.array([2, 0, 3, 1], np.int32)),
                   In("u", F32, np.array([10, 11, 12, 13], np.float32))], ref=scatter_elements_ref(0, "none"))
+    for a in (-1, -2):  # negative axes (version 9 allows them)
+        x = g.rand(F32, (3, 4))
+        ix = np.array([[2, 0, 1], [1, 2, 0]], np.int64) if a == -2 else np.array([[3, 0], [1, 2], [0, 3]], np.int64)
+        yield g.case("axis_neg%d" % -a, "axis %d indices %s" % (a, ix.shape), F32,
+                     [In("x", F32, x), In("i", I64, ix), In("u", F32, g.rand(F32, ix.shape))], attrs={"axis": a},
+                     ref=scatter_elements_ref(a, "none"))
 
 
 # ---------------------------------------------------------------- NonZero
