@@ -2495,6 +2495,29 @@ static void split_sizes_overflow(void **state)
     if (rc) print_error("%s\n", msg);
     assert_int_equal(rc, LSTM_OK);
     tb_free(m);
+    /* Split-18's num_outputs must match the node's outputs and comes without a split input. */
+    const feed a6 = {"A", F32, 1, {6}, x6, 24};
+    m = tb_new(8, 18);
+    tb_input(m, "A", F32, -1, NULL, NULL);
+    Onnx__NodeProto *n = tb_node(m, "Split", "op", "A", "Y,Z");
+    tb_attr_i(m, n, "num_outputs", 3);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    tb_output(m, "Z", F32, -1, NULL, NULL);
+    rc = run1(m, &a6, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Split, opset 18): attribute 'num_outputs' is 3, the node has 2 outputs");
+    tb_free(m);
+    const int64_t two[2] = {4, 2};
+    m = tb_new(8, 18);
+    tb_input(m, "A", F32, -1, NULL, NULL);
+    tb_input(m, "B", I64, -1, NULL, NULL);
+    n = tb_node(m, "Split", "op", "A,B", "Y,Z");
+    tb_attr_i(m, n, "num_outputs", 2);
+    tb_output(m, "Y", F32, -1, NULL, NULL);
+    tb_output(m, "Z", F32, -1, NULL, NULL);
+    rc = run1(m, (feed[]){a6, {"B", I64, 1, {2}, two, 16}}, 2, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'num_outputs' and input 'split' both given");
+    tb_free(m);
 }
 
 /* InstanceNormalization over one element per instance: x - mean is 0, so y is B exactly (a

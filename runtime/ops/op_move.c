@@ -373,12 +373,24 @@ int lstm__split_parse(const lstm__graph *g, const lstm__node *n, int since, void
     static const char *const v2[] = {"axis", "split", NULL}, *const v13[] = {"axis", NULL},
                              *const v18[] = {"axis", "num_outputs", NULL};
     const char *const *names = since >= 18 ? v18 : since >= 13 ? v13 : v2;
+    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
-    return lstm__arity(g, n, 1, since >= 13 ? 2 : 1, 1, 64, d) ||
-           lstm__attrs_allowed(g, n, since, names, d) ||
-           lstm__attr_int(g, n, "axis", 0, &p->axis, d) ||
-           lstm__attr_int(g, n, "num_outputs", 0, &p->num_outputs, d) ||
-           lstm__attr_ints(g, n, "split", p->split, 64, &p->n, d);
+    if (lstm__arity(g, n, 1, since >= 13 ? 2 : 1, 1, 64, d) ||
+        lstm__attrs_allowed(g, n, since, names, d) ||
+        lstm__attr_int(g, n, "axis", 0, &p->axis, d) ||
+        lstm__attr_int(g, n, "num_outputs", 0, &p->num_outputs, d) ||
+        lstm__attr_ints(g, n, "split", p->split, 64, &p->n, d))
+        return d->code;
+    if (!lstm__attr_find(n, "num_outputs")) return LSTM_OK;
+    if (p->num_outputs != n->n_out)
+        return lstm__errf(d, LSTM_EMODEL,
+                          "%s: attribute 'num_outputs' is %lld, the node has %d outputs",
+                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->num_outputs, n->n_out);
+    if (n->n_in > 1 && n->in_names[1][0])
+        return lstm__errf(d, LSTM_EMODEL,
+                          "%s: attribute 'num_outputs' and input 'split' both given",
+                          lstm__node_ctx(g, n, b, sizeof b));
+    return LSTM_OK;
 }
 
 static int split_sizes(lstm__kctx *k, int *axis, int64_t *sizes)
