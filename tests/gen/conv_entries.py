@@ -297,7 +297,20 @@ def avgpool(g):
     if v >= 7:
         yield pool_case(g, "avg", "2d_include_pad", "2-D count_include_pad=1", (1, 2, 6, 7),
                         (3, 3), pads=[1, 2, 1, 0], count_include_pad=1)
-    if v in (10, 11, 19):
+    yield pool_case(g, "avg", "1d_valid", "1-D VALID stride 2", (1, 2, 10), (3,), strides=[2],
+                    auto_pad="VALID")
+    yield pool_case(g, "avg", "2d_same_lower", "2-D SAME_LOWER strides 2", (1, 2, 7, 6), (3, 2),
+                    strides=[2, 2], auto_pad="SAME_LOWER")
+    yield pool_case(g, "avg", "3d", "3-D 2x3x2 pads", (1, 2, 4, 5, 4), (2, 3, 2),
+                    pads=[1, 1, 0, 0, 1, 1], strides=[1, 2, 1])
+    for dt in ("float64", "float16"):
+        yield pool_case(g, "avg", "2d_" + dt, "2-D 3x3 stride 2 pads in " + dt, (1, 2, 7, 6),
+                        (3, 3), dt=dt, strides=[2, 2], pads=[1, 1, 1, 1])
+    if v >= 7:  # count_include_pad
+        yield pool_case(g, "avg", "2d_same_include", "2-D SAME_UPPER with count_include_pad",
+                        (1, 2, 7, 6), (3, 3), strides=[2, 2], auto_pad="SAME_UPPER",
+                        count_include_pad=1)
+    if v >= 10:  # ceil_mode
         yield pool_case(g, "avg", "2d_ceil", "2-D ceil_mode, stride 2, pads", (1, 2, 7, 8), (3, 3),
                         strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1)
         yield pool_case(g, "avg", "2d_ceil_include_pad", "2-D ceil_mode with count_include_pad",
@@ -305,7 +318,7 @@ def avgpool(g):
                         count_include_pad=1)
         yield pool_case(g, "avg", "1d_ceil_nopad", "1-D ceil_mode, no pads", (2, 2, 10), (3,),
                         strides=[2], ceil_mode=1)
-    if v == 19:
+    if v >= 19:  # dilations
         yield pool_case(g, "avg", "2d_ceil_last_window", "ceil_mode: a last window starting in "
                         "the end pad is dropped", (1, 2, 5, 5), (2, 2), strides=[2, 2],
                         pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=1)
@@ -316,19 +329,6 @@ def avgpool(g):
                         count_include_pad=1)
         yield pool_case(g, "avg", "1d_dil_pads", "1-D dilation 3, pads", (1, 2, 13), (3,),
                         dilations=[3], pads=[2, 1], strides=[2])
-    if v == 11:
-        yield pool_case(g, "avg", "1d_valid", "1-D VALID stride 2", (1, 2, 10), (3,), strides=[2],
-                        auto_pad="VALID")
-        yield pool_case(g, "avg", "2d_same_lower", "2-D SAME_LOWER strides 2", (1, 2, 7, 6), (3, 2),
-                        strides=[2, 2], auto_pad="SAME_LOWER")
-        yield pool_case(g, "avg", "2d_same_include", "2-D SAME_UPPER with count_include_pad",
-                        (1, 2, 7, 6), (3, 3), strides=[2, 2], auto_pad="SAME_UPPER",
-                        count_include_pad=1)
-        yield pool_case(g, "avg", "3d", "3-D 2x3x2 pads", (1, 2, 4, 5, 4), (2, 3, 2),
-                        pads=[1, 1, 0, 0, 1, 1], strides=[1, 2, 1])
-        for dt in ("float64", "float16"):
-            yield pool_case(g, "avg", "2d_" + dt, "2-D 3x3 stride 2 pads in " + dt, (1, 2, 7, 6),
-                            (3, 3), dt=dt, strides=[2, 2], pads=[1, 1, 1, 1])
 
 
 def gpool_entry(kind):
