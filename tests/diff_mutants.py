@@ -1,19 +1,25 @@
 #!/usr/bin/python3
 """Mutation check of the differential corpus (tests/data/diff): for every attribute of every
-ai.onnx operator version, models whose attribute is changed must fail some case, so the corpus
-would catch an implementation that ignored the attribute.
+ai.onnx operator version that some case sets, models with the attribute changed must give
+outputs that differ from some case's references, so the corpus would notice a runtime that
+ignored the attribute.
 
-Each mutant is a case of the corpus with one attribute of its operator's node changed: an int
-flag 0 <-> 1, another int + 1, a float x 1.7 + 0.3, a string to "BOGUS", the first element of a
-list the same way. Up to PER_ATTR mutants per (operator, version, attribute), from cases with
-different values of it first. `lstm-run --test` runs them all; a mutant that still passes its
-case's references changed nothing the case looks at. An attribute none of whose mutants fails
-is reported, unless NO_EFFECT says why its value cannot change what the cases compare.
+Each mutant is a case with one attribute of its operator's node changed to another valid value
+where one is known: a flag 0 <-> 1, another int + 1, a float x 1.7 + 0.3, a string or a list of
+strings to another value the corpus gives the attribute, a permutation with two entries
+swapped, another list's first element as an int. Up to PER_ATTR mutants per (operator, version,
+attribute), from cases with different values first. `lstm-run --test --rtol 0 --atol 0` runs
+them all (a case's tolerance.txt still applies). A mutant is "noticed" when an output differs;
+a refused mutant only shows that the value is checked, so an attribute whose mutants are all
+refused or all pass is reported, unless NO_EFFECT says why its value cannot change what the
+cases compare, or REFUSED_ONLY why no other valid value exists for it in the corpus. A 0 / 1
+flag (FLAGS) set to 2 must be refused.
 Exit 77 (SKIP) without python3-onnx or without the corpus.
 usage: diff_mutants.py LSTM_RUN CORPUS_DIR"""
 import collections
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,9 +33,14 @@ except ImportError:
     sys.exit(77)
 
 PER_ATTR = 8
-RANDOM = ("Bernoulli", "Multinomial", "RandomNormal", "RandomNormalLike", "RandomUniform",
-          "RandomUniformLike")
-# (op or None for every op, attribute, versions or None for all): why no value changes the cases.
+# 0 / 1 attributes: the value 2 must be refused (engines read other values differently).
+FLAGS = {"align_corners", "allowzero", "antialias", "broadcast", "ceil_mode", "center_point_box",
+         "count_include_pad", "detect_negative", "detect_positive", "exclude_outside", "exclusive",
+         "fmod", "input_forget", "interleaved", "inverse", "is_causal", "is_test", "keepdims",
+         "largest", "layout", "linear_before_reset", "new_axis", "noop_with_empty_axes",
+         "onesided", "output_sequence", "periodic", "reverse", "saturate", "select_last_index",
+         "sorted", "spatial", "storage_order", "training_mode", "transA", "transB", "upper"}
+# (op or None for every op, attribute, versions or None for all, why no value changes the cases)
 NO_EFFECT = [
     (None, "consumed_inputs", None, "an in-place hint of versions 1-5"),
     (None, "seed", None, "random outputs are compared by their statistics; Dropout in inference"),
@@ -43,15 +54,18 @@ NO_EFFECT = [
     ("TopK", "sorted", None, "sorted = 0 leaves the order open; the runtime always sorts"),
 ]
 A = onnx.AttributeProto
+# lstm-run --test's lines for an output compared and found different (values, shape, type).
+DIFFERS = re.compile(r"^  output '[^']*'.*(-> FAIL|: shape |: dtype |: got |: a sequence of )", re.M)
 
 
 def excused(op, v, name):
     return any((o is None or o == op) and n == name and (vs is None or v in vs)
-               for o, n, vs, _ in NO_EFFECT) or (name == "seed" and op in RANDOM + ("Dropout",))
+               for o, n, vs, _ in NO_EFFECT)
 
 
-def mutate(a):
-    """Change attribute a in place; False when it is of a kind left alone (tensors, graphs)."""
+def mutate(a, seen):
+    """Change attribute a in place to another valid value where one is known (seen: the values
+    the corpus gives it). Returns False for kinds left alone (tensors, graphs, empty lists)."""
     def int_(x):
         return 1 - x if x in (0, 1) else x + 1
     if a.type == A.INT:
@@ -59,13 +73,17 @@ def mutate(a):
     elif a.type == A.FLOAT:
         a.f = a.f * 1.7 + 0.3
     elif a.type == A.STRING:
-        a.s = b"BOGUS"
+        other = sorted(s for s in seen if isinstance(s, bytes) and s != a.s)
+        a.s = other[0] if other else b"BOGUS"
+    elif a.type == A.INTS and len(a.ints) >= 2 and a.name == "perm":
+        a.ints[0], a.ints[1] = a.ints[1], a.ints[0]
     elif a.type == A.INTS and len(a.ints):
         a.ints[0] = int_(a.ints[0])
     elif a.type == A.FLOATS and len(a.floats):
         a.floats[0] = a.floats[0] * 1.7 + 0.3
     elif a.type == A.STRINGS and len(a.strings):
-        a.strings[0] = b"BOGUS"
+        other = sorted(s for lst in seen if isinstance(lst, list) for s in lst if s != a.strings[0])
+        a.strings[0] = other[0] if other else b"BOGUS"
     else:
         return False
     return True
@@ -79,8 +97,9 @@ def main():
         sys.exit(77)
     with open(manifest) as f:
         cases = json.load(f)["cases"]
-    # (op, version, attribute) -> value -> [(case, node index)]
+    # (op, version, attribute) -> value -> [(case, node index)]; (op, attribute) -> values
     cands = collections.defaultdict(lambda: collections.defaultdict(list))
+    values = collections.defaultdict(list)
     for c in cases:
         m = onnx.load(os.path.join(root, c["name"], "model.onnx"), load_external_data=False)
         for i, n in enumerate(m.graph.node):
@@ -88,11 +107,25 @@ def main():
                 for a in n.attribute:
                     if a.type in (A.TENSOR, A.GRAPH, A.GRAPHS, A.TENSORS, A.TYPE_PROTO):
                         continue
-                    cands[(c["op"], c["version"], a.name)][repr(helper.get_attribute_value(a))].append(
-                        (c["name"], i))
+                    v = helper.get_attribute_value(a)
+                    cands[(c["op"], c["version"], a.name)][repr(v)].append((c["name"], i))
+                    if a.type in (A.STRING, A.STRINGS) and v not in values[(c["op"], a.name)]:
+                        values[(c["op"], a.name)].append(v)
     tmp = tempfile.mkdtemp(prefix="diff_mutants")
+    bad = 0
     try:
-        owner = {}
+        owner, flag2 = {}, {}
+
+        def write(case, i, name, change):
+            m = onnx.load(os.path.join(root, case, "model.onnx"), load_external_data=False)
+            a = next(a for a in m.graph.node[i].attribute if a.name == name)
+            if not change(a):
+                return None
+            d = os.path.join(tmp, "%s__%s_%d" % (case, name, len(owner) + len(flag2)))
+            shutil.copytree(os.path.join(root, case), d)
+            onnx.save(m, os.path.join(d, "model.onnx"))
+            return os.path.basename(d)
+
         for key, by_value in cands.items():
             picks = []  # round robin over the values: different values first
             lists = [list(v) for v in by_value.values()]
@@ -100,36 +133,61 @@ def main():
                 for lst in lists:
                     if lst and len(picks) < PER_ATTR:
                         picks.append(lst.pop(0))
-            for k, (case, i) in enumerate(picks):
-                m = onnx.load(os.path.join(root, case, "model.onnx"), load_external_data=False)
-                a = next(a for a in m.graph.node[i].attribute if a.name == key[2])
-                if not mutate(a):
-                    continue
-                name = "%s__%s_%d" % (case, key[2], k)
-                shutil.copytree(os.path.join(root, case), os.path.join(tmp, name))
-                onnx.save(m, os.path.join(tmp, name, "model.onnx"))
-                owner[name] = key
-        r = subprocess.run([run, "--test", tmp], capture_output=True, text=True)
-        passed, cur = set(), None
+            seen = values[(key[0], key[2])]
+            for case, i in picks:
+                name = write(case, i, key[2], lambda a: mutate(a, seen))
+                if name:
+                    owner[name] = key
+            if key[2] in FLAGS:  # and one with the value 2, which must be refused
+                name = write(picks[0][0], picks[0][1], key[2], lambda a: setattr(a, "i", 2) or True)
+                flag2[name] = key
+        r = subprocess.run([run, "--test", tmp, "--rtol", "0", "--atol", "0"], capture_output=True,
+                           text=True)
+        verdict, text, cur = {}, collections.defaultdict(str), None
         for line in r.stdout.splitlines():
             if line.startswith(tmp):
                 cur = os.path.basename(line.strip())
-            elif line.strip() == "PASS" and cur:
-                passed.add(cur)
-        caught = collections.defaultdict(bool)
+            elif cur:
+                text[cur] += line + "\n"
+                if line.strip() in ("PASS", "FAIL"):
+                    verdict[cur] = line.strip()
+        total = re.search(r"^(\d+) passed, (\d+) failed$", r.stdout, re.M)
+        everyone = set(owner) | set(flag2)
+        if r.returncode not in (0, 1) or not total or set(verdict) != everyone or \
+                int(total.group(1)) + int(total.group(2)) != len(everyone):
+            print("FAIL: lstm-run --test exited %d with verdicts for %d of %d mutants\n%s" %
+                  (r.returncode, len(verdict), len(everyone), r.stderr[-2000:]))
+            return 1
+        noticed, refused = collections.defaultdict(bool), collections.defaultdict(bool)
         for name, key in owner.items():
-            caught[key] |= name not in passed
+            if verdict[name] == "FAIL":
+                differs = bool(DIFFERS.search(text[name]))
+                noticed[key] |= differs
+                refused[key] |= not differs
+            else:
+                noticed[key] |= False
+        accepted = sorted(key for name, key in flag2.items()
+                          if "is 2, expected 0 or 1" not in text[name])
     finally:
         shutil.rmtree(tmp)
-    bad = 0
-    for (op, v, name), hit in sorted(caught.items()):
+    only_refused = []
+    for (op, v, name), hit in sorted(noticed.items()):
         if hit and excused(op, v, name):
-            print("NOTE: %s-%d %s: listed as without effect, but a mutant failed" % (op, v, name))
+            print("NOTE: %s-%d %s: listed as without effect, but a mutant's outputs differ" %
+                  (op, v, name))
+        elif not hit and refused[(op, v, name)]:
+            only_refused.append("%s-%d %s" % (op, v, name))
         elif not hit and not excused(op, v, name):
-            print("FAIL: %s-%d: changing attribute '%s' fails no case" % (op, v, name))
+            print("FAIL: %s-%d: changing attribute '%s' changes no case's outputs" % (op, v, name))
             bad += 1
-    print("%d mutants of %d attributes; %d attributes whose change no case notices" %
-          (len(owner), len(caught), bad))
+    for op, v, name in accepted:
+        print("FAIL: %s-%d: attribute '%s' = 2 is not refused as a 0 / 1 flag" % (op, v, name))
+    bad += len(accepted)
+    if only_refused:
+        print("only refusals (no other valid value known here): " + ", ".join(only_refused))
+    print("%d mutants of %d attributes (%d noticed by their outputs, %d only refused), %d flags "
+          "set to 2; %d failures" % (len(owner), len(noticed), sum(noticed.values()),
+                                     len(only_refused), len(flag2), bad))
     return 1 if bad else 0
 
 

@@ -365,7 +365,8 @@ static void conv_refusals(void **state)
     tb_attr_ints(m, tb_graph(m)->node[0], "kernel_shape", (const int64_t[]){2, 2}, 2);
     tb_attr_i(m, tb_graph(m)->node[0], "storage_order", 2);
     rc = run1(m, x4d, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EMODEL, "node 'op' (MaxPool, opset 17): storage_order must be 0 or 1");
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (MaxPool, opset 17): attribute 'storage_order' is 2, expected 0 or 1");
     tb_free(m);
 
     m = one_v("MaxPool", 9, "A", "Y", 1, (int[]){F32});
@@ -1417,7 +1418,7 @@ static void misc_refusals(void **state)
     expect(rc, msg, LSTM_EINVAL, "K has 2 values, expected 1");
     tb_attr_i(m, n, "sorted", 2);
     rc = run1(m, (feed[]){a23, {"K", I64, 1, {1}, k2, 8}}, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EMODEL, "attributes 'largest' and 'sorted' must be 0 or 1");
+    expect(rc, msg, LSTM_EMODEL, "attribute 'sorted' is 2, expected 0 or 1");
     tb_free(m);
     m = tb_new(8, 1);
     tb_input(m, "A", F32, -1, NULL, NULL);
@@ -2178,7 +2179,7 @@ static void norm_more_refusals(void **state)
     m = one_at(23, "RotaryEmbedding", "A,B,C,D", 4, (int[]){F32, F32, F32, I64});
     tb_attr_i(m, tb_graph(m)->node[0], "interleaved", 2);
     rc = run1(m, (feed[]){rx, rc_, rs, rp}, 4, msg, NULL, 0);
-    expect(rc, msg, LSTM_EMODEL, "interleaved is 2, expected 0 or 1");
+    expect(rc, msg, LSTM_EMODEL, "attribute 'interleaved' is 2, expected 0 or 1");
     tb_free(m);
     m = one_at(23, "RotaryEmbedding", "A,B,C", 3, (int[]){F32, F32, F32});
     rc = run1(m, (feed[]){rx, rc_, rs}, 3, msg, NULL, 0);
@@ -2266,7 +2267,8 @@ static void attention_refusals(void **state)
         int64_t v;
         const char *needle;
     } ints[] = {
-        {"is_causal", 2, "node 'op' (Attention, opset 24): is_causal is 2, expected 0 or 1"},
+        {"is_causal", 2,
+         "node 'op' (Attention, opset 24): attribute 'is_causal' is 2, expected 0 or 1"},
         {"qk_matmul_output_mode", 4, "qk_matmul_output_mode is 4, expected 0 to 3"},
         {"softmax_precision", 7, "softmax_precision is 7, expected 1 (float), 10 (float16)"},
         {"q_num_heads", 0, "q_num_heads is 0 and kv_num_heads 0, expected 1 or more"},
@@ -2723,6 +2725,18 @@ static void reduce_norm_refusals(void **state)
     const feed a23 = {"A", F32, 2, {2, 3}, x6, 24};
     const feed c23 = {"A", LSTM_DT_INT8, 2, {2, 3}, i8, 6};
 
+    /* 0 / 1 flags: onnxruntime reads keepdims 2 as 0, ONNX's reference as 1: refused */
+    m = one_at(13, "ReduceMean", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "keepdims", 2);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (ReduceMean, opset 13): attribute 'keepdims' is 2, expected 0 or 1");
+    tb_free(m);
+    m = one_at(13, "ArgMax", "A", 1, (int[]){F32});
+    tb_attr_i(m, tb_graph(m)->node[0], "select_last_index", -1);
+    rc = run1(m, &a23, 1, msg, NULL, 0);
+    expect(rc, msg, LSTM_EMODEL, "attribute 'select_last_index' is -1, expected 0 or 1");
+    tb_free(m);
     /* element types per opset: int8 for ReduceMin from 12, bool from 20, never for ReduceL1 */
     m = one_at(11, "ReduceMin", "A", 1, (int[]){LSTM_DT_INT8});
     rc = run1(m, &c23, 1, msg, NULL, 0);
@@ -3427,7 +3441,8 @@ static void grid_refusals(void **state)
     m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
     tb_attr_i(m, tb_graph(m)->node[0], "align_corners", 2);
     rc = run1(m, (feed[]){x4, g4}, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EMODEL, "(GridSample, opset 20): align_corners is 2, expected 0 or 1");
+    expect(rc, msg, LSTM_EMODEL,
+           "(GridSample, opset 20): attribute 'align_corners' is 2, expected 0 or 1");
     tb_free(m);
     m = one_at(20, "GridSample", "A,B", 2, (int[]){F32, F32});
     tb_attr_i(m, tb_graph(m)->node[0], "antialias", 1);
@@ -3472,14 +3487,16 @@ static void grid_refusals(void **state)
     m = one_at(20, "AffineGrid", "A,B", 2, (int[]){F32, I64});
     tb_attr_i(m, tb_graph(m)->node[0], "align_corners", -1);
     rc = run1(m, (feed[]){th, {"B", I64, 1, {4}, sz4, 32}}, 2, msg, NULL, 0);
-    expect(rc, msg, LSTM_EMODEL, "(AffineGrid, opset 20): align_corners is -1, expected 0 or 1");
+    expect(rc, msg, LSTM_EMODEL,
+           "(AffineGrid, opset 20): attribute 'align_corners' is -1, expected 0 or 1");
     tb_free(m);
 
     /* Unique */
     m = one_at(11, "Unique", "A", 1, (int[]){F32});
     tb_attr_i(m, tb_graph(m)->node[0], "sorted", 2);
     rc = run1(m, (feed[]){{"A", F32, 2, {2, 3}, x6, 24}}, 1, msg, NULL, 0);
-    expect(rc, msg, LSTM_EMODEL, "node 'op' (Unique, opset 11): sorted is 2, expected 0 or 1");
+    expect(rc, msg, LSTM_EMODEL,
+           "node 'op' (Unique, opset 11): attribute 'sorted' is 2, expected 0 or 1");
     tb_free(m);
     m = one_at(11, "Unique", "A", 1, (int[]){F32});
     tb_attr_i(m, tb_graph(m)->node[0], "axis", -3);

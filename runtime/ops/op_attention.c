@@ -69,7 +69,7 @@ int lstm__attention_parse(const lstm__graph *g, const lstm__node *n, int since, 
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 3, since >= 24 ? 7 : 6, 1, 4, d) ||
         lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__attr_int(g, n, "is_causal", 0, &p->is_causal, d) ||
+        lstm__attr_flag(g, n, "is_causal", 0, &p->is_causal, d) ||
         lstm__attr_int(g, n, "q_num_heads", 0, &p->q_heads, d) ||
         lstm__attr_int(g, n, "kv_num_heads", 0, &p->kv_heads, d) ||
         lstm__attr_int(g, n, "qk_matmul_output_mode", 0, &p->mode, d) ||
@@ -79,9 +79,6 @@ int lstm__attention_parse(const lstm__graph *g, const lstm__node *n, int since, 
         return d->code;
     const char *ctx = lstm__node_ctx(g, n, b, sizeof b);
     p->has_scale = lstm__attr_find(n, "scale") != NULL;
-    if (p->is_causal != 0 && p->is_causal != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: is_causal is %lld, expected 0 or 1", ctx,
-                          (long long)p->is_causal);
     if (p->mode < 0 || p->mode > 3)
         return lstm__errf(d, LSTM_EMODEL, "%s: qk_matmul_output_mode is %lld, expected 0 to 3", ctx,
                           (long long)p->mode);

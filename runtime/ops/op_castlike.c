@@ -32,11 +32,8 @@ int lstm__castlike_parse(const lstm__graph *g, const lstm__node *n, int since, v
                             : ver == 19 ? v19
                                         : v15,
                             d) ||
-        lstm__attr_int(g, n, "saturate", 1, &sat, d))
+        lstm__attr_flag(g, n, "saturate", 1, &sat, d))
         return d->code;
-    if (sat != 0 && sat != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'saturate' is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)sat);
     if (rm && (rm->type != LSTM__A_STRING ||
                (strcmp(rm->s, "up") && strcmp(rm->s, "down") && strcmp(rm->s, "nearest"))))
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'round_mode' must be up, down or nearest",

@@ -134,7 +134,7 @@ int lstm__cast_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     int ver = n->opset >= 24 ? 24 : n->opset >= 19 ? 19 : since;
     const char *const *names = ver == 24 ? v24 : ver == 19 ? v19 : v6;
     if (lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, ver, names, d) ||
-        lstm__attr_int(g, n, "to", -1, &to, d) || lstm__attr_int(g, n, "saturate", 1, &sat, d))
+        lstm__attr_int(g, n, "to", -1, &to, d) || lstm__attr_flag(g, n, "saturate", 1, &sat, d))
         return d->code;
     if (rm && (rm->type != LSTM__A_STRING ||
                (strcmp(rm->s, "up") && strcmp(rm->s, "down") && strcmp(rm->s, "nearest"))))

@@ -16,14 +16,10 @@ int lstm__cumsum_parse(const lstm__graph *g, const lstm__node *n, int since, voi
 {
     lstm__cumsum_params *p = params;
     static const char *const names[] = {"exclusive", "reverse", NULL};
-    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 2, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__attr_int(g, n, "exclusive", 0, &p->exclusive, d) ||
-        lstm__attr_int(g, n, "reverse", 0, &p->reverse, d))
+        lstm__attr_flag(g, n, "exclusive", 0, &p->exclusive, d) ||
+        lstm__attr_flag(g, n, "reverse", 0, &p->reverse, d))
         return d->code;
-    if ((p->exclusive != 0 && p->exclusive != 1) || (p->reverse != 0 && p->reverse != 1))
-        return lstm__errf(d, LSTM_EMODEL, "%s: attributes 'exclusive' and 'reverse' must be 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b));
     return LSTM_OK;
 }
 

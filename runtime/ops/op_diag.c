@@ -18,13 +18,9 @@ int lstm__trilu_parse(const lstm__graph *g, const lstm__node *n, int since, void
 {
     static const char *const names[] = {"upper", NULL};
     lstm__trilu_params *p = params;
-    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 1, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__attr_int(g, n, "upper", 1, &p->upper, d))
+        lstm__attr_flag(g, n, "upper", 1, &p->upper, d))
         return d->code;
-    if (p->upper != 0 && p->upper != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'upper' is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->upper);
     return LSTM_OK;
 }
 

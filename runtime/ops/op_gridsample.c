@@ -28,11 +28,7 @@
 static int align_attr(const lstm__graph *g, const lstm__node *n, int *out, lstm__diag *d)
 {
     int64_t v;
-    char b[LSTM__LABEL_MAX];
-    if (lstm__attr_int(g, n, "align_corners", 0, &v, d)) return d->code;
-    if (v != 0 && v != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: align_corners is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)v);
+    if (lstm__attr_flag(g, n, "align_corners", 0, &v, d)) return d->code;
     *out = (int)v;
     return LSTM_OK;
 }

@@ -100,10 +100,7 @@ static int bcast_parse(const lstm__graph *g, const lstm__node *n, lstm__legacy_p
 {
     char b[LSTM__LABEL_MAX];
     int64_t bc, ax;
-    if (lstm__attr_int(g, n, "broadcast", 0, &bc, d)) return d->code;
-    if (bc != 0 && bc != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'broadcast' is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)bc);
+    if (lstm__attr_flag(g, n, "broadcast", 0, &bc, d)) return d->code;
     p->bcast = (int)bc;
     if (!lstm__attr_find(n, "axis")) return LSTM_OK;
     if (lstm__attr_int(g, n, "axis", 0, &ax, d)) return d->code;
@@ -137,7 +134,7 @@ static int legacy_parse(const lstm__graph *g, const lstm__node *n, int since, vo
     if (kd->form == F_DROPOUT) {
         int64_t test;
         float ratio;
-        if (lstm__attr_int(g, n, "is_test", 0, &test, d) ||
+        if (lstm__attr_flag(g, n, "is_test", 0, &test, d) ||
             lstm__attr_float(g, n, "ratio", 0.5f, &ratio, d))
             return d->code;
         if (!test && ratio != 0.0f)

@@ -64,8 +64,8 @@ int lstm__gemm_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     static const char *const names[] = {"alpha", "beta", "transA", "transB", NULL};
     char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 2, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__attr_int(g, n, "transA", 0, &p->ta, d) ||
-        lstm__attr_int(g, n, "transB", 0, &p->tb, d))
+        lstm__attr_flag(g, n, "transA", 0, &p->ta, d) ||
+        lstm__attr_flag(g, n, "transB", 0, &p->tb, d))
         return d->code;
     p->alpha = p->beta = 1.0f;
     const lstm__attr *a = lstm__attr_find(n, "alpha"), *be = lstm__attr_find(n, "beta");
@@ -74,9 +74,6 @@ int lstm__gemm_parse(const lstm__graph *g, const lstm__node *n, int since, void 
                           lstm__node_ctx(g, n, b, sizeof b));
     if (a) p->alpha = a->f;
     if (be) p->beta = be->f;
-    if ((p->ta != 0 && p->ta != 1) || (p->tb != 0 && p->tb != 1))
-        return lstm__errf(d, LSTM_EMODEL, "%s: transA and transB must be 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b));
     return LSTM_OK;
 }
 

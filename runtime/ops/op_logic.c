@@ -41,21 +41,15 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
     }
     if (op == L_MOD) {
         if (lstm__attrs_allowed(g, n, since, mod, d) ||
-            lstm__attr_int(g, n, "fmod", 0, &p->fmod, d))
+            lstm__attr_flag(g, n, "fmod", 0, &p->fmod, d))
             return d->code;
-        if (p->fmod != 0 && p->fmod != 1)
-            return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'fmod' is %lld, expected 0 or 1",
-                              lstm__node_ctx(g, n, b, sizeof b), (long long)p->fmod);
         return LSTM_OK;
     }
     int64_t bc;
     if (lstm__attrs_allowed(g, n, since, since >= 7 ? none : v1, d) ||
-        lstm__attr_int(g, n, "broadcast", 0, &bc, d) ||
+        lstm__attr_flag(g, n, "broadcast", 0, &bc, d) ||
         lstm__attr_int(g, n, "axis", 0, &p->axis, d))
         return d->code;
-    if (bc != 0 && bc != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'broadcast' is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)bc);
     p->legacy = bc == 1;
     p->has_axis = lstm__attr_find(n, "axis") != NULL;
     if (p->has_axis && !p->legacy)

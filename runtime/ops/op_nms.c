@@ -23,16 +23,11 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
 {
     static const char *const allowed[] = {"center_point_box", NULL};
     lstm__nms_params *p = params;
-    char b[LSTM__LABEL_MAX];
     (void)unused;
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 2, 5, 1, 1, d) || lstm__attrs_allowed(g, n, since, allowed, d) ||
-        lstm__attr_int(g, n, "center_point_box", 0, &p->center, d))
+        lstm__attr_flag(g, n, "center_point_box", 0, &p->center, d))
         return d->code;
-    if (p->center != 0 && p->center != 1)
-        return lstm__errf(d, LSTM_EMODEL,
-                          "%s: attribute 'center_point_box' is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->center);
     return LSTM_OK;
 }
 

@@ -49,9 +49,9 @@ int lstm__bn_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
                             d) ||
         lstm__attr_float(g, n, "epsilon", 1e-5f, &p->epsilon, d) ||
         lstm__attr_float(g, n, "momentum", 0.9f, &momentum, d) ||
-        lstm__attr_int(g, n, "spatial", 1, &p->spatial, d) ||
-        lstm__attr_int(g, n, "is_test", since < 7 ? 0 : 1, &is_test, d) ||
-        lstm__attr_int(g, n, "training_mode", 0, &training, d))
+        lstm__attr_flag(g, n, "spatial", 1, &p->spatial, d) ||
+        lstm__attr_flag(g, n, "is_test", since < 7 ? 0 : 1, &is_test, d) ||
+        lstm__attr_flag(g, n, "training_mode", 0, &training, d))
         return d->code;
     const lstm__attr *ci = lstm__attr_find(n, "consumed_inputs");
     if (ci && ci->type != LSTM__A_INTS)
@@ -67,9 +67,6 @@ int lstm__bn_parse(const lstm__graph *g, const lstm__node *n, int since, void *p
                           "%s: training_mode=%lld is not supported; this runtime does inference "
                           "(training_mode=0)",
                           lstm__node_ctx(g, n, b, sizeof b), (long long)training);
-    if (p->spatial != 0 && p->spatial != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: spatial must be 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b));
     for (int i = 1; i < n->n_out; i++)
         if (n->out_names[i][0])
             return lstm__errf(d, LSTM_EUNSUPPORTED,

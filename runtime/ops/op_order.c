@@ -107,14 +107,11 @@ int lstm__topk_parse(const lstm__graph *g, const lstm__node *n, int since, void 
                                           : v1,
                             d) ||
         lstm__attr_int(g, n, "axis", -1, &p->axis, d) || lstm__attr_int(g, n, "k", -1, &p->k, d) ||
-        lstm__attr_int(g, n, "largest", 1, &p->largest, d) ||
-        lstm__attr_int(g, n, "sorted", 1, &p->sorted, d))
+        lstm__attr_flag(g, n, "largest", 1, &p->largest, d) ||
+        lstm__attr_flag(g, n, "sorted", 1, &p->sorted, d))
         return d->code;
     if (since < 10 && p->k < 0)
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'k' is required and must be >= 0",
-                          lstm__node_ctx(g, n, b, sizeof b));
-    if ((p->largest != 0 && p->largest != 1) || (p->sorted != 0 && p->sorted != 1))
-        return lstm__errf(d, LSTM_EMODEL, "%s: attributes 'largest' and 'sorted' must be 0 or 1",
                           lstm__node_ctx(g, n, b, sizeof b));
     return LSTM_OK;
 }
@@ -213,8 +210,8 @@ static int arg_parse(const lstm__graph *g, const lstm__node *n, int since, void 
     return lstm__arity(g, n, 1, 1, 1, 1, d) ||
            lstm__attrs_allowed(g, n, since, since >= 12 ? v12 : v1, d) ||
            lstm__attr_int(g, n, "axis", 0, &p->axis, d) ||
-           lstm__attr_int(g, n, "keepdims", 1, &p->keepdims, d) ||
-           lstm__attr_int(g, n, "select_last_index", 0, &p->last, d);
+           lstm__attr_flag(g, n, "keepdims", 1, &p->keepdims, d) ||
+           lstm__attr_flag(g, n, "select_last_index", 0, &p->last, d);
 }
 
 static int arg_prepare(lstm__kctx *k)

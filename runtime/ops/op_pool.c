@@ -24,7 +24,6 @@ static int pool_parse(const lstm__graph *g, const lstm__node *n, int since, void
                       lstm__diag *d)
 {
     lstm__pool_params *p = params;
-    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     p->kind = kind;
     if (kind == LSTM__POOL_GMAX || kind == LSTM__POOL_GAVG) {
@@ -44,11 +43,8 @@ static int pool_parse(const lstm__graph *g, const lstm__node *n, int since, void
                                 : since >= 8 ? v8
                                              : v1,
                                 d) ||
-            lstm__attr_int(g, n, "storage_order", 0, &p->storage_order, d))
+            lstm__attr_flag(g, n, "storage_order", 0, &p->storage_order, d))
             return d->code;
-        if (p->storage_order != 0 && p->storage_order != 1)
-            return lstm__errf(d, LSTM_EMODEL, "%s: storage_order must be 0 or 1",
-                              lstm__node_ctx(g, n, b, sizeof b));
         if (since >= 10) what |= LSTM__WIN_CEIL | LSTM__WIN_DILATIONS;
     } else {
         static const char *const v1[] = {"auto_pad", "kernel_shape", "pads", "strides", NULL};
@@ -66,11 +62,8 @@ static int pool_parse(const lstm__graph *g, const lstm__node *n, int since, void
                                 : since >= 7  ? v7
                                               : v1,
                                 d) ||
-            lstm__attr_int(g, n, "count_include_pad", 0, &p->count_include_pad, d))
+            lstm__attr_flag(g, n, "count_include_pad", 0, &p->count_include_pad, d))
             return d->code;
-        if (p->count_include_pad != 0 && p->count_include_pad != 1)
-            return lstm__errf(d, LSTM_EMODEL, "%s: count_include_pad must be 0 or 1",
-                              lstm__node_ctx(g, n, b, sizeof b));
         if (since >= 10) what |= LSTM__WIN_CEIL;
         if (since >= 19) what |= LSTM__WIN_DILATIONS;
     }

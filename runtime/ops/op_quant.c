@@ -95,15 +95,12 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
     if (lstm__arity(g, n, 2, 3, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "axis", 1, &p->axis, d) ||
         lstm__attr_int(g, n, "block_size", 0, &p->block_size, d) ||
-        lstm__attr_int(g, n, "saturate", 1, &sat, d))
+        lstm__attr_flag(g, n, "saturate", 1, &sat, d))
         return d->code;
     if (p->block_size < 0)
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'block_size' is %lld, expected >= 0",
                           lstm__node_ctx(g, n, b, sizeof b), (long long)p->block_size);
     /* saturate only concerns float8 outputs: integer outputs always saturate. */
-    if (sat != 0 && sat != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'saturate' is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)sat);
     unsigned out = dequant ? T_(FLOAT) | T_(FLOAT16) | T_(BFLOAT16) : q_out_types(since);
     if (attr_type(g, n, "output_dtype", out, &p->out_dtype, d) ||
         attr_type(g, n, "precision", T_(FLOAT) | T_(FLOAT16) | T_(BFLOAT16) | T_(DOUBLE),

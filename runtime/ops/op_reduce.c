@@ -29,8 +29,8 @@ int lstm__reduce_parse(const lstm__graph *g, const lstm__node *n, int since, voi
     p->op = op;
     return lstm__arity(g, n, 1, by_input ? 2 : 1, 1, 1, d) ||
            lstm__attrs_allowed(g, n, since, by_input ? input : attr, d) ||
-           lstm__attr_int(g, n, "keepdims", 1, &p->keepdims, d) ||
-           lstm__attr_int(g, n, "noop_with_empty_axes", 0, &p->noop_empty, d) ||
+           lstm__attr_flag(g, n, "keepdims", 1, &p->keepdims, d) ||
+           lstm__attr_flag(g, n, "noop_with_empty_axes", 0, &p->noop_empty, d) ||
            lstm__attr_ints(g, n, "axes", p->axes, LSTM__MAX_RANK, &p->n, d);
 }
 

@@ -100,13 +100,13 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
         lstm__attr_choice(g, n, "nearest_mode", nearests, 4, &p->nearest, d) ||
         lstm__attr_float(g, n, "cubic_coeff_a", -0.75f, &p->cubic_a, d) ||
         lstm__attr_float(g, n, "extrapolation_value", 0.0f, &p->extrapolation, d) ||
-        lstm__attr_int(g, n, "exclude_outside", 0, &excl, d))
+        lstm__attr_flag(g, n, "exclude_outside", 0, &excl, d))
         return d->code;
     if (lstm__attr_find(n, "nearest_mode")) p->nearest++; /* the list starts at PREFER_FLOOR */
     p->exclude_outside = excl != 0;
     if (since < 18) return LSTM_OK;
     if (lstm__attr_choice(g, n, "keep_aspect_ratio_policy", policies, 3, &p->policy, d) ||
-        lstm__attr_int(g, n, "antialias", 0, &anti, d) ||
+        lstm__attr_flag(g, n, "antialias", 0, &anti, d) ||
         lstm__attr_ints(g, n, "axes", p->axes, LSTM__MAX_RANK, &p->n_axes, d))
         return d->code;
     p->antialias = anti != 0 && p->mode != LSTM__RS_NEAREST; /* nearest has no filter */

@@ -23,13 +23,10 @@ int lstm__rotary_parse(const lstm__graph *g, const lstm__node *n, int since, voi
     char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 3, 4, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__attr_int(g, n, "interleaved", 0, &p->interleaved, d) ||
+        lstm__attr_flag(g, n, "interleaved", 0, &p->interleaved, d) ||
         lstm__attr_int(g, n, "rotary_embedding_dim", 0, &p->rot_dim, d) ||
         lstm__attr_int(g, n, "num_heads", 0, &p->num_heads, d))
         return d->code;
-    if (p->interleaved != 0 && p->interleaved != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: interleaved is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->interleaved);
     if (p->rot_dim < 0 || p->rot_dim % 2)
         return lstm__errf(d, LSTM_EMODEL,
                           "%s: rotary_embedding_dim is %lld, expected 0 (the head size) or a "

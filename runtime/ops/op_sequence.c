@@ -267,14 +267,11 @@ int lstm__concat_seq_parse(const lstm__graph *g, const lstm__node *n, int since,
     static const char *const names[] = {"axis", "new_axis", NULL};
     char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__attr_int(g, n, "new_axis", 0, &p->new_axis, d))
+        lstm__attr_flag(g, n, "new_axis", 0, &p->new_axis, d))
         return d->code;
     if (!lstm__attr_find(n, "axis"))
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'axis' is required",
                           lstm__node_ctx(g, n, b, sizeof b));
-    if (p->new_axis != 0 && p->new_axis != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: new_axis is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->new_axis);
     return lstm__attr_int(g, n, "axis", 0, &p->axis, d);
 }
 NO_PREPARE(lstm__concat_seq)
@@ -336,14 +333,10 @@ int lstm__split_seq_parse(const lstm__graph *g, const lstm__node *n, int since, 
 {
     lstm__split_seq_params *p = params;
     static const char *const names[] = {"axis", "keepdims", NULL};
-    char b[LSTM__LABEL_MAX];
     if (lstm__arity(g, n, 1, 2, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "axis", 0, &p->axis, d) ||
-        lstm__attr_int(g, n, "keepdims", 1, &p->keepdims, d))
+        lstm__attr_flag(g, n, "keepdims", 1, &p->keepdims, d))
         return d->code;
-    if (p->keepdims != 0 && p->keepdims != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: keepdims is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->keepdims);
     return LSTM_OK;
 }
 NO_PREPARE(lstm__split_seq)

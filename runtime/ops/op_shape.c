@@ -98,13 +98,8 @@ int lstm__reshape_parse(const lstm__graph *g, const lstm__node *n, int since, vo
     static const char *const v5[] = {NULL}, *const v14[] = {"allowzero", NULL};
     if (lstm__arity(g, n, 2, 2, 1, 1, d) ||
         lstm__attrs_allowed(g, n, since, since >= 14 ? v14 : v5, d) ||
-        lstm__attr_int(g, n, "allowzero", 0, &p->allowzero, d))
+        lstm__attr_flag(g, n, "allowzero", 0, &p->allowzero, d))
         return d->code;
-    if (p->allowzero != 0 && p->allowzero != 1) {
-        char b[LSTM__LABEL_MAX];
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'allowzero' is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->allowzero);
-    }
     return LSTM_OK;
 }
 

@@ -28,8 +28,8 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
     p->op = op;
     if (lstm__arity(g, n, 1, 1, 1, 1, d) ||
         lstm__attrs_allowed(g, n, since, op == S_ISINF ? isinf : none, d) ||
-        lstm__attr_int(g, n, "detect_negative", 1, &neg, d) ||
-        lstm__attr_int(g, n, "detect_positive", 1, &pos, d))
+        lstm__attr_flag(g, n, "detect_negative", 1, &neg, d) ||
+        lstm__attr_flag(g, n, "detect_positive", 1, &pos, d))
         return d->code;
     p->neg = neg != 0;
     p->pos = pos != 0;

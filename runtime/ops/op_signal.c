@@ -246,18 +246,14 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
     memset(p, 0, sizeof *p);
     if (stft) {
         if (lstm__arity(g, n, 2, 4, 1, 1, d) || lstm__attrs_allowed(g, n, since, vstft, d) ||
-            lstm__attr_int(g, n, "onesided", 1, &p->onesided, d))
+            lstm__attr_flag(g, n, "onesided", 1, &p->onesided, d))
             return d->code;
     } else if (lstm__arity(g, n, 1, since >= 20 ? 3 : 2, 1, 1, d) ||
                lstm__attrs_allowed(g, n, since, since >= 20 ? v20 : v17, d) ||
                lstm__attr_int(g, n, "axis", since >= 20 ? -2 : 1, &p->axis, d) ||
-               lstm__attr_int(g, n, "inverse", 0, &p->inverse, d) ||
-               lstm__attr_int(g, n, "onesided", 0, &p->onesided, d))
+               lstm__attr_flag(g, n, "inverse", 0, &p->inverse, d) ||
+               lstm__attr_flag(g, n, "onesided", 0, &p->onesided, d))
         return d->code;
-    if ((p->inverse != 0 && p->inverse != 1) || (p->onesided != 0 && p->onesided != 1))
-        return lstm__errf(
-            d, LSTM_EMODEL, "%s: attributes inverse %lld, onesided %lld: expected 0 or 1",
-            lstm__node_ctx(g, n, b, sizeof b), (long long)p->inverse, (long long)p->onesided);
     if (p->inverse && p->onesided)
         return lstm__errf(d, LSTM_EUNSUPPORTED,
                           "%s: inverse and onesided together are not supported (their meaning "

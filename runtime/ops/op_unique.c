@@ -22,16 +22,12 @@ int lstm__unique_parse(const lstm__graph *g, const lstm__node *n, int since, voi
 {
     lstm__unique_params *p = params;
     static const char *const names[] = {"axis", "sorted", NULL};
-    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     if (lstm__arity(g, n, 1, 1, 1, 4, d) || lstm__attrs_allowed(g, n, since, names, d) ||
         lstm__attr_int(g, n, "axis", 0, &p->axis, d) ||
-        lstm__attr_int(g, n, "sorted", 1, &p->sorted, d))
+        lstm__attr_flag(g, n, "sorted", 1, &p->sorted, d))
         return d->code;
     p->has_axis = lstm__attr_find(n, "axis") != NULL;
-    if (p->sorted != 0 && p->sorted != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: sorted is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->sorted);
     return LSTM_OK;
 }
 

@@ -60,6 +60,18 @@ int lstm__attr_int(const lstm__graph *g, const lstm__node *n, const char *name, 
     return LSTM_OK;
 }
 
+int lstm__attr_flag(const lstm__graph *g, const lstm__node *n, const char *name, int64_t def,
+                    int64_t *out, lstm__diag *d)
+{
+    if (lstm__attr_int(g, n, name, def, out, d)) return d->code;
+    if (*out != 0 && *out != 1) {
+        char b[LSTM__LABEL_MAX];
+        return lstm__errf(d, LSTM_EMODEL, "%s: attribute '%s' is %lld, expected 0 or 1",
+                          lstm__node_ctx(g, n, b, sizeof b), name, (long long)*out);
+    }
+    return LSTM_OK;
+}
+
 int lstm__attr_float(const lstm__graph *g, const lstm__node *n, const char *name, float def,
                      float *out, lstm__diag *d)
 {
@@ -178,7 +190,7 @@ int64_t lstm__get_i(const lstm__rt *t, size_t i)
         return (int64_t)((const uint64_t *)t->data)[i];
     default: {
         double v = lstm__get_f(t, i);
-        return v != v ? 0 : v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN : (int64_t)v;
+        return v != v ? 0 : v >= 0x1p63 ? INT64_MAX : v <= -0x1p63 ? INT64_MIN : (int64_t)v;
     }
     }
 }
@@ -210,8 +222,8 @@ void lstm__put_f(lstm__rt *t, size_t i, double v)
     default:
         lstm__put_i(t, i,
                     v != v         ? 0
-                    : v >= 9.2e18  ? INT64_MAX
-                    : v <= -9.2e18 ? INT64_MIN
+                    : v >= 0x1p63  ? INT64_MAX
+                    : v <= -0x1p63 ? INT64_MIN
                                    : (int64_t)v);
         break;
     }

@@ -35,6 +35,10 @@ int lstm__read_ints(lstm__kctx *k, int idx, const char *what, int64_t *out, int 
 /* Integer / float / ints attribute with a default; type mismatches are errors (d). */
 int lstm__attr_int(const lstm__graph *g, const lstm__node *n, const char *name, int64_t def,
                    int64_t *out, lstm__diag *d);
+/* A 0 / 1 flag: other values are refused (engines read them differently: onnxruntime takes
+** keepdims 7 as 0, ONNX's reference implementation as 1). */
+int lstm__attr_flag(const lstm__graph *g, const lstm__node *n, const char *name, int64_t def,
+                    int64_t *out, lstm__diag *d);
 int lstm__attr_float(const lstm__graph *g, const lstm__node *n, const char *name, float def,
                      float *out, lstm__diag *d);
 int lstm__attr_ints(const lstm__graph *g, const lstm__node *n, const char *name, int64_t *out,

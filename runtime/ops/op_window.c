@@ -48,15 +48,11 @@ static int parse(const lstm__graph *g, const lstm__node *n, int since, void *par
 {
     lstm__window_params *p = params;
     static const char *const names[] = {"output_datatype", "periodic", NULL};
-    char b[LSTM__LABEL_MAX];
     memset(p, 0, sizeof *p);
     p->kind = kind;
     if (lstm__arity(g, n, 1, 1, 1, 1, d) || lstm__attrs_allowed(g, n, since, names, d) ||
-        lstm__attr_int(g, n, "periodic", 1, &p->periodic, d) || parse_dtype(g, n, &p->dtype, d))
+        lstm__attr_flag(g, n, "periodic", 1, &p->periodic, d) || parse_dtype(g, n, &p->dtype, d))
         return d->code;
-    if (p->periodic != 0 && p->periodic != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'periodic' is %lld, expected 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b), (long long)p->periodic);
     return LSTM_OK;
 }
 

@@ -57,11 +57,8 @@ int lstm__win_parse(const lstm__graph *g, const lstm__node *n, unsigned what, ls
     if ((what & LSTM__WIN_DILATIONS) &&
         ints_in(g, n, "dilations", p->dilations, LSTM__SP_MAX, &p->nd, 1, LSTM__WIN_MAX, d))
         return d->code;
-    if ((what & LSTM__WIN_CEIL) && lstm__attr_int(g, n, "ceil_mode", 0, &p->ceil_mode, d))
+    if ((what & LSTM__WIN_CEIL) && lstm__attr_flag(g, n, "ceil_mode", 0, &p->ceil_mode, d))
         return d->code;
-    if (p->ceil_mode != 0 && p->ceil_mode != 1)
-        return lstm__errf(d, LSTM_EMODEL, "%s: ceil_mode must be 0 or 1",
-                          lstm__node_ctx(g, n, b, sizeof b));
     if ((what & LSTM__WIN_KERNEL_REQUIRED) && p->nk < 0)
         return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'kernel_shape' is required",
                           lstm__node_ctx(g, n, b, sizeof b));

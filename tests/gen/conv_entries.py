@@ -82,8 +82,7 @@ def conv(g):
                     (9, 11), 6, (3, 2), strides=[2, 1], dilations=[1, 2], pads=[1, 0, 2, 1])
     yield conv_case(g, "dw1d", "1-D depthwise k=5 pads 2 (Silero)", 2, 8, (23,), 8, (5,), group=8,
                     pads=[2, 2])
-    if not full:
-        return
+    # every attribute at every version: strides, dilations, auto_pad, group
     yield conv_case(g, "1d_stride_dil", "1-D stride 3, dilation 2, pads 1/2", 2, 3, (29,), 4, (4,),
                     strides=[3], dilations=[2], pads=[1, 2])
     for auto in ("SAME_UPPER", "SAME_LOWER", "VALID"):
@@ -95,6 +94,8 @@ def conv(g):
                     6, (3,), group=3, pads=[1, 1])
     yield conv_case(g, "2d_group", "2-D group 2", 1, 4, (6, 7), 6, (3, 3), group=2,
                     pads=[1, 1, 1, 1])
+    if not full:
+        return
     yield conv_case(g, "dw2d", "2-D depthwise 3x3 stride 2", 2, 4, (9, 8), 4, (3, 3), group=4,
                     strides=[2, 2], pads=[1, 1, 1, 1])
     yield conv_case(g, "dw2d_mult2", "2-D depthwise, 2 outputs per channel, dilation 2", 1, 3,
