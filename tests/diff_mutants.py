@@ -73,7 +73,7 @@ def mutate(a, seen):
     elif a.type == A.FLOAT:
         a.f = a.f * 1.7 + 0.3
     elif a.type == A.STRING:
-        other = sorted(s for s in seen if isinstance(s, bytes) and s != a.s)
+        other = [s for s in seen if isinstance(s, bytes) and s != a.s]
         a.s = other[0] if other else b"BOGUS"
     elif a.type == A.INTS and len(a.ints) >= 2 and a.name == "perm":
         a.ints[0], a.ints[1] = a.ints[1], a.ints[0]
@@ -82,7 +82,7 @@ def mutate(a, seen):
     elif a.type == A.FLOATS and len(a.floats):
         a.floats[0] = a.floats[0] * 1.7 + 0.3
     elif a.type == A.STRINGS and len(a.strings):
-        other = sorted(s for lst in seen if isinstance(lst, list) for s in lst if s != a.strings[0])
+        other = [s for lst in seen if isinstance(lst, list) for s in lst if s != a.strings[0]]
         a.strings[0] = other[0] if other else b"BOGUS"
     else:
         return False
@@ -109,8 +109,9 @@ def main():
                         continue
                     v = helper.get_attribute_value(a)
                     cands[(c["op"], c["version"], a.name)][repr(v)].append((c["name"], i))
-                    if a.type in (A.STRING, A.STRINGS) and v not in values[(c["op"], a.name)]:
-                        values[(c["op"], a.name)].append(v)
+                    for k in ((c["op"], c["version"], a.name), (c["op"], a.name)):
+                        if a.type in (A.STRING, A.STRINGS) and v not in values[k]:
+                            values[k].append(v)
     tmp = tempfile.mkdtemp(prefix="diff_mutants")
     bad = 0
     try:
@@ -133,7 +134,8 @@ def main():
                 for lst in lists:
                     if lst and len(picks) < PER_ATTR:
                         picks.append(lst.pop(0))
-            seen = values[(key[0], key[2])]
+            # other values of this version first (names change: GridSample's bicubic became cubic)
+            seen = values[key] + [v for v in values[(key[0], key[2])] if v not in values[key]]
             for case, i in picks:
                 name = write(case, i, key[2], lambda a: mutate(a, seen))
                 if name:
