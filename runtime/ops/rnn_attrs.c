@@ -76,6 +76,17 @@ static int attr_type(ctx *c, const lstm__attr *a, int type, const char *tname)
     return lstm__errf(c->d, LSTM_EMODEL, "%s: attribute '%s' must be %s", c->label, a->name, tname);
 }
 
+/* A 0 / 1 int attribute into *out (as lstm__attr_flag, on the attribute in hand). */
+static int attr_flag(ctx *c, const lstm__attr *a, int *out)
+{
+    if (attr_type(c, a, LSTM__A_INT, "an int")) return c->d->code;
+    if (a->i != 0 && a->i != 1)
+        return lstm__errf(c->d, LSTM_EMODEL, "%s: attribute '%s' is %lld, expected 0 or 1",
+                          c->label, a->name, (long long)a->i);
+    *out = (int)a->i;
+    return 0;
+}
+
 static void fmt_dims(char *buf, size_t len, const int64_t *dims, int rank)
 {
     size_t o = 0;
@@ -258,34 +269,17 @@ int lstm__rnn_parse_attrs(const lstm__graph *g, const lstm__node *n, int since, 
             p->hidden_size = a->i;
             p->hidden_given = 1;
         } else if (strcmp(an, "layout") == 0 && since >= 14) {
-            if (attr_type(&c, a, LSTM__A_INT, "an int")) return d->code;
-            if (a->i != 0 && a->i != 1)
-                return lstm__errf(d, LSTM_EMODEL, "%s: attribute 'layout' is %lld, expected 0 or 1",
-                                  c.label, (long long)a->i);
-            p->layout = (int)a->i;
+            if (attr_flag(&c, a, &p->layout)) return d->code;
         } else if (strcmp(an, "input_forget") == 0 && p->cell == LSTM__CELL_LSTM) {
-            if (attr_type(&c, a, LSTM__A_INT, "an int")) return d->code;
-            if (a->i != 0 && a->i != 1)
-                return lstm__errf(d, LSTM_EMODEL,
-                                  "%s: attribute 'input_forget' is %lld, expected 0 or 1", c.label,
-                                  (long long)a->i);
-            p->input_forget = (int)a->i;
+            if (attr_flag(&c, a, &p->input_forget)) return d->code;
         } else if (strcmp(an, "output_sequence") == 0 && legacy) {
             /* Versions 1-6: 0 says Y may be left out, which the node's outputs already say;
                Y is computed when the node names it, either way (version 7 dropped it). */
-            if (attr_type(&c, a, LSTM__A_INT, "an int")) return d->code;
-            if (a->i != 0 && a->i != 1)
-                return lstm__errf(d, LSTM_EMODEL,
-                                  "%s: attribute 'output_sequence' is %lld, expected 0 or 1",
-                                  c.label, (long long)a->i);
+            int unused;
+            if (attr_flag(&c, a, &unused)) return d->code;
         } else if (strcmp(an, "linear_before_reset") == 0 && p->cell == LSTM__CELL_GRU &&
                    since >= 3) {
-            if (attr_type(&c, a, LSTM__A_INT, "an int")) return d->code;
-            if (a->i != 0 && a->i != 1)
-                return lstm__errf(d, LSTM_EMODEL,
-                                  "%s: attribute 'linear_before_reset' is %lld, expected 0 or 1",
-                                  c.label, (long long)a->i);
-            p->linear_before_reset = (int)a->i;
+            if (attr_flag(&c, a, &p->linear_before_reset)) return d->code;
         } else {
             return lstm__errf(d, LSTM_EMODEL, "%s: unknown attribute '%s' for %s version %d",
                               c.label, an, n->op_type, since);
